@@ -1,0 +1,110 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Draw is one verifiable random draw of a task (随机抽取, design.md §4). Draws are append-only:
+// a re-draw is a new Draw with a reason that points at the one it supersedes.
+type Draw struct{ ent.Schema }
+
+// Annotations of the Draw.
+func (Draw) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("随机抽取：冻结抽取框、承诺、外部熵、种子与抽取结果；只增不删，重抽须说明理由"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the Draw.
+func (Draw) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the Draw.
+func (Draw) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("seq").Positive().Comment("本任务内的抽取序号").Annotations(entgql.OrderField("SEQ")),
+		field.Enum("status").Values("FROZEN", "COMMITTED", "DRAWN", "REVEALED", "SUPERSEDED").Default("FROZEN").
+			Comment("状态：FROZEN 抽取框已冻结、COMMITTED 已公布承诺、DRAWN 已抽取、REVEALED 已公开服务端密钥、SUPERSEDED 已被重抽取代"),
+		field.String("algorithm_version").Default("ssgk-draw/v1").Comment("算法版本"),
+		field.String("frame_root").Optional().Comment("抽取框 Merkle 根（RFC 6962，十六进制）"),
+		field.Int("frame_size").Default(0).NonNegative().Comment("抽取框候选对象总数"),
+		field.JSON("parameters", map[string]any{}).Optional().Comment("抽取参数（各层 N 与 n、比例、排除规则）").Annotations(entgql.Type("Map")),
+		field.String("inspector_pool_digest").Optional().Comment("检查人员池摘要"),
+		field.String("secret_hash").Optional().Comment("服务端密钥的 SHA-256 承诺 H(secret)"),
+		field.String("secret").Optional().Sensitive().Comment("服务端密钥（结果公示后公开）"),
+		field.String("commitment_digest").Optional().Comment("承诺摘要"),
+		field.Time("committed_at").Optional().Nillable().Comment("承诺公布时间"),
+		field.String("external_entropy").Optional().Comment("外部熵（现场骰子数字或公开信标，原样字符串）"),
+		field.String("seed").Optional().Comment("种子 S（十六进制）"),
+		field.Time("drawn_at").Optional().Nillable().Comment("抽取时间"),
+		field.Time("revealed_at").Optional().Nillable().Comment("密钥公开时间"),
+		field.String("reason").Optional().Comment("重抽原因"),
+		field.Int("task_id").Comment("所属任务"),
+		field.Int("supersedes_id").Optional().Nillable().Comment("被本次抽取取代的上一次抽取"),
+	}
+}
+
+// Edges of the Draw.
+func (Draw) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("task", Task.Type).Ref("draws").Unique().Required().Field("task_id").Comment("所属任务"),
+		edge.To("superseded_by", Draw.Type).Comment("取代本次抽取的重抽").From("supersedes").Unique().Field("supersedes_id").Comment("被取代的抽取"),
+		edge.To("confirmations", LibraryConfirmation.Type).Comment("抽取所依据的两库更新确认"),
+		edge.To("teams", InspectionTeam.Type).Comment("抽中的对象及检查组").Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Indexes of the Draw.
+func (Draw) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("task_id", "seq").Unique()}
+}
+
+// InspectionTeam is a drawn target with its inspector team (检查组). A recusal creates a new
+// version; the old one stays with its status and reason.
+type InspectionTeam struct{ ent.Schema }
+
+// Annotations of the InspectionTeam.
+func (InspectionTeam) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("检查组：抽中的检查对象及其检查人员（至少两名执法人员，专家不计入）"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the InspectionTeam.
+func (InspectionTeam) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the InspectionTeam.
+func (InspectionTeam) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("stratum").Comment("所在层").Annotations(entgql.OrderField("STRATUM")),
+		field.String("ticket").Comment("抽签值（SHA-256，十六进制）"),
+		field.Int("position").NonNegative().Comment("层内名次（按抽签值从小到大）").Annotations(entgql.OrderField("POSITION")),
+		field.Int("version").Positive().Default(1).Comment("版本（回避重抽后递增）"),
+		field.Enum("status").Values("ACTIVE", "RECUSED", "REPLACED").Default("ACTIVE").
+			Comment("状态：ACTIVE 有效、RECUSED 因回避已重组、REPLACED 对象已替换（如已注销）"),
+		field.String("reason").Optional().Comment("重组或替换原因"),
+		field.Int("draw_id").Comment("所属抽取"),
+		field.Int("target_id").Comment("检查对象"),
+	}
+}
+
+// Edges of the InspectionTeam.
+func (InspectionTeam) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("draw", Draw.Type).Ref("teams").Unique().Required().Field("draw_id").Comment("所属抽取"),
+		edge.From("target", Target.Type).Ref("teams").Unique().Required().Field("target_id").Comment("检查对象"),
+		edge.To("members", Inspector.Type).Comment("检查人员"),
+		edge.To("results", Result.Type).Comment("本组录入的检查结果"),
+	}
+}
+
+// Indexes of the InspectionTeam.
+func (InspectionTeam) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("draw_id", "target_id", "version").Unique()}
+}

@@ -1,0 +1,136 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Publication is one public act (公示): a list version, a plan, a task announcement, a draw
+// commitment or reveal, a result, or a correction. Each becomes a leaf of the transparency log.
+type Publication struct{ ent.Schema }
+
+// Annotations of the Publication.
+func (Publication) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("公示记录：清单、计划、任务公告、抽取承诺与揭示、检查结果、更正等公开行为；每条记入透明日志"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the Publication.
+func (Publication) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the Publication.
+func (Publication) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("ITEM_LIST", "PLAN", "TASK_ANNOUNCEMENT", "DRAW_COMMITMENT", "DRAW_REVEAL", "RESULT", "CORRECTION").
+			Comment("公示类型：ITEM_LIST 抽查事项清单、PLAN 年度计划、TASK_ANNOUNCEMENT 任务公告、DRAW_COMMITMENT 抽取承诺、DRAW_REVEAL 抽取揭示、RESULT 检查结果、CORRECTION 更正").
+			Annotations(entgql.OrderField("KIND")),
+		field.String("title").NotEmpty().Comment("标题"),
+		field.Time("published_at").Comment("公示时间").Annotations(entgql.OrderField("PUBLISHED_AT")),
+		field.String("subject_type").NotEmpty().Comment("公示对象类型"),
+		field.Int("subject_id").Comment("公示对象编号"),
+		field.JSON("payload", map[string]any{}).Optional().Comment("公示内容（公众可见部分）").Annotations(entgql.Type("Map")),
+		field.String("digest").NotEmpty().Comment("公示内容摘要（SHA-256，十六进制）"),
+		field.Int64("ledger_index").Optional().Nillable().Comment("透明日志叶子序号"),
+		field.Int("department_id").Optional().Nillable().Comment("公示部门"),
+		field.Int("corrects_id").Optional().Nillable().Comment("被本公示更正的公示"),
+	}
+}
+
+// Edges of the Publication.
+func (Publication) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("department", Department.Type).Unique().Field("department_id").Comment("公示部门"),
+		edge.To("corrected_by", Publication.Type).Comment("更正本公示的公示").From("corrects").Unique().Field("corrects_id").Comment("被本公示更正的公示"),
+	}
+}
+
+// Indexes of the Publication.
+func (Publication) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("subject_type", "subject_id"), index.Fields("kind", "published_at")}
+}
+
+// Lead is a case lead (线索) from complaints and reports, transfers or data monitoring.
+type Lead struct{ ent.Schema }
+
+// Annotations of the Lead.
+func (Lead) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("线索：投诉举报、转办交办、数据监测发现的违法违规个案线索"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the Lead.
+func (Lead) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the Lead.
+func (Lead) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("source").Values("COMPLAINT", "TRANSFER", "MONITORING").
+			Comment("来源：COMPLAINT 投诉举报、TRANSFER 转办交办、MONITORING 数据监测"),
+		field.String("reference_no").Optional().Comment("来源编号（如投诉单号）"),
+		field.Time("received_at").Comment("接收时间").Annotations(entgql.OrderField("RECEIVED_AT")),
+		field.String("summary").NotEmpty().Comment("线索摘要"),
+		field.Text("description").Optional().Comment("详细情况（有条件共享）"),
+		field.String("industry_code").Optional().Comment("涉及行业（GB/T 4754）"),
+		field.Enum("status").Values("RECEIVED", "ASSIGNED", "HANDLING", "CLOSED").Default("RECEIVED").
+			Comment("状态：RECEIVED 已接收、ASSIGNED 已分派、HANDLING 处理中、CLOSED 已办结"),
+		field.Text("outcome").Optional().Comment("处理结果"),
+		field.Time("closed_at").Optional().Nillable().Comment("办结时间"),
+		field.Int("department_id").Optional().Nillable().Comment("承办部门"),
+		field.Int("target_id").Optional().Nillable().Comment("涉及的检查对象"),
+		field.Int("item_id").Optional().Nillable().Comment("涉及的抽查事项"),
+		field.Int("special_task_id").Optional().Nillable().Comment("据此发起的专项检查任务"),
+	}
+}
+
+// Edges of the Lead.
+func (Lead) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("department", Department.Type).Ref("leads").Unique().Field("department_id").Comment("承办部门"),
+		edge.From("target", Target.Type).Ref("leads").Unique().Field("target_id").Comment("涉及的检查对象"),
+		edge.To("item", InspectionItem.Type).Unique().Field("item_id").Comment("涉及的抽查事项"),
+		edge.From("special_task", Task.Type).Ref("leads").Unique().Field("special_task_id").Comment("据此发起的专项检查任务"),
+	}
+}
+
+// AuditEvent is one link of the audit trail (审计日志). Each event is chained to the previous one
+// by hash, so a changed or deleted row — of the trail or of the data it covers — is detectable.
+type AuditEvent struct{ ent.Schema }
+
+// Annotations of the AuditEvent.
+func (AuditEvent) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("审计日志：每次数据变更一条，按哈希链接，可由 ssgk audit verify 校验"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Fields of the AuditEvent.
+func (AuditEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("seq").Unique().Immutable().Comment("链上序号（从 1 连续递增）").Annotations(entgql.OrderField("SEQ")),
+		field.Time("at").Immutable().Comment("发生时间").Annotations(entgql.OrderField("AT")),
+		field.String("actor").Immutable().Comment("操作者（账号、令牌或系统命令）"),
+		field.String("department_code").Optional().Immutable().Comment("操作者所属部门编码"),
+		field.String("action").Immutable().Comment("操作（CREATE、UPDATE、DELETE）"),
+		field.String("entity_type").Immutable().Comment("实体类型"),
+		field.Int("entity_id").Immutable().Comment("实体编号"),
+		field.String("before_digest").Optional().Immutable().Comment("变更前内容摘要"),
+		field.String("after_digest").Optional().Immutable().Comment("变更后内容摘要"),
+		field.String("operation").Optional().Immutable().Comment("GraphQL 操作名或命令"),
+		field.String("prev_hash").Immutable().Comment("上一条事件的哈希"),
+		field.String("hash").Immutable().Comment("本事件哈希 = SHA-256(上一条哈希 ‖ 本事件内容)"),
+	}
+}
+
+// Indexes of the AuditEvent.
+func (AuditEvent) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("entity_type", "entity_id")}
+}

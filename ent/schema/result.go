@@ -1,0 +1,194 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Result is one department's inspection result for one target of a task (检查结果).
+// "谁检查、谁录入、谁公开". A drawn target without a Result row is "not yet inspected" —
+// there is no default pass.
+type Result struct{ ent.Schema }
+
+// Annotations of the Result.
+func (Result) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("检查结果：谁检查、谁录入、谁公开；未录入即“尚未检查”，绝无默认合格；公示后不可修改，只能更正"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the Result.
+func (Result) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the Result.
+func (Result) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("status").Values("DRAFT", "PENDING_REVIEW", "RETURNED", "APPROVED", "PUBLISHED").Default("DRAFT").
+			Comment("状态：DRAFT 录入中、PENDING_REVIEW 待审核、RETURNED 退回、APPROVED 已审核、PUBLISHED 已公示").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Int("version").Positive().Default(1).Comment("版本（更正后递增）"),
+		field.Time("inspection_end_date").Optional().Nillable().Comment("检查结束日期").Annotations(entgql.OrderField("INSPECTION_END_DATE")),
+		field.Time("due_date").Optional().Nillable().Comment("公示截止日期（检查结束后 20 个工作日）").Annotations(entgql.OrderField("DUE_DATE")),
+		field.Text("summary").Optional().Comment("检查情况概述"),
+		field.Bool("follow_up_done").Default(false).Comment("后续处置是否完成"),
+		field.Time("follow_up_done_on").Optional().Nillable().Comment("后续处置完成日期"),
+		field.Text("follow_up_note").Optional().Comment("后续处置说明"),
+		field.Text("review_note").Optional().Comment("内部审核意见（不予共享）"),
+		field.String("idempotency_key").Optional().Nillable().Unique().Comment("客户端提交幂等键"),
+		field.Time("submitted_at").Optional().Nillable().Comment("提交审核时间"),
+		field.Time("approved_at").Optional().Nillable().Comment("审核通过时间"),
+		field.Time("published_at").Optional().Nillable().Comment("公示时间").Annotations(entgql.OrderField("PUBLISHED_AT")),
+		field.Int("task_id").Comment("任务"),
+		field.Int("target_id").Comment("检查对象"),
+		field.Int("department_id").Comment("检查并录入的部门"),
+		field.Int("team_id").Optional().Nillable().Comment("检查组"),
+		field.Int("follow_up_id").Optional().Nillable().Comment("后续处置方式"),
+		field.Int("adopted_from_id").Optional().Nillable().Comment("采信的其他部门结果"),
+	}
+}
+
+// Edges of the Result.
+func (Result) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("task", Task.Type).Ref("results").Unique().Required().Field("task_id").Comment("任务"),
+		edge.From("target", Target.Type).Ref("results").Unique().Required().Field("target_id").Comment("检查对象"),
+		edge.From("department", Department.Type).Ref("results").Unique().Required().Field("department_id").Comment("检查并录入的部门"),
+		edge.From("team", InspectionTeam.Type).Ref("results").Unique().Field("team_id").Comment("检查组"),
+		edge.To("codes", ResultCode.Type).Comment("检查结果代码（可多选）").
+			StorageKey(edge.Table("result_code_links"), edge.Columns("result_id", "result_code_id")),
+		edge.To("methods", InspectionMethod.Type).Comment("实际采用的检查方式"),
+		edge.To("follow_up", FollowUpOption.Type).Unique().Field("follow_up_id").Comment("后续处置方式"),
+		edge.To("items", ResultItem.Type).Comment("逐项检查情况").Annotations(entgql.RelayConnection()),
+		edge.To("evidence", Evidence.Type).Comment("证据材料（有条件共享）").Annotations(entgql.RelayConnection()),
+		edge.To("adopted_by", Result.Type).Comment("采信本结果的其他结果").From("adopted_from").Unique().Field("adopted_from_id").Comment("采信的其他部门结果"),
+		edge.To("entered_by", Account.Type).Unique().Comment("录入人"),
+		edge.To("approved_by", Account.Type).Unique().Comment("审核人"),
+		edge.To("corrections", Correction.Type).Comment("对本结果的更正"),
+	}
+}
+
+// Indexes of the Result.
+func (Result) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("task_id", "target_id", "department_id", "version").Unique(),
+		index.Fields("target_id"),
+		index.Fields("status", "due_date"),
+	}
+}
+
+// ResultItem is the outcome of one inspection item within a result.
+type ResultItem struct{ ent.Schema }
+
+// Annotations of the ResultItem.
+func (ResultItem) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("逐项检查情况：是否检查、发现的问题、处理情况"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the ResultItem.
+func (ResultItem) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the ResultItem.
+func (ResultItem) Fields() []ent.Field {
+	return []ent.Field{
+		field.Bool("checked").Comment("是否已检查该事项"),
+		field.Bool("problem_found").Default(false).Comment("是否发现问题"),
+		field.Text("problem").Optional().Comment("发现的问题"),
+		field.Text("handling").Optional().Comment("处理情况"),
+		field.Int("result_id").Comment("所属结果"),
+		field.Int("item_id").Comment("抽查事项"),
+	}
+}
+
+// Edges of the ResultItem.
+func (ResultItem) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("result", Result.Type).Ref("items").Unique().Required().Field("result_id").Comment("所属结果"),
+		edge.To("item", InspectionItem.Type).Unique().Required().Field("item_id").Comment("抽查事项"),
+		edge.To("codes", ResultCode.Type).Comment("该事项的结果代码"),
+	}
+}
+
+// Indexes of the ResultItem.
+func (ResultItem) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("result_id", "item_id").Unique()}
+}
+
+// Evidence is the metadata of an evidence attachment; the bytes live in the data directory,
+// addressed by their SHA-256.
+type Evidence struct{ ent.Schema }
+
+// Annotations of the Evidence.
+func (Evidence) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("证据材料：文件名、类型、大小与 SHA-256（文件本体按摘要存放）"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the Evidence.
+func (Evidence) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the Evidence.
+func (Evidence) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("file_name").NotEmpty().Comment("文件名"),
+		field.String("content_type").NotEmpty().Comment("文件类型（MIME）"),
+		field.Int64("size").Positive().Comment("大小（字节）"),
+		field.String("sha256").MinLen(64).MaxRuneLen(64).Comment("SHA-256（十六进制）"),
+		field.Int("result_id").Comment("所属结果"),
+	}
+}
+
+// Edges of the Evidence.
+func (Evidence) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("result", Result.Type).Ref("evidence").Unique().Required().Field("result_id").Comment("所属结果"),
+		edge.To("uploaded_by", Account.Type).Unique().Comment("上传人"),
+	}
+}
+
+// Correction is a correction (更正) of a published result: a new result version, with a reason,
+// signed by the responsible department head. Both versions stay visible.
+type Correction struct{ ent.Schema }
+
+// Annotations of the Correction.
+func (Correction) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("更正：对已公示结果的更正，形成新版本，须经责任部门主要负责人签字确认；新旧版本均保留可见"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the Correction.
+func (Correction) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the Correction.
+func (Correction) Fields() []ent.Field {
+	return []ent.Field{
+		field.Text("reason").NotEmpty().Comment("更正原因"),
+		field.String("digest").Optional().Comment("更正内容摘要（SHA-256，十六进制）"),
+		field.String("signature_algorithm").Default("ED25519").Comment("签名算法（ED25519 或 SM2）"),
+		field.String("signature").Optional().Comment("负责人对摘要的签名（Base64）"),
+		field.Time("signed_at").Optional().Nillable().Comment("签名时间"),
+		field.Time("published_at").Optional().Nillable().Comment("更正公示时间"),
+		field.Int("original_id").Comment("被更正的结果"),
+		field.Int("corrected_id").Unique().Comment("更正后的新版本结果"),
+	}
+}
+
+// Edges of the Correction.
+func (Correction) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("original", Result.Type).Ref("corrections").Unique().Required().Field("original_id").Comment("被更正的结果"),
+		edge.To("corrected", Result.Type).Unique().Required().Field("corrected_id").Comment("更正后的新版本结果"),
+		edge.To("signed_by", Account.Type).Unique().Comment("签字的负责人"),
+	}
+}

@@ -1,0 +1,46 @@
+// Package graph serves the ssgk GraphQL API. Resolvers are thin: they parse arguments, call
+// the ent client or an internal/ domain package, and return ent objects.
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/graph/generated"
+	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/uscc"
+)
+
+// Resolver is the root resolver; it holds the hub's dependencies.
+type Resolver struct {
+	Client *ent.Client
+	Auth   *auth.Service
+}
+
+// NewSchema builds the executable schema.
+func NewSchema(client *ent.Client, authSvc *auth.Service) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers: &Resolver{Client: client, Auth: authSvc},
+	})
+}
+
+// orNil turns "not found" into a null result: a lookup by business key that finds nothing
+// answers null, as GraphQL clients expect, rather than an error.
+func orNil[T any](v *T, err error) (*T, error) {
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// targetByUSCC looks a target up by its unified social credit code, rejecting a malformed code
+// with INVALID_USCC rather than answering "not found".
+func (r *Resolver) targetByUSCC(ctx context.Context, code string) (*ent.Target, error) {
+	if err := uscc.Validate(code); err != nil {
+		return nil, err
+	}
+	return orNil(r.Client.Target.Query().Where(target.Uscc(code)).Only(ctx))
+}

@@ -1,0 +1,97 @@
+// Package apperr is the hub's one error type: a code a program can switch on and a Chinese
+// message a clerk can act on. Internal errors are logged, never shown.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/internal/uscc"
+)
+
+// Codes carried in GraphQL errors' extensions.code and in CLI output.
+const (
+	Invalid         = "INVALID"
+	InvalidUSCC     = "INVALID_USCC"
+	InvalidIDNumber = "INVALID_ID_NUMBER"
+	NotFound        = "NOT_FOUND"
+	Conflict        = "CONFLICT"
+	Unauthenticated = "UNAUTHENTICATED"
+	Forbidden       = "FORBIDDEN"
+	AccountLocked   = "ACCOUNT_LOCKED"
+	TooComplex      = "QUERY_TOO_COMPLEX"
+	PageTooLarge    = "PAGE_SIZE_EXCEEDED"
+	Internal        = "INTERNAL"
+)
+
+// Error is an error with a code and a Chinese message.
+type Error struct {
+	Code    string
+	Message string
+	Err     error // the cause, for logs only
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns an Error.
+func New(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap returns an Error that keeps err as its cause.
+func Wrap(err error, code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// From classifies any error into an Error: application errors pass through; ent validation,
+// not-found and constraint errors get their codes; everything else is INTERNAL.
+func From(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var ue *uscc.Error
+	if errors.As(err, &ue) {
+		if ue.Kind == "ID_NUMBER" {
+			return Wrap(err, InvalidIDNumber, "公民身份号码无效：%s", ue.Reason)
+		}
+		return Wrap(err, InvalidUSCC, "统一社会信用代码“%s”无效：%s", ue.Value, ue.Reason)
+	}
+	var ve *ent.ValidationError
+	if errors.As(err, &ve) {
+		return Wrap(err, Invalid, "字段“%s”的值不符合要求：%v", ve.Name, errors.Unwrap(ve))
+	}
+	var nf *ent.NotFoundError
+	if errors.As(err, &nf) {
+		return Wrap(err, NotFound, "未找到对应记录")
+	}
+	if ent.IsConstraintError(err) || isUniqueViolation(err) || isForeignKeyViolation(err) {
+		switch {
+		case isUniqueViolation(err):
+			return Wrap(err, Conflict, "记录已存在：业务编码（如统一社会信用代码、任务编号、执法证号）重复")
+		case isForeignKeyViolation(err):
+			return Wrap(err, NotFound, "引用的记录不存在（如部门、对象或事项编号有误）")
+		}
+		return Wrap(err, Conflict, "数据约束冲突")
+	}
+	return Wrap(err, Internal, "内部错误，请联系系统管理员")
+}
+
+// CodeOf returns the code of err, or "" for nil.
+func CodeOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	return From(err).Code
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.bind(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk audit verify"))
+	rep, err := audit.Verify(ctx, db.Client, db.Dialect, func(stage string, done, total int) {
+		fmt.Fprintf(stderr, "\r校验%s：%d/%d", stage, done, total)
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	if rep.OK() {
+		fmt.Fprintf(stdout, "审计日志校验通过：%d 条事件，%d 条记录，链头 %s\n", rep.Events, rep.Rows, rep.Head)
+		return nil
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintln(stdout, p.String())
+	}
+	return fmt.Errorf("审计日志校验失败：发现 %d 处问题（共 %d 条事件、%d 条记录）", len(rep.Problems), rep.Events, rep.Rows)
+}

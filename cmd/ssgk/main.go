@@ -1,0 +1,82 @@
+// Command ssgk is the 双随机、一公开 data hub: one binary that serves the hub and runs every
+// operator task.
+//
+//	ssgk serve [--demo]           run the hub (GraphQL at /graphql, GraphiQL at /graphiql)
+//	ssgk demo                     load the demo data into an empty database
+//	ssgk migrate [--to VERSION]   apply database migrations (serve does this on start)
+//	ssgk audit verify             check the audit trail's hash chain and every row against it
+//	ssgk admin account create …   create a person's account
+//	ssgk admin token create …     issue a department API token (shown once)
+//	ssgk admin token revoke …     revoke a token
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ssgk/ssgk/internal/apperr"
+)
+
+const usage = `ssgk —— “双随机、一公开”监管数据中枢
+
+用法：
+  ssgk serve [--demo] [--listen 地址]     启动服务（GraphQL /graphql，GraphiQL /graphiql，/healthz，/metrics）
+  ssgk demo                              向空数据库载入演示数据（宁阳县联席会议）
+  ssgk migrate [--to 版本]               执行数据库迁移（serve 启动时自动执行）
+  ssgk audit verify                      校验审计日志哈希链及每条记录
+  ssgk admin account create --username 用户名 --name 姓名 --department 部门编码 --roles 角色,… [--password-file 文件]
+  ssgk admin token create --department 部门编码 --name 名称 [--roles 角色,…] [--days 有效天数]
+  ssgk admin token revoke --prefix 令牌前缀
+
+通用参数（亦可用环境变量）：--database-url (DATABASE_URL)  --data-dir (DATA_DIR)
+  --log-level (LOG_LEVEL)  --log-format (LOG_FORMAT)  --secret-file (SSGK_SECRET_FILE)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		ae := apperr.From(err)
+		if ae.Code == apperr.Internal {
+			fmt.Fprintf(os.Stderr, "错误：%v\n", err)
+		} else {
+			fmt.Fprintf(os.Stderr, "错误 [%s]：%s\n", ae.Code, ae.Message)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "audit":
+		if len(args) > 1 && args[1] == "verify" {
+			return cmdAuditVerify(ctx, args[2:], stdout, stderr)
+		}
+	case "admin":
+		return cmdAdmin(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("未知命令：%v", args)
+}

@@ -1,0 +1,230 @@
+// Package audit keeps the audit trail (审计日志): every mutation writes an AuditEvent in the
+// same transaction, with digests of the row before and after, chained to the previous event by
+// hash. Verify walks the chain and re-digests every row, so a changed or deleted row — of the
+// trail or of the data it covers — is detected.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// GenesisHash is the prev_hash of the first event.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// pgAuditLock is the PostgreSQL advisory lock key that serialises appends to the chain.
+const pgAuditLock = 0x5359_4b41 // "SSGK" in spirit
+
+type markerKey struct{}
+
+// mutation is what the generated ent mutations offer beyond ent.Mutation.
+type mutation interface {
+	ent.Mutation
+	Client() *ent.Client
+	Tx() (*ent.Tx, error)
+	ID() (int, bool)
+	IDs(context.Context) ([]int, error)
+}
+
+// Hook returns the ent hook that writes the audit trail. It refuses writes outside a
+// transaction and any direct change to the trail itself.
+func Hook(dialectName string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if m.Type() == ent.TypeAuditEvent {
+				if ctx.Value(markerKey{}) == nil || !m.Op().Is(ent.OpCreate) {
+					return nil, apperr.New(apperr.Forbidden, "审计日志只能追加，不能直接写入、修改或删除")
+				}
+				return next.Mutate(ctx, m)
+			}
+			mm, ok := m.(mutation)
+			if !ok {
+				return nil, fmt.Errorf("audit: unsupported mutation %T", m)
+			}
+			tx, err := mm.Tx()
+			if err != nil {
+				return nil, fmt.Errorf("audit: %s %s must run in a transaction: %w", m.Op(), m.Type(), err)
+			}
+			v := viewer.FromContext(ctx) // authz.WriteHook has refused anonymous writers
+			table := ent.TypeTables[m.Type()]
+			client := mm.Client()
+			// Reads for digests use a context without the GraphQL field context, so that
+			// field collection cannot narrow the columns read.
+			rctx := viewer.NewContext(context.Background(), v)
+			var ids []int
+			before := map[int]string{}
+			if !m.Op().Is(ent.OpCreate) {
+				if ids, err = mm.IDs(ctx); err != nil {
+					return nil, err
+				}
+				for _, id := range ids {
+					if before[id], err = RowDigest(rctx, client, dialectName, table, id); err != nil {
+						return nil, err
+					}
+				}
+			}
+			value, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			if m.Op().Is(ent.OpCreate) {
+				id, ok := mm.ID()
+				if !ok {
+					return nil, fmt.Errorf("audit: created %s has no id", m.Type())
+				}
+				ids = []int{id}
+			}
+			action := "UPDATE"
+			switch {
+			case m.Op().Is(ent.OpCreate):
+				action = "CREATE"
+			case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
+				action = "DELETE"
+			}
+			for _, id := range ids {
+				after := ""
+				if action != "DELETE" {
+					if after, err = RowDigest(rctx, client, dialectName, table, id); err != nil {
+						return nil, err
+					}
+				}
+				if err := appendEvent(rctx, tx, dialectName, v, action, m.Type(), id, before[id], after); err != nil {
+					return nil, err
+				}
+			}
+			return value, nil
+		})
+	}
+}
+
+// appendEvent chains one event to the tip of the trail.
+func appendEvent(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.Viewer, action, typ string, id int, before, after string) error {
+	if dialectName == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgAuditLock); err != nil {
+			return err
+		}
+	}
+	seq, prev := int64(1), GenesisHash
+	tip, err := tx.AuditEvent.Query().Order(ent.Desc(auditevent.FieldSeq)).First(ctx)
+	switch {
+	case err == nil:
+		seq, prev = tip.Seq+1, tip.Hash
+	case !ent.IsNotFound(err):
+		return err
+	}
+	ev := &ent.AuditEvent{
+		Seq: seq, At: time.Now().UTC().Truncate(time.Microsecond), Actor: v.Actor(), DepartmentCode: v.DepartmentCode,
+		Action: action, EntityType: typ, EntityID: id, BeforeDigest: before, AfterDigest: after,
+		Operation: v.Operation, PrevHash: prev,
+	}
+	ev.Hash = EventHash(ev)
+	return tx.AuditEvent.Create().
+		SetSeq(ev.Seq).SetAt(ev.At).SetActor(ev.Actor).SetDepartmentCode(ev.DepartmentCode).
+		SetAction(ev.Action).SetEntityType(ev.EntityType).SetEntityID(ev.EntityID).
+		SetBeforeDigest(ev.BeforeDigest).SetAfterDigest(ev.AfterDigest).SetOperation(ev.Operation).
+		SetPrevHash(ev.PrevHash).SetHash(ev.Hash).
+		Exec(context.WithValue(ctx, markerKey{}, true))
+}
+
+// EventHash is SHA-256 over the previous hash and the event's content, one field per line.
+func EventHash(e *ent.AuditEvent) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "ssgk-audit/v1\n%s\n%d\n%s\n%s\n%s\n%s\n%s\n%d\n%s\n%s\n%s\n",
+		e.PrevHash, e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.DepartmentCode, e.Action,
+		e.EntityType, e.EntityID, e.BeforeDigest, e.AfterDigest, e.Operation)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// RowDigest is SHA-256 over every column of one row, columns sorted by name, so that any change
+// made around the hub — including to columns no API exposes — changes the digest.
+func RowDigest(ctx context.Context, client *ent.Client, dialectName, table string, id int) (string, error) {
+	query, args := entsql.Dialect(dialectName).Select("*").From(entsql.Table(table)).Where(entsql.EQ("id", id)).Query()
+	rows, err := client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+		return "", nil // no such row
+	}
+	vals, err := scanRow(rows, len(cols))
+	if err != nil {
+		return "", err
+	}
+	return digestColumns(cols, vals), rows.Close()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRow(rows scanner, n int) ([]any, error) {
+	vals := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	return vals, rows.Scan(ptrs...)
+}
+
+func toInt(v any) (int, error) {
+	switch x := v.(type) {
+	case int64:
+		return int(x), nil
+	case int:
+		return x, nil
+	case int32:
+		return int(x), nil
+	case []byte:
+		return strconv.Atoi(string(x))
+	case string:
+		return strconv.Atoi(x)
+	}
+	return 0, fmt.Errorf("audit: unexpected id type %T", v)
+}
+
+func digestColumns(cols []string, vals []any) string {
+	idx := make([]int, len(cols))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return cols[idx[a]] < cols[idx[b]] })
+	h := sha256.New()
+	for _, i := range idx {
+		fmt.Fprintf(h, "%s=%s\n", cols[i], canonicalValue(vals[i]))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func canonicalValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "\x00null"
+	case []byte:
+		return "x" + hex.EncodeToString(x)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case string:
+		return strconv.Quote(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}

@@ -1,0 +1,176 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/server"
+	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// testHub is a running hub on a fresh database with two departments and their tokens.
+type testHub struct {
+	db         *store.DB
+	auth       *auth.Service
+	srv        *httptest.Server
+	statements *atomic.Int64
+	scjg, wj   *ent.Department
+	scjgToken  string // SCJG system token (department admin)
+	wjToken    string // WJ system token
+	officeTok  string // office token (SCJG, OFFICE role)
+}
+
+func newTestHub(t *testing.T) *testHub {
+	t.Helper()
+	var n atomic.Int64
+	db := testutil.Open(t, testutil.Options{Driver: func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n} }})
+	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("k"), 32), auth.DefaultPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &testHub{db: db, auth: authSvc, statements: &n}
+	ctx := testutil.System()
+	err = store.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+		if h.scjg, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetShortName("县市场监管局").SetIsOffice(true).Save(ctx); err != nil {
+			return err
+		}
+		h.wj, err = tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").SetShortName("县卫健局").Save(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustToken := func(dep, name string, roles ...string) string {
+		tok, _, err := authSvc.CreateToken(ctx, dep, name, roles, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	h.scjgToken = mustToken("SCJG", "市场监管业务系统", viewer.RoleDeptAdmin)
+	h.wjToken = mustToken("WJ", "卫健业务系统", viewer.RoleDeptAdmin)
+	h.officeTok = mustToken("SCJG", "办公室", viewer.RoleOffice)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h.srv = httptest.NewServer(server.New(db, authSvc, logger, server.DefaultLimits))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+type gqlResponse struct {
+	Status int
+	Data   map[string]json.RawMessage
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	}
+}
+
+func (r *gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// do posts a GraphQL request with an optional bearer token.
+func (h *testHub) do(t *testing.T, token, query string, vars map[string]any) *gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := &gqlResponse{Status: resp.StatusCode}
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", resp.StatusCode, raw)
+	}
+	return out
+}
+
+// countingDriver counts the SQL statements the hub sends, including inside transactions.
+type countingDriver struct {
+	dialect.Driver
+	n *atomic.Int64
+}
+
+func (d *countingDriver) Exec(ctx context.Context, q string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Exec(ctx, q, args, v)
+}
+
+func (d *countingDriver) Query(ctx context.Context, q string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Query(ctx, q, args, v)
+}
+
+func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx, n: d.n}, nil
+}
+
+// ExecContext and QueryContext pass the raw-SQL path (used by the audit trail) through.
+func (d *countingDriver) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	d.n.Add(1)
+	return d.Driver.(rawSQL).ExecContext(ctx, q, args...)
+}
+
+func (d *countingDriver) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	d.n.Add(1)
+	return d.Driver.(rawSQL).QueryContext(ctx, q, args...)
+}
+
+type rawSQL interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+type countingTx struct {
+	dialect.Tx
+	n *atomic.Int64
+}
+
+func (t *countingTx) Exec(ctx context.Context, q string, args, v any) error {
+	t.n.Add(1)
+	return t.Tx.Exec(ctx, q, args, v)
+}
+
+func (t *countingTx) Query(ctx context.Context, q string, args, v any) error {
+	t.n.Add(1)
+	return t.Tx.Query(ctx, q, args, v)
+}
+
+func (t *countingTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.n.Add(1)
+	return t.Tx.(rawSQL).ExecContext(ctx, q, args...)
+}
+
+func (t *countingTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.n.Add(1)
+	return t.Tx.(rawSQL).QueryContext(ctx, q, args...)
+}

@@ -1,0 +1,212 @@
+// Package server is the hub's HTTP edge: chi routes, authentication of each request into a
+// viewer, the GraphQL endpoint with its limits, error presentation and metrics, GraphiQL,
+// health and Prometheus metrics.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/ssgk/ssgk/graph"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// Server serves the hub over HTTP.
+type Server struct {
+	db      *store.DB
+	auth    *auth.Service
+	log     *slog.Logger
+	limits  Limits
+	metrics *metrics
+	router  chi.Router
+}
+
+// New builds the HTTP handler of the hub.
+func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits) *Server {
+	s := &Server{db: db, auth: authSvc, log: logger, limits: limits, metrics: newMetrics()}
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
+	r.Get("/healthz", s.healthz)
+	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
+	r.Handle("/graphiql", playground.Handler("ssgk GraphiQL — 双随机、一公开数据中枢", "/graphql"))
+	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ssgk 双随机、一公开</title>`+
+			`<h1>双随机、一公开 数据中枢</h1><p><a href="/graphiql">GraphiQL 查询界面</a> · <a href="/healthz">健康检查</a></p></html>`)
+	})
+	s.router = r
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	status, code := "ok", http.StatusOK
+	if err := s.db.SQL.PingContext(ctx); err != nil {
+		status, code = "数据库不可用", http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]string{"status": status, "database": s.db.Dialect})
+}
+
+// authenticate puts the request's viewer into its context. A bad credential is refused with
+// 401; no credential is the anonymous viewer.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := s.auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
+		if err != nil {
+			ae := apperr.From(err)
+			if ae.Code == apperr.Internal {
+				s.log.Error("authentication failed", "err", err)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+				"message": ae.Message, "extensions": map[string]any{"code": ae.Code}}}})
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
+	})
+}
+
+// publicRootFields are the root fields an anonymous viewer may call. Published data for the
+// public is served by the portal; GraphQL is for departments, the credit centre and dashboards.
+var publicRootFields = map[string]bool{"viewer": true, "login": true, "__schema": true, "__type": true, "__typename": true}
+
+func (s *Server) graphqlHandler() http.Handler {
+	srv := handler.New(graph.NewSchema(s.db.Client, s.auth))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 64 << 20, MaxMemory: 16 << 20})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(s.limits)
+	// Mutations run in one transaction each, except login: its failure counter must be stored
+	// even though the login itself answers with an error.
+	srv.Use(entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login")})
+
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		v := *viewer.FromContext(ctx)
+		v.Operation = "graphql:" + operationLabel(oc.OperationName)
+		ctx = viewer.NewContext(ctx, &v)
+		start := time.Now()
+		opType := "query"
+		if oc.Operation != nil {
+			opType = string(oc.Operation.Operation)
+		}
+		label := operationLabel(oc.OperationName)
+		respond := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			resp := respond(ctx)
+			outcome := "ok"
+			if resp != nil && len(resp.Errors) > 0 {
+				outcome = "error"
+			}
+			s.metrics.gqlTotal.WithLabelValues(label, opType, outcome).Inc()
+			s.metrics.gqlSeconds.WithLabelValues(label, opType).Observe(time.Since(start).Seconds())
+			return resp
+		}
+	})
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		fc := graphql.GetRootFieldContext(ctx)
+		if fc != nil && !publicRootFields[fc.Field.Name] && viewer.FromContext(ctx).IsAnonymous() {
+			graphql.AddError(ctx, apperr.New(apperr.Unauthenticated, "请先登录或使用部门接口令牌访问“%s”", fc.Field.Name))
+			return graphql.Null
+		}
+		return next(ctx)
+	})
+	srv.SetErrorPresenter(s.presentError)
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		s.log.Error("panic in GraphQL resolver", "panic", p, "stack", string(debug.Stack()))
+		return apperr.New(apperr.Internal, "内部错误，请联系系统管理员")
+	})
+	return srv
+}
+
+// presentError gives every GraphQL error a code and a Chinese message; internal errors are
+// logged with their cause and shown without it.
+func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
+		// Parser, validation and limit errors already carry a code; the parser's English
+		// detail stays after a Chinese lead for the developer who wrote the query.
+		switch gerr.Extensions["code"] {
+		case "GRAPHQL_PARSE_FAILED":
+			gerr.Message = "GraphQL 语法错误：" + gerr.Message
+		case "GRAPHQL_VALIDATION_FAILED":
+			gerr.Message = "查询不符合接口定义：" + gerr.Message
+		}
+		return gerr
+	}
+	var ge *gqlerror.Error
+	cause := err
+	if errors.As(err, &ge) && ge.Err != nil {
+		cause = ge.Err
+	}
+	ae := apperr.From(cause)
+	if ae.Code == apperr.Internal {
+		s.log.ErrorContext(ctx, "internal error", "err", cause, "path", gerr.Path.String())
+	}
+	gerr.Message = ae.Message
+	if gerr.Extensions == nil {
+		gerr.Extensions = map[string]any{}
+	}
+	gerr.Extensions["code"] = ae.Code
+	return gerr
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// logRequests writes one structured log line per request; credentials are never logged.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		route := chi.RouteContext(r.Context()).RoutePattern()
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.httpTotal.WithLabelValues(route, fmt.Sprint(rec.status)).Inc()
+		s.log.Info("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds(), "request_id", middleware.GetReqID(r.Context()))
+	})
+}

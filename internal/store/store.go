@@ -1,0 +1,123 @@
+// Package store opens the hub's database — embedded SQLite by default, PostgreSQL when a
+// postgres:// URL is given — applies the versioned migrations and installs the hooks every
+// client must have (the audit trail).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // PostgreSQL driver
+	_ "modernc.org/sqlite" // pure-Go SQLite driver
+
+	"github.com/ssgk/ssgk/ent"
+	_ "github.com/ssgk/ssgk/ent/runtime" // schema defaults, validators and policies
+	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/authz"
+)
+
+// DB is an open hub database.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string // dialect.SQLite or dialect.Postgres
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.Client.Close() }
+
+// Options configure Open.
+type Options struct {
+	// DatabaseURL is a postgres:// URL; empty means SQLite at DataDir/ssgk.db.
+	DatabaseURL string
+	// DataDir holds the SQLite database (and evidence files); created when missing.
+	DataDir string
+	// Driver, if set, wraps the ent driver (tests count statements with it).
+	Driver func(dialect.Driver) dialect.Driver
+	// SkipMigrate opens without applying migrations (tests of the migration path).
+	SkipMigrate bool
+}
+
+// Open opens and migrates the database and installs the audit hook.
+func Open(ctx context.Context, opt Options) (*DB, error) {
+	var (
+		sqlDB *sql.DB
+		name  string
+		err   error
+	)
+	switch {
+	case strings.HasPrefix(opt.DatabaseURL, "postgres://"), strings.HasPrefix(opt.DatabaseURL, "postgresql://"):
+		name = dialect.Postgres
+		if sqlDB, err = sql.Open("postgres", opt.DatabaseURL); err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	case opt.DatabaseURL == "" || strings.HasPrefix(opt.DatabaseURL, "sqlite:") || strings.HasPrefix(opt.DatabaseURL, "file:"):
+		name = dialect.SQLite
+		path := strings.TrimPrefix(strings.TrimPrefix(opt.DatabaseURL, "sqlite:"), "file:")
+		if path == "" {
+			dir := opt.DataDir
+			if dir == "" {
+				dir = "data"
+			}
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("创建数据目录 %s 失败: %w", dir, err)
+			}
+			path = filepath.Join(dir, "ssgk.db")
+		}
+		if sqlDB, err = sql.Open("sqlite", sqliteDSN(path)); err != nil {
+			return nil, err
+		}
+		// WAL lets readers run beside the one writer; BEGIN IMMEDIATE (_txlock) makes a
+		// writer wait for the lock up front instead of failing with SQLITE_BUSY mid-transaction.
+		sqlDB.SetMaxOpenConns(8)
+	default:
+		return nil, fmt.Errorf("不支持的数据库地址 %q：请使用 postgres://… 或留空使用内置 SQLite", redact(opt.DatabaseURL))
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("连接数据库失败（%s）: %w", redact(opt.DatabaseURL), err)
+	}
+	if !opt.SkipMigrate {
+		if _, err := Migrate(ctx, sqlDB, name, ""); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
+	var drv dialect.Driver = entsql.OpenDB(name, sqlDB)
+	if opt.Driver != nil {
+		drv = opt.Driver(drv)
+	}
+	client := ent.NewClient(ent.Driver(drv))
+	client.Use(authz.WriteHook(), audit.Hook(name))
+	return &DB{Client: client, SQL: sqlDB, Dialect: name}, nil
+}
+
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// redact hides the password of a database URL for logs and messages.
+func redact(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.Index(u[i+3:], "@"); j >= 0 {
+			cred := u[i+3 : i+3+j]
+			if k := strings.Index(cred, ":"); k >= 0 {
+				return u[:i+3] + cred[:k] + ":***" + u[i+3+j:]
+			}
+		}
+	}
+	return u
+}
+
+// Redact is redact for callers that log database URLs.
+func Redact(u string) string { return redact(u) }

@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ssgk/ssgk/ent"
+)
+
+// WithTx runs fn in a transaction, committing on success and rolling back on error or panic.
+// Every write of the hub goes through a transaction: the audit hook refuses writes outside one.
+// Inside a GraphQL mutation the request's transaction is already in ctx; fn joins it, and the
+// request commits or rolls back as a whole.
+func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (err error) {
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		return fn(tx)
+	}
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil {
+			return fmt.Errorf("%w (rollback: %v)", err, rerr)
+		}
+		return err
+	}
+	return tx.Commit()
+}

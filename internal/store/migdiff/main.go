@@ -77,6 +77,7 @@ func diff(ctx context.Context, drv dialect.Driver, dialectName, dirPath, name st
 		schema.WithDir(dir),
 		schema.WithMigrationMode(schema.ModeReplay),
 		schema.WithDialect(dialectName),
+		schema.WithFormatter(migrate.DefaultFormatter),
 		schema.WithDropColumn(true),
 		schema.WithDropIndex(true),
 	)

@@ -29,6 +29,8 @@ type Department struct {
 	Name string `json:"name,omitempty"`
 	// 部门简称
 	ShortName string `json:"short_name,omitempty"`
+	// 机关统一社会信用代码（如有）
+	Uscc *string `json:"uscc,omitempty"`
 	// 是否联席会议办公室所在部门（县市场监管局），负责清单与计划备案
 	IsOffice bool `json:"is_office,omitempty"`
 	// 排序号（按成员名单顺序）
@@ -214,7 +216,7 @@ func (*Department) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case department.FieldID, department.FieldSortOrder:
 			values[i] = new(sql.NullInt64)
-		case department.FieldDivisionCode, department.FieldCode, department.FieldName, department.FieldShortName:
+		case department.FieldDivisionCode, department.FieldCode, department.FieldName, department.FieldShortName, department.FieldUscc:
 			values[i] = new(sql.NullString)
 		case department.FieldCreatedAt, department.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -274,6 +276,13 @@ func (_m *Department) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field short_name", values[i])
 			} else if value.Valid {
 				_m.ShortName = value.String
+			}
+		case department.FieldUscc:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field uscc", values[i])
+			} else if value.Valid {
+				_m.Uscc = new(string)
+				*_m.Uscc = value.String
 			}
 		case department.FieldIsOffice:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -405,6 +414,11 @@ func (_m *Department) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("short_name=")
 	builder.WriteString(_m.ShortName)
+	builder.WriteString(", ")
+	if v := _m.Uscc; v != nil {
+		builder.WriteString("uscc=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("is_office=")
 	builder.WriteString(fmt.Sprintf("%v", _m.IsOffice))

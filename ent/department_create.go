@@ -102,6 +102,20 @@ func (_c *DepartmentCreate) SetNillableShortName(v *string) *DepartmentCreate {
 	return _c
 }
 
+// SetUscc sets the "uscc" field.
+func (_c *DepartmentCreate) SetUscc(v string) *DepartmentCreate {
+	_c.mutation.SetUscc(v)
+	return _c
+}
+
+// SetNillableUscc sets the "uscc" field if the given value is not nil.
+func (_c *DepartmentCreate) SetNillableUscc(v *string) *DepartmentCreate {
+	if v != nil {
+		_c.SetUscc(*v)
+	}
+	return _c
+}
+
 // SetIsOffice sets the "is_office" field.
 func (_c *DepartmentCreate) SetIsOffice(v bool) *DepartmentCreate {
 	_c.mutation.SetIsOffice(v)
@@ -419,6 +433,11 @@ func (_c *DepartmentCreate) check() error {
 			return &ValidationError{Name: "short_name", err: fmt.Errorf(`ent: validator failed for field "Department.short_name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Uscc(); ok {
+		if err := department.UsccValidator(v); err != nil {
+			return &ValidationError{Name: "uscc", err: fmt.Errorf(`ent: validator failed for field "Department.uscc": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.IsOffice(); !ok {
 		return &ValidationError{Name: "is_office", err: errors.New(`ent: missing required field "Department.is_office"`)}
 	}
@@ -475,6 +494,10 @@ func (_c *DepartmentCreate) createSpec() (*Department, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ShortName(); ok {
 		_spec.SetField(department.FieldShortName, field.TypeString, value)
 		_node.ShortName = value
+	}
+	if value, ok := _c.mutation.Uscc(); ok {
+		_spec.SetField(department.FieldUscc, field.TypeString, value)
+		_node.Uscc = &value
 	}
 	if value, ok := _c.mutation.IsOffice(); ok {
 		_spec.SetField(department.FieldIsOffice, field.TypeBool, value)
@@ -810,6 +833,24 @@ func (u *DepartmentUpsert) ClearShortName() *DepartmentUpsert {
 	return u
 }
 
+// SetUscc sets the "uscc" field.
+func (u *DepartmentUpsert) SetUscc(v string) *DepartmentUpsert {
+	u.Set(department.FieldUscc, v)
+	return u
+}
+
+// UpdateUscc sets the "uscc" field to the value that was provided on create.
+func (u *DepartmentUpsert) UpdateUscc() *DepartmentUpsert {
+	u.SetExcluded(department.FieldUscc)
+	return u
+}
+
+// ClearUscc clears the value of the "uscc" field.
+func (u *DepartmentUpsert) ClearUscc() *DepartmentUpsert {
+	u.SetNull(department.FieldUscc)
+	return u
+}
+
 // SetIsOffice sets the "is_office" field.
 func (u *DepartmentUpsert) SetIsOffice(v bool) *DepartmentUpsert {
 	u.Set(department.FieldIsOffice, v)
@@ -959,6 +1000,27 @@ func (u *DepartmentUpsertOne) UpdateShortName() *DepartmentUpsertOne {
 func (u *DepartmentUpsertOne) ClearShortName() *DepartmentUpsertOne {
 	return u.Update(func(s *DepartmentUpsert) {
 		s.ClearShortName()
+	})
+}
+
+// SetUscc sets the "uscc" field.
+func (u *DepartmentUpsertOne) SetUscc(v string) *DepartmentUpsertOne {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.SetUscc(v)
+	})
+}
+
+// UpdateUscc sets the "uscc" field to the value that was provided on create.
+func (u *DepartmentUpsertOne) UpdateUscc() *DepartmentUpsertOne {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.UpdateUscc()
+	})
+}
+
+// ClearUscc clears the value of the "uscc" field.
+func (u *DepartmentUpsertOne) ClearUscc() *DepartmentUpsertOne {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.ClearUscc()
 	})
 }
 
@@ -1282,6 +1344,27 @@ func (u *DepartmentUpsertBulk) UpdateShortName() *DepartmentUpsertBulk {
 func (u *DepartmentUpsertBulk) ClearShortName() *DepartmentUpsertBulk {
 	return u.Update(func(s *DepartmentUpsert) {
 		s.ClearShortName()
+	})
+}
+
+// SetUscc sets the "uscc" field.
+func (u *DepartmentUpsertBulk) SetUscc(v string) *DepartmentUpsertBulk {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.SetUscc(v)
+	})
+}
+
+// UpdateUscc sets the "uscc" field to the value that was provided on create.
+func (u *DepartmentUpsertBulk) UpdateUscc() *DepartmentUpsertBulk {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.UpdateUscc()
+	})
+}
+
+// ClearUscc clears the value of the "uscc" field.
+func (u *DepartmentUpsertBulk) ClearUscc() *DepartmentUpsertBulk {
+	return u.Update(func(s *DepartmentUpsert) {
+		s.ClearUscc()
 	})
 }
 

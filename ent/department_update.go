@@ -108,6 +108,26 @@ func (_u *DepartmentUpdate) ClearShortName() *DepartmentUpdate {
 	return _u
 }
 
+// SetUscc sets the "uscc" field.
+func (_u *DepartmentUpdate) SetUscc(v string) *DepartmentUpdate {
+	_u.mutation.SetUscc(v)
+	return _u
+}
+
+// SetNillableUscc sets the "uscc" field if the given value is not nil.
+func (_u *DepartmentUpdate) SetNillableUscc(v *string) *DepartmentUpdate {
+	if v != nil {
+		_u.SetUscc(*v)
+	}
+	return _u
+}
+
+// ClearUscc clears the value of the "uscc" field.
+func (_u *DepartmentUpdate) ClearUscc() *DepartmentUpdate {
+	_u.mutation.ClearUscc()
+	return _u
+}
+
 // SetIsOffice sets the "is_office" field.
 func (_u *DepartmentUpdate) SetIsOffice(v bool) *DepartmentUpdate {
 	_u.mutation.SetIsOffice(v)
@@ -674,6 +694,11 @@ func (_u *DepartmentUpdate) check() error {
 			return &ValidationError{Name: "short_name", err: fmt.Errorf(`ent: validator failed for field "Department.short_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Uscc(); ok {
+		if err := department.UsccValidator(v); err != nil {
+			return &ValidationError{Name: "uscc", err: fmt.Errorf(`ent: validator failed for field "Department.uscc": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -706,6 +731,12 @@ func (_u *DepartmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.ShortNameCleared() {
 		_spec.ClearField(department.FieldShortName, field.TypeString)
+	}
+	if value, ok := _u.mutation.Uscc(); ok {
+		_spec.SetField(department.FieldUscc, field.TypeString, value)
+	}
+	if _u.mutation.UsccCleared() {
+		_spec.ClearField(department.FieldUscc, field.TypeString)
 	}
 	if value, ok := _u.mutation.IsOffice(); ok {
 		_spec.SetField(department.FieldIsOffice, field.TypeBool, value)
@@ -1389,6 +1420,26 @@ func (_u *DepartmentUpdateOne) ClearShortName() *DepartmentUpdateOne {
 	return _u
 }
 
+// SetUscc sets the "uscc" field.
+func (_u *DepartmentUpdateOne) SetUscc(v string) *DepartmentUpdateOne {
+	_u.mutation.SetUscc(v)
+	return _u
+}
+
+// SetNillableUscc sets the "uscc" field if the given value is not nil.
+func (_u *DepartmentUpdateOne) SetNillableUscc(v *string) *DepartmentUpdateOne {
+	if v != nil {
+		_u.SetUscc(*v)
+	}
+	return _u
+}
+
+// ClearUscc clears the value of the "uscc" field.
+func (_u *DepartmentUpdateOne) ClearUscc() *DepartmentUpdateOne {
+	_u.mutation.ClearUscc()
+	return _u
+}
+
 // SetIsOffice sets the "is_office" field.
 func (_u *DepartmentUpdateOne) SetIsOffice(v bool) *DepartmentUpdateOne {
 	_u.mutation.SetIsOffice(v)
@@ -1968,6 +2019,11 @@ func (_u *DepartmentUpdateOne) check() error {
 			return &ValidationError{Name: "short_name", err: fmt.Errorf(`ent: validator failed for field "Department.short_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Uscc(); ok {
+		if err := department.UsccValidator(v); err != nil {
+			return &ValidationError{Name: "uscc", err: fmt.Errorf(`ent: validator failed for field "Department.uscc": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -2017,6 +2073,12 @@ func (_u *DepartmentUpdateOne) sqlSave(ctx context.Context) (_node *Department, 
 	}
 	if _u.mutation.ShortNameCleared() {
 		_spec.ClearField(department.FieldShortName, field.TypeString)
+	}
+	if value, ok := _u.mutation.Uscc(); ok {
+		_spec.SetField(department.FieldUscc, field.TypeString, value)
+	}
+	if _u.mutation.UsccCleared() {
+		_spec.ClearField(department.FieldUscc, field.TypeString)
 	}
 	if value, ok := _u.mutation.IsOffice(); ok {
 		_spec.SetField(department.FieldIsOffice, field.TypeBool, value)

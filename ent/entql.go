@@ -184,6 +184,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldCode:         {Type: field.TypeString, Column: department.FieldCode},
 			department.FieldName:         {Type: field.TypeString, Column: department.FieldName},
 			department.FieldShortName:    {Type: field.TypeString, Column: department.FieldShortName},
+			department.FieldUscc:         {Type: field.TypeString, Column: department.FieldUscc},
 			department.FieldIsOffice:     {Type: field.TypeBool, Column: department.FieldIsOffice},
 			department.FieldSortOrder:    {Type: field.TypeInt, Column: department.FieldSortOrder},
 		},
@@ -2899,6 +2900,11 @@ func (f *DepartmentFilter) WhereName(p entql.StringP) {
 // WhereShortName applies the entql string predicate on the short_name field.
 func (f *DepartmentFilter) WhereShortName(p entql.StringP) {
 	f.Where(p.Field(department.FieldShortName))
+}
+
+// WhereUscc applies the entql string predicate on the uscc field.
+func (f *DepartmentFilter) WhereUscc(p entql.StringP) {
+	f.Where(p.Field(department.FieldUscc))
 }
 
 // WhereIsOffice applies the entql bool predicate on the is_office field.

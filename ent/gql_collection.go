@@ -1798,6 +1798,11 @@ func (_q *DepartmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, department.FieldShortName)
 				fieldSeen[department.FieldShortName] = struct{}{}
 			}
+		case "uscc":
+			if _, ok := fieldSeen[department.FieldUscc]; !ok {
+				selectedFields = append(selectedFields, department.FieldUscc)
+				fieldSeen[department.FieldUscc] = struct{}{}
+			}
 		case "isOffice":
 			if _, ok := fieldSeen[department.FieldIsOffice]; !ok {
 				selectedFields = append(selectedFields, department.FieldIsOffice)

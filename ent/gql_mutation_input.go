@@ -97,6 +97,7 @@ type CreateDepartmentInput struct {
 	Code         string
 	Name         string
 	ShortName    *string
+	Uscc         *string
 	IsOffice     *bool
 	SortOrder    *int
 }
@@ -110,6 +111,9 @@ func (i *CreateDepartmentInput) Mutate(m *DepartmentMutation) {
 	m.SetName(i.Name)
 	if v := i.ShortName; v != nil {
 		m.SetShortName(*v)
+	}
+	if v := i.Uscc; v != nil {
+		m.SetUscc(*v)
 	}
 	if v := i.IsOffice; v != nil {
 		m.SetIsOffice(*v)
@@ -132,6 +136,8 @@ type UpdateDepartmentInput struct {
 	Name           *string
 	ClearShortName bool
 	ShortName      *string
+	ClearUscc      bool
+	Uscc           *string
 	IsOffice       *bool
 	SortOrder      *int
 }
@@ -152,6 +158,12 @@ func (i *UpdateDepartmentInput) Mutate(m *DepartmentMutation) {
 	}
 	if v := i.ShortName; v != nil {
 		m.SetShortName(*v)
+	}
+	if i.ClearUscc {
+		m.ClearUscc()
+	}
+	if v := i.Uscc; v != nil {
+		m.SetUscc(*v)
 	}
 	if v := i.IsOffice; v != nil {
 		m.SetIsOffice(*v)

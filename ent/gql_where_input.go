@@ -3161,6 +3161,23 @@ type DepartmentWhereInput struct {
 	ShortNameEqualFold    *string  `json:"shortNameEqualFold,omitempty"`
 	ShortNameContainsFold *string  `json:"shortNameContainsFold,omitempty"`
 
+	// "uscc" field predicates.
+	Uscc             *string  `json:"uscc,omitempty"`
+	UsccNEQ          *string  `json:"usccNEQ,omitempty"`
+	UsccIn           []string `json:"usccIn,omitempty"`
+	UsccNotIn        []string `json:"usccNotIn,omitempty"`
+	UsccGT           *string  `json:"usccGT,omitempty"`
+	UsccGTE          *string  `json:"usccGTE,omitempty"`
+	UsccLT           *string  `json:"usccLT,omitempty"`
+	UsccLTE          *string  `json:"usccLTE,omitempty"`
+	UsccContains     *string  `json:"usccContains,omitempty"`
+	UsccHasPrefix    *string  `json:"usccHasPrefix,omitempty"`
+	UsccHasSuffix    *string  `json:"usccHasSuffix,omitempty"`
+	UsccIsNil        bool     `json:"usccIsNil,omitempty"`
+	UsccNotNil       bool     `json:"usccNotNil,omitempty"`
+	UsccEqualFold    *string  `json:"usccEqualFold,omitempty"`
+	UsccContainsFold *string  `json:"usccContainsFold,omitempty"`
+
 	// "is_office" field predicates.
 	IsOffice    *bool `json:"isOffice,omitempty"`
 	IsOfficeNEQ *bool `json:"isOfficeNEQ,omitempty"`
@@ -3520,6 +3537,51 @@ func (i *DepartmentWhereInput) P() (predicate.Department, error) {
 	}
 	if i.ShortNameContainsFold != nil {
 		predicates = append(predicates, department.ShortNameContainsFold(*i.ShortNameContainsFold))
+	}
+	if i.Uscc != nil {
+		predicates = append(predicates, department.UsccEQ(*i.Uscc))
+	}
+	if i.UsccNEQ != nil {
+		predicates = append(predicates, department.UsccNEQ(*i.UsccNEQ))
+	}
+	if len(i.UsccIn) > 0 {
+		predicates = append(predicates, department.UsccIn(i.UsccIn...))
+	}
+	if len(i.UsccNotIn) > 0 {
+		predicates = append(predicates, department.UsccNotIn(i.UsccNotIn...))
+	}
+	if i.UsccGT != nil {
+		predicates = append(predicates, department.UsccGT(*i.UsccGT))
+	}
+	if i.UsccGTE != nil {
+		predicates = append(predicates, department.UsccGTE(*i.UsccGTE))
+	}
+	if i.UsccLT != nil {
+		predicates = append(predicates, department.UsccLT(*i.UsccLT))
+	}
+	if i.UsccLTE != nil {
+		predicates = append(predicates, department.UsccLTE(*i.UsccLTE))
+	}
+	if i.UsccContains != nil {
+		predicates = append(predicates, department.UsccContains(*i.UsccContains))
+	}
+	if i.UsccHasPrefix != nil {
+		predicates = append(predicates, department.UsccHasPrefix(*i.UsccHasPrefix))
+	}
+	if i.UsccHasSuffix != nil {
+		predicates = append(predicates, department.UsccHasSuffix(*i.UsccHasSuffix))
+	}
+	if i.UsccIsNil {
+		predicates = append(predicates, department.UsccIsNil())
+	}
+	if i.UsccNotNil {
+		predicates = append(predicates, department.UsccNotNil())
+	}
+	if i.UsccEqualFold != nil {
+		predicates = append(predicates, department.UsccEqualFold(*i.UsccEqualFold))
+	}
+	if i.UsccContainsFold != nil {
+		predicates = append(predicates, department.UsccContainsFold(*i.UsccContainsFold))
 	}
 	if i.IsOffice != nil {
 		predicates = append(predicates, department.IsOfficeEQ(*i.IsOffice))

@@ -5480,6 +5480,7 @@ type DepartmentMutation struct {
 	code                        *string
 	name                        *string
 	short_name                  *string
+	uscc                        *string
 	is_office                   *bool
 	sort_order                  *int
 	addsort_order               *int
@@ -5853,6 +5854,55 @@ func (m *DepartmentMutation) ShortNameCleared() bool {
 func (m *DepartmentMutation) ResetShortName() {
 	m.short_name = nil
 	delete(m.clearedFields, department.FieldShortName)
+}
+
+// SetUscc sets the "uscc" field.
+func (m *DepartmentMutation) SetUscc(s string) {
+	m.uscc = &s
+}
+
+// Uscc returns the value of the "uscc" field in the mutation.
+func (m *DepartmentMutation) Uscc() (r string, exists bool) {
+	v := m.uscc
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUscc returns the old "uscc" field's value of the Department entity.
+// If the Department object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DepartmentMutation) OldUscc(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUscc is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUscc requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUscc: %w", err)
+	}
+	return oldValue.Uscc, nil
+}
+
+// ClearUscc clears the value of the "uscc" field.
+func (m *DepartmentMutation) ClearUscc() {
+	m.uscc = nil
+	m.clearedFields[department.FieldUscc] = struct{}{}
+}
+
+// UsccCleared returns if the "uscc" field was cleared in this mutation.
+func (m *DepartmentMutation) UsccCleared() bool {
+	_, ok := m.clearedFields[department.FieldUscc]
+	return ok
+}
+
+// ResetUscc resets all changes to the "uscc" field.
+func (m *DepartmentMutation) ResetUscc() {
+	m.uscc = nil
+	delete(m.clearedFields, department.FieldUscc)
 }
 
 // SetIsOffice sets the "is_office" field.
@@ -6683,7 +6733,7 @@ func (m *DepartmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DepartmentMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, department.FieldCreatedAt)
 	}
@@ -6701,6 +6751,9 @@ func (m *DepartmentMutation) Fields() []string {
 	}
 	if m.short_name != nil {
 		fields = append(fields, department.FieldShortName)
+	}
+	if m.uscc != nil {
+		fields = append(fields, department.FieldUscc)
 	}
 	if m.is_office != nil {
 		fields = append(fields, department.FieldIsOffice)
@@ -6728,6 +6781,8 @@ func (m *DepartmentMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case department.FieldShortName:
 		return m.ShortName()
+	case department.FieldUscc:
+		return m.Uscc()
 	case department.FieldIsOffice:
 		return m.IsOffice()
 	case department.FieldSortOrder:
@@ -6753,6 +6808,8 @@ func (m *DepartmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldName(ctx)
 	case department.FieldShortName:
 		return m.OldShortName(ctx)
+	case department.FieldUscc:
+		return m.OldUscc(ctx)
 	case department.FieldIsOffice:
 		return m.OldIsOffice(ctx)
 	case department.FieldSortOrder:
@@ -6807,6 +6864,13 @@ func (m *DepartmentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetShortName(v)
+		return nil
+	case department.FieldUscc:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUscc(v)
 		return nil
 	case department.FieldIsOffice:
 		v, ok := value.(bool)
@@ -6870,6 +6934,9 @@ func (m *DepartmentMutation) ClearedFields() []string {
 	if m.FieldCleared(department.FieldShortName) {
 		fields = append(fields, department.FieldShortName)
 	}
+	if m.FieldCleared(department.FieldUscc) {
+		fields = append(fields, department.FieldUscc)
+	}
 	return fields
 }
 
@@ -6886,6 +6953,9 @@ func (m *DepartmentMutation) ClearField(name string) error {
 	switch name {
 	case department.FieldShortName:
 		m.ClearShortName()
+		return nil
+	case department.FieldUscc:
+		m.ClearUscc()
 		return nil
 	}
 	return fmt.Errorf("unknown Department nullable field %s", name)
@@ -6912,6 +6982,9 @@ func (m *DepartmentMutation) ResetField(name string) error {
 		return nil
 	case department.FieldShortName:
 		m.ResetShortName()
+		return nil
+	case department.FieldUscc:
+		m.ResetUscc()
 		return nil
 	case department.FieldIsOffice:
 		m.ResetIsOffice()

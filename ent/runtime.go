@@ -323,12 +323,16 @@ func init() {
 	departmentDescShortName := departmentFields[2].Descriptor()
 	// department.ShortNameValidator is a validator for the "short_name" field. It is called by the builders before save.
 	department.ShortNameValidator = departmentDescShortName.Validators[0].(func(string) error)
+	// departmentDescUscc is the schema descriptor for uscc field.
+	departmentDescUscc := departmentFields[3].Descriptor()
+	// department.UsccValidator is a validator for the "uscc" field. It is called by the builders before save.
+	department.UsccValidator = departmentDescUscc.Validators[0].(func(string) error)
 	// departmentDescIsOffice is the schema descriptor for is_office field.
-	departmentDescIsOffice := departmentFields[3].Descriptor()
+	departmentDescIsOffice := departmentFields[4].Descriptor()
 	// department.DefaultIsOffice holds the default value on creation for the is_office field.
 	department.DefaultIsOffice = departmentDescIsOffice.Default.(bool)
 	// departmentDescSortOrder is the schema descriptor for sort_order field.
-	departmentDescSortOrder := departmentFields[4].Descriptor()
+	departmentDescSortOrder := departmentFields[5].Descriptor()
 	// department.DefaultSortOrder holds the default value on creation for the sort_order field.
 	department.DefaultSortOrder = departmentDescSortOrder.Default.(int)
 	drawMixin := schema.Draw{}.Mixin()

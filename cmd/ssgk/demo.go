@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ssgk/ssgk/ent/account"
+	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/store"
@@ -27,7 +29,7 @@ var demoAccounts = []struct {
 	{"scjg.approver", "市场监管局审核人", "SCJG", []string{viewer.RoleApprover}},
 	{"scjg.head", "市场监管局负责人", "SCJG", []string{viewer.RoleHead, viewer.RoleApprover}},
 	{"wj.admin", "卫健局管理员", "WJ", []string{viewer.RoleDeptAdmin, viewer.RoleInspector}},
-	{"credit", "县信用中心", "FGJ", []string{viewer.RoleCreditCenter}},
+	{"credit", "县信用中心", "FG", []string{viewer.RoleCreditCenter}},
 	{"sysadmin", "系统管理员", "", []string{viewer.RoleSystemAdmin}},
 }
 
@@ -38,41 +40,57 @@ var demoTokens = []struct {
 }{
 	{"SCJG", "市场监管业务系统", []string{viewer.RoleDeptAdmin, viewer.RoleInspector}},
 	{"WJ", "卫生健康业务系统", []string{viewer.RoleDeptAdmin, viewer.RoleInspector}},
-	{"FGJ", "信用中心同步", []string{viewer.RoleCreditCenter}},
+	{"FG", "信用中心同步", []string{viewer.RoleCreditCenter}},
 }
 
-// loadDemo loads the demo data, accounts and tokens when the database holds no departments.
+// loadDemo loads the demo data when the database holds no departments, then makes sure the demo
+// accounts exist and issues the demo tokens that do not exist yet (a token is shown only when
+// it is created).
 func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.Writer) error {
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk demo"))
 	n, err := db.Client.Department.Query().Count(ctx)
 	if err != nil {
 		return err
 	}
-	if n > 0 {
-		fmt.Fprintf(out, "数据库已有 %d 个部门，跳过演示数据载入。演示账号口令：%s（令牌只在首次生成时显示，可用 ssgk admin token create 新建）\n", n, demoPassword)
-		return nil
-	}
-	last := ""
-	sum, err := demo.Load(ctx, db.Client, demo.Options{Progress: func(step string, done, total int) {
-		if step != last {
-			fmt.Fprintf(out, "载入演示数据：%s…\n", step)
-			last = step
+	if n == 0 {
+		last := ""
+		sum, err := demo.Load(ctx, db.Client, demo.Options{Progress: func(step string, done, total int) {
+			if step != last {
+				fmt.Fprintf(out, "载入演示数据：%s…\n", step)
+				last = step
+			}
+		}})
+		if err != nil {
+			return err
 		}
-	}})
-	if err != nil {
-		return err
+		fmt.Fprintf(out, "演示数据：%d 个部门、%d 名联席会议成员、%d 个抽查事项、%d 个检查对象（%d 个分库）、%d 名执法检查人员（%d 人证件已过期）、%d 条回避关系\n",
+			sum.Departments, sum.Members, sum.Items, sum.Targets, sum.Libraries, sum.Inspectors, sum.ExpiredCertificates, sum.Conflicts)
+	} else {
+		fmt.Fprintf(out, "数据库已有 %d 个部门，不再载入演示数据。\n", n)
 	}
-	fmt.Fprintf(out, "演示数据：%d 个部门、%d 名联席会议成员、%d 个抽查事项、%d 个检查对象（%d 个分库）、%d 名执法检查人员（%d 人证件已过期）、%d 条回避关系\n",
-		sum.Departments, sum.Members, sum.Items, sum.Targets, sum.Libraries, sum.Inspectors, sum.ExpiredCertificates, sum.Conflicts)
-	fmt.Fprintf(out, "\n演示账号（口令均为 %s，登录：mutation { login(username:\"office\", password:\"%s\") { token } }）：\n", demoPassword, demoPassword)
+	fmt.Fprintf(out, "\n演示账号（口令均为 %s；登录：mutation { login(username:\"office\", password:\"%s\") { token } }）：\n", demoPassword, demoPassword)
 	for _, a := range demoAccounts {
-		if _, err := authSvc.CreateAccount(ctx, a.Username, a.Name, demoPassword, a.Department, a.Roles); err != nil {
-			return fmt.Errorf("创建演示账号 %s: %w", a.Username, err)
+		exists, err := db.Client.Account.Query().Where(account.Username(a.Username)).Exist(ctx)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			if _, err := authSvc.CreateAccount(ctx, a.Username, a.Name, demoPassword, a.Department, a.Roles); err != nil {
+				return fmt.Errorf("创建演示账号 %s: %w", a.Username, err)
+			}
 		}
 		fmt.Fprintf(out, "  %-16s %-14s 部门 %-5s 角色 %s\n", a.Username, a.Name, a.Department, strings.Join(a.Roles, ","))
 	}
-	fmt.Fprintln(out, "\n部门接口令牌（只显示这一次；请求头 Authorization: Bearer 令牌）：")
+	fmt.Fprintln(out, "\n部门接口令牌（只在创建时显示一次；请求头 Authorization: Bearer 令牌）：")
 	for _, t := range demoTokens {
+		exists, err := db.Client.ApiToken.Query().Where(apitoken.Name(t.Name), apitoken.RevokedAtIsNil()).Exist(ctx)
+		if err != nil {
+			return err
+		}
+		if exists {
+			fmt.Fprintf(out, "  %-5s %-10s （已创建过；如需新令牌：ssgk admin token create --department %s --name 名称）\n", t.Department, t.Name, t.Department)
+			continue
+		}
 		plain, _, err := authSvc.CreateToken(ctx, t.Department, t.Name, t.Roles, nil)
 		if err != nil {
 			return fmt.Errorf("创建演示令牌 %s: %w", t.Name, err)

@@ -26,6 +26,8 @@ const (
 	FieldName = "name"
 	// FieldShortName holds the string denoting the short_name field in the database.
 	FieldShortName = "short_name"
+	// FieldUscc holds the string denoting the uscc field in the database.
+	FieldUscc = "uscc"
 	// FieldIsOffice holds the string denoting the is_office field in the database.
 	FieldIsOffice = "is_office"
 	// FieldSortOrder holds the string denoting the sort_order field in the database.
@@ -156,6 +158,7 @@ var Columns = []string{
 	FieldCode,
 	FieldName,
 	FieldShortName,
+	FieldUscc,
 	FieldIsOffice,
 	FieldSortOrder,
 }
@@ -196,6 +199,8 @@ var (
 	NameValidator func(string) error
 	// ShortNameValidator is a validator for the "short_name" field. It is called by the builders before save.
 	ShortNameValidator func(string) error
+	// UsccValidator is a validator for the "uscc" field. It is called by the builders before save.
+	UsccValidator func(string) error
 	// DefaultIsOffice holds the default value on creation for the "is_office" field.
 	DefaultIsOffice bool
 	// DefaultSortOrder holds the default value on creation for the "sort_order" field.
@@ -238,6 +243,11 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByShortName orders the results by the short_name field.
 func ByShortName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldShortName, opts...).ToFunc()
+}
+
+// ByUscc orders the results by the uscc field.
+func ByUscc(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUscc, opts...).ToFunc()
 }
 
 // ByIsOffice orders the results by the is_office field.

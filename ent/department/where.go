@@ -85,6 +85,11 @@ func ShortName(v string) predicate.Department {
 	return predicate.Department(sql.FieldEQ(FieldShortName, v))
 }
 
+// Uscc applies equality check predicate on the "uscc" field. It's identical to UsccEQ.
+func Uscc(v string) predicate.Department {
+	return predicate.Department(sql.FieldEQ(FieldUscc, v))
+}
+
 // IsOffice applies equality check predicate on the "is_office" field. It's identical to IsOfficeEQ.
 func IsOffice(v bool) predicate.Department {
 	return predicate.Department(sql.FieldEQ(FieldIsOffice, v))
@@ -443,6 +448,81 @@ func ShortNameEqualFold(v string) predicate.Department {
 // ShortNameContainsFold applies the ContainsFold predicate on the "short_name" field.
 func ShortNameContainsFold(v string) predicate.Department {
 	return predicate.Department(sql.FieldContainsFold(FieldShortName, v))
+}
+
+// UsccEQ applies the EQ predicate on the "uscc" field.
+func UsccEQ(v string) predicate.Department {
+	return predicate.Department(sql.FieldEQ(FieldUscc, v))
+}
+
+// UsccNEQ applies the NEQ predicate on the "uscc" field.
+func UsccNEQ(v string) predicate.Department {
+	return predicate.Department(sql.FieldNEQ(FieldUscc, v))
+}
+
+// UsccIn applies the In predicate on the "uscc" field.
+func UsccIn(vs ...string) predicate.Department {
+	return predicate.Department(sql.FieldIn(FieldUscc, vs...))
+}
+
+// UsccNotIn applies the NotIn predicate on the "uscc" field.
+func UsccNotIn(vs ...string) predicate.Department {
+	return predicate.Department(sql.FieldNotIn(FieldUscc, vs...))
+}
+
+// UsccGT applies the GT predicate on the "uscc" field.
+func UsccGT(v string) predicate.Department {
+	return predicate.Department(sql.FieldGT(FieldUscc, v))
+}
+
+// UsccGTE applies the GTE predicate on the "uscc" field.
+func UsccGTE(v string) predicate.Department {
+	return predicate.Department(sql.FieldGTE(FieldUscc, v))
+}
+
+// UsccLT applies the LT predicate on the "uscc" field.
+func UsccLT(v string) predicate.Department {
+	return predicate.Department(sql.FieldLT(FieldUscc, v))
+}
+
+// UsccLTE applies the LTE predicate on the "uscc" field.
+func UsccLTE(v string) predicate.Department {
+	return predicate.Department(sql.FieldLTE(FieldUscc, v))
+}
+
+// UsccContains applies the Contains predicate on the "uscc" field.
+func UsccContains(v string) predicate.Department {
+	return predicate.Department(sql.FieldContains(FieldUscc, v))
+}
+
+// UsccHasPrefix applies the HasPrefix predicate on the "uscc" field.
+func UsccHasPrefix(v string) predicate.Department {
+	return predicate.Department(sql.FieldHasPrefix(FieldUscc, v))
+}
+
+// UsccHasSuffix applies the HasSuffix predicate on the "uscc" field.
+func UsccHasSuffix(v string) predicate.Department {
+	return predicate.Department(sql.FieldHasSuffix(FieldUscc, v))
+}
+
+// UsccIsNil applies the IsNil predicate on the "uscc" field.
+func UsccIsNil() predicate.Department {
+	return predicate.Department(sql.FieldIsNull(FieldUscc))
+}
+
+// UsccNotNil applies the NotNil predicate on the "uscc" field.
+func UsccNotNil() predicate.Department {
+	return predicate.Department(sql.FieldNotNull(FieldUscc))
+}
+
+// UsccEqualFold applies the EqualFold predicate on the "uscc" field.
+func UsccEqualFold(v string) predicate.Department {
+	return predicate.Department(sql.FieldEqualFold(FieldUscc, v))
+}
+
+// UsccContainsFold applies the ContainsFold predicate on the "uscc" field.
+func UsccContainsFold(v string) predicate.Department {
+	return predicate.Department(sql.FieldContainsFold(FieldUscc, v))
 }
 
 // IsOfficeEQ applies the EQ predicate on the "is_office" field.

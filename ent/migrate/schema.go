@@ -118,6 +118,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[6], AuditEventsColumns[7]},
 			},
+			{
+				Name:    "auditevent_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[2]},
+			},
 		},
 	}
 	// ConflictsColumns holds the columns for the "conflicts" table.
@@ -223,6 +228,7 @@ var (
 		{Name: "code", Type: field.TypeString, Unique: true},
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "short_name", Type: field.TypeString, Nullable: true, Size: 30},
+		{Name: "uscc", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "is_office", Type: field.TypeBool, Default: false},
 		{Name: "sort_order", Type: field.TypeInt, Default: 0},
 	}

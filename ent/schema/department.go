@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/ssgk/ssgk/internal/uscc"
 )
 
 // Department is a member unit of the joint meeting (县直部门).
@@ -32,6 +34,8 @@ func (Department) Fields() []ent.Field {
 			Comment("部门全称").Annotations(entgql.OrderField("NAME")),
 		field.String("short_name").Optional().MaxRuneLen(30).
 			Comment("部门简称"),
+		field.String("uscc").Optional().Nillable().Unique().Validate(uscc.Validate).
+			Comment("机关统一社会信用代码（如有）"),
 		field.Bool("is_office").Default(false).
 			Comment("是否联席会议办公室所在部门（县市场监管局），负责清单与计划备案"),
 		field.Int("sort_order").Default(0).

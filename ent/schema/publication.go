@@ -132,5 +132,5 @@ func (AuditEvent) Fields() []ent.Field {
 
 // Indexes of the AuditEvent.
 func (AuditEvent) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("entity_type", "entity_id")}
+	return []ent.Index{index.Fields("entity_type", "entity_id"), index.Fields("at")}
 }

@@ -211,6 +211,7 @@ type ComplexityRoot struct {
 		SortOrder         func(childComplexity int) int
 		TargetLibraries   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) int
 		UpdatedAt         func(childComplexity int) int
+		Uscc              func(childComplexity int) int
 	}
 
 	DepartmentConnection struct {
@@ -1852,6 +1853,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Department.UpdatedAt(childComplexity), true
+	case "Department.uscc":
+		if e.ComplexityRoot.Department.Uscc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Uscc(childComplexity), true
 
 	case "DepartmentConnection.edges":
 		if e.ComplexityRoot.DepartmentConnection.Edges == nil {
@@ -7342,6 +7349,10 @@ input CreateDepartmentInput {
   """
   shortName: String
   """
+  机关统一社会信用代码（如有）
+  """
+  uscc: String
+  """
   是否联席会议办公室所在部门（县市场监管局），负责清单与计划备案
   """
   isOffice: Boolean
@@ -7669,6 +7680,10 @@ type Department implements Node {
   部门简称
   """
   shortName: String
+  """
+  机关统一社会信用代码（如有）
+  """
+  uscc: String
   """
   是否联席会议办公室所在部门（县市场监管局），负责清单与计划备案
   """
@@ -8148,6 +8163,24 @@ input DepartmentWhereInput {
   shortNameNotNil: Boolean
   shortNameEqualFold: String
   shortNameContainsFold: String
+  """
+  uscc field predicates
+  """
+  uscc: String
+  usccNEQ: String
+  usccIn: [String!]
+  usccNotIn: [String!]
+  usccGT: String
+  usccGTE: String
+  usccLT: String
+  usccLTE: String
+  usccContains: String
+  usccHasPrefix: String
+  usccHasSuffix: String
+  usccIsNil: Boolean
+  usccNotNil: Boolean
+  usccEqualFold: String
+  usccContainsFold: String
   """
   is_office field predicates
   """
@@ -17042,6 +17075,11 @@ input UpdateDepartmentInput {
   shortName: String
   clearShortName: Boolean
   """
+  机关统一社会信用代码（如有）
+  """
+  uscc: String
+  clearUscc: Boolean
+  """
   是否联席会议办公室所在部门（县市场监管局），负责清单与计划备案
   """
   isOffice: Boolean
@@ -17827,6 +17865,8 @@ func (ec *executionContext) childFields_Department(ctx context.Context, field gr
 		return ec.fieldContext_Department_name(ctx, field)
 	case "shortName":
 		return ec.fieldContext_Department_shortName(ctx, field)
+	case "uscc":
+		return ec.fieldContext_Department_uscc(ctx, field)
 	case "isOffice":
 		return ec.fieldContext_Department_isOffice(ctx, field)
 	case "sortOrder":
@@ -25663,6 +25703,29 @@ func (ec *executionContext) _Department_shortName(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Department_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "String")
+}
+
+func (ec *executionContext) _Department_uscc(ctx context.Context, field graphql.CollectedField, obj *ent.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_uscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uscc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Department_uscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Department", field, false, false, "String")
 }
 
@@ -48123,7 +48186,7 @@ func (ec *executionContext) unmarshalInputCreateDepartmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"divisionCode", "code", "name", "shortName", "isOffice", "sortOrder"}
+	fieldsInOrder := [...]string{"divisionCode", "code", "name", "shortName", "uscc", "isOffice", "sortOrder"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -48158,6 +48221,13 @@ func (ec *executionContext) unmarshalInputCreateDepartmentInput(ctx context.Cont
 				return it, err
 			}
 			it.ShortName = data
+		case "uscc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uscc"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uscc = data
 		case "isOffice":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isOffice"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -48946,7 +49016,7 @@ func (ec *executionContext) unmarshalInputDepartmentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "shortName", "shortNameNEQ", "shortNameIn", "shortNameNotIn", "shortNameGT", "shortNameGTE", "shortNameLT", "shortNameLTE", "shortNameContains", "shortNameHasPrefix", "shortNameHasSuffix", "shortNameIsNil", "shortNameNotNil", "shortNameEqualFold", "shortNameContainsFold", "isOffice", "isOfficeNEQ", "sortOrder", "sortOrderNEQ", "sortOrderIn", "sortOrderNotIn", "sortOrderGT", "sortOrderGTE", "sortOrderLT", "sortOrderLTE", "hasMembers", "hasMembersWith", "hasItemLists", "hasItemListsWith", "hasTargetLibraries", "hasTargetLibrariesWith", "hasInspectors", "hasInspectorsWith", "hasPlans", "hasPlansWith", "hasInitiatedTasks", "hasInitiatedTasksWith", "hasParticipatedTasks", "hasParticipatedTasksWith", "hasResults", "hasResultsWith", "hasConfirmations", "hasConfirmationsWith", "hasLeads", "hasLeadsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "shortName", "shortNameNEQ", "shortNameIn", "shortNameNotIn", "shortNameGT", "shortNameGTE", "shortNameLT", "shortNameLTE", "shortNameContains", "shortNameHasPrefix", "shortNameHasSuffix", "shortNameIsNil", "shortNameNotNil", "shortNameEqualFold", "shortNameContainsFold", "uscc", "usccNEQ", "usccIn", "usccNotIn", "usccGT", "usccGTE", "usccLT", "usccLTE", "usccContains", "usccHasPrefix", "usccHasSuffix", "usccIsNil", "usccNotNil", "usccEqualFold", "usccContainsFold", "isOffice", "isOfficeNEQ", "sortOrder", "sortOrderNEQ", "sortOrderIn", "sortOrderNotIn", "sortOrderGT", "sortOrderGTE", "sortOrderLT", "sortOrderLTE", "hasMembers", "hasMembersWith", "hasItemLists", "hasItemListsWith", "hasTargetLibraries", "hasTargetLibrariesWith", "hasInspectors", "hasInspectorsWith", "hasPlans", "hasPlansWith", "hasInitiatedTasks", "hasInitiatedTasksWith", "hasParticipatedTasks", "hasParticipatedTasksWith", "hasResults", "hasResultsWith", "hasConfirmations", "hasConfirmationsWith", "hasLeads", "hasLeadsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -49520,6 +49590,111 @@ func (ec *executionContext) unmarshalInputDepartmentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ShortNameContainsFold = data
+		case "uscc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uscc"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uscc = data
+		case "usccNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccNEQ = data
+		case "usccIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccIn = data
+		case "usccNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccNotIn = data
+		case "usccGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccGT = data
+		case "usccGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccGTE = data
+		case "usccLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccLT = data
+		case "usccLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccLTE = data
+		case "usccContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccContains = data
+		case "usccHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccHasPrefix = data
+		case "usccHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccHasSuffix = data
+		case "usccIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccIsNil = data
+		case "usccNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccNotNil = data
+		case "usccEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccEqualFold = data
+		case "usccContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usccContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsccContainsFold = data
 		case "isOffice":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isOffice"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -72583,7 +72758,7 @@ func (ec *executionContext) unmarshalInputUpdateDepartmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"divisionCode", "code", "name", "shortName", "clearShortName", "isOffice", "sortOrder"}
+	fieldsInOrder := [...]string{"divisionCode", "code", "name", "shortName", "clearShortName", "uscc", "clearUscc", "isOffice", "sortOrder"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72625,6 +72800,20 @@ func (ec *executionContext) unmarshalInputUpdateDepartmentInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearShortName = data
+		case "uscc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uscc"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uscc = data
+		case "clearUscc":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearUscc"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearUscc = data
 		case "isOffice":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isOffice"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -74687,6 +74876,11 @@ func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSe
 			}
 		case "shortName":
 			out.Values[i] = ec._Department_shortName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "uscc":
+			out.Values[i] = ec._Department_uscc(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

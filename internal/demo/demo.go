@@ -16,7 +16,6 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/meetingmember"
@@ -230,14 +229,12 @@ func (l *loader) organisation(ctx context.Context) error {
 func (l *loader) itemLists(ctx context.Context, tx *ent.Tx) error {
 	// Methods are a code table seeded elsewhere; without it the items carry no methods.
 	methodID := map[string]int{}
-	if MethodsLinkable() {
-		methods, err := tx.InspectionMethod.Query().All(ctx)
-		if err != nil {
-			return err
-		}
-		for _, m := range methods {
-			methodID[m.Code] = m.ID
-		}
+	methods, err := tx.InspectionMethod.Query().All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range methods {
+		methodID[m.Code] = m.ID
 	}
 	deptByCode := map[string]DepartmentName{}
 	for _, d := range departments {
@@ -310,12 +307,6 @@ func (l *loader) itemLists(ctx context.Context, tx *ent.Tx) error {
 	_, err = tx.ImplementationRule.CreateBulk(rc...).Save(ctx)
 	return err
 }
-
-// MethodsLinkable reports whether items can share inspection methods. The edge must be
-// many-to-many (a join table); while the generated schema makes it one-to-many (the foreign
-// key sits on inspection_methods, so a method could belong to one item only), the demo items
-// carry no methods rather than fail or steal a method from another item.
-func MethodsLinkable() bool { return inspectionitem.MethodsTable != inspectionmethod.Table }
 
 // methodNames are the Chinese names of the method codes, for rule texts.
 var methodNames = map[string]string{"ON_SITE": "实地核查", "WRITTEN": "书面检查", "ONLINE": "网络监测", "TESTING": "检验检测", "ADOPTED": "采信其他结论"}

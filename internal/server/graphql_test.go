@@ -90,14 +90,14 @@ func TestGraphQL_Scenarios(t *testing.T) {
 				}
 			}},
 		{name: "dangling reference", token: h.officeTok,
-			query: `mutation($in: CreateConflictInput!) { createConflict(input: $in) { id } }`,
-			vars: map[string]any{"in": map[string]any{"relation": "FAMILY", "reason": "近亲属", "declaredAt": "2026-03-01T00:00:00Z", "inspectorID": "999999", "targetID": "888888"}},
+			query:    `mutation($in: CreateConflictInput!) { createConflict(input: $in) { id } }`,
+			vars:     map[string]any{"in": map[string]any{"relation": "FAMILY", "reason": "近亲属", "declaredAt": "2026-03-01T00:00:00Z", "inspectorID": "999999", "targetID": "888888"}},
 			wantCode: "NOT_FOUND"},
 		{name: "invalid ID number", token: h.scjgToken,
-			query: fmt.Sprintf(`mutation { createInspector(input: {name: "张三", idNumber: "340524198001010011", departmentID: "%d"}) { id } }`, h.scjg.ID),
+			query:    fmt.Sprintf(`mutation { createInspector(input: {name: "张三", idNumber: "340524198001010011", departmentID: "%d"}) { id } }`, h.scjg.ID),
 			wantCode: "INVALID_ID_NUMBER"},
 		{name: "another department's inspector is refused", token: h.wjToken,
-			query: fmt.Sprintf(`mutation { createInspector(input: {name: "李四", departmentID: "%d"}) { id } }`, h.scjg.ID),
+			query:    fmt.Sprintf(`mutation { createInspector(input: {name: "李四", departmentID: "%d"}) { id } }`, h.scjg.ID),
 			wantCode: "FORBIDDEN"},
 		{name: "only the office creates departments", token: h.wjToken,
 			query: `mutation { createDepartment(input: {code: "NEW", name: "新部门"}) { id } }`, wantCode: "FORBIDDEN"},
@@ -250,7 +250,9 @@ func TestGraphQL_NoNPlusOne(t *testing.T) {
 				Node struct {
 					Libraries struct {
 						TotalCount int
-						Edges      []struct{ Node struct{ Department struct{ Code string } } }
+						Edges      []struct {
+							Node struct{ Department struct{ Code string } }
+						}
 					}
 				}
 			}

@@ -116,15 +116,19 @@ func (s *Server) graphqlHandler() http.Handler {
 
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
+		name := oc.OperationName
+		if name == "" && oc.Operation != nil {
+			name = oc.Operation.Name // named in the document but not in the request
+		}
+		label := operationLabel(name)
 		v := *viewer.FromContext(ctx)
-		v.Operation = "graphql:" + operationLabel(oc.OperationName)
+		v.Operation = "graphql:" + label
 		ctx = viewer.NewContext(ctx, &v)
 		start := time.Now()
 		opType := "query"
 		if oc.Operation != nil {
 			opType = string(oc.Operation.Operation)
 		}
-		label := operationLabel(oc.OperationName)
 		respond := next(ctx)
 		return func(ctx context.Context) *graphql.Response {
 			resp := respond(ctx)

@@ -1,0 +1,204 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ssgk/ssgk/internal/demo"
+	"github.com/ssgk/ssgk/internal/testutil"
+)
+
+// buildBinary compiles the real ssgk binary without cgo, as it ships.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ssgk")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestEndToEnd_ServeDemo starts the real binary with demo data on port :0 and uses it over HTTP.
+func TestEndToEnd_ServeDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	dataDir := t.TempDir()
+	dbURL := testutil.DatabaseURL(t)
+	addrFile := filepath.Join(dataDir, "addr")
+	var stdout, stderr bytes.Buffer
+	srv := exec.Command(bin, "serve", "--demo", "--listen", "127.0.0.1:0", "--addr-file", addrFile, "--data-dir", dataDir, "--log-format", "json")
+	srv.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
+	srv.Stdout, srv.Stderr = &stdout, &stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Process.Kill() //nolint:errcheck
+	var addr string
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 {
+			addr = string(b)
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not start\nstdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+	base := "http://" + addr
+	tokens := regexp.MustCompile(`ssgk_[0-9a-f]+_[0-9a-f]+`).FindAllString(stdout.String(), -1)
+	if len(tokens) != 3 {
+		t.Fatalf("want 3 demo tokens printed, got %d:\n%s", len(tokens), stdout.String())
+	}
+
+	// Every member department of the seed's attachment is there.
+	var deps struct {
+		Data struct {
+			Departments struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ Code, ShortName string } }
+			}
+		}
+		Errors []any
+	}
+	post(t, base, tokens[1], `query Departments { departments(first: 100, orderBy: {field: SORT_ORDER}) { totalCount edges { node { code shortName } } } }`, &deps)
+	if len(deps.Errors) > 0 {
+		t.Fatalf("errors: %v", deps.Errors)
+	}
+	got := map[string]bool{}
+	for _, e := range deps.Data.Departments.Edges {
+		got[e.Node.ShortName] = true
+	}
+	for _, d := range demo.DepartmentNames() {
+		if !got[d.Listed] && !got[d.ShortName] {
+			t.Errorf("member department %s (%s) missing", d.Listed, d.Code)
+		}
+	}
+	if deps.Data.Departments.TotalCount != len(demo.DepartmentNames()) {
+		t.Errorf("totalCount = %d, want %d", deps.Data.Departments.TotalCount, len(demo.DepartmentNames()))
+	}
+
+	// A demo account logs in and sees its department.
+	var login struct {
+		Data struct{ Login struct{ Token string } }
+	}
+	post(t, base, "", `mutation { login(username: "office", password: "ssgk-demo-2026") { token } }`, &login)
+	var who struct {
+		Data struct {
+			Viewer struct {
+				Kind       string
+				Department struct{ Code string }
+			}
+		}
+	}
+	post(t, base, login.Data.Login.Token, `{ viewer { kind department { code } } }`, &who)
+	if who.Data.Viewer.Kind != "ACCOUNT" || who.Data.Viewer.Department.Code != "SCJG" {
+		t.Fatalf("viewer after login = %+v", who.Data.Viewer)
+	}
+
+	// The demo targets carry valid USCCs and are reachable by business key.
+	var tg struct {
+		Data struct {
+			Targets struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ Uscc string } }
+			}
+		}
+	}
+	post(t, base, tokens[0], `{ targets(first: 1, where: {creditRiskClass: D}) { totalCount edges { node { uscc } } } }`, &tg)
+	if tg.Data.Targets.TotalCount == 0 {
+		t.Fatal("no class-D targets in demo data")
+	}
+	var one struct {
+		Data struct{ Target struct{ Uscc string } }
+	}
+	post(t, base, tokens[0], `query($u: String!) { target(uscc: $u) { uscc } }`, &one, "u", tg.Data.Targets.Edges[0].Node.Uscc)
+	if one.Data.Target.Uscc != tg.Data.Targets.Edges[0].Node.Uscc {
+		t.Fatalf("target(uscc:) = %+v", one)
+	}
+
+	for path, want := range map[string]string{"/graphiql": "GraphiQL", "/healthz": `"ok"`, "/metrics": `ssgk_graphql_requests_total{operation="Departments",outcome="ok",type="query"} 1`} {
+		body := get(t, base+path)
+		if !strings.Contains(body, want) {
+			t.Errorf("%s does not contain %q", path, want)
+		}
+	}
+
+	// Graceful shutdown on SIGTERM.
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("server exited with %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not stop on SIGTERM")
+	}
+
+	// The whole run is on the audit trail, and it verifies.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	verify := exec.CommandContext(ctx, bin, "audit", "verify", "--data-dir", dataDir)
+	verify.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
+	out, err := verify.Output()
+	if err != nil || !strings.Contains(string(out), "审计日志校验通过") {
+		t.Fatalf("audit verify: %v\n%s", err, out)
+	}
+	if regexp.MustCompile(`ssgk_[0-9a-f]{12}_[0-9a-f]{48}`).MatchString(stderr.String()) {
+		t.Fatal("a token secret appeared in the logs")
+	}
+}
+
+func post(t *testing.T, base, token, query string, out any, vars ...string) {
+	t.Helper()
+	v := map[string]any{}
+	for i := 0; i+1 < len(vars); i += 2 {
+		v[vars[i]] = vars[i+1]
+	}
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": v})
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("%s: %s", err, raw)
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", url, resp.StatusCode)
+	}
+	return string(b)
+}

@@ -69,7 +69,9 @@ func TestEndToEnd_ServeDemo(t *testing.T) {
 		Data struct {
 			Departments struct {
 				TotalCount int
-				Edges      []struct{ Node struct{ Code, ShortName string } }
+				Edges      []struct {
+					Node struct{ Code, ShortName string }
+				}
 			}
 		}
 		Errors []any

@@ -10,6 +10,7 @@ import (
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -17,7 +18,7 @@ func seedDepartment(t *testing.T, db *store.DB) *ent.Department {
 	t.Helper()
 	ctx := testutil.System()
 	var d *ent.Department
-	err := store.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		var err error
 		d, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").Save(ctx)
 		if err != nil {
@@ -130,13 +131,13 @@ func TestAudit_TrailIsAppendOnly(t *testing.T) {
 	db := testutil.Open(t)
 	seedDepartment(t, db)
 	ctx := testutil.System()
-	err := store.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		return tx.AuditEvent.Update().Exec(ctx)
 	})
 	if apperr.CodeOf(err) != apperr.Forbidden {
 		t.Fatalf("updating the trail: err = %v", err)
 	}
-	err = store.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		_, err := tx.AuditEvent.Delete().Exec(ctx)
 		return err
 	})
@@ -148,7 +149,7 @@ func TestAudit_TrailIsAppendOnly(t *testing.T) {
 func TestAudit_AnonymousCannotWrite(t *testing.T) {
 	db := testutil.Open(t)
 	ctx := testutil.As(&viewer.Viewer{Kind: viewer.Anonymous})
-	err := store.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		return tx.Department.Create().SetCode("X").SetName("匿名").Exec(ctx)
 	})
 	if apperr.CodeOf(err) != apperr.Unauthenticated {

@@ -21,7 +21,7 @@ import (
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -84,7 +84,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (token s
 	}
 	if !VerifyPassword(acc.PasswordHash, password) {
 		failures := acc.FailedLogins + 1
-		err := store.WithTx(sys, s.client, func(tx *ent.Tx) error {
+		err := txn.Run(sys, s.client, func(tx *ent.Tx) error {
 			upd := tx.Account.UpdateOneID(acc.ID).SetFailedLogins(failures)
 			if failures >= s.policy.MaxFailures {
 				upd.SetLockedUntil(now.Add(s.policy.LockFor)).SetFailedLogins(0)
@@ -99,7 +99,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (token s
 		}
 		return "", time.Time{}, nil, apperr.New(apperr.Unauthenticated, "用户名或口令错误（还可尝试 %d 次）", s.policy.MaxFailures-failures)
 	}
-	err = store.WithTx(sys, s.client, func(tx *ent.Tx) error {
+	err = txn.Run(sys, s.client, func(tx *ent.Tx) error {
 		return tx.Account.UpdateOneID(acc.ID).SetFailedLogins(0).ClearLockedUntil().SetLastLoginAt(now).Exec(sys)
 	})
 	if err != nil {
@@ -221,7 +221,7 @@ func (s *Service) CreateToken(ctx context.Context, departmentCode, name string, 
 	}
 	prefix, secret := randomHex(6), randomHex(24)
 	var tok *ent.ApiToken
-	err = store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, s.client, func(tx *ent.Tx) error {
 		c := tx.ApiToken.Create().SetName(name).SetPrefix(prefix).SetSecretHash(hashSecret(secret)).
 			SetRoles(roles).SetScopes([]string{"read", "write"}).SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
 		if expires != nil {
@@ -238,7 +238,7 @@ func (s *Service) CreateToken(ctx context.Context, departmentCode, name string, 
 
 // RevokeToken revokes the token with the given prefix (the part after "ssgk_").
 func (s *Service) RevokeToken(ctx context.Context, prefix string) error {
-	return store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+	return txn.Run(ctx, s.client, func(tx *ent.Tx) error {
 		n, err := tx.ApiToken.Update().Where(apitoken.Prefix(prefix), apitoken.RevokedAtIsNil()).SetRevokedAt(s.now()).Save(ctx)
 		if err != nil {
 			return err
@@ -265,7 +265,7 @@ func (s *Service) CreateAccount(ctx context.Context, username, displayName, pass
 		return nil, err
 	}
 	var acc *ent.Account
-	err = store.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, s.client, func(tx *ent.Tx) error {
 		c := tx.Account.Create().SetUsername(username).SetDisplayName(displayName).SetPasswordHash(hash).SetRoles(roles)
 		if departmentCode != "" {
 			dep, err := tx.Department.Query().Where(department.Code(departmentCode)).Only(ctx)

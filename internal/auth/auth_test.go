@@ -10,6 +10,7 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -17,7 +18,7 @@ func newService(t *testing.T) (*auth.Service, *store.DB) {
 	t.Helper()
 	db := testutil.Open(t)
 	ctx := testutil.System()
-	err := store.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		return tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").Exec(ctx)
 	})
 	if err != nil {

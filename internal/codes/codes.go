@@ -9,7 +9,7 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -75,7 +75,7 @@ var FollowUps = []FollowUp{
 // that exists, so it is safe on every start.
 func Seed(ctx context.Context, client *ent.Client) error {
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("seed codes"))
-	return store.WithTx(ctx, client, func(tx *ent.Tx) error {
+	return txn.Run(ctx, client, func(tx *ent.Tx) error {
 		ids := map[string]int{}
 		existing, err := tx.ResultCode.Query().All(ctx)
 		if err != nil {

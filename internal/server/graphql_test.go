@@ -10,8 +10,8 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/target"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -211,7 +211,7 @@ func TestGraphQL_RevokedTokenRefused(t *testing.T) {
 func TestGraphQL_NoNPlusOne(t *testing.T) {
 	h := newTestHub(t)
 	ctx := testutil.System()
-	err := store.WithTx(ctx, h.db.Client, func(tx *ent.Tx) error {
+	err := txn.Run(ctx, h.db.Client, func(tx *ent.Tx) error {
 		lib1, err := tx.TargetLibrary.Create().SetCode("MAIN").SetName("市场主体库").SetDepartmentID(h.scjg.ID).Save(ctx)
 		if err != nil {
 			return err

@@ -19,6 +19,7 @@ import (
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -44,7 +45,7 @@ func newTestHub(t *testing.T) *testHub {
 	}
 	h := &testHub{db: db, auth: authSvc, statements: &n}
 	ctx := testutil.System()
-	err = store.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		if h.scjg, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetShortName("县市场监管局").SetIsOffice(true).Save(ctx); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -56,7 +57,7 @@ func TestMigrate_UpgradeKeepsData(t *testing.T) {
 	}
 	// The new column works, and the ID sequence keeps its global-ID range.
 	sys := testutil.System()
-	err = store.WithTx(sys, db.Client, func(tx *ent.Tx) error {
+	err = txn.Run(sys, db.Client, func(tx *ent.Tx) error {
 		code := "11370921MB286123" + "4"
 		code += string(uscc.CheckChar(code))
 		n, err := tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").SetUscc(code).Save(sys)

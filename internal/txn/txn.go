@@ -1,4 +1,5 @@
-package store
+// Package txn runs units of work in one database transaction.
+package txn
 
 import (
 	"context"
@@ -7,11 +8,11 @@ import (
 	"github.com/ssgk/ssgk/ent"
 )
 
-// WithTx runs fn in a transaction, committing on success and rolling back on error or panic.
+// Run runs fn in a transaction, committing on success and rolling back on error or panic.
 // Every write of the hub goes through a transaction: the audit hook refuses writes outside one.
 // Inside a GraphQL mutation the request's transaction is already in ctx; fn joins it, and the
 // request commits or rolls back as a whole.
-func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (err error) {
+func Run(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (err error) {
 	if tx := ent.TxFromContext(ctx); tx != nil {
 		return fn(tx)
 	}

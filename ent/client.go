@@ -26,6 +26,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -42,6 +43,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -76,6 +78,8 @@ type Client struct {
 	FollowUpOption *FollowUpOptionClient
 	// ImplementationRule is the client for interacting with the ImplementationRule builders.
 	ImplementationRule *ImplementationRuleClient
+	// ImportJob is the client for interacting with the ImportJob builders.
+	ImportJob *ImportJobClient
 	// InspectionItem is the client for interacting with the InspectionItem builders.
 	InspectionItem *InspectionItemClient
 	// InspectionMethod is the client for interacting with the InspectionMethod builders.
@@ -108,6 +112,8 @@ type Client struct {
 	ResultItem *ResultItemClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
+	// TargetChange is the client for interacting with the TargetChange builders.
+	TargetChange *TargetChangeClient
 	// TargetLibrary is the client for interacting with the TargetLibrary builders.
 	TargetLibrary *TargetLibraryClient
 	// Task is the client for interacting with the Task builders.
@@ -136,6 +142,7 @@ func (c *Client) init() {
 	c.Filing = NewFilingClient(c.config)
 	c.FollowUpOption = NewFollowUpOptionClient(c.config)
 	c.ImplementationRule = NewImplementationRuleClient(c.config)
+	c.ImportJob = NewImportJobClient(c.config)
 	c.InspectionItem = NewInspectionItemClient(c.config)
 	c.InspectionMethod = NewInspectionMethodClient(c.config)
 	c.InspectionTeam = NewInspectionTeamClient(c.config)
@@ -152,6 +159,7 @@ func (c *Client) init() {
 	c.ResultCode = NewResultCodeClient(c.config)
 	c.ResultItem = NewResultItemClient(c.config)
 	c.Target = NewTargetClient(c.config)
+	c.TargetChange = NewTargetChangeClient(c.config)
 	c.TargetLibrary = NewTargetLibraryClient(c.config)
 	c.Task = NewTaskClient(c.config)
 	c.TaskItem = NewTaskItemClient(c.config)
@@ -258,6 +266,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Filing:              NewFilingClient(cfg),
 		FollowUpOption:      NewFollowUpOptionClient(cfg),
 		ImplementationRule:  NewImplementationRuleClient(cfg),
+		ImportJob:           NewImportJobClient(cfg),
 		InspectionItem:      NewInspectionItemClient(cfg),
 		InspectionMethod:    NewInspectionMethodClient(cfg),
 		InspectionTeam:      NewInspectionTeamClient(cfg),
@@ -274,6 +283,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ResultCode:          NewResultCodeClient(cfg),
 		ResultItem:          NewResultItemClient(cfg),
 		Target:              NewTargetClient(cfg),
+		TargetChange:        NewTargetChangeClient(cfg),
 		TargetLibrary:       NewTargetLibraryClient(cfg),
 		Task:                NewTaskClient(cfg),
 		TaskItem:            NewTaskItemClient(cfg),
@@ -307,6 +317,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Filing:              NewFilingClient(cfg),
 		FollowUpOption:      NewFollowUpOptionClient(cfg),
 		ImplementationRule:  NewImplementationRuleClient(cfg),
+		ImportJob:           NewImportJobClient(cfg),
 		InspectionItem:      NewInspectionItemClient(cfg),
 		InspectionMethod:    NewInspectionMethodClient(cfg),
 		InspectionTeam:      NewInspectionTeamClient(cfg),
@@ -323,6 +334,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ResultCode:          NewResultCodeClient(cfg),
 		ResultItem:          NewResultItemClient(cfg),
 		Target:              NewTargetClient(cfg),
+		TargetChange:        NewTargetChangeClient(cfg),
 		TargetLibrary:       NewTargetLibraryClient(cfg),
 		Task:                NewTaskClient(cfg),
 		TaskItem:            NewTaskItemClient(cfg),
@@ -357,10 +369,10 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.ApiToken, c.AuditEvent, c.Conflict, c.Correction, c.Department,
 		c.Draw, c.Evidence, c.Filing, c.FollowUpOption, c.ImplementationRule,
-		c.InspectionItem, c.InspectionMethod, c.InspectionTeam, c.Inspector,
-		c.ItemList, c.JointMeeting, c.Lead, c.LibraryConfirmation, c.MeetingMember,
-		c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode, c.ResultItem,
-		c.Target, c.TargetLibrary, c.Task, c.TaskItem,
+		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
+		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LibraryConfirmation,
+		c.MeetingMember, c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode,
+		c.ResultItem, c.Target, c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Use(hooks...)
 	}
@@ -372,10 +384,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.ApiToken, c.AuditEvent, c.Conflict, c.Correction, c.Department,
 		c.Draw, c.Evidence, c.Filing, c.FollowUpOption, c.ImplementationRule,
-		c.InspectionItem, c.InspectionMethod, c.InspectionTeam, c.Inspector,
-		c.ItemList, c.JointMeeting, c.Lead, c.LibraryConfirmation, c.MeetingMember,
-		c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode, c.ResultItem,
-		c.Target, c.TargetLibrary, c.Task, c.TaskItem,
+		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
+		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LibraryConfirmation,
+		c.MeetingMember, c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode,
+		c.ResultItem, c.Target, c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -406,6 +418,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.FollowUpOption.mutate(ctx, m)
 	case *ImplementationRuleMutation:
 		return c.ImplementationRule.mutate(ctx, m)
+	case *ImportJobMutation:
+		return c.ImportJob.mutate(ctx, m)
 	case *InspectionItemMutation:
 		return c.InspectionItem.mutate(ctx, m)
 	case *InspectionMethodMutation:
@@ -438,6 +452,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ResultItem.mutate(ctx, m)
 	case *TargetMutation:
 		return c.Target.mutate(ctx, m)
+	case *TargetChangeMutation:
+		return c.TargetChange.mutate(ctx, m)
 	case *TargetLibraryMutation:
 		return c.TargetLibrary.mutate(ctx, m)
 	case *TaskMutation:
@@ -2453,6 +2469,171 @@ func (c *ImplementationRuleClient) mutate(ctx context.Context, m *Implementation
 		return (&ImplementationRuleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ImplementationRule mutation op: %q", m.Op())
+	}
+}
+
+// ImportJobClient is a client for the ImportJob schema.
+type ImportJobClient struct {
+	config
+}
+
+// NewImportJobClient returns a client for the ImportJob from the given config.
+func NewImportJobClient(c config) *ImportJobClient {
+	return &ImportJobClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `importjob.Hooks(f(g(h())))`.
+func (c *ImportJobClient) Use(hooks ...Hook) {
+	c.hooks.ImportJob = append(c.hooks.ImportJob, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `importjob.Intercept(f(g(h())))`.
+func (c *ImportJobClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ImportJob = append(c.inters.ImportJob, interceptors...)
+}
+
+// Create returns a builder for creating a ImportJob entity.
+func (c *ImportJobClient) Create() *ImportJobCreate {
+	mutation := newImportJobMutation(c.config, OpCreate)
+	return &ImportJobCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ImportJob entities.
+func (c *ImportJobClient) CreateBulk(builders ...*ImportJobCreate) *ImportJobCreateBulk {
+	return &ImportJobCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ImportJobClient) MapCreateBulk(slice any, setFunc func(*ImportJobCreate, int)) *ImportJobCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ImportJobCreateBulk{err: fmt.Errorf("calling to ImportJobClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ImportJobCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ImportJobCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ImportJob.
+func (c *ImportJobClient) Update() *ImportJobUpdate {
+	mutation := newImportJobMutation(c.config, OpUpdate)
+	return &ImportJobUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ImportJobClient) UpdateOne(_m *ImportJob) *ImportJobUpdateOne {
+	mutation := newImportJobMutation(c.config, OpUpdateOne, withImportJob(_m))
+	return &ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ImportJobClient) UpdateOneID(id int) *ImportJobUpdateOne {
+	mutation := newImportJobMutation(c.config, OpUpdateOne, withImportJobID(id))
+	return &ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ImportJob.
+func (c *ImportJobClient) Delete() *ImportJobDelete {
+	mutation := newImportJobMutation(c.config, OpDelete)
+	return &ImportJobDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ImportJobClient) DeleteOne(_m *ImportJob) *ImportJobDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ImportJobClient) DeleteOneID(id int) *ImportJobDeleteOne {
+	builder := c.Delete().Where(importjob.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ImportJobDeleteOne{builder}
+}
+
+// Query returns a query builder for ImportJob.
+func (c *ImportJobClient) Query() *ImportJobQuery {
+	return &ImportJobQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeImportJob},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ImportJob entity by its id.
+func (c *ImportJobClient) Get(ctx context.Context, id int) (*ImportJob, error) {
+	return c.Query().Where(importjob.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ImportJobClient) GetX(ctx context.Context, id int) *ImportJob {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDepartment queries the department edge of a ImportJob.
+func (c *ImportJobClient) QueryDepartment(_m *ImportJob) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importjob.Table, importjob.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importjob.DepartmentTable, importjob.DepartmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLibrary queries the library edge of a ImportJob.
+func (c *ImportJobClient) QueryLibrary(_m *ImportJob) *TargetLibraryQuery {
+	query := (&TargetLibraryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importjob.Table, importjob.FieldID, id),
+			sqlgraph.To(targetlibrary.Table, targetlibrary.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importjob.LibraryTable, importjob.LibraryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ImportJobClient) Hooks() []Hook {
+	return c.hooks.ImportJob
+}
+
+// Interceptors returns the client interceptors.
+func (c *ImportJobClient) Interceptors() []Interceptor {
+	return c.inters.ImportJob
+}
+
+func (c *ImportJobClient) mutate(ctx context.Context, m *ImportJobMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ImportJobCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ImportJobUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ImportJobDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ImportJob mutation op: %q", m.Op())
 	}
 }
 
@@ -5663,6 +5844,22 @@ func (c *TargetClient) QueryResults(_m *Target) *ResultQuery {
 	return query
 }
 
+// QueryHistory queries the history edge of a Target.
+func (c *TargetClient) QueryHistory(_m *Target) *TargetChangeQuery {
+	query := (&TargetChangeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(target.Table, target.FieldID, id),
+			sqlgraph.To(targetchange.Table, targetchange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, target.HistoryTable, target.HistoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryLeads queries the leads edge of a Target.
 func (c *TargetClient) QueryLeads(_m *Target) *LeadQuery {
 	query := (&LeadClient{config: c.config}).Query()
@@ -5701,6 +5898,155 @@ func (c *TargetClient) mutate(ctx context.Context, m *TargetMutation) (Value, er
 		return (&TargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Target mutation op: %q", m.Op())
+	}
+}
+
+// TargetChangeClient is a client for the TargetChange schema.
+type TargetChangeClient struct {
+	config
+}
+
+// NewTargetChangeClient returns a client for the TargetChange from the given config.
+func NewTargetChangeClient(c config) *TargetChangeClient {
+	return &TargetChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `targetchange.Hooks(f(g(h())))`.
+func (c *TargetChangeClient) Use(hooks ...Hook) {
+	c.hooks.TargetChange = append(c.hooks.TargetChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `targetchange.Intercept(f(g(h())))`.
+func (c *TargetChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TargetChange = append(c.inters.TargetChange, interceptors...)
+}
+
+// Create returns a builder for creating a TargetChange entity.
+func (c *TargetChangeClient) Create() *TargetChangeCreate {
+	mutation := newTargetChangeMutation(c.config, OpCreate)
+	return &TargetChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TargetChange entities.
+func (c *TargetChangeClient) CreateBulk(builders ...*TargetChangeCreate) *TargetChangeCreateBulk {
+	return &TargetChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TargetChangeClient) MapCreateBulk(slice any, setFunc func(*TargetChangeCreate, int)) *TargetChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TargetChangeCreateBulk{err: fmt.Errorf("calling to TargetChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TargetChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TargetChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TargetChange.
+func (c *TargetChangeClient) Update() *TargetChangeUpdate {
+	mutation := newTargetChangeMutation(c.config, OpUpdate)
+	return &TargetChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TargetChangeClient) UpdateOne(_m *TargetChange) *TargetChangeUpdateOne {
+	mutation := newTargetChangeMutation(c.config, OpUpdateOne, withTargetChange(_m))
+	return &TargetChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TargetChangeClient) UpdateOneID(id int) *TargetChangeUpdateOne {
+	mutation := newTargetChangeMutation(c.config, OpUpdateOne, withTargetChangeID(id))
+	return &TargetChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TargetChange.
+func (c *TargetChangeClient) Delete() *TargetChangeDelete {
+	mutation := newTargetChangeMutation(c.config, OpDelete)
+	return &TargetChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TargetChangeClient) DeleteOne(_m *TargetChange) *TargetChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TargetChangeClient) DeleteOneID(id int) *TargetChangeDeleteOne {
+	builder := c.Delete().Where(targetchange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TargetChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for TargetChange.
+func (c *TargetChangeClient) Query() *TargetChangeQuery {
+	return &TargetChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTargetChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TargetChange entity by its id.
+func (c *TargetChangeClient) Get(ctx context.Context, id int) (*TargetChange, error) {
+	return c.Query().Where(targetchange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TargetChangeClient) GetX(ctx context.Context, id int) *TargetChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTarget queries the target edge of a TargetChange.
+func (c *TargetChangeClient) QueryTarget(_m *TargetChange) *TargetQuery {
+	query := (&TargetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(targetchange.Table, targetchange.FieldID, id),
+			sqlgraph.To(target.Table, target.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, targetchange.TargetTable, targetchange.TargetColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TargetChangeClient) Hooks() []Hook {
+	return c.hooks.TargetChange
+}
+
+// Interceptors returns the client interceptors.
+func (c *TargetChangeClient) Interceptors() []Interceptor {
+	return c.inters.TargetChange
+}
+
+func (c *TargetChangeClient) mutate(ctx context.Context, m *TargetChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TargetChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TargetChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TargetChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TargetChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TargetChange mutation op: %q", m.Op())
 	}
 }
 
@@ -6363,17 +6709,19 @@ func (c *TaskItemClient) mutate(ctx context.Context, m *TaskItemMutation) (Value
 type (
 	hooks struct {
 		Account, ApiToken, AuditEvent, Conflict, Correction, Department, Draw, Evidence,
-		Filing, FollowUpOption, ImplementationRule, InspectionItem, InspectionMethod,
-		InspectionTeam, Inspector, ItemList, JointMeeting, Lead, LibraryConfirmation,
-		MeetingMember, Plan, PlanBatch, Publication, Result, ResultCode, ResultItem,
-		Target, TargetLibrary, Task, TaskItem []ent.Hook
+		Filing, FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
+		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
+		LibraryConfirmation, MeetingMember, Plan, PlanBatch, Publication, Result,
+		ResultCode, ResultItem, Target, TargetChange, TargetLibrary, Task,
+		TaskItem []ent.Hook
 	}
 	inters struct {
 		Account, ApiToken, AuditEvent, Conflict, Correction, Department, Draw, Evidence,
-		Filing, FollowUpOption, ImplementationRule, InspectionItem, InspectionMethod,
-		InspectionTeam, Inspector, ItemList, JointMeeting, Lead, LibraryConfirmation,
-		MeetingMember, Plan, PlanBatch, Publication, Result, ResultCode, ResultItem,
-		Target, TargetLibrary, Task, TaskItem []ent.Interceptor
+		Filing, FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
+		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
+		LibraryConfirmation, MeetingMember, Plan, PlanBatch, Publication, Result,
+		ResultCode, ResultItem, Target, TargetChange, TargetLibrary, Task,
+		TaskItem []ent.Interceptor
 	}
 )
 

@@ -23,6 +23,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -39,6 +40,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -113,6 +115,7 @@ func checkColumn(t, c string) error {
 			filing.Table:              filing.ValidColumn,
 			followupoption.Table:      followupoption.ValidColumn,
 			implementationrule.Table:  implementationrule.ValidColumn,
+			importjob.Table:           importjob.ValidColumn,
 			inspectionitem.Table:      inspectionitem.ValidColumn,
 			inspectionmethod.Table:    inspectionmethod.ValidColumn,
 			inspectionteam.Table:      inspectionteam.ValidColumn,
@@ -129,6 +132,7 @@ func checkColumn(t, c string) error {
 			resultcode.Table:          resultcode.ValidColumn,
 			resultitem.Table:          resultitem.ValidColumn,
 			target.Table:              target.ValidColumn,
+			targetchange.Table:        targetchange.ValidColumn,
 			targetlibrary.Table:       targetlibrary.ValidColumn,
 			task.Table:                task.ValidColumn,
 			taskitem.Table:            taskitem.ValidColumn,

@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -31,6 +32,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -43,7 +45,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -313,6 +315,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   importjob.Table,
+			Columns: importjob.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: importjob.FieldID,
+			},
+		},
+		Type: "ImportJob",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			importjob.FieldCreatedAt:    {Type: field.TypeTime, Column: importjob.FieldCreatedAt},
+			importjob.FieldUpdatedAt:    {Type: field.TypeTime, Column: importjob.FieldUpdatedAt},
+			importjob.FieldDivisionCode: {Type: field.TypeString, Column: importjob.FieldDivisionCode},
+			importjob.FieldKind:         {Type: field.TypeEnum, Column: importjob.FieldKind},
+			importjob.FieldFileName:     {Type: field.TypeString, Column: importjob.FieldFileName},
+			importjob.FieldFileSha256:   {Type: field.TypeString, Column: importjob.FieldFileSha256},
+			importjob.FieldEncoding:     {Type: field.TypeString, Column: importjob.FieldEncoding},
+			importjob.FieldPartial:      {Type: field.TypeBool, Column: importjob.FieldPartial},
+			importjob.FieldStatus:       {Type: field.TypeEnum, Column: importjob.FieldStatus},
+			importjob.FieldRowsTotal:    {Type: field.TypeInt, Column: importjob.FieldRowsTotal},
+			importjob.FieldRowsRejected: {Type: field.TypeInt, Column: importjob.FieldRowsRejected},
+			importjob.FieldCreated:      {Type: field.TypeInt, Column: importjob.FieldCreated},
+			importjob.FieldUpdated:      {Type: field.TypeInt, Column: importjob.FieldUpdated},
+			importjob.FieldUnchanged:    {Type: field.TypeInt, Column: importjob.FieldUnchanged},
+			importjob.FieldReport:       {Type: field.TypeBytes, Column: importjob.FieldReport},
+			importjob.FieldDepartmentID: {Type: field.TypeInt, Column: importjob.FieldDepartmentID},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionitem.Table,
 			Columns: inspectionitem.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -340,7 +371,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionitem.FieldItemListID:             {Type: field.TypeInt, Column: inspectionitem.FieldItemListID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionmethod.Table,
 			Columns: inspectionmethod.Columns,
@@ -357,7 +388,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionmethod.FieldActive:    {Type: field.TypeBool, Column: inspectionmethod.FieldActive},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionteam.Table,
 			Columns: inspectionteam.Columns,
@@ -381,7 +412,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionteam.FieldTargetID:     {Type: field.TypeInt, Column: inspectionteam.FieldTargetID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspector.Table,
 			Columns: inspector.Columns,
@@ -408,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspector.FieldDepartmentID:         {Type: field.TypeInt, Column: inspector.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   itemlist.Table,
 			Columns: itemlist.Columns,
@@ -433,7 +464,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			itemlist.FieldPreviousID:    {Type: field.TypeInt, Column: itemlist.FieldPreviousID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   jointmeeting.Table,
 			Columns: jointmeeting.Columns,
@@ -451,7 +482,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			jointmeeting.FieldBasis:        {Type: field.TypeString, Column: jointmeeting.FieldBasis},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   lead.Table,
 			Columns: lead.Columns,
@@ -480,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			lead.FieldSpecialTaskID: {Type: field.TypeInt, Column: lead.FieldSpecialTaskID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   libraryconfirmation.Table,
 			Columns: libraryconfirmation.Columns,
@@ -503,7 +534,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			libraryconfirmation.FieldDepartmentID:   {Type: field.TypeInt, Column: libraryconfirmation.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   meetingmember.Table,
 			Columns: meetingmember.Columns,
@@ -525,7 +556,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			meetingmember.FieldDepartmentID:   {Type: field.TypeInt, Column: meetingmember.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
@@ -551,7 +582,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldPreviousID:       {Type: field.TypeInt, Column: plan.FieldPreviousID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planbatch.Table,
 			Columns: planbatch.Columns,
@@ -576,7 +607,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planbatch.FieldInitiatorID:  {Type: field.TypeInt, Column: planbatch.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   publication.Table,
 			Columns: publication.Columns,
@@ -602,7 +633,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			publication.FieldCorrectsID:   {Type: field.TypeInt, Column: publication.FieldCorrectsID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   result.Table,
 			Columns: result.Columns,
@@ -637,7 +668,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			result.FieldAdoptedFromID:     {Type: field.TypeInt, Column: result.FieldAdoptedFromID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultcode.Table,
 			Columns: resultcode.Columns,
@@ -657,7 +688,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultcode.FieldParentID:            {Type: field.TypeInt, Column: resultcode.FieldParentID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultitem.Table,
 			Columns: resultitem.Columns,
@@ -679,7 +710,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultitem.FieldItemID:       {Type: field.TypeInt, Column: resultitem.FieldItemID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -713,7 +744,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldContactPhone:        {Type: field.TypeString, Column: target.FieldContactPhone},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   targetchange.Table,
+			Columns: targetchange.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: targetchange.FieldID,
+			},
+		},
+		Type: "TargetChange",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			targetchange.FieldDivisionCode:   {Type: field.TypeString, Column: targetchange.FieldDivisionCode},
+			targetchange.FieldAt:             {Type: field.TypeTime, Column: targetchange.FieldAt},
+			targetchange.FieldActor:          {Type: field.TypeString, Column: targetchange.FieldActor},
+			targetchange.FieldDepartmentCode: {Type: field.TypeString, Column: targetchange.FieldDepartmentCode},
+			targetchange.FieldSource:         {Type: field.TypeString, Column: targetchange.FieldSource},
+			targetchange.FieldChanges:        {Type: field.TypeJSON, Column: targetchange.FieldChanges},
+			targetchange.FieldTargetID:       {Type: field.TypeInt, Column: targetchange.FieldTargetID},
+		},
+	}
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetlibrary.Table,
 			Columns: targetlibrary.Columns,
@@ -733,7 +784,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetlibrary.FieldDepartmentID: {Type: field.TypeInt, Column: targetlibrary.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -762,7 +813,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldInitiatorID:          {Type: field.TypeInt, Column: task.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taskitem.Table,
 			Columns: taskitem.Columns,
@@ -1188,6 +1239,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ImplementationRule",
 		"InspectionItem",
+	)
+	graph.MustAddE(
+		"department",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importjob.DepartmentTable,
+			Columns: []string{importjob.DepartmentColumn},
+			Bidi:    false,
+		},
+		"ImportJob",
+		"Department",
+	)
+	graph.MustAddE(
+		"library",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importjob.LibraryTable,
+			Columns: []string{importjob.LibraryColumn},
+			Bidi:    false,
+		},
+		"ImportJob",
+		"TargetLibrary",
 	)
 	graph.MustAddE(
 		"item_list",
@@ -2018,6 +2093,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Result",
 	)
 	graph.MustAddE(
+		"history",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+		},
+		"Target",
+		"TargetChange",
+	)
+	graph.MustAddE(
 		"leads",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -2028,6 +2115,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Target",
 		"Lead",
+	)
+	graph.MustAddE(
+		"target",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   targetchange.TargetTable,
+			Columns: []string{targetchange.TargetColumn},
+			Bidi:    false,
+		},
+		"TargetChange",
+		"Target",
 	)
 	graph.MustAddE(
 		"department",
@@ -3767,6 +3866,154 @@ func (f *ImplementationRuleFilter) WhereHasItemWith(preds ...predicate.Inspectio
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ImportJobQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ImportJobQuery builder.
+func (_q *ImportJobQuery) Filter() *ImportJobFilter {
+	return &ImportJobFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ImportJobMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ImportJobMutation builder.
+func (m *ImportJobMutation) Filter() *ImportJobFilter {
+	return &ImportJobFilter{config: m.config, predicateAdder: m}
+}
+
+// ImportJobFilter provides a generic filtering capability at runtime for ImportJobQuery.
+type ImportJobFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ImportJobFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ImportJobFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ImportJobFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ImportJobFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldUpdatedAt))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *ImportJobFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldDivisionCode))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ImportJobFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldKind))
+}
+
+// WhereFileName applies the entql string predicate on the file_name field.
+func (f *ImportJobFilter) WhereFileName(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldFileName))
+}
+
+// WhereFileSha256 applies the entql string predicate on the file_sha256 field.
+func (f *ImportJobFilter) WhereFileSha256(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldFileSha256))
+}
+
+// WhereEncoding applies the entql string predicate on the encoding field.
+func (f *ImportJobFilter) WhereEncoding(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldEncoding))
+}
+
+// WherePartial applies the entql bool predicate on the partial field.
+func (f *ImportJobFilter) WherePartial(p entql.BoolP) {
+	f.Where(p.Field(importjob.FieldPartial))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ImportJobFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldStatus))
+}
+
+// WhereRowsTotal applies the entql int predicate on the rows_total field.
+func (f *ImportJobFilter) WhereRowsTotal(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldRowsTotal))
+}
+
+// WhereRowsRejected applies the entql int predicate on the rows_rejected field.
+func (f *ImportJobFilter) WhereRowsRejected(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldRowsRejected))
+}
+
+// WhereCreated applies the entql int predicate on the created field.
+func (f *ImportJobFilter) WhereCreated(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldCreated))
+}
+
+// WhereUpdated applies the entql int predicate on the updated field.
+func (f *ImportJobFilter) WhereUpdated(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldUpdated))
+}
+
+// WhereUnchanged applies the entql int predicate on the unchanged field.
+func (f *ImportJobFilter) WhereUnchanged(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldUnchanged))
+}
+
+// WhereReport applies the entql []byte predicate on the report field.
+func (f *ImportJobFilter) WhereReport(p entql.BytesP) {
+	f.Where(p.Field(importjob.FieldReport))
+}
+
+// WhereDepartmentID applies the entql int predicate on the department_id field.
+func (f *ImportJobFilter) WhereDepartmentID(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldDepartmentID))
+}
+
+// WhereHasDepartment applies a predicate to check if query has an edge department.
+func (f *ImportJobFilter) WhereHasDepartment() {
+	f.Where(entql.HasEdge("department"))
+}
+
+// WhereHasDepartmentWith applies a predicate to check if query has an edge department with a given conditions (other predicates).
+func (f *ImportJobFilter) WhereHasDepartmentWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("department", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLibrary applies a predicate to check if query has an edge library.
+func (f *ImportJobFilter) WhereHasLibrary() {
+	f.Where(entql.HasEdge("library"))
+}
+
+// WhereHasLibraryWith applies a predicate to check if query has an edge library with a given conditions (other predicates).
+func (f *ImportJobFilter) WhereHasLibraryWith(preds ...predicate.TargetLibrary) {
+	f.Where(entql.HasEdgeWith("library", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *InspectionItemQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3795,7 +4042,7 @@ type InspectionItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3971,7 +4218,7 @@ type InspectionMethodFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionMethodFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4073,7 +4320,7 @@ type InspectionTeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionTeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4224,7 +4471,7 @@ type InspectorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4390,7 +4637,7 @@ type ItemListFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemListFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4560,7 +4807,7 @@ type JointMeetingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JointMeetingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4653,7 +4900,7 @@ type LeadFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LeadFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4829,7 +5076,7 @@ type LibraryConfirmationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LibraryConfirmationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4961,7 +5208,7 @@ type MeetingMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeetingMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5074,7 +5321,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5249,7 +5496,7 @@ type PlanBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5419,7 +5666,7 @@ type PublicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PublicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5566,7 +5813,7 @@ type ResultFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5912,7 +6159,7 @@ type ResultCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6043,7 +6290,7 @@ type ResultItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6170,7 +6417,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6342,6 +6589,20 @@ func (f *TargetFilter) WhereHasResultsWith(preds ...predicate.Result) {
 	})))
 }
 
+// WhereHasHistory applies a predicate to check if query has an edge history.
+func (f *TargetFilter) WhereHasHistory() {
+	f.Where(entql.HasEdge("history"))
+}
+
+// WhereHasHistoryWith applies a predicate to check if query has an edge history with a given conditions (other predicates).
+func (f *TargetFilter) WhereHasHistoryWith(preds ...predicate.TargetChange) {
+	f.Where(entql.HasEdgeWith("history", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasLeads applies a predicate to check if query has an edge leads.
 func (f *TargetFilter) WhereHasLeads() {
 	f.Where(entql.HasEdge("leads"))
@@ -6350,6 +6611,95 @@ func (f *TargetFilter) WhereHasLeads() {
 // WhereHasLeadsWith applies a predicate to check if query has an edge leads with a given conditions (other predicates).
 func (f *TargetFilter) WhereHasLeadsWith(preds ...predicate.Lead) {
 	f.Where(entql.HasEdgeWith("leads", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *TargetChangeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TargetChangeQuery builder.
+func (_q *TargetChangeQuery) Filter() *TargetChangeFilter {
+	return &TargetChangeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TargetChangeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TargetChangeMutation builder.
+func (m *TargetChangeMutation) Filter() *TargetChangeFilter {
+	return &TargetChangeFilter{config: m.config, predicateAdder: m}
+}
+
+// TargetChangeFilter provides a generic filtering capability at runtime for TargetChangeQuery.
+type TargetChangeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TargetChangeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TargetChangeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(targetchange.FieldID))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *TargetChangeFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(targetchange.FieldDivisionCode))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *TargetChangeFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(targetchange.FieldAt))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *TargetChangeFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(targetchange.FieldActor))
+}
+
+// WhereDepartmentCode applies the entql string predicate on the department_code field.
+func (f *TargetChangeFilter) WhereDepartmentCode(p entql.StringP) {
+	f.Where(p.Field(targetchange.FieldDepartmentCode))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *TargetChangeFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(targetchange.FieldSource))
+}
+
+// WhereChanges applies the entql json.RawMessage predicate on the changes field.
+func (f *TargetChangeFilter) WhereChanges(p entql.BytesP) {
+	f.Where(p.Field(targetchange.FieldChanges))
+}
+
+// WhereTargetID applies the entql int predicate on the target_id field.
+func (f *TargetChangeFilter) WhereTargetID(p entql.IntP) {
+	f.Where(p.Field(targetchange.FieldTargetID))
+}
+
+// WhereHasTarget applies a predicate to check if query has an edge target.
+func (f *TargetChangeFilter) WhereHasTarget() {
+	f.Where(entql.HasEdge("target"))
+}
+
+// WhereHasTargetWith applies a predicate to check if query has an edge target with a given conditions (other predicates).
+func (f *TargetChangeFilter) WhereHasTargetWith(preds ...predicate.Target) {
+	f.Where(entql.HasEdgeWith("target", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -6385,7 +6735,7 @@ type TargetLibraryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetLibraryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6502,7 +6852,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6762,7 +7112,7 @@ type TaskItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -37,6 +38,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -2825,6 +2827,191 @@ func newImplementationRulePaginateArgs(rv map[string]any) *implementationrulePag
 	}
 	if v, ok := rv[whereField].(*ImplementationRuleWhereInput); ok {
 		args.opts = append(args.opts, WithImplementationRuleFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ImportJobQuery) CollectFields(ctx context.Context, satisfies ...string) (*ImportJobQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ImportJobQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(importjob.Columns))
+		selectedFields = []string{importjob.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "department":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withDepartment = query
+			if _, ok := fieldSeen[importjob.FieldDepartmentID]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldDepartmentID)
+				fieldSeen[importjob.FieldDepartmentID] = struct{}{}
+			}
+
+		case "library":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TargetLibraryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, targetlibraryImplementors)...); err != nil {
+				return err
+			}
+			_q.withLibrary = query
+		case "createdAt":
+			if _, ok := fieldSeen[importjob.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldCreatedAt)
+				fieldSeen[importjob.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[importjob.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldUpdatedAt)
+				fieldSeen[importjob.FieldUpdatedAt] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[importjob.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldDivisionCode)
+				fieldSeen[importjob.FieldDivisionCode] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[importjob.FieldKind]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldKind)
+				fieldSeen[importjob.FieldKind] = struct{}{}
+			}
+		case "fileName":
+			if _, ok := fieldSeen[importjob.FieldFileName]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldFileName)
+				fieldSeen[importjob.FieldFileName] = struct{}{}
+			}
+		case "fileSha256":
+			if _, ok := fieldSeen[importjob.FieldFileSha256]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldFileSha256)
+				fieldSeen[importjob.FieldFileSha256] = struct{}{}
+			}
+		case "encoding":
+			if _, ok := fieldSeen[importjob.FieldEncoding]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldEncoding)
+				fieldSeen[importjob.FieldEncoding] = struct{}{}
+			}
+		case "partial":
+			if _, ok := fieldSeen[importjob.FieldPartial]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldPartial)
+				fieldSeen[importjob.FieldPartial] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[importjob.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldStatus)
+				fieldSeen[importjob.FieldStatus] = struct{}{}
+			}
+		case "rowsTotal":
+			if _, ok := fieldSeen[importjob.FieldRowsTotal]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldRowsTotal)
+				fieldSeen[importjob.FieldRowsTotal] = struct{}{}
+			}
+		case "rowsRejected":
+			if _, ok := fieldSeen[importjob.FieldRowsRejected]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldRowsRejected)
+				fieldSeen[importjob.FieldRowsRejected] = struct{}{}
+			}
+		case "created":
+			if _, ok := fieldSeen[importjob.FieldCreated]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldCreated)
+				fieldSeen[importjob.FieldCreated] = struct{}{}
+			}
+		case "updated":
+			if _, ok := fieldSeen[importjob.FieldUpdated]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldUpdated)
+				fieldSeen[importjob.FieldUpdated] = struct{}{}
+			}
+		case "unchanged":
+			if _, ok := fieldSeen[importjob.FieldUnchanged]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldUnchanged)
+				fieldSeen[importjob.FieldUnchanged] = struct{}{}
+			}
+		case "departmentID":
+			if _, ok := fieldSeen[importjob.FieldDepartmentID]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldDepartmentID)
+				fieldSeen[importjob.FieldDepartmentID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type importjobPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ImportJobPaginateOption
+}
+
+func newImportJobPaginateArgs(rv map[string]any) *importjobPaginateArgs {
+	args := &importjobPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ImportJobOrder{Field: &ImportJobOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithImportJobOrder(order))
+			}
+		case *ImportJobOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithImportJobOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ImportJobWhereInput); ok {
+		args.opts = append(args.opts, WithImportJobFilter(v.Filter))
 	}
 	return args
 }
@@ -6731,6 +6918,95 @@ func (_q *TargetQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				*wq = *query
 			})
 
+		case "history":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TargetChangeClient{config: _q.config}).Query()
+			)
+			args := newTargetChangePaginateArgs(fieldArgs(ctx, new(TargetChangeWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTargetChangePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Target) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"target_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(target.HistoryColumn), ids...))
+						})
+						if err := query.GroupBy(target.HistoryColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Target) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.History)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, targetchangeImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(target.HistoryColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedHistory(alias, func(wq *TargetChangeQuery) {
+				*wq = *query
+			})
+
 		case "leads":
 			var (
 				alias = field.Alias
@@ -6774,10 +7050,10 @@ func (_q *TargetQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -6785,10 +7061,10 @@ func (_q *TargetQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Target) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Leads)
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -6983,6 +7259,140 @@ func newTargetPaginateArgs(rv map[string]any) *targetPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*TargetWhereInput); ok {
 		args.opts = append(args.opts, WithTargetFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TargetChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*TargetChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TargetChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(targetchange.Columns))
+		selectedFields = []string{targetchange.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "target":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TargetClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, targetImplementors)...); err != nil {
+				return err
+			}
+			_q.withTarget = query
+			if _, ok := fieldSeen[targetchange.FieldTargetID]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldTargetID)
+				fieldSeen[targetchange.FieldTargetID] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[targetchange.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldDivisionCode)
+				fieldSeen[targetchange.FieldDivisionCode] = struct{}{}
+			}
+		case "at":
+			if _, ok := fieldSeen[targetchange.FieldAt]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldAt)
+				fieldSeen[targetchange.FieldAt] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[targetchange.FieldActor]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldActor)
+				fieldSeen[targetchange.FieldActor] = struct{}{}
+			}
+		case "departmentCode":
+			if _, ok := fieldSeen[targetchange.FieldDepartmentCode]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldDepartmentCode)
+				fieldSeen[targetchange.FieldDepartmentCode] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[targetchange.FieldSource]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldSource)
+				fieldSeen[targetchange.FieldSource] = struct{}{}
+			}
+		case "changes":
+			if _, ok := fieldSeen[targetchange.FieldChanges]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldChanges)
+				fieldSeen[targetchange.FieldChanges] = struct{}{}
+			}
+		case "targetID":
+			if _, ok := fieldSeen[targetchange.FieldTargetID]; !ok {
+				selectedFields = append(selectedFields, targetchange.FieldTargetID)
+				fieldSeen[targetchange.FieldTargetID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type targetchangePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TargetChangePaginateOption
+}
+
+func newTargetChangePaginateArgs(rv map[string]any) *targetchangePaginateArgs {
+	args := &targetchangePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TargetChangeOrder{Field: &TargetChangeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTargetChangeOrder(order))
+			}
+		case *TargetChangeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTargetChangeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*TargetChangeWhereInput); ok {
+		args.opts = append(args.opts, WithTargetChangeFilter(v.Filter))
 	}
 	return args
 }

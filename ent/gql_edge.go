@@ -407,6 +407,22 @@ func (_m *ImplementationRule) Item(ctx context.Context) (*InspectionItem, error)
 	return result, err
 }
 
+func (_m *ImportJob) Department(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.DepartmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDepartment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ImportJob) Library(ctx context.Context) (*TargetLibrary, error) {
+	result, err := _m.Edges.LibraryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLibrary().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *InspectionItem) ItemList(ctx context.Context) (*ItemList, error) {
 	result, err := _m.Edges.ItemListOrErr()
 	if IsNotLoaded(err) {
@@ -1115,6 +1131,27 @@ func (_m *Target) Results(
 	return _m.QueryResults().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Target) History(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TargetChangeOrder, where *TargetChangeWhereInput,
+) (*TargetChangeConnection, error) {
+	opts := []TargetChangePaginateOption{
+		WithTargetChangeOrder(orderBy),
+		WithTargetChangeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedHistory(alias); err == nil || hasTotalCount {
+		pager, err := newTargetChangePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TargetChangeConnection{Edges: []*TargetChangeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryHistory().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Target) Leads(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *LeadOrder, where *LeadWhereInput,
 ) (*LeadConnection, error) {
@@ -1123,7 +1160,7 @@ func (_m *Target) Leads(
 		WithLeadFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedLeads(alias); err == nil || hasTotalCount {
 		pager, err := newLeadPager(opts, last != nil)
 		if err != nil {
@@ -1134,6 +1171,14 @@ func (_m *Target) Leads(
 		return conn, nil
 	}
 	return _m.QueryLeads().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *TargetChange) Target(ctx context.Context) (*Target, error) {
+	result, err := _m.Edges.TargetOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTarget().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *TargetLibrary) Department(ctx context.Context) (*Department, error) {

@@ -21,6 +21,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -38,6 +39,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -102,6 +104,11 @@ var implementationruleImplementors = []string{"ImplementationRule", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ImplementationRule) IsNode() {}
+
+var importjobImplementors = []string{"ImportJob", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ImportJob) IsNode() {}
 
 var inspectionitemImplementors = []string{"InspectionItem", "Node"}
 
@@ -182,6 +189,11 @@ var targetImplementors = []string{"Target", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Target) IsNode() {}
+
+var targetchangeImplementors = []string{"TargetChange", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TargetChange) IsNode() {}
 
 var targetlibraryImplementors = []string{"TargetLibrary", "Node"}
 
@@ -374,6 +386,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case importjob.Table:
+		query := c.ImportJob.Query().
+			Where(importjob.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, importjobImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case inspectionitem.Table:
 		query := c.InspectionItem.Query().
 			Where(inspectionitem.ID(id))
@@ -514,6 +535,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(target.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, targetImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case targetchange.Table:
+		query := c.TargetChange.Query().
+			Where(targetchange.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, targetchangeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -794,6 +824,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case importjob.Table:
+		query := c.ImportJob.Query().
+			Where(importjob.IDIn(ids...))
+		query, err := query.CollectFields(ctx, importjobImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case inspectionitem.Table:
 		query := c.InspectionItem.Query().
 			Where(inspectionitem.IDIn(ids...))
@@ -1038,6 +1084,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Target.Query().
 			Where(target.IDIn(ids...))
 		query, err := query.CollectFields(ctx, targetImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case targetchange.Table:
+		query := c.TargetChange.Query().
+			Where(targetchange.IDIn(ids...))
+		query, err := query.CollectFields(ctx, targetchangeImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -41,6 +42,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -3846,6 +3848,338 @@ func (_m *ImplementationRule) ToEdge(order *ImplementationRuleOrder) *Implementa
 		order = DefaultImplementationRuleOrder
 	}
 	return &ImplementationRuleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ImportJobEdge is the edge representation of ImportJob.
+type ImportJobEdge struct {
+	Node   *ImportJob `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// ImportJobConnection is the connection containing edges to ImportJob.
+type ImportJobConnection struct {
+	Edges      []*ImportJobEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *ImportJobConnection) build(nodes []*ImportJob, pager *importjobPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ImportJob
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ImportJob {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ImportJob {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ImportJobEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ImportJobEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ImportJobPaginateOption enables pagination customization.
+type ImportJobPaginateOption func(*importjobPager) error
+
+// WithImportJobOrder configures pagination ordering.
+func WithImportJobOrder(order *ImportJobOrder) ImportJobPaginateOption {
+	if order == nil {
+		order = DefaultImportJobOrder
+	}
+	o := *order
+	return func(pager *importjobPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultImportJobOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithImportJobFilter configures pagination filter.
+func WithImportJobFilter(filter func(*ImportJobQuery) (*ImportJobQuery, error)) ImportJobPaginateOption {
+	return func(pager *importjobPager) error {
+		if filter == nil {
+			return errors.New("ImportJobQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type importjobPager struct {
+	reverse bool
+	order   *ImportJobOrder
+	filter  func(*ImportJobQuery) (*ImportJobQuery, error)
+}
+
+func newImportJobPager(opts []ImportJobPaginateOption, reverse bool) (*importjobPager, error) {
+	pager := &importjobPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultImportJobOrder
+	}
+	return pager, nil
+}
+
+func (p *importjobPager) applyFilter(query *ImportJobQuery) (*ImportJobQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *importjobPager) toCursor(_m *ImportJob) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *importjobPager) applyCursors(query *ImportJobQuery, after, before *Cursor) (*ImportJobQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultImportJobOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *importjobPager) applyOrder(query *ImportJobQuery) *ImportJobQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultImportJobOrder.Field {
+		query = query.Order(DefaultImportJobOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *importjobPager) orderExpr(query *ImportJobQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultImportJobOrder.Field {
+			b.Comma().Ident(DefaultImportJobOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ImportJob.
+func (_m *ImportJobQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ImportJobPaginateOption,
+) (*ImportJobConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newImportJobPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ImportJobConnection{Edges: []*ImportJobEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ImportJobOrderFieldCreatedAt orders ImportJob by created_at.
+	ImportJobOrderFieldCreatedAt = &ImportJobOrderField{
+		Value: func(_m *ImportJob) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: importjob.FieldCreatedAt,
+		toTerm: importjob.ByCreatedAt,
+		toCursor: func(_m *ImportJob) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ImportJobOrderFieldUpdatedAt orders ImportJob by updated_at.
+	ImportJobOrderFieldUpdatedAt = &ImportJobOrderField{
+		Value: func(_m *ImportJob) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: importjob.FieldUpdatedAt,
+		toTerm: importjob.ByUpdatedAt,
+		toCursor: func(_m *ImportJob) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ImportJobOrderFieldDivisionCode orders ImportJob by division_code.
+	ImportJobOrderFieldDivisionCode = &ImportJobOrderField{
+		Value: func(_m *ImportJob) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: importjob.FieldDivisionCode,
+		toTerm: importjob.ByDivisionCode,
+		toCursor: func(_m *ImportJob) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ImportJobOrderField) String() string {
+	var str string
+	switch f.column {
+	case ImportJobOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ImportJobOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ImportJobOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ImportJobOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ImportJobOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ImportJobOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ImportJobOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ImportJobOrderFieldUpdatedAt
+	case "DIVISION_CODE":
+		*f = *ImportJobOrderFieldDivisionCode
+	default:
+		return fmt.Errorf("%s is not a valid ImportJobOrderField", str)
+	}
+	return nil
+}
+
+// ImportJobOrderField defines the ordering field of ImportJob.
+type ImportJobOrderField struct {
+	// Value extracts the ordering value from the given ImportJob.
+	Value    func(*ImportJob) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) importjob.OrderOption
+	toCursor func(*ImportJob) Cursor
+}
+
+// ImportJobOrder defines the ordering of ImportJob.
+type ImportJobOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *ImportJobOrderField `json:"field"`
+}
+
+// DefaultImportJobOrder is the default ordering of ImportJob.
+var DefaultImportJobOrder = &ImportJobOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ImportJobOrderField{
+		Value: func(_m *ImportJob) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: importjob.FieldID,
+		toTerm: importjob.ByID,
+		toCursor: func(_m *ImportJob) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ImportJob into ImportJobEdge.
+func (_m *ImportJob) ToEdge(order *ImportJobOrder) *ImportJobEdge {
+	if order == nil {
+		order = DefaultImportJobOrder
+	}
+	return &ImportJobEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -9698,6 +10032,320 @@ func (_m *Target) ToEdge(order *TargetOrder) *TargetEdge {
 		order = DefaultTargetOrder
 	}
 	return &TargetEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TargetChangeEdge is the edge representation of TargetChange.
+type TargetChangeEdge struct {
+	Node   *TargetChange `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// TargetChangeConnection is the connection containing edges to TargetChange.
+type TargetChangeConnection struct {
+	Edges      []*TargetChangeEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *TargetChangeConnection) build(nodes []*TargetChange, pager *targetchangePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TargetChange
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TargetChange {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TargetChange {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TargetChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TargetChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TargetChangePaginateOption enables pagination customization.
+type TargetChangePaginateOption func(*targetchangePager) error
+
+// WithTargetChangeOrder configures pagination ordering.
+func WithTargetChangeOrder(order *TargetChangeOrder) TargetChangePaginateOption {
+	if order == nil {
+		order = DefaultTargetChangeOrder
+	}
+	o := *order
+	return func(pager *targetchangePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTargetChangeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTargetChangeFilter configures pagination filter.
+func WithTargetChangeFilter(filter func(*TargetChangeQuery) (*TargetChangeQuery, error)) TargetChangePaginateOption {
+	return func(pager *targetchangePager) error {
+		if filter == nil {
+			return errors.New("TargetChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type targetchangePager struct {
+	reverse bool
+	order   *TargetChangeOrder
+	filter  func(*TargetChangeQuery) (*TargetChangeQuery, error)
+}
+
+func newTargetChangePager(opts []TargetChangePaginateOption, reverse bool) (*targetchangePager, error) {
+	pager := &targetchangePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTargetChangeOrder
+	}
+	return pager, nil
+}
+
+func (p *targetchangePager) applyFilter(query *TargetChangeQuery) (*TargetChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *targetchangePager) toCursor(_m *TargetChange) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *targetchangePager) applyCursors(query *TargetChangeQuery, after, before *Cursor) (*TargetChangeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTargetChangeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *targetchangePager) applyOrder(query *TargetChangeQuery) *TargetChangeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTargetChangeOrder.Field {
+		query = query.Order(DefaultTargetChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *targetchangePager) orderExpr(query *TargetChangeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTargetChangeOrder.Field {
+			b.Comma().Ident(DefaultTargetChangeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TargetChange.
+func (_m *TargetChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TargetChangePaginateOption,
+) (*TargetChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTargetChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TargetChangeConnection{Edges: []*TargetChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TargetChangeOrderFieldDivisionCode orders TargetChange by division_code.
+	TargetChangeOrderFieldDivisionCode = &TargetChangeOrderField{
+		Value: func(_m *TargetChange) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: targetchange.FieldDivisionCode,
+		toTerm: targetchange.ByDivisionCode,
+		toCursor: func(_m *TargetChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+	// TargetChangeOrderFieldAt orders TargetChange by at.
+	TargetChangeOrderFieldAt = &TargetChangeOrderField{
+		Value: func(_m *TargetChange) (ent.Value, error) {
+			return _m.At, nil
+		},
+		column: targetchange.FieldAt,
+		toTerm: targetchange.ByAt,
+		toCursor: func(_m *TargetChange) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.At,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TargetChangeOrderField) String() string {
+	var str string
+	switch f.column {
+	case TargetChangeOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	case TargetChangeOrderFieldAt.column:
+		str = "AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TargetChangeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TargetChangeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TargetChangeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "DIVISION_CODE":
+		*f = *TargetChangeOrderFieldDivisionCode
+	case "AT":
+		*f = *TargetChangeOrderFieldAt
+	default:
+		return fmt.Errorf("%s is not a valid TargetChangeOrderField", str)
+	}
+	return nil
+}
+
+// TargetChangeOrderField defines the ordering field of TargetChange.
+type TargetChangeOrderField struct {
+	// Value extracts the ordering value from the given TargetChange.
+	Value    func(*TargetChange) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) targetchange.OrderOption
+	toCursor func(*TargetChange) Cursor
+}
+
+// TargetChangeOrder defines the ordering of TargetChange.
+type TargetChangeOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *TargetChangeOrderField `json:"field"`
+}
+
+// DefaultTargetChangeOrder is the default ordering of TargetChange.
+var DefaultTargetChangeOrder = &TargetChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TargetChangeOrderField{
+		Value: func(_m *TargetChange) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: targetchange.FieldID,
+		toTerm: targetchange.ByID,
+		toCursor: func(_m *TargetChange) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TargetChange into TargetChangeEdge.
+func (_m *TargetChange) ToEdge(order *TargetChangeOrder) *TargetChangeEdge {
+	if order == nil {
+		order = DefaultTargetChangeOrder
+	}
+	return &TargetChangeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

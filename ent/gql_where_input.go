@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -35,6 +36,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -7035,6 +7037,700 @@ func (i *ImplementationRuleWhereInput) P() (predicate.ImplementationRule, error)
 		return predicates[0], nil
 	default:
 		return implementationrule.And(predicates...), nil
+	}
+}
+
+// ImportJobWhereInput represents a where input for filtering ImportJob queries.
+type ImportJobWhereInput struct {
+	Predicates []predicate.ImportJob  `json:"-"`
+	Not        *ImportJobWhereInput   `json:"not,omitempty"`
+	Or         []*ImportJobWhereInput `json:"or,omitempty"`
+	And        []*ImportJobWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *importjob.Kind  `json:"kind,omitempty"`
+	KindNEQ   *importjob.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []importjob.Kind `json:"kindIn,omitempty"`
+	KindNotIn []importjob.Kind `json:"kindNotIn,omitempty"`
+
+	// "file_name" field predicates.
+	FileName             *string  `json:"fileName,omitempty"`
+	FileNameNEQ          *string  `json:"fileNameNEQ,omitempty"`
+	FileNameIn           []string `json:"fileNameIn,omitempty"`
+	FileNameNotIn        []string `json:"fileNameNotIn,omitempty"`
+	FileNameGT           *string  `json:"fileNameGT,omitempty"`
+	FileNameGTE          *string  `json:"fileNameGTE,omitempty"`
+	FileNameLT           *string  `json:"fileNameLT,omitempty"`
+	FileNameLTE          *string  `json:"fileNameLTE,omitempty"`
+	FileNameContains     *string  `json:"fileNameContains,omitempty"`
+	FileNameHasPrefix    *string  `json:"fileNameHasPrefix,omitempty"`
+	FileNameHasSuffix    *string  `json:"fileNameHasSuffix,omitempty"`
+	FileNameEqualFold    *string  `json:"fileNameEqualFold,omitempty"`
+	FileNameContainsFold *string  `json:"fileNameContainsFold,omitempty"`
+
+	// "file_sha256" field predicates.
+	FileSha256             *string  `json:"fileSha256,omitempty"`
+	FileSha256NEQ          *string  `json:"fileSha256NEQ,omitempty"`
+	FileSha256In           []string `json:"fileSha256In,omitempty"`
+	FileSha256NotIn        []string `json:"fileSha256NotIn,omitempty"`
+	FileSha256GT           *string  `json:"fileSha256GT,omitempty"`
+	FileSha256GTE          *string  `json:"fileSha256GTE,omitempty"`
+	FileSha256LT           *string  `json:"fileSha256LT,omitempty"`
+	FileSha256LTE          *string  `json:"fileSha256LTE,omitempty"`
+	FileSha256Contains     *string  `json:"fileSha256Contains,omitempty"`
+	FileSha256HasPrefix    *string  `json:"fileSha256HasPrefix,omitempty"`
+	FileSha256HasSuffix    *string  `json:"fileSha256HasSuffix,omitempty"`
+	FileSha256EqualFold    *string  `json:"fileSha256EqualFold,omitempty"`
+	FileSha256ContainsFold *string  `json:"fileSha256ContainsFold,omitempty"`
+
+	// "encoding" field predicates.
+	Encoding             *string  `json:"encoding,omitempty"`
+	EncodingNEQ          *string  `json:"encodingNEQ,omitempty"`
+	EncodingIn           []string `json:"encodingIn,omitempty"`
+	EncodingNotIn        []string `json:"encodingNotIn,omitempty"`
+	EncodingGT           *string  `json:"encodingGT,omitempty"`
+	EncodingGTE          *string  `json:"encodingGTE,omitempty"`
+	EncodingLT           *string  `json:"encodingLT,omitempty"`
+	EncodingLTE          *string  `json:"encodingLTE,omitempty"`
+	EncodingContains     *string  `json:"encodingContains,omitempty"`
+	EncodingHasPrefix    *string  `json:"encodingHasPrefix,omitempty"`
+	EncodingHasSuffix    *string  `json:"encodingHasSuffix,omitempty"`
+	EncodingIsNil        bool     `json:"encodingIsNil,omitempty"`
+	EncodingNotNil       bool     `json:"encodingNotNil,omitempty"`
+	EncodingEqualFold    *string  `json:"encodingEqualFold,omitempty"`
+	EncodingContainsFold *string  `json:"encodingContainsFold,omitempty"`
+
+	// "partial" field predicates.
+	Partial    *bool `json:"partial,omitempty"`
+	PartialNEQ *bool `json:"partialNEQ,omitempty"`
+
+	// "status" field predicates.
+	Status      *importjob.Status  `json:"status,omitempty"`
+	StatusNEQ   *importjob.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []importjob.Status `json:"statusIn,omitempty"`
+	StatusNotIn []importjob.Status `json:"statusNotIn,omitempty"`
+
+	// "rows_total" field predicates.
+	RowsTotal      *int  `json:"rowsTotal,omitempty"`
+	RowsTotalNEQ   *int  `json:"rowsTotalNEQ,omitempty"`
+	RowsTotalIn    []int `json:"rowsTotalIn,omitempty"`
+	RowsTotalNotIn []int `json:"rowsTotalNotIn,omitempty"`
+	RowsTotalGT    *int  `json:"rowsTotalGT,omitempty"`
+	RowsTotalGTE   *int  `json:"rowsTotalGTE,omitempty"`
+	RowsTotalLT    *int  `json:"rowsTotalLT,omitempty"`
+	RowsTotalLTE   *int  `json:"rowsTotalLTE,omitempty"`
+
+	// "rows_rejected" field predicates.
+	RowsRejected      *int  `json:"rowsRejected,omitempty"`
+	RowsRejectedNEQ   *int  `json:"rowsRejectedNEQ,omitempty"`
+	RowsRejectedIn    []int `json:"rowsRejectedIn,omitempty"`
+	RowsRejectedNotIn []int `json:"rowsRejectedNotIn,omitempty"`
+	RowsRejectedGT    *int  `json:"rowsRejectedGT,omitempty"`
+	RowsRejectedGTE   *int  `json:"rowsRejectedGTE,omitempty"`
+	RowsRejectedLT    *int  `json:"rowsRejectedLT,omitempty"`
+	RowsRejectedLTE   *int  `json:"rowsRejectedLTE,omitempty"`
+
+	// "created" field predicates.
+	Created      *int  `json:"created,omitempty"`
+	CreatedNEQ   *int  `json:"createdNEQ,omitempty"`
+	CreatedIn    []int `json:"createdIn,omitempty"`
+	CreatedNotIn []int `json:"createdNotIn,omitempty"`
+	CreatedGT    *int  `json:"createdGT,omitempty"`
+	CreatedGTE   *int  `json:"createdGTE,omitempty"`
+	CreatedLT    *int  `json:"createdLT,omitempty"`
+	CreatedLTE   *int  `json:"createdLTE,omitempty"`
+
+	// "updated" field predicates.
+	Updated      *int  `json:"updated,omitempty"`
+	UpdatedNEQ   *int  `json:"updatedNEQ,omitempty"`
+	UpdatedIn    []int `json:"updatedIn,omitempty"`
+	UpdatedNotIn []int `json:"updatedNotIn,omitempty"`
+	UpdatedGT    *int  `json:"updatedGT,omitempty"`
+	UpdatedGTE   *int  `json:"updatedGTE,omitempty"`
+	UpdatedLT    *int  `json:"updatedLT,omitempty"`
+	UpdatedLTE   *int  `json:"updatedLTE,omitempty"`
+
+	// "unchanged" field predicates.
+	Unchanged      *int  `json:"unchanged,omitempty"`
+	UnchangedNEQ   *int  `json:"unchangedNEQ,omitempty"`
+	UnchangedIn    []int `json:"unchangedIn,omitempty"`
+	UnchangedNotIn []int `json:"unchangedNotIn,omitempty"`
+	UnchangedGT    *int  `json:"unchangedGT,omitempty"`
+	UnchangedGTE   *int  `json:"unchangedGTE,omitempty"`
+	UnchangedLT    *int  `json:"unchangedLT,omitempty"`
+	UnchangedLTE   *int  `json:"unchangedLTE,omitempty"`
+
+	// "department_id" field predicates.
+	DepartmentID      *int  `json:"departmentID,omitempty"`
+	DepartmentIDNEQ   *int  `json:"departmentIDNEQ,omitempty"`
+	DepartmentIDIn    []int `json:"departmentIDIn,omitempty"`
+	DepartmentIDNotIn []int `json:"departmentIDNotIn,omitempty"`
+
+	// "department" edge predicates.
+	HasDepartment     *bool                   `json:"hasDepartment,omitempty"`
+	HasDepartmentWith []*DepartmentWhereInput `json:"hasDepartmentWith,omitempty"`
+
+	// "library" edge predicates.
+	HasLibrary     *bool                      `json:"hasLibrary,omitempty"`
+	HasLibraryWith []*TargetLibraryWhereInput `json:"hasLibraryWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ImportJobWhereInput) AddPredicates(predicates ...predicate.ImportJob) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ImportJobWhereInput filter on the ImportJobQuery builder.
+func (i *ImportJobWhereInput) Filter(q *ImportJobQuery) (*ImportJobQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyImportJobWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyImportJobWhereInput is returned in case the ImportJobWhereInput is empty.
+var ErrEmptyImportJobWhereInput = errors.New("ent: empty predicate ImportJobWhereInput")
+
+// P returns a predicate for filtering importjobs.
+// An error is returned if the input is empty or invalid.
+func (i *ImportJobWhereInput) P() (predicate.ImportJob, error) {
+	var predicates []predicate.ImportJob
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, importjob.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ImportJob, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, importjob.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ImportJob, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, importjob.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, importjob.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, importjob.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, importjob.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, importjob.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, importjob.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, importjob.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, importjob.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, importjob.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, importjob.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, importjob.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, importjob.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, importjob.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, importjob.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, importjob.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, importjob.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, importjob.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, importjob.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, importjob.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, importjob.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, importjob.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, importjob.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, importjob.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, importjob.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, importjob.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, importjob.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, importjob.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, importjob.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, importjob.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, importjob.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, importjob.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, importjob.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, importjob.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, importjob.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, importjob.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, importjob.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, importjob.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, importjob.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, importjob.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, importjob.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, importjob.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, importjob.KindNotIn(i.KindNotIn...))
+	}
+	if i.FileName != nil {
+		predicates = append(predicates, importjob.FileNameEQ(*i.FileName))
+	}
+	if i.FileNameNEQ != nil {
+		predicates = append(predicates, importjob.FileNameNEQ(*i.FileNameNEQ))
+	}
+	if len(i.FileNameIn) > 0 {
+		predicates = append(predicates, importjob.FileNameIn(i.FileNameIn...))
+	}
+	if len(i.FileNameNotIn) > 0 {
+		predicates = append(predicates, importjob.FileNameNotIn(i.FileNameNotIn...))
+	}
+	if i.FileNameGT != nil {
+		predicates = append(predicates, importjob.FileNameGT(*i.FileNameGT))
+	}
+	if i.FileNameGTE != nil {
+		predicates = append(predicates, importjob.FileNameGTE(*i.FileNameGTE))
+	}
+	if i.FileNameLT != nil {
+		predicates = append(predicates, importjob.FileNameLT(*i.FileNameLT))
+	}
+	if i.FileNameLTE != nil {
+		predicates = append(predicates, importjob.FileNameLTE(*i.FileNameLTE))
+	}
+	if i.FileNameContains != nil {
+		predicates = append(predicates, importjob.FileNameContains(*i.FileNameContains))
+	}
+	if i.FileNameHasPrefix != nil {
+		predicates = append(predicates, importjob.FileNameHasPrefix(*i.FileNameHasPrefix))
+	}
+	if i.FileNameHasSuffix != nil {
+		predicates = append(predicates, importjob.FileNameHasSuffix(*i.FileNameHasSuffix))
+	}
+	if i.FileNameEqualFold != nil {
+		predicates = append(predicates, importjob.FileNameEqualFold(*i.FileNameEqualFold))
+	}
+	if i.FileNameContainsFold != nil {
+		predicates = append(predicates, importjob.FileNameContainsFold(*i.FileNameContainsFold))
+	}
+	if i.FileSha256 != nil {
+		predicates = append(predicates, importjob.FileSha256EQ(*i.FileSha256))
+	}
+	if i.FileSha256NEQ != nil {
+		predicates = append(predicates, importjob.FileSha256NEQ(*i.FileSha256NEQ))
+	}
+	if len(i.FileSha256In) > 0 {
+		predicates = append(predicates, importjob.FileSha256In(i.FileSha256In...))
+	}
+	if len(i.FileSha256NotIn) > 0 {
+		predicates = append(predicates, importjob.FileSha256NotIn(i.FileSha256NotIn...))
+	}
+	if i.FileSha256GT != nil {
+		predicates = append(predicates, importjob.FileSha256GT(*i.FileSha256GT))
+	}
+	if i.FileSha256GTE != nil {
+		predicates = append(predicates, importjob.FileSha256GTE(*i.FileSha256GTE))
+	}
+	if i.FileSha256LT != nil {
+		predicates = append(predicates, importjob.FileSha256LT(*i.FileSha256LT))
+	}
+	if i.FileSha256LTE != nil {
+		predicates = append(predicates, importjob.FileSha256LTE(*i.FileSha256LTE))
+	}
+	if i.FileSha256Contains != nil {
+		predicates = append(predicates, importjob.FileSha256Contains(*i.FileSha256Contains))
+	}
+	if i.FileSha256HasPrefix != nil {
+		predicates = append(predicates, importjob.FileSha256HasPrefix(*i.FileSha256HasPrefix))
+	}
+	if i.FileSha256HasSuffix != nil {
+		predicates = append(predicates, importjob.FileSha256HasSuffix(*i.FileSha256HasSuffix))
+	}
+	if i.FileSha256EqualFold != nil {
+		predicates = append(predicates, importjob.FileSha256EqualFold(*i.FileSha256EqualFold))
+	}
+	if i.FileSha256ContainsFold != nil {
+		predicates = append(predicates, importjob.FileSha256ContainsFold(*i.FileSha256ContainsFold))
+	}
+	if i.Encoding != nil {
+		predicates = append(predicates, importjob.EncodingEQ(*i.Encoding))
+	}
+	if i.EncodingNEQ != nil {
+		predicates = append(predicates, importjob.EncodingNEQ(*i.EncodingNEQ))
+	}
+	if len(i.EncodingIn) > 0 {
+		predicates = append(predicates, importjob.EncodingIn(i.EncodingIn...))
+	}
+	if len(i.EncodingNotIn) > 0 {
+		predicates = append(predicates, importjob.EncodingNotIn(i.EncodingNotIn...))
+	}
+	if i.EncodingGT != nil {
+		predicates = append(predicates, importjob.EncodingGT(*i.EncodingGT))
+	}
+	if i.EncodingGTE != nil {
+		predicates = append(predicates, importjob.EncodingGTE(*i.EncodingGTE))
+	}
+	if i.EncodingLT != nil {
+		predicates = append(predicates, importjob.EncodingLT(*i.EncodingLT))
+	}
+	if i.EncodingLTE != nil {
+		predicates = append(predicates, importjob.EncodingLTE(*i.EncodingLTE))
+	}
+	if i.EncodingContains != nil {
+		predicates = append(predicates, importjob.EncodingContains(*i.EncodingContains))
+	}
+	if i.EncodingHasPrefix != nil {
+		predicates = append(predicates, importjob.EncodingHasPrefix(*i.EncodingHasPrefix))
+	}
+	if i.EncodingHasSuffix != nil {
+		predicates = append(predicates, importjob.EncodingHasSuffix(*i.EncodingHasSuffix))
+	}
+	if i.EncodingIsNil {
+		predicates = append(predicates, importjob.EncodingIsNil())
+	}
+	if i.EncodingNotNil {
+		predicates = append(predicates, importjob.EncodingNotNil())
+	}
+	if i.EncodingEqualFold != nil {
+		predicates = append(predicates, importjob.EncodingEqualFold(*i.EncodingEqualFold))
+	}
+	if i.EncodingContainsFold != nil {
+		predicates = append(predicates, importjob.EncodingContainsFold(*i.EncodingContainsFold))
+	}
+	if i.Partial != nil {
+		predicates = append(predicates, importjob.PartialEQ(*i.Partial))
+	}
+	if i.PartialNEQ != nil {
+		predicates = append(predicates, importjob.PartialNEQ(*i.PartialNEQ))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, importjob.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, importjob.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, importjob.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, importjob.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.RowsTotal != nil {
+		predicates = append(predicates, importjob.RowsTotalEQ(*i.RowsTotal))
+	}
+	if i.RowsTotalNEQ != nil {
+		predicates = append(predicates, importjob.RowsTotalNEQ(*i.RowsTotalNEQ))
+	}
+	if len(i.RowsTotalIn) > 0 {
+		predicates = append(predicates, importjob.RowsTotalIn(i.RowsTotalIn...))
+	}
+	if len(i.RowsTotalNotIn) > 0 {
+		predicates = append(predicates, importjob.RowsTotalNotIn(i.RowsTotalNotIn...))
+	}
+	if i.RowsTotalGT != nil {
+		predicates = append(predicates, importjob.RowsTotalGT(*i.RowsTotalGT))
+	}
+	if i.RowsTotalGTE != nil {
+		predicates = append(predicates, importjob.RowsTotalGTE(*i.RowsTotalGTE))
+	}
+	if i.RowsTotalLT != nil {
+		predicates = append(predicates, importjob.RowsTotalLT(*i.RowsTotalLT))
+	}
+	if i.RowsTotalLTE != nil {
+		predicates = append(predicates, importjob.RowsTotalLTE(*i.RowsTotalLTE))
+	}
+	if i.RowsRejected != nil {
+		predicates = append(predicates, importjob.RowsRejectedEQ(*i.RowsRejected))
+	}
+	if i.RowsRejectedNEQ != nil {
+		predicates = append(predicates, importjob.RowsRejectedNEQ(*i.RowsRejectedNEQ))
+	}
+	if len(i.RowsRejectedIn) > 0 {
+		predicates = append(predicates, importjob.RowsRejectedIn(i.RowsRejectedIn...))
+	}
+	if len(i.RowsRejectedNotIn) > 0 {
+		predicates = append(predicates, importjob.RowsRejectedNotIn(i.RowsRejectedNotIn...))
+	}
+	if i.RowsRejectedGT != nil {
+		predicates = append(predicates, importjob.RowsRejectedGT(*i.RowsRejectedGT))
+	}
+	if i.RowsRejectedGTE != nil {
+		predicates = append(predicates, importjob.RowsRejectedGTE(*i.RowsRejectedGTE))
+	}
+	if i.RowsRejectedLT != nil {
+		predicates = append(predicates, importjob.RowsRejectedLT(*i.RowsRejectedLT))
+	}
+	if i.RowsRejectedLTE != nil {
+		predicates = append(predicates, importjob.RowsRejectedLTE(*i.RowsRejectedLTE))
+	}
+	if i.Created != nil {
+		predicates = append(predicates, importjob.CreatedEQ(*i.Created))
+	}
+	if i.CreatedNEQ != nil {
+		predicates = append(predicates, importjob.CreatedNEQ(*i.CreatedNEQ))
+	}
+	if len(i.CreatedIn) > 0 {
+		predicates = append(predicates, importjob.CreatedIn(i.CreatedIn...))
+	}
+	if len(i.CreatedNotIn) > 0 {
+		predicates = append(predicates, importjob.CreatedNotIn(i.CreatedNotIn...))
+	}
+	if i.CreatedGT != nil {
+		predicates = append(predicates, importjob.CreatedGT(*i.CreatedGT))
+	}
+	if i.CreatedGTE != nil {
+		predicates = append(predicates, importjob.CreatedGTE(*i.CreatedGTE))
+	}
+	if i.CreatedLT != nil {
+		predicates = append(predicates, importjob.CreatedLT(*i.CreatedLT))
+	}
+	if i.CreatedLTE != nil {
+		predicates = append(predicates, importjob.CreatedLTE(*i.CreatedLTE))
+	}
+	if i.Updated != nil {
+		predicates = append(predicates, importjob.UpdatedEQ(*i.Updated))
+	}
+	if i.UpdatedNEQ != nil {
+		predicates = append(predicates, importjob.UpdatedNEQ(*i.UpdatedNEQ))
+	}
+	if len(i.UpdatedIn) > 0 {
+		predicates = append(predicates, importjob.UpdatedIn(i.UpdatedIn...))
+	}
+	if len(i.UpdatedNotIn) > 0 {
+		predicates = append(predicates, importjob.UpdatedNotIn(i.UpdatedNotIn...))
+	}
+	if i.UpdatedGT != nil {
+		predicates = append(predicates, importjob.UpdatedGT(*i.UpdatedGT))
+	}
+	if i.UpdatedGTE != nil {
+		predicates = append(predicates, importjob.UpdatedGTE(*i.UpdatedGTE))
+	}
+	if i.UpdatedLT != nil {
+		predicates = append(predicates, importjob.UpdatedLT(*i.UpdatedLT))
+	}
+	if i.UpdatedLTE != nil {
+		predicates = append(predicates, importjob.UpdatedLTE(*i.UpdatedLTE))
+	}
+	if i.Unchanged != nil {
+		predicates = append(predicates, importjob.UnchangedEQ(*i.Unchanged))
+	}
+	if i.UnchangedNEQ != nil {
+		predicates = append(predicates, importjob.UnchangedNEQ(*i.UnchangedNEQ))
+	}
+	if len(i.UnchangedIn) > 0 {
+		predicates = append(predicates, importjob.UnchangedIn(i.UnchangedIn...))
+	}
+	if len(i.UnchangedNotIn) > 0 {
+		predicates = append(predicates, importjob.UnchangedNotIn(i.UnchangedNotIn...))
+	}
+	if i.UnchangedGT != nil {
+		predicates = append(predicates, importjob.UnchangedGT(*i.UnchangedGT))
+	}
+	if i.UnchangedGTE != nil {
+		predicates = append(predicates, importjob.UnchangedGTE(*i.UnchangedGTE))
+	}
+	if i.UnchangedLT != nil {
+		predicates = append(predicates, importjob.UnchangedLT(*i.UnchangedLT))
+	}
+	if i.UnchangedLTE != nil {
+		predicates = append(predicates, importjob.UnchangedLTE(*i.UnchangedLTE))
+	}
+	if i.DepartmentID != nil {
+		predicates = append(predicates, importjob.DepartmentIDEQ(*i.DepartmentID))
+	}
+	if i.DepartmentIDNEQ != nil {
+		predicates = append(predicates, importjob.DepartmentIDNEQ(*i.DepartmentIDNEQ))
+	}
+	if len(i.DepartmentIDIn) > 0 {
+		predicates = append(predicates, importjob.DepartmentIDIn(i.DepartmentIDIn...))
+	}
+	if len(i.DepartmentIDNotIn) > 0 {
+		predicates = append(predicates, importjob.DepartmentIDNotIn(i.DepartmentIDNotIn...))
+	}
+
+	if i.HasDepartment != nil {
+		p := importjob.HasDepartment()
+		if !*i.HasDepartment {
+			p = importjob.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDepartmentWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasDepartmentWith))
+		for _, w := range i.HasDepartmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDepartmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, importjob.HasDepartmentWith(with...))
+	}
+	if i.HasLibrary != nil {
+		p := importjob.HasLibrary()
+		if !*i.HasLibrary {
+			p = importjob.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLibraryWith) > 0 {
+		with := make([]predicate.TargetLibrary, 0, len(i.HasLibraryWith))
+		for _, w := range i.HasLibraryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLibraryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, importjob.HasLibraryWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyImportJobWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return importjob.And(predicates...), nil
 	}
 }
 
@@ -16880,6 +17576,10 @@ type TargetWhereInput struct {
 	HasResults     *bool               `json:"hasResults,omitempty"`
 	HasResultsWith []*ResultWhereInput `json:"hasResultsWith,omitempty"`
 
+	// "history" edge predicates.
+	HasHistory     *bool                     `json:"hasHistory,omitempty"`
+	HasHistoryWith []*TargetChangeWhereInput `json:"hasHistoryWith,omitempty"`
+
 	// "leads" edge predicates.
 	HasLeads     *bool             `json:"hasLeads,omitempty"`
 	HasLeadsWith []*LeadWhereInput `json:"hasLeadsWith,omitempty"`
@@ -17686,6 +18386,24 @@ func (i *TargetWhereInput) P() (predicate.Target, error) {
 		}
 		predicates = append(predicates, target.HasResultsWith(with...))
 	}
+	if i.HasHistory != nil {
+		p := target.HasHistory()
+		if !*i.HasHistory {
+			p = target.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHistoryWith) > 0 {
+		with := make([]predicate.TargetChange, 0, len(i.HasHistoryWith))
+		for _, w := range i.HasHistoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHistoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, target.HasHistoryWith(with...))
+	}
 	if i.HasLeads != nil {
 		p := target.HasLeads()
 		if !*i.HasLeads {
@@ -17711,6 +18429,428 @@ func (i *TargetWhereInput) P() (predicate.Target, error) {
 		return predicates[0], nil
 	default:
 		return target.And(predicates...), nil
+	}
+}
+
+// TargetChangeWhereInput represents a where input for filtering TargetChange queries.
+type TargetChangeWhereInput struct {
+	Predicates []predicate.TargetChange  `json:"-"`
+	Not        *TargetChangeWhereInput   `json:"not,omitempty"`
+	Or         []*TargetChangeWhereInput `json:"or,omitempty"`
+	And        []*TargetChangeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "at" field predicates.
+	At      *time.Time  `json:"at,omitempty"`
+	AtNEQ   *time.Time  `json:"atNEQ,omitempty"`
+	AtIn    []time.Time `json:"atIn,omitempty"`
+	AtNotIn []time.Time `json:"atNotIn,omitempty"`
+	AtGT    *time.Time  `json:"atGT,omitempty"`
+	AtGTE   *time.Time  `json:"atGTE,omitempty"`
+	AtLT    *time.Time  `json:"atLT,omitempty"`
+	AtLTE   *time.Time  `json:"atLTE,omitempty"`
+
+	// "actor" field predicates.
+	Actor             *string  `json:"actor,omitempty"`
+	ActorNEQ          *string  `json:"actorNEQ,omitempty"`
+	ActorIn           []string `json:"actorIn,omitempty"`
+	ActorNotIn        []string `json:"actorNotIn,omitempty"`
+	ActorGT           *string  `json:"actorGT,omitempty"`
+	ActorGTE          *string  `json:"actorGTE,omitempty"`
+	ActorLT           *string  `json:"actorLT,omitempty"`
+	ActorLTE          *string  `json:"actorLTE,omitempty"`
+	ActorContains     *string  `json:"actorContains,omitempty"`
+	ActorHasPrefix    *string  `json:"actorHasPrefix,omitempty"`
+	ActorHasSuffix    *string  `json:"actorHasSuffix,omitempty"`
+	ActorEqualFold    *string  `json:"actorEqualFold,omitempty"`
+	ActorContainsFold *string  `json:"actorContainsFold,omitempty"`
+
+	// "department_code" field predicates.
+	DepartmentCode             *string  `json:"departmentCode,omitempty"`
+	DepartmentCodeNEQ          *string  `json:"departmentCodeNEQ,omitempty"`
+	DepartmentCodeIn           []string `json:"departmentCodeIn,omitempty"`
+	DepartmentCodeNotIn        []string `json:"departmentCodeNotIn,omitempty"`
+	DepartmentCodeGT           *string  `json:"departmentCodeGT,omitempty"`
+	DepartmentCodeGTE          *string  `json:"departmentCodeGTE,omitempty"`
+	DepartmentCodeLT           *string  `json:"departmentCodeLT,omitempty"`
+	DepartmentCodeLTE          *string  `json:"departmentCodeLTE,omitempty"`
+	DepartmentCodeContains     *string  `json:"departmentCodeContains,omitempty"`
+	DepartmentCodeHasPrefix    *string  `json:"departmentCodeHasPrefix,omitempty"`
+	DepartmentCodeHasSuffix    *string  `json:"departmentCodeHasSuffix,omitempty"`
+	DepartmentCodeIsNil        bool     `json:"departmentCodeIsNil,omitempty"`
+	DepartmentCodeNotNil       bool     `json:"departmentCodeNotNil,omitempty"`
+	DepartmentCodeEqualFold    *string  `json:"departmentCodeEqualFold,omitempty"`
+	DepartmentCodeContainsFold *string  `json:"departmentCodeContainsFold,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
+	// "target_id" field predicates.
+	TargetID      *int  `json:"targetID,omitempty"`
+	TargetIDNEQ   *int  `json:"targetIDNEQ,omitempty"`
+	TargetIDIn    []int `json:"targetIDIn,omitempty"`
+	TargetIDNotIn []int `json:"targetIDNotIn,omitempty"`
+
+	// "target" edge predicates.
+	HasTarget     *bool               `json:"hasTarget,omitempty"`
+	HasTargetWith []*TargetWhereInput `json:"hasTargetWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TargetChangeWhereInput) AddPredicates(predicates ...predicate.TargetChange) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TargetChangeWhereInput filter on the TargetChangeQuery builder.
+func (i *TargetChangeWhereInput) Filter(q *TargetChangeQuery) (*TargetChangeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTargetChangeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTargetChangeWhereInput is returned in case the TargetChangeWhereInput is empty.
+var ErrEmptyTargetChangeWhereInput = errors.New("ent: empty predicate TargetChangeWhereInput")
+
+// P returns a predicate for filtering targetchanges.
+// An error is returned if the input is empty or invalid.
+func (i *TargetChangeWhereInput) P() (predicate.TargetChange, error) {
+	var predicates []predicate.TargetChange
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, targetchange.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.TargetChange, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, targetchange.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.TargetChange, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, targetchange.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, targetchange.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, targetchange.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, targetchange.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, targetchange.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, targetchange.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, targetchange.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, targetchange.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, targetchange.IDLTE(*i.IDLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, targetchange.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, targetchange.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, targetchange.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, targetchange.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, targetchange.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, targetchange.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, targetchange.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, targetchange.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, targetchange.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, targetchange.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, targetchange.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, targetchange.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, targetchange.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.At != nil {
+		predicates = append(predicates, targetchange.AtEQ(*i.At))
+	}
+	if i.AtNEQ != nil {
+		predicates = append(predicates, targetchange.AtNEQ(*i.AtNEQ))
+	}
+	if len(i.AtIn) > 0 {
+		predicates = append(predicates, targetchange.AtIn(i.AtIn...))
+	}
+	if len(i.AtNotIn) > 0 {
+		predicates = append(predicates, targetchange.AtNotIn(i.AtNotIn...))
+	}
+	if i.AtGT != nil {
+		predicates = append(predicates, targetchange.AtGT(*i.AtGT))
+	}
+	if i.AtGTE != nil {
+		predicates = append(predicates, targetchange.AtGTE(*i.AtGTE))
+	}
+	if i.AtLT != nil {
+		predicates = append(predicates, targetchange.AtLT(*i.AtLT))
+	}
+	if i.AtLTE != nil {
+		predicates = append(predicates, targetchange.AtLTE(*i.AtLTE))
+	}
+	if i.Actor != nil {
+		predicates = append(predicates, targetchange.ActorEQ(*i.Actor))
+	}
+	if i.ActorNEQ != nil {
+		predicates = append(predicates, targetchange.ActorNEQ(*i.ActorNEQ))
+	}
+	if len(i.ActorIn) > 0 {
+		predicates = append(predicates, targetchange.ActorIn(i.ActorIn...))
+	}
+	if len(i.ActorNotIn) > 0 {
+		predicates = append(predicates, targetchange.ActorNotIn(i.ActorNotIn...))
+	}
+	if i.ActorGT != nil {
+		predicates = append(predicates, targetchange.ActorGT(*i.ActorGT))
+	}
+	if i.ActorGTE != nil {
+		predicates = append(predicates, targetchange.ActorGTE(*i.ActorGTE))
+	}
+	if i.ActorLT != nil {
+		predicates = append(predicates, targetchange.ActorLT(*i.ActorLT))
+	}
+	if i.ActorLTE != nil {
+		predicates = append(predicates, targetchange.ActorLTE(*i.ActorLTE))
+	}
+	if i.ActorContains != nil {
+		predicates = append(predicates, targetchange.ActorContains(*i.ActorContains))
+	}
+	if i.ActorHasPrefix != nil {
+		predicates = append(predicates, targetchange.ActorHasPrefix(*i.ActorHasPrefix))
+	}
+	if i.ActorHasSuffix != nil {
+		predicates = append(predicates, targetchange.ActorHasSuffix(*i.ActorHasSuffix))
+	}
+	if i.ActorEqualFold != nil {
+		predicates = append(predicates, targetchange.ActorEqualFold(*i.ActorEqualFold))
+	}
+	if i.ActorContainsFold != nil {
+		predicates = append(predicates, targetchange.ActorContainsFold(*i.ActorContainsFold))
+	}
+	if i.DepartmentCode != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeEQ(*i.DepartmentCode))
+	}
+	if i.DepartmentCodeNEQ != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeNEQ(*i.DepartmentCodeNEQ))
+	}
+	if len(i.DepartmentCodeIn) > 0 {
+		predicates = append(predicates, targetchange.DepartmentCodeIn(i.DepartmentCodeIn...))
+	}
+	if len(i.DepartmentCodeNotIn) > 0 {
+		predicates = append(predicates, targetchange.DepartmentCodeNotIn(i.DepartmentCodeNotIn...))
+	}
+	if i.DepartmentCodeGT != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeGT(*i.DepartmentCodeGT))
+	}
+	if i.DepartmentCodeGTE != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeGTE(*i.DepartmentCodeGTE))
+	}
+	if i.DepartmentCodeLT != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeLT(*i.DepartmentCodeLT))
+	}
+	if i.DepartmentCodeLTE != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeLTE(*i.DepartmentCodeLTE))
+	}
+	if i.DepartmentCodeContains != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeContains(*i.DepartmentCodeContains))
+	}
+	if i.DepartmentCodeHasPrefix != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeHasPrefix(*i.DepartmentCodeHasPrefix))
+	}
+	if i.DepartmentCodeHasSuffix != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeHasSuffix(*i.DepartmentCodeHasSuffix))
+	}
+	if i.DepartmentCodeIsNil {
+		predicates = append(predicates, targetchange.DepartmentCodeIsNil())
+	}
+	if i.DepartmentCodeNotNil {
+		predicates = append(predicates, targetchange.DepartmentCodeNotNil())
+	}
+	if i.DepartmentCodeEqualFold != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeEqualFold(*i.DepartmentCodeEqualFold))
+	}
+	if i.DepartmentCodeContainsFold != nil {
+		predicates = append(predicates, targetchange.DepartmentCodeContainsFold(*i.DepartmentCodeContainsFold))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, targetchange.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, targetchange.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, targetchange.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, targetchange.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, targetchange.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, targetchange.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, targetchange.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, targetchange.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, targetchange.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, targetchange.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, targetchange.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, targetchange.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, targetchange.SourceContainsFold(*i.SourceContainsFold))
+	}
+	if i.TargetID != nil {
+		predicates = append(predicates, targetchange.TargetIDEQ(*i.TargetID))
+	}
+	if i.TargetIDNEQ != nil {
+		predicates = append(predicates, targetchange.TargetIDNEQ(*i.TargetIDNEQ))
+	}
+	if len(i.TargetIDIn) > 0 {
+		predicates = append(predicates, targetchange.TargetIDIn(i.TargetIDIn...))
+	}
+	if len(i.TargetIDNotIn) > 0 {
+		predicates = append(predicates, targetchange.TargetIDNotIn(i.TargetIDNotIn...))
+	}
+
+	if i.HasTarget != nil {
+		p := targetchange.HasTarget()
+		if !*i.HasTarget {
+			p = targetchange.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTargetWith) > 0 {
+		with := make([]predicate.Target, 0, len(i.HasTargetWith))
+		for _, w := range i.HasTargetWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTargetWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, targetchange.HasTargetWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTargetChangeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return targetchange.And(predicates...), nil
 	}
 }
 

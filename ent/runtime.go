@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -32,6 +33,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/schema"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -581,6 +583,68 @@ func init() {
 	implementationruleDescArchiving := implementationruleFields[5].Descriptor()
 	// implementationrule.ArchivingValidator is a validator for the "archiving" field. It is called by the builders before save.
 	implementationrule.ArchivingValidator = implementationruleDescArchiving.Validators[0].(func(string) error)
+	importjobMixin := schema.ImportJob{}.Mixin()
+	importjobMixinFields0 := importjobMixin[0].Fields()
+	_ = importjobMixinFields0
+	importjobMixinFields1 := importjobMixin[1].Fields()
+	_ = importjobMixinFields1
+	importjobFields := schema.ImportJob{}.Fields()
+	_ = importjobFields
+	// importjobDescCreatedAt is the schema descriptor for created_at field.
+	importjobDescCreatedAt := importjobMixinFields0[0].Descriptor()
+	// importjob.DefaultCreatedAt holds the default value on creation for the created_at field.
+	importjob.DefaultCreatedAt = importjobDescCreatedAt.Default.(func() time.Time)
+	// importjobDescUpdatedAt is the schema descriptor for updated_at field.
+	importjobDescUpdatedAt := importjobMixinFields0[1].Descriptor()
+	// importjob.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	importjob.DefaultUpdatedAt = importjobDescUpdatedAt.Default.(func() time.Time)
+	// importjob.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	importjob.UpdateDefaultUpdatedAt = importjobDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// importjobDescDivisionCode is the schema descriptor for division_code field.
+	importjobDescDivisionCode := importjobMixinFields1[0].Descriptor()
+	// importjob.DefaultDivisionCode holds the default value on creation for the division_code field.
+	importjob.DefaultDivisionCode = importjobDescDivisionCode.Default.(string)
+	// importjob.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	importjob.DivisionCodeValidator = func() func(string) error {
+		validators := importjobDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// importjobDescPartial is the schema descriptor for partial field.
+	importjobDescPartial := importjobFields[4].Descriptor()
+	// importjob.DefaultPartial holds the default value on creation for the partial field.
+	importjob.DefaultPartial = importjobDescPartial.Default.(bool)
+	// importjobDescRowsTotal is the schema descriptor for rows_total field.
+	importjobDescRowsTotal := importjobFields[6].Descriptor()
+	// importjob.DefaultRowsTotal holds the default value on creation for the rows_total field.
+	importjob.DefaultRowsTotal = importjobDescRowsTotal.Default.(int)
+	// importjobDescRowsRejected is the schema descriptor for rows_rejected field.
+	importjobDescRowsRejected := importjobFields[7].Descriptor()
+	// importjob.DefaultRowsRejected holds the default value on creation for the rows_rejected field.
+	importjob.DefaultRowsRejected = importjobDescRowsRejected.Default.(int)
+	// importjobDescCreated is the schema descriptor for created field.
+	importjobDescCreated := importjobFields[8].Descriptor()
+	// importjob.DefaultCreated holds the default value on creation for the created field.
+	importjob.DefaultCreated = importjobDescCreated.Default.(int)
+	// importjobDescUpdated is the schema descriptor for updated field.
+	importjobDescUpdated := importjobFields[9].Descriptor()
+	// importjob.DefaultUpdated holds the default value on creation for the updated field.
+	importjob.DefaultUpdated = importjobDescUpdated.Default.(int)
+	// importjobDescUnchanged is the schema descriptor for unchanged field.
+	importjobDescUnchanged := importjobFields[10].Descriptor()
+	// importjob.DefaultUnchanged holds the default value on creation for the unchanged field.
+	importjob.DefaultUnchanged = importjobDescUnchanged.Default.(int)
 	inspectionitemMixin := schema.InspectionItem{}.Mixin()
 	inspectionitemMixinFields0 := inspectionitemMixin[0].Fields()
 	_ = inspectionitemMixinFields0
@@ -1480,6 +1544,32 @@ func init() {
 	targetDescTags := targetFields[14].Descriptor()
 	// target.DefaultTags holds the default value on creation for the tags field.
 	target.DefaultTags = targetDescTags.Default.([]string)
+	targetchangeMixin := schema.TargetChange{}.Mixin()
+	targetchangeMixinFields0 := targetchangeMixin[0].Fields()
+	_ = targetchangeMixinFields0
+	targetchangeFields := schema.TargetChange{}.Fields()
+	_ = targetchangeFields
+	// targetchangeDescDivisionCode is the schema descriptor for division_code field.
+	targetchangeDescDivisionCode := targetchangeMixinFields0[0].Descriptor()
+	// targetchange.DefaultDivisionCode holds the default value on creation for the division_code field.
+	targetchange.DefaultDivisionCode = targetchangeDescDivisionCode.Default.(string)
+	// targetchange.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	targetchange.DivisionCodeValidator = func() func(string) error {
+		validators := targetchangeDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	targetlibraryMixin := schema.TargetLibrary{}.Mixin()
 	targetlibraryMixinFields0 := targetlibraryMixin[0].Fields()
 	_ = targetlibraryMixinFields0

@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -30,6 +31,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -48,6 +50,7 @@ var TypeTables = map[string]string{
 	"Filing":              filing.Table,
 	"FollowUpOption":      followupoption.Table,
 	"ImplementationRule":  implementationrule.Table,
+	"ImportJob":           importjob.Table,
 	"InspectionItem":      inspectionitem.Table,
 	"InspectionMethod":    inspectionmethod.Table,
 	"InspectionTeam":      inspectionteam.Table,
@@ -64,6 +67,7 @@ var TypeTables = map[string]string{
 	"ResultCode":          resultcode.Table,
 	"ResultItem":          resultitem.Table,
 	"Target":              target.Table,
+	"TargetChange":        targetchange.Table,
 	"TargetLibrary":       targetlibrary.Table,
 	"Task":                task.Table,
 	"TaskItem":            taskitem.Table,
@@ -82,6 +86,7 @@ var TypeColumns = map[string][]string{
 	"Filing":              filing.Columns,
 	"FollowUpOption":      followupoption.Columns,
 	"ImplementationRule":  implementationrule.Columns,
+	"ImportJob":           importjob.Columns,
 	"InspectionItem":      inspectionitem.Columns,
 	"InspectionMethod":    inspectionmethod.Columns,
 	"InspectionTeam":      inspectionteam.Columns,
@@ -98,6 +103,7 @@ var TypeColumns = map[string][]string{
 	"ResultCode":          resultcode.Columns,
 	"ResultItem":          resultitem.Columns,
 	"Target":              target.Columns,
+	"TargetChange":        targetchange.Columns,
 	"TargetLibrary":       targetlibrary.Columns,
 	"Task":                task.Columns,
 	"TaskItem":            taskitem.Columns,

@@ -76,18 +76,21 @@ type TargetEdges struct {
 	Teams []*InspectionTeam `json:"teams,omitempty"`
 	// 本对象的检查结果
 	Results []*Result `json:"results,omitempty"`
+	// 变更记录
+	History []*TargetChange `json:"history,omitempty"`
 	// 涉及本对象的线索
 	Leads []*Lead `json:"leads,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedLibraries map[string][]*TargetLibrary
 	namedConflicts map[string][]*Conflict
 	namedTeams     map[string][]*InspectionTeam
 	namedResults   map[string][]*Result
+	namedHistory   map[string][]*TargetChange
 	namedLeads     map[string][]*Lead
 }
 
@@ -127,10 +130,19 @@ func (e TargetEdges) ResultsOrErr() ([]*Result, error) {
 	return nil, &NotLoadedError{edge: "results"}
 }
 
+// HistoryOrErr returns the History value or an error if the edge
+// was not loaded in eager-loading.
+func (e TargetEdges) HistoryOrErr() ([]*TargetChange, error) {
+	if e.loadedTypes[4] {
+		return e.History, nil
+	}
+	return nil, &NotLoadedError{edge: "history"}
+}
+
 // LeadsOrErr returns the Leads value or an error if the edge
 // was not loaded in eager-loading.
 func (e TargetEdges) LeadsOrErr() ([]*Lead, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Leads, nil
 	}
 	return nil, &NotLoadedError{edge: "leads"}
@@ -340,6 +352,11 @@ func (_m *Target) QueryResults() *ResultQuery {
 	return NewTargetClient(_m.config).QueryResults(_m)
 }
 
+// QueryHistory queries the "history" edge of the Target entity.
+func (_m *Target) QueryHistory() *TargetChangeQuery {
+	return NewTargetClient(_m.config).QueryHistory(_m)
+}
+
 // QueryLeads queries the "leads" edge of the Target entity.
 func (_m *Target) QueryLeads() *LeadQuery {
 	return NewTargetClient(_m.config).QueryLeads(_m)
@@ -537,6 +554,30 @@ func (_m *Target) appendNamedResults(name string, edges ...*Result) {
 		_m.Edges.namedResults[name] = []*Result{}
 	} else {
 		_m.Edges.namedResults[name] = append(_m.Edges.namedResults[name], edges...)
+	}
+}
+
+// NamedHistory returns the History named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Target) NamedHistory(name string) ([]*TargetChange, error) {
+	if _m.Edges.namedHistory == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedHistory[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Target) appendNamedHistory(name string, edges ...*TargetChange) {
+	if _m.Edges.namedHistory == nil {
+		_m.Edges.namedHistory = make(map[string][]*TargetChange)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedHistory[name] = []*TargetChange{}
+	} else {
+		_m.Edges.namedHistory[name] = append(_m.Edges.namedHistory[name], edges...)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 )
 
@@ -357,6 +358,21 @@ func (_c *TargetCreate) AddResults(v ...*Result) *TargetCreate {
 	return _c.AddResultIDs(ids...)
 }
 
+// AddHistoryIDs adds the "history" edge to the TargetChange entity by IDs.
+func (_c *TargetCreate) AddHistoryIDs(ids ...int) *TargetCreate {
+	_c.mutation.AddHistoryIDs(ids...)
+	return _c
+}
+
+// AddHistory adds the "history" edges to the TargetChange entity.
+func (_c *TargetCreate) AddHistory(v ...*TargetChange) *TargetCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddHistoryIDs(ids...)
+}
+
 // AddLeadIDs adds the "leads" edge to the Lead entity by IDs.
 func (_c *TargetCreate) AddLeadIDs(ids ...int) *TargetCreate {
 	_c.mutation.AddLeadIDs(ids...)
@@ -685,6 +701,22 @@ func (_c *TargetCreate) createSpec() (*Target, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(targetchange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

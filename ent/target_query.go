@@ -19,6 +19,7 @@ import (
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 )
 
@@ -33,6 +34,7 @@ type TargetQuery struct {
 	withConflicts      *ConflictQuery
 	withTeams          *InspectionTeamQuery
 	withResults        *ResultQuery
+	withHistory        *TargetChangeQuery
 	withLeads          *LeadQuery
 	loadTotal          []func(context.Context, []*Target) error
 	modifiers          []func(*sql.Selector)
@@ -40,6 +42,7 @@ type TargetQuery struct {
 	withNamedConflicts map[string]*ConflictQuery
 	withNamedTeams     map[string]*InspectionTeamQuery
 	withNamedResults   map[string]*ResultQuery
+	withNamedHistory   map[string]*TargetChangeQuery
 	withNamedLeads     map[string]*LeadQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -158,6 +161,28 @@ func (_q *TargetQuery) QueryResults() *ResultQuery {
 			sqlgraph.From(target.Table, target.FieldID, selector),
 			sqlgraph.To(result.Table, result.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, target.ResultsTable, target.ResultsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHistory chains the current query on the "history" edge.
+func (_q *TargetQuery) QueryHistory() *TargetChangeQuery {
+	query := (&TargetChangeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(target.Table, target.FieldID, selector),
+			sqlgraph.To(targetchange.Table, targetchange.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, target.HistoryTable, target.HistoryColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -383,6 +408,7 @@ func (_q *TargetQuery) Clone() *TargetQuery {
 		withConflicts: _q.withConflicts.Clone(),
 		withTeams:     _q.withTeams.Clone(),
 		withResults:   _q.withResults.Clone(),
+		withHistory:   _q.withHistory.Clone(),
 		withLeads:     _q.withLeads.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -431,6 +457,17 @@ func (_q *TargetQuery) WithResults(opts ...func(*ResultQuery)) *TargetQuery {
 		opt(query)
 	}
 	_q.withResults = query
+	return _q
+}
+
+// WithHistory tells the query-builder to eager-load the nodes that are connected to
+// the "history" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TargetQuery) WithHistory(opts ...func(*TargetChangeQuery)) *TargetQuery {
+	query := (&TargetChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHistory = query
 	return _q
 }
 
@@ -523,11 +560,12 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 	var (
 		nodes       = []*Target{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withLibraries != nil,
 			_q.withConflicts != nil,
 			_q.withTeams != nil,
 			_q.withResults != nil,
+			_q.withHistory != nil,
 			_q.withLeads != nil,
 		}
 	)
@@ -580,6 +618,13 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 			return nil, err
 		}
 	}
+	if query := _q.withHistory; query != nil {
+		if err := _q.loadHistory(ctx, query, nodes,
+			func(n *Target) { n.Edges.History = []*TargetChange{} },
+			func(n *Target, e *TargetChange) { n.Edges.History = append(n.Edges.History, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withLeads; query != nil {
 		if err := _q.loadLeads(ctx, query, nodes,
 			func(n *Target) { n.Edges.Leads = []*Lead{} },
@@ -612,6 +657,13 @@ func (_q *TargetQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Targe
 		if err := _q.loadResults(ctx, query, nodes,
 			func(n *Target) { n.appendNamedResults(name) },
 			func(n *Target, e *Result) { n.appendNamedResults(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedHistory {
+		if err := _q.loadHistory(ctx, query, nodes,
+			func(n *Target) { n.appendNamedHistory(name) },
+			func(n *Target, e *TargetChange) { n.appendNamedHistory(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -767,6 +819,36 @@ func (_q *TargetQuery) loadResults(ctx context.Context, query *ResultQuery, node
 	}
 	query.Where(predicate.Result(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(target.ResultsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TargetID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "target_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *TargetQuery) loadHistory(ctx context.Context, query *TargetChangeQuery, nodes []*Target, init func(*Target), assign func(*Target, *TargetChange)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Target)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(targetchange.FieldTargetID)
+	}
+	query.Where(predicate.TargetChange(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(target.HistoryColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -982,6 +1064,20 @@ func (_q *TargetQuery) WithNamedResults(name string, opts ...func(*ResultQuery))
 		_q.withNamedResults = make(map[string]*ResultQuery)
 	}
 	_q.withNamedResults[name] = query
+	return _q
+}
+
+// WithNamedHistory tells the query-builder to eager-load the nodes that are connected to the "history"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TargetQuery) WithNamedHistory(name string, opts ...func(*TargetChangeQuery)) *TargetQuery {
+	query := (&TargetChangeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedHistory == nil {
+		_q.withNamedHistory = make(map[string]*TargetChangeQuery)
+	}
+	_q.withNamedHistory[name] = query
 	return _q
 }
 

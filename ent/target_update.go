@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 )
 
@@ -428,6 +429,21 @@ func (_u *TargetUpdate) AddResults(v ...*Result) *TargetUpdate {
 	return _u.AddResultIDs(ids...)
 }
 
+// AddHistoryIDs adds the "history" edge to the TargetChange entity by IDs.
+func (_u *TargetUpdate) AddHistoryIDs(ids ...int) *TargetUpdate {
+	_u.mutation.AddHistoryIDs(ids...)
+	return _u
+}
+
+// AddHistory adds the "history" edges to the TargetChange entity.
+func (_u *TargetUpdate) AddHistory(v ...*TargetChange) *TargetUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHistoryIDs(ids...)
+}
+
 // AddLeadIDs adds the "leads" edge to the Lead entity by IDs.
 func (_u *TargetUpdate) AddLeadIDs(ids ...int) *TargetUpdate {
 	_u.mutation.AddLeadIDs(ids...)
@@ -530,6 +546,27 @@ func (_u *TargetUpdate) RemoveResults(v ...*Result) *TargetUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveResultIDs(ids...)
+}
+
+// ClearHistory clears all "history" edges to the TargetChange entity.
+func (_u *TargetUpdate) ClearHistory() *TargetUpdate {
+	_u.mutation.ClearHistory()
+	return _u
+}
+
+// RemoveHistoryIDs removes the "history" edge to TargetChange entities by IDs.
+func (_u *TargetUpdate) RemoveHistoryIDs(ids ...int) *TargetUpdate {
+	_u.mutation.RemoveHistoryIDs(ids...)
+	return _u
+}
+
+// RemoveHistory removes "history" edges to TargetChange entities.
+func (_u *TargetUpdate) RemoveHistory(v ...*TargetChange) *TargetUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHistoryIDs(ids...)
 }
 
 // ClearLeads clears all "leads" edges to the Lead entity.
@@ -922,6 +959,51 @@ func (_u *TargetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(targetchange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHistoryIDs(); len(nodes) > 0 && !_u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(targetchange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(targetchange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1388,6 +1470,21 @@ func (_u *TargetUpdateOne) AddResults(v ...*Result) *TargetUpdateOne {
 	return _u.AddResultIDs(ids...)
 }
 
+// AddHistoryIDs adds the "history" edge to the TargetChange entity by IDs.
+func (_u *TargetUpdateOne) AddHistoryIDs(ids ...int) *TargetUpdateOne {
+	_u.mutation.AddHistoryIDs(ids...)
+	return _u
+}
+
+// AddHistory adds the "history" edges to the TargetChange entity.
+func (_u *TargetUpdateOne) AddHistory(v ...*TargetChange) *TargetUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHistoryIDs(ids...)
+}
+
 // AddLeadIDs adds the "leads" edge to the Lead entity by IDs.
 func (_u *TargetUpdateOne) AddLeadIDs(ids ...int) *TargetUpdateOne {
 	_u.mutation.AddLeadIDs(ids...)
@@ -1490,6 +1587,27 @@ func (_u *TargetUpdateOne) RemoveResults(v ...*Result) *TargetUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveResultIDs(ids...)
+}
+
+// ClearHistory clears all "history" edges to the TargetChange entity.
+func (_u *TargetUpdateOne) ClearHistory() *TargetUpdateOne {
+	_u.mutation.ClearHistory()
+	return _u
+}
+
+// RemoveHistoryIDs removes the "history" edge to TargetChange entities by IDs.
+func (_u *TargetUpdateOne) RemoveHistoryIDs(ids ...int) *TargetUpdateOne {
+	_u.mutation.RemoveHistoryIDs(ids...)
+	return _u
+}
+
+// RemoveHistory removes "history" edges to TargetChange entities.
+func (_u *TargetUpdateOne) RemoveHistory(v ...*TargetChange) *TargetUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHistoryIDs(ids...)
 }
 
 // ClearLeads clears all "leads" edges to the Lead entity.
@@ -1912,6 +2030,51 @@ func (_u *TargetUpdateOne) sqlSave(ctx context.Context) (_node *Target, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(targetchange.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHistoryIDs(); len(nodes) > 0 && !_u.mutation.HistoryCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(targetchange.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HistoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   target.HistoryTable,
+			Columns: []string{target.HistoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(targetchange.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -36,6 +36,8 @@ type Tx struct {
 	FollowUpOption *FollowUpOptionClient
 	// ImplementationRule is the client for interacting with the ImplementationRule builders.
 	ImplementationRule *ImplementationRuleClient
+	// ImportJob is the client for interacting with the ImportJob builders.
+	ImportJob *ImportJobClient
 	// InspectionItem is the client for interacting with the InspectionItem builders.
 	InspectionItem *InspectionItemClient
 	// InspectionMethod is the client for interacting with the InspectionMethod builders.
@@ -68,6 +70,8 @@ type Tx struct {
 	ResultItem *ResultItemClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
+	// TargetChange is the client for interacting with the TargetChange builders.
+	TargetChange *TargetChangeClient
 	// TargetLibrary is the client for interacting with the TargetLibrary builders.
 	TargetLibrary *TargetLibraryClient
 	// Task is the client for interacting with the Task builders.
@@ -216,6 +220,7 @@ func (tx *Tx) init() {
 	tx.Filing = NewFilingClient(tx.config)
 	tx.FollowUpOption = NewFollowUpOptionClient(tx.config)
 	tx.ImplementationRule = NewImplementationRuleClient(tx.config)
+	tx.ImportJob = NewImportJobClient(tx.config)
 	tx.InspectionItem = NewInspectionItemClient(tx.config)
 	tx.InspectionMethod = NewInspectionMethodClient(tx.config)
 	tx.InspectionTeam = NewInspectionTeamClient(tx.config)
@@ -232,6 +237,7 @@ func (tx *Tx) init() {
 	tx.ResultCode = NewResultCodeClient(tx.config)
 	tx.ResultItem = NewResultItemClient(tx.config)
 	tx.Target = NewTargetClient(tx.config)
+	tx.TargetChange = NewTargetChangeClient(tx.config)
 	tx.TargetLibrary = NewTargetLibraryClient(tx.config)
 	tx.Task = NewTaskClient(tx.config)
 	tx.TaskItem = NewTaskItemClient(tx.config)

@@ -89,6 +89,12 @@ func (r *queryResolver) ImplementationRules(ctx context.Context, after *entgql.C
 		ent.WithImplementationRuleOrder(orderBy), ent.WithImplementationRuleFilter(where.Filter))
 }
 
+// ImportJobs is the resolver for the importJobs field.
+func (r *queryResolver) ImportJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) (*ent.ImportJobConnection, error) {
+	return r.Client.ImportJob.Query().Paginate(ctx, after, first, before, last,
+		ent.WithImportJobOrder(orderBy), ent.WithImportJobFilter(where.Filter))
+}
+
 // InspectionItems is the resolver for the inspectionItems field.
 func (r *queryResolver) InspectionItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) (*ent.InspectionItemConnection, error) {
 	return r.Client.InspectionItem.Query().Paginate(ctx, after, first, before, last,
@@ -183,6 +189,12 @@ func (r *queryResolver) ResultItems(ctx context.Context, after *entgql.Cursor[in
 func (r *queryResolver) Targets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetOrder, where *ent.TargetWhereInput) (*ent.TargetConnection, error) {
 	return r.Client.Target.Query().Paginate(ctx, after, first, before, last,
 		ent.WithTargetOrder(orderBy), ent.WithTargetFilter(where.Filter))
+}
+
+// TargetChanges is the resolver for the targetChanges field.
+func (r *queryResolver) TargetChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) (*ent.TargetChangeConnection, error) {
+	return r.Client.TargetChange.Query().Paginate(ctx, after, first, before, last,
+		ent.WithTargetChangeOrder(orderBy), ent.WithTargetChangeFilter(where.Filter))
 }
 
 // TargetLibraries is the resolver for the targetLibraries field.

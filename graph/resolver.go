@@ -44,3 +44,10 @@ func (r *Resolver) targetByUSCC(ctx context.Context, code string) (*ent.Target, 
 	}
 	return orNil(r.Client.Target.Query().Where(target.Uscc(code)).Only(ctx))
 }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

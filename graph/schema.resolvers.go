@@ -7,13 +7,19 @@ package graph
 
 import (
 	"context"
+	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspector"
+	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/graph/model"
+	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -106,6 +112,35 @@ func (r *mutationResolver) UpdateImplementationRule(ctx context.Context, id int,
 	return ent.FromContext(ctx).ImplementationRule.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
+// NewItemListVersion is the resolver for the newItemListVersion field.
+func (r *mutationResolver) NewItemListVersion(ctx context.Context, departmentID int, name *string, changeReason string) (*ent.ItemList, error) {
+	return lists.NewVersion(ctx, r.Client, departmentID, deref(name), changeReason)
+}
+
+// SubmitItemList is the resolver for the submitItemList field.
+func (r *mutationResolver) SubmitItemList(ctx context.Context, id int) (*ent.Filing, error) {
+	return lists.Submit(ctx, r.Client, id)
+}
+
+// DecideFiling is the resolver for the decideFiling field.
+func (r *mutationResolver) DecideFiling(ctx context.Context, id int, accept bool, comment *string) (*ent.Filing, error) {
+	return lists.Decide(ctx, r.Client, id, accept, deref(comment))
+}
+
+// PublishItemList is the resolver for the publishItemList field.
+func (r *mutationResolver) PublishItemList(ctx context.Context, id int, effectiveDate time.Time) (*ent.ItemList, error) {
+	return lists.Publish(ctx, r.Client, id, effectiveDate)
+}
+
+// ConfirmLibraries is the resolver for the confirmLibraries field.
+func (r *mutationResolver) ConfirmLibraries(ctx context.Context, departmentID int, note *string, validDays *int) (*ent.LibraryConfirmation, error) {
+	days := library.DefaultConfirmationValidity
+	if validDays != nil {
+		days = time.Duration(*validDays) * 24 * time.Hour
+	}
+	return library.Confirm(ctx, r.Client, departmentID, deref(note), days)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	v := viewer.FromContext(ctx)
@@ -141,6 +176,13 @@ func (r *queryResolver) Department(ctx context.Context, code string) (*ent.Depar
 // Inspector is the resolver for the inspector field.
 func (r *queryResolver) Inspector(ctx context.Context, certificateNo string) (*ent.Inspector, error) {
 	return orNil(r.Client.Inspector.Query().Where(inspector.CertificateNo(certificateNo)).Only(ctx))
+}
+
+// CountyItemList is the resolver for the countyItemList field.
+func (r *queryResolver) CountyItemList(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) (*ent.InspectionItemConnection, error) {
+	return r.Client.InspectionItem.Query().
+		Where(inspectionitem.HasItemListWith(itemlist.StatusEQ(itemlist.StatusPUBLISHED))).
+		Paginate(ctx, after, first, before, last, ent.WithInspectionItemOrder(orderBy), ent.WithInspectionItemFilter(where.Filter))
 }
 
 // Mutation returns generated.MutationResolver implementation.

@@ -141,6 +141,18 @@ func (f ImplementationRuleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ImplementationRuleMutation", m)
 }
 
+// The ImportJobFunc type is an adapter to allow the use of ordinary
+// function as ImportJob mutator.
+type ImportJobFunc func(context.Context, *ent.ImportJobMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ImportJobFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ImportJobMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ImportJobMutation", m)
+}
+
 // The InspectionItemFunc type is an adapter to allow the use of ordinary
 // function as InspectionItem mutator.
 type InspectionItemFunc func(context.Context, *ent.InspectionItemMutation) (ent.Value, error)
@@ -331,6 +343,18 @@ func (f TargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TargetMutation", m)
+}
+
+// The TargetChangeFunc type is an adapter to allow the use of ordinary
+// function as TargetChange mutator.
+type TargetChangeFunc func(context.Context, *ent.TargetChangeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TargetChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TargetChangeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TargetChangeMutation", m)
 }
 
 // The TargetLibraryFunc type is an adapter to allow the use of ordinary

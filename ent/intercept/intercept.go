@@ -19,6 +19,7 @@ import (
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -36,6 +37,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -392,6 +394,33 @@ func (f TraverseImplementationRule) Traverse(ctx context.Context, q ent.Query) e
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ImplementationRuleQuery", q)
+}
+
+// The ImportJobFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ImportJobFunc func(context.Context, *ent.ImportJobQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ImportJobFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ImportJobQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ImportJobQuery", q)
+}
+
+// The TraverseImportJob type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseImportJob func(context.Context, *ent.ImportJobQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseImportJob) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseImportJob) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ImportJobQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ImportJobQuery", q)
 }
 
 // The InspectionItemFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -826,6 +855,33 @@ func (f TraverseTarget) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TargetQuery", q)
 }
 
+// The TargetChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TargetChangeFunc func(context.Context, *ent.TargetChangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TargetChangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TargetChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TargetChangeQuery", q)
+}
+
+// The TraverseTargetChange type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTargetChange func(context.Context, *ent.TargetChangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTargetChange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTargetChange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TargetChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TargetChangeQuery", q)
+}
+
 // The TargetLibraryFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TargetLibraryFunc func(context.Context, *ent.TargetLibraryQuery) (ent.Value, error)
 
@@ -932,6 +988,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FollowUpOptionQuery, predicate.FollowUpOption, followupoption.OrderOption]{typ: ent.TypeFollowUpOption, tq: q}, nil
 	case *ent.ImplementationRuleQuery:
 		return &query[*ent.ImplementationRuleQuery, predicate.ImplementationRule, implementationrule.OrderOption]{typ: ent.TypeImplementationRule, tq: q}, nil
+	case *ent.ImportJobQuery:
+		return &query[*ent.ImportJobQuery, predicate.ImportJob, importjob.OrderOption]{typ: ent.TypeImportJob, tq: q}, nil
 	case *ent.InspectionItemQuery:
 		return &query[*ent.InspectionItemQuery, predicate.InspectionItem, inspectionitem.OrderOption]{typ: ent.TypeInspectionItem, tq: q}, nil
 	case *ent.InspectionMethodQuery:
@@ -964,6 +1022,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ResultItemQuery, predicate.ResultItem, resultitem.OrderOption]{typ: ent.TypeResultItem, tq: q}, nil
 	case *ent.TargetQuery:
 		return &query[*ent.TargetQuery, predicate.Target, target.OrderOption]{typ: ent.TypeTarget, tq: q}, nil
+	case *ent.TargetChangeQuery:
+		return &query[*ent.TargetChangeQuery, predicate.TargetChange, targetchange.OrderOption]{typ: ent.TypeTargetChange, tq: q}, nil
 	case *ent.TargetLibraryQuery:
 		return &query[*ent.TargetLibraryQuery, predicate.TargetLibrary, targetlibrary.OrderOption]{typ: ent.TypeTargetLibrary, tq: q}, nil
 	case *ent.TaskQuery:

@@ -456,6 +456,54 @@ var (
 			},
 		},
 	}
+	// ImportJobsColumns holds the columns for the "import_jobs" table.
+	ImportJobsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TARGETS", "INSPECTORS", "ITEMS"}},
+		{Name: "file_name", Type: field.TypeString},
+		{Name: "file_sha256", Type: field.TypeString},
+		{Name: "encoding", Type: field.TypeString, Nullable: true},
+		{Name: "partial", Type: field.TypeBool, Default: false},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"SUCCEEDED", "PARTIAL", "REJECTED"}},
+		{Name: "rows_total", Type: field.TypeInt, Default: 0},
+		{Name: "rows_rejected", Type: field.TypeInt, Default: 0},
+		{Name: "created", Type: field.TypeInt, Default: 0},
+		{Name: "updated", Type: field.TypeInt, Default: 0},
+		{Name: "unchanged", Type: field.TypeInt, Default: 0},
+		{Name: "report", Type: field.TypeBytes, Nullable: true},
+		{Name: "department_id", Type: field.TypeInt},
+		{Name: "import_job_library", Type: field.TypeInt, Nullable: true},
+	}
+	// ImportJobsTable holds the schema information for the "import_jobs" table.
+	ImportJobsTable = &schema.Table{
+		Name:       "import_jobs",
+		Columns:    ImportJobsColumns,
+		PrimaryKey: []*schema.Column{ImportJobsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "import_jobs_departments_department",
+				Columns:    []*schema.Column{ImportJobsColumns[16]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "import_jobs_target_libraries_library",
+				Columns:    []*schema.Column{ImportJobsColumns[17]},
+				RefColumns: []*schema.Column{TargetLibrariesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "importjob_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{ImportJobsColumns[3]},
+			},
+		},
+	}
 	// InspectionItemsColumns holds the columns for the "inspection_items" table.
 	InspectionItemsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1218,6 +1266,43 @@ var (
 			},
 		},
 	}
+	// TargetChangesColumns holds the columns for the "target_changes" table.
+	TargetChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "department_code", Type: field.TypeString, Nullable: true},
+		{Name: "source", Type: field.TypeString},
+		{Name: "changes", Type: field.TypeJSON},
+		{Name: "target_id", Type: field.TypeInt},
+	}
+	// TargetChangesTable holds the schema information for the "target_changes" table.
+	TargetChangesTable = &schema.Table{
+		Name:       "target_changes",
+		Columns:    TargetChangesColumns,
+		PrimaryKey: []*schema.Column{TargetChangesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "target_changes_targets_history",
+				Columns:    []*schema.Column{TargetChangesColumns[7]},
+				RefColumns: []*schema.Column{TargetsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "targetchange_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{TargetChangesColumns[1]},
+			},
+			{
+				Name:    "targetchange_target_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{TargetChangesColumns[7], TargetChangesColumns[2]},
+			},
+		},
+	}
 	// TargetLibrariesColumns holds the columns for the "target_libraries" table.
 	TargetLibrariesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1688,6 +1773,7 @@ var (
 		FilingsTable,
 		FollowUpOptionsTable,
 		ImplementationRulesTable,
+		ImportJobsTable,
 		InspectionItemsTable,
 		InspectionMethodsTable,
 		InspectionTeamsTable,
@@ -1704,6 +1790,7 @@ var (
 		ResultCodesTable,
 		ResultItemsTable,
 		TargetsTable,
+		TargetChangesTable,
 		TargetLibrariesTable,
 		TasksTable,
 		TaskItemsTable,
@@ -1774,6 +1861,11 @@ func init() {
 	ImplementationRulesTable.ForeignKeys[0].RefTable = InspectionItemsTable
 	ImplementationRulesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	ImportJobsTable.ForeignKeys[0].RefTable = DepartmentsTable
+	ImportJobsTable.ForeignKeys[1].RefTable = TargetLibrariesTable
+	ImportJobsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
 	InspectionItemsTable.ForeignKeys[0].RefTable = ItemListsTable
 	InspectionItemsTable.Annotation = &entsql.Annotation{
@@ -1854,6 +1946,10 @@ func init() {
 	}
 	TargetsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(111669149696),
+	}
+	TargetChangesTable.ForeignKeys[0].RefTable = TargetsTable
+	TargetChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(133143986176),
 	}
 	TargetLibrariesTable.ForeignKeys[0].RefTable = DepartmentsTable
 	TargetLibrariesTable.Annotation = &entsql.Annotation{

@@ -39,6 +39,9 @@ type FollowUpOption func(*sql.Selector)
 // ImplementationRule is the predicate function for implementationrule builders.
 type ImplementationRule func(*sql.Selector)
 
+// ImportJob is the predicate function for importjob builders.
+type ImportJob func(*sql.Selector)
+
 // InspectionItem is the predicate function for inspectionitem builders.
 type InspectionItem func(*sql.Selector)
 
@@ -86,6 +89,9 @@ type ResultItem func(*sql.Selector)
 
 // Target is the predicate function for target builders.
 type Target func(*sql.Selector)
+
+// TargetChange is the predicate function for targetchange builders.
+type TargetChange func(*sql.Selector)
 
 // TargetLibrary is the predicate function for targetlibrary builders.
 type TargetLibrary func(*sql.Selector)

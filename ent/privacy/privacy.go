@@ -375,6 +375,30 @@ func (f ImplementationRuleMutationRuleFunc) EvalMutation(ctx context.Context, m 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ImplementationRuleMutation", m)
 }
 
+// The ImportJobQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ImportJobQueryRuleFunc func(context.Context, *ent.ImportJobQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ImportJobQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ImportJobQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ImportJobQuery", q)
+}
+
+// The ImportJobMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ImportJobMutationRuleFunc func(context.Context, *ent.ImportJobMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ImportJobMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ImportJobMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ImportJobMutation", m)
+}
+
 // The InspectionItemQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type InspectionItemQueryRuleFunc func(context.Context, *ent.InspectionItemQuery) error
@@ -759,6 +783,30 @@ func (f TargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TargetMutation", m)
 }
 
+// The TargetChangeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TargetChangeQueryRuleFunc func(context.Context, *ent.TargetChangeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TargetChangeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TargetChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TargetChangeQuery", q)
+}
+
+// The TargetChangeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TargetChangeMutationRuleFunc func(context.Context, *ent.TargetChangeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TargetChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TargetChangeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TargetChangeMutation", m)
+}
+
 // The TargetLibraryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TargetLibraryQueryRuleFunc func(context.Context, *ent.TargetLibraryQuery) error
@@ -888,6 +936,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ImplementationRuleQuery:
 		return q.Filter(), nil
+	case *ent.ImportJobQuery:
+		return q.Filter(), nil
 	case *ent.InspectionItemQuery:
 		return q.Filter(), nil
 	case *ent.InspectionMethodQuery:
@@ -919,6 +969,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.ResultItemQuery:
 		return q.Filter(), nil
 	case *ent.TargetQuery:
+		return q.Filter(), nil
+	case *ent.TargetChangeQuery:
 		return q.Filter(), nil
 	case *ent.TargetLibraryQuery:
 		return q.Filter(), nil
@@ -955,6 +1007,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ImplementationRuleMutation:
 		return m.Filter(), nil
+	case *ent.ImportJobMutation:
+		return m.Filter(), nil
 	case *ent.InspectionItemMutation:
 		return m.Filter(), nil
 	case *ent.InspectionMethodMutation:
@@ -986,6 +1040,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ResultItemMutation:
 		return m.Filter(), nil
 	case *ent.TargetMutation:
+		return m.Filter(), nil
+	case *ent.TargetChangeMutation:
 		return m.Filter(), nil
 	case *ent.TargetLibraryMutation:
 		return m.Filter(), nil

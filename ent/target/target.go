@@ -67,6 +67,8 @@ const (
 	EdgeTeams = "teams"
 	// EdgeResults holds the string denoting the results edge name in mutations.
 	EdgeResults = "results"
+	// EdgeHistory holds the string denoting the history edge name in mutations.
+	EdgeHistory = "history"
 	// EdgeLeads holds the string denoting the leads edge name in mutations.
 	EdgeLeads = "leads"
 	// Table holds the table name of the target in the database.
@@ -97,6 +99,13 @@ const (
 	ResultsInverseTable = "results"
 	// ResultsColumn is the table column denoting the results relation/edge.
 	ResultsColumn = "target_id"
+	// HistoryTable is the table that holds the history relation/edge.
+	HistoryTable = "target_changes"
+	// HistoryInverseTable is the table name for the TargetChange entity.
+	// It exists in this package in order to avoid circular dependency with the "targetchange" package.
+	HistoryInverseTable = "target_changes"
+	// HistoryColumn is the table column denoting the history relation/edge.
+	HistoryColumn = "target_id"
 	// LeadsTable is the table that holds the leads relation/edge.
 	LeadsTable = "leads"
 	// LeadsInverseTable is the table name for the Lead entity.
@@ -420,6 +429,20 @@ func ByResults(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByHistoryCount orders the results by history count.
+func ByHistoryCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newHistoryStep(), opts...)
+	}
+}
+
+// ByHistory orders the results by history terms.
+func ByHistory(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newHistoryStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByLeadsCount orders the results by leads count.
 func ByLeadsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -459,6 +482,13 @@ func newResultsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ResultsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ResultsTable, ResultsColumn),
+	)
+}
+func newHistoryStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(HistoryInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, HistoryTable, HistoryColumn),
 	)
 }
 func newLeadsStep() *sqlgraph.Step {

@@ -1282,6 +1282,29 @@ func HasResultsWith(preds ...predicate.Result) predicate.Target {
 	})
 }
 
+// HasHistory applies the HasEdge predicate on the "history" edge.
+func HasHistory() predicate.Target {
+	return predicate.Target(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, HistoryTable, HistoryColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasHistoryWith applies the HasEdge predicate on the "history" edge with a given conditions (other predicates).
+func HasHistoryWith(preds ...predicate.TargetChange) predicate.Target {
+	return predicate.Target(func(s *sql.Selector) {
+		step := newHistoryStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasLeads applies the HasEdge predicate on the "leads" edge.
 func HasLeads() predicate.Target {
 	return predicate.Target(func(s *sql.Selector) {

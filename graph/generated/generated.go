@@ -19,6 +19,7 @@ import (
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/draw"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/inspector"
@@ -369,6 +370,38 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ImportJob struct {
+		Created      func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Department   func(childComplexity int) int
+		DepartmentID func(childComplexity int) int
+		DivisionCode func(childComplexity int) int
+		Encoding     func(childComplexity int) int
+		FileName     func(childComplexity int) int
+		FileSha256   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Library      func(childComplexity int) int
+		Partial      func(childComplexity int) int
+		RowsRejected func(childComplexity int) int
+		RowsTotal    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Unchanged    func(childComplexity int) int
+		Updated      func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
+	ImportJobConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ImportJobEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	InspectionItem struct {
 		Category               func(childComplexity int) int
 		Code                   func(childComplexity int) int
@@ -633,6 +666,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ConfirmLibraries         func(childComplexity int, departmentID int, note *string, validDays *int) int
 		CreateConflict           func(childComplexity int, input ent.CreateConflictInput) int
 		CreateDepartment         func(childComplexity int, input ent.CreateDepartmentInput) int
 		CreateImplementationRule func(childComplexity int, input ent.CreateImplementationRuleInput) int
@@ -641,7 +675,11 @@ type ComplexityRoot struct {
 		CreateItemList           func(childComplexity int, input ent.CreateItemListInput) int
 		CreateTarget             func(childComplexity int, input ent.CreateTargetInput) int
 		CreateTargetLibrary      func(childComplexity int, input ent.CreateTargetLibraryInput) int
+		DecideFiling             func(childComplexity int, id int, accept bool, comment *string) int
 		Login                    func(childComplexity int, username string, password string) int
+		NewItemListVersion       func(childComplexity int, departmentID int, name *string, changeReason string) int
+		PublishItemList          func(childComplexity int, id int, effectiveDate time.Time) int
+		SubmitItemList           func(childComplexity int, id int) int
 		UpdateConflict           func(childComplexity int, id int, input ent.UpdateConflictInput) int
 		UpdateDepartment         func(childComplexity int, id int, input ent.UpdateDepartmentInput) int
 		UpdateImplementationRule func(childComplexity int, id int, input ent.UpdateImplementationRuleInput) int
@@ -761,6 +799,7 @@ type ComplexityRoot struct {
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		Conflicts            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConflictOrder, where *ent.ConflictWhereInput) int
 		Corrections          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CorrectionOrder, where *ent.CorrectionWhereInput) int
+		CountyItemList       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
 		Department           func(childComplexity int, code string) int
 		Departments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
 		Draws                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawOrder, where *ent.DrawWhereInput) int
@@ -768,6 +807,7 @@ type ComplexityRoot struct {
 		Filings              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FilingOrder, where *ent.FilingWhereInput) int
 		FollowUpOptions      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpOptionOrder, where *ent.FollowUpOptionWhereInput) int
 		ImplementationRules  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImplementationRuleOrder, where *ent.ImplementationRuleWhereInput) int
+		ImportJobs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
 		InspectionItems      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
 		InspectionMethods    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionMethodOrder, where *ent.InspectionMethodWhereInput) int
 		InspectionTeams      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionTeamOrder, where *ent.InspectionTeamWhereInput) int
@@ -787,6 +827,7 @@ type ComplexityRoot struct {
 		ResultItems          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultItemOrder, where *ent.ResultItemWhereInput) int
 		Results              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultOrder, where *ent.ResultWhereInput) int
 		Target               func(childComplexity int, uscc string) int
+		TargetChanges        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) int
 		TargetLibraries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) int
 		Targets              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetOrder, where *ent.TargetWhereInput) int
 		Task                 func(childComplexity int, number string) int
@@ -906,6 +947,7 @@ type ComplexityRoot struct {
 		CreatedAt           func(childComplexity int) int
 		CreditRiskClass     func(childComplexity int) int
 		DivisionCode        func(childComplexity int) int
+		History             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) int
 		ID                  func(childComplexity int) int
 		IndustryCode        func(childComplexity int) int
 		Kind                func(childComplexity int) int
@@ -925,6 +967,29 @@ type ComplexityRoot struct {
 		Teams               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionTeamOrder, where *ent.InspectionTeamWhereInput) int
 		UpdatedAt           func(childComplexity int) int
 		Uscc                func(childComplexity int) int
+	}
+
+	TargetChange struct {
+		Actor          func(childComplexity int) int
+		At             func(childComplexity int) int
+		Changes        func(childComplexity int) int
+		DepartmentCode func(childComplexity int) int
+		DivisionCode   func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Source         func(childComplexity int) int
+		Target         func(childComplexity int) int
+		TargetID       func(childComplexity int) int
+	}
+
+	TargetChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TargetChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	TargetConnection struct {
@@ -1057,6 +1122,11 @@ type MutationResolver interface {
 	UpdateInspectionItem(ctx context.Context, id int, input ent.UpdateInspectionItemInput) (*ent.InspectionItem, error)
 	CreateImplementationRule(ctx context.Context, input ent.CreateImplementationRuleInput) (*ent.ImplementationRule, error)
 	UpdateImplementationRule(ctx context.Context, id int, input ent.UpdateImplementationRuleInput) (*ent.ImplementationRule, error)
+	NewItemListVersion(ctx context.Context, departmentID int, name *string, changeReason string) (*ent.ItemList, error)
+	SubmitItemList(ctx context.Context, id int) (*ent.Filing, error)
+	DecideFiling(ctx context.Context, id int, accept bool, comment *string) (*ent.Filing, error)
+	PublishItemList(ctx context.Context, id int, effectiveDate time.Time) (*ent.ItemList, error)
+	ConfirmLibraries(ctx context.Context, departmentID int, note *string, validDays *int) (*ent.LibraryConfirmation, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1072,6 +1142,7 @@ type QueryResolver interface {
 	Filings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FilingOrder, where *ent.FilingWhereInput) (*ent.FilingConnection, error)
 	FollowUpOptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpOptionOrder, where *ent.FollowUpOptionWhereInput) (*ent.FollowUpOptionConnection, error)
 	ImplementationRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImplementationRuleOrder, where *ent.ImplementationRuleWhereInput) (*ent.ImplementationRuleConnection, error)
+	ImportJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) (*ent.ImportJobConnection, error)
 	InspectionItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) (*ent.InspectionItemConnection, error)
 	InspectionMethods(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionMethodOrder, where *ent.InspectionMethodWhereInput) (*ent.InspectionMethodConnection, error)
 	InspectionTeams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionTeamOrder, where *ent.InspectionTeamWhereInput) (*ent.InspectionTeamConnection, error)
@@ -1088,6 +1159,7 @@ type QueryResolver interface {
 	ResultCodes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultCodeOrder, where *ent.ResultCodeWhereInput) (*ent.ResultCodeConnection, error)
 	ResultItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultItemOrder, where *ent.ResultItemWhereInput) (*ent.ResultItemConnection, error)
 	Targets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetOrder, where *ent.TargetWhereInput) (*ent.TargetConnection, error)
+	TargetChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) (*ent.TargetChangeConnection, error)
 	TargetLibraries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) (*ent.TargetLibraryConnection, error)
 	Tasks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskOrder, where *ent.TaskWhereInput) (*ent.TaskConnection, error)
 	TaskItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskItemOrder, where *ent.TaskItemWhereInput) (*ent.TaskItemConnection, error)
@@ -1096,6 +1168,7 @@ type QueryResolver interface {
 	Task(ctx context.Context, number string) (*ent.Task, error)
 	Department(ctx context.Context, code string) (*ent.Department, error)
 	Inspector(ctx context.Context, certificateNo string) (*ent.Inspector, error)
+	CountyItemList(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) (*ent.InspectionItemConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2506,6 +2579,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImplementationRuleEdge.Node(childComplexity), true
 
+	case "ImportJob.created":
+		if e.ComplexityRoot.ImportJob.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Created(childComplexity), true
+	case "ImportJob.createdAt":
+		if e.ComplexityRoot.ImportJob.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.CreatedAt(childComplexity), true
+	case "ImportJob.department":
+		if e.ComplexityRoot.ImportJob.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Department(childComplexity), true
+	case "ImportJob.departmentID":
+		if e.ComplexityRoot.ImportJob.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.DepartmentID(childComplexity), true
+	case "ImportJob.divisionCode":
+		if e.ComplexityRoot.ImportJob.DivisionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.DivisionCode(childComplexity), true
+	case "ImportJob.encoding":
+		if e.ComplexityRoot.ImportJob.Encoding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Encoding(childComplexity), true
+	case "ImportJob.fileName":
+		if e.ComplexityRoot.ImportJob.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.FileName(childComplexity), true
+	case "ImportJob.fileSha256":
+		if e.ComplexityRoot.ImportJob.FileSha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.FileSha256(childComplexity), true
+	case "ImportJob.id":
+		if e.ComplexityRoot.ImportJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.ID(childComplexity), true
+	case "ImportJob.kind":
+		if e.ComplexityRoot.ImportJob.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Kind(childComplexity), true
+	case "ImportJob.library":
+		if e.ComplexityRoot.ImportJob.Library == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Library(childComplexity), true
+	case "ImportJob.partial":
+		if e.ComplexityRoot.ImportJob.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Partial(childComplexity), true
+	case "ImportJob.rowsRejected":
+		if e.ComplexityRoot.ImportJob.RowsRejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowsRejected(childComplexity), true
+	case "ImportJob.rowsTotal":
+		if e.ComplexityRoot.ImportJob.RowsTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowsTotal(childComplexity), true
+	case "ImportJob.status":
+		if e.ComplexityRoot.ImportJob.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Status(childComplexity), true
+	case "ImportJob.unchanged":
+		if e.ComplexityRoot.ImportJob.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Unchanged(childComplexity), true
+	case "ImportJob.updated":
+		if e.ComplexityRoot.ImportJob.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Updated(childComplexity), true
+	case "ImportJob.updatedAt":
+		if e.ComplexityRoot.ImportJob.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.UpdatedAt(childComplexity), true
+
+	case "ImportJobConnection.edges":
+		if e.ComplexityRoot.ImportJobConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJobConnection.Edges(childComplexity), true
+	case "ImportJobConnection.pageInfo":
+		if e.ComplexityRoot.ImportJobConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJobConnection.PageInfo(childComplexity), true
+	case "ImportJobConnection.totalCount":
+		if e.ComplexityRoot.ImportJobConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJobConnection.TotalCount(childComplexity), true
+
+	case "ImportJobEdge.cursor":
+		if e.ComplexityRoot.ImportJobEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJobEdge.Cursor(childComplexity), true
+	case "ImportJobEdge.node":
+		if e.ComplexityRoot.ImportJobEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJobEdge.Node(childComplexity), true
+
 	case "InspectionItem.category":
 		if e.ComplexityRoot.InspectionItem.Category == nil {
 			break
@@ -3628,6 +3842,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingMemberEdge.Node(childComplexity), true
 
+	case "Mutation.confirmLibraries":
+		if e.ComplexityRoot.Mutation.ConfirmLibraries == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmLibraries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmLibraries(childComplexity, args["departmentID"].(int), args["note"].(*string), args["validDays"].(*int)), true
 	case "Mutation.createConflict":
 		if e.ComplexityRoot.Mutation.CreateConflict == nil {
 			break
@@ -3716,6 +3941,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTargetLibrary(childComplexity, args["input"].(ent.CreateTargetLibraryInput)), true
+	case "Mutation.decideFiling":
+		if e.ComplexityRoot.Mutation.DecideFiling == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideFiling_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideFiling(childComplexity, args["id"].(int), args["accept"].(bool), args["comment"].(*string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -3727,6 +3963,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Login(childComplexity, args["username"].(string), args["password"].(string)), true
+	case "Mutation.newItemListVersion":
+		if e.ComplexityRoot.Mutation.NewItemListVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_newItemListVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.NewItemListVersion(childComplexity, args["departmentID"].(int), args["name"].(*string), args["changeReason"].(string)), true
+	case "Mutation.publishItemList":
+		if e.ComplexityRoot.Mutation.PublishItemList == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishItemList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishItemList(childComplexity, args["id"].(int), args["effectiveDate"].(time.Time)), true
+	case "Mutation.submitItemList":
+		if e.ComplexityRoot.Mutation.SubmitItemList == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitItemList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitItemList(childComplexity, args["id"].(int)), true
 	case "Mutation.updateConflict":
 		if e.ComplexityRoot.Mutation.UpdateConflict == nil {
 			break
@@ -4329,6 +4598,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Corrections(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CorrectionOrder), args["where"].(*ent.CorrectionWhereInput)), true
+	case "Query.countyItemList":
+		if e.ComplexityRoot.Query.CountyItemList == nil {
+			break
+		}
+
+		args, err := ec.field_Query_countyItemList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CountyItemList(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InspectionItemOrder), args["where"].(*ent.InspectionItemWhereInput)), true
 	case "Query.department":
 		if e.ComplexityRoot.Query.Department == nil {
 			break
@@ -4406,6 +4686,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ImplementationRules(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ImplementationRuleOrder), args["where"].(*ent.ImplementationRuleWhereInput)), true
+	case "Query.importJobs":
+		if e.ComplexityRoot.Query.ImportJobs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importJobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportJobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ImportJobOrder), args["where"].(*ent.ImportJobWhereInput)), true
 	case "Query.inspectionItems":
 		if e.ComplexityRoot.Query.InspectionItems == nil {
 			break
@@ -4616,6 +4907,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Target(childComplexity, args["uscc"].(string)), true
+	case "Query.targetChanges":
+		if e.ComplexityRoot.Query.TargetChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_targetChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TargetChanges(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TargetChangeOrder), args["where"].(*ent.TargetChangeWhereInput)), true
 	case "Query.targetLibraries":
 		if e.ComplexityRoot.Query.TargetLibraries == nil {
 			break
@@ -5200,6 +5502,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.DivisionCode(childComplexity), true
+	case "Target.history":
+		if e.ComplexityRoot.Target.History == nil {
+			break
+		}
+
+		args, err := ec.field_Target_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Target.History(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TargetChangeOrder), args["where"].(*ent.TargetChangeWhereInput)), true
 	case "Target.id":
 		if e.ComplexityRoot.Target.ID == nil {
 			break
@@ -5334,6 +5647,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Target.Uscc(childComplexity), true
+
+	case "TargetChange.actor":
+		if e.ComplexityRoot.TargetChange.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.Actor(childComplexity), true
+	case "TargetChange.at":
+		if e.ComplexityRoot.TargetChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.At(childComplexity), true
+	case "TargetChange.changes":
+		if e.ComplexityRoot.TargetChange.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.Changes(childComplexity), true
+	case "TargetChange.departmentCode":
+		if e.ComplexityRoot.TargetChange.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.DepartmentCode(childComplexity), true
+	case "TargetChange.divisionCode":
+		if e.ComplexityRoot.TargetChange.DivisionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.DivisionCode(childComplexity), true
+	case "TargetChange.id":
+		if e.ComplexityRoot.TargetChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.ID(childComplexity), true
+	case "TargetChange.source":
+		if e.ComplexityRoot.TargetChange.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.Source(childComplexity), true
+	case "TargetChange.target":
+		if e.ComplexityRoot.TargetChange.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.Target(childComplexity), true
+	case "TargetChange.targetID":
+		if e.ComplexityRoot.TargetChange.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChange.TargetID(childComplexity), true
+
+	case "TargetChangeConnection.edges":
+		if e.ComplexityRoot.TargetChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChangeConnection.Edges(childComplexity), true
+	case "TargetChangeConnection.pageInfo":
+		if e.ComplexityRoot.TargetChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChangeConnection.PageInfo(childComplexity), true
+	case "TargetChangeConnection.totalCount":
+		if e.ComplexityRoot.TargetChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChangeConnection.TotalCount(childComplexity), true
+
+	case "TargetChangeEdge.cursor":
+		if e.ComplexityRoot.TargetChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChangeEdge.Cursor(childComplexity), true
+	case "TargetChangeEdge.node":
+		if e.ComplexityRoot.TargetChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetChangeEdge.Node(childComplexity), true
 
 	case "TargetConnection.edges":
 		if e.ComplexityRoot.TargetConnection.Edges == nil {
@@ -5837,6 +6237,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FollowUpOptionWhereInput", ec.unmarshalInputFollowUpOptionWhereInput),
 			graphql.NewInputUnmarshaler("ImplementationRuleOrder", ec.unmarshalInputImplementationRuleOrder),
 			graphql.NewInputUnmarshaler("ImplementationRuleWhereInput", ec.unmarshalInputImplementationRuleWhereInput),
+			graphql.NewInputUnmarshaler("ImportJobOrder", ec.unmarshalInputImportJobOrder),
+			graphql.NewInputUnmarshaler("ImportJobWhereInput", ec.unmarshalInputImportJobWhereInput),
 			graphql.NewInputUnmarshaler("InspectionItemOrder", ec.unmarshalInputInspectionItemOrder),
 			graphql.NewInputUnmarshaler("InspectionItemWhereInput", ec.unmarshalInputInspectionItemWhereInput),
 			graphql.NewInputUnmarshaler("InspectionMethodOrder", ec.unmarshalInputInspectionMethodOrder),
@@ -5867,6 +6269,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResultItemWhereInput", ec.unmarshalInputResultItemWhereInput),
 			graphql.NewInputUnmarshaler("ResultOrder", ec.unmarshalInputResultOrder),
 			graphql.NewInputUnmarshaler("ResultWhereInput", ec.unmarshalInputResultWhereInput),
+			graphql.NewInputUnmarshaler("TargetChangeOrder", ec.unmarshalInputTargetChangeOrder),
+			graphql.NewInputUnmarshaler("TargetChangeWhereInput", ec.unmarshalInputTargetChangeWhereInput),
 			graphql.NewInputUnmarshaler("TargetLibraryOrder", ec.unmarshalInputTargetLibraryOrder),
 			graphql.NewInputUnmarshaler("TargetLibraryWhereInput", ec.unmarshalInputTargetLibraryWhereInput),
 			graphql.NewInputUnmarshaler("TargetOrder", ec.unmarshalInputTargetOrder),
@@ -9725,6 +10129,345 @@ input ImplementationRuleWhereInput {
   """
   hasItem: Boolean
   hasItemWith: [InspectionItemWhereInput!]
+}
+"""
+导入任务：一次批量导入（文件、编码、结果统计与错误报告）
+"""
+type ImportJob implements Node {
+  id: ID!
+  """
+  创建时间
+  """
+  createdAt: Time!
+  """
+  最后修改时间
+  """
+  updatedAt: Time!
+  """
+  行政区划代码（GB/T 2260，6 位）
+  """
+  divisionCode: String!
+  """
+  导入类型：TARGETS 检查对象、INSPECTORS 执法检查人员、ITEMS 抽查事项
+  """
+  kind: ImportJobKind!
+  """
+  文件名
+  """
+  fileName: String!
+  """
+  文件 SHA-256
+  """
+  fileSha256: String!
+  """
+  识别出的文件格式与编码
+  """
+  encoding: String
+  """
+  是否部分导入（仅导入有效行）
+  """
+  partial: Boolean!
+  """
+  结果：SUCCEEDED 全部导入、PARTIAL 仅导入有效行、REJECTED 有错误行，未写入任何数据
+  """
+  status: ImportJobStatus!
+  """
+  数据行数
+  """
+  rowsTotal: Int!
+  """
+  被拒绝的行数
+  """
+  rowsRejected: Int!
+  """
+  新增记录数
+  """
+  created: Int!
+  """
+  更新记录数
+  """
+  updated: Int!
+  """
+  未变化记录数（重复导入）
+  """
+  unchanged: Int!
+  """
+  导入部门
+  """
+  departmentID: ID!
+  """
+  导入部门
+  """
+  department: Department!
+  """
+  导入到的分库
+  """
+  library: TargetLibrary
+}
+"""
+导入任务：一次批量导入（文件、编码、结果统计与错误报告）（分页连接）
+"""
+type ImportJobConnection {
+  """
+  A list of edges.
+  """
+  edges: [ImportJobEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ImportJobEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ImportJob
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+导入类型：TARGETS 检查对象、INSPECTORS 执法检查人员、ITEMS 抽查事项
+"""
+enum ImportJobKind @goModel(model: "github.com/ssgk/ssgk/ent/importjob.Kind") {
+  TARGETS
+  INSPECTORS
+  ITEMS
+}
+"""
+导入任务：一次批量导入（文件、编码、结果统计与错误报告）的排序方式
+"""
+input ImportJobOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ImportJobs.
+  """
+  field: ImportJobOrderField!
+}
+"""
+Properties by which ImportJob connections can be ordered.
+"""
+enum ImportJobOrderField {
+  CREATED_AT
+  UPDATED_AT
+  DIVISION_CODE
+}
+"""
+结果：SUCCEEDED 全部导入、PARTIAL 仅导入有效行、REJECTED 有错误行，未写入任何数据
+"""
+enum ImportJobStatus @goModel(model: "github.com/ssgk/ssgk/ent/importjob.Status") {
+  SUCCEEDED
+  PARTIAL
+  REJECTED
+}
+"""
+导入任务：一次批量导入（文件、编码、结果统计与错误报告）的筛选条件
+"""
+input ImportJobWhereInput {
+  not: ImportJobWhereInput
+  and: [ImportJobWhereInput!]
+  or: [ImportJobWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  division_code field predicates
+  """
+  divisionCode: String
+  divisionCodeNEQ: String
+  divisionCodeIn: [String!]
+  divisionCodeNotIn: [String!]
+  divisionCodeGT: String
+  divisionCodeGTE: String
+  divisionCodeLT: String
+  divisionCodeLTE: String
+  divisionCodeContains: String
+  divisionCodeHasPrefix: String
+  divisionCodeHasSuffix: String
+  divisionCodeEqualFold: String
+  divisionCodeContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: ImportJobKind
+  kindNEQ: ImportJobKind
+  kindIn: [ImportJobKind!]
+  kindNotIn: [ImportJobKind!]
+  """
+  file_name field predicates
+  """
+  fileName: String
+  fileNameNEQ: String
+  fileNameIn: [String!]
+  fileNameNotIn: [String!]
+  fileNameGT: String
+  fileNameGTE: String
+  fileNameLT: String
+  fileNameLTE: String
+  fileNameContains: String
+  fileNameHasPrefix: String
+  fileNameHasSuffix: String
+  fileNameEqualFold: String
+  fileNameContainsFold: String
+  """
+  file_sha256 field predicates
+  """
+  fileSha256: String
+  fileSha256NEQ: String
+  fileSha256In: [String!]
+  fileSha256NotIn: [String!]
+  fileSha256GT: String
+  fileSha256GTE: String
+  fileSha256LT: String
+  fileSha256LTE: String
+  fileSha256Contains: String
+  fileSha256HasPrefix: String
+  fileSha256HasSuffix: String
+  fileSha256EqualFold: String
+  fileSha256ContainsFold: String
+  """
+  encoding field predicates
+  """
+  encoding: String
+  encodingNEQ: String
+  encodingIn: [String!]
+  encodingNotIn: [String!]
+  encodingGT: String
+  encodingGTE: String
+  encodingLT: String
+  encodingLTE: String
+  encodingContains: String
+  encodingHasPrefix: String
+  encodingHasSuffix: String
+  encodingIsNil: Boolean
+  encodingNotNil: Boolean
+  encodingEqualFold: String
+  encodingContainsFold: String
+  """
+  partial field predicates
+  """
+  partial: Boolean
+  partialNEQ: Boolean
+  """
+  status field predicates
+  """
+  status: ImportJobStatus
+  statusNEQ: ImportJobStatus
+  statusIn: [ImportJobStatus!]
+  statusNotIn: [ImportJobStatus!]
+  """
+  rows_total field predicates
+  """
+  rowsTotal: Int
+  rowsTotalNEQ: Int
+  rowsTotalIn: [Int!]
+  rowsTotalNotIn: [Int!]
+  rowsTotalGT: Int
+  rowsTotalGTE: Int
+  rowsTotalLT: Int
+  rowsTotalLTE: Int
+  """
+  rows_rejected field predicates
+  """
+  rowsRejected: Int
+  rowsRejectedNEQ: Int
+  rowsRejectedIn: [Int!]
+  rowsRejectedNotIn: [Int!]
+  rowsRejectedGT: Int
+  rowsRejectedGTE: Int
+  rowsRejectedLT: Int
+  rowsRejectedLTE: Int
+  """
+  created field predicates
+  """
+  created: Int
+  createdNEQ: Int
+  createdIn: [Int!]
+  createdNotIn: [Int!]
+  createdGT: Int
+  createdGTE: Int
+  createdLT: Int
+  createdLTE: Int
+  """
+  updated field predicates
+  """
+  updated: Int
+  updatedNEQ: Int
+  updatedIn: [Int!]
+  updatedNotIn: [Int!]
+  updatedGT: Int
+  updatedGTE: Int
+  updatedLT: Int
+  updatedLTE: Int
+  """
+  unchanged field predicates
+  """
+  unchanged: Int
+  unchangedNEQ: Int
+  unchangedIn: [Int!]
+  unchangedNotIn: [Int!]
+  unchangedGT: Int
+  unchangedGTE: Int
+  unchangedLT: Int
+  unchangedLTE: Int
+  """
+  department_id field predicates
+  """
+  departmentID: ID
+  departmentIDNEQ: ID
+  departmentIDIn: [ID!]
+  departmentIDNotIn: [ID!]
+  """
+  department edge predicates
+  """
+  hasDepartment: Boolean
+  hasDepartmentWith: [DepartmentWhereInput!]
+  """
+  library edge predicates
+  """
+  hasLibrary: Boolean
+  hasLibraryWith: [TargetLibraryWhereInput!]
 }
 """
 抽查事项：检查依据、主体、对象、内容、方式、比例、频次及人员要求
@@ -13799,6 +14542,37 @@ type Query {
     """
     where: ImplementationRuleWhereInput
   ): ImplementationRuleConnection!
+  importJobs(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ImportJobs returned from the connection.
+    """
+    orderBy: ImportJobOrder
+
+    """
+    Filtering options for ImportJobs returned from the connection.
+    """
+    where: ImportJobWhereInput
+  ): ImportJobConnection!
   inspectionItems(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14295,6 +15069,37 @@ type Query {
     """
     where: TargetWhereInput
   ): TargetConnection!
+  targetChanges(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TargetChanges returned from the connection.
+    """
+    orderBy: TargetChangeOrder
+
+    """
+    Filtering options for TargetChanges returned from the connection.
+    """
+    where: TargetChangeWhereInput
+  ): TargetChangeConnection!
   targetLibraries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15644,6 +16449,37 @@ type Target implements Node {
     """
     where: ResultWhereInput
   ): ResultConnection!
+  history(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TargetChanges returned from the connection.
+    """
+    orderBy: TargetChangeOrder
+
+    """
+    Filtering options for TargetChanges returned from the connection.
+    """
+    where: TargetChangeWhereInput
+  ): TargetChangeConnection!
   leads(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15675,6 +16511,202 @@ type Target implements Node {
     """
     where: LeadWhereInput
   ): LeadConnection!
+}
+"""
+检查对象变更记录：谁、何时、通过何种途径修改了哪些字段
+"""
+type TargetChange implements Node {
+  id: ID!
+  """
+  行政区划代码（GB/T 2260，6 位）
+  """
+  divisionCode: String!
+  """
+  变更时间
+  """
+  at: Time!
+  """
+  操作者
+  """
+  actor: String!
+  """
+  操作者所属部门编码
+  """
+  departmentCode: String
+  """
+  途径（GraphQL 操作名、导入任务或命令）
+  """
+  source: String!
+  """
+  变更内容：字段 → {old, new}
+  """
+  changes: Map!
+  """
+  检查对象
+  """
+  targetID: ID!
+  """
+  检查对象
+  """
+  target: Target!
+}
+"""
+检查对象变更记录：谁、何时、通过何种途径修改了哪些字段（分页连接）
+"""
+type TargetChangeConnection {
+  """
+  A list of edges.
+  """
+  edges: [TargetChangeEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type TargetChangeEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: TargetChange
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+检查对象变更记录：谁、何时、通过何种途径修改了哪些字段的排序方式
+"""
+input TargetChangeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order TargetChanges.
+  """
+  field: TargetChangeOrderField!
+}
+"""
+Properties by which TargetChange connections can be ordered.
+"""
+enum TargetChangeOrderField {
+  DIVISION_CODE
+  AT
+}
+"""
+检查对象变更记录：谁、何时、通过何种途径修改了哪些字段的筛选条件
+"""
+input TargetChangeWhereInput {
+  not: TargetChangeWhereInput
+  and: [TargetChangeWhereInput!]
+  or: [TargetChangeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  division_code field predicates
+  """
+  divisionCode: String
+  divisionCodeNEQ: String
+  divisionCodeIn: [String!]
+  divisionCodeNotIn: [String!]
+  divisionCodeGT: String
+  divisionCodeGTE: String
+  divisionCodeLT: String
+  divisionCodeLTE: String
+  divisionCodeContains: String
+  divisionCodeHasPrefix: String
+  divisionCodeHasSuffix: String
+  divisionCodeEqualFold: String
+  divisionCodeContainsFold: String
+  """
+  at field predicates
+  """
+  at: Time
+  atNEQ: Time
+  atIn: [Time!]
+  atNotIn: [Time!]
+  atGT: Time
+  atGTE: Time
+  atLT: Time
+  atLTE: Time
+  """
+  actor field predicates
+  """
+  actor: String
+  actorNEQ: String
+  actorIn: [String!]
+  actorNotIn: [String!]
+  actorGT: String
+  actorGTE: String
+  actorLT: String
+  actorLTE: String
+  actorContains: String
+  actorHasPrefix: String
+  actorHasSuffix: String
+  actorEqualFold: String
+  actorContainsFold: String
+  """
+  department_code field predicates
+  """
+  departmentCode: String
+  departmentCodeNEQ: String
+  departmentCodeIn: [String!]
+  departmentCodeNotIn: [String!]
+  departmentCodeGT: String
+  departmentCodeGTE: String
+  departmentCodeLT: String
+  departmentCodeLTE: String
+  departmentCodeContains: String
+  departmentCodeHasPrefix: String
+  departmentCodeHasSuffix: String
+  departmentCodeIsNil: Boolean
+  departmentCodeNotNil: Boolean
+  departmentCodeEqualFold: String
+  departmentCodeContainsFold: String
+  """
+  source field predicates
+  """
+  source: String
+  sourceNEQ: String
+  sourceIn: [String!]
+  sourceNotIn: [String!]
+  sourceGT: String
+  sourceGTE: String
+  sourceLT: String
+  sourceLTE: String
+  sourceContains: String
+  sourceHasPrefix: String
+  sourceHasSuffix: String
+  sourceEqualFold: String
+  sourceContainsFold: String
+  """
+  target_id field predicates
+  """
+  targetID: ID
+  targetIDNEQ: ID
+  targetIDIn: [ID!]
+  targetIDNotIn: [ID!]
+  """
+  target edge predicates
+  """
+  hasTarget: Boolean
+  hasTargetWith: [TargetWhereInput!]
 }
 """
 检查对象：企业、个体工商户、农民专业合作社，或产品、项目、行为（分页连接）
@@ -16315,6 +17347,11 @@ input TargetWhereInput {
   """
   hasResults: Boolean
   hasResultsWith: [ResultWhereInput!]
+  """
+  history edge predicates
+  """
+  hasHistory: Boolean
+  hasHistoryWith: [TargetChangeWhereInput!]
   """
   leads edge predicates
   """
@@ -17485,6 +18522,17 @@ extend type Query {
   按执法证号查找执法检查人员
   """
   inspector(certificateNo: String!): Inspector
+  """
+  全县抽查事项清单：各部门现行（已备案并公示）版本中的全部事项
+  """
+  countyItemList(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: InspectionItemOrder
+    where: InspectionItemWhereInput
+  ): InspectionItemConnection!
 }
 
 type Mutation {
@@ -17564,6 +18612,27 @@ type Mutation {
   修改抽查实施细则
   """
   updateImplementationRule(id: ID!, input: UpdateImplementationRuleInput!): ImplementationRule!
+
+  """
+  新建清单版本（复制上一版本的事项与实施细则，作为草稿修改）
+  """
+  newItemListVersion(departmentID: ID!, name: String, changeReason: String!): ItemList!
+  """
+  将草稿或被退回的清单版本报联席会议办公室备案
+  """
+  submitItemList(id: ID!): Filing!
+  """
+  联席会议办公室办理备案：确认（生成备案号）或退回（须说明原因）
+  """
+  decideFiling(id: ID!, accept: Boolean!, comment: String): Filing!
+  """
+  公示备案已确认的清单版本，注明生效日期；原现行版本随之失效
+  """
+  publishItemList(id: ID!, effectiveDate: Time!): ItemList!
+  """
+  两库更新确认：抽取前确认本部门检查对象名录库与执法检查人员名录库已更新（有效天数默认 30）
+  """
+  confirmLibraries(departmentID: ID!, note: String, validDays: Int): LibraryConfirmation!
 }
 `, BuiltIn: false},
 }
@@ -18203,6 +19272,70 @@ func (ec *executionContext) childFields_ImplementationRuleEdge(ctx context.Conte
 		return ec.fieldContext_ImplementationRuleEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImplementationRuleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ImportJob_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ImportJob_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ImportJob_updatedAt(ctx, field)
+	case "divisionCode":
+		return ec.fieldContext_ImportJob_divisionCode(ctx, field)
+	case "kind":
+		return ec.fieldContext_ImportJob_kind(ctx, field)
+	case "fileName":
+		return ec.fieldContext_ImportJob_fileName(ctx, field)
+	case "fileSha256":
+		return ec.fieldContext_ImportJob_fileSha256(ctx, field)
+	case "encoding":
+		return ec.fieldContext_ImportJob_encoding(ctx, field)
+	case "partial":
+		return ec.fieldContext_ImportJob_partial(ctx, field)
+	case "status":
+		return ec.fieldContext_ImportJob_status(ctx, field)
+	case "rowsTotal":
+		return ec.fieldContext_ImportJob_rowsTotal(ctx, field)
+	case "rowsRejected":
+		return ec.fieldContext_ImportJob_rowsRejected(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportJob_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportJob_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportJob_unchanged(ctx, field)
+	case "departmentID":
+		return ec.fieldContext_ImportJob_departmentID(ctx, field)
+	case "department":
+		return ec.fieldContext_ImportJob_department(ctx, field)
+	case "library":
+		return ec.fieldContext_ImportJob_library(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportJobConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ImportJobConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ImportJobConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ImportJobConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportJobConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportJobEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ImportJobEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ImportJobEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportJobEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_InspectionItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19195,10 +20328,58 @@ func (ec *executionContext) childFields_Target(ctx context.Context, field graphq
 		return ec.fieldContext_Target_teams(ctx, field)
 	case "results":
 		return ec.fieldContext_Target_results(ctx, field)
+	case "history":
+		return ec.fieldContext_Target_history(ctx, field)
 	case "leads":
 		return ec.fieldContext_Target_leads(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Target", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TargetChange_id(ctx, field)
+	case "divisionCode":
+		return ec.fieldContext_TargetChange_divisionCode(ctx, field)
+	case "at":
+		return ec.fieldContext_TargetChange_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_TargetChange_actor(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_TargetChange_departmentCode(ctx, field)
+	case "source":
+		return ec.fieldContext_TargetChange_source(ctx, field)
+	case "changes":
+		return ec.fieldContext_TargetChange_changes(ctx, field)
+	case "targetID":
+		return ec.fieldContext_TargetChange_targetID(ctx, field)
+	case "target":
+		return ec.fieldContext_TargetChange_target(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetChange", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TargetChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TargetChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TargetChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TargetChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TargetChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_TargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20341,6 +21522,36 @@ func (ec *executionContext) field_JointMeeting_members_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_confirmLibraries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "departmentID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "validDays",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["validDays"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createConflict_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20453,6 +21664,36 @@ func (ec *executionContext) field_Mutation_createTarget_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_decideFiling_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "accept",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accept"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "comment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comment"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20472,6 +21713,72 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_newItemListVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "departmentID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "changeReason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["changeReason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishItemList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "effectiveDate",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["effectiveDate"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitItemList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -21043,6 +22350,60 @@ func (ec *executionContext) field_Query_corrections_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_countyItemList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.InspectionItemOrder, error) {
+			return ec.unmarshalOInspectionItemOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionItemOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InspectionItemWhereInput, error) {
+			return ec.unmarshalOInspectionItemWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionItemWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_department_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21373,6 +22734,60 @@ func (ec *executionContext) field_Query_implementationRules_args(ctx context.Con
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ImplementationRuleWhereInput, error) {
 			return ec.unmarshalOImplementationRuleWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImplementationRuleWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_importJobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ImportJobOrder, error) {
+			return ec.unmarshalOImportJobOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ImportJobWhereInput, error) {
+			return ec.unmarshalOImportJobWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22233,6 +23648,60 @@ func (ec *executionContext) field_Query_results_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_targetChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TargetChangeOrder, error) {
+			return ec.unmarshalOTargetChangeOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TargetChangeWhereInput, error) {
+			return ec.unmarshalOTargetChangeWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_targetLibraries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22685,6 +24154,60 @@ func (ec *executionContext) field_Target_conflicts_args(ctx context.Context, raw
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ConflictWhereInput, error) {
 			return ec.unmarshalOConflictWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐConflictWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Target_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TargetChangeOrder, error) {
+			return ec.unmarshalOTargetChangeOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TargetChangeWhereInput, error) {
+			return ec.unmarshalOTargetChangeWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -28898,6 +30421,580 @@ func (ec *executionContext) fieldContext_ImplementationRuleEdge_cursor(_ context
 	return graphql.NewScalarFieldContext("ImplementationRuleEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ImportJob_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ImportJob_divisionCode(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_divisionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivisionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_divisionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v importjob.Kind) graphql.Marshaler {
+			return ec.marshalNImportJobKind2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ImportJobKind")
+}
+
+func (ec *executionContext) _ImportJob_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_fileSha256(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_fileSha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileSha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_fileSha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_encoding(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_encoding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Encoding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_partial(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportJob_status(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v importjob.Status) graphql.Marshaler {
+			return ec.marshalNImportJobStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ImportJobStatus")
+}
+
+func (ec *executionContext) _ImportJob_rowsTotal(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowsTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowsTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_rowsRejected(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowsRejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowsRejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowsRejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_created(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_updated(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_unchanged(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_departmentID(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportJob_department(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_department(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Department(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_library(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_library(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Library(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TargetLibrary) graphql.Marshaler {
+			return ec.marshalOTargetLibrary2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetLibrary(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_library(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetLibrary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJobConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ImportJobEdge) graphql.Marshaler {
+			return ec.marshalOImportJobEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJobConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJobEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJobConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJobConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJobConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJobConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJobConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJobConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJobConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJobEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJobEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+			return ec.marshalOImportJob2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJobEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJobEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJobEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJobEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJobEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _InspectionItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.InspectionItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34288,6 +36385,226 @@ func (ec *executionContext) fieldContext_Mutation_updateImplementationRule(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_newItemListVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_newItemListVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().NewItemListVersion(ctx, fc.Args["departmentID"].(int), fc.Args["name"].(*string), fc.Args["changeReason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ItemList) graphql.Marshaler {
+			return ec.marshalNItemList2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐItemList(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_newItemListVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemList(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_newItemListVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitItemList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitItemList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitItemList(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Filing) graphql.Marshaler {
+			return ec.marshalNFiling2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFiling(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitItemList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Filing(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitItemList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideFiling(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideFiling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideFiling(ctx, fc.Args["id"].(int), fc.Args["accept"].(bool), fc.Args["comment"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Filing) graphql.Marshaler {
+			return ec.marshalNFiling2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFiling(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideFiling(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Filing(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideFiling_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishItemList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishItemList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishItemList(ctx, fc.Args["id"].(int), fc.Args["effectiveDate"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ItemList) graphql.Marshaler {
+			return ec.marshalNItemList2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐItemList(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishItemList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemList(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishItemList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmLibraries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmLibraries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmLibraries(ctx, fc.Args["departmentID"].(int), fc.Args["note"].(*string), fc.Args["validDays"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LibraryConfirmation) graphql.Marshaler {
+			return ec.marshalNLibraryConfirmation2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLibraryConfirmation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmLibraries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LibraryConfirmation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmLibraries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36761,6 +39078,50 @@ func (ec *executionContext) fieldContext_Query_implementationRules(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_importJobs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importJobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ImportJobs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ImportJobOrder), fc.Args["where"].(*ent.ImportJobWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ImportJobConnection) graphql.Marshaler {
+			return ec.marshalNImportJobConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importJobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJobConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_importJobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_inspectionItems(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37465,6 +39826,50 @@ func (ec *executionContext) fieldContext_Query_targets(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_targetChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_targetChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TargetChanges(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TargetChangeOrder), fc.Args["where"].(*ent.TargetChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TargetChangeConnection) graphql.Marshaler {
+			return ec.marshalNTargetChangeConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_targetChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_targetChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_targetLibraries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37799,6 +40204,50 @@ func (ec *executionContext) fieldContext_Query_inspector(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_inspector_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_countyItemList(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_countyItemList(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CountyItemList(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InspectionItemOrder), fc.Args["where"].(*ent.InspectionItemWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InspectionItemConnection) graphql.Marshaler {
+			return ec.marshalNInspectionItemConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionItemConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_countyItemList(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InspectionItemConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countyItemList_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40564,6 +43013,50 @@ func (ec *executionContext) fieldContext_Target_results(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Target_history(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.History(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TargetChangeOrder), fc.Args["where"].(*ent.TargetChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TargetChangeConnection) graphql.Marshaler {
+			return ec.marshalNTargetChangeConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Target",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Target_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Target_leads(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40606,6 +43099,364 @@ func (ec *executionContext) fieldContext_Target_leads(ctx context.Context, field
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TargetChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TargetChange_divisionCode(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_divisionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivisionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_divisionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetChange_at(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TargetChange_actor(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetChange_departmentCode(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetChange_source(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetChange_changes(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "Map")
+}
+
+func (ec *executionContext) _TargetChange_targetID(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_targetID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_targetID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TargetChange_target(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChange_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Target) graphql.Marshaler {
+			return ec.marshalNTarget2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChange_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Target(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TargetChangeEdge) graphql.Marshaler {
+			return ec.marshalOTargetChangeEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TargetChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TargetChange) graphql.Marshaler {
+			return ec.marshalOTargetChange2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TargetChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetChangeEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _TargetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TargetConnection) (ret graphql.Marshaler) {
@@ -54702,6 +57553,1067 @@ func UnmarshalImplementationRuleWhereInput(ctx context.Context, raw any) (ent.Im
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputImportJobOrder(ctx context.Context, obj any) (ent.ImportJobOrder, error) {
+	var it ent.ImportJobOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNImportJobOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImportJobOrder unmarshals raw into the ImportJobOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImportJobOrder(ctx context.Context, raw any) (ent.ImportJobOrder, error) {
+	var out ent.ImportJobOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImportJobOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputImportJobWhereInput(ctx context.Context, obj any) (ent.ImportJobWhereInput, error) {
+	var it ent.ImportJobWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "fileName", "fileNameNEQ", "fileNameIn", "fileNameNotIn", "fileNameGT", "fileNameGTE", "fileNameLT", "fileNameLTE", "fileNameContains", "fileNameHasPrefix", "fileNameHasSuffix", "fileNameEqualFold", "fileNameContainsFold", "fileSha256", "fileSha256NEQ", "fileSha256In", "fileSha256NotIn", "fileSha256GT", "fileSha256GTE", "fileSha256LT", "fileSha256LTE", "fileSha256Contains", "fileSha256HasPrefix", "fileSha256HasSuffix", "fileSha256EqualFold", "fileSha256ContainsFold", "encoding", "encodingNEQ", "encodingIn", "encodingNotIn", "encodingGT", "encodingGTE", "encodingLT", "encodingLTE", "encodingContains", "encodingHasPrefix", "encodingHasSuffix", "encodingIsNil", "encodingNotNil", "encodingEqualFold", "encodingContainsFold", "partial", "partialNEQ", "status", "statusNEQ", "statusIn", "statusNotIn", "rowsTotal", "rowsTotalNEQ", "rowsTotalIn", "rowsTotalNotIn", "rowsTotalGT", "rowsTotalGTE", "rowsTotalLT", "rowsTotalLTE", "rowsRejected", "rowsRejectedNEQ", "rowsRejectedIn", "rowsRejectedNotIn", "rowsRejectedGT", "rowsRejectedGTE", "rowsRejectedLT", "rowsRejectedLTE", "created", "createdNEQ", "createdIn", "createdNotIn", "createdGT", "createdGTE", "createdLT", "createdLTE", "updated", "updatedNEQ", "updatedIn", "updatedNotIn", "updatedGT", "updatedGTE", "updatedLT", "updatedLTE", "unchanged", "unchangedNEQ", "unchangedIn", "unchangedNotIn", "unchangedGT", "unchangedGTE", "unchangedLT", "unchangedLTE", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "hasDepartment", "hasDepartmentWith", "hasLibrary", "hasLibraryWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOImportJobWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOImportJobWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOImportJobWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "divisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCode = data
+		case "divisionCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNEQ = data
+		case "divisionCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeIn = data
+		case "divisionCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNotIn = data
+		case "divisionCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGT = data
+		case "divisionCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGTE = data
+		case "divisionCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLT = data
+		case "divisionCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLTE = data
+		case "divisionCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContains = data
+		case "divisionCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasPrefix = data
+		case "divisionCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasSuffix = data
+		case "divisionCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeEqualFold = data
+		case "divisionCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOImportJobKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOImportJobKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOImportJobKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOImportJobKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "fileName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileName = data
+		case "fileNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameNEQ = data
+		case "fileNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameIn = data
+		case "fileNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameNotIn = data
+		case "fileNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameGT = data
+		case "fileNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameGTE = data
+		case "fileNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameLT = data
+		case "fileNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameLTE = data
+		case "fileNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameContains = data
+		case "fileNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameHasPrefix = data
+		case "fileNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameHasSuffix = data
+		case "fileNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameEqualFold = data
+		case "fileNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileNameContainsFold = data
+		case "fileSha256":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256 = data
+		case "fileSha256NEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256NEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256NEQ = data
+		case "fileSha256In":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256In"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256In = data
+		case "fileSha256NotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256NotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256NotIn = data
+		case "fileSha256GT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256GT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256GT = data
+		case "fileSha256GTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256GTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256GTE = data
+		case "fileSha256LT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256LT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256LT = data
+		case "fileSha256LTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256LTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256LTE = data
+		case "fileSha256Contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256Contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256Contains = data
+		case "fileSha256HasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256HasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256HasPrefix = data
+		case "fileSha256HasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256HasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256HasSuffix = data
+		case "fileSha256EqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256EqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256EqualFold = data
+		case "fileSha256ContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileSha256ContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileSha256ContainsFold = data
+		case "encoding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encoding"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Encoding = data
+		case "encodingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingNEQ = data
+		case "encodingIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingIn = data
+		case "encodingNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingNotIn = data
+		case "encodingGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingGT = data
+		case "encodingGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingGTE = data
+		case "encodingLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingLT = data
+		case "encodingLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingLTE = data
+		case "encodingContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingContains = data
+		case "encodingHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingHasPrefix = data
+		case "encodingHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingHasSuffix = data
+		case "encodingIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingIsNil = data
+		case "encodingNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingNotNil = data
+		case "encodingEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingEqualFold = data
+		case "encodingContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encodingContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncodingContainsFold = data
+		case "partial":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partial"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Partial = data
+		case "partialNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partialNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartialNEQ = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOImportJobStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOImportJobStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOImportJobStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOImportJobStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "rowsTotal":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotal"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotal = data
+		case "rowsTotalNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotalNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotalNEQ = data
+		case "rowsTotalIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotalIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotalIn = data
+		case "rowsTotalNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotalNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotalNotIn = data
+		case "rowsTotalGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotalGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotalGT = data
+		case "rowsTotalGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotalGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotalGTE = data
+		case "rowsTotalLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotalLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotalLT = data
+		case "rowsTotalLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsTotalLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsTotalLTE = data
+		case "rowsRejected":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejected"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejected = data
+		case "rowsRejectedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejectedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejectedNEQ = data
+		case "rowsRejectedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejectedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejectedIn = data
+		case "rowsRejectedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejectedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejectedNotIn = data
+		case "rowsRejectedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejectedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejectedGT = data
+		case "rowsRejectedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejectedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejectedGTE = data
+		case "rowsRejectedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejectedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejectedLT = data
+		case "rowsRejectedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rowsRejectedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RowsRejectedLTE = data
+		case "created":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("created"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Created = data
+		case "createdNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedNEQ = data
+		case "createdIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedIn = data
+		case "createdNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedNotIn = data
+		case "createdGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedGT = data
+		case "createdGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedGTE = data
+		case "createdLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedLT = data
+		case "createdLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedLTE = data
+		case "updated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updated"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Updated = data
+		case "updatedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedNEQ = data
+		case "updatedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedIn = data
+		case "updatedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedNotIn = data
+		case "updatedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedGT = data
+		case "updatedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedGTE = data
+		case "updatedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedLT = data
+		case "updatedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedLTE = data
+		case "unchanged":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchanged"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unchanged = data
+		case "unchangedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchangedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchangedNEQ = data
+		case "unchangedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchangedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchangedIn = data
+		case "unchangedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchangedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchangedNotIn = data
+		case "unchangedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchangedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchangedGT = data
+		case "unchangedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchangedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchangedGTE = data
+		case "unchangedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchangedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchangedLT = data
+		case "unchangedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchangedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchangedLTE = data
+		case "departmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentID = data
+		case "departmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentIDNEQ = data
+		case "departmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentIDIn = data
+		case "departmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentIDNotIn = data
+		case "hasDepartment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDepartment = data
+		case "hasDepartmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDepartmentWith"))
+			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDepartmentWith = data
+		case "hasLibrary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLibrary"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLibrary = data
+		case "hasLibraryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLibraryWith"))
+			data, err := ec.unmarshalOTargetLibraryWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetLibraryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLibraryWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImportJobWhereInput unmarshals raw into the ImportJobWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImportJobWhereInput(ctx context.Context, raw any) (ent.ImportJobWhereInput, error) {
+	var out ent.ImportJobWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImportJobWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInspectionItemOrder(ctx context.Context, obj any) (ent.InspectionItemOrder, error) {
 	var it ent.InspectionItemOrder
 	if obj == nil {
@@ -68664,6 +72576,647 @@ func UnmarshalResultWhereInput(ctx context.Context, raw any) (ent.ResultWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTargetChangeOrder(ctx context.Context, obj any) (ent.TargetChangeOrder, error) {
+	var it ent.TargetChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTargetChangeOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetChangeOrder unmarshals raw into the TargetChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetChangeOrder(ctx context.Context, raw any) (ent.TargetChangeOrder, error) {
+	var out ent.TargetChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTargetChangeWhereInput(ctx context.Context, obj any) (ent.TargetChangeWhereInput, error) {
+	var it ent.TargetChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "actor", "actorNEQ", "actorIn", "actorNotIn", "actorGT", "actorGTE", "actorLT", "actorLTE", "actorContains", "actorHasPrefix", "actorHasSuffix", "actorEqualFold", "actorContainsFold", "departmentCode", "departmentCodeNEQ", "departmentCodeIn", "departmentCodeNotIn", "departmentCodeGT", "departmentCodeGTE", "departmentCodeLT", "departmentCodeLTE", "departmentCodeContains", "departmentCodeHasPrefix", "departmentCodeHasSuffix", "departmentCodeIsNil", "departmentCodeNotNil", "departmentCodeEqualFold", "departmentCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "hasTarget", "hasTargetWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTargetChangeWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTargetChangeWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTargetChangeWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "divisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCode = data
+		case "divisionCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNEQ = data
+		case "divisionCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeIn = data
+		case "divisionCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNotIn = data
+		case "divisionCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGT = data
+		case "divisionCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGTE = data
+		case "divisionCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLT = data
+		case "divisionCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLTE = data
+		case "divisionCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContains = data
+		case "divisionCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasPrefix = data
+		case "divisionCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasSuffix = data
+		case "divisionCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeEqualFold = data
+		case "divisionCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContainsFold = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "atNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNEQ = data
+		case "atIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtIn = data
+		case "atNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNotIn = data
+		case "atGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGT = data
+		case "atGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGTE = data
+		case "atLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLT = data
+		case "atLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLTE = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "actorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNEQ = data
+		case "actorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIn = data
+		case "actorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNotIn = data
+		case "actorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorGT = data
+		case "actorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorGTE = data
+		case "actorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLT = data
+		case "actorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLTE = data
+		case "actorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorContains = data
+		case "actorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorHasPrefix = data
+		case "actorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorHasSuffix = data
+		case "actorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorEqualFold = data
+		case "actorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorContainsFold = data
+		case "departmentCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCode = data
+		case "departmentCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeNEQ = data
+		case "departmentCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeIn = data
+		case "departmentCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeNotIn = data
+		case "departmentCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeGT = data
+		case "departmentCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeGTE = data
+		case "departmentCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeLT = data
+		case "departmentCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeLTE = data
+		case "departmentCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeContains = data
+		case "departmentCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeHasPrefix = data
+		case "departmentCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeHasSuffix = data
+		case "departmentCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeIsNil = data
+		case "departmentCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeNotNil = data
+		case "departmentCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeEqualFold = data
+		case "departmentCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentCodeContainsFold = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "sourceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGT = data
+		case "sourceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGTE = data
+		case "sourceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLT = data
+		case "sourceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLTE = data
+		case "sourceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContains = data
+		case "sourceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasPrefix = data
+		case "sourceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasSuffix = data
+		case "sourceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceEqualFold = data
+		case "sourceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContainsFold = data
+		case "targetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "targetIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDNEQ = data
+		case "targetIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDIn = data
+		case "targetIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetIDNotIn = data
+		case "hasTarget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTarget"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTarget = data
+		case "hasTargetWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTargetWith"))
+			data, err := ec.unmarshalOTargetWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTargetWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetChangeWhereInput unmarshals raw into the TargetChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetChangeWhereInput(ctx context.Context, raw any) (ent.TargetChangeWhereInput, error) {
+	var out ent.TargetChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetChangeWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTargetLibraryOrder(ctx context.Context, obj any) (ent.TargetLibraryOrder, error) {
 	var it ent.TargetLibraryOrder
 	if obj == nil {
@@ -69439,7 +73992,7 @@ func (ec *executionContext) unmarshalInputTargetWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "uscc", "usccNEQ", "usccIn", "usccNotIn", "usccGT", "usccGTE", "usccLT", "usccLTE", "usccContains", "usccHasPrefix", "usccHasSuffix", "usccIsNil", "usccNotNil", "usccEqualFold", "usccContainsFold", "regNo", "regNoNEQ", "regNoIn", "regNoNotIn", "regNoGT", "regNoGTE", "regNoLT", "regNoLTE", "regNoContains", "regNoHasPrefix", "regNoHasSuffix", "regNoIsNil", "regNoNotNil", "regNoEqualFold", "regNoContainsFold", "objectCode", "objectCodeNEQ", "objectCodeIn", "objectCodeNotIn", "objectCodeGT", "objectCodeGTE", "objectCodeLT", "objectCodeLTE", "objectCodeContains", "objectCodeHasPrefix", "objectCodeHasSuffix", "objectCodeIsNil", "objectCodeNotNil", "objectCodeEqualFold", "objectCodeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "legalRepresentative", "legalRepresentativeNEQ", "legalRepresentativeIn", "legalRepresentativeNotIn", "legalRepresentativeGT", "legalRepresentativeGTE", "legalRepresentativeLT", "legalRepresentativeLTE", "legalRepresentativeContains", "legalRepresentativeHasPrefix", "legalRepresentativeHasSuffix", "legalRepresentativeIsNil", "legalRepresentativeNotNil", "legalRepresentativeEqualFold", "legalRepresentativeContainsFold", "legalRepPhone", "legalRepPhoneNEQ", "legalRepPhoneIn", "legalRepPhoneNotIn", "legalRepPhoneGT", "legalRepPhoneGTE", "legalRepPhoneLT", "legalRepPhoneLTE", "legalRepPhoneContains", "legalRepPhoneHasPrefix", "legalRepPhoneHasSuffix", "legalRepPhoneIsNil", "legalRepPhoneNotNil", "legalRepPhoneEqualFold", "legalRepPhoneContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "industryCode", "industryCodeNEQ", "industryCodeIn", "industryCodeNotIn", "industryCodeGT", "industryCodeGTE", "industryCodeLT", "industryCodeLTE", "industryCodeContains", "industryCodeHasPrefix", "industryCodeHasSuffix", "industryCodeIsNil", "industryCodeNotNil", "industryCodeEqualFold", "industryCodeContainsFold", "registeredOn", "registeredOnNEQ", "registeredOnIn", "registeredOnNotIn", "registeredOnGT", "registeredOnGTE", "registeredOnLT", "registeredOnLTE", "registeredOnIsNil", "registeredOnNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "creditRiskClass", "creditRiskClassNEQ", "creditRiskClassIn", "creditRiskClassNotIn", "abnormalList", "abnormalListNEQ", "lastInspectedOn", "lastInspectedOnNEQ", "lastInspectedOnIn", "lastInspectedOnNotIn", "lastInspectedOnGT", "lastInspectedOnGTE", "lastInspectedOnLT", "lastInspectedOnLTE", "lastInspectedOnIsNil", "lastInspectedOnNotNil", "contactPerson", "contactPersonNEQ", "contactPersonIn", "contactPersonNotIn", "contactPersonGT", "contactPersonGTE", "contactPersonLT", "contactPersonLTE", "contactPersonContains", "contactPersonHasPrefix", "contactPersonHasSuffix", "contactPersonIsNil", "contactPersonNotNil", "contactPersonEqualFold", "contactPersonContainsFold", "contactPhone", "contactPhoneNEQ", "contactPhoneIn", "contactPhoneNotIn", "contactPhoneGT", "contactPhoneGTE", "contactPhoneLT", "contactPhoneLTE", "contactPhoneContains", "contactPhoneHasPrefix", "contactPhoneHasSuffix", "contactPhoneIsNil", "contactPhoneNotNil", "contactPhoneEqualFold", "contactPhoneContainsFold", "hasLibraries", "hasLibrariesWith", "hasConflicts", "hasConflictsWith", "hasTeams", "hasTeamsWith", "hasResults", "hasResultsWith", "hasLeads", "hasLeadsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "uscc", "usccNEQ", "usccIn", "usccNotIn", "usccGT", "usccGTE", "usccLT", "usccLTE", "usccContains", "usccHasPrefix", "usccHasSuffix", "usccIsNil", "usccNotNil", "usccEqualFold", "usccContainsFold", "regNo", "regNoNEQ", "regNoIn", "regNoNotIn", "regNoGT", "regNoGTE", "regNoLT", "regNoLTE", "regNoContains", "regNoHasPrefix", "regNoHasSuffix", "regNoIsNil", "regNoNotNil", "regNoEqualFold", "regNoContainsFold", "objectCode", "objectCodeNEQ", "objectCodeIn", "objectCodeNotIn", "objectCodeGT", "objectCodeGTE", "objectCodeLT", "objectCodeLTE", "objectCodeContains", "objectCodeHasPrefix", "objectCodeHasSuffix", "objectCodeIsNil", "objectCodeNotNil", "objectCodeEqualFold", "objectCodeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "legalRepresentative", "legalRepresentativeNEQ", "legalRepresentativeIn", "legalRepresentativeNotIn", "legalRepresentativeGT", "legalRepresentativeGTE", "legalRepresentativeLT", "legalRepresentativeLTE", "legalRepresentativeContains", "legalRepresentativeHasPrefix", "legalRepresentativeHasSuffix", "legalRepresentativeIsNil", "legalRepresentativeNotNil", "legalRepresentativeEqualFold", "legalRepresentativeContainsFold", "legalRepPhone", "legalRepPhoneNEQ", "legalRepPhoneIn", "legalRepPhoneNotIn", "legalRepPhoneGT", "legalRepPhoneGTE", "legalRepPhoneLT", "legalRepPhoneLTE", "legalRepPhoneContains", "legalRepPhoneHasPrefix", "legalRepPhoneHasSuffix", "legalRepPhoneIsNil", "legalRepPhoneNotNil", "legalRepPhoneEqualFold", "legalRepPhoneContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressIsNil", "addressNotNil", "addressEqualFold", "addressContainsFold", "industryCode", "industryCodeNEQ", "industryCodeIn", "industryCodeNotIn", "industryCodeGT", "industryCodeGTE", "industryCodeLT", "industryCodeLTE", "industryCodeContains", "industryCodeHasPrefix", "industryCodeHasSuffix", "industryCodeIsNil", "industryCodeNotNil", "industryCodeEqualFold", "industryCodeContainsFold", "registeredOn", "registeredOnNEQ", "registeredOnIn", "registeredOnNotIn", "registeredOnGT", "registeredOnGTE", "registeredOnLT", "registeredOnLTE", "registeredOnIsNil", "registeredOnNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "creditRiskClass", "creditRiskClassNEQ", "creditRiskClassIn", "creditRiskClassNotIn", "abnormalList", "abnormalListNEQ", "lastInspectedOn", "lastInspectedOnNEQ", "lastInspectedOnIn", "lastInspectedOnNotIn", "lastInspectedOnGT", "lastInspectedOnGTE", "lastInspectedOnLT", "lastInspectedOnLTE", "lastInspectedOnIsNil", "lastInspectedOnNotNil", "contactPerson", "contactPersonNEQ", "contactPersonIn", "contactPersonNotIn", "contactPersonGT", "contactPersonGTE", "contactPersonLT", "contactPersonLTE", "contactPersonContains", "contactPersonHasPrefix", "contactPersonHasSuffix", "contactPersonIsNil", "contactPersonNotNil", "contactPersonEqualFold", "contactPersonContainsFold", "contactPhone", "contactPhoneNEQ", "contactPhoneIn", "contactPhoneNotIn", "contactPhoneGT", "contactPhoneGTE", "contactPhoneLT", "contactPhoneLTE", "contactPhoneContains", "contactPhoneHasPrefix", "contactPhoneHasSuffix", "contactPhoneIsNil", "contactPhoneNotNil", "contactPhoneEqualFold", "contactPhoneContainsFold", "hasLibraries", "hasLibrariesWith", "hasConflicts", "hasConflictsWith", "hasTeams", "hasTeamsWith", "hasResults", "hasResultsWith", "hasHistory", "hasHistoryWith", "hasLeads", "hasLeadsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71056,6 +75609,20 @@ func (ec *executionContext) unmarshalInputTargetWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasResultsWith = data
+		case "hasHistory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHistory"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHistory = data
+		case "hasHistoryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHistoryWith"))
+			data, err := ec.unmarshalOTargetChangeWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHistoryWith = data
 		case "hasLeads":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeads"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -73792,6 +78359,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._TargetLibrary(ctx, sel, obj)
+	case *ent.TargetChange:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TargetChange(ctx, sel, obj)
 	case *ent.Target:
 		if obj == nil {
 			return graphql.Null
@@ -73872,6 +78444,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._InspectionItem(ctx, sel, obj)
+	case *ent.ImportJob:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ImportJob(ctx, sel, obj)
 	case *ent.ImplementationRule:
 		if obj == nil {
 			return graphql.Null
@@ -75980,6 +80557,207 @@ func (ec *executionContext) _ImplementationRuleEdge(ctx context.Context, sel ast
 	return out
 }
 
+var importJobImplementors = []string{"ImportJob", "Node"}
+
+func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet, obj *ent.ImportJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportJob")
+		case "id":
+			out.Values[i] = ec._ImportJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ImportJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ImportJob_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "divisionCode":
+			out.Values[i] = ec._ImportJob_divisionCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ImportJob_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileName":
+			out.Values[i] = ec._ImportJob_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileSha256":
+			out.Values[i] = ec._ImportJob_fileSha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "encoding":
+			out.Values[i] = ec._ImportJob_encoding(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partial":
+			out.Values[i] = ec._ImportJob_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ImportJob_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowsTotal":
+			out.Values[i] = ec._ImportJob_rowsTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowsRejected":
+			out.Values[i] = ec._ImportJob_rowsRejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "created":
+			out.Values[i] = ec._ImportJob_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updated":
+			out.Values[i] = ec._ImportJob_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportJob_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departmentID":
+			out.Values[i] = ec._ImportJob_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "department":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_department(ctx, field, obj)
+				})
+		case "library":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_library(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importJobConnectionImplementors = []string{"ImportJobConnection"}
+
+func (ec *executionContext) _ImportJobConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ImportJobConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importJobConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportJobConnection")
+		case "edges":
+			out.Values[i] = ec._ImportJobConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ImportJobConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ImportJobConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importJobEdgeImplementors = []string{"ImportJobEdge"}
+
+func (ec *executionContext) _ImportJobEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ImportJobEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importJobEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportJobEdge")
+		case "node":
+			out.Values[i] = ec._ImportJobEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ImportJobEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var inspectionItemImplementors = []string{"InspectionItem", "Node"}
 
 func (ec *executionContext) _InspectionItem(ctx context.Context, sel ast.SelectionSet, obj *ent.InspectionItem) graphql.Marshaler {
@@ -77822,6 +82600,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "newItemListVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_newItemListVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitItemList":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitItemList(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideFiling":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideFiling(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishItemList":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishItemList(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmLibraries":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmLibraries(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -78594,6 +83407,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_implementationRules(ctx, field)
 				})
+		case "importJobs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importJobs(ctx, field)
+				})
 		case "inspectionItems":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -78690,6 +83509,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_targets(ctx, field)
 				})
+		case "targetChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_targetChanges(ctx, field)
+				})
 		case "targetLibraries":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -78737,6 +83562,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_inspector(ctx, field)
+				})
+		case "countyItemList":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_countyItemList(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -79560,12 +84391,173 @@ func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Target_results(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_history(ctx, field, obj)
+				})
 		case "leads":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Target_leads(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetChangeImplementors = []string{"TargetChange", "Node"}
+
+func (ec *executionContext) _TargetChange(ctx context.Context, sel ast.SelectionSet, obj *ent.TargetChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetChange")
+		case "id":
+			out.Values[i] = ec._TargetChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "divisionCode":
+			out.Values[i] = ec._TargetChange_divisionCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._TargetChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._TargetChange_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departmentCode":
+			out.Values[i] = ec._TargetChange_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._TargetChange_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.Values[i] = ec._TargetChange_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetID":
+			out.Values[i] = ec._TargetChange_targetID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetChange_target(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetChangeConnectionImplementors = []string{"TargetChangeConnection"}
+
+func (ec *executionContext) _TargetChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TargetChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetChangeConnection")
+		case "edges":
+			out.Values[i] = ec._TargetChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TargetChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TargetChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetChangeEdgeImplementors = []string{"TargetChangeEdge"}
+
+func (ec *executionContext) _TargetChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TargetChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetChangeEdge")
+		case "node":
+			out.Values[i] = ec._TargetChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TargetChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -81165,6 +86157,53 @@ func (ec *executionContext) unmarshalNImplementationRuleWhereInput2ᚖgithubᚗc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNImportJobConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJobConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportJobConnection!")
+		return graphql.Null
+	}
+	return ec._ImportJobConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImportJobKind2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx context.Context, v any) (importjob.Kind, error) {
+	var res importjob.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportJobKind2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx context.Context, sel ast.SelectionSet, v importjob.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNImportJobOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobOrderField(ctx context.Context, v any) (*ent.ImportJobOrderField, error) {
+	var res = new(ent.ImportJobOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportJobOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJobOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportJobOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNImportJobStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx context.Context, v any) (importjob.Status, error) {
+	var res importjob.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportJobStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx context.Context, sel ast.SelectionSet, v importjob.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNImportJobWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInput(ctx context.Context, v any) (*ent.ImportJobWhereInput, error) {
+	res, err := ec.unmarshalInputImportJobWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNInspectionItem2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionItem(ctx context.Context, sel ast.SelectionSet, v *ent.InspectionItem) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InspectionItem!")
@@ -81525,6 +86564,24 @@ func (ec *executionContext) marshalNLoginPayload2ᚖgithubᚗcomᚋssgkᚋssgk�
 	return ec._LoginPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Map!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Map!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNMeetingMemberConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐMeetingMemberConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MeetingMemberConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MeetingMemberConnection!")
@@ -81859,6 +86916,33 @@ func (ec *executionContext) marshalNTarget2ᚖgithubᚗcomᚋssgkᚋssgkᚋent�
 		return graphql.Null
 	}
 	return ec._Target(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTargetChangeConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TargetChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetChangeConnection!")
+		return graphql.Null
+	}
+	return ec._TargetChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTargetChangeOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeOrderField(ctx context.Context, v any) (*ent.TargetChangeOrderField, error) {
+	var res = new(ent.TargetChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTargetChangeOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TargetChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTargetChangeWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInput(ctx context.Context, v any) (*ent.TargetChangeWhereInput, error) {
+	res, err := ec.unmarshalInputTargetChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTargetConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TargetConnection) graphql.Marshaler {
@@ -83343,6 +88427,170 @@ func (ec *executionContext) unmarshalOImplementationRuleWhereInput2ᚖgithubᚗc
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputImplementationRuleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportJob2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJob(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOImportJobEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ImportJobEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOImportJobEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOImportJobEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJobEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportJobEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOImportJobKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKindᚄ(ctx context.Context, v any) ([]importjob.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]importjob.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNImportJobKind2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOImportJobKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []importjob.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportJobKind2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOImportJobKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx context.Context, v any) (*importjob.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(importjob.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportJobKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx context.Context, sel ast.SelectionSet, v *importjob.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOImportJobOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobOrder(ctx context.Context, v any) (*ent.ImportJobOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputImportJobOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOImportJobStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatusᚄ(ctx context.Context, v any) ([]importjob.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]importjob.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNImportJobStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOImportJobStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []importjob.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportJobStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOImportJobStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx context.Context, v any) (*importjob.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(importjob.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportJobStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐStatus(ctx context.Context, sel ast.SelectionSet, v *importjob.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOImportJobWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInputᚄ(ctx context.Context, v any) ([]*ent.ImportJobWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ImportJobWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNImportJobWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOImportJobWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInput(ctx context.Context, v any) (*ent.ImportJobWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputImportJobWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -85157,6 +90405,66 @@ func (ec *executionContext) marshalOTarget2ᚖgithubᚗcomᚋssgkᚋssgkᚋent�
 		return graphql.Null
 	}
 	return ec._Target(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTargetChange2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChange(ctx context.Context, sel ast.SelectionSet, v *ent.TargetChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TargetChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTargetChangeEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TargetChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTargetChangeEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTargetChangeEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TargetChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TargetChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTargetChangeOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeOrder(ctx context.Context, v any) (*ent.TargetChangeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTargetChangeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTargetChangeWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.TargetChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TargetChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTargetChangeWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTargetChangeWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTargetChangeWhereInput(ctx context.Context, v any) (*ent.TargetChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTargetChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTargetCreditRiskClass2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋtargetᚐCreditRiskClassᚄ(ctx context.Context, v any) ([]target.CreditRiskClass, error) {

@@ -17,9 +17,9 @@ import (
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspector"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/target"
+	itemlists "github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -241,14 +241,12 @@ func (l *loader) itemLists(ctx context.Context, tx *ent.Tx) error {
 		deptByCode[d.Code] = d
 	}
 
-	published := time.Date(2025, 12, 26, 9, 30, 0, 0, cst)
 	effective := day(2026, 1, 1)
 	lc := make([]*ent.ItemListCreate, len(itemLists))
 	for i, il := range itemLists {
 		lc[i] = tx.ItemList.Create().
 			SetName(deptByCode[il.Dept].Name + "随机抽查事项清单（2026年版）").
-			SetVersion(1).SetStatus(itemlist.StatusPUBLISHED).
-			SetEffectiveDate(effective).SetPublishedAt(published).
+			SetVersion(1).
 			SetChangeReason("依据全省市场监管领域随机抽查事项清单制定，首次发布").
 			SetDepartmentID(l.deptID[il.Dept]).SetDivisionCode(DivisionCode)
 	}
@@ -304,8 +302,24 @@ func (l *loader) itemLists(ctx context.Context, tx *ent.Tx) error {
 			SetArchiving("检查记录、证据材料和处理结果按“一户一档”电子归档，纸质材料按年度装订归档，保存期限不少于5年").
 			SetItemID(it.ID).SetDivisionCode(DivisionCode)
 	}
-	_, err = tx.ImplementationRule.CreateBulk(rc...).Save(ctx)
-	return err
+	if _, err = tx.ImplementationRule.CreateBulk(rc...).Save(ctx); err != nil {
+		return err
+	}
+	// Each list goes the way a real one does: filed with the office, acknowledged, published.
+	wctx := ent.NewTxContext(ctx, tx)
+	for _, v := range lists {
+		f, err := itemlists.Submit(wctx, tx.Client(), v.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := itemlists.Decide(wctx, tx.Client(), f.ID, true, "符合全省随机抽查事项清单要求，予以备案"); err != nil {
+			return err
+		}
+		if _, err := itemlists.Publish(wctx, tx.Client(), v.ID, effective); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // methodNames are the Chinese names of the method codes, for rule texts.

@@ -21,6 +21,8 @@ import (
 	_ "github.com/ssgk/ssgk/ent/runtime" // schema defaults, validators and policies
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/lists"
 )
 
 // DB is an open hub database.
@@ -98,7 +100,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		drv = opt.Driver(drv)
 	}
 	client := ent.NewClient(ent.Driver(drv))
-	client.Use(authz.WriteHook(), audit.Hook(name))
+	client.Use(authz.WriteHook())
+	client.Use(lists.Hooks()...)
+	client.Use(library.Hooks()...)
+	client.Use(audit.Hook(name))
 	return &DB{Client: client, SQL: sqlDB, Dialect: name}, nil
 }
 

@@ -1,0 +1,202 @@
+// Package library keeps the two libraries (两库): the target library with its sub-libraries and
+// field-by-field history, the inspector library, and the confirmation a department gives
+// before a draw that both are up to date (两库更新确认).
+package library
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/inspector"
+	"github.com/ssgk/ssgk/ent/libraryconfirmation"
+	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// Hooks returns the library rules as ent hooks: every change of a target is recorded with
+// who, when, through which path and what changed.
+func Hooks() []ent.Hook {
+	return []ent.Hook{targetHistory}
+}
+
+func targetHistory(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		tm, ok := m.(*ent.TargetMutation)
+		if !ok || !m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) {
+			return next.Mutate(ctx, m)
+		}
+		ids, err := tm.IDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		olds, err := tm.Client().Target.Query().Where(target.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := next.Mutate(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		if err := RecordTargetChanges(ctx, tm.Client(), olds, tm); err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
+}
+
+// ignoredFields change on every write and are not history.
+var ignoredFields = map[string]bool{target.FieldUpdatedAt: true}
+
+// RecordTargetChanges writes one TargetChange per target whose fields the mutation changed.
+func RecordTargetChanges(ctx context.Context, client *ent.Client, olds []*ent.Target, m *ent.TargetMutation) error {
+	vw := viewer.FromContext(ctx)
+	now := time.Now()
+	bulk := make([]*ent.TargetChangeCreate, 0, len(olds))
+	for _, old := range olds {
+		before := map[string]any{}
+		b, err := json.Marshal(old)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &before); err != nil {
+			return err
+		}
+		changes := map[string]any{}
+		for _, f := range m.Fields() {
+			if ignoredFields[f] {
+				continue
+			}
+			nv, _ := m.Field(f)
+			if !sameValue(before[f], nv) {
+				changes[f] = map[string]any{"old": before[f], "new": nv}
+			}
+		}
+		for _, f := range m.ClearedFields() {
+			if before[f] != nil {
+				changes[f] = map[string]any{"old": before[f], "new": nil}
+			}
+		}
+		if len(changes) == 0 {
+			continue
+		}
+		source := vw.Operation
+		if source == "" {
+			source = string(vw.Kind)
+		}
+		bulk = append(bulk, client.TargetChange.Create().SetTargetID(old.ID).SetAt(now).SetActor(vw.Actor()).
+			SetDepartmentCode(vw.DepartmentCode).SetSource(source).SetChanges(changes).SetDivisionCode(old.DivisionCode))
+	}
+	if len(bulk) == 0 {
+		return nil
+	}
+	return client.TargetChange.CreateBulk(bulk...).Exec(ctx)
+}
+
+// sameValue compares a JSON-decoded old value with a new Go value through their JSON forms.
+func sameValue(old, nv any) bool {
+	a, _ := json.Marshal(old)
+	b, _ := json.Marshal(nv)
+	if string(a) == string(b) {
+		return true
+	}
+	// Times: compare instants, not representations.
+	if t, ok := nv.(time.Time); ok {
+		if s, ok := old.(string); ok {
+			if ot, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return ot.Equal(t)
+			}
+		}
+	}
+	return false
+}
+
+// DefaultConfirmationValidity is how long a library confirmation stays valid [configurable].
+const DefaultConfirmationValidity = 30 * 24 * time.Hour
+
+// Confirm records that a department confirms its two libraries are up to date. It records the
+// number of targets in the department's sub-libraries and of its active inspectors, and a digest
+// over their keys and last-change times, so that a later draw can show what was confirmed.
+func Confirm(ctx context.Context, client *ent.Client, departmentID int, note string, validity time.Duration) (*ent.LibraryConfirmation, error) {
+	if validity <= 0 {
+		validity = DefaultConfirmationValidity
+	}
+	var out *ent.LibraryConfirmation
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		dep, err := tx.Department.Get(ctx, departmentID)
+		if err != nil {
+			return err
+		}
+		targets, err := tx.Target.Query().Where(target.HasLibrariesWith(targetlibrary.DepartmentID(departmentID))).
+			Select(target.FieldID, target.FieldUscc, target.FieldObjectCode, target.FieldUpdatedAt).All(ctx)
+		if err != nil {
+			return err
+		}
+		inspectors, err := tx.Inspector.Query().Where(inspector.DepartmentID(departmentID), inspector.Active(true)).
+			Select(inspector.FieldID, inspector.FieldCertificateNo, inspector.FieldUpdatedAt).All(ctx)
+		if err != nil {
+			return err
+		}
+		if len(targets) == 0 && len(inspectors) == 0 {
+			return apperr.New(apperr.Invalid, "部门“%s”的检查对象名录库和执法检查人员名录库均为空，无法确认", dep.Name)
+		}
+		lines := make([]string, 0, len(targets)+len(inspectors))
+		for _, t := range targets {
+			lines = append(lines, fmt.Sprintf("T|%s|%s", TargetKey(t), t.UpdatedAt.UTC().Format(time.RFC3339Nano)))
+		}
+		for _, in := range inspectors {
+			key := fmt.Sprintf("id:%d", in.ID)
+			if in.CertificateNo != nil {
+				key = *in.CertificateNo
+			}
+			lines = append(lines, fmt.Sprintf("I|%s|%s", key, in.UpdatedAt.UTC().Format(time.RFC3339Nano)))
+		}
+		sort.Strings(lines)
+		h := sha256.New()
+		for _, l := range lines {
+			h.Write([]byte(l))
+			h.Write([]byte{'\n'})
+		}
+		now := time.Now()
+		c := tx.LibraryConfirmation.Create().SetDepartmentID(departmentID).SetConfirmedAt(now).SetExpiresAt(now.Add(validity)).
+			SetTargetCount(len(targets)).SetInspectorCount(len(inspectors)).SetDigest(hex.EncodeToString(h.Sum(nil))).
+			SetNote(note).SetDivisionCode(dep.DivisionCode)
+		if id := viewer.FromContext(ctx).AccountID; id != 0 {
+			c.SetConfirmedByID(id)
+		}
+		out, err = c.Save(ctx)
+		return err
+	})
+	return out, err
+}
+
+// ValidConfirmation returns the department's latest confirmation still valid at t, or an error
+// with code LIBRARY_NOT_CONFIRMED.
+func ValidConfirmation(ctx context.Context, client *ent.Client, departmentID int, t time.Time) (*ent.LibraryConfirmation, error) {
+	c, err := client.LibraryConfirmation.Query().
+		Where(libraryconfirmation.DepartmentID(departmentID), libraryconfirmation.ExpiresAtGT(t)).
+		Order(ent.Desc(libraryconfirmation.FieldConfirmedAt)).First(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New("LIBRARY_NOT_CONFIRMED", "抽取前须对两库进行更新确认：该部门没有有效的两库更新确认")
+	}
+	return c, err
+}
+
+// TargetKey is a target's stable business key: its USCC, else its object code.
+func TargetKey(t *ent.Target) string {
+	switch {
+	case t.Uscc != nil:
+		return *t.Uscc
+	case t.ObjectCode != nil:
+		return *t.ObjectCode
+	}
+	return fmt.Sprintf("id:%d", t.ID)
+}

@@ -1,0 +1,266 @@
+// Package lists keeps the item lists (抽查事项清单) and their implementation rules: versions,
+// filing (备案) with the joint-meeting office, publication, and the rules that make a filed
+// version immutable and let tasks use only items of a published version. The rules run as ent
+// hooks installed by store.Open, so every path (GraphQL, import, CLI) passes through them.
+package lists
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/implementationrule"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
+	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/internal/apperr"
+)
+
+// Codes of list errors.
+const (
+	CodeNotEditable  = "LIST_NOT_EDITABLE"
+	CodeNotPublished = "ITEM_NOT_PUBLISHED"
+	CodeBadState     = "INVALID_STATE"
+)
+
+type workflowKey struct{}
+
+// withWorkflow marks ctx as the list workflow, the only writer of a list's status.
+func withWorkflow(ctx context.Context) context.Context { return context.WithValue(ctx, workflowKey{}, true) }
+
+func isWorkflow(ctx context.Context) bool { return ctx.Value(workflowKey{}) != nil }
+
+// editable: only a draft or a returned version may change.
+func editable(s itemlist.Status) bool { return s == itemlist.StatusDRAFT || s == itemlist.StatusRETURNED }
+
+// Hooks returns the list rules as ent hooks.
+func Hooks() []ent.Hook {
+	return []ent.Hook{
+		on(ent.TypeItemList, checkItemList),
+		on(ent.TypeInspectionItem, checkItem),
+		on(ent.TypeImplementationRule, checkRule),
+		on(ent.TypeTaskItem, checkTaskItem),
+		on(ent.TypePlanBatch, checkPlanBatch),
+	}
+}
+
+func on(typ string, check func(context.Context, ent.Mutation) error) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if m.Type() == typ {
+				if err := check(ctx, m); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+func notEditable(v *ent.ItemList) error {
+	return apperr.New(CodeNotEditable, "清单“%s”第 %d 版状态为%s，已备案的版本不可修改；如需调整请新建版本", v.Name, v.Version, StatusName(v.Status))
+}
+
+func checkItemList(ctx context.Context, m ent.Mutation) error {
+	lm := m.(*ent.ItemListMutation)
+	if m.Op().Is(ent.OpCreate) {
+		if s, ok := lm.Status(); ok && s != itemlist.StatusDRAFT && !isWorkflow(ctx) {
+			return apperr.New(CodeBadState, "新建的清单版本只能是草稿")
+		}
+		return nil
+	}
+	if isWorkflow(ctx) {
+		return nil
+	}
+	if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
+		return apperr.New(CodeNotEditable, "清单版本只能新增，不能删除")
+	}
+	if _, ok := lm.Status(); ok {
+		return apperr.New(CodeBadState, "清单状态只能通过报备、办理和公示改变")
+	}
+	ids, err := lm.IDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		v, err := lm.Client().ItemList.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !editable(v.Status) {
+			return notEditable(v)
+		}
+	}
+	return nil
+}
+
+// listOfItem loads the list version an item mutation touches.
+func checkItem(ctx context.Context, m ent.Mutation) error {
+	im := m.(*ent.InspectionItemMutation)
+	client := im.Client()
+	var listIDs []int
+	if id, ok := im.ItemListID(); ok {
+		listIDs = append(listIDs, id)
+	}
+	var olds []*ent.InspectionItem
+	if !m.Op().Is(ent.OpCreate) {
+		ids, err := im.IDs(ctx)
+		if err != nil {
+			return err
+		}
+		if olds, err = client.InspectionItem.Query().Where(inspectionitem.IDIn(ids...)).All(ctx); err != nil {
+			return err
+		}
+		for _, o := range olds {
+			listIDs = append(listIDs, o.ItemListID)
+		}
+	}
+	for _, id := range listIDs {
+		v, err := client.ItemList.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !editable(v.Status) {
+			return notEditable(v)
+		}
+	}
+	if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
+		return nil
+	}
+	// 一般检查事项 must have an upper bound on the ratio; 重点检查事项 has none (domain.md §2.1).
+	check := func(cat inspectionitem.Category, min, max *float64) error {
+		if cat == inspectionitem.CategoryGENERAL && max == nil {
+			return apperr.New(apperr.Invalid, "一般检查事项必须设定抽查比例上限")
+		}
+		if min != nil && max != nil && *min > *max {
+			return apperr.New(apperr.Invalid, "抽查比例下限 %.4g 大于上限 %.4g", *min, *max)
+		}
+		return nil
+	}
+	cat, catSet := im.Category()
+	minV, minSet := im.RatioMin()
+	maxV, maxSet := im.RatioMax()
+	if m.Op().Is(ent.OpCreate) {
+		return check(cat, ptr(minV, minSet), ptr(maxV, maxSet))
+	}
+	for _, o := range olds {
+		c, lo, hi := o.Category, o.RatioMin, o.RatioMax
+		if catSet {
+			c = cat
+		}
+		if minSet {
+			lo = &minV
+		} else if im.RatioMinCleared() {
+			lo = nil
+		}
+		if maxSet {
+			hi = &maxV
+		} else if im.RatioMaxCleared() {
+			hi = nil
+		}
+		if err := check(c, lo, hi); err != nil {
+			return fmt.Errorf("事项 %s：%w", o.Code, err)
+		}
+	}
+	return nil
+}
+
+func ptr(v float64, ok bool) *float64 {
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
+func checkRule(ctx context.Context, m ent.Mutation) error {
+	rm := m.(*ent.ImplementationRuleMutation)
+	client := rm.Client()
+	var itemIDs []int
+	if id, ok := rm.ItemID(); ok {
+		itemIDs = append(itemIDs, id)
+	}
+	if !m.Op().Is(ent.OpCreate) {
+		ids, err := rm.IDs(ctx)
+		if err != nil {
+			return err
+		}
+		rules, err := client.ImplementationRule.Query().Where(implementationrule.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rules {
+			itemIDs = append(itemIDs, r.ItemID)
+		}
+	}
+	for _, id := range itemIDs {
+		it, err := client.InspectionItem.Query().Where(inspectionitem.ID(id)).WithItemList().Only(ctx)
+		if err != nil {
+			return err
+		}
+		if v := it.Edges.ItemList; !editable(v.Status) {
+			return notEditable(v)
+		}
+	}
+	return nil
+}
+
+// CheckUsable enforces "no item, no inspection": a task or plan may only use items of the
+// current published version of a list.
+func CheckUsable(ctx context.Context, client *ent.Client, itemIDs ...int) error {
+	if len(itemIDs) == 0 {
+		return nil
+	}
+	items, err := client.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...)).WithItemList().All(ctx)
+	if err != nil {
+		return err
+	}
+	if len(items) != len(dedup(itemIDs)) {
+		return apperr.New(apperr.NotFound, "引用的抽查事项不存在")
+	}
+	for _, it := range items {
+		if it.Edges.ItemList.Status != itemlist.StatusPUBLISHED {
+			return apperr.New(CodeNotPublished, "抽查事项“%s”（%s）所在清单第 %d 版%s，任务只能使用已备案并公示的现行清单中的事项",
+				it.Name, it.Code, it.Edges.ItemList.Version, StatusName(it.Edges.ItemList.Status))
+		}
+	}
+	return nil
+}
+
+func dedup(ids []int) map[int]bool {
+	m := map[int]bool{}
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+func checkTaskItem(ctx context.Context, m ent.Mutation) error {
+	tm := m.(*ent.TaskItemMutation)
+	if id, ok := tm.ItemID(); ok {
+		return CheckUsable(ctx, tm.Client(), id)
+	}
+	return nil
+}
+
+func checkPlanBatch(ctx context.Context, m ent.Mutation) error {
+	pm := m.(*ent.PlanBatchMutation)
+	return CheckUsable(ctx, pm.Client(), pm.ItemsIDs()...)
+}
+
+// StatusName is the Chinese name of a list status.
+func StatusName(s itemlist.Status) string {
+	switch s {
+	case itemlist.StatusDRAFT:
+		return "草稿"
+	case itemlist.StatusFILED:
+		return "已报备案"
+	case itemlist.StatusACKNOWLEDGED:
+		return "备案已确认"
+	case itemlist.StatusRETURNED:
+		return "备案被退回"
+	case itemlist.StatusPUBLISHED:
+		return "已公示"
+	case itemlist.StatusSUPERSEDED:
+		return "已被新版本取代"
+	}
+	return string(s)
+}

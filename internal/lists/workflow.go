@@ -1,0 +1,242 @@
+package lists
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
+	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// NewVersion starts a new draft version of a department's list. It copies the items, their
+// methods and implementation rules from the latest version, so a change is an edit of a copy;
+// the filed versions stay as they were.
+func NewVersion(ctx context.Context, client *ent.Client, departmentID int, name, reason string) (*ent.ItemList, error) {
+	var out *ent.ItemList
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		open, err := tx.ItemList.Query().Where(itemlist.DepartmentID(departmentID),
+			itemlist.StatusIn(itemlist.StatusDRAFT, itemlist.StatusFILED, itemlist.StatusACKNOWLEDGED, itemlist.StatusRETURNED)).First(ctx)
+		if err == nil {
+			return apperr.New(apperr.Conflict, "第 %d 版（%s）尚未办结，请先完成或在其上修改，不能同时新建版本", open.Version, StatusName(open.Status))
+		} else if !ent.IsNotFound(err) {
+			return err
+		}
+		dep, err := tx.Department.Get(ctx, departmentID)
+		if err != nil {
+			return err
+		}
+		prev, err := tx.ItemList.Query().Where(itemlist.DepartmentID(departmentID)).Order(ent.Desc(itemlist.FieldVersion)).
+			WithItems(func(q *ent.InspectionItemQuery) { q.WithMethods().WithRule().Order(ent.Asc(inspectionitem.FieldCode)) }).First(ctx)
+		if err != nil && !ent.IsNotFound(err) {
+			return err
+		}
+		c := tx.ItemList.Create().SetDepartmentID(departmentID).SetName(name).SetChangeReason(reason).
+			SetDivisionCode(dep.DivisionCode).SetVersion(1)
+		if prev != nil {
+			c.SetVersion(prev.Version + 1).SetPreviousID(prev.ID)
+			if name == "" {
+				c.SetName(prev.Name)
+			}
+		}
+		if out, err = c.Save(ctx); err != nil {
+			return err
+		}
+		if prev == nil {
+			return nil
+		}
+		for _, it := range prev.Edges.Items {
+			ic := tx.InspectionItem.Create().SetItemListID(out.ID).SetDivisionCode(it.DivisionCode).
+				SetCode(it.Code).SetName(it.Name).SetCategory(it.Category).SetLegalBasis(it.LegalBasis).
+				SetResponsibleBody(it.ResponsibleBody).SetTargetType(it.TargetType).SetContent(it.Content).
+				SetNillableRatioMin(it.RatioMin).SetNillableRatioMax(it.RatioMax).SetFrequency(it.Frequency).
+				SetInspectorRequirements(it.InspectorRequirements).SetRequiredQualifications(it.RequiredQualifications)
+			for _, m := range it.Edges.Methods {
+				ic.AddMethodIDs(m.ID)
+			}
+			ni, err := ic.Save(ctx)
+			if err != nil {
+				return err
+			}
+			if r := it.Edges.Rule; r != nil {
+				err := tx.ImplementationRule.Create().SetItemID(ni.ID).SetDivisionCode(r.DivisionCode).
+					SetBasis(r.Basis).SetContent(r.Content).SetProcedure(r.Procedure).SetApprovalAuthority(r.ApprovalAuthority).
+					SetPublicationProcedure(r.PublicationProcedure).SetArchiving(r.Archiving).Exec(ctx)
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Submit files a draft (or returned) version with the joint-meeting office (备案).
+func Submit(ctx context.Context, client *ent.Client, listID int) (*ent.Filing, error) {
+	var out *ent.Filing
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		v, err := tx.ItemList.Get(ctx, listID)
+		if err != nil {
+			return err
+		}
+		if !editable(v.Status) {
+			return apperr.New(CodeBadState, "清单第 %d 版状态为%s，只有草稿或被退回的版本可以报备", v.Version, StatusName(v.Status))
+		}
+		n, err := tx.InspectionItem.Query().Where(inspectionitem.ItemListID(listID)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.New(apperr.Invalid, "清单第 %d 版没有抽查事项，不能报备", v.Version)
+		}
+		wctx := withWorkflow(ctx)
+		if err := tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusFILED).Exec(wctx); err != nil {
+			return err
+		}
+		c := tx.Filing.Create().SetKind(filing.KindITEM_LIST).SetSubmittedAt(time.Now()).
+			SetDepartmentID(v.DepartmentID).SetItemListID(listID).SetDivisionCode(v.DivisionCode)
+		if id := viewer.FromContext(ctx).AccountID; id != 0 {
+			c.SetSubmittedByID(id)
+		}
+		out, err = c.Save(ctx)
+		return err
+	})
+	return out, err
+}
+
+// Decide is the office's decision on a filing: acknowledge it (with a filing number) or return
+// it with a reason. Only the joint-meeting office decides.
+func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, comment string) (*ent.Filing, error) {
+	v := viewer.FromContext(ctx)
+	if v.Kind != viewer.System && !v.HasRole(viewer.RoleOffice) {
+		return nil, apperr.New(apperr.Forbidden, "备案由联席会议办公室办理")
+	}
+	if !accept && comment == "" {
+		return nil, apperr.New(apperr.Invalid, "退回备案须说明原因")
+	}
+	var out *ent.Filing
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		f, err := tx.Filing.Get(ctx, filingID)
+		if err != nil {
+			return err
+		}
+		if f.Status != filing.StatusSUBMITTED {
+			return apperr.New(CodeBadState, "该备案已办理，不能重复办理")
+		}
+		now := time.Now()
+		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(now).SetComment(comment)
+		if v.AccountID != 0 {
+			u.SetDecidedByID(v.AccountID)
+		}
+		listStatus := itemlist.StatusRETURNED
+		if accept {
+			year := now.In(cst).Year()
+			n, err := tx.Filing.Query().Where(filing.StatusEQ(filing.StatusACKNOWLEDGED),
+				filing.DecidedAtGTE(time.Date(year, 1, 1, 0, 0, 0, 0, cst))).Count(ctx)
+			if err != nil {
+				return err
+			}
+			u.SetStatus(filing.StatusACKNOWLEDGED).SetAcknowledgementNo(fmt.Sprintf("备字〔%d〕第%d号", year, n+1))
+			listStatus = itemlist.StatusACKNOWLEDGED
+		} else {
+			u.SetStatus(filing.StatusRETURNED)
+		}
+		if out, err = u.Save(ctx); err != nil {
+			return err
+		}
+		if f.ItemListID != nil {
+			return tx.ItemList.UpdateOneID(*f.ItemListID).SetStatus(listStatus).Exec(withWorkflow(ctx))
+		}
+		return nil
+	})
+	return out, err
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// Publish publishes an acknowledged version with its effective date; the version it replaces
+// becomes SUPERSEDED. The publication records what the public sees and its digest.
+func Publish(ctx context.Context, client *ent.Client, listID int, effective time.Time) (*ent.ItemList, error) {
+	var out *ent.ItemList
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		v, err := tx.ItemList.Query().Where(itemlist.ID(listID)).WithDepartment().
+			WithItems(func(q *ent.InspectionItemQuery) { q.WithMethods().WithRule().Order(ent.Asc(inspectionitem.FieldCode)) }).Only(ctx)
+		if err != nil {
+			return err
+		}
+		if v.Status != itemlist.StatusACKNOWLEDGED {
+			return apperr.New(CodeBadState, "清单第 %d 版状态为%s，备案确认后才能公示", v.Version, StatusName(v.Status))
+		}
+		wctx := withWorkflow(ctx)
+		current, err := tx.ItemList.Query().Where(itemlist.DepartmentID(v.DepartmentID), itemlist.StatusEQ(itemlist.StatusPUBLISHED)).IDs(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range current {
+			if err := tx.ItemList.UpdateOneID(id).SetStatus(itemlist.StatusSUPERSEDED).Exec(wctx); err != nil {
+				return err
+			}
+		}
+		now := time.Now()
+		if out, err = tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusPUBLISHED).SetPublishedAt(now).SetEffectiveDate(effective).Save(wctx); err != nil {
+			return err
+		}
+		payload := publicList(v, effective)
+		digest, err := digestJSON(payload)
+		if err != nil {
+			return err
+		}
+		return tx.Publication.Create().SetKind(publication.KindITEM_LIST).
+			SetTitle(fmt.Sprintf("%s 抽查事项清单（第 %d 版）", v.Edges.Department.Name, v.Version)).
+			SetPublishedAt(now).SetSubjectType(ent.TypeItemList).SetSubjectID(v.ID).SetPayload(payload).SetDigest(digest).
+			SetDepartmentID(v.DepartmentID).SetDivisionCode(v.DivisionCode).Exec(ctx)
+	})
+	return out, err
+}
+
+// publicList is what the public sees of a list version.
+func publicList(v *ent.ItemList, effective time.Time) map[string]any {
+	items := []any{}
+	for _, it := range v.Edges.Items {
+		methods := []string{}
+		for _, m := range it.Edges.Methods {
+			methods = append(methods, m.Name)
+		}
+		item := map[string]any{
+			"code": it.Code, "name": it.Name, "category": string(it.Category), "legalBasis": it.LegalBasis,
+			"responsibleBody": it.ResponsibleBody, "targetType": it.TargetType, "content": it.Content,
+			"methods": methods, "ratioMin": it.RatioMin, "ratioMax": it.RatioMax, "frequency": it.Frequency,
+			"inspectorRequirements": it.InspectorRequirements,
+		}
+		if r := it.Edges.Rule; r != nil {
+			item["rule"] = map[string]any{"basis": r.Basis, "content": r.Content, "procedure": r.Procedure,
+				"approvalAuthority": r.ApprovalAuthority, "publicationProcedure": r.PublicationProcedure, "archiving": r.Archiving}
+		}
+		items = append(items, item)
+	}
+	return map[string]any{
+		"department": v.Edges.Department.Name, "departmentCode": v.Edges.Department.Code,
+		"name": v.Name, "version": v.Version, "effectiveDate": effective.In(cst).Format("2006-01-02"),
+		"changeReason": v.ChangeReason, "items": items,
+	}
+}
+
+// digestJSON is SHA-256 over the JSON encoding (Go's encoding sorts map keys).
+func digestJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}

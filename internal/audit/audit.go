@@ -85,6 +85,10 @@ func Hook(dialectName string) ent.Hook {
 				if !ok {
 					return nil, fmt.Errorf("audit: created %s has no id", m.Type())
 				}
+				if b := batchFrom(ctx); b != nil {
+					b.defer_(tx, m.Type(), id)
+					return value, nil
+				}
 				ids = []int{id}
 			}
 			action := "UPDATE"

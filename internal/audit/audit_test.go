@@ -183,3 +183,46 @@ func hasProblem(rep *audit.Report, text string) bool {
 	}
 	return false
 }
+
+func TestAudit_BatchModeWritesTheSameChain(t *testing.T) {
+	db := testutil.Open(t)
+	d := seedDepartment(t, db)
+	ctx := audit.WithBatch(testutil.System(), db.Dialect)
+	before, _ := db.Client.AuditEvent.Query().Count(context.Background())
+	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
+		bulk := []*ent.TargetLibraryCreate{
+			tx.TargetLibrary.Create().SetCode("A").SetName("甲库").SetDepartmentID(d.ID),
+			tx.TargetLibrary.Create().SetCode("B").SetName("乙库").SetDepartmentID(d.ID),
+			tx.TargetLibrary.Create().SetCode("C").SetName("丙库").SetDepartmentID(d.ID),
+		}
+		libs, err := tx.TargetLibrary.CreateBulk(bulk...).Save(ctx)
+		if err != nil {
+			return err
+		}
+		// An update after the create in the same transaction is audited too.
+		return tx.TargetLibrary.UpdateOne(libs[0]).SetName("甲库（改）").Exec(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := db.Client.AuditEvent.Query().Count(context.Background())
+	if after-before != 4 {
+		t.Fatalf("batch wrote %d events, want 4", after-before)
+	}
+	if rep := verify(t, db); !rep.OK() {
+		t.Fatalf("batch-mode trail does not verify: %v", rep.Problems)
+	}
+	// A rolled-back batch leaves no events behind.
+	err = txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
+		if err := tx.TargetLibrary.Create().SetCode("D").SetName("丁库").SetDepartmentID(d.ID).Exec(ctx); err != nil {
+			return err
+		}
+		return apperr.New(apperr.Invalid, "模拟失败")
+	})
+	if apperr.CodeOf(err) != apperr.Invalid {
+		t.Fatalf("err = %v", err)
+	}
+	if n, _ := db.Client.AuditEvent.Query().Count(context.Background()); n != after {
+		t.Fatalf("rolled-back batch left events: %d → %d", after, n)
+	}
+}

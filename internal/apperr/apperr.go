@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -60,6 +61,10 @@ func From(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
+	}
+	var ce *calendar.Error
+	if errors.As(err, &ce) {
+		return Wrap(err, ce.Code, "%s", ce.Message)
 	}
 	var ue *uscc.Error
 	if errors.As(err, &ue) {

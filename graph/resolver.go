@@ -16,14 +16,15 @@ import (
 
 // Resolver is the root resolver; it holds the hub's dependencies.
 type Resolver struct {
-	Client *ent.Client
-	Auth   *auth.Service
+	Client  *ent.Client
+	Auth    *auth.Service
+	Dialect string
 }
 
 // NewSchema builds the executable schema.
-func NewSchema(client *ent.Client, authSvc *auth.Service) graphql.ExecutableSchema {
+func NewSchema(client *ent.Client, authSvc *auth.Service, dialect string) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{Client: client, Auth: authSvc},
+		Resolvers: &Resolver{Client: client, Auth: authSvc, Dialect: dialect},
 	})
 }
 

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/itemlist"
@@ -139,6 +141,11 @@ func (r *mutationResolver) ConfirmLibraries(ctx context.Context, departmentID in
 		days = time.Duration(*validDays) * 24 * time.Hour
 	}
 	return library.Confirm(ctx, r.Client, departmentID, deref(note), days)
+}
+
+// ImportFile is the resolver for the importFile field.
+func (r *mutationResolver) ImportFile(ctx context.Context, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) (*model.ImportOutcome, error) {
+	return r.importFile(ctx, kind, departmentID, file, libraryID, partial)
 }
 
 // Viewer is the resolver for the viewer field.

@@ -4,6 +4,8 @@
 //	ssgk serve [--demo]           run the hub (GraphQL at /graphql, GraphiQL at /graphiql)
 //	ssgk demo                     load the demo data into an empty database
 //	ssgk migrate [--to VERSION]   apply database migrations (serve does this on start)
+//	ssgk import KIND FILE …       bulk import a spreadsheet (all or nothing by default)
+//	ssgk export KIND …            export a library or list in the import layout
 //	ssgk audit verify             check the audit trail's hash chain and every row against it
 //	ssgk admin account create …   create a person's account
 //	ssgk admin token create …     issue a department API token (shown once)
@@ -29,6 +31,10 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
   ssgk serve [--demo] [--listen 地址]     启动服务（GraphQL /graphql，GraphiQL /graphiql，/healthz，/metrics）
   ssgk demo                              向空数据库载入演示数据（宁阳县联席会议）
   ssgk migrate [--to 版本]               执行数据库迁移（serve 启动时自动执行）
+  ssgk import targets|inspectors|items 文件 --department 部门编码 [--library 分库编码] [--partial] [--report 报告.xlsx]
+                                         批量导入（XLSX/CSV，UTF-8/GBK/GB18030 自动识别；默认全部或全不）
+  ssgk export targets|inspectors|items --department 部门编码 [--library 分库编码] --out 文件.xlsx
+                                         按导入格式导出名录库或清单
   ssgk audit verify                      校验审计日志哈希链及每条记录
   ssgk admin account create --username 用户名 --name 姓名 --department 部门编码 --roles 角色,… [--password-file 文件]
   ssgk admin token create --department 部门编码 --name 名称 [--roles 角色,…] [--days 有效天数]
@@ -67,6 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdDemo(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "import":
+		return cmdImport(ctx, args[1:], stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args[1:], stdout, stderr)
 	case "audit":
 		if len(args) > 1 && args[1] == "verify" {
 			return cmdAuditVerify(ctx, args[2:], stdout, stderr)

@@ -402,6 +402,20 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ImportOutcome struct {
+		Errors    func(childComplexity int) int
+		Job       func(childComplexity int) int
+		ReportURL func(childComplexity int) int
+		Summary   func(childComplexity int) int
+	}
+
+	ImportRowError struct {
+		Column func(childComplexity int) int
+		Line   func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
 	InspectionItem struct {
 		Category               func(childComplexity int) int
 		Code                   func(childComplexity int) int
@@ -676,6 +690,7 @@ type ComplexityRoot struct {
 		CreateTarget             func(childComplexity int, input ent.CreateTargetInput) int
 		CreateTargetLibrary      func(childComplexity int, input ent.CreateTargetLibraryInput) int
 		DecideFiling             func(childComplexity int, id int, accept bool, comment *string) int
+		ImportFile               func(childComplexity int, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) int
 		Login                    func(childComplexity int, username string, password string) int
 		NewItemListVersion       func(childComplexity int, departmentID int, name *string, changeReason string) int
 		PublishItemList          func(childComplexity int, id int, effectiveDate time.Time) int
@@ -1127,6 +1142,7 @@ type MutationResolver interface {
 	DecideFiling(ctx context.Context, id int, accept bool, comment *string) (*ent.Filing, error)
 	PublishItemList(ctx context.Context, id int, effectiveDate time.Time) (*ent.ItemList, error)
 	ConfirmLibraries(ctx context.Context, departmentID int, note *string, validDays *int) (*ent.LibraryConfirmation, error)
+	ImportFile(ctx context.Context, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) (*model.ImportOutcome, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -2720,6 +2736,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportJobEdge.Node(childComplexity), true
 
+	case "ImportOutcome.errors":
+		if e.ComplexityRoot.ImportOutcome.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Errors(childComplexity), true
+	case "ImportOutcome.job":
+		if e.ComplexityRoot.ImportOutcome.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Job(childComplexity), true
+	case "ImportOutcome.reportURL":
+		if e.ComplexityRoot.ImportOutcome.ReportURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.ReportURL(childComplexity), true
+	case "ImportOutcome.summary":
+		if e.ComplexityRoot.ImportOutcome.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Summary(childComplexity), true
+
+	case "ImportRowError.column":
+		if e.ComplexityRoot.ImportRowError.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Column(childComplexity), true
+	case "ImportRowError.line":
+		if e.ComplexityRoot.ImportRowError.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Line(childComplexity), true
+	case "ImportRowError.reason":
+		if e.ComplexityRoot.ImportRowError.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Reason(childComplexity), true
+	case "ImportRowError.value":
+		if e.ComplexityRoot.ImportRowError.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportRowError.Value(childComplexity), true
+
 	case "InspectionItem.category":
 		if e.ComplexityRoot.InspectionItem.Category == nil {
 			break
@@ -3952,6 +4018,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideFiling(childComplexity, args["id"].(int), args["accept"].(bool), args["comment"].(*string)), true
+	case "Mutation.importFile":
+		if e.ComplexityRoot.Mutation.ImportFile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importFile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportFile(childComplexity, args["kind"].(importjob.Kind), args["departmentID"].(int), args["file"].(graphql.Upload), args["libraryID"].(*int), args["partial"].(*bool)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -18633,6 +18710,55 @@ type Mutation {
   两库更新确认：抽取前确认本部门检查对象名录库与执法检查人员名录库已更新（有效天数默认 30）
   """
   confirmLibraries(departmentID: ID!, note: String, validDays: Int): LibraryConfirmation!
+  """
+  批量导入检查对象、执法检查人员或抽查事项（XLSX 或 CSV，UTF-8/GBK/GB18030 自动识别）。
+  默认全部或全不：有任一行被拒绝则不写入任何数据；partial 为 true 时只导入有效行。
+  """
+  importFile(kind: ImportJobKind!, departmentID: ID!, file: Upload!, libraryID: ID, partial: Boolean = false): ImportOutcome!
+}
+
+"""
+导入结果
+"""
+type ImportOutcome {
+  """
+  导入任务记录
+  """
+  job: ImportJob!
+  """
+  结果摘要
+  """
+  summary: String!
+  """
+  被拒绝行的错误（最多返回前 1000 条；完整报告见 reportURL）
+  """
+  errors: [ImportRowError!]!
+  """
+  错误报告（XLSX）下载地址；无错误时为空
+  """
+  reportURL: String
+}
+
+"""
+导入文件中某一行某一列的错误
+"""
+type ImportRowError {
+  """
+  行号（与表格中看到的一致，含标题行）
+  """
+  line: Int!
+  """
+  列名（文件中的写法）
+  """
+  column: String!
+  """
+  原值（身份证号等已脱敏）
+  """
+  value: String!
+  """
+  原因
+  """
+  reason: String!
 }
 `, BuiltIn: false},
 }
@@ -19336,6 +19462,34 @@ func (ec *executionContext) childFields_ImportJobEdge(ctx context.Context, field
 		return ec.fieldContext_ImportJobEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportJobEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "job":
+		return ec.fieldContext_ImportOutcome_job(ctx, field)
+	case "summary":
+		return ec.fieldContext_ImportOutcome_summary(ctx, field)
+	case "errors":
+		return ec.fieldContext_ImportOutcome_errors(ctx, field)
+	case "reportURL":
+		return ec.fieldContext_ImportOutcome_reportURL(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportRowError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_ImportRowError_line(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportRowError_column(ctx, field)
+	case "value":
+		return ec.fieldContext_ImportRowError_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportRowError_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportRowError", field.Name)
 }
 
 func (ec *executionContext) childFields_InspectionItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21691,6 +21845,52 @@ func (ec *executionContext) field_Mutation_decideFiling_args(ctx context.Context
 		return nil, err
 	}
 	args["comment"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (importjob.Kind, error) {
+			return ec.unmarshalNImportJobKind2githubᚗcomᚋssgkᚋssgkᚋentᚋimportjobᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "departmentID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "libraryID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["libraryID"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "partial",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partial"] = arg4
 	return args, nil
 }
 
@@ -30995,6 +31195,208 @@ func (ec *executionContext) fieldContext_ImportJobEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("ImportJobEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ImportOutcome_job(ctx context.Context, field graphql.CollectedField, obj *model.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Job, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportOutcome_summary(ctx context.Context, field graphql.CollectedField, obj *model.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportOutcome_errors(ctx context.Context, field graphql.CollectedField, obj *model.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
+			return ec.marshalNImportRowError2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportRowError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportOutcome_reportURL(ctx context.Context, field graphql.CollectedField, obj *model.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_reportURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_reportURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRowError_line(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportRowError_column(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRowError_value(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportRowError_reason(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportRowError_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportRowError_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
+}
+
 func (ec *executionContext) _InspectionItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.InspectionItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36599,6 +37001,50 @@ func (ec *executionContext) fieldContext_Mutation_confirmLibraries(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_confirmLibraries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportFile(ctx, fc.Args["kind"].(importjob.Kind), fc.Args["departmentID"].(int), fc.Args["file"].(graphql.Upload), fc.Args["libraryID"].(*int), fc.Args["partial"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportOutcome) graphql.Marshaler {
+			return ec.marshalNImportOutcome2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐImportOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importFile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportOutcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -80758,6 +81204,102 @@ func (ec *executionContext) _ImportJobEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var importOutcomeImplementors = []string{"ImportOutcome"}
+
+func (ec *executionContext) _ImportOutcome(ctx context.Context, sel ast.SelectionSet, obj *model.ImportOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportOutcome")
+		case "job":
+			out.Values[i] = ec._ImportOutcome_job(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._ImportOutcome_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ImportOutcome_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportURL":
+			out.Values[i] = ec._ImportOutcome_reportURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importRowErrorImplementors = []string{"ImportRowError"}
+
+func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.SelectionSet, obj *model.ImportRowError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importRowErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportRowError")
+		case "line":
+			out.Values[i] = ec._ImportRowError_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportRowError_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ImportRowError_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportRowError_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var inspectionItemImplementors = []string{"InspectionItem", "Node"}
 
 func (ec *executionContext) _InspectionItem(ctx context.Context, sel ast.SelectionSet, obj *ent.InspectionItem) graphql.Marshaler {
@@ -82631,6 +83173,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "confirmLibraries":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_confirmLibraries(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importFile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importFile(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -86157,6 +86706,14 @@ func (ec *executionContext) unmarshalNImplementationRuleWhereInput2ᚖgithubᚗc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNImportJob2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJob(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportJob!")
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNImportJobConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJobConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportJobConnection!")
@@ -86202,6 +86759,38 @@ func (ec *executionContext) marshalNImportJobStatus2githubᚗcomᚋssgkᚋssgk�
 func (ec *executionContext) unmarshalNImportJobWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐImportJobWhereInput(ctx context.Context, v any) (*ent.ImportJobWhereInput, error) {
 	res, err := ec.unmarshalInputImportJobWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportOutcome2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐImportOutcome(ctx context.Context, sel ast.SelectionSet, v *model.ImportOutcome) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportOutcome!")
+		return graphql.Null
+	}
+	return ec._ImportOutcome(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportRowError2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportRowError2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐImportRowError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportRowError2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐImportRowError(ctx context.Context, sel ast.SelectionSet, v *model.ImportRowError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportRowError!")
+		return graphql.Null
+	}
+	return ec._ImportRowError(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNInspectionItem2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionItem(ctx context.Context, sel ast.SelectionSet, v *ent.InspectionItem) graphql.Marshaler {
@@ -87171,6 +87760,20 @@ func (ec *executionContext) unmarshalNUpdateTargetInput2githubᚗcomᚋssgkᚋss
 func (ec *executionContext) unmarshalNUpdateTargetLibraryInput2githubᚗcomᚋssgkᚋssgkᚋentᚐUpdateTargetLibraryInput(ctx context.Context, v any) (ent.UpdateTargetLibraryInput, error) {
 	res, err := ec.unmarshalInputUpdateTargetLibraryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {

@@ -8,6 +8,30 @@ import (
 	"github.com/ssgk/ssgk/ent"
 )
 
+// 导入结果
+type ImportOutcome struct {
+	// 导入任务记录
+	Job *ent.ImportJob `json:"job"`
+	// 结果摘要
+	Summary string `json:"summary"`
+	// 被拒绝行的错误（最多返回前 1000 条；完整报告见 reportURL）
+	Errors []*ImportRowError `json:"errors"`
+	// 错误报告（XLSX）下载地址；无错误时为空
+	ReportURL *string `json:"reportURL,omitempty"`
+}
+
+// 导入文件中某一行某一列的错误
+type ImportRowError struct {
+	// 行号（与表格中看到的一致，含标题行）
+	Line int `json:"line"`
+	// 列名（文件中的写法）
+	Column string `json:"column"`
+	// 原值（身份证号等已脱敏）
+	Value string `json:"value"`
+	// 原因
+	Reason string `json:"reason"`
+}
+
 // 登录结果：会话令牌（放入 Authorization: Bearer 头）
 type LoginPayload struct {
 	// 会话令牌

@@ -136,7 +136,7 @@ func Confirm(ctx context.Context, client *ent.Client, departmentID int, note str
 			return err
 		}
 		targets, err := tx.Target.Query().Where(target.HasLibrariesWith(targetlibrary.DepartmentID(departmentID))).
-			Select(target.FieldID, target.FieldUscc, target.FieldObjectCode, target.FieldUpdatedAt).All(ctx)
+			Select(target.FieldID, target.FieldUscc, target.FieldObjectCode, target.FieldRegNo, target.FieldUpdatedAt).All(ctx)
 		if err != nil {
 			return err
 		}
@@ -190,13 +190,16 @@ func ValidConfirmation(ctx context.Context, client *ent.Client, departmentID int
 	return c, err
 }
 
-// TargetKey is a target's stable business key: its USCC, else its object code.
+// TargetKey is a target's stable business key: its USCC, else its object code, else its legacy
+// registration number (注册号).
 func TargetKey(t *ent.Target) string {
 	switch {
 	case t.Uscc != nil:
 		return *t.Uscc
 	case t.ObjectCode != nil:
 		return *t.ObjectCode
+	case t.RegNo != nil:
+		return *t.RegNo
 	}
 	return fmt.Sprintf("id:%d", t.ID)
 }

@@ -25,12 +25,16 @@ const (
 type workflowKey struct{}
 
 // withWorkflow marks ctx as the list workflow, the only writer of a list's status.
-func withWorkflow(ctx context.Context) context.Context { return context.WithValue(ctx, workflowKey{}, true) }
+func withWorkflow(ctx context.Context) context.Context {
+	return context.WithValue(ctx, workflowKey{}, true)
+}
 
 func isWorkflow(ctx context.Context) bool { return ctx.Value(workflowKey{}) != nil }
 
 // editable: only a draft or a returned version may change.
-func editable(s itemlist.Status) bool { return s == itemlist.StatusDRAFT || s == itemlist.StatusRETURNED }
+func editable(s itemlist.Status) bool {
+	return s == itemlist.StatusDRAFT || s == itemlist.StatusRETURNED
+}
 
 // Hooks returns the list rules as ent hooks.
 func Hooks() []ent.Hook {

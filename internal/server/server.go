@@ -52,6 +52,7 @@ func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	r.Handle("/graphiql", playground.Handler("ssgk GraphiQL — 双随机、一公开数据中枢", "/graphql"))
 	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.With(s.authenticate).Group(s.fileRoutes)
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ssgk 双随机、一公开</title>`+
@@ -101,7 +102,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 var publicRootFields = map[string]bool{"viewer": true, "login": true, "__schema": true, "__type": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {
-	srv := handler.New(graph.NewSchema(s.db.Client, s.auth))
+	srv := handler.New(graph.NewSchema(s.db.Client, s.auth, s.db.Dialect))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -1,0 +1,590 @@
+package library
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/importjob"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
+	"github.com/ssgk/ssgk/ent/inspectionmethod"
+	"github.com/ssgk/ssgk/ent/inspector"
+	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/importer"
+	"github.com/ssgk/ssgk/internal/txn"
+)
+
+// ImportOptions say what to import where.
+type ImportOptions struct {
+	Kind         importer.Kind
+	DepartmentID int
+	// LibraryID is the sub-library imported targets join; 0 means the department's library
+	// with code MAIN, else its first library.
+	LibraryID int
+	// Partial imports the valid rows of a file with rejected rows; by default such a file
+	// changes nothing (all or nothing).
+	Partial  bool
+	FileName string
+	Dialect  string
+	// Progress, if set, is called with the number of rows read so far, in each pass.
+	Progress func(pass string, rows int)
+	// Reader tunes file reading (clock, local ratio cap…).
+	Reader importer.Options
+}
+
+// ImportResult is the outcome of Import.
+type ImportResult struct {
+	Job    *ent.ImportJob
+	Report *importer.Report
+}
+
+// batchSize bounds the rows written per statement (SQLite allows 32766 parameters).
+const batchSize = 1000
+
+// Import reads a spreadsheet twice: first to validate every row (nothing is written when a row
+// is rejected, unless Partial), then to write the valid rows in batches inside one
+// transaction. Targets are matched by USCC (else object code), inspectors by certificate number,
+// items by code within the department's draft list version: an unchanged row is left alone (a
+// re-import is idempotent), a changed one is updated and its history recorded.
+func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser, error), opt ImportOptions) (*ImportResult, error) {
+	dep, err := client.Department.Get(ctx, opt.DepartmentID)
+	if err != nil {
+		return nil, err
+	}
+	// Pass 1: validate and hash the file.
+	f, err := open()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	rd, err := importer.OpenWithOptions(io.TeeReader(f, h), opt.Kind, opt.Reader)
+	if err != nil {
+		f.Close()
+		var he *importer.HeaderError
+		if errors.As(err, &he) {
+			return nil, apperr.Wrap(err, apperr.Invalid, "%s", he.Message)
+		}
+		return nil, err
+	}
+	rep := importer.NewReport(rd)
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			rd.Close()
+			f.Close()
+			return nil, apperr.Wrap(err, apperr.Invalid, "读取文件失败：%v", err)
+		}
+		rep.Add(row)
+		if opt.Progress != nil && rep.Rows%10000 == 0 {
+			opt.Progress("校验", rep.Rows)
+		}
+	}
+	rd.Close()
+	_, _ = io.Copy(h, f) // hash what the reader did not need
+	f.Close()
+	if opt.Progress != nil {
+		opt.Progress("校验", rep.Rows)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	var report []byte
+	if !rep.OK() {
+		var buf bytes.Buffer
+		if err := importer.WriteReportXLSX(&buf, rep); err != nil {
+			return nil, err
+		}
+		report = buf.Bytes()
+	}
+	newJob := func(tx *ent.Tx, status importjob.Status) *ent.ImportJobCreate {
+		return tx.ImportJob.Create().SetKind(importjob.Kind(kindName(opt.Kind))).SetFileName(opt.FileName).
+			SetFileSha256(sum).SetEncoding(rep.Encoding).SetPartial(opt.Partial).SetStatus(status).
+			SetRowsTotal(rep.Rows).SetRowsRejected(rep.Rejected).SetReport(report).
+			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
+	}
+	res := &ImportResult{Report: rep}
+	if !rep.OK() && !opt.Partial {
+		// All or nothing: record the rejected attempt and its report, write no data.
+		err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+			res.Job, err = newJob(tx, importjob.StatusREJECTED).Save(ctx)
+			return err
+		})
+		return res, err
+	}
+
+	// Pass 2: write, in one transaction, auditing creates in bulk.
+	actx := audit.WithBatch(ctx, opt.Dialect)
+	err = txn.Run(actx, client, func(tx *ent.Tx) error {
+		w := &writer{tx: tx, dep: dep, opt: opt}
+		if err := w.prepare(actx); err != nil {
+			return err
+		}
+		f, err := open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rd, err := importer.OpenWithOptions(f, opt.Kind, opt.Reader)
+		if err != nil {
+			return err
+		}
+		defer rd.Close()
+		var batch []importer.Row
+		read := 0
+		for {
+			row, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			read++
+			if !row.OK() {
+				continue
+			}
+			batch = append(batch, row)
+			if len(batch) == batchSize {
+				if err := w.write(actx, batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+				if opt.Progress != nil {
+					opt.Progress("写入", read)
+				}
+			}
+		}
+		if err := w.write(actx, batch); err != nil {
+			return err
+		}
+		if opt.Progress != nil {
+			opt.Progress("写入", read)
+		}
+		status := importjob.StatusSUCCEEDED
+		if rep.Rejected > 0 {
+			status = importjob.StatusPARTIAL
+		}
+		res.Job, err = newJob(tx, status).SetCreated(w.created).SetUpdated(w.updated).SetUnchanged(w.unchanged).
+			SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func nilIfZero(id int) *int {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func kindName(k importer.Kind) string {
+	switch k {
+	case importer.KindTargets:
+		return "TARGETS"
+	case importer.KindInspectors:
+		return "INSPECTORS"
+	}
+	return "ITEMS"
+}
+
+type writer struct {
+	tx        *ent.Tx
+	dep       *ent.Department
+	opt       ImportOptions
+	libraryID int
+	listID    int
+	methodID  map[string]int
+
+	created, updated, unchanged int
+}
+
+func (w *writer) prepare(ctx context.Context) error {
+	switch w.opt.Kind {
+	case importer.KindTargets:
+		id := w.opt.LibraryID
+		if id == 0 {
+			libs, err := w.tx.TargetLibrary.Query().Where(targetlibrary.DepartmentID(w.dep.ID)).Order(ent.Asc(targetlibrary.FieldID)).All(ctx)
+			if err != nil {
+				return err
+			}
+			if len(libs) == 0 {
+				return apperr.New(apperr.NotFound, "部门“%s”还没有检查对象名录分库，请先新建分库", w.dep.Name)
+			}
+			id = libs[0].ID
+			for _, l := range libs {
+				if l.Code == "MAIN" {
+					id = l.ID
+				}
+			}
+		}
+		lib, err := w.tx.TargetLibrary.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if lib.DepartmentID != w.dep.ID {
+			return apperr.New(apperr.Forbidden, "分库“%s”不属于部门“%s”", lib.Name, w.dep.Name)
+		}
+		w.libraryID = id
+	case importer.KindItems:
+		v, err := w.tx.ItemList.Query().Where(itemlist.DepartmentID(w.dep.ID),
+			itemlist.StatusIn(itemlist.StatusDRAFT, itemlist.StatusRETURNED)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return apperr.New(itemlistNotDraft, "部门“%s”没有可修改的清单草稿：请先新建清单版本，再导入事项", w.dep.Name)
+		} else if err != nil {
+			return err
+		}
+		w.listID = v.ID
+		ms, err := w.tx.InspectionMethod.Query().Where(inspectionmethod.Active(true)).All(ctx)
+		if err != nil {
+			return err
+		}
+		w.methodID = map[string]int{}
+		for _, m := range ms {
+			w.methodID[m.Code] = m.ID
+		}
+	}
+	return nil
+}
+
+const itemlistNotDraft = "LIST_NOT_EDITABLE"
+
+func (w *writer) write(ctx context.Context, rows []importer.Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var err error
+	switch w.opt.Kind {
+	case importer.KindTargets:
+		err = w.writeTargets(ctx, rows)
+	case importer.KindInspectors:
+		err = w.writeInspectors(ctx, rows)
+	default:
+		err = w.writeItems(ctx, rows)
+	}
+	if err != nil {
+		return err
+	}
+	return audit.Flush(ctx, w.tx)
+}
+
+func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
+	var usccs, codes, regNos []string
+	for _, r := range rows {
+		switch t := r.Target; {
+		case t.USCC != nil:
+			usccs = append(usccs, *t.USCC)
+		case t.ObjectCode != nil:
+			codes = append(codes, *t.ObjectCode)
+		case t.RegNo != nil:
+			regNos = append(regNos, *t.RegNo)
+		}
+	}
+	existing, err := w.tx.Target.Query().Where(target.Or(target.UsccIn(usccs...), target.ObjectCodeIn(codes...), target.RegNoIn(regNos...))).All(ctx)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]*ent.Target{}
+	for _, t := range existing {
+		byKey[TargetKey(t)] = t
+	}
+	var creates []*ent.TargetCreate
+	ids := make([]int, 0, len(rows))
+	for _, r := range rows {
+		rec := r.Target
+		key := TargetKey(&ent.Target{Uscc: rec.USCC, ObjectCode: rec.ObjectCode, RegNo: rec.RegNo})
+		division := rec.DivisionCode
+		if division == "" {
+			division = w.dep.DivisionCode
+		}
+		if old, ok := byKey[key]; ok {
+			ids = append(ids, old.ID)
+			cur := TargetRecordOf(old)
+			if rec.DivisionCode == "" {
+				cur.DivisionCode = ""
+			}
+			if cur.Digest() == rec.Digest() {
+				w.unchanged++
+				continue
+			}
+			u := w.tx.Target.UpdateOneID(old.ID).SetKind(target.Kind(rec.Kind)).SetName(rec.Name).
+				SetNillableRegNo(rec.RegNo).SetLegalRepresentative(rec.LegalRepresentative).SetLegalRepPhone(rec.LegalRepPhone).
+				SetAddress(rec.Address).SetDivisionCode(division).SetIndustryCode(rec.IndustryCode).
+				SetNillableRegisteredOn(rec.RegisteredOn).SetStatus(target.Status(rec.Status)).
+				SetCreditRiskClass(target.CreditRiskClass(rec.CreditRiskClass)).SetAbnormalList(rec.AbnormalList).
+				SetLicences(nonNil(rec.Licences)).SetTags(nonNil(rec.Tags)).SetContactPerson(rec.ContactPerson).SetContactPhone(rec.ContactPhone)
+			if rec.RegisteredOn == nil {
+				u.ClearRegisteredOn()
+			}
+			if err := u.Exec(ctx); err != nil {
+				return err
+			}
+			w.updated++
+			continue
+		}
+		creates = append(creates, w.tx.Target.Create().SetKind(target.Kind(rec.Kind)).SetNillableUscc(rec.USCC).
+			SetNillableRegNo(rec.RegNo).SetNillableObjectCode(rec.ObjectCode).SetName(rec.Name).
+			SetLegalRepresentative(rec.LegalRepresentative).SetLegalRepPhone(rec.LegalRepPhone).SetAddress(rec.Address).
+			SetDivisionCode(division).SetIndustryCode(rec.IndustryCode).SetNillableRegisteredOn(rec.RegisteredOn).
+			SetStatus(target.Status(rec.Status)).SetCreditRiskClass(target.CreditRiskClass(rec.CreditRiskClass)).
+			SetAbnormalList(rec.AbnormalList).SetLicences(nonNil(rec.Licences)).SetTags(nonNil(rec.Tags)).
+			SetContactPerson(rec.ContactPerson).SetContactPhone(rec.ContactPhone))
+	}
+	if len(creates) > 0 {
+		created, err := w.tx.Target.CreateBulk(creates...).Save(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range created {
+			ids = append(ids, t.ID)
+		}
+		w.created += len(created)
+	}
+	// Join the sub-library (a target may be in several departments' sub-libraries).
+	in, err := w.tx.TargetLibrary.Query().Where(targetlibrary.ID(w.libraryID)).QueryTargets().Where(target.IDIn(ids...)).IDs(ctx)
+	if err != nil {
+		return err
+	}
+	member := map[int]bool{}
+	for _, id := range in {
+		member[id] = true
+	}
+	var add []int
+	for _, id := range ids {
+		if !member[id] {
+			add = append(add, id)
+			member[id] = true
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	return w.tx.TargetLibrary.UpdateOneID(w.libraryID).AddTargetIDs(add...).Exec(ctx)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (w *writer) writeInspectors(ctx context.Context, rows []importer.Row) error {
+	var certs []string
+	for _, r := range rows {
+		if r.Inspector.CertificateNo != nil {
+			certs = append(certs, *r.Inspector.CertificateNo)
+		}
+	}
+	existing, err := w.tx.Inspector.Query().Where(inspector.CertificateNoIn(certs...)).All(ctx)
+	if err != nil {
+		return err
+	}
+	byCert := map[string]*ent.Inspector{}
+	for _, in := range existing {
+		byCert[*in.CertificateNo] = in
+	}
+	var creates []*ent.InspectorCreate
+	for _, r := range rows {
+		rec := r.Inspector
+		if rec.CertificateNo != nil {
+			if old, ok := byCert[*rec.CertificateNo]; ok {
+				if old.DepartmentID != w.dep.ID {
+					return apperr.New(apperr.Conflict, "第 %d 行：执法证号 %s 已登记在其他部门", r.Line, *rec.CertificateNo)
+				}
+				if InspectorRecordOf(old).Digest() == rec.Digest() {
+					w.unchanged++
+					continue
+				}
+				err := w.tx.Inspector.UpdateOneID(old.ID).SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
+					SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).
+					SetQualifications(nonNil(rec.Qualifications)).SetSpecialties(nonNil(rec.Specialties)).
+					SetIsExpert(rec.IsExpert).SetActive(rec.Active).Exec(ctx)
+				if err != nil {
+					return err
+				}
+				w.updated++
+				continue
+			}
+		}
+		creates = append(creates, w.tx.Inspector.Create().SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
+			SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateNo(rec.CertificateNo).
+			SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).SetQualifications(nonNil(rec.Qualifications)).
+			SetSpecialties(nonNil(rec.Specialties)).SetIsExpert(rec.IsExpert).SetActive(rec.Active).
+			SetDepartmentID(w.dep.ID).SetDivisionCode(w.dep.DivisionCode))
+	}
+	if len(creates) > 0 {
+		if err := w.tx.Inspector.CreateBulk(creates...).Exec(ctx); err != nil {
+			return err
+		}
+		w.created += len(creates)
+	}
+	return nil
+}
+
+func (w *writer) writeItems(ctx context.Context, rows []importer.Row) error {
+	var codes []string
+	for _, r := range rows {
+		codes = append(codes, r.Item.Code)
+	}
+	existing, err := w.tx.InspectionItem.Query().Where(inspectionitem.ItemListID(w.listID), inspectionitem.CodeIn(codes...)).WithMethods().All(ctx)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]*ent.InspectionItem{}
+	for _, it := range existing {
+		byCode[it.Code] = it
+	}
+	for _, r := range rows {
+		rec := r.Item
+		var methodIDs []int
+		for _, m := range rec.Methods {
+			id, ok := w.methodID[m]
+			if !ok {
+				return apperr.New(apperr.Invalid, "第 %d 行：检查方式代码 %s 不在代码表中", r.Line, m)
+			}
+			methodIDs = append(methodIDs, id)
+		}
+		if old, ok := byCode[rec.Code]; ok {
+			if ItemRecordOf(old).Digest() == rec.Digest() {
+				w.unchanged++
+				continue
+			}
+			err := w.tx.InspectionItem.UpdateOneID(old.ID).SetName(rec.Name).SetCategory(inspectionitem.Category(rec.Category)).
+				SetLegalBasis(rec.LegalBasis).SetResponsibleBody(rec.ResponsibleBody).SetTargetType(rec.TargetType).
+				SetContent(rec.Content).SetNillableRatioMin(rec.RatioMin).SetNillableRatioMax(rec.RatioMax).
+				SetFrequency(rec.Frequency).SetInspectorRequirements(rec.InspectorRequirements).
+				SetRequiredQualifications(nonNil(rec.RequiredQualifications)).ClearMethods().AddMethodIDs(methodIDs...).Exec(ctx)
+			if err != nil {
+				return err
+			}
+			w.updated++
+			continue
+		}
+		err := w.tx.InspectionItem.Create().SetItemListID(w.listID).SetCode(rec.Code).SetName(rec.Name).
+			SetCategory(inspectionitem.Category(rec.Category)).SetLegalBasis(rec.LegalBasis).SetResponsibleBody(rec.ResponsibleBody).
+			SetTargetType(rec.TargetType).SetContent(rec.Content).SetNillableRatioMin(rec.RatioMin).SetNillableRatioMax(rec.RatioMax).
+			SetFrequency(rec.Frequency).SetInspectorRequirements(rec.InspectorRequirements).
+			SetRequiredQualifications(nonNil(rec.RequiredQualifications)).AddMethodIDs(methodIDs...).
+			SetDivisionCode(w.dep.DivisionCode).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("第 %d 行：%w", r.Line, err)
+		}
+		w.created++
+	}
+	return nil
+}
+
+// TargetRecordOf maps a stored target to the import/export record.
+func TargetRecordOf(t *ent.Target) *importer.TargetRecord {
+	return &importer.TargetRecord{
+		USCC: t.Uscc, RegNo: t.RegNo, ObjectCode: t.ObjectCode, Kind: string(t.Kind), Name: t.Name,
+		LegalRepresentative: t.LegalRepresentative, LegalRepPhone: t.LegalRepPhone, Address: t.Address,
+		DivisionCode: t.DivisionCode, IndustryCode: t.IndustryCode, RegisteredOn: dateOnly(t.RegisteredOn),
+		Status: string(t.Status), CreditRiskClass: string(t.CreditRiskClass), AbnormalList: t.AbnormalList,
+		Licences: t.Licences, Tags: t.Tags, ContactPerson: t.ContactPerson, ContactPhone: t.ContactPhone,
+	}
+}
+
+// InspectorRecordOf maps a stored inspector to the import/export record.
+func InspectorRecordOf(in *ent.Inspector) *importer.InspectorRecord {
+	return &importer.InspectorRecord{
+		Name: in.Name, IDNumber: in.IDNumber, Phone: in.Phone, Kind: string(in.Kind), CertificateNo: in.CertificateNo,
+		CertificateExpiresOn: dateOnly(in.CertificateExpiresOn), Qualifications: in.Qualifications,
+		Specialties: in.Specialties, IsExpert: in.IsExpert, Active: in.Active,
+	}
+}
+
+// ItemRecordOf maps a stored item (with its methods loaded) to the import/export record.
+func ItemRecordOf(it *ent.InspectionItem) *importer.ItemRecord {
+	var methods []string
+	for _, m := range it.Edges.Methods {
+		methods = append(methods, m.Code)
+	}
+	return &importer.ItemRecord{
+		Code: it.Code, Name: it.Name, Category: string(it.Category), LegalBasis: it.LegalBasis,
+		ResponsibleBody: it.ResponsibleBody, TargetType: it.TargetType, Content: it.Content, Methods: methods,
+		RatioMin: it.RatioMin, RatioMax: it.RatioMax, Frequency: it.Frequency,
+		InspectorRequirements: it.InspectorRequirements, RequiredQualifications: it.RequiredQualifications,
+	}
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// dateOnly maps a stored date to midnight CST, as the importer produces dates.
+func dateOnly(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := t.In(cst)
+	d := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, cst)
+	return &d
+}
+
+// ExportTargets streams the targets of a department's sub-libraries (or of one library) as
+// XLSX in the import layout, page by page.
+func ExportTargets(ctx context.Context, client *ent.Client, departmentID, libraryID int, w io.Writer) error {
+	q := func() *ent.TargetQuery {
+		if libraryID != 0 {
+			return client.TargetLibrary.Query().Where(targetlibrary.ID(libraryID)).QueryTargets()
+		}
+		return client.Target.Query().Where(target.HasLibrariesWith(targetlibrary.DepartmentID(departmentID)))
+	}
+	return importer.WriteTargetsXLSX(w, pages(ctx, func(after, limit int) ([]*ent.Target, error) {
+		return q().Where(target.IDGT(after)).Order(ent.Asc(target.FieldID)).Limit(limit).All(ctx)
+	}, func(t *ent.Target) int { return t.ID }, TargetRecordOf))
+}
+
+// ExportInspectors streams a department's inspectors as XLSX in the import layout.
+func ExportInspectors(ctx context.Context, client *ent.Client, departmentID int, w io.Writer) error {
+	return importer.WriteInspectorsXLSX(w, pages(ctx, func(after, limit int) ([]*ent.Inspector, error) {
+		return client.Inspector.Query().Where(inspector.DepartmentID(departmentID), inspector.IDGT(after)).
+			Order(ent.Asc(inspector.FieldID)).Limit(limit).All(ctx)
+	}, func(in *ent.Inspector) int { return in.ID }, InspectorRecordOf))
+}
+
+// ExportItems writes the items of a list version as XLSX in the import layout.
+func ExportItems(ctx context.Context, client *ent.Client, listID int, w io.Writer) error {
+	return importer.WriteItemsXLSX(w, pages(ctx, func(after, limit int) ([]*ent.InspectionItem, error) {
+		return client.InspectionItem.Query().Where(inspectionitem.ItemListID(listID), inspectionitem.IDGT(after)).
+			Order(ent.Asc(inspectionitem.FieldID)).Limit(limit).WithMethods().All(ctx)
+	}, func(it *ent.InspectionItem) int { return it.ID }, ItemRecordOf))
+}
+
+// pages turns keyset-paginated loads into a stream of records.
+func pages[E any, R any](ctx context.Context, load func(after, limit int) ([]E, error), id func(E) int, rec func(E) *R) iter.Seq2[*R, error] {
+	return func(yield func(*R, error) bool) {
+		after := 0
+		for {
+			page, err := load(after, 1000)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, e := range page {
+				if !yield(rec(e), nil) {
+					return
+				}
+			}
+			if len(page) < 1000 {
+				return
+			}
+			after = id(page[len(page)-1])
+		}
+	}
+}

@@ -30,48 +30,22 @@ func WriteHook() ent.Hook {
 	}
 }
 
-// CheckWrite applies the write rules to one mutation.
+// CheckWrite applies the write rules to one mutation: the rules for the record's type and
+// department (CheckCreate), then, for updates and deletes, the department the record had.
 func CheckWrite(ctx context.Context, v *viewer.Viewer, m ent.Mutation) error {
+	newDep := 0
+	if d, ok := m.Field("department_id"); ok {
+		newDep, _ = d.(int)
+	}
+	if err := CheckCreate(v, m.Type(), newDep); err != nil || m.Op().Is(ent.OpCreate) {
+		return err
+	}
 	switch {
-	case m.Type() == ent.TypeAuditEvent:
-		return nil // guarded by the audit hook: append-only, by the hub itself
-	case v.IsAnonymous():
-		return apperr.New(apperr.Unauthenticated, "请先登录或使用接口令牌后再修改数据")
-	case v.Kind == viewer.System:
-		return nil // operator commands run with the operator's authority
-	}
-	office := v.HasRole(viewer.RoleOffice)
-	if accountTypes[m.Type()] {
-		if v.HasRole(viewer.RoleSystemAdmin) {
-			return nil
-		}
-		return apperr.New(apperr.Forbidden, "只有系统管理员可以管理账号和令牌")
-	}
-	if onlySystemAdmin(v) {
-		return apperr.New(apperr.Forbidden, "系统管理员只管理账号，不能修改业务数据（职责分离）")
-	}
-	if m.Type() == ent.TypeDepartment {
-		if office {
-			return nil
-		}
-		return apperr.New(apperr.Forbidden, "只有联席会议办公室可以新增或修改部门")
-	}
-	if office {
+	case m.Type() == ent.TypeAuditEvent, v.Kind == viewer.System, v.HasRole(viewer.RoleOffice), accountTypes[m.Type()]:
 		return nil
-	}
-	// Records that carry a department belong to it.
-	if newDep, ok := m.Field("department_id"); ok {
-		if id, _ := newDep.(int); id != v.DepartmentID {
-			return apperr.New(apperr.Forbidden, "不能为其他部门新增或修改记录")
-		}
-	}
-	if m.Op().Is(ent.OpCreate) {
+	case !hasField(m, "department_id"):
 		return nil
-	}
-	if !hasField(m, "department_id") {
-		return nil
-	}
-	if !m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne) {
+	case !m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
 		return apperr.New(apperr.Forbidden, "批量修改或删除须由联席会议办公室执行")
 	}
 	old, err := m.OldField(ctx, "department_id")
@@ -80,6 +54,36 @@ func CheckWrite(ctx context.Context, v *viewer.Viewer, m ent.Mutation) error {
 	}
 	if id, _ := old.(int); id != v.DepartmentID {
 		return apperr.New(apperr.Forbidden, "该记录属于其他部门，不能修改")
+	}
+	return nil
+}
+
+// CheckCreate is the rule for creating a record of type typ that belongs to departmentID (0
+// when the type has no department). Bulk paths that insert without ent builders call it.
+func CheckCreate(v *viewer.Viewer, typ string, departmentID int) error {
+	switch {
+	case typ == ent.TypeAuditEvent:
+		return nil
+	case v.IsAnonymous():
+		return apperr.New(apperr.Unauthenticated, "请先登录或使用接口令牌后再修改数据")
+	case v.Kind == viewer.System:
+		return nil
+	}
+	if accountTypes[typ] {
+		if v.HasRole(viewer.RoleSystemAdmin) {
+			return nil
+		}
+		return apperr.New(apperr.Forbidden, "只有系统管理员可以管理账号和令牌")
+	}
+	if onlySystemAdmin(v) {
+		return apperr.New(apperr.Forbidden, "系统管理员只管理账号，不能修改业务数据（职责分离）")
+	}
+	office := v.HasRole(viewer.RoleOffice)
+	if typ == ent.TypeDepartment && !office {
+		return apperr.New(apperr.Forbidden, "只有联席会议办公室可以新增或修改部门")
+	}
+	if departmentID != 0 && departmentID != v.DepartmentID && !office {
+		return apperr.New(apperr.Forbidden, "不能为其他部门新增或修改记录")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/internal/bulk"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -62,6 +63,19 @@ func (b *batch) defer_(tx *ent.Tx, typ string, id int) {
 			return next.Commit(ctx, tx)
 		})
 	})
+}
+
+// Created records rows a bulk path inserted without ent builders; their events are written
+// with the batch. It fails outside batch mode, so no insert goes unaudited.
+func Created(ctx context.Context, tx *ent.Tx, typ string, ids ...int) error {
+	b := batchFrom(ctx)
+	if b == nil {
+		return fmt.Errorf("audit: bulk insert of %s outside batch mode", typ)
+	}
+	for _, id := range ids {
+		b.defer_(tx, typ, id)
+	}
+	return nil
 }
 
 // Flush writes the pending events now (an import flushes after each chunk to bound memory).
@@ -136,7 +150,9 @@ func (b *batch) flush(ctx context.Context, tx *ent.Tx) error {
 			}
 		}
 		at := time.Now().UTC().Truncate(time.Microsecond)
-		creates := make([]*ent.AuditEventCreate, 0, len(part))
+		// One statement per chunk; the trail itself is append-only and written only here and by
+		// the hook.
+		rows := make([][]any, 0, len(part))
 		for _, p := range part {
 			d, ok := digests[p]
 			if !ok {
@@ -145,18 +161,22 @@ func (b *batch) flush(ctx context.Context, tx *ent.Tx) error {
 			ev := &ent.AuditEvent{Seq: seq, At: at, Actor: v.Actor(), DepartmentCode: v.DepartmentCode, Action: "CREATE",
 				EntityType: p.typ, EntityID: p.id, AfterDigest: d, Operation: v.Operation, PrevHash: prev}
 			ev.Hash = EventHash(ev)
-			creates = append(creates, tx.AuditEvent.Create().
-				SetSeq(ev.Seq).SetAt(ev.At).SetActor(ev.Actor).SetDepartmentCode(ev.DepartmentCode).
-				SetAction(ev.Action).SetEntityType(ev.EntityType).SetEntityID(ev.EntityID).
-				SetBeforeDigest("").SetAfterDigest(ev.AfterDigest).SetOperation(ev.Operation).
-				SetPrevHash(ev.PrevHash).SetHash(ev.Hash))
+			rows = append(rows, []any{ev.Seq, ev.At, ev.Actor, ev.DepartmentCode, ev.Action, ev.EntityType, ev.EntityID, "",
+				ev.AfterDigest, ev.Operation, ev.PrevHash, ev.Hash})
 			seq, prev = seq+1, ev.Hash
 		}
-		if err := tx.AuditEvent.CreateBulk(creates...).Exec(context.WithValue(rctx, markerKey{}, true)); err != nil {
+		if _, err := bulk.Insert(rctx, tx, b.dialect, auditevent.Table, eventColumns, rows); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+var eventColumns = []bulk.Column{
+	{Name: auditevent.FieldSeq, PGType: "bigint"}, {Name: auditevent.FieldAt, PGType: "timestamptz"}, {Name: auditevent.FieldActor, PGType: "text"},
+	{Name: auditevent.FieldDepartmentCode, PGType: "text"}, {Name: auditevent.FieldAction, PGType: "text"}, {Name: auditevent.FieldEntityType, PGType: "text"},
+	{Name: auditevent.FieldEntityID, PGType: "bigint"}, {Name: auditevent.FieldBeforeDigest, PGType: "text"}, {Name: auditevent.FieldAfterDigest, PGType: "text"},
+	{Name: auditevent.FieldOperation, PGType: "text"}, {Name: auditevent.FieldPrevHash, PGType: "text"}, {Name: auditevent.FieldHash, PGType: "text"},
 }
 
 func indexOf(cols []string, name string) int {

@@ -116,17 +116,8 @@ func Hook(dialectName string) ent.Hook {
 
 // appendEvent chains one event to the tip of the trail.
 func appendEvent(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.Viewer, action, typ string, id int, before, after string) error {
-	if dialectName == dialect.Postgres {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgAuditLock); err != nil {
-			return err
-		}
-	}
-	seq, prev := int64(1), GenesisHash
-	tip, err := tx.AuditEvent.Query().Order(ent.Desc(auditevent.FieldSeq)).First(ctx)
-	switch {
-	case err == nil:
-		seq, prev = tip.Seq+1, tip.Hash
-	case !ent.IsNotFound(err):
+	seq, prev, err := chainTip(ctx, tx, dialectName)
+	if err != nil {
 		return err
 	}
 	ev := &ent.AuditEvent{
@@ -141,6 +132,24 @@ func appendEvent(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.
 		SetBeforeDigest(ev.BeforeDigest).SetAfterDigest(ev.AfterDigest).SetOperation(ev.Operation).
 		SetPrevHash(ev.PrevHash).SetHash(ev.Hash).
 		Exec(context.WithValue(ctx, markerKey{}, true))
+}
+
+// chainTip locks the chain for this transaction (PostgreSQL; SQLite has one writer) and returns
+// the next sequence number and the hash to link to.
+func chainTip(ctx context.Context, tx *ent.Tx, dialectName string) (int64, string, error) {
+	if dialectName == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgAuditLock); err != nil {
+			return 0, "", err
+		}
+	}
+	tip, err := tx.AuditEvent.Query().Order(ent.Desc(auditevent.FieldSeq)).First(ctx)
+	switch {
+	case err == nil:
+		return tip.Seq + 1, tip.Hash, nil
+	case ent.IsNotFound(err):
+		return 1, GenesisHash, nil
+	}
+	return 0, "", err
 }
 
 // EventHash is SHA-256 over the previous hash and the event's content, one field per line.

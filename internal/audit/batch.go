@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/ssgk/ssgk/ent"
@@ -97,17 +96,8 @@ func (b *batch) flush(ctx context.Context, tx *ent.Tx) error {
 	v := viewer.FromContext(ctx)
 	rctx := viewer.NewContext(context.Background(), v)
 	client := tx.Client()
-	if b.dialect == dialect.Postgres {
-		if _, err := tx.ExecContext(rctx, "SELECT pg_advisory_xact_lock($1)", pgAuditLock); err != nil {
-			return err
-		}
-	}
-	seq, prev := int64(1), GenesisHash
-	tip, err := tx.AuditEvent.Query().Order(ent.Desc(auditevent.FieldSeq)).First(rctx)
-	switch {
-	case err == nil:
-		seq, prev = tip.Seq+1, tip.Hash
-	case !ent.IsNotFound(err):
+	seq, prev, err := chainTip(rctx, tx, b.dialect)
+	if err != nil {
 		return err
 	}
 	const chunk = 1000

@@ -664,7 +664,7 @@ func (g *gen) newUSCC(typ byte, oldOrgCode bool) string {
 		var org string
 		if oldOrgCode {
 			body := g.digits(8)
-			org = body + string(orgCodeCheck(body))
+			org = body + string(uscc.OrgCodeCheckChar(body))
 		} else {
 			org = "MA" + g.digitsFrom(7, uscc.Charset())
 		}
@@ -677,22 +677,6 @@ func (g *gen) newUSCC(typ byte, oldOrgCode bool) string {
 	}
 }
 
-// orgCodeCheck is the check character of an organisation code (GB 11714).
-func orgCodeCheck(body string) byte {
-	w := [8]int{3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := range 8 {
-		sum += int(body[i]-'0') * w[i]
-	}
-	switch c := 11 - sum%11; c {
-	case 10:
-		return 'X'
-	case 11:
-		return '0'
-	default:
-		return byte('0' + c)
-	}
-}
 
 // newRegNo returns a fresh legacy 15-digit registration number (注册号) with its GB/T 17710
 // (ISO 7064 MOD 11,10) check digit; typ is '0'–'3' for enterprises and '6' for individuals.

@@ -134,3 +134,21 @@ func Mask(s string) string {
 	}
 	return string(r[:4]) + strings.Repeat("*", len(r)-8) + string(r[len(r)-4:])
 }
+
+// OrgCodeCheckChar computes the check character of an organisation code (组织机构代码, GB 11714)
+// from its first 8 digits; positions 9–17 of a USCC are such a code.
+func OrgCodeCheckChar(first8 string) byte {
+	w := [8]int{3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := range 8 {
+		sum += int(first8[i]-'0') * w[i]
+	}
+	switch c := 11 - sum%11; c {
+	case 10:
+		return 'X'
+	case 11:
+		return '0'
+	default:
+		return byte('0' + c)
+	}
+}

@@ -64,3 +64,13 @@ func TestMask(t *testing.T) {
 		t.Fatalf("Mask short = %q", got)
 	}
 }
+
+func TestOrgCodeCheckChar(t *testing.T) {
+	// Positions 9–17 of valid USCCs are organisation codes with their own check character.
+	for _, code := range []string{"91350200776049653A", "913502000728319549"} {
+		org := code[8:17]
+		if got := OrgCodeCheckChar(org[:8]); got != org[8] {
+			t.Errorf("OrgCodeCheckChar(%s) = %c, want %c", org[:8], got, org[8])
+		}
+	}
+}

@@ -217,7 +217,7 @@ func USCC(i int, typ byte, oldOrgCode bool) string {
 	var org string
 	if oldOrgCode {
 		body := fmt.Sprintf("%08d", (uint64(i)*7654321+1)%100000000)
-		org = body + string(orgCodeCheck(body))
+		org = body + string(uscc.OrgCodeCheckChar(body))
 	} else {
 		cs := uscc.Charset()
 		n := (uint64(i)*1000003 + 12345) % 27512614111 // 31^7
@@ -232,22 +232,6 @@ func USCC(i int, typ byte, oldOrgCode bool) string {
 	return first + string(uscc.CheckChar(first))
 }
 
-// orgCodeCheck is the check character of an organisation code (GB 11714).
-func orgCodeCheck(body string) byte {
-	w := [8]int{3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for k := range 8 {
-		sum += int(body[k]-'0') * w[k]
-	}
-	switch c := 11 - sum%11; c {
-	case 10:
-		return 'X'
-	case 11:
-		return '0'
-	default:
-		return byte('0' + c)
-	}
-}
 
 // RegNo returns the i-th legacy 15-digit registration number of division 370921 with its
 // GB/T 17710 (ISO 7064 MOD 11,10) check digit.

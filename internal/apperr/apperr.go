@@ -8,6 +8,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/calendar"
+	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -65,6 +66,10 @@ func From(err error) *Error {
 	var ce *calendar.Error
 	if errors.As(err, &ce) {
 		return Wrap(err, ce.Code, "%s", ce.Message)
+	}
+	var de *draw.Error
+	if errors.As(err, &de) {
+		return Wrap(err, de.Code, "%s", de.Message)
 	}
 	var ue *uscc.Error
 	if errors.As(err, &ue) {

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/draw"
+)
+
+func TestDrawVerify_PublishedBundle(t *testing.T) {
+	bundle := filepath.Join("..", "..", "internal", "draw", "testdata", "bundle.json")
+	raw, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b draw.Bundle
+	if err := json.Unmarshal(raw, &b); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"draw", "verify", bundle, "--commitment", b.CommitmentDigest.String()}, &out, &errOut); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if !strings.Contains(out.String(), "验证通过") {
+		t.Fatalf("output = %q", out.String())
+	}
+	// A different published commitment is refused.
+	err = run(context.Background(), []string{"draw", "verify", bundle, "--commitment", strings.Repeat("0", 64)}, &out, &errOut)
+	if apperr.CodeOf(err) != draw.CodeVerifyMismatch {
+		t.Fatalf("wrong commitment: err = %v", err)
+	}
+	// Swapping one drawn target is the first mismatch reported.
+	s := b.Outcome.Strata[2].Drawn
+	s[0].Key, s[1].Key = s[1].Key, s[0].Key
+	tampered := filepath.Join(t.TempDir(), "tampered.json")
+	raw, _ = json.Marshal(&b)
+	if err := os.WriteFile(tampered, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"draw", "verify", tampered}, &out, &errOut)
+	if ae := apperr.From(err); ae.Code != draw.CodeVerifyMismatch || !strings.Contains(ae.Message, "抽中") {
+		t.Fatalf("tampered bundle: %v", err)
+	}
+}

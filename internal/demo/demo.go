@@ -677,7 +677,6 @@ func (g *gen) newUSCC(typ byte, oldOrgCode bool) string {
 	}
 }
 
-
 // newRegNo returns a fresh legacy 15-digit registration number (注册号) with its GB/T 17710
 // (ISO 7064 MOD 11,10) check digit; typ is '0'–'3' for enterprises and '6' for individuals.
 func (g *gen) newRegNo(typ byte) string {

@@ -232,7 +232,6 @@ func USCC(i int, typ byte, oldOrgCode bool) string {
 	return first + string(uscc.CheckChar(first))
 }
 
-
 // RegNo returns the i-th legacy 15-digit registration number of division 370921 with its
 // GB/T 17710 (ISO 7064 MOD 11,10) check digit.
 func RegNo(i int, typ byte) string {

@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -62,6 +63,8 @@ type Client struct {
 	ApiToken *ApiTokenClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// CalendarYear is the client for interacting with the CalendarYear builders.
+	CalendarYear *CalendarYearClient
 	// Conflict is the client for interacting with the Conflict builders.
 	Conflict *ConflictClient
 	// Correction is the client for interacting with the Correction builders.
@@ -134,6 +137,7 @@ func (c *Client) init() {
 	c.Account = NewAccountClient(c.config)
 	c.ApiToken = NewApiTokenClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.CalendarYear = NewCalendarYearClient(c.config)
 	c.Conflict = NewConflictClient(c.config)
 	c.Correction = NewCorrectionClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
@@ -258,6 +262,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Account:             NewAccountClient(cfg),
 		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		CalendarYear:        NewCalendarYearClient(cfg),
 		Conflict:            NewConflictClient(cfg),
 		Correction:          NewCorrectionClient(cfg),
 		Department:          NewDepartmentClient(cfg),
@@ -309,6 +314,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Account:             NewAccountClient(cfg),
 		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		CalendarYear:        NewCalendarYearClient(cfg),
 		Conflict:            NewConflictClient(cfg),
 		Correction:          NewCorrectionClient(cfg),
 		Department:          NewDepartmentClient(cfg),
@@ -367,12 +373,13 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.ApiToken, c.AuditEvent, c.Conflict, c.Correction, c.Department,
-		c.Draw, c.Evidence, c.Filing, c.FollowUpOption, c.ImplementationRule,
-		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
-		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LibraryConfirmation,
-		c.MeetingMember, c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode,
-		c.ResultItem, c.Target, c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
+		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Conflict, c.Correction,
+		c.Department, c.Draw, c.Evidence, c.Filing, c.FollowUpOption,
+		c.ImplementationRule, c.ImportJob, c.InspectionItem, c.InspectionMethod,
+		c.InspectionTeam, c.Inspector, c.ItemList, c.JointMeeting, c.Lead,
+		c.LibraryConfirmation, c.MeetingMember, c.Plan, c.PlanBatch, c.Publication,
+		c.Result, c.ResultCode, c.ResultItem, c.Target, c.TargetChange,
+		c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Use(hooks...)
 	}
@@ -382,12 +389,13 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.ApiToken, c.AuditEvent, c.Conflict, c.Correction, c.Department,
-		c.Draw, c.Evidence, c.Filing, c.FollowUpOption, c.ImplementationRule,
-		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
-		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LibraryConfirmation,
-		c.MeetingMember, c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode,
-		c.ResultItem, c.Target, c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
+		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Conflict, c.Correction,
+		c.Department, c.Draw, c.Evidence, c.Filing, c.FollowUpOption,
+		c.ImplementationRule, c.ImportJob, c.InspectionItem, c.InspectionMethod,
+		c.InspectionTeam, c.Inspector, c.ItemList, c.JointMeeting, c.Lead,
+		c.LibraryConfirmation, c.MeetingMember, c.Plan, c.PlanBatch, c.Publication,
+		c.Result, c.ResultCode, c.ResultItem, c.Target, c.TargetChange,
+		c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -402,6 +410,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ApiToken.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *CalendarYearMutation:
+		return c.CalendarYear.mutate(ctx, m)
 	case *ConflictMutation:
 		return c.Conflict.mutate(ctx, m)
 	case *CorrectionMutation:
@@ -909,6 +919,139 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// CalendarYearClient is a client for the CalendarYear schema.
+type CalendarYearClient struct {
+	config
+}
+
+// NewCalendarYearClient returns a client for the CalendarYear from the given config.
+func NewCalendarYearClient(c config) *CalendarYearClient {
+	return &CalendarYearClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `calendaryear.Hooks(f(g(h())))`.
+func (c *CalendarYearClient) Use(hooks ...Hook) {
+	c.hooks.CalendarYear = append(c.hooks.CalendarYear, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `calendaryear.Intercept(f(g(h())))`.
+func (c *CalendarYearClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CalendarYear = append(c.inters.CalendarYear, interceptors...)
+}
+
+// Create returns a builder for creating a CalendarYear entity.
+func (c *CalendarYearClient) Create() *CalendarYearCreate {
+	mutation := newCalendarYearMutation(c.config, OpCreate)
+	return &CalendarYearCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CalendarYear entities.
+func (c *CalendarYearClient) CreateBulk(builders ...*CalendarYearCreate) *CalendarYearCreateBulk {
+	return &CalendarYearCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CalendarYearClient) MapCreateBulk(slice any, setFunc func(*CalendarYearCreate, int)) *CalendarYearCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CalendarYearCreateBulk{err: fmt.Errorf("calling to CalendarYearClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CalendarYearCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CalendarYearCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CalendarYear.
+func (c *CalendarYearClient) Update() *CalendarYearUpdate {
+	mutation := newCalendarYearMutation(c.config, OpUpdate)
+	return &CalendarYearUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CalendarYearClient) UpdateOne(_m *CalendarYear) *CalendarYearUpdateOne {
+	mutation := newCalendarYearMutation(c.config, OpUpdateOne, withCalendarYear(_m))
+	return &CalendarYearUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CalendarYearClient) UpdateOneID(id int) *CalendarYearUpdateOne {
+	mutation := newCalendarYearMutation(c.config, OpUpdateOne, withCalendarYearID(id))
+	return &CalendarYearUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CalendarYear.
+func (c *CalendarYearClient) Delete() *CalendarYearDelete {
+	mutation := newCalendarYearMutation(c.config, OpDelete)
+	return &CalendarYearDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CalendarYearClient) DeleteOne(_m *CalendarYear) *CalendarYearDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CalendarYearClient) DeleteOneID(id int) *CalendarYearDeleteOne {
+	builder := c.Delete().Where(calendaryear.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CalendarYearDeleteOne{builder}
+}
+
+// Query returns a query builder for CalendarYear.
+func (c *CalendarYearClient) Query() *CalendarYearQuery {
+	return &CalendarYearQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCalendarYear},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CalendarYear entity by its id.
+func (c *CalendarYearClient) Get(ctx context.Context, id int) (*CalendarYear, error) {
+	return c.Query().Where(calendaryear.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CalendarYearClient) GetX(ctx context.Context, id int) *CalendarYear {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CalendarYearClient) Hooks() []Hook {
+	return c.hooks.CalendarYear
+}
+
+// Interceptors returns the client interceptors.
+func (c *CalendarYearClient) Interceptors() []Interceptor {
+	return c.inters.CalendarYear
+}
+
+func (c *CalendarYearClient) mutate(ctx context.Context, m *CalendarYearMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CalendarYearCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CalendarYearUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CalendarYearUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CalendarYearDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CalendarYear mutation op: %q", m.Op())
 	}
 }
 
@@ -6708,20 +6851,20 @@ func (c *TaskItemClient) mutate(ctx context.Context, m *TaskItemMutation) (Value
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, ApiToken, AuditEvent, Conflict, Correction, Department, Draw, Evidence,
-		Filing, FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
-		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
-		LibraryConfirmation, MeetingMember, Plan, PlanBatch, Publication, Result,
-		ResultCode, ResultItem, Target, TargetChange, TargetLibrary, Task,
-		TaskItem []ent.Hook
+		Account, ApiToken, AuditEvent, CalendarYear, Conflict, Correction, Department,
+		Draw, Evidence, Filing, FollowUpOption, ImplementationRule, ImportJob,
+		InspectionItem, InspectionMethod, InspectionTeam, Inspector, ItemList,
+		JointMeeting, Lead, LibraryConfirmation, MeetingMember, Plan, PlanBatch,
+		Publication, Result, ResultCode, ResultItem, Target, TargetChange,
+		TargetLibrary, Task, TaskItem []ent.Hook
 	}
 	inters struct {
-		Account, ApiToken, AuditEvent, Conflict, Correction, Department, Draw, Evidence,
-		Filing, FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
-		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
-		LibraryConfirmation, MeetingMember, Plan, PlanBatch, Publication, Result,
-		ResultCode, ResultItem, Target, TargetChange, TargetLibrary, Task,
-		TaskItem []ent.Interceptor
+		Account, ApiToken, AuditEvent, CalendarYear, Conflict, Correction, Department,
+		Draw, Evidence, Filing, FollowUpOption, ImplementationRule, ImportJob,
+		InspectionItem, InspectionMethod, InspectionTeam, Inspector, ItemList,
+		JointMeeting, Lead, LibraryConfirmation, MeetingMember, Plan, PlanBatch,
+		Publication, Result, ResultCode, ResultItem, Target, TargetChange,
+		TargetLibrary, Task, TaskItem []ent.Interceptor
 	}
 )
 

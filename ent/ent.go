@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -107,6 +108,7 @@ func checkColumn(t, c string) error {
 			account.Table:             account.ValidColumn,
 			apitoken.Table:            apitoken.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
+			calendaryear.Table:        calendaryear.ValidColumn,
 			conflict.Table:            conflict.ValidColumn,
 			correction.Table:          correction.ValidColumn,
 			department.Table:          department.ValidColumn,

@@ -6,6 +6,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -45,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -125,6 +126,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   calendaryear.Table,
+			Columns: calendaryear.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: calendaryear.FieldID,
+			},
+		},
+		Type: "CalendarYear",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			calendaryear.FieldYear:        {Type: field.TypeInt, Column: calendaryear.FieldYear},
+			calendaryear.FieldSource:      {Type: field.TypeString, Column: calendaryear.FieldSource},
+			calendaryear.FieldArrangement: {Type: field.TypeString, Column: calendaryear.FieldArrangement},
+			calendaryear.FieldDigest:      {Type: field.TypeString, Column: calendaryear.FieldDigest},
+			calendaryear.FieldLoadedBy:    {Type: field.TypeString, Column: calendaryear.FieldLoadedBy},
+			calendaryear.FieldLoadedAt:    {Type: field.TypeTime, Column: calendaryear.FieldLoadedAt},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conflict.Table,
 			Columns: conflict.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -145,7 +165,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conflict.FieldTargetID:     {Type: field.TypeInt, Column: conflict.FieldTargetID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   correction.Table,
 			Columns: correction.Columns,
@@ -169,7 +189,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			correction.FieldCorrectedID:        {Type: field.TypeInt, Column: correction.FieldCorrectedID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -191,7 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldSortOrder:    {Type: field.TypeInt, Column: department.FieldSortOrder},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   draw.Table,
 			Columns: draw.Columns,
@@ -225,7 +245,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			draw.FieldSupersedesID:        {Type: field.TypeInt, Column: draw.FieldSupersedesID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   evidence.Table,
 			Columns: evidence.Columns,
@@ -246,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			evidence.FieldResultID:     {Type: field.TypeInt, Column: evidence.FieldResultID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   filing.Table,
 			Columns: filing.Columns,
@@ -272,7 +292,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			filing.FieldPlanID:            {Type: field.TypeInt, Column: filing.FieldPlanID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   followupoption.Table,
 			Columns: followupoption.Columns,
@@ -290,7 +310,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			followupoption.FieldTransfersCase: {Type: field.TypeBool, Column: followupoption.FieldTransfersCase},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   implementationrule.Table,
 			Columns: implementationrule.Columns,
@@ -313,7 +333,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			implementationrule.FieldItemID:               {Type: field.TypeInt, Column: implementationrule.FieldItemID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
@@ -342,7 +362,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldDepartmentID: {Type: field.TypeInt, Column: importjob.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionitem.Table,
 			Columns: inspectionitem.Columns,
@@ -371,7 +391,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionitem.FieldItemListID:             {Type: field.TypeInt, Column: inspectionitem.FieldItemListID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionmethod.Table,
 			Columns: inspectionmethod.Columns,
@@ -388,7 +408,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionmethod.FieldActive:    {Type: field.TypeBool, Column: inspectionmethod.FieldActive},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionteam.Table,
 			Columns: inspectionteam.Columns,
@@ -412,7 +432,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionteam.FieldTargetID:     {Type: field.TypeInt, Column: inspectionteam.FieldTargetID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspector.Table,
 			Columns: inspector.Columns,
@@ -439,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspector.FieldDepartmentID:         {Type: field.TypeInt, Column: inspector.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   itemlist.Table,
 			Columns: itemlist.Columns,
@@ -464,7 +484,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			itemlist.FieldPreviousID:    {Type: field.TypeInt, Column: itemlist.FieldPreviousID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   jointmeeting.Table,
 			Columns: jointmeeting.Columns,
@@ -482,7 +502,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			jointmeeting.FieldBasis:        {Type: field.TypeString, Column: jointmeeting.FieldBasis},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   lead.Table,
 			Columns: lead.Columns,
@@ -511,7 +531,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			lead.FieldSpecialTaskID: {Type: field.TypeInt, Column: lead.FieldSpecialTaskID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   libraryconfirmation.Table,
 			Columns: libraryconfirmation.Columns,
@@ -534,7 +554,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			libraryconfirmation.FieldDepartmentID:   {Type: field.TypeInt, Column: libraryconfirmation.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   meetingmember.Table,
 			Columns: meetingmember.Columns,
@@ -556,7 +576,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			meetingmember.FieldDepartmentID:   {Type: field.TypeInt, Column: meetingmember.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
@@ -582,7 +602,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldPreviousID:       {Type: field.TypeInt, Column: plan.FieldPreviousID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planbatch.Table,
 			Columns: planbatch.Columns,
@@ -607,7 +627,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planbatch.FieldInitiatorID:  {Type: field.TypeInt, Column: planbatch.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   publication.Table,
 			Columns: publication.Columns,
@@ -633,7 +653,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			publication.FieldCorrectsID:   {Type: field.TypeInt, Column: publication.FieldCorrectsID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   result.Table,
 			Columns: result.Columns,
@@ -668,7 +688,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			result.FieldAdoptedFromID:     {Type: field.TypeInt, Column: result.FieldAdoptedFromID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultcode.Table,
 			Columns: resultcode.Columns,
@@ -688,7 +708,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultcode.FieldParentID:            {Type: field.TypeInt, Column: resultcode.FieldParentID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultitem.Table,
 			Columns: resultitem.Columns,
@@ -710,7 +730,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultitem.FieldItemID:       {Type: field.TypeInt, Column: resultitem.FieldItemID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -744,7 +764,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldContactPhone:        {Type: field.TypeString, Column: target.FieldContactPhone},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetchange.Table,
 			Columns: targetchange.Columns,
@@ -764,7 +784,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetchange.FieldTargetID:       {Type: field.TypeInt, Column: targetchange.FieldTargetID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetlibrary.Table,
 			Columns: targetlibrary.Columns,
@@ -784,7 +804,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetlibrary.FieldDepartmentID: {Type: field.TypeInt, Column: targetlibrary.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -813,7 +833,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldInitiatorID:          {Type: field.TypeInt, Column: task.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taskitem.Table,
 			Columns: taskitem.Columns,
@@ -2682,6 +2702,76 @@ func (f *AuditEventFilter) WhereHash(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CalendarYearQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CalendarYearQuery builder.
+func (_q *CalendarYearQuery) Filter() *CalendarYearFilter {
+	return &CalendarYearFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CalendarYearMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CalendarYearMutation builder.
+func (m *CalendarYearMutation) Filter() *CalendarYearFilter {
+	return &CalendarYearFilter{config: m.config, predicateAdder: m}
+}
+
+// CalendarYearFilter provides a generic filtering capability at runtime for CalendarYearQuery.
+type CalendarYearFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CalendarYearFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CalendarYearFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(calendaryear.FieldID))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *CalendarYearFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(calendaryear.FieldYear))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *CalendarYearFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(calendaryear.FieldSource))
+}
+
+// WhereArrangement applies the entql string predicate on the arrangement field.
+func (f *CalendarYearFilter) WhereArrangement(p entql.StringP) {
+	f.Where(p.Field(calendaryear.FieldArrangement))
+}
+
+// WhereDigest applies the entql string predicate on the digest field.
+func (f *CalendarYearFilter) WhereDigest(p entql.StringP) {
+	f.Where(p.Field(calendaryear.FieldDigest))
+}
+
+// WhereLoadedBy applies the entql string predicate on the loaded_by field.
+func (f *CalendarYearFilter) WhereLoadedBy(p entql.StringP) {
+	f.Where(p.Field(calendaryear.FieldLoadedBy))
+}
+
+// WhereLoadedAt applies the entql time.Time predicate on the loaded_at field.
+func (f *CalendarYearFilter) WhereLoadedAt(p entql.TimeP) {
+	f.Where(p.Field(calendaryear.FieldLoadedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ConflictQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2710,7 +2800,7 @@ type ConflictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConflictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2823,7 +2913,7 @@ type CorrectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CorrectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2960,7 +3050,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3227,7 +3317,7 @@ type DrawFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DrawFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3442,7 +3532,7 @@ type EvidenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EvidenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3550,7 +3640,7 @@ type FilingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FilingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3725,7 +3815,7 @@ type FollowUpOptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FollowUpOptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3790,7 +3880,7 @@ type ImplementationRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImplementationRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3894,7 +3984,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4042,7 +4132,7 @@ type InspectionItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4218,7 +4308,7 @@ type InspectionMethodFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionMethodFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4320,7 +4410,7 @@ type InspectionTeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionTeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4471,7 +4561,7 @@ type InspectorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4637,7 +4727,7 @@ type ItemListFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemListFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4807,7 +4897,7 @@ type JointMeetingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JointMeetingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4900,7 +4990,7 @@ type LeadFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LeadFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5076,7 +5166,7 @@ type LibraryConfirmationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LibraryConfirmationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5208,7 +5298,7 @@ type MeetingMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeetingMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5321,7 +5411,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5496,7 +5586,7 @@ type PlanBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5666,7 +5756,7 @@ type PublicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PublicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5813,7 +5903,7 @@ type ResultFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6159,7 +6249,7 @@ type ResultCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6290,7 +6380,7 @@ type ResultItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6417,7 +6507,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6646,7 +6736,7 @@ type TargetChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6735,7 +6825,7 @@ type TargetLibraryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetLibraryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6852,7 +6942,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7112,7 +7202,7 @@ type TaskItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

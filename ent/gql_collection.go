@@ -13,6 +13,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -512,6 +513,120 @@ func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
 		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CalendarYearQuery) CollectFields(ctx context.Context, satisfies ...string) (*CalendarYearQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CalendarYearQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(calendaryear.Columns))
+		selectedFields = []string{calendaryear.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "year":
+			if _, ok := fieldSeen[calendaryear.FieldYear]; !ok {
+				selectedFields = append(selectedFields, calendaryear.FieldYear)
+				fieldSeen[calendaryear.FieldYear] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[calendaryear.FieldSource]; !ok {
+				selectedFields = append(selectedFields, calendaryear.FieldSource)
+				fieldSeen[calendaryear.FieldSource] = struct{}{}
+			}
+		case "arrangement":
+			if _, ok := fieldSeen[calendaryear.FieldArrangement]; !ok {
+				selectedFields = append(selectedFields, calendaryear.FieldArrangement)
+				fieldSeen[calendaryear.FieldArrangement] = struct{}{}
+			}
+		case "digest":
+			if _, ok := fieldSeen[calendaryear.FieldDigest]; !ok {
+				selectedFields = append(selectedFields, calendaryear.FieldDigest)
+				fieldSeen[calendaryear.FieldDigest] = struct{}{}
+			}
+		case "loadedBy":
+			if _, ok := fieldSeen[calendaryear.FieldLoadedBy]; !ok {
+				selectedFields = append(selectedFields, calendaryear.FieldLoadedBy)
+				fieldSeen[calendaryear.FieldLoadedBy] = struct{}{}
+			}
+		case "loadedAt":
+			if _, ok := fieldSeen[calendaryear.FieldLoadedAt]; !ok {
+				selectedFields = append(selectedFields, calendaryear.FieldLoadedAt)
+				fieldSeen[calendaryear.FieldLoadedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type calendaryearPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CalendarYearPaginateOption
+}
+
+func newCalendarYearPaginateArgs(rv map[string]any) *calendaryearPaginateArgs {
+	args := &calendaryearPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CalendarYearOrder{Field: &CalendarYearOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCalendarYearOrder(order))
+			}
+		case *CalendarYearOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCalendarYearOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CalendarYearWhereInput); ok {
+		args.opts = append(args.opts, WithCalendarYearFilter(v.Filter))
 	}
 	return args
 }

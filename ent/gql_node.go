@@ -13,6 +13,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -64,6 +65,11 @@ var auditeventImplementors = []string{"AuditEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEvent) IsNode() {}
+
+var calendaryearImplementors = []string{"CalendarYear", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CalendarYear) IsNode() {}
 
 var conflictImplementors = []string{"Conflict", "Node"}
 
@@ -310,6 +316,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(auditevent.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditeventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case calendaryear.Table:
+		query := c.CalendarYear.Query().
+			Where(calendaryear.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, calendaryearImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -684,6 +699,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.AuditEvent.Query().
 			Where(auditevent.IDIn(ids...))
 		query, err := query.CollectFields(ctx, auditeventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case calendaryear.Table:
+		query := c.CalendarYear.Query().
+			Where(calendaryear.IDIn(ids...))
+		query, err := query.CollectFields(ctx, calendaryearImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -1120,6 +1121,320 @@ func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
 		order = DefaultAuditEventOrder
 	}
 	return &AuditEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CalendarYearEdge is the edge representation of CalendarYear.
+type CalendarYearEdge struct {
+	Node   *CalendarYear `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// CalendarYearConnection is the connection containing edges to CalendarYear.
+type CalendarYearConnection struct {
+	Edges      []*CalendarYearEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *CalendarYearConnection) build(nodes []*CalendarYear, pager *calendaryearPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CalendarYear
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CalendarYear {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CalendarYear {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CalendarYearEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CalendarYearEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CalendarYearPaginateOption enables pagination customization.
+type CalendarYearPaginateOption func(*calendaryearPager) error
+
+// WithCalendarYearOrder configures pagination ordering.
+func WithCalendarYearOrder(order *CalendarYearOrder) CalendarYearPaginateOption {
+	if order == nil {
+		order = DefaultCalendarYearOrder
+	}
+	o := *order
+	return func(pager *calendaryearPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCalendarYearOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCalendarYearFilter configures pagination filter.
+func WithCalendarYearFilter(filter func(*CalendarYearQuery) (*CalendarYearQuery, error)) CalendarYearPaginateOption {
+	return func(pager *calendaryearPager) error {
+		if filter == nil {
+			return errors.New("CalendarYearQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type calendaryearPager struct {
+	reverse bool
+	order   *CalendarYearOrder
+	filter  func(*CalendarYearQuery) (*CalendarYearQuery, error)
+}
+
+func newCalendarYearPager(opts []CalendarYearPaginateOption, reverse bool) (*calendaryearPager, error) {
+	pager := &calendaryearPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCalendarYearOrder
+	}
+	return pager, nil
+}
+
+func (p *calendaryearPager) applyFilter(query *CalendarYearQuery) (*CalendarYearQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *calendaryearPager) toCursor(_m *CalendarYear) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *calendaryearPager) applyCursors(query *CalendarYearQuery, after, before *Cursor) (*CalendarYearQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCalendarYearOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *calendaryearPager) applyOrder(query *CalendarYearQuery) *CalendarYearQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCalendarYearOrder.Field {
+		query = query.Order(DefaultCalendarYearOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *calendaryearPager) orderExpr(query *CalendarYearQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCalendarYearOrder.Field {
+			b.Comma().Ident(DefaultCalendarYearOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CalendarYear.
+func (_m *CalendarYearQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CalendarYearPaginateOption,
+) (*CalendarYearConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCalendarYearPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CalendarYearConnection{Edges: []*CalendarYearEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CalendarYearOrderFieldYear orders CalendarYear by year.
+	CalendarYearOrderFieldYear = &CalendarYearOrderField{
+		Value: func(_m *CalendarYear) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: calendaryear.FieldYear,
+		toTerm: calendaryear.ByYear,
+		toCursor: func(_m *CalendarYear) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// CalendarYearOrderFieldLoadedAt orders CalendarYear by loaded_at.
+	CalendarYearOrderFieldLoadedAt = &CalendarYearOrderField{
+		Value: func(_m *CalendarYear) (ent.Value, error) {
+			return _m.LoadedAt, nil
+		},
+		column: calendaryear.FieldLoadedAt,
+		toTerm: calendaryear.ByLoadedAt,
+		toCursor: func(_m *CalendarYear) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LoadedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CalendarYearOrderField) String() string {
+	var str string
+	switch f.column {
+	case CalendarYearOrderFieldYear.column:
+		str = "YEAR"
+	case CalendarYearOrderFieldLoadedAt.column:
+		str = "LOADED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CalendarYearOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CalendarYearOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CalendarYearOrderField %T must be a string", v)
+	}
+	switch str {
+	case "YEAR":
+		*f = *CalendarYearOrderFieldYear
+	case "LOADED_AT":
+		*f = *CalendarYearOrderFieldLoadedAt
+	default:
+		return fmt.Errorf("%s is not a valid CalendarYearOrderField", str)
+	}
+	return nil
+}
+
+// CalendarYearOrderField defines the ordering field of CalendarYear.
+type CalendarYearOrderField struct {
+	// Value extracts the ordering value from the given CalendarYear.
+	Value    func(*CalendarYear) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) calendaryear.OrderOption
+	toCursor func(*CalendarYear) Cursor
+}
+
+// CalendarYearOrder defines the ordering of CalendarYear.
+type CalendarYearOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *CalendarYearOrderField `json:"field"`
+}
+
+// DefaultCalendarYearOrder is the default ordering of CalendarYear.
+var DefaultCalendarYearOrder = &CalendarYearOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CalendarYearOrderField{
+		Value: func(_m *CalendarYear) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: calendaryear.FieldID,
+		toTerm: calendaryear.ByID,
+		toCursor: func(_m *CalendarYear) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CalendarYear into CalendarYearEdge.
+func (_m *CalendarYear) ToEdge(order *CalendarYearOrder) *CalendarYearEdge {
+	if order == nil {
+		order = DefaultCalendarYearOrder
+	}
+	return &CalendarYearEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

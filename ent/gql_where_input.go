@@ -10,6 +10,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -1955,6 +1956,414 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 		return predicates[0], nil
 	default:
 		return auditevent.And(predicates...), nil
+	}
+}
+
+// CalendarYearWhereInput represents a where input for filtering CalendarYear queries.
+type CalendarYearWhereInput struct {
+	Predicates []predicate.CalendarYear  `json:"-"`
+	Not        *CalendarYearWhereInput   `json:"not,omitempty"`
+	Or         []*CalendarYearWhereInput `json:"or,omitempty"`
+	And        []*CalendarYearWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
+	// "arrangement" field predicates.
+	Arrangement             *string  `json:"arrangement,omitempty"`
+	ArrangementNEQ          *string  `json:"arrangementNEQ,omitempty"`
+	ArrangementIn           []string `json:"arrangementIn,omitempty"`
+	ArrangementNotIn        []string `json:"arrangementNotIn,omitempty"`
+	ArrangementGT           *string  `json:"arrangementGT,omitempty"`
+	ArrangementGTE          *string  `json:"arrangementGTE,omitempty"`
+	ArrangementLT           *string  `json:"arrangementLT,omitempty"`
+	ArrangementLTE          *string  `json:"arrangementLTE,omitempty"`
+	ArrangementContains     *string  `json:"arrangementContains,omitempty"`
+	ArrangementHasPrefix    *string  `json:"arrangementHasPrefix,omitempty"`
+	ArrangementHasSuffix    *string  `json:"arrangementHasSuffix,omitempty"`
+	ArrangementEqualFold    *string  `json:"arrangementEqualFold,omitempty"`
+	ArrangementContainsFold *string  `json:"arrangementContainsFold,omitempty"`
+
+	// "digest" field predicates.
+	Digest             *string  `json:"digest,omitempty"`
+	DigestNEQ          *string  `json:"digestNEQ,omitempty"`
+	DigestIn           []string `json:"digestIn,omitempty"`
+	DigestNotIn        []string `json:"digestNotIn,omitempty"`
+	DigestGT           *string  `json:"digestGT,omitempty"`
+	DigestGTE          *string  `json:"digestGTE,omitempty"`
+	DigestLT           *string  `json:"digestLT,omitempty"`
+	DigestLTE          *string  `json:"digestLTE,omitempty"`
+	DigestContains     *string  `json:"digestContains,omitempty"`
+	DigestHasPrefix    *string  `json:"digestHasPrefix,omitempty"`
+	DigestHasSuffix    *string  `json:"digestHasSuffix,omitempty"`
+	DigestEqualFold    *string  `json:"digestEqualFold,omitempty"`
+	DigestContainsFold *string  `json:"digestContainsFold,omitempty"`
+
+	// "loaded_by" field predicates.
+	LoadedBy             *string  `json:"loadedBy,omitempty"`
+	LoadedByNEQ          *string  `json:"loadedByNEQ,omitempty"`
+	LoadedByIn           []string `json:"loadedByIn,omitempty"`
+	LoadedByNotIn        []string `json:"loadedByNotIn,omitempty"`
+	LoadedByGT           *string  `json:"loadedByGT,omitempty"`
+	LoadedByGTE          *string  `json:"loadedByGTE,omitempty"`
+	LoadedByLT           *string  `json:"loadedByLT,omitempty"`
+	LoadedByLTE          *string  `json:"loadedByLTE,omitempty"`
+	LoadedByContains     *string  `json:"loadedByContains,omitempty"`
+	LoadedByHasPrefix    *string  `json:"loadedByHasPrefix,omitempty"`
+	LoadedByHasSuffix    *string  `json:"loadedByHasSuffix,omitempty"`
+	LoadedByEqualFold    *string  `json:"loadedByEqualFold,omitempty"`
+	LoadedByContainsFold *string  `json:"loadedByContainsFold,omitempty"`
+
+	// "loaded_at" field predicates.
+	LoadedAt      *time.Time  `json:"loadedAt,omitempty"`
+	LoadedAtNEQ   *time.Time  `json:"loadedAtNEQ,omitempty"`
+	LoadedAtIn    []time.Time `json:"loadedAtIn,omitempty"`
+	LoadedAtNotIn []time.Time `json:"loadedAtNotIn,omitempty"`
+	LoadedAtGT    *time.Time  `json:"loadedAtGT,omitempty"`
+	LoadedAtGTE   *time.Time  `json:"loadedAtGTE,omitempty"`
+	LoadedAtLT    *time.Time  `json:"loadedAtLT,omitempty"`
+	LoadedAtLTE   *time.Time  `json:"loadedAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CalendarYearWhereInput) AddPredicates(predicates ...predicate.CalendarYear) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CalendarYearWhereInput filter on the CalendarYearQuery builder.
+func (i *CalendarYearWhereInput) Filter(q *CalendarYearQuery) (*CalendarYearQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCalendarYearWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCalendarYearWhereInput is returned in case the CalendarYearWhereInput is empty.
+var ErrEmptyCalendarYearWhereInput = errors.New("ent: empty predicate CalendarYearWhereInput")
+
+// P returns a predicate for filtering calendaryears.
+// An error is returned if the input is empty or invalid.
+func (i *CalendarYearWhereInput) P() (predicate.CalendarYear, error) {
+	var predicates []predicate.CalendarYear
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, calendaryear.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CalendarYear, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, calendaryear.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CalendarYear, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, calendaryear.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, calendaryear.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, calendaryear.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, calendaryear.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, calendaryear.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, calendaryear.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, calendaryear.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, calendaryear.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, calendaryear.IDLTE(*i.IDLTE))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, calendaryear.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, calendaryear.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, calendaryear.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, calendaryear.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, calendaryear.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, calendaryear.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, calendaryear.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, calendaryear.YearLTE(*i.YearLTE))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, calendaryear.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, calendaryear.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, calendaryear.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, calendaryear.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, calendaryear.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, calendaryear.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, calendaryear.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, calendaryear.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, calendaryear.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, calendaryear.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, calendaryear.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, calendaryear.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, calendaryear.SourceContainsFold(*i.SourceContainsFold))
+	}
+	if i.Arrangement != nil {
+		predicates = append(predicates, calendaryear.ArrangementEQ(*i.Arrangement))
+	}
+	if i.ArrangementNEQ != nil {
+		predicates = append(predicates, calendaryear.ArrangementNEQ(*i.ArrangementNEQ))
+	}
+	if len(i.ArrangementIn) > 0 {
+		predicates = append(predicates, calendaryear.ArrangementIn(i.ArrangementIn...))
+	}
+	if len(i.ArrangementNotIn) > 0 {
+		predicates = append(predicates, calendaryear.ArrangementNotIn(i.ArrangementNotIn...))
+	}
+	if i.ArrangementGT != nil {
+		predicates = append(predicates, calendaryear.ArrangementGT(*i.ArrangementGT))
+	}
+	if i.ArrangementGTE != nil {
+		predicates = append(predicates, calendaryear.ArrangementGTE(*i.ArrangementGTE))
+	}
+	if i.ArrangementLT != nil {
+		predicates = append(predicates, calendaryear.ArrangementLT(*i.ArrangementLT))
+	}
+	if i.ArrangementLTE != nil {
+		predicates = append(predicates, calendaryear.ArrangementLTE(*i.ArrangementLTE))
+	}
+	if i.ArrangementContains != nil {
+		predicates = append(predicates, calendaryear.ArrangementContains(*i.ArrangementContains))
+	}
+	if i.ArrangementHasPrefix != nil {
+		predicates = append(predicates, calendaryear.ArrangementHasPrefix(*i.ArrangementHasPrefix))
+	}
+	if i.ArrangementHasSuffix != nil {
+		predicates = append(predicates, calendaryear.ArrangementHasSuffix(*i.ArrangementHasSuffix))
+	}
+	if i.ArrangementEqualFold != nil {
+		predicates = append(predicates, calendaryear.ArrangementEqualFold(*i.ArrangementEqualFold))
+	}
+	if i.ArrangementContainsFold != nil {
+		predicates = append(predicates, calendaryear.ArrangementContainsFold(*i.ArrangementContainsFold))
+	}
+	if i.Digest != nil {
+		predicates = append(predicates, calendaryear.DigestEQ(*i.Digest))
+	}
+	if i.DigestNEQ != nil {
+		predicates = append(predicates, calendaryear.DigestNEQ(*i.DigestNEQ))
+	}
+	if len(i.DigestIn) > 0 {
+		predicates = append(predicates, calendaryear.DigestIn(i.DigestIn...))
+	}
+	if len(i.DigestNotIn) > 0 {
+		predicates = append(predicates, calendaryear.DigestNotIn(i.DigestNotIn...))
+	}
+	if i.DigestGT != nil {
+		predicates = append(predicates, calendaryear.DigestGT(*i.DigestGT))
+	}
+	if i.DigestGTE != nil {
+		predicates = append(predicates, calendaryear.DigestGTE(*i.DigestGTE))
+	}
+	if i.DigestLT != nil {
+		predicates = append(predicates, calendaryear.DigestLT(*i.DigestLT))
+	}
+	if i.DigestLTE != nil {
+		predicates = append(predicates, calendaryear.DigestLTE(*i.DigestLTE))
+	}
+	if i.DigestContains != nil {
+		predicates = append(predicates, calendaryear.DigestContains(*i.DigestContains))
+	}
+	if i.DigestHasPrefix != nil {
+		predicates = append(predicates, calendaryear.DigestHasPrefix(*i.DigestHasPrefix))
+	}
+	if i.DigestHasSuffix != nil {
+		predicates = append(predicates, calendaryear.DigestHasSuffix(*i.DigestHasSuffix))
+	}
+	if i.DigestEqualFold != nil {
+		predicates = append(predicates, calendaryear.DigestEqualFold(*i.DigestEqualFold))
+	}
+	if i.DigestContainsFold != nil {
+		predicates = append(predicates, calendaryear.DigestContainsFold(*i.DigestContainsFold))
+	}
+	if i.LoadedBy != nil {
+		predicates = append(predicates, calendaryear.LoadedByEQ(*i.LoadedBy))
+	}
+	if i.LoadedByNEQ != nil {
+		predicates = append(predicates, calendaryear.LoadedByNEQ(*i.LoadedByNEQ))
+	}
+	if len(i.LoadedByIn) > 0 {
+		predicates = append(predicates, calendaryear.LoadedByIn(i.LoadedByIn...))
+	}
+	if len(i.LoadedByNotIn) > 0 {
+		predicates = append(predicates, calendaryear.LoadedByNotIn(i.LoadedByNotIn...))
+	}
+	if i.LoadedByGT != nil {
+		predicates = append(predicates, calendaryear.LoadedByGT(*i.LoadedByGT))
+	}
+	if i.LoadedByGTE != nil {
+		predicates = append(predicates, calendaryear.LoadedByGTE(*i.LoadedByGTE))
+	}
+	if i.LoadedByLT != nil {
+		predicates = append(predicates, calendaryear.LoadedByLT(*i.LoadedByLT))
+	}
+	if i.LoadedByLTE != nil {
+		predicates = append(predicates, calendaryear.LoadedByLTE(*i.LoadedByLTE))
+	}
+	if i.LoadedByContains != nil {
+		predicates = append(predicates, calendaryear.LoadedByContains(*i.LoadedByContains))
+	}
+	if i.LoadedByHasPrefix != nil {
+		predicates = append(predicates, calendaryear.LoadedByHasPrefix(*i.LoadedByHasPrefix))
+	}
+	if i.LoadedByHasSuffix != nil {
+		predicates = append(predicates, calendaryear.LoadedByHasSuffix(*i.LoadedByHasSuffix))
+	}
+	if i.LoadedByEqualFold != nil {
+		predicates = append(predicates, calendaryear.LoadedByEqualFold(*i.LoadedByEqualFold))
+	}
+	if i.LoadedByContainsFold != nil {
+		predicates = append(predicates, calendaryear.LoadedByContainsFold(*i.LoadedByContainsFold))
+	}
+	if i.LoadedAt != nil {
+		predicates = append(predicates, calendaryear.LoadedAtEQ(*i.LoadedAt))
+	}
+	if i.LoadedAtNEQ != nil {
+		predicates = append(predicates, calendaryear.LoadedAtNEQ(*i.LoadedAtNEQ))
+	}
+	if len(i.LoadedAtIn) > 0 {
+		predicates = append(predicates, calendaryear.LoadedAtIn(i.LoadedAtIn...))
+	}
+	if len(i.LoadedAtNotIn) > 0 {
+		predicates = append(predicates, calendaryear.LoadedAtNotIn(i.LoadedAtNotIn...))
+	}
+	if i.LoadedAtGT != nil {
+		predicates = append(predicates, calendaryear.LoadedAtGT(*i.LoadedAtGT))
+	}
+	if i.LoadedAtGTE != nil {
+		predicates = append(predicates, calendaryear.LoadedAtGTE(*i.LoadedAtGTE))
+	}
+	if i.LoadedAtLT != nil {
+		predicates = append(predicates, calendaryear.LoadedAtLT(*i.LoadedAtLT))
+	}
+	if i.LoadedAtLTE != nil {
+		predicates = append(predicates, calendaryear.LoadedAtLTE(*i.LoadedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCalendarYearWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return calendaryear.And(predicates...), nil
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -58,6 +59,7 @@ const (
 	TypeAccount             = "Account"
 	TypeApiToken            = "ApiToken"
 	TypeAuditEvent          = "AuditEvent"
+	TypeCalendarYear        = "CalendarYear"
 	TypeConflict            = "Conflict"
 	TypeCorrection          = "Correction"
 	TypeDepartment          = "Department"
@@ -3502,6 +3504,638 @@ func (m *AuditEventMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
+}
+
+// CalendarYearMutation represents an operation that mutates the CalendarYear nodes in the graph.
+type CalendarYearMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	year          *int
+	addyear       *int
+	source        *string
+	arrangement   *string
+	digest        *string
+	loaded_by     *string
+	loaded_at     *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*CalendarYear, error)
+	predicates    []predicate.CalendarYear
+}
+
+var _ ent.Mutation = (*CalendarYearMutation)(nil)
+
+// calendaryearOption allows management of the mutation configuration using functional options.
+type calendaryearOption func(*CalendarYearMutation)
+
+// newCalendarYearMutation creates new mutation for the CalendarYear entity.
+func newCalendarYearMutation(c config, op Op, opts ...calendaryearOption) *CalendarYearMutation {
+	m := &CalendarYearMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCalendarYear,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCalendarYearID sets the ID field of the mutation.
+func withCalendarYearID(id int) calendaryearOption {
+	return func(m *CalendarYearMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CalendarYear
+		)
+		m.oldValue = func(ctx context.Context) (*CalendarYear, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CalendarYear.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCalendarYear sets the old CalendarYear of the mutation.
+func withCalendarYear(node *CalendarYear) calendaryearOption {
+	return func(m *CalendarYearMutation) {
+		m.oldValue = func(context.Context) (*CalendarYear, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CalendarYearMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CalendarYearMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CalendarYearMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CalendarYearMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CalendarYear.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetYear sets the "year" field.
+func (m *CalendarYearMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *CalendarYearMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the CalendarYear entity.
+// If the CalendarYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarYearMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *CalendarYearMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *CalendarYearMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *CalendarYearMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetSource sets the "source" field.
+func (m *CalendarYearMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *CalendarYearMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the CalendarYear entity.
+// If the CalendarYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarYearMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *CalendarYearMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetArrangement sets the "arrangement" field.
+func (m *CalendarYearMutation) SetArrangement(s string) {
+	m.arrangement = &s
+}
+
+// Arrangement returns the value of the "arrangement" field in the mutation.
+func (m *CalendarYearMutation) Arrangement() (r string, exists bool) {
+	v := m.arrangement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArrangement returns the old "arrangement" field's value of the CalendarYear entity.
+// If the CalendarYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarYearMutation) OldArrangement(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArrangement is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArrangement requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArrangement: %w", err)
+	}
+	return oldValue.Arrangement, nil
+}
+
+// ResetArrangement resets all changes to the "arrangement" field.
+func (m *CalendarYearMutation) ResetArrangement() {
+	m.arrangement = nil
+}
+
+// SetDigest sets the "digest" field.
+func (m *CalendarYearMutation) SetDigest(s string) {
+	m.digest = &s
+}
+
+// Digest returns the value of the "digest" field in the mutation.
+func (m *CalendarYearMutation) Digest() (r string, exists bool) {
+	v := m.digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDigest returns the old "digest" field's value of the CalendarYear entity.
+// If the CalendarYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarYearMutation) OldDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDigest: %w", err)
+	}
+	return oldValue.Digest, nil
+}
+
+// ResetDigest resets all changes to the "digest" field.
+func (m *CalendarYearMutation) ResetDigest() {
+	m.digest = nil
+}
+
+// SetLoadedBy sets the "loaded_by" field.
+func (m *CalendarYearMutation) SetLoadedBy(s string) {
+	m.loaded_by = &s
+}
+
+// LoadedBy returns the value of the "loaded_by" field in the mutation.
+func (m *CalendarYearMutation) LoadedBy() (r string, exists bool) {
+	v := m.loaded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLoadedBy returns the old "loaded_by" field's value of the CalendarYear entity.
+// If the CalendarYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarYearMutation) OldLoadedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLoadedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLoadedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLoadedBy: %w", err)
+	}
+	return oldValue.LoadedBy, nil
+}
+
+// ResetLoadedBy resets all changes to the "loaded_by" field.
+func (m *CalendarYearMutation) ResetLoadedBy() {
+	m.loaded_by = nil
+}
+
+// SetLoadedAt sets the "loaded_at" field.
+func (m *CalendarYearMutation) SetLoadedAt(t time.Time) {
+	m.loaded_at = &t
+}
+
+// LoadedAt returns the value of the "loaded_at" field in the mutation.
+func (m *CalendarYearMutation) LoadedAt() (r time.Time, exists bool) {
+	v := m.loaded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLoadedAt returns the old "loaded_at" field's value of the CalendarYear entity.
+// If the CalendarYear object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CalendarYearMutation) OldLoadedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLoadedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLoadedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLoadedAt: %w", err)
+	}
+	return oldValue.LoadedAt, nil
+}
+
+// ResetLoadedAt resets all changes to the "loaded_at" field.
+func (m *CalendarYearMutation) ResetLoadedAt() {
+	m.loaded_at = nil
+}
+
+// Where appends a list predicates to the CalendarYearMutation builder.
+func (m *CalendarYearMutation) Where(ps ...predicate.CalendarYear) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CalendarYearMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CalendarYearMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CalendarYear, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CalendarYearMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CalendarYearMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CalendarYear).
+func (m *CalendarYearMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CalendarYearMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.year != nil {
+		fields = append(fields, calendaryear.FieldYear)
+	}
+	if m.source != nil {
+		fields = append(fields, calendaryear.FieldSource)
+	}
+	if m.arrangement != nil {
+		fields = append(fields, calendaryear.FieldArrangement)
+	}
+	if m.digest != nil {
+		fields = append(fields, calendaryear.FieldDigest)
+	}
+	if m.loaded_by != nil {
+		fields = append(fields, calendaryear.FieldLoadedBy)
+	}
+	if m.loaded_at != nil {
+		fields = append(fields, calendaryear.FieldLoadedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CalendarYearMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case calendaryear.FieldYear:
+		return m.Year()
+	case calendaryear.FieldSource:
+		return m.Source()
+	case calendaryear.FieldArrangement:
+		return m.Arrangement()
+	case calendaryear.FieldDigest:
+		return m.Digest()
+	case calendaryear.FieldLoadedBy:
+		return m.LoadedBy()
+	case calendaryear.FieldLoadedAt:
+		return m.LoadedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CalendarYearMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case calendaryear.FieldYear:
+		return m.OldYear(ctx)
+	case calendaryear.FieldSource:
+		return m.OldSource(ctx)
+	case calendaryear.FieldArrangement:
+		return m.OldArrangement(ctx)
+	case calendaryear.FieldDigest:
+		return m.OldDigest(ctx)
+	case calendaryear.FieldLoadedBy:
+		return m.OldLoadedBy(ctx)
+	case calendaryear.FieldLoadedAt:
+		return m.OldLoadedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CalendarYear field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CalendarYearMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case calendaryear.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case calendaryear.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case calendaryear.FieldArrangement:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArrangement(v)
+		return nil
+	case calendaryear.FieldDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDigest(v)
+		return nil
+	case calendaryear.FieldLoadedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLoadedBy(v)
+		return nil
+	case calendaryear.FieldLoadedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLoadedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CalendarYear field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CalendarYearMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, calendaryear.FieldYear)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CalendarYearMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case calendaryear.FieldYear:
+		return m.AddedYear()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CalendarYearMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case calendaryear.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CalendarYear numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CalendarYearMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CalendarYearMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CalendarYearMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CalendarYear nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CalendarYearMutation) ResetField(name string) error {
+	switch name {
+	case calendaryear.FieldYear:
+		m.ResetYear()
+		return nil
+	case calendaryear.FieldSource:
+		m.ResetSource()
+		return nil
+	case calendaryear.FieldArrangement:
+		m.ResetArrangement()
+		return nil
+	case calendaryear.FieldDigest:
+		m.ResetDigest()
+		return nil
+	case calendaryear.FieldLoadedBy:
+		m.ResetLoadedBy()
+		return nil
+	case calendaryear.FieldLoadedAt:
+		m.ResetLoadedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CalendarYear field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CalendarYearMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CalendarYearMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CalendarYearMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CalendarYearMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CalendarYearMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CalendarYearMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CalendarYearMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CalendarYear unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CalendarYearMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CalendarYear edge %s", name)
 }
 
 // ConflictMutation represents an operation that mutates the Conflict nodes in the graph.

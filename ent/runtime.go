@@ -7,6 +7,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -169,6 +170,34 @@ func init() {
 	apitokenDescScopes := apitokenFields[4].Descriptor()
 	// apitoken.DefaultScopes holds the default value on creation for the scopes field.
 	apitoken.DefaultScopes = apitokenDescScopes.Default.([]string)
+	calendaryearFields := schema.CalendarYear{}.Fields()
+	_ = calendaryearFields
+	// calendaryearDescYear is the schema descriptor for year field.
+	calendaryearDescYear := calendaryearFields[0].Descriptor()
+	// calendaryear.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	calendaryear.YearValidator = func() func(int) error {
+		validators := calendaryearDescYear.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(year int) error {
+			for _, fn := range fns {
+				if err := fn(year); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// calendaryearDescSource is the schema descriptor for source field.
+	calendaryearDescSource := calendaryearFields[1].Descriptor()
+	// calendaryear.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	calendaryear.SourceValidator = calendaryearDescSource.Validators[0].(func(string) error)
+	// calendaryearDescLoadedAt is the schema descriptor for loaded_at field.
+	calendaryearDescLoadedAt := calendaryearFields[5].Descriptor()
+	// calendaryear.DefaultLoadedAt holds the default value on creation for the loaded_at field.
+	calendaryear.DefaultLoadedAt = calendaryearDescLoadedAt.Default.(func() time.Time)
 	conflictMixin := schema.Conflict{}.Mixin()
 	conflictMixinFields0 := conflictMixin[0].Fields()
 	_ = conflictMixinFields0

@@ -6,6 +6,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -42,6 +43,7 @@ var TypeTables = map[string]string{
 	"Account":             account.Table,
 	"ApiToken":            apitoken.Table,
 	"AuditEvent":          auditevent.Table,
+	"CalendarYear":        calendaryear.Table,
 	"Conflict":            conflict.Table,
 	"Correction":          correction.Table,
 	"Department":          department.Table,
@@ -78,6 +80,7 @@ var TypeColumns = map[string][]string{
 	"Account":             account.Columns,
 	"ApiToken":            apitoken.Columns,
 	"AuditEvent":          auditevent.Columns,
+	"CalendarYear":        calendaryear.Columns,
 	"Conflict":            conflict.Columns,
 	"Correction":          correction.Columns,
 	"Department":          department.Columns,

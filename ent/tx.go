@@ -20,6 +20,8 @@ type Tx struct {
 	ApiToken *ApiTokenClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// CalendarYear is the client for interacting with the CalendarYear builders.
+	CalendarYear *CalendarYearClient
 	// Conflict is the client for interacting with the Conflict builders.
 	Conflict *ConflictClient
 	// Correction is the client for interacting with the Correction builders.
@@ -212,6 +214,7 @@ func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
 	tx.ApiToken = NewApiTokenClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.CalendarYear = NewCalendarYearClient(tx.config)
 	tx.Conflict = NewConflictClient(tx.config)
 	tx.Correction = NewCorrectionClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)

@@ -41,6 +41,12 @@ func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[in
 		ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
 }
 
+// CalendarYears is the resolver for the calendarYears field.
+func (r *queryResolver) CalendarYears(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarYearOrder, where *ent.CalendarYearWhereInput) (*ent.CalendarYearConnection, error) {
+	return r.Client.CalendarYear.Query().Paginate(ctx, after, first, before, last,
+		ent.WithCalendarYearOrder(orderBy), ent.WithCalendarYearFilter(where.Filter))
+}
+
 // Conflicts is the resolver for the conflicts field.
 func (r *queryResolver) Conflicts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConflictOrder, where *ent.ConflictWhereInput) (*ent.ConflictConnection, error) {
 	return r.Client.Conflict.Query().Paginate(ctx, after, first, before, last,

@@ -48,3 +48,28 @@ func TestDrawVerify_PublishedBundle(t *testing.T) {
 		t.Fatalf("tampered bundle: %v", err)
 	}
 }
+
+func TestCalendarCommands(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	common := []string{"--data-dir", dir}
+	t.Setenv("DATABASE_URL", "")
+	err := run(context.Background(), append([]string{"calendar", "deadline", "2028-03-01"}, common...), &out, &errOut)
+	if apperr.CodeOf(err) != "CALENDAR_MISSING" {
+		t.Fatalf("2028 before load: %v", err)
+	}
+	sample := filepath.Join("..", "..", "testdata", "calendar", "2028-sample.json")
+	if err := run(context.Background(), append([]string{"calendar", "load", sample}, common...), &out, &errOut); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	out.Reset()
+	if err := run(context.Background(), append([]string{"calendar", "deadline", "2026-09-30"}, common...), &out, &errOut); err != nil ||
+		!strings.Contains(out.String(), "2026-11-03") {
+		t.Fatalf("deadline across National Day 2026: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), append([]string{"calendar", "list"}, common...), &out, &errOut); err != nil ||
+		!strings.Contains(out.String(), "2028 年") || !strings.Contains(out.String(), "lunar-go") {
+		t.Fatalf("list: %v %q", err, out.String())
+	}
+}

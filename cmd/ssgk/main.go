@@ -7,6 +7,7 @@
 //	ssgk import KIND FILE …       bulk import a spreadsheet (all or nothing by default)
 //	ssgk export KIND …            export a library or list in the import layout
 //	ssgk draw verify BUNDLE       re-derive a published draw offline
+//	ssgk calendar load FILE       load a year of the official holiday arrangement
 //	ssgk audit verify             check the audit trail's hash chain and every row against it
 //	ssgk admin account create …   create a person's account
 //	ssgk admin token create …     issue a department API token (shown once)
@@ -38,6 +39,8 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
                                          按导入格式导出名录库或清单
   ssgk draw verify 验证包.json [--commitment 承诺摘要]
                                          离线复核随机抽取：重新推导抽取框、承诺、种子、抽中对象与检查组
+  ssgk calendar load 文件.json | list | deadline 检查结束日期
+                                         载入次年节假日安排（国务院通知）、列出已知年份、计算 20 个工作日公示截止日
   ssgk audit verify                      校验审计日志哈希链及每条记录
   ssgk admin account create --username 用户名 --name 姓名 --department 部门编码 --roles 角色,… [--password-file 文件]
   ssgk admin token create --department 部门编码 --name 名称 [--roles 角色,…] [--days 有效天数]
@@ -80,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args[1:], stdout, stderr)
+	case "calendar":
+		return cmdCalendar(ctx, args[1:], stdout, stderr)
 	case "draw":
 		return cmdDraw(ctx, args[1:], stdout, stderr)
 	case "audit":

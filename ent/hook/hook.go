@@ -45,6 +45,18 @@ func (f AuditEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditEventMutation", m)
 }
 
+// The CalendarYearFunc type is an adapter to allow the use of ordinary
+// function as CalendarYear mutator.
+type CalendarYearFunc func(context.Context, *ent.CalendarYearMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CalendarYearFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CalendarYearMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CalendarYearMutation", m)
+}
+
 // The ConflictFunc type is an adapter to allow the use of ordinary
 // function as Conflict mutator.
 type ConflictFunc func(context.Context, *ent.ConflictMutation) (ent.Value, error)

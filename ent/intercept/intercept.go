@@ -11,6 +11,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/calendaryear"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -178,6 +179,33 @@ func (f TraverseAuditEvent) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AuditEventQuery", q)
+}
+
+// The CalendarYearFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CalendarYearFunc func(context.Context, *ent.CalendarYearQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CalendarYearFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CalendarYearQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CalendarYearQuery", q)
+}
+
+// The TraverseCalendarYear type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCalendarYear func(context.Context, *ent.CalendarYearQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCalendarYear) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCalendarYear) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CalendarYearQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CalendarYearQuery", q)
 }
 
 // The ConflictFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -972,6 +1000,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ApiTokenQuery, predicate.ApiToken, apitoken.OrderOption]{typ: ent.TypeApiToken, tq: q}, nil
 	case *ent.AuditEventQuery:
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
+	case *ent.CalendarYearQuery:
+		return &query[*ent.CalendarYearQuery, predicate.CalendarYear, calendaryear.OrderOption]{typ: ent.TypeCalendarYear, tq: q}, nil
 	case *ent.ConflictQuery:
 		return &query[*ent.ConflictQuery, predicate.Conflict, conflict.OrderOption]{typ: ent.TypeConflict, tq: q}, nil
 	case *ent.CorrectionQuery:

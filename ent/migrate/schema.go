@@ -125,6 +125,29 @@ var (
 			},
 		},
 	}
+	// CalendarYearsColumns holds the columns for the "calendar_years" table.
+	CalendarYearsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "source", Type: field.TypeString},
+		{Name: "arrangement", Type: field.TypeString, Size: 2147483647},
+		{Name: "digest", Type: field.TypeString},
+		{Name: "loaded_by", Type: field.TypeString},
+		{Name: "loaded_at", Type: field.TypeTime},
+	}
+	// CalendarYearsTable holds the schema information for the "calendar_years" table.
+	CalendarYearsTable = &schema.Table{
+		Name:       "calendar_years",
+		Columns:    CalendarYearsColumns,
+		PrimaryKey: []*schema.Column{CalendarYearsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "calendaryear_year_loaded_at",
+				Unique:  false,
+				Columns: []*schema.Column{CalendarYearsColumns[1], CalendarYearsColumns[6]},
+			},
+		},
+	}
 	// ConflictsColumns holds the columns for the "conflicts" table.
 	ConflictsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1765,6 +1788,7 @@ var (
 		AccountsTable,
 		APITokensTable,
 		AuditEventsTable,
+		CalendarYearsTable,
 		ConflictsTable,
 		CorrectionsTable,
 		DepartmentsTable,
@@ -1822,6 +1846,9 @@ func init() {
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	CalendarYearsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(137438953472),
 	}
 	ConflictsTable.ForeignKeys[0].RefTable = InspectorsTable
 	ConflictsTable.ForeignKeys[1].RefTable = TargetsTable

@@ -15,6 +15,9 @@ type ApiToken func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// CalendarYear is the predicate function for calendaryear builders.
+type CalendarYear func(*sql.Selector)
+
 // Conflict is the predicate function for conflict builders.
 type Conflict func(*sql.Selector)
 

@@ -183,6 +183,30 @@ func (f AuditEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEventMutation", m)
 }
 
+// The CalendarYearQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CalendarYearQueryRuleFunc func(context.Context, *ent.CalendarYearQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CalendarYearQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CalendarYearQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CalendarYearQuery", q)
+}
+
+// The CalendarYearMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CalendarYearMutationRuleFunc func(context.Context, *ent.CalendarYearMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CalendarYearMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CalendarYearMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CalendarYearMutation", m)
+}
+
 // The ConflictQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ConflictQueryRuleFunc func(context.Context, *ent.ConflictQuery) error
@@ -920,6 +944,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
+	case *ent.CalendarYearQuery:
+		return q.Filter(), nil
 	case *ent.ConflictQuery:
 		return q.Filter(), nil
 	case *ent.CorrectionQuery:
@@ -990,6 +1016,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ApiTokenMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
+		return m.Filter(), nil
+	case *ent.CalendarYearMutation:
 		return m.Filter(), nil
 	case *ent.ConflictMutation:
 		return m.Filter(), nil

@@ -137,6 +137,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CalendarYear struct {
+		Arrangement func(childComplexity int) int
+		Digest      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		LoadedAt    func(childComplexity int) int
+		LoadedBy    func(childComplexity int) int
+		Source      func(childComplexity int) int
+		Year        func(childComplexity int) int
+	}
+
+	CalendarYearConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CalendarYearEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Conflict struct {
 		Active       func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
@@ -812,6 +833,7 @@ type ComplexityRoot struct {
 		APITokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
 		Accounts             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		CalendarYears        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarYearOrder, where *ent.CalendarYearWhereInput) int
 		Conflicts            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConflictOrder, where *ent.ConflictWhereInput) int
 		Corrections          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CorrectionOrder, where *ent.CorrectionWhereInput) int
 		CountyItemList       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
@@ -1150,6 +1172,7 @@ type QueryResolver interface {
 	Accounts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error)
 	APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) (*ent.ApiTokenConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
+	CalendarYears(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarYearOrder, where *ent.CalendarYearWhereInput) (*ent.CalendarYearConnection, error)
 	Conflicts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConflictOrder, where *ent.ConflictWhereInput) (*ent.ConflictConnection, error)
 	Corrections(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CorrectionOrder, where *ent.CorrectionWhereInput) (*ent.CorrectionConnection, error)
 	Departments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
@@ -1549,6 +1572,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "CalendarYear.arrangement":
+		if e.ComplexityRoot.CalendarYear.Arrangement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Arrangement(childComplexity), true
+	case "CalendarYear.digest":
+		if e.ComplexityRoot.CalendarYear.Digest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Digest(childComplexity), true
+	case "CalendarYear.id":
+		if e.ComplexityRoot.CalendarYear.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.ID(childComplexity), true
+	case "CalendarYear.loadedAt":
+		if e.ComplexityRoot.CalendarYear.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.LoadedAt(childComplexity), true
+	case "CalendarYear.loadedBy":
+		if e.ComplexityRoot.CalendarYear.LoadedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.LoadedBy(childComplexity), true
+	case "CalendarYear.source":
+		if e.ComplexityRoot.CalendarYear.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Source(childComplexity), true
+	case "CalendarYear.year":
+		if e.ComplexityRoot.CalendarYear.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYear.Year(childComplexity), true
+
+	case "CalendarYearConnection.edges":
+		if e.ComplexityRoot.CalendarYearConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearConnection.Edges(childComplexity), true
+	case "CalendarYearConnection.pageInfo":
+		if e.ComplexityRoot.CalendarYearConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearConnection.PageInfo(childComplexity), true
+	case "CalendarYearConnection.totalCount":
+		if e.ComplexityRoot.CalendarYearConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearConnection.TotalCount(childComplexity), true
+
+	case "CalendarYearEdge.cursor":
+		if e.ComplexityRoot.CalendarYearEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearEdge.Cursor(childComplexity), true
+	case "CalendarYearEdge.node":
+		if e.ComplexityRoot.CalendarYearEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarYearEdge.Node(childComplexity), true
 
 	case "Conflict.active":
 		if e.ComplexityRoot.Conflict.Active == nil {
@@ -4653,6 +4751,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.calendarYears":
+		if e.ComplexityRoot.Query.CalendarYears == nil {
+			break
+		}
+
+		args, err := ec.field_Query_calendarYears_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CalendarYears(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CalendarYearOrder), args["where"].(*ent.CalendarYearWhereInput)), true
 	case "Query.conflicts":
 		if e.ComplexityRoot.Query.Conflicts == nil {
 			break
@@ -6290,6 +6399,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApiTokenWhereInput", ec.unmarshalInputApiTokenWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("CalendarYearOrder", ec.unmarshalInputCalendarYearOrder),
+			graphql.NewInputUnmarshaler("CalendarYearWhereInput", ec.unmarshalInputCalendarYearWhereInput),
 			graphql.NewInputUnmarshaler("ConflictOrder", ec.unmarshalInputConflictOrder),
 			graphql.NewInputUnmarshaler("ConflictWhereInput", ec.unmarshalInputConflictWhereInput),
 			graphql.NewInputUnmarshaler("CorrectionOrder", ec.unmarshalInputCorrectionOrder),
@@ -7256,6 +7367,191 @@ input AuditEventWhereInput {
   hashHasSuffix: String
   hashEqualFold: String
   hashContainsFold: String
+}
+"""
+工作日历年度：运维人员按国务院办公厅节假日安排通知载入的某一年放假与调休安排
+"""
+type CalendarYear implements Node {
+  id: ID!
+  """
+  年份
+  """
+  year: Int!
+  """
+  依据（通知名称及文号）
+  """
+  source: String!
+  """
+  放假与调休安排（载入文件的规范化 JSON）
+  """
+  arrangement: String!
+  """
+  安排内容 SHA-256
+  """
+  digest: String!
+  """
+  载入者
+  """
+  loadedBy: String!
+  """
+  载入时间
+  """
+  loadedAt: Time!
+}
+"""
+工作日历年度：运维人员按国务院办公厅节假日安排通知载入的某一年放假与调休安排（分页连接）
+"""
+type CalendarYearConnection {
+  """
+  A list of edges.
+  """
+  edges: [CalendarYearEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CalendarYearEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CalendarYear
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+工作日历年度：运维人员按国务院办公厅节假日安排通知载入的某一年放假与调休安排的排序方式
+"""
+input CalendarYearOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CalendarYears.
+  """
+  field: CalendarYearOrderField!
+}
+"""
+Properties by which CalendarYear connections can be ordered.
+"""
+enum CalendarYearOrderField {
+  YEAR
+  LOADED_AT
+}
+"""
+工作日历年度：运维人员按国务院办公厅节假日安排通知载入的某一年放假与调休安排的筛选条件
+"""
+input CalendarYearWhereInput {
+  not: CalendarYearWhereInput
+  and: [CalendarYearWhereInput!]
+  or: [CalendarYearWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  year field predicates
+  """
+  year: Int
+  yearNEQ: Int
+  yearIn: [Int!]
+  yearNotIn: [Int!]
+  yearGT: Int
+  yearGTE: Int
+  yearLT: Int
+  yearLTE: Int
+  """
+  source field predicates
+  """
+  source: String
+  sourceNEQ: String
+  sourceIn: [String!]
+  sourceNotIn: [String!]
+  sourceGT: String
+  sourceGTE: String
+  sourceLT: String
+  sourceLTE: String
+  sourceContains: String
+  sourceHasPrefix: String
+  sourceHasSuffix: String
+  sourceEqualFold: String
+  sourceContainsFold: String
+  """
+  arrangement field predicates
+  """
+  arrangement: String
+  arrangementNEQ: String
+  arrangementIn: [String!]
+  arrangementNotIn: [String!]
+  arrangementGT: String
+  arrangementGTE: String
+  arrangementLT: String
+  arrangementLTE: String
+  arrangementContains: String
+  arrangementHasPrefix: String
+  arrangementHasSuffix: String
+  arrangementEqualFold: String
+  arrangementContainsFold: String
+  """
+  digest field predicates
+  """
+  digest: String
+  digestNEQ: String
+  digestIn: [String!]
+  digestNotIn: [String!]
+  digestGT: String
+  digestGTE: String
+  digestLT: String
+  digestLTE: String
+  digestContains: String
+  digestHasPrefix: String
+  digestHasSuffix: String
+  digestEqualFold: String
+  digestContainsFold: String
+  """
+  loaded_by field predicates
+  """
+  loadedBy: String
+  loadedByNEQ: String
+  loadedByIn: [String!]
+  loadedByNotIn: [String!]
+  loadedByGT: String
+  loadedByGTE: String
+  loadedByLT: String
+  loadedByLTE: String
+  loadedByContains: String
+  loadedByHasPrefix: String
+  loadedByHasSuffix: String
+  loadedByEqualFold: String
+  loadedByContainsFold: String
+  """
+  loaded_at field predicates
+  """
+  loadedAt: Time
+  loadedAtNEQ: Time
+  loadedAtIn: [Time!]
+  loadedAtNotIn: [Time!]
+  loadedAtGT: Time
+  loadedAtGTE: Time
+  loadedAtLT: Time
+  loadedAtLTE: Time
 }
 """
 回避关系：检查人员与检查对象存在利害关系，抽取时排除（行政处罚法第四十三条）
@@ -14371,6 +14667,37 @@ type Query {
     """
     where: AuditEventWhereInput
   ): AuditEventConnection!
+  calendarYears(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CalendarYears returned from the connection.
+    """
+    orderBy: CalendarYearOrder
+
+    """
+    Filtering options for CalendarYears returned from the connection.
+    """
+    where: CalendarYearWhereInput
+  ): CalendarYearConnection!
   conflicts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -18934,6 +19261,48 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CalendarYear(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CalendarYear_id(ctx, field)
+	case "year":
+		return ec.fieldContext_CalendarYear_year(ctx, field)
+	case "source":
+		return ec.fieldContext_CalendarYear_source(ctx, field)
+	case "arrangement":
+		return ec.fieldContext_CalendarYear_arrangement(ctx, field)
+	case "digest":
+		return ec.fieldContext_CalendarYear_digest(ctx, field)
+	case "loadedBy":
+		return ec.fieldContext_CalendarYear_loadedBy(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_CalendarYear_loadedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarYear", field.Name)
+}
+
+func (ec *executionContext) childFields_CalendarYearConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CalendarYearConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CalendarYearConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CalendarYearConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarYearConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CalendarYearEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CalendarYearEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CalendarYearEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarYearEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Conflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -22434,6 +22803,60 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.AuditEventWhereInput, error) {
 			return ec.unmarshalOAuditEventWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐAuditEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_calendarYears_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CalendarYearOrder, error) {
+			return ec.unmarshalOCalendarYearOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CalendarYearWhereInput, error) {
+			return ec.unmarshalOCalendarYearWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -26316,6 +26739,309 @@ func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CalendarYear_id(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CalendarYear_year(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CalendarYear_source(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, "String")
+}
+
+func (ec *executionContext) _CalendarYear_arrangement(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_arrangement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrangement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_arrangement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, "String")
+}
+
+func (ec *executionContext) _CalendarYear_digest(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_digest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Digest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, "String")
+}
+
+func (ec *executionContext) _CalendarYear_loadedBy(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_loadedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_loadedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, "String")
+}
+
+func (ec *executionContext) _CalendarYear_loadedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYear_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYear_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYear", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CalendarYearConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYearConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CalendarYearEdge) graphql.Marshaler {
+			return ec.marshalOCalendarYearEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarYearConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarYearEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarYearConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYearConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarYearConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarYearConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYearConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYearConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CalendarYearEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYearEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CalendarYear) graphql.Marshaler {
+			return ec.marshalOCalendarYear2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYear(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarYearEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarYear(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarYearEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CalendarYearEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarYearEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarYearEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarYearEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Conflict_id(ctx context.Context, field graphql.CollectedField, obj *ent.Conflict) (ret graphql.Marshaler) {
@@ -39172,6 +39898,50 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_calendarYears(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_calendarYears(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CalendarYears(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CalendarYearOrder), fc.Args["where"].(*ent.CalendarYearWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CalendarYearConnection) graphql.Marshaler {
+			return ec.marshalNCalendarYearConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_calendarYears(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarYearConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_calendarYears_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -49746,6 +50516,647 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 func UnmarshalAuditEventWhereInput(ctx context.Context, raw any) (ent.AuditEventWhereInput, error) {
 	var out ent.AuditEventWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditEventWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCalendarYearOrder(ctx context.Context, obj any) (ent.CalendarYearOrder, error) {
+	var it ent.CalendarYearOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCalendarYearOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCalendarYearOrder unmarshals raw into the CalendarYearOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCalendarYearOrder(ctx context.Context, raw any) (ent.CalendarYearOrder, error) {
+	var out ent.CalendarYearOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CalendarYearOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCalendarYearWhereInput(ctx context.Context, obj any) (ent.CalendarYearWhereInput, error) {
+	var it ent.CalendarYearWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "arrangement", "arrangementNEQ", "arrangementIn", "arrangementNotIn", "arrangementGT", "arrangementGTE", "arrangementLT", "arrangementLTE", "arrangementContains", "arrangementHasPrefix", "arrangementHasSuffix", "arrangementEqualFold", "arrangementContainsFold", "digest", "digestNEQ", "digestIn", "digestNotIn", "digestGT", "digestGTE", "digestLT", "digestLTE", "digestContains", "digestHasPrefix", "digestHasSuffix", "digestEqualFold", "digestContainsFold", "loadedBy", "loadedByNEQ", "loadedByIn", "loadedByNotIn", "loadedByGT", "loadedByGTE", "loadedByLT", "loadedByLTE", "loadedByContains", "loadedByHasPrefix", "loadedByHasSuffix", "loadedByEqualFold", "loadedByContainsFold", "loadedAt", "loadedAtNEQ", "loadedAtIn", "loadedAtNotIn", "loadedAtGT", "loadedAtGTE", "loadedAtLT", "loadedAtLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCalendarYearWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCalendarYearWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCalendarYearWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "yearNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNEQ = data
+		case "yearIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearIn = data
+		case "yearNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearNotIn = data
+		case "yearGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGT = data
+		case "yearGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearGTE = data
+		case "yearLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLT = data
+		case "yearLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearLTE = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "sourceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGT = data
+		case "sourceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGTE = data
+		case "sourceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLT = data
+		case "sourceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLTE = data
+		case "sourceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContains = data
+		case "sourceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasPrefix = data
+		case "sourceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasSuffix = data
+		case "sourceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceEqualFold = data
+		case "sourceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContainsFold = data
+		case "arrangement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangement"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Arrangement = data
+		case "arrangementNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementNEQ = data
+		case "arrangementIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementIn = data
+		case "arrangementNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementNotIn = data
+		case "arrangementGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementGT = data
+		case "arrangementGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementGTE = data
+		case "arrangementLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementLT = data
+		case "arrangementLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementLTE = data
+		case "arrangementContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementContains = data
+		case "arrangementHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementHasPrefix = data
+		case "arrangementHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementHasSuffix = data
+		case "arrangementEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementEqualFold = data
+		case "arrangementContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("arrangementContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArrangementContainsFold = data
+		case "digest":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digest"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Digest = data
+		case "digestNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestNEQ = data
+		case "digestIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestIn = data
+		case "digestNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestNotIn = data
+		case "digestGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestGT = data
+		case "digestGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestGTE = data
+		case "digestLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestLT = data
+		case "digestLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestLTE = data
+		case "digestContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestContains = data
+		case "digestHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestHasPrefix = data
+		case "digestHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestHasSuffix = data
+		case "digestEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestEqualFold = data
+		case "digestContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("digestContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DigestContainsFold = data
+		case "loadedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedBy"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedBy = data
+		case "loadedByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByNEQ = data
+		case "loadedByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByIn = data
+		case "loadedByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByNotIn = data
+		case "loadedByGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByGT = data
+		case "loadedByGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByGTE = data
+		case "loadedByLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByLT = data
+		case "loadedByLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByLTE = data
+		case "loadedByContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByContains = data
+		case "loadedByHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByHasPrefix = data
+		case "loadedByHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByHasSuffix = data
+		case "loadedByEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByEqualFold = data
+		case "loadedByContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedByContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedByContainsFold = data
+		case "loadedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAt = data
+		case "loadedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAtNEQ = data
+		case "loadedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAtIn = data
+		case "loadedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAtNotIn = data
+		case "loadedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAtGT = data
+		case "loadedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAtGTE = data
+		case "loadedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAtLT = data
+		case "loadedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loadedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoadedAtLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCalendarYearWhereInput unmarshals raw into the CalendarYearWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCalendarYearWhereInput(ctx context.Context, raw any) (ent.CalendarYearWhereInput, error) {
+	var out ent.CalendarYearWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CalendarYearWhereInput", raw, &out)
 	return out, err
 }
 
@@ -78935,6 +80346,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Conflict(ctx, sel, obj)
+	case *ent.CalendarYear:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CalendarYear(ctx, sel, obj)
 	case *ent.AuditEvent:
 		if obj == nil {
 			return graphql.Null
@@ -79478,6 +80894,150 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var calendarYearImplementors = []string{"CalendarYear", "Node"}
+
+func (ec *executionContext) _CalendarYear(ctx context.Context, sel ast.SelectionSet, obj *ent.CalendarYear) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarYearImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarYear")
+		case "id":
+			out.Values[i] = ec._CalendarYear_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._CalendarYear_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._CalendarYear_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arrangement":
+			out.Values[i] = ec._CalendarYear_arrangement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "digest":
+			out.Values[i] = ec._CalendarYear_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedBy":
+			out.Values[i] = ec._CalendarYear_loadedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedAt":
+			out.Values[i] = ec._CalendarYear_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var calendarYearConnectionImplementors = []string{"CalendarYearConnection"}
+
+func (ec *executionContext) _CalendarYearConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CalendarYearConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarYearConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarYearConnection")
+		case "edges":
+			out.Values[i] = ec._CalendarYearConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CalendarYearConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CalendarYearConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var calendarYearEdgeImplementors = []string{"CalendarYearEdge"}
+
+func (ec *executionContext) _CalendarYearEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CalendarYearEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarYearEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarYearEdge")
+		case "node":
+			out.Values[i] = ec._CalendarYearEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CalendarYearEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -83908,6 +85468,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
 				})
+		case "calendarYears":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_calendarYears(ctx, field)
+				})
 		case "conflicts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -86295,6 +87861,33 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCalendarYearConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CalendarYearConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CalendarYearConnection!")
+		return graphql.Null
+	}
+	return ec._CalendarYearConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCalendarYearOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearOrderField(ctx context.Context, v any) (*ent.CalendarYearOrderField, error) {
+	var res = new(ent.CalendarYearOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCalendarYearOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CalendarYearOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CalendarYearOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCalendarYearWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInput(ctx context.Context, v any) (*ent.CalendarYearWhereInput, error) {
+	res, err := ec.unmarshalInputCalendarYearWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐConflict(ctx context.Context, sel ast.SelectionSet, v *ent.Conflict) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conflict!")
@@ -88134,6 +89727,66 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOCalendarYear2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYear(ctx context.Context, sel ast.SelectionSet, v *ent.CalendarYear) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CalendarYear(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCalendarYearEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CalendarYearEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCalendarYearEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCalendarYearEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CalendarYearEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CalendarYearEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCalendarYearOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearOrder(ctx context.Context, v any) (*ent.CalendarYearOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCalendarYearOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCalendarYearWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInputᚄ(ctx context.Context, v any) ([]*ent.CalendarYearWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CalendarYearWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCalendarYearWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCalendarYearWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCalendarYearWhereInput(ctx context.Context, v any) (*ent.CalendarYearWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCalendarYearWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOConflict2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐConflict(ctx context.Context, sel ast.SelectionSet, v *ent.Conflict) graphql.Marshaler {

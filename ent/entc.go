@@ -6,6 +6,7 @@ package main
 
 import (
 	"log"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -64,6 +65,16 @@ func describeTypes(g *gen.Graph, s *ast.Schema) error {
 		}
 		if def, ok := s.Types[t.Name+"Order"]; ok {
 			def.Description = text + "的排序方式"
+		}
+		// Relay-connection edges are generated without their comment; give it back.
+		if def, ok := s.Types[t.Name]; ok {
+			for _, e := range t.Edges {
+				name := pascal(e.Name)
+				name = strings.ToLower(name[:1]) + name[1:]
+				if fd := def.Fields.ForName(name); fd != nil && fd.Description == "" {
+					fd.Description = e.Comment()
+				}
+			}
 		}
 		for _, f := range t.Fields {
 			if !f.IsEnum() {

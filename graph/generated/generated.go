@@ -8469,6 +8469,9 @@ type Department implements Node {
   排序号（按成员名单顺序）
   """
   sortOrder: Int!
+  """
+  本部门的联席会议成员
+  """
   members(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8500,6 +8503,9 @@ type Department implements Node {
     """
     where: MeetingMemberWhereInput
   ): MeetingMemberConnection!
+  """
+  本部门的抽查事项清单各版本
+  """
   itemLists(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8531,6 +8537,9 @@ type Department implements Node {
     """
     where: ItemListWhereInput
   ): ItemListConnection!
+  """
+  本部门的检查对象名录分库
+  """
   targetLibraries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8562,6 +8571,9 @@ type Department implements Node {
     """
     where: TargetLibraryWhereInput
   ): TargetLibraryConnection!
+  """
+  本部门的执法检查人员
+  """
   inspectors(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8593,6 +8605,9 @@ type Department implements Node {
     """
     where: InspectorWhereInput
   ): InspectorConnection!
+  """
+  本部门制定的年度抽查计划
+  """
   plans(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8624,6 +8639,9 @@ type Department implements Node {
     """
     where: PlanWhereInput
   ): PlanConnection!
+  """
+  本部门发起的抽查任务
+  """
   initiatedTasks(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8655,6 +8673,9 @@ type Department implements Node {
     """
     where: TaskWhereInput
   ): TaskConnection!
+  """
+  本部门参与的联合抽查任务
+  """
   participatedTasks(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8686,6 +8707,9 @@ type Department implements Node {
     """
     where: TaskWhereInput
   ): TaskConnection!
+  """
+  本部门录入的检查结果
+  """
   results(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8717,6 +8741,9 @@ type Department implements Node {
     """
     where: ResultWhereInput
   ): ResultConnection!
+  """
+  本部门的两库更新确认记录
+  """
   confirmations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8748,6 +8775,9 @@ type Department implements Node {
     """
     where: LibraryConfirmationWhereInput
   ): LibraryConfirmationConnection!
+  """
+  分派给本部门的线索
+  """
   leads(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9126,6 +9156,9 @@ type Draw implements Node {
   抽取所依据的两库更新确认
   """
   confirmations: [LibraryConfirmation!]
+  """
+  抽中的对象及检查组
+  """
   teams(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11728,6 +11761,9 @@ type Inspector implements Node {
   所属部门
   """
   department: Department!
+  """
+  本人申报的回避关系
+  """
   conflicts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11759,6 +11795,9 @@ type Inspector implements Node {
     """
     where: ConflictWhereInput
   ): ConflictConnection!
+  """
+  参加的检查组
+  """
   teams(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12098,6 +12137,9 @@ type ItemList implements Node {
   后续版本
   """
   next: [ItemList!]
+  """
+  清单中的抽查事项
+  """
   items(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12409,6 +12451,9 @@ type JointMeeting implements Node {
   办公室所在部门
   """
   office: Department
+  """
+  联席会议成员
+  """
   members(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13604,6 +13649,9 @@ type Plan implements Node {
   调整后的版本
   """
   next: [Plan!]
+  """
+  计划批次
+  """
   batches(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13709,6 +13757,9 @@ type PlanBatch implements Node {
   涉及的抽查事项
   """
   items: [InspectionItem!]
+  """
+  据此批次创建的任务
+  """
   tasks(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15719,6 +15770,9 @@ type Result implements Node {
   后续处置方式
   """
   followUp: FollowUpOption
+  """
+  逐项检查情况
+  """
   items(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15750,6 +15804,9 @@ type Result implements Node {
     """
     where: ResultItemWhereInput
   ): ResultItemConnection!
+  """
+  证据材料（有条件共享）
+  """
   evidence(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16729,6 +16786,9 @@ type Target implements Node {
   联系电话（有条件共享）
   """
   contactPhone: String
+  """
+  所在分库（一个对象可在多个部门的分库中）
+  """
   libraries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16760,6 +16820,9 @@ type Target implements Node {
     """
     where: TargetLibraryWhereInput
   ): TargetLibraryConnection!
+  """
+  与本对象有利害关系、须回避的检查人员声明
+  """
   conflicts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16791,6 +16854,9 @@ type Target implements Node {
     """
     where: ConflictWhereInput
   ): ConflictConnection!
+  """
+  抽中本对象的检查组
+  """
   teams(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16822,6 +16888,9 @@ type Target implements Node {
     """
     where: InspectionTeamWhereInput
   ): InspectionTeamConnection!
+  """
+  本对象的检查结果
+  """
   results(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16853,6 +16922,9 @@ type Target implements Node {
     """
     where: ResultWhereInput
   ): ResultConnection!
+  """
+  变更记录
+  """
   history(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16884,6 +16956,9 @@ type Target implements Node {
     """
     where: TargetChangeWhereInput
   ): TargetChangeConnection!
+  """
+  涉及本对象的线索
+  """
   leads(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -17199,6 +17274,9 @@ type TargetLibrary implements Node {
   所属部门
   """
   department: Department!
+  """
+  分库中的检查对象
+  """
   targets(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -17843,6 +17921,9 @@ type Task implements Node {
   参与部门
   """
   participants: [Department!]
+  """
+  各部门纳入本任务的抽查事项
+  """
   taskItems(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -17878,6 +17959,9 @@ type Task implements Node {
   检查方式（联合抽查默认实地核查）
   """
   methods: [InspectionMethod!]
+  """
+  各部门选派的检查人员（抽取范围）
+  """
   inspectorPool(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -17913,6 +17997,9 @@ type Task implements Node {
   抽取的对象分库
   """
   libraries: [TargetLibrary!]
+  """
+  抽取记录（只增不删）
+  """
   draws(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -17944,6 +18031,9 @@ type Task implements Node {
     """
     where: DrawWhereInput
   ): DrawConnection!
+  """
+  检查结果
+  """
   results(
     """
     Returns the elements in the list that come after the specified cursor.

@@ -1,0 +1,59 @@
+package graph_test
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/graph"
+)
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSchema_DomainIsDocumentedInChinese: GraphiQL documents the domain itself — every entity
+// type, its connection, and every field of it carry a Chinese description (from the ent schema).
+func TestSchema_DomainIsDocumentedInChinese(t *testing.T) {
+	s := graph.NewSchema(nil, nil, "").Schema()
+	for typ := range ent.TypeTables {
+		def := s.Types[typ]
+		if def == nil {
+			t.Errorf("entity %s is not in the GraphQL schema", typ)
+			continue
+		}
+		if !hasHan(def.Description) {
+			t.Errorf("type %s has no Chinese description: %q", typ, def.Description)
+		}
+		if c := s.Types[typ+"Connection"]; c != nil && !hasHan(c.Description) {
+			t.Errorf("type %sConnection has no Chinese description", typ)
+		}
+		for _, f := range def.Fields {
+			if f.Name == "id" || strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			if !hasHan(f.Description) {
+				t.Errorf("field %s.%s has no Chinese description", typ, f.Name)
+			}
+		}
+	}
+	for _, root := range []string{"Query", "Mutation"} {
+		for _, f := range s.Types[root].Fields {
+			if f.Name == "node" || f.Name == "nodes" || strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			if _, isEntity := ent.TypeTables[strings.TrimSuffix(strings.ToUpper(f.Name[:1])+f.Name[1:], "s")]; isEntity {
+				continue // entgql's list fields: their type carries the description
+			}
+			if !hasHan(f.Description) && !strings.HasSuffix(f.Type.Name(), "Connection") {
+				t.Errorf("%s.%s has no Chinese description", root, f.Name)
+			}
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -45,17 +46,6 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 	fmt.Fprintf(w, `{"error":{"code":%q,"message":%q}}`, ae.Code, ae.Message)
 }
 
-// mayRead reports whether the viewer may read a department's files.
-func mayRead(v *viewer.Viewer, departmentID int) error {
-	switch {
-	case v.IsAnonymous():
-		return apperr.New(apperr.Unauthenticated, "请先登录或使用部门接口令牌")
-	case v.HasRole(viewer.RoleOffice), v.DepartmentID == departmentID:
-		return nil
-	}
-	return apperr.New(apperr.Forbidden, "只能下载本部门的文件")
-}
-
 func attachment(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Type", xlsxType)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
@@ -74,7 +64,7 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	if err := mayRead(viewer.FromContext(ctx), job.DepartmentID); err != nil {
+	if err := authz.CheckDepartmentFiles(viewer.FromContext(ctx), job.DepartmentID); err != nil {
 		s.writeError(w, err)
 		return
 	}
@@ -94,7 +84,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, apperr.Wrap(err, apperr.NotFound, "部门编码“%s”不存在", q.Get("department")))
 		return
 	}
-	if err := mayRead(viewer.FromContext(ctx), dep.ID); err != nil {
+	if err := authz.CheckDepartmentFiles(viewer.FromContext(ctx), dep.ID); err != nil {
 		s.writeError(w, err)
 		return
 	}

@@ -1,0 +1,20 @@
+package authz
+
+import (
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// CheckDepartmentFiles is the rule for a department's files — import reports and library
+// exports, which carry CONDITIONAL fields such as contact phones: the department itself, the
+// office, or an operator command. (Field-level sharing for other readers comes with the
+// sharing catalogue.)
+func CheckDepartmentFiles(v *viewer.Viewer, departmentID int) error {
+	switch {
+	case v.IsAnonymous():
+		return apperr.New(apperr.Unauthenticated, "请先登录或使用部门接口令牌")
+	case v.Kind == viewer.System, v.HasRole(viewer.RoleOffice), v.DepartmentID == departmentID:
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只能下载本部门的文件")
+}

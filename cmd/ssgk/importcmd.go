@@ -82,6 +82,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			desc = "写入"
 		}
 		bar = progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(desc),
+			progressbar.OptionSetVisibility(isTerminal(stderr)),
 			progressbar.OptionShowBytes(true), progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
 		r := progressbar.NewReader(f, bar)
 		return struct {
@@ -96,7 +97,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s（%s）\n", res.Report.Summary(), res.Report.Encoding)
+	fmt.Fprintln(stdout, res.Report.Summary())
 	for i, e := range res.Report.Errors {
 		if i == 20 {
 			fmt.Fprintf(stdout, "……共 %d 处错误，完整列表见错误报告\n", res.Report.ErrorCount)
@@ -120,6 +121,17 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return apperr.New("IMPORT_REJECTED", "文件中有 %d 行错误，未写入任何数据；修正后重新导入，或使用 --partial 只导入有效行", res.Report.Rejected)
 	}
 	return nil
+}
+
+// isTerminal reports whether w is a terminal: the progress bar redraws itself, which only
+// makes sense on one (logs and CI get the summary lines instead).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func jobStatusName(s string) string {

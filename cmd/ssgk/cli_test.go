@@ -73,3 +73,37 @@ func TestCalendarCommands(t *testing.T) {
 		t.Fatalf("list: %v %q", err, out.String())
 	}
 }
+
+func TestImportCommand_AllOrNothingThenPartial(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DATABASE_URL", "")
+	var out, errOut bytes.Buffer
+	ctx := context.Background()
+	if err := run(ctx, []string{"demo", "--data-dir", dir}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join("..", "..", "testdata", "targets_gbk.csv")
+	report := filepath.Join(dir, "errors.xlsx")
+	out.Reset()
+	err := run(ctx, []string{"import", "targets", file, "--department", "SCJG", "--data-dir", dir, "--report", report}, &out, &errOut)
+	if apperr.CodeOf(err) != "IMPORT_REJECTED" || !strings.Contains(out.String(), "第 6 行“统一社会信用代码”列") {
+		t.Fatalf("all-or-nothing: %v\n%s", err, out.String())
+	}
+	if b, err := os.ReadFile(report); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatalf("report not written as XLSX: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"import", "targets", file, "--department", "SCJG", "--data-dir", dir, "--partial", "--report", report}, &out, &errOut); err != nil {
+		t.Fatalf("partial: %v", err)
+	}
+	if !strings.Contains(out.String(), "新增 25") {
+		t.Fatalf("partial output: %s", out.String())
+	}
+	exported := filepath.Join(dir, "out.xlsx")
+	if err := run(ctx, []string{"export", "targets", "--department", "SCJG", "--data-dir", dir, "--out", exported}, &out, &errOut); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	if st, err := os.Stat(exported); err != nil || st.Size() == 0 {
+		t.Fatalf("export file: %v", err)
+	}
+}

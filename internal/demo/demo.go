@@ -682,15 +682,7 @@ func (g *gen) newUSCC(typ byte, oldOrgCode bool) string {
 func (g *gen) newRegNo(typ byte) string {
 	g.regSeq += 1 + g.intn(37)
 	body := DivisionCode + string(typ) + fmt.Sprintf("%07d", g.regSeq%10000000)
-	p := 10
-	for i := range 14 {
-		s := (p + int(body[i]-'0')) % 10
-		if s == 0 {
-			s = 10
-		}
-		p = (s * 2) % 11
-	}
-	return body + fmt.Sprint((11-p)%10)
+	return body + string(uscc.RegNoCheckDigit(body))
 }
 
 func (g *gen) unique(name string) bool {

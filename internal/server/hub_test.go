@@ -98,6 +98,12 @@ func (h *testHub) do(t *testing.T, token, query string, vars map[string]any) *gq
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return h.send(t, req)
+}
+
+// send performs a GraphQL HTTP request and decodes the response.
+func (h *testHub) send(t *testing.T, req *http.Request) *gqlResponse {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -36,17 +36,7 @@ func (h *testHub) upload(t *testing.T, token, query string, vars map[string]any,
 	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/graphql", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out := &gqlResponse{Status: resp.StatusCode}
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, out); err != nil {
-		t.Fatalf("not JSON (%d): %s", resp.StatusCode, raw)
-	}
-	return out
+	return h.send(t, req)
 }
 
 func (h *testHub) get(t *testing.T, token, path string) (int, []byte) {

@@ -71,26 +71,29 @@ func ValidateRegNo(no string) error {
 	if len(no) != 15 {
 		return &Error{"REG_NO", no, "注册号应为 15 位数字"}
 	}
-	p := 10
 	for i := 0; i < 15; i++ {
-		c := no[i]
-		if c < '0' || c > '9' {
+		if no[i] < '0' || no[i] > '9' {
 			return &Error{"REG_NO", no, "注册号只能包含数字"}
 		}
-		if i == 14 {
-			break
-		}
-		s := (p + int(c-'0')) % 10
+	}
+	if want := RegNoCheckDigit(no[:14]); no[14] != want {
+		return &Error{"REG_NO", no, fmt.Sprintf("注册号校验位错误：应为 %c", want)}
+	}
+	return nil
+}
+
+// RegNoCheckDigit computes the GB/T 17710 (ISO 7064 MOD 11,10) check digit of the first 14
+// digits of a registration number. The caller must pass 14 ASCII digits.
+func RegNoCheckDigit(first14 string) byte {
+	p := 10
+	for i := 0; i < 14; i++ {
+		s := (p + int(first14[i]-'0')) % 10
 		if s == 0 {
 			s = 10
 		}
 		p = (s * 2) % 11
 	}
-	want := (11 - p) % 10
-	if int(no[14]-'0') != want {
-		return &Error{"REG_NO", no, fmt.Sprintf("注册号校验位错误：应为 %d", want)}
-	}
-	return nil
+	return byte('0' + (11-p)%10)
 }
 
 var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}

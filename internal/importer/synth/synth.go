@@ -236,15 +236,7 @@ func USCC(i int, typ byte, oldOrgCode bool) string {
 // GB/T 17710 (ISO 7064 MOD 11,10) check digit.
 func RegNo(i int, typ byte) string {
 	body := DivisionCode + string(typ) + fmt.Sprintf("%07d", i%10000000)
-	p := 10
-	for k := range 14 {
-		s := (p + int(body[k]-'0')) % 10
-		if s == 0 {
-			s = 10
-		}
-		p = (s * 2) % 11
-	}
-	return body + fmt.Sprint((11-p)%10)
+	return body + string(uscc.RegNoCheckDigit(body))
 }
 
 // IDNumber returns a valid citizen identity number (GB 11643) registered in 370921, born on

@@ -44,6 +44,8 @@ type Account struct {
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// 部门负责人签名公钥（Ed25519），用于更正签名核验
 	SigningPublicKey []byte `json:"signing_public_key,omitempty"`
+	// 以负责人口令派生密钥加密的签名私钥（仅在再次验证口令后解封）
+	SigningKeySealed []byte `json:"-"`
 	// 所属部门
 	DepartmentID int `json:"department_id,omitempty"`
 	// 对应的执法检查人员（如有）
@@ -94,7 +96,7 @@ func (*Account) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case account.FieldRoles, account.FieldSigningPublicKey:
+		case account.FieldRoles, account.FieldSigningPublicKey, account.FieldSigningKeySealed:
 			values[i] = new([]byte)
 		case account.FieldActive:
 			values[i] = new(sql.NullBool)
@@ -201,6 +203,12 @@ func (_m *Account) assignValues(columns []string, values []any) error {
 			} else if value != nil {
 				_m.SigningPublicKey = *value
 			}
+		case account.FieldSigningKeySealed:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field signing_key_sealed", values[i])
+			} else if value != nil {
+				_m.SigningKeySealed = *value
+			}
 		case account.FieldDepartmentID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field department_id", values[i])
@@ -298,6 +306,8 @@ func (_m *Account) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("signing_public_key=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SigningPublicKey))
+	builder.WriteString(", ")
+	builder.WriteString("signing_key_sealed=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("department_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DepartmentID))

@@ -152,6 +152,12 @@ func (_c *AccountCreate) SetSigningPublicKey(v []byte) *AccountCreate {
 	return _c
 }
 
+// SetSigningKeySealed sets the "signing_key_sealed" field.
+func (_c *AccountCreate) SetSigningKeySealed(v []byte) *AccountCreate {
+	_c.mutation.SetSigningKeySealed(v)
+	return _c
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (_c *AccountCreate) SetDepartmentID(v int) *AccountCreate {
 	_c.mutation.SetDepartmentID(v)
@@ -369,6 +375,10 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SigningPublicKey(); ok {
 		_spec.SetField(account.FieldSigningPublicKey, field.TypeBytes, value)
 		_node.SigningPublicKey = value
+	}
+	if value, ok := _c.mutation.SigningKeySealed(); ok {
+		_spec.SetField(account.FieldSigningKeySealed, field.TypeBytes, value)
+		_node.SigningKeySealed = value
 	}
 	if nodes := _c.mutation.DepartmentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -609,6 +619,24 @@ func (u *AccountUpsert) UpdateSigningPublicKey() *AccountUpsert {
 // ClearSigningPublicKey clears the value of the "signing_public_key" field.
 func (u *AccountUpsert) ClearSigningPublicKey() *AccountUpsert {
 	u.SetNull(account.FieldSigningPublicKey)
+	return u
+}
+
+// SetSigningKeySealed sets the "signing_key_sealed" field.
+func (u *AccountUpsert) SetSigningKeySealed(v []byte) *AccountUpsert {
+	u.Set(account.FieldSigningKeySealed, v)
+	return u
+}
+
+// UpdateSigningKeySealed sets the "signing_key_sealed" field to the value that was provided on create.
+func (u *AccountUpsert) UpdateSigningKeySealed() *AccountUpsert {
+	u.SetExcluded(account.FieldSigningKeySealed)
+	return u
+}
+
+// ClearSigningKeySealed clears the value of the "signing_key_sealed" field.
+func (u *AccountUpsert) ClearSigningKeySealed() *AccountUpsert {
+	u.SetNull(account.FieldSigningKeySealed)
 	return u
 }
 
@@ -872,6 +900,27 @@ func (u *AccountUpsertOne) UpdateSigningPublicKey() *AccountUpsertOne {
 func (u *AccountUpsertOne) ClearSigningPublicKey() *AccountUpsertOne {
 	return u.Update(func(s *AccountUpsert) {
 		s.ClearSigningPublicKey()
+	})
+}
+
+// SetSigningKeySealed sets the "signing_key_sealed" field.
+func (u *AccountUpsertOne) SetSigningKeySealed(v []byte) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetSigningKeySealed(v)
+	})
+}
+
+// UpdateSigningKeySealed sets the "signing_key_sealed" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdateSigningKeySealed() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateSigningKeySealed()
+	})
+}
+
+// ClearSigningKeySealed clears the value of the "signing_key_sealed" field.
+func (u *AccountUpsertOne) ClearSigningKeySealed() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearSigningKeySealed()
 	})
 }
 
@@ -1307,6 +1356,27 @@ func (u *AccountUpsertBulk) UpdateSigningPublicKey() *AccountUpsertBulk {
 func (u *AccountUpsertBulk) ClearSigningPublicKey() *AccountUpsertBulk {
 	return u.Update(func(s *AccountUpsert) {
 		s.ClearSigningPublicKey()
+	})
+}
+
+// SetSigningKeySealed sets the "signing_key_sealed" field.
+func (u *AccountUpsertBulk) SetSigningKeySealed(v []byte) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetSigningKeySealed(v)
+	})
+}
+
+// UpdateSigningKeySealed sets the "signing_key_sealed" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdateSigningKeySealed() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateSigningKeySealed()
+	})
+}
+
+// ClearSigningKeySealed clears the value of the "signing_key_sealed" field.
+func (u *AccountUpsertBulk) ClearSigningKeySealed() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.ClearSigningKeySealed()
 	})
 }
 

@@ -192,6 +192,18 @@ func (_u *AccountUpdate) ClearSigningPublicKey() *AccountUpdate {
 	return _u
 }
 
+// SetSigningKeySealed sets the "signing_key_sealed" field.
+func (_u *AccountUpdate) SetSigningKeySealed(v []byte) *AccountUpdate {
+	_u.mutation.SetSigningKeySealed(v)
+	return _u
+}
+
+// ClearSigningKeySealed clears the value of the "signing_key_sealed" field.
+func (_u *AccountUpdate) ClearSigningKeySealed() *AccountUpdate {
+	_u.mutation.ClearSigningKeySealed()
+	return _u
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (_u *AccountUpdate) SetDepartmentID(v int) *AccountUpdate {
 	_u.mutation.SetDepartmentID(v)
@@ -376,6 +388,12 @@ func (_u *AccountUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SigningPublicKeyCleared() {
 		_spec.ClearField(account.FieldSigningPublicKey, field.TypeBytes)
+	}
+	if value, ok := _u.mutation.SigningKeySealed(); ok {
+		_spec.SetField(account.FieldSigningKeySealed, field.TypeBytes, value)
+	}
+	if _u.mutation.SigningKeySealedCleared() {
+		_spec.ClearField(account.FieldSigningKeySealed, field.TypeBytes)
 	}
 	if _u.mutation.DepartmentCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -616,6 +634,18 @@ func (_u *AccountUpdateOne) ClearSigningPublicKey() *AccountUpdateOne {
 	return _u
 }
 
+// SetSigningKeySealed sets the "signing_key_sealed" field.
+func (_u *AccountUpdateOne) SetSigningKeySealed(v []byte) *AccountUpdateOne {
+	_u.mutation.SetSigningKeySealed(v)
+	return _u
+}
+
+// ClearSigningKeySealed clears the value of the "signing_key_sealed" field.
+func (_u *AccountUpdateOne) ClearSigningKeySealed() *AccountUpdateOne {
+	_u.mutation.ClearSigningKeySealed()
+	return _u
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (_u *AccountUpdateOne) SetDepartmentID(v int) *AccountUpdateOne {
 	_u.mutation.SetDepartmentID(v)
@@ -830,6 +860,12 @@ func (_u *AccountUpdateOne) sqlSave(ctx context.Context) (_node *Account, err er
 	}
 	if _u.mutation.SigningPublicKeyCleared() {
 		_spec.ClearField(account.FieldSigningPublicKey, field.TypeBytes)
+	}
+	if value, ok := _u.mutation.SigningKeySealed(); ok {
+		_spec.SetField(account.FieldSigningKeySealed, field.TypeBytes, value)
+	}
+	if _u.mutation.SigningKeySealedCleared() {
+		_spec.ClearField(account.FieldSigningKeySealed, field.TypeBytes)
 	}
 	if _u.mutation.DepartmentCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -23,8 +23,11 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -35,14 +38,17 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -73,10 +79,16 @@ type Client struct {
 	Department *DepartmentClient
 	// Draw is the client for interacting with the Draw builders.
 	Draw *DrawClient
+	// DrawEvent is the client for interacting with the DrawEvent builders.
+	DrawEvent *DrawEventClient
+	// DrawSnapshot is the client for interacting with the DrawSnapshot builders.
+	DrawSnapshot *DrawSnapshotClient
 	// Evidence is the client for interacting with the Evidence builders.
 	Evidence *EvidenceClient
 	// Filing is the client for interacting with the Filing builders.
 	Filing *FilingClient
+	// FollowUpAction is the client for interacting with the FollowUpAction builders.
+	FollowUpAction *FollowUpActionClient
 	// FollowUpOption is the client for interacting with the FollowUpOption builders.
 	FollowUpOption *FollowUpOptionClient
 	// ImplementationRule is the client for interacting with the ImplementationRule builders.
@@ -97,10 +109,14 @@ type Client struct {
 	JointMeeting *JointMeetingClient
 	// Lead is the client for interacting with the Lead builders.
 	Lead *LeadClient
+	// LeadCluster is the client for interacting with the LeadCluster builders.
+	LeadCluster *LeadClusterClient
 	// LibraryConfirmation is the client for interacting with the LibraryConfirmation builders.
 	LibraryConfirmation *LibraryConfirmationClient
 	// MeetingMember is the client for interacting with the MeetingMember builders.
 	MeetingMember *MeetingMemberClient
+	// Notification is the client for interacting with the Notification builders.
+	Notification *NotificationClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanBatch is the client for interacting with the PlanBatch builders.
@@ -113,6 +129,8 @@ type Client struct {
 	ResultCode *ResultCodeClient
 	// ResultItem is the client for interacting with the ResultItem builders.
 	ResultItem *ResultItemClient
+	// Setting is the client for interacting with the Setting builders.
+	Setting *SettingClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// TargetChange is the client for interacting with the TargetChange builders.
@@ -142,8 +160,11 @@ func (c *Client) init() {
 	c.Correction = NewCorrectionClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
 	c.Draw = NewDrawClient(c.config)
+	c.DrawEvent = NewDrawEventClient(c.config)
+	c.DrawSnapshot = NewDrawSnapshotClient(c.config)
 	c.Evidence = NewEvidenceClient(c.config)
 	c.Filing = NewFilingClient(c.config)
+	c.FollowUpAction = NewFollowUpActionClient(c.config)
 	c.FollowUpOption = NewFollowUpOptionClient(c.config)
 	c.ImplementationRule = NewImplementationRuleClient(c.config)
 	c.ImportJob = NewImportJobClient(c.config)
@@ -154,14 +175,17 @@ func (c *Client) init() {
 	c.ItemList = NewItemListClient(c.config)
 	c.JointMeeting = NewJointMeetingClient(c.config)
 	c.Lead = NewLeadClient(c.config)
+	c.LeadCluster = NewLeadClusterClient(c.config)
 	c.LibraryConfirmation = NewLibraryConfirmationClient(c.config)
 	c.MeetingMember = NewMeetingMemberClient(c.config)
+	c.Notification = NewNotificationClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanBatch = NewPlanBatchClient(c.config)
 	c.Publication = NewPublicationClient(c.config)
 	c.Result = NewResultClient(c.config)
 	c.ResultCode = NewResultCodeClient(c.config)
 	c.ResultItem = NewResultItemClient(c.config)
+	c.Setting = NewSettingClient(c.config)
 	c.Target = NewTargetClient(c.config)
 	c.TargetChange = NewTargetChangeClient(c.config)
 	c.TargetLibrary = NewTargetLibraryClient(c.config)
@@ -267,8 +291,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Correction:          NewCorrectionClient(cfg),
 		Department:          NewDepartmentClient(cfg),
 		Draw:                NewDrawClient(cfg),
+		DrawEvent:           NewDrawEventClient(cfg),
+		DrawSnapshot:        NewDrawSnapshotClient(cfg),
 		Evidence:            NewEvidenceClient(cfg),
 		Filing:              NewFilingClient(cfg),
+		FollowUpAction:      NewFollowUpActionClient(cfg),
 		FollowUpOption:      NewFollowUpOptionClient(cfg),
 		ImplementationRule:  NewImplementationRuleClient(cfg),
 		ImportJob:           NewImportJobClient(cfg),
@@ -279,14 +306,17 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ItemList:            NewItemListClient(cfg),
 		JointMeeting:        NewJointMeetingClient(cfg),
 		Lead:                NewLeadClient(cfg),
+		LeadCluster:         NewLeadClusterClient(cfg),
 		LibraryConfirmation: NewLibraryConfirmationClient(cfg),
 		MeetingMember:       NewMeetingMemberClient(cfg),
+		Notification:        NewNotificationClient(cfg),
 		Plan:                NewPlanClient(cfg),
 		PlanBatch:           NewPlanBatchClient(cfg),
 		Publication:         NewPublicationClient(cfg),
 		Result:              NewResultClient(cfg),
 		ResultCode:          NewResultCodeClient(cfg),
 		ResultItem:          NewResultItemClient(cfg),
+		Setting:             NewSettingClient(cfg),
 		Target:              NewTargetClient(cfg),
 		TargetChange:        NewTargetChangeClient(cfg),
 		TargetLibrary:       NewTargetLibraryClient(cfg),
@@ -319,8 +349,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Correction:          NewCorrectionClient(cfg),
 		Department:          NewDepartmentClient(cfg),
 		Draw:                NewDrawClient(cfg),
+		DrawEvent:           NewDrawEventClient(cfg),
+		DrawSnapshot:        NewDrawSnapshotClient(cfg),
 		Evidence:            NewEvidenceClient(cfg),
 		Filing:              NewFilingClient(cfg),
+		FollowUpAction:      NewFollowUpActionClient(cfg),
 		FollowUpOption:      NewFollowUpOptionClient(cfg),
 		ImplementationRule:  NewImplementationRuleClient(cfg),
 		ImportJob:           NewImportJobClient(cfg),
@@ -331,14 +364,17 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ItemList:            NewItemListClient(cfg),
 		JointMeeting:        NewJointMeetingClient(cfg),
 		Lead:                NewLeadClient(cfg),
+		LeadCluster:         NewLeadClusterClient(cfg),
 		LibraryConfirmation: NewLibraryConfirmationClient(cfg),
 		MeetingMember:       NewMeetingMemberClient(cfg),
+		Notification:        NewNotificationClient(cfg),
 		Plan:                NewPlanClient(cfg),
 		PlanBatch:           NewPlanBatchClient(cfg),
 		Publication:         NewPublicationClient(cfg),
 		Result:              NewResultClient(cfg),
 		ResultCode:          NewResultCodeClient(cfg),
 		ResultItem:          NewResultItemClient(cfg),
+		Setting:             NewSettingClient(cfg),
 		Target:              NewTargetClient(cfg),
 		TargetChange:        NewTargetChangeClient(cfg),
 		TargetLibrary:       NewTargetLibraryClient(cfg),
@@ -374,11 +410,12 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Conflict, c.Correction,
-		c.Department, c.Draw, c.Evidence, c.Filing, c.FollowUpOption,
-		c.ImplementationRule, c.ImportJob, c.InspectionItem, c.InspectionMethod,
-		c.InspectionTeam, c.Inspector, c.ItemList, c.JointMeeting, c.Lead,
-		c.LibraryConfirmation, c.MeetingMember, c.Plan, c.PlanBatch, c.Publication,
-		c.Result, c.ResultCode, c.ResultItem, c.Target, c.TargetChange,
+		c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence, c.Filing,
+		c.FollowUpAction, c.FollowUpOption, c.ImplementationRule, c.ImportJob,
+		c.InspectionItem, c.InspectionMethod, c.InspectionTeam, c.Inspector,
+		c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LibraryConfirmation,
+		c.MeetingMember, c.Notification, c.Plan, c.PlanBatch, c.Publication, c.Result,
+		c.ResultCode, c.ResultItem, c.Setting, c.Target, c.TargetChange,
 		c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Use(hooks...)
@@ -390,11 +427,12 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Conflict, c.Correction,
-		c.Department, c.Draw, c.Evidence, c.Filing, c.FollowUpOption,
-		c.ImplementationRule, c.ImportJob, c.InspectionItem, c.InspectionMethod,
-		c.InspectionTeam, c.Inspector, c.ItemList, c.JointMeeting, c.Lead,
-		c.LibraryConfirmation, c.MeetingMember, c.Plan, c.PlanBatch, c.Publication,
-		c.Result, c.ResultCode, c.ResultItem, c.Target, c.TargetChange,
+		c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence, c.Filing,
+		c.FollowUpAction, c.FollowUpOption, c.ImplementationRule, c.ImportJob,
+		c.InspectionItem, c.InspectionMethod, c.InspectionTeam, c.Inspector,
+		c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LibraryConfirmation,
+		c.MeetingMember, c.Notification, c.Plan, c.PlanBatch, c.Publication, c.Result,
+		c.ResultCode, c.ResultItem, c.Setting, c.Target, c.TargetChange,
 		c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Intercept(interceptors...)
@@ -420,10 +458,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Department.mutate(ctx, m)
 	case *DrawMutation:
 		return c.Draw.mutate(ctx, m)
+	case *DrawEventMutation:
+		return c.DrawEvent.mutate(ctx, m)
+	case *DrawSnapshotMutation:
+		return c.DrawSnapshot.mutate(ctx, m)
 	case *EvidenceMutation:
 		return c.Evidence.mutate(ctx, m)
 	case *FilingMutation:
 		return c.Filing.mutate(ctx, m)
+	case *FollowUpActionMutation:
+		return c.FollowUpAction.mutate(ctx, m)
 	case *FollowUpOptionMutation:
 		return c.FollowUpOption.mutate(ctx, m)
 	case *ImplementationRuleMutation:
@@ -444,10 +488,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.JointMeeting.mutate(ctx, m)
 	case *LeadMutation:
 		return c.Lead.mutate(ctx, m)
+	case *LeadClusterMutation:
+		return c.LeadCluster.mutate(ctx, m)
 	case *LibraryConfirmationMutation:
 		return c.LibraryConfirmation.mutate(ctx, m)
 	case *MeetingMemberMutation:
 		return c.MeetingMember.mutate(ctx, m)
+	case *NotificationMutation:
+		return c.Notification.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *PlanBatchMutation:
@@ -460,6 +508,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ResultCode.mutate(ctx, m)
 	case *ResultItemMutation:
 		return c.ResultItem.mutate(ctx, m)
+	case *SettingMutation:
+		return c.Setting.mutate(ctx, m)
 	case *TargetMutation:
 		return c.Target.mutate(ctx, m)
 	case *TargetChangeMutation:
@@ -1930,6 +1980,22 @@ func (c *DrawClient) QueryTeams(_m *Draw) *InspectionTeamQuery {
 	return query
 }
 
+// QueryEvents queries the events edge of a Draw.
+func (c *DrawClient) QueryEvents(_m *Draw) *DrawEventQuery {
+	query := (&DrawEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(draw.Table, draw.FieldID, id),
+			sqlgraph.To(drawevent.Table, drawevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, draw.EventsTable, draw.EventsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *DrawClient) Hooks() []Hook {
 	return c.hooks.Draw
@@ -1952,6 +2018,288 @@ func (c *DrawClient) mutate(ctx context.Context, m *DrawMutation) (Value, error)
 		return (&DrawDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Draw mutation op: %q", m.Op())
+	}
+}
+
+// DrawEventClient is a client for the DrawEvent schema.
+type DrawEventClient struct {
+	config
+}
+
+// NewDrawEventClient returns a client for the DrawEvent from the given config.
+func NewDrawEventClient(c config) *DrawEventClient {
+	return &DrawEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `drawevent.Hooks(f(g(h())))`.
+func (c *DrawEventClient) Use(hooks ...Hook) {
+	c.hooks.DrawEvent = append(c.hooks.DrawEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `drawevent.Intercept(f(g(h())))`.
+func (c *DrawEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DrawEvent = append(c.inters.DrawEvent, interceptors...)
+}
+
+// Create returns a builder for creating a DrawEvent entity.
+func (c *DrawEventClient) Create() *DrawEventCreate {
+	mutation := newDrawEventMutation(c.config, OpCreate)
+	return &DrawEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DrawEvent entities.
+func (c *DrawEventClient) CreateBulk(builders ...*DrawEventCreate) *DrawEventCreateBulk {
+	return &DrawEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DrawEventClient) MapCreateBulk(slice any, setFunc func(*DrawEventCreate, int)) *DrawEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DrawEventCreateBulk{err: fmt.Errorf("calling to DrawEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DrawEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DrawEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DrawEvent.
+func (c *DrawEventClient) Update() *DrawEventUpdate {
+	mutation := newDrawEventMutation(c.config, OpUpdate)
+	return &DrawEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DrawEventClient) UpdateOne(_m *DrawEvent) *DrawEventUpdateOne {
+	mutation := newDrawEventMutation(c.config, OpUpdateOne, withDrawEvent(_m))
+	return &DrawEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DrawEventClient) UpdateOneID(id int) *DrawEventUpdateOne {
+	mutation := newDrawEventMutation(c.config, OpUpdateOne, withDrawEventID(id))
+	return &DrawEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DrawEvent.
+func (c *DrawEventClient) Delete() *DrawEventDelete {
+	mutation := newDrawEventMutation(c.config, OpDelete)
+	return &DrawEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DrawEventClient) DeleteOne(_m *DrawEvent) *DrawEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DrawEventClient) DeleteOneID(id int) *DrawEventDeleteOne {
+	builder := c.Delete().Where(drawevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DrawEventDeleteOne{builder}
+}
+
+// Query returns a query builder for DrawEvent.
+func (c *DrawEventClient) Query() *DrawEventQuery {
+	return &DrawEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDrawEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DrawEvent entity by its id.
+func (c *DrawEventClient) Get(ctx context.Context, id int) (*DrawEvent, error) {
+	return c.Query().Where(drawevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DrawEventClient) GetX(ctx context.Context, id int) *DrawEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDraw queries the draw edge of a DrawEvent.
+func (c *DrawEventClient) QueryDraw(_m *DrawEvent) *DrawQuery {
+	query := (&DrawClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(drawevent.Table, drawevent.FieldID, id),
+			sqlgraph.To(draw.Table, draw.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, drawevent.DrawTable, drawevent.DrawColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DrawEventClient) Hooks() []Hook {
+	return c.hooks.DrawEvent
+}
+
+// Interceptors returns the client interceptors.
+func (c *DrawEventClient) Interceptors() []Interceptor {
+	return c.inters.DrawEvent
+}
+
+func (c *DrawEventClient) mutate(ctx context.Context, m *DrawEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DrawEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DrawEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DrawEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DrawEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DrawEvent mutation op: %q", m.Op())
+	}
+}
+
+// DrawSnapshotClient is a client for the DrawSnapshot schema.
+type DrawSnapshotClient struct {
+	config
+}
+
+// NewDrawSnapshotClient returns a client for the DrawSnapshot from the given config.
+func NewDrawSnapshotClient(c config) *DrawSnapshotClient {
+	return &DrawSnapshotClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `drawsnapshot.Hooks(f(g(h())))`.
+func (c *DrawSnapshotClient) Use(hooks ...Hook) {
+	c.hooks.DrawSnapshot = append(c.hooks.DrawSnapshot, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `drawsnapshot.Intercept(f(g(h())))`.
+func (c *DrawSnapshotClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DrawSnapshot = append(c.inters.DrawSnapshot, interceptors...)
+}
+
+// Create returns a builder for creating a DrawSnapshot entity.
+func (c *DrawSnapshotClient) Create() *DrawSnapshotCreate {
+	mutation := newDrawSnapshotMutation(c.config, OpCreate)
+	return &DrawSnapshotCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DrawSnapshot entities.
+func (c *DrawSnapshotClient) CreateBulk(builders ...*DrawSnapshotCreate) *DrawSnapshotCreateBulk {
+	return &DrawSnapshotCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DrawSnapshotClient) MapCreateBulk(slice any, setFunc func(*DrawSnapshotCreate, int)) *DrawSnapshotCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DrawSnapshotCreateBulk{err: fmt.Errorf("calling to DrawSnapshotClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DrawSnapshotCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DrawSnapshotCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DrawSnapshot.
+func (c *DrawSnapshotClient) Update() *DrawSnapshotUpdate {
+	mutation := newDrawSnapshotMutation(c.config, OpUpdate)
+	return &DrawSnapshotUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DrawSnapshotClient) UpdateOne(_m *DrawSnapshot) *DrawSnapshotUpdateOne {
+	mutation := newDrawSnapshotMutation(c.config, OpUpdateOne, withDrawSnapshot(_m))
+	return &DrawSnapshotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DrawSnapshotClient) UpdateOneID(id int) *DrawSnapshotUpdateOne {
+	mutation := newDrawSnapshotMutation(c.config, OpUpdateOne, withDrawSnapshotID(id))
+	return &DrawSnapshotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DrawSnapshot.
+func (c *DrawSnapshotClient) Delete() *DrawSnapshotDelete {
+	mutation := newDrawSnapshotMutation(c.config, OpDelete)
+	return &DrawSnapshotDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DrawSnapshotClient) DeleteOne(_m *DrawSnapshot) *DrawSnapshotDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DrawSnapshotClient) DeleteOneID(id int) *DrawSnapshotDeleteOne {
+	builder := c.Delete().Where(drawsnapshot.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DrawSnapshotDeleteOne{builder}
+}
+
+// Query returns a query builder for DrawSnapshot.
+func (c *DrawSnapshotClient) Query() *DrawSnapshotQuery {
+	return &DrawSnapshotQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDrawSnapshot},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DrawSnapshot entity by its id.
+func (c *DrawSnapshotClient) Get(ctx context.Context, id int) (*DrawSnapshot, error) {
+	return c.Query().Where(drawsnapshot.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DrawSnapshotClient) GetX(ctx context.Context, id int) *DrawSnapshot {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *DrawSnapshotClient) Hooks() []Hook {
+	return c.hooks.DrawSnapshot
+}
+
+// Interceptors returns the client interceptors.
+func (c *DrawSnapshotClient) Interceptors() []Interceptor {
+	return c.inters.DrawSnapshot
+}
+
+func (c *DrawSnapshotClient) mutate(ctx context.Context, m *DrawSnapshotMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DrawSnapshotCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DrawSnapshotUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DrawSnapshotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DrawSnapshotDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DrawSnapshot mutation op: %q", m.Op())
 	}
 }
 
@@ -2330,6 +2678,171 @@ func (c *FilingClient) mutate(ctx context.Context, m *FilingMutation) (Value, er
 		return (&FilingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Filing mutation op: %q", m.Op())
+	}
+}
+
+// FollowUpActionClient is a client for the FollowUpAction schema.
+type FollowUpActionClient struct {
+	config
+}
+
+// NewFollowUpActionClient returns a client for the FollowUpAction from the given config.
+func NewFollowUpActionClient(c config) *FollowUpActionClient {
+	return &FollowUpActionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `followupaction.Hooks(f(g(h())))`.
+func (c *FollowUpActionClient) Use(hooks ...Hook) {
+	c.hooks.FollowUpAction = append(c.hooks.FollowUpAction, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `followupaction.Intercept(f(g(h())))`.
+func (c *FollowUpActionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FollowUpAction = append(c.inters.FollowUpAction, interceptors...)
+}
+
+// Create returns a builder for creating a FollowUpAction entity.
+func (c *FollowUpActionClient) Create() *FollowUpActionCreate {
+	mutation := newFollowUpActionMutation(c.config, OpCreate)
+	return &FollowUpActionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FollowUpAction entities.
+func (c *FollowUpActionClient) CreateBulk(builders ...*FollowUpActionCreate) *FollowUpActionCreateBulk {
+	return &FollowUpActionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FollowUpActionClient) MapCreateBulk(slice any, setFunc func(*FollowUpActionCreate, int)) *FollowUpActionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FollowUpActionCreateBulk{err: fmt.Errorf("calling to FollowUpActionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FollowUpActionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FollowUpActionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FollowUpAction.
+func (c *FollowUpActionClient) Update() *FollowUpActionUpdate {
+	mutation := newFollowUpActionMutation(c.config, OpUpdate)
+	return &FollowUpActionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FollowUpActionClient) UpdateOne(_m *FollowUpAction) *FollowUpActionUpdateOne {
+	mutation := newFollowUpActionMutation(c.config, OpUpdateOne, withFollowUpAction(_m))
+	return &FollowUpActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FollowUpActionClient) UpdateOneID(id int) *FollowUpActionUpdateOne {
+	mutation := newFollowUpActionMutation(c.config, OpUpdateOne, withFollowUpActionID(id))
+	return &FollowUpActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FollowUpAction.
+func (c *FollowUpActionClient) Delete() *FollowUpActionDelete {
+	mutation := newFollowUpActionMutation(c.config, OpDelete)
+	return &FollowUpActionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FollowUpActionClient) DeleteOne(_m *FollowUpAction) *FollowUpActionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FollowUpActionClient) DeleteOneID(id int) *FollowUpActionDeleteOne {
+	builder := c.Delete().Where(followupaction.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FollowUpActionDeleteOne{builder}
+}
+
+// Query returns a query builder for FollowUpAction.
+func (c *FollowUpActionClient) Query() *FollowUpActionQuery {
+	return &FollowUpActionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFollowUpAction},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FollowUpAction entity by its id.
+func (c *FollowUpActionClient) Get(ctx context.Context, id int) (*FollowUpAction, error) {
+	return c.Query().Where(followupaction.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FollowUpActionClient) GetX(ctx context.Context, id int) *FollowUpAction {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryResult queries the result edge of a FollowUpAction.
+func (c *FollowUpActionClient) QueryResult(_m *FollowUpAction) *ResultQuery {
+	query := (&ResultClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(followupaction.Table, followupaction.FieldID, id),
+			sqlgraph.To(result.Table, result.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, followupaction.ResultTable, followupaction.ResultColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOption queries the option edge of a FollowUpAction.
+func (c *FollowUpActionClient) QueryOption(_m *FollowUpAction) *FollowUpOptionQuery {
+	query := (&FollowUpOptionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(followupaction.Table, followupaction.FieldID, id),
+			sqlgraph.To(followupoption.Table, followupoption.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, followupaction.OptionTable, followupaction.OptionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FollowUpActionClient) Hooks() []Hook {
+	return c.hooks.FollowUpAction
+}
+
+// Interceptors returns the client interceptors.
+func (c *FollowUpActionClient) Interceptors() []Interceptor {
+	return c.inters.FollowUpAction
+}
+
+func (c *FollowUpActionClient) mutate(ctx context.Context, m *FollowUpActionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FollowUpActionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FollowUpActionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FollowUpActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FollowUpActionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FollowUpAction mutation op: %q", m.Op())
 	}
 }
 
@@ -4102,6 +4615,22 @@ func (c *LeadClient) QuerySpecialTask(_m *Lead) *TaskQuery {
 	return query
 }
 
+// QueryClusters queries the clusters edge of a Lead.
+func (c *LeadClient) QueryClusters(_m *Lead) *LeadClusterQuery {
+	query := (&LeadClusterClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(lead.Table, lead.FieldID, id),
+			sqlgraph.To(leadcluster.Table, leadcluster.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, lead.ClustersTable, lead.ClustersPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *LeadClient) Hooks() []Hook {
 	return c.hooks.Lead
@@ -4124,6 +4653,187 @@ func (c *LeadClient) mutate(ctx context.Context, m *LeadMutation) (Value, error)
 		return (&LeadDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Lead mutation op: %q", m.Op())
+	}
+}
+
+// LeadClusterClient is a client for the LeadCluster schema.
+type LeadClusterClient struct {
+	config
+}
+
+// NewLeadClusterClient returns a client for the LeadCluster from the given config.
+func NewLeadClusterClient(c config) *LeadClusterClient {
+	return &LeadClusterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `leadcluster.Hooks(f(g(h())))`.
+func (c *LeadClusterClient) Use(hooks ...Hook) {
+	c.hooks.LeadCluster = append(c.hooks.LeadCluster, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `leadcluster.Intercept(f(g(h())))`.
+func (c *LeadClusterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LeadCluster = append(c.inters.LeadCluster, interceptors...)
+}
+
+// Create returns a builder for creating a LeadCluster entity.
+func (c *LeadClusterClient) Create() *LeadClusterCreate {
+	mutation := newLeadClusterMutation(c.config, OpCreate)
+	return &LeadClusterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LeadCluster entities.
+func (c *LeadClusterClient) CreateBulk(builders ...*LeadClusterCreate) *LeadClusterCreateBulk {
+	return &LeadClusterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LeadClusterClient) MapCreateBulk(slice any, setFunc func(*LeadClusterCreate, int)) *LeadClusterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LeadClusterCreateBulk{err: fmt.Errorf("calling to LeadClusterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LeadClusterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LeadClusterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LeadCluster.
+func (c *LeadClusterClient) Update() *LeadClusterUpdate {
+	mutation := newLeadClusterMutation(c.config, OpUpdate)
+	return &LeadClusterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LeadClusterClient) UpdateOne(_m *LeadCluster) *LeadClusterUpdateOne {
+	mutation := newLeadClusterMutation(c.config, OpUpdateOne, withLeadCluster(_m))
+	return &LeadClusterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LeadClusterClient) UpdateOneID(id int) *LeadClusterUpdateOne {
+	mutation := newLeadClusterMutation(c.config, OpUpdateOne, withLeadClusterID(id))
+	return &LeadClusterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LeadCluster.
+func (c *LeadClusterClient) Delete() *LeadClusterDelete {
+	mutation := newLeadClusterMutation(c.config, OpDelete)
+	return &LeadClusterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LeadClusterClient) DeleteOne(_m *LeadCluster) *LeadClusterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LeadClusterClient) DeleteOneID(id int) *LeadClusterDeleteOne {
+	builder := c.Delete().Where(leadcluster.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LeadClusterDeleteOne{builder}
+}
+
+// Query returns a query builder for LeadCluster.
+func (c *LeadClusterClient) Query() *LeadClusterQuery {
+	return &LeadClusterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLeadCluster},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LeadCluster entity by its id.
+func (c *LeadClusterClient) Get(ctx context.Context, id int) (*LeadCluster, error) {
+	return c.Query().Where(leadcluster.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LeadClusterClient) GetX(ctx context.Context, id int) *LeadCluster {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryItem queries the item edge of a LeadCluster.
+func (c *LeadClusterClient) QueryItem(_m *LeadCluster) *InspectionItemQuery {
+	query := (&InspectionItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leadcluster.Table, leadcluster.FieldID, id),
+			sqlgraph.To(inspectionitem.Table, inspectionitem.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leadcluster.ItemTable, leadcluster.ItemColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTask queries the task edge of a LeadCluster.
+func (c *LeadClusterClient) QueryTask(_m *LeadCluster) *TaskQuery {
+	query := (&TaskClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leadcluster.Table, leadcluster.FieldID, id),
+			sqlgraph.To(task.Table, task.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, leadcluster.TaskTable, leadcluster.TaskColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLeads queries the leads edge of a LeadCluster.
+func (c *LeadClusterClient) QueryLeads(_m *LeadCluster) *LeadQuery {
+	query := (&LeadClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(leadcluster.Table, leadcluster.FieldID, id),
+			sqlgraph.To(lead.Table, lead.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, leadcluster.LeadsTable, leadcluster.LeadsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LeadClusterClient) Hooks() []Hook {
+	return c.hooks.LeadCluster
+}
+
+// Interceptors returns the client interceptors.
+func (c *LeadClusterClient) Interceptors() []Interceptor {
+	return c.inters.LeadCluster
+}
+
+func (c *LeadClusterClient) mutate(ctx context.Context, m *LeadClusterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LeadClusterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LeadClusterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LeadClusterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LeadClusterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LeadCluster mutation op: %q", m.Op())
 	}
 }
 
@@ -4470,6 +5180,187 @@ func (c *MeetingMemberClient) mutate(ctx context.Context, m *MeetingMemberMutati
 		return (&MeetingMemberDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown MeetingMember mutation op: %q", m.Op())
+	}
+}
+
+// NotificationClient is a client for the Notification schema.
+type NotificationClient struct {
+	config
+}
+
+// NewNotificationClient returns a client for the Notification from the given config.
+func NewNotificationClient(c config) *NotificationClient {
+	return &NotificationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notification.Hooks(f(g(h())))`.
+func (c *NotificationClient) Use(hooks ...Hook) {
+	c.hooks.Notification = append(c.hooks.Notification, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notification.Intercept(f(g(h())))`.
+func (c *NotificationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Notification = append(c.inters.Notification, interceptors...)
+}
+
+// Create returns a builder for creating a Notification entity.
+func (c *NotificationClient) Create() *NotificationCreate {
+	mutation := newNotificationMutation(c.config, OpCreate)
+	return &NotificationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Notification entities.
+func (c *NotificationClient) CreateBulk(builders ...*NotificationCreate) *NotificationCreateBulk {
+	return &NotificationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NotificationClient) MapCreateBulk(slice any, setFunc func(*NotificationCreate, int)) *NotificationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NotificationCreateBulk{err: fmt.Errorf("calling to NotificationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NotificationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NotificationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Notification.
+func (c *NotificationClient) Update() *NotificationUpdate {
+	mutation := newNotificationMutation(c.config, OpUpdate)
+	return &NotificationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NotificationClient) UpdateOne(_m *Notification) *NotificationUpdateOne {
+	mutation := newNotificationMutation(c.config, OpUpdateOne, withNotification(_m))
+	return &NotificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NotificationClient) UpdateOneID(id int) *NotificationUpdateOne {
+	mutation := newNotificationMutation(c.config, OpUpdateOne, withNotificationID(id))
+	return &NotificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Notification.
+func (c *NotificationClient) Delete() *NotificationDelete {
+	mutation := newNotificationMutation(c.config, OpDelete)
+	return &NotificationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NotificationClient) DeleteOne(_m *Notification) *NotificationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NotificationClient) DeleteOneID(id int) *NotificationDeleteOne {
+	builder := c.Delete().Where(notification.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NotificationDeleteOne{builder}
+}
+
+// Query returns a query builder for Notification.
+func (c *NotificationClient) Query() *NotificationQuery {
+	return &NotificationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotification},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Notification entity by its id.
+func (c *NotificationClient) Get(ctx context.Context, id int) (*Notification, error) {
+	return c.Query().Where(notification.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NotificationClient) GetX(ctx context.Context, id int) *Notification {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryFromDepartment queries the from_department edge of a Notification.
+func (c *NotificationClient) QueryFromDepartment(_m *Notification) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.FromDepartmentTable, notification.FromDepartmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryToDepartment queries the to_department edge of a Notification.
+func (c *NotificationClient) QueryToDepartment(_m *Notification) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.ToDepartmentTable, notification.ToDepartmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResult queries the result edge of a Notification.
+func (c *NotificationClient) QueryResult(_m *Notification) *ResultQuery {
+	query := (&ResultClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(result.Table, result.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.ResultTable, notification.ResultColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NotificationClient) Hooks() []Hook {
+	return c.hooks.Notification
+}
+
+// Interceptors returns the client interceptors.
+func (c *NotificationClient) Interceptors() []Interceptor {
+	return c.inters.Notification
+}
+
+func (c *NotificationClient) mutate(ctx context.Context, m *NotificationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NotificationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NotificationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NotificationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NotificationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Notification mutation op: %q", m.Op())
 	}
 }
 
@@ -5412,6 +6303,22 @@ func (c *ResultClient) QueryCorrections(_m *Result) *CorrectionQuery {
 	return query
 }
 
+// QueryFollowUps queries the follow_ups edge of a Result.
+func (c *ResultClient) QueryFollowUps(_m *Result) *FollowUpActionQuery {
+	query := (&FollowUpActionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(result.Table, result.FieldID, id),
+			sqlgraph.To(followupaction.Table, followupaction.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, result.FollowUpsTable, result.FollowUpsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ResultClient) Hooks() []Hook {
 	return c.hooks.Result
@@ -5812,6 +6719,139 @@ func (c *ResultItemClient) mutate(ctx context.Context, m *ResultItemMutation) (V
 		return (&ResultItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ResultItem mutation op: %q", m.Op())
+	}
+}
+
+// SettingClient is a client for the Setting schema.
+type SettingClient struct {
+	config
+}
+
+// NewSettingClient returns a client for the Setting from the given config.
+func NewSettingClient(c config) *SettingClient {
+	return &SettingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `setting.Hooks(f(g(h())))`.
+func (c *SettingClient) Use(hooks ...Hook) {
+	c.hooks.Setting = append(c.hooks.Setting, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `setting.Intercept(f(g(h())))`.
+func (c *SettingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Setting = append(c.inters.Setting, interceptors...)
+}
+
+// Create returns a builder for creating a Setting entity.
+func (c *SettingClient) Create() *SettingCreate {
+	mutation := newSettingMutation(c.config, OpCreate)
+	return &SettingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Setting entities.
+func (c *SettingClient) CreateBulk(builders ...*SettingCreate) *SettingCreateBulk {
+	return &SettingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SettingClient) MapCreateBulk(slice any, setFunc func(*SettingCreate, int)) *SettingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SettingCreateBulk{err: fmt.Errorf("calling to SettingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SettingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SettingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Setting.
+func (c *SettingClient) Update() *SettingUpdate {
+	mutation := newSettingMutation(c.config, OpUpdate)
+	return &SettingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SettingClient) UpdateOne(_m *Setting) *SettingUpdateOne {
+	mutation := newSettingMutation(c.config, OpUpdateOne, withSetting(_m))
+	return &SettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SettingClient) UpdateOneID(id int) *SettingUpdateOne {
+	mutation := newSettingMutation(c.config, OpUpdateOne, withSettingID(id))
+	return &SettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Setting.
+func (c *SettingClient) Delete() *SettingDelete {
+	mutation := newSettingMutation(c.config, OpDelete)
+	return &SettingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SettingClient) DeleteOne(_m *Setting) *SettingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SettingClient) DeleteOneID(id int) *SettingDeleteOne {
+	builder := c.Delete().Where(setting.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SettingDeleteOne{builder}
+}
+
+// Query returns a query builder for Setting.
+func (c *SettingClient) Query() *SettingQuery {
+	return &SettingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSetting},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Setting entity by its id.
+func (c *SettingClient) Get(ctx context.Context, id int) (*Setting, error) {
+	return c.Query().Where(setting.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SettingClient) GetX(ctx context.Context, id int) *Setting {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SettingClient) Hooks() []Hook {
+	return c.hooks.Setting
+}
+
+// Interceptors returns the client interceptors.
+func (c *SettingClient) Interceptors() []Interceptor {
+	return c.inters.Setting
+}
+
+func (c *SettingClient) mutate(ctx context.Context, m *SettingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SettingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SettingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SettingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Setting mutation op: %q", m.Op())
 	}
 }
 
@@ -6852,18 +7892,20 @@ func (c *TaskItemClient) mutate(ctx context.Context, m *TaskItemMutation) (Value
 type (
 	hooks struct {
 		Account, ApiToken, AuditEvent, CalendarYear, Conflict, Correction, Department,
-		Draw, Evidence, Filing, FollowUpOption, ImplementationRule, ImportJob,
-		InspectionItem, InspectionMethod, InspectionTeam, Inspector, ItemList,
-		JointMeeting, Lead, LibraryConfirmation, MeetingMember, Plan, PlanBatch,
-		Publication, Result, ResultCode, ResultItem, Target, TargetChange,
+		Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
+		FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
+		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
+		LeadCluster, LibraryConfirmation, MeetingMember, Notification, Plan, PlanBatch,
+		Publication, Result, ResultCode, ResultItem, Setting, Target, TargetChange,
 		TargetLibrary, Task, TaskItem []ent.Hook
 	}
 	inters struct {
 		Account, ApiToken, AuditEvent, CalendarYear, Conflict, Correction, Department,
-		Draw, Evidence, Filing, FollowUpOption, ImplementationRule, ImportJob,
-		InspectionItem, InspectionMethod, InspectionTeam, Inspector, ItemList,
-		JointMeeting, Lead, LibraryConfirmation, MeetingMember, Plan, PlanBatch,
-		Publication, Result, ResultCode, ResultItem, Target, TargetChange,
+		Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
+		FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
+		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
+		LeadCluster, LibraryConfirmation, MeetingMember, Notification, Plan, PlanBatch,
+		Publication, Result, ResultCode, ResultItem, Setting, Target, TargetChange,
 		TargetLibrary, Task, TaskItem []ent.Interceptor
 	}
 )

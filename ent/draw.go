@@ -43,6 +43,8 @@ type Draw struct {
 	SecretHash string `json:"secret_hash,omitempty"`
 	// 服务端密钥（结果公示后公开）
 	Secret string `json:"-"`
+	// 承诺内容（规范 JSON，公示并记入透明日志）
+	Commitment string `json:"commitment,omitempty"`
 	// 承诺摘要
 	CommitmentDigest string `json:"commitment_digest,omitempty"`
 	// 承诺公布时间
@@ -79,15 +81,18 @@ type DrawEdges struct {
 	Confirmations []*LibraryConfirmation `json:"confirmations,omitempty"`
 	// 抽中的对象及检查组
 	Teams []*InspectionTeam `json:"teams,omitempty"`
+	// 抽取过程事件（冻结、承诺、抽取、回避重组、替换、揭示），只增不删
+	Events []*DrawEvent `json:"events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedSupersededBy  map[string][]*Draw
 	namedConfirmations map[string][]*LibraryConfirmation
 	namedTeams         map[string][]*InspectionTeam
+	namedEvents        map[string][]*DrawEvent
 }
 
 // TaskOrErr returns the Task value or an error if the edge
@@ -139,6 +144,15 @@ func (e DrawEdges) TeamsOrErr() ([]*InspectionTeam, error) {
 	return nil, &NotLoadedError{edge: "teams"}
 }
 
+// EventsOrErr returns the Events value or an error if the edge
+// was not loaded in eager-loading.
+func (e DrawEdges) EventsOrErr() ([]*DrawEvent, error) {
+	if e.loadedTypes[5] {
+		return e.Events, nil
+	}
+	return nil, &NotLoadedError{edge: "events"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Draw) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -148,7 +162,7 @@ func (*Draw) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case draw.FieldID, draw.FieldSeq, draw.FieldFrameSize, draw.FieldTaskID, draw.FieldSupersedesID:
 			values[i] = new(sql.NullInt64)
-		case draw.FieldDivisionCode, draw.FieldStatus, draw.FieldAlgorithmVersion, draw.FieldFrameRoot, draw.FieldInspectorPoolDigest, draw.FieldSecretHash, draw.FieldSecret, draw.FieldCommitmentDigest, draw.FieldExternalEntropy, draw.FieldSeed, draw.FieldReason:
+		case draw.FieldDivisionCode, draw.FieldStatus, draw.FieldAlgorithmVersion, draw.FieldFrameRoot, draw.FieldInspectorPoolDigest, draw.FieldSecretHash, draw.FieldSecret, draw.FieldCommitment, draw.FieldCommitmentDigest, draw.FieldExternalEntropy, draw.FieldSeed, draw.FieldReason:
 			values[i] = new(sql.NullString)
 		case draw.FieldCreatedAt, draw.FieldUpdatedAt, draw.FieldCommittedAt, draw.FieldDrawnAt, draw.FieldRevealedAt:
 			values[i] = new(sql.NullTime)
@@ -247,6 +261,12 @@ func (_m *Draw) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Secret = value.String
 			}
+		case draw.FieldCommitment:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field commitment", values[i])
+			} else if value.Valid {
+				_m.Commitment = value.String
+			}
 		case draw.FieldCommitmentDigest:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field commitment_digest", values[i])
@@ -343,6 +363,11 @@ func (_m *Draw) QueryTeams() *InspectionTeamQuery {
 	return NewDrawClient(_m.config).QueryTeams(_m)
 }
 
+// QueryEvents queries the "events" edge of the Draw entity.
+func (_m *Draw) QueryEvents() *DrawEventQuery {
+	return NewDrawClient(_m.config).QueryEvents(_m)
+}
+
 // Update returns a builder for updating this Draw.
 // Note that you need to call Draw.Unwrap() before calling this method if this Draw
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -400,6 +425,9 @@ func (_m *Draw) String() string {
 	builder.WriteString(_m.SecretHash)
 	builder.WriteString(", ")
 	builder.WriteString("secret=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("commitment=")
+	builder.WriteString(_m.Commitment)
 	builder.WriteString(", ")
 	builder.WriteString("commitment_digest=")
 	builder.WriteString(_m.CommitmentDigest)
@@ -508,6 +536,30 @@ func (_m *Draw) appendNamedTeams(name string, edges ...*InspectionTeam) {
 		_m.Edges.namedTeams[name] = []*InspectionTeam{}
 	} else {
 		_m.Edges.namedTeams[name] = append(_m.Edges.namedTeams[name], edges...)
+	}
+}
+
+// NamedEvents returns the Events named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Draw) NamedEvents(name string) ([]*DrawEvent, error) {
+	if _m.Edges.namedEvents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEvents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Draw) appendNamedEvents(name string, edges ...*DrawEvent) {
+	if _m.Edges.namedEvents == nil {
+		_m.Edges.namedEvents = make(map[string][]*DrawEvent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEvents[name] = []*DrawEvent{}
+	} else {
+		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
 	}
 }
 

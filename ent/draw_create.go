@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/task"
@@ -173,6 +174,20 @@ func (_c *DrawCreate) SetSecret(v string) *DrawCreate {
 func (_c *DrawCreate) SetNillableSecret(v *string) *DrawCreate {
 	if v != nil {
 		_c.SetSecret(*v)
+	}
+	return _c
+}
+
+// SetCommitment sets the "commitment" field.
+func (_c *DrawCreate) SetCommitment(v string) *DrawCreate {
+	_c.mutation.SetCommitment(v)
+	return _c
+}
+
+// SetNillableCommitment sets the "commitment" field if the given value is not nil.
+func (_c *DrawCreate) SetNillableCommitment(v *string) *DrawCreate {
+	if v != nil {
+		_c.SetCommitment(*v)
 	}
 	return _c
 }
@@ -348,6 +363,21 @@ func (_c *DrawCreate) AddTeams(v ...*InspectionTeam) *DrawCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddTeamIDs(ids...)
+}
+
+// AddEventIDs adds the "events" edge to the DrawEvent entity by IDs.
+func (_c *DrawCreate) AddEventIDs(ids ...int) *DrawCreate {
+	_c.mutation.AddEventIDs(ids...)
+	return _c
+}
+
+// AddEvents adds the "events" edges to the DrawEvent entity.
+func (_c *DrawCreate) AddEvents(v ...*DrawEvent) *DrawCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEventIDs(ids...)
 }
 
 // Mutation returns the DrawMutation object of the builder.
@@ -535,6 +565,10 @@ func (_c *DrawCreate) createSpec() (*Draw, *sqlgraph.CreateSpec) {
 		_spec.SetField(draw.FieldSecret, field.TypeString, value)
 		_node.Secret = value
 	}
+	if value, ok := _c.mutation.Commitment(); ok {
+		_spec.SetField(draw.FieldCommitment, field.TypeString, value)
+		_node.Commitment = value
+	}
 	if value, ok := _c.mutation.CommitmentDigest(); ok {
 		_spec.SetField(draw.FieldCommitmentDigest, field.TypeString, value)
 		_node.CommitmentDigest = value
@@ -638,6 +672,22 @@ func (_c *DrawCreate) createSpec() (*Draw, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(inspectionteam.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(drawevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -868,6 +918,24 @@ func (u *DrawUpsert) UpdateSecret() *DrawUpsert {
 // ClearSecret clears the value of the "secret" field.
 func (u *DrawUpsert) ClearSecret() *DrawUpsert {
 	u.SetNull(draw.FieldSecret)
+	return u
+}
+
+// SetCommitment sets the "commitment" field.
+func (u *DrawUpsert) SetCommitment(v string) *DrawUpsert {
+	u.Set(draw.FieldCommitment, v)
+	return u
+}
+
+// UpdateCommitment sets the "commitment" field to the value that was provided on create.
+func (u *DrawUpsert) UpdateCommitment() *DrawUpsert {
+	u.SetExcluded(draw.FieldCommitment)
+	return u
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (u *DrawUpsert) ClearCommitment() *DrawUpsert {
+	u.SetNull(draw.FieldCommitment)
 	return u
 }
 
@@ -1272,6 +1340,27 @@ func (u *DrawUpsertOne) UpdateSecret() *DrawUpsertOne {
 func (u *DrawUpsertOne) ClearSecret() *DrawUpsertOne {
 	return u.Update(func(s *DrawUpsert) {
 		s.ClearSecret()
+	})
+}
+
+// SetCommitment sets the "commitment" field.
+func (u *DrawUpsertOne) SetCommitment(v string) *DrawUpsertOne {
+	return u.Update(func(s *DrawUpsert) {
+		s.SetCommitment(v)
+	})
+}
+
+// UpdateCommitment sets the "commitment" field to the value that was provided on create.
+func (u *DrawUpsertOne) UpdateCommitment() *DrawUpsertOne {
+	return u.Update(func(s *DrawUpsert) {
+		s.UpdateCommitment()
+	})
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (u *DrawUpsertOne) ClearCommitment() *DrawUpsertOne {
+	return u.Update(func(s *DrawUpsert) {
+		s.ClearCommitment()
 	})
 }
 
@@ -1868,6 +1957,27 @@ func (u *DrawUpsertBulk) UpdateSecret() *DrawUpsertBulk {
 func (u *DrawUpsertBulk) ClearSecret() *DrawUpsertBulk {
 	return u.Update(func(s *DrawUpsert) {
 		s.ClearSecret()
+	})
+}
+
+// SetCommitment sets the "commitment" field.
+func (u *DrawUpsertBulk) SetCommitment(v string) *DrawUpsertBulk {
+	return u.Update(func(s *DrawUpsert) {
+		s.SetCommitment(v)
+	})
+}
+
+// UpdateCommitment sets the "commitment" field to the value that was provided on create.
+func (u *DrawUpsertBulk) UpdateCommitment() *DrawUpsertBulk {
+	return u.Update(func(s *DrawUpsert) {
+		s.UpdateCommitment()
+	})
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (u *DrawUpsertBulk) ClearCommitment() *DrawUpsertBulk {
+	return u.Update(func(s *DrawUpsert) {
+		s.ClearCommitment()
 	})
 }
 

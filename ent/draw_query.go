@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -32,11 +33,13 @@ type DrawQuery struct {
 	withSupersededBy       *DrawQuery
 	withConfirmations      *LibraryConfirmationQuery
 	withTeams              *InspectionTeamQuery
+	withEvents             *DrawEventQuery
 	loadTotal              []func(context.Context, []*Draw) error
 	modifiers              []func(*sql.Selector)
 	withNamedSupersededBy  map[string]*DrawQuery
 	withNamedConfirmations map[string]*LibraryConfirmationQuery
 	withNamedTeams         map[string]*InspectionTeamQuery
+	withNamedEvents        map[string]*DrawEventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -176,6 +179,28 @@ func (_q *DrawQuery) QueryTeams() *InspectionTeamQuery {
 			sqlgraph.From(draw.Table, draw.FieldID, selector),
 			sqlgraph.To(inspectionteam.Table, inspectionteam.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, draw.TeamsTable, draw.TeamsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEvents chains the current query on the "events" edge.
+func (_q *DrawQuery) QueryEvents() *DrawEventQuery {
+	query := (&DrawEventClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(draw.Table, draw.FieldID, selector),
+			sqlgraph.To(drawevent.Table, drawevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, draw.EventsTable, draw.EventsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -380,6 +405,7 @@ func (_q *DrawQuery) Clone() *DrawQuery {
 		withSupersededBy:  _q.withSupersededBy.Clone(),
 		withConfirmations: _q.withConfirmations.Clone(),
 		withTeams:         _q.withTeams.Clone(),
+		withEvents:        _q.withEvents.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -438,6 +464,17 @@ func (_q *DrawQuery) WithTeams(opts ...func(*InspectionTeamQuery)) *DrawQuery {
 		opt(query)
 	}
 	_q.withTeams = query
+	return _q
+}
+
+// WithEvents tells the query-builder to eager-load the nodes that are connected to
+// the "events" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DrawQuery) WithEvents(opts ...func(*DrawEventQuery)) *DrawQuery {
+	query := (&DrawEventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEvents = query
 	return _q
 }
 
@@ -519,12 +556,13 @@ func (_q *DrawQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Draw, e
 	var (
 		nodes       = []*Draw{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withTask != nil,
 			_q.withSupersedes != nil,
 			_q.withSupersededBy != nil,
 			_q.withConfirmations != nil,
 			_q.withTeams != nil,
+			_q.withEvents != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -581,6 +619,13 @@ func (_q *DrawQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Draw, e
 			return nil, err
 		}
 	}
+	if query := _q.withEvents; query != nil {
+		if err := _q.loadEvents(ctx, query, nodes,
+			func(n *Draw) { n.Edges.Events = []*DrawEvent{} },
+			func(n *Draw, e *DrawEvent) { n.Edges.Events = append(n.Edges.Events, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedSupersededBy {
 		if err := _q.loadSupersededBy(ctx, query, nodes,
 			func(n *Draw) { n.appendNamedSupersededBy(name) },
@@ -599,6 +644,13 @@ func (_q *DrawQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Draw, e
 		if err := _q.loadTeams(ctx, query, nodes,
 			func(n *Draw) { n.appendNamedTeams(name) },
 			func(n *Draw, e *InspectionTeam) { n.appendNamedTeams(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEvents {
+		if err := _q.loadEvents(ctx, query, nodes,
+			func(n *Draw) { n.appendNamedEvents(name) },
+			func(n *Draw, e *DrawEvent) { n.appendNamedEvents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -795,6 +847,36 @@ func (_q *DrawQuery) loadTeams(ctx context.Context, query *InspectionTeamQuery, 
 	}
 	return nil
 }
+func (_q *DrawQuery) loadEvents(ctx context.Context, query *DrawEventQuery, nodes []*Draw, init func(*Draw), assign func(*Draw, *DrawEvent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Draw)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(drawevent.FieldDrawID)
+	}
+	query.Where(predicate.DrawEvent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(draw.EventsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DrawID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "draw_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *DrawQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -954,6 +1036,20 @@ func (_q *DrawQuery) WithNamedTeams(name string, opts ...func(*InspectionTeamQue
 		_q.withNamedTeams = make(map[string]*InspectionTeamQuery)
 	}
 	_q.withNamedTeams[name] = query
+	return _q
+}
+
+// WithNamedEvents tells the query-builder to eager-load the nodes that are connected to the "events"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DrawQuery) WithNamedEvents(name string, opts ...func(*DrawEventQuery)) *DrawQuery {
+	query := (&DrawEventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEvents == nil {
+		_q.withNamedEvents = make(map[string]*DrawEventQuery)
+	}
+	_q.withNamedEvents[name] = query
 	return _q
 }
 

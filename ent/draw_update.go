@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -210,6 +211,26 @@ func (_u *DrawUpdate) SetNillableSecret(v *string) *DrawUpdate {
 // ClearSecret clears the value of the "secret" field.
 func (_u *DrawUpdate) ClearSecret() *DrawUpdate {
 	_u.mutation.ClearSecret()
+	return _u
+}
+
+// SetCommitment sets the "commitment" field.
+func (_u *DrawUpdate) SetCommitment(v string) *DrawUpdate {
+	_u.mutation.SetCommitment(v)
+	return _u
+}
+
+// SetNillableCommitment sets the "commitment" field if the given value is not nil.
+func (_u *DrawUpdate) SetNillableCommitment(v *string) *DrawUpdate {
+	if v != nil {
+		_u.SetCommitment(*v)
+	}
+	return _u
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (_u *DrawUpdate) ClearCommitment() *DrawUpdate {
+	_u.mutation.ClearCommitment()
 	return _u
 }
 
@@ -442,6 +463,21 @@ func (_u *DrawUpdate) AddTeams(v ...*InspectionTeam) *DrawUpdate {
 	return _u.AddTeamIDs(ids...)
 }
 
+// AddEventIDs adds the "events" edge to the DrawEvent entity by IDs.
+func (_u *DrawUpdate) AddEventIDs(ids ...int) *DrawUpdate {
+	_u.mutation.AddEventIDs(ids...)
+	return _u
+}
+
+// AddEvents adds the "events" edges to the DrawEvent entity.
+func (_u *DrawUpdate) AddEvents(v ...*DrawEvent) *DrawUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEventIDs(ids...)
+}
+
 // Mutation returns the DrawMutation object of the builder.
 func (_u *DrawUpdate) Mutation() *DrawMutation {
 	return _u.mutation
@@ -520,6 +556,27 @@ func (_u *DrawUpdate) RemoveTeams(v ...*InspectionTeam) *DrawUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTeamIDs(ids...)
+}
+
+// ClearEvents clears all "events" edges to the DrawEvent entity.
+func (_u *DrawUpdate) ClearEvents() *DrawUpdate {
+	_u.mutation.ClearEvents()
+	return _u
+}
+
+// RemoveEventIDs removes the "events" edge to DrawEvent entities by IDs.
+func (_u *DrawUpdate) RemoveEventIDs(ids ...int) *DrawUpdate {
+	_u.mutation.RemoveEventIDs(ids...)
+	return _u
+}
+
+// RemoveEvents removes "events" edges to DrawEvent entities.
+func (_u *DrawUpdate) RemoveEvents(v ...*DrawEvent) *DrawUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEventIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -651,6 +708,12 @@ func (_u *DrawUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SecretCleared() {
 		_spec.ClearField(draw.FieldSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.Commitment(); ok {
+		_spec.SetField(draw.FieldCommitment, field.TypeString, value)
+	}
+	if _u.mutation.CommitmentCleared() {
+		_spec.ClearField(draw.FieldCommitment, field.TypeString)
 	}
 	if value, ok := _u.mutation.CommitmentDigest(); ok {
 		_spec.SetField(draw.FieldCommitmentDigest, field.TypeString, value)
@@ -887,6 +950,51 @@ func (_u *DrawUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(drawevent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEventsIDs(); len(nodes) > 0 && !_u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(drawevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(drawevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{draw.Label}
@@ -1086,6 +1194,26 @@ func (_u *DrawUpdateOne) SetNillableSecret(v *string) *DrawUpdateOne {
 // ClearSecret clears the value of the "secret" field.
 func (_u *DrawUpdateOne) ClearSecret() *DrawUpdateOne {
 	_u.mutation.ClearSecret()
+	return _u
+}
+
+// SetCommitment sets the "commitment" field.
+func (_u *DrawUpdateOne) SetCommitment(v string) *DrawUpdateOne {
+	_u.mutation.SetCommitment(v)
+	return _u
+}
+
+// SetNillableCommitment sets the "commitment" field if the given value is not nil.
+func (_u *DrawUpdateOne) SetNillableCommitment(v *string) *DrawUpdateOne {
+	if v != nil {
+		_u.SetCommitment(*v)
+	}
+	return _u
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (_u *DrawUpdateOne) ClearCommitment() *DrawUpdateOne {
+	_u.mutation.ClearCommitment()
 	return _u
 }
 
@@ -1318,6 +1446,21 @@ func (_u *DrawUpdateOne) AddTeams(v ...*InspectionTeam) *DrawUpdateOne {
 	return _u.AddTeamIDs(ids...)
 }
 
+// AddEventIDs adds the "events" edge to the DrawEvent entity by IDs.
+func (_u *DrawUpdateOne) AddEventIDs(ids ...int) *DrawUpdateOne {
+	_u.mutation.AddEventIDs(ids...)
+	return _u
+}
+
+// AddEvents adds the "events" edges to the DrawEvent entity.
+func (_u *DrawUpdateOne) AddEvents(v ...*DrawEvent) *DrawUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEventIDs(ids...)
+}
+
 // Mutation returns the DrawMutation object of the builder.
 func (_u *DrawUpdateOne) Mutation() *DrawMutation {
 	return _u.mutation
@@ -1396,6 +1539,27 @@ func (_u *DrawUpdateOne) RemoveTeams(v ...*InspectionTeam) *DrawUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTeamIDs(ids...)
+}
+
+// ClearEvents clears all "events" edges to the DrawEvent entity.
+func (_u *DrawUpdateOne) ClearEvents() *DrawUpdateOne {
+	_u.mutation.ClearEvents()
+	return _u
+}
+
+// RemoveEventIDs removes the "events" edge to DrawEvent entities by IDs.
+func (_u *DrawUpdateOne) RemoveEventIDs(ids ...int) *DrawUpdateOne {
+	_u.mutation.RemoveEventIDs(ids...)
+	return _u
+}
+
+// RemoveEvents removes "events" edges to DrawEvent entities.
+func (_u *DrawUpdateOne) RemoveEvents(v ...*DrawEvent) *DrawUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEventIDs(ids...)
 }
 
 // Where appends a list predicates to the DrawUpdate builder.
@@ -1557,6 +1721,12 @@ func (_u *DrawUpdateOne) sqlSave(ctx context.Context) (_node *Draw, err error) {
 	}
 	if _u.mutation.SecretCleared() {
 		_spec.ClearField(draw.FieldSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.Commitment(); ok {
+		_spec.SetField(draw.FieldCommitment, field.TypeString, value)
+	}
+	if _u.mutation.CommitmentCleared() {
+		_spec.ClearField(draw.FieldCommitment, field.TypeString)
 	}
 	if value, ok := _u.mutation.CommitmentDigest(); ok {
 		_spec.SetField(draw.FieldCommitmentDigest, field.TypeString, value)
@@ -1786,6 +1956,51 @@ func (_u *DrawUpdateOne) sqlSave(ctx context.Context) (_node *Draw, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(inspectionteam.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(drawevent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEventsIDs(); len(nodes) > 0 && !_u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(drawevent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(drawevent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -20,8 +20,11 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -32,14 +35,17 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -113,8 +119,11 @@ func checkColumn(t, c string) error {
 			correction.Table:          correction.ValidColumn,
 			department.Table:          department.ValidColumn,
 			draw.Table:                draw.ValidColumn,
+			drawevent.Table:           drawevent.ValidColumn,
+			drawsnapshot.Table:        drawsnapshot.ValidColumn,
 			evidence.Table:            evidence.ValidColumn,
 			filing.Table:              filing.ValidColumn,
+			followupaction.Table:      followupaction.ValidColumn,
 			followupoption.Table:      followupoption.ValidColumn,
 			implementationrule.Table:  implementationrule.ValidColumn,
 			importjob.Table:           importjob.ValidColumn,
@@ -125,14 +134,17 @@ func checkColumn(t, c string) error {
 			itemlist.Table:            itemlist.ValidColumn,
 			jointmeeting.Table:        jointmeeting.ValidColumn,
 			lead.Table:                lead.ValidColumn,
+			leadcluster.Table:         leadcluster.ValidColumn,
 			libraryconfirmation.Table: libraryconfirmation.ValidColumn,
 			meetingmember.Table:       meetingmember.ValidColumn,
+			notification.Table:        notification.ValidColumn,
 			plan.Table:                plan.ValidColumn,
 			planbatch.Table:           planbatch.ValidColumn,
 			publication.Table:         publication.ValidColumn,
 			result.Table:              result.ValidColumn,
 			resultcode.Table:          resultcode.ValidColumn,
 			resultitem.Table:          resultitem.ValidColumn,
+			setting.Table:             setting.ValidColumn,
 			target.Table:              target.ValidColumn,
 			targetchange.Table:        targetchange.ValidColumn,
 			targetlibrary.Table:       targetlibrary.ValidColumn,

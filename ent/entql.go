@@ -11,8 +11,11 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -23,8 +26,10 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -32,6 +37,7 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -46,7 +52,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 39)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -70,6 +76,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			account.FieldLockedUntil:      {Type: field.TypeTime, Column: account.FieldLockedUntil},
 			account.FieldLastLoginAt:      {Type: field.TypeTime, Column: account.FieldLastLoginAt},
 			account.FieldSigningPublicKey: {Type: field.TypeBytes, Column: account.FieldSigningPublicKey},
+			account.FieldSigningKeySealed: {Type: field.TypeBytes, Column: account.FieldSigningKeySealed},
 			account.FieldDepartmentID:     {Type: field.TypeInt, Column: account.FieldDepartmentID},
 			account.FieldInspectorID:      {Type: field.TypeInt, Column: account.FieldInspectorID},
 		},
@@ -234,6 +241,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			draw.FieldInspectorPoolDigest: {Type: field.TypeString, Column: draw.FieldInspectorPoolDigest},
 			draw.FieldSecretHash:          {Type: field.TypeString, Column: draw.FieldSecretHash},
 			draw.FieldSecret:              {Type: field.TypeString, Column: draw.FieldSecret},
+			draw.FieldCommitment:          {Type: field.TypeString, Column: draw.FieldCommitment},
 			draw.FieldCommitmentDigest:    {Type: field.TypeString, Column: draw.FieldCommitmentDigest},
 			draw.FieldCommittedAt:         {Type: field.TypeTime, Column: draw.FieldCommittedAt},
 			draw.FieldExternalEntropy:     {Type: field.TypeString, Column: draw.FieldExternalEntropy},
@@ -246,6 +254,47 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   drawevent.Table,
+			Columns: drawevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: drawevent.FieldID,
+			},
+		},
+		Type: "DrawEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			drawevent.FieldDivisionCode:   {Type: field.TypeString, Column: drawevent.FieldDivisionCode},
+			drawevent.FieldSeq:            {Type: field.TypeInt, Column: drawevent.FieldSeq},
+			drawevent.FieldKind:           {Type: field.TypeEnum, Column: drawevent.FieldKind},
+			drawevent.FieldAt:             {Type: field.TypeTime, Column: drawevent.FieldAt},
+			drawevent.FieldActor:          {Type: field.TypeString, Column: drawevent.FieldActor},
+			drawevent.FieldTargetKey:      {Type: field.TypeString, Column: drawevent.FieldTargetKey},
+			drawevent.FieldInspectors:     {Type: field.TypeJSON, Column: drawevent.FieldInspectors},
+			drawevent.FieldReplacementKey: {Type: field.TypeString, Column: drawevent.FieldReplacementKey},
+			drawevent.FieldReason:         {Type: field.TypeString, Column: drawevent.FieldReason},
+			drawevent.FieldDrawID:         {Type: field.TypeInt, Column: drawevent.FieldDrawID},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   drawsnapshot.Table,
+			Columns: drawsnapshot.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: drawsnapshot.FieldID,
+			},
+		},
+		Type: "DrawSnapshot",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			drawsnapshot.FieldDrawID:    {Type: field.TypeInt, Column: drawsnapshot.FieldDrawID},
+			drawsnapshot.FieldData:      {Type: field.TypeBytes, Column: drawsnapshot.FieldData},
+			drawsnapshot.FieldSha256:    {Type: field.TypeString, Column: drawsnapshot.FieldSha256},
+			drawsnapshot.FieldSize:      {Type: field.TypeInt64, Column: drawsnapshot.FieldSize},
+			drawsnapshot.FieldCreatedAt: {Type: field.TypeTime, Column: drawsnapshot.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   evidence.Table,
 			Columns: evidence.Columns,
@@ -266,7 +315,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			evidence.FieldResultID:     {Type: field.TypeInt, Column: evidence.FieldResultID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   filing.Table,
 			Columns: filing.Columns,
@@ -292,7 +341,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 			filing.FieldPlanID:            {Type: field.TypeInt, Column: filing.FieldPlanID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   followupaction.Table,
+			Columns: followupaction.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: followupaction.FieldID,
+			},
+		},
+		Type: "FollowUpAction",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			followupaction.FieldCreatedAt:        {Type: field.TypeTime, Column: followupaction.FieldCreatedAt},
+			followupaction.FieldUpdatedAt:        {Type: field.TypeTime, Column: followupaction.FieldUpdatedAt},
+			followupaction.FieldDivisionCode:     {Type: field.TypeString, Column: followupaction.FieldDivisionCode},
+			followupaction.FieldStatus:           {Type: field.TypeEnum, Column: followupaction.FieldStatus},
+			followupaction.FieldJudicialTransfer: {Type: field.TypeBool, Column: followupaction.FieldJudicialTransfer},
+			followupaction.FieldReceivingUnit:    {Type: field.TypeString, Column: followupaction.FieldReceivingUnit},
+			followupaction.FieldTransferredOn:    {Type: field.TypeTime, Column: followupaction.FieldTransferredOn},
+			followupaction.FieldDoneOn:           {Type: field.TypeTime, Column: followupaction.FieldDoneOn},
+			followupaction.FieldNote:             {Type: field.TypeString, Column: followupaction.FieldNote},
+			followupaction.FieldResultID:         {Type: field.TypeInt, Column: followupaction.FieldResultID},
+			followupaction.FieldOptionID:         {Type: field.TypeInt, Column: followupaction.FieldOptionID},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   followupoption.Table,
 			Columns: followupoption.Columns,
@@ -310,7 +383,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			followupoption.FieldTransfersCase: {Type: field.TypeBool, Column: followupoption.FieldTransfersCase},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   implementationrule.Table,
 			Columns: implementationrule.Columns,
@@ -333,7 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			implementationrule.FieldItemID:               {Type: field.TypeInt, Column: implementationrule.FieldItemID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
@@ -362,7 +435,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldDepartmentID: {Type: field.TypeInt, Column: importjob.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionitem.Table,
 			Columns: inspectionitem.Columns,
@@ -391,7 +464,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionitem.FieldItemListID:             {Type: field.TypeInt, Column: inspectionitem.FieldItemListID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionmethod.Table,
 			Columns: inspectionmethod.Columns,
@@ -408,7 +481,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionmethod.FieldActive:    {Type: field.TypeBool, Column: inspectionmethod.FieldActive},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionteam.Table,
 			Columns: inspectionteam.Columns,
@@ -432,7 +505,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionteam.FieldTargetID:     {Type: field.TypeInt, Column: inspectionteam.FieldTargetID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspector.Table,
 			Columns: inspector.Columns,
@@ -459,7 +532,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspector.FieldDepartmentID:         {Type: field.TypeInt, Column: inspector.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   itemlist.Table,
 			Columns: itemlist.Columns,
@@ -484,7 +557,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			itemlist.FieldPreviousID:    {Type: field.TypeInt, Column: itemlist.FieldPreviousID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   jointmeeting.Table,
 			Columns: jointmeeting.Columns,
@@ -502,7 +575,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			jointmeeting.FieldBasis:        {Type: field.TypeString, Column: jointmeeting.FieldBasis},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   lead.Table,
 			Columns: lead.Columns,
@@ -531,7 +604,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 			lead.FieldSpecialTaskID: {Type: field.TypeInt, Column: lead.FieldSpecialTaskID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   leadcluster.Table,
+			Columns: leadcluster.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: leadcluster.FieldID,
+			},
+		},
+		Type: "LeadCluster",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			leadcluster.FieldCreatedAt:    {Type: field.TypeTime, Column: leadcluster.FieldCreatedAt},
+			leadcluster.FieldUpdatedAt:    {Type: field.TypeTime, Column: leadcluster.FieldUpdatedAt},
+			leadcluster.FieldDivisionCode: {Type: field.TypeString, Column: leadcluster.FieldDivisionCode},
+			leadcluster.FieldKey:          {Type: field.TypeString, Column: leadcluster.FieldKey},
+			leadcluster.FieldDimension:    {Type: field.TypeEnum, Column: leadcluster.FieldDimension},
+			leadcluster.FieldValue:        {Type: field.TypeString, Column: leadcluster.FieldValue},
+			leadcluster.FieldWindowStart:  {Type: field.TypeTime, Column: leadcluster.FieldWindowStart},
+			leadcluster.FieldWindowEnd:    {Type: field.TypeTime, Column: leadcluster.FieldWindowEnd},
+			leadcluster.FieldLeadCount:    {Type: field.TypeInt, Column: leadcluster.FieldLeadCount},
+			leadcluster.FieldStatus:       {Type: field.TypeEnum, Column: leadcluster.FieldStatus},
+			leadcluster.FieldNote:         {Type: field.TypeString, Column: leadcluster.FieldNote},
+			leadcluster.FieldItemID:       {Type: field.TypeInt, Column: leadcluster.FieldItemID},
+			leadcluster.FieldTaskID:       {Type: field.TypeInt, Column: leadcluster.FieldTaskID},
+		},
+	}
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   libraryconfirmation.Table,
 			Columns: libraryconfirmation.Columns,
@@ -554,7 +653,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			libraryconfirmation.FieldDepartmentID:   {Type: field.TypeInt, Column: libraryconfirmation.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   meetingmember.Table,
 			Columns: meetingmember.Columns,
@@ -576,7 +675,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			meetingmember.FieldDepartmentID:   {Type: field.TypeInt, Column: meetingmember.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notification.Table,
+			Columns: notification.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: notification.FieldID,
+			},
+		},
+		Type: "Notification",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notification.FieldCreatedAt:        {Type: field.TypeTime, Column: notification.FieldCreatedAt},
+			notification.FieldUpdatedAt:        {Type: field.TypeTime, Column: notification.FieldUpdatedAt},
+			notification.FieldDivisionCode:     {Type: field.TypeString, Column: notification.FieldDivisionCode},
+			notification.FieldMessage:          {Type: field.TypeString, Column: notification.FieldMessage},
+			notification.FieldReadAt:           {Type: field.TypeTime, Column: notification.FieldReadAt},
+			notification.FieldFromDepartmentID: {Type: field.TypeInt, Column: notification.FieldFromDepartmentID},
+			notification.FieldToDepartmentID:   {Type: field.TypeInt, Column: notification.FieldToDepartmentID},
+			notification.FieldResultID:         {Type: field.TypeInt, Column: notification.FieldResultID},
+		},
+	}
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
@@ -597,12 +717,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldCountyWide:       {Type: field.TypeBool, Column: plan.FieldCountyWide},
 			plan.FieldStatus:           {Type: field.TypeEnum, Column: plan.FieldStatus},
 			plan.FieldAdjustmentReason: {Type: field.TypeString, Column: plan.FieldAdjustmentReason},
+			plan.FieldFiledAt:          {Type: field.TypeTime, Column: plan.FieldFiledAt},
+			plan.FieldLateFiling:       {Type: field.TypeBool, Column: plan.FieldLateFiling},
 			plan.FieldPublishedAt:      {Type: field.TypeTime, Column: plan.FieldPublishedAt},
 			plan.FieldDepartmentID:     {Type: field.TypeInt, Column: plan.FieldDepartmentID},
 			plan.FieldPreviousID:       {Type: field.TypeInt, Column: plan.FieldPreviousID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planbatch.Table,
 			Columns: planbatch.Columns,
@@ -627,7 +749,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planbatch.FieldInitiatorID:  {Type: field.TypeInt, Column: planbatch.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   publication.Table,
 			Columns: publication.Columns,
@@ -653,7 +775,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			publication.FieldCorrectsID:   {Type: field.TypeInt, Column: publication.FieldCorrectsID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   result.Table,
 			Columns: result.Columns,
@@ -672,10 +794,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			result.FieldInspectionEndDate: {Type: field.TypeTime, Column: result.FieldInspectionEndDate},
 			result.FieldDueDate:           {Type: field.TypeTime, Column: result.FieldDueDate},
 			result.FieldSummary:           {Type: field.TypeString, Column: result.FieldSummary},
-			result.FieldFollowUpDone:      {Type: field.TypeBool, Column: result.FieldFollowUpDone},
-			result.FieldFollowUpDoneOn:    {Type: field.TypeTime, Column: result.FieldFollowUpDoneOn},
-			result.FieldFollowUpNote:      {Type: field.TypeString, Column: result.FieldFollowUpNote},
 			result.FieldReviewNote:        {Type: field.TypeString, Column: result.FieldReviewNote},
+			result.FieldAbnormalFlag:      {Type: field.TypeBool, Column: result.FieldAbnormalFlag},
 			result.FieldIdempotencyKey:    {Type: field.TypeString, Column: result.FieldIdempotencyKey},
 			result.FieldSubmittedAt:       {Type: field.TypeTime, Column: result.FieldSubmittedAt},
 			result.FieldApprovedAt:        {Type: field.TypeTime, Column: result.FieldApprovedAt},
@@ -688,7 +808,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			result.FieldAdoptedFromID:     {Type: field.TypeInt, Column: result.FieldAdoptedFromID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultcode.Table,
 			Columns: resultcode.Columns,
@@ -708,7 +828,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultcode.FieldParentID:            {Type: field.TypeInt, Column: resultcode.FieldParentID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultitem.Table,
 			Columns: resultitem.Columns,
@@ -730,7 +850,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultitem.FieldItemID:       {Type: field.TypeInt, Column: resultitem.FieldItemID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   setting.Table,
+			Columns: setting.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: setting.FieldID,
+			},
+		},
+		Type: "Setting",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			setting.FieldCreatedAt: {Type: field.TypeTime, Column: setting.FieldCreatedAt},
+			setting.FieldUpdatedAt: {Type: field.TypeTime, Column: setting.FieldUpdatedAt},
+			setting.FieldKey:       {Type: field.TypeString, Column: setting.FieldKey},
+			setting.FieldValue:     {Type: field.TypeString, Column: setting.FieldValue},
+			setting.FieldNote:      {Type: field.TypeString, Column: setting.FieldNote},
+		},
+	}
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -764,7 +902,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldContactPhone:        {Type: field.TypeString, Column: target.FieldContactPhone},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetchange.Table,
 			Columns: targetchange.Columns,
@@ -784,7 +922,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetchange.FieldTargetID:       {Type: field.TypeInt, Column: targetchange.FieldTargetID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetlibrary.Table,
 			Columns: targetlibrary.Columns,
@@ -804,7 +942,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetlibrary.FieldDepartmentID: {Type: field.TypeInt, Column: targetlibrary.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -829,11 +967,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldWindowEnd:            {Type: field.TypeTime, Column: task.FieldWindowEnd},
 			task.FieldAnnouncedTargetCount: {Type: field.TypeInt, Column: task.FieldAnnouncedTargetCount},
 			task.FieldAnnouncedAt:          {Type: field.TypeTime, Column: task.FieldAnnouncedAt},
+			task.FieldStratifyBy:           {Type: field.TypeJSON, Column: task.FieldStratifyBy},
+			task.FieldTeamSize:             {Type: field.TypeInt, Column: task.FieldTeamSize},
+			task.FieldExpertsPerTeam:       {Type: field.TypeInt, Column: task.FieldExpertsPerTeam},
+			task.FieldMaxPerInspector:      {Type: field.TypeInt, Column: task.FieldMaxPerInspector},
+			task.FieldRotationMonths:       {Type: field.TypeInt, Column: task.FieldRotationMonths},
+			task.FieldRecentMonths:         {Type: field.TypeInt, Column: task.FieldRecentMonths},
+			task.FieldYearlyCap:            {Type: field.TypeInt, Column: task.FieldYearlyCap},
 			task.FieldBatchID:              {Type: field.TypeInt, Column: task.FieldBatchID},
 			task.FieldInitiatorID:          {Type: field.TypeInt, Column: task.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taskitem.Table,
 			Columns: taskitem.Columns,
@@ -1165,6 +1310,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"InspectionTeam",
 	)
 	graph.MustAddE(
+		"events",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   draw.EventsTable,
+			Columns: []string{draw.EventsColumn},
+			Bidi:    false,
+		},
+		"Draw",
+		"DrawEvent",
+	)
+	graph.MustAddE(
+		"draw",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   drawevent.DrawTable,
+			Columns: []string{drawevent.DrawColumn},
+			Bidi:    false,
+		},
+		"DrawEvent",
+		"Draw",
+	)
+	graph.MustAddE(
 		"result",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1247,6 +1416,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Filing",
 		"Account",
+	)
+	graph.MustAddE(
+		"result",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   followupaction.ResultTable,
+			Columns: []string{followupaction.ResultColumn},
+			Bidi:    false,
+		},
+		"FollowUpAction",
+		"Result",
+	)
+	graph.MustAddE(
+		"option",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   followupaction.OptionTable,
+			Columns: []string{followupaction.OptionColumn},
+			Bidi:    false,
+		},
+		"FollowUpAction",
+		"FollowUpOption",
 	)
 	graph.MustAddE(
 		"item",
@@ -1597,6 +1790,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Task",
 	)
 	graph.MustAddE(
+		"clusters",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+		},
+		"Lead",
+		"LeadCluster",
+	)
+	graph.MustAddE(
+		"item",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leadcluster.ItemTable,
+			Columns: []string{leadcluster.ItemColumn},
+			Bidi:    false,
+		},
+		"LeadCluster",
+		"InspectionItem",
+	)
+	graph.MustAddE(
+		"task",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   leadcluster.TaskTable,
+			Columns: []string{leadcluster.TaskColumn},
+			Bidi:    false,
+		},
+		"LeadCluster",
+		"Task",
+	)
+	graph.MustAddE(
+		"leads",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   leadcluster.LeadsTable,
+			Columns: leadcluster.LeadsPrimaryKey,
+			Bidi:    false,
+		},
+		"LeadCluster",
+		"Lead",
+	)
+	graph.MustAddE(
 		"department",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1655,6 +1896,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"MeetingMember",
 		"Department",
+	)
+	graph.MustAddE(
+		"from_department",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.FromDepartmentTable,
+			Columns: []string{notification.FromDepartmentColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Department",
+	)
+	graph.MustAddE(
+		"to_department",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.ToDepartmentTable,
+			Columns: []string{notification.ToDepartmentColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Department",
+	)
+	graph.MustAddE(
+		"result",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.ResultTable,
+			Columns: []string{notification.ResultColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Result",
 	)
 	graph.MustAddE(
 		"department",
@@ -1979,6 +2256,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Result",
 		"Correction",
+	)
+	graph.MustAddE(
+		"follow_ups",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+		},
+		"Result",
+		"FollowUpAction",
 	)
 	graph.MustAddE(
 		"parent",
@@ -2447,6 +2736,11 @@ func (f *AccountFilter) WhereLastLoginAt(p entql.TimeP) {
 // WhereSigningPublicKey applies the entql []byte predicate on the signing_public_key field.
 func (f *AccountFilter) WhereSigningPublicKey(p entql.BytesP) {
 	f.Where(p.Field(account.FieldSigningPublicKey))
+}
+
+// WhereSigningKeySealed applies the entql []byte predicate on the signing_key_sealed field.
+func (f *AccountFilter) WhereSigningKeySealed(p entql.BytesP) {
+	f.Where(p.Field(account.FieldSigningKeySealed))
 }
 
 // WhereDepartmentID applies the entql int predicate on the department_id field.
@@ -3388,6 +3682,11 @@ func (f *DrawFilter) WhereSecret(p entql.StringP) {
 	f.Where(p.Field(draw.FieldSecret))
 }
 
+// WhereCommitment applies the entql string predicate on the commitment field.
+func (f *DrawFilter) WhereCommitment(p entql.StringP) {
+	f.Where(p.Field(draw.FieldCommitment))
+}
+
 // WhereCommitmentDigest applies the entql string predicate on the commitment_digest field.
 func (f *DrawFilter) WhereCommitmentDigest(p entql.StringP) {
 	f.Where(p.Field(draw.FieldCommitmentDigest))
@@ -3503,6 +3802,189 @@ func (f *DrawFilter) WhereHasTeamsWith(preds ...predicate.InspectionTeam) {
 	})))
 }
 
+// WhereHasEvents applies a predicate to check if query has an edge events.
+func (f *DrawFilter) WhereHasEvents() {
+	f.Where(entql.HasEdge("events"))
+}
+
+// WhereHasEventsWith applies a predicate to check if query has an edge events with a given conditions (other predicates).
+func (f *DrawFilter) WhereHasEventsWith(preds ...predicate.DrawEvent) {
+	f.Where(entql.HasEdgeWith("events", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *DrawEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DrawEventQuery builder.
+func (_q *DrawEventQuery) Filter() *DrawEventFilter {
+	return &DrawEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DrawEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DrawEventMutation builder.
+func (m *DrawEventMutation) Filter() *DrawEventFilter {
+	return &DrawEventFilter{config: m.config, predicateAdder: m}
+}
+
+// DrawEventFilter provides a generic filtering capability at runtime for DrawEventQuery.
+type DrawEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DrawEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DrawEventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(drawevent.FieldID))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *DrawEventFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldDivisionCode))
+}
+
+// WhereSeq applies the entql int predicate on the seq field.
+func (f *DrawEventFilter) WhereSeq(p entql.IntP) {
+	f.Where(p.Field(drawevent.FieldSeq))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *DrawEventFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldKind))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *DrawEventFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(drawevent.FieldAt))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *DrawEventFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldActor))
+}
+
+// WhereTargetKey applies the entql string predicate on the target_key field.
+func (f *DrawEventFilter) WhereTargetKey(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldTargetKey))
+}
+
+// WhereInspectors applies the entql json.RawMessage predicate on the inspectors field.
+func (f *DrawEventFilter) WhereInspectors(p entql.BytesP) {
+	f.Where(p.Field(drawevent.FieldInspectors))
+}
+
+// WhereReplacementKey applies the entql string predicate on the replacement_key field.
+func (f *DrawEventFilter) WhereReplacementKey(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldReplacementKey))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *DrawEventFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldReason))
+}
+
+// WhereDrawID applies the entql int predicate on the draw_id field.
+func (f *DrawEventFilter) WhereDrawID(p entql.IntP) {
+	f.Where(p.Field(drawevent.FieldDrawID))
+}
+
+// WhereHasDraw applies a predicate to check if query has an edge draw.
+func (f *DrawEventFilter) WhereHasDraw() {
+	f.Where(entql.HasEdge("draw"))
+}
+
+// WhereHasDrawWith applies a predicate to check if query has an edge draw with a given conditions (other predicates).
+func (f *DrawEventFilter) WhereHasDrawWith(preds ...predicate.Draw) {
+	f.Where(entql.HasEdgeWith("draw", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *DrawSnapshotQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DrawSnapshotQuery builder.
+func (_q *DrawSnapshotQuery) Filter() *DrawSnapshotFilter {
+	return &DrawSnapshotFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DrawSnapshotMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DrawSnapshotMutation builder.
+func (m *DrawSnapshotMutation) Filter() *DrawSnapshotFilter {
+	return &DrawSnapshotFilter{config: m.config, predicateAdder: m}
+}
+
+// DrawSnapshotFilter provides a generic filtering capability at runtime for DrawSnapshotQuery.
+type DrawSnapshotFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DrawSnapshotFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DrawSnapshotFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(drawsnapshot.FieldID))
+}
+
+// WhereDrawID applies the entql int predicate on the draw_id field.
+func (f *DrawSnapshotFilter) WhereDrawID(p entql.IntP) {
+	f.Where(p.Field(drawsnapshot.FieldDrawID))
+}
+
+// WhereData applies the entql []byte predicate on the data field.
+func (f *DrawSnapshotFilter) WhereData(p entql.BytesP) {
+	f.Where(p.Field(drawsnapshot.FieldData))
+}
+
+// WhereSha256 applies the entql string predicate on the sha256 field.
+func (f *DrawSnapshotFilter) WhereSha256(p entql.StringP) {
+	f.Where(p.Field(drawsnapshot.FieldSha256))
+}
+
+// WhereSize applies the entql int64 predicate on the size field.
+func (f *DrawSnapshotFilter) WhereSize(p entql.Int64P) {
+	f.Where(p.Field(drawsnapshot.FieldSize))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DrawSnapshotFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(drawsnapshot.FieldCreatedAt))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *EvidenceQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3532,7 +4014,7 @@ type EvidenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EvidenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3640,7 +4122,7 @@ type FilingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FilingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3787,6 +4269,129 @@ func (f *FilingFilter) WhereHasDecidedByWith(preds ...predicate.Account) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *FollowUpActionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FollowUpActionQuery builder.
+func (_q *FollowUpActionQuery) Filter() *FollowUpActionFilter {
+	return &FollowUpActionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FollowUpActionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FollowUpActionMutation builder.
+func (m *FollowUpActionMutation) Filter() *FollowUpActionFilter {
+	return &FollowUpActionFilter{config: m.config, predicateAdder: m}
+}
+
+// FollowUpActionFilter provides a generic filtering capability at runtime for FollowUpActionQuery.
+type FollowUpActionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FollowUpActionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *FollowUpActionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(followupaction.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *FollowUpActionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(followupaction.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *FollowUpActionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(followupaction.FieldUpdatedAt))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *FollowUpActionFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(followupaction.FieldDivisionCode))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *FollowUpActionFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(followupaction.FieldStatus))
+}
+
+// WhereJudicialTransfer applies the entql bool predicate on the judicial_transfer field.
+func (f *FollowUpActionFilter) WhereJudicialTransfer(p entql.BoolP) {
+	f.Where(p.Field(followupaction.FieldJudicialTransfer))
+}
+
+// WhereReceivingUnit applies the entql string predicate on the receiving_unit field.
+func (f *FollowUpActionFilter) WhereReceivingUnit(p entql.StringP) {
+	f.Where(p.Field(followupaction.FieldReceivingUnit))
+}
+
+// WhereTransferredOn applies the entql time.Time predicate on the transferred_on field.
+func (f *FollowUpActionFilter) WhereTransferredOn(p entql.TimeP) {
+	f.Where(p.Field(followupaction.FieldTransferredOn))
+}
+
+// WhereDoneOn applies the entql time.Time predicate on the done_on field.
+func (f *FollowUpActionFilter) WhereDoneOn(p entql.TimeP) {
+	f.Where(p.Field(followupaction.FieldDoneOn))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *FollowUpActionFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(followupaction.FieldNote))
+}
+
+// WhereResultID applies the entql int predicate on the result_id field.
+func (f *FollowUpActionFilter) WhereResultID(p entql.IntP) {
+	f.Where(p.Field(followupaction.FieldResultID))
+}
+
+// WhereOptionID applies the entql int predicate on the option_id field.
+func (f *FollowUpActionFilter) WhereOptionID(p entql.IntP) {
+	f.Where(p.Field(followupaction.FieldOptionID))
+}
+
+// WhereHasResult applies a predicate to check if query has an edge result.
+func (f *FollowUpActionFilter) WhereHasResult() {
+	f.Where(entql.HasEdge("result"))
+}
+
+// WhereHasResultWith applies a predicate to check if query has an edge result with a given conditions (other predicates).
+func (f *FollowUpActionFilter) WhereHasResultWith(preds ...predicate.Result) {
+	f.Where(entql.HasEdgeWith("result", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOption applies a predicate to check if query has an edge option.
+func (f *FollowUpActionFilter) WhereHasOption() {
+	f.Where(entql.HasEdge("option"))
+}
+
+// WhereHasOptionWith applies a predicate to check if query has an edge option with a given conditions (other predicates).
+func (f *FollowUpActionFilter) WhereHasOptionWith(preds ...predicate.FollowUpOption) {
+	f.Where(entql.HasEdgeWith("option", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *FollowUpOptionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3815,7 +4420,7 @@ type FollowUpOptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FollowUpOptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3880,7 +4485,7 @@ type ImplementationRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImplementationRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3984,7 +4589,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4132,7 +4737,7 @@ type InspectionItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4308,7 +4913,7 @@ type InspectionMethodFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionMethodFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4410,7 +5015,7 @@ type InspectionTeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionTeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4561,7 +5166,7 @@ type InspectorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4727,7 +5332,7 @@ type ItemListFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemListFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4897,7 +5502,7 @@ type JointMeetingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JointMeetingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4990,7 +5595,7 @@ type LeadFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LeadFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5137,6 +5742,167 @@ func (f *LeadFilter) WhereHasSpecialTaskWith(preds ...predicate.Task) {
 	})))
 }
 
+// WhereHasClusters applies a predicate to check if query has an edge clusters.
+func (f *LeadFilter) WhereHasClusters() {
+	f.Where(entql.HasEdge("clusters"))
+}
+
+// WhereHasClustersWith applies a predicate to check if query has an edge clusters with a given conditions (other predicates).
+func (f *LeadFilter) WhereHasClustersWith(preds ...predicate.LeadCluster) {
+	f.Where(entql.HasEdgeWith("clusters", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *LeadClusterQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LeadClusterQuery builder.
+func (_q *LeadClusterQuery) Filter() *LeadClusterFilter {
+	return &LeadClusterFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LeadClusterMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LeadClusterMutation builder.
+func (m *LeadClusterMutation) Filter() *LeadClusterFilter {
+	return &LeadClusterFilter{config: m.config, predicateAdder: m}
+}
+
+// LeadClusterFilter provides a generic filtering capability at runtime for LeadClusterQuery.
+type LeadClusterFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LeadClusterFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LeadClusterFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(leadcluster.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LeadClusterFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(leadcluster.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LeadClusterFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(leadcluster.FieldUpdatedAt))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *LeadClusterFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(leadcluster.FieldDivisionCode))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *LeadClusterFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(leadcluster.FieldKey))
+}
+
+// WhereDimension applies the entql string predicate on the dimension field.
+func (f *LeadClusterFilter) WhereDimension(p entql.StringP) {
+	f.Where(p.Field(leadcluster.FieldDimension))
+}
+
+// WhereValue applies the entql string predicate on the value field.
+func (f *LeadClusterFilter) WhereValue(p entql.StringP) {
+	f.Where(p.Field(leadcluster.FieldValue))
+}
+
+// WhereWindowStart applies the entql time.Time predicate on the window_start field.
+func (f *LeadClusterFilter) WhereWindowStart(p entql.TimeP) {
+	f.Where(p.Field(leadcluster.FieldWindowStart))
+}
+
+// WhereWindowEnd applies the entql time.Time predicate on the window_end field.
+func (f *LeadClusterFilter) WhereWindowEnd(p entql.TimeP) {
+	f.Where(p.Field(leadcluster.FieldWindowEnd))
+}
+
+// WhereLeadCount applies the entql int predicate on the lead_count field.
+func (f *LeadClusterFilter) WhereLeadCount(p entql.IntP) {
+	f.Where(p.Field(leadcluster.FieldLeadCount))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *LeadClusterFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(leadcluster.FieldStatus))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *LeadClusterFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(leadcluster.FieldNote))
+}
+
+// WhereItemID applies the entql int predicate on the item_id field.
+func (f *LeadClusterFilter) WhereItemID(p entql.IntP) {
+	f.Where(p.Field(leadcluster.FieldItemID))
+}
+
+// WhereTaskID applies the entql int predicate on the task_id field.
+func (f *LeadClusterFilter) WhereTaskID(p entql.IntP) {
+	f.Where(p.Field(leadcluster.FieldTaskID))
+}
+
+// WhereHasItem applies a predicate to check if query has an edge item.
+func (f *LeadClusterFilter) WhereHasItem() {
+	f.Where(entql.HasEdge("item"))
+}
+
+// WhereHasItemWith applies a predicate to check if query has an edge item with a given conditions (other predicates).
+func (f *LeadClusterFilter) WhereHasItemWith(preds ...predicate.InspectionItem) {
+	f.Where(entql.HasEdgeWith("item", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTask applies a predicate to check if query has an edge task.
+func (f *LeadClusterFilter) WhereHasTask() {
+	f.Where(entql.HasEdge("task"))
+}
+
+// WhereHasTaskWith applies a predicate to check if query has an edge task with a given conditions (other predicates).
+func (f *LeadClusterFilter) WhereHasTaskWith(preds ...predicate.Task) {
+	f.Where(entql.HasEdgeWith("task", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLeads applies a predicate to check if query has an edge leads.
+func (f *LeadClusterFilter) WhereHasLeads() {
+	f.Where(entql.HasEdge("leads"))
+}
+
+// WhereHasLeadsWith applies a predicate to check if query has an edge leads with a given conditions (other predicates).
+func (f *LeadClusterFilter) WhereHasLeadsWith(preds ...predicate.Lead) {
+	f.Where(entql.HasEdgeWith("leads", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *LibraryConfirmationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -5166,7 +5932,7 @@ type LibraryConfirmationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LibraryConfirmationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5298,7 +6064,7 @@ type MeetingMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeetingMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5383,6 +6149,128 @@ func (f *MeetingMemberFilter) WhereHasDepartmentWith(preds ...predicate.Departme
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *NotificationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationQuery builder.
+func (_q *NotificationQuery) Filter() *NotificationFilter {
+	return &NotificationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationMutation builder.
+func (m *NotificationMutation) Filter() *NotificationFilter {
+	return &NotificationFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationFilter provides a generic filtering capability at runtime for NotificationQuery.
+type NotificationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NotificationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NotificationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldUpdatedAt))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *NotificationFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(notification.FieldDivisionCode))
+}
+
+// WhereMessage applies the entql string predicate on the message field.
+func (f *NotificationFilter) WhereMessage(p entql.StringP) {
+	f.Where(p.Field(notification.FieldMessage))
+}
+
+// WhereReadAt applies the entql time.Time predicate on the read_at field.
+func (f *NotificationFilter) WhereReadAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldReadAt))
+}
+
+// WhereFromDepartmentID applies the entql int predicate on the from_department_id field.
+func (f *NotificationFilter) WhereFromDepartmentID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldFromDepartmentID))
+}
+
+// WhereToDepartmentID applies the entql int predicate on the to_department_id field.
+func (f *NotificationFilter) WhereToDepartmentID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldToDepartmentID))
+}
+
+// WhereResultID applies the entql int predicate on the result_id field.
+func (f *NotificationFilter) WhereResultID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldResultID))
+}
+
+// WhereHasFromDepartment applies a predicate to check if query has an edge from_department.
+func (f *NotificationFilter) WhereHasFromDepartment() {
+	f.Where(entql.HasEdge("from_department"))
+}
+
+// WhereHasFromDepartmentWith applies a predicate to check if query has an edge from_department with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasFromDepartmentWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("from_department", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasToDepartment applies a predicate to check if query has an edge to_department.
+func (f *NotificationFilter) WhereHasToDepartment() {
+	f.Where(entql.HasEdge("to_department"))
+}
+
+// WhereHasToDepartmentWith applies a predicate to check if query has an edge to_department with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasToDepartmentWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("to_department", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResult applies a predicate to check if query has an edge result.
+func (f *NotificationFilter) WhereHasResult() {
+	f.Where(entql.HasEdge("result"))
+}
+
+// WhereHasResultWith applies a predicate to check if query has an edge result with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasResultWith(preds ...predicate.Result) {
+	f.Where(entql.HasEdgeWith("result", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PlanQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5411,7 +6299,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5470,6 +6358,16 @@ func (f *PlanFilter) WhereStatus(p entql.StringP) {
 // WhereAdjustmentReason applies the entql string predicate on the adjustment_reason field.
 func (f *PlanFilter) WhereAdjustmentReason(p entql.StringP) {
 	f.Where(p.Field(plan.FieldAdjustmentReason))
+}
+
+// WhereFiledAt applies the entql time.Time predicate on the filed_at field.
+func (f *PlanFilter) WhereFiledAt(p entql.TimeP) {
+	f.Where(p.Field(plan.FieldFiledAt))
+}
+
+// WhereLateFiling applies the entql bool predicate on the late_filing field.
+func (f *PlanFilter) WhereLateFiling(p entql.BoolP) {
+	f.Where(p.Field(plan.FieldLateFiling))
 }
 
 // WherePublishedAt applies the entql time.Time predicate on the published_at field.
@@ -5586,7 +6484,7 @@ type PlanBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5756,7 +6654,7 @@ type PublicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PublicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5903,7 +6801,7 @@ type ResultFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5954,24 +6852,14 @@ func (f *ResultFilter) WhereSummary(p entql.StringP) {
 	f.Where(p.Field(result.FieldSummary))
 }
 
-// WhereFollowUpDone applies the entql bool predicate on the follow_up_done field.
-func (f *ResultFilter) WhereFollowUpDone(p entql.BoolP) {
-	f.Where(p.Field(result.FieldFollowUpDone))
-}
-
-// WhereFollowUpDoneOn applies the entql time.Time predicate on the follow_up_done_on field.
-func (f *ResultFilter) WhereFollowUpDoneOn(p entql.TimeP) {
-	f.Where(p.Field(result.FieldFollowUpDoneOn))
-}
-
-// WhereFollowUpNote applies the entql string predicate on the follow_up_note field.
-func (f *ResultFilter) WhereFollowUpNote(p entql.StringP) {
-	f.Where(p.Field(result.FieldFollowUpNote))
-}
-
 // WhereReviewNote applies the entql string predicate on the review_note field.
 func (f *ResultFilter) WhereReviewNote(p entql.StringP) {
 	f.Where(p.Field(result.FieldReviewNote))
+}
+
+// WhereAbnormalFlag applies the entql bool predicate on the abnormal_flag field.
+func (f *ResultFilter) WhereAbnormalFlag(p entql.BoolP) {
+	f.Where(p.Field(result.FieldAbnormalFlag))
 }
 
 // WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
@@ -6220,6 +7108,20 @@ func (f *ResultFilter) WhereHasCorrectionsWith(preds ...predicate.Correction) {
 	})))
 }
 
+// WhereHasFollowUps applies a predicate to check if query has an edge follow_ups.
+func (f *ResultFilter) WhereHasFollowUps() {
+	f.Where(entql.HasEdge("follow_ups"))
+}
+
+// WhereHasFollowUpsWith applies a predicate to check if query has an edge follow_ups with a given conditions (other predicates).
+func (f *ResultFilter) WhereHasFollowUpsWith(preds ...predicate.FollowUpAction) {
+	f.Where(entql.HasEdgeWith("follow_ups", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ResultCodeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -6249,7 +7151,7 @@ type ResultCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6380,7 +7282,7 @@ type ResultItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6479,6 +7381,71 @@ func (f *ResultItemFilter) WhereHasCodesWith(preds ...predicate.ResultCode) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SettingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SettingQuery builder.
+func (_q *SettingQuery) Filter() *SettingFilter {
+	return &SettingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SettingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SettingMutation builder.
+func (m *SettingMutation) Filter() *SettingFilter {
+	return &SettingFilter{config: m.config, predicateAdder: m}
+}
+
+// SettingFilter provides a generic filtering capability at runtime for SettingQuery.
+type SettingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SettingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SettingFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(setting.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SettingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(setting.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SettingFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(setting.FieldUpdatedAt))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *SettingFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(setting.FieldKey))
+}
+
+// WhereValue applies the entql string predicate on the value field.
+func (f *SettingFilter) WhereValue(p entql.StringP) {
+	f.Where(p.Field(setting.FieldValue))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *SettingFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(setting.FieldNote))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TargetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -6507,7 +7474,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6736,7 +7703,7 @@ type TargetChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6825,7 +7792,7 @@ type TargetLibraryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetLibraryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6942,7 +7909,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7021,6 +7988,41 @@ func (f *TaskFilter) WhereAnnouncedTargetCount(p entql.IntP) {
 // WhereAnnouncedAt applies the entql time.Time predicate on the announced_at field.
 func (f *TaskFilter) WhereAnnouncedAt(p entql.TimeP) {
 	f.Where(p.Field(task.FieldAnnouncedAt))
+}
+
+// WhereStratifyBy applies the entql json.RawMessage predicate on the stratify_by field.
+func (f *TaskFilter) WhereStratifyBy(p entql.BytesP) {
+	f.Where(p.Field(task.FieldStratifyBy))
+}
+
+// WhereTeamSize applies the entql int predicate on the team_size field.
+func (f *TaskFilter) WhereTeamSize(p entql.IntP) {
+	f.Where(p.Field(task.FieldTeamSize))
+}
+
+// WhereExpertsPerTeam applies the entql int predicate on the experts_per_team field.
+func (f *TaskFilter) WhereExpertsPerTeam(p entql.IntP) {
+	f.Where(p.Field(task.FieldExpertsPerTeam))
+}
+
+// WhereMaxPerInspector applies the entql int predicate on the max_per_inspector field.
+func (f *TaskFilter) WhereMaxPerInspector(p entql.IntP) {
+	f.Where(p.Field(task.FieldMaxPerInspector))
+}
+
+// WhereRotationMonths applies the entql int predicate on the rotation_months field.
+func (f *TaskFilter) WhereRotationMonths(p entql.IntP) {
+	f.Where(p.Field(task.FieldRotationMonths))
+}
+
+// WhereRecentMonths applies the entql int predicate on the recent_months field.
+func (f *TaskFilter) WhereRecentMonths(p entql.IntP) {
+	f.Where(p.Field(task.FieldRecentMonths))
+}
+
+// WhereYearlyCap applies the entql int predicate on the yearly_cap field.
+func (f *TaskFilter) WhereYearlyCap(p entql.IntP) {
+	f.Where(p.Field(task.FieldYearlyCap))
 }
 
 // WhereBatchID applies the entql int predicate on the batch_id field.
@@ -7202,7 +8204,7 @@ type TaskItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -18,8 +18,10 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -30,14 +32,17 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -2159,6 +2164,19 @@ func (_q *DrawQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			_q.WithNamedTeams(alias, func(wq *InspectionTeamQuery) {
 				*wq = *query
 			})
+
+		case "events":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DrawEventClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, draweventImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEvents(alias, func(wq *DrawEventQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[draw.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, draw.FieldCreatedAt)
@@ -2213,6 +2231,11 @@ func (_q *DrawQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[draw.FieldSecretHash]; !ok {
 				selectedFields = append(selectedFields, draw.FieldSecretHash)
 				fieldSeen[draw.FieldSecretHash] = struct{}{}
+			}
+		case "commitment":
+			if _, ok := fieldSeen[draw.FieldCommitment]; !ok {
+				selectedFields = append(selectedFields, draw.FieldCommitment)
+				fieldSeen[draw.FieldCommitment] = struct{}{}
 			}
 		case "commitmentDigest":
 			if _, ok := fieldSeen[draw.FieldCommitmentDigest]; !ok {
@@ -2318,6 +2341,155 @@ func newDrawPaginateArgs(rv map[string]any) *drawPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*DrawWhereInput); ok {
 		args.opts = append(args.opts, WithDrawFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DrawEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*DrawEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DrawEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(drawevent.Columns))
+		selectedFields = []string{drawevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "draw":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DrawClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, drawImplementors)...); err != nil {
+				return err
+			}
+			_q.withDraw = query
+			if _, ok := fieldSeen[drawevent.FieldDrawID]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldDrawID)
+				fieldSeen[drawevent.FieldDrawID] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[drawevent.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldDivisionCode)
+				fieldSeen[drawevent.FieldDivisionCode] = struct{}{}
+			}
+		case "seq":
+			if _, ok := fieldSeen[drawevent.FieldSeq]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldSeq)
+				fieldSeen[drawevent.FieldSeq] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[drawevent.FieldKind]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldKind)
+				fieldSeen[drawevent.FieldKind] = struct{}{}
+			}
+		case "at":
+			if _, ok := fieldSeen[drawevent.FieldAt]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldAt)
+				fieldSeen[drawevent.FieldAt] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[drawevent.FieldActor]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldActor)
+				fieldSeen[drawevent.FieldActor] = struct{}{}
+			}
+		case "targetKey":
+			if _, ok := fieldSeen[drawevent.FieldTargetKey]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldTargetKey)
+				fieldSeen[drawevent.FieldTargetKey] = struct{}{}
+			}
+		case "inspectors":
+			if _, ok := fieldSeen[drawevent.FieldInspectors]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldInspectors)
+				fieldSeen[drawevent.FieldInspectors] = struct{}{}
+			}
+		case "replacementKey":
+			if _, ok := fieldSeen[drawevent.FieldReplacementKey]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldReplacementKey)
+				fieldSeen[drawevent.FieldReplacementKey] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[drawevent.FieldReason]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldReason)
+				fieldSeen[drawevent.FieldReason] = struct{}{}
+			}
+		case "drawID":
+			if _, ok := fieldSeen[drawevent.FieldDrawID]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldDrawID)
+				fieldSeen[drawevent.FieldDrawID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type draweventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DrawEventPaginateOption
+}
+
+func newDrawEventPaginateArgs(rv map[string]any) *draweventPaginateArgs {
+	args := &draweventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &DrawEventOrder{Field: &DrawEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithDrawEventOrder(order))
+			}
+		case *DrawEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithDrawEventOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*DrawEventWhereInput); ok {
+		args.opts = append(args.opts, WithDrawEventFilter(v.Filter))
 	}
 	return args
 }
@@ -2684,6 +2856,175 @@ func newFilingPaginateArgs(rv map[string]any) *filingPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*FilingWhereInput); ok {
 		args.opts = append(args.opts, WithFilingFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FollowUpActionQuery) CollectFields(ctx context.Context, satisfies ...string) (*FollowUpActionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FollowUpActionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(followupaction.Columns))
+		selectedFields = []string{followupaction.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "result":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ResultClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, resultImplementors)...); err != nil {
+				return err
+			}
+			_q.withResult = query
+			if _, ok := fieldSeen[followupaction.FieldResultID]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldResultID)
+				fieldSeen[followupaction.FieldResultID] = struct{}{}
+			}
+
+		case "option":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FollowUpOptionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, followupoptionImplementors)...); err != nil {
+				return err
+			}
+			_q.withOption = query
+			if _, ok := fieldSeen[followupaction.FieldOptionID]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldOptionID)
+				fieldSeen[followupaction.FieldOptionID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[followupaction.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldCreatedAt)
+				fieldSeen[followupaction.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[followupaction.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldUpdatedAt)
+				fieldSeen[followupaction.FieldUpdatedAt] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[followupaction.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldDivisionCode)
+				fieldSeen[followupaction.FieldDivisionCode] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[followupaction.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldStatus)
+				fieldSeen[followupaction.FieldStatus] = struct{}{}
+			}
+		case "judicialTransfer":
+			if _, ok := fieldSeen[followupaction.FieldJudicialTransfer]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldJudicialTransfer)
+				fieldSeen[followupaction.FieldJudicialTransfer] = struct{}{}
+			}
+		case "receivingUnit":
+			if _, ok := fieldSeen[followupaction.FieldReceivingUnit]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldReceivingUnit)
+				fieldSeen[followupaction.FieldReceivingUnit] = struct{}{}
+			}
+		case "transferredOn":
+			if _, ok := fieldSeen[followupaction.FieldTransferredOn]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldTransferredOn)
+				fieldSeen[followupaction.FieldTransferredOn] = struct{}{}
+			}
+		case "doneOn":
+			if _, ok := fieldSeen[followupaction.FieldDoneOn]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldDoneOn)
+				fieldSeen[followupaction.FieldDoneOn] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[followupaction.FieldNote]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldNote)
+				fieldSeen[followupaction.FieldNote] = struct{}{}
+			}
+		case "resultID":
+			if _, ok := fieldSeen[followupaction.FieldResultID]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldResultID)
+				fieldSeen[followupaction.FieldResultID] = struct{}{}
+			}
+		case "optionID":
+			if _, ok := fieldSeen[followupaction.FieldOptionID]; !ok {
+				selectedFields = append(selectedFields, followupaction.FieldOptionID)
+				fieldSeen[followupaction.FieldOptionID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type followupactionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FollowUpActionPaginateOption
+}
+
+func newFollowUpActionPaginateArgs(rv map[string]any) *followupactionPaginateArgs {
+	args := &followupactionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FollowUpActionOrder{Field: &FollowUpActionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFollowUpActionOrder(order))
+			}
+		case *FollowUpActionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFollowUpActionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*FollowUpActionWhereInput); ok {
+		args.opts = append(args.opts, WithFollowUpActionFilter(v.Filter))
 	}
 	return args
 }
@@ -4563,6 +4904,19 @@ func (_q *LeadQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, lead.FieldSpecialTaskID)
 				fieldSeen[lead.FieldSpecialTaskID] = struct{}{}
 			}
+
+		case "clusters":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeadClusterClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, leadclusterImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedClusters(alias, func(wq *LeadClusterQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[lead.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, lead.FieldCreatedAt)
@@ -4702,6 +5056,198 @@ func newLeadPaginateArgs(rv map[string]any) *leadPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*LeadWhereInput); ok {
 		args.opts = append(args.opts, WithLeadFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LeadClusterQuery) CollectFields(ctx context.Context, satisfies ...string) (*LeadClusterQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LeadClusterQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(leadcluster.Columns))
+		selectedFields = []string{leadcluster.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "item":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InspectionItemClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, inspectionitemImplementors)...); err != nil {
+				return err
+			}
+			_q.withItem = query
+			if _, ok := fieldSeen[leadcluster.FieldItemID]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldItemID)
+				fieldSeen[leadcluster.FieldItemID] = struct{}{}
+			}
+
+		case "task":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TaskClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, taskImplementors)...); err != nil {
+				return err
+			}
+			_q.withTask = query
+			if _, ok := fieldSeen[leadcluster.FieldTaskID]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldTaskID)
+				fieldSeen[leadcluster.FieldTaskID] = struct{}{}
+			}
+
+		case "leads":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LeadClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, leadImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLeads(alias, func(wq *LeadQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[leadcluster.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldCreatedAt)
+				fieldSeen[leadcluster.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[leadcluster.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldUpdatedAt)
+				fieldSeen[leadcluster.FieldUpdatedAt] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[leadcluster.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldDivisionCode)
+				fieldSeen[leadcluster.FieldDivisionCode] = struct{}{}
+			}
+		case "key":
+			if _, ok := fieldSeen[leadcluster.FieldKey]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldKey)
+				fieldSeen[leadcluster.FieldKey] = struct{}{}
+			}
+		case "dimension":
+			if _, ok := fieldSeen[leadcluster.FieldDimension]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldDimension)
+				fieldSeen[leadcluster.FieldDimension] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[leadcluster.FieldValue]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldValue)
+				fieldSeen[leadcluster.FieldValue] = struct{}{}
+			}
+		case "windowStart":
+			if _, ok := fieldSeen[leadcluster.FieldWindowStart]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldWindowStart)
+				fieldSeen[leadcluster.FieldWindowStart] = struct{}{}
+			}
+		case "windowEnd":
+			if _, ok := fieldSeen[leadcluster.FieldWindowEnd]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldWindowEnd)
+				fieldSeen[leadcluster.FieldWindowEnd] = struct{}{}
+			}
+		case "leadCount":
+			if _, ok := fieldSeen[leadcluster.FieldLeadCount]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldLeadCount)
+				fieldSeen[leadcluster.FieldLeadCount] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[leadcluster.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldStatus)
+				fieldSeen[leadcluster.FieldStatus] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[leadcluster.FieldNote]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldNote)
+				fieldSeen[leadcluster.FieldNote] = struct{}{}
+			}
+		case "itemID":
+			if _, ok := fieldSeen[leadcluster.FieldItemID]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldItemID)
+				fieldSeen[leadcluster.FieldItemID] = struct{}{}
+			}
+		case "taskID":
+			if _, ok := fieldSeen[leadcluster.FieldTaskID]; !ok {
+				selectedFields = append(selectedFields, leadcluster.FieldTaskID)
+				fieldSeen[leadcluster.FieldTaskID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type leadclusterPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LeadClusterPaginateOption
+}
+
+func newLeadClusterPaginateArgs(rv map[string]any) *leadclusterPaginateArgs {
+	args := &leadclusterPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LeadClusterOrder{Field: &LeadClusterOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLeadClusterOrder(order))
+			}
+		case *LeadClusterOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLeadClusterOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LeadClusterWhereInput); ok {
+		args.opts = append(args.opts, WithLeadClusterFilter(v.Filter))
 	}
 	return args
 }
@@ -5022,6 +5568,175 @@ func newMeetingMemberPaginateArgs(rv map[string]any) *meetingmemberPaginateArgs 
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NotificationQuery) CollectFields(ctx context.Context, satisfies ...string) (*NotificationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(notification.Columns))
+		selectedFields = []string{notification.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "fromDepartment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withFromDepartment = query
+			if _, ok := fieldSeen[notification.FieldFromDepartmentID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldFromDepartmentID)
+				fieldSeen[notification.FieldFromDepartmentID] = struct{}{}
+			}
+
+		case "toDepartment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withToDepartment = query
+			if _, ok := fieldSeen[notification.FieldToDepartmentID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldToDepartmentID)
+				fieldSeen[notification.FieldToDepartmentID] = struct{}{}
+			}
+
+		case "result":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ResultClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, resultImplementors)...); err != nil {
+				return err
+			}
+			_q.withResult = query
+			if _, ok := fieldSeen[notification.FieldResultID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldResultID)
+				fieldSeen[notification.FieldResultID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldCreatedAt)
+				fieldSeen[notification.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[notification.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldUpdatedAt)
+				fieldSeen[notification.FieldUpdatedAt] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[notification.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, notification.FieldDivisionCode)
+				fieldSeen[notification.FieldDivisionCode] = struct{}{}
+			}
+		case "message":
+			if _, ok := fieldSeen[notification.FieldMessage]; !ok {
+				selectedFields = append(selectedFields, notification.FieldMessage)
+				fieldSeen[notification.FieldMessage] = struct{}{}
+			}
+		case "readAt":
+			if _, ok := fieldSeen[notification.FieldReadAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldReadAt)
+				fieldSeen[notification.FieldReadAt] = struct{}{}
+			}
+		case "fromDepartmentID":
+			if _, ok := fieldSeen[notification.FieldFromDepartmentID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldFromDepartmentID)
+				fieldSeen[notification.FieldFromDepartmentID] = struct{}{}
+			}
+		case "toDepartmentID":
+			if _, ok := fieldSeen[notification.FieldToDepartmentID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldToDepartmentID)
+				fieldSeen[notification.FieldToDepartmentID] = struct{}{}
+			}
+		case "resultID":
+			if _, ok := fieldSeen[notification.FieldResultID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldResultID)
+				fieldSeen[notification.FieldResultID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type notificationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NotificationPaginateOption
+}
+
+func newNotificationPaginateArgs(rv map[string]any) *notificationPaginateArgs {
+	args := &notificationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NotificationOrder{Field: &NotificationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNotificationOrder(order))
+			}
+		case *NotificationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNotificationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NotificationWhereInput); ok {
+		args.opts = append(args.opts, WithNotificationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PlanQuery) CollectFields(ctx context.Context, satisfies ...string) (*PlanQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -5236,6 +5951,16 @@ func (_q *PlanQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[plan.FieldAdjustmentReason]; !ok {
 				selectedFields = append(selectedFields, plan.FieldAdjustmentReason)
 				fieldSeen[plan.FieldAdjustmentReason] = struct{}{}
+			}
+		case "filedAt":
+			if _, ok := fieldSeen[plan.FieldFiledAt]; !ok {
+				selectedFields = append(selectedFields, plan.FieldFiledAt)
+				fieldSeen[plan.FieldFiledAt] = struct{}{}
+			}
+		case "lateFiling":
+			if _, ok := fieldSeen[plan.FieldLateFiling]; !ok {
+				selectedFields = append(selectedFields, plan.FieldLateFiling)
+				fieldSeen[plan.FieldLateFiling] = struct{}{}
 			}
 		case "publishedAt":
 			if _, ok := fieldSeen[plan.FieldPublishedAt]; !ok {
@@ -6159,6 +6884,19 @@ func (_q *ResultQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			_q.WithNamedCorrections(alias, func(wq *CorrectionQuery) {
 				*wq = *query
 			})
+
+		case "followUps":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FollowUpActionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, followupactionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFollowUps(alias, func(wq *FollowUpActionQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[result.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, result.FieldCreatedAt)
@@ -6199,25 +6937,15 @@ func (_q *ResultQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, result.FieldSummary)
 				fieldSeen[result.FieldSummary] = struct{}{}
 			}
-		case "followUpDone":
-			if _, ok := fieldSeen[result.FieldFollowUpDone]; !ok {
-				selectedFields = append(selectedFields, result.FieldFollowUpDone)
-				fieldSeen[result.FieldFollowUpDone] = struct{}{}
-			}
-		case "followUpDoneOn":
-			if _, ok := fieldSeen[result.FieldFollowUpDoneOn]; !ok {
-				selectedFields = append(selectedFields, result.FieldFollowUpDoneOn)
-				fieldSeen[result.FieldFollowUpDoneOn] = struct{}{}
-			}
-		case "followUpNote":
-			if _, ok := fieldSeen[result.FieldFollowUpNote]; !ok {
-				selectedFields = append(selectedFields, result.FieldFollowUpNote)
-				fieldSeen[result.FieldFollowUpNote] = struct{}{}
-			}
 		case "reviewNote":
 			if _, ok := fieldSeen[result.FieldReviewNote]; !ok {
 				selectedFields = append(selectedFields, result.FieldReviewNote)
 				fieldSeen[result.FieldReviewNote] = struct{}{}
+			}
+		case "abnormalFlag":
+			if _, ok := fieldSeen[result.FieldAbnormalFlag]; !ok {
+				selectedFields = append(selectedFields, result.FieldAbnormalFlag)
+				fieldSeen[result.FieldAbnormalFlag] = struct{}{}
 			}
 		case "idempotencyKey":
 			if _, ok := fieldSeen[result.FieldIdempotencyKey]; !ok {
@@ -6647,6 +7375,115 @@ func newResultItemPaginateArgs(rv map[string]any) *resultitemPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ResultItemWhereInput); ok {
 		args.opts = append(args.opts, WithResultItemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SettingQuery) CollectFields(ctx context.Context, satisfies ...string) (*SettingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SettingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(setting.Columns))
+		selectedFields = []string{setting.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[setting.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, setting.FieldCreatedAt)
+				fieldSeen[setting.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[setting.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, setting.FieldUpdatedAt)
+				fieldSeen[setting.FieldUpdatedAt] = struct{}{}
+			}
+		case "key":
+			if _, ok := fieldSeen[setting.FieldKey]; !ok {
+				selectedFields = append(selectedFields, setting.FieldKey)
+				fieldSeen[setting.FieldKey] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[setting.FieldValue]; !ok {
+				selectedFields = append(selectedFields, setting.FieldValue)
+				fieldSeen[setting.FieldValue] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[setting.FieldNote]; !ok {
+				selectedFields = append(selectedFields, setting.FieldNote)
+				fieldSeen[setting.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type settingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SettingPaginateOption
+}
+
+func newSettingPaginateArgs(rv map[string]any) *settingPaginateArgs {
+	args := &settingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SettingOrder{Field: &SettingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSettingOrder(order))
+			}
+		case *SettingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSettingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*SettingWhereInput); ok {
+		args.opts = append(args.opts, WithSettingFilter(v.Filter))
 	}
 	return args
 }
@@ -8271,6 +9108,41 @@ func (_q *TaskQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[task.FieldAnnouncedAt]; !ok {
 				selectedFields = append(selectedFields, task.FieldAnnouncedAt)
 				fieldSeen[task.FieldAnnouncedAt] = struct{}{}
+			}
+		case "stratifyBy":
+			if _, ok := fieldSeen[task.FieldStratifyBy]; !ok {
+				selectedFields = append(selectedFields, task.FieldStratifyBy)
+				fieldSeen[task.FieldStratifyBy] = struct{}{}
+			}
+		case "teamSize":
+			if _, ok := fieldSeen[task.FieldTeamSize]; !ok {
+				selectedFields = append(selectedFields, task.FieldTeamSize)
+				fieldSeen[task.FieldTeamSize] = struct{}{}
+			}
+		case "expertsPerTeam":
+			if _, ok := fieldSeen[task.FieldExpertsPerTeam]; !ok {
+				selectedFields = append(selectedFields, task.FieldExpertsPerTeam)
+				fieldSeen[task.FieldExpertsPerTeam] = struct{}{}
+			}
+		case "maxPerInspector":
+			if _, ok := fieldSeen[task.FieldMaxPerInspector]; !ok {
+				selectedFields = append(selectedFields, task.FieldMaxPerInspector)
+				fieldSeen[task.FieldMaxPerInspector] = struct{}{}
+			}
+		case "rotationMonths":
+			if _, ok := fieldSeen[task.FieldRotationMonths]; !ok {
+				selectedFields = append(selectedFields, task.FieldRotationMonths)
+				fieldSeen[task.FieldRotationMonths] = struct{}{}
+			}
+		case "recentMonths":
+			if _, ok := fieldSeen[task.FieldRecentMonths]; !ok {
+				selectedFields = append(selectedFields, task.FieldRecentMonths)
+				fieldSeen[task.FieldRecentMonths] = struct{}{}
+			}
+		case "yearlyCap":
+			if _, ok := fieldSeen[task.FieldYearlyCap]; !ok {
+				selectedFields = append(selectedFields, task.FieldYearlyCap)
+				fieldSeen[task.FieldYearlyCap] = struct{}{}
 			}
 		case "batchID":
 			if _, ok := fieldSeen[task.FieldBatchID]; !ok {

@@ -343,6 +343,26 @@ func (_m *Draw) Teams(
 	return _m.QueryTeams().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Draw) Events(ctx context.Context) (result []*DrawEvent, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEvents(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EventsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvents().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *DrawEvent) Draw(ctx context.Context) (*Draw, error) {
+	result, err := _m.Edges.DrawOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDraw().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Evidence) Result(ctx context.Context) (*Result, error) {
 	result, err := _m.Edges.ResultOrErr()
 	if IsNotLoaded(err) {
@@ -397,6 +417,22 @@ func (_m *Filing) DecidedBy(ctx context.Context) (*Account, error) {
 		result, err = _m.QueryDecidedBy().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *FollowUpAction) Result(ctx context.Context) (*Result, error) {
+	result, err := _m.Edges.ResultOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResult().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *FollowUpAction) Option(ctx context.Context) (*FollowUpOption, error) {
+	result, err := _m.Edges.OptionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOption().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *ImplementationRule) Item(ctx context.Context) (*InspectionItem, error) {
@@ -663,6 +699,46 @@ func (_m *Lead) SpecialTask(ctx context.Context) (*Task, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Lead) Clusters(ctx context.Context) (result []*LeadCluster, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedClusters(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ClustersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryClusters().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeadCluster) Item(ctx context.Context) (*InspectionItem, error) {
+	result, err := _m.Edges.ItemOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryItem().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LeadCluster) Task(ctx context.Context) (*Task, error) {
+	result, err := _m.Edges.TaskOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTask().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *LeadCluster) Leads(ctx context.Context) (result []*Lead, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLeads(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LeadsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLeads().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *LibraryConfirmation) Department(ctx context.Context) (*Department, error) {
 	result, err := _m.Edges.DepartmentOrErr()
 	if IsNotLoaded(err) {
@@ -691,6 +767,30 @@ func (_m *MeetingMember) Department(ctx context.Context) (*Department, error) {
 	result, err := _m.Edges.DepartmentOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryDepartment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Notification) FromDepartment(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.FromDepartmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFromDepartment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Notification) ToDepartment(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.ToDepartmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryToDepartment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Notification) Result(ctx context.Context) (*Result, error) {
+	result, err := _m.Edges.ResultOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResult().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }
@@ -995,6 +1095,18 @@ func (_m *Result) Corrections(ctx context.Context) (result []*Correction, err er
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryCorrections().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Result) FollowUps(ctx context.Context) (result []*FollowUpAction, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFollowUps(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FollowUpsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFollowUps().All(ctx)
 	}
 	return result, err
 }

@@ -18,8 +18,10 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -31,14 +33,17 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -91,6 +96,11 @@ var drawImplementors = []string{"Draw", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Draw) IsNode() {}
 
+var draweventImplementors = []string{"DrawEvent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DrawEvent) IsNode() {}
+
 var evidenceImplementors = []string{"Evidence", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -100,6 +110,11 @@ var filingImplementors = []string{"Filing", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Filing) IsNode() {}
+
+var followupactionImplementors = []string{"FollowUpAction", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FollowUpAction) IsNode() {}
 
 var followupoptionImplementors = []string{"FollowUpOption", "Node"}
 
@@ -151,6 +166,11 @@ var leadImplementors = []string{"Lead", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Lead) IsNode() {}
 
+var leadclusterImplementors = []string{"LeadCluster", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LeadCluster) IsNode() {}
+
 var libraryconfirmationImplementors = []string{"LibraryConfirmation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -160,6 +180,11 @@ var meetingmemberImplementors = []string{"MeetingMember", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*MeetingMember) IsNode() {}
+
+var notificationImplementors = []string{"Notification", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Notification) IsNode() {}
 
 var planImplementors = []string{"Plan", "Node"}
 
@@ -190,6 +215,11 @@ var resultitemImplementors = []string{"ResultItem", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ResultItem) IsNode() {}
+
+var settingImplementors = []string{"Setting", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Setting) IsNode() {}
 
 var targetImplementors = []string{"Target", "Node"}
 
@@ -365,6 +395,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case drawevent.Table:
+		query := c.DrawEvent.Query().
+			Where(drawevent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, draweventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case evidence.Table:
 		query := c.Evidence.Query().
 			Where(evidence.ID(id))
@@ -379,6 +418,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(filing.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, filingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case followupaction.Table:
+		query := c.FollowUpAction.Query().
+			Where(followupaction.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, followupactionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -473,6 +521,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case leadcluster.Table:
+		query := c.LeadCluster.Query().
+			Where(leadcluster.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, leadclusterImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case libraryconfirmation.Table:
 		query := c.LibraryConfirmation.Query().
 			Where(libraryconfirmation.ID(id))
@@ -487,6 +544,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(meetingmember.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, meetingmemberImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case notification.Table:
+		query := c.Notification.Query().
+			Where(notification.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, notificationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -541,6 +607,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(resultitem.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, resultitemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case setting.Table:
+		query := c.Setting.Query().
+			Where(setting.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, settingImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -791,6 +866,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case drawevent.Table:
+		query := c.DrawEvent.Query().
+			Where(drawevent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, draweventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case evidence.Table:
 		query := c.Evidence.Query().
 			Where(evidence.IDIn(ids...))
@@ -811,6 +902,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Filing.Query().
 			Where(filing.IDIn(ids...))
 		query, err := query.CollectFields(ctx, filingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case followupaction.Table:
+		query := c.FollowUpAction.Query().
+			Where(followupaction.IDIn(ids...))
+		query, err := query.CollectFields(ctx, followupactionImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -983,6 +1090,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case leadcluster.Table:
+		query := c.LeadCluster.Query().
+			Where(leadcluster.IDIn(ids...))
+		query, err := query.CollectFields(ctx, leadclusterImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case libraryconfirmation.Table:
 		query := c.LibraryConfirmation.Query().
 			Where(libraryconfirmation.IDIn(ids...))
@@ -1003,6 +1126,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.MeetingMember.Query().
 			Where(meetingmember.IDIn(ids...))
 		query, err := query.CollectFields(ctx, meetingmemberImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case notification.Table:
+		query := c.Notification.Query().
+			Where(notification.IDIn(ids...))
+		query, err := query.CollectFields(ctx, notificationImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -1099,6 +1238,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ResultItem.Query().
 			Where(resultitem.IDIn(ids...))
 		query, err := query.CollectFields(ctx, resultitemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case setting.Table:
+		query := c.Setting.Query().
+			Where(setting.IDIn(ids...))
+		query, err := query.CollectFields(ctx, settingImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -22,8 +22,10 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -34,14 +36,17 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -2840,6 +2845,320 @@ func (_m *Draw) ToEdge(order *DrawOrder) *DrawEdge {
 	}
 }
 
+// DrawEventEdge is the edge representation of DrawEvent.
+type DrawEventEdge struct {
+	Node   *DrawEvent `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// DrawEventConnection is the connection containing edges to DrawEvent.
+type DrawEventConnection struct {
+	Edges      []*DrawEventEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *DrawEventConnection) build(nodes []*DrawEvent, pager *draweventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DrawEvent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DrawEvent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DrawEvent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DrawEventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DrawEventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DrawEventPaginateOption enables pagination customization.
+type DrawEventPaginateOption func(*draweventPager) error
+
+// WithDrawEventOrder configures pagination ordering.
+func WithDrawEventOrder(order *DrawEventOrder) DrawEventPaginateOption {
+	if order == nil {
+		order = DefaultDrawEventOrder
+	}
+	o := *order
+	return func(pager *draweventPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultDrawEventOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithDrawEventFilter configures pagination filter.
+func WithDrawEventFilter(filter func(*DrawEventQuery) (*DrawEventQuery, error)) DrawEventPaginateOption {
+	return func(pager *draweventPager) error {
+		if filter == nil {
+			return errors.New("DrawEventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type draweventPager struct {
+	reverse bool
+	order   *DrawEventOrder
+	filter  func(*DrawEventQuery) (*DrawEventQuery, error)
+}
+
+func newDrawEventPager(opts []DrawEventPaginateOption, reverse bool) (*draweventPager, error) {
+	pager := &draweventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultDrawEventOrder
+	}
+	return pager, nil
+}
+
+func (p *draweventPager) applyFilter(query *DrawEventQuery) (*DrawEventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *draweventPager) toCursor(_m *DrawEvent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *draweventPager) applyCursors(query *DrawEventQuery, after, before *Cursor) (*DrawEventQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDrawEventOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *draweventPager) applyOrder(query *DrawEventQuery) *DrawEventQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultDrawEventOrder.Field {
+		query = query.Order(DefaultDrawEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *draweventPager) orderExpr(query *DrawEventQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultDrawEventOrder.Field {
+			b.Comma().Ident(DefaultDrawEventOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DrawEvent.
+func (_m *DrawEventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DrawEventPaginateOption,
+) (*DrawEventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDrawEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DrawEventConnection{Edges: []*DrawEventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DrawEventOrderFieldDivisionCode orders DrawEvent by division_code.
+	DrawEventOrderFieldDivisionCode = &DrawEventOrderField{
+		Value: func(_m *DrawEvent) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: drawevent.FieldDivisionCode,
+		toTerm: drawevent.ByDivisionCode,
+		toCursor: func(_m *DrawEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+	// DrawEventOrderFieldSeq orders DrawEvent by seq.
+	DrawEventOrderFieldSeq = &DrawEventOrderField{
+		Value: func(_m *DrawEvent) (ent.Value, error) {
+			return _m.Seq, nil
+		},
+		column: drawevent.FieldSeq,
+		toTerm: drawevent.BySeq,
+		toCursor: func(_m *DrawEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Seq,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DrawEventOrderField) String() string {
+	var str string
+	switch f.column {
+	case DrawEventOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	case DrawEventOrderFieldSeq.column:
+		str = "SEQ"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DrawEventOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DrawEventOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DrawEventOrderField %T must be a string", v)
+	}
+	switch str {
+	case "DIVISION_CODE":
+		*f = *DrawEventOrderFieldDivisionCode
+	case "SEQ":
+		*f = *DrawEventOrderFieldSeq
+	default:
+		return fmt.Errorf("%s is not a valid DrawEventOrderField", str)
+	}
+	return nil
+}
+
+// DrawEventOrderField defines the ordering field of DrawEvent.
+type DrawEventOrderField struct {
+	// Value extracts the ordering value from the given DrawEvent.
+	Value    func(*DrawEvent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) drawevent.OrderOption
+	toCursor func(*DrawEvent) Cursor
+}
+
+// DrawEventOrder defines the ordering of DrawEvent.
+type DrawEventOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *DrawEventOrderField `json:"field"`
+}
+
+// DefaultDrawEventOrder is the default ordering of DrawEvent.
+var DefaultDrawEventOrder = &DrawEventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DrawEventOrderField{
+		Value: func(_m *DrawEvent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: drawevent.FieldID,
+		toTerm: drawevent.ByID,
+		toCursor: func(_m *DrawEvent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DrawEvent into DrawEventEdge.
+func (_m *DrawEvent) ToEdge(order *DrawEventOrder) *DrawEventEdge {
+	if order == nil {
+		order = DefaultDrawEventOrder
+	}
+	return &DrawEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // EvidenceEdge is the edge representation of Evidence.
 type EvidenceEdge struct {
 	Node   *Evidence `json:"node"`
@@ -3517,6 +3836,338 @@ func (_m *Filing) ToEdge(order *FilingOrder) *FilingEdge {
 		order = DefaultFilingOrder
 	}
 	return &FilingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FollowUpActionEdge is the edge representation of FollowUpAction.
+type FollowUpActionEdge struct {
+	Node   *FollowUpAction `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// FollowUpActionConnection is the connection containing edges to FollowUpAction.
+type FollowUpActionConnection struct {
+	Edges      []*FollowUpActionEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *FollowUpActionConnection) build(nodes []*FollowUpAction, pager *followupactionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FollowUpAction
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FollowUpAction {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FollowUpAction {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FollowUpActionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FollowUpActionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FollowUpActionPaginateOption enables pagination customization.
+type FollowUpActionPaginateOption func(*followupactionPager) error
+
+// WithFollowUpActionOrder configures pagination ordering.
+func WithFollowUpActionOrder(order *FollowUpActionOrder) FollowUpActionPaginateOption {
+	if order == nil {
+		order = DefaultFollowUpActionOrder
+	}
+	o := *order
+	return func(pager *followupactionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFollowUpActionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFollowUpActionFilter configures pagination filter.
+func WithFollowUpActionFilter(filter func(*FollowUpActionQuery) (*FollowUpActionQuery, error)) FollowUpActionPaginateOption {
+	return func(pager *followupactionPager) error {
+		if filter == nil {
+			return errors.New("FollowUpActionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type followupactionPager struct {
+	reverse bool
+	order   *FollowUpActionOrder
+	filter  func(*FollowUpActionQuery) (*FollowUpActionQuery, error)
+}
+
+func newFollowUpActionPager(opts []FollowUpActionPaginateOption, reverse bool) (*followupactionPager, error) {
+	pager := &followupactionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFollowUpActionOrder
+	}
+	return pager, nil
+}
+
+func (p *followupactionPager) applyFilter(query *FollowUpActionQuery) (*FollowUpActionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *followupactionPager) toCursor(_m *FollowUpAction) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *followupactionPager) applyCursors(query *FollowUpActionQuery, after, before *Cursor) (*FollowUpActionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFollowUpActionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *followupactionPager) applyOrder(query *FollowUpActionQuery) *FollowUpActionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFollowUpActionOrder.Field {
+		query = query.Order(DefaultFollowUpActionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *followupactionPager) orderExpr(query *FollowUpActionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFollowUpActionOrder.Field {
+			b.Comma().Ident(DefaultFollowUpActionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FollowUpAction.
+func (_m *FollowUpActionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FollowUpActionPaginateOption,
+) (*FollowUpActionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFollowUpActionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FollowUpActionConnection{Edges: []*FollowUpActionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FollowUpActionOrderFieldCreatedAt orders FollowUpAction by created_at.
+	FollowUpActionOrderFieldCreatedAt = &FollowUpActionOrderField{
+		Value: func(_m *FollowUpAction) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: followupaction.FieldCreatedAt,
+		toTerm: followupaction.ByCreatedAt,
+		toCursor: func(_m *FollowUpAction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FollowUpActionOrderFieldUpdatedAt orders FollowUpAction by updated_at.
+	FollowUpActionOrderFieldUpdatedAt = &FollowUpActionOrderField{
+		Value: func(_m *FollowUpAction) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: followupaction.FieldUpdatedAt,
+		toTerm: followupaction.ByUpdatedAt,
+		toCursor: func(_m *FollowUpAction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// FollowUpActionOrderFieldDivisionCode orders FollowUpAction by division_code.
+	FollowUpActionOrderFieldDivisionCode = &FollowUpActionOrderField{
+		Value: func(_m *FollowUpAction) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: followupaction.FieldDivisionCode,
+		toTerm: followupaction.ByDivisionCode,
+		toCursor: func(_m *FollowUpAction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FollowUpActionOrderField) String() string {
+	var str string
+	switch f.column {
+	case FollowUpActionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FollowUpActionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case FollowUpActionOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FollowUpActionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FollowUpActionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FollowUpActionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FollowUpActionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FollowUpActionOrderFieldUpdatedAt
+	case "DIVISION_CODE":
+		*f = *FollowUpActionOrderFieldDivisionCode
+	default:
+		return fmt.Errorf("%s is not a valid FollowUpActionOrderField", str)
+	}
+	return nil
+}
+
+// FollowUpActionOrderField defines the ordering field of FollowUpAction.
+type FollowUpActionOrderField struct {
+	// Value extracts the ordering value from the given FollowUpAction.
+	Value    func(*FollowUpAction) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) followupaction.OrderOption
+	toCursor func(*FollowUpAction) Cursor
+}
+
+// FollowUpActionOrder defines the ordering of FollowUpAction.
+type FollowUpActionOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *FollowUpActionOrderField `json:"field"`
+}
+
+// DefaultFollowUpActionOrder is the default ordering of FollowUpAction.
+var DefaultFollowUpActionOrder = &FollowUpActionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FollowUpActionOrderField{
+		Value: func(_m *FollowUpAction) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: followupaction.FieldID,
+		toTerm: followupaction.ByID,
+		toCursor: func(_m *FollowUpAction) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FollowUpAction into FollowUpActionEdge.
+func (_m *FollowUpAction) ToEdge(order *FollowUpActionOrder) *FollowUpActionEdge {
+	if order == nil {
+		order = DefaultFollowUpActionOrder
+	}
+	return &FollowUpActionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -7022,6 +7673,338 @@ func (_m *Lead) ToEdge(order *LeadOrder) *LeadEdge {
 	}
 }
 
+// LeadClusterEdge is the edge representation of LeadCluster.
+type LeadClusterEdge struct {
+	Node   *LeadCluster `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// LeadClusterConnection is the connection containing edges to LeadCluster.
+type LeadClusterConnection struct {
+	Edges      []*LeadClusterEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *LeadClusterConnection) build(nodes []*LeadCluster, pager *leadclusterPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LeadCluster
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LeadCluster {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LeadCluster {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LeadClusterEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LeadClusterEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LeadClusterPaginateOption enables pagination customization.
+type LeadClusterPaginateOption func(*leadclusterPager) error
+
+// WithLeadClusterOrder configures pagination ordering.
+func WithLeadClusterOrder(order *LeadClusterOrder) LeadClusterPaginateOption {
+	if order == nil {
+		order = DefaultLeadClusterOrder
+	}
+	o := *order
+	return func(pager *leadclusterPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLeadClusterOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLeadClusterFilter configures pagination filter.
+func WithLeadClusterFilter(filter func(*LeadClusterQuery) (*LeadClusterQuery, error)) LeadClusterPaginateOption {
+	return func(pager *leadclusterPager) error {
+		if filter == nil {
+			return errors.New("LeadClusterQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type leadclusterPager struct {
+	reverse bool
+	order   *LeadClusterOrder
+	filter  func(*LeadClusterQuery) (*LeadClusterQuery, error)
+}
+
+func newLeadClusterPager(opts []LeadClusterPaginateOption, reverse bool) (*leadclusterPager, error) {
+	pager := &leadclusterPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLeadClusterOrder
+	}
+	return pager, nil
+}
+
+func (p *leadclusterPager) applyFilter(query *LeadClusterQuery) (*LeadClusterQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *leadclusterPager) toCursor(_m *LeadCluster) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *leadclusterPager) applyCursors(query *LeadClusterQuery, after, before *Cursor) (*LeadClusterQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLeadClusterOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *leadclusterPager) applyOrder(query *LeadClusterQuery) *LeadClusterQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLeadClusterOrder.Field {
+		query = query.Order(DefaultLeadClusterOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *leadclusterPager) orderExpr(query *LeadClusterQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLeadClusterOrder.Field {
+			b.Comma().Ident(DefaultLeadClusterOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LeadCluster.
+func (_m *LeadClusterQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LeadClusterPaginateOption,
+) (*LeadClusterConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLeadClusterPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LeadClusterConnection{Edges: []*LeadClusterEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LeadClusterOrderFieldCreatedAt orders LeadCluster by created_at.
+	LeadClusterOrderFieldCreatedAt = &LeadClusterOrderField{
+		Value: func(_m *LeadCluster) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: leadcluster.FieldCreatedAt,
+		toTerm: leadcluster.ByCreatedAt,
+		toCursor: func(_m *LeadCluster) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LeadClusterOrderFieldUpdatedAt orders LeadCluster by updated_at.
+	LeadClusterOrderFieldUpdatedAt = &LeadClusterOrderField{
+		Value: func(_m *LeadCluster) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: leadcluster.FieldUpdatedAt,
+		toTerm: leadcluster.ByUpdatedAt,
+		toCursor: func(_m *LeadCluster) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// LeadClusterOrderFieldDivisionCode orders LeadCluster by division_code.
+	LeadClusterOrderFieldDivisionCode = &LeadClusterOrderField{
+		Value: func(_m *LeadCluster) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: leadcluster.FieldDivisionCode,
+		toTerm: leadcluster.ByDivisionCode,
+		toCursor: func(_m *LeadCluster) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LeadClusterOrderField) String() string {
+	var str string
+	switch f.column {
+	case LeadClusterOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LeadClusterOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case LeadClusterOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LeadClusterOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LeadClusterOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LeadClusterOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LeadClusterOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *LeadClusterOrderFieldUpdatedAt
+	case "DIVISION_CODE":
+		*f = *LeadClusterOrderFieldDivisionCode
+	default:
+		return fmt.Errorf("%s is not a valid LeadClusterOrderField", str)
+	}
+	return nil
+}
+
+// LeadClusterOrderField defines the ordering field of LeadCluster.
+type LeadClusterOrderField struct {
+	// Value extracts the ordering value from the given LeadCluster.
+	Value    func(*LeadCluster) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) leadcluster.OrderOption
+	toCursor func(*LeadCluster) Cursor
+}
+
+// LeadClusterOrder defines the ordering of LeadCluster.
+type LeadClusterOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *LeadClusterOrderField `json:"field"`
+}
+
+// DefaultLeadClusterOrder is the default ordering of LeadCluster.
+var DefaultLeadClusterOrder = &LeadClusterOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LeadClusterOrderField{
+		Value: func(_m *LeadCluster) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: leadcluster.FieldID,
+		toTerm: leadcluster.ByID,
+		toCursor: func(_m *LeadCluster) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LeadCluster into LeadClusterEdge.
+func (_m *LeadCluster) ToEdge(order *LeadClusterOrder) *LeadClusterEdge {
+	if order == nil {
+		order = DefaultLeadClusterOrder
+	}
+	return &LeadClusterEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // LibraryConfirmationEdge is the edge representation of LibraryConfirmation.
 type LibraryConfirmationEdge struct {
 	Node   *LibraryConfirmation `json:"node"`
@@ -7735,6 +8718,338 @@ func (_m *MeetingMember) ToEdge(order *MeetingMemberOrder) *MeetingMemberEdge {
 		order = DefaultMeetingMemberOrder
 	}
 	return &MeetingMemberEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NotificationEdge is the edge representation of Notification.
+type NotificationEdge struct {
+	Node   *Notification `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// NotificationConnection is the connection containing edges to Notification.
+type NotificationConnection struct {
+	Edges      []*NotificationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *NotificationConnection) build(nodes []*Notification, pager *notificationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Notification
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Notification {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Notification {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NotificationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NotificationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NotificationPaginateOption enables pagination customization.
+type NotificationPaginateOption func(*notificationPager) error
+
+// WithNotificationOrder configures pagination ordering.
+func WithNotificationOrder(order *NotificationOrder) NotificationPaginateOption {
+	if order == nil {
+		order = DefaultNotificationOrder
+	}
+	o := *order
+	return func(pager *notificationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultNotificationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithNotificationFilter configures pagination filter.
+func WithNotificationFilter(filter func(*NotificationQuery) (*NotificationQuery, error)) NotificationPaginateOption {
+	return func(pager *notificationPager) error {
+		if filter == nil {
+			return errors.New("NotificationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type notificationPager struct {
+	reverse bool
+	order   *NotificationOrder
+	filter  func(*NotificationQuery) (*NotificationQuery, error)
+}
+
+func newNotificationPager(opts []NotificationPaginateOption, reverse bool) (*notificationPager, error) {
+	pager := &notificationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultNotificationOrder
+	}
+	return pager, nil
+}
+
+func (p *notificationPager) applyFilter(query *NotificationQuery) (*NotificationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *notificationPager) toCursor(_m *Notification) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *notificationPager) applyCursors(query *NotificationQuery, after, before *Cursor) (*NotificationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNotificationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *notificationPager) applyOrder(query *NotificationQuery) *NotificationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultNotificationOrder.Field {
+		query = query.Order(DefaultNotificationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *notificationPager) orderExpr(query *NotificationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultNotificationOrder.Field {
+			b.Comma().Ident(DefaultNotificationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Notification.
+func (_m *NotificationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NotificationPaginateOption,
+) (*NotificationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNotificationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NotificationConnection{Edges: []*NotificationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NotificationOrderFieldCreatedAt orders Notification by created_at.
+	NotificationOrderFieldCreatedAt = &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: notification.FieldCreatedAt,
+		toTerm: notification.ByCreatedAt,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NotificationOrderFieldUpdatedAt orders Notification by updated_at.
+	NotificationOrderFieldUpdatedAt = &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: notification.FieldUpdatedAt,
+		toTerm: notification.ByUpdatedAt,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NotificationOrderFieldDivisionCode orders Notification by division_code.
+	NotificationOrderFieldDivisionCode = &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: notification.FieldDivisionCode,
+		toTerm: notification.ByDivisionCode,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NotificationOrderField) String() string {
+	var str string
+	switch f.column {
+	case NotificationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NotificationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NotificationOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NotificationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NotificationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NotificationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NotificationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NotificationOrderFieldUpdatedAt
+	case "DIVISION_CODE":
+		*f = *NotificationOrderFieldDivisionCode
+	default:
+		return fmt.Errorf("%s is not a valid NotificationOrderField", str)
+	}
+	return nil
+}
+
+// NotificationOrderField defines the ordering field of Notification.
+type NotificationOrderField struct {
+	// Value extracts the ordering value from the given Notification.
+	Value    func(*Notification) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) notification.OrderOption
+	toCursor func(*Notification) Cursor
+}
+
+// NotificationOrder defines the ordering of Notification.
+type NotificationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *NotificationOrderField `json:"field"`
+}
+
+// DefaultNotificationOrder is the default ordering of Notification.
+var DefaultNotificationOrder = &NotificationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: notification.FieldID,
+		toTerm: notification.ByID,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Notification into NotificationEdge.
+func (_m *Notification) ToEdge(order *NotificationOrder) *NotificationEdge {
+	if order == nil {
+		order = DefaultNotificationOrder
+	}
+	return &NotificationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -9889,6 +11204,320 @@ func (_m *ResultItem) ToEdge(order *ResultItemOrder) *ResultItemEdge {
 		order = DefaultResultItemOrder
 	}
 	return &ResultItemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SettingEdge is the edge representation of Setting.
+type SettingEdge struct {
+	Node   *Setting `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// SettingConnection is the connection containing edges to Setting.
+type SettingConnection struct {
+	Edges      []*SettingEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *SettingConnection) build(nodes []*Setting, pager *settingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Setting
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Setting {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Setting {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SettingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SettingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SettingPaginateOption enables pagination customization.
+type SettingPaginateOption func(*settingPager) error
+
+// WithSettingOrder configures pagination ordering.
+func WithSettingOrder(order *SettingOrder) SettingPaginateOption {
+	if order == nil {
+		order = DefaultSettingOrder
+	}
+	o := *order
+	return func(pager *settingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSettingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSettingFilter configures pagination filter.
+func WithSettingFilter(filter func(*SettingQuery) (*SettingQuery, error)) SettingPaginateOption {
+	return func(pager *settingPager) error {
+		if filter == nil {
+			return errors.New("SettingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type settingPager struct {
+	reverse bool
+	order   *SettingOrder
+	filter  func(*SettingQuery) (*SettingQuery, error)
+}
+
+func newSettingPager(opts []SettingPaginateOption, reverse bool) (*settingPager, error) {
+	pager := &settingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSettingOrder
+	}
+	return pager, nil
+}
+
+func (p *settingPager) applyFilter(query *SettingQuery) (*SettingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *settingPager) toCursor(_m *Setting) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *settingPager) applyCursors(query *SettingQuery, after, before *Cursor) (*SettingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSettingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *settingPager) applyOrder(query *SettingQuery) *SettingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSettingOrder.Field {
+		query = query.Order(DefaultSettingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *settingPager) orderExpr(query *SettingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSettingOrder.Field {
+			b.Comma().Ident(DefaultSettingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Setting.
+func (_m *SettingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SettingPaginateOption,
+) (*SettingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSettingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SettingConnection{Edges: []*SettingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SettingOrderFieldCreatedAt orders Setting by created_at.
+	SettingOrderFieldCreatedAt = &SettingOrderField{
+		Value: func(_m *Setting) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: setting.FieldCreatedAt,
+		toTerm: setting.ByCreatedAt,
+		toCursor: func(_m *Setting) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SettingOrderFieldUpdatedAt orders Setting by updated_at.
+	SettingOrderFieldUpdatedAt = &SettingOrderField{
+		Value: func(_m *Setting) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: setting.FieldUpdatedAt,
+		toTerm: setting.ByUpdatedAt,
+		toCursor: func(_m *Setting) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SettingOrderField) String() string {
+	var str string
+	switch f.column {
+	case SettingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SettingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SettingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SettingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SettingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SettingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SettingOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid SettingOrderField", str)
+	}
+	return nil
+}
+
+// SettingOrderField defines the ordering field of Setting.
+type SettingOrderField struct {
+	// Value extracts the ordering value from the given Setting.
+	Value    func(*Setting) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) setting.OrderOption
+	toCursor func(*Setting) Cursor
+}
+
+// SettingOrder defines the ordering of Setting.
+type SettingOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *SettingOrderField `json:"field"`
+}
+
+// DefaultSettingOrder is the default ordering of Setting.
+var DefaultSettingOrder = &SettingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SettingOrderField{
+		Value: func(_m *Setting) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: setting.FieldID,
+		toTerm: setting.ByID,
+		toCursor: func(_m *Setting) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Setting into SettingEdge.
+func (_m *Setting) ToEdge(order *SettingOrder) *SettingEdge {
+	if order == nil {
+		order = DefaultSettingOrder
+	}
+	return &SettingEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

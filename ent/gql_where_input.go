@@ -15,8 +15,10 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -27,8 +29,10 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -36,6 +40,7 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -4376,6 +4381,23 @@ type DrawWhereInput struct {
 	SecretEqualFold    *string  `json:"secretEqualFold,omitempty"`
 	SecretContainsFold *string  `json:"secretContainsFold,omitempty"`
 
+	// "commitment" field predicates.
+	Commitment             *string  `json:"commitment,omitempty"`
+	CommitmentNEQ          *string  `json:"commitmentNEQ,omitempty"`
+	CommitmentIn           []string `json:"commitmentIn,omitempty"`
+	CommitmentNotIn        []string `json:"commitmentNotIn,omitempty"`
+	CommitmentGT           *string  `json:"commitmentGT,omitempty"`
+	CommitmentGTE          *string  `json:"commitmentGTE,omitempty"`
+	CommitmentLT           *string  `json:"commitmentLT,omitempty"`
+	CommitmentLTE          *string  `json:"commitmentLTE,omitempty"`
+	CommitmentContains     *string  `json:"commitmentContains,omitempty"`
+	CommitmentHasPrefix    *string  `json:"commitmentHasPrefix,omitempty"`
+	CommitmentHasSuffix    *string  `json:"commitmentHasSuffix,omitempty"`
+	CommitmentIsNil        bool     `json:"commitmentIsNil,omitempty"`
+	CommitmentNotNil       bool     `json:"commitmentNotNil,omitempty"`
+	CommitmentEqualFold    *string  `json:"commitmentEqualFold,omitempty"`
+	CommitmentContainsFold *string  `json:"commitmentContainsFold,omitempty"`
+
 	// "commitment_digest" field predicates.
 	CommitmentDigest             *string  `json:"commitmentDigest,omitempty"`
 	CommitmentDigestNEQ          *string  `json:"commitmentDigestNEQ,omitempty"`
@@ -4513,6 +4535,10 @@ type DrawWhereInput struct {
 	// "teams" edge predicates.
 	HasTeams     *bool                       `json:"hasTeams,omitempty"`
 	HasTeamsWith []*InspectionTeamWhereInput `json:"hasTeamsWith,omitempty"`
+
+	// "events" edge predicates.
+	HasEvents     *bool                  `json:"hasEvents,omitempty"`
+	HasEventsWith []*DrawEventWhereInput `json:"hasEventsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4976,6 +5002,51 @@ func (i *DrawWhereInput) P() (predicate.Draw, error) {
 	if i.SecretContainsFold != nil {
 		predicates = append(predicates, draw.SecretContainsFold(*i.SecretContainsFold))
 	}
+	if i.Commitment != nil {
+		predicates = append(predicates, draw.CommitmentEQ(*i.Commitment))
+	}
+	if i.CommitmentNEQ != nil {
+		predicates = append(predicates, draw.CommitmentNEQ(*i.CommitmentNEQ))
+	}
+	if len(i.CommitmentIn) > 0 {
+		predicates = append(predicates, draw.CommitmentIn(i.CommitmentIn...))
+	}
+	if len(i.CommitmentNotIn) > 0 {
+		predicates = append(predicates, draw.CommitmentNotIn(i.CommitmentNotIn...))
+	}
+	if i.CommitmentGT != nil {
+		predicates = append(predicates, draw.CommitmentGT(*i.CommitmentGT))
+	}
+	if i.CommitmentGTE != nil {
+		predicates = append(predicates, draw.CommitmentGTE(*i.CommitmentGTE))
+	}
+	if i.CommitmentLT != nil {
+		predicates = append(predicates, draw.CommitmentLT(*i.CommitmentLT))
+	}
+	if i.CommitmentLTE != nil {
+		predicates = append(predicates, draw.CommitmentLTE(*i.CommitmentLTE))
+	}
+	if i.CommitmentContains != nil {
+		predicates = append(predicates, draw.CommitmentContains(*i.CommitmentContains))
+	}
+	if i.CommitmentHasPrefix != nil {
+		predicates = append(predicates, draw.CommitmentHasPrefix(*i.CommitmentHasPrefix))
+	}
+	if i.CommitmentHasSuffix != nil {
+		predicates = append(predicates, draw.CommitmentHasSuffix(*i.CommitmentHasSuffix))
+	}
+	if i.CommitmentIsNil {
+		predicates = append(predicates, draw.CommitmentIsNil())
+	}
+	if i.CommitmentNotNil {
+		predicates = append(predicates, draw.CommitmentNotNil())
+	}
+	if i.CommitmentEqualFold != nil {
+		predicates = append(predicates, draw.CommitmentEqualFold(*i.CommitmentEqualFold))
+	}
+	if i.CommitmentContainsFold != nil {
+		predicates = append(predicates, draw.CommitmentContainsFold(*i.CommitmentContainsFold))
+	}
 	if i.CommitmentDigest != nil {
 		predicates = append(predicates, draw.CommitmentDigestEQ(*i.CommitmentDigest))
 	}
@@ -5367,6 +5438,24 @@ func (i *DrawWhereInput) P() (predicate.Draw, error) {
 		}
 		predicates = append(predicates, draw.HasTeamsWith(with...))
 	}
+	if i.HasEvents != nil {
+		p := draw.HasEvents()
+		if !*i.HasEvents {
+			p = draw.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEventsWith) > 0 {
+		with := make([]predicate.DrawEvent, 0, len(i.HasEventsWith))
+		for _, w := range i.HasEventsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEventsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, draw.HasEventsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyDrawWhereInput
@@ -5374,6 +5463,550 @@ func (i *DrawWhereInput) P() (predicate.Draw, error) {
 		return predicates[0], nil
 	default:
 		return draw.And(predicates...), nil
+	}
+}
+
+// DrawEventWhereInput represents a where input for filtering DrawEvent queries.
+type DrawEventWhereInput struct {
+	Predicates []predicate.DrawEvent  `json:"-"`
+	Not        *DrawEventWhereInput   `json:"not,omitempty"`
+	Or         []*DrawEventWhereInput `json:"or,omitempty"`
+	And        []*DrawEventWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "seq" field predicates.
+	Seq      *int  `json:"seq,omitempty"`
+	SeqNEQ   *int  `json:"seqNEQ,omitempty"`
+	SeqIn    []int `json:"seqIn,omitempty"`
+	SeqNotIn []int `json:"seqNotIn,omitempty"`
+	SeqGT    *int  `json:"seqGT,omitempty"`
+	SeqGTE   *int  `json:"seqGTE,omitempty"`
+	SeqLT    *int  `json:"seqLT,omitempty"`
+	SeqLTE   *int  `json:"seqLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *drawevent.Kind  `json:"kind,omitempty"`
+	KindNEQ   *drawevent.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []drawevent.Kind `json:"kindIn,omitempty"`
+	KindNotIn []drawevent.Kind `json:"kindNotIn,omitempty"`
+
+	// "at" field predicates.
+	At      *time.Time  `json:"at,omitempty"`
+	AtNEQ   *time.Time  `json:"atNEQ,omitempty"`
+	AtIn    []time.Time `json:"atIn,omitempty"`
+	AtNotIn []time.Time `json:"atNotIn,omitempty"`
+	AtGT    *time.Time  `json:"atGT,omitempty"`
+	AtGTE   *time.Time  `json:"atGTE,omitempty"`
+	AtLT    *time.Time  `json:"atLT,omitempty"`
+	AtLTE   *time.Time  `json:"atLTE,omitempty"`
+
+	// "actor" field predicates.
+	Actor             *string  `json:"actor,omitempty"`
+	ActorNEQ          *string  `json:"actorNEQ,omitempty"`
+	ActorIn           []string `json:"actorIn,omitempty"`
+	ActorNotIn        []string `json:"actorNotIn,omitempty"`
+	ActorGT           *string  `json:"actorGT,omitempty"`
+	ActorGTE          *string  `json:"actorGTE,omitempty"`
+	ActorLT           *string  `json:"actorLT,omitempty"`
+	ActorLTE          *string  `json:"actorLTE,omitempty"`
+	ActorContains     *string  `json:"actorContains,omitempty"`
+	ActorHasPrefix    *string  `json:"actorHasPrefix,omitempty"`
+	ActorHasSuffix    *string  `json:"actorHasSuffix,omitempty"`
+	ActorEqualFold    *string  `json:"actorEqualFold,omitempty"`
+	ActorContainsFold *string  `json:"actorContainsFold,omitempty"`
+
+	// "target_key" field predicates.
+	TargetKey             *string  `json:"targetKey,omitempty"`
+	TargetKeyNEQ          *string  `json:"targetKeyNEQ,omitempty"`
+	TargetKeyIn           []string `json:"targetKeyIn,omitempty"`
+	TargetKeyNotIn        []string `json:"targetKeyNotIn,omitempty"`
+	TargetKeyGT           *string  `json:"targetKeyGT,omitempty"`
+	TargetKeyGTE          *string  `json:"targetKeyGTE,omitempty"`
+	TargetKeyLT           *string  `json:"targetKeyLT,omitempty"`
+	TargetKeyLTE          *string  `json:"targetKeyLTE,omitempty"`
+	TargetKeyContains     *string  `json:"targetKeyContains,omitempty"`
+	TargetKeyHasPrefix    *string  `json:"targetKeyHasPrefix,omitempty"`
+	TargetKeyHasSuffix    *string  `json:"targetKeyHasSuffix,omitempty"`
+	TargetKeyIsNil        bool     `json:"targetKeyIsNil,omitempty"`
+	TargetKeyNotNil       bool     `json:"targetKeyNotNil,omitempty"`
+	TargetKeyEqualFold    *string  `json:"targetKeyEqualFold,omitempty"`
+	TargetKeyContainsFold *string  `json:"targetKeyContainsFold,omitempty"`
+
+	// "replacement_key" field predicates.
+	ReplacementKey             *string  `json:"replacementKey,omitempty"`
+	ReplacementKeyNEQ          *string  `json:"replacementKeyNEQ,omitempty"`
+	ReplacementKeyIn           []string `json:"replacementKeyIn,omitempty"`
+	ReplacementKeyNotIn        []string `json:"replacementKeyNotIn,omitempty"`
+	ReplacementKeyGT           *string  `json:"replacementKeyGT,omitempty"`
+	ReplacementKeyGTE          *string  `json:"replacementKeyGTE,omitempty"`
+	ReplacementKeyLT           *string  `json:"replacementKeyLT,omitempty"`
+	ReplacementKeyLTE          *string  `json:"replacementKeyLTE,omitempty"`
+	ReplacementKeyContains     *string  `json:"replacementKeyContains,omitempty"`
+	ReplacementKeyHasPrefix    *string  `json:"replacementKeyHasPrefix,omitempty"`
+	ReplacementKeyHasSuffix    *string  `json:"replacementKeyHasSuffix,omitempty"`
+	ReplacementKeyIsNil        bool     `json:"replacementKeyIsNil,omitempty"`
+	ReplacementKeyNotNil       bool     `json:"replacementKeyNotNil,omitempty"`
+	ReplacementKeyEqualFold    *string  `json:"replacementKeyEqualFold,omitempty"`
+	ReplacementKeyContainsFold *string  `json:"replacementKeyContainsFold,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "draw_id" field predicates.
+	DrawID      *int  `json:"drawID,omitempty"`
+	DrawIDNEQ   *int  `json:"drawIDNEQ,omitempty"`
+	DrawIDIn    []int `json:"drawIDIn,omitempty"`
+	DrawIDNotIn []int `json:"drawIDNotIn,omitempty"`
+
+	// "draw" edge predicates.
+	HasDraw     *bool             `json:"hasDraw,omitempty"`
+	HasDrawWith []*DrawWhereInput `json:"hasDrawWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DrawEventWhereInput) AddPredicates(predicates ...predicate.DrawEvent) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DrawEventWhereInput filter on the DrawEventQuery builder.
+func (i *DrawEventWhereInput) Filter(q *DrawEventQuery) (*DrawEventQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDrawEventWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDrawEventWhereInput is returned in case the DrawEventWhereInput is empty.
+var ErrEmptyDrawEventWhereInput = errors.New("ent: empty predicate DrawEventWhereInput")
+
+// P returns a predicate for filtering drawevents.
+// An error is returned if the input is empty or invalid.
+func (i *DrawEventWhereInput) P() (predicate.DrawEvent, error) {
+	var predicates []predicate.DrawEvent
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, drawevent.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DrawEvent, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, drawevent.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DrawEvent, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, drawevent.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, drawevent.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, drawevent.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, drawevent.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, drawevent.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, drawevent.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, drawevent.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, drawevent.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, drawevent.IDLTE(*i.IDLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, drawevent.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, drawevent.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, drawevent.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, drawevent.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, drawevent.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, drawevent.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, drawevent.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, drawevent.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, drawevent.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, drawevent.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, drawevent.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, drawevent.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, drawevent.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.Seq != nil {
+		predicates = append(predicates, drawevent.SeqEQ(*i.Seq))
+	}
+	if i.SeqNEQ != nil {
+		predicates = append(predicates, drawevent.SeqNEQ(*i.SeqNEQ))
+	}
+	if len(i.SeqIn) > 0 {
+		predicates = append(predicates, drawevent.SeqIn(i.SeqIn...))
+	}
+	if len(i.SeqNotIn) > 0 {
+		predicates = append(predicates, drawevent.SeqNotIn(i.SeqNotIn...))
+	}
+	if i.SeqGT != nil {
+		predicates = append(predicates, drawevent.SeqGT(*i.SeqGT))
+	}
+	if i.SeqGTE != nil {
+		predicates = append(predicates, drawevent.SeqGTE(*i.SeqGTE))
+	}
+	if i.SeqLT != nil {
+		predicates = append(predicates, drawevent.SeqLT(*i.SeqLT))
+	}
+	if i.SeqLTE != nil {
+		predicates = append(predicates, drawevent.SeqLTE(*i.SeqLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, drawevent.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, drawevent.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, drawevent.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, drawevent.KindNotIn(i.KindNotIn...))
+	}
+	if i.At != nil {
+		predicates = append(predicates, drawevent.AtEQ(*i.At))
+	}
+	if i.AtNEQ != nil {
+		predicates = append(predicates, drawevent.AtNEQ(*i.AtNEQ))
+	}
+	if len(i.AtIn) > 0 {
+		predicates = append(predicates, drawevent.AtIn(i.AtIn...))
+	}
+	if len(i.AtNotIn) > 0 {
+		predicates = append(predicates, drawevent.AtNotIn(i.AtNotIn...))
+	}
+	if i.AtGT != nil {
+		predicates = append(predicates, drawevent.AtGT(*i.AtGT))
+	}
+	if i.AtGTE != nil {
+		predicates = append(predicates, drawevent.AtGTE(*i.AtGTE))
+	}
+	if i.AtLT != nil {
+		predicates = append(predicates, drawevent.AtLT(*i.AtLT))
+	}
+	if i.AtLTE != nil {
+		predicates = append(predicates, drawevent.AtLTE(*i.AtLTE))
+	}
+	if i.Actor != nil {
+		predicates = append(predicates, drawevent.ActorEQ(*i.Actor))
+	}
+	if i.ActorNEQ != nil {
+		predicates = append(predicates, drawevent.ActorNEQ(*i.ActorNEQ))
+	}
+	if len(i.ActorIn) > 0 {
+		predicates = append(predicates, drawevent.ActorIn(i.ActorIn...))
+	}
+	if len(i.ActorNotIn) > 0 {
+		predicates = append(predicates, drawevent.ActorNotIn(i.ActorNotIn...))
+	}
+	if i.ActorGT != nil {
+		predicates = append(predicates, drawevent.ActorGT(*i.ActorGT))
+	}
+	if i.ActorGTE != nil {
+		predicates = append(predicates, drawevent.ActorGTE(*i.ActorGTE))
+	}
+	if i.ActorLT != nil {
+		predicates = append(predicates, drawevent.ActorLT(*i.ActorLT))
+	}
+	if i.ActorLTE != nil {
+		predicates = append(predicates, drawevent.ActorLTE(*i.ActorLTE))
+	}
+	if i.ActorContains != nil {
+		predicates = append(predicates, drawevent.ActorContains(*i.ActorContains))
+	}
+	if i.ActorHasPrefix != nil {
+		predicates = append(predicates, drawevent.ActorHasPrefix(*i.ActorHasPrefix))
+	}
+	if i.ActorHasSuffix != nil {
+		predicates = append(predicates, drawevent.ActorHasSuffix(*i.ActorHasSuffix))
+	}
+	if i.ActorEqualFold != nil {
+		predicates = append(predicates, drawevent.ActorEqualFold(*i.ActorEqualFold))
+	}
+	if i.ActorContainsFold != nil {
+		predicates = append(predicates, drawevent.ActorContainsFold(*i.ActorContainsFold))
+	}
+	if i.TargetKey != nil {
+		predicates = append(predicates, drawevent.TargetKeyEQ(*i.TargetKey))
+	}
+	if i.TargetKeyNEQ != nil {
+		predicates = append(predicates, drawevent.TargetKeyNEQ(*i.TargetKeyNEQ))
+	}
+	if len(i.TargetKeyIn) > 0 {
+		predicates = append(predicates, drawevent.TargetKeyIn(i.TargetKeyIn...))
+	}
+	if len(i.TargetKeyNotIn) > 0 {
+		predicates = append(predicates, drawevent.TargetKeyNotIn(i.TargetKeyNotIn...))
+	}
+	if i.TargetKeyGT != nil {
+		predicates = append(predicates, drawevent.TargetKeyGT(*i.TargetKeyGT))
+	}
+	if i.TargetKeyGTE != nil {
+		predicates = append(predicates, drawevent.TargetKeyGTE(*i.TargetKeyGTE))
+	}
+	if i.TargetKeyLT != nil {
+		predicates = append(predicates, drawevent.TargetKeyLT(*i.TargetKeyLT))
+	}
+	if i.TargetKeyLTE != nil {
+		predicates = append(predicates, drawevent.TargetKeyLTE(*i.TargetKeyLTE))
+	}
+	if i.TargetKeyContains != nil {
+		predicates = append(predicates, drawevent.TargetKeyContains(*i.TargetKeyContains))
+	}
+	if i.TargetKeyHasPrefix != nil {
+		predicates = append(predicates, drawevent.TargetKeyHasPrefix(*i.TargetKeyHasPrefix))
+	}
+	if i.TargetKeyHasSuffix != nil {
+		predicates = append(predicates, drawevent.TargetKeyHasSuffix(*i.TargetKeyHasSuffix))
+	}
+	if i.TargetKeyIsNil {
+		predicates = append(predicates, drawevent.TargetKeyIsNil())
+	}
+	if i.TargetKeyNotNil {
+		predicates = append(predicates, drawevent.TargetKeyNotNil())
+	}
+	if i.TargetKeyEqualFold != nil {
+		predicates = append(predicates, drawevent.TargetKeyEqualFold(*i.TargetKeyEqualFold))
+	}
+	if i.TargetKeyContainsFold != nil {
+		predicates = append(predicates, drawevent.TargetKeyContainsFold(*i.TargetKeyContainsFold))
+	}
+	if i.ReplacementKey != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyEQ(*i.ReplacementKey))
+	}
+	if i.ReplacementKeyNEQ != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyNEQ(*i.ReplacementKeyNEQ))
+	}
+	if len(i.ReplacementKeyIn) > 0 {
+		predicates = append(predicates, drawevent.ReplacementKeyIn(i.ReplacementKeyIn...))
+	}
+	if len(i.ReplacementKeyNotIn) > 0 {
+		predicates = append(predicates, drawevent.ReplacementKeyNotIn(i.ReplacementKeyNotIn...))
+	}
+	if i.ReplacementKeyGT != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyGT(*i.ReplacementKeyGT))
+	}
+	if i.ReplacementKeyGTE != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyGTE(*i.ReplacementKeyGTE))
+	}
+	if i.ReplacementKeyLT != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyLT(*i.ReplacementKeyLT))
+	}
+	if i.ReplacementKeyLTE != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyLTE(*i.ReplacementKeyLTE))
+	}
+	if i.ReplacementKeyContains != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyContains(*i.ReplacementKeyContains))
+	}
+	if i.ReplacementKeyHasPrefix != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyHasPrefix(*i.ReplacementKeyHasPrefix))
+	}
+	if i.ReplacementKeyHasSuffix != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyHasSuffix(*i.ReplacementKeyHasSuffix))
+	}
+	if i.ReplacementKeyIsNil {
+		predicates = append(predicates, drawevent.ReplacementKeyIsNil())
+	}
+	if i.ReplacementKeyNotNil {
+		predicates = append(predicates, drawevent.ReplacementKeyNotNil())
+	}
+	if i.ReplacementKeyEqualFold != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyEqualFold(*i.ReplacementKeyEqualFold))
+	}
+	if i.ReplacementKeyContainsFold != nil {
+		predicates = append(predicates, drawevent.ReplacementKeyContainsFold(*i.ReplacementKeyContainsFold))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, drawevent.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, drawevent.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, drawevent.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, drawevent.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, drawevent.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, drawevent.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, drawevent.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, drawevent.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, drawevent.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, drawevent.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, drawevent.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, drawevent.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, drawevent.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, drawevent.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, drawevent.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.DrawID != nil {
+		predicates = append(predicates, drawevent.DrawIDEQ(*i.DrawID))
+	}
+	if i.DrawIDNEQ != nil {
+		predicates = append(predicates, drawevent.DrawIDNEQ(*i.DrawIDNEQ))
+	}
+	if len(i.DrawIDIn) > 0 {
+		predicates = append(predicates, drawevent.DrawIDIn(i.DrawIDIn...))
+	}
+	if len(i.DrawIDNotIn) > 0 {
+		predicates = append(predicates, drawevent.DrawIDNotIn(i.DrawIDNotIn...))
+	}
+
+	if i.HasDraw != nil {
+		p := drawevent.HasDraw()
+		if !*i.HasDraw {
+			p = drawevent.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDrawWith) > 0 {
+		with := make([]predicate.Draw, 0, len(i.HasDrawWith))
+		for _, w := range i.HasDrawWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDrawWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, drawevent.HasDrawWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDrawEventWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return drawevent.And(predicates...), nil
 	}
 }
 
@@ -6550,6 +7183,568 @@ func (i *FilingWhereInput) P() (predicate.Filing, error) {
 		return predicates[0], nil
 	default:
 		return filing.And(predicates...), nil
+	}
+}
+
+// FollowUpActionWhereInput represents a where input for filtering FollowUpAction queries.
+type FollowUpActionWhereInput struct {
+	Predicates []predicate.FollowUpAction  `json:"-"`
+	Not        *FollowUpActionWhereInput   `json:"not,omitempty"`
+	Or         []*FollowUpActionWhereInput `json:"or,omitempty"`
+	And        []*FollowUpActionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *followupaction.Status  `json:"status,omitempty"`
+	StatusNEQ   *followupaction.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []followupaction.Status `json:"statusIn,omitempty"`
+	StatusNotIn []followupaction.Status `json:"statusNotIn,omitempty"`
+
+	// "judicial_transfer" field predicates.
+	JudicialTransfer    *bool `json:"judicialTransfer,omitempty"`
+	JudicialTransferNEQ *bool `json:"judicialTransferNEQ,omitempty"`
+
+	// "receiving_unit" field predicates.
+	ReceivingUnit             *string  `json:"receivingUnit,omitempty"`
+	ReceivingUnitNEQ          *string  `json:"receivingUnitNEQ,omitempty"`
+	ReceivingUnitIn           []string `json:"receivingUnitIn,omitempty"`
+	ReceivingUnitNotIn        []string `json:"receivingUnitNotIn,omitempty"`
+	ReceivingUnitGT           *string  `json:"receivingUnitGT,omitempty"`
+	ReceivingUnitGTE          *string  `json:"receivingUnitGTE,omitempty"`
+	ReceivingUnitLT           *string  `json:"receivingUnitLT,omitempty"`
+	ReceivingUnitLTE          *string  `json:"receivingUnitLTE,omitempty"`
+	ReceivingUnitContains     *string  `json:"receivingUnitContains,omitempty"`
+	ReceivingUnitHasPrefix    *string  `json:"receivingUnitHasPrefix,omitempty"`
+	ReceivingUnitHasSuffix    *string  `json:"receivingUnitHasSuffix,omitempty"`
+	ReceivingUnitIsNil        bool     `json:"receivingUnitIsNil,omitempty"`
+	ReceivingUnitNotNil       bool     `json:"receivingUnitNotNil,omitempty"`
+	ReceivingUnitEqualFold    *string  `json:"receivingUnitEqualFold,omitempty"`
+	ReceivingUnitContainsFold *string  `json:"receivingUnitContainsFold,omitempty"`
+
+	// "transferred_on" field predicates.
+	TransferredOn       *time.Time  `json:"transferredOn,omitempty"`
+	TransferredOnNEQ    *time.Time  `json:"transferredOnNEQ,omitempty"`
+	TransferredOnIn     []time.Time `json:"transferredOnIn,omitempty"`
+	TransferredOnNotIn  []time.Time `json:"transferredOnNotIn,omitempty"`
+	TransferredOnGT     *time.Time  `json:"transferredOnGT,omitempty"`
+	TransferredOnGTE    *time.Time  `json:"transferredOnGTE,omitempty"`
+	TransferredOnLT     *time.Time  `json:"transferredOnLT,omitempty"`
+	TransferredOnLTE    *time.Time  `json:"transferredOnLTE,omitempty"`
+	TransferredOnIsNil  bool        `json:"transferredOnIsNil,omitempty"`
+	TransferredOnNotNil bool        `json:"transferredOnNotNil,omitempty"`
+
+	// "done_on" field predicates.
+	DoneOn       *time.Time  `json:"doneOn,omitempty"`
+	DoneOnNEQ    *time.Time  `json:"doneOnNEQ,omitempty"`
+	DoneOnIn     []time.Time `json:"doneOnIn,omitempty"`
+	DoneOnNotIn  []time.Time `json:"doneOnNotIn,omitempty"`
+	DoneOnGT     *time.Time  `json:"doneOnGT,omitempty"`
+	DoneOnGTE    *time.Time  `json:"doneOnGTE,omitempty"`
+	DoneOnLT     *time.Time  `json:"doneOnLT,omitempty"`
+	DoneOnLTE    *time.Time  `json:"doneOnLTE,omitempty"`
+	DoneOnIsNil  bool        `json:"doneOnIsNil,omitempty"`
+	DoneOnNotNil bool        `json:"doneOnNotNil,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "result_id" field predicates.
+	ResultID      *int  `json:"resultID,omitempty"`
+	ResultIDNEQ   *int  `json:"resultIDNEQ,omitempty"`
+	ResultIDIn    []int `json:"resultIDIn,omitempty"`
+	ResultIDNotIn []int `json:"resultIDNotIn,omitempty"`
+
+	// "option_id" field predicates.
+	OptionID      *int  `json:"optionID,omitempty"`
+	OptionIDNEQ   *int  `json:"optionIDNEQ,omitempty"`
+	OptionIDIn    []int `json:"optionIDIn,omitempty"`
+	OptionIDNotIn []int `json:"optionIDNotIn,omitempty"`
+
+	// "result" edge predicates.
+	HasResult     *bool               `json:"hasResult,omitempty"`
+	HasResultWith []*ResultWhereInput `json:"hasResultWith,omitempty"`
+
+	// "option" edge predicates.
+	HasOption     *bool                       `json:"hasOption,omitempty"`
+	HasOptionWith []*FollowUpOptionWhereInput `json:"hasOptionWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FollowUpActionWhereInput) AddPredicates(predicates ...predicate.FollowUpAction) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FollowUpActionWhereInput filter on the FollowUpActionQuery builder.
+func (i *FollowUpActionWhereInput) Filter(q *FollowUpActionQuery) (*FollowUpActionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFollowUpActionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFollowUpActionWhereInput is returned in case the FollowUpActionWhereInput is empty.
+var ErrEmptyFollowUpActionWhereInput = errors.New("ent: empty predicate FollowUpActionWhereInput")
+
+// P returns a predicate for filtering followupactions.
+// An error is returned if the input is empty or invalid.
+func (i *FollowUpActionWhereInput) P() (predicate.FollowUpAction, error) {
+	var predicates []predicate.FollowUpAction
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, followupaction.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.FollowUpAction, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, followupaction.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.FollowUpAction, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, followupaction.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, followupaction.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, followupaction.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, followupaction.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, followupaction.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, followupaction.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, followupaction.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, followupaction.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, followupaction.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, followupaction.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, followupaction.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, followupaction.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, followupaction.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, followupaction.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, followupaction.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, followupaction.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, followupaction.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, followupaction.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, followupaction.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, followupaction.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, followupaction.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, followupaction.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, followupaction.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, followupaction.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, followupaction.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, followupaction.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, followupaction.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, followupaction.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, followupaction.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, followupaction.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, followupaction.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, followupaction.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, followupaction.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, followupaction.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, followupaction.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, followupaction.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, followupaction.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, followupaction.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, followupaction.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, followupaction.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, followupaction.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, followupaction.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.JudicialTransfer != nil {
+		predicates = append(predicates, followupaction.JudicialTransferEQ(*i.JudicialTransfer))
+	}
+	if i.JudicialTransferNEQ != nil {
+		predicates = append(predicates, followupaction.JudicialTransferNEQ(*i.JudicialTransferNEQ))
+	}
+	if i.ReceivingUnit != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitEQ(*i.ReceivingUnit))
+	}
+	if i.ReceivingUnitNEQ != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitNEQ(*i.ReceivingUnitNEQ))
+	}
+	if len(i.ReceivingUnitIn) > 0 {
+		predicates = append(predicates, followupaction.ReceivingUnitIn(i.ReceivingUnitIn...))
+	}
+	if len(i.ReceivingUnitNotIn) > 0 {
+		predicates = append(predicates, followupaction.ReceivingUnitNotIn(i.ReceivingUnitNotIn...))
+	}
+	if i.ReceivingUnitGT != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitGT(*i.ReceivingUnitGT))
+	}
+	if i.ReceivingUnitGTE != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitGTE(*i.ReceivingUnitGTE))
+	}
+	if i.ReceivingUnitLT != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitLT(*i.ReceivingUnitLT))
+	}
+	if i.ReceivingUnitLTE != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitLTE(*i.ReceivingUnitLTE))
+	}
+	if i.ReceivingUnitContains != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitContains(*i.ReceivingUnitContains))
+	}
+	if i.ReceivingUnitHasPrefix != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitHasPrefix(*i.ReceivingUnitHasPrefix))
+	}
+	if i.ReceivingUnitHasSuffix != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitHasSuffix(*i.ReceivingUnitHasSuffix))
+	}
+	if i.ReceivingUnitIsNil {
+		predicates = append(predicates, followupaction.ReceivingUnitIsNil())
+	}
+	if i.ReceivingUnitNotNil {
+		predicates = append(predicates, followupaction.ReceivingUnitNotNil())
+	}
+	if i.ReceivingUnitEqualFold != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitEqualFold(*i.ReceivingUnitEqualFold))
+	}
+	if i.ReceivingUnitContainsFold != nil {
+		predicates = append(predicates, followupaction.ReceivingUnitContainsFold(*i.ReceivingUnitContainsFold))
+	}
+	if i.TransferredOn != nil {
+		predicates = append(predicates, followupaction.TransferredOnEQ(*i.TransferredOn))
+	}
+	if i.TransferredOnNEQ != nil {
+		predicates = append(predicates, followupaction.TransferredOnNEQ(*i.TransferredOnNEQ))
+	}
+	if len(i.TransferredOnIn) > 0 {
+		predicates = append(predicates, followupaction.TransferredOnIn(i.TransferredOnIn...))
+	}
+	if len(i.TransferredOnNotIn) > 0 {
+		predicates = append(predicates, followupaction.TransferredOnNotIn(i.TransferredOnNotIn...))
+	}
+	if i.TransferredOnGT != nil {
+		predicates = append(predicates, followupaction.TransferredOnGT(*i.TransferredOnGT))
+	}
+	if i.TransferredOnGTE != nil {
+		predicates = append(predicates, followupaction.TransferredOnGTE(*i.TransferredOnGTE))
+	}
+	if i.TransferredOnLT != nil {
+		predicates = append(predicates, followupaction.TransferredOnLT(*i.TransferredOnLT))
+	}
+	if i.TransferredOnLTE != nil {
+		predicates = append(predicates, followupaction.TransferredOnLTE(*i.TransferredOnLTE))
+	}
+	if i.TransferredOnIsNil {
+		predicates = append(predicates, followupaction.TransferredOnIsNil())
+	}
+	if i.TransferredOnNotNil {
+		predicates = append(predicates, followupaction.TransferredOnNotNil())
+	}
+	if i.DoneOn != nil {
+		predicates = append(predicates, followupaction.DoneOnEQ(*i.DoneOn))
+	}
+	if i.DoneOnNEQ != nil {
+		predicates = append(predicates, followupaction.DoneOnNEQ(*i.DoneOnNEQ))
+	}
+	if len(i.DoneOnIn) > 0 {
+		predicates = append(predicates, followupaction.DoneOnIn(i.DoneOnIn...))
+	}
+	if len(i.DoneOnNotIn) > 0 {
+		predicates = append(predicates, followupaction.DoneOnNotIn(i.DoneOnNotIn...))
+	}
+	if i.DoneOnGT != nil {
+		predicates = append(predicates, followupaction.DoneOnGT(*i.DoneOnGT))
+	}
+	if i.DoneOnGTE != nil {
+		predicates = append(predicates, followupaction.DoneOnGTE(*i.DoneOnGTE))
+	}
+	if i.DoneOnLT != nil {
+		predicates = append(predicates, followupaction.DoneOnLT(*i.DoneOnLT))
+	}
+	if i.DoneOnLTE != nil {
+		predicates = append(predicates, followupaction.DoneOnLTE(*i.DoneOnLTE))
+	}
+	if i.DoneOnIsNil {
+		predicates = append(predicates, followupaction.DoneOnIsNil())
+	}
+	if i.DoneOnNotNil {
+		predicates = append(predicates, followupaction.DoneOnNotNil())
+	}
+	if i.Note != nil {
+		predicates = append(predicates, followupaction.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, followupaction.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, followupaction.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, followupaction.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, followupaction.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, followupaction.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, followupaction.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, followupaction.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, followupaction.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, followupaction.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, followupaction.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, followupaction.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, followupaction.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, followupaction.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, followupaction.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.ResultID != nil {
+		predicates = append(predicates, followupaction.ResultIDEQ(*i.ResultID))
+	}
+	if i.ResultIDNEQ != nil {
+		predicates = append(predicates, followupaction.ResultIDNEQ(*i.ResultIDNEQ))
+	}
+	if len(i.ResultIDIn) > 0 {
+		predicates = append(predicates, followupaction.ResultIDIn(i.ResultIDIn...))
+	}
+	if len(i.ResultIDNotIn) > 0 {
+		predicates = append(predicates, followupaction.ResultIDNotIn(i.ResultIDNotIn...))
+	}
+	if i.OptionID != nil {
+		predicates = append(predicates, followupaction.OptionIDEQ(*i.OptionID))
+	}
+	if i.OptionIDNEQ != nil {
+		predicates = append(predicates, followupaction.OptionIDNEQ(*i.OptionIDNEQ))
+	}
+	if len(i.OptionIDIn) > 0 {
+		predicates = append(predicates, followupaction.OptionIDIn(i.OptionIDIn...))
+	}
+	if len(i.OptionIDNotIn) > 0 {
+		predicates = append(predicates, followupaction.OptionIDNotIn(i.OptionIDNotIn...))
+	}
+
+	if i.HasResult != nil {
+		p := followupaction.HasResult()
+		if !*i.HasResult {
+			p = followupaction.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResultWith) > 0 {
+		with := make([]predicate.Result, 0, len(i.HasResultWith))
+		for _, w := range i.HasResultWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResultWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, followupaction.HasResultWith(with...))
+	}
+	if i.HasOption != nil {
+		p := followupaction.HasOption()
+		if !*i.HasOption {
+			p = followupaction.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOptionWith) > 0 {
+		with := make([]predicate.FollowUpOption, 0, len(i.HasOptionWith))
+		for _, w := range i.HasOptionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOptionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, followupaction.HasOptionWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFollowUpActionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return followupaction.And(predicates...), nil
 	}
 }
 
@@ -11851,6 +13046,10 @@ type LeadWhereInput struct {
 	// "special_task" edge predicates.
 	HasSpecialTask     *bool             `json:"hasSpecialTask,omitempty"`
 	HasSpecialTaskWith []*TaskWhereInput `json:"hasSpecialTaskWith,omitempty"`
+
+	// "clusters" edge predicates.
+	HasClusters     *bool                    `json:"hasClusters,omitempty"`
+	HasClustersWith []*LeadClusterWhereInput `json:"hasClustersWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -12477,6 +13676,24 @@ func (i *LeadWhereInput) P() (predicate.Lead, error) {
 		}
 		predicates = append(predicates, lead.HasSpecialTaskWith(with...))
 	}
+	if i.HasClusters != nil {
+		p := lead.HasClusters()
+		if !*i.HasClusters {
+			p = lead.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasClustersWith) > 0 {
+		with := make([]predicate.LeadCluster, 0, len(i.HasClustersWith))
+		for _, w := range i.HasClustersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasClustersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, lead.HasClustersWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyLeadWhereInput
@@ -12484,6 +13701,670 @@ func (i *LeadWhereInput) P() (predicate.Lead, error) {
 		return predicates[0], nil
 	default:
 		return lead.And(predicates...), nil
+	}
+}
+
+// LeadClusterWhereInput represents a where input for filtering LeadCluster queries.
+type LeadClusterWhereInput struct {
+	Predicates []predicate.LeadCluster  `json:"-"`
+	Not        *LeadClusterWhereInput   `json:"not,omitempty"`
+	Or         []*LeadClusterWhereInput `json:"or,omitempty"`
+	And        []*LeadClusterWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "key" field predicates.
+	Key             *string  `json:"key,omitempty"`
+	KeyNEQ          *string  `json:"keyNEQ,omitempty"`
+	KeyIn           []string `json:"keyIn,omitempty"`
+	KeyNotIn        []string `json:"keyNotIn,omitempty"`
+	KeyGT           *string  `json:"keyGT,omitempty"`
+	KeyGTE          *string  `json:"keyGTE,omitempty"`
+	KeyLT           *string  `json:"keyLT,omitempty"`
+	KeyLTE          *string  `json:"keyLTE,omitempty"`
+	KeyContains     *string  `json:"keyContains,omitempty"`
+	KeyHasPrefix    *string  `json:"keyHasPrefix,omitempty"`
+	KeyHasSuffix    *string  `json:"keyHasSuffix,omitempty"`
+	KeyEqualFold    *string  `json:"keyEqualFold,omitempty"`
+	KeyContainsFold *string  `json:"keyContainsFold,omitempty"`
+
+	// "dimension" field predicates.
+	Dimension      *leadcluster.Dimension  `json:"dimension,omitempty"`
+	DimensionNEQ   *leadcluster.Dimension  `json:"dimensionNEQ,omitempty"`
+	DimensionIn    []leadcluster.Dimension `json:"dimensionIn,omitempty"`
+	DimensionNotIn []leadcluster.Dimension `json:"dimensionNotIn,omitempty"`
+
+	// "value" field predicates.
+	Value             *string  `json:"value,omitempty"`
+	ValueNEQ          *string  `json:"valueNEQ,omitempty"`
+	ValueIn           []string `json:"valueIn,omitempty"`
+	ValueNotIn        []string `json:"valueNotIn,omitempty"`
+	ValueGT           *string  `json:"valueGT,omitempty"`
+	ValueGTE          *string  `json:"valueGTE,omitempty"`
+	ValueLT           *string  `json:"valueLT,omitempty"`
+	ValueLTE          *string  `json:"valueLTE,omitempty"`
+	ValueContains     *string  `json:"valueContains,omitempty"`
+	ValueHasPrefix    *string  `json:"valueHasPrefix,omitempty"`
+	ValueHasSuffix    *string  `json:"valueHasSuffix,omitempty"`
+	ValueEqualFold    *string  `json:"valueEqualFold,omitempty"`
+	ValueContainsFold *string  `json:"valueContainsFold,omitempty"`
+
+	// "window_start" field predicates.
+	WindowStart      *time.Time  `json:"windowStart,omitempty"`
+	WindowStartNEQ   *time.Time  `json:"windowStartNEQ,omitempty"`
+	WindowStartIn    []time.Time `json:"windowStartIn,omitempty"`
+	WindowStartNotIn []time.Time `json:"windowStartNotIn,omitempty"`
+	WindowStartGT    *time.Time  `json:"windowStartGT,omitempty"`
+	WindowStartGTE   *time.Time  `json:"windowStartGTE,omitempty"`
+	WindowStartLT    *time.Time  `json:"windowStartLT,omitempty"`
+	WindowStartLTE   *time.Time  `json:"windowStartLTE,omitempty"`
+
+	// "window_end" field predicates.
+	WindowEnd      *time.Time  `json:"windowEnd,omitempty"`
+	WindowEndNEQ   *time.Time  `json:"windowEndNEQ,omitempty"`
+	WindowEndIn    []time.Time `json:"windowEndIn,omitempty"`
+	WindowEndNotIn []time.Time `json:"windowEndNotIn,omitempty"`
+	WindowEndGT    *time.Time  `json:"windowEndGT,omitempty"`
+	WindowEndGTE   *time.Time  `json:"windowEndGTE,omitempty"`
+	WindowEndLT    *time.Time  `json:"windowEndLT,omitempty"`
+	WindowEndLTE   *time.Time  `json:"windowEndLTE,omitempty"`
+
+	// "lead_count" field predicates.
+	LeadCount      *int  `json:"leadCount,omitempty"`
+	LeadCountNEQ   *int  `json:"leadCountNEQ,omitempty"`
+	LeadCountIn    []int `json:"leadCountIn,omitempty"`
+	LeadCountNotIn []int `json:"leadCountNotIn,omitempty"`
+	LeadCountGT    *int  `json:"leadCountGT,omitempty"`
+	LeadCountGTE   *int  `json:"leadCountGTE,omitempty"`
+	LeadCountLT    *int  `json:"leadCountLT,omitempty"`
+	LeadCountLTE   *int  `json:"leadCountLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *leadcluster.Status  `json:"status,omitempty"`
+	StatusNEQ   *leadcluster.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []leadcluster.Status `json:"statusIn,omitempty"`
+	StatusNotIn []leadcluster.Status `json:"statusNotIn,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "item_id" field predicates.
+	ItemID      *int  `json:"itemID,omitempty"`
+	ItemIDNEQ   *int  `json:"itemIDNEQ,omitempty"`
+	ItemIDIn    []int `json:"itemIDIn,omitempty"`
+	ItemIDNotIn []int `json:"itemIDNotIn,omitempty"`
+
+	// "task_id" field predicates.
+	TaskID       *int  `json:"taskID,omitempty"`
+	TaskIDNEQ    *int  `json:"taskIDNEQ,omitempty"`
+	TaskIDIn     []int `json:"taskIDIn,omitempty"`
+	TaskIDNotIn  []int `json:"taskIDNotIn,omitempty"`
+	TaskIDIsNil  bool  `json:"taskIDIsNil,omitempty"`
+	TaskIDNotNil bool  `json:"taskIDNotNil,omitempty"`
+
+	// "item" edge predicates.
+	HasItem     *bool                       `json:"hasItem,omitempty"`
+	HasItemWith []*InspectionItemWhereInput `json:"hasItemWith,omitempty"`
+
+	// "task" edge predicates.
+	HasTask     *bool             `json:"hasTask,omitempty"`
+	HasTaskWith []*TaskWhereInput `json:"hasTaskWith,omitempty"`
+
+	// "leads" edge predicates.
+	HasLeads     *bool             `json:"hasLeads,omitempty"`
+	HasLeadsWith []*LeadWhereInput `json:"hasLeadsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LeadClusterWhereInput) AddPredicates(predicates ...predicate.LeadCluster) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LeadClusterWhereInput filter on the LeadClusterQuery builder.
+func (i *LeadClusterWhereInput) Filter(q *LeadClusterQuery) (*LeadClusterQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLeadClusterWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLeadClusterWhereInput is returned in case the LeadClusterWhereInput is empty.
+var ErrEmptyLeadClusterWhereInput = errors.New("ent: empty predicate LeadClusterWhereInput")
+
+// P returns a predicate for filtering leadclusters.
+// An error is returned if the input is empty or invalid.
+func (i *LeadClusterWhereInput) P() (predicate.LeadCluster, error) {
+	var predicates []predicate.LeadCluster
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, leadcluster.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LeadCluster, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, leadcluster.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LeadCluster, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, leadcluster.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, leadcluster.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, leadcluster.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, leadcluster.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, leadcluster.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, leadcluster.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, leadcluster.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, leadcluster.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, leadcluster.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, leadcluster.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, leadcluster.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, leadcluster.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, leadcluster.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, leadcluster.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, leadcluster.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, leadcluster.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, leadcluster.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, leadcluster.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, leadcluster.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, leadcluster.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, leadcluster.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, leadcluster.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, leadcluster.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, leadcluster.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, leadcluster.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, leadcluster.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, leadcluster.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, leadcluster.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.Key != nil {
+		predicates = append(predicates, leadcluster.KeyEQ(*i.Key))
+	}
+	if i.KeyNEQ != nil {
+		predicates = append(predicates, leadcluster.KeyNEQ(*i.KeyNEQ))
+	}
+	if len(i.KeyIn) > 0 {
+		predicates = append(predicates, leadcluster.KeyIn(i.KeyIn...))
+	}
+	if len(i.KeyNotIn) > 0 {
+		predicates = append(predicates, leadcluster.KeyNotIn(i.KeyNotIn...))
+	}
+	if i.KeyGT != nil {
+		predicates = append(predicates, leadcluster.KeyGT(*i.KeyGT))
+	}
+	if i.KeyGTE != nil {
+		predicates = append(predicates, leadcluster.KeyGTE(*i.KeyGTE))
+	}
+	if i.KeyLT != nil {
+		predicates = append(predicates, leadcluster.KeyLT(*i.KeyLT))
+	}
+	if i.KeyLTE != nil {
+		predicates = append(predicates, leadcluster.KeyLTE(*i.KeyLTE))
+	}
+	if i.KeyContains != nil {
+		predicates = append(predicates, leadcluster.KeyContains(*i.KeyContains))
+	}
+	if i.KeyHasPrefix != nil {
+		predicates = append(predicates, leadcluster.KeyHasPrefix(*i.KeyHasPrefix))
+	}
+	if i.KeyHasSuffix != nil {
+		predicates = append(predicates, leadcluster.KeyHasSuffix(*i.KeyHasSuffix))
+	}
+	if i.KeyEqualFold != nil {
+		predicates = append(predicates, leadcluster.KeyEqualFold(*i.KeyEqualFold))
+	}
+	if i.KeyContainsFold != nil {
+		predicates = append(predicates, leadcluster.KeyContainsFold(*i.KeyContainsFold))
+	}
+	if i.Dimension != nil {
+		predicates = append(predicates, leadcluster.DimensionEQ(*i.Dimension))
+	}
+	if i.DimensionNEQ != nil {
+		predicates = append(predicates, leadcluster.DimensionNEQ(*i.DimensionNEQ))
+	}
+	if len(i.DimensionIn) > 0 {
+		predicates = append(predicates, leadcluster.DimensionIn(i.DimensionIn...))
+	}
+	if len(i.DimensionNotIn) > 0 {
+		predicates = append(predicates, leadcluster.DimensionNotIn(i.DimensionNotIn...))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, leadcluster.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, leadcluster.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, leadcluster.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, leadcluster.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, leadcluster.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, leadcluster.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, leadcluster.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, leadcluster.ValueLTE(*i.ValueLTE))
+	}
+	if i.ValueContains != nil {
+		predicates = append(predicates, leadcluster.ValueContains(*i.ValueContains))
+	}
+	if i.ValueHasPrefix != nil {
+		predicates = append(predicates, leadcluster.ValueHasPrefix(*i.ValueHasPrefix))
+	}
+	if i.ValueHasSuffix != nil {
+		predicates = append(predicates, leadcluster.ValueHasSuffix(*i.ValueHasSuffix))
+	}
+	if i.ValueEqualFold != nil {
+		predicates = append(predicates, leadcluster.ValueEqualFold(*i.ValueEqualFold))
+	}
+	if i.ValueContainsFold != nil {
+		predicates = append(predicates, leadcluster.ValueContainsFold(*i.ValueContainsFold))
+	}
+	if i.WindowStart != nil {
+		predicates = append(predicates, leadcluster.WindowStartEQ(*i.WindowStart))
+	}
+	if i.WindowStartNEQ != nil {
+		predicates = append(predicates, leadcluster.WindowStartNEQ(*i.WindowStartNEQ))
+	}
+	if len(i.WindowStartIn) > 0 {
+		predicates = append(predicates, leadcluster.WindowStartIn(i.WindowStartIn...))
+	}
+	if len(i.WindowStartNotIn) > 0 {
+		predicates = append(predicates, leadcluster.WindowStartNotIn(i.WindowStartNotIn...))
+	}
+	if i.WindowStartGT != nil {
+		predicates = append(predicates, leadcluster.WindowStartGT(*i.WindowStartGT))
+	}
+	if i.WindowStartGTE != nil {
+		predicates = append(predicates, leadcluster.WindowStartGTE(*i.WindowStartGTE))
+	}
+	if i.WindowStartLT != nil {
+		predicates = append(predicates, leadcluster.WindowStartLT(*i.WindowStartLT))
+	}
+	if i.WindowStartLTE != nil {
+		predicates = append(predicates, leadcluster.WindowStartLTE(*i.WindowStartLTE))
+	}
+	if i.WindowEnd != nil {
+		predicates = append(predicates, leadcluster.WindowEndEQ(*i.WindowEnd))
+	}
+	if i.WindowEndNEQ != nil {
+		predicates = append(predicates, leadcluster.WindowEndNEQ(*i.WindowEndNEQ))
+	}
+	if len(i.WindowEndIn) > 0 {
+		predicates = append(predicates, leadcluster.WindowEndIn(i.WindowEndIn...))
+	}
+	if len(i.WindowEndNotIn) > 0 {
+		predicates = append(predicates, leadcluster.WindowEndNotIn(i.WindowEndNotIn...))
+	}
+	if i.WindowEndGT != nil {
+		predicates = append(predicates, leadcluster.WindowEndGT(*i.WindowEndGT))
+	}
+	if i.WindowEndGTE != nil {
+		predicates = append(predicates, leadcluster.WindowEndGTE(*i.WindowEndGTE))
+	}
+	if i.WindowEndLT != nil {
+		predicates = append(predicates, leadcluster.WindowEndLT(*i.WindowEndLT))
+	}
+	if i.WindowEndLTE != nil {
+		predicates = append(predicates, leadcluster.WindowEndLTE(*i.WindowEndLTE))
+	}
+	if i.LeadCount != nil {
+		predicates = append(predicates, leadcluster.LeadCountEQ(*i.LeadCount))
+	}
+	if i.LeadCountNEQ != nil {
+		predicates = append(predicates, leadcluster.LeadCountNEQ(*i.LeadCountNEQ))
+	}
+	if len(i.LeadCountIn) > 0 {
+		predicates = append(predicates, leadcluster.LeadCountIn(i.LeadCountIn...))
+	}
+	if len(i.LeadCountNotIn) > 0 {
+		predicates = append(predicates, leadcluster.LeadCountNotIn(i.LeadCountNotIn...))
+	}
+	if i.LeadCountGT != nil {
+		predicates = append(predicates, leadcluster.LeadCountGT(*i.LeadCountGT))
+	}
+	if i.LeadCountGTE != nil {
+		predicates = append(predicates, leadcluster.LeadCountGTE(*i.LeadCountGTE))
+	}
+	if i.LeadCountLT != nil {
+		predicates = append(predicates, leadcluster.LeadCountLT(*i.LeadCountLT))
+	}
+	if i.LeadCountLTE != nil {
+		predicates = append(predicates, leadcluster.LeadCountLTE(*i.LeadCountLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, leadcluster.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, leadcluster.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, leadcluster.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, leadcluster.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, leadcluster.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, leadcluster.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, leadcluster.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, leadcluster.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, leadcluster.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, leadcluster.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, leadcluster.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, leadcluster.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, leadcluster.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, leadcluster.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, leadcluster.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, leadcluster.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, leadcluster.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, leadcluster.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, leadcluster.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.ItemID != nil {
+		predicates = append(predicates, leadcluster.ItemIDEQ(*i.ItemID))
+	}
+	if i.ItemIDNEQ != nil {
+		predicates = append(predicates, leadcluster.ItemIDNEQ(*i.ItemIDNEQ))
+	}
+	if len(i.ItemIDIn) > 0 {
+		predicates = append(predicates, leadcluster.ItemIDIn(i.ItemIDIn...))
+	}
+	if len(i.ItemIDNotIn) > 0 {
+		predicates = append(predicates, leadcluster.ItemIDNotIn(i.ItemIDNotIn...))
+	}
+	if i.TaskID != nil {
+		predicates = append(predicates, leadcluster.TaskIDEQ(*i.TaskID))
+	}
+	if i.TaskIDNEQ != nil {
+		predicates = append(predicates, leadcluster.TaskIDNEQ(*i.TaskIDNEQ))
+	}
+	if len(i.TaskIDIn) > 0 {
+		predicates = append(predicates, leadcluster.TaskIDIn(i.TaskIDIn...))
+	}
+	if len(i.TaskIDNotIn) > 0 {
+		predicates = append(predicates, leadcluster.TaskIDNotIn(i.TaskIDNotIn...))
+	}
+	if i.TaskIDIsNil {
+		predicates = append(predicates, leadcluster.TaskIDIsNil())
+	}
+	if i.TaskIDNotNil {
+		predicates = append(predicates, leadcluster.TaskIDNotNil())
+	}
+
+	if i.HasItem != nil {
+		p := leadcluster.HasItem()
+		if !*i.HasItem {
+			p = leadcluster.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasItemWith) > 0 {
+		with := make([]predicate.InspectionItem, 0, len(i.HasItemWith))
+		for _, w := range i.HasItemWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasItemWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leadcluster.HasItemWith(with...))
+	}
+	if i.HasTask != nil {
+		p := leadcluster.HasTask()
+		if !*i.HasTask {
+			p = leadcluster.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTaskWith) > 0 {
+		with := make([]predicate.Task, 0, len(i.HasTaskWith))
+		for _, w := range i.HasTaskWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTaskWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leadcluster.HasTaskWith(with...))
+	}
+	if i.HasLeads != nil {
+		p := leadcluster.HasLeads()
+		if !*i.HasLeads {
+			p = leadcluster.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeadsWith) > 0 {
+		with := make([]predicate.Lead, 0, len(i.HasLeadsWith))
+		for _, w := range i.HasLeadsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeadsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, leadcluster.HasLeadsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLeadClusterWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return leadcluster.And(predicates...), nil
 	}
 }
 
@@ -13541,6 +15422,476 @@ func (i *MeetingMemberWhereInput) P() (predicate.MeetingMember, error) {
 	}
 }
 
+// NotificationWhereInput represents a where input for filtering Notification queries.
+type NotificationWhereInput struct {
+	Predicates []predicate.Notification  `json:"-"`
+	Not        *NotificationWhereInput   `json:"not,omitempty"`
+	Or         []*NotificationWhereInput `json:"or,omitempty"`
+	And        []*NotificationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "message" field predicates.
+	Message             *string  `json:"message,omitempty"`
+	MessageNEQ          *string  `json:"messageNEQ,omitempty"`
+	MessageIn           []string `json:"messageIn,omitempty"`
+	MessageNotIn        []string `json:"messageNotIn,omitempty"`
+	MessageGT           *string  `json:"messageGT,omitempty"`
+	MessageGTE          *string  `json:"messageGTE,omitempty"`
+	MessageLT           *string  `json:"messageLT,omitempty"`
+	MessageLTE          *string  `json:"messageLTE,omitempty"`
+	MessageContains     *string  `json:"messageContains,omitempty"`
+	MessageHasPrefix    *string  `json:"messageHasPrefix,omitempty"`
+	MessageHasSuffix    *string  `json:"messageHasSuffix,omitempty"`
+	MessageEqualFold    *string  `json:"messageEqualFold,omitempty"`
+	MessageContainsFold *string  `json:"messageContainsFold,omitempty"`
+
+	// "read_at" field predicates.
+	ReadAt       *time.Time  `json:"readAt,omitempty"`
+	ReadAtNEQ    *time.Time  `json:"readAtNEQ,omitempty"`
+	ReadAtIn     []time.Time `json:"readAtIn,omitempty"`
+	ReadAtNotIn  []time.Time `json:"readAtNotIn,omitempty"`
+	ReadAtGT     *time.Time  `json:"readAtGT,omitempty"`
+	ReadAtGTE    *time.Time  `json:"readAtGTE,omitempty"`
+	ReadAtLT     *time.Time  `json:"readAtLT,omitempty"`
+	ReadAtLTE    *time.Time  `json:"readAtLTE,omitempty"`
+	ReadAtIsNil  bool        `json:"readAtIsNil,omitempty"`
+	ReadAtNotNil bool        `json:"readAtNotNil,omitempty"`
+
+	// "from_department_id" field predicates.
+	FromDepartmentID      *int  `json:"fromDepartmentID,omitempty"`
+	FromDepartmentIDNEQ   *int  `json:"fromDepartmentIDNEQ,omitempty"`
+	FromDepartmentIDIn    []int `json:"fromDepartmentIDIn,omitempty"`
+	FromDepartmentIDNotIn []int `json:"fromDepartmentIDNotIn,omitempty"`
+
+	// "to_department_id" field predicates.
+	ToDepartmentID      *int  `json:"toDepartmentID,omitempty"`
+	ToDepartmentIDNEQ   *int  `json:"toDepartmentIDNEQ,omitempty"`
+	ToDepartmentIDIn    []int `json:"toDepartmentIDIn,omitempty"`
+	ToDepartmentIDNotIn []int `json:"toDepartmentIDNotIn,omitempty"`
+
+	// "result_id" field predicates.
+	ResultID       *int  `json:"resultID,omitempty"`
+	ResultIDNEQ    *int  `json:"resultIDNEQ,omitempty"`
+	ResultIDIn     []int `json:"resultIDIn,omitempty"`
+	ResultIDNotIn  []int `json:"resultIDNotIn,omitempty"`
+	ResultIDIsNil  bool  `json:"resultIDIsNil,omitempty"`
+	ResultIDNotNil bool  `json:"resultIDNotNil,omitempty"`
+
+	// "from_department" edge predicates.
+	HasFromDepartment     *bool                   `json:"hasFromDepartment,omitempty"`
+	HasFromDepartmentWith []*DepartmentWhereInput `json:"hasFromDepartmentWith,omitempty"`
+
+	// "to_department" edge predicates.
+	HasToDepartment     *bool                   `json:"hasToDepartment,omitempty"`
+	HasToDepartmentWith []*DepartmentWhereInput `json:"hasToDepartmentWith,omitempty"`
+
+	// "result" edge predicates.
+	HasResult     *bool               `json:"hasResult,omitempty"`
+	HasResultWith []*ResultWhereInput `json:"hasResultWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NotificationWhereInput) AddPredicates(predicates ...predicate.Notification) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NotificationWhereInput filter on the NotificationQuery builder.
+func (i *NotificationWhereInput) Filter(q *NotificationQuery) (*NotificationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNotificationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNotificationWhereInput is returned in case the NotificationWhereInput is empty.
+var ErrEmptyNotificationWhereInput = errors.New("ent: empty predicate NotificationWhereInput")
+
+// P returns a predicate for filtering notifications.
+// An error is returned if the input is empty or invalid.
+func (i *NotificationWhereInput) P() (predicate.Notification, error) {
+	var predicates []predicate.Notification
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, notification.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Notification, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, notification.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Notification, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, notification.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, notification.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, notification.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, notification.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, notification.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, notification.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, notification.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, notification.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, notification.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, notification.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, notification.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, notification.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, notification.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, notification.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, notification.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, notification.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, notification.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, notification.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, notification.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, notification.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, notification.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, notification.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, notification.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, notification.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, notification.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, notification.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, notification.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, notification.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, notification.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, notification.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, notification.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, notification.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, notification.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, notification.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, notification.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, notification.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.Message != nil {
+		predicates = append(predicates, notification.MessageEQ(*i.Message))
+	}
+	if i.MessageNEQ != nil {
+		predicates = append(predicates, notification.MessageNEQ(*i.MessageNEQ))
+	}
+	if len(i.MessageIn) > 0 {
+		predicates = append(predicates, notification.MessageIn(i.MessageIn...))
+	}
+	if len(i.MessageNotIn) > 0 {
+		predicates = append(predicates, notification.MessageNotIn(i.MessageNotIn...))
+	}
+	if i.MessageGT != nil {
+		predicates = append(predicates, notification.MessageGT(*i.MessageGT))
+	}
+	if i.MessageGTE != nil {
+		predicates = append(predicates, notification.MessageGTE(*i.MessageGTE))
+	}
+	if i.MessageLT != nil {
+		predicates = append(predicates, notification.MessageLT(*i.MessageLT))
+	}
+	if i.MessageLTE != nil {
+		predicates = append(predicates, notification.MessageLTE(*i.MessageLTE))
+	}
+	if i.MessageContains != nil {
+		predicates = append(predicates, notification.MessageContains(*i.MessageContains))
+	}
+	if i.MessageHasPrefix != nil {
+		predicates = append(predicates, notification.MessageHasPrefix(*i.MessageHasPrefix))
+	}
+	if i.MessageHasSuffix != nil {
+		predicates = append(predicates, notification.MessageHasSuffix(*i.MessageHasSuffix))
+	}
+	if i.MessageEqualFold != nil {
+		predicates = append(predicates, notification.MessageEqualFold(*i.MessageEqualFold))
+	}
+	if i.MessageContainsFold != nil {
+		predicates = append(predicates, notification.MessageContainsFold(*i.MessageContainsFold))
+	}
+	if i.ReadAt != nil {
+		predicates = append(predicates, notification.ReadAtEQ(*i.ReadAt))
+	}
+	if i.ReadAtNEQ != nil {
+		predicates = append(predicates, notification.ReadAtNEQ(*i.ReadAtNEQ))
+	}
+	if len(i.ReadAtIn) > 0 {
+		predicates = append(predicates, notification.ReadAtIn(i.ReadAtIn...))
+	}
+	if len(i.ReadAtNotIn) > 0 {
+		predicates = append(predicates, notification.ReadAtNotIn(i.ReadAtNotIn...))
+	}
+	if i.ReadAtGT != nil {
+		predicates = append(predicates, notification.ReadAtGT(*i.ReadAtGT))
+	}
+	if i.ReadAtGTE != nil {
+		predicates = append(predicates, notification.ReadAtGTE(*i.ReadAtGTE))
+	}
+	if i.ReadAtLT != nil {
+		predicates = append(predicates, notification.ReadAtLT(*i.ReadAtLT))
+	}
+	if i.ReadAtLTE != nil {
+		predicates = append(predicates, notification.ReadAtLTE(*i.ReadAtLTE))
+	}
+	if i.ReadAtIsNil {
+		predicates = append(predicates, notification.ReadAtIsNil())
+	}
+	if i.ReadAtNotNil {
+		predicates = append(predicates, notification.ReadAtNotNil())
+	}
+	if i.FromDepartmentID != nil {
+		predicates = append(predicates, notification.FromDepartmentIDEQ(*i.FromDepartmentID))
+	}
+	if i.FromDepartmentIDNEQ != nil {
+		predicates = append(predicates, notification.FromDepartmentIDNEQ(*i.FromDepartmentIDNEQ))
+	}
+	if len(i.FromDepartmentIDIn) > 0 {
+		predicates = append(predicates, notification.FromDepartmentIDIn(i.FromDepartmentIDIn...))
+	}
+	if len(i.FromDepartmentIDNotIn) > 0 {
+		predicates = append(predicates, notification.FromDepartmentIDNotIn(i.FromDepartmentIDNotIn...))
+	}
+	if i.ToDepartmentID != nil {
+		predicates = append(predicates, notification.ToDepartmentIDEQ(*i.ToDepartmentID))
+	}
+	if i.ToDepartmentIDNEQ != nil {
+		predicates = append(predicates, notification.ToDepartmentIDNEQ(*i.ToDepartmentIDNEQ))
+	}
+	if len(i.ToDepartmentIDIn) > 0 {
+		predicates = append(predicates, notification.ToDepartmentIDIn(i.ToDepartmentIDIn...))
+	}
+	if len(i.ToDepartmentIDNotIn) > 0 {
+		predicates = append(predicates, notification.ToDepartmentIDNotIn(i.ToDepartmentIDNotIn...))
+	}
+	if i.ResultID != nil {
+		predicates = append(predicates, notification.ResultIDEQ(*i.ResultID))
+	}
+	if i.ResultIDNEQ != nil {
+		predicates = append(predicates, notification.ResultIDNEQ(*i.ResultIDNEQ))
+	}
+	if len(i.ResultIDIn) > 0 {
+		predicates = append(predicates, notification.ResultIDIn(i.ResultIDIn...))
+	}
+	if len(i.ResultIDNotIn) > 0 {
+		predicates = append(predicates, notification.ResultIDNotIn(i.ResultIDNotIn...))
+	}
+	if i.ResultIDIsNil {
+		predicates = append(predicates, notification.ResultIDIsNil())
+	}
+	if i.ResultIDNotNil {
+		predicates = append(predicates, notification.ResultIDNotNil())
+	}
+
+	if i.HasFromDepartment != nil {
+		p := notification.HasFromDepartment()
+		if !*i.HasFromDepartment {
+			p = notification.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFromDepartmentWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasFromDepartmentWith))
+		for _, w := range i.HasFromDepartmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFromDepartmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notification.HasFromDepartmentWith(with...))
+	}
+	if i.HasToDepartment != nil {
+		p := notification.HasToDepartment()
+		if !*i.HasToDepartment {
+			p = notification.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasToDepartmentWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasToDepartmentWith))
+		for _, w := range i.HasToDepartmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasToDepartmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notification.HasToDepartmentWith(with...))
+	}
+	if i.HasResult != nil {
+		p := notification.HasResult()
+		if !*i.HasResult {
+			p = notification.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResultWith) > 0 {
+		with := make([]predicate.Result, 0, len(i.HasResultWith))
+		for _, w := range i.HasResultWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResultWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, notification.HasResultWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNotificationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return notification.And(predicates...), nil
+	}
+}
+
 // PlanWhereInput represents a where input for filtering Plan queries.
 type PlanWhereInput struct {
 	Predicates []predicate.Plan  `json:"-"`
@@ -13669,6 +16020,22 @@ type PlanWhereInput struct {
 	AdjustmentReasonNotNil       bool     `json:"adjustmentReasonNotNil,omitempty"`
 	AdjustmentReasonEqualFold    *string  `json:"adjustmentReasonEqualFold,omitempty"`
 	AdjustmentReasonContainsFold *string  `json:"adjustmentReasonContainsFold,omitempty"`
+
+	// "filed_at" field predicates.
+	FiledAt       *time.Time  `json:"filedAt,omitempty"`
+	FiledAtNEQ    *time.Time  `json:"filedAtNEQ,omitempty"`
+	FiledAtIn     []time.Time `json:"filedAtIn,omitempty"`
+	FiledAtNotIn  []time.Time `json:"filedAtNotIn,omitempty"`
+	FiledAtGT     *time.Time  `json:"filedAtGT,omitempty"`
+	FiledAtGTE    *time.Time  `json:"filedAtGTE,omitempty"`
+	FiledAtLT     *time.Time  `json:"filedAtLT,omitempty"`
+	FiledAtLTE    *time.Time  `json:"filedAtLTE,omitempty"`
+	FiledAtIsNil  bool        `json:"filedAtIsNil,omitempty"`
+	FiledAtNotNil bool        `json:"filedAtNotNil,omitempty"`
+
+	// "late_filing" field predicates.
+	LateFiling    *bool `json:"lateFiling,omitempty"`
+	LateFilingNEQ *bool `json:"lateFilingNEQ,omitempty"`
 
 	// "published_at" field predicates.
 	PublishedAt       *time.Time  `json:"publishedAt,omitempty"`
@@ -14087,6 +16454,42 @@ func (i *PlanWhereInput) P() (predicate.Plan, error) {
 	}
 	if i.AdjustmentReasonContainsFold != nil {
 		predicates = append(predicates, plan.AdjustmentReasonContainsFold(*i.AdjustmentReasonContainsFold))
+	}
+	if i.FiledAt != nil {
+		predicates = append(predicates, plan.FiledAtEQ(*i.FiledAt))
+	}
+	if i.FiledAtNEQ != nil {
+		predicates = append(predicates, plan.FiledAtNEQ(*i.FiledAtNEQ))
+	}
+	if len(i.FiledAtIn) > 0 {
+		predicates = append(predicates, plan.FiledAtIn(i.FiledAtIn...))
+	}
+	if len(i.FiledAtNotIn) > 0 {
+		predicates = append(predicates, plan.FiledAtNotIn(i.FiledAtNotIn...))
+	}
+	if i.FiledAtGT != nil {
+		predicates = append(predicates, plan.FiledAtGT(*i.FiledAtGT))
+	}
+	if i.FiledAtGTE != nil {
+		predicates = append(predicates, plan.FiledAtGTE(*i.FiledAtGTE))
+	}
+	if i.FiledAtLT != nil {
+		predicates = append(predicates, plan.FiledAtLT(*i.FiledAtLT))
+	}
+	if i.FiledAtLTE != nil {
+		predicates = append(predicates, plan.FiledAtLTE(*i.FiledAtLTE))
+	}
+	if i.FiledAtIsNil {
+		predicates = append(predicates, plan.FiledAtIsNil())
+	}
+	if i.FiledAtNotNil {
+		predicates = append(predicates, plan.FiledAtNotNil())
+	}
+	if i.LateFiling != nil {
+		predicates = append(predicates, plan.LateFilingEQ(*i.LateFiling))
+	}
+	if i.LateFilingNEQ != nil {
+		predicates = append(predicates, plan.LateFilingNEQ(*i.LateFilingNEQ))
 	}
 	if i.PublishedAt != nil {
 		predicates = append(predicates, plan.PublishedAtEQ(*i.PublishedAt))
@@ -15706,39 +18109,6 @@ type ResultWhereInput struct {
 	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
 	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
 
-	// "follow_up_done" field predicates.
-	FollowUpDone    *bool `json:"followUpDone,omitempty"`
-	FollowUpDoneNEQ *bool `json:"followUpDoneNEQ,omitempty"`
-
-	// "follow_up_done_on" field predicates.
-	FollowUpDoneOn       *time.Time  `json:"followUpDoneOn,omitempty"`
-	FollowUpDoneOnNEQ    *time.Time  `json:"followUpDoneOnNEQ,omitempty"`
-	FollowUpDoneOnIn     []time.Time `json:"followUpDoneOnIn,omitempty"`
-	FollowUpDoneOnNotIn  []time.Time `json:"followUpDoneOnNotIn,omitempty"`
-	FollowUpDoneOnGT     *time.Time  `json:"followUpDoneOnGT,omitempty"`
-	FollowUpDoneOnGTE    *time.Time  `json:"followUpDoneOnGTE,omitempty"`
-	FollowUpDoneOnLT     *time.Time  `json:"followUpDoneOnLT,omitempty"`
-	FollowUpDoneOnLTE    *time.Time  `json:"followUpDoneOnLTE,omitempty"`
-	FollowUpDoneOnIsNil  bool        `json:"followUpDoneOnIsNil,omitempty"`
-	FollowUpDoneOnNotNil bool        `json:"followUpDoneOnNotNil,omitempty"`
-
-	// "follow_up_note" field predicates.
-	FollowUpNote             *string  `json:"followUpNote,omitempty"`
-	FollowUpNoteNEQ          *string  `json:"followUpNoteNEQ,omitempty"`
-	FollowUpNoteIn           []string `json:"followUpNoteIn,omitempty"`
-	FollowUpNoteNotIn        []string `json:"followUpNoteNotIn,omitempty"`
-	FollowUpNoteGT           *string  `json:"followUpNoteGT,omitempty"`
-	FollowUpNoteGTE          *string  `json:"followUpNoteGTE,omitempty"`
-	FollowUpNoteLT           *string  `json:"followUpNoteLT,omitempty"`
-	FollowUpNoteLTE          *string  `json:"followUpNoteLTE,omitempty"`
-	FollowUpNoteContains     *string  `json:"followUpNoteContains,omitempty"`
-	FollowUpNoteHasPrefix    *string  `json:"followUpNoteHasPrefix,omitempty"`
-	FollowUpNoteHasSuffix    *string  `json:"followUpNoteHasSuffix,omitempty"`
-	FollowUpNoteIsNil        bool     `json:"followUpNoteIsNil,omitempty"`
-	FollowUpNoteNotNil       bool     `json:"followUpNoteNotNil,omitempty"`
-	FollowUpNoteEqualFold    *string  `json:"followUpNoteEqualFold,omitempty"`
-	FollowUpNoteContainsFold *string  `json:"followUpNoteContainsFold,omitempty"`
-
 	// "review_note" field predicates.
 	ReviewNote             *string  `json:"reviewNote,omitempty"`
 	ReviewNoteNEQ          *string  `json:"reviewNoteNEQ,omitempty"`
@@ -15755,6 +18125,10 @@ type ResultWhereInput struct {
 	ReviewNoteNotNil       bool     `json:"reviewNoteNotNil,omitempty"`
 	ReviewNoteEqualFold    *string  `json:"reviewNoteEqualFold,omitempty"`
 	ReviewNoteContainsFold *string  `json:"reviewNoteContainsFold,omitempty"`
+
+	// "abnormal_flag" field predicates.
+	AbnormalFlag    *bool `json:"abnormalFlag,omitempty"`
+	AbnormalFlagNEQ *bool `json:"abnormalFlagNEQ,omitempty"`
 
 	// "idempotency_key" field predicates.
 	IdempotencyKey             *string  `json:"idempotencyKey,omitempty"`
@@ -15906,6 +18280,10 @@ type ResultWhereInput struct {
 	// "corrections" edge predicates.
 	HasCorrections     *bool                   `json:"hasCorrections,omitempty"`
 	HasCorrectionsWith []*CorrectionWhereInput `json:"hasCorrectionsWith,omitempty"`
+
+	// "follow_ups" edge predicates.
+	HasFollowUps     *bool                       `json:"hasFollowUps,omitempty"`
+	HasFollowUpsWith []*FollowUpActionWhereInput `json:"hasFollowUpsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -16231,87 +18609,6 @@ func (i *ResultWhereInput) P() (predicate.Result, error) {
 	if i.SummaryContainsFold != nil {
 		predicates = append(predicates, result.SummaryContainsFold(*i.SummaryContainsFold))
 	}
-	if i.FollowUpDone != nil {
-		predicates = append(predicates, result.FollowUpDoneEQ(*i.FollowUpDone))
-	}
-	if i.FollowUpDoneNEQ != nil {
-		predicates = append(predicates, result.FollowUpDoneNEQ(*i.FollowUpDoneNEQ))
-	}
-	if i.FollowUpDoneOn != nil {
-		predicates = append(predicates, result.FollowUpDoneOnEQ(*i.FollowUpDoneOn))
-	}
-	if i.FollowUpDoneOnNEQ != nil {
-		predicates = append(predicates, result.FollowUpDoneOnNEQ(*i.FollowUpDoneOnNEQ))
-	}
-	if len(i.FollowUpDoneOnIn) > 0 {
-		predicates = append(predicates, result.FollowUpDoneOnIn(i.FollowUpDoneOnIn...))
-	}
-	if len(i.FollowUpDoneOnNotIn) > 0 {
-		predicates = append(predicates, result.FollowUpDoneOnNotIn(i.FollowUpDoneOnNotIn...))
-	}
-	if i.FollowUpDoneOnGT != nil {
-		predicates = append(predicates, result.FollowUpDoneOnGT(*i.FollowUpDoneOnGT))
-	}
-	if i.FollowUpDoneOnGTE != nil {
-		predicates = append(predicates, result.FollowUpDoneOnGTE(*i.FollowUpDoneOnGTE))
-	}
-	if i.FollowUpDoneOnLT != nil {
-		predicates = append(predicates, result.FollowUpDoneOnLT(*i.FollowUpDoneOnLT))
-	}
-	if i.FollowUpDoneOnLTE != nil {
-		predicates = append(predicates, result.FollowUpDoneOnLTE(*i.FollowUpDoneOnLTE))
-	}
-	if i.FollowUpDoneOnIsNil {
-		predicates = append(predicates, result.FollowUpDoneOnIsNil())
-	}
-	if i.FollowUpDoneOnNotNil {
-		predicates = append(predicates, result.FollowUpDoneOnNotNil())
-	}
-	if i.FollowUpNote != nil {
-		predicates = append(predicates, result.FollowUpNoteEQ(*i.FollowUpNote))
-	}
-	if i.FollowUpNoteNEQ != nil {
-		predicates = append(predicates, result.FollowUpNoteNEQ(*i.FollowUpNoteNEQ))
-	}
-	if len(i.FollowUpNoteIn) > 0 {
-		predicates = append(predicates, result.FollowUpNoteIn(i.FollowUpNoteIn...))
-	}
-	if len(i.FollowUpNoteNotIn) > 0 {
-		predicates = append(predicates, result.FollowUpNoteNotIn(i.FollowUpNoteNotIn...))
-	}
-	if i.FollowUpNoteGT != nil {
-		predicates = append(predicates, result.FollowUpNoteGT(*i.FollowUpNoteGT))
-	}
-	if i.FollowUpNoteGTE != nil {
-		predicates = append(predicates, result.FollowUpNoteGTE(*i.FollowUpNoteGTE))
-	}
-	if i.FollowUpNoteLT != nil {
-		predicates = append(predicates, result.FollowUpNoteLT(*i.FollowUpNoteLT))
-	}
-	if i.FollowUpNoteLTE != nil {
-		predicates = append(predicates, result.FollowUpNoteLTE(*i.FollowUpNoteLTE))
-	}
-	if i.FollowUpNoteContains != nil {
-		predicates = append(predicates, result.FollowUpNoteContains(*i.FollowUpNoteContains))
-	}
-	if i.FollowUpNoteHasPrefix != nil {
-		predicates = append(predicates, result.FollowUpNoteHasPrefix(*i.FollowUpNoteHasPrefix))
-	}
-	if i.FollowUpNoteHasSuffix != nil {
-		predicates = append(predicates, result.FollowUpNoteHasSuffix(*i.FollowUpNoteHasSuffix))
-	}
-	if i.FollowUpNoteIsNil {
-		predicates = append(predicates, result.FollowUpNoteIsNil())
-	}
-	if i.FollowUpNoteNotNil {
-		predicates = append(predicates, result.FollowUpNoteNotNil())
-	}
-	if i.FollowUpNoteEqualFold != nil {
-		predicates = append(predicates, result.FollowUpNoteEqualFold(*i.FollowUpNoteEqualFold))
-	}
-	if i.FollowUpNoteContainsFold != nil {
-		predicates = append(predicates, result.FollowUpNoteContainsFold(*i.FollowUpNoteContainsFold))
-	}
 	if i.ReviewNote != nil {
 		predicates = append(predicates, result.ReviewNoteEQ(*i.ReviewNote))
 	}
@@ -16356,6 +18653,12 @@ func (i *ResultWhereInput) P() (predicate.Result, error) {
 	}
 	if i.ReviewNoteContainsFold != nil {
 		predicates = append(predicates, result.ReviewNoteContainsFold(*i.ReviewNoteContainsFold))
+	}
+	if i.AbnormalFlag != nil {
+		predicates = append(predicates, result.AbnormalFlagEQ(*i.AbnormalFlag))
+	}
+	if i.AbnormalFlagNEQ != nil {
+		predicates = append(predicates, result.AbnormalFlagNEQ(*i.AbnormalFlagNEQ))
 	}
 	if i.IdempotencyKey != nil {
 		predicates = append(predicates, result.IdempotencyKeyEQ(*i.IdempotencyKey))
@@ -16834,6 +19137,24 @@ func (i *ResultWhereInput) P() (predicate.Result, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, result.HasCorrectionsWith(with...))
+	}
+	if i.HasFollowUps != nil {
+		p := result.HasFollowUps()
+		if !*i.HasFollowUps {
+			p = result.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFollowUpsWith) > 0 {
+		with := make([]predicate.FollowUpAction, 0, len(i.HasFollowUpsWith))
+		for _, w := range i.HasFollowUpsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFollowUpsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, result.HasFollowUpsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -17700,6 +20021,368 @@ func (i *ResultItemWhereInput) P() (predicate.ResultItem, error) {
 		return predicates[0], nil
 	default:
 		return resultitem.And(predicates...), nil
+	}
+}
+
+// SettingWhereInput represents a where input for filtering Setting queries.
+type SettingWhereInput struct {
+	Predicates []predicate.Setting  `json:"-"`
+	Not        *SettingWhereInput   `json:"not,omitempty"`
+	Or         []*SettingWhereInput `json:"or,omitempty"`
+	And        []*SettingWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "key" field predicates.
+	Key             *string  `json:"key,omitempty"`
+	KeyNEQ          *string  `json:"keyNEQ,omitempty"`
+	KeyIn           []string `json:"keyIn,omitempty"`
+	KeyNotIn        []string `json:"keyNotIn,omitempty"`
+	KeyGT           *string  `json:"keyGT,omitempty"`
+	KeyGTE          *string  `json:"keyGTE,omitempty"`
+	KeyLT           *string  `json:"keyLT,omitempty"`
+	KeyLTE          *string  `json:"keyLTE,omitempty"`
+	KeyContains     *string  `json:"keyContains,omitempty"`
+	KeyHasPrefix    *string  `json:"keyHasPrefix,omitempty"`
+	KeyHasSuffix    *string  `json:"keyHasSuffix,omitempty"`
+	KeyEqualFold    *string  `json:"keyEqualFold,omitempty"`
+	KeyContainsFold *string  `json:"keyContainsFold,omitempty"`
+
+	// "value" field predicates.
+	Value             *string  `json:"value,omitempty"`
+	ValueNEQ          *string  `json:"valueNEQ,omitempty"`
+	ValueIn           []string `json:"valueIn,omitempty"`
+	ValueNotIn        []string `json:"valueNotIn,omitempty"`
+	ValueGT           *string  `json:"valueGT,omitempty"`
+	ValueGTE          *string  `json:"valueGTE,omitempty"`
+	ValueLT           *string  `json:"valueLT,omitempty"`
+	ValueLTE          *string  `json:"valueLTE,omitempty"`
+	ValueContains     *string  `json:"valueContains,omitempty"`
+	ValueHasPrefix    *string  `json:"valueHasPrefix,omitempty"`
+	ValueHasSuffix    *string  `json:"valueHasSuffix,omitempty"`
+	ValueEqualFold    *string  `json:"valueEqualFold,omitempty"`
+	ValueContainsFold *string  `json:"valueContainsFold,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SettingWhereInput) AddPredicates(predicates ...predicate.Setting) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SettingWhereInput filter on the SettingQuery builder.
+func (i *SettingWhereInput) Filter(q *SettingQuery) (*SettingQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySettingWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySettingWhereInput is returned in case the SettingWhereInput is empty.
+var ErrEmptySettingWhereInput = errors.New("ent: empty predicate SettingWhereInput")
+
+// P returns a predicate for filtering settings.
+// An error is returned if the input is empty or invalid.
+func (i *SettingWhereInput) P() (predicate.Setting, error) {
+	var predicates []predicate.Setting
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, setting.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Setting, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, setting.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Setting, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, setting.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, setting.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, setting.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, setting.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, setting.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, setting.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, setting.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, setting.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, setting.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, setting.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, setting.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, setting.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, setting.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, setting.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, setting.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, setting.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, setting.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, setting.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, setting.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, setting.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, setting.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, setting.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, setting.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, setting.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, setting.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Key != nil {
+		predicates = append(predicates, setting.KeyEQ(*i.Key))
+	}
+	if i.KeyNEQ != nil {
+		predicates = append(predicates, setting.KeyNEQ(*i.KeyNEQ))
+	}
+	if len(i.KeyIn) > 0 {
+		predicates = append(predicates, setting.KeyIn(i.KeyIn...))
+	}
+	if len(i.KeyNotIn) > 0 {
+		predicates = append(predicates, setting.KeyNotIn(i.KeyNotIn...))
+	}
+	if i.KeyGT != nil {
+		predicates = append(predicates, setting.KeyGT(*i.KeyGT))
+	}
+	if i.KeyGTE != nil {
+		predicates = append(predicates, setting.KeyGTE(*i.KeyGTE))
+	}
+	if i.KeyLT != nil {
+		predicates = append(predicates, setting.KeyLT(*i.KeyLT))
+	}
+	if i.KeyLTE != nil {
+		predicates = append(predicates, setting.KeyLTE(*i.KeyLTE))
+	}
+	if i.KeyContains != nil {
+		predicates = append(predicates, setting.KeyContains(*i.KeyContains))
+	}
+	if i.KeyHasPrefix != nil {
+		predicates = append(predicates, setting.KeyHasPrefix(*i.KeyHasPrefix))
+	}
+	if i.KeyHasSuffix != nil {
+		predicates = append(predicates, setting.KeyHasSuffix(*i.KeyHasSuffix))
+	}
+	if i.KeyEqualFold != nil {
+		predicates = append(predicates, setting.KeyEqualFold(*i.KeyEqualFold))
+	}
+	if i.KeyContainsFold != nil {
+		predicates = append(predicates, setting.KeyContainsFold(*i.KeyContainsFold))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, setting.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, setting.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, setting.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, setting.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, setting.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, setting.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, setting.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, setting.ValueLTE(*i.ValueLTE))
+	}
+	if i.ValueContains != nil {
+		predicates = append(predicates, setting.ValueContains(*i.ValueContains))
+	}
+	if i.ValueHasPrefix != nil {
+		predicates = append(predicates, setting.ValueHasPrefix(*i.ValueHasPrefix))
+	}
+	if i.ValueHasSuffix != nil {
+		predicates = append(predicates, setting.ValueHasSuffix(*i.ValueHasSuffix))
+	}
+	if i.ValueEqualFold != nil {
+		predicates = append(predicates, setting.ValueEqualFold(*i.ValueEqualFold))
+	}
+	if i.ValueContainsFold != nil {
+		predicates = append(predicates, setting.ValueContainsFold(*i.ValueContainsFold))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, setting.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, setting.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, setting.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, setting.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, setting.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, setting.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, setting.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, setting.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, setting.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, setting.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, setting.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, setting.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, setting.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, setting.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, setting.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySettingWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return setting.And(predicates...), nil
 	}
 }
 
@@ -19883,6 +22566,66 @@ type TaskWhereInput struct {
 	AnnouncedAtIsNil  bool        `json:"announcedAtIsNil,omitempty"`
 	AnnouncedAtNotNil bool        `json:"announcedAtNotNil,omitempty"`
 
+	// "team_size" field predicates.
+	TeamSize      *int  `json:"teamSize,omitempty"`
+	TeamSizeNEQ   *int  `json:"teamSizeNEQ,omitempty"`
+	TeamSizeIn    []int `json:"teamSizeIn,omitempty"`
+	TeamSizeNotIn []int `json:"teamSizeNotIn,omitempty"`
+	TeamSizeGT    *int  `json:"teamSizeGT,omitempty"`
+	TeamSizeGTE   *int  `json:"teamSizeGTE,omitempty"`
+	TeamSizeLT    *int  `json:"teamSizeLT,omitempty"`
+	TeamSizeLTE   *int  `json:"teamSizeLTE,omitempty"`
+
+	// "experts_per_team" field predicates.
+	ExpertsPerTeam      *int  `json:"expertsPerTeam,omitempty"`
+	ExpertsPerTeamNEQ   *int  `json:"expertsPerTeamNEQ,omitempty"`
+	ExpertsPerTeamIn    []int `json:"expertsPerTeamIn,omitempty"`
+	ExpertsPerTeamNotIn []int `json:"expertsPerTeamNotIn,omitempty"`
+	ExpertsPerTeamGT    *int  `json:"expertsPerTeamGT,omitempty"`
+	ExpertsPerTeamGTE   *int  `json:"expertsPerTeamGTE,omitempty"`
+	ExpertsPerTeamLT    *int  `json:"expertsPerTeamLT,omitempty"`
+	ExpertsPerTeamLTE   *int  `json:"expertsPerTeamLTE,omitempty"`
+
+	// "max_per_inspector" field predicates.
+	MaxPerInspector      *int  `json:"maxPerInspector,omitempty"`
+	MaxPerInspectorNEQ   *int  `json:"maxPerInspectorNEQ,omitempty"`
+	MaxPerInspectorIn    []int `json:"maxPerInspectorIn,omitempty"`
+	MaxPerInspectorNotIn []int `json:"maxPerInspectorNotIn,omitempty"`
+	MaxPerInspectorGT    *int  `json:"maxPerInspectorGT,omitempty"`
+	MaxPerInspectorGTE   *int  `json:"maxPerInspectorGTE,omitempty"`
+	MaxPerInspectorLT    *int  `json:"maxPerInspectorLT,omitempty"`
+	MaxPerInspectorLTE   *int  `json:"maxPerInspectorLTE,omitempty"`
+
+	// "rotation_months" field predicates.
+	RotationMonths      *int  `json:"rotationMonths,omitempty"`
+	RotationMonthsNEQ   *int  `json:"rotationMonthsNEQ,omitempty"`
+	RotationMonthsIn    []int `json:"rotationMonthsIn,omitempty"`
+	RotationMonthsNotIn []int `json:"rotationMonthsNotIn,omitempty"`
+	RotationMonthsGT    *int  `json:"rotationMonthsGT,omitempty"`
+	RotationMonthsGTE   *int  `json:"rotationMonthsGTE,omitempty"`
+	RotationMonthsLT    *int  `json:"rotationMonthsLT,omitempty"`
+	RotationMonthsLTE   *int  `json:"rotationMonthsLTE,omitempty"`
+
+	// "recent_months" field predicates.
+	RecentMonths      *int  `json:"recentMonths,omitempty"`
+	RecentMonthsNEQ   *int  `json:"recentMonthsNEQ,omitempty"`
+	RecentMonthsIn    []int `json:"recentMonthsIn,omitempty"`
+	RecentMonthsNotIn []int `json:"recentMonthsNotIn,omitempty"`
+	RecentMonthsGT    *int  `json:"recentMonthsGT,omitempty"`
+	RecentMonthsGTE   *int  `json:"recentMonthsGTE,omitempty"`
+	RecentMonthsLT    *int  `json:"recentMonthsLT,omitempty"`
+	RecentMonthsLTE   *int  `json:"recentMonthsLTE,omitempty"`
+
+	// "yearly_cap" field predicates.
+	YearlyCap      *int  `json:"yearlyCap,omitempty"`
+	YearlyCapNEQ   *int  `json:"yearlyCapNEQ,omitempty"`
+	YearlyCapIn    []int `json:"yearlyCapIn,omitempty"`
+	YearlyCapNotIn []int `json:"yearlyCapNotIn,omitempty"`
+	YearlyCapGT    *int  `json:"yearlyCapGT,omitempty"`
+	YearlyCapGTE   *int  `json:"yearlyCapGTE,omitempty"`
+	YearlyCapLT    *int  `json:"yearlyCapLT,omitempty"`
+	YearlyCapLTE   *int  `json:"yearlyCapLTE,omitempty"`
+
 	// "batch_id" field predicates.
 	BatchID       *int  `json:"batchID,omitempty"`
 	BatchIDNEQ    *int  `json:"batchIDNEQ,omitempty"`
@@ -20335,6 +23078,150 @@ func (i *TaskWhereInput) P() (predicate.Task, error) {
 	}
 	if i.AnnouncedAtNotNil {
 		predicates = append(predicates, task.AnnouncedAtNotNil())
+	}
+	if i.TeamSize != nil {
+		predicates = append(predicates, task.TeamSizeEQ(*i.TeamSize))
+	}
+	if i.TeamSizeNEQ != nil {
+		predicates = append(predicates, task.TeamSizeNEQ(*i.TeamSizeNEQ))
+	}
+	if len(i.TeamSizeIn) > 0 {
+		predicates = append(predicates, task.TeamSizeIn(i.TeamSizeIn...))
+	}
+	if len(i.TeamSizeNotIn) > 0 {
+		predicates = append(predicates, task.TeamSizeNotIn(i.TeamSizeNotIn...))
+	}
+	if i.TeamSizeGT != nil {
+		predicates = append(predicates, task.TeamSizeGT(*i.TeamSizeGT))
+	}
+	if i.TeamSizeGTE != nil {
+		predicates = append(predicates, task.TeamSizeGTE(*i.TeamSizeGTE))
+	}
+	if i.TeamSizeLT != nil {
+		predicates = append(predicates, task.TeamSizeLT(*i.TeamSizeLT))
+	}
+	if i.TeamSizeLTE != nil {
+		predicates = append(predicates, task.TeamSizeLTE(*i.TeamSizeLTE))
+	}
+	if i.ExpertsPerTeam != nil {
+		predicates = append(predicates, task.ExpertsPerTeamEQ(*i.ExpertsPerTeam))
+	}
+	if i.ExpertsPerTeamNEQ != nil {
+		predicates = append(predicates, task.ExpertsPerTeamNEQ(*i.ExpertsPerTeamNEQ))
+	}
+	if len(i.ExpertsPerTeamIn) > 0 {
+		predicates = append(predicates, task.ExpertsPerTeamIn(i.ExpertsPerTeamIn...))
+	}
+	if len(i.ExpertsPerTeamNotIn) > 0 {
+		predicates = append(predicates, task.ExpertsPerTeamNotIn(i.ExpertsPerTeamNotIn...))
+	}
+	if i.ExpertsPerTeamGT != nil {
+		predicates = append(predicates, task.ExpertsPerTeamGT(*i.ExpertsPerTeamGT))
+	}
+	if i.ExpertsPerTeamGTE != nil {
+		predicates = append(predicates, task.ExpertsPerTeamGTE(*i.ExpertsPerTeamGTE))
+	}
+	if i.ExpertsPerTeamLT != nil {
+		predicates = append(predicates, task.ExpertsPerTeamLT(*i.ExpertsPerTeamLT))
+	}
+	if i.ExpertsPerTeamLTE != nil {
+		predicates = append(predicates, task.ExpertsPerTeamLTE(*i.ExpertsPerTeamLTE))
+	}
+	if i.MaxPerInspector != nil {
+		predicates = append(predicates, task.MaxPerInspectorEQ(*i.MaxPerInspector))
+	}
+	if i.MaxPerInspectorNEQ != nil {
+		predicates = append(predicates, task.MaxPerInspectorNEQ(*i.MaxPerInspectorNEQ))
+	}
+	if len(i.MaxPerInspectorIn) > 0 {
+		predicates = append(predicates, task.MaxPerInspectorIn(i.MaxPerInspectorIn...))
+	}
+	if len(i.MaxPerInspectorNotIn) > 0 {
+		predicates = append(predicates, task.MaxPerInspectorNotIn(i.MaxPerInspectorNotIn...))
+	}
+	if i.MaxPerInspectorGT != nil {
+		predicates = append(predicates, task.MaxPerInspectorGT(*i.MaxPerInspectorGT))
+	}
+	if i.MaxPerInspectorGTE != nil {
+		predicates = append(predicates, task.MaxPerInspectorGTE(*i.MaxPerInspectorGTE))
+	}
+	if i.MaxPerInspectorLT != nil {
+		predicates = append(predicates, task.MaxPerInspectorLT(*i.MaxPerInspectorLT))
+	}
+	if i.MaxPerInspectorLTE != nil {
+		predicates = append(predicates, task.MaxPerInspectorLTE(*i.MaxPerInspectorLTE))
+	}
+	if i.RotationMonths != nil {
+		predicates = append(predicates, task.RotationMonthsEQ(*i.RotationMonths))
+	}
+	if i.RotationMonthsNEQ != nil {
+		predicates = append(predicates, task.RotationMonthsNEQ(*i.RotationMonthsNEQ))
+	}
+	if len(i.RotationMonthsIn) > 0 {
+		predicates = append(predicates, task.RotationMonthsIn(i.RotationMonthsIn...))
+	}
+	if len(i.RotationMonthsNotIn) > 0 {
+		predicates = append(predicates, task.RotationMonthsNotIn(i.RotationMonthsNotIn...))
+	}
+	if i.RotationMonthsGT != nil {
+		predicates = append(predicates, task.RotationMonthsGT(*i.RotationMonthsGT))
+	}
+	if i.RotationMonthsGTE != nil {
+		predicates = append(predicates, task.RotationMonthsGTE(*i.RotationMonthsGTE))
+	}
+	if i.RotationMonthsLT != nil {
+		predicates = append(predicates, task.RotationMonthsLT(*i.RotationMonthsLT))
+	}
+	if i.RotationMonthsLTE != nil {
+		predicates = append(predicates, task.RotationMonthsLTE(*i.RotationMonthsLTE))
+	}
+	if i.RecentMonths != nil {
+		predicates = append(predicates, task.RecentMonthsEQ(*i.RecentMonths))
+	}
+	if i.RecentMonthsNEQ != nil {
+		predicates = append(predicates, task.RecentMonthsNEQ(*i.RecentMonthsNEQ))
+	}
+	if len(i.RecentMonthsIn) > 0 {
+		predicates = append(predicates, task.RecentMonthsIn(i.RecentMonthsIn...))
+	}
+	if len(i.RecentMonthsNotIn) > 0 {
+		predicates = append(predicates, task.RecentMonthsNotIn(i.RecentMonthsNotIn...))
+	}
+	if i.RecentMonthsGT != nil {
+		predicates = append(predicates, task.RecentMonthsGT(*i.RecentMonthsGT))
+	}
+	if i.RecentMonthsGTE != nil {
+		predicates = append(predicates, task.RecentMonthsGTE(*i.RecentMonthsGTE))
+	}
+	if i.RecentMonthsLT != nil {
+		predicates = append(predicates, task.RecentMonthsLT(*i.RecentMonthsLT))
+	}
+	if i.RecentMonthsLTE != nil {
+		predicates = append(predicates, task.RecentMonthsLTE(*i.RecentMonthsLTE))
+	}
+	if i.YearlyCap != nil {
+		predicates = append(predicates, task.YearlyCapEQ(*i.YearlyCap))
+	}
+	if i.YearlyCapNEQ != nil {
+		predicates = append(predicates, task.YearlyCapNEQ(*i.YearlyCapNEQ))
+	}
+	if len(i.YearlyCapIn) > 0 {
+		predicates = append(predicates, task.YearlyCapIn(i.YearlyCapIn...))
+	}
+	if len(i.YearlyCapNotIn) > 0 {
+		predicates = append(predicates, task.YearlyCapNotIn(i.YearlyCapNotIn...))
+	}
+	if i.YearlyCapGT != nil {
+		predicates = append(predicates, task.YearlyCapGT(*i.YearlyCapGT))
+	}
+	if i.YearlyCapGTE != nil {
+		predicates = append(predicates, task.YearlyCapGTE(*i.YearlyCapGTE))
+	}
+	if i.YearlyCapLT != nil {
+		predicates = append(predicates, task.YearlyCapLT(*i.YearlyCapLT))
+	}
+	if i.YearlyCapLTE != nil {
+		predicates = append(predicates, task.YearlyCapLTE(*i.YearlyCapLTE))
 	}
 	if i.BatchID != nil {
 		predicates = append(predicates, task.BatchIDEQ(*i.BatchID))

@@ -69,11 +69,15 @@ type LeadEdges struct {
 	Item *InspectionItem `json:"item,omitempty"`
 	// 据此发起的专项检查任务
 	SpecialTask *Task `json:"special_task,omitempty"`
+	// 所属线索聚集
+	Clusters []*LeadCluster `json:"clusters,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
+
+	namedClusters map[string][]*LeadCluster
 }
 
 // DepartmentOrErr returns the Department value or an error if the edge
@@ -118,6 +122,15 @@ func (e LeadEdges) SpecialTaskOrErr() (*Task, error) {
 		return nil, &NotFoundError{label: task.Label}
 	}
 	return nil, &NotLoadedError{edge: "special_task"}
+}
+
+// ClustersOrErr returns the Clusters value or an error if the edge
+// was not loaded in eager-loading.
+func (e LeadEdges) ClustersOrErr() ([]*LeadCluster, error) {
+	if e.loadedTypes[4] {
+		return e.Clusters, nil
+	}
+	return nil, &NotLoadedError{edge: "clusters"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -286,6 +299,11 @@ func (_m *Lead) QuerySpecialTask() *TaskQuery {
 	return NewLeadClient(_m.config).QuerySpecialTask(_m)
 }
 
+// QueryClusters queries the "clusters" edge of the Lead entity.
+func (_m *Lead) QueryClusters() *LeadClusterQuery {
+	return NewLeadClient(_m.config).QueryClusters(_m)
+}
+
 // Update returns a builder for updating this Lead.
 // Note that you need to call Lead.Unwrap() before calling this method if this Lead
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -368,6 +386,30 @@ func (_m *Lead) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedClusters returns the Clusters named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Lead) NamedClusters(name string) ([]*LeadCluster, error) {
+	if _m.Edges.namedClusters == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedClusters[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Lead) appendNamedClusters(name string, edges ...*LeadCluster) {
+	if _m.Edges.namedClusters == nil {
+		_m.Edges.namedClusters = make(map[string][]*LeadCluster)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedClusters[name] = []*LeadCluster{}
+	} else {
+		_m.Edges.namedClusters[name] = append(_m.Edges.namedClusters[name], edges...)
+	}
 }
 
 // Leads is a parsable slice of Lead.

@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
 )
@@ -244,6 +245,21 @@ func (_c *LeadCreate) SetItem(v *InspectionItem) *LeadCreate {
 // SetSpecialTask sets the "special_task" edge to the Task entity.
 func (_c *LeadCreate) SetSpecialTask(v *Task) *LeadCreate {
 	return _c.SetSpecialTaskID(v.ID)
+}
+
+// AddClusterIDs adds the "clusters" edge to the LeadCluster entity by IDs.
+func (_c *LeadCreate) AddClusterIDs(ids ...int) *LeadCreate {
+	_c.mutation.AddClusterIDs(ids...)
+	return _c
+}
+
+// AddClusters adds the "clusters" edges to the LeadCluster entity.
+func (_c *LeadCreate) AddClusters(v ...*LeadCluster) *LeadCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddClusterIDs(ids...)
 }
 
 // Mutation returns the LeadMutation object of the builder.
@@ -483,6 +499,22 @@ func (_c *LeadCreate) createSpec() (*Lead, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.SpecialTaskID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ClustersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leadcluster.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"math"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
@@ -23,16 +25,18 @@ import (
 // LeadQuery is the builder for querying Lead entities.
 type LeadQuery struct {
 	config
-	ctx             *QueryContext
-	order           []lead.OrderOption
-	inters          []Interceptor
-	predicates      []predicate.Lead
-	withDepartment  *DepartmentQuery
-	withTarget      *TargetQuery
-	withItem        *InspectionItemQuery
-	withSpecialTask *TaskQuery
-	loadTotal       []func(context.Context, []*Lead) error
-	modifiers       []func(*sql.Selector)
+	ctx               *QueryContext
+	order             []lead.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.Lead
+	withDepartment    *DepartmentQuery
+	withTarget        *TargetQuery
+	withItem          *InspectionItemQuery
+	withSpecialTask   *TaskQuery
+	withClusters      *LeadClusterQuery
+	loadTotal         []func(context.Context, []*Lead) error
+	modifiers         []func(*sql.Selector)
+	withNamedClusters map[string]*LeadClusterQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -150,6 +154,28 @@ func (_q *LeadQuery) QuerySpecialTask() *TaskQuery {
 			sqlgraph.From(lead.Table, lead.FieldID, selector),
 			sqlgraph.To(task.Table, task.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, lead.SpecialTaskTable, lead.SpecialTaskColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryClusters chains the current query on the "clusters" edge.
+func (_q *LeadQuery) QueryClusters() *LeadClusterQuery {
+	query := (&LeadClusterClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(lead.Table, lead.FieldID, selector),
+			sqlgraph.To(leadcluster.Table, leadcluster.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, lead.ClustersTable, lead.ClustersPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -353,6 +379,7 @@ func (_q *LeadQuery) Clone() *LeadQuery {
 		withTarget:      _q.withTarget.Clone(),
 		withItem:        _q.withItem.Clone(),
 		withSpecialTask: _q.withSpecialTask.Clone(),
+		withClusters:    _q.withClusters.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -400,6 +427,17 @@ func (_q *LeadQuery) WithSpecialTask(opts ...func(*TaskQuery)) *LeadQuery {
 		opt(query)
 	}
 	_q.withSpecialTask = query
+	return _q
+}
+
+// WithClusters tells the query-builder to eager-load the nodes that are connected to
+// the "clusters" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *LeadQuery) WithClusters(opts ...func(*LeadClusterQuery)) *LeadQuery {
+	query := (&LeadClusterClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withClusters = query
 	return _q
 }
 
@@ -481,11 +519,12 @@ func (_q *LeadQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Lead, e
 	var (
 		nodes       = []*Lead{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withDepartment != nil,
 			_q.withTarget != nil,
 			_q.withItem != nil,
 			_q.withSpecialTask != nil,
+			_q.withClusters != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -530,6 +569,20 @@ func (_q *LeadQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Lead, e
 	if query := _q.withSpecialTask; query != nil {
 		if err := _q.loadSpecialTask(ctx, query, nodes, nil,
 			func(n *Lead, e *Task) { n.Edges.SpecialTask = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withClusters; query != nil {
+		if err := _q.loadClusters(ctx, query, nodes,
+			func(n *Lead) { n.Edges.Clusters = []*LeadCluster{} },
+			func(n *Lead, e *LeadCluster) { n.Edges.Clusters = append(n.Edges.Clusters, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedClusters {
+		if err := _q.loadClusters(ctx, query, nodes,
+			func(n *Lead) { n.appendNamedClusters(name) },
+			func(n *Lead, e *LeadCluster) { n.appendNamedClusters(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -669,6 +722,67 @@ func (_q *LeadQuery) loadSpecialTask(ctx context.Context, query *TaskQuery, node
 	}
 	return nil
 }
+func (_q *LeadQuery) loadClusters(ctx context.Context, query *LeadClusterQuery, nodes []*Lead, init func(*Lead), assign func(*Lead, *LeadCluster)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Lead)
+	nids := make(map[int]map[*Lead]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(lead.ClustersTable)
+		s.Join(joinT).On(s.C(leadcluster.FieldID), joinT.C(lead.ClustersPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(lead.ClustersPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(lead.ClustersPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Lead]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*LeadCluster](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "clusters" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *LeadQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -792,6 +906,20 @@ func (_q *LeadQuery) ForShare(opts ...sql.LockOption) *LeadQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedClusters tells the query-builder to eager-load the nodes that are connected to the "clusters"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *LeadQuery) WithNamedClusters(name string, opts ...func(*LeadClusterQuery)) *LeadQuery {
+	query := (&LeadClusterClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedClusters == nil {
+		_q.withNamedClusters = make(map[string]*LeadClusterQuery)
+	}
+	_q.withNamedClusters[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
@@ -308,6 +309,21 @@ func (_u *LeadUpdate) SetSpecialTask(v *Task) *LeadUpdate {
 	return _u.SetSpecialTaskID(v.ID)
 }
 
+// AddClusterIDs adds the "clusters" edge to the LeadCluster entity by IDs.
+func (_u *LeadUpdate) AddClusterIDs(ids ...int) *LeadUpdate {
+	_u.mutation.AddClusterIDs(ids...)
+	return _u
+}
+
+// AddClusters adds the "clusters" edges to the LeadCluster entity.
+func (_u *LeadUpdate) AddClusters(v ...*LeadCluster) *LeadUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddClusterIDs(ids...)
+}
+
 // Mutation returns the LeadMutation object of the builder.
 func (_u *LeadUpdate) Mutation() *LeadMutation {
 	return _u.mutation
@@ -335,6 +351,27 @@ func (_u *LeadUpdate) ClearItem() *LeadUpdate {
 func (_u *LeadUpdate) ClearSpecialTask() *LeadUpdate {
 	_u.mutation.ClearSpecialTask()
 	return _u
+}
+
+// ClearClusters clears all "clusters" edges to the LeadCluster entity.
+func (_u *LeadUpdate) ClearClusters() *LeadUpdate {
+	_u.mutation.ClearClusters()
+	return _u
+}
+
+// RemoveClusterIDs removes the "clusters" edge to LeadCluster entities by IDs.
+func (_u *LeadUpdate) RemoveClusterIDs(ids ...int) *LeadUpdate {
+	_u.mutation.RemoveClusterIDs(ids...)
+	return _u
+}
+
+// RemoveClusters removes "clusters" edges to LeadCluster entities.
+func (_u *LeadUpdate) RemoveClusters(v ...*LeadCluster) *LeadUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveClusterIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -567,6 +604,51 @@ func (_u *LeadUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(task.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ClustersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leadcluster.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedClustersIDs(); len(nodes) > 0 && !_u.mutation.ClustersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leadcluster.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ClustersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leadcluster.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -870,6 +952,21 @@ func (_u *LeadUpdateOne) SetSpecialTask(v *Task) *LeadUpdateOne {
 	return _u.SetSpecialTaskID(v.ID)
 }
 
+// AddClusterIDs adds the "clusters" edge to the LeadCluster entity by IDs.
+func (_u *LeadUpdateOne) AddClusterIDs(ids ...int) *LeadUpdateOne {
+	_u.mutation.AddClusterIDs(ids...)
+	return _u
+}
+
+// AddClusters adds the "clusters" edges to the LeadCluster entity.
+func (_u *LeadUpdateOne) AddClusters(v ...*LeadCluster) *LeadUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddClusterIDs(ids...)
+}
+
 // Mutation returns the LeadMutation object of the builder.
 func (_u *LeadUpdateOne) Mutation() *LeadMutation {
 	return _u.mutation
@@ -897,6 +994,27 @@ func (_u *LeadUpdateOne) ClearItem() *LeadUpdateOne {
 func (_u *LeadUpdateOne) ClearSpecialTask() *LeadUpdateOne {
 	_u.mutation.ClearSpecialTask()
 	return _u
+}
+
+// ClearClusters clears all "clusters" edges to the LeadCluster entity.
+func (_u *LeadUpdateOne) ClearClusters() *LeadUpdateOne {
+	_u.mutation.ClearClusters()
+	return _u
+}
+
+// RemoveClusterIDs removes the "clusters" edge to LeadCluster entities by IDs.
+func (_u *LeadUpdateOne) RemoveClusterIDs(ids ...int) *LeadUpdateOne {
+	_u.mutation.RemoveClusterIDs(ids...)
+	return _u
+}
+
+// RemoveClusters removes "clusters" edges to LeadCluster entities.
+func (_u *LeadUpdateOne) RemoveClusters(v ...*LeadCluster) *LeadUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveClusterIDs(ids...)
 }
 
 // Where appends a list predicates to the LeadUpdate builder.
@@ -1159,6 +1277,51 @@ func (_u *LeadUpdateOne) sqlSave(ctx context.Context) (_node *Lead, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(task.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ClustersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leadcluster.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedClustersIDs(); len(nodes) > 0 && !_u.mutation.ClustersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leadcluster.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ClustersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   lead.ClustersTable,
+			Columns: lead.ClustersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(leadcluster.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

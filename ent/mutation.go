@@ -19,8 +19,11 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -31,8 +34,10 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -40,6 +45,7 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -64,8 +70,11 @@ const (
 	TypeCorrection          = "Correction"
 	TypeDepartment          = "Department"
 	TypeDraw                = "Draw"
+	TypeDrawEvent           = "DrawEvent"
+	TypeDrawSnapshot        = "DrawSnapshot"
 	TypeEvidence            = "Evidence"
 	TypeFiling              = "Filing"
+	TypeFollowUpAction      = "FollowUpAction"
 	TypeFollowUpOption      = "FollowUpOption"
 	TypeImplementationRule  = "ImplementationRule"
 	TypeImportJob           = "ImportJob"
@@ -76,14 +85,17 @@ const (
 	TypeItemList            = "ItemList"
 	TypeJointMeeting        = "JointMeeting"
 	TypeLead                = "Lead"
+	TypeLeadCluster         = "LeadCluster"
 	TypeLibraryConfirmation = "LibraryConfirmation"
 	TypeMeetingMember       = "MeetingMember"
+	TypeNotification        = "Notification"
 	TypePlan                = "Plan"
 	TypePlanBatch           = "PlanBatch"
 	TypePublication         = "Publication"
 	TypeResult              = "Result"
 	TypeResultCode          = "ResultCode"
 	TypeResultItem          = "ResultItem"
+	TypeSetting             = "Setting"
 	TypeTarget              = "Target"
 	TypeTargetChange        = "TargetChange"
 	TypeTargetLibrary       = "TargetLibrary"
@@ -111,6 +123,7 @@ type AccountMutation struct {
 	locked_until       *time.Time
 	last_login_at      *time.Time
 	signing_public_key *[]byte
+	signing_key_sealed *[]byte
 	clearedFields      map[string]struct{}
 	department         *int
 	cleareddepartment  bool
@@ -725,6 +738,55 @@ func (m *AccountMutation) ResetSigningPublicKey() {
 	delete(m.clearedFields, account.FieldSigningPublicKey)
 }
 
+// SetSigningKeySealed sets the "signing_key_sealed" field.
+func (m *AccountMutation) SetSigningKeySealed(b []byte) {
+	m.signing_key_sealed = &b
+}
+
+// SigningKeySealed returns the value of the "signing_key_sealed" field in the mutation.
+func (m *AccountMutation) SigningKeySealed() (r []byte, exists bool) {
+	v := m.signing_key_sealed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSigningKeySealed returns the old "signing_key_sealed" field's value of the Account entity.
+// If the Account object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountMutation) OldSigningKeySealed(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSigningKeySealed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSigningKeySealed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSigningKeySealed: %w", err)
+	}
+	return oldValue.SigningKeySealed, nil
+}
+
+// ClearSigningKeySealed clears the value of the "signing_key_sealed" field.
+func (m *AccountMutation) ClearSigningKeySealed() {
+	m.signing_key_sealed = nil
+	m.clearedFields[account.FieldSigningKeySealed] = struct{}{}
+}
+
+// SigningKeySealedCleared returns if the "signing_key_sealed" field was cleared in this mutation.
+func (m *AccountMutation) SigningKeySealedCleared() bool {
+	_, ok := m.clearedFields[account.FieldSigningKeySealed]
+	return ok
+}
+
+// ResetSigningKeySealed resets all changes to the "signing_key_sealed" field.
+func (m *AccountMutation) ResetSigningKeySealed() {
+	m.signing_key_sealed = nil
+	delete(m.clearedFields, account.FieldSigningKeySealed)
+}
+
 // SetDepartmentID sets the "department_id" field.
 func (m *AccountMutation) SetDepartmentID(i int) {
 	m.department = &i
@@ -911,7 +973,7 @@ func (m *AccountMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, account.FieldCreatedAt)
 	}
@@ -947,6 +1009,9 @@ func (m *AccountMutation) Fields() []string {
 	}
 	if m.signing_public_key != nil {
 		fields = append(fields, account.FieldSigningPublicKey)
+	}
+	if m.signing_key_sealed != nil {
+		fields = append(fields, account.FieldSigningKeySealed)
 	}
 	if m.department != nil {
 		fields = append(fields, account.FieldDepartmentID)
@@ -986,6 +1051,8 @@ func (m *AccountMutation) Field(name string) (ent.Value, bool) {
 		return m.LastLoginAt()
 	case account.FieldSigningPublicKey:
 		return m.SigningPublicKey()
+	case account.FieldSigningKeySealed:
+		return m.SigningKeySealed()
 	case account.FieldDepartmentID:
 		return m.DepartmentID()
 	case account.FieldInspectorID:
@@ -1023,6 +1090,8 @@ func (m *AccountMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldLastLoginAt(ctx)
 	case account.FieldSigningPublicKey:
 		return m.OldSigningPublicKey(ctx)
+	case account.FieldSigningKeySealed:
+		return m.OldSigningKeySealed(ctx)
 	case account.FieldDepartmentID:
 		return m.OldDepartmentID(ctx)
 	case account.FieldInspectorID:
@@ -1120,6 +1189,13 @@ func (m *AccountMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSigningPublicKey(v)
 		return nil
+	case account.FieldSigningKeySealed:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSigningKeySealed(v)
+		return nil
 	case account.FieldDepartmentID:
 		v, ok := value.(int)
 		if !ok {
@@ -1188,6 +1264,9 @@ func (m *AccountMutation) ClearedFields() []string {
 	if m.FieldCleared(account.FieldSigningPublicKey) {
 		fields = append(fields, account.FieldSigningPublicKey)
 	}
+	if m.FieldCleared(account.FieldSigningKeySealed) {
+		fields = append(fields, account.FieldSigningKeySealed)
+	}
 	if m.FieldCleared(account.FieldDepartmentID) {
 		fields = append(fields, account.FieldDepartmentID)
 	}
@@ -1216,6 +1295,9 @@ func (m *AccountMutation) ClearField(name string) error {
 		return nil
 	case account.FieldSigningPublicKey:
 		m.ClearSigningPublicKey()
+		return nil
+	case account.FieldSigningKeySealed:
+		m.ClearSigningKeySealed()
 		return nil
 	case account.FieldDepartmentID:
 		m.ClearDepartmentID()
@@ -1266,6 +1348,9 @@ func (m *AccountMutation) ResetField(name string) error {
 		return nil
 	case account.FieldSigningPublicKey:
 		m.ResetSigningPublicKey()
+		return nil
+	case account.FieldSigningKeySealed:
+		m.ResetSigningKeySealed()
 		return nil
 	case account.FieldDepartmentID:
 		m.ResetDepartmentID()
@@ -8050,6 +8135,7 @@ type DrawMutation struct {
 	inspector_pool_digest *string
 	secret_hash           *string
 	secret                *string
+	commitment            *string
 	commitment_digest     *string
 	committed_at          *time.Time
 	external_entropy      *string
@@ -8071,6 +8157,9 @@ type DrawMutation struct {
 	teams                 map[int]struct{}
 	removedteams          map[int]struct{}
 	clearedteams          bool
+	events                map[int]struct{}
+	removedevents         map[int]struct{}
+	clearedevents         bool
 	done                  bool
 	oldValue              func(context.Context) (*Draw, error)
 	predicates            []predicate.Draw
@@ -8709,6 +8798,55 @@ func (m *DrawMutation) SecretCleared() bool {
 func (m *DrawMutation) ResetSecret() {
 	m.secret = nil
 	delete(m.clearedFields, draw.FieldSecret)
+}
+
+// SetCommitment sets the "commitment" field.
+func (m *DrawMutation) SetCommitment(s string) {
+	m.commitment = &s
+}
+
+// Commitment returns the value of the "commitment" field in the mutation.
+func (m *DrawMutation) Commitment() (r string, exists bool) {
+	v := m.commitment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommitment returns the old "commitment" field's value of the Draw entity.
+// If the Draw object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawMutation) OldCommitment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommitment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommitment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommitment: %w", err)
+	}
+	return oldValue.Commitment, nil
+}
+
+// ClearCommitment clears the value of the "commitment" field.
+func (m *DrawMutation) ClearCommitment() {
+	m.commitment = nil
+	m.clearedFields[draw.FieldCommitment] = struct{}{}
+}
+
+// CommitmentCleared returns if the "commitment" field was cleared in this mutation.
+func (m *DrawMutation) CommitmentCleared() bool {
+	_, ok := m.clearedFields[draw.FieldCommitment]
+	return ok
+}
+
+// ResetCommitment resets all changes to the "commitment" field.
+func (m *DrawMutation) ResetCommitment() {
+	m.commitment = nil
+	delete(m.clearedFields, draw.FieldCommitment)
 }
 
 // SetCommitmentDigest sets the "commitment_digest" field.
@@ -9355,6 +9493,60 @@ func (m *DrawMutation) ResetTeams() {
 	m.removedteams = nil
 }
 
+// AddEventIDs adds the "events" edge to the DrawEvent entity by ids.
+func (m *DrawMutation) AddEventIDs(ids ...int) {
+	if m.events == nil {
+		m.events = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvents clears the "events" edge to the DrawEvent entity.
+func (m *DrawMutation) ClearEvents() {
+	m.clearedevents = true
+}
+
+// EventsCleared reports if the "events" edge to the DrawEvent entity was cleared.
+func (m *DrawMutation) EventsCleared() bool {
+	return m.clearedevents
+}
+
+// RemoveEventIDs removes the "events" edge to the DrawEvent entity by IDs.
+func (m *DrawMutation) RemoveEventIDs(ids ...int) {
+	if m.removedevents == nil {
+		m.removedevents = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.events, ids[i])
+		m.removedevents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvents returns the removed IDs of the "events" edge to the DrawEvent entity.
+func (m *DrawMutation) RemovedEventsIDs() (ids []int) {
+	for id := range m.removedevents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EventsIDs returns the "events" edge IDs in the mutation.
+func (m *DrawMutation) EventsIDs() (ids []int) {
+	for id := range m.events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvents resets all changes to the "events" edge.
+func (m *DrawMutation) ResetEvents() {
+	m.events = nil
+	m.clearedevents = false
+	m.removedevents = nil
+}
+
 // Where appends a list predicates to the DrawMutation builder.
 func (m *DrawMutation) Where(ps ...predicate.Draw) {
 	m.predicates = append(m.predicates, ps...)
@@ -9389,7 +9581,7 @@ func (m *DrawMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DrawMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, draw.FieldCreatedAt)
 	}
@@ -9425,6 +9617,9 @@ func (m *DrawMutation) Fields() []string {
 	}
 	if m.secret != nil {
 		fields = append(fields, draw.FieldSecret)
+	}
+	if m.commitment != nil {
+		fields = append(fields, draw.FieldCommitment)
 	}
 	if m.commitment_digest != nil {
 		fields = append(fields, draw.FieldCommitmentDigest)
@@ -9485,6 +9680,8 @@ func (m *DrawMutation) Field(name string) (ent.Value, bool) {
 		return m.SecretHash()
 	case draw.FieldSecret:
 		return m.Secret()
+	case draw.FieldCommitment:
+		return m.Commitment()
 	case draw.FieldCommitmentDigest:
 		return m.CommitmentDigest()
 	case draw.FieldCommittedAt:
@@ -9536,6 +9733,8 @@ func (m *DrawMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSecretHash(ctx)
 	case draw.FieldSecret:
 		return m.OldSecret(ctx)
+	case draw.FieldCommitment:
+		return m.OldCommitment(ctx)
 	case draw.FieldCommitmentDigest:
 		return m.OldCommitmentDigest(ctx)
 	case draw.FieldCommittedAt:
@@ -9646,6 +9845,13 @@ func (m *DrawMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSecret(v)
+		return nil
+	case draw.FieldCommitment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommitment(v)
 		return nil
 	case draw.FieldCommitmentDigest:
 		v, ok := value.(string)
@@ -9782,6 +9988,9 @@ func (m *DrawMutation) ClearedFields() []string {
 	if m.FieldCleared(draw.FieldSecret) {
 		fields = append(fields, draw.FieldSecret)
 	}
+	if m.FieldCleared(draw.FieldCommitment) {
+		fields = append(fields, draw.FieldCommitment)
+	}
 	if m.FieldCleared(draw.FieldCommitmentDigest) {
 		fields = append(fields, draw.FieldCommitmentDigest)
 	}
@@ -9834,6 +10043,9 @@ func (m *DrawMutation) ClearField(name string) error {
 		return nil
 	case draw.FieldSecret:
 		m.ClearSecret()
+		return nil
+	case draw.FieldCommitment:
+		m.ClearCommitment()
 		return nil
 	case draw.FieldCommitmentDigest:
 		m.ClearCommitmentDigest()
@@ -9903,6 +10115,9 @@ func (m *DrawMutation) ResetField(name string) error {
 	case draw.FieldSecret:
 		m.ResetSecret()
 		return nil
+	case draw.FieldCommitment:
+		m.ResetCommitment()
+		return nil
 	case draw.FieldCommitmentDigest:
 		m.ResetCommitmentDigest()
 		return nil
@@ -9936,7 +10151,7 @@ func (m *DrawMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DrawMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.task != nil {
 		edges = append(edges, draw.EdgeTask)
 	}
@@ -9951,6 +10166,9 @@ func (m *DrawMutation) AddedEdges() []string {
 	}
 	if m.teams != nil {
 		edges = append(edges, draw.EdgeTeams)
+	}
+	if m.events != nil {
+		edges = append(edges, draw.EdgeEvents)
 	}
 	return edges
 }
@@ -9985,13 +10203,19 @@ func (m *DrawMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case draw.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.events))
+		for id := range m.events {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DrawMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedsuperseded_by != nil {
 		edges = append(edges, draw.EdgeSupersededBy)
 	}
@@ -10000,6 +10224,9 @@ func (m *DrawMutation) RemovedEdges() []string {
 	}
 	if m.removedteams != nil {
 		edges = append(edges, draw.EdgeTeams)
+	}
+	if m.removedevents != nil {
+		edges = append(edges, draw.EdgeEvents)
 	}
 	return edges
 }
@@ -10026,13 +10253,19 @@ func (m *DrawMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case draw.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.removedevents))
+		for id := range m.removedevents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DrawMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedtask {
 		edges = append(edges, draw.EdgeTask)
 	}
@@ -10047,6 +10280,9 @@ func (m *DrawMutation) ClearedEdges() []string {
 	}
 	if m.clearedteams {
 		edges = append(edges, draw.EdgeTeams)
+	}
+	if m.clearedevents {
+		edges = append(edges, draw.EdgeEvents)
 	}
 	return edges
 }
@@ -10065,6 +10301,8 @@ func (m *DrawMutation) EdgeCleared(name string) bool {
 		return m.clearedconfirmations
 	case draw.EdgeTeams:
 		return m.clearedteams
+	case draw.EdgeEvents:
+		return m.clearedevents
 	}
 	return false
 }
@@ -10102,8 +10340,1620 @@ func (m *DrawMutation) ResetEdge(name string) error {
 	case draw.EdgeTeams:
 		m.ResetTeams()
 		return nil
+	case draw.EdgeEvents:
+		m.ResetEvents()
+		return nil
 	}
 	return fmt.Errorf("unknown Draw edge %s", name)
+}
+
+// DrawEventMutation represents an operation that mutates the DrawEvent nodes in the graph.
+type DrawEventMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	division_code    *string
+	seq              *int
+	addseq           *int
+	kind             *drawevent.Kind
+	at               *time.Time
+	actor            *string
+	target_key       *string
+	inspectors       *[]string
+	appendinspectors []string
+	replacement_key  *string
+	reason           *string
+	clearedFields    map[string]struct{}
+	draw             *int
+	cleareddraw      bool
+	done             bool
+	oldValue         func(context.Context) (*DrawEvent, error)
+	predicates       []predicate.DrawEvent
+}
+
+var _ ent.Mutation = (*DrawEventMutation)(nil)
+
+// draweventOption allows management of the mutation configuration using functional options.
+type draweventOption func(*DrawEventMutation)
+
+// newDrawEventMutation creates new mutation for the DrawEvent entity.
+func newDrawEventMutation(c config, op Op, opts ...draweventOption) *DrawEventMutation {
+	m := &DrawEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDrawEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDrawEventID sets the ID field of the mutation.
+func withDrawEventID(id int) draweventOption {
+	return func(m *DrawEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DrawEvent
+		)
+		m.oldValue = func(ctx context.Context) (*DrawEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DrawEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDrawEvent sets the old DrawEvent of the mutation.
+func withDrawEvent(node *DrawEvent) draweventOption {
+	return func(m *DrawEventMutation) {
+		m.oldValue = func(context.Context) (*DrawEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DrawEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DrawEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DrawEventMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DrawEventMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DrawEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDivisionCode sets the "division_code" field.
+func (m *DrawEventMutation) SetDivisionCode(s string) {
+	m.division_code = &s
+}
+
+// DivisionCode returns the value of the "division_code" field in the mutation.
+func (m *DrawEventMutation) DivisionCode() (r string, exists bool) {
+	v := m.division_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDivisionCode returns the old "division_code" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldDivisionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDivisionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDivisionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDivisionCode: %w", err)
+	}
+	return oldValue.DivisionCode, nil
+}
+
+// ResetDivisionCode resets all changes to the "division_code" field.
+func (m *DrawEventMutation) ResetDivisionCode() {
+	m.division_code = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *DrawEventMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *DrawEventMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *DrawEventMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *DrawEventMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *DrawEventMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *DrawEventMutation) SetKind(d drawevent.Kind) {
+	m.kind = &d
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *DrawEventMutation) Kind() (r drawevent.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldKind(ctx context.Context) (v drawevent.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *DrawEventMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetAt sets the "at" field.
+func (m *DrawEventMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *DrawEventMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *DrawEventMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetActor sets the "actor" field.
+func (m *DrawEventMutation) SetActor(s string) {
+	m.actor = &s
+}
+
+// Actor returns the value of the "actor" field in the mutation.
+func (m *DrawEventMutation) Actor() (r string, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActor returns the old "actor" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldActor(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActor: %w", err)
+	}
+	return oldValue.Actor, nil
+}
+
+// ResetActor resets all changes to the "actor" field.
+func (m *DrawEventMutation) ResetActor() {
+	m.actor = nil
+}
+
+// SetTargetKey sets the "target_key" field.
+func (m *DrawEventMutation) SetTargetKey(s string) {
+	m.target_key = &s
+}
+
+// TargetKey returns the value of the "target_key" field in the mutation.
+func (m *DrawEventMutation) TargetKey() (r string, exists bool) {
+	v := m.target_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetKey returns the old "target_key" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldTargetKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetKey: %w", err)
+	}
+	return oldValue.TargetKey, nil
+}
+
+// ClearTargetKey clears the value of the "target_key" field.
+func (m *DrawEventMutation) ClearTargetKey() {
+	m.target_key = nil
+	m.clearedFields[drawevent.FieldTargetKey] = struct{}{}
+}
+
+// TargetKeyCleared returns if the "target_key" field was cleared in this mutation.
+func (m *DrawEventMutation) TargetKeyCleared() bool {
+	_, ok := m.clearedFields[drawevent.FieldTargetKey]
+	return ok
+}
+
+// ResetTargetKey resets all changes to the "target_key" field.
+func (m *DrawEventMutation) ResetTargetKey() {
+	m.target_key = nil
+	delete(m.clearedFields, drawevent.FieldTargetKey)
+}
+
+// SetInspectors sets the "inspectors" field.
+func (m *DrawEventMutation) SetInspectors(s []string) {
+	m.inspectors = &s
+	m.appendinspectors = nil
+}
+
+// Inspectors returns the value of the "inspectors" field in the mutation.
+func (m *DrawEventMutation) Inspectors() (r []string, exists bool) {
+	v := m.inspectors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInspectors returns the old "inspectors" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldInspectors(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInspectors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInspectors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInspectors: %w", err)
+	}
+	return oldValue.Inspectors, nil
+}
+
+// AppendInspectors adds s to the "inspectors" field.
+func (m *DrawEventMutation) AppendInspectors(s []string) {
+	m.appendinspectors = append(m.appendinspectors, s...)
+}
+
+// AppendedInspectors returns the list of values that were appended to the "inspectors" field in this mutation.
+func (m *DrawEventMutation) AppendedInspectors() ([]string, bool) {
+	if len(m.appendinspectors) == 0 {
+		return nil, false
+	}
+	return m.appendinspectors, true
+}
+
+// ClearInspectors clears the value of the "inspectors" field.
+func (m *DrawEventMutation) ClearInspectors() {
+	m.inspectors = nil
+	m.appendinspectors = nil
+	m.clearedFields[drawevent.FieldInspectors] = struct{}{}
+}
+
+// InspectorsCleared returns if the "inspectors" field was cleared in this mutation.
+func (m *DrawEventMutation) InspectorsCleared() bool {
+	_, ok := m.clearedFields[drawevent.FieldInspectors]
+	return ok
+}
+
+// ResetInspectors resets all changes to the "inspectors" field.
+func (m *DrawEventMutation) ResetInspectors() {
+	m.inspectors = nil
+	m.appendinspectors = nil
+	delete(m.clearedFields, drawevent.FieldInspectors)
+}
+
+// SetReplacementKey sets the "replacement_key" field.
+func (m *DrawEventMutation) SetReplacementKey(s string) {
+	m.replacement_key = &s
+}
+
+// ReplacementKey returns the value of the "replacement_key" field in the mutation.
+func (m *DrawEventMutation) ReplacementKey() (r string, exists bool) {
+	v := m.replacement_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacementKey returns the old "replacement_key" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldReplacementKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacementKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacementKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacementKey: %w", err)
+	}
+	return oldValue.ReplacementKey, nil
+}
+
+// ClearReplacementKey clears the value of the "replacement_key" field.
+func (m *DrawEventMutation) ClearReplacementKey() {
+	m.replacement_key = nil
+	m.clearedFields[drawevent.FieldReplacementKey] = struct{}{}
+}
+
+// ReplacementKeyCleared returns if the "replacement_key" field was cleared in this mutation.
+func (m *DrawEventMutation) ReplacementKeyCleared() bool {
+	_, ok := m.clearedFields[drawevent.FieldReplacementKey]
+	return ok
+}
+
+// ResetReplacementKey resets all changes to the "replacement_key" field.
+func (m *DrawEventMutation) ResetReplacementKey() {
+	m.replacement_key = nil
+	delete(m.clearedFields, drawevent.FieldReplacementKey)
+}
+
+// SetReason sets the "reason" field.
+func (m *DrawEventMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *DrawEventMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *DrawEventMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[drawevent.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *DrawEventMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[drawevent.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *DrawEventMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, drawevent.FieldReason)
+}
+
+// SetDrawID sets the "draw_id" field.
+func (m *DrawEventMutation) SetDrawID(i int) {
+	m.draw = &i
+}
+
+// DrawID returns the value of the "draw_id" field in the mutation.
+func (m *DrawEventMutation) DrawID() (r int, exists bool) {
+	v := m.draw
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDrawID returns the old "draw_id" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldDrawID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDrawID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDrawID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDrawID: %w", err)
+	}
+	return oldValue.DrawID, nil
+}
+
+// ResetDrawID resets all changes to the "draw_id" field.
+func (m *DrawEventMutation) ResetDrawID() {
+	m.draw = nil
+}
+
+// ClearDraw clears the "draw" edge to the Draw entity.
+func (m *DrawEventMutation) ClearDraw() {
+	m.cleareddraw = true
+	m.clearedFields[drawevent.FieldDrawID] = struct{}{}
+}
+
+// DrawCleared reports if the "draw" edge to the Draw entity was cleared.
+func (m *DrawEventMutation) DrawCleared() bool {
+	return m.cleareddraw
+}
+
+// DrawIDs returns the "draw" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DrawID instead. It exists only for internal usage by the builders.
+func (m *DrawEventMutation) DrawIDs() (ids []int) {
+	if id := m.draw; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDraw resets all changes to the "draw" edge.
+func (m *DrawEventMutation) ResetDraw() {
+	m.draw = nil
+	m.cleareddraw = false
+}
+
+// Where appends a list predicates to the DrawEventMutation builder.
+func (m *DrawEventMutation) Where(ps ...predicate.DrawEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DrawEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DrawEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DrawEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DrawEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DrawEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DrawEvent).
+func (m *DrawEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DrawEventMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.division_code != nil {
+		fields = append(fields, drawevent.FieldDivisionCode)
+	}
+	if m.seq != nil {
+		fields = append(fields, drawevent.FieldSeq)
+	}
+	if m.kind != nil {
+		fields = append(fields, drawevent.FieldKind)
+	}
+	if m.at != nil {
+		fields = append(fields, drawevent.FieldAt)
+	}
+	if m.actor != nil {
+		fields = append(fields, drawevent.FieldActor)
+	}
+	if m.target_key != nil {
+		fields = append(fields, drawevent.FieldTargetKey)
+	}
+	if m.inspectors != nil {
+		fields = append(fields, drawevent.FieldInspectors)
+	}
+	if m.replacement_key != nil {
+		fields = append(fields, drawevent.FieldReplacementKey)
+	}
+	if m.reason != nil {
+		fields = append(fields, drawevent.FieldReason)
+	}
+	if m.draw != nil {
+		fields = append(fields, drawevent.FieldDrawID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DrawEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case drawevent.FieldDivisionCode:
+		return m.DivisionCode()
+	case drawevent.FieldSeq:
+		return m.Seq()
+	case drawevent.FieldKind:
+		return m.Kind()
+	case drawevent.FieldAt:
+		return m.At()
+	case drawevent.FieldActor:
+		return m.Actor()
+	case drawevent.FieldTargetKey:
+		return m.TargetKey()
+	case drawevent.FieldInspectors:
+		return m.Inspectors()
+	case drawevent.FieldReplacementKey:
+		return m.ReplacementKey()
+	case drawevent.FieldReason:
+		return m.Reason()
+	case drawevent.FieldDrawID:
+		return m.DrawID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DrawEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case drawevent.FieldDivisionCode:
+		return m.OldDivisionCode(ctx)
+	case drawevent.FieldSeq:
+		return m.OldSeq(ctx)
+	case drawevent.FieldKind:
+		return m.OldKind(ctx)
+	case drawevent.FieldAt:
+		return m.OldAt(ctx)
+	case drawevent.FieldActor:
+		return m.OldActor(ctx)
+	case drawevent.FieldTargetKey:
+		return m.OldTargetKey(ctx)
+	case drawevent.FieldInspectors:
+		return m.OldInspectors(ctx)
+	case drawevent.FieldReplacementKey:
+		return m.OldReplacementKey(ctx)
+	case drawevent.FieldReason:
+		return m.OldReason(ctx)
+	case drawevent.FieldDrawID:
+		return m.OldDrawID(ctx)
+	}
+	return nil, fmt.Errorf("unknown DrawEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DrawEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case drawevent.FieldDivisionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDivisionCode(v)
+		return nil
+	case drawevent.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case drawevent.FieldKind:
+		v, ok := value.(drawevent.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case drawevent.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case drawevent.FieldActor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActor(v)
+		return nil
+	case drawevent.FieldTargetKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetKey(v)
+		return nil
+	case drawevent.FieldInspectors:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInspectors(v)
+		return nil
+	case drawevent.FieldReplacementKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacementKey(v)
+		return nil
+	case drawevent.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case drawevent.FieldDrawID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDrawID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DrawEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DrawEventMutation) AddedFields() []string {
+	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, drawevent.FieldSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DrawEventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case drawevent.FieldSeq:
+		return m.AddedSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DrawEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case drawevent.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DrawEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DrawEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(drawevent.FieldTargetKey) {
+		fields = append(fields, drawevent.FieldTargetKey)
+	}
+	if m.FieldCleared(drawevent.FieldInspectors) {
+		fields = append(fields, drawevent.FieldInspectors)
+	}
+	if m.FieldCleared(drawevent.FieldReplacementKey) {
+		fields = append(fields, drawevent.FieldReplacementKey)
+	}
+	if m.FieldCleared(drawevent.FieldReason) {
+		fields = append(fields, drawevent.FieldReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DrawEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DrawEventMutation) ClearField(name string) error {
+	switch name {
+	case drawevent.FieldTargetKey:
+		m.ClearTargetKey()
+		return nil
+	case drawevent.FieldInspectors:
+		m.ClearInspectors()
+		return nil
+	case drawevent.FieldReplacementKey:
+		m.ClearReplacementKey()
+		return nil
+	case drawevent.FieldReason:
+		m.ClearReason()
+		return nil
+	}
+	return fmt.Errorf("unknown DrawEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DrawEventMutation) ResetField(name string) error {
+	switch name {
+	case drawevent.FieldDivisionCode:
+		m.ResetDivisionCode()
+		return nil
+	case drawevent.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case drawevent.FieldKind:
+		m.ResetKind()
+		return nil
+	case drawevent.FieldAt:
+		m.ResetAt()
+		return nil
+	case drawevent.FieldActor:
+		m.ResetActor()
+		return nil
+	case drawevent.FieldTargetKey:
+		m.ResetTargetKey()
+		return nil
+	case drawevent.FieldInspectors:
+		m.ResetInspectors()
+		return nil
+	case drawevent.FieldReplacementKey:
+		m.ResetReplacementKey()
+		return nil
+	case drawevent.FieldReason:
+		m.ResetReason()
+		return nil
+	case drawevent.FieldDrawID:
+		m.ResetDrawID()
+		return nil
+	}
+	return fmt.Errorf("unknown DrawEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DrawEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.draw != nil {
+		edges = append(edges, drawevent.EdgeDraw)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DrawEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case drawevent.EdgeDraw:
+		if id := m.draw; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DrawEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DrawEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DrawEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddraw {
+		edges = append(edges, drawevent.EdgeDraw)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DrawEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case drawevent.EdgeDraw:
+		return m.cleareddraw
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DrawEventMutation) ClearEdge(name string) error {
+	switch name {
+	case drawevent.EdgeDraw:
+		m.ClearDraw()
+		return nil
+	}
+	return fmt.Errorf("unknown DrawEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DrawEventMutation) ResetEdge(name string) error {
+	switch name {
+	case drawevent.EdgeDraw:
+		m.ResetDraw()
+		return nil
+	}
+	return fmt.Errorf("unknown DrawEvent edge %s", name)
+}
+
+// DrawSnapshotMutation represents an operation that mutates the DrawSnapshot nodes in the graph.
+type DrawSnapshotMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	draw_id       *int
+	adddraw_id    *int
+	data          *[]byte
+	sha256        *string
+	size          *int64
+	addsize       *int64
+	created_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*DrawSnapshot, error)
+	predicates    []predicate.DrawSnapshot
+}
+
+var _ ent.Mutation = (*DrawSnapshotMutation)(nil)
+
+// drawsnapshotOption allows management of the mutation configuration using functional options.
+type drawsnapshotOption func(*DrawSnapshotMutation)
+
+// newDrawSnapshotMutation creates new mutation for the DrawSnapshot entity.
+func newDrawSnapshotMutation(c config, op Op, opts ...drawsnapshotOption) *DrawSnapshotMutation {
+	m := &DrawSnapshotMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDrawSnapshot,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDrawSnapshotID sets the ID field of the mutation.
+func withDrawSnapshotID(id int) drawsnapshotOption {
+	return func(m *DrawSnapshotMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DrawSnapshot
+		)
+		m.oldValue = func(ctx context.Context) (*DrawSnapshot, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DrawSnapshot.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDrawSnapshot sets the old DrawSnapshot of the mutation.
+func withDrawSnapshot(node *DrawSnapshot) drawsnapshotOption {
+	return func(m *DrawSnapshotMutation) {
+		m.oldValue = func(context.Context) (*DrawSnapshot, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DrawSnapshotMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DrawSnapshotMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DrawSnapshotMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DrawSnapshotMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DrawSnapshot.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDrawID sets the "draw_id" field.
+func (m *DrawSnapshotMutation) SetDrawID(i int) {
+	m.draw_id = &i
+	m.adddraw_id = nil
+}
+
+// DrawID returns the value of the "draw_id" field in the mutation.
+func (m *DrawSnapshotMutation) DrawID() (r int, exists bool) {
+	v := m.draw_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDrawID returns the old "draw_id" field's value of the DrawSnapshot entity.
+// If the DrawSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawSnapshotMutation) OldDrawID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDrawID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDrawID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDrawID: %w", err)
+	}
+	return oldValue.DrawID, nil
+}
+
+// AddDrawID adds i to the "draw_id" field.
+func (m *DrawSnapshotMutation) AddDrawID(i int) {
+	if m.adddraw_id != nil {
+		*m.adddraw_id += i
+	} else {
+		m.adddraw_id = &i
+	}
+}
+
+// AddedDrawID returns the value that was added to the "draw_id" field in this mutation.
+func (m *DrawSnapshotMutation) AddedDrawID() (r int, exists bool) {
+	v := m.adddraw_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDrawID resets all changes to the "draw_id" field.
+func (m *DrawSnapshotMutation) ResetDrawID() {
+	m.draw_id = nil
+	m.adddraw_id = nil
+}
+
+// SetData sets the "data" field.
+func (m *DrawSnapshotMutation) SetData(b []byte) {
+	m.data = &b
+}
+
+// Data returns the value of the "data" field in the mutation.
+func (m *DrawSnapshotMutation) Data() (r []byte, exists bool) {
+	v := m.data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldData returns the old "data" field's value of the DrawSnapshot entity.
+// If the DrawSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawSnapshotMutation) OldData(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldData: %w", err)
+	}
+	return oldValue.Data, nil
+}
+
+// ResetData resets all changes to the "data" field.
+func (m *DrawSnapshotMutation) ResetData() {
+	m.data = nil
+}
+
+// SetSha256 sets the "sha256" field.
+func (m *DrawSnapshotMutation) SetSha256(s string) {
+	m.sha256 = &s
+}
+
+// Sha256 returns the value of the "sha256" field in the mutation.
+func (m *DrawSnapshotMutation) Sha256() (r string, exists bool) {
+	v := m.sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSha256 returns the old "sha256" field's value of the DrawSnapshot entity.
+// If the DrawSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawSnapshotMutation) OldSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSha256: %w", err)
+	}
+	return oldValue.Sha256, nil
+}
+
+// ResetSha256 resets all changes to the "sha256" field.
+func (m *DrawSnapshotMutation) ResetSha256() {
+	m.sha256 = nil
+}
+
+// SetSize sets the "size" field.
+func (m *DrawSnapshotMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *DrawSnapshotMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the DrawSnapshot entity.
+// If the DrawSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawSnapshotMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *DrawSnapshotMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *DrawSnapshotMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *DrawSnapshotMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DrawSnapshotMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DrawSnapshotMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DrawSnapshot entity.
+// If the DrawSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawSnapshotMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DrawSnapshotMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// Where appends a list predicates to the DrawSnapshotMutation builder.
+func (m *DrawSnapshotMutation) Where(ps ...predicate.DrawSnapshot) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DrawSnapshotMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DrawSnapshotMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DrawSnapshot, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DrawSnapshotMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DrawSnapshotMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DrawSnapshot).
+func (m *DrawSnapshotMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DrawSnapshotMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.draw_id != nil {
+		fields = append(fields, drawsnapshot.FieldDrawID)
+	}
+	if m.data != nil {
+		fields = append(fields, drawsnapshot.FieldData)
+	}
+	if m.sha256 != nil {
+		fields = append(fields, drawsnapshot.FieldSha256)
+	}
+	if m.size != nil {
+		fields = append(fields, drawsnapshot.FieldSize)
+	}
+	if m.created_at != nil {
+		fields = append(fields, drawsnapshot.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DrawSnapshotMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case drawsnapshot.FieldDrawID:
+		return m.DrawID()
+	case drawsnapshot.FieldData:
+		return m.Data()
+	case drawsnapshot.FieldSha256:
+		return m.Sha256()
+	case drawsnapshot.FieldSize:
+		return m.Size()
+	case drawsnapshot.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DrawSnapshotMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case drawsnapshot.FieldDrawID:
+		return m.OldDrawID(ctx)
+	case drawsnapshot.FieldData:
+		return m.OldData(ctx)
+	case drawsnapshot.FieldSha256:
+		return m.OldSha256(ctx)
+	case drawsnapshot.FieldSize:
+		return m.OldSize(ctx)
+	case drawsnapshot.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown DrawSnapshot field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DrawSnapshotMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case drawsnapshot.FieldDrawID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDrawID(v)
+		return nil
+	case drawsnapshot.FieldData:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetData(v)
+		return nil
+	case drawsnapshot.FieldSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSha256(v)
+		return nil
+	case drawsnapshot.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case drawsnapshot.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DrawSnapshot field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DrawSnapshotMutation) AddedFields() []string {
+	var fields []string
+	if m.adddraw_id != nil {
+		fields = append(fields, drawsnapshot.FieldDrawID)
+	}
+	if m.addsize != nil {
+		fields = append(fields, drawsnapshot.FieldSize)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DrawSnapshotMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case drawsnapshot.FieldDrawID:
+		return m.AddedDrawID()
+	case drawsnapshot.FieldSize:
+		return m.AddedSize()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DrawSnapshotMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case drawsnapshot.FieldDrawID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDrawID(v)
+		return nil
+	case drawsnapshot.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DrawSnapshot numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DrawSnapshotMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DrawSnapshotMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DrawSnapshotMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown DrawSnapshot nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DrawSnapshotMutation) ResetField(name string) error {
+	switch name {
+	case drawsnapshot.FieldDrawID:
+		m.ResetDrawID()
+		return nil
+	case drawsnapshot.FieldData:
+		m.ResetData()
+		return nil
+	case drawsnapshot.FieldSha256:
+		m.ResetSha256()
+		return nil
+	case drawsnapshot.FieldSize:
+		m.ResetSize()
+		return nil
+	case drawsnapshot.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown DrawSnapshot field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DrawSnapshotMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DrawSnapshotMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DrawSnapshotMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DrawSnapshotMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DrawSnapshotMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DrawSnapshotMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DrawSnapshotMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown DrawSnapshot unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DrawSnapshotMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown DrawSnapshot edge %s", name)
 }
 
 // EvidenceMutation represents an operation that mutates the Evidence nodes in the graph.
@@ -12296,6 +14146,1054 @@ func (m *FilingMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Filing edge %s", name)
+}
+
+// FollowUpActionMutation represents an operation that mutates the FollowUpAction nodes in the graph.
+type FollowUpActionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	division_code     *string
+	status            *followupaction.Status
+	judicial_transfer *bool
+	receiving_unit    *string
+	transferred_on    *time.Time
+	done_on           *time.Time
+	note              *string
+	clearedFields     map[string]struct{}
+	result            *int
+	clearedresult     bool
+	option            *int
+	clearedoption     bool
+	done              bool
+	oldValue          func(context.Context) (*FollowUpAction, error)
+	predicates        []predicate.FollowUpAction
+}
+
+var _ ent.Mutation = (*FollowUpActionMutation)(nil)
+
+// followupactionOption allows management of the mutation configuration using functional options.
+type followupactionOption func(*FollowUpActionMutation)
+
+// newFollowUpActionMutation creates new mutation for the FollowUpAction entity.
+func newFollowUpActionMutation(c config, op Op, opts ...followupactionOption) *FollowUpActionMutation {
+	m := &FollowUpActionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFollowUpAction,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFollowUpActionID sets the ID field of the mutation.
+func withFollowUpActionID(id int) followupactionOption {
+	return func(m *FollowUpActionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FollowUpAction
+		)
+		m.oldValue = func(ctx context.Context) (*FollowUpAction, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FollowUpAction.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFollowUpAction sets the old FollowUpAction of the mutation.
+func withFollowUpAction(node *FollowUpAction) followupactionOption {
+	return func(m *FollowUpActionMutation) {
+		m.oldValue = func(context.Context) (*FollowUpAction, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FollowUpActionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FollowUpActionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FollowUpActionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FollowUpActionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FollowUpAction.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FollowUpActionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FollowUpActionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FollowUpActionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FollowUpActionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FollowUpActionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FollowUpActionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDivisionCode sets the "division_code" field.
+func (m *FollowUpActionMutation) SetDivisionCode(s string) {
+	m.division_code = &s
+}
+
+// DivisionCode returns the value of the "division_code" field in the mutation.
+func (m *FollowUpActionMutation) DivisionCode() (r string, exists bool) {
+	v := m.division_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDivisionCode returns the old "division_code" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldDivisionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDivisionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDivisionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDivisionCode: %w", err)
+	}
+	return oldValue.DivisionCode, nil
+}
+
+// ResetDivisionCode resets all changes to the "division_code" field.
+func (m *FollowUpActionMutation) ResetDivisionCode() {
+	m.division_code = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *FollowUpActionMutation) SetStatus(f followupaction.Status) {
+	m.status = &f
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *FollowUpActionMutation) Status() (r followupaction.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldStatus(ctx context.Context) (v followupaction.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *FollowUpActionMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetJudicialTransfer sets the "judicial_transfer" field.
+func (m *FollowUpActionMutation) SetJudicialTransfer(b bool) {
+	m.judicial_transfer = &b
+}
+
+// JudicialTransfer returns the value of the "judicial_transfer" field in the mutation.
+func (m *FollowUpActionMutation) JudicialTransfer() (r bool, exists bool) {
+	v := m.judicial_transfer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudicialTransfer returns the old "judicial_transfer" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldJudicialTransfer(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudicialTransfer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudicialTransfer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudicialTransfer: %w", err)
+	}
+	return oldValue.JudicialTransfer, nil
+}
+
+// ResetJudicialTransfer resets all changes to the "judicial_transfer" field.
+func (m *FollowUpActionMutation) ResetJudicialTransfer() {
+	m.judicial_transfer = nil
+}
+
+// SetReceivingUnit sets the "receiving_unit" field.
+func (m *FollowUpActionMutation) SetReceivingUnit(s string) {
+	m.receiving_unit = &s
+}
+
+// ReceivingUnit returns the value of the "receiving_unit" field in the mutation.
+func (m *FollowUpActionMutation) ReceivingUnit() (r string, exists bool) {
+	v := m.receiving_unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceivingUnit returns the old "receiving_unit" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldReceivingUnit(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceivingUnit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceivingUnit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceivingUnit: %w", err)
+	}
+	return oldValue.ReceivingUnit, nil
+}
+
+// ClearReceivingUnit clears the value of the "receiving_unit" field.
+func (m *FollowUpActionMutation) ClearReceivingUnit() {
+	m.receiving_unit = nil
+	m.clearedFields[followupaction.FieldReceivingUnit] = struct{}{}
+}
+
+// ReceivingUnitCleared returns if the "receiving_unit" field was cleared in this mutation.
+func (m *FollowUpActionMutation) ReceivingUnitCleared() bool {
+	_, ok := m.clearedFields[followupaction.FieldReceivingUnit]
+	return ok
+}
+
+// ResetReceivingUnit resets all changes to the "receiving_unit" field.
+func (m *FollowUpActionMutation) ResetReceivingUnit() {
+	m.receiving_unit = nil
+	delete(m.clearedFields, followupaction.FieldReceivingUnit)
+}
+
+// SetTransferredOn sets the "transferred_on" field.
+func (m *FollowUpActionMutation) SetTransferredOn(t time.Time) {
+	m.transferred_on = &t
+}
+
+// TransferredOn returns the value of the "transferred_on" field in the mutation.
+func (m *FollowUpActionMutation) TransferredOn() (r time.Time, exists bool) {
+	v := m.transferred_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferredOn returns the old "transferred_on" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldTransferredOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferredOn: %w", err)
+	}
+	return oldValue.TransferredOn, nil
+}
+
+// ClearTransferredOn clears the value of the "transferred_on" field.
+func (m *FollowUpActionMutation) ClearTransferredOn() {
+	m.transferred_on = nil
+	m.clearedFields[followupaction.FieldTransferredOn] = struct{}{}
+}
+
+// TransferredOnCleared returns if the "transferred_on" field was cleared in this mutation.
+func (m *FollowUpActionMutation) TransferredOnCleared() bool {
+	_, ok := m.clearedFields[followupaction.FieldTransferredOn]
+	return ok
+}
+
+// ResetTransferredOn resets all changes to the "transferred_on" field.
+func (m *FollowUpActionMutation) ResetTransferredOn() {
+	m.transferred_on = nil
+	delete(m.clearedFields, followupaction.FieldTransferredOn)
+}
+
+// SetDoneOn sets the "done_on" field.
+func (m *FollowUpActionMutation) SetDoneOn(t time.Time) {
+	m.done_on = &t
+}
+
+// DoneOn returns the value of the "done_on" field in the mutation.
+func (m *FollowUpActionMutation) DoneOn() (r time.Time, exists bool) {
+	v := m.done_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDoneOn returns the old "done_on" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldDoneOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDoneOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDoneOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDoneOn: %w", err)
+	}
+	return oldValue.DoneOn, nil
+}
+
+// ClearDoneOn clears the value of the "done_on" field.
+func (m *FollowUpActionMutation) ClearDoneOn() {
+	m.done_on = nil
+	m.clearedFields[followupaction.FieldDoneOn] = struct{}{}
+}
+
+// DoneOnCleared returns if the "done_on" field was cleared in this mutation.
+func (m *FollowUpActionMutation) DoneOnCleared() bool {
+	_, ok := m.clearedFields[followupaction.FieldDoneOn]
+	return ok
+}
+
+// ResetDoneOn resets all changes to the "done_on" field.
+func (m *FollowUpActionMutation) ResetDoneOn() {
+	m.done_on = nil
+	delete(m.clearedFields, followupaction.FieldDoneOn)
+}
+
+// SetNote sets the "note" field.
+func (m *FollowUpActionMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *FollowUpActionMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *FollowUpActionMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[followupaction.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *FollowUpActionMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[followupaction.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *FollowUpActionMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, followupaction.FieldNote)
+}
+
+// SetResultID sets the "result_id" field.
+func (m *FollowUpActionMutation) SetResultID(i int) {
+	m.result = &i
+}
+
+// ResultID returns the value of the "result_id" field in the mutation.
+func (m *FollowUpActionMutation) ResultID() (r int, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResultID returns the old "result_id" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldResultID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResultID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResultID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResultID: %w", err)
+	}
+	return oldValue.ResultID, nil
+}
+
+// ResetResultID resets all changes to the "result_id" field.
+func (m *FollowUpActionMutation) ResetResultID() {
+	m.result = nil
+}
+
+// SetOptionID sets the "option_id" field.
+func (m *FollowUpActionMutation) SetOptionID(i int) {
+	m.option = &i
+}
+
+// OptionID returns the value of the "option_id" field in the mutation.
+func (m *FollowUpActionMutation) OptionID() (r int, exists bool) {
+	v := m.option
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOptionID returns the old "option_id" field's value of the FollowUpAction entity.
+// If the FollowUpAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FollowUpActionMutation) OldOptionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOptionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOptionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOptionID: %w", err)
+	}
+	return oldValue.OptionID, nil
+}
+
+// ResetOptionID resets all changes to the "option_id" field.
+func (m *FollowUpActionMutation) ResetOptionID() {
+	m.option = nil
+}
+
+// ClearResult clears the "result" edge to the Result entity.
+func (m *FollowUpActionMutation) ClearResult() {
+	m.clearedresult = true
+	m.clearedFields[followupaction.FieldResultID] = struct{}{}
+}
+
+// ResultCleared reports if the "result" edge to the Result entity was cleared.
+func (m *FollowUpActionMutation) ResultCleared() bool {
+	return m.clearedresult
+}
+
+// ResultIDs returns the "result" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResultID instead. It exists only for internal usage by the builders.
+func (m *FollowUpActionMutation) ResultIDs() (ids []int) {
+	if id := m.result; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResult resets all changes to the "result" edge.
+func (m *FollowUpActionMutation) ResetResult() {
+	m.result = nil
+	m.clearedresult = false
+}
+
+// ClearOption clears the "option" edge to the FollowUpOption entity.
+func (m *FollowUpActionMutation) ClearOption() {
+	m.clearedoption = true
+	m.clearedFields[followupaction.FieldOptionID] = struct{}{}
+}
+
+// OptionCleared reports if the "option" edge to the FollowUpOption entity was cleared.
+func (m *FollowUpActionMutation) OptionCleared() bool {
+	return m.clearedoption
+}
+
+// OptionIDs returns the "option" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OptionID instead. It exists only for internal usage by the builders.
+func (m *FollowUpActionMutation) OptionIDs() (ids []int) {
+	if id := m.option; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOption resets all changes to the "option" edge.
+func (m *FollowUpActionMutation) ResetOption() {
+	m.option = nil
+	m.clearedoption = false
+}
+
+// Where appends a list predicates to the FollowUpActionMutation builder.
+func (m *FollowUpActionMutation) Where(ps ...predicate.FollowUpAction) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FollowUpActionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FollowUpActionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FollowUpAction, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FollowUpActionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FollowUpActionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FollowUpAction).
+func (m *FollowUpActionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FollowUpActionMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, followupaction.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, followupaction.FieldUpdatedAt)
+	}
+	if m.division_code != nil {
+		fields = append(fields, followupaction.FieldDivisionCode)
+	}
+	if m.status != nil {
+		fields = append(fields, followupaction.FieldStatus)
+	}
+	if m.judicial_transfer != nil {
+		fields = append(fields, followupaction.FieldJudicialTransfer)
+	}
+	if m.receiving_unit != nil {
+		fields = append(fields, followupaction.FieldReceivingUnit)
+	}
+	if m.transferred_on != nil {
+		fields = append(fields, followupaction.FieldTransferredOn)
+	}
+	if m.done_on != nil {
+		fields = append(fields, followupaction.FieldDoneOn)
+	}
+	if m.note != nil {
+		fields = append(fields, followupaction.FieldNote)
+	}
+	if m.result != nil {
+		fields = append(fields, followupaction.FieldResultID)
+	}
+	if m.option != nil {
+		fields = append(fields, followupaction.FieldOptionID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FollowUpActionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case followupaction.FieldCreatedAt:
+		return m.CreatedAt()
+	case followupaction.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case followupaction.FieldDivisionCode:
+		return m.DivisionCode()
+	case followupaction.FieldStatus:
+		return m.Status()
+	case followupaction.FieldJudicialTransfer:
+		return m.JudicialTransfer()
+	case followupaction.FieldReceivingUnit:
+		return m.ReceivingUnit()
+	case followupaction.FieldTransferredOn:
+		return m.TransferredOn()
+	case followupaction.FieldDoneOn:
+		return m.DoneOn()
+	case followupaction.FieldNote:
+		return m.Note()
+	case followupaction.FieldResultID:
+		return m.ResultID()
+	case followupaction.FieldOptionID:
+		return m.OptionID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FollowUpActionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case followupaction.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case followupaction.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case followupaction.FieldDivisionCode:
+		return m.OldDivisionCode(ctx)
+	case followupaction.FieldStatus:
+		return m.OldStatus(ctx)
+	case followupaction.FieldJudicialTransfer:
+		return m.OldJudicialTransfer(ctx)
+	case followupaction.FieldReceivingUnit:
+		return m.OldReceivingUnit(ctx)
+	case followupaction.FieldTransferredOn:
+		return m.OldTransferredOn(ctx)
+	case followupaction.FieldDoneOn:
+		return m.OldDoneOn(ctx)
+	case followupaction.FieldNote:
+		return m.OldNote(ctx)
+	case followupaction.FieldResultID:
+		return m.OldResultID(ctx)
+	case followupaction.FieldOptionID:
+		return m.OldOptionID(ctx)
+	}
+	return nil, fmt.Errorf("unknown FollowUpAction field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FollowUpActionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case followupaction.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case followupaction.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case followupaction.FieldDivisionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDivisionCode(v)
+		return nil
+	case followupaction.FieldStatus:
+		v, ok := value.(followupaction.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case followupaction.FieldJudicialTransfer:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudicialTransfer(v)
+		return nil
+	case followupaction.FieldReceivingUnit:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceivingUnit(v)
+		return nil
+	case followupaction.FieldTransferredOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferredOn(v)
+		return nil
+	case followupaction.FieldDoneOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDoneOn(v)
+		return nil
+	case followupaction.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case followupaction.FieldResultID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResultID(v)
+		return nil
+	case followupaction.FieldOptionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOptionID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpAction field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FollowUpActionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FollowUpActionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FollowUpActionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown FollowUpAction numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FollowUpActionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(followupaction.FieldReceivingUnit) {
+		fields = append(fields, followupaction.FieldReceivingUnit)
+	}
+	if m.FieldCleared(followupaction.FieldTransferredOn) {
+		fields = append(fields, followupaction.FieldTransferredOn)
+	}
+	if m.FieldCleared(followupaction.FieldDoneOn) {
+		fields = append(fields, followupaction.FieldDoneOn)
+	}
+	if m.FieldCleared(followupaction.FieldNote) {
+		fields = append(fields, followupaction.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FollowUpActionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FollowUpActionMutation) ClearField(name string) error {
+	switch name {
+	case followupaction.FieldReceivingUnit:
+		m.ClearReceivingUnit()
+		return nil
+	case followupaction.FieldTransferredOn:
+		m.ClearTransferredOn()
+		return nil
+	case followupaction.FieldDoneOn:
+		m.ClearDoneOn()
+		return nil
+	case followupaction.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpAction nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FollowUpActionMutation) ResetField(name string) error {
+	switch name {
+	case followupaction.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case followupaction.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case followupaction.FieldDivisionCode:
+		m.ResetDivisionCode()
+		return nil
+	case followupaction.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case followupaction.FieldJudicialTransfer:
+		m.ResetJudicialTransfer()
+		return nil
+	case followupaction.FieldReceivingUnit:
+		m.ResetReceivingUnit()
+		return nil
+	case followupaction.FieldTransferredOn:
+		m.ResetTransferredOn()
+		return nil
+	case followupaction.FieldDoneOn:
+		m.ResetDoneOn()
+		return nil
+	case followupaction.FieldNote:
+		m.ResetNote()
+		return nil
+	case followupaction.FieldResultID:
+		m.ResetResultID()
+		return nil
+	case followupaction.FieldOptionID:
+		m.ResetOptionID()
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpAction field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FollowUpActionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.result != nil {
+		edges = append(edges, followupaction.EdgeResult)
+	}
+	if m.option != nil {
+		edges = append(edges, followupaction.EdgeOption)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FollowUpActionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case followupaction.EdgeResult:
+		if id := m.result; id != nil {
+			return []ent.Value{*id}
+		}
+	case followupaction.EdgeOption:
+		if id := m.option; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FollowUpActionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FollowUpActionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FollowUpActionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedresult {
+		edges = append(edges, followupaction.EdgeResult)
+	}
+	if m.clearedoption {
+		edges = append(edges, followupaction.EdgeOption)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FollowUpActionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case followupaction.EdgeResult:
+		return m.clearedresult
+	case followupaction.EdgeOption:
+		return m.clearedoption
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FollowUpActionMutation) ClearEdge(name string) error {
+	switch name {
+	case followupaction.EdgeResult:
+		m.ClearResult()
+		return nil
+	case followupaction.EdgeOption:
+		m.ClearOption()
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpAction unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FollowUpActionMutation) ResetEdge(name string) error {
+	switch name {
+	case followupaction.EdgeResult:
+		m.ResetResult()
+		return nil
+	case followupaction.EdgeOption:
+		m.ResetOption()
+		return nil
+	}
+	return fmt.Errorf("unknown FollowUpAction edge %s", name)
 }
 
 // FollowUpOptionMutation represents an operation that mutates the FollowUpOption nodes in the graph.
@@ -22351,6 +25249,9 @@ type LeadMutation struct {
 	cleareditem         bool
 	special_task        *int
 	clearedspecial_task bool
+	clusters            map[int]struct{}
+	removedclusters     map[int]struct{}
+	clearedclusters     bool
 	done                bool
 	oldValue            func(context.Context) (*Lead, error)
 	predicates          []predicate.Lead
@@ -23255,6 +26156,60 @@ func (m *LeadMutation) ResetSpecialTask() {
 	m.clearedspecial_task = false
 }
 
+// AddClusterIDs adds the "clusters" edge to the LeadCluster entity by ids.
+func (m *LeadMutation) AddClusterIDs(ids ...int) {
+	if m.clusters == nil {
+		m.clusters = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.clusters[ids[i]] = struct{}{}
+	}
+}
+
+// ClearClusters clears the "clusters" edge to the LeadCluster entity.
+func (m *LeadMutation) ClearClusters() {
+	m.clearedclusters = true
+}
+
+// ClustersCleared reports if the "clusters" edge to the LeadCluster entity was cleared.
+func (m *LeadMutation) ClustersCleared() bool {
+	return m.clearedclusters
+}
+
+// RemoveClusterIDs removes the "clusters" edge to the LeadCluster entity by IDs.
+func (m *LeadMutation) RemoveClusterIDs(ids ...int) {
+	if m.removedclusters == nil {
+		m.removedclusters = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.clusters, ids[i])
+		m.removedclusters[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedClusters returns the removed IDs of the "clusters" edge to the LeadCluster entity.
+func (m *LeadMutation) RemovedClustersIDs() (ids []int) {
+	for id := range m.removedclusters {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ClustersIDs returns the "clusters" edge IDs in the mutation.
+func (m *LeadMutation) ClustersIDs() (ids []int) {
+	for id := range m.clusters {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetClusters resets all changes to the "clusters" edge.
+func (m *LeadMutation) ResetClusters() {
+	m.clusters = nil
+	m.clearedclusters = false
+	m.removedclusters = nil
+}
+
 // Where appends a list predicates to the LeadMutation builder.
 func (m *LeadMutation) Where(ps ...predicate.Lead) {
 	m.predicates = append(m.predicates, ps...)
@@ -23703,7 +26658,7 @@ func (m *LeadMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *LeadMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.department != nil {
 		edges = append(edges, lead.EdgeDepartment)
 	}
@@ -23715,6 +26670,9 @@ func (m *LeadMutation) AddedEdges() []string {
 	}
 	if m.special_task != nil {
 		edges = append(edges, lead.EdgeSpecialTask)
+	}
+	if m.clusters != nil {
+		edges = append(edges, lead.EdgeClusters)
 	}
 	return edges
 }
@@ -23739,25 +26697,42 @@ func (m *LeadMutation) AddedIDs(name string) []ent.Value {
 		if id := m.special_task; id != nil {
 			return []ent.Value{*id}
 		}
+	case lead.EdgeClusters:
+		ids := make([]ent.Value, 0, len(m.clusters))
+		for id := range m.clusters {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *LeadMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
+	if m.removedclusters != nil {
+		edges = append(edges, lead.EdgeClusters)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *LeadMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case lead.EdgeClusters:
+		ids := make([]ent.Value, 0, len(m.removedclusters))
+		for id := range m.removedclusters {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *LeadMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.cleareddepartment {
 		edges = append(edges, lead.EdgeDepartment)
 	}
@@ -23769,6 +26744,9 @@ func (m *LeadMutation) ClearedEdges() []string {
 	}
 	if m.clearedspecial_task {
 		edges = append(edges, lead.EdgeSpecialTask)
+	}
+	if m.clearedclusters {
+		edges = append(edges, lead.EdgeClusters)
 	}
 	return edges
 }
@@ -23785,6 +26763,8 @@ func (m *LeadMutation) EdgeCleared(name string) bool {
 		return m.cleareditem
 	case lead.EdgeSpecialTask:
 		return m.clearedspecial_task
+	case lead.EdgeClusters:
+		return m.clearedclusters
 	}
 	return false
 }
@@ -23825,8 +26805,1247 @@ func (m *LeadMutation) ResetEdge(name string) error {
 	case lead.EdgeSpecialTask:
 		m.ResetSpecialTask()
 		return nil
+	case lead.EdgeClusters:
+		m.ResetClusters()
+		return nil
 	}
 	return fmt.Errorf("unknown Lead edge %s", name)
+}
+
+// LeadClusterMutation represents an operation that mutates the LeadCluster nodes in the graph.
+type LeadClusterMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	division_code *string
+	key           *string
+	dimension     *leadcluster.Dimension
+	value         *string
+	window_start  *time.Time
+	window_end    *time.Time
+	lead_count    *int
+	addlead_count *int
+	status        *leadcluster.Status
+	note          *string
+	clearedFields map[string]struct{}
+	item          *int
+	cleareditem   bool
+	task          *int
+	clearedtask   bool
+	leads         map[int]struct{}
+	removedleads  map[int]struct{}
+	clearedleads  bool
+	done          bool
+	oldValue      func(context.Context) (*LeadCluster, error)
+	predicates    []predicate.LeadCluster
+}
+
+var _ ent.Mutation = (*LeadClusterMutation)(nil)
+
+// leadclusterOption allows management of the mutation configuration using functional options.
+type leadclusterOption func(*LeadClusterMutation)
+
+// newLeadClusterMutation creates new mutation for the LeadCluster entity.
+func newLeadClusterMutation(c config, op Op, opts ...leadclusterOption) *LeadClusterMutation {
+	m := &LeadClusterMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLeadCluster,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLeadClusterID sets the ID field of the mutation.
+func withLeadClusterID(id int) leadclusterOption {
+	return func(m *LeadClusterMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LeadCluster
+		)
+		m.oldValue = func(ctx context.Context) (*LeadCluster, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LeadCluster.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLeadCluster sets the old LeadCluster of the mutation.
+func withLeadCluster(node *LeadCluster) leadclusterOption {
+	return func(m *LeadClusterMutation) {
+		m.oldValue = func(context.Context) (*LeadCluster, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LeadClusterMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LeadClusterMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LeadClusterMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LeadClusterMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LeadCluster.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LeadClusterMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LeadClusterMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LeadClusterMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LeadClusterMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LeadClusterMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LeadClusterMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDivisionCode sets the "division_code" field.
+func (m *LeadClusterMutation) SetDivisionCode(s string) {
+	m.division_code = &s
+}
+
+// DivisionCode returns the value of the "division_code" field in the mutation.
+func (m *LeadClusterMutation) DivisionCode() (r string, exists bool) {
+	v := m.division_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDivisionCode returns the old "division_code" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldDivisionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDivisionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDivisionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDivisionCode: %w", err)
+	}
+	return oldValue.DivisionCode, nil
+}
+
+// ResetDivisionCode resets all changes to the "division_code" field.
+func (m *LeadClusterMutation) ResetDivisionCode() {
+	m.division_code = nil
+}
+
+// SetKey sets the "key" field.
+func (m *LeadClusterMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *LeadClusterMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *LeadClusterMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetDimension sets the "dimension" field.
+func (m *LeadClusterMutation) SetDimension(l leadcluster.Dimension) {
+	m.dimension = &l
+}
+
+// Dimension returns the value of the "dimension" field in the mutation.
+func (m *LeadClusterMutation) Dimension() (r leadcluster.Dimension, exists bool) {
+	v := m.dimension
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDimension returns the old "dimension" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldDimension(ctx context.Context) (v leadcluster.Dimension, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDimension is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDimension requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDimension: %w", err)
+	}
+	return oldValue.Dimension, nil
+}
+
+// ResetDimension resets all changes to the "dimension" field.
+func (m *LeadClusterMutation) ResetDimension() {
+	m.dimension = nil
+}
+
+// SetValue sets the "value" field.
+func (m *LeadClusterMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *LeadClusterMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldValue(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *LeadClusterMutation) ResetValue() {
+	m.value = nil
+}
+
+// SetWindowStart sets the "window_start" field.
+func (m *LeadClusterMutation) SetWindowStart(t time.Time) {
+	m.window_start = &t
+}
+
+// WindowStart returns the value of the "window_start" field in the mutation.
+func (m *LeadClusterMutation) WindowStart() (r time.Time, exists bool) {
+	v := m.window_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWindowStart returns the old "window_start" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldWindowStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWindowStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWindowStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWindowStart: %w", err)
+	}
+	return oldValue.WindowStart, nil
+}
+
+// ResetWindowStart resets all changes to the "window_start" field.
+func (m *LeadClusterMutation) ResetWindowStart() {
+	m.window_start = nil
+}
+
+// SetWindowEnd sets the "window_end" field.
+func (m *LeadClusterMutation) SetWindowEnd(t time.Time) {
+	m.window_end = &t
+}
+
+// WindowEnd returns the value of the "window_end" field in the mutation.
+func (m *LeadClusterMutation) WindowEnd() (r time.Time, exists bool) {
+	v := m.window_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWindowEnd returns the old "window_end" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldWindowEnd(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWindowEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWindowEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWindowEnd: %w", err)
+	}
+	return oldValue.WindowEnd, nil
+}
+
+// ResetWindowEnd resets all changes to the "window_end" field.
+func (m *LeadClusterMutation) ResetWindowEnd() {
+	m.window_end = nil
+}
+
+// SetLeadCount sets the "lead_count" field.
+func (m *LeadClusterMutation) SetLeadCount(i int) {
+	m.lead_count = &i
+	m.addlead_count = nil
+}
+
+// LeadCount returns the value of the "lead_count" field in the mutation.
+func (m *LeadClusterMutation) LeadCount() (r int, exists bool) {
+	v := m.lead_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeadCount returns the old "lead_count" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldLeadCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeadCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeadCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeadCount: %w", err)
+	}
+	return oldValue.LeadCount, nil
+}
+
+// AddLeadCount adds i to the "lead_count" field.
+func (m *LeadClusterMutation) AddLeadCount(i int) {
+	if m.addlead_count != nil {
+		*m.addlead_count += i
+	} else {
+		m.addlead_count = &i
+	}
+}
+
+// AddedLeadCount returns the value that was added to the "lead_count" field in this mutation.
+func (m *LeadClusterMutation) AddedLeadCount() (r int, exists bool) {
+	v := m.addlead_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLeadCount resets all changes to the "lead_count" field.
+func (m *LeadClusterMutation) ResetLeadCount() {
+	m.lead_count = nil
+	m.addlead_count = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *LeadClusterMutation) SetStatus(l leadcluster.Status) {
+	m.status = &l
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *LeadClusterMutation) Status() (r leadcluster.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldStatus(ctx context.Context) (v leadcluster.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *LeadClusterMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetNote sets the "note" field.
+func (m *LeadClusterMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *LeadClusterMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *LeadClusterMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[leadcluster.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *LeadClusterMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[leadcluster.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *LeadClusterMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, leadcluster.FieldNote)
+}
+
+// SetItemID sets the "item_id" field.
+func (m *LeadClusterMutation) SetItemID(i int) {
+	m.item = &i
+}
+
+// ItemID returns the value of the "item_id" field in the mutation.
+func (m *LeadClusterMutation) ItemID() (r int, exists bool) {
+	v := m.item
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItemID returns the old "item_id" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldItemID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItemID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItemID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItemID: %w", err)
+	}
+	return oldValue.ItemID, nil
+}
+
+// ResetItemID resets all changes to the "item_id" field.
+func (m *LeadClusterMutation) ResetItemID() {
+	m.item = nil
+}
+
+// SetTaskID sets the "task_id" field.
+func (m *LeadClusterMutation) SetTaskID(i int) {
+	m.task = &i
+}
+
+// TaskID returns the value of the "task_id" field in the mutation.
+func (m *LeadClusterMutation) TaskID() (r int, exists bool) {
+	v := m.task
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaskID returns the old "task_id" field's value of the LeadCluster entity.
+// If the LeadCluster object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LeadClusterMutation) OldTaskID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaskID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaskID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaskID: %w", err)
+	}
+	return oldValue.TaskID, nil
+}
+
+// ClearTaskID clears the value of the "task_id" field.
+func (m *LeadClusterMutation) ClearTaskID() {
+	m.task = nil
+	m.clearedFields[leadcluster.FieldTaskID] = struct{}{}
+}
+
+// TaskIDCleared returns if the "task_id" field was cleared in this mutation.
+func (m *LeadClusterMutation) TaskIDCleared() bool {
+	_, ok := m.clearedFields[leadcluster.FieldTaskID]
+	return ok
+}
+
+// ResetTaskID resets all changes to the "task_id" field.
+func (m *LeadClusterMutation) ResetTaskID() {
+	m.task = nil
+	delete(m.clearedFields, leadcluster.FieldTaskID)
+}
+
+// ClearItem clears the "item" edge to the InspectionItem entity.
+func (m *LeadClusterMutation) ClearItem() {
+	m.cleareditem = true
+	m.clearedFields[leadcluster.FieldItemID] = struct{}{}
+}
+
+// ItemCleared reports if the "item" edge to the InspectionItem entity was cleared.
+func (m *LeadClusterMutation) ItemCleared() bool {
+	return m.cleareditem
+}
+
+// ItemIDs returns the "item" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ItemID instead. It exists only for internal usage by the builders.
+func (m *LeadClusterMutation) ItemIDs() (ids []int) {
+	if id := m.item; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetItem resets all changes to the "item" edge.
+func (m *LeadClusterMutation) ResetItem() {
+	m.item = nil
+	m.cleareditem = false
+}
+
+// ClearTask clears the "task" edge to the Task entity.
+func (m *LeadClusterMutation) ClearTask() {
+	m.clearedtask = true
+	m.clearedFields[leadcluster.FieldTaskID] = struct{}{}
+}
+
+// TaskCleared reports if the "task" edge to the Task entity was cleared.
+func (m *LeadClusterMutation) TaskCleared() bool {
+	return m.TaskIDCleared() || m.clearedtask
+}
+
+// TaskIDs returns the "task" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TaskID instead. It exists only for internal usage by the builders.
+func (m *LeadClusterMutation) TaskIDs() (ids []int) {
+	if id := m.task; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTask resets all changes to the "task" edge.
+func (m *LeadClusterMutation) ResetTask() {
+	m.task = nil
+	m.clearedtask = false
+}
+
+// AddLeadIDs adds the "leads" edge to the Lead entity by ids.
+func (m *LeadClusterMutation) AddLeadIDs(ids ...int) {
+	if m.leads == nil {
+		m.leads = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.leads[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLeads clears the "leads" edge to the Lead entity.
+func (m *LeadClusterMutation) ClearLeads() {
+	m.clearedleads = true
+}
+
+// LeadsCleared reports if the "leads" edge to the Lead entity was cleared.
+func (m *LeadClusterMutation) LeadsCleared() bool {
+	return m.clearedleads
+}
+
+// RemoveLeadIDs removes the "leads" edge to the Lead entity by IDs.
+func (m *LeadClusterMutation) RemoveLeadIDs(ids ...int) {
+	if m.removedleads == nil {
+		m.removedleads = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.leads, ids[i])
+		m.removedleads[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLeads returns the removed IDs of the "leads" edge to the Lead entity.
+func (m *LeadClusterMutation) RemovedLeadsIDs() (ids []int) {
+	for id := range m.removedleads {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LeadsIDs returns the "leads" edge IDs in the mutation.
+func (m *LeadClusterMutation) LeadsIDs() (ids []int) {
+	for id := range m.leads {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLeads resets all changes to the "leads" edge.
+func (m *LeadClusterMutation) ResetLeads() {
+	m.leads = nil
+	m.clearedleads = false
+	m.removedleads = nil
+}
+
+// Where appends a list predicates to the LeadClusterMutation builder.
+func (m *LeadClusterMutation) Where(ps ...predicate.LeadCluster) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LeadClusterMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LeadClusterMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LeadCluster, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LeadClusterMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LeadClusterMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LeadCluster).
+func (m *LeadClusterMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LeadClusterMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, leadcluster.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, leadcluster.FieldUpdatedAt)
+	}
+	if m.division_code != nil {
+		fields = append(fields, leadcluster.FieldDivisionCode)
+	}
+	if m.key != nil {
+		fields = append(fields, leadcluster.FieldKey)
+	}
+	if m.dimension != nil {
+		fields = append(fields, leadcluster.FieldDimension)
+	}
+	if m.value != nil {
+		fields = append(fields, leadcluster.FieldValue)
+	}
+	if m.window_start != nil {
+		fields = append(fields, leadcluster.FieldWindowStart)
+	}
+	if m.window_end != nil {
+		fields = append(fields, leadcluster.FieldWindowEnd)
+	}
+	if m.lead_count != nil {
+		fields = append(fields, leadcluster.FieldLeadCount)
+	}
+	if m.status != nil {
+		fields = append(fields, leadcluster.FieldStatus)
+	}
+	if m.note != nil {
+		fields = append(fields, leadcluster.FieldNote)
+	}
+	if m.item != nil {
+		fields = append(fields, leadcluster.FieldItemID)
+	}
+	if m.task != nil {
+		fields = append(fields, leadcluster.FieldTaskID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LeadClusterMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case leadcluster.FieldCreatedAt:
+		return m.CreatedAt()
+	case leadcluster.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case leadcluster.FieldDivisionCode:
+		return m.DivisionCode()
+	case leadcluster.FieldKey:
+		return m.Key()
+	case leadcluster.FieldDimension:
+		return m.Dimension()
+	case leadcluster.FieldValue:
+		return m.Value()
+	case leadcluster.FieldWindowStart:
+		return m.WindowStart()
+	case leadcluster.FieldWindowEnd:
+		return m.WindowEnd()
+	case leadcluster.FieldLeadCount:
+		return m.LeadCount()
+	case leadcluster.FieldStatus:
+		return m.Status()
+	case leadcluster.FieldNote:
+		return m.Note()
+	case leadcluster.FieldItemID:
+		return m.ItemID()
+	case leadcluster.FieldTaskID:
+		return m.TaskID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LeadClusterMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case leadcluster.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case leadcluster.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case leadcluster.FieldDivisionCode:
+		return m.OldDivisionCode(ctx)
+	case leadcluster.FieldKey:
+		return m.OldKey(ctx)
+	case leadcluster.FieldDimension:
+		return m.OldDimension(ctx)
+	case leadcluster.FieldValue:
+		return m.OldValue(ctx)
+	case leadcluster.FieldWindowStart:
+		return m.OldWindowStart(ctx)
+	case leadcluster.FieldWindowEnd:
+		return m.OldWindowEnd(ctx)
+	case leadcluster.FieldLeadCount:
+		return m.OldLeadCount(ctx)
+	case leadcluster.FieldStatus:
+		return m.OldStatus(ctx)
+	case leadcluster.FieldNote:
+		return m.OldNote(ctx)
+	case leadcluster.FieldItemID:
+		return m.OldItemID(ctx)
+	case leadcluster.FieldTaskID:
+		return m.OldTaskID(ctx)
+	}
+	return nil, fmt.Errorf("unknown LeadCluster field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeadClusterMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case leadcluster.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case leadcluster.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case leadcluster.FieldDivisionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDivisionCode(v)
+		return nil
+	case leadcluster.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case leadcluster.FieldDimension:
+		v, ok := value.(leadcluster.Dimension)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDimension(v)
+		return nil
+	case leadcluster.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case leadcluster.FieldWindowStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWindowStart(v)
+		return nil
+	case leadcluster.FieldWindowEnd:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWindowEnd(v)
+		return nil
+	case leadcluster.FieldLeadCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeadCount(v)
+		return nil
+	case leadcluster.FieldStatus:
+		v, ok := value.(leadcluster.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case leadcluster.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case leadcluster.FieldItemID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItemID(v)
+		return nil
+	case leadcluster.FieldTaskID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaskID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeadCluster field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LeadClusterMutation) AddedFields() []string {
+	var fields []string
+	if m.addlead_count != nil {
+		fields = append(fields, leadcluster.FieldLeadCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LeadClusterMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case leadcluster.FieldLeadCount:
+		return m.AddedLeadCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LeadClusterMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case leadcluster.FieldLeadCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLeadCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LeadCluster numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LeadClusterMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(leadcluster.FieldNote) {
+		fields = append(fields, leadcluster.FieldNote)
+	}
+	if m.FieldCleared(leadcluster.FieldTaskID) {
+		fields = append(fields, leadcluster.FieldTaskID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LeadClusterMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LeadClusterMutation) ClearField(name string) error {
+	switch name {
+	case leadcluster.FieldNote:
+		m.ClearNote()
+		return nil
+	case leadcluster.FieldTaskID:
+		m.ClearTaskID()
+		return nil
+	}
+	return fmt.Errorf("unknown LeadCluster nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LeadClusterMutation) ResetField(name string) error {
+	switch name {
+	case leadcluster.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case leadcluster.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case leadcluster.FieldDivisionCode:
+		m.ResetDivisionCode()
+		return nil
+	case leadcluster.FieldKey:
+		m.ResetKey()
+		return nil
+	case leadcluster.FieldDimension:
+		m.ResetDimension()
+		return nil
+	case leadcluster.FieldValue:
+		m.ResetValue()
+		return nil
+	case leadcluster.FieldWindowStart:
+		m.ResetWindowStart()
+		return nil
+	case leadcluster.FieldWindowEnd:
+		m.ResetWindowEnd()
+		return nil
+	case leadcluster.FieldLeadCount:
+		m.ResetLeadCount()
+		return nil
+	case leadcluster.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case leadcluster.FieldNote:
+		m.ResetNote()
+		return nil
+	case leadcluster.FieldItemID:
+		m.ResetItemID()
+		return nil
+	case leadcluster.FieldTaskID:
+		m.ResetTaskID()
+		return nil
+	}
+	return fmt.Errorf("unknown LeadCluster field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LeadClusterMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.item != nil {
+		edges = append(edges, leadcluster.EdgeItem)
+	}
+	if m.task != nil {
+		edges = append(edges, leadcluster.EdgeTask)
+	}
+	if m.leads != nil {
+		edges = append(edges, leadcluster.EdgeLeads)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LeadClusterMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case leadcluster.EdgeItem:
+		if id := m.item; id != nil {
+			return []ent.Value{*id}
+		}
+	case leadcluster.EdgeTask:
+		if id := m.task; id != nil {
+			return []ent.Value{*id}
+		}
+	case leadcluster.EdgeLeads:
+		ids := make([]ent.Value, 0, len(m.leads))
+		for id := range m.leads {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LeadClusterMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedleads != nil {
+		edges = append(edges, leadcluster.EdgeLeads)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LeadClusterMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case leadcluster.EdgeLeads:
+		ids := make([]ent.Value, 0, len(m.removedleads))
+		for id := range m.removedleads {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LeadClusterMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.cleareditem {
+		edges = append(edges, leadcluster.EdgeItem)
+	}
+	if m.clearedtask {
+		edges = append(edges, leadcluster.EdgeTask)
+	}
+	if m.clearedleads {
+		edges = append(edges, leadcluster.EdgeLeads)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LeadClusterMutation) EdgeCleared(name string) bool {
+	switch name {
+	case leadcluster.EdgeItem:
+		return m.cleareditem
+	case leadcluster.EdgeTask:
+		return m.clearedtask
+	case leadcluster.EdgeLeads:
+		return m.clearedleads
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LeadClusterMutation) ClearEdge(name string) error {
+	switch name {
+	case leadcluster.EdgeItem:
+		m.ClearItem()
+		return nil
+	case leadcluster.EdgeTask:
+		m.ClearTask()
+		return nil
+	}
+	return fmt.Errorf("unknown LeadCluster unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LeadClusterMutation) ResetEdge(name string) error {
+	switch name {
+	case leadcluster.EdgeItem:
+		m.ResetItem()
+		return nil
+	case leadcluster.EdgeTask:
+		m.ResetTask()
+		return nil
+	case leadcluster.EdgeLeads:
+		m.ResetLeads()
+		return nil
+	}
+	return fmt.Errorf("unknown LeadCluster edge %s", name)
 }
 
 // LibraryConfirmationMutation represents an operation that mutates the LibraryConfirmation nodes in the graph.
@@ -25878,6 +30097,900 @@ func (m *MeetingMemberMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown MeetingMember edge %s", name)
 }
 
+// NotificationMutation represents an operation that mutates the Notification nodes in the graph.
+type NotificationMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	division_code          *string
+	message                *string
+	read_at                *time.Time
+	clearedFields          map[string]struct{}
+	from_department        *int
+	clearedfrom_department bool
+	to_department          *int
+	clearedto_department   bool
+	result                 *int
+	clearedresult          bool
+	done                   bool
+	oldValue               func(context.Context) (*Notification, error)
+	predicates             []predicate.Notification
+}
+
+var _ ent.Mutation = (*NotificationMutation)(nil)
+
+// notificationOption allows management of the mutation configuration using functional options.
+type notificationOption func(*NotificationMutation)
+
+// newNotificationMutation creates new mutation for the Notification entity.
+func newNotificationMutation(c config, op Op, opts ...notificationOption) *NotificationMutation {
+	m := &NotificationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNotification,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNotificationID sets the ID field of the mutation.
+func withNotificationID(id int) notificationOption {
+	return func(m *NotificationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Notification
+		)
+		m.oldValue = func(ctx context.Context) (*Notification, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Notification.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNotification sets the old Notification of the mutation.
+func withNotification(node *Notification) notificationOption {
+	return func(m *NotificationMutation) {
+		m.oldValue = func(context.Context) (*Notification, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NotificationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NotificationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NotificationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NotificationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Notification.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NotificationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NotificationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NotificationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NotificationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NotificationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NotificationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDivisionCode sets the "division_code" field.
+func (m *NotificationMutation) SetDivisionCode(s string) {
+	m.division_code = &s
+}
+
+// DivisionCode returns the value of the "division_code" field in the mutation.
+func (m *NotificationMutation) DivisionCode() (r string, exists bool) {
+	v := m.division_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDivisionCode returns the old "division_code" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldDivisionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDivisionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDivisionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDivisionCode: %w", err)
+	}
+	return oldValue.DivisionCode, nil
+}
+
+// ResetDivisionCode resets all changes to the "division_code" field.
+func (m *NotificationMutation) ResetDivisionCode() {
+	m.division_code = nil
+}
+
+// SetMessage sets the "message" field.
+func (m *NotificationMutation) SetMessage(s string) {
+	m.message = &s
+}
+
+// Message returns the value of the "message" field in the mutation.
+func (m *NotificationMutation) Message() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessage returns the old "message" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldMessage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessage: %w", err)
+	}
+	return oldValue.Message, nil
+}
+
+// ResetMessage resets all changes to the "message" field.
+func (m *NotificationMutation) ResetMessage() {
+	m.message = nil
+}
+
+// SetReadAt sets the "read_at" field.
+func (m *NotificationMutation) SetReadAt(t time.Time) {
+	m.read_at = &t
+}
+
+// ReadAt returns the value of the "read_at" field in the mutation.
+func (m *NotificationMutation) ReadAt() (r time.Time, exists bool) {
+	v := m.read_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReadAt returns the old "read_at" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldReadAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReadAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReadAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReadAt: %w", err)
+	}
+	return oldValue.ReadAt, nil
+}
+
+// ClearReadAt clears the value of the "read_at" field.
+func (m *NotificationMutation) ClearReadAt() {
+	m.read_at = nil
+	m.clearedFields[notification.FieldReadAt] = struct{}{}
+}
+
+// ReadAtCleared returns if the "read_at" field was cleared in this mutation.
+func (m *NotificationMutation) ReadAtCleared() bool {
+	_, ok := m.clearedFields[notification.FieldReadAt]
+	return ok
+}
+
+// ResetReadAt resets all changes to the "read_at" field.
+func (m *NotificationMutation) ResetReadAt() {
+	m.read_at = nil
+	delete(m.clearedFields, notification.FieldReadAt)
+}
+
+// SetFromDepartmentID sets the "from_department_id" field.
+func (m *NotificationMutation) SetFromDepartmentID(i int) {
+	m.from_department = &i
+}
+
+// FromDepartmentID returns the value of the "from_department_id" field in the mutation.
+func (m *NotificationMutation) FromDepartmentID() (r int, exists bool) {
+	v := m.from_department
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromDepartmentID returns the old "from_department_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldFromDepartmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromDepartmentID: %w", err)
+	}
+	return oldValue.FromDepartmentID, nil
+}
+
+// ResetFromDepartmentID resets all changes to the "from_department_id" field.
+func (m *NotificationMutation) ResetFromDepartmentID() {
+	m.from_department = nil
+}
+
+// SetToDepartmentID sets the "to_department_id" field.
+func (m *NotificationMutation) SetToDepartmentID(i int) {
+	m.to_department = &i
+}
+
+// ToDepartmentID returns the value of the "to_department_id" field in the mutation.
+func (m *NotificationMutation) ToDepartmentID() (r int, exists bool) {
+	v := m.to_department
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToDepartmentID returns the old "to_department_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldToDepartmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToDepartmentID: %w", err)
+	}
+	return oldValue.ToDepartmentID, nil
+}
+
+// ResetToDepartmentID resets all changes to the "to_department_id" field.
+func (m *NotificationMutation) ResetToDepartmentID() {
+	m.to_department = nil
+}
+
+// SetResultID sets the "result_id" field.
+func (m *NotificationMutation) SetResultID(i int) {
+	m.result = &i
+}
+
+// ResultID returns the value of the "result_id" field in the mutation.
+func (m *NotificationMutation) ResultID() (r int, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResultID returns the old "result_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldResultID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResultID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResultID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResultID: %w", err)
+	}
+	return oldValue.ResultID, nil
+}
+
+// ClearResultID clears the value of the "result_id" field.
+func (m *NotificationMutation) ClearResultID() {
+	m.result = nil
+	m.clearedFields[notification.FieldResultID] = struct{}{}
+}
+
+// ResultIDCleared returns if the "result_id" field was cleared in this mutation.
+func (m *NotificationMutation) ResultIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldResultID]
+	return ok
+}
+
+// ResetResultID resets all changes to the "result_id" field.
+func (m *NotificationMutation) ResetResultID() {
+	m.result = nil
+	delete(m.clearedFields, notification.FieldResultID)
+}
+
+// ClearFromDepartment clears the "from_department" edge to the Department entity.
+func (m *NotificationMutation) ClearFromDepartment() {
+	m.clearedfrom_department = true
+	m.clearedFields[notification.FieldFromDepartmentID] = struct{}{}
+}
+
+// FromDepartmentCleared reports if the "from_department" edge to the Department entity was cleared.
+func (m *NotificationMutation) FromDepartmentCleared() bool {
+	return m.clearedfrom_department
+}
+
+// FromDepartmentIDs returns the "from_department" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FromDepartmentID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) FromDepartmentIDs() (ids []int) {
+	if id := m.from_department; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFromDepartment resets all changes to the "from_department" edge.
+func (m *NotificationMutation) ResetFromDepartment() {
+	m.from_department = nil
+	m.clearedfrom_department = false
+}
+
+// ClearToDepartment clears the "to_department" edge to the Department entity.
+func (m *NotificationMutation) ClearToDepartment() {
+	m.clearedto_department = true
+	m.clearedFields[notification.FieldToDepartmentID] = struct{}{}
+}
+
+// ToDepartmentCleared reports if the "to_department" edge to the Department entity was cleared.
+func (m *NotificationMutation) ToDepartmentCleared() bool {
+	return m.clearedto_department
+}
+
+// ToDepartmentIDs returns the "to_department" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ToDepartmentID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) ToDepartmentIDs() (ids []int) {
+	if id := m.to_department; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetToDepartment resets all changes to the "to_department" edge.
+func (m *NotificationMutation) ResetToDepartment() {
+	m.to_department = nil
+	m.clearedto_department = false
+}
+
+// ClearResult clears the "result" edge to the Result entity.
+func (m *NotificationMutation) ClearResult() {
+	m.clearedresult = true
+	m.clearedFields[notification.FieldResultID] = struct{}{}
+}
+
+// ResultCleared reports if the "result" edge to the Result entity was cleared.
+func (m *NotificationMutation) ResultCleared() bool {
+	return m.ResultIDCleared() || m.clearedresult
+}
+
+// ResultIDs returns the "result" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResultID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) ResultIDs() (ids []int) {
+	if id := m.result; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResult resets all changes to the "result" edge.
+func (m *NotificationMutation) ResetResult() {
+	m.result = nil
+	m.clearedresult = false
+}
+
+// Where appends a list predicates to the NotificationMutation builder.
+func (m *NotificationMutation) Where(ps ...predicate.Notification) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NotificationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NotificationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Notification, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NotificationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NotificationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Notification).
+func (m *NotificationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NotificationMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, notification.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, notification.FieldUpdatedAt)
+	}
+	if m.division_code != nil {
+		fields = append(fields, notification.FieldDivisionCode)
+	}
+	if m.message != nil {
+		fields = append(fields, notification.FieldMessage)
+	}
+	if m.read_at != nil {
+		fields = append(fields, notification.FieldReadAt)
+	}
+	if m.from_department != nil {
+		fields = append(fields, notification.FieldFromDepartmentID)
+	}
+	if m.to_department != nil {
+		fields = append(fields, notification.FieldToDepartmentID)
+	}
+	if m.result != nil {
+		fields = append(fields, notification.FieldResultID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case notification.FieldCreatedAt:
+		return m.CreatedAt()
+	case notification.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case notification.FieldDivisionCode:
+		return m.DivisionCode()
+	case notification.FieldMessage:
+		return m.Message()
+	case notification.FieldReadAt:
+		return m.ReadAt()
+	case notification.FieldFromDepartmentID:
+		return m.FromDepartmentID()
+	case notification.FieldToDepartmentID:
+		return m.ToDepartmentID()
+	case notification.FieldResultID:
+		return m.ResultID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case notification.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case notification.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case notification.FieldDivisionCode:
+		return m.OldDivisionCode(ctx)
+	case notification.FieldMessage:
+		return m.OldMessage(ctx)
+	case notification.FieldReadAt:
+		return m.OldReadAt(ctx)
+	case notification.FieldFromDepartmentID:
+		return m.OldFromDepartmentID(ctx)
+	case notification.FieldToDepartmentID:
+		return m.OldToDepartmentID(ctx)
+	case notification.FieldResultID:
+		return m.OldResultID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Notification field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case notification.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case notification.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case notification.FieldDivisionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDivisionCode(v)
+		return nil
+	case notification.FieldMessage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessage(v)
+		return nil
+	case notification.FieldReadAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReadAt(v)
+		return nil
+	case notification.FieldFromDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromDepartmentID(v)
+		return nil
+	case notification.FieldToDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToDepartmentID(v)
+		return nil
+	case notification.FieldResultID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResultID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Notification field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NotificationMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NotificationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Notification numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NotificationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(notification.FieldReadAt) {
+		fields = append(fields, notification.FieldReadAt)
+	}
+	if m.FieldCleared(notification.FieldResultID) {
+		fields = append(fields, notification.FieldResultID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NotificationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NotificationMutation) ClearField(name string) error {
+	switch name {
+	case notification.FieldReadAt:
+		m.ClearReadAt()
+		return nil
+	case notification.FieldResultID:
+		m.ClearResultID()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NotificationMutation) ResetField(name string) error {
+	switch name {
+	case notification.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case notification.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case notification.FieldDivisionCode:
+		m.ResetDivisionCode()
+		return nil
+	case notification.FieldMessage:
+		m.ResetMessage()
+		return nil
+	case notification.FieldReadAt:
+		m.ResetReadAt()
+		return nil
+	case notification.FieldFromDepartmentID:
+		m.ResetFromDepartmentID()
+		return nil
+	case notification.FieldToDepartmentID:
+		m.ResetToDepartmentID()
+		return nil
+	case notification.FieldResultID:
+		m.ResetResultID()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NotificationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.from_department != nil {
+		edges = append(edges, notification.EdgeFromDepartment)
+	}
+	if m.to_department != nil {
+		edges = append(edges, notification.EdgeToDepartment)
+	}
+	if m.result != nil {
+		edges = append(edges, notification.EdgeResult)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NotificationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case notification.EdgeFromDepartment:
+		if id := m.from_department; id != nil {
+			return []ent.Value{*id}
+		}
+	case notification.EdgeToDepartment:
+		if id := m.to_department; id != nil {
+			return []ent.Value{*id}
+		}
+	case notification.EdgeResult:
+		if id := m.result; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NotificationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NotificationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NotificationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedfrom_department {
+		edges = append(edges, notification.EdgeFromDepartment)
+	}
+	if m.clearedto_department {
+		edges = append(edges, notification.EdgeToDepartment)
+	}
+	if m.clearedresult {
+		edges = append(edges, notification.EdgeResult)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NotificationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case notification.EdgeFromDepartment:
+		return m.clearedfrom_department
+	case notification.EdgeToDepartment:
+		return m.clearedto_department
+	case notification.EdgeResult:
+		return m.clearedresult
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NotificationMutation) ClearEdge(name string) error {
+	switch name {
+	case notification.EdgeFromDepartment:
+		m.ClearFromDepartment()
+		return nil
+	case notification.EdgeToDepartment:
+		m.ClearToDepartment()
+		return nil
+	case notification.EdgeResult:
+		m.ClearResult()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NotificationMutation) ResetEdge(name string) error {
+	switch name {
+	case notification.EdgeFromDepartment:
+		m.ResetFromDepartment()
+		return nil
+	case notification.EdgeToDepartment:
+		m.ResetToDepartment()
+		return nil
+	case notification.EdgeResult:
+		m.ResetResult()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification edge %s", name)
+}
+
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.
 type PlanMutation struct {
 	config
@@ -25896,6 +31009,8 @@ type PlanMutation struct {
 	county_wide       *bool
 	status            *plan.Status
 	adjustment_reason *string
+	filed_at          *time.Time
+	late_filing       *bool
 	published_at      *time.Time
 	clearedFields     map[string]struct{}
 	department        *int
@@ -26427,6 +31542,91 @@ func (m *PlanMutation) ResetAdjustmentReason() {
 	delete(m.clearedFields, plan.FieldAdjustmentReason)
 }
 
+// SetFiledAt sets the "filed_at" field.
+func (m *PlanMutation) SetFiledAt(t time.Time) {
+	m.filed_at = &t
+}
+
+// FiledAt returns the value of the "filed_at" field in the mutation.
+func (m *PlanMutation) FiledAt() (r time.Time, exists bool) {
+	v := m.filed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFiledAt returns the old "filed_at" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldFiledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFiledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFiledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFiledAt: %w", err)
+	}
+	return oldValue.FiledAt, nil
+}
+
+// ClearFiledAt clears the value of the "filed_at" field.
+func (m *PlanMutation) ClearFiledAt() {
+	m.filed_at = nil
+	m.clearedFields[plan.FieldFiledAt] = struct{}{}
+}
+
+// FiledAtCleared returns if the "filed_at" field was cleared in this mutation.
+func (m *PlanMutation) FiledAtCleared() bool {
+	_, ok := m.clearedFields[plan.FieldFiledAt]
+	return ok
+}
+
+// ResetFiledAt resets all changes to the "filed_at" field.
+func (m *PlanMutation) ResetFiledAt() {
+	m.filed_at = nil
+	delete(m.clearedFields, plan.FieldFiledAt)
+}
+
+// SetLateFiling sets the "late_filing" field.
+func (m *PlanMutation) SetLateFiling(b bool) {
+	m.late_filing = &b
+}
+
+// LateFiling returns the value of the "late_filing" field in the mutation.
+func (m *PlanMutation) LateFiling() (r bool, exists bool) {
+	v := m.late_filing
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLateFiling returns the old "late_filing" field's value of the Plan entity.
+// If the Plan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlanMutation) OldLateFiling(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLateFiling is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLateFiling requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLateFiling: %w", err)
+	}
+	return oldValue.LateFiling, nil
+}
+
+// ResetLateFiling resets all changes to the "late_filing" field.
+func (m *PlanMutation) ResetLateFiling() {
+	m.late_filing = nil
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (m *PlanMutation) SetPublishedAt(t time.Time) {
 	m.published_at = &t
@@ -26811,7 +32011,7 @@ func (m *PlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PlanMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, plan.FieldCreatedAt)
 	}
@@ -26841,6 +32041,12 @@ func (m *PlanMutation) Fields() []string {
 	}
 	if m.adjustment_reason != nil {
 		fields = append(fields, plan.FieldAdjustmentReason)
+	}
+	if m.filed_at != nil {
+		fields = append(fields, plan.FieldFiledAt)
+	}
+	if m.late_filing != nil {
+		fields = append(fields, plan.FieldLateFiling)
 	}
 	if m.published_at != nil {
 		fields = append(fields, plan.FieldPublishedAt)
@@ -26879,6 +32085,10 @@ func (m *PlanMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case plan.FieldAdjustmentReason:
 		return m.AdjustmentReason()
+	case plan.FieldFiledAt:
+		return m.FiledAt()
+	case plan.FieldLateFiling:
+		return m.LateFiling()
 	case plan.FieldPublishedAt:
 		return m.PublishedAt()
 	case plan.FieldDepartmentID:
@@ -26914,6 +32124,10 @@ func (m *PlanMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldStatus(ctx)
 	case plan.FieldAdjustmentReason:
 		return m.OldAdjustmentReason(ctx)
+	case plan.FieldFiledAt:
+		return m.OldFiledAt(ctx)
+	case plan.FieldLateFiling:
+		return m.OldLateFiling(ctx)
 	case plan.FieldPublishedAt:
 		return m.OldPublishedAt(ctx)
 	case plan.FieldDepartmentID:
@@ -26999,6 +32213,20 @@ func (m *PlanMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAdjustmentReason(v)
 		return nil
+	case plan.FieldFiledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFiledAt(v)
+		return nil
+	case plan.FieldLateFiling:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLateFiling(v)
+		return nil
 	case plan.FieldPublishedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -27080,6 +32308,9 @@ func (m *PlanMutation) ClearedFields() []string {
 	if m.FieldCleared(plan.FieldAdjustmentReason) {
 		fields = append(fields, plan.FieldAdjustmentReason)
 	}
+	if m.FieldCleared(plan.FieldFiledAt) {
+		fields = append(fields, plan.FieldFiledAt)
+	}
 	if m.FieldCleared(plan.FieldPublishedAt) {
 		fields = append(fields, plan.FieldPublishedAt)
 	}
@@ -27102,6 +32333,9 @@ func (m *PlanMutation) ClearField(name string) error {
 	switch name {
 	case plan.FieldAdjustmentReason:
 		m.ClearAdjustmentReason()
+		return nil
+	case plan.FieldFiledAt:
+		m.ClearFiledAt()
 		return nil
 	case plan.FieldPublishedAt:
 		m.ClearPublishedAt()
@@ -27146,6 +32380,12 @@ func (m *PlanMutation) ResetField(name string) error {
 		return nil
 	case plan.FieldAdjustmentReason:
 		m.ResetAdjustmentReason()
+		return nil
+	case plan.FieldFiledAt:
+		m.ResetFiledAt()
+		return nil
+	case plan.FieldLateFiling:
+		m.ResetLateFiling()
 		return nil
 	case plan.FieldPublishedAt:
 		m.ResetPublishedAt()
@@ -30090,10 +35330,8 @@ type ResultMutation struct {
 	inspection_end_date *time.Time
 	due_date            *time.Time
 	summary             *string
-	follow_up_done      *bool
-	follow_up_done_on   *time.Time
-	follow_up_note      *string
 	review_note         *string
+	abnormal_flag       *bool
 	idempotency_key     *string
 	submitted_at        *time.Time
 	approved_at         *time.Time
@@ -30133,6 +35371,9 @@ type ResultMutation struct {
 	corrections         map[int]struct{}
 	removedcorrections  map[int]struct{}
 	clearedcorrections  bool
+	follow_ups          map[int]struct{}
+	removedfollow_ups   map[int]struct{}
+	clearedfollow_ups   bool
 	done                bool
 	oldValue            func(context.Context) (*Result, error)
 	predicates          []predicate.Result
@@ -30583,140 +35824,6 @@ func (m *ResultMutation) ResetSummary() {
 	delete(m.clearedFields, result.FieldSummary)
 }
 
-// SetFollowUpDone sets the "follow_up_done" field.
-func (m *ResultMutation) SetFollowUpDone(b bool) {
-	m.follow_up_done = &b
-}
-
-// FollowUpDone returns the value of the "follow_up_done" field in the mutation.
-func (m *ResultMutation) FollowUpDone() (r bool, exists bool) {
-	v := m.follow_up_done
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldFollowUpDone returns the old "follow_up_done" field's value of the Result entity.
-// If the Result object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ResultMutation) OldFollowUpDone(ctx context.Context) (v bool, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldFollowUpDone is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldFollowUpDone requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldFollowUpDone: %w", err)
-	}
-	return oldValue.FollowUpDone, nil
-}
-
-// ResetFollowUpDone resets all changes to the "follow_up_done" field.
-func (m *ResultMutation) ResetFollowUpDone() {
-	m.follow_up_done = nil
-}
-
-// SetFollowUpDoneOn sets the "follow_up_done_on" field.
-func (m *ResultMutation) SetFollowUpDoneOn(t time.Time) {
-	m.follow_up_done_on = &t
-}
-
-// FollowUpDoneOn returns the value of the "follow_up_done_on" field in the mutation.
-func (m *ResultMutation) FollowUpDoneOn() (r time.Time, exists bool) {
-	v := m.follow_up_done_on
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldFollowUpDoneOn returns the old "follow_up_done_on" field's value of the Result entity.
-// If the Result object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ResultMutation) OldFollowUpDoneOn(ctx context.Context) (v *time.Time, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldFollowUpDoneOn is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldFollowUpDoneOn requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldFollowUpDoneOn: %w", err)
-	}
-	return oldValue.FollowUpDoneOn, nil
-}
-
-// ClearFollowUpDoneOn clears the value of the "follow_up_done_on" field.
-func (m *ResultMutation) ClearFollowUpDoneOn() {
-	m.follow_up_done_on = nil
-	m.clearedFields[result.FieldFollowUpDoneOn] = struct{}{}
-}
-
-// FollowUpDoneOnCleared returns if the "follow_up_done_on" field was cleared in this mutation.
-func (m *ResultMutation) FollowUpDoneOnCleared() bool {
-	_, ok := m.clearedFields[result.FieldFollowUpDoneOn]
-	return ok
-}
-
-// ResetFollowUpDoneOn resets all changes to the "follow_up_done_on" field.
-func (m *ResultMutation) ResetFollowUpDoneOn() {
-	m.follow_up_done_on = nil
-	delete(m.clearedFields, result.FieldFollowUpDoneOn)
-}
-
-// SetFollowUpNote sets the "follow_up_note" field.
-func (m *ResultMutation) SetFollowUpNote(s string) {
-	m.follow_up_note = &s
-}
-
-// FollowUpNote returns the value of the "follow_up_note" field in the mutation.
-func (m *ResultMutation) FollowUpNote() (r string, exists bool) {
-	v := m.follow_up_note
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldFollowUpNote returns the old "follow_up_note" field's value of the Result entity.
-// If the Result object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ResultMutation) OldFollowUpNote(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldFollowUpNote is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldFollowUpNote requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldFollowUpNote: %w", err)
-	}
-	return oldValue.FollowUpNote, nil
-}
-
-// ClearFollowUpNote clears the value of the "follow_up_note" field.
-func (m *ResultMutation) ClearFollowUpNote() {
-	m.follow_up_note = nil
-	m.clearedFields[result.FieldFollowUpNote] = struct{}{}
-}
-
-// FollowUpNoteCleared returns if the "follow_up_note" field was cleared in this mutation.
-func (m *ResultMutation) FollowUpNoteCleared() bool {
-	_, ok := m.clearedFields[result.FieldFollowUpNote]
-	return ok
-}
-
-// ResetFollowUpNote resets all changes to the "follow_up_note" field.
-func (m *ResultMutation) ResetFollowUpNote() {
-	m.follow_up_note = nil
-	delete(m.clearedFields, result.FieldFollowUpNote)
-}
-
 // SetReviewNote sets the "review_note" field.
 func (m *ResultMutation) SetReviewNote(s string) {
 	m.review_note = &s
@@ -30764,6 +35871,42 @@ func (m *ResultMutation) ReviewNoteCleared() bool {
 func (m *ResultMutation) ResetReviewNote() {
 	m.review_note = nil
 	delete(m.clearedFields, result.FieldReviewNote)
+}
+
+// SetAbnormalFlag sets the "abnormal_flag" field.
+func (m *ResultMutation) SetAbnormalFlag(b bool) {
+	m.abnormal_flag = &b
+}
+
+// AbnormalFlag returns the value of the "abnormal_flag" field in the mutation.
+func (m *ResultMutation) AbnormalFlag() (r bool, exists bool) {
+	v := m.abnormal_flag
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAbnormalFlag returns the old "abnormal_flag" field's value of the Result entity.
+// If the Result object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResultMutation) OldAbnormalFlag(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAbnormalFlag is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAbnormalFlag requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAbnormalFlag: %w", err)
+	}
+	return oldValue.AbnormalFlag, nil
+}
+
+// ResetAbnormalFlag resets all changes to the "abnormal_flag" field.
+func (m *ResultMutation) ResetAbnormalFlag() {
+	m.abnormal_flag = nil
 }
 
 // SetIdempotencyKey sets the "idempotency_key" field.
@@ -31781,6 +36924,60 @@ func (m *ResultMutation) ResetCorrections() {
 	m.removedcorrections = nil
 }
 
+// AddFollowUpIDs adds the "follow_ups" edge to the FollowUpAction entity by ids.
+func (m *ResultMutation) AddFollowUpIDs(ids ...int) {
+	if m.follow_ups == nil {
+		m.follow_ups = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.follow_ups[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFollowUps clears the "follow_ups" edge to the FollowUpAction entity.
+func (m *ResultMutation) ClearFollowUps() {
+	m.clearedfollow_ups = true
+}
+
+// FollowUpsCleared reports if the "follow_ups" edge to the FollowUpAction entity was cleared.
+func (m *ResultMutation) FollowUpsCleared() bool {
+	return m.clearedfollow_ups
+}
+
+// RemoveFollowUpIDs removes the "follow_ups" edge to the FollowUpAction entity by IDs.
+func (m *ResultMutation) RemoveFollowUpIDs(ids ...int) {
+	if m.removedfollow_ups == nil {
+		m.removedfollow_ups = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.follow_ups, ids[i])
+		m.removedfollow_ups[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFollowUps returns the removed IDs of the "follow_ups" edge to the FollowUpAction entity.
+func (m *ResultMutation) RemovedFollowUpsIDs() (ids []int) {
+	for id := range m.removedfollow_ups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FollowUpsIDs returns the "follow_ups" edge IDs in the mutation.
+func (m *ResultMutation) FollowUpsIDs() (ids []int) {
+	for id := range m.follow_ups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFollowUps resets all changes to the "follow_ups" edge.
+func (m *ResultMutation) ResetFollowUps() {
+	m.follow_ups = nil
+	m.clearedfollow_ups = false
+	m.removedfollow_ups = nil
+}
+
 // Where appends a list predicates to the ResultMutation builder.
 func (m *ResultMutation) Where(ps ...predicate.Result) {
 	m.predicates = append(m.predicates, ps...)
@@ -31815,7 +37012,7 @@ func (m *ResultMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ResultMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, result.FieldCreatedAt)
 	}
@@ -31840,17 +37037,11 @@ func (m *ResultMutation) Fields() []string {
 	if m.summary != nil {
 		fields = append(fields, result.FieldSummary)
 	}
-	if m.follow_up_done != nil {
-		fields = append(fields, result.FieldFollowUpDone)
-	}
-	if m.follow_up_done_on != nil {
-		fields = append(fields, result.FieldFollowUpDoneOn)
-	}
-	if m.follow_up_note != nil {
-		fields = append(fields, result.FieldFollowUpNote)
-	}
 	if m.review_note != nil {
 		fields = append(fields, result.FieldReviewNote)
+	}
+	if m.abnormal_flag != nil {
+		fields = append(fields, result.FieldAbnormalFlag)
 	}
 	if m.idempotency_key != nil {
 		fields = append(fields, result.FieldIdempotencyKey)
@@ -31906,14 +37097,10 @@ func (m *ResultMutation) Field(name string) (ent.Value, bool) {
 		return m.DueDate()
 	case result.FieldSummary:
 		return m.Summary()
-	case result.FieldFollowUpDone:
-		return m.FollowUpDone()
-	case result.FieldFollowUpDoneOn:
-		return m.FollowUpDoneOn()
-	case result.FieldFollowUpNote:
-		return m.FollowUpNote()
 	case result.FieldReviewNote:
 		return m.ReviewNote()
+	case result.FieldAbnormalFlag:
+		return m.AbnormalFlag()
 	case result.FieldIdempotencyKey:
 		return m.IdempotencyKey()
 	case result.FieldSubmittedAt:
@@ -31959,14 +37146,10 @@ func (m *ResultMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDueDate(ctx)
 	case result.FieldSummary:
 		return m.OldSummary(ctx)
-	case result.FieldFollowUpDone:
-		return m.OldFollowUpDone(ctx)
-	case result.FieldFollowUpDoneOn:
-		return m.OldFollowUpDoneOn(ctx)
-	case result.FieldFollowUpNote:
-		return m.OldFollowUpNote(ctx)
 	case result.FieldReviewNote:
 		return m.OldReviewNote(ctx)
+	case result.FieldAbnormalFlag:
+		return m.OldAbnormalFlag(ctx)
 	case result.FieldIdempotencyKey:
 		return m.OldIdempotencyKey(ctx)
 	case result.FieldSubmittedAt:
@@ -32052,33 +37235,19 @@ func (m *ResultMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSummary(v)
 		return nil
-	case result.FieldFollowUpDone:
-		v, ok := value.(bool)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetFollowUpDone(v)
-		return nil
-	case result.FieldFollowUpDoneOn:
-		v, ok := value.(time.Time)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetFollowUpDoneOn(v)
-		return nil
-	case result.FieldFollowUpNote:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetFollowUpNote(v)
-		return nil
 	case result.FieldReviewNote:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetReviewNote(v)
+		return nil
+	case result.FieldAbnormalFlag:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAbnormalFlag(v)
 		return nil
 	case result.FieldIdempotencyKey:
 		v, ok := value.(string)
@@ -32204,12 +37373,6 @@ func (m *ResultMutation) ClearedFields() []string {
 	if m.FieldCleared(result.FieldSummary) {
 		fields = append(fields, result.FieldSummary)
 	}
-	if m.FieldCleared(result.FieldFollowUpDoneOn) {
-		fields = append(fields, result.FieldFollowUpDoneOn)
-	}
-	if m.FieldCleared(result.FieldFollowUpNote) {
-		fields = append(fields, result.FieldFollowUpNote)
-	}
 	if m.FieldCleared(result.FieldReviewNote) {
 		fields = append(fields, result.FieldReviewNote)
 	}
@@ -32256,12 +37419,6 @@ func (m *ResultMutation) ClearField(name string) error {
 		return nil
 	case result.FieldSummary:
 		m.ClearSummary()
-		return nil
-	case result.FieldFollowUpDoneOn:
-		m.ClearFollowUpDoneOn()
-		return nil
-	case result.FieldFollowUpNote:
-		m.ClearFollowUpNote()
 		return nil
 	case result.FieldReviewNote:
 		m.ClearReviewNote()
@@ -32319,17 +37476,11 @@ func (m *ResultMutation) ResetField(name string) error {
 	case result.FieldSummary:
 		m.ResetSummary()
 		return nil
-	case result.FieldFollowUpDone:
-		m.ResetFollowUpDone()
-		return nil
-	case result.FieldFollowUpDoneOn:
-		m.ResetFollowUpDoneOn()
-		return nil
-	case result.FieldFollowUpNote:
-		m.ResetFollowUpNote()
-		return nil
 	case result.FieldReviewNote:
 		m.ResetReviewNote()
+		return nil
+	case result.FieldAbnormalFlag:
+		m.ResetAbnormalFlag()
 		return nil
 	case result.FieldIdempotencyKey:
 		m.ResetIdempotencyKey()
@@ -32367,7 +37518,7 @@ func (m *ResultMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ResultMutation) AddedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.task != nil {
 		edges = append(edges, result.EdgeTask)
 	}
@@ -32409,6 +37560,9 @@ func (m *ResultMutation) AddedEdges() []string {
 	}
 	if m.corrections != nil {
 		edges = append(edges, result.EdgeCorrections)
+	}
+	if m.follow_ups != nil {
+		edges = append(edges, result.EdgeFollowUps)
 	}
 	return edges
 }
@@ -32485,13 +37639,19 @@ func (m *ResultMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case result.EdgeFollowUps:
+		ids := make([]ent.Value, 0, len(m.follow_ups))
+		for id := range m.follow_ups {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ResultMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.removedcodes != nil {
 		edges = append(edges, result.EdgeCodes)
 	}
@@ -32509,6 +37669,9 @@ func (m *ResultMutation) RemovedEdges() []string {
 	}
 	if m.removedcorrections != nil {
 		edges = append(edges, result.EdgeCorrections)
+	}
+	if m.removedfollow_ups != nil {
+		edges = append(edges, result.EdgeFollowUps)
 	}
 	return edges
 }
@@ -32553,13 +37716,19 @@ func (m *ResultMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case result.EdgeFollowUps:
+		ids := make([]ent.Value, 0, len(m.removedfollow_ups))
+		for id := range m.removedfollow_ups {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ResultMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.clearedtask {
 		edges = append(edges, result.EdgeTask)
 	}
@@ -32602,6 +37771,9 @@ func (m *ResultMutation) ClearedEdges() []string {
 	if m.clearedcorrections {
 		edges = append(edges, result.EdgeCorrections)
 	}
+	if m.clearedfollow_ups {
+		edges = append(edges, result.EdgeFollowUps)
+	}
 	return edges
 }
 
@@ -32637,6 +37809,8 @@ func (m *ResultMutation) EdgeCleared(name string) bool {
 		return m.clearedapproved_by
 	case result.EdgeCorrections:
 		return m.clearedcorrections
+	case result.EdgeFollowUps:
+		return m.clearedfollow_ups
 	}
 	return false
 }
@@ -32718,6 +37892,9 @@ func (m *ResultMutation) ResetEdge(name string) error {
 		return nil
 	case result.EdgeCorrections:
 		m.ResetCorrections()
+		return nil
+	case result.EdgeFollowUps:
+		m.ResetFollowUps()
 		return nil
 	}
 	return fmt.Errorf("unknown Result edge %s", name)
@@ -34721,6 +39898,570 @@ func (m *ResultItemMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ResultItem edge %s", name)
+}
+
+// SettingMutation represents an operation that mutates the Setting nodes in the graph.
+type SettingMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	key           *string
+	value         *string
+	note          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*Setting, error)
+	predicates    []predicate.Setting
+}
+
+var _ ent.Mutation = (*SettingMutation)(nil)
+
+// settingOption allows management of the mutation configuration using functional options.
+type settingOption func(*SettingMutation)
+
+// newSettingMutation creates new mutation for the Setting entity.
+func newSettingMutation(c config, op Op, opts ...settingOption) *SettingMutation {
+	m := &SettingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSetting,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSettingID sets the ID field of the mutation.
+func withSettingID(id int) settingOption {
+	return func(m *SettingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Setting
+		)
+		m.oldValue = func(ctx context.Context) (*Setting, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Setting.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSetting sets the old Setting of the mutation.
+func withSetting(node *Setting) settingOption {
+	return func(m *SettingMutation) {
+		m.oldValue = func(context.Context) (*Setting, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SettingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SettingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SettingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SettingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Setting.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SettingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SettingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Setting entity.
+// If the Setting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SettingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SettingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SettingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SettingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Setting entity.
+// If the Setting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SettingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SettingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKey sets the "key" field.
+func (m *SettingMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *SettingMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the Setting entity.
+// If the Setting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SettingMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *SettingMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetValue sets the "value" field.
+func (m *SettingMutation) SetValue(s string) {
+	m.value = &s
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *SettingMutation) Value() (r string, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the Setting entity.
+// If the Setting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SettingMutation) OldValue(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *SettingMutation) ResetValue() {
+	m.value = nil
+}
+
+// SetNote sets the "note" field.
+func (m *SettingMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *SettingMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Setting entity.
+// If the Setting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SettingMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *SettingMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[setting.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *SettingMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[setting.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *SettingMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, setting.FieldNote)
+}
+
+// Where appends a list predicates to the SettingMutation builder.
+func (m *SettingMutation) Where(ps ...predicate.Setting) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SettingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SettingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Setting, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SettingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SettingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Setting).
+func (m *SettingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SettingMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, setting.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, setting.FieldUpdatedAt)
+	}
+	if m.key != nil {
+		fields = append(fields, setting.FieldKey)
+	}
+	if m.value != nil {
+		fields = append(fields, setting.FieldValue)
+	}
+	if m.note != nil {
+		fields = append(fields, setting.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SettingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case setting.FieldCreatedAt:
+		return m.CreatedAt()
+	case setting.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case setting.FieldKey:
+		return m.Key()
+	case setting.FieldValue:
+		return m.Value()
+	case setting.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SettingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case setting.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case setting.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case setting.FieldKey:
+		return m.OldKey(ctx)
+	case setting.FieldValue:
+		return m.OldValue(ctx)
+	case setting.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown Setting field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SettingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case setting.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case setting.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case setting.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case setting.FieldValue:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case setting.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Setting field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SettingMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SettingMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SettingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Setting numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SettingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(setting.FieldNote) {
+		fields = append(fields, setting.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SettingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SettingMutation) ClearField(name string) error {
+	switch name {
+	case setting.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Setting nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SettingMutation) ResetField(name string) error {
+	switch name {
+	case setting.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case setting.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case setting.FieldKey:
+		m.ResetKey()
+		return nil
+	case setting.FieldValue:
+		m.ResetValue()
+		return nil
+	case setting.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Setting field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SettingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SettingMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SettingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SettingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SettingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SettingMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SettingMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Setting unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SettingMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Setting edge %s", name)
 }
 
 // TargetMutation represents an operation that mutates the Target nodes in the graph.
@@ -38528,6 +44269,20 @@ type TaskMutation struct {
 	announced_target_count    *int
 	addannounced_target_count *int
 	announced_at              *time.Time
+	stratify_by               *[]string
+	appendstratify_by         []string
+	team_size                 *int
+	addteam_size              *int
+	experts_per_team          *int
+	addexperts_per_team       *int
+	max_per_inspector         *int
+	addmax_per_inspector      *int
+	rotation_months           *int
+	addrotation_months        *int
+	recent_months             *int
+	addrecent_months          *int
+	yearly_cap                *int
+	addyearly_cap             *int
 	clearedFields             map[string]struct{}
 	batch                     *int
 	clearedbatch              bool
@@ -39237,6 +44992,407 @@ func (m *TaskMutation) ResetAnnouncedAt() {
 	delete(m.clearedFields, task.FieldAnnouncedAt)
 }
 
+// SetStratifyBy sets the "stratify_by" field.
+func (m *TaskMutation) SetStratifyBy(s []string) {
+	m.stratify_by = &s
+	m.appendstratify_by = nil
+}
+
+// StratifyBy returns the value of the "stratify_by" field in the mutation.
+func (m *TaskMutation) StratifyBy() (r []string, exists bool) {
+	v := m.stratify_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStratifyBy returns the old "stratify_by" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldStratifyBy(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStratifyBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStratifyBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStratifyBy: %w", err)
+	}
+	return oldValue.StratifyBy, nil
+}
+
+// AppendStratifyBy adds s to the "stratify_by" field.
+func (m *TaskMutation) AppendStratifyBy(s []string) {
+	m.appendstratify_by = append(m.appendstratify_by, s...)
+}
+
+// AppendedStratifyBy returns the list of values that were appended to the "stratify_by" field in this mutation.
+func (m *TaskMutation) AppendedStratifyBy() ([]string, bool) {
+	if len(m.appendstratify_by) == 0 {
+		return nil, false
+	}
+	return m.appendstratify_by, true
+}
+
+// ClearStratifyBy clears the value of the "stratify_by" field.
+func (m *TaskMutation) ClearStratifyBy() {
+	m.stratify_by = nil
+	m.appendstratify_by = nil
+	m.clearedFields[task.FieldStratifyBy] = struct{}{}
+}
+
+// StratifyByCleared returns if the "stratify_by" field was cleared in this mutation.
+func (m *TaskMutation) StratifyByCleared() bool {
+	_, ok := m.clearedFields[task.FieldStratifyBy]
+	return ok
+}
+
+// ResetStratifyBy resets all changes to the "stratify_by" field.
+func (m *TaskMutation) ResetStratifyBy() {
+	m.stratify_by = nil
+	m.appendstratify_by = nil
+	delete(m.clearedFields, task.FieldStratifyBy)
+}
+
+// SetTeamSize sets the "team_size" field.
+func (m *TaskMutation) SetTeamSize(i int) {
+	m.team_size = &i
+	m.addteam_size = nil
+}
+
+// TeamSize returns the value of the "team_size" field in the mutation.
+func (m *TaskMutation) TeamSize() (r int, exists bool) {
+	v := m.team_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTeamSize returns the old "team_size" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldTeamSize(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTeamSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTeamSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTeamSize: %w", err)
+	}
+	return oldValue.TeamSize, nil
+}
+
+// AddTeamSize adds i to the "team_size" field.
+func (m *TaskMutation) AddTeamSize(i int) {
+	if m.addteam_size != nil {
+		*m.addteam_size += i
+	} else {
+		m.addteam_size = &i
+	}
+}
+
+// AddedTeamSize returns the value that was added to the "team_size" field in this mutation.
+func (m *TaskMutation) AddedTeamSize() (r int, exists bool) {
+	v := m.addteam_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTeamSize resets all changes to the "team_size" field.
+func (m *TaskMutation) ResetTeamSize() {
+	m.team_size = nil
+	m.addteam_size = nil
+}
+
+// SetExpertsPerTeam sets the "experts_per_team" field.
+func (m *TaskMutation) SetExpertsPerTeam(i int) {
+	m.experts_per_team = &i
+	m.addexperts_per_team = nil
+}
+
+// ExpertsPerTeam returns the value of the "experts_per_team" field in the mutation.
+func (m *TaskMutation) ExpertsPerTeam() (r int, exists bool) {
+	v := m.experts_per_team
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpertsPerTeam returns the old "experts_per_team" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldExpertsPerTeam(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpertsPerTeam is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpertsPerTeam requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpertsPerTeam: %w", err)
+	}
+	return oldValue.ExpertsPerTeam, nil
+}
+
+// AddExpertsPerTeam adds i to the "experts_per_team" field.
+func (m *TaskMutation) AddExpertsPerTeam(i int) {
+	if m.addexperts_per_team != nil {
+		*m.addexperts_per_team += i
+	} else {
+		m.addexperts_per_team = &i
+	}
+}
+
+// AddedExpertsPerTeam returns the value that was added to the "experts_per_team" field in this mutation.
+func (m *TaskMutation) AddedExpertsPerTeam() (r int, exists bool) {
+	v := m.addexperts_per_team
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExpertsPerTeam resets all changes to the "experts_per_team" field.
+func (m *TaskMutation) ResetExpertsPerTeam() {
+	m.experts_per_team = nil
+	m.addexperts_per_team = nil
+}
+
+// SetMaxPerInspector sets the "max_per_inspector" field.
+func (m *TaskMutation) SetMaxPerInspector(i int) {
+	m.max_per_inspector = &i
+	m.addmax_per_inspector = nil
+}
+
+// MaxPerInspector returns the value of the "max_per_inspector" field in the mutation.
+func (m *TaskMutation) MaxPerInspector() (r int, exists bool) {
+	v := m.max_per_inspector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxPerInspector returns the old "max_per_inspector" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldMaxPerInspector(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxPerInspector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxPerInspector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxPerInspector: %w", err)
+	}
+	return oldValue.MaxPerInspector, nil
+}
+
+// AddMaxPerInspector adds i to the "max_per_inspector" field.
+func (m *TaskMutation) AddMaxPerInspector(i int) {
+	if m.addmax_per_inspector != nil {
+		*m.addmax_per_inspector += i
+	} else {
+		m.addmax_per_inspector = &i
+	}
+}
+
+// AddedMaxPerInspector returns the value that was added to the "max_per_inspector" field in this mutation.
+func (m *TaskMutation) AddedMaxPerInspector() (r int, exists bool) {
+	v := m.addmax_per_inspector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaxPerInspector resets all changes to the "max_per_inspector" field.
+func (m *TaskMutation) ResetMaxPerInspector() {
+	m.max_per_inspector = nil
+	m.addmax_per_inspector = nil
+}
+
+// SetRotationMonths sets the "rotation_months" field.
+func (m *TaskMutation) SetRotationMonths(i int) {
+	m.rotation_months = &i
+	m.addrotation_months = nil
+}
+
+// RotationMonths returns the value of the "rotation_months" field in the mutation.
+func (m *TaskMutation) RotationMonths() (r int, exists bool) {
+	v := m.rotation_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRotationMonths returns the old "rotation_months" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldRotationMonths(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRotationMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRotationMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRotationMonths: %w", err)
+	}
+	return oldValue.RotationMonths, nil
+}
+
+// AddRotationMonths adds i to the "rotation_months" field.
+func (m *TaskMutation) AddRotationMonths(i int) {
+	if m.addrotation_months != nil {
+		*m.addrotation_months += i
+	} else {
+		m.addrotation_months = &i
+	}
+}
+
+// AddedRotationMonths returns the value that was added to the "rotation_months" field in this mutation.
+func (m *TaskMutation) AddedRotationMonths() (r int, exists bool) {
+	v := m.addrotation_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRotationMonths resets all changes to the "rotation_months" field.
+func (m *TaskMutation) ResetRotationMonths() {
+	m.rotation_months = nil
+	m.addrotation_months = nil
+}
+
+// SetRecentMonths sets the "recent_months" field.
+func (m *TaskMutation) SetRecentMonths(i int) {
+	m.recent_months = &i
+	m.addrecent_months = nil
+}
+
+// RecentMonths returns the value of the "recent_months" field in the mutation.
+func (m *TaskMutation) RecentMonths() (r int, exists bool) {
+	v := m.recent_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecentMonths returns the old "recent_months" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldRecentMonths(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecentMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecentMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecentMonths: %w", err)
+	}
+	return oldValue.RecentMonths, nil
+}
+
+// AddRecentMonths adds i to the "recent_months" field.
+func (m *TaskMutation) AddRecentMonths(i int) {
+	if m.addrecent_months != nil {
+		*m.addrecent_months += i
+	} else {
+		m.addrecent_months = &i
+	}
+}
+
+// AddedRecentMonths returns the value that was added to the "recent_months" field in this mutation.
+func (m *TaskMutation) AddedRecentMonths() (r int, exists bool) {
+	v := m.addrecent_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecentMonths resets all changes to the "recent_months" field.
+func (m *TaskMutation) ResetRecentMonths() {
+	m.recent_months = nil
+	m.addrecent_months = nil
+}
+
+// SetYearlyCap sets the "yearly_cap" field.
+func (m *TaskMutation) SetYearlyCap(i int) {
+	m.yearly_cap = &i
+	m.addyearly_cap = nil
+}
+
+// YearlyCap returns the value of the "yearly_cap" field in the mutation.
+func (m *TaskMutation) YearlyCap() (r int, exists bool) {
+	v := m.yearly_cap
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYearlyCap returns the old "yearly_cap" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldYearlyCap(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYearlyCap is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYearlyCap requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYearlyCap: %w", err)
+	}
+	return oldValue.YearlyCap, nil
+}
+
+// AddYearlyCap adds i to the "yearly_cap" field.
+func (m *TaskMutation) AddYearlyCap(i int) {
+	if m.addyearly_cap != nil {
+		*m.addyearly_cap += i
+	} else {
+		m.addyearly_cap = &i
+	}
+}
+
+// AddedYearlyCap returns the value that was added to the "yearly_cap" field in this mutation.
+func (m *TaskMutation) AddedYearlyCap() (r int, exists bool) {
+	v := m.addyearly_cap
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYearlyCap resets all changes to the "yearly_cap" field.
+func (m *TaskMutation) ResetYearlyCap() {
+	m.yearly_cap = nil
+	m.addyearly_cap = nil
+}
+
 // SetBatchID sets the "batch_id" field.
 func (m *TaskMutation) SetBatchID(i int) {
 	m.batch = &i
@@ -39842,7 +45998,7 @@ func (m *TaskMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TaskMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, task.FieldCreatedAt)
 	}
@@ -39884,6 +46040,27 @@ func (m *TaskMutation) Fields() []string {
 	}
 	if m.announced_at != nil {
 		fields = append(fields, task.FieldAnnouncedAt)
+	}
+	if m.stratify_by != nil {
+		fields = append(fields, task.FieldStratifyBy)
+	}
+	if m.team_size != nil {
+		fields = append(fields, task.FieldTeamSize)
+	}
+	if m.experts_per_team != nil {
+		fields = append(fields, task.FieldExpertsPerTeam)
+	}
+	if m.max_per_inspector != nil {
+		fields = append(fields, task.FieldMaxPerInspector)
+	}
+	if m.rotation_months != nil {
+		fields = append(fields, task.FieldRotationMonths)
+	}
+	if m.recent_months != nil {
+		fields = append(fields, task.FieldRecentMonths)
+	}
+	if m.yearly_cap != nil {
+		fields = append(fields, task.FieldYearlyCap)
 	}
 	if m.batch != nil {
 		fields = append(fields, task.FieldBatchID)
@@ -39927,6 +46104,20 @@ func (m *TaskMutation) Field(name string) (ent.Value, bool) {
 		return m.AnnouncedTargetCount()
 	case task.FieldAnnouncedAt:
 		return m.AnnouncedAt()
+	case task.FieldStratifyBy:
+		return m.StratifyBy()
+	case task.FieldTeamSize:
+		return m.TeamSize()
+	case task.FieldExpertsPerTeam:
+		return m.ExpertsPerTeam()
+	case task.FieldMaxPerInspector:
+		return m.MaxPerInspector()
+	case task.FieldRotationMonths:
+		return m.RotationMonths()
+	case task.FieldRecentMonths:
+		return m.RecentMonths()
+	case task.FieldYearlyCap:
+		return m.YearlyCap()
 	case task.FieldBatchID:
 		return m.BatchID()
 	case task.FieldInitiatorID:
@@ -39968,6 +46159,20 @@ func (m *TaskMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldAnnouncedTargetCount(ctx)
 	case task.FieldAnnouncedAt:
 		return m.OldAnnouncedAt(ctx)
+	case task.FieldStratifyBy:
+		return m.OldStratifyBy(ctx)
+	case task.FieldTeamSize:
+		return m.OldTeamSize(ctx)
+	case task.FieldExpertsPerTeam:
+		return m.OldExpertsPerTeam(ctx)
+	case task.FieldMaxPerInspector:
+		return m.OldMaxPerInspector(ctx)
+	case task.FieldRotationMonths:
+		return m.OldRotationMonths(ctx)
+	case task.FieldRecentMonths:
+		return m.OldRecentMonths(ctx)
+	case task.FieldYearlyCap:
+		return m.OldYearlyCap(ctx)
 	case task.FieldBatchID:
 		return m.OldBatchID(ctx)
 	case task.FieldInitiatorID:
@@ -40079,6 +46284,55 @@ func (m *TaskMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAnnouncedAt(v)
 		return nil
+	case task.FieldStratifyBy:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStratifyBy(v)
+		return nil
+	case task.FieldTeamSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTeamSize(v)
+		return nil
+	case task.FieldExpertsPerTeam:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpertsPerTeam(v)
+		return nil
+	case task.FieldMaxPerInspector:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxPerInspector(v)
+		return nil
+	case task.FieldRotationMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRotationMonths(v)
+		return nil
+	case task.FieldRecentMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecentMonths(v)
+		return nil
+	case task.FieldYearlyCap:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYearlyCap(v)
+		return nil
 	case task.FieldBatchID:
 		v, ok := value.(int)
 		if !ok {
@@ -40104,6 +46358,24 @@ func (m *TaskMutation) AddedFields() []string {
 	if m.addannounced_target_count != nil {
 		fields = append(fields, task.FieldAnnouncedTargetCount)
 	}
+	if m.addteam_size != nil {
+		fields = append(fields, task.FieldTeamSize)
+	}
+	if m.addexperts_per_team != nil {
+		fields = append(fields, task.FieldExpertsPerTeam)
+	}
+	if m.addmax_per_inspector != nil {
+		fields = append(fields, task.FieldMaxPerInspector)
+	}
+	if m.addrotation_months != nil {
+		fields = append(fields, task.FieldRotationMonths)
+	}
+	if m.addrecent_months != nil {
+		fields = append(fields, task.FieldRecentMonths)
+	}
+	if m.addyearly_cap != nil {
+		fields = append(fields, task.FieldYearlyCap)
+	}
 	return fields
 }
 
@@ -40114,6 +46386,18 @@ func (m *TaskMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case task.FieldAnnouncedTargetCount:
 		return m.AddedAnnouncedTargetCount()
+	case task.FieldTeamSize:
+		return m.AddedTeamSize()
+	case task.FieldExpertsPerTeam:
+		return m.AddedExpertsPerTeam()
+	case task.FieldMaxPerInspector:
+		return m.AddedMaxPerInspector()
+	case task.FieldRotationMonths:
+		return m.AddedRotationMonths()
+	case task.FieldRecentMonths:
+		return m.AddedRecentMonths()
+	case task.FieldYearlyCap:
+		return m.AddedYearlyCap()
 	}
 	return nil, false
 }
@@ -40129,6 +46413,48 @@ func (m *TaskMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAnnouncedTargetCount(v)
+		return nil
+	case task.FieldTeamSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTeamSize(v)
+		return nil
+	case task.FieldExpertsPerTeam:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExpertsPerTeam(v)
+		return nil
+	case task.FieldMaxPerInspector:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxPerInspector(v)
+		return nil
+	case task.FieldRotationMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRotationMonths(v)
+		return nil
+	case task.FieldRecentMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecentMonths(v)
+		return nil
+	case task.FieldYearlyCap:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYearlyCap(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Task numeric field %s", name)
@@ -40149,6 +46475,9 @@ func (m *TaskMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(task.FieldAnnouncedAt) {
 		fields = append(fields, task.FieldAnnouncedAt)
+	}
+	if m.FieldCleared(task.FieldStratifyBy) {
+		fields = append(fields, task.FieldStratifyBy)
 	}
 	if m.FieldCleared(task.FieldBatchID) {
 		fields = append(fields, task.FieldBatchID)
@@ -40178,6 +46507,9 @@ func (m *TaskMutation) ClearField(name string) error {
 		return nil
 	case task.FieldAnnouncedAt:
 		m.ClearAnnouncedAt()
+		return nil
+	case task.FieldStratifyBy:
+		m.ClearStratifyBy()
 		return nil
 	case task.FieldBatchID:
 		m.ClearBatchID()
@@ -40231,6 +46563,27 @@ func (m *TaskMutation) ResetField(name string) error {
 		return nil
 	case task.FieldAnnouncedAt:
 		m.ResetAnnouncedAt()
+		return nil
+	case task.FieldStratifyBy:
+		m.ResetStratifyBy()
+		return nil
+	case task.FieldTeamSize:
+		m.ResetTeamSize()
+		return nil
+	case task.FieldExpertsPerTeam:
+		m.ResetExpertsPerTeam()
+		return nil
+	case task.FieldMaxPerInspector:
+		m.ResetMaxPerInspector()
+		return nil
+	case task.FieldRotationMonths:
+		m.ResetRotationMonths()
+		return nil
+	case task.FieldRecentMonths:
+		m.ResetRecentMonths()
+		return nil
+	case task.FieldYearlyCap:
+		m.ResetYearlyCap()
 		return nil
 	case task.FieldBatchID:
 		m.ResetBatchID()

@@ -38,6 +38,10 @@ type Plan struct {
 	Status plan.Status `json:"status,omitempty"`
 	// 调整原因（第 2 版起必填）
 	AdjustmentReason string `json:"adjustment_reason,omitempty"`
+	// 报送备案时间
+	FiledAt *time.Time `json:"filed_at,omitempty"`
+	// 是否晚于当年 1 月底报送备案
+	LateFiling bool `json:"late_filing,omitempty"`
 	// 公示时间
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	// 制定部门
@@ -127,13 +131,13 @@ func (*Plan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case plan.FieldCountyWide:
+		case plan.FieldCountyWide, plan.FieldLateFiling:
 			values[i] = new(sql.NullBool)
 		case plan.FieldID, plan.FieldVersion, plan.FieldYear, plan.FieldDepartmentID, plan.FieldPreviousID:
 			values[i] = new(sql.NullInt64)
 		case plan.FieldDivisionCode, plan.FieldNumber, plan.FieldName, plan.FieldStatus, plan.FieldAdjustmentReason:
 			values[i] = new(sql.NullString)
-		case plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldPublishedAt:
+		case plan.FieldCreatedAt, plan.FieldUpdatedAt, plan.FieldFiledAt, plan.FieldPublishedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -215,6 +219,19 @@ func (_m *Plan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field adjustment_reason", values[i])
 			} else if value.Valid {
 				_m.AdjustmentReason = value.String
+			}
+		case plan.FieldFiledAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field filed_at", values[i])
+			} else if value.Valid {
+				_m.FiledAt = new(time.Time)
+				*_m.FiledAt = value.Time
+			}
+		case plan.FieldLateFiling:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field late_filing", values[i])
+			} else if value.Valid {
+				_m.LateFiling = value.Bool
 			}
 		case plan.FieldPublishedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -326,6 +343,14 @@ func (_m *Plan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("adjustment_reason=")
 	builder.WriteString(_m.AdjustmentReason)
+	builder.WriteString(", ")
+	if v := _m.FiledAt; v != nil {
+		builder.WriteString("filed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("late_filing=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LateFiling))
 	builder.WriteString(", ")
 	if v := _m.PublishedAt; v != nil {
 		builder.WriteString("published_at=")

@@ -141,6 +141,34 @@ func (_c *PlanCreate) SetNillableAdjustmentReason(v *string) *PlanCreate {
 	return _c
 }
 
+// SetFiledAt sets the "filed_at" field.
+func (_c *PlanCreate) SetFiledAt(v time.Time) *PlanCreate {
+	_c.mutation.SetFiledAt(v)
+	return _c
+}
+
+// SetNillableFiledAt sets the "filed_at" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableFiledAt(v *time.Time) *PlanCreate {
+	if v != nil {
+		_c.SetFiledAt(*v)
+	}
+	return _c
+}
+
+// SetLateFiling sets the "late_filing" field.
+func (_c *PlanCreate) SetLateFiling(v bool) *PlanCreate {
+	_c.mutation.SetLateFiling(v)
+	return _c
+}
+
+// SetNillableLateFiling sets the "late_filing" field if the given value is not nil.
+func (_c *PlanCreate) SetNillableLateFiling(v *bool) *PlanCreate {
+	if v != nil {
+		_c.SetLateFiling(*v)
+	}
+	return _c
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (_c *PlanCreate) SetPublishedAt(v time.Time) *PlanCreate {
 	_c.mutation.SetPublishedAt(v)
@@ -289,6 +317,10 @@ func (_c *PlanCreate) defaults() {
 		v := plan.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.LateFiling(); !ok {
+		v := plan.DefaultLateFiling
+		_c.mutation.SetLateFiling(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -349,6 +381,9 @@ func (_c *PlanCreate) check() error {
 		if err := plan.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Plan.status": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.LateFiling(); !ok {
+		return &ValidationError{Name: "late_filing", err: errors.New(`ent: missing required field "Plan.late_filing"`)}
 	}
 	if _, ok := _c.mutation.DepartmentID(); !ok {
 		return &ValidationError{Name: "department_id", err: errors.New(`ent: missing required field "Plan.department_id"`)}
@@ -422,6 +457,14 @@ func (_c *PlanCreate) createSpec() (*Plan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AdjustmentReason(); ok {
 		_spec.SetField(plan.FieldAdjustmentReason, field.TypeString, value)
 		_node.AdjustmentReason = value
+	}
+	if value, ok := _c.mutation.FiledAt(); ok {
+		_spec.SetField(plan.FieldFiledAt, field.TypeTime, value)
+		_node.FiledAt = &value
+	}
+	if value, ok := _c.mutation.LateFiling(); ok {
+		_spec.SetField(plan.FieldLateFiling, field.TypeBool, value)
+		_node.LateFiling = value
 	}
 	if value, ok := _c.mutation.PublishedAt(); ok {
 		_spec.SetField(plan.FieldPublishedAt, field.TypeTime, value)
@@ -687,6 +730,36 @@ func (u *PlanUpsert) ClearAdjustmentReason() *PlanUpsert {
 	return u
 }
 
+// SetFiledAt sets the "filed_at" field.
+func (u *PlanUpsert) SetFiledAt(v time.Time) *PlanUpsert {
+	u.Set(plan.FieldFiledAt, v)
+	return u
+}
+
+// UpdateFiledAt sets the "filed_at" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateFiledAt() *PlanUpsert {
+	u.SetExcluded(plan.FieldFiledAt)
+	return u
+}
+
+// ClearFiledAt clears the value of the "filed_at" field.
+func (u *PlanUpsert) ClearFiledAt() *PlanUpsert {
+	u.SetNull(plan.FieldFiledAt)
+	return u
+}
+
+// SetLateFiling sets the "late_filing" field.
+func (u *PlanUpsert) SetLateFiling(v bool) *PlanUpsert {
+	u.Set(plan.FieldLateFiling, v)
+	return u
+}
+
+// UpdateLateFiling sets the "late_filing" field to the value that was provided on create.
+func (u *PlanUpsert) UpdateLateFiling() *PlanUpsert {
+	u.SetExcluded(plan.FieldLateFiling)
+	return u
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (u *PlanUpsert) SetPublishedAt(v time.Time) *PlanUpsert {
 	u.Set(plan.FieldPublishedAt, v)
@@ -924,6 +997,41 @@ func (u *PlanUpsertOne) UpdateAdjustmentReason() *PlanUpsertOne {
 func (u *PlanUpsertOne) ClearAdjustmentReason() *PlanUpsertOne {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearAdjustmentReason()
+	})
+}
+
+// SetFiledAt sets the "filed_at" field.
+func (u *PlanUpsertOne) SetFiledAt(v time.Time) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetFiledAt(v)
+	})
+}
+
+// UpdateFiledAt sets the "filed_at" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateFiledAt() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateFiledAt()
+	})
+}
+
+// ClearFiledAt clears the value of the "filed_at" field.
+func (u *PlanUpsertOne) ClearFiledAt() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.ClearFiledAt()
+	})
+}
+
+// SetLateFiling sets the "late_filing" field.
+func (u *PlanUpsertOne) SetLateFiling(v bool) *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetLateFiling(v)
+	})
+}
+
+// UpdateLateFiling sets the "late_filing" field to the value that was provided on create.
+func (u *PlanUpsertOne) UpdateLateFiling() *PlanUpsertOne {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateLateFiling()
 	})
 }
 
@@ -1338,6 +1446,41 @@ func (u *PlanUpsertBulk) UpdateAdjustmentReason() *PlanUpsertBulk {
 func (u *PlanUpsertBulk) ClearAdjustmentReason() *PlanUpsertBulk {
 	return u.Update(func(s *PlanUpsert) {
 		s.ClearAdjustmentReason()
+	})
+}
+
+// SetFiledAt sets the "filed_at" field.
+func (u *PlanUpsertBulk) SetFiledAt(v time.Time) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetFiledAt(v)
+	})
+}
+
+// UpdateFiledAt sets the "filed_at" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateFiledAt() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateFiledAt()
+	})
+}
+
+// ClearFiledAt clears the value of the "filed_at" field.
+func (u *PlanUpsertBulk) ClearFiledAt() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.ClearFiledAt()
+	})
+}
+
+// SetLateFiling sets the "late_filing" field.
+func (u *PlanUpsertBulk) SetLateFiling(v bool) *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.SetLateFiling(v)
+	})
+}
+
+// UpdateLateFiling sets the "late_filing" field to the value that was provided on create.
+func (u *PlanUpsertBulk) UpdateLateFiling() *PlanUpsertBulk {
+	return u.Update(func(s *PlanUpsert) {
+		s.UpdateLateFiling()
 	})
 }
 

@@ -169,6 +169,40 @@ func (_u *PlanUpdate) ClearAdjustmentReason() *PlanUpdate {
 	return _u
 }
 
+// SetFiledAt sets the "filed_at" field.
+func (_u *PlanUpdate) SetFiledAt(v time.Time) *PlanUpdate {
+	_u.mutation.SetFiledAt(v)
+	return _u
+}
+
+// SetNillableFiledAt sets the "filed_at" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableFiledAt(v *time.Time) *PlanUpdate {
+	if v != nil {
+		_u.SetFiledAt(*v)
+	}
+	return _u
+}
+
+// ClearFiledAt clears the value of the "filed_at" field.
+func (_u *PlanUpdate) ClearFiledAt() *PlanUpdate {
+	_u.mutation.ClearFiledAt()
+	return _u
+}
+
+// SetLateFiling sets the "late_filing" field.
+func (_u *PlanUpdate) SetLateFiling(v bool) *PlanUpdate {
+	_u.mutation.SetLateFiling(v)
+	return _u
+}
+
+// SetNillableLateFiling sets the "late_filing" field if the given value is not nil.
+func (_u *PlanUpdate) SetNillableLateFiling(v *bool) *PlanUpdate {
+	if v != nil {
+		_u.SetLateFiling(*v)
+	}
+	return _u
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (_u *PlanUpdate) SetPublishedAt(v time.Time) *PlanUpdate {
 	_u.mutation.SetPublishedAt(v)
@@ -479,6 +513,15 @@ func (_u *PlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.AdjustmentReasonCleared() {
 		_spec.ClearField(plan.FieldAdjustmentReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.FiledAt(); ok {
+		_spec.SetField(plan.FieldFiledAt, field.TypeTime, value)
+	}
+	if _u.mutation.FiledAtCleared() {
+		_spec.ClearField(plan.FieldFiledAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LateFiling(); ok {
+		_spec.SetField(plan.FieldLateFiling, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.PublishedAt(); ok {
 		_spec.SetField(plan.FieldPublishedAt, field.TypeTime, value)
@@ -837,6 +880,40 @@ func (_u *PlanUpdateOne) ClearAdjustmentReason() *PlanUpdateOne {
 	return _u
 }
 
+// SetFiledAt sets the "filed_at" field.
+func (_u *PlanUpdateOne) SetFiledAt(v time.Time) *PlanUpdateOne {
+	_u.mutation.SetFiledAt(v)
+	return _u
+}
+
+// SetNillableFiledAt sets the "filed_at" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableFiledAt(v *time.Time) *PlanUpdateOne {
+	if v != nil {
+		_u.SetFiledAt(*v)
+	}
+	return _u
+}
+
+// ClearFiledAt clears the value of the "filed_at" field.
+func (_u *PlanUpdateOne) ClearFiledAt() *PlanUpdateOne {
+	_u.mutation.ClearFiledAt()
+	return _u
+}
+
+// SetLateFiling sets the "late_filing" field.
+func (_u *PlanUpdateOne) SetLateFiling(v bool) *PlanUpdateOne {
+	_u.mutation.SetLateFiling(v)
+	return _u
+}
+
+// SetNillableLateFiling sets the "late_filing" field if the given value is not nil.
+func (_u *PlanUpdateOne) SetNillableLateFiling(v *bool) *PlanUpdateOne {
+	if v != nil {
+		_u.SetLateFiling(*v)
+	}
+	return _u
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (_u *PlanUpdateOne) SetPublishedAt(v time.Time) *PlanUpdateOne {
 	_u.mutation.SetPublishedAt(v)
@@ -1177,6 +1254,15 @@ func (_u *PlanUpdateOne) sqlSave(ctx context.Context) (_node *Plan, err error) {
 	}
 	if _u.mutation.AdjustmentReasonCleared() {
 		_spec.ClearField(plan.FieldAdjustmentReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.FiledAt(); ok {
+		_spec.SetField(plan.FieldFiledAt, field.TypeTime, value)
+	}
+	if _u.mutation.FiledAtCleared() {
+		_spec.ClearField(plan.FieldFiledAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LateFiling(); ok {
+		_spec.SetField(plan.FieldLateFiling, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.PublishedAt(); ok {
 		_spec.SetField(plan.FieldPublishedAt, field.TypeTime, value)

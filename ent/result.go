@@ -39,14 +39,10 @@ type Result struct {
 	DueDate *time.Time `json:"due_date,omitempty"`
 	// 检查情况概述
 	Summary string `json:"summary,omitempty"`
-	// 后续处置是否完成
-	FollowUpDone bool `json:"follow_up_done,omitempty"`
-	// 后续处置完成日期
-	FollowUpDoneOn *time.Time `json:"follow_up_done_on,omitempty"`
-	// 后续处置说明
-	FollowUpNote string `json:"follow_up_note,omitempty"`
 	// 内部审核意见（不予共享）
 	ReviewNote string `json:"review_note,omitempty"`
+	// 结果代码涉及列入经营异常名录，待后续处置
+	AbnormalFlag bool `json:"abnormal_flag,omitempty"`
 	// 客户端提交幂等键
 	IdempotencyKey *string `json:"idempotency_key,omitempty"`
 	// 提交审核时间
@@ -105,11 +101,13 @@ type ResultEdges struct {
 	ApprovedBy *Account `json:"approved_by,omitempty"`
 	// 对本结果的更正
 	Corrections []*Correction `json:"corrections,omitempty"`
+	// 后续处置跟踪（公示后仍可推进，不改变已公示的结果）
+	FollowUps []*FollowUpAction `json:"follow_ups,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [14]bool
+	loadedTypes [15]bool
 	// totalCount holds the count of the edges above.
-	totalCount [14]map[string]int
+	totalCount [15]map[string]int
 
 	namedCodes       map[string][]*ResultCode
 	namedMethods     map[string][]*InspectionMethod
@@ -117,6 +115,7 @@ type ResultEdges struct {
 	namedEvidence    map[string][]*Evidence
 	namedAdoptedBy   map[string][]*Result
 	namedCorrections map[string][]*Correction
+	namedFollowUps   map[string][]*FollowUpAction
 }
 
 // TaskOrErr returns the Task value or an error if the edge
@@ -261,18 +260,27 @@ func (e ResultEdges) CorrectionsOrErr() ([]*Correction, error) {
 	return nil, &NotLoadedError{edge: "corrections"}
 }
 
+// FollowUpsOrErr returns the FollowUps value or an error if the edge
+// was not loaded in eager-loading.
+func (e ResultEdges) FollowUpsOrErr() ([]*FollowUpAction, error) {
+	if e.loadedTypes[14] {
+		return e.FollowUps, nil
+	}
+	return nil, &NotLoadedError{edge: "follow_ups"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Result) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case result.FieldFollowUpDone:
+		case result.FieldAbnormalFlag:
 			values[i] = new(sql.NullBool)
 		case result.FieldID, result.FieldVersion, result.FieldTaskID, result.FieldTargetID, result.FieldDepartmentID, result.FieldTeamID, result.FieldFollowUpID, result.FieldAdoptedFromID:
 			values[i] = new(sql.NullInt64)
-		case result.FieldDivisionCode, result.FieldStatus, result.FieldSummary, result.FieldFollowUpNote, result.FieldReviewNote, result.FieldIdempotencyKey:
+		case result.FieldDivisionCode, result.FieldStatus, result.FieldSummary, result.FieldReviewNote, result.FieldIdempotencyKey:
 			values[i] = new(sql.NullString)
-		case result.FieldCreatedAt, result.FieldUpdatedAt, result.FieldInspectionEndDate, result.FieldDueDate, result.FieldFollowUpDoneOn, result.FieldSubmittedAt, result.FieldApprovedAt, result.FieldPublishedAt:
+		case result.FieldCreatedAt, result.FieldUpdatedAt, result.FieldInspectionEndDate, result.FieldDueDate, result.FieldSubmittedAt, result.FieldApprovedAt, result.FieldPublishedAt:
 			values[i] = new(sql.NullTime)
 		case result.ForeignKeys[0]: // result_entered_by
 			values[i] = new(sql.NullInt64)
@@ -349,30 +357,17 @@ func (_m *Result) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Summary = value.String
 			}
-		case result.FieldFollowUpDone:
-			if value, ok := values[i].(*sql.NullBool); !ok {
-				return fmt.Errorf("unexpected type %T for field follow_up_done", values[i])
-			} else if value.Valid {
-				_m.FollowUpDone = value.Bool
-			}
-		case result.FieldFollowUpDoneOn:
-			if value, ok := values[i].(*sql.NullTime); !ok {
-				return fmt.Errorf("unexpected type %T for field follow_up_done_on", values[i])
-			} else if value.Valid {
-				_m.FollowUpDoneOn = new(time.Time)
-				*_m.FollowUpDoneOn = value.Time
-			}
-		case result.FieldFollowUpNote:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field follow_up_note", values[i])
-			} else if value.Valid {
-				_m.FollowUpNote = value.String
-			}
 		case result.FieldReviewNote:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field review_note", values[i])
 			} else if value.Valid {
 				_m.ReviewNote = value.String
+			}
+		case result.FieldAbnormalFlag:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field abnormal_flag", values[i])
+			} else if value.Valid {
+				_m.AbnormalFlag = value.Bool
 			}
 		case result.FieldIdempotencyKey:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -538,6 +533,11 @@ func (_m *Result) QueryCorrections() *CorrectionQuery {
 	return NewResultClient(_m.config).QueryCorrections(_m)
 }
 
+// QueryFollowUps queries the "follow_ups" edge of the Result entity.
+func (_m *Result) QueryFollowUps() *FollowUpActionQuery {
+	return NewResultClient(_m.config).QueryFollowUps(_m)
+}
+
 // Update returns a builder for updating this Result.
 // Note that you need to call Result.Unwrap() before calling this method if this Result
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -589,19 +589,11 @@ func (_m *Result) String() string {
 	builder.WriteString("summary=")
 	builder.WriteString(_m.Summary)
 	builder.WriteString(", ")
-	builder.WriteString("follow_up_done=")
-	builder.WriteString(fmt.Sprintf("%v", _m.FollowUpDone))
-	builder.WriteString(", ")
-	if v := _m.FollowUpDoneOn; v != nil {
-		builder.WriteString("follow_up_done_on=")
-		builder.WriteString(v.Format(time.ANSIC))
-	}
-	builder.WriteString(", ")
-	builder.WriteString("follow_up_note=")
-	builder.WriteString(_m.FollowUpNote)
-	builder.WriteString(", ")
 	builder.WriteString("review_note=")
 	builder.WriteString(_m.ReviewNote)
+	builder.WriteString(", ")
+	builder.WriteString("abnormal_flag=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AbnormalFlag))
 	builder.WriteString(", ")
 	if v := _m.IdempotencyKey; v != nil {
 		builder.WriteString("idempotency_key=")
@@ -791,6 +783,30 @@ func (_m *Result) appendNamedCorrections(name string, edges ...*Correction) {
 		_m.Edges.namedCorrections[name] = []*Correction{}
 	} else {
 		_m.Edges.namedCorrections[name] = append(_m.Edges.namedCorrections[name], edges...)
+	}
+}
+
+// NamedFollowUps returns the FollowUps named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Result) NamedFollowUps(name string) ([]*FollowUpAction, error) {
+	if _m.Edges.namedFollowUps == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFollowUps[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Result) appendNamedFollowUps(name string, edges ...*FollowUpAction) {
+	if _m.Edges.namedFollowUps == nil {
+		_m.Edges.namedFollowUps = make(map[string][]*FollowUpAction)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFollowUps[name] = []*FollowUpAction{}
+	} else {
+		_m.Edges.namedFollowUps[name] = append(_m.Edges.namedFollowUps[name], edges...)
 	}
 }
 

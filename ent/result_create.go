@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/evidence"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -145,48 +146,6 @@ func (_c *ResultCreate) SetNillableSummary(v *string) *ResultCreate {
 	return _c
 }
 
-// SetFollowUpDone sets the "follow_up_done" field.
-func (_c *ResultCreate) SetFollowUpDone(v bool) *ResultCreate {
-	_c.mutation.SetFollowUpDone(v)
-	return _c
-}
-
-// SetNillableFollowUpDone sets the "follow_up_done" field if the given value is not nil.
-func (_c *ResultCreate) SetNillableFollowUpDone(v *bool) *ResultCreate {
-	if v != nil {
-		_c.SetFollowUpDone(*v)
-	}
-	return _c
-}
-
-// SetFollowUpDoneOn sets the "follow_up_done_on" field.
-func (_c *ResultCreate) SetFollowUpDoneOn(v time.Time) *ResultCreate {
-	_c.mutation.SetFollowUpDoneOn(v)
-	return _c
-}
-
-// SetNillableFollowUpDoneOn sets the "follow_up_done_on" field if the given value is not nil.
-func (_c *ResultCreate) SetNillableFollowUpDoneOn(v *time.Time) *ResultCreate {
-	if v != nil {
-		_c.SetFollowUpDoneOn(*v)
-	}
-	return _c
-}
-
-// SetFollowUpNote sets the "follow_up_note" field.
-func (_c *ResultCreate) SetFollowUpNote(v string) *ResultCreate {
-	_c.mutation.SetFollowUpNote(v)
-	return _c
-}
-
-// SetNillableFollowUpNote sets the "follow_up_note" field if the given value is not nil.
-func (_c *ResultCreate) SetNillableFollowUpNote(v *string) *ResultCreate {
-	if v != nil {
-		_c.SetFollowUpNote(*v)
-	}
-	return _c
-}
-
 // SetReviewNote sets the "review_note" field.
 func (_c *ResultCreate) SetReviewNote(v string) *ResultCreate {
 	_c.mutation.SetReviewNote(v)
@@ -197,6 +156,20 @@ func (_c *ResultCreate) SetReviewNote(v string) *ResultCreate {
 func (_c *ResultCreate) SetNillableReviewNote(v *string) *ResultCreate {
 	if v != nil {
 		_c.SetReviewNote(*v)
+	}
+	return _c
+}
+
+// SetAbnormalFlag sets the "abnormal_flag" field.
+func (_c *ResultCreate) SetAbnormalFlag(v bool) *ResultCreate {
+	_c.mutation.SetAbnormalFlag(v)
+	return _c
+}
+
+// SetNillableAbnormalFlag sets the "abnormal_flag" field if the given value is not nil.
+func (_c *ResultCreate) SetNillableAbnormalFlag(v *bool) *ResultCreate {
+	if v != nil {
+		_c.SetAbnormalFlag(*v)
 	}
 	return _c
 }
@@ -475,6 +448,21 @@ func (_c *ResultCreate) AddCorrections(v ...*Correction) *ResultCreate {
 	return _c.AddCorrectionIDs(ids...)
 }
 
+// AddFollowUpIDs adds the "follow_ups" edge to the FollowUpAction entity by IDs.
+func (_c *ResultCreate) AddFollowUpIDs(ids ...int) *ResultCreate {
+	_c.mutation.AddFollowUpIDs(ids...)
+	return _c
+}
+
+// AddFollowUps adds the "follow_ups" edges to the FollowUpAction entity.
+func (_c *ResultCreate) AddFollowUps(v ...*FollowUpAction) *ResultCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFollowUpIDs(ids...)
+}
+
 // Mutation returns the ResultMutation object of the builder.
 func (_c *ResultCreate) Mutation() *ResultMutation {
 	return _c.mutation
@@ -530,9 +518,9 @@ func (_c *ResultCreate) defaults() {
 		v := result.DefaultVersion
 		_c.mutation.SetVersion(v)
 	}
-	if _, ok := _c.mutation.FollowUpDone(); !ok {
-		v := result.DefaultFollowUpDone
-		_c.mutation.SetFollowUpDone(v)
+	if _, ok := _c.mutation.AbnormalFlag(); !ok {
+		v := result.DefaultAbnormalFlag
+		_c.mutation.SetAbnormalFlag(v)
 	}
 }
 
@@ -568,8 +556,8 @@ func (_c *ResultCreate) check() error {
 			return &ValidationError{Name: "version", err: fmt.Errorf(`ent: validator failed for field "Result.version": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.FollowUpDone(); !ok {
-		return &ValidationError{Name: "follow_up_done", err: errors.New(`ent: missing required field "Result.follow_up_done"`)}
+	if _, ok := _c.mutation.AbnormalFlag(); !ok {
+		return &ValidationError{Name: "abnormal_flag", err: errors.New(`ent: missing required field "Result.abnormal_flag"`)}
 	}
 	if _, ok := _c.mutation.TaskID(); !ok {
 		return &ValidationError{Name: "task_id", err: errors.New(`ent: missing required field "Result.task_id"`)}
@@ -648,21 +636,13 @@ func (_c *ResultCreate) createSpec() (*Result, *sqlgraph.CreateSpec) {
 		_spec.SetField(result.FieldSummary, field.TypeString, value)
 		_node.Summary = value
 	}
-	if value, ok := _c.mutation.FollowUpDone(); ok {
-		_spec.SetField(result.FieldFollowUpDone, field.TypeBool, value)
-		_node.FollowUpDone = value
-	}
-	if value, ok := _c.mutation.FollowUpDoneOn(); ok {
-		_spec.SetField(result.FieldFollowUpDoneOn, field.TypeTime, value)
-		_node.FollowUpDoneOn = &value
-	}
-	if value, ok := _c.mutation.FollowUpNote(); ok {
-		_spec.SetField(result.FieldFollowUpNote, field.TypeString, value)
-		_node.FollowUpNote = value
-	}
 	if value, ok := _c.mutation.ReviewNote(); ok {
 		_spec.SetField(result.FieldReviewNote, field.TypeString, value)
 		_node.ReviewNote = value
+	}
+	if value, ok := _c.mutation.AbnormalFlag(); ok {
+		_spec.SetField(result.FieldAbnormalFlag, field.TypeBool, value)
+		_node.AbnormalFlag = value
 	}
 	if value, ok := _c.mutation.IdempotencyKey(); ok {
 		_spec.SetField(result.FieldIdempotencyKey, field.TypeString, value)
@@ -912,6 +892,22 @@ func (_c *ResultCreate) createSpec() (*Result, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.FollowUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupaction.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -1072,54 +1068,6 @@ func (u *ResultUpsert) ClearSummary() *ResultUpsert {
 	return u
 }
 
-// SetFollowUpDone sets the "follow_up_done" field.
-func (u *ResultUpsert) SetFollowUpDone(v bool) *ResultUpsert {
-	u.Set(result.FieldFollowUpDone, v)
-	return u
-}
-
-// UpdateFollowUpDone sets the "follow_up_done" field to the value that was provided on create.
-func (u *ResultUpsert) UpdateFollowUpDone() *ResultUpsert {
-	u.SetExcluded(result.FieldFollowUpDone)
-	return u
-}
-
-// SetFollowUpDoneOn sets the "follow_up_done_on" field.
-func (u *ResultUpsert) SetFollowUpDoneOn(v time.Time) *ResultUpsert {
-	u.Set(result.FieldFollowUpDoneOn, v)
-	return u
-}
-
-// UpdateFollowUpDoneOn sets the "follow_up_done_on" field to the value that was provided on create.
-func (u *ResultUpsert) UpdateFollowUpDoneOn() *ResultUpsert {
-	u.SetExcluded(result.FieldFollowUpDoneOn)
-	return u
-}
-
-// ClearFollowUpDoneOn clears the value of the "follow_up_done_on" field.
-func (u *ResultUpsert) ClearFollowUpDoneOn() *ResultUpsert {
-	u.SetNull(result.FieldFollowUpDoneOn)
-	return u
-}
-
-// SetFollowUpNote sets the "follow_up_note" field.
-func (u *ResultUpsert) SetFollowUpNote(v string) *ResultUpsert {
-	u.Set(result.FieldFollowUpNote, v)
-	return u
-}
-
-// UpdateFollowUpNote sets the "follow_up_note" field to the value that was provided on create.
-func (u *ResultUpsert) UpdateFollowUpNote() *ResultUpsert {
-	u.SetExcluded(result.FieldFollowUpNote)
-	return u
-}
-
-// ClearFollowUpNote clears the value of the "follow_up_note" field.
-func (u *ResultUpsert) ClearFollowUpNote() *ResultUpsert {
-	u.SetNull(result.FieldFollowUpNote)
-	return u
-}
-
 // SetReviewNote sets the "review_note" field.
 func (u *ResultUpsert) SetReviewNote(v string) *ResultUpsert {
 	u.Set(result.FieldReviewNote, v)
@@ -1135,6 +1083,18 @@ func (u *ResultUpsert) UpdateReviewNote() *ResultUpsert {
 // ClearReviewNote clears the value of the "review_note" field.
 func (u *ResultUpsert) ClearReviewNote() *ResultUpsert {
 	u.SetNull(result.FieldReviewNote)
+	return u
+}
+
+// SetAbnormalFlag sets the "abnormal_flag" field.
+func (u *ResultUpsert) SetAbnormalFlag(v bool) *ResultUpsert {
+	u.Set(result.FieldAbnormalFlag, v)
+	return u
+}
+
+// UpdateAbnormalFlag sets the "abnormal_flag" field to the value that was provided on create.
+func (u *ResultUpsert) UpdateAbnormalFlag() *ResultUpsert {
+	u.SetExcluded(result.FieldAbnormalFlag)
 	return u
 }
 
@@ -1471,62 +1431,6 @@ func (u *ResultUpsertOne) ClearSummary() *ResultUpsertOne {
 	})
 }
 
-// SetFollowUpDone sets the "follow_up_done" field.
-func (u *ResultUpsertOne) SetFollowUpDone(v bool) *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.SetFollowUpDone(v)
-	})
-}
-
-// UpdateFollowUpDone sets the "follow_up_done" field to the value that was provided on create.
-func (u *ResultUpsertOne) UpdateFollowUpDone() *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.UpdateFollowUpDone()
-	})
-}
-
-// SetFollowUpDoneOn sets the "follow_up_done_on" field.
-func (u *ResultUpsertOne) SetFollowUpDoneOn(v time.Time) *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.SetFollowUpDoneOn(v)
-	})
-}
-
-// UpdateFollowUpDoneOn sets the "follow_up_done_on" field to the value that was provided on create.
-func (u *ResultUpsertOne) UpdateFollowUpDoneOn() *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.UpdateFollowUpDoneOn()
-	})
-}
-
-// ClearFollowUpDoneOn clears the value of the "follow_up_done_on" field.
-func (u *ResultUpsertOne) ClearFollowUpDoneOn() *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.ClearFollowUpDoneOn()
-	})
-}
-
-// SetFollowUpNote sets the "follow_up_note" field.
-func (u *ResultUpsertOne) SetFollowUpNote(v string) *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.SetFollowUpNote(v)
-	})
-}
-
-// UpdateFollowUpNote sets the "follow_up_note" field to the value that was provided on create.
-func (u *ResultUpsertOne) UpdateFollowUpNote() *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.UpdateFollowUpNote()
-	})
-}
-
-// ClearFollowUpNote clears the value of the "follow_up_note" field.
-func (u *ResultUpsertOne) ClearFollowUpNote() *ResultUpsertOne {
-	return u.Update(func(s *ResultUpsert) {
-		s.ClearFollowUpNote()
-	})
-}
-
 // SetReviewNote sets the "review_note" field.
 func (u *ResultUpsertOne) SetReviewNote(v string) *ResultUpsertOne {
 	return u.Update(func(s *ResultUpsert) {
@@ -1545,6 +1449,20 @@ func (u *ResultUpsertOne) UpdateReviewNote() *ResultUpsertOne {
 func (u *ResultUpsertOne) ClearReviewNote() *ResultUpsertOne {
 	return u.Update(func(s *ResultUpsert) {
 		s.ClearReviewNote()
+	})
+}
+
+// SetAbnormalFlag sets the "abnormal_flag" field.
+func (u *ResultUpsertOne) SetAbnormalFlag(v bool) *ResultUpsertOne {
+	return u.Update(func(s *ResultUpsert) {
+		s.SetAbnormalFlag(v)
+	})
+}
+
+// UpdateAbnormalFlag sets the "abnormal_flag" field to the value that was provided on create.
+func (u *ResultUpsertOne) UpdateAbnormalFlag() *ResultUpsertOne {
+	return u.Update(func(s *ResultUpsert) {
+		s.UpdateAbnormalFlag()
 	})
 }
 
@@ -2074,62 +1992,6 @@ func (u *ResultUpsertBulk) ClearSummary() *ResultUpsertBulk {
 	})
 }
 
-// SetFollowUpDone sets the "follow_up_done" field.
-func (u *ResultUpsertBulk) SetFollowUpDone(v bool) *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.SetFollowUpDone(v)
-	})
-}
-
-// UpdateFollowUpDone sets the "follow_up_done" field to the value that was provided on create.
-func (u *ResultUpsertBulk) UpdateFollowUpDone() *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.UpdateFollowUpDone()
-	})
-}
-
-// SetFollowUpDoneOn sets the "follow_up_done_on" field.
-func (u *ResultUpsertBulk) SetFollowUpDoneOn(v time.Time) *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.SetFollowUpDoneOn(v)
-	})
-}
-
-// UpdateFollowUpDoneOn sets the "follow_up_done_on" field to the value that was provided on create.
-func (u *ResultUpsertBulk) UpdateFollowUpDoneOn() *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.UpdateFollowUpDoneOn()
-	})
-}
-
-// ClearFollowUpDoneOn clears the value of the "follow_up_done_on" field.
-func (u *ResultUpsertBulk) ClearFollowUpDoneOn() *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.ClearFollowUpDoneOn()
-	})
-}
-
-// SetFollowUpNote sets the "follow_up_note" field.
-func (u *ResultUpsertBulk) SetFollowUpNote(v string) *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.SetFollowUpNote(v)
-	})
-}
-
-// UpdateFollowUpNote sets the "follow_up_note" field to the value that was provided on create.
-func (u *ResultUpsertBulk) UpdateFollowUpNote() *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.UpdateFollowUpNote()
-	})
-}
-
-// ClearFollowUpNote clears the value of the "follow_up_note" field.
-func (u *ResultUpsertBulk) ClearFollowUpNote() *ResultUpsertBulk {
-	return u.Update(func(s *ResultUpsert) {
-		s.ClearFollowUpNote()
-	})
-}
-
 // SetReviewNote sets the "review_note" field.
 func (u *ResultUpsertBulk) SetReviewNote(v string) *ResultUpsertBulk {
 	return u.Update(func(s *ResultUpsert) {
@@ -2148,6 +2010,20 @@ func (u *ResultUpsertBulk) UpdateReviewNote() *ResultUpsertBulk {
 func (u *ResultUpsertBulk) ClearReviewNote() *ResultUpsertBulk {
 	return u.Update(func(s *ResultUpsert) {
 		s.ClearReviewNote()
+	})
+}
+
+// SetAbnormalFlag sets the "abnormal_flag" field.
+func (u *ResultUpsertBulk) SetAbnormalFlag(v bool) *ResultUpsertBulk {
+	return u.Update(func(s *ResultUpsert) {
+		s.SetAbnormalFlag(v)
+	})
+}
+
+// UpdateAbnormalFlag sets the "abnormal_flag" field to the value that was provided on create.
+func (u *ResultUpsertBulk) UpdateAbnormalFlag() *ResultUpsertBulk {
+	return u.Update(func(s *ResultUpsert) {
+		s.UpdateAbnormalFlag()
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/evidence"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -49,6 +50,7 @@ type ResultQuery struct {
 	withEnteredBy        *AccountQuery
 	withApprovedBy       *AccountQuery
 	withCorrections      *CorrectionQuery
+	withFollowUps        *FollowUpActionQuery
 	withFKs              bool
 	loadTotal            []func(context.Context, []*Result) error
 	modifiers            []func(*sql.Selector)
@@ -58,6 +60,7 @@ type ResultQuery struct {
 	withNamedEvidence    map[string]*EvidenceQuery
 	withNamedAdoptedBy   map[string]*ResultQuery
 	withNamedCorrections map[string]*CorrectionQuery
+	withNamedFollowUps   map[string]*FollowUpActionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -402,6 +405,28 @@ func (_q *ResultQuery) QueryCorrections() *CorrectionQuery {
 	return query
 }
 
+// QueryFollowUps chains the current query on the "follow_ups" edge.
+func (_q *ResultQuery) QueryFollowUps() *FollowUpActionQuery {
+	query := (&FollowUpActionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(result.Table, result.FieldID, selector),
+			sqlgraph.To(followupaction.Table, followupaction.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, result.FollowUpsTable, result.FollowUpsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Result entity from the query.
 // Returns a *NotFoundError when no Result was found.
 func (_q *ResultQuery) First(ctx context.Context) (*Result, error) {
@@ -608,6 +633,7 @@ func (_q *ResultQuery) Clone() *ResultQuery {
 		withEnteredBy:   _q.withEnteredBy.Clone(),
 		withApprovedBy:  _q.withApprovedBy.Clone(),
 		withCorrections: _q.withCorrections.Clone(),
+		withFollowUps:   _q.withFollowUps.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -768,6 +794,17 @@ func (_q *ResultQuery) WithCorrections(opts ...func(*CorrectionQuery)) *ResultQu
 	return _q
 }
 
+// WithFollowUps tells the query-builder to eager-load the nodes that are connected to
+// the "follow_ups" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ResultQuery) WithFollowUps(opts ...func(*FollowUpActionQuery)) *ResultQuery {
+	query := (&FollowUpActionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFollowUps = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -847,7 +884,7 @@ func (_q *ResultQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Resul
 		nodes       = []*Result{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [14]bool{
+		loadedTypes = [15]bool{
 			_q.withTask != nil,
 			_q.withTarget != nil,
 			_q.withDepartment != nil,
@@ -862,6 +899,7 @@ func (_q *ResultQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Resul
 			_q.withEnteredBy != nil,
 			_q.withApprovedBy != nil,
 			_q.withCorrections != nil,
+			_q.withFollowUps != nil,
 		}
 	)
 	if _q.withEnteredBy != nil || _q.withApprovedBy != nil {
@@ -981,6 +1019,13 @@ func (_q *ResultQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Resul
 			return nil, err
 		}
 	}
+	if query := _q.withFollowUps; query != nil {
+		if err := _q.loadFollowUps(ctx, query, nodes,
+			func(n *Result) { n.Edges.FollowUps = []*FollowUpAction{} },
+			func(n *Result, e *FollowUpAction) { n.Edges.FollowUps = append(n.Edges.FollowUps, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedCodes {
 		if err := _q.loadCodes(ctx, query, nodes,
 			func(n *Result) { n.appendNamedCodes(name) },
@@ -1020,6 +1065,13 @@ func (_q *ResultQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Resul
 		if err := _q.loadCorrections(ctx, query, nodes,
 			func(n *Result) { n.appendNamedCorrections(name) },
 			func(n *Result, e *Correction) { n.appendNamedCorrections(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFollowUps {
+		if err := _q.loadFollowUps(ctx, query, nodes,
+			func(n *Result) { n.appendNamedFollowUps(name) },
+			func(n *Result, e *FollowUpAction) { n.appendNamedFollowUps(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1526,6 +1578,36 @@ func (_q *ResultQuery) loadCorrections(ctx context.Context, query *CorrectionQue
 	}
 	return nil
 }
+func (_q *ResultQuery) loadFollowUps(ctx context.Context, query *FollowUpActionQuery, nodes []*Result, init func(*Result), assign func(*Result, *FollowUpAction)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Result)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(followupaction.FieldResultID)
+	}
+	query.Where(predicate.FollowUpAction(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(result.FollowUpsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ResultID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "result_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *ResultQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1739,6 +1821,20 @@ func (_q *ResultQuery) WithNamedCorrections(name string, opts ...func(*Correctio
 		_q.withNamedCorrections = make(map[string]*CorrectionQuery)
 	}
 	_q.withNamedCorrections[name] = query
+	return _q
+}
+
+// WithNamedFollowUps tells the query-builder to eager-load the nodes that are connected to the "follow_ups"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ResultQuery) WithNamedFollowUps(name string, opts ...func(*FollowUpActionQuery)) *ResultQuery {
+	query := (&FollowUpActionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFollowUps == nil {
+		_q.withNamedFollowUps = make(map[string]*FollowUpActionQuery)
+	}
+	_q.withNamedFollowUps[name] = query
 	return _q
 }
 

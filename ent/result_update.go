@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/evidence"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
@@ -154,60 +155,6 @@ func (_u *ResultUpdate) ClearSummary() *ResultUpdate {
 	return _u
 }
 
-// SetFollowUpDone sets the "follow_up_done" field.
-func (_u *ResultUpdate) SetFollowUpDone(v bool) *ResultUpdate {
-	_u.mutation.SetFollowUpDone(v)
-	return _u
-}
-
-// SetNillableFollowUpDone sets the "follow_up_done" field if the given value is not nil.
-func (_u *ResultUpdate) SetNillableFollowUpDone(v *bool) *ResultUpdate {
-	if v != nil {
-		_u.SetFollowUpDone(*v)
-	}
-	return _u
-}
-
-// SetFollowUpDoneOn sets the "follow_up_done_on" field.
-func (_u *ResultUpdate) SetFollowUpDoneOn(v time.Time) *ResultUpdate {
-	_u.mutation.SetFollowUpDoneOn(v)
-	return _u
-}
-
-// SetNillableFollowUpDoneOn sets the "follow_up_done_on" field if the given value is not nil.
-func (_u *ResultUpdate) SetNillableFollowUpDoneOn(v *time.Time) *ResultUpdate {
-	if v != nil {
-		_u.SetFollowUpDoneOn(*v)
-	}
-	return _u
-}
-
-// ClearFollowUpDoneOn clears the value of the "follow_up_done_on" field.
-func (_u *ResultUpdate) ClearFollowUpDoneOn() *ResultUpdate {
-	_u.mutation.ClearFollowUpDoneOn()
-	return _u
-}
-
-// SetFollowUpNote sets the "follow_up_note" field.
-func (_u *ResultUpdate) SetFollowUpNote(v string) *ResultUpdate {
-	_u.mutation.SetFollowUpNote(v)
-	return _u
-}
-
-// SetNillableFollowUpNote sets the "follow_up_note" field if the given value is not nil.
-func (_u *ResultUpdate) SetNillableFollowUpNote(v *string) *ResultUpdate {
-	if v != nil {
-		_u.SetFollowUpNote(*v)
-	}
-	return _u
-}
-
-// ClearFollowUpNote clears the value of the "follow_up_note" field.
-func (_u *ResultUpdate) ClearFollowUpNote() *ResultUpdate {
-	_u.mutation.ClearFollowUpNote()
-	return _u
-}
-
 // SetReviewNote sets the "review_note" field.
 func (_u *ResultUpdate) SetReviewNote(v string) *ResultUpdate {
 	_u.mutation.SetReviewNote(v)
@@ -225,6 +172,20 @@ func (_u *ResultUpdate) SetNillableReviewNote(v *string) *ResultUpdate {
 // ClearReviewNote clears the value of the "review_note" field.
 func (_u *ResultUpdate) ClearReviewNote() *ResultUpdate {
 	_u.mutation.ClearReviewNote()
+	return _u
+}
+
+// SetAbnormalFlag sets the "abnormal_flag" field.
+func (_u *ResultUpdate) SetAbnormalFlag(v bool) *ResultUpdate {
+	_u.mutation.SetAbnormalFlag(v)
+	return _u
+}
+
+// SetNillableAbnormalFlag sets the "abnormal_flag" field if the given value is not nil.
+func (_u *ResultUpdate) SetNillableAbnormalFlag(v *bool) *ResultUpdate {
+	if v != nil {
+		_u.SetAbnormalFlag(*v)
+	}
 	return _u
 }
 
@@ -568,6 +529,21 @@ func (_u *ResultUpdate) AddCorrections(v ...*Correction) *ResultUpdate {
 	return _u.AddCorrectionIDs(ids...)
 }
 
+// AddFollowUpIDs adds the "follow_ups" edge to the FollowUpAction entity by IDs.
+func (_u *ResultUpdate) AddFollowUpIDs(ids ...int) *ResultUpdate {
+	_u.mutation.AddFollowUpIDs(ids...)
+	return _u
+}
+
+// AddFollowUps adds the "follow_ups" edges to the FollowUpAction entity.
+func (_u *ResultUpdate) AddFollowUps(v ...*FollowUpAction) *ResultUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowUpIDs(ids...)
+}
+
 // Mutation returns the ResultMutation object of the builder.
 func (_u *ResultUpdate) Mutation() *ResultMutation {
 	return _u.mutation
@@ -747,6 +723,27 @@ func (_u *ResultUpdate) RemoveCorrections(v ...*Correction) *ResultUpdate {
 	return _u.RemoveCorrectionIDs(ids...)
 }
 
+// ClearFollowUps clears all "follow_ups" edges to the FollowUpAction entity.
+func (_u *ResultUpdate) ClearFollowUps() *ResultUpdate {
+	_u.mutation.ClearFollowUps()
+	return _u
+}
+
+// RemoveFollowUpIDs removes the "follow_ups" edge to FollowUpAction entities by IDs.
+func (_u *ResultUpdate) RemoveFollowUpIDs(ids ...int) *ResultUpdate {
+	_u.mutation.RemoveFollowUpIDs(ids...)
+	return _u
+}
+
+// RemoveFollowUps removes "follow_ups" edges to FollowUpAction entities.
+func (_u *ResultUpdate) RemoveFollowUps(v ...*FollowUpAction) *ResultUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowUpIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ResultUpdate) Save(ctx context.Context) (int, error) {
 	_u.defaults()
@@ -857,26 +854,14 @@ func (_u *ResultUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(result.FieldSummary, field.TypeString)
 	}
-	if value, ok := _u.mutation.FollowUpDone(); ok {
-		_spec.SetField(result.FieldFollowUpDone, field.TypeBool, value)
-	}
-	if value, ok := _u.mutation.FollowUpDoneOn(); ok {
-		_spec.SetField(result.FieldFollowUpDoneOn, field.TypeTime, value)
-	}
-	if _u.mutation.FollowUpDoneOnCleared() {
-		_spec.ClearField(result.FieldFollowUpDoneOn, field.TypeTime)
-	}
-	if value, ok := _u.mutation.FollowUpNote(); ok {
-		_spec.SetField(result.FieldFollowUpNote, field.TypeString, value)
-	}
-	if _u.mutation.FollowUpNoteCleared() {
-		_spec.ClearField(result.FieldFollowUpNote, field.TypeString)
-	}
 	if value, ok := _u.mutation.ReviewNote(); ok {
 		_spec.SetField(result.FieldReviewNote, field.TypeString, value)
 	}
 	if _u.mutation.ReviewNoteCleared() {
 		_spec.ClearField(result.FieldReviewNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.AbnormalFlag(); ok {
+		_spec.SetField(result.FieldAbnormalFlag, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.IdempotencyKey(); ok {
 		_spec.SetField(result.FieldIdempotencyKey, field.TypeString, value)
@@ -1404,6 +1389,51 @@ func (_u *ResultUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.FollowUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupaction.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowUpsIDs(); len(nodes) > 0 && !_u.mutation.FollowUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupaction.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupaction.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{result.Label}
@@ -1539,60 +1569,6 @@ func (_u *ResultUpdateOne) ClearSummary() *ResultUpdateOne {
 	return _u
 }
 
-// SetFollowUpDone sets the "follow_up_done" field.
-func (_u *ResultUpdateOne) SetFollowUpDone(v bool) *ResultUpdateOne {
-	_u.mutation.SetFollowUpDone(v)
-	return _u
-}
-
-// SetNillableFollowUpDone sets the "follow_up_done" field if the given value is not nil.
-func (_u *ResultUpdateOne) SetNillableFollowUpDone(v *bool) *ResultUpdateOne {
-	if v != nil {
-		_u.SetFollowUpDone(*v)
-	}
-	return _u
-}
-
-// SetFollowUpDoneOn sets the "follow_up_done_on" field.
-func (_u *ResultUpdateOne) SetFollowUpDoneOn(v time.Time) *ResultUpdateOne {
-	_u.mutation.SetFollowUpDoneOn(v)
-	return _u
-}
-
-// SetNillableFollowUpDoneOn sets the "follow_up_done_on" field if the given value is not nil.
-func (_u *ResultUpdateOne) SetNillableFollowUpDoneOn(v *time.Time) *ResultUpdateOne {
-	if v != nil {
-		_u.SetFollowUpDoneOn(*v)
-	}
-	return _u
-}
-
-// ClearFollowUpDoneOn clears the value of the "follow_up_done_on" field.
-func (_u *ResultUpdateOne) ClearFollowUpDoneOn() *ResultUpdateOne {
-	_u.mutation.ClearFollowUpDoneOn()
-	return _u
-}
-
-// SetFollowUpNote sets the "follow_up_note" field.
-func (_u *ResultUpdateOne) SetFollowUpNote(v string) *ResultUpdateOne {
-	_u.mutation.SetFollowUpNote(v)
-	return _u
-}
-
-// SetNillableFollowUpNote sets the "follow_up_note" field if the given value is not nil.
-func (_u *ResultUpdateOne) SetNillableFollowUpNote(v *string) *ResultUpdateOne {
-	if v != nil {
-		_u.SetFollowUpNote(*v)
-	}
-	return _u
-}
-
-// ClearFollowUpNote clears the value of the "follow_up_note" field.
-func (_u *ResultUpdateOne) ClearFollowUpNote() *ResultUpdateOne {
-	_u.mutation.ClearFollowUpNote()
-	return _u
-}
-
 // SetReviewNote sets the "review_note" field.
 func (_u *ResultUpdateOne) SetReviewNote(v string) *ResultUpdateOne {
 	_u.mutation.SetReviewNote(v)
@@ -1610,6 +1586,20 @@ func (_u *ResultUpdateOne) SetNillableReviewNote(v *string) *ResultUpdateOne {
 // ClearReviewNote clears the value of the "review_note" field.
 func (_u *ResultUpdateOne) ClearReviewNote() *ResultUpdateOne {
 	_u.mutation.ClearReviewNote()
+	return _u
+}
+
+// SetAbnormalFlag sets the "abnormal_flag" field.
+func (_u *ResultUpdateOne) SetAbnormalFlag(v bool) *ResultUpdateOne {
+	_u.mutation.SetAbnormalFlag(v)
+	return _u
+}
+
+// SetNillableAbnormalFlag sets the "abnormal_flag" field if the given value is not nil.
+func (_u *ResultUpdateOne) SetNillableAbnormalFlag(v *bool) *ResultUpdateOne {
+	if v != nil {
+		_u.SetAbnormalFlag(*v)
+	}
 	return _u
 }
 
@@ -1953,6 +1943,21 @@ func (_u *ResultUpdateOne) AddCorrections(v ...*Correction) *ResultUpdateOne {
 	return _u.AddCorrectionIDs(ids...)
 }
 
+// AddFollowUpIDs adds the "follow_ups" edge to the FollowUpAction entity by IDs.
+func (_u *ResultUpdateOne) AddFollowUpIDs(ids ...int) *ResultUpdateOne {
+	_u.mutation.AddFollowUpIDs(ids...)
+	return _u
+}
+
+// AddFollowUps adds the "follow_ups" edges to the FollowUpAction entity.
+func (_u *ResultUpdateOne) AddFollowUps(v ...*FollowUpAction) *ResultUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowUpIDs(ids...)
+}
+
 // Mutation returns the ResultMutation object of the builder.
 func (_u *ResultUpdateOne) Mutation() *ResultMutation {
 	return _u.mutation
@@ -2132,6 +2137,27 @@ func (_u *ResultUpdateOne) RemoveCorrections(v ...*Correction) *ResultUpdateOne 
 	return _u.RemoveCorrectionIDs(ids...)
 }
 
+// ClearFollowUps clears all "follow_ups" edges to the FollowUpAction entity.
+func (_u *ResultUpdateOne) ClearFollowUps() *ResultUpdateOne {
+	_u.mutation.ClearFollowUps()
+	return _u
+}
+
+// RemoveFollowUpIDs removes the "follow_ups" edge to FollowUpAction entities by IDs.
+func (_u *ResultUpdateOne) RemoveFollowUpIDs(ids ...int) *ResultUpdateOne {
+	_u.mutation.RemoveFollowUpIDs(ids...)
+	return _u
+}
+
+// RemoveFollowUps removes "follow_ups" edges to FollowUpAction entities.
+func (_u *ResultUpdateOne) RemoveFollowUps(v ...*FollowUpAction) *ResultUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowUpIDs(ids...)
+}
+
 // Where appends a list predicates to the ResultUpdate builder.
 func (_u *ResultUpdateOne) Where(ps ...predicate.Result) *ResultUpdateOne {
 	_u.mutation.Where(ps...)
@@ -2272,26 +2298,14 @@ func (_u *ResultUpdateOne) sqlSave(ctx context.Context) (_node *Result, err erro
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(result.FieldSummary, field.TypeString)
 	}
-	if value, ok := _u.mutation.FollowUpDone(); ok {
-		_spec.SetField(result.FieldFollowUpDone, field.TypeBool, value)
-	}
-	if value, ok := _u.mutation.FollowUpDoneOn(); ok {
-		_spec.SetField(result.FieldFollowUpDoneOn, field.TypeTime, value)
-	}
-	if _u.mutation.FollowUpDoneOnCleared() {
-		_spec.ClearField(result.FieldFollowUpDoneOn, field.TypeTime)
-	}
-	if value, ok := _u.mutation.FollowUpNote(); ok {
-		_spec.SetField(result.FieldFollowUpNote, field.TypeString, value)
-	}
-	if _u.mutation.FollowUpNoteCleared() {
-		_spec.ClearField(result.FieldFollowUpNote, field.TypeString)
-	}
 	if value, ok := _u.mutation.ReviewNote(); ok {
 		_spec.SetField(result.FieldReviewNote, field.TypeString, value)
 	}
 	if _u.mutation.ReviewNoteCleared() {
 		_spec.ClearField(result.FieldReviewNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.AbnormalFlag(); ok {
+		_spec.SetField(result.FieldAbnormalFlag, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.IdempotencyKey(); ok {
 		_spec.SetField(result.FieldIdempotencyKey, field.TypeString, value)
@@ -2812,6 +2826,51 @@ func (_u *ResultUpdateOne) sqlSave(ctx context.Context) (_node *Result, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(correction.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FollowUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupaction.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowUpsIDs(); len(nodes) > 0 && !_u.mutation.FollowUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupaction.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   result.FollowUpsTable,
+			Columns: []string{result.FollowUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(followupaction.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -12,8 +12,11 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -24,8 +27,10 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -33,6 +38,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/schema"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -418,6 +424,42 @@ func init() {
 	draw.DefaultFrameSize = drawDescFrameSize.Default.(int)
 	// draw.FrameSizeValidator is a validator for the "frame_size" field. It is called by the builders before save.
 	draw.FrameSizeValidator = drawDescFrameSize.Validators[0].(func(int) error)
+	draweventMixin := schema.DrawEvent{}.Mixin()
+	draweventMixinFields0 := draweventMixin[0].Fields()
+	_ = draweventMixinFields0
+	draweventFields := schema.DrawEvent{}.Fields()
+	_ = draweventFields
+	// draweventDescDivisionCode is the schema descriptor for division_code field.
+	draweventDescDivisionCode := draweventMixinFields0[0].Descriptor()
+	// drawevent.DefaultDivisionCode holds the default value on creation for the division_code field.
+	drawevent.DefaultDivisionCode = draweventDescDivisionCode.Default.(string)
+	// drawevent.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	drawevent.DivisionCodeValidator = func() func(string) error {
+		validators := draweventDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// draweventDescSeq is the schema descriptor for seq field.
+	draweventDescSeq := draweventFields[0].Descriptor()
+	// drawevent.SeqValidator is a validator for the "seq" field. It is called by the builders before save.
+	drawevent.SeqValidator = draweventDescSeq.Validators[0].(func(int) error)
+	drawsnapshotFields := schema.DrawSnapshot{}.Fields()
+	_ = drawsnapshotFields
+	// drawsnapshotDescCreatedAt is the schema descriptor for created_at field.
+	drawsnapshotDescCreatedAt := drawsnapshotFields[4].Descriptor()
+	// drawsnapshot.DefaultCreatedAt holds the default value on creation for the created_at field.
+	drawsnapshot.DefaultCreatedAt = drawsnapshotDescCreatedAt.Default.(func() time.Time)
 	evidenceMixin := schema.Evidence{}.Mixin()
 	evidenceMixinFields0 := evidenceMixin[0].Fields()
 	_ = evidenceMixinFields0
@@ -528,6 +570,48 @@ func init() {
 	filingDescLate := filingFields[6].Descriptor()
 	// filing.DefaultLate holds the default value on creation for the late field.
 	filing.DefaultLate = filingDescLate.Default.(bool)
+	followupactionMixin := schema.FollowUpAction{}.Mixin()
+	followupactionMixinFields0 := followupactionMixin[0].Fields()
+	_ = followupactionMixinFields0
+	followupactionMixinFields1 := followupactionMixin[1].Fields()
+	_ = followupactionMixinFields1
+	followupactionFields := schema.FollowUpAction{}.Fields()
+	_ = followupactionFields
+	// followupactionDescCreatedAt is the schema descriptor for created_at field.
+	followupactionDescCreatedAt := followupactionMixinFields0[0].Descriptor()
+	// followupaction.DefaultCreatedAt holds the default value on creation for the created_at field.
+	followupaction.DefaultCreatedAt = followupactionDescCreatedAt.Default.(func() time.Time)
+	// followupactionDescUpdatedAt is the schema descriptor for updated_at field.
+	followupactionDescUpdatedAt := followupactionMixinFields0[1].Descriptor()
+	// followupaction.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	followupaction.DefaultUpdatedAt = followupactionDescUpdatedAt.Default.(func() time.Time)
+	// followupaction.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	followupaction.UpdateDefaultUpdatedAt = followupactionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// followupactionDescDivisionCode is the schema descriptor for division_code field.
+	followupactionDescDivisionCode := followupactionMixinFields1[0].Descriptor()
+	// followupaction.DefaultDivisionCode holds the default value on creation for the division_code field.
+	followupaction.DefaultDivisionCode = followupactionDescDivisionCode.Default.(string)
+	// followupaction.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	followupaction.DivisionCodeValidator = func() func(string) error {
+		validators := followupactionDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// followupactionDescJudicialTransfer is the schema descriptor for judicial_transfer field.
+	followupactionDescJudicialTransfer := followupactionFields[1].Descriptor()
+	// followupaction.DefaultJudicialTransfer holds the default value on creation for the judicial_transfer field.
+	followupaction.DefaultJudicialTransfer = followupactionDescJudicialTransfer.Default.(bool)
 	followupoptionFields := schema.FollowUpOption{}.Fields()
 	_ = followupoptionFields
 	// followupoptionDescCode is the schema descriptor for code field.
@@ -1070,6 +1154,48 @@ func init() {
 	leadDescSummary := leadFields[3].Descriptor()
 	// lead.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
 	lead.SummaryValidator = leadDescSummary.Validators[0].(func(string) error)
+	leadclusterMixin := schema.LeadCluster{}.Mixin()
+	leadclusterMixinFields0 := leadclusterMixin[0].Fields()
+	_ = leadclusterMixinFields0
+	leadclusterMixinFields1 := leadclusterMixin[1].Fields()
+	_ = leadclusterMixinFields1
+	leadclusterFields := schema.LeadCluster{}.Fields()
+	_ = leadclusterFields
+	// leadclusterDescCreatedAt is the schema descriptor for created_at field.
+	leadclusterDescCreatedAt := leadclusterMixinFields0[0].Descriptor()
+	// leadcluster.DefaultCreatedAt holds the default value on creation for the created_at field.
+	leadcluster.DefaultCreatedAt = leadclusterDescCreatedAt.Default.(func() time.Time)
+	// leadclusterDescUpdatedAt is the schema descriptor for updated_at field.
+	leadclusterDescUpdatedAt := leadclusterMixinFields0[1].Descriptor()
+	// leadcluster.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	leadcluster.DefaultUpdatedAt = leadclusterDescUpdatedAt.Default.(func() time.Time)
+	// leadcluster.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	leadcluster.UpdateDefaultUpdatedAt = leadclusterDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// leadclusterDescDivisionCode is the schema descriptor for division_code field.
+	leadclusterDescDivisionCode := leadclusterMixinFields1[0].Descriptor()
+	// leadcluster.DefaultDivisionCode holds the default value on creation for the division_code field.
+	leadcluster.DefaultDivisionCode = leadclusterDescDivisionCode.Default.(string)
+	// leadcluster.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	leadcluster.DivisionCodeValidator = func() func(string) error {
+		validators := leadclusterDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// leadclusterDescLeadCount is the schema descriptor for lead_count field.
+	leadclusterDescLeadCount := leadclusterFields[5].Descriptor()
+	// leadcluster.LeadCountValidator is a validator for the "lead_count" field. It is called by the builders before save.
+	leadcluster.LeadCountValidator = leadclusterDescLeadCount.Validators[0].(func(int) error)
 	libraryconfirmationMixin := schema.LibraryConfirmation{}.Mixin()
 	libraryconfirmationMixinFields0 := libraryconfirmationMixin[0].Fields()
 	_ = libraryconfirmationMixinFields0
@@ -1170,6 +1296,48 @@ func init() {
 	meetingmemberDescSortOrder := meetingmemberFields[4].Descriptor()
 	// meetingmember.DefaultSortOrder holds the default value on creation for the sort_order field.
 	meetingmember.DefaultSortOrder = meetingmemberDescSortOrder.Default.(int)
+	notificationMixin := schema.Notification{}.Mixin()
+	notificationMixinFields0 := notificationMixin[0].Fields()
+	_ = notificationMixinFields0
+	notificationMixinFields1 := notificationMixin[1].Fields()
+	_ = notificationMixinFields1
+	notificationFields := schema.Notification{}.Fields()
+	_ = notificationFields
+	// notificationDescCreatedAt is the schema descriptor for created_at field.
+	notificationDescCreatedAt := notificationMixinFields0[0].Descriptor()
+	// notification.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notification.DefaultCreatedAt = notificationDescCreatedAt.Default.(func() time.Time)
+	// notificationDescUpdatedAt is the schema descriptor for updated_at field.
+	notificationDescUpdatedAt := notificationMixinFields0[1].Descriptor()
+	// notification.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	notification.DefaultUpdatedAt = notificationDescUpdatedAt.Default.(func() time.Time)
+	// notification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	notification.UpdateDefaultUpdatedAt = notificationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// notificationDescDivisionCode is the schema descriptor for division_code field.
+	notificationDescDivisionCode := notificationMixinFields1[0].Descriptor()
+	// notification.DefaultDivisionCode holds the default value on creation for the division_code field.
+	notification.DefaultDivisionCode = notificationDescDivisionCode.Default.(string)
+	// notification.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	notification.DivisionCodeValidator = func() func(string) error {
+		validators := notificationDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// notificationDescMessage is the schema descriptor for message field.
+	notificationDescMessage := notificationFields[0].Descriptor()
+	// notification.MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	notification.MessageValidator = notificationDescMessage.Validators[0].(func(string) error)
 	planMixin := schema.Plan{}.Mixin()
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
@@ -1259,6 +1427,10 @@ func init() {
 	planDescCountyWide := planFields[4].Descriptor()
 	// plan.DefaultCountyWide holds the default value on creation for the county_wide field.
 	plan.DefaultCountyWide = planDescCountyWide.Default.(bool)
+	// planDescLateFiling is the schema descriptor for late_filing field.
+	planDescLateFiling := planFields[8].Descriptor()
+	// plan.DefaultLateFiling holds the default value on creation for the late_filing field.
+	plan.DefaultLateFiling = planDescLateFiling.Default.(bool)
 	planbatchMixin := schema.PlanBatch{}.Mixin()
 	planbatchMixinFields0 := planbatchMixin[0].Fields()
 	_ = planbatchMixinFields0
@@ -1421,10 +1593,10 @@ func init() {
 	result.DefaultVersion = resultDescVersion.Default.(int)
 	// result.VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	result.VersionValidator = resultDescVersion.Validators[0].(func(int) error)
-	// resultDescFollowUpDone is the schema descriptor for follow_up_done field.
-	resultDescFollowUpDone := resultFields[5].Descriptor()
-	// result.DefaultFollowUpDone holds the default value on creation for the follow_up_done field.
-	result.DefaultFollowUpDone = resultDescFollowUpDone.Default.(bool)
+	// resultDescAbnormalFlag is the schema descriptor for abnormal_flag field.
+	resultDescAbnormalFlag := resultFields[6].Descriptor()
+	// result.DefaultAbnormalFlag holds the default value on creation for the abnormal_flag field.
+	result.DefaultAbnormalFlag = resultDescAbnormalFlag.Default.(bool)
 	resultcodeFields := schema.ResultCode{}.Fields()
 	_ = resultcodeFields
 	// resultcodeDescCode is the schema descriptor for code field.
@@ -1493,6 +1665,25 @@ func init() {
 	resultitemDescProblemFound := resultitemFields[1].Descriptor()
 	// resultitem.DefaultProblemFound holds the default value on creation for the problem_found field.
 	resultitem.DefaultProblemFound = resultitemDescProblemFound.Default.(bool)
+	settingMixin := schema.Setting{}.Mixin()
+	settingMixinFields0 := settingMixin[0].Fields()
+	_ = settingMixinFields0
+	settingFields := schema.Setting{}.Fields()
+	_ = settingFields
+	// settingDescCreatedAt is the schema descriptor for created_at field.
+	settingDescCreatedAt := settingMixinFields0[0].Descriptor()
+	// setting.DefaultCreatedAt holds the default value on creation for the created_at field.
+	setting.DefaultCreatedAt = settingDescCreatedAt.Default.(func() time.Time)
+	// settingDescUpdatedAt is the schema descriptor for updated_at field.
+	settingDescUpdatedAt := settingMixinFields0[1].Descriptor()
+	// setting.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	setting.DefaultUpdatedAt = settingDescUpdatedAt.Default.(func() time.Time)
+	// setting.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	setting.UpdateDefaultUpdatedAt = settingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// settingDescKey is the schema descriptor for key field.
+	settingDescKey := settingFields[0].Descriptor()
+	// setting.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	setting.KeyValidator = settingDescKey.Validators[0].(func(string) error)
 	targetMixin := schema.Target{}.Mixin()
 	targetMixinFields0 := targetMixin[0].Fields()
 	_ = targetMixinFields0
@@ -1713,6 +1904,42 @@ func init() {
 	taskDescAnnouncedTargetCount := taskFields[9].Descriptor()
 	// task.AnnouncedTargetCountValidator is a validator for the "announced_target_count" field. It is called by the builders before save.
 	task.AnnouncedTargetCountValidator = taskDescAnnouncedTargetCount.Validators[0].(func(int) error)
+	// taskDescTeamSize is the schema descriptor for team_size field.
+	taskDescTeamSize := taskFields[12].Descriptor()
+	// task.DefaultTeamSize holds the default value on creation for the team_size field.
+	task.DefaultTeamSize = taskDescTeamSize.Default.(int)
+	// task.TeamSizeValidator is a validator for the "team_size" field. It is called by the builders before save.
+	task.TeamSizeValidator = taskDescTeamSize.Validators[0].(func(int) error)
+	// taskDescExpertsPerTeam is the schema descriptor for experts_per_team field.
+	taskDescExpertsPerTeam := taskFields[13].Descriptor()
+	// task.DefaultExpertsPerTeam holds the default value on creation for the experts_per_team field.
+	task.DefaultExpertsPerTeam = taskDescExpertsPerTeam.Default.(int)
+	// task.ExpertsPerTeamValidator is a validator for the "experts_per_team" field. It is called by the builders before save.
+	task.ExpertsPerTeamValidator = taskDescExpertsPerTeam.Validators[0].(func(int) error)
+	// taskDescMaxPerInspector is the schema descriptor for max_per_inspector field.
+	taskDescMaxPerInspector := taskFields[14].Descriptor()
+	// task.DefaultMaxPerInspector holds the default value on creation for the max_per_inspector field.
+	task.DefaultMaxPerInspector = taskDescMaxPerInspector.Default.(int)
+	// task.MaxPerInspectorValidator is a validator for the "max_per_inspector" field. It is called by the builders before save.
+	task.MaxPerInspectorValidator = taskDescMaxPerInspector.Validators[0].(func(int) error)
+	// taskDescRotationMonths is the schema descriptor for rotation_months field.
+	taskDescRotationMonths := taskFields[15].Descriptor()
+	// task.DefaultRotationMonths holds the default value on creation for the rotation_months field.
+	task.DefaultRotationMonths = taskDescRotationMonths.Default.(int)
+	// task.RotationMonthsValidator is a validator for the "rotation_months" field. It is called by the builders before save.
+	task.RotationMonthsValidator = taskDescRotationMonths.Validators[0].(func(int) error)
+	// taskDescRecentMonths is the schema descriptor for recent_months field.
+	taskDescRecentMonths := taskFields[16].Descriptor()
+	// task.DefaultRecentMonths holds the default value on creation for the recent_months field.
+	task.DefaultRecentMonths = taskDescRecentMonths.Default.(int)
+	// task.RecentMonthsValidator is a validator for the "recent_months" field. It is called by the builders before save.
+	task.RecentMonthsValidator = taskDescRecentMonths.Validators[0].(func(int) error)
+	// taskDescYearlyCap is the schema descriptor for yearly_cap field.
+	taskDescYearlyCap := taskFields[17].Descriptor()
+	// task.DefaultYearlyCap holds the default value on creation for the yearly_cap field.
+	task.DefaultYearlyCap = taskDescYearlyCap.Default.(int)
+	// task.YearlyCapValidator is a validator for the "yearly_cap" field. It is called by the builders before save.
+	task.YearlyCapValidator = taskDescYearlyCap.Validators[0].(func(int) error)
 	taskitemMixin := schema.TaskItem{}.Mixin()
 	taskitemMixinFields0 := taskitemMixin[0].Fields()
 	_ = taskitemMixinFields0

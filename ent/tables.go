@@ -11,8 +11,11 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -23,14 +26,17 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -48,8 +54,11 @@ var TypeTables = map[string]string{
 	"Correction":          correction.Table,
 	"Department":          department.Table,
 	"Draw":                draw.Table,
+	"DrawEvent":           drawevent.Table,
+	"DrawSnapshot":        drawsnapshot.Table,
 	"Evidence":            evidence.Table,
 	"Filing":              filing.Table,
+	"FollowUpAction":      followupaction.Table,
 	"FollowUpOption":      followupoption.Table,
 	"ImplementationRule":  implementationrule.Table,
 	"ImportJob":           importjob.Table,
@@ -60,14 +69,17 @@ var TypeTables = map[string]string{
 	"ItemList":            itemlist.Table,
 	"JointMeeting":        jointmeeting.Table,
 	"Lead":                lead.Table,
+	"LeadCluster":         leadcluster.Table,
 	"LibraryConfirmation": libraryconfirmation.Table,
 	"MeetingMember":       meetingmember.Table,
+	"Notification":        notification.Table,
 	"Plan":                plan.Table,
 	"PlanBatch":           planbatch.Table,
 	"Publication":         publication.Table,
 	"Result":              result.Table,
 	"ResultCode":          resultcode.Table,
 	"ResultItem":          resultitem.Table,
+	"Setting":             setting.Table,
 	"Target":              target.Table,
 	"TargetChange":        targetchange.Table,
 	"TargetLibrary":       targetlibrary.Table,
@@ -85,8 +97,11 @@ var TypeColumns = map[string][]string{
 	"Correction":          correction.Columns,
 	"Department":          department.Columns,
 	"Draw":                draw.Columns,
+	"DrawEvent":           drawevent.Columns,
+	"DrawSnapshot":        drawsnapshot.Columns,
 	"Evidence":            evidence.Columns,
 	"Filing":              filing.Columns,
+	"FollowUpAction":      followupaction.Columns,
 	"FollowUpOption":      followupoption.Columns,
 	"ImplementationRule":  implementationrule.Columns,
 	"ImportJob":           importjob.Columns,
@@ -97,14 +112,17 @@ var TypeColumns = map[string][]string{
 	"ItemList":            itemlist.Columns,
 	"JointMeeting":        jointmeeting.Columns,
 	"Lead":                lead.Columns,
+	"LeadCluster":         leadcluster.Columns,
 	"LibraryConfirmation": libraryconfirmation.Columns,
 	"MeetingMember":       meetingmember.Columns,
+	"Notification":        notification.Columns,
 	"Plan":                plan.Columns,
 	"PlanBatch":           planbatch.Columns,
 	"Publication":         publication.Columns,
 	"Result":              result.Columns,
 	"ResultCode":          resultcode.Columns,
 	"ResultItem":          resultitem.Columns,
+	"Setting":             setting.Columns,
 	"Target":              target.Columns,
 	"TargetChange":        targetchange.Columns,
 	"TargetLibrary":       targetlibrary.Columns,

@@ -48,6 +48,20 @@ type Task struct {
 	AnnouncedTargetCount *int `json:"announced_target_count,omitempty"`
 	// 任务公告时间
 	AnnouncedAt *time.Time `json:"announced_at,omitempty"`
+	// 分层依据（为空时按信用风险分类）：creditRisk 信用风险分类、kind 对象类型、industry 行业门类；多项时组合分层
+	StratifyBy []string `json:"stratify_by,omitempty"`
+	// 每组执法人员数（至少 2 名，专家不计入）
+	TeamSize int `json:"team_size,omitempty"`
+	// 每组加入的专家数（不计入执法人员数）
+	ExpertsPerTeam int `json:"experts_per_team,omitempty"`
+	// 每名检查人员在本任务中最多承担的对象数（0 为不限，用于均衡工作量）
+	MaxPerInspector int `json:"max_per_inspector,omitempty"`
+	// 轮换期（月）：期内检查过同一对象的人员不再派往该对象（0 为不限）
+	RotationMonths int `json:"rotation_months,omitempty"`
+	// 排除近 N 个月内已被检查的对象（0 为不排除）
+	RecentMonths int `json:"recent_months,omitempty"`
+	// 每户每年被抽查次数上限（跨部门合计，0 为不限）
+	YearlyCap int `json:"yearly_cap,omitempty"`
 	// 所属计划批次
 	BatchID *int `json:"batch_id,omitempty"`
 	// 发起部门
@@ -195,11 +209,11 @@ func (*Task) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case task.FieldScope, task.FieldStrata:
+		case task.FieldScope, task.FieldStrata, task.FieldStratifyBy:
 			values[i] = new([]byte)
 		case task.FieldSpecial:
 			values[i] = new(sql.NullBool)
-		case task.FieldID, task.FieldAnnouncedTargetCount, task.FieldBatchID, task.FieldInitiatorID:
+		case task.FieldID, task.FieldAnnouncedTargetCount, task.FieldTeamSize, task.FieldExpertsPerTeam, task.FieldMaxPerInspector, task.FieldRotationMonths, task.FieldRecentMonths, task.FieldYearlyCap, task.FieldBatchID, task.FieldInitiatorID:
 			values[i] = new(sql.NullInt64)
 		case task.FieldDivisionCode, task.FieldNumber, task.FieldName, task.FieldKind, task.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -315,6 +329,50 @@ func (_m *Task) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AnnouncedAt = new(time.Time)
 				*_m.AnnouncedAt = value.Time
+			}
+		case task.FieldStratifyBy:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field stratify_by", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.StratifyBy); err != nil {
+					return fmt.Errorf("unmarshal field stratify_by: %w", err)
+				}
+			}
+		case task.FieldTeamSize:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field team_size", values[i])
+			} else if value.Valid {
+				_m.TeamSize = int(value.Int64)
+			}
+		case task.FieldExpertsPerTeam:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field experts_per_team", values[i])
+			} else if value.Valid {
+				_m.ExpertsPerTeam = int(value.Int64)
+			}
+		case task.FieldMaxPerInspector:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field max_per_inspector", values[i])
+			} else if value.Valid {
+				_m.MaxPerInspector = int(value.Int64)
+			}
+		case task.FieldRotationMonths:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field rotation_months", values[i])
+			} else if value.Valid {
+				_m.RotationMonths = int(value.Int64)
+			}
+		case task.FieldRecentMonths:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field recent_months", values[i])
+			} else if value.Valid {
+				_m.RecentMonths = int(value.Int64)
+			}
+		case task.FieldYearlyCap:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field yearly_cap", values[i])
+			} else if value.Valid {
+				_m.YearlyCap = int(value.Int64)
 			}
 		case task.FieldBatchID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -460,6 +518,27 @@ func (_m *Task) String() string {
 		builder.WriteString("announced_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("stratify_by=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StratifyBy))
+	builder.WriteString(", ")
+	builder.WriteString("team_size=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TeamSize))
+	builder.WriteString(", ")
+	builder.WriteString("experts_per_team=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ExpertsPerTeam))
+	builder.WriteString(", ")
+	builder.WriteString("max_per_inspector=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MaxPerInspector))
+	builder.WriteString(", ")
+	builder.WriteString("rotation_months=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RotationMonths))
+	builder.WriteString(", ")
+	builder.WriteString("recent_months=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RecentMonths))
+	builder.WriteString(", ")
+	builder.WriteString("yearly_cap=")
+	builder.WriteString(fmt.Sprintf("%v", _m.YearlyCap))
 	builder.WriteString(", ")
 	if v := _m.BatchID; v != nil {
 		builder.WriteString("batch_id=")

@@ -179,6 +179,96 @@ func (_c *TaskCreate) SetNillableAnnouncedAt(v *time.Time) *TaskCreate {
 	return _c
 }
 
+// SetStratifyBy sets the "stratify_by" field.
+func (_c *TaskCreate) SetStratifyBy(v []string) *TaskCreate {
+	_c.mutation.SetStratifyBy(v)
+	return _c
+}
+
+// SetTeamSize sets the "team_size" field.
+func (_c *TaskCreate) SetTeamSize(v int) *TaskCreate {
+	_c.mutation.SetTeamSize(v)
+	return _c
+}
+
+// SetNillableTeamSize sets the "team_size" field if the given value is not nil.
+func (_c *TaskCreate) SetNillableTeamSize(v *int) *TaskCreate {
+	if v != nil {
+		_c.SetTeamSize(*v)
+	}
+	return _c
+}
+
+// SetExpertsPerTeam sets the "experts_per_team" field.
+func (_c *TaskCreate) SetExpertsPerTeam(v int) *TaskCreate {
+	_c.mutation.SetExpertsPerTeam(v)
+	return _c
+}
+
+// SetNillableExpertsPerTeam sets the "experts_per_team" field if the given value is not nil.
+func (_c *TaskCreate) SetNillableExpertsPerTeam(v *int) *TaskCreate {
+	if v != nil {
+		_c.SetExpertsPerTeam(*v)
+	}
+	return _c
+}
+
+// SetMaxPerInspector sets the "max_per_inspector" field.
+func (_c *TaskCreate) SetMaxPerInspector(v int) *TaskCreate {
+	_c.mutation.SetMaxPerInspector(v)
+	return _c
+}
+
+// SetNillableMaxPerInspector sets the "max_per_inspector" field if the given value is not nil.
+func (_c *TaskCreate) SetNillableMaxPerInspector(v *int) *TaskCreate {
+	if v != nil {
+		_c.SetMaxPerInspector(*v)
+	}
+	return _c
+}
+
+// SetRotationMonths sets the "rotation_months" field.
+func (_c *TaskCreate) SetRotationMonths(v int) *TaskCreate {
+	_c.mutation.SetRotationMonths(v)
+	return _c
+}
+
+// SetNillableRotationMonths sets the "rotation_months" field if the given value is not nil.
+func (_c *TaskCreate) SetNillableRotationMonths(v *int) *TaskCreate {
+	if v != nil {
+		_c.SetRotationMonths(*v)
+	}
+	return _c
+}
+
+// SetRecentMonths sets the "recent_months" field.
+func (_c *TaskCreate) SetRecentMonths(v int) *TaskCreate {
+	_c.mutation.SetRecentMonths(v)
+	return _c
+}
+
+// SetNillableRecentMonths sets the "recent_months" field if the given value is not nil.
+func (_c *TaskCreate) SetNillableRecentMonths(v *int) *TaskCreate {
+	if v != nil {
+		_c.SetRecentMonths(*v)
+	}
+	return _c
+}
+
+// SetYearlyCap sets the "yearly_cap" field.
+func (_c *TaskCreate) SetYearlyCap(v int) *TaskCreate {
+	_c.mutation.SetYearlyCap(v)
+	return _c
+}
+
+// SetNillableYearlyCap sets the "yearly_cap" field if the given value is not nil.
+func (_c *TaskCreate) SetNillableYearlyCap(v *int) *TaskCreate {
+	if v != nil {
+		_c.SetYearlyCap(*v)
+	}
+	return _c
+}
+
 // SetBatchID sets the "batch_id" field.
 func (_c *TaskCreate) SetBatchID(v int) *TaskCreate {
 	_c.mutation.SetBatchID(v)
@@ -388,6 +478,30 @@ func (_c *TaskCreate) defaults() {
 		v := task.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.TeamSize(); !ok {
+		v := task.DefaultTeamSize
+		_c.mutation.SetTeamSize(v)
+	}
+	if _, ok := _c.mutation.ExpertsPerTeam(); !ok {
+		v := task.DefaultExpertsPerTeam
+		_c.mutation.SetExpertsPerTeam(v)
+	}
+	if _, ok := _c.mutation.MaxPerInspector(); !ok {
+		v := task.DefaultMaxPerInspector
+		_c.mutation.SetMaxPerInspector(v)
+	}
+	if _, ok := _c.mutation.RotationMonths(); !ok {
+		v := task.DefaultRotationMonths
+		_c.mutation.SetRotationMonths(v)
+	}
+	if _, ok := _c.mutation.RecentMonths(); !ok {
+		v := task.DefaultRecentMonths
+		_c.mutation.SetRecentMonths(v)
+	}
+	if _, ok := _c.mutation.YearlyCap(); !ok {
+		v := task.DefaultYearlyCap
+		_c.mutation.SetYearlyCap(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -450,6 +564,54 @@ func (_c *TaskCreate) check() error {
 	if v, ok := _c.mutation.AnnouncedTargetCount(); ok {
 		if err := task.AnnouncedTargetCountValidator(v); err != nil {
 			return &ValidationError{Name: "announced_target_count", err: fmt.Errorf(`ent: validator failed for field "Task.announced_target_count": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.TeamSize(); !ok {
+		return &ValidationError{Name: "team_size", err: errors.New(`ent: missing required field "Task.team_size"`)}
+	}
+	if v, ok := _c.mutation.TeamSize(); ok {
+		if err := task.TeamSizeValidator(v); err != nil {
+			return &ValidationError{Name: "team_size", err: fmt.Errorf(`ent: validator failed for field "Task.team_size": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.ExpertsPerTeam(); !ok {
+		return &ValidationError{Name: "experts_per_team", err: errors.New(`ent: missing required field "Task.experts_per_team"`)}
+	}
+	if v, ok := _c.mutation.ExpertsPerTeam(); ok {
+		if err := task.ExpertsPerTeamValidator(v); err != nil {
+			return &ValidationError{Name: "experts_per_team", err: fmt.Errorf(`ent: validator failed for field "Task.experts_per_team": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.MaxPerInspector(); !ok {
+		return &ValidationError{Name: "max_per_inspector", err: errors.New(`ent: missing required field "Task.max_per_inspector"`)}
+	}
+	if v, ok := _c.mutation.MaxPerInspector(); ok {
+		if err := task.MaxPerInspectorValidator(v); err != nil {
+			return &ValidationError{Name: "max_per_inspector", err: fmt.Errorf(`ent: validator failed for field "Task.max_per_inspector": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RotationMonths(); !ok {
+		return &ValidationError{Name: "rotation_months", err: errors.New(`ent: missing required field "Task.rotation_months"`)}
+	}
+	if v, ok := _c.mutation.RotationMonths(); ok {
+		if err := task.RotationMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "rotation_months", err: fmt.Errorf(`ent: validator failed for field "Task.rotation_months": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RecentMonths(); !ok {
+		return &ValidationError{Name: "recent_months", err: errors.New(`ent: missing required field "Task.recent_months"`)}
+	}
+	if v, ok := _c.mutation.RecentMonths(); ok {
+		if err := task.RecentMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "recent_months", err: fmt.Errorf(`ent: validator failed for field "Task.recent_months": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.YearlyCap(); !ok {
+		return &ValidationError{Name: "yearly_cap", err: errors.New(`ent: missing required field "Task.yearly_cap"`)}
+	}
+	if v, ok := _c.mutation.YearlyCap(); ok {
+		if err := task.YearlyCapValidator(v); err != nil {
+			return &ValidationError{Name: "yearly_cap", err: fmt.Errorf(`ent: validator failed for field "Task.yearly_cap": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.InitiatorID(); !ok {
@@ -540,6 +702,34 @@ func (_c *TaskCreate) createSpec() (*Task, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AnnouncedAt(); ok {
 		_spec.SetField(task.FieldAnnouncedAt, field.TypeTime, value)
 		_node.AnnouncedAt = &value
+	}
+	if value, ok := _c.mutation.StratifyBy(); ok {
+		_spec.SetField(task.FieldStratifyBy, field.TypeJSON, value)
+		_node.StratifyBy = value
+	}
+	if value, ok := _c.mutation.TeamSize(); ok {
+		_spec.SetField(task.FieldTeamSize, field.TypeInt, value)
+		_node.TeamSize = value
+	}
+	if value, ok := _c.mutation.ExpertsPerTeam(); ok {
+		_spec.SetField(task.FieldExpertsPerTeam, field.TypeInt, value)
+		_node.ExpertsPerTeam = value
+	}
+	if value, ok := _c.mutation.MaxPerInspector(); ok {
+		_spec.SetField(task.FieldMaxPerInspector, field.TypeInt, value)
+		_node.MaxPerInspector = value
+	}
+	if value, ok := _c.mutation.RotationMonths(); ok {
+		_spec.SetField(task.FieldRotationMonths, field.TypeInt, value)
+		_node.RotationMonths = value
+	}
+	if value, ok := _c.mutation.RecentMonths(); ok {
+		_spec.SetField(task.FieldRecentMonths, field.TypeInt, value)
+		_node.RecentMonths = value
+	}
+	if value, ok := _c.mutation.YearlyCap(); ok {
+		_spec.SetField(task.FieldYearlyCap, field.TypeInt, value)
+		_node.YearlyCap = value
 	}
 	if nodes := _c.mutation.BatchIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -941,6 +1131,132 @@ func (u *TaskUpsert) ClearAnnouncedAt() *TaskUpsert {
 	return u
 }
 
+// SetStratifyBy sets the "stratify_by" field.
+func (u *TaskUpsert) SetStratifyBy(v []string) *TaskUpsert {
+	u.Set(task.FieldStratifyBy, v)
+	return u
+}
+
+// UpdateStratifyBy sets the "stratify_by" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateStratifyBy() *TaskUpsert {
+	u.SetExcluded(task.FieldStratifyBy)
+	return u
+}
+
+// ClearStratifyBy clears the value of the "stratify_by" field.
+func (u *TaskUpsert) ClearStratifyBy() *TaskUpsert {
+	u.SetNull(task.FieldStratifyBy)
+	return u
+}
+
+// SetTeamSize sets the "team_size" field.
+func (u *TaskUpsert) SetTeamSize(v int) *TaskUpsert {
+	u.Set(task.FieldTeamSize, v)
+	return u
+}
+
+// UpdateTeamSize sets the "team_size" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateTeamSize() *TaskUpsert {
+	u.SetExcluded(task.FieldTeamSize)
+	return u
+}
+
+// AddTeamSize adds v to the "team_size" field.
+func (u *TaskUpsert) AddTeamSize(v int) *TaskUpsert {
+	u.Add(task.FieldTeamSize, v)
+	return u
+}
+
+// SetExpertsPerTeam sets the "experts_per_team" field.
+func (u *TaskUpsert) SetExpertsPerTeam(v int) *TaskUpsert {
+	u.Set(task.FieldExpertsPerTeam, v)
+	return u
+}
+
+// UpdateExpertsPerTeam sets the "experts_per_team" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateExpertsPerTeam() *TaskUpsert {
+	u.SetExcluded(task.FieldExpertsPerTeam)
+	return u
+}
+
+// AddExpertsPerTeam adds v to the "experts_per_team" field.
+func (u *TaskUpsert) AddExpertsPerTeam(v int) *TaskUpsert {
+	u.Add(task.FieldExpertsPerTeam, v)
+	return u
+}
+
+// SetMaxPerInspector sets the "max_per_inspector" field.
+func (u *TaskUpsert) SetMaxPerInspector(v int) *TaskUpsert {
+	u.Set(task.FieldMaxPerInspector, v)
+	return u
+}
+
+// UpdateMaxPerInspector sets the "max_per_inspector" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateMaxPerInspector() *TaskUpsert {
+	u.SetExcluded(task.FieldMaxPerInspector)
+	return u
+}
+
+// AddMaxPerInspector adds v to the "max_per_inspector" field.
+func (u *TaskUpsert) AddMaxPerInspector(v int) *TaskUpsert {
+	u.Add(task.FieldMaxPerInspector, v)
+	return u
+}
+
+// SetRotationMonths sets the "rotation_months" field.
+func (u *TaskUpsert) SetRotationMonths(v int) *TaskUpsert {
+	u.Set(task.FieldRotationMonths, v)
+	return u
+}
+
+// UpdateRotationMonths sets the "rotation_months" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateRotationMonths() *TaskUpsert {
+	u.SetExcluded(task.FieldRotationMonths)
+	return u
+}
+
+// AddRotationMonths adds v to the "rotation_months" field.
+func (u *TaskUpsert) AddRotationMonths(v int) *TaskUpsert {
+	u.Add(task.FieldRotationMonths, v)
+	return u
+}
+
+// SetRecentMonths sets the "recent_months" field.
+func (u *TaskUpsert) SetRecentMonths(v int) *TaskUpsert {
+	u.Set(task.FieldRecentMonths, v)
+	return u
+}
+
+// UpdateRecentMonths sets the "recent_months" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateRecentMonths() *TaskUpsert {
+	u.SetExcluded(task.FieldRecentMonths)
+	return u
+}
+
+// AddRecentMonths adds v to the "recent_months" field.
+func (u *TaskUpsert) AddRecentMonths(v int) *TaskUpsert {
+	u.Add(task.FieldRecentMonths, v)
+	return u
+}
+
+// SetYearlyCap sets the "yearly_cap" field.
+func (u *TaskUpsert) SetYearlyCap(v int) *TaskUpsert {
+	u.Set(task.FieldYearlyCap, v)
+	return u
+}
+
+// UpdateYearlyCap sets the "yearly_cap" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateYearlyCap() *TaskUpsert {
+	u.SetExcluded(task.FieldYearlyCap)
+	return u
+}
+
+// AddYearlyCap adds v to the "yearly_cap" field.
+func (u *TaskUpsert) AddYearlyCap(v int) *TaskUpsert {
+	u.Add(task.FieldYearlyCap, v)
+	return u
+}
+
 // SetBatchID sets the "batch_id" field.
 func (u *TaskUpsert) SetBatchID(v int) *TaskUpsert {
 	u.Set(task.FieldBatchID, v)
@@ -1230,6 +1546,153 @@ func (u *TaskUpsertOne) UpdateAnnouncedAt() *TaskUpsertOne {
 func (u *TaskUpsertOne) ClearAnnouncedAt() *TaskUpsertOne {
 	return u.Update(func(s *TaskUpsert) {
 		s.ClearAnnouncedAt()
+	})
+}
+
+// SetStratifyBy sets the "stratify_by" field.
+func (u *TaskUpsertOne) SetStratifyBy(v []string) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetStratifyBy(v)
+	})
+}
+
+// UpdateStratifyBy sets the "stratify_by" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateStratifyBy() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateStratifyBy()
+	})
+}
+
+// ClearStratifyBy clears the value of the "stratify_by" field.
+func (u *TaskUpsertOne) ClearStratifyBy() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.ClearStratifyBy()
+	})
+}
+
+// SetTeamSize sets the "team_size" field.
+func (u *TaskUpsertOne) SetTeamSize(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetTeamSize(v)
+	})
+}
+
+// AddTeamSize adds v to the "team_size" field.
+func (u *TaskUpsertOne) AddTeamSize(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddTeamSize(v)
+	})
+}
+
+// UpdateTeamSize sets the "team_size" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateTeamSize() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateTeamSize()
+	})
+}
+
+// SetExpertsPerTeam sets the "experts_per_team" field.
+func (u *TaskUpsertOne) SetExpertsPerTeam(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetExpertsPerTeam(v)
+	})
+}
+
+// AddExpertsPerTeam adds v to the "experts_per_team" field.
+func (u *TaskUpsertOne) AddExpertsPerTeam(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddExpertsPerTeam(v)
+	})
+}
+
+// UpdateExpertsPerTeam sets the "experts_per_team" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateExpertsPerTeam() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateExpertsPerTeam()
+	})
+}
+
+// SetMaxPerInspector sets the "max_per_inspector" field.
+func (u *TaskUpsertOne) SetMaxPerInspector(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetMaxPerInspector(v)
+	})
+}
+
+// AddMaxPerInspector adds v to the "max_per_inspector" field.
+func (u *TaskUpsertOne) AddMaxPerInspector(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddMaxPerInspector(v)
+	})
+}
+
+// UpdateMaxPerInspector sets the "max_per_inspector" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateMaxPerInspector() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateMaxPerInspector()
+	})
+}
+
+// SetRotationMonths sets the "rotation_months" field.
+func (u *TaskUpsertOne) SetRotationMonths(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetRotationMonths(v)
+	})
+}
+
+// AddRotationMonths adds v to the "rotation_months" field.
+func (u *TaskUpsertOne) AddRotationMonths(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddRotationMonths(v)
+	})
+}
+
+// UpdateRotationMonths sets the "rotation_months" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateRotationMonths() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateRotationMonths()
+	})
+}
+
+// SetRecentMonths sets the "recent_months" field.
+func (u *TaskUpsertOne) SetRecentMonths(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetRecentMonths(v)
+	})
+}
+
+// AddRecentMonths adds v to the "recent_months" field.
+func (u *TaskUpsertOne) AddRecentMonths(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddRecentMonths(v)
+	})
+}
+
+// UpdateRecentMonths sets the "recent_months" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateRecentMonths() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateRecentMonths()
+	})
+}
+
+// SetYearlyCap sets the "yearly_cap" field.
+func (u *TaskUpsertOne) SetYearlyCap(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetYearlyCap(v)
+	})
+}
+
+// AddYearlyCap adds v to the "yearly_cap" field.
+func (u *TaskUpsertOne) AddYearlyCap(v int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddYearlyCap(v)
+	})
+}
+
+// UpdateYearlyCap sets the "yearly_cap" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateYearlyCap() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateYearlyCap()
 	})
 }
 
@@ -1693,6 +2156,153 @@ func (u *TaskUpsertBulk) UpdateAnnouncedAt() *TaskUpsertBulk {
 func (u *TaskUpsertBulk) ClearAnnouncedAt() *TaskUpsertBulk {
 	return u.Update(func(s *TaskUpsert) {
 		s.ClearAnnouncedAt()
+	})
+}
+
+// SetStratifyBy sets the "stratify_by" field.
+func (u *TaskUpsertBulk) SetStratifyBy(v []string) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetStratifyBy(v)
+	})
+}
+
+// UpdateStratifyBy sets the "stratify_by" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateStratifyBy() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateStratifyBy()
+	})
+}
+
+// ClearStratifyBy clears the value of the "stratify_by" field.
+func (u *TaskUpsertBulk) ClearStratifyBy() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.ClearStratifyBy()
+	})
+}
+
+// SetTeamSize sets the "team_size" field.
+func (u *TaskUpsertBulk) SetTeamSize(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetTeamSize(v)
+	})
+}
+
+// AddTeamSize adds v to the "team_size" field.
+func (u *TaskUpsertBulk) AddTeamSize(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddTeamSize(v)
+	})
+}
+
+// UpdateTeamSize sets the "team_size" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateTeamSize() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateTeamSize()
+	})
+}
+
+// SetExpertsPerTeam sets the "experts_per_team" field.
+func (u *TaskUpsertBulk) SetExpertsPerTeam(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetExpertsPerTeam(v)
+	})
+}
+
+// AddExpertsPerTeam adds v to the "experts_per_team" field.
+func (u *TaskUpsertBulk) AddExpertsPerTeam(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddExpertsPerTeam(v)
+	})
+}
+
+// UpdateExpertsPerTeam sets the "experts_per_team" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateExpertsPerTeam() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateExpertsPerTeam()
+	})
+}
+
+// SetMaxPerInspector sets the "max_per_inspector" field.
+func (u *TaskUpsertBulk) SetMaxPerInspector(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetMaxPerInspector(v)
+	})
+}
+
+// AddMaxPerInspector adds v to the "max_per_inspector" field.
+func (u *TaskUpsertBulk) AddMaxPerInspector(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddMaxPerInspector(v)
+	})
+}
+
+// UpdateMaxPerInspector sets the "max_per_inspector" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateMaxPerInspector() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateMaxPerInspector()
+	})
+}
+
+// SetRotationMonths sets the "rotation_months" field.
+func (u *TaskUpsertBulk) SetRotationMonths(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetRotationMonths(v)
+	})
+}
+
+// AddRotationMonths adds v to the "rotation_months" field.
+func (u *TaskUpsertBulk) AddRotationMonths(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddRotationMonths(v)
+	})
+}
+
+// UpdateRotationMonths sets the "rotation_months" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateRotationMonths() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateRotationMonths()
+	})
+}
+
+// SetRecentMonths sets the "recent_months" field.
+func (u *TaskUpsertBulk) SetRecentMonths(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetRecentMonths(v)
+	})
+}
+
+// AddRecentMonths adds v to the "recent_months" field.
+func (u *TaskUpsertBulk) AddRecentMonths(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddRecentMonths(v)
+	})
+}
+
+// UpdateRecentMonths sets the "recent_months" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateRecentMonths() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateRecentMonths()
+	})
+}
+
+// SetYearlyCap sets the "yearly_cap" field.
+func (u *TaskUpsertBulk) SetYearlyCap(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetYearlyCap(v)
+	})
+}
+
+// AddYearlyCap adds v to the "yearly_cap" field.
+func (u *TaskUpsertBulk) AddYearlyCap(v int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.AddYearlyCap(v)
+	})
+}
+
+// UpdateYearlyCap sets the "yearly_cap" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateYearlyCap() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateYearlyCap()
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
@@ -223,6 +224,150 @@ func (_u *TaskUpdate) SetNillableAnnouncedAt(v *time.Time) *TaskUpdate {
 // ClearAnnouncedAt clears the value of the "announced_at" field.
 func (_u *TaskUpdate) ClearAnnouncedAt() *TaskUpdate {
 	_u.mutation.ClearAnnouncedAt()
+	return _u
+}
+
+// SetStratifyBy sets the "stratify_by" field.
+func (_u *TaskUpdate) SetStratifyBy(v []string) *TaskUpdate {
+	_u.mutation.SetStratifyBy(v)
+	return _u
+}
+
+// AppendStratifyBy appends value to the "stratify_by" field.
+func (_u *TaskUpdate) AppendStratifyBy(v []string) *TaskUpdate {
+	_u.mutation.AppendStratifyBy(v)
+	return _u
+}
+
+// ClearStratifyBy clears the value of the "stratify_by" field.
+func (_u *TaskUpdate) ClearStratifyBy() *TaskUpdate {
+	_u.mutation.ClearStratifyBy()
+	return _u
+}
+
+// SetTeamSize sets the "team_size" field.
+func (_u *TaskUpdate) SetTeamSize(v int) *TaskUpdate {
+	_u.mutation.ResetTeamSize()
+	_u.mutation.SetTeamSize(v)
+	return _u
+}
+
+// SetNillableTeamSize sets the "team_size" field if the given value is not nil.
+func (_u *TaskUpdate) SetNillableTeamSize(v *int) *TaskUpdate {
+	if v != nil {
+		_u.SetTeamSize(*v)
+	}
+	return _u
+}
+
+// AddTeamSize adds value to the "team_size" field.
+func (_u *TaskUpdate) AddTeamSize(v int) *TaskUpdate {
+	_u.mutation.AddTeamSize(v)
+	return _u
+}
+
+// SetExpertsPerTeam sets the "experts_per_team" field.
+func (_u *TaskUpdate) SetExpertsPerTeam(v int) *TaskUpdate {
+	_u.mutation.ResetExpertsPerTeam()
+	_u.mutation.SetExpertsPerTeam(v)
+	return _u
+}
+
+// SetNillableExpertsPerTeam sets the "experts_per_team" field if the given value is not nil.
+func (_u *TaskUpdate) SetNillableExpertsPerTeam(v *int) *TaskUpdate {
+	if v != nil {
+		_u.SetExpertsPerTeam(*v)
+	}
+	return _u
+}
+
+// AddExpertsPerTeam adds value to the "experts_per_team" field.
+func (_u *TaskUpdate) AddExpertsPerTeam(v int) *TaskUpdate {
+	_u.mutation.AddExpertsPerTeam(v)
+	return _u
+}
+
+// SetMaxPerInspector sets the "max_per_inspector" field.
+func (_u *TaskUpdate) SetMaxPerInspector(v int) *TaskUpdate {
+	_u.mutation.ResetMaxPerInspector()
+	_u.mutation.SetMaxPerInspector(v)
+	return _u
+}
+
+// SetNillableMaxPerInspector sets the "max_per_inspector" field if the given value is not nil.
+func (_u *TaskUpdate) SetNillableMaxPerInspector(v *int) *TaskUpdate {
+	if v != nil {
+		_u.SetMaxPerInspector(*v)
+	}
+	return _u
+}
+
+// AddMaxPerInspector adds value to the "max_per_inspector" field.
+func (_u *TaskUpdate) AddMaxPerInspector(v int) *TaskUpdate {
+	_u.mutation.AddMaxPerInspector(v)
+	return _u
+}
+
+// SetRotationMonths sets the "rotation_months" field.
+func (_u *TaskUpdate) SetRotationMonths(v int) *TaskUpdate {
+	_u.mutation.ResetRotationMonths()
+	_u.mutation.SetRotationMonths(v)
+	return _u
+}
+
+// SetNillableRotationMonths sets the "rotation_months" field if the given value is not nil.
+func (_u *TaskUpdate) SetNillableRotationMonths(v *int) *TaskUpdate {
+	if v != nil {
+		_u.SetRotationMonths(*v)
+	}
+	return _u
+}
+
+// AddRotationMonths adds value to the "rotation_months" field.
+func (_u *TaskUpdate) AddRotationMonths(v int) *TaskUpdate {
+	_u.mutation.AddRotationMonths(v)
+	return _u
+}
+
+// SetRecentMonths sets the "recent_months" field.
+func (_u *TaskUpdate) SetRecentMonths(v int) *TaskUpdate {
+	_u.mutation.ResetRecentMonths()
+	_u.mutation.SetRecentMonths(v)
+	return _u
+}
+
+// SetNillableRecentMonths sets the "recent_months" field if the given value is not nil.
+func (_u *TaskUpdate) SetNillableRecentMonths(v *int) *TaskUpdate {
+	if v != nil {
+		_u.SetRecentMonths(*v)
+	}
+	return _u
+}
+
+// AddRecentMonths adds value to the "recent_months" field.
+func (_u *TaskUpdate) AddRecentMonths(v int) *TaskUpdate {
+	_u.mutation.AddRecentMonths(v)
+	return _u
+}
+
+// SetYearlyCap sets the "yearly_cap" field.
+func (_u *TaskUpdate) SetYearlyCap(v int) *TaskUpdate {
+	_u.mutation.ResetYearlyCap()
+	_u.mutation.SetYearlyCap(v)
+	return _u
+}
+
+// SetNillableYearlyCap sets the "yearly_cap" field if the given value is not nil.
+func (_u *TaskUpdate) SetNillableYearlyCap(v *int) *TaskUpdate {
+	if v != nil {
+		_u.SetYearlyCap(*v)
+	}
+	return _u
+}
+
+// AddYearlyCap adds value to the "yearly_cap" field.
+func (_u *TaskUpdate) AddYearlyCap(v int) *TaskUpdate {
+	_u.mutation.AddYearlyCap(v)
 	return _u
 }
 
@@ -643,6 +788,36 @@ func (_u *TaskUpdate) check() error {
 			return &ValidationError{Name: "announced_target_count", err: fmt.Errorf(`ent: validator failed for field "Task.announced_target_count": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TeamSize(); ok {
+		if err := task.TeamSizeValidator(v); err != nil {
+			return &ValidationError{Name: "team_size", err: fmt.Errorf(`ent: validator failed for field "Task.team_size": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExpertsPerTeam(); ok {
+		if err := task.ExpertsPerTeamValidator(v); err != nil {
+			return &ValidationError{Name: "experts_per_team", err: fmt.Errorf(`ent: validator failed for field "Task.experts_per_team": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MaxPerInspector(); ok {
+		if err := task.MaxPerInspectorValidator(v); err != nil {
+			return &ValidationError{Name: "max_per_inspector", err: fmt.Errorf(`ent: validator failed for field "Task.max_per_inspector": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RotationMonths(); ok {
+		if err := task.RotationMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "rotation_months", err: fmt.Errorf(`ent: validator failed for field "Task.rotation_months": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RecentMonths(); ok {
+		if err := task.RecentMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "recent_months", err: fmt.Errorf(`ent: validator failed for field "Task.recent_months": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.YearlyCap(); ok {
+		if err := task.YearlyCapValidator(v); err != nil {
+			return &ValidationError{Name: "yearly_cap", err: fmt.Errorf(`ent: validator failed for field "Task.yearly_cap": %w`, err)}
+		}
+	}
 	if _u.mutation.InitiatorCleared() && len(_u.mutation.InitiatorIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Task.initiator"`)
 	}
@@ -714,6 +889,53 @@ func (_u *TaskUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.AnnouncedAtCleared() {
 		_spec.ClearField(task.FieldAnnouncedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StratifyBy(); ok {
+		_spec.SetField(task.FieldStratifyBy, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedStratifyBy(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, task.FieldStratifyBy, value)
+		})
+	}
+	if _u.mutation.StratifyByCleared() {
+		_spec.ClearField(task.FieldStratifyBy, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TeamSize(); ok {
+		_spec.SetField(task.FieldTeamSize, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTeamSize(); ok {
+		_spec.AddField(task.FieldTeamSize, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ExpertsPerTeam(); ok {
+		_spec.SetField(task.FieldExpertsPerTeam, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedExpertsPerTeam(); ok {
+		_spec.AddField(task.FieldExpertsPerTeam, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.MaxPerInspector(); ok {
+		_spec.SetField(task.FieldMaxPerInspector, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxPerInspector(); ok {
+		_spec.AddField(task.FieldMaxPerInspector, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RotationMonths(); ok {
+		_spec.SetField(task.FieldRotationMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRotationMonths(); ok {
+		_spec.AddField(task.FieldRotationMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RecentMonths(); ok {
+		_spec.SetField(task.FieldRecentMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRecentMonths(); ok {
+		_spec.AddField(task.FieldRecentMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.YearlyCap(); ok {
+		_spec.SetField(task.FieldYearlyCap, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedYearlyCap(); ok {
+		_spec.AddField(task.FieldYearlyCap, field.TypeInt, value)
 	}
 	if _u.mutation.BatchCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1342,6 +1564,150 @@ func (_u *TaskUpdateOne) ClearAnnouncedAt() *TaskUpdateOne {
 	return _u
 }
 
+// SetStratifyBy sets the "stratify_by" field.
+func (_u *TaskUpdateOne) SetStratifyBy(v []string) *TaskUpdateOne {
+	_u.mutation.SetStratifyBy(v)
+	return _u
+}
+
+// AppendStratifyBy appends value to the "stratify_by" field.
+func (_u *TaskUpdateOne) AppendStratifyBy(v []string) *TaskUpdateOne {
+	_u.mutation.AppendStratifyBy(v)
+	return _u
+}
+
+// ClearStratifyBy clears the value of the "stratify_by" field.
+func (_u *TaskUpdateOne) ClearStratifyBy() *TaskUpdateOne {
+	_u.mutation.ClearStratifyBy()
+	return _u
+}
+
+// SetTeamSize sets the "team_size" field.
+func (_u *TaskUpdateOne) SetTeamSize(v int) *TaskUpdateOne {
+	_u.mutation.ResetTeamSize()
+	_u.mutation.SetTeamSize(v)
+	return _u
+}
+
+// SetNillableTeamSize sets the "team_size" field if the given value is not nil.
+func (_u *TaskUpdateOne) SetNillableTeamSize(v *int) *TaskUpdateOne {
+	if v != nil {
+		_u.SetTeamSize(*v)
+	}
+	return _u
+}
+
+// AddTeamSize adds value to the "team_size" field.
+func (_u *TaskUpdateOne) AddTeamSize(v int) *TaskUpdateOne {
+	_u.mutation.AddTeamSize(v)
+	return _u
+}
+
+// SetExpertsPerTeam sets the "experts_per_team" field.
+func (_u *TaskUpdateOne) SetExpertsPerTeam(v int) *TaskUpdateOne {
+	_u.mutation.ResetExpertsPerTeam()
+	_u.mutation.SetExpertsPerTeam(v)
+	return _u
+}
+
+// SetNillableExpertsPerTeam sets the "experts_per_team" field if the given value is not nil.
+func (_u *TaskUpdateOne) SetNillableExpertsPerTeam(v *int) *TaskUpdateOne {
+	if v != nil {
+		_u.SetExpertsPerTeam(*v)
+	}
+	return _u
+}
+
+// AddExpertsPerTeam adds value to the "experts_per_team" field.
+func (_u *TaskUpdateOne) AddExpertsPerTeam(v int) *TaskUpdateOne {
+	_u.mutation.AddExpertsPerTeam(v)
+	return _u
+}
+
+// SetMaxPerInspector sets the "max_per_inspector" field.
+func (_u *TaskUpdateOne) SetMaxPerInspector(v int) *TaskUpdateOne {
+	_u.mutation.ResetMaxPerInspector()
+	_u.mutation.SetMaxPerInspector(v)
+	return _u
+}
+
+// SetNillableMaxPerInspector sets the "max_per_inspector" field if the given value is not nil.
+func (_u *TaskUpdateOne) SetNillableMaxPerInspector(v *int) *TaskUpdateOne {
+	if v != nil {
+		_u.SetMaxPerInspector(*v)
+	}
+	return _u
+}
+
+// AddMaxPerInspector adds value to the "max_per_inspector" field.
+func (_u *TaskUpdateOne) AddMaxPerInspector(v int) *TaskUpdateOne {
+	_u.mutation.AddMaxPerInspector(v)
+	return _u
+}
+
+// SetRotationMonths sets the "rotation_months" field.
+func (_u *TaskUpdateOne) SetRotationMonths(v int) *TaskUpdateOne {
+	_u.mutation.ResetRotationMonths()
+	_u.mutation.SetRotationMonths(v)
+	return _u
+}
+
+// SetNillableRotationMonths sets the "rotation_months" field if the given value is not nil.
+func (_u *TaskUpdateOne) SetNillableRotationMonths(v *int) *TaskUpdateOne {
+	if v != nil {
+		_u.SetRotationMonths(*v)
+	}
+	return _u
+}
+
+// AddRotationMonths adds value to the "rotation_months" field.
+func (_u *TaskUpdateOne) AddRotationMonths(v int) *TaskUpdateOne {
+	_u.mutation.AddRotationMonths(v)
+	return _u
+}
+
+// SetRecentMonths sets the "recent_months" field.
+func (_u *TaskUpdateOne) SetRecentMonths(v int) *TaskUpdateOne {
+	_u.mutation.ResetRecentMonths()
+	_u.mutation.SetRecentMonths(v)
+	return _u
+}
+
+// SetNillableRecentMonths sets the "recent_months" field if the given value is not nil.
+func (_u *TaskUpdateOne) SetNillableRecentMonths(v *int) *TaskUpdateOne {
+	if v != nil {
+		_u.SetRecentMonths(*v)
+	}
+	return _u
+}
+
+// AddRecentMonths adds value to the "recent_months" field.
+func (_u *TaskUpdateOne) AddRecentMonths(v int) *TaskUpdateOne {
+	_u.mutation.AddRecentMonths(v)
+	return _u
+}
+
+// SetYearlyCap sets the "yearly_cap" field.
+func (_u *TaskUpdateOne) SetYearlyCap(v int) *TaskUpdateOne {
+	_u.mutation.ResetYearlyCap()
+	_u.mutation.SetYearlyCap(v)
+	return _u
+}
+
+// SetNillableYearlyCap sets the "yearly_cap" field if the given value is not nil.
+func (_u *TaskUpdateOne) SetNillableYearlyCap(v *int) *TaskUpdateOne {
+	if v != nil {
+		_u.SetYearlyCap(*v)
+	}
+	return _u
+}
+
+// AddYearlyCap adds value to the "yearly_cap" field.
+func (_u *TaskUpdateOne) AddYearlyCap(v int) *TaskUpdateOne {
+	_u.mutation.AddYearlyCap(v)
+	return _u
+}
+
 // SetBatchID sets the "batch_id" field.
 func (_u *TaskUpdateOne) SetBatchID(v int) *TaskUpdateOne {
 	_u.mutation.SetBatchID(v)
@@ -1772,6 +2138,36 @@ func (_u *TaskUpdateOne) check() error {
 			return &ValidationError{Name: "announced_target_count", err: fmt.Errorf(`ent: validator failed for field "Task.announced_target_count": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TeamSize(); ok {
+		if err := task.TeamSizeValidator(v); err != nil {
+			return &ValidationError{Name: "team_size", err: fmt.Errorf(`ent: validator failed for field "Task.team_size": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExpertsPerTeam(); ok {
+		if err := task.ExpertsPerTeamValidator(v); err != nil {
+			return &ValidationError{Name: "experts_per_team", err: fmt.Errorf(`ent: validator failed for field "Task.experts_per_team": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MaxPerInspector(); ok {
+		if err := task.MaxPerInspectorValidator(v); err != nil {
+			return &ValidationError{Name: "max_per_inspector", err: fmt.Errorf(`ent: validator failed for field "Task.max_per_inspector": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RotationMonths(); ok {
+		if err := task.RotationMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "rotation_months", err: fmt.Errorf(`ent: validator failed for field "Task.rotation_months": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RecentMonths(); ok {
+		if err := task.RecentMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "recent_months", err: fmt.Errorf(`ent: validator failed for field "Task.recent_months": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.YearlyCap(); ok {
+		if err := task.YearlyCapValidator(v); err != nil {
+			return &ValidationError{Name: "yearly_cap", err: fmt.Errorf(`ent: validator failed for field "Task.yearly_cap": %w`, err)}
+		}
+	}
 	if _u.mutation.InitiatorCleared() && len(_u.mutation.InitiatorIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Task.initiator"`)
 	}
@@ -1860,6 +2256,53 @@ func (_u *TaskUpdateOne) sqlSave(ctx context.Context) (_node *Task, err error) {
 	}
 	if _u.mutation.AnnouncedAtCleared() {
 		_spec.ClearField(task.FieldAnnouncedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StratifyBy(); ok {
+		_spec.SetField(task.FieldStratifyBy, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedStratifyBy(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, task.FieldStratifyBy, value)
+		})
+	}
+	if _u.mutation.StratifyByCleared() {
+		_spec.ClearField(task.FieldStratifyBy, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TeamSize(); ok {
+		_spec.SetField(task.FieldTeamSize, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedTeamSize(); ok {
+		_spec.AddField(task.FieldTeamSize, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.ExpertsPerTeam(); ok {
+		_spec.SetField(task.FieldExpertsPerTeam, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedExpertsPerTeam(); ok {
+		_spec.AddField(task.FieldExpertsPerTeam, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.MaxPerInspector(); ok {
+		_spec.SetField(task.FieldMaxPerInspector, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxPerInspector(); ok {
+		_spec.AddField(task.FieldMaxPerInspector, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RotationMonths(); ok {
+		_spec.SetField(task.FieldRotationMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRotationMonths(); ok {
+		_spec.AddField(task.FieldRotationMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RecentMonths(); ok {
+		_spec.SetField(task.FieldRecentMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRecentMonths(); ok {
+		_spec.AddField(task.FieldRecentMonths, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.YearlyCap(); ok {
+		_spec.SetField(task.FieldYearlyCap, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedYearlyCap(); ok {
+		_spec.AddField(task.FieldYearlyCap, field.TypeInt, value)
 	}
 	if _u.mutation.BatchCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -30,10 +30,16 @@ type Tx struct {
 	Department *DepartmentClient
 	// Draw is the client for interacting with the Draw builders.
 	Draw *DrawClient
+	// DrawEvent is the client for interacting with the DrawEvent builders.
+	DrawEvent *DrawEventClient
+	// DrawSnapshot is the client for interacting with the DrawSnapshot builders.
+	DrawSnapshot *DrawSnapshotClient
 	// Evidence is the client for interacting with the Evidence builders.
 	Evidence *EvidenceClient
 	// Filing is the client for interacting with the Filing builders.
 	Filing *FilingClient
+	// FollowUpAction is the client for interacting with the FollowUpAction builders.
+	FollowUpAction *FollowUpActionClient
 	// FollowUpOption is the client for interacting with the FollowUpOption builders.
 	FollowUpOption *FollowUpOptionClient
 	// ImplementationRule is the client for interacting with the ImplementationRule builders.
@@ -54,10 +60,14 @@ type Tx struct {
 	JointMeeting *JointMeetingClient
 	// Lead is the client for interacting with the Lead builders.
 	Lead *LeadClient
+	// LeadCluster is the client for interacting with the LeadCluster builders.
+	LeadCluster *LeadClusterClient
 	// LibraryConfirmation is the client for interacting with the LibraryConfirmation builders.
 	LibraryConfirmation *LibraryConfirmationClient
 	// MeetingMember is the client for interacting with the MeetingMember builders.
 	MeetingMember *MeetingMemberClient
+	// Notification is the client for interacting with the Notification builders.
+	Notification *NotificationClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanBatch is the client for interacting with the PlanBatch builders.
@@ -70,6 +80,8 @@ type Tx struct {
 	ResultCode *ResultCodeClient
 	// ResultItem is the client for interacting with the ResultItem builders.
 	ResultItem *ResultItemClient
+	// Setting is the client for interacting with the Setting builders.
+	Setting *SettingClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// TargetChange is the client for interacting with the TargetChange builders.
@@ -219,8 +231,11 @@ func (tx *Tx) init() {
 	tx.Correction = NewCorrectionClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)
 	tx.Draw = NewDrawClient(tx.config)
+	tx.DrawEvent = NewDrawEventClient(tx.config)
+	tx.DrawSnapshot = NewDrawSnapshotClient(tx.config)
 	tx.Evidence = NewEvidenceClient(tx.config)
 	tx.Filing = NewFilingClient(tx.config)
+	tx.FollowUpAction = NewFollowUpActionClient(tx.config)
 	tx.FollowUpOption = NewFollowUpOptionClient(tx.config)
 	tx.ImplementationRule = NewImplementationRuleClient(tx.config)
 	tx.ImportJob = NewImportJobClient(tx.config)
@@ -231,14 +246,17 @@ func (tx *Tx) init() {
 	tx.ItemList = NewItemListClient(tx.config)
 	tx.JointMeeting = NewJointMeetingClient(tx.config)
 	tx.Lead = NewLeadClient(tx.config)
+	tx.LeadCluster = NewLeadClusterClient(tx.config)
 	tx.LibraryConfirmation = NewLibraryConfirmationClient(tx.config)
 	tx.MeetingMember = NewMeetingMemberClient(tx.config)
+	tx.Notification = NewNotificationClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanBatch = NewPlanBatchClient(tx.config)
 	tx.Publication = NewPublicationClient(tx.config)
 	tx.Result = NewResultClient(tx.config)
 	tx.ResultCode = NewResultCodeClient(tx.config)
 	tx.ResultItem = NewResultItemClient(tx.config)
+	tx.Setting = NewSettingClient(tx.config)
 	tx.Target = NewTargetClient(tx.config)
 	tx.TargetChange = NewTargetChangeClient(tx.config)
 	tx.TargetLibrary = NewTargetLibraryClient(tx.config)

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/ssgk/ssgk/ent"
@@ -71,6 +72,11 @@ func (r *queryResolver) Draws(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithDrawOrder(orderBy), ent.WithDrawFilter(where.Filter))
 }
 
+// DrawEvents is the resolver for the drawEvents field.
+func (r *queryResolver) DrawEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawEventOrder, where *ent.DrawEventWhereInput) (*ent.DrawEventConnection, error) {
+	panic(fmt.Errorf("not implemented: DrawEvents - drawEvents"))
+}
+
 // Evidences is the resolver for the evidences field.
 func (r *queryResolver) Evidences(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvidenceOrder, where *ent.EvidenceWhereInput) (*ent.EvidenceConnection, error) {
 	return r.Client.Evidence.Query().Paginate(ctx, after, first, before, last,
@@ -81,6 +87,11 @@ func (r *queryResolver) Evidences(ctx context.Context, after *entgql.Cursor[int]
 func (r *queryResolver) Filings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FilingOrder, where *ent.FilingWhereInput) (*ent.FilingConnection, error) {
 	return r.Client.Filing.Query().Paginate(ctx, after, first, before, last,
 		ent.WithFilingOrder(orderBy), ent.WithFilingFilter(where.Filter))
+}
+
+// FollowUpActions is the resolver for the followUpActions field.
+func (r *queryResolver) FollowUpActions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpActionOrder, where *ent.FollowUpActionWhereInput) (*ent.FollowUpActionConnection, error) {
+	panic(fmt.Errorf("not implemented: FollowUpActions - followUpActions"))
 }
 
 // FollowUpOptions is the resolver for the followUpOptions field.
@@ -143,6 +154,11 @@ func (r *queryResolver) Leads(ctx context.Context, after *entgql.Cursor[int], fi
 		ent.WithLeadOrder(orderBy), ent.WithLeadFilter(where.Filter))
 }
 
+// LeadClusters is the resolver for the leadClusters field.
+func (r *queryResolver) LeadClusters(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadClusterOrder, where *ent.LeadClusterWhereInput) (*ent.LeadClusterConnection, error) {
+	panic(fmt.Errorf("not implemented: LeadClusters - leadClusters"))
+}
+
 // LibraryConfirmations is the resolver for the libraryConfirmations field.
 func (r *queryResolver) LibraryConfirmations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LibraryConfirmationOrder, where *ent.LibraryConfirmationWhereInput) (*ent.LibraryConfirmationConnection, error) {
 	return r.Client.LibraryConfirmation.Query().Paginate(ctx, after, first, before, last,
@@ -153,6 +169,11 @@ func (r *queryResolver) LibraryConfirmations(ctx context.Context, after *entgql.
 func (r *queryResolver) MeetingMembers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingMemberOrder, where *ent.MeetingMemberWhereInput) (*ent.MeetingMemberConnection, error) {
 	return r.Client.MeetingMember.Query().Paginate(ctx, after, first, before, last,
 		ent.WithMeetingMemberOrder(orderBy), ent.WithMeetingMemberFilter(where.Filter))
+}
+
+// Notifications is the resolver for the notifications field.
+func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error) {
+	panic(fmt.Errorf("not implemented: Notifications - notifications"))
 }
 
 // Plans is the resolver for the plans field.
@@ -189,6 +210,11 @@ func (r *queryResolver) ResultCodes(ctx context.Context, after *entgql.Cursor[in
 func (r *queryResolver) ResultItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultItemOrder, where *ent.ResultItemWhereInput) (*ent.ResultItemConnection, error) {
 	return r.Client.ResultItem.Query().Paginate(ctx, after, first, before, last,
 		ent.WithResultItemOrder(orderBy), ent.WithResultItemFilter(where.Filter))
+}
+
+// Settings is the resolver for the settings field.
+func (r *queryResolver) Settings(ctx context.Context) ([]*ent.Setting, error) {
+	panic(fmt.Errorf("not implemented: Settings - settings"))
 }
 
 // Targets is the resolver for the targets field.

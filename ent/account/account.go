@@ -38,6 +38,8 @@ const (
 	FieldLastLoginAt = "last_login_at"
 	// FieldSigningPublicKey holds the string denoting the signing_public_key field in the database.
 	FieldSigningPublicKey = "signing_public_key"
+	// FieldSigningKeySealed holds the string denoting the signing_key_sealed field in the database.
+	FieldSigningKeySealed = "signing_key_sealed"
 	// FieldDepartmentID holds the string denoting the department_id field in the database.
 	FieldDepartmentID = "department_id"
 	// FieldInspectorID holds the string denoting the inspector_id field in the database.
@@ -79,6 +81,7 @@ var Columns = []string{
 	FieldLockedUntil,
 	FieldLastLoginAt,
 	FieldSigningPublicKey,
+	FieldSigningKeySealed,
 	FieldDepartmentID,
 	FieldInspectorID,
 }

@@ -110,6 +110,11 @@ func SigningPublicKey(v []byte) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldSigningPublicKey, v))
 }
 
+// SigningKeySealed applies equality check predicate on the "signing_key_sealed" field. It's identical to SigningKeySealedEQ.
+func SigningKeySealed(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldSigningKeySealed, v))
+}
+
 // DepartmentID applies equality check predicate on the "department_id" field. It's identical to DepartmentIDEQ.
 func DepartmentID(v int) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldDepartmentID, v))
@@ -658,6 +663,56 @@ func SigningPublicKeyIsNil() predicate.Account {
 // SigningPublicKeyNotNil applies the NotNil predicate on the "signing_public_key" field.
 func SigningPublicKeyNotNil() predicate.Account {
 	return predicate.Account(sql.FieldNotNull(FieldSigningPublicKey))
+}
+
+// SigningKeySealedEQ applies the EQ predicate on the "signing_key_sealed" field.
+func SigningKeySealedEQ(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldSigningKeySealed, v))
+}
+
+// SigningKeySealedNEQ applies the NEQ predicate on the "signing_key_sealed" field.
+func SigningKeySealedNEQ(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldSigningKeySealed, v))
+}
+
+// SigningKeySealedIn applies the In predicate on the "signing_key_sealed" field.
+func SigningKeySealedIn(vs ...[]byte) predicate.Account {
+	return predicate.Account(sql.FieldIn(FieldSigningKeySealed, vs...))
+}
+
+// SigningKeySealedNotIn applies the NotIn predicate on the "signing_key_sealed" field.
+func SigningKeySealedNotIn(vs ...[]byte) predicate.Account {
+	return predicate.Account(sql.FieldNotIn(FieldSigningKeySealed, vs...))
+}
+
+// SigningKeySealedGT applies the GT predicate on the "signing_key_sealed" field.
+func SigningKeySealedGT(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldGT(FieldSigningKeySealed, v))
+}
+
+// SigningKeySealedGTE applies the GTE predicate on the "signing_key_sealed" field.
+func SigningKeySealedGTE(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldGTE(FieldSigningKeySealed, v))
+}
+
+// SigningKeySealedLT applies the LT predicate on the "signing_key_sealed" field.
+func SigningKeySealedLT(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldLT(FieldSigningKeySealed, v))
+}
+
+// SigningKeySealedLTE applies the LTE predicate on the "signing_key_sealed" field.
+func SigningKeySealedLTE(v []byte) predicate.Account {
+	return predicate.Account(sql.FieldLTE(FieldSigningKeySealed, v))
+}
+
+// SigningKeySealedIsNil applies the IsNil predicate on the "signing_key_sealed" field.
+func SigningKeySealedIsNil() predicate.Account {
+	return predicate.Account(sql.FieldIsNull(FieldSigningKeySealed))
+}
+
+// SigningKeySealedNotNil applies the NotNil predicate on the "signing_key_sealed" field.
+func SigningKeySealedNotNil() predicate.Account {
+	return predicate.Account(sql.FieldNotNull(FieldSigningKeySealed))
 }
 
 // DepartmentIDEQ applies the EQ predicate on the "department_id" field.

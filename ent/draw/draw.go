@@ -41,6 +41,8 @@ const (
 	FieldSecretHash = "secret_hash"
 	// FieldSecret holds the string denoting the secret field in the database.
 	FieldSecret = "secret"
+	// FieldCommitment holds the string denoting the commitment field in the database.
+	FieldCommitment = "commitment"
 	// FieldCommitmentDigest holds the string denoting the commitment_digest field in the database.
 	FieldCommitmentDigest = "commitment_digest"
 	// FieldCommittedAt holds the string denoting the committed_at field in the database.
@@ -69,6 +71,8 @@ const (
 	EdgeConfirmations = "confirmations"
 	// EdgeTeams holds the string denoting the teams edge name in mutations.
 	EdgeTeams = "teams"
+	// EdgeEvents holds the string denoting the events edge name in mutations.
+	EdgeEvents = "events"
 	// Table holds the table name of the draw in the database.
 	Table = "draws"
 	// TaskTable is the table that holds the task relation/edge.
@@ -98,6 +102,13 @@ const (
 	TeamsInverseTable = "inspection_teams"
 	// TeamsColumn is the table column denoting the teams relation/edge.
 	TeamsColumn = "draw_id"
+	// EventsTable is the table that holds the events relation/edge.
+	EventsTable = "draw_events"
+	// EventsInverseTable is the table name for the DrawEvent entity.
+	// It exists in this package in order to avoid circular dependency with the "drawevent" package.
+	EventsInverseTable = "draw_events"
+	// EventsColumn is the table column denoting the events relation/edge.
+	EventsColumn = "draw_id"
 )
 
 // Columns holds all SQL columns for draw fields.
@@ -115,6 +126,7 @@ var Columns = []string{
 	FieldInspectorPoolDigest,
 	FieldSecretHash,
 	FieldSecret,
+	FieldCommitment,
 	FieldCommitmentDigest,
 	FieldCommittedAt,
 	FieldExternalEntropy,
@@ -255,6 +267,11 @@ func BySecret(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSecret, opts...).ToFunc()
 }
 
+// ByCommitment orders the results by the commitment field.
+func ByCommitment(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCommitment, opts...).ToFunc()
+}
+
 // ByCommitmentDigest orders the results by the commitment_digest field.
 func ByCommitmentDigest(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCommitmentDigest, opts...).ToFunc()
@@ -355,6 +372,20 @@ func ByTeams(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTeamsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByEventsCount orders the results by events count.
+func ByEventsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newEventsStep(), opts...)
+	}
+}
+
+// ByEvents orders the results by events terms.
+func ByEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTaskStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -388,6 +419,13 @@ func newTeamsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TeamsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TeamsTable, TeamsColumn),
+	)
+}
+func newEventsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EventsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, EventsTable, EventsColumn),
 	)
 }
 

@@ -105,6 +105,11 @@ func Secret(v string) predicate.Draw {
 	return predicate.Draw(sql.FieldEQ(FieldSecret, v))
 }
 
+// Commitment applies equality check predicate on the "commitment" field. It's identical to CommitmentEQ.
+func Commitment(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldEQ(FieldCommitment, v))
+}
+
 // CommitmentDigest applies equality check predicate on the "commitment_digest" field. It's identical to CommitmentDigestEQ.
 func CommitmentDigest(v string) predicate.Draw {
 	return predicate.Draw(sql.FieldEQ(FieldCommitmentDigest, v))
@@ -770,6 +775,81 @@ func SecretContainsFold(v string) predicate.Draw {
 	return predicate.Draw(sql.FieldContainsFold(FieldSecret, v))
 }
 
+// CommitmentEQ applies the EQ predicate on the "commitment" field.
+func CommitmentEQ(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldEQ(FieldCommitment, v))
+}
+
+// CommitmentNEQ applies the NEQ predicate on the "commitment" field.
+func CommitmentNEQ(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldNEQ(FieldCommitment, v))
+}
+
+// CommitmentIn applies the In predicate on the "commitment" field.
+func CommitmentIn(vs ...string) predicate.Draw {
+	return predicate.Draw(sql.FieldIn(FieldCommitment, vs...))
+}
+
+// CommitmentNotIn applies the NotIn predicate on the "commitment" field.
+func CommitmentNotIn(vs ...string) predicate.Draw {
+	return predicate.Draw(sql.FieldNotIn(FieldCommitment, vs...))
+}
+
+// CommitmentGT applies the GT predicate on the "commitment" field.
+func CommitmentGT(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldGT(FieldCommitment, v))
+}
+
+// CommitmentGTE applies the GTE predicate on the "commitment" field.
+func CommitmentGTE(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldGTE(FieldCommitment, v))
+}
+
+// CommitmentLT applies the LT predicate on the "commitment" field.
+func CommitmentLT(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldLT(FieldCommitment, v))
+}
+
+// CommitmentLTE applies the LTE predicate on the "commitment" field.
+func CommitmentLTE(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldLTE(FieldCommitment, v))
+}
+
+// CommitmentContains applies the Contains predicate on the "commitment" field.
+func CommitmentContains(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldContains(FieldCommitment, v))
+}
+
+// CommitmentHasPrefix applies the HasPrefix predicate on the "commitment" field.
+func CommitmentHasPrefix(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldHasPrefix(FieldCommitment, v))
+}
+
+// CommitmentHasSuffix applies the HasSuffix predicate on the "commitment" field.
+func CommitmentHasSuffix(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldHasSuffix(FieldCommitment, v))
+}
+
+// CommitmentIsNil applies the IsNil predicate on the "commitment" field.
+func CommitmentIsNil() predicate.Draw {
+	return predicate.Draw(sql.FieldIsNull(FieldCommitment))
+}
+
+// CommitmentNotNil applies the NotNil predicate on the "commitment" field.
+func CommitmentNotNil() predicate.Draw {
+	return predicate.Draw(sql.FieldNotNull(FieldCommitment))
+}
+
+// CommitmentEqualFold applies the EqualFold predicate on the "commitment" field.
+func CommitmentEqualFold(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldEqualFold(FieldCommitment, v))
+}
+
+// CommitmentContainsFold applies the ContainsFold predicate on the "commitment" field.
+func CommitmentContainsFold(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldContainsFold(FieldCommitment, v))
+}
+
 // CommitmentDigestEQ applies the EQ predicate on the "commitment_digest" field.
 func CommitmentDigestEQ(v string) predicate.Draw {
 	return predicate.Draw(sql.FieldEQ(FieldCommitmentDigest, v))
@@ -1377,6 +1457,29 @@ func HasTeams() predicate.Draw {
 func HasTeamsWith(preds ...predicate.InspectionTeam) predicate.Draw {
 	return predicate.Draw(func(s *sql.Selector) {
 		step := newTeamsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEvents applies the HasEdge predicate on the "events" edge.
+func HasEvents() predicate.Draw {
+	return predicate.Draw(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, EventsTable, EventsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEventsWith applies the HasEdge predicate on the "events" edge with a given conditions (other predicates).
+func HasEventsWith(preds ...predicate.DrawEvent) predicate.Draw {
+	return predicate.Draw(func(s *sql.Selector) {
+		step := newEventsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

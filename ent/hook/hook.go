@@ -105,6 +105,30 @@ func (f DrawFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DrawMutation", m)
 }
 
+// The DrawEventFunc type is an adapter to allow the use of ordinary
+// function as DrawEvent mutator.
+type DrawEventFunc func(context.Context, *ent.DrawEventMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DrawEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DrawEventMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DrawEventMutation", m)
+}
+
+// The DrawSnapshotFunc type is an adapter to allow the use of ordinary
+// function as DrawSnapshot mutator.
+type DrawSnapshotFunc func(context.Context, *ent.DrawSnapshotMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DrawSnapshotFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DrawSnapshotMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DrawSnapshotMutation", m)
+}
+
 // The EvidenceFunc type is an adapter to allow the use of ordinary
 // function as Evidence mutator.
 type EvidenceFunc func(context.Context, *ent.EvidenceMutation) (ent.Value, error)
@@ -127,6 +151,18 @@ func (f FilingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FilingMutation", m)
+}
+
+// The FollowUpActionFunc type is an adapter to allow the use of ordinary
+// function as FollowUpAction mutator.
+type FollowUpActionFunc func(context.Context, *ent.FollowUpActionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FollowUpActionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FollowUpActionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FollowUpActionMutation", m)
 }
 
 // The FollowUpOptionFunc type is an adapter to allow the use of ordinary
@@ -249,6 +285,18 @@ func (f LeadFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeadMutation", m)
 }
 
+// The LeadClusterFunc type is an adapter to allow the use of ordinary
+// function as LeadCluster mutator.
+type LeadClusterFunc func(context.Context, *ent.LeadClusterMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LeadClusterFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LeadClusterMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeadClusterMutation", m)
+}
+
 // The LibraryConfirmationFunc type is an adapter to allow the use of ordinary
 // function as LibraryConfirmation mutator.
 type LibraryConfirmationFunc func(context.Context, *ent.LibraryConfirmationMutation) (ent.Value, error)
@@ -271,6 +319,18 @@ func (f MeetingMemberFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MeetingMemberMutation", m)
+}
+
+// The NotificationFunc type is an adapter to allow the use of ordinary
+// function as Notification mutator.
+type NotificationFunc func(context.Context, *ent.NotificationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f NotificationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.NotificationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NotificationMutation", m)
 }
 
 // The PlanFunc type is an adapter to allow the use of ordinary
@@ -343,6 +403,18 @@ func (f ResultItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ResultItemMutation", m)
+}
+
+// The SettingFunc type is an adapter to allow the use of ordinary
+// function as Setting mutator.
+type SettingFunc func(context.Context, *ent.SettingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SettingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SettingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SettingMutation", m)
 }
 
 // The TargetFunc type is an adapter to allow the use of ordinary

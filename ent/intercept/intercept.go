@@ -16,8 +16,11 @@ import (
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/followupoption"
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -28,8 +31,10 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
+	"github.com/ssgk/ssgk/ent/notification"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -37,6 +42,7 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/ent/setting"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -316,6 +322,60 @@ func (f TraverseDraw) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.DrawQuery", q)
 }
 
+// The DrawEventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DrawEventFunc func(context.Context, *ent.DrawEventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DrawEventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DrawEventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DrawEventQuery", q)
+}
+
+// The TraverseDrawEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDrawEvent func(context.Context, *ent.DrawEventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDrawEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDrawEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DrawEventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DrawEventQuery", q)
+}
+
+// The DrawSnapshotFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DrawSnapshotFunc func(context.Context, *ent.DrawSnapshotQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DrawSnapshotFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DrawSnapshotQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DrawSnapshotQuery", q)
+}
+
+// The TraverseDrawSnapshot type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDrawSnapshot func(context.Context, *ent.DrawSnapshotQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDrawSnapshot) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDrawSnapshot) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DrawSnapshotQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DrawSnapshotQuery", q)
+}
+
 // The EvidenceFunc type is an adapter to allow the use of ordinary function as a Querier.
 type EvidenceFunc func(context.Context, *ent.EvidenceQuery) (ent.Value, error)
 
@@ -368,6 +428,33 @@ func (f TraverseFiling) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.FilingQuery", q)
+}
+
+// The FollowUpActionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FollowUpActionFunc func(context.Context, *ent.FollowUpActionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FollowUpActionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FollowUpActionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FollowUpActionQuery", q)
+}
+
+// The TraverseFollowUpAction type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFollowUpAction func(context.Context, *ent.FollowUpActionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFollowUpAction) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFollowUpAction) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FollowUpActionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FollowUpActionQuery", q)
 }
 
 // The FollowUpOptionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -640,6 +727,33 @@ func (f TraverseLead) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.LeadQuery", q)
 }
 
+// The LeadClusterFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LeadClusterFunc func(context.Context, *ent.LeadClusterQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LeadClusterFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LeadClusterQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LeadClusterQuery", q)
+}
+
+// The TraverseLeadCluster type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLeadCluster func(context.Context, *ent.LeadClusterQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLeadCluster) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLeadCluster) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeadClusterQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LeadClusterQuery", q)
+}
+
 // The LibraryConfirmationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type LibraryConfirmationFunc func(context.Context, *ent.LibraryConfirmationQuery) (ent.Value, error)
 
@@ -692,6 +806,33 @@ func (f TraverseMeetingMember) Traverse(ctx context.Context, q ent.Query) error 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MeetingMemberQuery", q)
+}
+
+// The NotificationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NotificationFunc func(context.Context, *ent.NotificationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NotificationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
+}
+
+// The TraverseNotification type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNotification func(context.Context, *ent.NotificationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNotification) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNotification) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
 }
 
 // The PlanFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -856,6 +997,33 @@ func (f TraverseResultItem) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ResultItemQuery", q)
 }
 
+// The SettingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SettingFunc func(context.Context, *ent.SettingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SettingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SettingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SettingQuery", q)
+}
+
+// The TraverseSetting type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSetting func(context.Context, *ent.SettingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSetting) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSetting) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SettingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SettingQuery", q)
+}
+
 // The TargetFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TargetFunc func(context.Context, *ent.TargetQuery) (ent.Value, error)
 
@@ -1010,10 +1178,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DepartmentQuery, predicate.Department, department.OrderOption]{typ: ent.TypeDepartment, tq: q}, nil
 	case *ent.DrawQuery:
 		return &query[*ent.DrawQuery, predicate.Draw, draw.OrderOption]{typ: ent.TypeDraw, tq: q}, nil
+	case *ent.DrawEventQuery:
+		return &query[*ent.DrawEventQuery, predicate.DrawEvent, drawevent.OrderOption]{typ: ent.TypeDrawEvent, tq: q}, nil
+	case *ent.DrawSnapshotQuery:
+		return &query[*ent.DrawSnapshotQuery, predicate.DrawSnapshot, drawsnapshot.OrderOption]{typ: ent.TypeDrawSnapshot, tq: q}, nil
 	case *ent.EvidenceQuery:
 		return &query[*ent.EvidenceQuery, predicate.Evidence, evidence.OrderOption]{typ: ent.TypeEvidence, tq: q}, nil
 	case *ent.FilingQuery:
 		return &query[*ent.FilingQuery, predicate.Filing, filing.OrderOption]{typ: ent.TypeFiling, tq: q}, nil
+	case *ent.FollowUpActionQuery:
+		return &query[*ent.FollowUpActionQuery, predicate.FollowUpAction, followupaction.OrderOption]{typ: ent.TypeFollowUpAction, tq: q}, nil
 	case *ent.FollowUpOptionQuery:
 		return &query[*ent.FollowUpOptionQuery, predicate.FollowUpOption, followupoption.OrderOption]{typ: ent.TypeFollowUpOption, tq: q}, nil
 	case *ent.ImplementationRuleQuery:
@@ -1034,10 +1208,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.JointMeetingQuery, predicate.JointMeeting, jointmeeting.OrderOption]{typ: ent.TypeJointMeeting, tq: q}, nil
 	case *ent.LeadQuery:
 		return &query[*ent.LeadQuery, predicate.Lead, lead.OrderOption]{typ: ent.TypeLead, tq: q}, nil
+	case *ent.LeadClusterQuery:
+		return &query[*ent.LeadClusterQuery, predicate.LeadCluster, leadcluster.OrderOption]{typ: ent.TypeLeadCluster, tq: q}, nil
 	case *ent.LibraryConfirmationQuery:
 		return &query[*ent.LibraryConfirmationQuery, predicate.LibraryConfirmation, libraryconfirmation.OrderOption]{typ: ent.TypeLibraryConfirmation, tq: q}, nil
 	case *ent.MeetingMemberQuery:
 		return &query[*ent.MeetingMemberQuery, predicate.MeetingMember, meetingmember.OrderOption]{typ: ent.TypeMeetingMember, tq: q}, nil
+	case *ent.NotificationQuery:
+		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.PlanQuery:
 		return &query[*ent.PlanQuery, predicate.Plan, plan.OrderOption]{typ: ent.TypePlan, tq: q}, nil
 	case *ent.PlanBatchQuery:
@@ -1050,6 +1228,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ResultCodeQuery, predicate.ResultCode, resultcode.OrderOption]{typ: ent.TypeResultCode, tq: q}, nil
 	case *ent.ResultItemQuery:
 		return &query[*ent.ResultItemQuery, predicate.ResultItem, resultitem.OrderOption]{typ: ent.TypeResultItem, tq: q}, nil
+	case *ent.SettingQuery:
+		return &query[*ent.SettingQuery, predicate.Setting, setting.OrderOption]{typ: ent.TypeSetting, tq: q}, nil
 	case *ent.TargetQuery:
 		return &query[*ent.TargetQuery, predicate.Target, target.OrderOption]{typ: ent.TypeTarget, tq: q}, nil
 	case *ent.TargetChangeQuery:

@@ -57,6 +57,8 @@ const (
 	EdgeItem = "item"
 	// EdgeSpecialTask holds the string denoting the special_task edge name in mutations.
 	EdgeSpecialTask = "special_task"
+	// EdgeClusters holds the string denoting the clusters edge name in mutations.
+	EdgeClusters = "clusters"
 	// Table holds the table name of the lead in the database.
 	Table = "leads"
 	// DepartmentTable is the table that holds the department relation/edge.
@@ -87,6 +89,11 @@ const (
 	SpecialTaskInverseTable = "tasks"
 	// SpecialTaskColumn is the table column denoting the special_task relation/edge.
 	SpecialTaskColumn = "special_task_id"
+	// ClustersTable is the table that holds the clusters relation/edge. The primary key declared below.
+	ClustersTable = "lead_cluster_leads"
+	// ClustersInverseTable is the table name for the LeadCluster entity.
+	// It exists in this package in order to avoid circular dependency with the "leadcluster" package.
+	ClustersInverseTable = "lead_clusters"
 )
 
 // Columns holds all SQL columns for lead fields.
@@ -109,6 +116,12 @@ var Columns = []string{
 	FieldItemID,
 	FieldSpecialTaskID,
 }
+
+var (
+	// ClustersPrimaryKey and ClustersColumn2 are the table columns denoting the
+	// primary key for the clusters relation (M2M).
+	ClustersPrimaryKey = []string{"lead_cluster_id", "lead_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -302,6 +315,20 @@ func BySpecialTaskField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newSpecialTaskStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByClustersCount orders the results by clusters count.
+func ByClustersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newClustersStep(), opts...)
+	}
+}
+
+// ByClusters orders the results by clusters terms.
+func ByClusters(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newClustersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newDepartmentStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -328,6 +355,13 @@ func newSpecialTaskStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SpecialTaskInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, SpecialTaskTable, SpecialTaskColumn),
+	)
+}
+func newClustersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ClustersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ClustersTable, ClustersPrimaryKey...),
 	)
 }
 

@@ -977,6 +977,29 @@ func HasSpecialTaskWith(preds ...predicate.Task) predicate.Lead {
 	})
 }
 
+// HasClusters applies the HasEdge predicate on the "clusters" edge.
+func HasClusters() predicate.Lead {
+	return predicate.Lead(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ClustersTable, ClustersPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasClustersWith applies the HasEdge predicate on the "clusters" edge with a given conditions (other predicates).
+func HasClustersWith(preds ...predicate.LeadCluster) predicate.Lead {
+	return predicate.Lead(func(s *sql.Selector) {
+		step := newClustersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Lead) predicate.Lead {
 	return predicate.Lead(sql.AndPredicates(predicates...))

@@ -24,6 +24,7 @@ var (
 		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "signing_public_key", Type: field.TypeBytes, Nullable: true},
+		{Name: "signing_key_sealed", Type: field.TypeBytes, Nullable: true},
 		{Name: "inspector_id", Type: field.TypeInt, Nullable: true},
 		{Name: "department_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -35,13 +36,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "accounts_inspectors_inspector",
-				Columns:    []*schema.Column{AccountsColumns[13]},
+				Columns:    []*schema.Column{AccountsColumns[14]},
 				RefColumns: []*schema.Column{InspectorsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "accounts_departments_accounts",
-				Columns:    []*schema.Column{AccountsColumns[14]},
+				Columns:    []*schema.Column{AccountsColumns[15]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -283,6 +284,7 @@ var (
 		{Name: "inspector_pool_digest", Type: field.TypeString, Nullable: true},
 		{Name: "secret_hash", Type: field.TypeString, Nullable: true},
 		{Name: "secret", Type: field.TypeString, Nullable: true},
+		{Name: "commitment", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "commitment_digest", Type: field.TypeString, Nullable: true},
 		{Name: "committed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "external_entropy", Type: field.TypeString, Nullable: true},
@@ -301,13 +303,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "draws_draws_superseded_by",
-				Columns:    []*schema.Column{DrawsColumns[20]},
+				Columns:    []*schema.Column{DrawsColumns[21]},
 				RefColumns: []*schema.Column{DrawsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "draws_tasks_draws",
-				Columns:    []*schema.Column{DrawsColumns[21]},
+				Columns:    []*schema.Column{DrawsColumns[22]},
 				RefColumns: []*schema.Column{TasksColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -321,9 +323,64 @@ var (
 			{
 				Name:    "draw_task_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{DrawsColumns[21], DrawsColumns[4]},
+				Columns: []*schema.Column{DrawsColumns[22], DrawsColumns[4]},
 			},
 		},
+	}
+	// DrawEventsColumns holds the columns for the "draw_events" table.
+	DrawEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL"}},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "target_key", Type: field.TypeString, Nullable: true},
+		{Name: "inspectors", Type: field.TypeJSON, Nullable: true},
+		{Name: "replacement_key", Type: field.TypeString, Nullable: true},
+		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "draw_id", Type: field.TypeInt},
+	}
+	// DrawEventsTable holds the schema information for the "draw_events" table.
+	DrawEventsTable = &schema.Table{
+		Name:       "draw_events",
+		Columns:    DrawEventsColumns,
+		PrimaryKey: []*schema.Column{DrawEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "draw_events_draws_events",
+				Columns:    []*schema.Column{DrawEventsColumns[10]},
+				RefColumns: []*schema.Column{DrawsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "drawevent_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{DrawEventsColumns[1]},
+			},
+			{
+				Name:    "drawevent_draw_id_seq",
+				Unique:  true,
+				Columns: []*schema.Column{DrawEventsColumns[10], DrawEventsColumns[2]},
+			},
+		},
+	}
+	// DrawSnapshotsColumns holds the columns for the "draw_snapshots" table.
+	DrawSnapshotsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "draw_id", Type: field.TypeInt, Unique: true},
+		{Name: "data", Type: field.TypeBytes},
+		{Name: "sha256", Type: field.TypeString},
+		{Name: "size", Type: field.TypeInt64},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// DrawSnapshotsTable holds the schema information for the "draw_snapshots" table.
+	DrawSnapshotsTable = &schema.Table{
+		Name:       "draw_snapshots",
+		Columns:    DrawSnapshotsColumns,
+		PrimaryKey: []*schema.Column{DrawSnapshotsColumns[0]},
 	}
 	// EvidencesColumns holds the columns for the "evidences" table.
 	EvidencesColumns = []*schema.Column{
@@ -426,6 +483,48 @@ var (
 				Name:    "filing_division_code",
 				Unique:  false,
 				Columns: []*schema.Column{FilingsColumns[3]},
+			},
+		},
+	}
+	// FollowUpActionsColumns holds the columns for the "follow_up_actions" table.
+	FollowUpActionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "DONE"}, Default: "OPEN"},
+		{Name: "judicial_transfer", Type: field.TypeBool, Default: false},
+		{Name: "receiving_unit", Type: field.TypeString, Nullable: true},
+		{Name: "transferred_on", Type: field.TypeTime, Nullable: true},
+		{Name: "done_on", Type: field.TypeTime, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "option_id", Type: field.TypeInt},
+		{Name: "result_id", Type: field.TypeInt},
+	}
+	// FollowUpActionsTable holds the schema information for the "follow_up_actions" table.
+	FollowUpActionsTable = &schema.Table{
+		Name:       "follow_up_actions",
+		Columns:    FollowUpActionsColumns,
+		PrimaryKey: []*schema.Column{FollowUpActionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "follow_up_actions_follow_up_options_option",
+				Columns:    []*schema.Column{FollowUpActionsColumns[10]},
+				RefColumns: []*schema.Column{FollowUpOptionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "follow_up_actions_results_follow_ups",
+				Columns:    []*schema.Column{FollowUpActionsColumns[11]},
+				RefColumns: []*schema.Column{ResultsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "followupaction_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{FollowUpActionsColumns[3]},
 			},
 		},
 	}
@@ -821,6 +920,50 @@ var (
 			},
 		},
 	}
+	// LeadClustersColumns holds the columns for the "lead_clusters" table.
+	LeadClustersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "key", Type: field.TypeString, Unique: true},
+		{Name: "dimension", Type: field.TypeEnum, Enums: []string{"INDUSTRY", "DIVISION"}},
+		{Name: "value", Type: field.TypeString},
+		{Name: "window_start", Type: field.TypeTime},
+		{Name: "window_end", Type: field.TypeTime},
+		{Name: "lead_count", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OFFERED", "ACCEPTED", "DISMISSED"}, Default: "OFFERED"},
+		{Name: "note", Type: field.TypeString, Nullable: true},
+		{Name: "item_id", Type: field.TypeInt},
+		{Name: "task_id", Type: field.TypeInt, Nullable: true},
+	}
+	// LeadClustersTable holds the schema information for the "lead_clusters" table.
+	LeadClustersTable = &schema.Table{
+		Name:       "lead_clusters",
+		Columns:    LeadClustersColumns,
+		PrimaryKey: []*schema.Column{LeadClustersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "lead_clusters_inspection_items_item",
+				Columns:    []*schema.Column{LeadClustersColumns[12]},
+				RefColumns: []*schema.Column{InspectionItemsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "lead_clusters_tasks_task",
+				Columns:    []*schema.Column{LeadClustersColumns[13]},
+				RefColumns: []*schema.Column{TasksColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "leadcluster_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{LeadClustersColumns[3]},
+			},
+		},
+	}
 	// LibraryConfirmationsColumns holds the columns for the "library_confirmations" table.
 	LibraryConfirmationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -909,6 +1052,51 @@ var (
 			},
 		},
 	}
+	// NotificationsColumns holds the columns for the "notifications" table.
+	NotificationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "message", Type: field.TypeString, Size: 2147483647},
+		{Name: "read_at", Type: field.TypeTime, Nullable: true},
+		{Name: "from_department_id", Type: field.TypeInt},
+		{Name: "to_department_id", Type: field.TypeInt},
+		{Name: "result_id", Type: field.TypeInt, Nullable: true},
+	}
+	// NotificationsTable holds the schema information for the "notifications" table.
+	NotificationsTable = &schema.Table{
+		Name:       "notifications",
+		Columns:    NotificationsColumns,
+		PrimaryKey: []*schema.Column{NotificationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notifications_departments_from_department",
+				Columns:    []*schema.Column{NotificationsColumns[6]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "notifications_departments_to_department",
+				Columns:    []*schema.Column{NotificationsColumns[7]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "notifications_results_result",
+				Columns:    []*schema.Column{NotificationsColumns[8]},
+				RefColumns: []*schema.Column{ResultsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notification_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[3]},
+			},
+		},
+	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -922,6 +1110,8 @@ var (
 		{Name: "county_wide", Type: field.TypeBool, Default: false},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "FILED", "PUBLISHED", "SUPERSEDED"}, Default: "DRAFT"},
 		{Name: "adjustment_reason", Type: field.TypeString, Nullable: true},
+		{Name: "filed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "late_filing", Type: field.TypeBool, Default: false},
 		{Name: "published_at", Type: field.TypeTime, Nullable: true},
 		{Name: "department_id", Type: field.TypeInt},
 		{Name: "previous_id", Type: field.TypeInt, Nullable: true},
@@ -934,13 +1124,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "plans_departments_plans",
-				Columns:    []*schema.Column{PlansColumns[12]},
+				Columns:    []*schema.Column{PlansColumns[14]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "plans_plans_next",
-				Columns:    []*schema.Column{PlansColumns[13]},
+				Columns:    []*schema.Column{PlansColumns[15]},
 				RefColumns: []*schema.Column{PlansColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1071,10 +1261,8 @@ var (
 		{Name: "inspection_end_date", Type: field.TypeTime, Nullable: true},
 		{Name: "due_date", Type: field.TypeTime, Nullable: true},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "follow_up_done", Type: field.TypeBool, Default: false},
-		{Name: "follow_up_done_on", Type: field.TypeTime, Nullable: true},
-		{Name: "follow_up_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "review_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "abnormal_flag", Type: field.TypeBool, Default: false},
 		{Name: "idempotency_key", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "submitted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "approved_at", Type: field.TypeTime, Nullable: true},
@@ -1096,49 +1284,49 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "results_departments_results",
-				Columns:    []*schema.Column{ResultsColumns[17]},
+				Columns:    []*schema.Column{ResultsColumns[15]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "results_inspection_teams_results",
-				Columns:    []*schema.Column{ResultsColumns[18]},
+				Columns:    []*schema.Column{ResultsColumns[16]},
 				RefColumns: []*schema.Column{InspectionTeamsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "results_follow_up_options_follow_up",
-				Columns:    []*schema.Column{ResultsColumns[19]},
+				Columns:    []*schema.Column{ResultsColumns[17]},
 				RefColumns: []*schema.Column{FollowUpOptionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "results_results_adopted_by",
-				Columns:    []*schema.Column{ResultsColumns[20]},
+				Columns:    []*schema.Column{ResultsColumns[18]},
 				RefColumns: []*schema.Column{ResultsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "results_accounts_entered_by",
-				Columns:    []*schema.Column{ResultsColumns[21]},
+				Columns:    []*schema.Column{ResultsColumns[19]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "results_accounts_approved_by",
-				Columns:    []*schema.Column{ResultsColumns[22]},
+				Columns:    []*schema.Column{ResultsColumns[20]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "results_targets_results",
-				Columns:    []*schema.Column{ResultsColumns[23]},
+				Columns:    []*schema.Column{ResultsColumns[21]},
 				RefColumns: []*schema.Column{TargetsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "results_tasks_results",
-				Columns:    []*schema.Column{ResultsColumns[24]},
+				Columns:    []*schema.Column{ResultsColumns[22]},
 				RefColumns: []*schema.Column{TasksColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1152,12 +1340,12 @@ var (
 			{
 				Name:    "result_task_id_target_id_department_id_version",
 				Unique:  true,
-				Columns: []*schema.Column{ResultsColumns[24], ResultsColumns[23], ResultsColumns[17], ResultsColumns[5]},
+				Columns: []*schema.Column{ResultsColumns[22], ResultsColumns[21], ResultsColumns[15], ResultsColumns[5]},
 			},
 			{
 				Name:    "result_target_id",
 				Unique:  false,
-				Columns: []*schema.Column{ResultsColumns[23]},
+				Columns: []*schema.Column{ResultsColumns[21]},
 			},
 			{
 				Name:    "result_status_due_date",
@@ -1235,6 +1423,21 @@ var (
 				Columns: []*schema.Column{ResultItemsColumns[8], ResultItemsColumns[9]},
 			},
 		},
+	}
+	// SettingsColumns holds the columns for the "settings" table.
+	SettingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Unique: true},
+		{Name: "value", Type: field.TypeString},
+		{Name: "note", Type: field.TypeString, Nullable: true},
+	}
+	// SettingsTable holds the schema information for the "settings" table.
+	SettingsTable = &schema.Table{
+		Name:       "settings",
+		Columns:    SettingsColumns,
+		PrimaryKey: []*schema.Column{SettingsColumns[0]},
 	}
 	// TargetsColumns holds the columns for the "targets" table.
 	TargetsColumns = []*schema.Column{
@@ -1380,6 +1583,13 @@ var (
 		{Name: "window_end", Type: field.TypeTime},
 		{Name: "announced_target_count", Type: field.TypeInt, Nullable: true},
 		{Name: "announced_at", Type: field.TypeTime, Nullable: true},
+		{Name: "stratify_by", Type: field.TypeJSON, Nullable: true},
+		{Name: "team_size", Type: field.TypeInt, Default: 2},
+		{Name: "experts_per_team", Type: field.TypeInt, Default: 0},
+		{Name: "max_per_inspector", Type: field.TypeInt, Default: 0},
+		{Name: "rotation_months", Type: field.TypeInt, Default: 12},
+		{Name: "recent_months", Type: field.TypeInt, Default: 6},
+		{Name: "yearly_cap", Type: field.TypeInt, Default: 2},
 		{Name: "initiator_id", Type: field.TypeInt},
 		{Name: "batch_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -1391,13 +1601,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tasks_departments_initiated_tasks",
-				Columns:    []*schema.Column{TasksColumns[15]},
+				Columns:    []*schema.Column{TasksColumns[22]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tasks_plan_batches_tasks",
-				Columns:    []*schema.Column{TasksColumns[16]},
+				Columns:    []*schema.Column{TasksColumns[23]},
 				RefColumns: []*schema.Column{PlanBatchesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1529,6 +1739,31 @@ var (
 				Symbol:     "inspection_team_members_inspector_id",
 				Columns:    []*schema.Column{InspectionTeamMembersColumns[1]},
 				RefColumns: []*schema.Column{InspectorsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// LeadClusterLeadsColumns holds the columns for the "lead_cluster_leads" table.
+	LeadClusterLeadsColumns = []*schema.Column{
+		{Name: "lead_cluster_id", Type: field.TypeInt},
+		{Name: "lead_id", Type: field.TypeInt},
+	}
+	// LeadClusterLeadsTable holds the schema information for the "lead_cluster_leads" table.
+	LeadClusterLeadsTable = &schema.Table{
+		Name:       "lead_cluster_leads",
+		Columns:    LeadClusterLeadsColumns,
+		PrimaryKey: []*schema.Column{LeadClusterLeadsColumns[0], LeadClusterLeadsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "lead_cluster_leads_lead_cluster_id",
+				Columns:    []*schema.Column{LeadClusterLeadsColumns[0]},
+				RefColumns: []*schema.Column{LeadClustersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "lead_cluster_leads_lead_id",
+				Columns:    []*schema.Column{LeadClusterLeadsColumns[1]},
+				RefColumns: []*schema.Column{LeadsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
@@ -1793,8 +2028,11 @@ var (
 		CorrectionsTable,
 		DepartmentsTable,
 		DrawsTable,
+		DrawEventsTable,
+		DrawSnapshotsTable,
 		EvidencesTable,
 		FilingsTable,
+		FollowUpActionsTable,
 		FollowUpOptionsTable,
 		ImplementationRulesTable,
 		ImportJobsTable,
@@ -1805,14 +2043,17 @@ var (
 		ItemListsTable,
 		JointMeetingsTable,
 		LeadsTable,
+		LeadClustersTable,
 		LibraryConfirmationsTable,
 		MeetingMembersTable,
+		NotificationsTable,
 		PlansTable,
 		PlanBatchesTable,
 		PublicationsTable,
 		ResultsTable,
 		ResultCodesTable,
 		ResultItemsTable,
+		SettingsTable,
 		TargetsTable,
 		TargetChangesTable,
 		TargetLibrariesTable,
@@ -1821,6 +2062,7 @@ var (
 		DrawConfirmationsTable,
 		InspectionItemMethodsTable,
 		InspectionTeamMembersTable,
+		LeadClusterLeadsTable,
 		PlanBatchParticipantsTable,
 		PlanBatchItemsTable,
 		ResultCodeLinksTable,
@@ -1869,6 +2111,13 @@ func init() {
 	DrawsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
+	DrawEventsTable.ForeignKeys[0].RefTable = DrawsTable
+	DrawEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
+	}
+	DrawSnapshotsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(146028888064),
+	}
 	EvidencesTable.ForeignKeys[0].RefTable = AccountsTable
 	EvidencesTable.ForeignKeys[1].RefTable = ResultsTable
 	EvidencesTable.Annotation = &entsql.Annotation{
@@ -1881,6 +2130,11 @@ func init() {
 	FilingsTable.ForeignKeys[4].RefTable = PlansTable
 	FilingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	FollowUpActionsTable.ForeignKeys[0].RefTable = FollowUpOptionsTable
+	FollowUpActionsTable.ForeignKeys[1].RefTable = ResultsTable
+	FollowUpActionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(163208757248),
 	}
 	FollowUpOptionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
@@ -1926,6 +2180,11 @@ func init() {
 	LeadsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
+	LeadClustersTable.ForeignKeys[0].RefTable = InspectionItemsTable
+	LeadClustersTable.ForeignKeys[1].RefTable = TasksTable
+	LeadClustersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(150323855360),
+	}
 	LibraryConfirmationsTable.ForeignKeys[0].RefTable = DepartmentsTable
 	LibraryConfirmationsTable.ForeignKeys[1].RefTable = AccountsTable
 	LibraryConfirmationsTable.Annotation = &entsql.Annotation{
@@ -1935,6 +2194,12 @@ func init() {
 	MeetingMembersTable.ForeignKeys[1].RefTable = JointMeetingsTable
 	MeetingMembersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
+	NotificationsTable.ForeignKeys[0].RefTable = DepartmentsTable
+	NotificationsTable.ForeignKeys[1].RefTable = DepartmentsTable
+	NotificationsTable.ForeignKeys[2].RefTable = ResultsTable
+	NotificationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(154618822656),
 	}
 	PlansTable.ForeignKeys[0].RefTable = DepartmentsTable
 	PlansTable.ForeignKeys[1].RefTable = PlansTable
@@ -1971,6 +2236,9 @@ func init() {
 	ResultItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
+	SettingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(158913789952),
+	}
 	TargetsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
@@ -1999,6 +2267,8 @@ func init() {
 	InspectionItemMethodsTable.ForeignKeys[1].RefTable = InspectionMethodsTable
 	InspectionTeamMembersTable.ForeignKeys[0].RefTable = InspectionTeamsTable
 	InspectionTeamMembersTable.ForeignKeys[1].RefTable = InspectorsTable
+	LeadClusterLeadsTable.ForeignKeys[0].RefTable = LeadClustersTable
+	LeadClusterLeadsTable.ForeignKeys[1].RefTable = LeadsTable
 	PlanBatchParticipantsTable.ForeignKeys[0].RefTable = PlanBatchesTable
 	PlanBatchParticipantsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	PlanBatchItemsTable.ForeignKeys[0].RefTable = PlanBatchesTable

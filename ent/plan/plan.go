@@ -37,6 +37,10 @@ const (
 	FieldStatus = "status"
 	// FieldAdjustmentReason holds the string denoting the adjustment_reason field in the database.
 	FieldAdjustmentReason = "adjustment_reason"
+	// FieldFiledAt holds the string denoting the filed_at field in the database.
+	FieldFiledAt = "filed_at"
+	// FieldLateFiling holds the string denoting the late_filing field in the database.
+	FieldLateFiling = "late_filing"
 	// FieldPublishedAt holds the string denoting the published_at field in the database.
 	FieldPublishedAt = "published_at"
 	// FieldDepartmentID holds the string denoting the department_id field in the database.
@@ -99,6 +103,8 @@ var Columns = []string{
 	FieldCountyWide,
 	FieldStatus,
 	FieldAdjustmentReason,
+	FieldFiledAt,
+	FieldLateFiling,
 	FieldPublishedAt,
 	FieldDepartmentID,
 	FieldPreviousID,
@@ -137,6 +143,8 @@ var (
 	NameValidator func(string) error
 	// DefaultCountyWide holds the default value on creation for the "county_wide" field.
 	DefaultCountyWide bool
+	// DefaultLateFiling holds the default value on creation for the "late_filing" field.
+	DefaultLateFiling bool
 )
 
 // Status defines the type for the "status" enum field.
@@ -223,6 +231,16 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByAdjustmentReason orders the results by the adjustment_reason field.
 func ByAdjustmentReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAdjustmentReason, opts...).ToFunc()
+}
+
+// ByFiledAt orders the results by the filed_at field.
+func ByFiledAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFiledAt, opts...).ToFunc()
+}
+
+// ByLateFiling orders the results by the late_filing field.
+func ByLateFiling(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLateFiling, opts...).ToFunc()
 }
 
 // ByPublishedAt orders the results by the published_at field.

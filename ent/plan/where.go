@@ -100,6 +100,16 @@ func AdjustmentReason(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldAdjustmentReason, v))
 }
 
+// FiledAt applies equality check predicate on the "filed_at" field. It's identical to FiledAtEQ.
+func FiledAt(v time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldFiledAt, v))
+}
+
+// LateFiling applies equality check predicate on the "late_filing" field. It's identical to LateFilingEQ.
+func LateFiling(v bool) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldLateFiling, v))
+}
+
 // PublishedAt applies equality check predicate on the "published_at" field. It's identical to PublishedAtEQ.
 func PublishedAt(v time.Time) predicate.Plan {
 	return predicate.Plan(sql.FieldEQ(FieldPublishedAt, v))
@@ -573,6 +583,66 @@ func AdjustmentReasonEqualFold(v string) predicate.Plan {
 // AdjustmentReasonContainsFold applies the ContainsFold predicate on the "adjustment_reason" field.
 func AdjustmentReasonContainsFold(v string) predicate.Plan {
 	return predicate.Plan(sql.FieldContainsFold(FieldAdjustmentReason, v))
+}
+
+// FiledAtEQ applies the EQ predicate on the "filed_at" field.
+func FiledAtEQ(v time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldFiledAt, v))
+}
+
+// FiledAtNEQ applies the NEQ predicate on the "filed_at" field.
+func FiledAtNEQ(v time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldFiledAt, v))
+}
+
+// FiledAtIn applies the In predicate on the "filed_at" field.
+func FiledAtIn(vs ...time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldIn(FieldFiledAt, vs...))
+}
+
+// FiledAtNotIn applies the NotIn predicate on the "filed_at" field.
+func FiledAtNotIn(vs ...time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldNotIn(FieldFiledAt, vs...))
+}
+
+// FiledAtGT applies the GT predicate on the "filed_at" field.
+func FiledAtGT(v time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldGT(FieldFiledAt, v))
+}
+
+// FiledAtGTE applies the GTE predicate on the "filed_at" field.
+func FiledAtGTE(v time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldGTE(FieldFiledAt, v))
+}
+
+// FiledAtLT applies the LT predicate on the "filed_at" field.
+func FiledAtLT(v time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldLT(FieldFiledAt, v))
+}
+
+// FiledAtLTE applies the LTE predicate on the "filed_at" field.
+func FiledAtLTE(v time.Time) predicate.Plan {
+	return predicate.Plan(sql.FieldLTE(FieldFiledAt, v))
+}
+
+// FiledAtIsNil applies the IsNil predicate on the "filed_at" field.
+func FiledAtIsNil() predicate.Plan {
+	return predicate.Plan(sql.FieldIsNull(FieldFiledAt))
+}
+
+// FiledAtNotNil applies the NotNil predicate on the "filed_at" field.
+func FiledAtNotNil() predicate.Plan {
+	return predicate.Plan(sql.FieldNotNull(FieldFiledAt))
+}
+
+// LateFilingEQ applies the EQ predicate on the "late_filing" field.
+func LateFilingEQ(v bool) predicate.Plan {
+	return predicate.Plan(sql.FieldEQ(FieldLateFiling, v))
+}
+
+// LateFilingNEQ applies the NEQ predicate on the "late_filing" field.
+func LateFilingNEQ(v bool) predicate.Plan {
+	return predicate.Plan(sql.FieldNEQ(FieldLateFiling, v))
 }
 
 // PublishedAtEQ applies the EQ predicate on the "published_at" field.

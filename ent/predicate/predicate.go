@@ -30,11 +30,20 @@ type Department func(*sql.Selector)
 // Draw is the predicate function for draw builders.
 type Draw func(*sql.Selector)
 
+// DrawEvent is the predicate function for drawevent builders.
+type DrawEvent func(*sql.Selector)
+
+// DrawSnapshot is the predicate function for drawsnapshot builders.
+type DrawSnapshot func(*sql.Selector)
+
 // Evidence is the predicate function for evidence builders.
 type Evidence func(*sql.Selector)
 
 // Filing is the predicate function for filing builders.
 type Filing func(*sql.Selector)
+
+// FollowUpAction is the predicate function for followupaction builders.
+type FollowUpAction func(*sql.Selector)
 
 // FollowUpOption is the predicate function for followupoption builders.
 type FollowUpOption func(*sql.Selector)
@@ -66,11 +75,17 @@ type JointMeeting func(*sql.Selector)
 // Lead is the predicate function for lead builders.
 type Lead func(*sql.Selector)
 
+// LeadCluster is the predicate function for leadcluster builders.
+type LeadCluster func(*sql.Selector)
+
 // LibraryConfirmation is the predicate function for libraryconfirmation builders.
 type LibraryConfirmation func(*sql.Selector)
 
 // MeetingMember is the predicate function for meetingmember builders.
 type MeetingMember func(*sql.Selector)
+
+// Notification is the predicate function for notification builders.
+type Notification func(*sql.Selector)
 
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
@@ -89,6 +104,9 @@ type ResultCode func(*sql.Selector)
 
 // ResultItem is the predicate function for resultitem builders.
 type ResultItem func(*sql.Selector)
+
+// Setting is the predicate function for setting builders.
+type Setting func(*sql.Selector)
 
 // Target is the predicate function for target builders.
 type Target func(*sql.Selector)

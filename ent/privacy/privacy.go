@@ -303,6 +303,54 @@ func (f DrawMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DrawMutation", m)
 }
 
+// The DrawEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DrawEventQueryRuleFunc func(context.Context, *ent.DrawEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DrawEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DrawEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DrawEventQuery", q)
+}
+
+// The DrawEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DrawEventMutationRuleFunc func(context.Context, *ent.DrawEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DrawEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DrawEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DrawEventMutation", m)
+}
+
+// The DrawSnapshotQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DrawSnapshotQueryRuleFunc func(context.Context, *ent.DrawSnapshotQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DrawSnapshotQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DrawSnapshotQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DrawSnapshotQuery", q)
+}
+
+// The DrawSnapshotMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DrawSnapshotMutationRuleFunc func(context.Context, *ent.DrawSnapshotMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DrawSnapshotMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DrawSnapshotMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DrawSnapshotMutation", m)
+}
+
 // The EvidenceQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EvidenceQueryRuleFunc func(context.Context, *ent.EvidenceQuery) error
@@ -349,6 +397,30 @@ func (f FilingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FilingMutation", m)
+}
+
+// The FollowUpActionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FollowUpActionQueryRuleFunc func(context.Context, *ent.FollowUpActionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FollowUpActionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FollowUpActionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FollowUpActionQuery", q)
+}
+
+// The FollowUpActionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FollowUpActionMutationRuleFunc func(context.Context, *ent.FollowUpActionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FollowUpActionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FollowUpActionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FollowUpActionMutation", m)
 }
 
 // The FollowUpOptionQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -591,6 +663,30 @@ func (f LeadMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeadMutation", m)
 }
 
+// The LeadClusterQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LeadClusterQueryRuleFunc func(context.Context, *ent.LeadClusterQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LeadClusterQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LeadClusterQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LeadClusterQuery", q)
+}
+
+// The LeadClusterMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LeadClusterMutationRuleFunc func(context.Context, *ent.LeadClusterMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LeadClusterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LeadClusterMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeadClusterMutation", m)
+}
+
 // The LibraryConfirmationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LibraryConfirmationQueryRuleFunc func(context.Context, *ent.LibraryConfirmationQuery) error
@@ -637,6 +733,30 @@ func (f MeetingMemberMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MeetingMemberMutation", m)
+}
+
+// The NotificationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NotificationQueryRuleFunc func(context.Context, *ent.NotificationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NotificationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NotificationQuery", q)
+}
+
+// The NotificationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NotificationMutationRuleFunc func(context.Context, *ent.NotificationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NotificationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NotificationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NotificationMutation", m)
 }
 
 // The PlanQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -781,6 +901,30 @@ func (f ResultItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ResultItemMutation", m)
+}
+
+// The SettingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SettingQueryRuleFunc func(context.Context, *ent.SettingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SettingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SettingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SettingQuery", q)
+}
+
+// The SettingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SettingMutationRuleFunc func(context.Context, *ent.SettingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SettingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SettingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SettingMutation", m)
 }
 
 // The TargetQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -954,9 +1098,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.DrawQuery:
 		return q.Filter(), nil
+	case *ent.DrawEventQuery:
+		return q.Filter(), nil
+	case *ent.DrawSnapshotQuery:
+		return q.Filter(), nil
 	case *ent.EvidenceQuery:
 		return q.Filter(), nil
 	case *ent.FilingQuery:
+		return q.Filter(), nil
+	case *ent.FollowUpActionQuery:
 		return q.Filter(), nil
 	case *ent.FollowUpOptionQuery:
 		return q.Filter(), nil
@@ -978,9 +1128,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.LeadQuery:
 		return q.Filter(), nil
+	case *ent.LeadClusterQuery:
+		return q.Filter(), nil
 	case *ent.LibraryConfirmationQuery:
 		return q.Filter(), nil
 	case *ent.MeetingMemberQuery:
+		return q.Filter(), nil
+	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.PlanQuery:
 		return q.Filter(), nil
@@ -993,6 +1147,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.ResultCodeQuery:
 		return q.Filter(), nil
 	case *ent.ResultItemQuery:
+		return q.Filter(), nil
+	case *ent.SettingQuery:
 		return q.Filter(), nil
 	case *ent.TargetQuery:
 		return q.Filter(), nil
@@ -1027,9 +1183,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.DrawMutation:
 		return m.Filter(), nil
+	case *ent.DrawEventMutation:
+		return m.Filter(), nil
+	case *ent.DrawSnapshotMutation:
+		return m.Filter(), nil
 	case *ent.EvidenceMutation:
 		return m.Filter(), nil
 	case *ent.FilingMutation:
+		return m.Filter(), nil
+	case *ent.FollowUpActionMutation:
 		return m.Filter(), nil
 	case *ent.FollowUpOptionMutation:
 		return m.Filter(), nil
@@ -1051,9 +1213,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.LeadMutation:
 		return m.Filter(), nil
+	case *ent.LeadClusterMutation:
+		return m.Filter(), nil
 	case *ent.LibraryConfirmationMutation:
 		return m.Filter(), nil
 	case *ent.MeetingMemberMutation:
+		return m.Filter(), nil
+	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.PlanMutation:
 		return m.Filter(), nil
@@ -1066,6 +1232,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ResultCodeMutation:
 		return m.Filter(), nil
 	case *ent.ResultItemMutation:
+		return m.Filter(), nil
+	case *ent.SettingMutation:
 		return m.Filter(), nil
 	case *ent.TargetMutation:
 		return m.Filter(), nil

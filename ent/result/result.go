@@ -33,14 +33,10 @@ const (
 	FieldDueDate = "due_date"
 	// FieldSummary holds the string denoting the summary field in the database.
 	FieldSummary = "summary"
-	// FieldFollowUpDone holds the string denoting the follow_up_done field in the database.
-	FieldFollowUpDone = "follow_up_done"
-	// FieldFollowUpDoneOn holds the string denoting the follow_up_done_on field in the database.
-	FieldFollowUpDoneOn = "follow_up_done_on"
-	// FieldFollowUpNote holds the string denoting the follow_up_note field in the database.
-	FieldFollowUpNote = "follow_up_note"
 	// FieldReviewNote holds the string denoting the review_note field in the database.
 	FieldReviewNote = "review_note"
+	// FieldAbnormalFlag holds the string denoting the abnormal_flag field in the database.
+	FieldAbnormalFlag = "abnormal_flag"
 	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
 	FieldIdempotencyKey = "idempotency_key"
 	// FieldSubmittedAt holds the string denoting the submitted_at field in the database.
@@ -89,6 +85,8 @@ const (
 	EdgeApprovedBy = "approved_by"
 	// EdgeCorrections holds the string denoting the corrections edge name in mutations.
 	EdgeCorrections = "corrections"
+	// EdgeFollowUps holds the string denoting the follow_ups edge name in mutations.
+	EdgeFollowUps = "follow_ups"
 	// Table holds the table name of the result in the database.
 	Table = "results"
 	// TaskTable is the table that holds the task relation/edge.
@@ -179,6 +177,13 @@ const (
 	CorrectionsInverseTable = "corrections"
 	// CorrectionsColumn is the table column denoting the corrections relation/edge.
 	CorrectionsColumn = "original_id"
+	// FollowUpsTable is the table that holds the follow_ups relation/edge.
+	FollowUpsTable = "follow_up_actions"
+	// FollowUpsInverseTable is the table name for the FollowUpAction entity.
+	// It exists in this package in order to avoid circular dependency with the "followupaction" package.
+	FollowUpsInverseTable = "follow_up_actions"
+	// FollowUpsColumn is the table column denoting the follow_ups relation/edge.
+	FollowUpsColumn = "result_id"
 )
 
 // Columns holds all SQL columns for result fields.
@@ -192,10 +197,8 @@ var Columns = []string{
 	FieldInspectionEndDate,
 	FieldDueDate,
 	FieldSummary,
-	FieldFollowUpDone,
-	FieldFollowUpDoneOn,
-	FieldFollowUpNote,
 	FieldReviewNote,
+	FieldAbnormalFlag,
 	FieldIdempotencyKey,
 	FieldSubmittedAt,
 	FieldApprovedAt,
@@ -254,8 +257,8 @@ var (
 	DefaultVersion int
 	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	VersionValidator func(int) error
-	// DefaultFollowUpDone holds the default value on creation for the "follow_up_done" field.
-	DefaultFollowUpDone bool
+	// DefaultAbnormalFlag holds the default value on creation for the "abnormal_flag" field.
+	DefaultAbnormalFlag bool
 )
 
 // Status defines the type for the "status" enum field.
@@ -335,24 +338,14 @@ func BySummary(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSummary, opts...).ToFunc()
 }
 
-// ByFollowUpDone orders the results by the follow_up_done field.
-func ByFollowUpDone(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldFollowUpDone, opts...).ToFunc()
-}
-
-// ByFollowUpDoneOn orders the results by the follow_up_done_on field.
-func ByFollowUpDoneOn(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldFollowUpDoneOn, opts...).ToFunc()
-}
-
-// ByFollowUpNote orders the results by the follow_up_note field.
-func ByFollowUpNote(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldFollowUpNote, opts...).ToFunc()
-}
-
 // ByReviewNote orders the results by the review_note field.
 func ByReviewNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReviewNote, opts...).ToFunc()
+}
+
+// ByAbnormalFlag orders the results by the abnormal_flag field.
+func ByAbnormalFlag(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAbnormalFlag, opts...).ToFunc()
 }
 
 // ByIdempotencyKey orders the results by the idempotency_key field.
@@ -544,6 +537,20 @@ func ByCorrections(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCorrectionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFollowUpsCount orders the results by follow_ups count.
+func ByFollowUpsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFollowUpsStep(), opts...)
+	}
+}
+
+// ByFollowUps orders the results by follow_ups terms.
+func ByFollowUps(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFollowUpsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTaskStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -640,6 +647,13 @@ func newCorrectionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CorrectionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CorrectionsTable, CorrectionsColumn),
+	)
+}
+func newFollowUpsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FollowUpsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FollowUpsTable, FollowUpsColumn),
 	)
 }
 

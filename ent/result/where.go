@@ -90,24 +90,14 @@ func Summary(v string) predicate.Result {
 	return predicate.Result(sql.FieldEQ(FieldSummary, v))
 }
 
-// FollowUpDone applies equality check predicate on the "follow_up_done" field. It's identical to FollowUpDoneEQ.
-func FollowUpDone(v bool) predicate.Result {
-	return predicate.Result(sql.FieldEQ(FieldFollowUpDone, v))
-}
-
-// FollowUpDoneOn applies equality check predicate on the "follow_up_done_on" field. It's identical to FollowUpDoneOnEQ.
-func FollowUpDoneOn(v time.Time) predicate.Result {
-	return predicate.Result(sql.FieldEQ(FieldFollowUpDoneOn, v))
-}
-
-// FollowUpNote applies equality check predicate on the "follow_up_note" field. It's identical to FollowUpNoteEQ.
-func FollowUpNote(v string) predicate.Result {
-	return predicate.Result(sql.FieldEQ(FieldFollowUpNote, v))
-}
-
 // ReviewNote applies equality check predicate on the "review_note" field. It's identical to ReviewNoteEQ.
 func ReviewNote(v string) predicate.Result {
 	return predicate.Result(sql.FieldEQ(FieldReviewNote, v))
+}
+
+// AbnormalFlag applies equality check predicate on the "abnormal_flag" field. It's identical to AbnormalFlagEQ.
+func AbnormalFlag(v bool) predicate.Result {
+	return predicate.Result(sql.FieldEQ(FieldAbnormalFlag, v))
 }
 
 // IdempotencyKey applies equality check predicate on the "idempotency_key" field. It's identical to IdempotencyKeyEQ.
@@ -540,141 +530,6 @@ func SummaryContainsFold(v string) predicate.Result {
 	return predicate.Result(sql.FieldContainsFold(FieldSummary, v))
 }
 
-// FollowUpDoneEQ applies the EQ predicate on the "follow_up_done" field.
-func FollowUpDoneEQ(v bool) predicate.Result {
-	return predicate.Result(sql.FieldEQ(FieldFollowUpDone, v))
-}
-
-// FollowUpDoneNEQ applies the NEQ predicate on the "follow_up_done" field.
-func FollowUpDoneNEQ(v bool) predicate.Result {
-	return predicate.Result(sql.FieldNEQ(FieldFollowUpDone, v))
-}
-
-// FollowUpDoneOnEQ applies the EQ predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnEQ(v time.Time) predicate.Result {
-	return predicate.Result(sql.FieldEQ(FieldFollowUpDoneOn, v))
-}
-
-// FollowUpDoneOnNEQ applies the NEQ predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnNEQ(v time.Time) predicate.Result {
-	return predicate.Result(sql.FieldNEQ(FieldFollowUpDoneOn, v))
-}
-
-// FollowUpDoneOnIn applies the In predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnIn(vs ...time.Time) predicate.Result {
-	return predicate.Result(sql.FieldIn(FieldFollowUpDoneOn, vs...))
-}
-
-// FollowUpDoneOnNotIn applies the NotIn predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnNotIn(vs ...time.Time) predicate.Result {
-	return predicate.Result(sql.FieldNotIn(FieldFollowUpDoneOn, vs...))
-}
-
-// FollowUpDoneOnGT applies the GT predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnGT(v time.Time) predicate.Result {
-	return predicate.Result(sql.FieldGT(FieldFollowUpDoneOn, v))
-}
-
-// FollowUpDoneOnGTE applies the GTE predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnGTE(v time.Time) predicate.Result {
-	return predicate.Result(sql.FieldGTE(FieldFollowUpDoneOn, v))
-}
-
-// FollowUpDoneOnLT applies the LT predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnLT(v time.Time) predicate.Result {
-	return predicate.Result(sql.FieldLT(FieldFollowUpDoneOn, v))
-}
-
-// FollowUpDoneOnLTE applies the LTE predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnLTE(v time.Time) predicate.Result {
-	return predicate.Result(sql.FieldLTE(FieldFollowUpDoneOn, v))
-}
-
-// FollowUpDoneOnIsNil applies the IsNil predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnIsNil() predicate.Result {
-	return predicate.Result(sql.FieldIsNull(FieldFollowUpDoneOn))
-}
-
-// FollowUpDoneOnNotNil applies the NotNil predicate on the "follow_up_done_on" field.
-func FollowUpDoneOnNotNil() predicate.Result {
-	return predicate.Result(sql.FieldNotNull(FieldFollowUpDoneOn))
-}
-
-// FollowUpNoteEQ applies the EQ predicate on the "follow_up_note" field.
-func FollowUpNoteEQ(v string) predicate.Result {
-	return predicate.Result(sql.FieldEQ(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteNEQ applies the NEQ predicate on the "follow_up_note" field.
-func FollowUpNoteNEQ(v string) predicate.Result {
-	return predicate.Result(sql.FieldNEQ(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteIn applies the In predicate on the "follow_up_note" field.
-func FollowUpNoteIn(vs ...string) predicate.Result {
-	return predicate.Result(sql.FieldIn(FieldFollowUpNote, vs...))
-}
-
-// FollowUpNoteNotIn applies the NotIn predicate on the "follow_up_note" field.
-func FollowUpNoteNotIn(vs ...string) predicate.Result {
-	return predicate.Result(sql.FieldNotIn(FieldFollowUpNote, vs...))
-}
-
-// FollowUpNoteGT applies the GT predicate on the "follow_up_note" field.
-func FollowUpNoteGT(v string) predicate.Result {
-	return predicate.Result(sql.FieldGT(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteGTE applies the GTE predicate on the "follow_up_note" field.
-func FollowUpNoteGTE(v string) predicate.Result {
-	return predicate.Result(sql.FieldGTE(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteLT applies the LT predicate on the "follow_up_note" field.
-func FollowUpNoteLT(v string) predicate.Result {
-	return predicate.Result(sql.FieldLT(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteLTE applies the LTE predicate on the "follow_up_note" field.
-func FollowUpNoteLTE(v string) predicate.Result {
-	return predicate.Result(sql.FieldLTE(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteContains applies the Contains predicate on the "follow_up_note" field.
-func FollowUpNoteContains(v string) predicate.Result {
-	return predicate.Result(sql.FieldContains(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteHasPrefix applies the HasPrefix predicate on the "follow_up_note" field.
-func FollowUpNoteHasPrefix(v string) predicate.Result {
-	return predicate.Result(sql.FieldHasPrefix(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteHasSuffix applies the HasSuffix predicate on the "follow_up_note" field.
-func FollowUpNoteHasSuffix(v string) predicate.Result {
-	return predicate.Result(sql.FieldHasSuffix(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteIsNil applies the IsNil predicate on the "follow_up_note" field.
-func FollowUpNoteIsNil() predicate.Result {
-	return predicate.Result(sql.FieldIsNull(FieldFollowUpNote))
-}
-
-// FollowUpNoteNotNil applies the NotNil predicate on the "follow_up_note" field.
-func FollowUpNoteNotNil() predicate.Result {
-	return predicate.Result(sql.FieldNotNull(FieldFollowUpNote))
-}
-
-// FollowUpNoteEqualFold applies the EqualFold predicate on the "follow_up_note" field.
-func FollowUpNoteEqualFold(v string) predicate.Result {
-	return predicate.Result(sql.FieldEqualFold(FieldFollowUpNote, v))
-}
-
-// FollowUpNoteContainsFold applies the ContainsFold predicate on the "follow_up_note" field.
-func FollowUpNoteContainsFold(v string) predicate.Result {
-	return predicate.Result(sql.FieldContainsFold(FieldFollowUpNote, v))
-}
-
 // ReviewNoteEQ applies the EQ predicate on the "review_note" field.
 func ReviewNoteEQ(v string) predicate.Result {
 	return predicate.Result(sql.FieldEQ(FieldReviewNote, v))
@@ -748,6 +603,16 @@ func ReviewNoteEqualFold(v string) predicate.Result {
 // ReviewNoteContainsFold applies the ContainsFold predicate on the "review_note" field.
 func ReviewNoteContainsFold(v string) predicate.Result {
 	return predicate.Result(sql.FieldContainsFold(FieldReviewNote, v))
+}
+
+// AbnormalFlagEQ applies the EQ predicate on the "abnormal_flag" field.
+func AbnormalFlagEQ(v bool) predicate.Result {
+	return predicate.Result(sql.FieldEQ(FieldAbnormalFlag, v))
+}
+
+// AbnormalFlagNEQ applies the NEQ predicate on the "abnormal_flag" field.
+func AbnormalFlagNEQ(v bool) predicate.Result {
+	return predicate.Result(sql.FieldNEQ(FieldAbnormalFlag, v))
 }
 
 // IdempotencyKeyEQ applies the EQ predicate on the "idempotency_key" field.
@@ -1439,6 +1304,29 @@ func HasCorrections() predicate.Result {
 func HasCorrectionsWith(preds ...predicate.Correction) predicate.Result {
 	return predicate.Result(func(s *sql.Selector) {
 		step := newCorrectionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasFollowUps applies the HasEdge predicate on the "follow_ups" edge.
+func HasFollowUps() predicate.Result {
+	return predicate.Result(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FollowUpsTable, FollowUpsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFollowUpsWith applies the HasEdge predicate on the "follow_ups" edge with a given conditions (other predicates).
+func HasFollowUpsWith(preds ...predicate.FollowUpAction) predicate.Result {
+	return predicate.Result(func(s *sql.Selector) {
+		step := newFollowUpsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

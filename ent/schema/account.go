@@ -38,6 +38,7 @@ func (Account) Fields() []ent.Field {
 		field.Time("locked_until").Optional().Nillable().Comment("锁定截止时间（连续失败后锁定）"),
 		field.Time("last_login_at").Optional().Nillable().Comment("最近登录时间"),
 		field.Bytes("signing_public_key").Optional().Comment("部门负责人签名公钥（Ed25519），用于更正签名核验").Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bytes("signing_key_sealed").Optional().Sensitive().Comment("以负责人口令派生密钥加密的签名私钥（仅在再次验证口令后解封）").Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("department_id").Optional().Comment("所属部门"),
 		field.Int("inspector_id").Optional().Nillable().Comment("对应的执法检查人员（如有）"),
 	}

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -37,6 +39,7 @@ func (Draw) Fields() []ent.Field {
 		field.String("inspector_pool_digest").Optional().Comment("检查人员池摘要"),
 		field.String("secret_hash").Optional().Comment("服务端密钥的 SHA-256 承诺 H(secret)"),
 		field.String("secret").Optional().Sensitive().Comment("服务端密钥（结果公示后公开）"),
+		field.Text("commitment").Optional().Comment("承诺内容（规范 JSON，公示并记入透明日志）"),
 		field.String("commitment_digest").Optional().Comment("承诺摘要"),
 		field.Time("committed_at").Optional().Nillable().Comment("承诺公布时间"),
 		field.String("external_entropy").Optional().Comment("外部熵（现场骰子数字或公开信标，原样字符串）"),
@@ -56,6 +59,7 @@ func (Draw) Edges() []ent.Edge {
 		edge.To("superseded_by", Draw.Type).Comment("取代本次抽取的重抽").From("supersedes").Unique().Field("supersedes_id").Comment("被取代的抽取"),
 		edge.To("confirmations", LibraryConfirmation.Type).Comment("抽取所依据的两库更新确认"),
 		edge.To("teams", InspectionTeam.Type).Comment("抽中的对象及检查组").Annotations(entgql.RelayConnection()),
+		edge.To("events", DrawEvent.Type).Comment("抽取过程事件（冻结、承诺、抽取、回避重组、替换、揭示），只增不删"),
 	}
 }
 
@@ -107,4 +111,73 @@ func (InspectionTeam) Edges() []ent.Edge {
 // Indexes of the InspectionTeam.
 func (InspectionTeam) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("draw_id", "target_id", "version").Unique()}
+}
+
+// DrawEvent is one logged step of a draw: freeze, commit, draw, recusal, replacement, reveal.
+// Events are append-only; recusals and replacements are replayed from them in order.
+type DrawEvent struct{ ent.Schema }
+
+// Annotations of the DrawEvent.
+func (DrawEvent) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("抽取事件：冻结、承诺、抽取、回避重组、对象替换、揭示；只增不删，回避与替换按序重放可复核"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the DrawEvent.
+func (DrawEvent) Mixin() []ent.Mixin { return []ent.Mixin{DivisionMixin{}} }
+
+// Fields of the DrawEvent.
+func (DrawEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("seq").Positive().Immutable().Comment("本抽取内的事件序号").Annotations(entgql.OrderField("SEQ")),
+		field.Enum("kind").Values("FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL").Immutable().
+			Comment("事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥"),
+		field.Time("at").Immutable().Comment("发生时间"),
+		field.String("actor").Immutable().Comment("操作者"),
+		field.String("target_key").Optional().Immutable().Comment("涉及的检查对象（业务键）"),
+		field.Strings("inspectors").Optional().Immutable().Comment("回避的检查人员（业务键）"),
+		field.String("replacement_key").Optional().Immutable().Comment("替换进来的检查对象（业务键）"),
+		field.String("reason").Optional().Immutable().Comment("原因"),
+		field.Int("draw_id").Immutable().Comment("所属抽取"),
+	}
+}
+
+// Edges of the DrawEvent.
+func (DrawEvent) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("draw", Draw.Type).Ref("events").Unique().Required().Immutable().Field("draw_id").Comment("所属抽取"),
+	}
+}
+
+// Indexes of the DrawEvent.
+func (DrawEvent) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("draw_id", "seq").Unique()}
+}
+
+// DrawSnapshot holds the frozen inputs of a draw — the frame with every candidate key and
+// exclusion, the inspector pool, conflicts and rotation history — as gzip-compressed canonical
+// JSON. It is written once at freeze and never changed; the verification bundle is built from it.
+// It is not exposed through GraphQL: before the reveal it would let anyone pre-compute tickets
+// for a leaked secret, and after the reveal the bundle carries it.
+type DrawSnapshot struct{ ent.Schema }
+
+// Annotations of the DrawSnapshot.
+func (DrawSnapshot) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("抽取输入快照：冻结时的抽取框、检查人员池、回避与轮换记录（压缩 JSON），写入后不可修改"),
+		entgql.Skip(entgql.SkipAll),
+	}
+}
+
+// Fields of the DrawSnapshot.
+func (DrawSnapshot) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("draw_id").Unique().Immutable().Comment("所属抽取"),
+		field.Bytes("data").Immutable().Comment("gzip 压缩的规范 JSON"),
+		field.String("sha256").Immutable().Comment("未压缩内容的 SHA-256"),
+		field.Int64("size").Immutable().Comment("未压缩内容字节数"),
+		field.Time("created_at").Immutable().Default(time.Now).Comment("创建时间"),
+	}
 }

@@ -36,6 +36,8 @@ func (Plan) Fields() []ent.Field {
 		field.Enum("status").Values("DRAFT", "FILED", "PUBLISHED", "SUPERSEDED").Default("DRAFT").
 			Comment("状态：DRAFT 草稿、FILED 已备案、PUBLISHED 已公示、SUPERSEDED 已被调整版本取代"),
 		field.String("adjustment_reason").Optional().Comment("调整原因（第 2 版起必填）"),
+		field.Time("filed_at").Optional().Nillable().Comment("报送备案时间"),
+		field.Bool("late_filing").Default(false).Comment("是否晚于当年 1 月底报送备案"),
 		field.Time("published_at").Optional().Nillable().Comment("公示时间"),
 		field.Int("department_id").Comment("制定部门"),
 		field.Int("previous_id").Optional().Nillable().Comment("上一版本"),

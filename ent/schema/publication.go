@@ -97,6 +97,7 @@ func (Lead) Edges() []ent.Edge {
 		edge.From("target", Target.Type).Ref("leads").Unique().Field("target_id").Comment("涉及的检查对象"),
 		edge.To("item", InspectionItem.Type).Unique().Field("item_id").Comment("涉及的抽查事项"),
 		edge.From("special_task", Task.Type).Ref("leads").Unique().Field("special_task_id").Comment("据此发起的专项检查任务"),
+		edge.From("clusters", LeadCluster.Type).Ref("leads").Comment("所属线索聚集"),
 	}
 }
 
@@ -133,4 +134,103 @@ func (AuditEvent) Fields() []ent.Field {
 // Indexes of the AuditEvent.
 func (AuditEvent) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("entity_type", "entity_id"), index.Fields("at")}
+}
+
+// LeadCluster is a group of leads about the same item in the same industry or division within a
+// window; past the configured threshold the office is offered a special inspection (专项检查).
+type LeadCluster struct{ ent.Schema }
+
+// Annotations of the LeadCluster.
+func (LeadCluster) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("线索聚集：同一事项、同一行业或区域在时间窗口内的线索达到阈值时，向办公室提议专项检查"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the LeadCluster.
+func (LeadCluster) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the LeadCluster.
+func (LeadCluster) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("key").Unique().Comment("聚集键（事项 + 行业或区域 + 窗口起始）"),
+		field.Enum("dimension").Values("INDUSTRY", "DIVISION").Comment("聚集维度：INDUSTRY 同一行业、DIVISION 同一区域"),
+		field.String("value").Comment("行业代码或区划代码"),
+		field.Time("window_start").Comment("窗口起始"),
+		field.Time("window_end").Comment("窗口结束"),
+		field.Int("lead_count").NonNegative().Comment("窗口内线索数"),
+		field.Enum("status").Values("OFFERED", "ACCEPTED", "DISMISSED").Default("OFFERED").
+			Comment("状态：OFFERED 已提议专项检查、ACCEPTED 已据此创建任务、DISMISSED 已驳回"),
+		field.String("note").Optional().Comment("办理说明"),
+		field.Int("item_id").Comment("涉及的抽查事项"),
+		field.Int("task_id").Optional().Nillable().Comment("据此创建的专项检查任务"),
+	}
+}
+
+// Edges of the LeadCluster.
+func (LeadCluster) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("item", InspectionItem.Type).Unique().Required().Field("item_id").Comment("涉及的抽查事项"),
+		edge.To("task", Task.Type).Unique().Field("task_id").Comment("据此创建的专项检查任务"),
+		edge.To("leads", Lead.Type).Comment("聚集的线索"),
+	}
+}
+
+// Notification is a notice (抄告) of a finding to another department in whose field it falls.
+type Notification struct{ ent.Schema }
+
+// Annotations of the Notification.
+func (Notification) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("抄告：检查发现属于其他部门职责的问题时，告知相关部门"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the Notification.
+func (Notification) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the Notification.
+func (Notification) Fields() []ent.Field {
+	return []ent.Field{
+		field.Text("message").NotEmpty().Comment("抄告内容"),
+		field.Time("read_at").Optional().Nillable().Comment("接收部门阅知时间"),
+		field.Int("from_department_id").Comment("抄告部门"),
+		field.Int("to_department_id").Comment("接收部门"),
+		field.Int("result_id").Optional().Nillable().Comment("相关检查结果"),
+	}
+}
+
+// Edges of the Notification.
+func (Notification) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("from_department", Department.Type).Unique().Required().Field("from_department_id").Comment("抄告部门"),
+		edge.To("to_department", Department.Type).Unique().Required().Field("to_department_id").Comment("接收部门"),
+		edge.To("result", Result.Type).Unique().Field("result_id").Comment("相关检查结果"),
+	}
+}
+
+// Setting is an operator-configurable value of the hub ([configurable] in domain.md): e.g. the
+// lead-cluster threshold. Values are JSON; the code defines the defaults.
+type Setting struct{ ent.Schema }
+
+// Annotations of the Setting.
+func (Setting) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("系统参数：可由运维或办公室调整的规则参数（如线索聚集阈值），未设置时使用默认值"),
+		entgql.QueryField(),
+	}
+}
+
+// Mixin of the Setting.
+func (Setting) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Setting.
+func (Setting) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("key").Unique().NotEmpty().Comment("参数名"),
+		field.String("value").Comment("参数值（JSON）"),
+		field.String("note").Optional().Comment("说明"),
+	}
 }

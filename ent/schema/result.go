@@ -35,10 +35,8 @@ func (Result) Fields() []ent.Field {
 		field.Time("inspection_end_date").Optional().Nillable().Comment("检查结束日期").Annotations(entgql.OrderField("INSPECTION_END_DATE")),
 		field.Time("due_date").Optional().Nillable().Comment("公示截止日期（检查结束后 20 个工作日）").Annotations(entgql.OrderField("DUE_DATE")),
 		field.Text("summary").Optional().Comment("检查情况概述"),
-		field.Bool("follow_up_done").Default(false).Comment("后续处置是否完成"),
-		field.Time("follow_up_done_on").Optional().Nillable().Comment("后续处置完成日期"),
-		field.Text("follow_up_note").Optional().Comment("后续处置说明"),
 		field.Text("review_note").Optional().Comment("内部审核意见（不予共享）"),
+		field.Bool("abnormal_flag").Default(false).Comment("结果代码涉及列入经营异常名录，待后续处置"),
 		field.String("idempotency_key").Optional().Nillable().Unique().Comment("客户端提交幂等键"),
 		field.Time("submitted_at").Optional().Nillable().Comment("提交审核时间"),
 		field.Time("approved_at").Optional().Nillable().Comment("审核通过时间"),
@@ -69,6 +67,7 @@ func (Result) Edges() []ent.Edge {
 		edge.To("entered_by", Account.Type).Unique().Comment("录入人"),
 		edge.To("approved_by", Account.Type).Unique().Comment("审核人"),
 		edge.To("corrections", Correction.Type).Comment("对本结果的更正"),
+		edge.To("follow_ups", FollowUpAction.Type).Comment("后续处置跟踪（公示后仍可推进，不改变已公示的结果）"),
 	}
 }
 
@@ -190,5 +189,42 @@ func (Correction) Edges() []ent.Edge {
 		edge.From("original", Result.Type).Ref("corrections").Unique().Required().Field("original_id").Comment("被更正的结果"),
 		edge.To("corrected", Result.Type).Unique().Required().Field("corrected_id").Comment("更正后的新版本结果"),
 		edge.To("signed_by", Account.Type).Unique().Comment("签字的负责人"),
+	}
+}
+
+// FollowUpAction tracks a result's follow-up (后续处置) to completion. It lives beside the result
+// rather than in it: a published result never changes, while its follow-up goes on.
+type FollowUpAction struct{ ent.Schema }
+
+// Annotations of the FollowUpAction.
+func (FollowUpAction) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("后续处置跟踪：责令改正复查、案件线索移交办案机构（涉嫌犯罪的移送司法机关）、抄告等，直至办结"),
+		entgql.QueryField(), entgql.RelayConnection(),
+	}
+}
+
+// Mixin of the FollowUpAction.
+func (FollowUpAction) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{}} }
+
+// Fields of the FollowUpAction.
+func (FollowUpAction) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("status").Values("OPEN", "DONE").Default("OPEN").Comment("状态：OPEN 处置中、DONE 已办结"),
+		field.Bool("judicial_transfer").Default(false).Comment("是否涉嫌犯罪、移送司法机关"),
+		field.String("receiving_unit").Optional().Comment("接收单位（办案机构、司法机关或被抄告部门）"),
+		field.Time("transferred_on").Optional().Nillable().Comment("移交（移送）日期"),
+		field.Time("done_on").Optional().Nillable().Comment("办结日期"),
+		field.Text("note").Optional().Comment("处置情况说明"),
+		field.Int("result_id").Comment("检查结果"),
+		field.Int("option_id").Comment("处置方式"),
+	}
+}
+
+// Edges of the FollowUpAction.
+func (FollowUpAction) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("result", Result.Type).Ref("follow_ups").Unique().Required().Field("result_id").Comment("检查结果"),
+		edge.To("option", FollowUpOption.Type).Unique().Required().Field("option_id").Comment("处置方式"),
 	}
 }

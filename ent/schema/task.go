@@ -45,6 +45,14 @@ func (Task) Fields() []ent.Field {
 		field.Int("announced_target_count").Optional().Nillable().NonNegative().
 			Comment("公告的抽查对象数量（结果公示前只公开数量，不公开名单）"),
 		field.Time("announced_at").Optional().Nillable().Comment("任务公告时间"),
+		field.Strings("stratify_by").Optional().
+			Comment("分层依据（为空时按信用风险分类）：creditRisk 信用风险分类、kind 对象类型、industry 行业门类；多项时组合分层"),
+		field.Int("team_size").Default(2).Min(2).Comment("每组执法人员数（至少 2 名，专家不计入）"),
+		field.Int("experts_per_team").Default(0).NonNegative().Comment("每组加入的专家数（不计入执法人员数）"),
+		field.Int("max_per_inspector").Default(0).NonNegative().Comment("每名检查人员在本任务中最多承担的对象数（0 为不限，用于均衡工作量）"),
+		field.Int("rotation_months").Default(12).NonNegative().Comment("轮换期（月）：期内检查过同一对象的人员不再派往该对象（0 为不限）"),
+		field.Int("recent_months").Default(6).NonNegative().Comment("排除近 N 个月内已被检查的对象（0 为不排除）"),
+		field.Int("yearly_cap").Default(2).NonNegative().Comment("每户每年被抽查次数上限（跨部门合计，0 为不限）"),
 		field.Int("batch_id").Optional().Nillable().Comment("所属计划批次"),
 		field.Int("initiator_id").Comment("发起部门"),
 	}

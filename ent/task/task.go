@@ -45,6 +45,20 @@ const (
 	FieldAnnouncedTargetCount = "announced_target_count"
 	// FieldAnnouncedAt holds the string denoting the announced_at field in the database.
 	FieldAnnouncedAt = "announced_at"
+	// FieldStratifyBy holds the string denoting the stratify_by field in the database.
+	FieldStratifyBy = "stratify_by"
+	// FieldTeamSize holds the string denoting the team_size field in the database.
+	FieldTeamSize = "team_size"
+	// FieldExpertsPerTeam holds the string denoting the experts_per_team field in the database.
+	FieldExpertsPerTeam = "experts_per_team"
+	// FieldMaxPerInspector holds the string denoting the max_per_inspector field in the database.
+	FieldMaxPerInspector = "max_per_inspector"
+	// FieldRotationMonths holds the string denoting the rotation_months field in the database.
+	FieldRotationMonths = "rotation_months"
+	// FieldRecentMonths holds the string denoting the recent_months field in the database.
+	FieldRecentMonths = "recent_months"
+	// FieldYearlyCap holds the string denoting the yearly_cap field in the database.
+	FieldYearlyCap = "yearly_cap"
 	// FieldBatchID holds the string denoting the batch_id field in the database.
 	FieldBatchID = "batch_id"
 	// FieldInitiatorID holds the string denoting the initiator_id field in the database.
@@ -152,6 +166,13 @@ var Columns = []string{
 	FieldWindowEnd,
 	FieldAnnouncedTargetCount,
 	FieldAnnouncedAt,
+	FieldStratifyBy,
+	FieldTeamSize,
+	FieldExpertsPerTeam,
+	FieldMaxPerInspector,
+	FieldRotationMonths,
+	FieldRecentMonths,
+	FieldYearlyCap,
 	FieldBatchID,
 	FieldInitiatorID,
 }
@@ -200,6 +221,30 @@ var (
 	DefaultSpecial bool
 	// AnnouncedTargetCountValidator is a validator for the "announced_target_count" field. It is called by the builders before save.
 	AnnouncedTargetCountValidator func(int) error
+	// DefaultTeamSize holds the default value on creation for the "team_size" field.
+	DefaultTeamSize int
+	// TeamSizeValidator is a validator for the "team_size" field. It is called by the builders before save.
+	TeamSizeValidator func(int) error
+	// DefaultExpertsPerTeam holds the default value on creation for the "experts_per_team" field.
+	DefaultExpertsPerTeam int
+	// ExpertsPerTeamValidator is a validator for the "experts_per_team" field. It is called by the builders before save.
+	ExpertsPerTeamValidator func(int) error
+	// DefaultMaxPerInspector holds the default value on creation for the "max_per_inspector" field.
+	DefaultMaxPerInspector int
+	// MaxPerInspectorValidator is a validator for the "max_per_inspector" field. It is called by the builders before save.
+	MaxPerInspectorValidator func(int) error
+	// DefaultRotationMonths holds the default value on creation for the "rotation_months" field.
+	DefaultRotationMonths int
+	// RotationMonthsValidator is a validator for the "rotation_months" field. It is called by the builders before save.
+	RotationMonthsValidator func(int) error
+	// DefaultRecentMonths holds the default value on creation for the "recent_months" field.
+	DefaultRecentMonths int
+	// RecentMonthsValidator is a validator for the "recent_months" field. It is called by the builders before save.
+	RecentMonthsValidator func(int) error
+	// DefaultYearlyCap holds the default value on creation for the "yearly_cap" field.
+	DefaultYearlyCap int
+	// YearlyCapValidator is a validator for the "yearly_cap" field. It is called by the builders before save.
+	YearlyCapValidator func(int) error
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -327,6 +372,36 @@ func ByAnnouncedTargetCount(opts ...sql.OrderTermOption) OrderOption {
 // ByAnnouncedAt orders the results by the announced_at field.
 func ByAnnouncedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAnnouncedAt, opts...).ToFunc()
+}
+
+// ByTeamSize orders the results by the team_size field.
+func ByTeamSize(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTeamSize, opts...).ToFunc()
+}
+
+// ByExpertsPerTeam orders the results by the experts_per_team field.
+func ByExpertsPerTeam(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExpertsPerTeam, opts...).ToFunc()
+}
+
+// ByMaxPerInspector orders the results by the max_per_inspector field.
+func ByMaxPerInspector(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMaxPerInspector, opts...).ToFunc()
+}
+
+// ByRotationMonths orders the results by the rotation_months field.
+func ByRotationMonths(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRotationMonths, opts...).ToFunc()
+}
+
+// ByRecentMonths orders the results by the recent_months field.
+func ByRecentMonths(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRecentMonths, opts...).ToFunc()
+}
+
+// ByYearlyCap orders the results by the yearly_cap field.
+func ByYearlyCap(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldYearlyCap, opts...).ToFunc()
 }
 
 // ByBatchID orders the results by the batch_id field.

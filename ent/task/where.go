@@ -105,6 +105,36 @@ func AnnouncedAt(v time.Time) predicate.Task {
 	return predicate.Task(sql.FieldEQ(FieldAnnouncedAt, v))
 }
 
+// TeamSize applies equality check predicate on the "team_size" field. It's identical to TeamSizeEQ.
+func TeamSize(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldTeamSize, v))
+}
+
+// ExpertsPerTeam applies equality check predicate on the "experts_per_team" field. It's identical to ExpertsPerTeamEQ.
+func ExpertsPerTeam(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldExpertsPerTeam, v))
+}
+
+// MaxPerInspector applies equality check predicate on the "max_per_inspector" field. It's identical to MaxPerInspectorEQ.
+func MaxPerInspector(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldMaxPerInspector, v))
+}
+
+// RotationMonths applies equality check predicate on the "rotation_months" field. It's identical to RotationMonthsEQ.
+func RotationMonths(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldRotationMonths, v))
+}
+
+// RecentMonths applies equality check predicate on the "recent_months" field. It's identical to RecentMonthsEQ.
+func RecentMonths(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldRecentMonths, v))
+}
+
+// YearlyCap applies equality check predicate on the "yearly_cap" field. It's identical to YearlyCapEQ.
+func YearlyCap(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldYearlyCap, v))
+}
+
 // BatchID applies equality check predicate on the "batch_id" field. It's identical to BatchIDEQ.
 func BatchID(v int) predicate.Task {
 	return predicate.Task(sql.FieldEQ(FieldBatchID, v))
@@ -638,6 +668,256 @@ func AnnouncedAtIsNil() predicate.Task {
 // AnnouncedAtNotNil applies the NotNil predicate on the "announced_at" field.
 func AnnouncedAtNotNil() predicate.Task {
 	return predicate.Task(sql.FieldNotNull(FieldAnnouncedAt))
+}
+
+// StratifyByIsNil applies the IsNil predicate on the "stratify_by" field.
+func StratifyByIsNil() predicate.Task {
+	return predicate.Task(sql.FieldIsNull(FieldStratifyBy))
+}
+
+// StratifyByNotNil applies the NotNil predicate on the "stratify_by" field.
+func StratifyByNotNil() predicate.Task {
+	return predicate.Task(sql.FieldNotNull(FieldStratifyBy))
+}
+
+// TeamSizeEQ applies the EQ predicate on the "team_size" field.
+func TeamSizeEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldTeamSize, v))
+}
+
+// TeamSizeNEQ applies the NEQ predicate on the "team_size" field.
+func TeamSizeNEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldNEQ(FieldTeamSize, v))
+}
+
+// TeamSizeIn applies the In predicate on the "team_size" field.
+func TeamSizeIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldIn(FieldTeamSize, vs...))
+}
+
+// TeamSizeNotIn applies the NotIn predicate on the "team_size" field.
+func TeamSizeNotIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldNotIn(FieldTeamSize, vs...))
+}
+
+// TeamSizeGT applies the GT predicate on the "team_size" field.
+func TeamSizeGT(v int) predicate.Task {
+	return predicate.Task(sql.FieldGT(FieldTeamSize, v))
+}
+
+// TeamSizeGTE applies the GTE predicate on the "team_size" field.
+func TeamSizeGTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldGTE(FieldTeamSize, v))
+}
+
+// TeamSizeLT applies the LT predicate on the "team_size" field.
+func TeamSizeLT(v int) predicate.Task {
+	return predicate.Task(sql.FieldLT(FieldTeamSize, v))
+}
+
+// TeamSizeLTE applies the LTE predicate on the "team_size" field.
+func TeamSizeLTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldLTE(FieldTeamSize, v))
+}
+
+// ExpertsPerTeamEQ applies the EQ predicate on the "experts_per_team" field.
+func ExpertsPerTeamEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldExpertsPerTeam, v))
+}
+
+// ExpertsPerTeamNEQ applies the NEQ predicate on the "experts_per_team" field.
+func ExpertsPerTeamNEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldNEQ(FieldExpertsPerTeam, v))
+}
+
+// ExpertsPerTeamIn applies the In predicate on the "experts_per_team" field.
+func ExpertsPerTeamIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldIn(FieldExpertsPerTeam, vs...))
+}
+
+// ExpertsPerTeamNotIn applies the NotIn predicate on the "experts_per_team" field.
+func ExpertsPerTeamNotIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldNotIn(FieldExpertsPerTeam, vs...))
+}
+
+// ExpertsPerTeamGT applies the GT predicate on the "experts_per_team" field.
+func ExpertsPerTeamGT(v int) predicate.Task {
+	return predicate.Task(sql.FieldGT(FieldExpertsPerTeam, v))
+}
+
+// ExpertsPerTeamGTE applies the GTE predicate on the "experts_per_team" field.
+func ExpertsPerTeamGTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldGTE(FieldExpertsPerTeam, v))
+}
+
+// ExpertsPerTeamLT applies the LT predicate on the "experts_per_team" field.
+func ExpertsPerTeamLT(v int) predicate.Task {
+	return predicate.Task(sql.FieldLT(FieldExpertsPerTeam, v))
+}
+
+// ExpertsPerTeamLTE applies the LTE predicate on the "experts_per_team" field.
+func ExpertsPerTeamLTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldLTE(FieldExpertsPerTeam, v))
+}
+
+// MaxPerInspectorEQ applies the EQ predicate on the "max_per_inspector" field.
+func MaxPerInspectorEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldMaxPerInspector, v))
+}
+
+// MaxPerInspectorNEQ applies the NEQ predicate on the "max_per_inspector" field.
+func MaxPerInspectorNEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldNEQ(FieldMaxPerInspector, v))
+}
+
+// MaxPerInspectorIn applies the In predicate on the "max_per_inspector" field.
+func MaxPerInspectorIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldIn(FieldMaxPerInspector, vs...))
+}
+
+// MaxPerInspectorNotIn applies the NotIn predicate on the "max_per_inspector" field.
+func MaxPerInspectorNotIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldNotIn(FieldMaxPerInspector, vs...))
+}
+
+// MaxPerInspectorGT applies the GT predicate on the "max_per_inspector" field.
+func MaxPerInspectorGT(v int) predicate.Task {
+	return predicate.Task(sql.FieldGT(FieldMaxPerInspector, v))
+}
+
+// MaxPerInspectorGTE applies the GTE predicate on the "max_per_inspector" field.
+func MaxPerInspectorGTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldGTE(FieldMaxPerInspector, v))
+}
+
+// MaxPerInspectorLT applies the LT predicate on the "max_per_inspector" field.
+func MaxPerInspectorLT(v int) predicate.Task {
+	return predicate.Task(sql.FieldLT(FieldMaxPerInspector, v))
+}
+
+// MaxPerInspectorLTE applies the LTE predicate on the "max_per_inspector" field.
+func MaxPerInspectorLTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldLTE(FieldMaxPerInspector, v))
+}
+
+// RotationMonthsEQ applies the EQ predicate on the "rotation_months" field.
+func RotationMonthsEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldRotationMonths, v))
+}
+
+// RotationMonthsNEQ applies the NEQ predicate on the "rotation_months" field.
+func RotationMonthsNEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldNEQ(FieldRotationMonths, v))
+}
+
+// RotationMonthsIn applies the In predicate on the "rotation_months" field.
+func RotationMonthsIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldIn(FieldRotationMonths, vs...))
+}
+
+// RotationMonthsNotIn applies the NotIn predicate on the "rotation_months" field.
+func RotationMonthsNotIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldNotIn(FieldRotationMonths, vs...))
+}
+
+// RotationMonthsGT applies the GT predicate on the "rotation_months" field.
+func RotationMonthsGT(v int) predicate.Task {
+	return predicate.Task(sql.FieldGT(FieldRotationMonths, v))
+}
+
+// RotationMonthsGTE applies the GTE predicate on the "rotation_months" field.
+func RotationMonthsGTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldGTE(FieldRotationMonths, v))
+}
+
+// RotationMonthsLT applies the LT predicate on the "rotation_months" field.
+func RotationMonthsLT(v int) predicate.Task {
+	return predicate.Task(sql.FieldLT(FieldRotationMonths, v))
+}
+
+// RotationMonthsLTE applies the LTE predicate on the "rotation_months" field.
+func RotationMonthsLTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldLTE(FieldRotationMonths, v))
+}
+
+// RecentMonthsEQ applies the EQ predicate on the "recent_months" field.
+func RecentMonthsEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldRecentMonths, v))
+}
+
+// RecentMonthsNEQ applies the NEQ predicate on the "recent_months" field.
+func RecentMonthsNEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldNEQ(FieldRecentMonths, v))
+}
+
+// RecentMonthsIn applies the In predicate on the "recent_months" field.
+func RecentMonthsIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldIn(FieldRecentMonths, vs...))
+}
+
+// RecentMonthsNotIn applies the NotIn predicate on the "recent_months" field.
+func RecentMonthsNotIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldNotIn(FieldRecentMonths, vs...))
+}
+
+// RecentMonthsGT applies the GT predicate on the "recent_months" field.
+func RecentMonthsGT(v int) predicate.Task {
+	return predicate.Task(sql.FieldGT(FieldRecentMonths, v))
+}
+
+// RecentMonthsGTE applies the GTE predicate on the "recent_months" field.
+func RecentMonthsGTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldGTE(FieldRecentMonths, v))
+}
+
+// RecentMonthsLT applies the LT predicate on the "recent_months" field.
+func RecentMonthsLT(v int) predicate.Task {
+	return predicate.Task(sql.FieldLT(FieldRecentMonths, v))
+}
+
+// RecentMonthsLTE applies the LTE predicate on the "recent_months" field.
+func RecentMonthsLTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldLTE(FieldRecentMonths, v))
+}
+
+// YearlyCapEQ applies the EQ predicate on the "yearly_cap" field.
+func YearlyCapEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldYearlyCap, v))
+}
+
+// YearlyCapNEQ applies the NEQ predicate on the "yearly_cap" field.
+func YearlyCapNEQ(v int) predicate.Task {
+	return predicate.Task(sql.FieldNEQ(FieldYearlyCap, v))
+}
+
+// YearlyCapIn applies the In predicate on the "yearly_cap" field.
+func YearlyCapIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldIn(FieldYearlyCap, vs...))
+}
+
+// YearlyCapNotIn applies the NotIn predicate on the "yearly_cap" field.
+func YearlyCapNotIn(vs ...int) predicate.Task {
+	return predicate.Task(sql.FieldNotIn(FieldYearlyCap, vs...))
+}
+
+// YearlyCapGT applies the GT predicate on the "yearly_cap" field.
+func YearlyCapGT(v int) predicate.Task {
+	return predicate.Task(sql.FieldGT(FieldYearlyCap, v))
+}
+
+// YearlyCapGTE applies the GTE predicate on the "yearly_cap" field.
+func YearlyCapGTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldGTE(FieldYearlyCap, v))
+}
+
+// YearlyCapLT applies the LT predicate on the "yearly_cap" field.
+func YearlyCapLT(v int) predicate.Task {
+	return predicate.Task(sql.FieldLT(FieldYearlyCap, v))
+}
+
+// YearlyCapLTE applies the LTE predicate on the "yearly_cap" field.
+func YearlyCapLTE(v int) predicate.Task {
+	return predicate.Task(sql.FieldLTE(FieldYearlyCap, v))
 }
 
 // BatchIDEQ applies the EQ predicate on the "batch_id" field.

@@ -18,13 +18,16 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/filing"
+	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -249,12 +252,14 @@ type ComplexityRoot struct {
 
 	Draw struct {
 		AlgorithmVersion    func(childComplexity int) int
+		Commitment          func(childComplexity int) int
 		CommitmentDigest    func(childComplexity int) int
 		CommittedAt         func(childComplexity int) int
 		Confirmations       func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		DivisionCode        func(childComplexity int) int
 		DrawnAt             func(childComplexity int) int
+		Events              func(childComplexity int) int
 		ExternalEntropy     func(childComplexity int) int
 		FrameRoot           func(childComplexity int) int
 		FrameSize           func(childComplexity int) int
@@ -283,6 +288,32 @@ type ComplexityRoot struct {
 	}
 
 	DrawEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DrawEvent struct {
+		Actor          func(childComplexity int) int
+		At             func(childComplexity int) int
+		DivisionCode   func(childComplexity int) int
+		Draw           func(childComplexity int) int
+		DrawID         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Inspectors     func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		ReplacementKey func(childComplexity int) int
+		Seq            func(childComplexity int) int
+		TargetKey      func(childComplexity int) int
+	}
+
+	DrawEventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DrawEventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -341,6 +372,34 @@ type ComplexityRoot struct {
 	}
 
 	FilingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	FollowUpAction struct {
+		CreatedAt        func(childComplexity int) int
+		DivisionCode     func(childComplexity int) int
+		DoneOn           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		JudicialTransfer func(childComplexity int) int
+		Note             func(childComplexity int) int
+		Option           func(childComplexity int) int
+		OptionID         func(childComplexity int) int
+		ReceivingUnit    func(childComplexity int) int
+		Result           func(childComplexity int) int
+		ResultID         func(childComplexity int) int
+		Status           func(childComplexity int) int
+		TransferredOn    func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+	}
+
+	FollowUpActionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FollowUpActionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -608,6 +667,7 @@ type ComplexityRoot struct {
 
 	Lead struct {
 		ClosedAt      func(childComplexity int) int
+		Clusters      func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Department    func(childComplexity int) int
 		DepartmentID  func(childComplexity int) int
@@ -628,6 +688,37 @@ type ComplexityRoot struct {
 		Target        func(childComplexity int) int
 		TargetID      func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
+	}
+
+	LeadCluster struct {
+		CreatedAt    func(childComplexity int) int
+		Dimension    func(childComplexity int) int
+		DivisionCode func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Item         func(childComplexity int) int
+		ItemID       func(childComplexity int) int
+		Key          func(childComplexity int) int
+		LeadCount    func(childComplexity int) int
+		Leads        func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Task         func(childComplexity int) int
+		TaskID       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Value        func(childComplexity int) int
+		WindowEnd    func(childComplexity int) int
+		WindowStart  func(childComplexity int) int
+	}
+
+	LeadClusterConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LeadClusterEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	LeadConnection struct {
@@ -726,6 +817,32 @@ type ComplexityRoot struct {
 		UpdateTargetLibrary      func(childComplexity int, id int, input ent.UpdateTargetLibraryInput) int
 	}
 
+	Notification struct {
+		CreatedAt        func(childComplexity int) int
+		DivisionCode     func(childComplexity int) int
+		FromDepartment   func(childComplexity int) int
+		FromDepartmentID func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Message          func(childComplexity int) int
+		ReadAt           func(childComplexity int) int
+		Result           func(childComplexity int) int
+		ResultID         func(childComplexity int) int
+		ToDepartment     func(childComplexity int) int
+		ToDepartmentID   func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+	}
+
+	NotificationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -741,8 +858,10 @@ type ComplexityRoot struct {
 		Department       func(childComplexity int) int
 		DepartmentID     func(childComplexity int) int
 		DivisionCode     func(childComplexity int) int
+		FiledAt          func(childComplexity int) int
 		Filings          func(childComplexity int) int
 		ID               func(childComplexity int) int
+		LateFiling       func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Next             func(childComplexity int) int
 		Number           func(childComplexity int) int
@@ -839,9 +958,11 @@ type ComplexityRoot struct {
 		CountyItemList       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
 		Department           func(childComplexity int, code string) int
 		Departments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
+		DrawEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawEventOrder, where *ent.DrawEventWhereInput) int
 		Draws                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawOrder, where *ent.DrawWhereInput) int
 		Evidences            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvidenceOrder, where *ent.EvidenceWhereInput) int
 		Filings              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FilingOrder, where *ent.FilingWhereInput) int
+		FollowUpActions      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpActionOrder, where *ent.FollowUpActionWhereInput) int
 		FollowUpOptions      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpOptionOrder, where *ent.FollowUpOptionWhereInput) int
 		ImplementationRules  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImplementationRuleOrder, where *ent.ImplementationRuleWhereInput) int
 		ImportJobs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
@@ -852,17 +973,20 @@ type ComplexityRoot struct {
 		Inspectors           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectorOrder, where *ent.InspectorWhereInput) int
 		ItemLists            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ItemListOrder, where *ent.ItemListWhereInput) int
 		JointMeetings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JointMeetingOrder, where *ent.JointMeetingWhereInput) int
+		LeadClusters         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadClusterOrder, where *ent.LeadClusterWhereInput) int
 		Leads                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadOrder, where *ent.LeadWhereInput) int
 		LibraryConfirmations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LibraryConfirmationOrder, where *ent.LibraryConfirmationWhereInput) int
 		MeetingMembers       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingMemberOrder, where *ent.MeetingMemberWhereInput) int
 		Node                 func(childComplexity int, id int) int
 		Nodes                func(childComplexity int, ids []int) int
+		Notifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) int
 		PlanBatches          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanBatchOrder, where *ent.PlanBatchWhereInput) int
 		Plans                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanOrder, where *ent.PlanWhereInput) int
 		Publications         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PublicationOrder, where *ent.PublicationWhereInput) int
 		ResultCodes          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultCodeOrder, where *ent.ResultCodeWhereInput) int
 		ResultItems          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultItemOrder, where *ent.ResultItemWhereInput) int
 		Results              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultOrder, where *ent.ResultWhereInput) int
+		Settings             func(childComplexity int) int
 		Target               func(childComplexity int, uscc string) int
 		TargetChanges        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) int
 		TargetLibraries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) int
@@ -874,6 +998,7 @@ type ComplexityRoot struct {
 	}
 
 	Result struct {
+		AbnormalFlag      func(childComplexity int) int
 		AdoptedBy         func(childComplexity int) int
 		AdoptedFrom       func(childComplexity int) int
 		AdoptedFromID     func(childComplexity int) int
@@ -889,10 +1014,8 @@ type ComplexityRoot struct {
 		EnteredBy         func(childComplexity int) int
 		Evidence          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvidenceOrder, where *ent.EvidenceWhereInput) int
 		FollowUp          func(childComplexity int) int
-		FollowUpDone      func(childComplexity int) int
-		FollowUpDoneOn    func(childComplexity int) int
 		FollowUpID        func(childComplexity int) int
-		FollowUpNote      func(childComplexity int) int
+		FollowUps         func(childComplexity int) int
 		ID                func(childComplexity int) int
 		IdempotencyKey    func(childComplexity int) int
 		InspectionEndDate func(childComplexity int) int
@@ -973,6 +1096,15 @@ type ComplexityRoot struct {
 	ResultItemEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Setting struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Note      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Value     func(childComplexity int) int
 	}
 
 	Target struct {
@@ -1072,6 +1204,7 @@ type ComplexityRoot struct {
 		CreatedAt            func(childComplexity int) int
 		DivisionCode         func(childComplexity int) int
 		Draws                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawOrder, where *ent.DrawWhereInput) int
+		ExpertsPerTeam       func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Initiator            func(childComplexity int) int
 		InitiatorID          func(childComplexity int) int
@@ -1079,19 +1212,25 @@ type ComplexityRoot struct {
 		Kind                 func(childComplexity int) int
 		Leads                func(childComplexity int) int
 		Libraries            func(childComplexity int) int
+		MaxPerInspector      func(childComplexity int) int
 		Methods              func(childComplexity int) int
 		Name                 func(childComplexity int) int
 		Number               func(childComplexity int) int
 		Participants         func(childComplexity int) int
+		RecentMonths         func(childComplexity int) int
 		Results              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultOrder, where *ent.ResultWhereInput) int
+		RotationMonths       func(childComplexity int) int
 		Scope                func(childComplexity int) int
 		Special              func(childComplexity int) int
 		Status               func(childComplexity int) int
 		Strata               func(childComplexity int) int
+		StratifyBy           func(childComplexity int) int
 		TaskItems            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskItemOrder, where *ent.TaskItemWhereInput) int
+		TeamSize             func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
 		WindowEnd            func(childComplexity int) int
 		WindowStart          func(childComplexity int) int
+		YearlyCap            func(childComplexity int) int
 	}
 
 	TaskConnection struct {
@@ -1177,8 +1316,10 @@ type QueryResolver interface {
 	Corrections(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CorrectionOrder, where *ent.CorrectionWhereInput) (*ent.CorrectionConnection, error)
 	Departments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) (*ent.DepartmentConnection, error)
 	Draws(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawOrder, where *ent.DrawWhereInput) (*ent.DrawConnection, error)
+	DrawEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawEventOrder, where *ent.DrawEventWhereInput) (*ent.DrawEventConnection, error)
 	Evidences(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvidenceOrder, where *ent.EvidenceWhereInput) (*ent.EvidenceConnection, error)
 	Filings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FilingOrder, where *ent.FilingWhereInput) (*ent.FilingConnection, error)
+	FollowUpActions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpActionOrder, where *ent.FollowUpActionWhereInput) (*ent.FollowUpActionConnection, error)
 	FollowUpOptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpOptionOrder, where *ent.FollowUpOptionWhereInput) (*ent.FollowUpOptionConnection, error)
 	ImplementationRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImplementationRuleOrder, where *ent.ImplementationRuleWhereInput) (*ent.ImplementationRuleConnection, error)
 	ImportJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) (*ent.ImportJobConnection, error)
@@ -1189,14 +1330,17 @@ type QueryResolver interface {
 	ItemLists(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ItemListOrder, where *ent.ItemListWhereInput) (*ent.ItemListConnection, error)
 	JointMeetings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JointMeetingOrder, where *ent.JointMeetingWhereInput) (*ent.JointMeetingConnection, error)
 	Leads(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadOrder, where *ent.LeadWhereInput) (*ent.LeadConnection, error)
+	LeadClusters(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadClusterOrder, where *ent.LeadClusterWhereInput) (*ent.LeadClusterConnection, error)
 	LibraryConfirmations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LibraryConfirmationOrder, where *ent.LibraryConfirmationWhereInput) (*ent.LibraryConfirmationConnection, error)
 	MeetingMembers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingMemberOrder, where *ent.MeetingMemberWhereInput) (*ent.MeetingMemberConnection, error)
+	Notifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error)
 	Plans(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanOrder, where *ent.PlanWhereInput) (*ent.PlanConnection, error)
 	PlanBatches(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanBatchOrder, where *ent.PlanBatchWhereInput) (*ent.PlanBatchConnection, error)
 	Publications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PublicationOrder, where *ent.PublicationWhereInput) (*ent.PublicationConnection, error)
 	Results(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultOrder, where *ent.ResultWhereInput) (*ent.ResultConnection, error)
 	ResultCodes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultCodeOrder, where *ent.ResultCodeWhereInput) (*ent.ResultCodeConnection, error)
 	ResultItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultItemOrder, where *ent.ResultItemWhereInput) (*ent.ResultItemConnection, error)
+	Settings(ctx context.Context) ([]*ent.Setting, error)
 	Targets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetOrder, where *ent.TargetWhereInput) (*ent.TargetConnection, error)
 	TargetChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) (*ent.TargetChangeConnection, error)
 	TargetLibraries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) (*ent.TargetLibraryConnection, error)
@@ -2085,6 +2229,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Draw.AlgorithmVersion(childComplexity), true
+	case "Draw.commitment":
+		if e.ComplexityRoot.Draw.Commitment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draw.Commitment(childComplexity), true
 	case "Draw.commitmentDigest":
 		if e.ComplexityRoot.Draw.CommitmentDigest == nil {
 			break
@@ -2121,6 +2271,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Draw.DrawnAt(childComplexity), true
+	case "Draw.events":
+		if e.ComplexityRoot.Draw.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draw.Events(childComplexity), true
 	case "Draw.externalEntropy":
 		if e.ComplexityRoot.Draw.ExternalEntropy == nil {
 			break
@@ -2272,6 +2428,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DrawEdge.Node(childComplexity), true
+
+	case "DrawEvent.actor":
+		if e.ComplexityRoot.DrawEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.Actor(childComplexity), true
+	case "DrawEvent.at":
+		if e.ComplexityRoot.DrawEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.At(childComplexity), true
+	case "DrawEvent.divisionCode":
+		if e.ComplexityRoot.DrawEvent.DivisionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.DivisionCode(childComplexity), true
+	case "DrawEvent.draw":
+		if e.ComplexityRoot.DrawEvent.Draw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.Draw(childComplexity), true
+	case "DrawEvent.drawID":
+		if e.ComplexityRoot.DrawEvent.DrawID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.DrawID(childComplexity), true
+	case "DrawEvent.id":
+		if e.ComplexityRoot.DrawEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.ID(childComplexity), true
+	case "DrawEvent.inspectors":
+		if e.ComplexityRoot.DrawEvent.Inspectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.Inspectors(childComplexity), true
+	case "DrawEvent.kind":
+		if e.ComplexityRoot.DrawEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.Kind(childComplexity), true
+	case "DrawEvent.reason":
+		if e.ComplexityRoot.DrawEvent.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.Reason(childComplexity), true
+	case "DrawEvent.replacementKey":
+		if e.ComplexityRoot.DrawEvent.ReplacementKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.ReplacementKey(childComplexity), true
+	case "DrawEvent.seq":
+		if e.ComplexityRoot.DrawEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.Seq(childComplexity), true
+	case "DrawEvent.targetKey":
+		if e.ComplexityRoot.DrawEvent.TargetKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEvent.TargetKey(childComplexity), true
+
+	case "DrawEventConnection.edges":
+		if e.ComplexityRoot.DrawEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEventConnection.Edges(childComplexity), true
+	case "DrawEventConnection.pageInfo":
+		if e.ComplexityRoot.DrawEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEventConnection.PageInfo(childComplexity), true
+	case "DrawEventConnection.totalCount":
+		if e.ComplexityRoot.DrawEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEventConnection.TotalCount(childComplexity), true
+
+	case "DrawEventEdge.cursor":
+		if e.ComplexityRoot.DrawEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEventEdge.Cursor(childComplexity), true
+	case "DrawEventEdge.node":
+		if e.ComplexityRoot.DrawEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawEventEdge.Node(childComplexity), true
 
 	case "Evidence.contentType":
 		if e.ComplexityRoot.Evidence.ContentType == nil {
@@ -2518,6 +2779,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FilingEdge.Node(childComplexity), true
+
+	case "FollowUpAction.createdAt":
+		if e.ComplexityRoot.FollowUpAction.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.CreatedAt(childComplexity), true
+	case "FollowUpAction.divisionCode":
+		if e.ComplexityRoot.FollowUpAction.DivisionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.DivisionCode(childComplexity), true
+	case "FollowUpAction.doneOn":
+		if e.ComplexityRoot.FollowUpAction.DoneOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.DoneOn(childComplexity), true
+	case "FollowUpAction.id":
+		if e.ComplexityRoot.FollowUpAction.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.ID(childComplexity), true
+	case "FollowUpAction.judicialTransfer":
+		if e.ComplexityRoot.FollowUpAction.JudicialTransfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.JudicialTransfer(childComplexity), true
+	case "FollowUpAction.note":
+		if e.ComplexityRoot.FollowUpAction.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.Note(childComplexity), true
+	case "FollowUpAction.option":
+		if e.ComplexityRoot.FollowUpAction.Option == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.Option(childComplexity), true
+	case "FollowUpAction.optionID":
+		if e.ComplexityRoot.FollowUpAction.OptionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.OptionID(childComplexity), true
+	case "FollowUpAction.receivingUnit":
+		if e.ComplexityRoot.FollowUpAction.ReceivingUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.ReceivingUnit(childComplexity), true
+	case "FollowUpAction.result":
+		if e.ComplexityRoot.FollowUpAction.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.Result(childComplexity), true
+	case "FollowUpAction.resultID":
+		if e.ComplexityRoot.FollowUpAction.ResultID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.ResultID(childComplexity), true
+	case "FollowUpAction.status":
+		if e.ComplexityRoot.FollowUpAction.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.Status(childComplexity), true
+	case "FollowUpAction.transferredOn":
+		if e.ComplexityRoot.FollowUpAction.TransferredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.TransferredOn(childComplexity), true
+	case "FollowUpAction.updatedAt":
+		if e.ComplexityRoot.FollowUpAction.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpAction.UpdatedAt(childComplexity), true
+
+	case "FollowUpActionConnection.edges":
+		if e.ComplexityRoot.FollowUpActionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpActionConnection.Edges(childComplexity), true
+	case "FollowUpActionConnection.pageInfo":
+		if e.ComplexityRoot.FollowUpActionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpActionConnection.PageInfo(childComplexity), true
+	case "FollowUpActionConnection.totalCount":
+		if e.ComplexityRoot.FollowUpActionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpActionConnection.TotalCount(childComplexity), true
+
+	case "FollowUpActionEdge.cursor":
+		if e.ComplexityRoot.FollowUpActionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpActionEdge.Cursor(childComplexity), true
+	case "FollowUpActionEdge.node":
+		if e.ComplexityRoot.FollowUpActionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowUpActionEdge.Node(childComplexity), true
 
 	case "FollowUpOption.active":
 		if e.ComplexityRoot.FollowUpOption.Active == nil {
@@ -3618,6 +3996,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Lead.ClosedAt(childComplexity), true
+	case "Lead.clusters":
+		if e.ComplexityRoot.Lead.Clusters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lead.Clusters(childComplexity), true
 	case "Lead.createdAt":
 		if e.ComplexityRoot.Lead.CreatedAt == nil {
 			break
@@ -3738,6 +4122,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Lead.UpdatedAt(childComplexity), true
+
+	case "LeadCluster.createdAt":
+		if e.ComplexityRoot.LeadCluster.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.CreatedAt(childComplexity), true
+	case "LeadCluster.dimension":
+		if e.ComplexityRoot.LeadCluster.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Dimension(childComplexity), true
+	case "LeadCluster.divisionCode":
+		if e.ComplexityRoot.LeadCluster.DivisionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.DivisionCode(childComplexity), true
+	case "LeadCluster.id":
+		if e.ComplexityRoot.LeadCluster.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.ID(childComplexity), true
+	case "LeadCluster.item":
+		if e.ComplexityRoot.LeadCluster.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Item(childComplexity), true
+	case "LeadCluster.itemID":
+		if e.ComplexityRoot.LeadCluster.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.ItemID(childComplexity), true
+	case "LeadCluster.key":
+		if e.ComplexityRoot.LeadCluster.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Key(childComplexity), true
+	case "LeadCluster.leadCount":
+		if e.ComplexityRoot.LeadCluster.LeadCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.LeadCount(childComplexity), true
+	case "LeadCluster.leads":
+		if e.ComplexityRoot.LeadCluster.Leads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Leads(childComplexity), true
+	case "LeadCluster.note":
+		if e.ComplexityRoot.LeadCluster.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Note(childComplexity), true
+	case "LeadCluster.status":
+		if e.ComplexityRoot.LeadCluster.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Status(childComplexity), true
+	case "LeadCluster.task":
+		if e.ComplexityRoot.LeadCluster.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Task(childComplexity), true
+	case "LeadCluster.taskID":
+		if e.ComplexityRoot.LeadCluster.TaskID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.TaskID(childComplexity), true
+	case "LeadCluster.updatedAt":
+		if e.ComplexityRoot.LeadCluster.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.UpdatedAt(childComplexity), true
+	case "LeadCluster.value":
+		if e.ComplexityRoot.LeadCluster.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.Value(childComplexity), true
+	case "LeadCluster.windowEnd":
+		if e.ComplexityRoot.LeadCluster.WindowEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.WindowEnd(childComplexity), true
+	case "LeadCluster.windowStart":
+		if e.ComplexityRoot.LeadCluster.WindowStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadCluster.WindowStart(childComplexity), true
+
+	case "LeadClusterConnection.edges":
+		if e.ComplexityRoot.LeadClusterConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadClusterConnection.Edges(childComplexity), true
+	case "LeadClusterConnection.pageInfo":
+		if e.ComplexityRoot.LeadClusterConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadClusterConnection.PageInfo(childComplexity), true
+	case "LeadClusterConnection.totalCount":
+		if e.ComplexityRoot.LeadClusterConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadClusterConnection.TotalCount(childComplexity), true
+
+	case "LeadClusterEdge.cursor":
+		if e.ComplexityRoot.LeadClusterEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadClusterEdge.Cursor(childComplexity), true
+	case "LeadClusterEdge.node":
+		if e.ComplexityRoot.LeadClusterEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadClusterEdge.Node(childComplexity), true
 
 	case "LeadConnection.edges":
 		if e.ComplexityRoot.LeadConnection.Edges == nil {
@@ -4260,6 +4779,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateTargetLibrary(childComplexity, args["id"].(int), args["input"].(ent.UpdateTargetLibraryInput)), true
 
+	case "Notification.createdAt":
+		if e.ComplexityRoot.Notification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.CreatedAt(childComplexity), true
+	case "Notification.divisionCode":
+		if e.ComplexityRoot.Notification.DivisionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.DivisionCode(childComplexity), true
+	case "Notification.fromDepartment":
+		if e.ComplexityRoot.Notification.FromDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.FromDepartment(childComplexity), true
+	case "Notification.fromDepartmentID":
+		if e.ComplexityRoot.Notification.FromDepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.FromDepartmentID(childComplexity), true
+	case "Notification.id":
+		if e.ComplexityRoot.Notification.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ID(childComplexity), true
+	case "Notification.message":
+		if e.ComplexityRoot.Notification.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Message(childComplexity), true
+	case "Notification.readAt":
+		if e.ComplexityRoot.Notification.ReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ReadAt(childComplexity), true
+	case "Notification.result":
+		if e.ComplexityRoot.Notification.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Result(childComplexity), true
+	case "Notification.resultID":
+		if e.ComplexityRoot.Notification.ResultID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ResultID(childComplexity), true
+	case "Notification.toDepartment":
+		if e.ComplexityRoot.Notification.ToDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ToDepartment(childComplexity), true
+	case "Notification.toDepartmentID":
+		if e.ComplexityRoot.Notification.ToDepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ToDepartmentID(childComplexity), true
+	case "Notification.updatedAt":
+		if e.ComplexityRoot.Notification.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.UpdatedAt(childComplexity), true
+
+	case "NotificationConnection.edges":
+		if e.ComplexityRoot.NotificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Edges(childComplexity), true
+	case "NotificationConnection.pageInfo":
+		if e.ComplexityRoot.NotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.PageInfo(childComplexity), true
+	case "NotificationConnection.totalCount":
+		if e.ComplexityRoot.NotificationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.TotalCount(childComplexity), true
+
+	case "NotificationEdge.cursor":
+		if e.ComplexityRoot.NotificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Cursor(childComplexity), true
+	case "NotificationEdge.node":
+		if e.ComplexityRoot.NotificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -4332,6 +4956,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.DivisionCode(childComplexity), true
+	case "Plan.filedAt":
+		if e.ComplexityRoot.Plan.FiledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.FiledAt(childComplexity), true
 	case "Plan.filings":
 		if e.ComplexityRoot.Plan.Filings == nil {
 			break
@@ -4344,6 +4974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Plan.ID(childComplexity), true
+	case "Plan.lateFiling":
+		if e.ComplexityRoot.Plan.LateFiling == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.LateFiling(childComplexity), true
 	case "Plan.name":
 		if e.ComplexityRoot.Plan.Name == nil {
 			break
@@ -4817,6 +5453,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Departments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DepartmentOrder), args["where"].(*ent.DepartmentWhereInput)), true
+	case "Query.drawEvents":
+		if e.ComplexityRoot.Query.DrawEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_drawEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DrawEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DrawEventOrder), args["where"].(*ent.DrawEventWhereInput)), true
 	case "Query.draws":
 		if e.ComplexityRoot.Query.Draws == nil {
 			break
@@ -4850,6 +5497,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Filings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.FilingOrder), args["where"].(*ent.FilingWhereInput)), true
+	case "Query.followUpActions":
+		if e.ComplexityRoot.Query.FollowUpActions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_followUpActions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FollowUpActions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.FollowUpActionOrder), args["where"].(*ent.FollowUpActionWhereInput)), true
 	case "Query.followUpOptions":
 		if e.ComplexityRoot.Query.FollowUpOptions == nil {
 			break
@@ -4961,6 +5619,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.JointMeetings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.JointMeetingOrder), args["where"].(*ent.JointMeetingWhereInput)), true
+	case "Query.leadClusters":
+		if e.ComplexityRoot.Query.LeadClusters == nil {
+			break
+		}
+
+		args, err := ec.field_Query_leadClusters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LeadClusters(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.LeadClusterOrder), args["where"].(*ent.LeadClusterWhereInput)), true
 	case "Query.leads":
 		if e.ComplexityRoot.Query.Leads == nil {
 			break
@@ -5016,6 +5685,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.notifications":
+		if e.ComplexityRoot.Query.Notifications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Notifications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NotificationOrder), args["where"].(*ent.NotificationWhereInput)), true
 	case "Query.planBatches":
 		if e.ComplexityRoot.Query.PlanBatches == nil {
 			break
@@ -5082,6 +5762,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Results(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ResultOrder), args["where"].(*ent.ResultWhereInput)), true
+	case "Query.settings":
+		if e.ComplexityRoot.Query.Settings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Settings(childComplexity), true
 	case "Query.target":
 		if e.ComplexityRoot.Query.Target == nil {
 			break
@@ -5166,6 +5852,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "Result.abnormalFlag":
+		if e.ComplexityRoot.Result.AbnormalFlag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Result.AbnormalFlag(childComplexity), true
 	case "Result.adoptedBy":
 		if e.ComplexityRoot.Result.AdoptedBy == nil {
 			break
@@ -5261,30 +5953,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Result.FollowUp(childComplexity), true
-	case "Result.followUpDone":
-		if e.ComplexityRoot.Result.FollowUpDone == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Result.FollowUpDone(childComplexity), true
-	case "Result.followUpDoneOn":
-		if e.ComplexityRoot.Result.FollowUpDoneOn == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Result.FollowUpDoneOn(childComplexity), true
 	case "Result.followUpID":
 		if e.ComplexityRoot.Result.FollowUpID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Result.FollowUpID(childComplexity), true
-	case "Result.followUpNote":
-		if e.ComplexityRoot.Result.FollowUpNote == nil {
+	case "Result.followUps":
+		if e.ComplexityRoot.Result.FollowUps == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Result.FollowUpNote(childComplexity), true
+		return e.ComplexityRoot.Result.FollowUps(childComplexity), true
 	case "Result.id":
 		if e.ComplexityRoot.Result.ID == nil {
 			break
@@ -5634,6 +6314,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResultItemEdge.Node(childComplexity), true
+
+	case "Setting.createdAt":
+		if e.ComplexityRoot.Setting.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Setting.CreatedAt(childComplexity), true
+	case "Setting.id":
+		if e.ComplexityRoot.Setting.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Setting.ID(childComplexity), true
+	case "Setting.key":
+		if e.ComplexityRoot.Setting.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Setting.Key(childComplexity), true
+	case "Setting.note":
+		if e.ComplexityRoot.Setting.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Setting.Note(childComplexity), true
+	case "Setting.updatedAt":
+		if e.ComplexityRoot.Setting.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Setting.UpdatedAt(childComplexity), true
+	case "Setting.value":
+		if e.ComplexityRoot.Setting.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Setting.Value(childComplexity), true
 
 	case "Target.abnormalList":
 		if e.ComplexityRoot.Target.AbnormalList == nil {
@@ -6098,6 +6815,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.Draws(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DrawOrder), args["where"].(*ent.DrawWhereInput)), true
+	case "Task.expertsPerTeam":
+		if e.ComplexityRoot.Task.ExpertsPerTeam == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.ExpertsPerTeam(childComplexity), true
 	case "Task.id":
 		if e.ComplexityRoot.Task.ID == nil {
 			break
@@ -6145,6 +6868,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.Libraries(childComplexity), true
+	case "Task.maxPerInspector":
+		if e.ComplexityRoot.Task.MaxPerInspector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.MaxPerInspector(childComplexity), true
 	case "Task.methods":
 		if e.ComplexityRoot.Task.Methods == nil {
 			break
@@ -6169,6 +6898,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.Participants(childComplexity), true
+	case "Task.recentMonths":
+		if e.ComplexityRoot.Task.RecentMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.RecentMonths(childComplexity), true
 	case "Task.results":
 		if e.ComplexityRoot.Task.Results == nil {
 			break
@@ -6180,6 +6915,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.Results(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ResultOrder), args["where"].(*ent.ResultWhereInput)), true
+	case "Task.rotationMonths":
+		if e.ComplexityRoot.Task.RotationMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.RotationMonths(childComplexity), true
 	case "Task.scope":
 		if e.ComplexityRoot.Task.Scope == nil {
 			break
@@ -6204,6 +6945,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.Strata(childComplexity), true
+	case "Task.stratifyBy":
+		if e.ComplexityRoot.Task.StratifyBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.StratifyBy(childComplexity), true
 	case "Task.taskItems":
 		if e.ComplexityRoot.Task.TaskItems == nil {
 			break
@@ -6215,6 +6962,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.TaskItems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TaskItemOrder), args["where"].(*ent.TaskItemWhereInput)), true
+	case "Task.teamSize":
+		if e.ComplexityRoot.Task.TeamSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.TeamSize(childComplexity), true
 	case "Task.updatedAt":
 		if e.ComplexityRoot.Task.UpdatedAt == nil {
 			break
@@ -6233,6 +6986,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.WindowStart(childComplexity), true
+	case "Task.yearlyCap":
+		if e.ComplexityRoot.Task.YearlyCap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.YearlyCap(childComplexity), true
 
 	case "TaskConnection.edges":
 		if e.ComplexityRoot.TaskConnection.Edges == nil {
@@ -6415,12 +7174,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateTargetLibraryInput", ec.unmarshalInputCreateTargetLibraryInput),
 			graphql.NewInputUnmarshaler("DepartmentOrder", ec.unmarshalInputDepartmentOrder),
 			graphql.NewInputUnmarshaler("DepartmentWhereInput", ec.unmarshalInputDepartmentWhereInput),
+			graphql.NewInputUnmarshaler("DrawEventOrder", ec.unmarshalInputDrawEventOrder),
+			graphql.NewInputUnmarshaler("DrawEventWhereInput", ec.unmarshalInputDrawEventWhereInput),
 			graphql.NewInputUnmarshaler("DrawOrder", ec.unmarshalInputDrawOrder),
 			graphql.NewInputUnmarshaler("DrawWhereInput", ec.unmarshalInputDrawWhereInput),
 			graphql.NewInputUnmarshaler("EvidenceOrder", ec.unmarshalInputEvidenceOrder),
 			graphql.NewInputUnmarshaler("EvidenceWhereInput", ec.unmarshalInputEvidenceWhereInput),
 			graphql.NewInputUnmarshaler("FilingOrder", ec.unmarshalInputFilingOrder),
 			graphql.NewInputUnmarshaler("FilingWhereInput", ec.unmarshalInputFilingWhereInput),
+			graphql.NewInputUnmarshaler("FollowUpActionOrder", ec.unmarshalInputFollowUpActionOrder),
+			graphql.NewInputUnmarshaler("FollowUpActionWhereInput", ec.unmarshalInputFollowUpActionWhereInput),
 			graphql.NewInputUnmarshaler("FollowUpOptionOrder", ec.unmarshalInputFollowUpOptionOrder),
 			graphql.NewInputUnmarshaler("FollowUpOptionWhereInput", ec.unmarshalInputFollowUpOptionWhereInput),
 			graphql.NewInputUnmarshaler("ImplementationRuleOrder", ec.unmarshalInputImplementationRuleOrder),
@@ -6439,12 +7202,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ItemListWhereInput", ec.unmarshalInputItemListWhereInput),
 			graphql.NewInputUnmarshaler("JointMeetingOrder", ec.unmarshalInputJointMeetingOrder),
 			graphql.NewInputUnmarshaler("JointMeetingWhereInput", ec.unmarshalInputJointMeetingWhereInput),
+			graphql.NewInputUnmarshaler("LeadClusterOrder", ec.unmarshalInputLeadClusterOrder),
+			graphql.NewInputUnmarshaler("LeadClusterWhereInput", ec.unmarshalInputLeadClusterWhereInput),
 			graphql.NewInputUnmarshaler("LeadOrder", ec.unmarshalInputLeadOrder),
 			graphql.NewInputUnmarshaler("LeadWhereInput", ec.unmarshalInputLeadWhereInput),
 			graphql.NewInputUnmarshaler("LibraryConfirmationOrder", ec.unmarshalInputLibraryConfirmationOrder),
 			graphql.NewInputUnmarshaler("LibraryConfirmationWhereInput", ec.unmarshalInputLibraryConfirmationWhereInput),
 			graphql.NewInputUnmarshaler("MeetingMemberOrder", ec.unmarshalInputMeetingMemberOrder),
 			graphql.NewInputUnmarshaler("MeetingMemberWhereInput", ec.unmarshalInputMeetingMemberWhereInput),
+			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
+			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
 			graphql.NewInputUnmarshaler("PlanBatchOrder", ec.unmarshalInputPlanBatchOrder),
 			graphql.NewInputUnmarshaler("PlanBatchWhereInput", ec.unmarshalInputPlanBatchWhereInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
@@ -6457,6 +7224,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResultItemWhereInput", ec.unmarshalInputResultItemWhereInput),
 			graphql.NewInputUnmarshaler("ResultOrder", ec.unmarshalInputResultOrder),
 			graphql.NewInputUnmarshaler("ResultWhereInput", ec.unmarshalInputResultWhereInput),
+			graphql.NewInputUnmarshaler("SettingOrder", ec.unmarshalInputSettingOrder),
+			graphql.NewInputUnmarshaler("SettingWhereInput", ec.unmarshalInputSettingWhereInput),
 			graphql.NewInputUnmarshaler("TargetChangeOrder", ec.unmarshalInputTargetChangeOrder),
 			graphql.NewInputUnmarshaler("TargetChangeWhereInput", ec.unmarshalInputTargetChangeWhereInput),
 			graphql.NewInputUnmarshaler("TargetLibraryOrder", ec.unmarshalInputTargetLibraryOrder),
@@ -9105,6 +9874,10 @@ type Draw implements Node {
   """
   secretHash: String
   """
+  承诺内容（规范 JSON，公示并记入透明日志）
+  """
+  commitment: String
+  """
   承诺摘要
   """
   commitmentDigest: String
@@ -9190,6 +9963,10 @@ type Draw implements Node {
     """
     where: InspectionTeamWhereInput
   ): InspectionTeamConnection!
+  """
+  抽取过程事件（冻结、承诺、抽取、回避重组、替换、揭示），只增不删
+  """
+  events: [DrawEvent!]
 }
 """
 随机抽取：冻结抽取框、承诺、外部熵、种子与抽取结果；只增不删，重抽须说明理由（分页连接）
@@ -9220,6 +9997,263 @@ type DrawEdge {
   A cursor for use in pagination.
   """
   cursor: Cursor!
+}
+"""
+抽取事件：冻结、承诺、抽取、回避重组、对象替换、揭示；只增不删，回避与替换按序重放可复核
+"""
+type DrawEvent implements Node {
+  id: ID!
+  """
+  行政区划代码（GB/T 2260，6 位）
+  """
+  divisionCode: String!
+  """
+  本抽取内的事件序号
+  """
+  seq: Int!
+  """
+  事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥
+  """
+  kind: DrawEventKind!
+  """
+  发生时间
+  """
+  at: Time!
+  """
+  操作者
+  """
+  actor: String!
+  """
+  涉及的检查对象（业务键）
+  """
+  targetKey: String
+  """
+  回避的检查人员（业务键）
+  """
+  inspectors: [String!]
+  """
+  替换进来的检查对象（业务键）
+  """
+  replacementKey: String
+  """
+  原因
+  """
+  reason: String
+  """
+  所属抽取
+  """
+  drawID: ID!
+  """
+  所属抽取
+  """
+  draw: Draw!
+}
+"""
+抽取事件：冻结、承诺、抽取、回避重组、对象替换、揭示；只增不删，回避与替换按序重放可复核（分页连接）
+"""
+type DrawEventConnection {
+  """
+  A list of edges.
+  """
+  edges: [DrawEventEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type DrawEventEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: DrawEvent
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥
+"""
+enum DrawEventKind @goModel(model: "github.com/ssgk/ssgk/ent/drawevent.Kind") {
+  FREEZE
+  COMMIT
+  DRAW
+  RECUSE
+  REPLACE
+  REVEAL
+}
+"""
+抽取事件：冻结、承诺、抽取、回避重组、对象替换、揭示；只增不删，回避与替换按序重放可复核的排序方式
+"""
+input DrawEventOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order DrawEvents.
+  """
+  field: DrawEventOrderField!
+}
+"""
+Properties by which DrawEvent connections can be ordered.
+"""
+enum DrawEventOrderField {
+  DIVISION_CODE
+  SEQ
+}
+"""
+抽取事件：冻结、承诺、抽取、回避重组、对象替换、揭示；只增不删，回避与替换按序重放可复核的筛选条件
+"""
+input DrawEventWhereInput {
+  not: DrawEventWhereInput
+  and: [DrawEventWhereInput!]
+  or: [DrawEventWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  division_code field predicates
+  """
+  divisionCode: String
+  divisionCodeNEQ: String
+  divisionCodeIn: [String!]
+  divisionCodeNotIn: [String!]
+  divisionCodeGT: String
+  divisionCodeGTE: String
+  divisionCodeLT: String
+  divisionCodeLTE: String
+  divisionCodeContains: String
+  divisionCodeHasPrefix: String
+  divisionCodeHasSuffix: String
+  divisionCodeEqualFold: String
+  divisionCodeContainsFold: String
+  """
+  seq field predicates
+  """
+  seq: Int
+  seqNEQ: Int
+  seqIn: [Int!]
+  seqNotIn: [Int!]
+  seqGT: Int
+  seqGTE: Int
+  seqLT: Int
+  seqLTE: Int
+  """
+  kind field predicates
+  """
+  kind: DrawEventKind
+  kindNEQ: DrawEventKind
+  kindIn: [DrawEventKind!]
+  kindNotIn: [DrawEventKind!]
+  """
+  at field predicates
+  """
+  at: Time
+  atNEQ: Time
+  atIn: [Time!]
+  atNotIn: [Time!]
+  atGT: Time
+  atGTE: Time
+  atLT: Time
+  atLTE: Time
+  """
+  actor field predicates
+  """
+  actor: String
+  actorNEQ: String
+  actorIn: [String!]
+  actorNotIn: [String!]
+  actorGT: String
+  actorGTE: String
+  actorLT: String
+  actorLTE: String
+  actorContains: String
+  actorHasPrefix: String
+  actorHasSuffix: String
+  actorEqualFold: String
+  actorContainsFold: String
+  """
+  target_key field predicates
+  """
+  targetKey: String
+  targetKeyNEQ: String
+  targetKeyIn: [String!]
+  targetKeyNotIn: [String!]
+  targetKeyGT: String
+  targetKeyGTE: String
+  targetKeyLT: String
+  targetKeyLTE: String
+  targetKeyContains: String
+  targetKeyHasPrefix: String
+  targetKeyHasSuffix: String
+  targetKeyIsNil: Boolean
+  targetKeyNotNil: Boolean
+  targetKeyEqualFold: String
+  targetKeyContainsFold: String
+  """
+  replacement_key field predicates
+  """
+  replacementKey: String
+  replacementKeyNEQ: String
+  replacementKeyIn: [String!]
+  replacementKeyNotIn: [String!]
+  replacementKeyGT: String
+  replacementKeyGTE: String
+  replacementKeyLT: String
+  replacementKeyLTE: String
+  replacementKeyContains: String
+  replacementKeyHasPrefix: String
+  replacementKeyHasSuffix: String
+  replacementKeyIsNil: Boolean
+  replacementKeyNotNil: Boolean
+  replacementKeyEqualFold: String
+  replacementKeyContainsFold: String
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonIsNil: Boolean
+  reasonNotNil: Boolean
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  draw_id field predicates
+  """
+  drawID: ID
+  drawIDNEQ: ID
+  drawIDIn: [ID!]
+  drawIDNotIn: [ID!]
+  """
+  draw edge predicates
+  """
+  hasDraw: Boolean
+  hasDrawWith: [DrawWhereInput!]
 }
 """
 随机抽取：冻结抽取框、承诺、外部熵、种子与抽取结果；只增不删，重抽须说明理由的排序方式
@@ -9409,6 +10443,24 @@ input DrawWhereInput {
   secretHashEqualFold: String
   secretHashContainsFold: String
   """
+  commitment field predicates
+  """
+  commitment: String
+  commitmentNEQ: String
+  commitmentIn: [String!]
+  commitmentNotIn: [String!]
+  commitmentGT: String
+  commitmentGTE: String
+  commitmentLT: String
+  commitmentLTE: String
+  commitmentContains: String
+  commitmentHasPrefix: String
+  commitmentHasSuffix: String
+  commitmentIsNil: Boolean
+  commitmentNotNil: Boolean
+  commitmentEqualFold: String
+  commitmentContainsFold: String
+  """
   commitment_digest field predicates
   """
   commitmentDigest: String
@@ -9560,6 +10612,11 @@ input DrawWhereInput {
   """
   hasTeams: Boolean
   hasTeamsWith: [InspectionTeamWhereInput!]
+  """
+  events edge predicates
+  """
+  hasEvents: Boolean
+  hasEventsWith: [DrawEventWhereInput!]
 }
 """
 证据材料：文件名、类型、大小与 SHA-256（文件本体按摘要存放）
@@ -10121,6 +11178,277 @@ input FilingWhereInput {
   """
   hasDecidedBy: Boolean
   hasDecidedByWith: [AccountWhereInput!]
+}
+"""
+后续处置跟踪：责令改正复查、案件线索移交办案机构（涉嫌犯罪的移送司法机关）、抄告等，直至办结
+"""
+type FollowUpAction implements Node {
+  id: ID!
+  """
+  创建时间
+  """
+  createdAt: Time!
+  """
+  最后修改时间
+  """
+  updatedAt: Time!
+  """
+  行政区划代码（GB/T 2260，6 位）
+  """
+  divisionCode: String!
+  """
+  状态：OPEN 处置中、DONE 已办结
+  """
+  status: FollowUpActionStatus!
+  """
+  是否涉嫌犯罪、移送司法机关
+  """
+  judicialTransfer: Boolean!
+  """
+  接收单位（办案机构、司法机关或被抄告部门）
+  """
+  receivingUnit: String
+  """
+  移交（移送）日期
+  """
+  transferredOn: Time
+  """
+  办结日期
+  """
+  doneOn: Time
+  """
+  处置情况说明
+  """
+  note: String
+  """
+  检查结果
+  """
+  resultID: ID!
+  """
+  处置方式
+  """
+  optionID: ID!
+  """
+  检查结果
+  """
+  result: Result!
+  """
+  处置方式
+  """
+  option: FollowUpOption!
+}
+"""
+后续处置跟踪：责令改正复查、案件线索移交办案机构（涉嫌犯罪的移送司法机关）、抄告等，直至办结（分页连接）
+"""
+type FollowUpActionConnection {
+  """
+  A list of edges.
+  """
+  edges: [FollowUpActionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type FollowUpActionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: FollowUpAction
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+后续处置跟踪：责令改正复查、案件线索移交办案机构（涉嫌犯罪的移送司法机关）、抄告等，直至办结的排序方式
+"""
+input FollowUpActionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order FollowUpActions.
+  """
+  field: FollowUpActionOrderField!
+}
+"""
+Properties by which FollowUpAction connections can be ordered.
+"""
+enum FollowUpActionOrderField {
+  CREATED_AT
+  UPDATED_AT
+  DIVISION_CODE
+}
+"""
+状态：OPEN 处置中、DONE 已办结
+"""
+enum FollowUpActionStatus @goModel(model: "github.com/ssgk/ssgk/ent/followupaction.Status") {
+  OPEN
+  DONE
+}
+"""
+后续处置跟踪：责令改正复查、案件线索移交办案机构（涉嫌犯罪的移送司法机关）、抄告等，直至办结的筛选条件
+"""
+input FollowUpActionWhereInput {
+  not: FollowUpActionWhereInput
+  and: [FollowUpActionWhereInput!]
+  or: [FollowUpActionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  division_code field predicates
+  """
+  divisionCode: String
+  divisionCodeNEQ: String
+  divisionCodeIn: [String!]
+  divisionCodeNotIn: [String!]
+  divisionCodeGT: String
+  divisionCodeGTE: String
+  divisionCodeLT: String
+  divisionCodeLTE: String
+  divisionCodeContains: String
+  divisionCodeHasPrefix: String
+  divisionCodeHasSuffix: String
+  divisionCodeEqualFold: String
+  divisionCodeContainsFold: String
+  """
+  status field predicates
+  """
+  status: FollowUpActionStatus
+  statusNEQ: FollowUpActionStatus
+  statusIn: [FollowUpActionStatus!]
+  statusNotIn: [FollowUpActionStatus!]
+  """
+  judicial_transfer field predicates
+  """
+  judicialTransfer: Boolean
+  judicialTransferNEQ: Boolean
+  """
+  receiving_unit field predicates
+  """
+  receivingUnit: String
+  receivingUnitNEQ: String
+  receivingUnitIn: [String!]
+  receivingUnitNotIn: [String!]
+  receivingUnitGT: String
+  receivingUnitGTE: String
+  receivingUnitLT: String
+  receivingUnitLTE: String
+  receivingUnitContains: String
+  receivingUnitHasPrefix: String
+  receivingUnitHasSuffix: String
+  receivingUnitIsNil: Boolean
+  receivingUnitNotNil: Boolean
+  receivingUnitEqualFold: String
+  receivingUnitContainsFold: String
+  """
+  transferred_on field predicates
+  """
+  transferredOn: Time
+  transferredOnNEQ: Time
+  transferredOnIn: [Time!]
+  transferredOnNotIn: [Time!]
+  transferredOnGT: Time
+  transferredOnGTE: Time
+  transferredOnLT: Time
+  transferredOnLTE: Time
+  transferredOnIsNil: Boolean
+  transferredOnNotNil: Boolean
+  """
+  done_on field predicates
+  """
+  doneOn: Time
+  doneOnNEQ: Time
+  doneOnIn: [Time!]
+  doneOnNotIn: [Time!]
+  doneOnGT: Time
+  doneOnGTE: Time
+  doneOnLT: Time
+  doneOnLTE: Time
+  doneOnIsNil: Boolean
+  doneOnNotNil: Boolean
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  result_id field predicates
+  """
+  resultID: ID
+  resultIDNEQ: ID
+  resultIDIn: [ID!]
+  resultIDNotIn: [ID!]
+  """
+  option_id field predicates
+  """
+  optionID: ID
+  optionIDNEQ: ID
+  optionIDIn: [ID!]
+  optionIDNotIn: [ID!]
+  """
+  result edge predicates
+  """
+  hasResult: Boolean
+  hasResultWith: [ResultWhereInput!]
+  """
+  option edge predicates
+  """
+  hasOption: Boolean
+  hasOptionWith: [FollowUpOptionWhereInput!]
 }
 """
 后续处置方式代码
@@ -12723,6 +14051,331 @@ type Lead implements Node {
   据此发起的专项检查任务
   """
   specialTask: Task
+  """
+  所属线索聚集
+  """
+  clusters: [LeadCluster!]
+}
+"""
+线索聚集：同一事项、同一行业或区域在时间窗口内的线索达到阈值时，向办公室提议专项检查
+"""
+type LeadCluster implements Node {
+  id: ID!
+  """
+  创建时间
+  """
+  createdAt: Time!
+  """
+  最后修改时间
+  """
+  updatedAt: Time!
+  """
+  行政区划代码（GB/T 2260，6 位）
+  """
+  divisionCode: String!
+  """
+  聚集键（事项 + 行业或区域 + 窗口起始）
+  """
+  key: String!
+  """
+  聚集维度：INDUSTRY 同一行业、DIVISION 同一区域
+  """
+  dimension: LeadClusterDimension!
+  """
+  行业代码或区划代码
+  """
+  value: String!
+  """
+  窗口起始
+  """
+  windowStart: Time!
+  """
+  窗口结束
+  """
+  windowEnd: Time!
+  """
+  窗口内线索数
+  """
+  leadCount: Int!
+  """
+  状态：OFFERED 已提议专项检查、ACCEPTED 已据此创建任务、DISMISSED 已驳回
+  """
+  status: LeadClusterStatus!
+  """
+  办理说明
+  """
+  note: String
+  """
+  涉及的抽查事项
+  """
+  itemID: ID!
+  """
+  据此创建的专项检查任务
+  """
+  taskID: ID
+  """
+  涉及的抽查事项
+  """
+  item: InspectionItem!
+  """
+  据此创建的专项检查任务
+  """
+  task: Task
+  """
+  聚集的线索
+  """
+  leads: [Lead!]
+}
+"""
+线索聚集：同一事项、同一行业或区域在时间窗口内的线索达到阈值时，向办公室提议专项检查（分页连接）
+"""
+type LeadClusterConnection {
+  """
+  A list of edges.
+  """
+  edges: [LeadClusterEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+聚集维度：INDUSTRY 同一行业、DIVISION 同一区域
+"""
+enum LeadClusterDimension @goModel(model: "github.com/ssgk/ssgk/ent/leadcluster.Dimension") {
+  INDUSTRY
+  DIVISION
+}
+"""
+An edge in a connection.
+"""
+type LeadClusterEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LeadCluster
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+线索聚集：同一事项、同一行业或区域在时间窗口内的线索达到阈值时，向办公室提议专项检查的排序方式
+"""
+input LeadClusterOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order LeadClusters.
+  """
+  field: LeadClusterOrderField!
+}
+"""
+Properties by which LeadCluster connections can be ordered.
+"""
+enum LeadClusterOrderField {
+  CREATED_AT
+  UPDATED_AT
+  DIVISION_CODE
+}
+"""
+状态：OFFERED 已提议专项检查、ACCEPTED 已据此创建任务、DISMISSED 已驳回
+"""
+enum LeadClusterStatus @goModel(model: "github.com/ssgk/ssgk/ent/leadcluster.Status") {
+  OFFERED
+  ACCEPTED
+  DISMISSED
+}
+"""
+线索聚集：同一事项、同一行业或区域在时间窗口内的线索达到阈值时，向办公室提议专项检查的筛选条件
+"""
+input LeadClusterWhereInput {
+  not: LeadClusterWhereInput
+  and: [LeadClusterWhereInput!]
+  or: [LeadClusterWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  division_code field predicates
+  """
+  divisionCode: String
+  divisionCodeNEQ: String
+  divisionCodeIn: [String!]
+  divisionCodeNotIn: [String!]
+  divisionCodeGT: String
+  divisionCodeGTE: String
+  divisionCodeLT: String
+  divisionCodeLTE: String
+  divisionCodeContains: String
+  divisionCodeHasPrefix: String
+  divisionCodeHasSuffix: String
+  divisionCodeEqualFold: String
+  divisionCodeContainsFold: String
+  """
+  key field predicates
+  """
+  key: String
+  keyNEQ: String
+  keyIn: [String!]
+  keyNotIn: [String!]
+  keyGT: String
+  keyGTE: String
+  keyLT: String
+  keyLTE: String
+  keyContains: String
+  keyHasPrefix: String
+  keyHasSuffix: String
+  keyEqualFold: String
+  keyContainsFold: String
+  """
+  dimension field predicates
+  """
+  dimension: LeadClusterDimension
+  dimensionNEQ: LeadClusterDimension
+  dimensionIn: [LeadClusterDimension!]
+  dimensionNotIn: [LeadClusterDimension!]
+  """
+  value field predicates
+  """
+  value: String
+  valueNEQ: String
+  valueIn: [String!]
+  valueNotIn: [String!]
+  valueGT: String
+  valueGTE: String
+  valueLT: String
+  valueLTE: String
+  valueContains: String
+  valueHasPrefix: String
+  valueHasSuffix: String
+  valueEqualFold: String
+  valueContainsFold: String
+  """
+  window_start field predicates
+  """
+  windowStart: Time
+  windowStartNEQ: Time
+  windowStartIn: [Time!]
+  windowStartNotIn: [Time!]
+  windowStartGT: Time
+  windowStartGTE: Time
+  windowStartLT: Time
+  windowStartLTE: Time
+  """
+  window_end field predicates
+  """
+  windowEnd: Time
+  windowEndNEQ: Time
+  windowEndIn: [Time!]
+  windowEndNotIn: [Time!]
+  windowEndGT: Time
+  windowEndGTE: Time
+  windowEndLT: Time
+  windowEndLTE: Time
+  """
+  lead_count field predicates
+  """
+  leadCount: Int
+  leadCountNEQ: Int
+  leadCountIn: [Int!]
+  leadCountNotIn: [Int!]
+  leadCountGT: Int
+  leadCountGTE: Int
+  leadCountLT: Int
+  leadCountLTE: Int
+  """
+  status field predicates
+  """
+  status: LeadClusterStatus
+  statusNEQ: LeadClusterStatus
+  statusIn: [LeadClusterStatus!]
+  statusNotIn: [LeadClusterStatus!]
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  item_id field predicates
+  """
+  itemID: ID
+  itemIDNEQ: ID
+  itemIDIn: [ID!]
+  itemIDNotIn: [ID!]
+  """
+  task_id field predicates
+  """
+  taskID: ID
+  taskIDNEQ: ID
+  taskIDIn: [ID!]
+  taskIDNotIn: [ID!]
+  taskIDIsNil: Boolean
+  taskIDNotNil: Boolean
+  """
+  item edge predicates
+  """
+  hasItem: Boolean
+  hasItemWith: [InspectionItemWhereInput!]
+  """
+  task edge predicates
+  """
+  hasTask: Boolean
+  hasTaskWith: [TaskWhereInput!]
+  """
+  leads edge predicates
+  """
+  hasLeads: Boolean
+  hasLeadsWith: [LeadWhereInput!]
 }
 """
 线索：投诉举报、转办交办、数据监测发现的违法违规个案线索（分页连接）
@@ -13031,6 +14684,11 @@ input LeadWhereInput {
   """
   hasSpecialTask: Boolean
   hasSpecialTaskWith: [TaskWhereInput!]
+  """
+  clusters edge predicates
+  """
+  hasClusters: Boolean
+  hasClustersWith: [LeadClusterWhereInput!]
 }
 """
 两库更新确认：抽查前部门确认检查对象名录库与执法检查人员名录库已更新，记录范围与摘要
@@ -13546,6 +15204,231 @@ interface Node @goModel(model: "github.com/ssgk/ssgk/ent.Noder") {
   id: ID!
 }
 """
+抄告：检查发现属于其他部门职责的问题时，告知相关部门
+"""
+type Notification implements Node {
+  id: ID!
+  """
+  创建时间
+  """
+  createdAt: Time!
+  """
+  最后修改时间
+  """
+  updatedAt: Time!
+  """
+  行政区划代码（GB/T 2260，6 位）
+  """
+  divisionCode: String!
+  """
+  抄告内容
+  """
+  message: String!
+  """
+  接收部门阅知时间
+  """
+  readAt: Time
+  """
+  抄告部门
+  """
+  fromDepartmentID: ID!
+  """
+  接收部门
+  """
+  toDepartmentID: ID!
+  """
+  相关检查结果
+  """
+  resultID: ID
+  """
+  抄告部门
+  """
+  fromDepartment: Department!
+  """
+  接收部门
+  """
+  toDepartment: Department!
+  """
+  相关检查结果
+  """
+  result: Result
+}
+"""
+抄告：检查发现属于其他部门职责的问题时，告知相关部门（分页连接）
+"""
+type NotificationConnection {
+  """
+  A list of edges.
+  """
+  edges: [NotificationEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type NotificationEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Notification
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+抄告：检查发现属于其他部门职责的问题时，告知相关部门的排序方式
+"""
+input NotificationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Notifications.
+  """
+  field: NotificationOrderField!
+}
+"""
+Properties by which Notification connections can be ordered.
+"""
+enum NotificationOrderField {
+  CREATED_AT
+  UPDATED_AT
+  DIVISION_CODE
+}
+"""
+抄告：检查发现属于其他部门职责的问题时，告知相关部门的筛选条件
+"""
+input NotificationWhereInput {
+  not: NotificationWhereInput
+  and: [NotificationWhereInput!]
+  or: [NotificationWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  division_code field predicates
+  """
+  divisionCode: String
+  divisionCodeNEQ: String
+  divisionCodeIn: [String!]
+  divisionCodeNotIn: [String!]
+  divisionCodeGT: String
+  divisionCodeGTE: String
+  divisionCodeLT: String
+  divisionCodeLTE: String
+  divisionCodeContains: String
+  divisionCodeHasPrefix: String
+  divisionCodeHasSuffix: String
+  divisionCodeEqualFold: String
+  divisionCodeContainsFold: String
+  """
+  message field predicates
+  """
+  message: String
+  messageNEQ: String
+  messageIn: [String!]
+  messageNotIn: [String!]
+  messageGT: String
+  messageGTE: String
+  messageLT: String
+  messageLTE: String
+  messageContains: String
+  messageHasPrefix: String
+  messageHasSuffix: String
+  messageEqualFold: String
+  messageContainsFold: String
+  """
+  read_at field predicates
+  """
+  readAt: Time
+  readAtNEQ: Time
+  readAtIn: [Time!]
+  readAtNotIn: [Time!]
+  readAtGT: Time
+  readAtGTE: Time
+  readAtLT: Time
+  readAtLTE: Time
+  readAtIsNil: Boolean
+  readAtNotNil: Boolean
+  """
+  from_department_id field predicates
+  """
+  fromDepartmentID: ID
+  fromDepartmentIDNEQ: ID
+  fromDepartmentIDIn: [ID!]
+  fromDepartmentIDNotIn: [ID!]
+  """
+  to_department_id field predicates
+  """
+  toDepartmentID: ID
+  toDepartmentIDNEQ: ID
+  toDepartmentIDIn: [ID!]
+  toDepartmentIDNotIn: [ID!]
+  """
+  result_id field predicates
+  """
+  resultID: ID
+  resultIDNEQ: ID
+  resultIDIn: [ID!]
+  resultIDNotIn: [ID!]
+  resultIDIsNil: Boolean
+  resultIDNotNil: Boolean
+  """
+  from_department edge predicates
+  """
+  hasFromDepartment: Boolean
+  hasFromDepartmentWith: [DepartmentWhereInput!]
+  """
+  to_department edge predicates
+  """
+  hasToDepartment: Boolean
+  hasToDepartmentWith: [DepartmentWhereInput!]
+  """
+  result edge predicates
+  """
+  hasResult: Boolean
+  hasResultWith: [ResultWhereInput!]
+}
+"""
 Possible directions in which to order a list of items when provided an ` + "`" + `orderBy` + "`" + ` argument.
 """
 enum OrderDirection {
@@ -13625,6 +15508,14 @@ type Plan implements Node {
   调整原因（第 2 版起必填）
   """
   adjustmentReason: String
+  """
+  报送备案时间
+  """
+  filedAt: Time
+  """
+  是否晚于当年 1 月底报送备案
+  """
+  lateFiling: Boolean!
   """
   公示时间
   """
@@ -14236,6 +16127,24 @@ input PlanWhereInput {
   adjustmentReasonNotNil: Boolean
   adjustmentReasonEqualFold: String
   adjustmentReasonContainsFold: String
+  """
+  filed_at field predicates
+  """
+  filedAt: Time
+  filedAtNEQ: Time
+  filedAtIn: [Time!]
+  filedAtNotIn: [Time!]
+  filedAtGT: Time
+  filedAtGTE: Time
+  filedAtLT: Time
+  filedAtLTE: Time
+  filedAtIsNil: Boolean
+  filedAtNotNil: Boolean
+  """
+  late_filing field predicates
+  """
+  lateFiling: Boolean
+  lateFilingNEQ: Boolean
   """
   published_at field predicates
   """
@@ -14873,6 +16782,37 @@ type Query {
     """
     where: DrawWhereInput
   ): DrawConnection!
+  drawEvents(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for DrawEvents returned from the connection.
+    """
+    orderBy: DrawEventOrder
+
+    """
+    Filtering options for DrawEvents returned from the connection.
+    """
+    where: DrawEventWhereInput
+  ): DrawEventConnection!
   evidences(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14935,6 +16875,37 @@ type Query {
     """
     where: FilingWhereInput
   ): FilingConnection!
+  followUpActions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for FollowUpActions returned from the connection.
+    """
+    orderBy: FollowUpActionOrder
+
+    """
+    Filtering options for FollowUpActions returned from the connection.
+    """
+    where: FollowUpActionWhereInput
+  ): FollowUpActionConnection!
   followUpOptions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15245,6 +17216,37 @@ type Query {
     """
     where: LeadWhereInput
   ): LeadConnection!
+  leadClusters(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LeadClusters returned from the connection.
+    """
+    orderBy: LeadClusterOrder
+
+    """
+    Filtering options for LeadClusters returned from the connection.
+    """
+    where: LeadClusterWhereInput
+  ): LeadClusterConnection!
   libraryConfirmations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15307,6 +17309,37 @@ type Query {
     """
     where: MeetingMemberWhereInput
   ): MeetingMemberConnection!
+  notifications(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Notifications returned from the connection.
+    """
+    orderBy: NotificationOrder
+
+    """
+    Filtering options for Notifications returned from the connection.
+    """
+    where: NotificationWhereInput
+  ): NotificationConnection!
   plans(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15493,6 +17526,7 @@ type Query {
     """
     where: ResultItemWhereInput
   ): ResultItemConnection!
+  settings: [Setting!]!
   targets(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -15687,21 +17721,13 @@ type Result implements Node {
   """
   summary: String
   """
-  后续处置是否完成
-  """
-  followUpDone: Boolean!
-  """
-  后续处置完成日期
-  """
-  followUpDoneOn: Time
-  """
-  后续处置说明
-  """
-  followUpNote: String
-  """
   内部审核意见（不予共享）
   """
   reviewNote: String
+  """
+  结果代码涉及列入经营异常名录，待后续处置
+  """
+  abnormalFlag: Boolean!
   """
   客户端提交幂等键
   """
@@ -15858,6 +17884,10 @@ type Result implements Node {
   对本结果的更正
   """
   corrections: [Correction!]
+  """
+  后续处置跟踪（公示后仍可推进，不改变已公示的结果）
+  """
+  followUps: [FollowUpAction!]
 }
 """
 检查结果代码（标准结果表述，可多选）
@@ -16468,42 +18498,6 @@ input ResultWhereInput {
   summaryEqualFold: String
   summaryContainsFold: String
   """
-  follow_up_done field predicates
-  """
-  followUpDone: Boolean
-  followUpDoneNEQ: Boolean
-  """
-  follow_up_done_on field predicates
-  """
-  followUpDoneOn: Time
-  followUpDoneOnNEQ: Time
-  followUpDoneOnIn: [Time!]
-  followUpDoneOnNotIn: [Time!]
-  followUpDoneOnGT: Time
-  followUpDoneOnGTE: Time
-  followUpDoneOnLT: Time
-  followUpDoneOnLTE: Time
-  followUpDoneOnIsNil: Boolean
-  followUpDoneOnNotNil: Boolean
-  """
-  follow_up_note field predicates
-  """
-  followUpNote: String
-  followUpNoteNEQ: String
-  followUpNoteIn: [String!]
-  followUpNoteNotIn: [String!]
-  followUpNoteGT: String
-  followUpNoteGTE: String
-  followUpNoteLT: String
-  followUpNoteLTE: String
-  followUpNoteContains: String
-  followUpNoteHasPrefix: String
-  followUpNoteHasSuffix: String
-  followUpNoteIsNil: Boolean
-  followUpNoteNotNil: Boolean
-  followUpNoteEqualFold: String
-  followUpNoteContainsFold: String
-  """
   review_note field predicates
   """
   reviewNote: String
@@ -16521,6 +18515,11 @@ input ResultWhereInput {
   reviewNoteNotNil: Boolean
   reviewNoteEqualFold: String
   reviewNoteContainsFold: String
+  """
+  abnormal_flag field predicates
+  """
+  abnormalFlag: Boolean
+  abnormalFlagNEQ: Boolean
   """
   idempotency_key field predicates
   """
@@ -16696,6 +18695,148 @@ input ResultWhereInput {
   """
   hasCorrections: Boolean
   hasCorrectionsWith: [CorrectionWhereInput!]
+  """
+  follow_ups edge predicates
+  """
+  hasFollowUps: Boolean
+  hasFollowUpsWith: [FollowUpActionWhereInput!]
+}
+"""
+系统参数：可由运维或办公室调整的规则参数（如线索聚集阈值），未设置时使用默认值
+"""
+type Setting implements Node {
+  id: ID!
+  """
+  创建时间
+  """
+  createdAt: Time!
+  """
+  最后修改时间
+  """
+  updatedAt: Time!
+  """
+  参数名
+  """
+  key: String!
+  """
+  参数值（JSON）
+  """
+  value: String!
+  """
+  说明
+  """
+  note: String
+}
+"""
+系统参数：可由运维或办公室调整的规则参数（如线索聚集阈值），未设置时使用默认值的排序方式
+"""
+input SettingOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Settings.
+  """
+  field: SettingOrderField!
+}
+"""
+Properties by which Setting connections can be ordered.
+"""
+enum SettingOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+系统参数：可由运维或办公室调整的规则参数（如线索聚集阈值），未设置时使用默认值的筛选条件
+"""
+input SettingWhereInput {
+  not: SettingWhereInput
+  and: [SettingWhereInput!]
+  or: [SettingWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  key field predicates
+  """
+  key: String
+  keyNEQ: String
+  keyIn: [String!]
+  keyNotIn: [String!]
+  keyGT: String
+  keyGTE: String
+  keyLT: String
+  keyLTE: String
+  keyContains: String
+  keyHasPrefix: String
+  keyHasSuffix: String
+  keyEqualFold: String
+  keyContainsFold: String
+  """
+  value field predicates
+  """
+  value: String
+  valueNEQ: String
+  valueIn: [String!]
+  valueNotIn: [String!]
+  valueGT: String
+  valueGTE: String
+  valueLT: String
+  valueLTE: String
+  valueContains: String
+  valueHasPrefix: String
+  valueHasSuffix: String
+  valueEqualFold: String
+  valueContainsFold: String
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
 }
 """
 检查对象：企业、个体工商户、农民专业合作社，或产品、项目、行为
@@ -17902,6 +20043,34 @@ type Task implements Node {
   """
   announcedAt: Time
   """
+  分层依据（为空时按信用风险分类）：creditRisk 信用风险分类、kind 对象类型、industry 行业门类；多项时组合分层
+  """
+  stratifyBy: [String!]
+  """
+  每组执法人员数（至少 2 名，专家不计入）
+  """
+  teamSize: Int!
+  """
+  每组加入的专家数（不计入执法人员数）
+  """
+  expertsPerTeam: Int!
+  """
+  每名检查人员在本任务中最多承担的对象数（0 为不限，用于均衡工作量）
+  """
+  maxPerInspector: Int!
+  """
+  轮换期（月）：期内检查过同一对象的人员不再派往该对象（0 为不限）
+  """
+  rotationMonths: Int!
+  """
+  排除近 N 个月内已被检查的对象（0 为不排除）
+  """
+  recentMonths: Int!
+  """
+  每户每年被抽查次数上限（跨部门合计，0 为不限）
+  """
+  yearlyCap: Int!
+  """
   所属计划批次
   """
   batchID: ID
@@ -18488,6 +20657,72 @@ input TaskWhereInput {
   announcedAtLTE: Time
   announcedAtIsNil: Boolean
   announcedAtNotNil: Boolean
+  """
+  team_size field predicates
+  """
+  teamSize: Int
+  teamSizeNEQ: Int
+  teamSizeIn: [Int!]
+  teamSizeNotIn: [Int!]
+  teamSizeGT: Int
+  teamSizeGTE: Int
+  teamSizeLT: Int
+  teamSizeLTE: Int
+  """
+  experts_per_team field predicates
+  """
+  expertsPerTeam: Int
+  expertsPerTeamNEQ: Int
+  expertsPerTeamIn: [Int!]
+  expertsPerTeamNotIn: [Int!]
+  expertsPerTeamGT: Int
+  expertsPerTeamGTE: Int
+  expertsPerTeamLT: Int
+  expertsPerTeamLTE: Int
+  """
+  max_per_inspector field predicates
+  """
+  maxPerInspector: Int
+  maxPerInspectorNEQ: Int
+  maxPerInspectorIn: [Int!]
+  maxPerInspectorNotIn: [Int!]
+  maxPerInspectorGT: Int
+  maxPerInspectorGTE: Int
+  maxPerInspectorLT: Int
+  maxPerInspectorLTE: Int
+  """
+  rotation_months field predicates
+  """
+  rotationMonths: Int
+  rotationMonthsNEQ: Int
+  rotationMonthsIn: [Int!]
+  rotationMonthsNotIn: [Int!]
+  rotationMonthsGT: Int
+  rotationMonthsGTE: Int
+  rotationMonthsLT: Int
+  rotationMonthsLTE: Int
+  """
+  recent_months field predicates
+  """
+  recentMonths: Int
+  recentMonthsNEQ: Int
+  recentMonthsIn: [Int!]
+  recentMonthsNotIn: [Int!]
+  recentMonthsGT: Int
+  recentMonthsGTE: Int
+  recentMonthsLT: Int
+  recentMonthsLTE: Int
+  """
+  yearly_cap field predicates
+  """
+  yearlyCap: Int
+  yearlyCapNEQ: Int
+  yearlyCapIn: [Int!]
+  yearlyCapNotIn: [Int!]
+  yearlyCapGT: Int
+  yearlyCapGTE: Int
+  yearlyCapLT: Int
+  yearlyCapLTE: Int
   """
   batch_id field predicates
   """
@@ -19597,6 +21832,8 @@ func (ec *executionContext) childFields_Draw(ctx context.Context, field graphql.
 		return ec.fieldContext_Draw_inspectorPoolDigest(ctx, field)
 	case "secretHash":
 		return ec.fieldContext_Draw_secretHash(ctx, field)
+	case "commitment":
+		return ec.fieldContext_Draw_commitment(ctx, field)
 	case "commitmentDigest":
 		return ec.fieldContext_Draw_commitmentDigest(ctx, field)
 	case "committedAt":
@@ -19625,6 +21862,8 @@ func (ec *executionContext) childFields_Draw(ctx context.Context, field graphql.
 		return ec.fieldContext_Draw_confirmations(ctx, field)
 	case "teams":
 		return ec.fieldContext_Draw_teams(ctx, field)
+	case "events":
+		return ec.fieldContext_Draw_events(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Draw", field.Name)
 }
@@ -19649,6 +21888,58 @@ func (ec *executionContext) childFields_DrawEdge(ctx context.Context, field grap
 		return ec.fieldContext_DrawEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DrawEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DrawEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DrawEvent_id(ctx, field)
+	case "divisionCode":
+		return ec.fieldContext_DrawEvent_divisionCode(ctx, field)
+	case "seq":
+		return ec.fieldContext_DrawEvent_seq(ctx, field)
+	case "kind":
+		return ec.fieldContext_DrawEvent_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_DrawEvent_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_DrawEvent_actor(ctx, field)
+	case "targetKey":
+		return ec.fieldContext_DrawEvent_targetKey(ctx, field)
+	case "inspectors":
+		return ec.fieldContext_DrawEvent_inspectors(ctx, field)
+	case "replacementKey":
+		return ec.fieldContext_DrawEvent_replacementKey(ctx, field)
+	case "reason":
+		return ec.fieldContext_DrawEvent_reason(ctx, field)
+	case "drawID":
+		return ec.fieldContext_DrawEvent_drawID(ctx, field)
+	case "draw":
+		return ec.fieldContext_DrawEvent_draw(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DrawEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_DrawEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DrawEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DrawEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DrawEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DrawEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DrawEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DrawEventEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DrawEventEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DrawEventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19765,6 +22056,62 @@ func (ec *executionContext) childFields_FilingEdge(ctx context.Context, field gr
 		return ec.fieldContext_FilingEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FilingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FollowUpAction_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FollowUpAction_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FollowUpAction_updatedAt(ctx, field)
+	case "divisionCode":
+		return ec.fieldContext_FollowUpAction_divisionCode(ctx, field)
+	case "status":
+		return ec.fieldContext_FollowUpAction_status(ctx, field)
+	case "judicialTransfer":
+		return ec.fieldContext_FollowUpAction_judicialTransfer(ctx, field)
+	case "receivingUnit":
+		return ec.fieldContext_FollowUpAction_receivingUnit(ctx, field)
+	case "transferredOn":
+		return ec.fieldContext_FollowUpAction_transferredOn(ctx, field)
+	case "doneOn":
+		return ec.fieldContext_FollowUpAction_doneOn(ctx, field)
+	case "note":
+		return ec.fieldContext_FollowUpAction_note(ctx, field)
+	case "resultID":
+		return ec.fieldContext_FollowUpAction_resultID(ctx, field)
+	case "optionID":
+		return ec.fieldContext_FollowUpAction_optionID(ctx, field)
+	case "result":
+		return ec.fieldContext_FollowUpAction_result(ctx, field)
+	case "option":
+		return ec.fieldContext_FollowUpAction_option(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpAction", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpActionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FollowUpActionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FollowUpActionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FollowUpActionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpActionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowUpActionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_FollowUpActionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_FollowUpActionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowUpActionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_FollowUpOption(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20333,8 +22680,72 @@ func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.
 		return ec.fieldContext_Lead_item(ctx, field)
 	case "specialTask":
 		return ec.fieldContext_Lead_specialTask(ctx, field)
+	case "clusters":
+		return ec.fieldContext_Lead_clusters(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Lead", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LeadCluster_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LeadCluster_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LeadCluster_updatedAt(ctx, field)
+	case "divisionCode":
+		return ec.fieldContext_LeadCluster_divisionCode(ctx, field)
+	case "key":
+		return ec.fieldContext_LeadCluster_key(ctx, field)
+	case "dimension":
+		return ec.fieldContext_LeadCluster_dimension(ctx, field)
+	case "value":
+		return ec.fieldContext_LeadCluster_value(ctx, field)
+	case "windowStart":
+		return ec.fieldContext_LeadCluster_windowStart(ctx, field)
+	case "windowEnd":
+		return ec.fieldContext_LeadCluster_windowEnd(ctx, field)
+	case "leadCount":
+		return ec.fieldContext_LeadCluster_leadCount(ctx, field)
+	case "status":
+		return ec.fieldContext_LeadCluster_status(ctx, field)
+	case "note":
+		return ec.fieldContext_LeadCluster_note(ctx, field)
+	case "itemID":
+		return ec.fieldContext_LeadCluster_itemID(ctx, field)
+	case "taskID":
+		return ec.fieldContext_LeadCluster_taskID(ctx, field)
+	case "item":
+		return ec.fieldContext_LeadCluster_item(ctx, field)
+	case "task":
+		return ec.fieldContext_LeadCluster_task(ctx, field)
+	case "leads":
+		return ec.fieldContext_LeadCluster_leads(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadCluster", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadClusterConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LeadClusterConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LeadClusterConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LeadClusterConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadClusterConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadClusterEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LeadClusterEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LeadClusterEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadClusterEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_LeadConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20477,6 +22888,58 @@ func (ec *executionContext) childFields_MeetingMemberEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type MeetingMemberEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Notification_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Notification_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Notification_updatedAt(ctx, field)
+	case "divisionCode":
+		return ec.fieldContext_Notification_divisionCode(ctx, field)
+	case "message":
+		return ec.fieldContext_Notification_message(ctx, field)
+	case "readAt":
+		return ec.fieldContext_Notification_readAt(ctx, field)
+	case "fromDepartmentID":
+		return ec.fieldContext_Notification_fromDepartmentID(ctx, field)
+	case "toDepartmentID":
+		return ec.fieldContext_Notification_toDepartmentID(ctx, field)
+	case "resultID":
+		return ec.fieldContext_Notification_resultID(ctx, field)
+	case "fromDepartment":
+		return ec.fieldContext_Notification_fromDepartment(ctx, field)
+	case "toDepartment":
+		return ec.fieldContext_Notification_toDepartment(ctx, field)
+	case "result":
+		return ec.fieldContext_Notification_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NotificationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -20515,6 +22978,10 @@ func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.
 		return ec.fieldContext_Plan_status(ctx, field)
 	case "adjustmentReason":
 		return ec.fieldContext_Plan_adjustmentReason(ctx, field)
+	case "filedAt":
+		return ec.fieldContext_Plan_filedAt(ctx, field)
+	case "lateFiling":
+		return ec.fieldContext_Plan_lateFiling(ctx, field)
 	case "publishedAt":
 		return ec.fieldContext_Plan_publishedAt(ctx, field)
 	case "departmentID":
@@ -20703,14 +23170,10 @@ func (ec *executionContext) childFields_Result(ctx context.Context, field graphq
 		return ec.fieldContext_Result_dueDate(ctx, field)
 	case "summary":
 		return ec.fieldContext_Result_summary(ctx, field)
-	case "followUpDone":
-		return ec.fieldContext_Result_followUpDone(ctx, field)
-	case "followUpDoneOn":
-		return ec.fieldContext_Result_followUpDoneOn(ctx, field)
-	case "followUpNote":
-		return ec.fieldContext_Result_followUpNote(ctx, field)
 	case "reviewNote":
 		return ec.fieldContext_Result_reviewNote(ctx, field)
+	case "abnormalFlag":
+		return ec.fieldContext_Result_abnormalFlag(ctx, field)
 	case "idempotencyKey":
 		return ec.fieldContext_Result_idempotencyKey(ctx, field)
 	case "submittedAt":
@@ -20759,6 +23222,8 @@ func (ec *executionContext) childFields_Result(ctx context.Context, field graphq
 		return ec.fieldContext_Result_approvedBy(ctx, field)
 	case "corrections":
 		return ec.fieldContext_Result_corrections(ctx, field)
+	case "followUps":
+		return ec.fieldContext_Result_followUps(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Result", field.Name)
 }
@@ -20885,6 +23350,24 @@ func (ec *executionContext) childFields_ResultItemEdge(ctx context.Context, fiel
 		return ec.fieldContext_ResultItemEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResultItemEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Setting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Setting_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Setting_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Setting_updatedAt(ctx, field)
+	case "key":
+		return ec.fieldContext_Setting_key(ctx, field)
+	case "value":
+		return ec.fieldContext_Setting_value(ctx, field)
+	case "note":
+		return ec.fieldContext_Setting_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Setting", field.Name)
 }
 
 func (ec *executionContext) childFields_Target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21097,6 +23580,20 @@ func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.
 		return ec.fieldContext_Task_announcedTargetCount(ctx, field)
 	case "announcedAt":
 		return ec.fieldContext_Task_announcedAt(ctx, field)
+	case "stratifyBy":
+		return ec.fieldContext_Task_stratifyBy(ctx, field)
+	case "teamSize":
+		return ec.fieldContext_Task_teamSize(ctx, field)
+	case "expertsPerTeam":
+		return ec.fieldContext_Task_expertsPerTeam(ctx, field)
+	case "maxPerInspector":
+		return ec.fieldContext_Task_maxPerInspector(ctx, field)
+	case "rotationMonths":
+		return ec.fieldContext_Task_rotationMonths(ctx, field)
+	case "recentMonths":
+		return ec.fieldContext_Task_recentMonths(ctx, field)
+	case "yearlyCap":
+		return ec.fieldContext_Task_yearlyCap(ctx, field)
 	case "batchID":
 		return ec.fieldContext_Task_batchID(ctx, field)
 	case "initiatorID":
@@ -23185,6 +25682,60 @@ func (ec *executionContext) field_Query_departments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_drawEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.DrawEventOrder, error) {
+			return ec.unmarshalODrawEventOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DrawEventWhereInput, error) {
+			return ec.unmarshalODrawEventWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_draws_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -23339,6 +25890,60 @@ func (ec *executionContext) field_Query_filings_args(ctx context.Context, rawArg
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.FilingWhereInput, error) {
 			return ec.unmarshalOFilingWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFilingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_followUpActions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.FollowUpActionOrder, error) {
+			return ec.unmarshalOFollowUpActionOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.FollowUpActionWhereInput, error) {
+			return ec.unmarshalOFollowUpActionWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -23847,6 +26452,60 @@ func (ec *executionContext) field_Query_jointMeetings_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_leadClusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.LeadClusterOrder, error) {
+			return ec.unmarshalOLeadClusterOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LeadClusterWhereInput, error) {
+			return ec.unmarshalOLeadClusterWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_leads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24034,6 +26693,60 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.NotificationOrder, error) {
+			return ec.unmarshalONotificationOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
+			return ec.unmarshalONotificationWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -29172,6 +31885,29 @@ func (ec *executionContext) fieldContext_Draw_secretHash(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Draw", field, false, false, "String")
 }
 
+func (ec *executionContext) _Draw_commitment(ctx context.Context, field graphql.CollectedField, obj *ent.Draw) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draw_commitment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commitment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Draw_commitment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Draw", field, false, false, "String")
+}
+
 func (ec *executionContext) _Draw_commitmentDigest(ctx context.Context, field graphql.CollectedField, obj *ent.Draw) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29551,6 +32287,38 @@ func (ec *executionContext) fieldContext_Draw_teams(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Draw_events(ctx context.Context, field graphql.CollectedField, obj *ent.Draw) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draw_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DrawEvent) graphql.Marshaler {
+			return ec.marshalODrawEvent2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Draw_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Draw",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DrawEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DrawConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DrawConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29691,6 +32459,433 @@ func (ec *executionContext) _DrawEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_DrawEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DrawEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DrawEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DrawEvent_divisionCode(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_divisionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivisionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_divisionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DrawEvent_seq(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DrawEvent_kind(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v drawevent.Kind) graphql.Marshaler {
+			return ec.marshalNDrawEventKind2githubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "DrawEventKind")
+}
+
+func (ec *executionContext) _DrawEvent_at(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DrawEvent_actor(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DrawEvent_targetKey(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_targetKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_targetKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DrawEvent_inspectors(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_inspectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inspectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_inspectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DrawEvent_replacementKey(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_replacementKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacementKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_replacementKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DrawEvent_reason(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DrawEvent_drawID(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_drawID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DrawID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_drawID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DrawEvent_draw(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEvent_draw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Draw(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Draw) graphql.Marshaler {
+			return ec.marshalNDraw2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDraw(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEvent_draw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DrawEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Draw(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DrawEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DrawEventEdge) graphql.Marshaler {
+			return ec.marshalODrawEventEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DrawEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DrawEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DrawEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DrawEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DrawEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DrawEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DrawEvent) graphql.Marshaler {
+			return ec.marshalODrawEvent2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DrawEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DrawEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DrawEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DrawEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawEventEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Evidence_id(ctx context.Context, field graphql.CollectedField, obj *ent.Evidence) (ret graphql.Marshaler) {
@@ -30728,6 +33923,488 @@ func (ec *executionContext) _FilingEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_FilingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FilingEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _FollowUpAction_id(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FollowUpAction_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FollowUpAction_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FollowUpAction_divisionCode(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_divisionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivisionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_divisionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _FollowUpAction_status(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v followupaction.Status) graphql.Marshaler {
+			return ec.marshalNFollowUpActionStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "FollowUpActionStatus")
+}
+
+func (ec *executionContext) _FollowUpAction_judicialTransfer(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_judicialTransfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudicialTransfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_judicialTransfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FollowUpAction_receivingUnit(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_receivingUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivingUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_receivingUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _FollowUpAction_transferredOn(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_transferredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_transferredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FollowUpAction_doneOn(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_doneOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DoneOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_doneOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FollowUpAction_note(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _FollowUpAction_resultID(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_resultID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResultID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_resultID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FollowUpAction_optionID(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_optionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OptionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_optionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FollowUpAction_result(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpAction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpAction_option(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpAction_option(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Option(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpOption) graphql.Marshaler {
+			return ec.marshalNFollowUpOption2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpOption(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpAction_option(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpAction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpOption(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpActionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpActionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FollowUpActionEdge) graphql.Marshaler {
+			return ec.marshalOFollowUpActionEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpActionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpActionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpActionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpActionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpActionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpActionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpActionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpActionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpActionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpActionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpActionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FollowUpActionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpActionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpActionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpAction) graphql.Marshaler {
+			return ec.marshalOFollowUpAction2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpAction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpActionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowUpActionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpAction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FollowUpActionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpActionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowUpActionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowUpActionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FollowUpActionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _FollowUpOption_id(ctx context.Context, field graphql.CollectedField, obj *ent.FollowUpOption) (ret graphql.Marshaler) {
@@ -35740,6 +39417,598 @@ func (ec *executionContext) fieldContext_Lead_specialTask(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Lead_clusters(ctx context.Context, field graphql.CollectedField, obj *ent.Lead) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lead_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clusters(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeadCluster) graphql.Marshaler {
+			return ec.marshalOLeadCluster2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lead_clusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Lead",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadCluster_id(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeadCluster_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadCluster_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadCluster_divisionCode(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_divisionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivisionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_divisionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadCluster_key(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadCluster_dimension(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leadcluster.Dimension) graphql.Marshaler {
+			return ec.marshalNLeadClusterDimension2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "LeadClusterDimension")
+}
+
+func (ec *executionContext) _LeadCluster_value(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadCluster_windowStart(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_windowStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_windowStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadCluster_windowEnd(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_windowEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_windowEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LeadCluster_leadCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_leadCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_leadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadCluster_status(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v leadcluster.Status) graphql.Marshaler {
+			return ec.marshalNLeadClusterStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "LeadClusterStatus")
+}
+
+func (ec *executionContext) _LeadCluster_note(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadCluster_itemID(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_itemID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_itemID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeadCluster_taskID(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_taskID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaskID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_taskID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadCluster", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeadCluster_item(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InspectionItem) graphql.Marshaler {
+			return ec.marshalNInspectionItem2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadCluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InspectionItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadCluster_task(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Task(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Task) graphql.Marshaler {
+			return ec.marshalOTask2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTask(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadCluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadCluster_leads(ctx context.Context, field graphql.CollectedField, obj *ent.LeadCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadCluster_leads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leads(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Lead) graphql.Marshaler {
+			return ec.marshalOLead2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadCluster_leads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadCluster",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadClusterConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeadClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadClusterConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeadClusterEdge) graphql.Marshaler {
+			return ec.marshalOLeadClusterEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadClusterConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadClusterEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadClusterConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LeadClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadClusterConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadClusterConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadClusterConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadClusterConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LeadClusterConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadClusterConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadClusterConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadClusterConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadClusterEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LeadClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadClusterEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeadCluster) graphql.Marshaler {
+			return ec.marshalOLeadCluster2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadCluster(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadClusterEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadClusterEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadClusterEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LeadClusterEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadClusterEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadClusterEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadClusterEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _LeadConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LeadConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37867,6 +42136,451 @@ func (ec *executionContext) fieldContext_Mutation_importFile(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Notification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Notification_divisionCode(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_divisionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DivisionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_divisionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_message(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_readAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Notification_fromDepartmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_fromDepartmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromDepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_fromDepartmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_toDepartmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_toDepartmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToDepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_toDepartmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_resultID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_resultID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResultID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_resultID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_fromDepartment(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_fromDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromDepartment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_fromDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Notification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Notification_toDepartment(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_toDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToDepartment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_toDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Notification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Notification_result(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalOResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Notification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
+			return ec.marshalONotificationEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+			return ec.marshalONotification2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38210,6 +42924,52 @@ func (ec *executionContext) _Plan_adjustmentReason(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Plan_adjustmentReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Plan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Plan_filedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_filedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_filedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Plan_lateFiling(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_lateFiling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LateFiling, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_lateFiling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Plan_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Plan) (ret graphql.Marshaler) {
@@ -40208,6 +44968,50 @@ func (ec *executionContext) fieldContext_Query_draws(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_drawEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_drawEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DrawEvents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DrawEventOrder), fc.Args["where"].(*ent.DrawEventWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DrawEventConnection) graphql.Marshaler {
+			return ec.marshalNDrawEventConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_drawEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DrawEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_drawEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_evidences(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40290,6 +45094,50 @@ func (ec *executionContext) fieldContext_Query_filings(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_filings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_followUpActions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_followUpActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FollowUpActions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.FollowUpActionOrder), fc.Args["where"].(*ent.FollowUpActionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpActionConnection) graphql.Marshaler {
+			return ec.marshalNFollowUpActionConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_followUpActions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_followUpActions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40736,6 +45584,50 @@ func (ec *executionContext) fieldContext_Query_leads(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_leadClusters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_leadClusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LeadClusters(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.LeadClusterOrder), fc.Args["where"].(*ent.LeadClusterWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeadClusterConnection) graphql.Marshaler {
+			return ec.marshalNLeadClusterConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_leadClusters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadClusterConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_leadClusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_libraryConfirmations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40818,6 +45710,50 @@ func (ec *executionContext) fieldContext_Query_meetingMembers(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_meetingMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_notifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Notifications(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.NotificationOrder), fc.Args["where"].(*ent.NotificationWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NotificationConnection) graphql.Marshaler {
+			return ec.marshalNNotificationConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41084,6 +46020,38 @@ func (ec *executionContext) fieldContext_Query_resultItems(ctx context.Context, 
 	if fc.Args, err = ec.field_Query_resultItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_settings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_settings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Settings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Setting) graphql.Marshaler {
+			return ec.marshalNSetting2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_settings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Setting(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -41843,75 +46811,6 @@ func (ec *executionContext) fieldContext_Result_summary(_ context.Context, field
 	return graphql.NewScalarFieldContext("Result", field, false, false, "String")
 }
 
-func (ec *executionContext) _Result_followUpDone(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Result_followUpDone(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FollowUpDone, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Result_followUpDone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Result", field, false, false, "Boolean")
-}
-
-func (ec *executionContext) _Result_followUpDoneOn(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Result_followUpDoneOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FollowUpDoneOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Result_followUpDoneOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Result", field, false, false, "Time")
-}
-
-func (ec *executionContext) _Result_followUpNote(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Result_followUpNote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FollowUpNote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Result_followUpNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Result", field, false, false, "String")
-}
-
 func (ec *executionContext) _Result_reviewNote(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -41933,6 +46832,29 @@ func (ec *executionContext) _Result_reviewNote(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Result_reviewNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Result", field, false, false, "String")
+}
+
+func (ec *executionContext) _Result_abnormalFlag(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_abnormalFlag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AbnormalFlag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_abnormalFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Result", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Result_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
@@ -42632,6 +47554,38 @@ func (ec *executionContext) fieldContext_Result_corrections(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Correction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Result_followUps(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_followUps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FollowUps(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FollowUpAction) graphql.Marshaler {
+			return ec.marshalOFollowUpAction2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Result_followUps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Result",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpAction(ctx, field)
 		},
 	}
 	return fc, nil
@@ -43635,6 +48589,144 @@ func (ec *executionContext) _ResultItemEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ResultItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResultItemEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Setting_id(ctx context.Context, field graphql.CollectedField, obj *ent.Setting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Setting_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Setting_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Setting", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Setting_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Setting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Setting_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Setting_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Setting", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Setting_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Setting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Setting_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Setting_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Setting", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Setting_key(ctx context.Context, field graphql.CollectedField, obj *ent.Setting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Setting_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Setting_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Setting", field, false, false, "String")
+}
+
+func (ec *executionContext) _Setting_value(ctx context.Context, field graphql.CollectedField, obj *ent.Setting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Setting_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Setting_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Setting", field, false, false, "String")
+}
+
+func (ec *executionContext) _Setting_note(ctx context.Context, field graphql.CollectedField, obj *ent.Setting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Setting_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Setting_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Setting", field, false, false, "String")
 }
 
 func (ec *executionContext) _Target_id(ctx context.Context, field graphql.CollectedField, obj *ent.Target) (ret graphql.Marshaler) {
@@ -45652,6 +50744,167 @@ func (ec *executionContext) _Task_announcedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Task_announcedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Task", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Task_stratifyBy(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_stratifyBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StratifyBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Task_stratifyBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Task", field, false, false, "String")
+}
+
+func (ec *executionContext) _Task_teamSize(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_teamSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Task_teamSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Task_expertsPerTeam(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_expertsPerTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpertsPerTeam, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Task_expertsPerTeam(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Task_maxPerInspector(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_maxPerInspector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxPerInspector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Task_maxPerInspector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Task_rotationMonths(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_rotationMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RotationMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Task_rotationMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Task_recentMonths(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_recentMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecentMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Task_recentMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Task_yearlyCap(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_yearlyCap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearlyCap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Task_yearlyCap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Task_batchID(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
@@ -54720,6 +59973,850 @@ func UnmarshalDepartmentWhereInput(ctx context.Context, raw any) (ent.Department
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDrawEventOrder(ctx context.Context, obj any) (ent.DrawEventOrder, error) {
+	var it ent.DrawEventOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDrawEventOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDrawEventOrder unmarshals raw into the DrawEventOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDrawEventOrder(ctx context.Context, raw any) (ent.DrawEventOrder, error) {
+	var out ent.DrawEventOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DrawEventOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDrawEventWhereInput(ctx context.Context, obj any) (ent.DrawEventWhereInput, error) {
+	var it ent.DrawEventWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "actor", "actorNEQ", "actorIn", "actorNotIn", "actorGT", "actorGTE", "actorLT", "actorLTE", "actorContains", "actorHasPrefix", "actorHasSuffix", "actorEqualFold", "actorContainsFold", "targetKey", "targetKeyNEQ", "targetKeyIn", "targetKeyNotIn", "targetKeyGT", "targetKeyGTE", "targetKeyLT", "targetKeyLTE", "targetKeyContains", "targetKeyHasPrefix", "targetKeyHasSuffix", "targetKeyIsNil", "targetKeyNotNil", "targetKeyEqualFold", "targetKeyContainsFold", "replacementKey", "replacementKeyNEQ", "replacementKeyIn", "replacementKeyNotIn", "replacementKeyGT", "replacementKeyGTE", "replacementKeyLT", "replacementKeyLTE", "replacementKeyContains", "replacementKeyHasPrefix", "replacementKeyHasSuffix", "replacementKeyIsNil", "replacementKeyNotNil", "replacementKeyEqualFold", "replacementKeyContainsFold", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "drawID", "drawIDNEQ", "drawIDIn", "drawIDNotIn", "hasDraw", "hasDrawWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODrawEventWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODrawEventWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODrawEventWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "divisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCode = data
+		case "divisionCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNEQ = data
+		case "divisionCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeIn = data
+		case "divisionCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNotIn = data
+		case "divisionCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGT = data
+		case "divisionCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGTE = data
+		case "divisionCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLT = data
+		case "divisionCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLTE = data
+		case "divisionCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContains = data
+		case "divisionCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasPrefix = data
+		case "divisionCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasSuffix = data
+		case "divisionCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeEqualFold = data
+		case "divisionCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContainsFold = data
+		case "seq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seq = data
+		case "seqNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqNEQ = data
+		case "seqIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqIn = data
+		case "seqNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqNotIn = data
+		case "seqGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqGT = data
+		case "seqGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqGTE = data
+		case "seqLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqLT = data
+		case "seqLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalODrawEventKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalODrawEventKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalODrawEventKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalODrawEventKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "atNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNEQ = data
+		case "atIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtIn = data
+		case "atNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNotIn = data
+		case "atGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGT = data
+		case "atGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGTE = data
+		case "atLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLT = data
+		case "atLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLTE = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "actorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNEQ = data
+		case "actorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIn = data
+		case "actorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorNotIn = data
+		case "actorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorGT = data
+		case "actorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorGTE = data
+		case "actorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLT = data
+		case "actorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLTE = data
+		case "actorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorContains = data
+		case "actorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorHasPrefix = data
+		case "actorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorHasSuffix = data
+		case "actorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorEqualFold = data
+		case "actorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorContainsFold = data
+		case "targetKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKey = data
+		case "targetKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyNEQ = data
+		case "targetKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyIn = data
+		case "targetKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyNotIn = data
+		case "targetKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyGT = data
+		case "targetKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyGTE = data
+		case "targetKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyLT = data
+		case "targetKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyLTE = data
+		case "targetKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyContains = data
+		case "targetKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyHasPrefix = data
+		case "targetKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyHasSuffix = data
+		case "targetKeyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyIsNil = data
+		case "targetKeyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyNotNil = data
+		case "targetKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyEqualFold = data
+		case "targetKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetKeyContainsFold = data
+		case "replacementKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKey = data
+		case "replacementKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyNEQ = data
+		case "replacementKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyIn = data
+		case "replacementKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyNotIn = data
+		case "replacementKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyGT = data
+		case "replacementKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyGTE = data
+		case "replacementKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyLT = data
+		case "replacementKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyLTE = data
+		case "replacementKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyContains = data
+		case "replacementKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyHasPrefix = data
+		case "replacementKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyHasSuffix = data
+		case "replacementKeyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyIsNil = data
+		case "replacementKeyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyNotNil = data
+		case "replacementKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyEqualFold = data
+		case "replacementKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replacementKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplacementKeyContainsFold = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIsNil = data
+		case "reasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotNil = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "drawID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("drawID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DrawID = data
+		case "drawIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("drawIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DrawIDNEQ = data
+		case "drawIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("drawIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DrawIDIn = data
+		case "drawIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("drawIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DrawIDNotIn = data
+		case "hasDraw":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDraw"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDraw = data
+		case "hasDrawWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDrawWith"))
+			data, err := ec.unmarshalODrawWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDrawWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDrawEventWhereInput unmarshals raw into the DrawEventWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDrawEventWhereInput(ctx context.Context, raw any) (ent.DrawEventWhereInput, error) {
+	var out ent.DrawEventWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DrawEventWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDrawOrder(ctx context.Context, obj any) (ent.DrawOrder, error) {
 	var it ent.DrawOrder
 	if obj == nil {
@@ -54784,7 +60881,7 @@ func (ec *executionContext) unmarshalInputDrawWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "algorithmVersion", "algorithmVersionNEQ", "algorithmVersionIn", "algorithmVersionNotIn", "algorithmVersionGT", "algorithmVersionGTE", "algorithmVersionLT", "algorithmVersionLTE", "algorithmVersionContains", "algorithmVersionHasPrefix", "algorithmVersionHasSuffix", "algorithmVersionEqualFold", "algorithmVersionContainsFold", "frameRoot", "frameRootNEQ", "frameRootIn", "frameRootNotIn", "frameRootGT", "frameRootGTE", "frameRootLT", "frameRootLTE", "frameRootContains", "frameRootHasPrefix", "frameRootHasSuffix", "frameRootIsNil", "frameRootNotNil", "frameRootEqualFold", "frameRootContainsFold", "frameSize", "frameSizeNEQ", "frameSizeIn", "frameSizeNotIn", "frameSizeGT", "frameSizeGTE", "frameSizeLT", "frameSizeLTE", "inspectorPoolDigest", "inspectorPoolDigestNEQ", "inspectorPoolDigestIn", "inspectorPoolDigestNotIn", "inspectorPoolDigestGT", "inspectorPoolDigestGTE", "inspectorPoolDigestLT", "inspectorPoolDigestLTE", "inspectorPoolDigestContains", "inspectorPoolDigestHasPrefix", "inspectorPoolDigestHasSuffix", "inspectorPoolDigestIsNil", "inspectorPoolDigestNotNil", "inspectorPoolDigestEqualFold", "inspectorPoolDigestContainsFold", "secretHash", "secretHashNEQ", "secretHashIn", "secretHashNotIn", "secretHashGT", "secretHashGTE", "secretHashLT", "secretHashLTE", "secretHashContains", "secretHashHasPrefix", "secretHashHasSuffix", "secretHashIsNil", "secretHashNotNil", "secretHashEqualFold", "secretHashContainsFold", "commitmentDigest", "commitmentDigestNEQ", "commitmentDigestIn", "commitmentDigestNotIn", "commitmentDigestGT", "commitmentDigestGTE", "commitmentDigestLT", "commitmentDigestLTE", "commitmentDigestContains", "commitmentDigestHasPrefix", "commitmentDigestHasSuffix", "commitmentDigestIsNil", "commitmentDigestNotNil", "commitmentDigestEqualFold", "commitmentDigestContainsFold", "committedAt", "committedAtNEQ", "committedAtIn", "committedAtNotIn", "committedAtGT", "committedAtGTE", "committedAtLT", "committedAtLTE", "committedAtIsNil", "committedAtNotNil", "externalEntropy", "externalEntropyNEQ", "externalEntropyIn", "externalEntropyNotIn", "externalEntropyGT", "externalEntropyGTE", "externalEntropyLT", "externalEntropyLTE", "externalEntropyContains", "externalEntropyHasPrefix", "externalEntropyHasSuffix", "externalEntropyIsNil", "externalEntropyNotNil", "externalEntropyEqualFold", "externalEntropyContainsFold", "seed", "seedNEQ", "seedIn", "seedNotIn", "seedGT", "seedGTE", "seedLT", "seedLTE", "seedContains", "seedHasPrefix", "seedHasSuffix", "seedIsNil", "seedNotNil", "seedEqualFold", "seedContainsFold", "drawnAt", "drawnAtNEQ", "drawnAtIn", "drawnAtNotIn", "drawnAtGT", "drawnAtGTE", "drawnAtLT", "drawnAtLTE", "drawnAtIsNil", "drawnAtNotNil", "revealedAt", "revealedAtNEQ", "revealedAtIn", "revealedAtNotIn", "revealedAtGT", "revealedAtGTE", "revealedAtLT", "revealedAtLTE", "revealedAtIsNil", "revealedAtNotNil", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "taskID", "taskIDNEQ", "taskIDIn", "taskIDNotIn", "supersedesID", "supersedesIDNEQ", "supersedesIDIn", "supersedesIDNotIn", "supersedesIDIsNil", "supersedesIDNotNil", "hasTask", "hasTaskWith", "hasSupersedes", "hasSupersedesWith", "hasSupersededBy", "hasSupersededByWith", "hasConfirmations", "hasConfirmationsWith", "hasTeams", "hasTeamsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "algorithmVersion", "algorithmVersionNEQ", "algorithmVersionIn", "algorithmVersionNotIn", "algorithmVersionGT", "algorithmVersionGTE", "algorithmVersionLT", "algorithmVersionLTE", "algorithmVersionContains", "algorithmVersionHasPrefix", "algorithmVersionHasSuffix", "algorithmVersionEqualFold", "algorithmVersionContainsFold", "frameRoot", "frameRootNEQ", "frameRootIn", "frameRootNotIn", "frameRootGT", "frameRootGTE", "frameRootLT", "frameRootLTE", "frameRootContains", "frameRootHasPrefix", "frameRootHasSuffix", "frameRootIsNil", "frameRootNotNil", "frameRootEqualFold", "frameRootContainsFold", "frameSize", "frameSizeNEQ", "frameSizeIn", "frameSizeNotIn", "frameSizeGT", "frameSizeGTE", "frameSizeLT", "frameSizeLTE", "inspectorPoolDigest", "inspectorPoolDigestNEQ", "inspectorPoolDigestIn", "inspectorPoolDigestNotIn", "inspectorPoolDigestGT", "inspectorPoolDigestGTE", "inspectorPoolDigestLT", "inspectorPoolDigestLTE", "inspectorPoolDigestContains", "inspectorPoolDigestHasPrefix", "inspectorPoolDigestHasSuffix", "inspectorPoolDigestIsNil", "inspectorPoolDigestNotNil", "inspectorPoolDigestEqualFold", "inspectorPoolDigestContainsFold", "secretHash", "secretHashNEQ", "secretHashIn", "secretHashNotIn", "secretHashGT", "secretHashGTE", "secretHashLT", "secretHashLTE", "secretHashContains", "secretHashHasPrefix", "secretHashHasSuffix", "secretHashIsNil", "secretHashNotNil", "secretHashEqualFold", "secretHashContainsFold", "commitment", "commitmentNEQ", "commitmentIn", "commitmentNotIn", "commitmentGT", "commitmentGTE", "commitmentLT", "commitmentLTE", "commitmentContains", "commitmentHasPrefix", "commitmentHasSuffix", "commitmentIsNil", "commitmentNotNil", "commitmentEqualFold", "commitmentContainsFold", "commitmentDigest", "commitmentDigestNEQ", "commitmentDigestIn", "commitmentDigestNotIn", "commitmentDigestGT", "commitmentDigestGTE", "commitmentDigestLT", "commitmentDigestLTE", "commitmentDigestContains", "commitmentDigestHasPrefix", "commitmentDigestHasSuffix", "commitmentDigestIsNil", "commitmentDigestNotNil", "commitmentDigestEqualFold", "commitmentDigestContainsFold", "committedAt", "committedAtNEQ", "committedAtIn", "committedAtNotIn", "committedAtGT", "committedAtGTE", "committedAtLT", "committedAtLTE", "committedAtIsNil", "committedAtNotNil", "externalEntropy", "externalEntropyNEQ", "externalEntropyIn", "externalEntropyNotIn", "externalEntropyGT", "externalEntropyGTE", "externalEntropyLT", "externalEntropyLTE", "externalEntropyContains", "externalEntropyHasPrefix", "externalEntropyHasSuffix", "externalEntropyIsNil", "externalEntropyNotNil", "externalEntropyEqualFold", "externalEntropyContainsFold", "seed", "seedNEQ", "seedIn", "seedNotIn", "seedGT", "seedGTE", "seedLT", "seedLTE", "seedContains", "seedHasPrefix", "seedHasSuffix", "seedIsNil", "seedNotNil", "seedEqualFold", "seedContainsFold", "drawnAt", "drawnAtNEQ", "drawnAtIn", "drawnAtNotIn", "drawnAtGT", "drawnAtGTE", "drawnAtLT", "drawnAtLTE", "drawnAtIsNil", "drawnAtNotNil", "revealedAt", "revealedAtNEQ", "revealedAtIn", "revealedAtNotIn", "revealedAtGT", "revealedAtGTE", "revealedAtLT", "revealedAtLTE", "revealedAtIsNil", "revealedAtNotNil", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "taskID", "taskIDNEQ", "taskIDIn", "taskIDNotIn", "supersedesID", "supersedesIDNEQ", "supersedesIDIn", "supersedesIDNotIn", "supersedesIDIsNil", "supersedesIDNotNil", "hasTask", "hasTaskWith", "hasSupersedes", "hasSupersedesWith", "hasSupersededBy", "hasSupersededByWith", "hasConfirmations", "hasConfirmationsWith", "hasTeams", "hasTeamsWith", "hasEvents", "hasEventsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55617,6 +61714,111 @@ func (ec *executionContext) unmarshalInputDrawWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.SecretHashContainsFold = data
+		case "commitment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Commitment = data
+		case "commitmentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentNEQ = data
+		case "commitmentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentIn = data
+		case "commitmentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentNotIn = data
+		case "commitmentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentGT = data
+		case "commitmentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentGTE = data
+		case "commitmentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentLT = data
+		case "commitmentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentLTE = data
+		case "commitmentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentContains = data
+		case "commitmentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentHasPrefix = data
+		case "commitmentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentHasSuffix = data
+		case "commitmentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentIsNil = data
+		case "commitmentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentNotNil = data
+		case "commitmentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentEqualFold = data
+		case "commitmentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommitmentContainsFold = data
 		case "commitmentDigest":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitmentDigest"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -56387,6 +62589,20 @@ func (ec *executionContext) unmarshalInputDrawWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasTeamsWith = data
+		case "hasEvents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvents"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEvents = data
+		case "hasEventsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEventsWith"))
+			data, err := ec.unmarshalODrawEventWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEventsWith = data
 		}
 	}
 	return it, nil
@@ -58110,6 +64326,850 @@ func (ec *executionContext) unmarshalInputFilingWhereInput(ctx context.Context, 
 func UnmarshalFilingWhereInput(ctx context.Context, raw any) (ent.FilingWhereInput, error) {
 	var out ent.FilingWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FilingWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFollowUpActionOrder(ctx context.Context, obj any) (ent.FollowUpActionOrder, error) {
+	var it ent.FollowUpActionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFollowUpActionOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFollowUpActionOrder unmarshals raw into the FollowUpActionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFollowUpActionOrder(ctx context.Context, raw any) (ent.FollowUpActionOrder, error) {
+	var out ent.FollowUpActionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FollowUpActionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFollowUpActionWhereInput(ctx context.Context, obj any) (ent.FollowUpActionWhereInput, error) {
+	var it ent.FollowUpActionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "judicialTransfer", "judicialTransferNEQ", "receivingUnit", "receivingUnitNEQ", "receivingUnitIn", "receivingUnitNotIn", "receivingUnitGT", "receivingUnitGTE", "receivingUnitLT", "receivingUnitLTE", "receivingUnitContains", "receivingUnitHasPrefix", "receivingUnitHasSuffix", "receivingUnitIsNil", "receivingUnitNotNil", "receivingUnitEqualFold", "receivingUnitContainsFold", "transferredOn", "transferredOnNEQ", "transferredOnIn", "transferredOnNotIn", "transferredOnGT", "transferredOnGTE", "transferredOnLT", "transferredOnLTE", "transferredOnIsNil", "transferredOnNotNil", "doneOn", "doneOnNEQ", "doneOnIn", "doneOnNotIn", "doneOnGT", "doneOnGTE", "doneOnLT", "doneOnLTE", "doneOnIsNil", "doneOnNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "resultID", "resultIDNEQ", "resultIDIn", "resultIDNotIn", "optionID", "optionIDNEQ", "optionIDIn", "optionIDNotIn", "hasResult", "hasResultWith", "hasOption", "hasOptionWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFollowUpActionWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFollowUpActionWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFollowUpActionWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "divisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCode = data
+		case "divisionCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNEQ = data
+		case "divisionCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeIn = data
+		case "divisionCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNotIn = data
+		case "divisionCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGT = data
+		case "divisionCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGTE = data
+		case "divisionCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLT = data
+		case "divisionCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLTE = data
+		case "divisionCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContains = data
+		case "divisionCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasPrefix = data
+		case "divisionCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasSuffix = data
+		case "divisionCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeEqualFold = data
+		case "divisionCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOFollowUpActionStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOFollowUpActionStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOFollowUpActionStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOFollowUpActionStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "judicialTransfer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judicialTransfer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudicialTransfer = data
+		case "judicialTransferNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judicialTransferNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudicialTransferNEQ = data
+		case "receivingUnit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnit = data
+		case "receivingUnitNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitNEQ = data
+		case "receivingUnitIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitIn = data
+		case "receivingUnitNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitNotIn = data
+		case "receivingUnitGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitGT = data
+		case "receivingUnitGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitGTE = data
+		case "receivingUnitLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitLT = data
+		case "receivingUnitLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitLTE = data
+		case "receivingUnitContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitContains = data
+		case "receivingUnitHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitHasPrefix = data
+		case "receivingUnitHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitHasSuffix = data
+		case "receivingUnitIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitIsNil = data
+		case "receivingUnitNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitNotNil = data
+		case "receivingUnitEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitEqualFold = data
+		case "receivingUnitContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivingUnitContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivingUnitContainsFold = data
+		case "transferredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOn = data
+		case "transferredOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnNEQ = data
+		case "transferredOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnIn = data
+		case "transferredOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnNotIn = data
+		case "transferredOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnGT = data
+		case "transferredOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnGTE = data
+		case "transferredOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnLT = data
+		case "transferredOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnLTE = data
+		case "transferredOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnIsNil = data
+		case "transferredOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferredOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferredOnNotNil = data
+		case "doneOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOn"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOn = data
+		case "doneOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnNEQ = data
+		case "doneOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnIn = data
+		case "doneOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnNotIn = data
+		case "doneOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnGT = data
+		case "doneOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnGTE = data
+		case "doneOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnLT = data
+		case "doneOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnLTE = data
+		case "doneOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnIsNil = data
+		case "doneOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOnNotNil = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "resultID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultID = data
+		case "resultIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDNEQ = data
+		case "resultIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDIn = data
+		case "resultIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDNotIn = data
+		case "optionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionID = data
+		case "optionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionIDNEQ = data
+		case "optionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionIDIn = data
+		case "optionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("optionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OptionIDNotIn = data
+		case "hasResult":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResult"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResult = data
+		case "hasResultWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResultWith"))
+			data, err := ec.unmarshalOResultWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResultWith = data
+		case "hasOption":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOption"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOption = data
+		case "hasOptionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOptionWith"))
+			data, err := ec.unmarshalOFollowUpOptionWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpOptionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOptionWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFollowUpActionWhereInput unmarshals raw into the FollowUpActionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFollowUpActionWhereInput(ctx context.Context, raw any) (ent.FollowUpActionWhereInput, error) {
+	var out ent.FollowUpActionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FollowUpActionWhereInput", raw, &out)
 	return out, err
 }
 
@@ -65737,6 +72797,997 @@ func UnmarshalJointMeetingWhereInput(ctx context.Context, raw any) (ent.JointMee
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLeadClusterOrder(ctx context.Context, obj any) (ent.LeadClusterOrder, error) {
+	var it ent.LeadClusterOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLeadClusterOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadClusterOrder unmarshals raw into the LeadClusterOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadClusterOrder(ctx context.Context, raw any) (ent.LeadClusterOrder, error) {
+	var out ent.LeadClusterOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadClusterOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLeadClusterWhereInput(ctx context.Context, obj any) (ent.LeadClusterWhereInput, error) {
+	var it ent.LeadClusterWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "dimension", "dimensionNEQ", "dimensionIn", "dimensionNotIn", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "valueContains", "valueHasPrefix", "valueHasSuffix", "valueEqualFold", "valueContainsFold", "windowStart", "windowStartNEQ", "windowStartIn", "windowStartNotIn", "windowStartGT", "windowStartGTE", "windowStartLT", "windowStartLTE", "windowEnd", "windowEndNEQ", "windowEndIn", "windowEndNotIn", "windowEndGT", "windowEndGTE", "windowEndLT", "windowEndLTE", "leadCount", "leadCountNEQ", "leadCountIn", "leadCountNotIn", "leadCountGT", "leadCountGTE", "leadCountLT", "leadCountLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "itemID", "itemIDNEQ", "itemIDIn", "itemIDNotIn", "taskID", "taskIDNEQ", "taskIDIn", "taskIDNotIn", "taskIDIsNil", "taskIDNotNil", "hasItem", "hasItemWith", "hasTask", "hasTaskWith", "hasLeads", "hasLeadsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLeadClusterWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLeadClusterWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLeadClusterWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "divisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCode = data
+		case "divisionCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNEQ = data
+		case "divisionCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeIn = data
+		case "divisionCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNotIn = data
+		case "divisionCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGT = data
+		case "divisionCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGTE = data
+		case "divisionCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLT = data
+		case "divisionCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLTE = data
+		case "divisionCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContains = data
+		case "divisionCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasPrefix = data
+		case "divisionCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasSuffix = data
+		case "divisionCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeEqualFold = data
+		case "divisionCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContainsFold = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "keyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNEQ = data
+		case "keyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIn = data
+		case "keyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNotIn = data
+		case "keyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGT = data
+		case "keyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGTE = data
+		case "keyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLT = data
+		case "keyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLTE = data
+		case "keyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContains = data
+		case "keyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasPrefix = data
+		case "keyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasSuffix = data
+		case "keyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyEqualFold = data
+		case "keyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContainsFold = data
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalOLeadClusterDimension2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "dimensionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensionNEQ"))
+			data, err := ec.unmarshalOLeadClusterDimension2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DimensionNEQ = data
+		case "dimensionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensionIn"))
+			data, err := ec.unmarshalOLeadClusterDimension2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DimensionIn = data
+		case "dimensionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensionNotIn"))
+			data, err := ec.unmarshalOLeadClusterDimension2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DimensionNotIn = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "valueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNEQ = data
+		case "valueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueIn = data
+		case "valueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNotIn = data
+		case "valueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGT = data
+		case "valueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGTE = data
+		case "valueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLT = data
+		case "valueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLTE = data
+		case "valueContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContains = data
+		case "valueHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasPrefix = data
+		case "valueHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasSuffix = data
+		case "valueEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueEqualFold = data
+		case "valueContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContainsFold = data
+		case "windowStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStart"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStart = data
+		case "windowStartNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStartNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStartNEQ = data
+		case "windowStartIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStartIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStartIn = data
+		case "windowStartNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStartNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStartNotIn = data
+		case "windowStartGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStartGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStartGT = data
+		case "windowStartGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStartGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStartGTE = data
+		case "windowStartLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStartLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStartLT = data
+		case "windowStartLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStartLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStartLTE = data
+		case "windowEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEnd"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEnd = data
+		case "windowEndNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEndNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEndNEQ = data
+		case "windowEndIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEndIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEndIn = data
+		case "windowEndNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEndNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEndNotIn = data
+		case "windowEndGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEndGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEndGT = data
+		case "windowEndGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEndGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEndGTE = data
+		case "windowEndLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEndLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEndLT = data
+		case "windowEndLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEndLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEndLTE = data
+		case "leadCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCount = data
+		case "leadCountNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCountNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCountNEQ = data
+		case "leadCountIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCountIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCountIn = data
+		case "leadCountNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCountNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCountNotIn = data
+		case "leadCountGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCountGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCountGT = data
+		case "leadCountGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCountGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCountGTE = data
+		case "leadCountLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCountLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCountLT = data
+		case "leadCountLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadCountLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadCountLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOLeadClusterStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOLeadClusterStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOLeadClusterStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOLeadClusterStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "itemIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDNEQ = data
+		case "itemIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDIn = data
+		case "itemIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDNotIn = data
+		case "taskID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "taskIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskIDNEQ = data
+		case "taskIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskIDIn = data
+		case "taskIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskIDNotIn = data
+		case "taskIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskIDIsNil = data
+		case "taskIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskIDNotNil = data
+		case "hasItem":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItem"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItem = data
+		case "hasItemWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItemWith"))
+			data, err := ec.unmarshalOInspectionItemWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItemWith = data
+		case "hasTask":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTask"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTask = data
+		case "hasTaskWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTaskWith"))
+			data, err := ec.unmarshalOTaskWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTaskWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTaskWith = data
+		case "hasLeads":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeads"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeads = data
+		case "hasLeadsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLeadsWith"))
+			data, err := ec.unmarshalOLeadWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLeadsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadClusterWhereInput unmarshals raw into the LeadClusterWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadClusterWhereInput(ctx context.Context, raw any) (ent.LeadClusterWhereInput, error) {
+	var out ent.LeadClusterWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadClusterWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLeadOrder(ctx context.Context, obj any) (ent.LeadOrder, error) {
 	var it ent.LeadOrder
 	if obj == nil {
@@ -65801,7 +73852,7 @@ func (ec *executionContext) unmarshalInputLeadWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "referenceNo", "referenceNoNEQ", "referenceNoIn", "referenceNoNotIn", "referenceNoGT", "referenceNoGTE", "referenceNoLT", "referenceNoLTE", "referenceNoContains", "referenceNoHasPrefix", "referenceNoHasSuffix", "referenceNoIsNil", "referenceNoNotNil", "referenceNoEqualFold", "referenceNoContainsFold", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "industryCode", "industryCodeNEQ", "industryCodeIn", "industryCodeNotIn", "industryCodeGT", "industryCodeGTE", "industryCodeLT", "industryCodeLTE", "industryCodeContains", "industryCodeHasPrefix", "industryCodeHasSuffix", "industryCodeIsNil", "industryCodeNotNil", "industryCodeEqualFold", "industryCodeContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeGT", "outcomeGTE", "outcomeLT", "outcomeLTE", "outcomeContains", "outcomeHasPrefix", "outcomeHasSuffix", "outcomeIsNil", "outcomeNotNil", "outcomeEqualFold", "outcomeContainsFold", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "targetIDIsNil", "targetIDNotNil", "itemID", "itemIDNEQ", "itemIDIn", "itemIDNotIn", "itemIDIsNil", "itemIDNotNil", "specialTaskID", "specialTaskIDNEQ", "specialTaskIDIn", "specialTaskIDNotIn", "specialTaskIDIsNil", "specialTaskIDNotNil", "hasDepartment", "hasDepartmentWith", "hasTarget", "hasTargetWith", "hasItem", "hasItemWith", "hasSpecialTask", "hasSpecialTaskWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "referenceNo", "referenceNoNEQ", "referenceNoIn", "referenceNoNotIn", "referenceNoGT", "referenceNoGTE", "referenceNoLT", "referenceNoLTE", "referenceNoContains", "referenceNoHasPrefix", "referenceNoHasSuffix", "referenceNoIsNil", "referenceNoNotNil", "referenceNoEqualFold", "referenceNoContainsFold", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryEqualFold", "summaryContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "industryCode", "industryCodeNEQ", "industryCodeIn", "industryCodeNotIn", "industryCodeGT", "industryCodeGTE", "industryCodeLT", "industryCodeLTE", "industryCodeContains", "industryCodeHasPrefix", "industryCodeHasSuffix", "industryCodeIsNil", "industryCodeNotNil", "industryCodeEqualFold", "industryCodeContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeGT", "outcomeGTE", "outcomeLT", "outcomeLTE", "outcomeContains", "outcomeHasPrefix", "outcomeHasSuffix", "outcomeIsNil", "outcomeNotNil", "outcomeEqualFold", "outcomeContainsFold", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "departmentIDIsNil", "departmentIDNotNil", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "targetIDIsNil", "targetIDNotNil", "itemID", "itemIDNEQ", "itemIDIn", "itemIDNotIn", "itemIDIsNil", "itemIDNotNil", "specialTaskID", "specialTaskIDNEQ", "specialTaskIDIn", "specialTaskIDNotIn", "specialTaskIDIsNil", "specialTaskIDNotNil", "hasDepartment", "hasDepartmentWith", "hasTarget", "hasTargetWith", "hasItem", "hasItemWith", "hasSpecialTask", "hasSpecialTaskWith", "hasClusters", "hasClustersWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67005,6 +75056,20 @@ func (ec *executionContext) unmarshalInputLeadWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasSpecialTaskWith = data
+		case "hasClusters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClusters"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasClusters = data
+		case "hasClustersWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClustersWith"))
+			data, err := ec.unmarshalOLeadClusterWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasClustersWith = data
 		}
 	}
 	return it, nil
@@ -68598,6 +76663,675 @@ func UnmarshalMeetingMemberWhereInput(ctx context.Context, raw any) (ent.Meeting
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNotificationOrder(ctx context.Context, obj any) (ent.NotificationOrder, error) {
+	var it ent.NotificationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNotificationOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationOrder unmarshals raw into the NotificationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationOrder(ctx context.Context, raw any) (ent.NotificationOrder, error) {
+	var out ent.NotificationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Context, obj any) (ent.NotificationWhereInput, error) {
+	var it ent.NotificationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageEqualFold", "messageContainsFold", "readAt", "readAtNEQ", "readAtIn", "readAtNotIn", "readAtGT", "readAtGTE", "readAtLT", "readAtLTE", "readAtIsNil", "readAtNotNil", "fromDepartmentID", "fromDepartmentIDNEQ", "fromDepartmentIDIn", "fromDepartmentIDNotIn", "toDepartmentID", "toDepartmentIDNEQ", "toDepartmentIDIn", "toDepartmentIDNotIn", "resultID", "resultIDNEQ", "resultIDIn", "resultIDNotIn", "resultIDIsNil", "resultIDNotNil", "hasFromDepartment", "hasFromDepartmentWith", "hasToDepartment", "hasToDepartmentWith", "hasResult", "hasResultWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONotificationWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONotificationWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONotificationWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "divisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCode = data
+		case "divisionCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNEQ = data
+		case "divisionCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeIn = data
+		case "divisionCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeNotIn = data
+		case "divisionCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGT = data
+		case "divisionCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeGTE = data
+		case "divisionCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLT = data
+		case "divisionCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeLTE = data
+		case "divisionCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContains = data
+		case "divisionCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasPrefix = data
+		case "divisionCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeHasSuffix = data
+		case "divisionCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeEqualFold = data
+		case "divisionCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCodeContainsFold = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "messageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNEQ = data
+		case "messageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageIn = data
+		case "messageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNotIn = data
+		case "messageGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageGT = data
+		case "messageGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageGTE = data
+		case "messageLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageLT = data
+		case "messageLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageLTE = data
+		case "messageContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageContains = data
+		case "messageHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageHasPrefix = data
+		case "messageHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageHasSuffix = data
+		case "messageEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageEqualFold = data
+		case "messageContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageContainsFold = data
+		case "readAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAt = data
+		case "readAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtNEQ = data
+		case "readAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtIn = data
+		case "readAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtNotIn = data
+		case "readAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtGT = data
+		case "readAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtGTE = data
+		case "readAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtLT = data
+		case "readAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtLTE = data
+		case "readAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtIsNil = data
+		case "readAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReadAtNotNil = data
+		case "fromDepartmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromDepartmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromDepartmentID = data
+		case "fromDepartmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromDepartmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromDepartmentIDNEQ = data
+		case "fromDepartmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromDepartmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromDepartmentIDIn = data
+		case "fromDepartmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromDepartmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromDepartmentIDNotIn = data
+		case "toDepartmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toDepartmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToDepartmentID = data
+		case "toDepartmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toDepartmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToDepartmentIDNEQ = data
+		case "toDepartmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toDepartmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToDepartmentIDIn = data
+		case "toDepartmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toDepartmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToDepartmentIDNotIn = data
+		case "resultID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultID = data
+		case "resultIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDNEQ = data
+		case "resultIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDIn = data
+		case "resultIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDNotIn = data
+		case "resultIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDIsNil = data
+		case "resultIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDNotNil = data
+		case "hasFromDepartment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFromDepartment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFromDepartment = data
+		case "hasFromDepartmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFromDepartmentWith"))
+			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFromDepartmentWith = data
+		case "hasToDepartment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasToDepartment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasToDepartment = data
+		case "hasToDepartmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasToDepartmentWith"))
+			data, err := ec.unmarshalODepartmentWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasToDepartmentWith = data
+		case "hasResult":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResult"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResult = data
+		case "hasResultWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResultWith"))
+			data, err := ec.unmarshalOResultWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResultWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNotificationWhereInput unmarshals raw into the NotificationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNotificationWhereInput(ctx context.Context, raw any) (ent.NotificationWhereInput, error) {
+	var out ent.NotificationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NotificationWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlanBatchOrder(ctx context.Context, obj any) (ent.PlanBatchOrder, error) {
 	var it ent.PlanBatchOrder
 	if obj == nil {
@@ -69660,7 +78394,7 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "countyWide", "countyWideNEQ", "status", "statusNEQ", "statusIn", "statusNotIn", "adjustmentReason", "adjustmentReasonNEQ", "adjustmentReasonIn", "adjustmentReasonNotIn", "adjustmentReasonGT", "adjustmentReasonGTE", "adjustmentReasonLT", "adjustmentReasonLTE", "adjustmentReasonContains", "adjustmentReasonHasPrefix", "adjustmentReasonHasSuffix", "adjustmentReasonIsNil", "adjustmentReasonNotNil", "adjustmentReasonEqualFold", "adjustmentReasonContainsFold", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "previousID", "previousIDNEQ", "previousIDIn", "previousIDNotIn", "previousIDIsNil", "previousIDNotNil", "hasDepartment", "hasDepartmentWith", "hasPrevious", "hasPreviousWith", "hasNext", "hasNextWith", "hasBatches", "hasBatchesWith", "hasFilings", "hasFilingsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "year", "yearNEQ", "yearIn", "yearNotIn", "yearGT", "yearGTE", "yearLT", "yearLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "countyWide", "countyWideNEQ", "status", "statusNEQ", "statusIn", "statusNotIn", "adjustmentReason", "adjustmentReasonNEQ", "adjustmentReasonIn", "adjustmentReasonNotIn", "adjustmentReasonGT", "adjustmentReasonGTE", "adjustmentReasonLT", "adjustmentReasonLTE", "adjustmentReasonContains", "adjustmentReasonHasPrefix", "adjustmentReasonHasSuffix", "adjustmentReasonIsNil", "adjustmentReasonNotNil", "adjustmentReasonEqualFold", "adjustmentReasonContainsFold", "filedAt", "filedAtNEQ", "filedAtIn", "filedAtNotIn", "filedAtGT", "filedAtGTE", "filedAtLT", "filedAtLTE", "filedAtIsNil", "filedAtNotNil", "lateFiling", "lateFilingNEQ", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "previousID", "previousIDNEQ", "previousIDIn", "previousIDNotIn", "previousIDIsNil", "previousIDNotNil", "hasDepartment", "hasDepartmentWith", "hasPrevious", "hasPreviousWith", "hasNext", "hasNextWith", "hasBatches", "hasBatchesWith", "hasFilings", "hasFilingsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70388,6 +79122,90 @@ func (ec *executionContext) unmarshalInputPlanWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.AdjustmentReasonContainsFold = data
+		case "filedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAt = data
+		case "filedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtNEQ = data
+		case "filedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtIn = data
+		case "filedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtNotIn = data
+		case "filedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtGT = data
+		case "filedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtGTE = data
+		case "filedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtLT = data
+		case "filedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtLTE = data
+		case "filedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtIsNil = data
+		case "filedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledAtNotNil = data
+		case "lateFiling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateFiling"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateFiling = data
+		case "lateFilingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lateFilingNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LateFilingNEQ = data
 		case "publishedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -72875,7 +81693,7 @@ func (ec *executionContext) unmarshalInputResultWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "inspectionEndDate", "inspectionEndDateNEQ", "inspectionEndDateIn", "inspectionEndDateNotIn", "inspectionEndDateGT", "inspectionEndDateGTE", "inspectionEndDateLT", "inspectionEndDateLTE", "inspectionEndDateIsNil", "inspectionEndDateNotNil", "dueDate", "dueDateNEQ", "dueDateIn", "dueDateNotIn", "dueDateGT", "dueDateGTE", "dueDateLT", "dueDateLTE", "dueDateIsNil", "dueDateNotNil", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "followUpDone", "followUpDoneNEQ", "followUpDoneOn", "followUpDoneOnNEQ", "followUpDoneOnIn", "followUpDoneOnNotIn", "followUpDoneOnGT", "followUpDoneOnGTE", "followUpDoneOnLT", "followUpDoneOnLTE", "followUpDoneOnIsNil", "followUpDoneOnNotNil", "followUpNote", "followUpNoteNEQ", "followUpNoteIn", "followUpNoteNotIn", "followUpNoteGT", "followUpNoteGTE", "followUpNoteLT", "followUpNoteLTE", "followUpNoteContains", "followUpNoteHasPrefix", "followUpNoteHasSuffix", "followUpNoteIsNil", "followUpNoteNotNil", "followUpNoteEqualFold", "followUpNoteContainsFold", "reviewNote", "reviewNoteNEQ", "reviewNoteIn", "reviewNoteNotIn", "reviewNoteGT", "reviewNoteGTE", "reviewNoteLT", "reviewNoteLTE", "reviewNoteContains", "reviewNoteHasPrefix", "reviewNoteHasSuffix", "reviewNoteIsNil", "reviewNoteNotNil", "reviewNoteEqualFold", "reviewNoteContainsFold", "idempotencyKey", "idempotencyKeyNEQ", "idempotencyKeyIn", "idempotencyKeyNotIn", "idempotencyKeyGT", "idempotencyKeyGTE", "idempotencyKeyLT", "idempotencyKeyLTE", "idempotencyKeyContains", "idempotencyKeyHasPrefix", "idempotencyKeyHasSuffix", "idempotencyKeyIsNil", "idempotencyKeyNotNil", "idempotencyKeyEqualFold", "idempotencyKeyContainsFold", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "submittedAtIsNil", "submittedAtNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "taskID", "taskIDNEQ", "taskIDIn", "taskIDNotIn", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "teamIDIsNil", "teamIDNotNil", "followUpID", "followUpIDNEQ", "followUpIDIn", "followUpIDNotIn", "followUpIDIsNil", "followUpIDNotNil", "adoptedFromID", "adoptedFromIDNEQ", "adoptedFromIDIn", "adoptedFromIDNotIn", "adoptedFromIDIsNil", "adoptedFromIDNotNil", "hasTask", "hasTaskWith", "hasTarget", "hasTargetWith", "hasDepartment", "hasDepartmentWith", "hasTeam", "hasTeamWith", "hasCodes", "hasCodesWith", "hasMethods", "hasMethodsWith", "hasFollowUp", "hasFollowUpWith", "hasItems", "hasItemsWith", "hasEvidence", "hasEvidenceWith", "hasAdoptedFrom", "hasAdoptedFromWith", "hasAdoptedBy", "hasAdoptedByWith", "hasEnteredBy", "hasEnteredByWith", "hasApprovedBy", "hasApprovedByWith", "hasCorrections", "hasCorrectionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "inspectionEndDate", "inspectionEndDateNEQ", "inspectionEndDateIn", "inspectionEndDateNotIn", "inspectionEndDateGT", "inspectionEndDateGTE", "inspectionEndDateLT", "inspectionEndDateLTE", "inspectionEndDateIsNil", "inspectionEndDateNotNil", "dueDate", "dueDateNEQ", "dueDateIn", "dueDateNotIn", "dueDateGT", "dueDateGTE", "dueDateLT", "dueDateLTE", "dueDateIsNil", "dueDateNotNil", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "reviewNote", "reviewNoteNEQ", "reviewNoteIn", "reviewNoteNotIn", "reviewNoteGT", "reviewNoteGTE", "reviewNoteLT", "reviewNoteLTE", "reviewNoteContains", "reviewNoteHasPrefix", "reviewNoteHasSuffix", "reviewNoteIsNil", "reviewNoteNotNil", "reviewNoteEqualFold", "reviewNoteContainsFold", "abnormalFlag", "abnormalFlagNEQ", "idempotencyKey", "idempotencyKeyNEQ", "idempotencyKeyIn", "idempotencyKeyNotIn", "idempotencyKeyGT", "idempotencyKeyGTE", "idempotencyKeyLT", "idempotencyKeyLTE", "idempotencyKeyContains", "idempotencyKeyHasPrefix", "idempotencyKeyHasSuffix", "idempotencyKeyIsNil", "idempotencyKeyNotNil", "idempotencyKeyEqualFold", "idempotencyKeyContainsFold", "submittedAt", "submittedAtNEQ", "submittedAtIn", "submittedAtNotIn", "submittedAtGT", "submittedAtGTE", "submittedAtLT", "submittedAtLTE", "submittedAtIsNil", "submittedAtNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "taskID", "taskIDNEQ", "taskIDIn", "taskIDNotIn", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "departmentID", "departmentIDNEQ", "departmentIDIn", "departmentIDNotIn", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "teamIDIsNil", "teamIDNotNil", "followUpID", "followUpIDNEQ", "followUpIDIn", "followUpIDNotIn", "followUpIDIsNil", "followUpIDNotNil", "adoptedFromID", "adoptedFromIDNEQ", "adoptedFromIDIn", "adoptedFromIDNotIn", "adoptedFromIDIsNil", "adoptedFromIDNotNil", "hasTask", "hasTaskWith", "hasTarget", "hasTargetWith", "hasDepartment", "hasDepartmentWith", "hasTeam", "hasTeamWith", "hasCodes", "hasCodesWith", "hasMethods", "hasMethodsWith", "hasFollowUp", "hasFollowUpWith", "hasItems", "hasItemsWith", "hasEvidence", "hasEvidenceWith", "hasAdoptedFrom", "hasAdoptedFromWith", "hasAdoptedBy", "hasAdoptedByWith", "hasEnteredBy", "hasEnteredByWith", "hasApprovedBy", "hasApprovedByWith", "hasCorrections", "hasCorrectionsWith", "hasFollowUps", "hasFollowUpsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73491,195 +82309,6 @@ func (ec *executionContext) unmarshalInputResultWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.SummaryContainsFold = data
-		case "followUpDone":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDone"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDone = data
-		case "followUpDoneNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneNEQ"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneNEQ = data
-		case "followUpDoneOn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOn"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOn = data
-		case "followUpDoneOnNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnNEQ = data
-		case "followUpDoneOnIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnIn = data
-		case "followUpDoneOnNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnNotIn = data
-		case "followUpDoneOnGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnGT = data
-		case "followUpDoneOnGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnGTE = data
-		case "followUpDoneOnLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnLT = data
-		case "followUpDoneOnLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnLTE = data
-		case "followUpDoneOnIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnIsNil = data
-		case "followUpDoneOnNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpDoneOnNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpDoneOnNotNil = data
-		case "followUpNote":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNote"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNote = data
-		case "followUpNoteNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteNEQ = data
-		case "followUpNoteIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteIn = data
-		case "followUpNoteNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteNotIn = data
-		case "followUpNoteGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteGT = data
-		case "followUpNoteGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteGTE = data
-		case "followUpNoteLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteLT = data
-		case "followUpNoteLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteLTE = data
-		case "followUpNoteContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteContains = data
-		case "followUpNoteHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteHasPrefix = data
-		case "followUpNoteHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteHasSuffix = data
-		case "followUpNoteIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteIsNil = data
-		case "followUpNoteNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteNotNil = data
-		case "followUpNoteEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteEqualFold = data
-		case "followUpNoteContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpNoteContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FollowUpNoteContainsFold = data
 		case "reviewNote":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewNote"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -73785,6 +82414,20 @@ func (ec *executionContext) unmarshalInputResultWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.ReviewNoteContainsFold = data
+		case "abnormalFlag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("abnormalFlag"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AbnormalFlag = data
+		case "abnormalFlagNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("abnormalFlagNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AbnormalFlagNEQ = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -74506,6 +83149,20 @@ func (ec *executionContext) unmarshalInputResultWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasCorrectionsWith = data
+		case "hasFollowUps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFollowUps"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFollowUps = data
+		case "hasFollowUpsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFollowUpsWith"))
+			data, err := ec.unmarshalOFollowUpActionWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFollowUpsWith = data
 		}
 	}
 	return it, nil
@@ -74520,6 +83177,570 @@ func (ec *executionContext) unmarshalInputResultWhereInput(ctx context.Context, 
 func UnmarshalResultWhereInput(ctx context.Context, raw any) (ent.ResultWhereInput, error) {
 	var out ent.ResultWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResultWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSettingOrder(ctx context.Context, obj any) (ent.SettingOrder, error) {
+	var it ent.SettingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSettingOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSettingOrder unmarshals raw into the SettingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSettingOrder(ctx context.Context, raw any) (ent.SettingOrder, error) {
+	var out ent.SettingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SettingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSettingWhereInput(ctx context.Context, obj any) (ent.SettingWhereInput, error) {
+	var it ent.SettingWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "valueContains", "valueHasPrefix", "valueHasSuffix", "valueEqualFold", "valueContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSettingWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSettingWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSettingWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "keyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNEQ = data
+		case "keyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIn = data
+		case "keyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyNotIn = data
+		case "keyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGT = data
+		case "keyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyGTE = data
+		case "keyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLT = data
+		case "keyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyLTE = data
+		case "keyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContains = data
+		case "keyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasPrefix = data
+		case "keyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyHasSuffix = data
+		case "keyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyEqualFold = data
+		case "keyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyContainsFold = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "valueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNEQ = data
+		case "valueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueIn = data
+		case "valueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNotIn = data
+		case "valueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGT = data
+		case "valueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGTE = data
+		case "valueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLT = data
+		case "valueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLTE = data
+		case "valueContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContains = data
+		case "valueHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasPrefix = data
+		case "valueHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueHasSuffix = data
+		case "valueEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueEqualFold = data
+		case "valueContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueContainsFold = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSettingWhereInput unmarshals raw into the SettingWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSettingWhereInput(ctx context.Context, raw any) (ent.SettingWhereInput, error) {
+	var out ent.SettingWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SettingWhereInput", raw, &out)
 	return out, err
 }
 
@@ -78159,7 +87380,7 @@ func (ec *executionContext) unmarshalInputTaskWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "special", "specialNEQ", "status", "statusNEQ", "statusIn", "statusNotIn", "windowStart", "windowStartNEQ", "windowStartIn", "windowStartNotIn", "windowStartGT", "windowStartGTE", "windowStartLT", "windowStartLTE", "windowEnd", "windowEndNEQ", "windowEndIn", "windowEndNotIn", "windowEndGT", "windowEndGTE", "windowEndLT", "windowEndLTE", "announcedTargetCount", "announcedTargetCountNEQ", "announcedTargetCountIn", "announcedTargetCountNotIn", "announcedTargetCountGT", "announcedTargetCountGTE", "announcedTargetCountLT", "announcedTargetCountLTE", "announcedTargetCountIsNil", "announcedTargetCountNotNil", "announcedAt", "announcedAtNEQ", "announcedAtIn", "announcedAtNotIn", "announcedAtGT", "announcedAtGTE", "announcedAtLT", "announcedAtLTE", "announcedAtIsNil", "announcedAtNotNil", "batchID", "batchIDNEQ", "batchIDIn", "batchIDNotIn", "batchIDIsNil", "batchIDNotNil", "initiatorID", "initiatorIDNEQ", "initiatorIDIn", "initiatorIDNotIn", "hasBatch", "hasBatchWith", "hasInitiator", "hasInitiatorWith", "hasParticipants", "hasParticipantsWith", "hasTaskItems", "hasTaskItemsWith", "hasMethods", "hasMethodsWith", "hasInspectorPool", "hasInspectorPoolWith", "hasLibraries", "hasLibrariesWith", "hasDraws", "hasDrawsWith", "hasResults", "hasResultsWith", "hasLeads", "hasLeadsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "divisionCode", "divisionCodeNEQ", "divisionCodeIn", "divisionCodeNotIn", "divisionCodeGT", "divisionCodeGTE", "divisionCodeLT", "divisionCodeLTE", "divisionCodeContains", "divisionCodeHasPrefix", "divisionCodeHasSuffix", "divisionCodeEqualFold", "divisionCodeContainsFold", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "special", "specialNEQ", "status", "statusNEQ", "statusIn", "statusNotIn", "windowStart", "windowStartNEQ", "windowStartIn", "windowStartNotIn", "windowStartGT", "windowStartGTE", "windowStartLT", "windowStartLTE", "windowEnd", "windowEndNEQ", "windowEndIn", "windowEndNotIn", "windowEndGT", "windowEndGTE", "windowEndLT", "windowEndLTE", "announcedTargetCount", "announcedTargetCountNEQ", "announcedTargetCountIn", "announcedTargetCountNotIn", "announcedTargetCountGT", "announcedTargetCountGTE", "announcedTargetCountLT", "announcedTargetCountLTE", "announcedTargetCountIsNil", "announcedTargetCountNotNil", "announcedAt", "announcedAtNEQ", "announcedAtIn", "announcedAtNotIn", "announcedAtGT", "announcedAtGTE", "announcedAtLT", "announcedAtLTE", "announcedAtIsNil", "announcedAtNotNil", "teamSize", "teamSizeNEQ", "teamSizeIn", "teamSizeNotIn", "teamSizeGT", "teamSizeGTE", "teamSizeLT", "teamSizeLTE", "expertsPerTeam", "expertsPerTeamNEQ", "expertsPerTeamIn", "expertsPerTeamNotIn", "expertsPerTeamGT", "expertsPerTeamGTE", "expertsPerTeamLT", "expertsPerTeamLTE", "maxPerInspector", "maxPerInspectorNEQ", "maxPerInspectorIn", "maxPerInspectorNotIn", "maxPerInspectorGT", "maxPerInspectorGTE", "maxPerInspectorLT", "maxPerInspectorLTE", "rotationMonths", "rotationMonthsNEQ", "rotationMonthsIn", "rotationMonthsNotIn", "rotationMonthsGT", "rotationMonthsGTE", "rotationMonthsLT", "rotationMonthsLTE", "recentMonths", "recentMonthsNEQ", "recentMonthsIn", "recentMonthsNotIn", "recentMonthsGT", "recentMonthsGTE", "recentMonthsLT", "recentMonthsLTE", "yearlyCap", "yearlyCapNEQ", "yearlyCapIn", "yearlyCapNotIn", "yearlyCapGT", "yearlyCapGTE", "yearlyCapLT", "yearlyCapLTE", "batchID", "batchIDNEQ", "batchIDIn", "batchIDNotIn", "batchIDIsNil", "batchIDNotNil", "initiatorID", "initiatorIDNEQ", "initiatorIDIn", "initiatorIDNotIn", "hasBatch", "hasBatchWith", "hasInitiator", "hasInitiatorWith", "hasParticipants", "hasParticipantsWith", "hasTaskItems", "hasTaskItemsWith", "hasMethods", "hasMethodsWith", "hasInspectorPool", "hasInspectorPoolWith", "hasLibraries", "hasLibrariesWith", "hasDraws", "hasDrawsWith", "hasResults", "hasResultsWith", "hasLeads", "hasLeadsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -78950,6 +88171,342 @@ func (ec *executionContext) unmarshalInputTaskWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.AnnouncedAtNotNil = data
+		case "teamSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSize = data
+		case "teamSizeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSizeNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSizeNEQ = data
+		case "teamSizeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSizeIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSizeIn = data
+		case "teamSizeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSizeNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSizeNotIn = data
+		case "teamSizeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSizeGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSizeGT = data
+		case "teamSizeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSizeGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSizeGTE = data
+		case "teamSizeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSizeLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSizeLT = data
+		case "teamSizeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSizeLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSizeLTE = data
+		case "expertsPerTeam":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeam"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeam = data
+		case "expertsPerTeamNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeamNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeamNEQ = data
+		case "expertsPerTeamIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeamIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeamIn = data
+		case "expertsPerTeamNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeamNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeamNotIn = data
+		case "expertsPerTeamGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeamGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeamGT = data
+		case "expertsPerTeamGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeamGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeamGTE = data
+		case "expertsPerTeamLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeamLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeamLT = data
+		case "expertsPerTeamLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeamLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeamLTE = data
+		case "maxPerInspector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspector"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspector = data
+		case "maxPerInspectorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspectorNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspectorNEQ = data
+		case "maxPerInspectorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspectorIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspectorIn = data
+		case "maxPerInspectorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspectorNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspectorNotIn = data
+		case "maxPerInspectorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspectorGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspectorGT = data
+		case "maxPerInspectorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspectorGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspectorGTE = data
+		case "maxPerInspectorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspectorLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspectorLT = data
+		case "maxPerInspectorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspectorLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspectorLTE = data
+		case "rotationMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonths = data
+		case "rotationMonthsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonthsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonthsNEQ = data
+		case "rotationMonthsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonthsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonthsIn = data
+		case "rotationMonthsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonthsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonthsNotIn = data
+		case "rotationMonthsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonthsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonthsGT = data
+		case "rotationMonthsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonthsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonthsGTE = data
+		case "rotationMonthsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonthsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonthsLT = data
+		case "rotationMonthsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonthsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonthsLTE = data
+		case "recentMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonths = data
+		case "recentMonthsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonthsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonthsNEQ = data
+		case "recentMonthsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonthsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonthsIn = data
+		case "recentMonthsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonthsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonthsNotIn = data
+		case "recentMonthsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonthsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonthsGT = data
+		case "recentMonthsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonthsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonthsGTE = data
+		case "recentMonthsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonthsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonthsLT = data
+		case "recentMonthsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonthsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonthsLTE = data
+		case "yearlyCap":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCap"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCap = data
+		case "yearlyCapNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCapNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCapNEQ = data
+		case "yearlyCapIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCapIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCapIn = data
+		case "yearlyCapNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCapNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCapNotIn = data
+		case "yearlyCapGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCapGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCapGT = data
+		case "yearlyCapGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCapGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCapGTE = data
+		case "yearlyCapLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCapLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCapLT = data
+		case "yearlyCapLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCapLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCapLTE = data
 		case "batchID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -80316,6 +89873,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Target(ctx, sel, obj)
+	case *ent.Setting:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Setting(ctx, sel, obj)
 	case *ent.ResultItem:
 		if obj == nil {
 			return graphql.Null
@@ -80346,6 +89908,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Plan(ctx, sel, obj)
+	case *ent.Notification:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Notification(ctx, sel, obj)
 	case *ent.MeetingMember:
 		if obj == nil {
 			return graphql.Null
@@ -80356,6 +89923,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._LibraryConfirmation(ctx, sel, obj)
+	case *ent.LeadCluster:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LeadCluster(ctx, sel, obj)
 	case *ent.Lead:
 		if obj == nil {
 			return graphql.Null
@@ -80406,6 +89978,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._FollowUpOption(ctx, sel, obj)
+	case *ent.FollowUpAction:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FollowUpAction(ctx, sel, obj)
 	case *ent.Filing:
 		if obj == nil {
 			return graphql.Null
@@ -80416,6 +89993,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Evidence(ctx, sel, obj)
+	case *ent.DrawEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DrawEvent(ctx, sel, obj)
 	case *ent.Draw:
 		if obj == nil {
 			return graphql.Null
@@ -81796,6 +91378,11 @@ func (ec *executionContext) _Draw(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "commitment":
+			out.Values[i] = ec._Draw_commitment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "commitmentDigest":
 			out.Values[i] = ec._Draw_commitmentDigest(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -81870,6 +91457,12 @@ func (ec *executionContext) _Draw(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Draw_teams(ctx, field, obj)
+				})
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Draw_events(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -81949,6 +91542,176 @@ func (ec *executionContext) _DrawEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._DrawEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var drawEventImplementors = []string{"DrawEvent", "Node"}
+
+func (ec *executionContext) _DrawEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.DrawEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, drawEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DrawEvent")
+		case "id":
+			out.Values[i] = ec._DrawEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "divisionCode":
+			out.Values[i] = ec._DrawEvent_divisionCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seq":
+			out.Values[i] = ec._DrawEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._DrawEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._DrawEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._DrawEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetKey":
+			out.Values[i] = ec._DrawEvent_targetKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inspectors":
+			out.Values[i] = ec._DrawEvent_inspectors(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replacementKey":
+			out.Values[i] = ec._DrawEvent_replacementKey(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._DrawEvent_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "drawID":
+			out.Values[i] = ec._DrawEvent_drawID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "draw":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DrawEvent_draw(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var drawEventConnectionImplementors = []string{"DrawEventConnection"}
+
+func (ec *executionContext) _DrawEventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DrawEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, drawEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DrawEventConnection")
+		case "edges":
+			out.Values[i] = ec._DrawEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DrawEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DrawEventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var drawEventEdgeImplementors = []string{"DrawEventEdge"}
+
+func (ec *executionContext) _DrawEventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DrawEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, drawEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DrawEventEdge")
+		case "node":
+			out.Values[i] = ec._DrawEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DrawEventEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -82324,6 +92087,187 @@ func (ec *executionContext) _FilingEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "cursor":
 			out.Values[i] = ec._FilingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpActionImplementors = []string{"FollowUpAction", "Node"}
+
+func (ec *executionContext) _FollowUpAction(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowUpAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpAction")
+		case "id":
+			out.Values[i] = ec._FollowUpAction_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._FollowUpAction_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FollowUpAction_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "divisionCode":
+			out.Values[i] = ec._FollowUpAction_divisionCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._FollowUpAction_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judicialTransfer":
+			out.Values[i] = ec._FollowUpAction_judicialTransfer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivingUnit":
+			out.Values[i] = ec._FollowUpAction_receivingUnit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transferredOn":
+			out.Values[i] = ec._FollowUpAction_transferredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "doneOn":
+			out.Values[i] = ec._FollowUpAction_doneOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._FollowUpAction_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resultID":
+			out.Values[i] = ec._FollowUpAction_resultID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "optionID":
+			out.Values[i] = ec._FollowUpAction_optionID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FollowUpAction_result(ctx, field, obj)
+				})
+		case "option":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FollowUpAction_option(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpActionConnectionImplementors = []string{"FollowUpActionConnection"}
+
+func (ec *executionContext) _FollowUpActionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowUpActionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpActionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpActionConnection")
+		case "edges":
+			out.Values[i] = ec._FollowUpActionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FollowUpActionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._FollowUpActionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var followUpActionEdgeImplementors = []string{"FollowUpActionEdge"}
+
+func (ec *executionContext) _FollowUpActionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowUpActionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followUpActionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowUpActionEdge")
+		case "node":
+			out.Values[i] = ec._FollowUpActionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._FollowUpActionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -84166,6 +94110,209 @@ func (ec *executionContext) _Lead(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Lead_specialTask(ctx, field, obj)
 				})
+		case "clusters":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Lead_clusters(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadClusterImplementors = []string{"LeadCluster", "Node"}
+
+func (ec *executionContext) _LeadCluster(ctx context.Context, sel ast.SelectionSet, obj *ent.LeadCluster) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadClusterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadCluster")
+		case "id":
+			out.Values[i] = ec._LeadCluster_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LeadCluster_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LeadCluster_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "divisionCode":
+			out.Values[i] = ec._LeadCluster_divisionCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._LeadCluster_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dimension":
+			out.Values[i] = ec._LeadCluster_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._LeadCluster_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windowStart":
+			out.Values[i] = ec._LeadCluster_windowStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "windowEnd":
+			out.Values[i] = ec._LeadCluster_windowEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leadCount":
+			out.Values[i] = ec._LeadCluster_leadCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._LeadCluster_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._LeadCluster_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemID":
+			out.Values[i] = ec._LeadCluster_itemID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taskID":
+			out.Values[i] = ec._LeadCluster_taskID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadCluster_item(ctx, field, obj)
+				})
+		case "task":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadCluster_task(ctx, field, obj)
+				})
+		case "leads":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LeadCluster_leads(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadClusterConnectionImplementors = []string{"LeadClusterConnection"}
+
+func (ec *executionContext) _LeadClusterConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LeadClusterConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadClusterConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadClusterConnection")
+		case "edges":
+			out.Values[i] = ec._LeadClusterConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LeadClusterConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LeadClusterConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadClusterEdgeImplementors = []string{"LeadClusterEdge"}
+
+func (ec *executionContext) _LeadClusterEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LeadClusterEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadClusterEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadClusterEdge")
+		case "node":
+			out.Values[i] = ec._LeadClusterEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LeadClusterEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -84851,6 +94998,178 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var notificationImplementors = []string{"Notification", "Node"}
+
+func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *ent.Notification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Notification")
+		case "id":
+			out.Values[i] = ec._Notification_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Notification_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Notification_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "divisionCode":
+			out.Values[i] = ec._Notification_divisionCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._Notification_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "readAt":
+			out.Values[i] = ec._Notification_readAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromDepartmentID":
+			out.Values[i] = ec._Notification_fromDepartmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toDepartmentID":
+			out.Values[i] = ec._Notification_toDepartmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resultID":
+			out.Values[i] = ec._Notification_resultID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromDepartment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Notification_fromDepartment(ctx, field, obj)
+				})
+		case "toDepartment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Notification_toDepartment(ctx, field, obj)
+				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Notification_result(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationConnectionImplementors = []string{"NotificationConnection"}
+
+func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationConnection")
+		case "edges":
+			out.Values[i] = ec._NotificationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NotificationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NotificationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationEdgeImplementors = []string{"NotificationEdge"}
+
+func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationEdge")
+		case "node":
+			out.Values[i] = ec._NotificationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NotificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
@@ -84963,6 +95282,16 @@ func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj
 		case "adjustmentReason":
 			out.Values[i] = ec._Plan_adjustmentReason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedAt":
+			out.Values[i] = ec._Plan_filedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lateFiling":
+			out.Values[i] = ec._Plan_lateFiling(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publishedAt":
@@ -85588,6 +95917,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_draws(ctx, field)
 				})
+		case "drawEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_drawEvents(ctx, field)
+				})
 		case "evidences":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -85599,6 +95934,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_filings(ctx, field)
+				})
+		case "followUpActions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_followUpActions(ctx, field)
 				})
 		case "followUpOptions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -85660,6 +96001,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_leads(ctx, field)
 				})
+		case "leadClusters":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_leadClusters(ctx, field)
+				})
 		case "libraryConfirmations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -85671,6 +96018,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_meetingMembers(ctx, field)
+				})
+		case "notifications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notifications(ctx, field)
 				})
 		case "plans":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -85707,6 +96060,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_resultItems(ctx, field)
+				})
+		case "settings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_settings(ctx, field)
 				})
 		case "targets":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -85861,24 +96220,14 @@ func (ec *executionContext) _Result(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "followUpDone":
-			out.Values[i] = ec._Result_followUpDone(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "followUpDoneOn":
-			out.Values[i] = ec._Result_followUpDoneOn(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "followUpNote":
-			out.Values[i] = ec._Result_followUpNote(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "reviewNote":
 			out.Values[i] = ec._Result_reviewNote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "abnormalFlag":
+			out.Values[i] = ec._Result_abnormalFlag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "idempotencyKey":
@@ -86014,6 +96363,12 @@ func (ec *executionContext) _Result(ctx context.Context, sel ast.SelectionSet, o
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Result_corrections(ctx, field, obj)
+				})
+		case "followUps":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Result_followUps(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -86432,6 +96787,64 @@ func (ec *executionContext) _ResultItemEdge(ctx context.Context, sel ast.Selecti
 		case "cursor":
 			out.Values[i] = ec._ResultItemEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settingImplementors = []string{"Setting", "Node"}
+
+func (ec *executionContext) _Setting(ctx context.Context, sel ast.SelectionSet, obj *ent.Setting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Setting")
+		case "id":
+			out.Values[i] = ec._Setting_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Setting_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Setting_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._Setting_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Setting_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Setting_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -87106,6 +97519,41 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 		case "announcedAt":
 			out.Values[i] = ec._Task_announcedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stratifyBy":
+			out.Values[i] = ec._Task_stratifyBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "teamSize":
+			out.Values[i] = ec._Task_teamSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expertsPerTeam":
+			out.Values[i] = ec._Task_expertsPerTeam(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxPerInspector":
+			out.Values[i] = ec._Task_maxPerInspector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rotationMonths":
+			out.Values[i] = ec._Task_rotationMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recentMonths":
+			out.Values[i] = ec._Task_recentMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "yearlyCap":
+			out.Values[i] = ec._Task_yearlyCap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "batchID":
@@ -88159,6 +98607,51 @@ func (ec *executionContext) marshalNDrawConnection2ᚖgithubᚗcomᚋssgkᚋssgk
 	return ec._DrawConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDrawEvent2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEvent(ctx context.Context, sel ast.SelectionSet, v *ent.DrawEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DrawEvent!")
+		return graphql.Null
+	}
+	return ec._DrawEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDrawEventConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DrawEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DrawEventConnection!")
+		return graphql.Null
+	}
+	return ec._DrawEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDrawEventKind2githubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx context.Context, v any) (drawevent.Kind, error) {
+	var res drawevent.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDrawEventKind2githubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx context.Context, sel ast.SelectionSet, v drawevent.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDrawEventOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventOrderField(ctx context.Context, v any) (*ent.DrawEventOrderField, error) {
+	var res = new(ent.DrawEventOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDrawEventOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DrawEventOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DrawEventOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNDrawEventWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInput(ctx context.Context, v any) (*ent.DrawEventWhereInput, error) {
+	res, err := ec.unmarshalInputDrawEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDrawOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawOrderField(ctx context.Context, v any) (*ent.DrawOrderField, error) {
 	var res = new(ent.DrawOrderField)
 	err := res.UnmarshalGQL(v)
@@ -88282,6 +98775,59 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFollowUpAction2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpAction(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpAction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpAction!")
+		return graphql.Null
+	}
+	return ec._FollowUpAction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFollowUpActionConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpActionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpActionConnection!")
+		return graphql.Null
+	}
+	return ec._FollowUpActionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFollowUpActionOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionOrderField(ctx context.Context, v any) (*ent.FollowUpActionOrderField, error) {
+	var res = new(ent.FollowUpActionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowUpActionOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpActionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpActionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNFollowUpActionStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx context.Context, v any) (followupaction.Status, error) {
+	var res followupaction.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowUpActionStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx context.Context, sel ast.SelectionSet, v followupaction.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFollowUpActionWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInput(ctx context.Context, v any) (*ent.FollowUpActionWhereInput, error) {
+	res, err := ec.unmarshalInputFollowUpActionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowUpOption2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpOption(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpOption) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FollowUpOption!")
+		return graphql.Null
+	}
+	return ec._FollowUpOption(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFollowUpOptionConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpOptionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpOptionConnection) graphql.Marshaler {
@@ -88746,6 +99292,61 @@ func (ec *executionContext) marshalNLead2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐL
 	return ec._Lead(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLeadCluster2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadCluster(ctx context.Context, sel ast.SelectionSet, v *ent.LeadCluster) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadCluster!")
+		return graphql.Null
+	}
+	return ec._LeadCluster(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadClusterConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeadClusterConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadClusterConnection!")
+		return graphql.Null
+	}
+	return ec._LeadClusterConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeadClusterDimension2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx context.Context, v any) (leadcluster.Dimension, error) {
+	var res leadcluster.Dimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadClusterDimension2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx context.Context, sel ast.SelectionSet, v leadcluster.Dimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeadClusterOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterOrderField(ctx context.Context, v any) (*ent.LeadClusterOrderField, error) {
+	var res = new(ent.LeadClusterOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadClusterOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LeadClusterOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadClusterOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeadClusterStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx context.Context, v any) (leadcluster.Status, error) {
+	var res leadcluster.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeadClusterStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx context.Context, sel ast.SelectionSet, v leadcluster.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLeadClusterWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInput(ctx context.Context, v any) (*ent.LeadClusterWhereInput, error) {
+	res, err := ec.unmarshalInputLeadClusterWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLeadConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LeadConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "LeadConnection!")
@@ -88899,6 +99500,33 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚐN
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNotificationConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotificationOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationOrderField(ctx context.Context, v any) (*ent.NotificationOrderField, error) {
+	var res = new(ent.NotificationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotificationOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNNotificationWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInput(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
+	res, err := ec.unmarshalInputNotificationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
@@ -89136,6 +99764,49 @@ func (ec *executionContext) marshalNResultStatus2githubᚗcomᚋssgkᚋssgkᚋen
 
 func (ec *executionContext) unmarshalNResultWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResultWhereInput(ctx context.Context, v any) (*ent.ResultWhereInput, error) {
 	res, err := ec.unmarshalInputResultWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetting2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Setting) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSetting2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSetting(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSetting2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSetting(ctx context.Context, sel ast.SelectionSet, v *ent.Setting) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Setting!")
+		return graphql.Null
+	}
+	return ec._Setting(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSettingOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingOrderField(ctx context.Context, v any) (*ent.SettingOrderField, error) {
+	var res = new(ent.SettingOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettingOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.SettingOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SettingOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNSettingWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingWhereInput(ctx context.Context, v any) (*ent.SettingWhereInput, error) {
+	res, err := ec.unmarshalInputSettingWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -90211,6 +100882,137 @@ func (ec *executionContext) marshalODrawEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋent
 	return ec._DrawEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODrawEvent2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DrawEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDrawEvent2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalODrawEvent2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEvent(ctx context.Context, sel ast.SelectionSet, v *ent.DrawEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DrawEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODrawEventEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DrawEventEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODrawEventEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODrawEventEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DrawEventEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DrawEventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODrawEventKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKindᚄ(ctx context.Context, v any) ([]drawevent.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]drawevent.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDrawEventKind2githubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODrawEventKind2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []drawevent.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDrawEventKind2githubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODrawEventKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx context.Context, v any) (*drawevent.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(drawevent.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODrawEventKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋdraweventᚐKind(ctx context.Context, sel ast.SelectionSet, v *drawevent.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODrawEventOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventOrder(ctx context.Context, v any) (*ent.DrawEventOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDrawEventOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODrawEventWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInputᚄ(ctx context.Context, v any) ([]*ent.DrawEventWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DrawEventWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDrawEventWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODrawEventWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawEventWhereInput(ctx context.Context, v any) (*ent.DrawEventWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDrawEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalODrawOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawOrder(ctx context.Context, v any) (*ent.DrawOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -90589,6 +101391,137 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOFollowUpAction2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.FollowUpAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFollowUpAction2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOFollowUpAction2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpAction(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FollowUpAction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOFollowUpActionEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.FollowUpActionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOFollowUpActionEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOFollowUpActionEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpActionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FollowUpActionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFollowUpActionOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionOrder(ctx context.Context, v any) (*ent.FollowUpActionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFollowUpActionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFollowUpActionStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatusᚄ(ctx context.Context, v any) ([]followupaction.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]followupaction.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFollowUpActionStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFollowUpActionStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []followupaction.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFollowUpActionStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFollowUpActionStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx context.Context, v any) (*followupaction.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(followupaction.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFollowUpActionStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋfollowupactionᚐStatus(ctx context.Context, sel ast.SelectionSet, v *followupaction.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOFollowUpActionWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInputᚄ(ctx context.Context, v any) ([]*ent.FollowUpActionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.FollowUpActionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFollowUpActionWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFollowUpActionWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpActionWhereInput(ctx context.Context, v any) (*ent.FollowUpActionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFollowUpActionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOFollowUpOption2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpOption(ctx context.Context, sel ast.SelectionSet, v *ent.FollowUpOption) graphql.Marshaler {
@@ -91716,6 +102649,189 @@ func (ec *executionContext) marshalOLead2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐL
 	return ec._Lead(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLeadCluster2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LeadCluster) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadCluster2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadCluster(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLeadCluster2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadCluster(ctx context.Context, sel ast.SelectionSet, v *ent.LeadCluster) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadCluster(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeadClusterDimension2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimensionᚄ(ctx context.Context, v any) ([]leadcluster.Dimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]leadcluster.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadClusterDimension2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeadClusterDimension2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []leadcluster.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadClusterDimension2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeadClusterDimension2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx context.Context, v any) (*leadcluster.Dimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(leadcluster.Dimension)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeadClusterDimension2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐDimension(ctx context.Context, sel ast.SelectionSet, v *leadcluster.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOLeadClusterEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeadClusterEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLeadClusterEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLeadClusterEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LeadClusterEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeadClusterEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeadClusterOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterOrder(ctx context.Context, v any) (*ent.LeadClusterOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeadClusterOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLeadClusterStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatusᚄ(ctx context.Context, v any) ([]leadcluster.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]leadcluster.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadClusterStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLeadClusterStatus2ᚕgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []leadcluster.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadClusterStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLeadClusterStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx context.Context, v any) (*leadcluster.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(leadcluster.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLeadClusterStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋleadclusterᚐStatus(ctx context.Context, sel ast.SelectionSet, v *leadcluster.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLeadClusterWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInputᚄ(ctx context.Context, v any) ([]*ent.LeadClusterWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LeadClusterWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeadClusterWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLeadClusterWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterWhereInput(ctx context.Context, v any) (*ent.LeadClusterWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLeadClusterWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOLeadEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LeadEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -92087,6 +103203,66 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋssgkᚋssgkᚋentᚐNode
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotification2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotification(ctx context.Context, sel ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Notification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotificationEdge2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONotificationEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalONotificationEdge2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NotificationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NotificationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONotificationOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationOrder(ctx context.Context, v any) (*ent.NotificationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNotificationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONotificationWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInputᚄ(ctx context.Context, v any) ([]*ent.NotificationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NotificationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNotificationWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONotificationWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInput(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNotificationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPlan2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Plan) graphql.Marshaler {
@@ -92678,6 +103854,31 @@ func (ec *executionContext) unmarshalOResultWhereInput2ᚖgithubᚗcomᚋssgkᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputResultWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSettingWhereInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingWhereInputᚄ(ctx context.Context, v any) ([]*ent.SettingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SettingWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSettingWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSettingWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐSettingWhereInput(ctx context.Context, v any) (*ent.SettingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSettingWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

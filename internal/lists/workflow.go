@@ -2,9 +2,6 @@ package lists
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,6 +11,7 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -191,15 +189,11 @@ func Publish(ctx context.Context, client *ent.Client, listID int, effective time
 		if out, err = tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusPUBLISHED).SetPublishedAt(now).SetEffectiveDate(effective).Save(wctx); err != nil {
 			return err
 		}
-		payload := publicList(v, effective)
-		digest, err := digestJSON(payload)
-		if err != nil {
-			return err
-		}
-		return tx.Publication.Create().SetKind(publication.KindITEM_LIST).
-			SetTitle(fmt.Sprintf("%s 抽查事项清单（第 %d 版）", v.Edges.Department.Name, v.Version)).
-			SetPublishedAt(now).SetSubjectType(ent.TypeItemList).SetSubjectID(v.ID).SetPayload(payload).SetDigest(digest).
-			SetDepartmentID(v.DepartmentID).SetDivisionCode(v.DivisionCode).Exec(ctx)
+		_, err = publish.Record(ctx, tx, publish.Act{Kind: publication.KindITEM_LIST,
+			Title:       fmt.Sprintf("%s 抽查事项清单（第 %d 版）", v.Edges.Department.Name, v.Version),
+			SubjectType: ent.TypeItemList, SubjectID: v.ID, DepartmentID: v.DepartmentID, DivisionCode: v.DivisionCode,
+			Payload: publicList(v, effective), At: now})
+		return err
 	})
 	return out, err
 }
@@ -229,14 +223,4 @@ func publicList(v *ent.ItemList, effective time.Time) map[string]any {
 		"name": v.Name, "version": v.Version, "effectiveDate": effective.In(cst).Format("2006-01-02"),
 		"changeReason": v.ChangeReason, "items": items,
 	}
-}
-
-// digestJSON is SHA-256 over the JSON encoding (Go's encoding sorts map keys).
-func digestJSON(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
 }

@@ -1,0 +1,934 @@
+// Package drawing runs the verifiable draw (design.md §4) against the database: it freezes a
+// task's frame and inputs, publishes the commitment, accepts the external entropy, stores the
+// drawn targets and their teams, logs recusals and replacements, reveals the server secret
+// after the results are published, and rebuilds the verification bundle. The algorithm itself
+// is internal/draw; this package only feeds it and records what it returns. Draws are
+// append-only: rows are added and states advance, nothing is deleted or rewritten.
+package drawing
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/ssgk/ssgk/ent"
+	entdraw "github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
+	"github.com/ssgk/ssgk/ent/drawsnapshot"
+	"github.com/ssgk/ssgk/ent/inspectionteam"
+	"github.com/ssgk/ssgk/ent/inspector"
+	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/result"
+	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/ent/taskitem"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/bulk"
+	"github.com/ssgk/ssgk/internal/draw"
+	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/publish"
+	"github.com/ssgk/ssgk/internal/tasks"
+	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// Error codes of the draw workflow (besides internal/draw's POOL_EXHAUSTED, INVALID_ENTROPY …
+// and internal/library's LIBRARY_NOT_CONFIRMED).
+const (
+	CodeAlreadyCommitted = "DRAW_ALREADY_COMMITTED"
+	CodeAlreadyDrawn     = "DRAW_ALREADY_DRAWN"
+	CodeBadState         = "DRAW_BAD_STATE"
+	CodeNotRevealed      = "DRAW_NOT_REVEALED"
+	CodeResultsPending   = "RESULTS_NOT_PUBLISHED"
+	CodeResultsExist     = "DRAW_RESULTS_EXIST"
+	CodeReasonRequired   = "REASON_REQUIRED"
+)
+
+// Drawer runs draws on one database.
+type Drawer struct {
+	Client  *ent.Client
+	Dialect string
+	// NewSecret makes the server secret of each draw; tests fix it to reproduce a draw.
+	NewSecret func() ([]byte, error)
+
+	mu    sync.Mutex
+	cache map[int]cached // decoded snapshots of recent draws, checked against their digest
+}
+
+type cached struct {
+	sha string
+	in  draw.Inputs
+}
+
+// New returns a Drawer for client on the named dialect ("sqlite3" or "postgres").
+func New(client *ent.Client, dialectName string) *Drawer {
+	return &Drawer{Client: client, Dialect: dialectName, NewSecret: draw.NewSecret, cache: map[int]cached{}}
+}
+
+func (d *Drawer) ph(i int) string {
+	if d.Dialect == dialect.Postgres {
+		return "$" + strconv.Itoa(i)
+	}
+	return "?"
+}
+
+func (d *Drawer) placeholders(n, start int) string {
+	p := make([]string, n)
+	for i := range p {
+		p[i] = d.ph(start + i)
+	}
+	return strings.Join(p, ", ")
+}
+
+// snapshot is the frozen input of a draw as stored (gzip-compressed JSON).
+type snapshot struct {
+	Params     draw.Params       `json:"params"`
+	Frame      *draw.Frame       `json:"frame"`
+	Inspectors []draw.Inspector  `json:"inspectors"`
+	Conflicts  []draw.Conflict   `json:"conflicts"`
+	Rotation   []draw.Assignment `json:"rotation"`
+}
+
+func encodeSnapshot(in draw.Inputs) (data []byte, sum string, size int64, err error) {
+	raw, err := json.Marshal(snapshot{in.Params, in.Frame, in.Inspectors, in.Conflicts, in.Rotation})
+	if err != nil {
+		return nil, "", 0, err
+	}
+	h := sha256.Sum256(raw)
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, "", 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, "", 0, err
+	}
+	return buf.Bytes(), hex.EncodeToString(h[:]), int64(len(raw)), nil
+}
+
+func decodeSnapshot(data []byte, want string) (draw.Inputs, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return draw.Inputs{}, err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return draw.Inputs{}, err
+	}
+	if h := sha256.Sum256(raw); hex.EncodeToString(h[:]) != want {
+		return draw.Inputs{}, fmt.Errorf("drawing: snapshot digest mismatch")
+	}
+	var s snapshot
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return draw.Inputs{}, err
+	}
+	return draw.Inputs{Frame: s.Frame, Params: s.Params, Inspectors: s.Inspectors, Conflicts: s.Conflicts, Rotation: s.Rotation}, nil
+}
+
+// inputs loads a draw's frozen inputs, from the cache when its digest still matches.
+func (d *Drawer) inputs(ctx context.Context, tx *ent.Tx, drawID int) (draw.Inputs, error) {
+	sum, err := tx.DrawSnapshot.Query().Where(drawsnapshot.DrawID(drawID)).Select(drawsnapshot.FieldSha256).String(ctx)
+	if err != nil {
+		return draw.Inputs{}, err
+	}
+	d.mu.Lock()
+	c, ok := d.cache[drawID]
+	d.mu.Unlock()
+	if ok && c.sha == sum {
+		return c.in, nil
+	}
+	s, err := tx.DrawSnapshot.Query().Where(drawsnapshot.DrawID(drawID)).Only(ctx)
+	if err != nil {
+		return draw.Inputs{}, err
+	}
+	in, err := decodeSnapshot(s.Data, s.Sha256)
+	if err != nil {
+		return draw.Inputs{}, err
+	}
+	d.remember(drawID, sum, in)
+	return in, nil
+}
+
+func (d *Drawer) remember(drawID int, sum string, in draw.Inputs) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.cache) >= 4 {
+		clear(d.cache)
+	}
+	d.cache[drawID] = cached{sum, in}
+}
+
+func actor(ctx context.Context) string { return viewer.FromContext(ctx).Actor() }
+
+func (d *Drawer) event(ctx context.Context, tx *ent.Tx, dr *ent.Draw, kind drawevent.Kind, set func(*ent.DrawEventCreate)) error {
+	n, err := tx.DrawEvent.Query().Where(drawevent.DrawID(dr.ID)).Count(ctx)
+	if err != nil {
+		return err
+	}
+	c := tx.DrawEvent.Create().SetDrawID(dr.ID).SetSeq(n + 1).SetKind(kind).SetAt(time.Now()).
+		SetActor(actor(ctx)).SetDivisionCode(dr.DivisionCode)
+	if set != nil {
+		set(c)
+	}
+	return c.Exec(ctx)
+}
+
+// live returns the task's draw that is frozen, committed or drawn, if any.
+func live(ctx context.Context, tx *ent.Tx, taskID int) (*ent.Draw, error) {
+	dr, err := tx.Draw.Query().Where(entdraw.TaskID(taskID),
+		entdraw.StatusIn(entdraw.StatusFROZEN, entdraw.StatusCOMMITTED, entdraw.StatusDRAWN, entdraw.StatusREVEALED)).
+		Order(ent.Desc(entdraw.FieldSeq)).First(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return dr, err
+}
+
+// Freeze freezes the task's frame and inputs and prepares the commitment (not yet published).
+// A task already frozen or committed (but not drawn) may be frozen again, with a reason; the
+// earlier draw is superseded and stays visible.
+func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Draw, error) {
+	var out *ent.Draw
+	var in draw.Inputs
+	var sum string
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		t, err := tx.Task.Get(ctx, taskID)
+		if err != nil {
+			return err
+		}
+		if err := tasks.CheckOwner(ctx, t); err != nil {
+			return err
+		}
+		if !tasks.CanMove(t.Status, task.StatusFROZEN) {
+			return apperr.New(tasks.CodeBadTransition, "任务 %s 当前状态为“%s”，不能冻结抽取框（须先公告任务；已抽取的任务不能重新冻结）",
+				t.Number, tasks.StatusName(t.Status))
+		}
+		prev, err := tx.Draw.Query().Where(entdraw.TaskID(taskID)).Order(ent.Desc(entdraw.FieldSeq)).First(ctx)
+		if ent.IsNotFound(err) {
+			prev, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		if prev != nil && strings.TrimSpace(reason) == "" {
+			return apperr.New(CodeReasonRequired, "任务 %s 已有第 %d 次抽取（%s），重新冻结须说明原因", t.Number, prev.Seq, prev.Status)
+		}
+		now := time.Now()
+		depts, err := tasks.Departments(ctx, tx.Client(), taskID)
+		if err != nil {
+			return err
+		}
+		var confirmations []int
+		for _, dp := range depts {
+			c, err := library.ValidConfirmation(ctx, tx.Client(), dp.ID, now)
+			if err != nil {
+				if apperr.CodeOf(err) == "LIBRARY_NOT_CONFIRMED" {
+					return apperr.New("LIBRARY_NOT_CONFIRMED", "抽取前须对两库进行更新确认：%s没有有效的两库更新确认", dp.Name)
+				}
+				return err
+			}
+			confirmations = append(confirmations, c.ID)
+		}
+		if in, err = d.inputsOf(ctx, tx, t, now); err != nil {
+			return err
+		}
+		secret, err := d.NewSecret()
+		if err != nil {
+			return err
+		}
+		c, err := draw.Commit(in, draw.SecretHash(secret))
+		if err != nil {
+			return err
+		}
+		cj, err := c.CanonicalJSON()
+		if err != nil {
+			return err
+		}
+		digest, err := c.Digest()
+		if err != nil {
+			return err
+		}
+		seq := 1
+		if prev != nil {
+			seq = prev.Seq + 1
+		}
+		create := tx.Draw.Create().SetTaskID(taskID).SetSeq(seq).SetStatus(entdraw.StatusFROZEN).SetDivisionCode(t.DivisionCode).
+			SetFrameRoot(c.FrameRoot.String()).SetFrameSize(c.FrameSize).SetParameters(parameters(c, in.Frame)).
+			SetInspectorPoolDigest(c.InspectorPoolDigest.String()).SetSecretHash(c.SecretHash.String()).
+			SetSecret(hex.EncodeToString(secret)).SetCommitment(string(cj)).SetCommitmentDigest(digest.String()).
+			AddConfirmationIDs(confirmations...)
+		if prev != nil {
+			if prev.Status != entdraw.StatusSUPERSEDED {
+				n, err := tx.Draw.Update().Where(entdraw.ID(prev.ID), entdraw.StatusIn(entdraw.StatusFROZEN, entdraw.StatusCOMMITTED)).
+					SetStatus(entdraw.StatusSUPERSEDED).Save(ctx)
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					return apperr.New(CodeAlreadyDrawn, "任务 %s 的第 %d 次抽取已完成，不能重新冻结", t.Number, prev.Seq)
+				}
+			}
+			create.SetSupersedesID(prev.ID).SetReason(reason)
+		}
+		if out, err = create.Save(ctx); err != nil {
+			return err
+		}
+		data, s, size, err := encodeSnapshot(in)
+		if err != nil {
+			return err
+		}
+		sum = s
+		if err := tx.DrawSnapshot.Create().SetDrawID(out.ID).SetData(data).SetSha256(s).SetSize(size).Exec(ctx); err != nil {
+			return err
+		}
+		if err := d.event(ctx, tx, out, drawevent.KindFREEZE, func(c *ent.DrawEventCreate) { c.SetReason(reason) }); err != nil {
+			return err
+		}
+		_, err = tasks.Move(ctx, tx, t, task.StatusFROZEN)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.remember(out.ID, sum, in)
+	return out, nil
+}
+
+// parameters is the summary stored on the draw row: per-stratum N, excluded by reason, and n.
+func parameters(c draw.Commitment, f *draw.Frame) map[string]any {
+	strata := []any{}
+	total := 0
+	for _, s := range c.Strata {
+		reasons := map[string]int{}
+		if fs := f.Stratum(s.Name); fs != nil {
+			for _, e := range fs.Excluded {
+				reasons[string(e.Reason)]++
+			}
+		}
+		strata = append(strata, map[string]any{"name": s.Name, "eligible": s.Eligible, "excluded": s.Excluded, "draw": s.Draw, "excludedByReason": reasons})
+		total += s.Draw
+	}
+	return map[string]any{"algorithm": c.Algorithm, "strata": strata, "drawTotal": total, "team": c.Params.Team, "exclusion": c.Params.Exclusion}
+}
+
+func (d *Drawer) load(ctx context.Context, tx *ent.Tx, drawID int) (*ent.Draw, *ent.Task, error) {
+	dr, err := tx.Draw.Get(ctx, drawID)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := tx.Task.Get(ctx, dr.TaskID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dr, t, tasks.CheckOwner(ctx, t)
+}
+
+// Commit publishes the draw's commitment (frame root, per-stratum N and n, parameters, pool
+// digest, H(secret)) before any entropy exists. A draw is committed once.
+func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
+	var out *ent.Draw
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		dr, t, err := d.load(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		switch dr.Status {
+		case entdraw.StatusFROZEN:
+		case entdraw.StatusCOMMITTED, entdraw.StatusDRAWN, entdraw.StatusREVEALED:
+			return apperr.New(CodeAlreadyCommitted, "任务 %s 的第 %d 次抽取已公布承诺，不能重复承诺", t.Number, dr.Seq)
+		default:
+			return apperr.New(CodeBadState, "第 %d 次抽取已被重抽取代，不能承诺", dr.Seq)
+		}
+		now := time.Now()
+		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusFROZEN)).
+			SetStatus(entdraw.StatusCOMMITTED).SetCommittedAt(now).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.New(CodeAlreadyCommitted, "任务 %s 的第 %d 次抽取已由其他操作承诺", t.Number, dr.Seq)
+		}
+		var commitment map[string]any
+		if err := json.Unmarshal([]byte(dr.Commitment), &commitment); err != nil {
+			return err
+		}
+		total := 0
+		if v, ok := dr.Parameters["drawTotal"].(float64); ok {
+			total = int(v)
+		}
+		if _, err := publish.Record(ctx, tx, publish.Act{Kind: publication.KindDRAW_COMMITMENT,
+			Title:       fmt.Sprintf("抽取承诺：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
+			SubjectType: ent.TypeDraw, SubjectID: dr.ID, DepartmentID: t.InitiatorID, DivisionCode: dr.DivisionCode,
+			Payload: map[string]any{"task": t.Number, "taskName": t.Name, "drawSeq": dr.Seq, "commitment": commitment,
+				"commitmentDigest": dr.CommitmentDigest, "targetCount": total, "supersedes": dr.SupersedesID, "reason": dr.Reason},
+			At: now}); err != nil {
+			return err
+		}
+		if err := d.event(ctx, tx, dr, drawevent.KindCOMMIT, nil); err != nil {
+			return err
+		}
+		if _, err := tasks.Move(ctx, tx, t, task.StatusCOMMITTED); err != nil {
+			return err
+		}
+		if err := tx.Task.UpdateOneID(t.ID).SetAnnouncedTargetCount(total).Exec(ctx); err != nil {
+			return err
+		}
+		out, err = tx.Draw.Get(ctx, drawID)
+		return err
+	})
+	return out, err
+}
+
+// Execute accepts the external entropy — exactly as entered — derives the seed, draws the
+// targets and their teams and stores them. If the pool cannot satisfy the team rules the draw
+// fails; the failed attempt is kept (with its entropy and the reason) and the task must be
+// frozen again, so that nobody can try entropies until an outcome suits them.
+func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.Draw, error) {
+	if err := draw.ValidateEntropy(entropy); err != nil {
+		return nil, err
+	}
+	var out *ent.Draw
+	var failure error
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		dr, t, err := d.load(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		switch dr.Status {
+		case entdraw.StatusCOMMITTED:
+		case entdraw.StatusDRAWN, entdraw.StatusREVEALED:
+			return apperr.New(CodeAlreadyDrawn, "任务 %s 的第 %d 次抽取已经完成，不能再次输入外部熵", t.Number, dr.Seq)
+		case entdraw.StatusFROZEN:
+			return apperr.New(CodeBadState, "第 %d 次抽取尚未公布承诺：须先公布承诺，再输入外部熵", dr.Seq)
+		default:
+			return apperr.New(CodeBadState, "第 %d 次抽取已被取代，不能抽取", dr.Seq)
+		}
+		in, err := d.inputs(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		seed, o, err := d.run(dr, in, entropy)
+		if err != nil {
+			if code := apperr.CodeOf(err); code == draw.CodePoolExhausted || code == draw.CodeReplacementExhausted {
+				failure = err
+			}
+			return err
+		}
+		now := time.Now()
+		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
+			SetStatus(entdraw.StatusDRAWN).SetExternalEntropy(entropy).SetSeed(seed.String()).SetDrawnAt(now).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.New(CodeAlreadyDrawn, "任务 %s 的第 %d 次抽取已由其他操作完成", t.Number, dr.Seq)
+		}
+		if err := d.storeTeams(ctx, tx, dr, o.Teams, in); err != nil {
+			return err
+		}
+		if err := d.event(ctx, tx, dr, drawevent.KindDRAW, nil); err != nil {
+			return err
+		}
+		if _, err := tasks.Move(ctx, tx, t, task.StatusDRAWN); err != nil {
+			return err
+		}
+		out, err = tx.Draw.Get(ctx, drawID)
+		return err
+	})
+	if failure != nil {
+		if rerr := d.recordFailure(ctx, drawID, entropy, failure); rerr != nil {
+			return nil, fmt.Errorf("%w (记录失败的抽取时出错：%v)", failure, rerr)
+		}
+	}
+	return out, err
+}
+
+// recordFailure keeps a failed draw in its own transaction — the caller's rolls back with the
+// error — marking it superseded, with the entropy that was entered and the reason.
+func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, cause error) error {
+	fctx := viewer.NewContext(context.WithoutCancel(ctx), viewer.FromContext(ctx))
+	fctx = ent.NewTxContext(fctx, nil)
+	tx, err := d.Client.Tx(fctx)
+	if err != nil {
+		return err
+	}
+	ctx2 := ent.NewTxContext(fctx, tx)
+	reason := "抽取失败：" + apperr.From(cause).Message
+	n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
+		SetStatus(entdraw.StatusSUPERSEDED).SetExternalEntropy(entropy).SetDrawnAt(time.Now()).SetReason(reason).Save(ctx2)
+	if err == nil && n == 1 {
+		var dr *ent.Draw
+		if dr, err = tx.Draw.Get(ctx2, drawID); err == nil {
+			err = d.event(ctx2, tx, dr, drawevent.KindDRAW, func(c *ent.DrawEventCreate) { c.SetReason(reason) })
+		}
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// run derives the seed and runs the kernel.
+func (d *Drawer) run(dr *ent.Draw, in draw.Inputs, entropy string) (draw.Hash, *draw.Outcome, error) {
+	var c draw.Commitment
+	if err := json.Unmarshal([]byte(dr.Commitment), &c); err != nil {
+		return draw.Hash{}, nil, err
+	}
+	secret, err := hex.DecodeString(dr.Secret)
+	if err != nil {
+		return draw.Hash{}, nil, err
+	}
+	_, seed, err := draw.DeriveSeed(c, secret, entropy)
+	if err != nil {
+		return draw.Hash{}, nil, err
+	}
+	o, err := draw.Run(in, seed)
+	return seed, o, err
+}
+
+// outcome recomputes a drawn draw's outcome and replays its logged recusals and replacements.
+func (d *Drawer) outcome(ctx context.Context, tx *ent.Tx, dr *ent.Draw, in draw.Inputs) (*draw.Outcome, error) {
+	_, o, err := d.run(dr, in, dr.ExternalEntropy)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := tx.DrawEvent.Query().Where(drawevent.DrawID(dr.ID), drawevent.KindIn(drawevent.KindRECUSE, drawevent.KindREPLACE)).
+		Order(ent.Asc(drawevent.FieldSeq)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		if e.Kind == drawevent.KindRECUSE {
+			o, err = draw.Recuse(in, o, e.TargetKey, e.Inspectors, e.Reason)
+		} else {
+			o, err = draw.Replace(in, o, e.TargetKey, e.Reason)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+var teamColumns = []bulk.Column{
+	{Name: "created_at", PGType: "timestamptz"}, {Name: "updated_at", PGType: "timestamptz"},
+	{Name: "division_code", PGType: "character varying"}, {Name: "stratum", PGType: "character varying"},
+	{Name: "ticket", PGType: "character varying"}, {Name: "position", PGType: "bigint"},
+	{Name: "version", PGType: "bigint"}, {Name: "status", PGType: "character varying"},
+	{Name: "draw_id", PGType: "bigint"}, {Name: "target_id", PGType: "bigint"},
+}
+
+// storeTeams inserts the teams of a fresh draw in bulk (thousands of rows), audited in batch.
+func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams []draw.Team, in draw.Inputs) error {
+	keys := make([]string, len(teams))
+	for i, tm := range teams {
+		keys[i] = tm.Target
+	}
+	tids, err := d.targetIDs(ctx, tx, keys)
+	if err != nil {
+		return err
+	}
+	iids, err := inspectorIDs(ctx, tx, in.Inspectors)
+	if err != nil {
+		return err
+	}
+	actx := audit.WithBatch(ctx, d.Dialect)
+	now := time.Now()
+	const chunk = 1000
+	for lo := 0; lo < len(teams); lo += chunk {
+		hi := min(lo+chunk, len(teams))
+		rows := make([][]any, 0, hi-lo)
+		for _, tm := range teams[lo:hi] {
+			rows = append(rows, []any{now, now, dr.DivisionCode, tm.Stratum, tm.Ticket.String(), tm.Position, 1, "ACTIVE", dr.ID, tids[tm.Target]})
+		}
+		ids, err := bulk.Insert(actx, tx, d.Dialect, inspectionteam.Table, teamColumns, rows)
+		if err != nil {
+			return err
+		}
+		if err := audit.Created(actx, tx, ent.TypeInspectionTeam, ids...); err != nil {
+			return err
+		}
+		var pairs [][2]int
+		for i, tm := range teams[lo:hi] {
+			for _, m := range tm.Members {
+				pairs = append(pairs, [2]int{ids[i], iids[m.Inspector]})
+			}
+		}
+		if err := d.insertMembers(ctx, tx, pairs); err != nil {
+			return err
+		}
+	}
+	return audit.Flush(actx, tx)
+}
+
+// insertMembers links teams and inspectors (the M2M table has no id column).
+func (d *Drawer) insertMembers(ctx context.Context, tx *ent.Tx, pairs [][2]int) error {
+	const chunk = 400
+	for lo := 0; lo < len(pairs); lo += chunk {
+		hi := min(lo+chunk, len(pairs))
+		vals := make([]string, 0, hi-lo)
+		args := make([]any, 0, 2*(hi-lo))
+		for i, p := range pairs[lo:hi] {
+			vals = append(vals, "("+d.ph(2*i+1)+", "+d.ph(2*i+2)+")")
+			args = append(args, p[0], p[1])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+inspectionteam.MembersTable+` (inspection_team_id, inspector_id) VALUES `+strings.Join(vals, ", "), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// targetIDs maps business keys to row ids: by USCC, then object code, then registration number,
+// then the "id:N" fallback of library.TargetKey.
+func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string) (map[string]int, error) {
+	out := make(map[string]int, len(keys))
+	rest := keys
+	for _, col := range []string{target.FieldUscc, target.FieldObjectCode, target.FieldRegNo} {
+		for lo := 0; lo < len(rest); lo += 500 {
+			part := rest[lo:min(lo+500, len(rest))]
+			args := make([]any, len(part))
+			for i, k := range part {
+				args[i] = k
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM targets WHERE `+col+` IN (`+d.placeholders(len(part), 1)+`)`, args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int
+				var k string
+				if err := rows.Scan(&id, &k); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[k] = id
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+		var next []string
+		for _, k := range rest {
+			if _, ok := out[k]; !ok {
+				next = append(next, k)
+			}
+		}
+		rest = next
+	}
+	for _, k := range rest {
+		if s, ok := strings.CutPrefix(k, "id:"); ok {
+			if id, err := strconv.Atoi(s); err == nil {
+				out[k] = id
+				continue
+			}
+		}
+		return nil, apperr.New(apperr.NotFound, "检查对象“%s”已不在对象名录库中", k)
+	}
+	return out, nil
+}
+
+// inspectorIDs maps the pool's keys to row ids.
+func inspectorIDs(ctx context.Context, tx *ent.Tx, pool []draw.Inspector) (map[string]int, error) {
+	out := map[string]int{}
+	var certs []string
+	for _, x := range pool {
+		if id, ok := strings.CutPrefix(x.Key, "EXPERT-"); ok {
+			if n, err := strconv.Atoi(id); err == nil {
+				out[x.Key] = n
+				continue
+			}
+		}
+		certs = append(certs, x.Key)
+	}
+	for lo := 0; lo < len(certs); lo += 500 {
+		xs, err := tx.Inspector.Query().Where(inspector.CertificateNoIn(certs[lo:min(lo+500, len(certs))]...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range xs {
+			out[*x.CertificateNo] = x.ID
+		}
+	}
+	return out, nil
+}
+
+// teamOf returns the active team row of a target key in the draw.
+func (d *Drawer) teamOf(ctx context.Context, tx *ent.Tx, drawID int, key string) (*ent.InspectionTeam, error) {
+	ids, err := d.targetIDs(ctx, tx, []string{key})
+	if err != nil {
+		return nil, err
+	}
+	id, ok := ids[key]
+	if !ok {
+		return nil, apperr.New(apperr.NotFound, "检查对象“%s”不存在", key)
+	}
+	tm, err := tx.InspectionTeam.Query().Where(inspectionteam.DrawID(drawID), inspectionteam.TargetID(id),
+		inspectionteam.StatusEQ(inspectionteam.StatusACTIVE)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New(draw.CodeNotDrawn, "检查对象“%s”不在本次抽取的有效名单中", key)
+	}
+	return tm, err
+}
+
+// amend applies a recusal or a replacement: the old team row keeps its members and gets the
+// status and reason; a new team row holds the redrawn team; the event logs the inputs.
+func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind, key string, recused []string, reason string) (*ent.InspectionTeam, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, apperr.New(CodeReasonRequired, "回避重组或对象替换须说明原因")
+	}
+	var out *ent.InspectionTeam
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		dr, t, err := d.load(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		if dr.Status != entdraw.StatusDRAWN {
+			return apperr.New(CodeBadState, "第 %d 次抽取状态为 %s，只有已抽取、尚未揭示的抽取可以回避重组或替换对象", dr.Seq, dr.Status)
+		}
+		old, err := d.teamOf(ctx, tx, drawID, key)
+		if err != nil {
+			return err
+		}
+		n, err := tx.Result.Query().Where(result.TaskID(t.ID), result.TargetID(old.TargetID)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.New(CodeResultsExist, "检查对象“%s”已录入检查结果，不能再回避重组或替换", key)
+		}
+		in, err := d.inputs(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		o, err := d.outcome(ctx, tx, dr, in)
+		if err != nil {
+			return err
+		}
+		if kind == draw.AmendRecuse {
+			o, err = draw.Recuse(in, o, key, recused, reason)
+		} else {
+			o, err = draw.Replace(in, o, key, reason)
+		}
+		if err != nil {
+			return err
+		}
+		a := o.Amendments[len(o.Amendments)-1]
+		status, version, newKey := inspectionteam.StatusRECUSED, old.Version+1, key
+		if kind == draw.AmendReplace {
+			status, version, newKey = inspectionteam.StatusREPLACED, 1, a.Replacement.Key
+		}
+		if err := tx.InspectionTeam.UpdateOneID(old.ID).SetStatus(status).SetReason(reason).Exec(ctx); err != nil {
+			return err
+		}
+		tids, err := d.targetIDs(ctx, tx, []string{newKey})
+		if err != nil {
+			return err
+		}
+		iids, err := inspectorIDs(ctx, tx, in.Inspectors)
+		if err != nil {
+			return err
+		}
+		members := make([]int, len(a.Team.Members))
+		for i, m := range a.Team.Members {
+			members[i] = iids[m.Inspector]
+		}
+		if out, err = tx.InspectionTeam.Create().SetDrawID(drawID).SetTargetID(tids[newKey]).SetStratum(a.Team.Stratum).
+			SetTicket(a.Team.Ticket.String()).SetPosition(a.Team.Position).SetVersion(version).SetReason(reason).
+			SetDivisionCode(dr.DivisionCode).AddMemberIDs(members...).Save(ctx); err != nil {
+			return err
+		}
+		k := drawevent.KindRECUSE
+		if kind == draw.AmendReplace {
+			k = drawevent.KindREPLACE
+		}
+		return d.event(ctx, tx, dr, k, func(c *ent.DrawEventCreate) {
+			c.SetTargetKey(key).SetReason(reason)
+			if kind == draw.AmendRecuse {
+				c.SetInspectors(a.Recused)
+			} else {
+				c.SetReplacementKey(newKey)
+			}
+		})
+	})
+	return out, err
+}
+
+// Recuse redraws a target's team without the recused inspectors (an enterprise's recusal
+// request or a newly found conflict), from the same seed's order.
+func (d *Drawer) Recuse(ctx context.Context, drawID int, targetKey string, inspectors []string, reason string) (*ent.InspectionTeam, error) {
+	return d.amend(ctx, drawID, draw.AmendRecuse, targetKey, inspectors, reason)
+}
+
+// Replace replaces a target found closed by the next target of its stratum's replacement order.
+func (d *Drawer) Replace(ctx context.Context, drawID int, targetKey, reason string) (*ent.InspectionTeam, error) {
+	return d.amend(ctx, drawID, draw.AmendReplace, targetKey, nil, reason)
+}
+
+// Pending counts the drawn targets × departments with items that have no published result.
+func Pending(ctx context.Context, client *ent.Client, dr *ent.Draw) (int, error) {
+	targets, err := client.InspectionTeam.Query().Where(inspectionteam.DrawID(dr.ID), inspectionteam.StatusEQ(inspectionteam.StatusACTIVE)).
+		Select(inspectionteam.FieldTargetID).Ints(ctx)
+	if err != nil {
+		return 0, err
+	}
+	depts, err := client.TaskItem.Query().Where(taskitem.TaskID(dr.TaskID)).Unique(true).Select(taskitem.FieldDepartmentID).Ints(ctx)
+	if err != nil {
+		return 0, err
+	}
+	type pair struct{ t, d int }
+	done := map[pair]bool{}
+	var rs []struct {
+		TargetID     int `json:"target_id"`
+		DepartmentID int `json:"department_id"`
+	}
+	if err := client.Result.Query().Where(result.TaskID(dr.TaskID), result.StatusEQ(result.StatusPUBLISHED)).
+		Select(result.FieldTargetID, result.FieldDepartmentID).Scan(ctx, &rs); err != nil {
+		return 0, err
+	}
+	for _, r := range rs {
+		done[pair{r.TargetID, r.DepartmentID}] = true
+	}
+	n := 0
+	for _, t := range targets {
+		for _, dp := range depts {
+			if !done[pair{t, dp}] {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// Reveal publishes the server secret once every drawn target's results are published, so
+// that anybody can re-derive the draw from the bundle.
+func (d *Drawer) Reveal(ctx context.Context, drawID int) (*ent.Draw, error) {
+	var out *ent.Draw
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		dr, t, err := d.load(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		if dr.Status != entdraw.StatusDRAWN {
+			return apperr.New(CodeBadState, "第 %d 次抽取状态为 %s，只有已抽取的抽取可以揭示", dr.Seq, dr.Status)
+		}
+		n, err := Pending(ctx, tx.Client(), dr)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.New(CodeResultsPending, "任务 %s 还有 %d 项检查结果未公示，结果全部公示后才能公开服务端密钥", t.Number, n)
+		}
+		now := time.Now()
+		if m, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusDRAWN)).
+			SetStatus(entdraw.StatusREVEALED).SetRevealedAt(now).Save(ctx); err != nil || m == 0 {
+			if err == nil {
+				err = apperr.New(CodeBadState, "第 %d 次抽取已由其他操作揭示", dr.Seq)
+			}
+			return err
+		}
+		if _, err := publish.Record(ctx, tx, publish.Act{Kind: publication.KindDRAW_REVEAL,
+			Title:       fmt.Sprintf("抽取揭示：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
+			SubjectType: ent.TypeDraw, SubjectID: dr.ID, DepartmentID: t.InitiatorID, DivisionCode: dr.DivisionCode,
+			Payload: map[string]any{"task": t.Number, "drawSeq": dr.Seq, "secret": dr.Secret, "secretHash": dr.SecretHash,
+				"entropy": dr.ExternalEntropy, "seed": dr.Seed, "commitmentDigest": dr.CommitmentDigest},
+			At: now}); err != nil {
+			return err
+		}
+		if err := d.event(ctx, tx, dr, drawevent.KindREVEAL, nil); err != nil {
+			return err
+		}
+		out, err = tx.Draw.Get(ctx, drawID)
+		return err
+	})
+	return out, err
+}
+
+// Bundle rebuilds the verification bundle of a revealed draw from its frozen inputs, its
+// commitment, entropy and secret and its logged amendments, and checks that the teams stored in
+// the database are the ones the algorithm gives.
+func (d *Drawer) Bundle(ctx context.Context, drawID int) (*draw.Bundle, error) {
+	var out *draw.Bundle
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		dr, err := tx.Draw.Get(ctx, drawID)
+		if err != nil {
+			return err
+		}
+		if dr.Status != entdraw.StatusREVEALED {
+			return apperr.New(CodeNotRevealed, "第 %d 次抽取尚未揭示：结果全部公示、服务端密钥公开后才能下载核验包", dr.Seq)
+		}
+		in, err := d.inputs(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		o, err := d.outcome(ctx, tx, dr, in)
+		if err != nil {
+			return err
+		}
+		if err := d.checkStored(ctx, tx, dr, o); err != nil {
+			return err
+		}
+		var c draw.Commitment
+		if err := json.Unmarshal([]byte(dr.Commitment), &c); err != nil {
+			return err
+		}
+		secret, err := hex.DecodeString(dr.Secret)
+		if err != nil {
+			return err
+		}
+		out, err = draw.NewBundle(in, c, dr.ExternalEntropy, secret, o)
+		return err
+	})
+	return out, err
+}
+
+// checkStored compares the active teams in the database with the recomputed outcome.
+func (d *Drawer) checkStored(ctx context.Context, tx *ent.Tx, dr *ent.Draw, o *draw.Outcome) error {
+	stored, err := tx.InspectionTeam.Query().Where(inspectionteam.DrawID(dr.ID), inspectionteam.StatusEQ(inspectionteam.StatusACTIVE)).
+		WithTarget().WithMembers().All(ctx)
+	if err != nil {
+		return err
+	}
+	want := map[string][]string{}
+	for _, tm := range o.CurrentTeams() {
+		ks := []string{}
+		for _, m := range tm.Members {
+			ks = append(ks, m.Inspector)
+		}
+		want[tm.Target] = ks
+	}
+	if len(stored) != len(want) {
+		return apperr.New(draw.CodeVerifyMismatch, "数据库中的有效检查组数（%d）与重新计算的结果（%d）不一致", len(stored), len(want))
+	}
+	for _, s := range stored {
+		k := library.TargetKey(s.Edges.Target)
+		ks, ok := want[k]
+		if !ok || len(ks) != len(s.Edges.Members) {
+			return apperr.New(draw.CodeVerifyMismatch, "数据库中检查对象“%s”的检查组与重新计算的结果不一致", k)
+		}
+		have := map[string]bool{}
+		for _, m := range s.Edges.Members {
+			have[InspectorKey(m)] = true
+		}
+		for _, x := range ks {
+			if !have[x] {
+				return apperr.New(draw.CodeVerifyMismatch, "数据库中检查对象“%s”的检查组与重新计算的结果不一致", k)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,401 @@
+package drawing
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/conflict"
+	"github.com/ssgk/ssgk/ent/inspector"
+	"github.com/ssgk/ssgk/ent/taskitem"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/draw"
+	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/tasks"
+)
+
+// targetKeySQL is library.TargetKey in SQL: USCC, else object code, else registration number.
+const targetKeySQL = `COALESCE(t.uscc, t.object_code, t.reg_no, 'id:' || t.id)`
+
+// inputsOf gathers everything the draw of task t depends on, read inside tx: the frame (the
+// targets of the task's sub-libraries, eligible or excluded with a reason), the parameters, the
+// inspector pool, declared conflicts and the rotation history.
+func (d *Drawer) inputsOf(ctx context.Context, tx *ent.Tx, t *ent.Task, at time.Time) (draw.Inputs, error) {
+	var in draw.Inputs
+	params, err := d.params(ctx, tx, t)
+	if err != nil {
+		return in, err
+	}
+	frame, err := d.frame(ctx, tx, t, params)
+	if err != nil {
+		return in, err
+	}
+	pool, ids, err := d.pool(ctx, tx, t)
+	if err != nil {
+		return in, err
+	}
+	conflicts, err := d.conflicts(ctx, tx, ids)
+	if err != nil {
+		return in, err
+	}
+	rotation, err := d.rotation(ctx, tx, t, ids, at)
+	if err != nil {
+		return in, err
+	}
+	return draw.Inputs{Frame: frame, Params: params, Inspectors: pool, Conflicts: conflicts, Rotation: rotation}, nil
+}
+
+func dateOf(t time.Time) string { return t.In(tasks.CST).Format(time.DateOnly) }
+
+// params derives the draw parameters from the task.
+func (d *Drawer) params(ctx context.Context, tx *ent.Tx, t *ent.Task) (draw.Params, error) {
+	tis, err := tx.TaskItem.Query().Where(taskitem.TaskID(t.ID)).WithItem().WithDepartment().All(ctx)
+	if err != nil {
+		return draw.Params{}, err
+	}
+	ini, err := tx.Department.Get(ctx, t.InitiatorID)
+	if err != nil {
+		return draw.Params{}, err
+	}
+	parts, err := tx.Task.QueryParticipants(t).All(ctx)
+	if err != nil {
+		return draw.Params{}, err
+	}
+	p := draw.Params{
+		Task: t.Number, Initiator: ini.Code, Rounding: draw.RoundingCeil,
+		Window:    draw.Window{Start: dateOf(t.WindowStart), End: dateOf(t.WindowEnd)},
+		Exclusion: draw.ExclusionRules{RecentMonths: t.RecentMonths, YearlyCap: t.YearlyCap},
+		Team:      draw.TeamRules{Size: t.TeamSize, Experts: t.ExpertsPerTeam, MaxPerInspector: t.MaxPerInspector, RotationMonths: t.RotationMonths},
+	}
+	for _, dp := range parts {
+		p.Participants = append(p.Participants, dp.Code)
+	}
+	for _, ti := range tis {
+		it := ti.Edges.Item
+		x := draw.Item{Code: it.Code, Department: ti.Edges.Department.Code, Category: draw.Category(it.Category), Qualifications: it.RequiredQualifications}
+		if x.Category == draw.CategoryGeneral && it.RatioMax != nil {
+			x.MaxRatioPPM = int64(math.Round(*it.RatioMax * draw.PPM))
+		}
+		p.Items = append(p.Items, x)
+	}
+	p.Strata, err = strataSpecs(t, p)
+	return p, err
+}
+
+// strataSpecs are the declared strata: for the default credit-risk stratification A–D with
+// domain.md's ratios (each capped by the task's GENERAL items), overridden by the task's strata.
+// For other stratifications every stratum must be given in the task (or by "*" for all).
+func strataSpecs(t *ent.Task, p draw.Params) ([]draw.StratumSpec, error) {
+	capPPM, _, capped := p.GeneralCap()
+	spec := func(name string, v any) (draw.StratumSpec, error) {
+		m, _ := v.(map[string]any)
+		ratio, _ := m["ratioPpm"].(float64)
+		count, _ := m["count"].(float64)
+		if count > 0 {
+			return draw.StratumSpec{Name: name, Mode: draw.ModeCount, Count: int64(count)}, nil
+		}
+		return draw.StratumSpec{Name: name, Mode: draw.ModeRatio, RatioPPM: int64(ratio)}, nil
+	}
+	var out []draw.StratumSpec
+	if by := stratifyBy(t); len(by) == 1 && by[0] == "creditRisk" {
+		for _, s := range draw.DefaultCreditRiskStrata() {
+			if capped && s.RatioPPM > capPPM {
+				s.RatioPPM = capPPM
+			}
+			if v, ok := t.Strata[s.Name]; ok {
+				var err error
+				if s, err = spec(s.Name, v); err != nil {
+					return nil, err
+				}
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	for name, v := range t.Strata {
+		s, err := spec(name, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b draw.StratumSpec) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+func stratifyBy(t *ent.Task) []string {
+	if len(t.StratifyBy) == 0 {
+		return []string{"creditRisk"}
+	}
+	return t.StratifyBy
+}
+
+// frameRow is one target of the scope as read for the frame.
+type frameRow struct {
+	key, status, class, kind, industry string
+	last                               sql.NullTime
+}
+
+// frame reads the targets of the task's sub-libraries and sorts them into strata, eligible or
+// excluded with a reason (docs/draw-algorithm.md §2).
+func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Params) (*draw.Frame, error) {
+	libs, err := tx.Task.QueryLibraries(t).IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(libs) == 0 {
+		return nil, apperr.New(tasks.CodeInvalid, "任务 %s 没有指定检查对象名录分库", t.Number)
+	}
+	capped, err := d.overYearlyCap(ctx, tx, t)
+	if err != nil {
+		return nil, err
+	}
+	ph := d.placeholders(len(libs), 1)
+	args := make([]any, len(libs))
+	for i, id := range libs {
+		args[i] = id
+	}
+	q := `SELECT ` + targetKeySQL + `, t.status, t.credit_risk_class, t.kind, COALESCE(t.industry_code, ''), t.last_inspected_on
+FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE target_library_id IN (` + ph + `))`
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kinds, prefixes := scopeFilters(t.Scope)
+	by := stratifyBy(t)
+	var recentSince time.Time
+	if t.RecentMonths > 0 {
+		recentSince = t.WindowStart.In(tasks.CST).AddDate(0, -t.RecentMonths, 0)
+	}
+	declared := map[string]bool{}
+	for _, s := range p.Strata {
+		declared[s.Name] = true
+	}
+	var cands []draw.Candidate
+	var excl []draw.Exclusion
+	var r frameRow
+	for rows.Next() {
+		if err := rows.Scan(&r.key, &r.status, &r.class, &r.kind, &r.industry, &r.last); err != nil {
+			return nil, err
+		}
+		name := stratumName(by, &r)
+		if !declared[name] {
+			return nil, apperr.New(tasks.CodeInvalid, "任务 %s 未设定层“%s”的抽查比例或数量", t.Number, name)
+		}
+		reason := draw.Reason("")
+		switch {
+		case r.status != "EXISTING":
+			reason = draw.ReasonClosed
+		case len(kinds) > 0 && !slices.Contains(kinds, r.kind), len(prefixes) > 0 && !hasPrefix(r.industry, prefixes):
+			reason = draw.ReasonOutOfScope
+		case capped[r.key]:
+			reason = draw.ReasonYearlyCap
+		case !recentSince.IsZero() && r.last.Valid && !r.last.Time.Before(recentSince):
+			reason = draw.ReasonRecentlyInspected
+		}
+		if reason == "" {
+			cands = append(cands, draw.Candidate{Key: r.key, Stratum: name})
+		} else {
+			excl = append(excl, draw.Exclusion{Key: r.key, Stratum: name, Reason: reason})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return draw.NewFrame(cands, excl)
+}
+
+func hasPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// stratumName joins the stratification attributes of a target: credit-risk class, target kind,
+// industry division (the first two digits of the GB/T 4754 code).
+func stratumName(by []string, r *frameRow) string {
+	if len(by) == 1 && by[0] == "creditRisk" {
+		return r.class
+	}
+	parts := make([]string, len(by))
+	for i, b := range by {
+		switch b {
+		case "creditRisk":
+			parts[i] = r.class
+		case "kind":
+			parts[i] = r.kind
+		case "industry":
+			if len(r.industry) >= 2 {
+				parts[i] = r.industry[:2]
+			} else {
+				parts[i] = "00"
+			}
+		}
+	}
+	return strings.Join(parts, "-")
+}
+
+// scopeFilters reads a targeted task's scope: target kinds and industry-code prefixes.
+func scopeFilters(scope map[string]any) (kinds, prefixes []string) {
+	strs := func(v any) []string {
+		var out []string
+		if l, ok := v.([]any); ok {
+			for _, x := range l {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+		return out
+	}
+	return strs(scope["kinds"]), strs(scope["industryPrefixes"])
+}
+
+// overYearlyCap returns the keys of targets already drawn, in other tasks of the same year
+// across all departments, as many times as the cap allows.
+func (d *Drawer) overYearlyCap(ctx context.Context, tx *ent.Tx, t *ent.Task) (map[string]bool, error) {
+	out := map[string]bool{}
+	if t.YearlyCap <= 0 {
+		return out, nil
+	}
+	y := t.WindowStart.In(tasks.CST).Year()
+	from := time.Date(y, 1, 1, 0, 0, 0, 0, tasks.CST)
+	to := from.AddDate(1, 0, 0)
+	q := `SELECT ` + targetKeySQL + `, COUNT(DISTINCT d.task_id) FROM inspection_teams it
+JOIN draws d ON d.id = it.draw_id JOIN tasks k ON k.id = d.task_id JOIN targets t ON t.id = it.target_id
+WHERE it.status = 'ACTIVE' AND d.status IN ('DRAWN', 'REVEALED') AND d.task_id <> ` + d.ph(1) + `
+AND k.window_start >= ` + d.ph(2) + ` AND k.window_start < ` + d.ph(3) + `
+GROUP BY ` + targetKeySQL + ` HAVING COUNT(DISTINCT d.task_id) >= ` + d.ph(4)
+	rows, err := tx.QueryContext(ctx, q, t.ID, from, to, t.YearlyCap)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
+
+// InspectorKey is an inspector's key in the draw: the enforcement certificate number, which is
+// public on every inspection; an expert without one is keyed by its library number.
+func InspectorKey(x *ent.Inspector) string {
+	if x.CertificateNo != nil && *x.CertificateNo != "" {
+		return *x.CertificateNo
+	}
+	return fmt.Sprintf("EXPERT-%d", x.ID)
+}
+
+// pool is the task's inspector pool: the inspectors the departments sent; a department that
+// sent none contributes all of its inspectors (the draw then filters by the rules).
+func (d *Drawer) pool(ctx context.Context, tx *ent.Tx, t *ent.Task) ([]draw.Inspector, map[string]int, error) {
+	depts, err := tasks.Departments(ctx, tx.Client(), t.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	sent, err := tx.Task.QueryInspectorPool(t).All(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	has := map[int]bool{}
+	for _, x := range sent {
+		has[x.DepartmentID] = true
+	}
+	all := sent
+	code := map[int]string{}
+	for _, dp := range depts {
+		code[dp.ID] = dp.Code
+		if !has[dp.ID] {
+			more, err := tx.Inspector.Query().Where(inspector.DepartmentID(dp.ID)).All(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			all = append(all, more...)
+		}
+	}
+	var pool []draw.Inspector
+	ids := map[string]int{}
+	for _, x := range all {
+		c, ok := code[x.DepartmentID]
+		if !ok {
+			continue // sent by a department outside the task
+		}
+		k := InspectorKey(x)
+		if _, dup := ids[k]; dup {
+			continue
+		}
+		ids[k] = x.ID
+		e := draw.Inspector{Key: k, Department: c, Expert: x.IsExpert, Active: x.Active, Qualifications: x.Qualifications}
+		if x.CertificateExpiresOn != nil {
+			e.CertificateExpires = dateOf(*x.CertificateExpiresOn)
+		}
+		pool = append(pool, e)
+	}
+	return pool, ids, nil
+}
+
+// conflicts are the active declared conflicts of the pool's inspectors.
+func (d *Drawer) conflicts(ctx context.Context, tx *ent.Tx, ids map[string]int) ([]draw.Conflict, error) {
+	key := map[int]string{}
+	idl := make([]int, 0, len(ids))
+	for k, id := range ids {
+		key[id] = k
+		idl = append(idl, id)
+	}
+	cs, err := tx.Conflict.Query().Where(conflict.Active(true), conflict.InspectorIDIn(idl...)).WithTarget().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]draw.Conflict, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, draw.Conflict{Inspector: key[c.InspectorID], Target: library.TargetKey(c.Edges.Target)})
+	}
+	return out, nil
+}
+
+// rotation is the (inspector, target) pairs of the pool's inspectors in active teams of draws
+// made within the task's rotation window.
+func (d *Drawer) rotation(ctx context.Context, tx *ent.Tx, t *ent.Task, ids map[string]int, at time.Time) ([]draw.Assignment, error) {
+	if t.RotationMonths <= 0 || len(ids) == 0 {
+		return nil, nil
+	}
+	key := map[int]string{}
+	for k, id := range ids {
+		key[id] = k
+	}
+	since := at.AddDate(0, -t.RotationMonths, 0)
+	q := `SELECT m.inspector_id, ` + targetKeySQL + ` FROM inspection_team_members m
+JOIN inspection_teams it ON it.id = m.inspection_team_id JOIN draws d ON d.id = it.draw_id JOIN targets t ON t.id = it.target_id
+WHERE it.status = 'ACTIVE' AND d.status IN ('DRAWN', 'REVEALED') AND d.drawn_at >= ` + d.ph(1)
+	rows, err := tx.QueryContext(ctx, q, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []draw.Assignment
+	for rows.Next() {
+		var id int
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			return nil, err
+		}
+		if ik, ok := key[id]; ok {
+			out = append(out, draw.Assignment{Inspector: ik, Target: k})
+		}
+	}
+	return out, rows.Err()
+}

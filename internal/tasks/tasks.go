@@ -1,0 +1,401 @@
+// Package tasks holds inspection tasks (抽查任务) and joint tasks (部门联合抽查): creation from a
+// plan batch, the items and inspectors each department contributes, the announcement, and the
+// one state machine every path goes through.
+package tasks
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
+	"github.com/ssgk/ssgk/ent/inspectionmethod"
+	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/ent/taskitem"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/lists"
+	"github.com/ssgk/ssgk/internal/numbering"
+	"github.com/ssgk/ssgk/internal/publish"
+	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// Error codes.
+const (
+	CodeBadTransition = "TASK_BAD_STATE"
+	CodeInvalid       = "TASK_INVALID"
+)
+
+// CST is China Standard Time, in which dates of the regime are read.
+var CST = time.FixedZone("CST", 8*3600)
+
+// transitions is the task state machine: from → allowed targets. It is the only place that
+// says which move is legal.
+var transitions = map[task.Status][]task.Status{
+	task.StatusDRAFT:      {task.StatusANNOUNCED, task.StatusCANCELLED},
+	task.StatusANNOUNCED:  {task.StatusFROZEN, task.StatusCANCELLED},
+	task.StatusFROZEN:     {task.StatusFROZEN, task.StatusCOMMITTED, task.StatusCANCELLED},
+	task.StatusCOMMITTED:  {task.StatusDRAWN, task.StatusFROZEN, task.StatusCANCELLED},
+	task.StatusDRAWN:      {task.StatusINSPECTING},
+	task.StatusINSPECTING: {task.StatusREPORTING},
+	task.StatusREPORTING:  {task.StatusCLOSED},
+}
+
+// StatusName is the Chinese name of a task status.
+func StatusName(s task.Status) string {
+	switch s {
+	case task.StatusDRAFT:
+		return "草稿"
+	case task.StatusANNOUNCED:
+		return "已公告"
+	case task.StatusFROZEN:
+		return "抽取框已冻结"
+	case task.StatusCOMMITTED:
+		return "已公布抽取承诺"
+	case task.StatusDRAWN:
+		return "已抽取"
+	case task.StatusINSPECTING:
+		return "检查中"
+	case task.StatusREPORTING:
+		return "结果录入公示中"
+	case task.StatusCLOSED:
+		return "已办结"
+	case task.StatusCANCELLED:
+		return "已撤销"
+	}
+	return string(s)
+}
+
+// CanMove reports whether the state machine allows from → to.
+func CanMove(from, to task.Status) bool { return slices.Contains(transitions[from], to) }
+
+// Move changes the task's state inside tx, refusing a move the state machine does not allow.
+// The update is conditional on the state read, so two concurrent moves cannot both succeed.
+func Move(ctx context.Context, tx *ent.Tx, t *ent.Task, to task.Status) (*ent.Task, error) {
+	if !CanMove(t.Status, to) {
+		return nil, apperr.New(CodeBadTransition, "任务 %s 当前状态为“%s”，不能变为“%s”", t.Number, StatusName(t.Status), StatusName(to))
+	}
+	n, err := tx.Task.Update().Where(task.ID(t.ID), task.StatusEQ(t.Status)).SetStatus(to).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, apperr.New(CodeBadTransition, "任务 %s 的状态已被其他操作改变，请刷新后重试", t.Number)
+	}
+	return tx.Task.Get(ctx, t.ID)
+}
+
+// ItemRef is an item a department contributes to the task.
+type ItemRef struct {
+	DepartmentID int
+	ItemID       int
+}
+
+// Stratum is one stratum's ratio (parts per million) or fixed count.
+type Stratum struct {
+	Name     string `json:"name"`
+	RatioPPM int64  `json:"ratioPpm,omitempty"`
+	Count    int64  `json:"count,omitempty"`
+}
+
+// Input creates a task.
+type Input struct {
+	BatchID        *int
+	InitiatorID    int
+	Name           string
+	Kind           task.Kind
+	Special        bool
+	WindowStart    time.Time
+	WindowEnd      time.Time
+	ParticipantIDs []int
+	Items          []ItemRef
+	LibraryIDs     []int
+	InspectorIDs   []int
+	MethodCodes    []string // default: ON_SITE (实地核查)
+	// Scope narrows a TARGETED task: keys "kinds" ([]string of target kinds), "industryPrefixes"
+	// ([]string of GB/T 4754 code prefixes); other keys are recorded as given.
+	Scope      map[string]any
+	StratifyBy []string  // default creditRisk
+	Strata     []Stratum // default: credit-risk ratios of domain.md §2.6, capped by GENERAL items
+	// Team and exclusion rules; nil keeps the schema default.
+	TeamSize, ExpertsPerTeam, MaxPerInspector, RotationMonths, RecentMonths, YearlyCap *int
+}
+
+// Create creates a DRAFT task with a new number. Every department with items must be the
+// initiator or a participant, and every participant contributes at least one item.
+func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error) {
+	if in.Name == "" {
+		return nil, apperr.New(CodeInvalid, "任务名称不能为空")
+	}
+	if in.WindowStart.IsZero() || in.WindowEnd.Before(in.WindowStart) {
+		return nil, apperr.New(CodeInvalid, "检查期限无效：结束日期不能早于开始日期")
+	}
+	if len(in.Items) == 0 {
+		return nil, apperr.New(CodeInvalid, "任务没有抽查事项：无事项不检查")
+	}
+	if len(in.LibraryIDs) == 0 {
+		return nil, apperr.New(CodeInvalid, "须指定抽取的检查对象名录分库")
+	}
+	depts := append([]int{in.InitiatorID}, in.ParticipantIDs...)
+	contributes := map[int]bool{}
+	for _, it := range in.Items {
+		if !slices.Contains(depts, it.DepartmentID) {
+			return nil, apperr.New(CodeInvalid, "事项所属部门（编号 %d）不是本任务的发起部门或参与部门", it.DepartmentID)
+		}
+		contributes[it.DepartmentID] = true
+	}
+	for _, p := range in.ParticipantIDs {
+		if !contributes[p] {
+			return nil, apperr.New(CodeInvalid, "参与部门（编号 %d）没有纳入任何抽查事项", p)
+		}
+	}
+	if in.Kind == "" {
+		in.Kind = task.KindUNTARGETED
+	}
+	if in.Kind == task.KindTARGETED && len(in.Scope) == 0 {
+		return nil, apperr.New(CodeInvalid, "定向抽查须说明抽查范围（对象类型、行业等）")
+	}
+	for _, s := range in.StratifyBy {
+		if !slices.Contains([]string{"creditRisk", "kind", "industry"}, s) {
+			return nil, apperr.New(CodeInvalid, "分层依据“%s”无效：可选 creditRisk、kind、industry", s)
+		}
+	}
+	itemIDs := make([]int, len(in.Items))
+	for i, it := range in.Items {
+		itemIDs[i] = it.ItemID
+	}
+	if err := lists.CheckUsable(ctx, client, itemIDs...); err != nil {
+		return nil, err
+	}
+	var out *ent.Task
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		ini, err := tx.Department.Get(ctx, in.InitiatorID)
+		if err != nil {
+			return err
+		}
+		items, err := tx.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...)).WithItemList().All(ctx)
+		if err != nil {
+			return err
+		}
+		owner := map[int]int{}
+		for _, it := range items {
+			owner[it.ID] = it.Edges.ItemList.DepartmentID
+		}
+		for _, it := range in.Items {
+			if owner[it.ItemID] != it.DepartmentID {
+				return apperr.New(CodeInvalid, "部门只能纳入本部门清单中的抽查事项（事项编号 %d）", it.ItemID)
+			}
+		}
+		codes := in.MethodCodes
+		if len(codes) == 0 {
+			codes = []string{"ON_SITE"}
+		}
+		methods, err := tx.InspectionMethod.Query().Where(inspectionmethod.CodeIn(codes...)).IDs(ctx)
+		if err != nil {
+			return err
+		}
+		if len(methods) != len(codes) {
+			return apperr.New(CodeInvalid, "检查方式代码有误：%v", codes)
+		}
+		num, err := numbering.NextTask(ctx, tx, ini.DivisionCode, in.WindowStart.In(CST).Year())
+		if err != nil {
+			return err
+		}
+		c := tx.Task.Create().SetNumber(num).SetName(in.Name).SetKind(in.Kind).SetSpecial(in.Special).
+			SetWindowStart(in.WindowStart).SetWindowEnd(in.WindowEnd).SetInitiatorID(in.InitiatorID).
+			SetNillableBatchID(in.BatchID).AddParticipantIDs(in.ParticipantIDs...).AddLibraryIDs(in.LibraryIDs...).
+			AddInspectorPoolIDs(in.InspectorIDs...).AddMethodIDs(methods...).SetDivisionCode(ini.DivisionCode)
+		if in.Scope != nil {
+			c.SetScope(in.Scope)
+		}
+		if len(in.StratifyBy) > 0 {
+			c.SetStratifyBy(in.StratifyBy)
+		}
+		if len(in.Strata) > 0 {
+			m := map[string]any{}
+			for _, s := range in.Strata {
+				if (s.RatioPPM > 0) == (s.Count > 0) && !(s.RatioPPM == 0 && s.Count == 0) {
+					return apperr.New(CodeInvalid, "层“%s”只能按比例或按数量之一设定", s.Name)
+				}
+				m[s.Name] = map[string]any{"ratioPpm": s.RatioPPM, "count": s.Count}
+			}
+			c.SetStrata(m)
+		}
+		setInt := func(v *int, f func(int)) {
+			if v != nil {
+				f(*v)
+			}
+		}
+		setInt(in.TeamSize, func(v int) { c.SetTeamSize(v) })
+		setInt(in.ExpertsPerTeam, func(v int) { c.SetExpertsPerTeam(v) })
+		setInt(in.MaxPerInspector, func(v int) { c.SetMaxPerInspector(v) })
+		setInt(in.RotationMonths, func(v int) { c.SetRotationMonths(v) })
+		setInt(in.RecentMonths, func(v int) { c.SetRecentMonths(v) })
+		setInt(in.YearlyCap, func(v int) { c.SetYearlyCap(v) })
+		t, err := c.Save(ctx)
+		if err != nil {
+			return err
+		}
+		for _, it := range in.Items {
+			if err := tx.TaskItem.Create().SetTaskID(t.ID).SetDepartmentID(it.DepartmentID).SetItemID(it.ItemID).
+				SetDivisionCode(t.DivisionCode).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		out = t
+		return nil
+	})
+	return out, err
+}
+
+// Announce publishes the task announcement: number, items, scope, window and methods — not the
+// targets, which do not exist yet; their count is published with the draw commitment.
+func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, error) {
+	var out *ent.Task
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		t, err := tx.Task.Query().Where(task.ID(taskID)).WithInitiator().WithParticipants().WithLibraries().WithMethods().
+			WithTaskItems(func(q *ent.TaskItemQuery) { q.WithItem().WithDepartment().Order(ent.Asc(taskitem.FieldID)) }).
+			WithBatch(func(q *ent.PlanBatchQuery) { q.WithPlan() }).Only(ctx)
+		if err != nil {
+			return err
+		}
+		if err := checkOwner(ctx, t); err != nil {
+			return err
+		}
+		ids := make([]int, len(t.Edges.TaskItems))
+		for i, ti := range t.Edges.TaskItems {
+			ids[i] = ti.ItemID
+		}
+		if err := lists.CheckUsable(ctx, tx.Client(), ids...); err != nil {
+			return err
+		}
+		if out, err = Move(ctx, tx, t, task.StatusANNOUNCED); err != nil {
+			return err
+		}
+		now := time.Now()
+		if err := tx.Task.UpdateOneID(t.ID).SetAnnouncedAt(now).Exec(ctx); err != nil {
+			return err
+		}
+		_, err = publish.Record(ctx, tx, publish.Act{Kind: publication.KindTASK_ANNOUNCEMENT,
+			Title:       fmt.Sprintf("抽查任务公告：%s（%s）", t.Name, t.Number),
+			SubjectType: ent.TypeTask, SubjectID: t.ID, DepartmentID: t.InitiatorID, DivisionCode: t.DivisionCode,
+			Payload: Announcement(t), At: now})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return client.Task.Get(ctx, out.ID)
+}
+
+// Announcement is what the public sees of a task before its results: no target names.
+func Announcement(t *ent.Task) map[string]any {
+	items := []any{}
+	for _, ti := range t.Edges.TaskItems {
+		items = append(items, map[string]any{"code": ti.Edges.Item.Code, "name": ti.Edges.Item.Name,
+			"category": string(ti.Edges.Item.Category), "department": ti.Edges.Department.Name})
+	}
+	parts := []string{}
+	for _, p := range t.Edges.Participants {
+		parts = append(parts, p.Name)
+	}
+	libs := []string{}
+	for _, l := range t.Edges.Libraries {
+		libs = append(libs, l.Name)
+	}
+	methods := []string{}
+	for _, m := range t.Edges.Methods {
+		methods = append(methods, m.Name)
+	}
+	p := map[string]any{
+		"number": t.Number, "name": t.Name, "kind": string(t.Kind), "special": t.Special,
+		"initiator": t.Edges.Initiator.Name, "participants": parts, "joint": len(parts) > 0,
+		"items": items, "libraries": libs, "methods": methods, "scope": t.Scope,
+		"windowStart": t.WindowStart.In(CST).Format(time.DateOnly), "windowEnd": t.WindowEnd.In(CST).Format(time.DateOnly),
+	}
+	if b := t.Edges.Batch; b != nil && b.Edges.Plan != nil {
+		p["planNumber"], p["planName"], p["batch"] = b.Edges.Plan.Number, b.Edges.Plan.Name, b.Name
+	}
+	return p
+}
+
+// checkOwner: task workflow steps belong to the initiating department (or the office).
+func checkOwner(ctx context.Context, t *ent.Task) error {
+	v := viewer.FromContext(ctx)
+	if v.Kind == viewer.System || v.HasRole(viewer.RoleOffice) || (v.DepartmentID == t.InitiatorID && !v.IsAnonymous()) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有发起部门（牵头部门）或联席会议办公室可以办理任务 %s", t.Number)
+}
+
+// CheckOwner is checkOwner for other packages (the draw steps).
+func CheckOwner(ctx context.Context, t *ent.Task) error { return checkOwner(ctx, t) }
+
+// Cancel cancels a task that has not been drawn.
+func Cancel(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, error) {
+	return step(ctx, client, taskID, task.StatusCANCELLED)
+}
+
+// StartInspection moves a drawn task to INSPECTING.
+func StartInspection(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, error) {
+	return step(ctx, client, taskID, task.StatusINSPECTING)
+}
+
+// StartReporting moves an inspecting task to REPORTING (results are being entered and published).
+func StartReporting(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, error) {
+	return step(ctx, client, taskID, task.StatusREPORTING)
+}
+
+// Close closes a task; the caller (the results package) checks every result is published.
+func Close(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, error) {
+	return step(ctx, client, taskID, task.StatusCLOSED)
+}
+
+func step(ctx context.Context, client *ent.Client, taskID int, to task.Status) (*ent.Task, error) {
+	var out *ent.Task
+	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+		t, err := tx.Task.Get(ctx, taskID)
+		if err != nil {
+			return err
+		}
+		if err := checkOwner(ctx, t); err != nil {
+			return err
+		}
+		out, err = Move(ctx, tx, t, to)
+		return err
+	})
+	return out, err
+}
+
+// Departments returns the task's departments with items, initiator first, then by code.
+func Departments(ctx context.Context, client *ent.Client, taskID int) ([]*ent.Department, error) {
+	t, err := client.Task.Get(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := client.TaskItem.Query().Where(taskitem.TaskID(taskID)).Unique(true).Select(taskitem.FieldDepartmentID).Ints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(ids, t.InitiatorID) {
+		ids = append(ids, t.InitiatorID)
+	}
+	ds, err := client.Department.Query().Where(department.IDIn(ids...)).Order(ent.Asc(department.FieldCode)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(ds, func(a, b *ent.Department) int {
+		switch {
+		case a.ID == t.InitiatorID:
+			return -1
+		case b.ID == t.InitiatorID:
+			return 1
+		}
+		return 0
+	})
+	return ds, nil
+}

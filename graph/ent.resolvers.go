@@ -247,7 +247,13 @@ func (r *queryResolver) TaskItems(ctx context.Context, after *entgql.Cursor[int]
 		ent.WithTaskItemOrder(orderBy), ent.WithTaskItemFilter(where.Filter))
 }
 
+// Draw returns generated.DrawResolver implementation.
+func (r *Resolver) Draw() generated.DrawResolver { return &drawResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	drawResolver  struct{ *Resolver }
+	queryResolver struct{ *Resolver }
+)

@@ -11,6 +11,7 @@ import (
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -19,12 +20,13 @@ type Resolver struct {
 	Client  *ent.Client
 	Auth    *auth.Service
 	Dialect string
+	Drawer  *drawing.Drawer
 }
 
 // NewSchema builds the executable schema.
 func NewSchema(client *ent.Client, authSvc *auth.Service, dialect string) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{Client: client, Auth: authSvc, Dialect: dialect},
+		Resolvers: &Resolver{Client: client, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect)},
 	})
 }
 

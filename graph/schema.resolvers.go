@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspector"
@@ -22,6 +23,7 @@ import (
 	"github.com/ssgk/ssgk/graph/model"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
+	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -126,6 +128,13 @@ func (r *mutationResolver) SubmitItemList(ctx context.Context, id int) (*ent.Fil
 
 // DecideFiling is the resolver for the decideFiling field.
 func (r *mutationResolver) DecideFiling(ctx context.Context, id int, accept bool, comment *string) (*ent.Filing, error) {
+	f, err := r.Client.Filing.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if f.Kind == filing.KindPLAN {
+		return plans.Decide(ctx, r.Client, id, accept, deref(comment))
+	}
 	return lists.Decide(ctx, r.Client, id, accept, deref(comment))
 }
 

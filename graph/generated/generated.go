@@ -49,6 +49,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Draw() DrawResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 }
@@ -252,6 +253,7 @@ type ComplexityRoot struct {
 
 	Draw struct {
 		AlgorithmVersion    func(childComplexity int) int
+		BundleURL           func(childComplexity int) int
 		Commitment          func(childComplexity int) int
 		CommitmentDigest    func(childComplexity int) int
 		CommittedAt         func(childComplexity int) int
@@ -792,6 +794,11 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddPlanBatch             func(childComplexity int, planID int, input model.PlanBatchInput) int
+		AdjustPlan               func(childComplexity int, id int, reason string) int
+		AnnounceTask             func(childComplexity int, id int) int
+		CancelTask               func(childComplexity int, id int) int
+		CommitDraw               func(childComplexity int, id int) int
 		ConfirmLibraries         func(childComplexity int, departmentID int, note *string, validDays *int) int
 		CreateConflict           func(childComplexity int, input ent.CreateConflictInput) int
 		CreateDepartment         func(childComplexity int, input ent.CreateDepartmentInput) int
@@ -799,14 +806,24 @@ type ComplexityRoot struct {
 		CreateInspectionItem     func(childComplexity int, input ent.CreateInspectionItemInput) int
 		CreateInspector          func(childComplexity int, input ent.CreateInspectorInput) int
 		CreateItemList           func(childComplexity int, input ent.CreateItemListInput) int
+		CreatePlan               func(childComplexity int, departmentID int, year int, name string, countyWide *bool) int
 		CreateTarget             func(childComplexity int, input ent.CreateTargetInput) int
 		CreateTargetLibrary      func(childComplexity int, input ent.CreateTargetLibraryInput) int
+		CreateTask               func(childComplexity int, input model.TaskInput) int
 		DecideFiling             func(childComplexity int, id int, accept bool, comment *string) int
+		ExecuteDraw              func(childComplexity int, id int, entropy string) int
+		FreezeDraw               func(childComplexity int, taskID int, reason *string) int
 		ImportFile               func(childComplexity int, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) int
 		Login                    func(childComplexity int, username string, password string) int
 		NewItemListVersion       func(childComplexity int, departmentID int, name *string, changeReason string) int
 		PublishItemList          func(childComplexity int, id int, effectiveDate time.Time) int
+		PublishPlan              func(childComplexity int, id int) int
+		RecuseTeam               func(childComplexity int, drawID int, targetKey string, inspectorKeys []string, reason string) int
+		ReplaceTarget            func(childComplexity int, drawID int, targetKey string, reason string) int
+		RevealDraw               func(childComplexity int, id int) int
+		StartInspection          func(childComplexity int, id int) int
 		SubmitItemList           func(childComplexity int, id int) int
+		SubmitPlan               func(childComplexity int, id int) int
 		UpdateConflict           func(childComplexity int, id int, input ent.UpdateConflictInput) int
 		UpdateDepartment         func(childComplexity int, id int, input ent.UpdateDepartmentInput) int
 		UpdateImplementationRule func(childComplexity int, id int, input ent.UpdateImplementationRuleInput) int
@@ -1280,6 +1297,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type DrawResolver interface {
+	BundleURL(ctx context.Context, obj *ent.Draw) (*string, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, username string, password string) (*model.LoginPayload, error)
 	CreateDepartment(ctx context.Context, input ent.CreateDepartmentInput) (*ent.Department, error)
@@ -1304,6 +1324,21 @@ type MutationResolver interface {
 	PublishItemList(ctx context.Context, id int, effectiveDate time.Time) (*ent.ItemList, error)
 	ConfirmLibraries(ctx context.Context, departmentID int, note *string, validDays *int) (*ent.LibraryConfirmation, error)
 	ImportFile(ctx context.Context, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) (*model.ImportOutcome, error)
+	CreatePlan(ctx context.Context, departmentID int, year int, name string, countyWide *bool) (*ent.Plan, error)
+	AddPlanBatch(ctx context.Context, planID int, input model.PlanBatchInput) (*ent.PlanBatch, error)
+	SubmitPlan(ctx context.Context, id int) (*ent.Filing, error)
+	PublishPlan(ctx context.Context, id int) (*ent.Plan, error)
+	AdjustPlan(ctx context.Context, id int, reason string) (*ent.Plan, error)
+	CreateTask(ctx context.Context, input model.TaskInput) (*ent.Task, error)
+	AnnounceTask(ctx context.Context, id int) (*ent.Task, error)
+	CancelTask(ctx context.Context, id int) (*ent.Task, error)
+	StartInspection(ctx context.Context, id int) (*ent.Task, error)
+	FreezeDraw(ctx context.Context, taskID int, reason *string) (*ent.Draw, error)
+	CommitDraw(ctx context.Context, id int) (*ent.Draw, error)
+	ExecuteDraw(ctx context.Context, id int, entropy string) (*ent.Draw, error)
+	RecuseTeam(ctx context.Context, drawID int, targetKey string, inspectorKeys []string, reason string) (*ent.InspectionTeam, error)
+	ReplaceTarget(ctx context.Context, drawID int, targetKey string, reason string) (*ent.InspectionTeam, error)
+	RevealDraw(ctx context.Context, id int) (*ent.Draw, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -2229,6 +2264,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Draw.AlgorithmVersion(childComplexity), true
+	case "Draw.bundleURL":
+		if e.ComplexityRoot.Draw.BundleURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draw.BundleURL(childComplexity), true
 	case "Draw.commitment":
 		if e.ComplexityRoot.Draw.Commitment == nil {
 			break
@@ -4525,6 +4566,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingMemberEdge.Node(childComplexity), true
 
+	case "Mutation.addPlanBatch":
+		if e.ComplexityRoot.Mutation.AddPlanBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addPlanBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddPlanBatch(childComplexity, args["planID"].(int), args["input"].(model.PlanBatchInput)), true
+	case "Mutation.adjustPlan":
+		if e.ComplexityRoot.Mutation.AdjustPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_adjustPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AdjustPlan(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.announceTask":
+		if e.ComplexityRoot.Mutation.AnnounceTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_announceTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnnounceTask(childComplexity, args["id"].(int)), true
+	case "Mutation.cancelTask":
+		if e.ComplexityRoot.Mutation.CancelTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelTask(childComplexity, args["id"].(int)), true
+	case "Mutation.commitDraw":
+		if e.ComplexityRoot.Mutation.CommitDraw == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commitDraw_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommitDraw(childComplexity, args["id"].(int)), true
 	case "Mutation.confirmLibraries":
 		if e.ComplexityRoot.Mutation.ConfirmLibraries == nil {
 			break
@@ -4602,6 +4698,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateItemList(childComplexity, args["input"].(ent.CreateItemListInput)), true
+	case "Mutation.createPlan":
+		if e.ComplexityRoot.Mutation.CreatePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePlan(childComplexity, args["departmentID"].(int), args["year"].(int), args["name"].(string), args["countyWide"].(*bool)), true
 	case "Mutation.createTarget":
 		if e.ComplexityRoot.Mutation.CreateTarget == nil {
 			break
@@ -4624,6 +4731,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTargetLibrary(childComplexity, args["input"].(ent.CreateTargetLibraryInput)), true
+	case "Mutation.createTask":
+		if e.ComplexityRoot.Mutation.CreateTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTask(childComplexity, args["input"].(model.TaskInput)), true
 	case "Mutation.decideFiling":
 		if e.ComplexityRoot.Mutation.DecideFiling == nil {
 			break
@@ -4635,6 +4753,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideFiling(childComplexity, args["id"].(int), args["accept"].(bool), args["comment"].(*string)), true
+	case "Mutation.executeDraw":
+		if e.ComplexityRoot.Mutation.ExecuteDraw == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_executeDraw_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExecuteDraw(childComplexity, args["id"].(int), args["entropy"].(string)), true
+	case "Mutation.freezeDraw":
+		if e.ComplexityRoot.Mutation.FreezeDraw == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_freezeDraw_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FreezeDraw(childComplexity, args["taskID"].(int), args["reason"].(*string)), true
 	case "Mutation.importFile":
 		if e.ComplexityRoot.Mutation.ImportFile == nil {
 			break
@@ -4679,6 +4819,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishItemList(childComplexity, args["id"].(int), args["effectiveDate"].(time.Time)), true
+	case "Mutation.publishPlan":
+		if e.ComplexityRoot.Mutation.PublishPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishPlan(childComplexity, args["id"].(int)), true
+	case "Mutation.recuseTeam":
+		if e.ComplexityRoot.Mutation.RecuseTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recuseTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecuseTeam(childComplexity, args["drawID"].(int), args["targetKey"].(string), args["inspectorKeys"].([]string), args["reason"].(string)), true
+	case "Mutation.replaceTarget":
+		if e.ComplexityRoot.Mutation.ReplaceTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replaceTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplaceTarget(childComplexity, args["drawID"].(int), args["targetKey"].(string), args["reason"].(string)), true
+	case "Mutation.revealDraw":
+		if e.ComplexityRoot.Mutation.RevealDraw == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revealDraw_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevealDraw(childComplexity, args["id"].(int)), true
+	case "Mutation.startInspection":
+		if e.ComplexityRoot.Mutation.StartInspection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startInspection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartInspection(childComplexity, args["id"].(int)), true
 	case "Mutation.submitItemList":
 		if e.ComplexityRoot.Mutation.SubmitItemList == nil {
 			break
@@ -4690,6 +4885,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitItemList(childComplexity, args["id"].(int)), true
+	case "Mutation.submitPlan":
+		if e.ComplexityRoot.Mutation.SubmitPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitPlan(childComplexity, args["id"].(int)), true
 	case "Mutation.updateConflict":
 		if e.ComplexityRoot.Mutation.UpdateConflict == nil {
 			break
@@ -7212,6 +7418,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MeetingMemberWhereInput", ec.unmarshalInputMeetingMemberWhereInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
+			graphql.NewInputUnmarshaler("PlanBatchInput", ec.unmarshalInputPlanBatchInput),
 			graphql.NewInputUnmarshaler("PlanBatchOrder", ec.unmarshalInputPlanBatchOrder),
 			graphql.NewInputUnmarshaler("PlanBatchWhereInput", ec.unmarshalInputPlanBatchWhereInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
@@ -7226,13 +7433,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResultWhereInput", ec.unmarshalInputResultWhereInput),
 			graphql.NewInputUnmarshaler("SettingOrder", ec.unmarshalInputSettingOrder),
 			graphql.NewInputUnmarshaler("SettingWhereInput", ec.unmarshalInputSettingWhereInput),
+			graphql.NewInputUnmarshaler("StratumInput", ec.unmarshalInputStratumInput),
 			graphql.NewInputUnmarshaler("TargetChangeOrder", ec.unmarshalInputTargetChangeOrder),
 			graphql.NewInputUnmarshaler("TargetChangeWhereInput", ec.unmarshalInputTargetChangeWhereInput),
 			graphql.NewInputUnmarshaler("TargetLibraryOrder", ec.unmarshalInputTargetLibraryOrder),
 			graphql.NewInputUnmarshaler("TargetLibraryWhereInput", ec.unmarshalInputTargetLibraryWhereInput),
 			graphql.NewInputUnmarshaler("TargetOrder", ec.unmarshalInputTargetOrder),
 			graphql.NewInputUnmarshaler("TargetWhereInput", ec.unmarshalInputTargetWhereInput),
+			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
 			graphql.NewInputUnmarshaler("TaskItemOrder", ec.unmarshalInputTaskItemOrder),
+			graphql.NewInputUnmarshaler("TaskItemRef", ec.unmarshalInputTaskItemRef),
 			graphql.NewInputUnmarshaler("TaskItemWhereInput", ec.unmarshalInputTaskItemWhereInput),
 			graphql.NewInputUnmarshaler("TaskOrder", ec.unmarshalInputTaskOrder),
 			graphql.NewInputUnmarshaler("TaskWhereInput", ec.unmarshalInputTaskWhereInput),
@@ -21413,6 +21623,251 @@ type ImportRowError {
   reason: String!
 }
 `, BuiltIn: false},
+	{Name: "../workflow.graphqls", Input: `# Workflow mutations: annual plans, tasks and the verifiable draw. Each calls one package under
+# internal/ (plans, tasks, drawing), where the rules live; the resolvers only translate.
+
+"""
+计划批次
+"""
+input PlanBatchInput {
+  """
+  批次序号
+  """
+  seq: Int!
+  """
+  批次名称
+  """
+  name: String!
+  """
+  抽查范围说明
+  """
+  scope: String
+  """
+  计划抽查对象数
+  """
+  plannedCount: Int
+  """
+  计划抽查比例（0–1）
+  """
+  plannedRatio: Float
+  """
+  计划开始日期
+  """
+  start: Time!
+  """
+  计划结束日期
+  """
+  end: Time!
+  """
+  发起部门
+  """
+  initiatorID: ID!
+  """
+  参与部门
+  """
+  participantIDs: [ID!]
+  """
+  涉及的抽查事项（须为已备案并公示的现行清单中的事项）
+  """
+  itemIDs: [ID!]!
+}
+
+"""
+部门纳入任务的抽查事项
+"""
+input TaskItemRef {
+  """
+  负责部门
+  """
+  departmentID: ID!
+  """
+  抽查事项
+  """
+  itemID: ID!
+}
+
+"""
+抽取层：按比例（百万分之一）或按数量，二选一
+"""
+input StratumInput {
+  """
+  层名（默认按信用风险分类 A、B、C、D）
+  """
+  name: String!
+  """
+  抽取比例，单位为百万分之一（如 50000 即 5%）
+  """
+  ratioPpm: Int
+  """
+  抽取数量
+  """
+  count: Int
+}
+
+"""
+新建抽查任务（部门联合抽查时列出参与部门及各自事项）
+"""
+input TaskInput {
+  """
+  所属计划批次
+  """
+  batchID: ID
+  """
+  发起部门（牵头）
+  """
+  initiatorID: ID!
+  """
+  任务名称
+  """
+  name: String!
+  """
+  任务类型（默认不定向）
+  """
+  kind: TaskKind
+  """
+  是否由线索引发的专项检查
+  """
+  special: Boolean
+  """
+  检查开始日期
+  """
+  windowStart: Time!
+  """
+  检查结束日期
+  """
+  windowEnd: Time!
+  """
+  参与部门
+  """
+  participantIDs: [ID!]
+  """
+  各部门纳入的抽查事项
+  """
+  items: [TaskItemRef!]!
+  """
+  抽取的检查对象名录分库
+  """
+  libraryIDs: [ID!]!
+  """
+  各部门选派的检查人员（某部门未选派时，取该部门全部人员参与抽取）
+  """
+  inspectorIDs: [ID!]
+  """
+  检查方式代码（默认 ON_SITE 实地核查）
+  """
+  methodCodes: [String!]
+  """
+  定向抽查范围：kinds（对象类型）、industryPrefixes（行业代码前缀）
+  """
+  scope: Map
+  """
+  分层依据：creditRisk（默认）、kind、industry
+  """
+  stratifyBy: [String!]
+  """
+  各层比例或数量（默认按信用风险分类的比例，一般检查事项不超过其比例上限）
+  """
+  strata: [StratumInput!]
+  """
+  每组执法人员数（至少 2）
+  """
+  teamSize: Int
+  """
+  每组专家数
+  """
+  expertsPerTeam: Int
+  """
+  每人最多承担的对象数（0 为不限）
+  """
+  maxPerInspector: Int
+  """
+  轮换期（月）
+  """
+  rotationMonths: Int
+  """
+  排除近 N 个月内已检查的对象
+  """
+  recentMonths: Int
+  """
+  每户每年被抽查次数上限（跨部门）
+  """
+  yearlyCap: Int
+}
+
+extend type Draw {
+  """
+  核验包下载地址（服务端密钥公开后提供；此前为空）
+  """
+  bundleURL: String
+}
+
+extend type Mutation {
+  """
+  新建年度抽查计划（草稿，自动编号）
+  """
+  createPlan(departmentID: ID!, year: Int!, name: String!, countyWide: Boolean = false): Plan!
+  """
+  为草稿计划增加批次
+  """
+  addPlanBatch(planID: ID!, input: PlanBatchInput!): PlanBatch!
+  """
+  将计划报联席会议办公室备案（1 月底后报送的标记为逾期）
+  """
+  submitPlan(id: ID!): Filing!
+  """
+  公示备案已确认的计划版本；原公示版本随之被取代
+  """
+  publishPlan(id: ID!): Plan!
+  """
+  调整已公示的计划：生成新版本（须说明原因），再经备案、公示
+  """
+  adjustPlan(id: ID!, reason: String!): Plan!
+
+  """
+  新建抽查任务（草稿，自动编号）
+  """
+  createTask(input: TaskInput!): Task!
+  """
+  公告任务：公开任务编号、事项、范围与检查期限（不公开对象名单）
+  """
+  announceTask(id: ID!): Task!
+  """
+  撤销尚未抽取的任务
+  """
+  cancelTask(id: ID!): Task!
+  """
+  抽取完成后开始检查
+  """
+  startInspection(id: ID!): Task!
+
+  """
+  冻结抽取框：按分层列出符合条件的对象和被排除的对象（附原因），计算 Merkle 根并形成承诺（尚未公布）。
+  参与部门须已完成两库更新确认。重新冻结须说明原因，原抽取保留可查。
+  """
+  freezeDraw(taskID: ID!, reason: String): Draw!
+  """
+  公布抽取承诺（在任何外部熵产生之前）；每次抽取只能承诺一次
+  """
+  commitDraw(id: ID!): Draw!
+  """
+  输入外部熵（现场骰子数字或事先约定的公开数值，按原样字符串）并抽取对象与检查组。
+  检查人员不足以满足规则时，抽取失败并说明是哪个对象、哪条规则；失败记录保留，须重新冻结。
+  """
+  executeDraw(id: ID!, entropy: String!): Draw!
+  """
+  回避重组：按同一种子的排序，为该对象重新抽取不含回避人员的检查组
+  """
+  recuseTeam(drawID: ID!, targetKey: String!, inspectorKeys: [String!]!, reason: String!): InspectionTeam!
+  """
+  对象替换：对象经核实已注销、吊销等，按该层的替补顺序由下一个对象替换
+  """
+  replaceTarget(drawID: ID!, targetKey: String!, reason: String!): InspectionTeam!
+  """
+  结果全部公示后公开服务端密钥，此后可下载核验包
+  """
+  revealDraw(id: ID!): Draw!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -21864,6 +22319,8 @@ func (ec *executionContext) childFields_Draw(ctx context.Context, field graphql.
 		return ec.fieldContext_Draw_teams(ctx, field)
 	case "events":
 		return ec.fieldContext_Draw_events(ctx, field)
+	case "bundleURL":
+		return ec.fieldContext_Draw_bundleURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Draw", field.Name)
 }
@@ -24632,6 +25089,92 @@ func (ec *executionContext) field_JointMeeting_members_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addPlanBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PlanBatchInput, error) {
+			return ec.unmarshalNPlanBatchInput2githubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐPlanBatchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_adjustPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_announceTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_commitDraw_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_confirmLibraries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24746,6 +25289,44 @@ func (ec *executionContext) field_Mutation_createItemList_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "departmentID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "countyWide",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["countyWide"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTargetLibrary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24766,6 +25347,20 @@ func (ec *executionContext) field_Mutation_createTarget_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateTargetInput, error) {
 			return ec.unmarshalNCreateTargetInput2githubᚗcomᚋssgkᚋssgkᚋentᚐCreateTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TaskInput, error) {
+			return ec.unmarshalNTaskInput2githubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐTaskInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24801,6 +25396,50 @@ func (ec *executionContext) field_Mutation_decideFiling_args(ctx context.Context
 		return nil, err
 	}
 	args["comment"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_executeDraw_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "entropy",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entropy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_freezeDraw_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "taskID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["taskID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -24924,7 +25563,131 @@ func (ec *executionContext) field_Mutation_publishItemList_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recuseTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "drawID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["drawID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "targetKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetKey"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "inspectorKeys",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inspectorKeys"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_replaceTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "drawID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["drawID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "targetKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetKey"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revealDraw_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startInspection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_submitItemList_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -32317,6 +33080,29 @@ func (ec *executionContext) fieldContext_Draw_events(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Draw_bundleURL(ctx context.Context, field graphql.CollectedField, obj *ent.Draw) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draw_bundleURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Draw().BundleURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Draw_bundleURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Draw", field, true, true, "String")
 }
 
 func (ec *executionContext) _DrawConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DrawConnection) (ret graphql.Marshaler) {
@@ -42130,6 +42916,666 @@ func (ec *executionContext) fieldContext_Mutation_importFile(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePlan(ctx, fc.Args["departmentID"].(int), fc.Args["year"].(int), fc.Args["name"].(string), fc.Args["countyWide"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addPlanBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addPlanBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddPlanBatch(ctx, fc.Args["planID"].(int), fc.Args["input"].(model.PlanBatchInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlanBatch) graphql.Marshaler {
+			return ec.marshalNPlanBatch2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlanBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addPlanBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanBatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addPlanBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitPlan(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Filing) graphql.Marshaler {
+			return ec.marshalNFiling2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFiling(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Filing(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishPlan(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_adjustPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_adjustPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AdjustPlan(ctx, fc.Args["id"].(int), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_adjustPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_adjustPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTask(ctx, fc.Args["input"].(model.TaskInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_announceTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_announceTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnnounceTask(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_announceTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_announceTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelTask(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startInspection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startInspection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartInspection(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startInspection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startInspection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_freezeDraw(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_freezeDraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FreezeDraw(ctx, fc.Args["taskID"].(int), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Draw) graphql.Marshaler {
+			return ec.marshalNDraw2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDraw(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_freezeDraw(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Draw(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_freezeDraw_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_commitDraw(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_commitDraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommitDraw(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Draw) graphql.Marshaler {
+			return ec.marshalNDraw2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDraw(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_commitDraw(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Draw(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_commitDraw_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_executeDraw(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_executeDraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExecuteDraw(ctx, fc.Args["id"].(int), fc.Args["entropy"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Draw) graphql.Marshaler {
+			return ec.marshalNDraw2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDraw(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_executeDraw(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Draw(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_executeDraw_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recuseTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recuseTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecuseTeam(ctx, fc.Args["drawID"].(int), fc.Args["targetKey"].(string), fc.Args["inspectorKeys"].([]string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InspectionTeam) graphql.Marshaler {
+			return ec.marshalNInspectionTeam2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionTeam(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recuseTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InspectionTeam(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recuseTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replaceTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replaceTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplaceTarget(ctx, fc.Args["drawID"].(int), fc.Args["targetKey"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InspectionTeam) graphql.Marshaler {
+			return ec.marshalNInspectionTeam2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionTeam(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replaceTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InspectionTeam(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replaceTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revealDraw(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revealDraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevealDraw(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Draw) graphql.Marshaler {
+			return ec.marshalNDraw2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDraw(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revealDraw(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Draw(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revealDraw_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -77332,6 +78778,111 @@ func UnmarshalNotificationWhereInput(ctx context.Context, raw any) (ent.Notifica
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlanBatchInput(ctx context.Context, obj any) (model.PlanBatchInput, error) {
+	var it model.PlanBatchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"seq", "name", "scope", "plannedCount", "plannedRatio", "start", "end", "initiatorID", "participantIDs", "itemIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "seq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seq"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seq = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = data
+		case "plannedCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedCount = data
+		case "plannedRatio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedRatio"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedRatio = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		case "initiatorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorID = data
+		case "participantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantIDs = data
+		case "itemIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanBatchInput unmarshals raw into the PlanBatchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanBatchInput(ctx context.Context, raw any) (model.PlanBatchInput, error) {
+	var out model.PlanBatchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanBatchInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlanBatchOrder(ctx context.Context, obj any) (ent.PlanBatchOrder, error) {
 	var it ent.PlanBatchOrder
 	if obj == nil {
@@ -83744,6 +85295,62 @@ func UnmarshalSettingWhereInput(ctx context.Context, raw any) (ent.SettingWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStratumInput(ctx context.Context, obj any) (model.StratumInput, error) {
+	var it model.StratumInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "ratioPpm", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "ratioPpm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratioPpm"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RatioPpm = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStratumInput unmarshals raw into the StratumInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStratumInput(ctx context.Context, raw any) (model.StratumInput, error) {
+	var out model.StratumInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StratumInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTargetChangeOrder(ctx context.Context, obj any) (ent.TargetChangeOrder, error) {
 	var it ent.TargetChangeOrder
 	if obj == nil {
@@ -86822,6 +88429,188 @@ func UnmarshalTargetWhereInput(ctx context.Context, raw any) (ent.TargetWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTaskInput(ctx context.Context, obj any) (model.TaskInput, error) {
+	var it model.TaskInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"batchID", "initiatorID", "name", "kind", "special", "windowStart", "windowEnd", "participantIDs", "items", "libraryIDs", "inspectorIDs", "methodCodes", "scope", "stratifyBy", "strata", "teamSize", "expertsPerTeam", "maxPerInspector", "rotationMonths", "recentMonths", "yearlyCap"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "batchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchID = data
+		case "initiatorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOTaskKind2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚋtaskᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "special":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("special"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Special = data
+		case "windowStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowStart"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowStart = data
+		case "windowEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowEnd"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowEnd = data
+		case "participantIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantIDs = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalNTaskItemRef2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐTaskItemRefᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		case "libraryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("libraryIDs"))
+			data, err := ec.unmarshalNID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LibraryIDs = data
+		case "inspectorIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inspectorIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InspectorIDs = data
+		case "methodCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("methodCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MethodCodes = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalOMap2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = data
+		case "stratifyBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stratifyBy"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StratifyBy = data
+		case "strata":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("strata"))
+			data, err := ec.unmarshalOStratumInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐStratumInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Strata = data
+		case "teamSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSize = data
+		case "expertsPerTeam":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertsPerTeam"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertsPerTeam = data
+		case "maxPerInspector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxPerInspector"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxPerInspector = data
+		case "rotationMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rotationMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RotationMonths = data
+		case "recentMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recentMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecentMonths = data
+		case "yearlyCap":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("yearlyCap"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YearlyCap = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskInput unmarshals raw into the TaskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskInput(ctx context.Context, raw any) (model.TaskInput, error) {
+	var out model.TaskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTaskItemOrder(ctx context.Context, obj any) (ent.TaskItemOrder, error) {
 	var it ent.TaskItemOrder
 	if obj == nil {
@@ -86872,6 +88661,55 @@ func (ec *executionContext) unmarshalInputTaskItemOrder(ctx context.Context, obj
 func UnmarshalTaskItemOrder(ctx context.Context, raw any) (ent.TaskItemOrder, error) {
 	var out ent.TaskItemOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskItemOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaskItemRef(ctx context.Context, obj any) (model.TaskItemRef, error) {
+	var it model.TaskItemRef
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"departmentID", "itemID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "departmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentID = data
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskItemRef unmarshals raw into the TaskItemRef input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskItemRef(ctx context.Context, raw any) (model.TaskItemRef, error) {
+	var out model.TaskItemRef
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskItemRef", raw, &out)
 	return out, err
 }
 
@@ -91464,6 +93302,12 @@ func (ec *executionContext) _Draw(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Draw_events(ctx, field, obj)
 				})
+		case "bundleURL":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Draw_bundleURL(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -94977,6 +96821,111 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importFile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importFile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addPlanBatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addPlanBatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_adjustPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "announceTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_announceTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startInspection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startInspection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "freezeDraw":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_freezeDraw(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commitDraw":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_commitDraw(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "executeDraw":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_executeDraw(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recuseTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recuseTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replaceTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replaceTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revealDraw":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revealDraw(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -99102,6 +101051,14 @@ func (ec *executionContext) unmarshalNInspectionMethodWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNInspectionTeam2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionTeam(ctx context.Context, sel ast.SelectionSet, v *ent.InspectionTeam) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InspectionTeam!")
+		return graphql.Null
+	}
+	return ec._InspectionTeam(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInspectionTeamConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐInspectionTeamConnection(ctx context.Context, sel ast.SelectionSet, v *ent.InspectionTeamConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InspectionTeamConnection!")
@@ -99551,12 +101508,25 @@ func (ec *executionContext) marshalNPlan2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐP
 	return ec._Plan(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPlanBatch2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlanBatch(ctx context.Context, sel ast.SelectionSet, v *ent.PlanBatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanBatch!")
+		return graphql.Null
+	}
+	return ec._PlanBatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPlanBatchConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlanBatchConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PlanBatchConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlanBatchConnection!")
 		return graphql.Null
 	}
 	return ec._PlanBatchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlanBatchInput2githubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐPlanBatchInput(ctx context.Context, v any) (model.PlanBatchInput, error) {
+	res, err := ec.unmarshalInputPlanBatchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNPlanBatchOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐPlanBatchOrderField(ctx context.Context, v any) (*ent.PlanBatchOrderField, error) {
@@ -99810,6 +101780,11 @@ func (ec *executionContext) unmarshalNSettingWhereInput2ᚖgithubᚗcomᚋssgk�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNStratumInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐStratumInput(ctx context.Context, v any) (*model.StratumInput, error) {
+	res, err := ec.unmarshalInputStratumInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -99996,6 +101971,11 @@ func (ec *executionContext) marshalNTaskConnection2ᚖgithubᚗcomᚋssgkᚋssgk
 	return ec._TaskConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTaskInput2githubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐTaskInput(ctx context.Context, v any) (model.TaskInput, error) {
+	res, err := ec.unmarshalInputTaskInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTaskItemConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTaskItemConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TaskItemConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TaskItemConnection!")
@@ -100016,6 +101996,25 @@ func (ec *executionContext) marshalNTaskItemOrderField2ᚖgithubᚗcomᚋssgkᚋ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalNTaskItemRef2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐTaskItemRefᚄ(ctx context.Context, v any) ([]*model.TaskItemRef, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TaskItemRef, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTaskItemRef2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐTaskItemRef(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNTaskItemRef2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐTaskItemRef(ctx context.Context, v any) (*model.TaskItemRef, error) {
+	res, err := ec.unmarshalInputTaskItemRef(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTaskItemWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTaskItemWhereInput(ctx context.Context, v any) (*ent.TaskItemWhereInput, error) {
@@ -103880,6 +105879,23 @@ func (ec *executionContext) unmarshalOSettingWhereInput2ᚖgithubᚗcomᚋssgk�
 	}
 	res, err := ec.unmarshalInputSettingWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStratumInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐStratumInputᚄ(ctx context.Context, v any) ([]*model.StratumInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StratumInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStratumInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐStratumInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/task"
 )
 
 // 导入结果
@@ -40,6 +41,94 @@ type LoginPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	// 登录的账号
 	Account *ent.Account `json:"account"`
+}
+
+// 计划批次
+type PlanBatchInput struct {
+	// 批次序号
+	Seq int `json:"seq"`
+	// 批次名称
+	Name string `json:"name"`
+	// 抽查范围说明
+	Scope *string `json:"scope,omitempty"`
+	// 计划抽查对象数
+	PlannedCount *int `json:"plannedCount,omitempty"`
+	// 计划抽查比例（0–1）
+	PlannedRatio *float64 `json:"plannedRatio,omitempty"`
+	// 计划开始日期
+	Start time.Time `json:"start"`
+	// 计划结束日期
+	End time.Time `json:"end"`
+	// 发起部门
+	InitiatorID int `json:"initiatorID"`
+	// 参与部门
+	ParticipantIDs []int `json:"participantIDs,omitempty"`
+	// 涉及的抽查事项（须为已备案并公示的现行清单中的事项）
+	ItemIDs []int `json:"itemIDs"`
+}
+
+// 抽取层：按比例（百万分之一）或按数量，二选一
+type StratumInput struct {
+	// 层名（默认按信用风险分类 A、B、C、D）
+	Name string `json:"name"`
+	// 抽取比例，单位为百万分之一（如 50000 即 5%）
+	RatioPpm *int `json:"ratioPpm,omitempty"`
+	// 抽取数量
+	Count *int `json:"count,omitempty"`
+}
+
+// 新建抽查任务（部门联合抽查时列出参与部门及各自事项）
+type TaskInput struct {
+	// 所属计划批次
+	BatchID *int `json:"batchID,omitempty"`
+	// 发起部门（牵头）
+	InitiatorID int `json:"initiatorID"`
+	// 任务名称
+	Name string `json:"name"`
+	// 任务类型（默认不定向）
+	Kind *task.Kind `json:"kind,omitempty"`
+	// 是否由线索引发的专项检查
+	Special *bool `json:"special,omitempty"`
+	// 检查开始日期
+	WindowStart time.Time `json:"windowStart"`
+	// 检查结束日期
+	WindowEnd time.Time `json:"windowEnd"`
+	// 参与部门
+	ParticipantIDs []int `json:"participantIDs,omitempty"`
+	// 各部门纳入的抽查事项
+	Items []*TaskItemRef `json:"items"`
+	// 抽取的检查对象名录分库
+	LibraryIDs []int `json:"libraryIDs"`
+	// 各部门选派的检查人员（某部门未选派时，取该部门全部人员参与抽取）
+	InspectorIDs []int `json:"inspectorIDs,omitempty"`
+	// 检查方式代码（默认 ON_SITE 实地核查）
+	MethodCodes []string `json:"methodCodes,omitempty"`
+	// 定向抽查范围：kinds（对象类型）、industryPrefixes（行业代码前缀）
+	Scope map[string]any `json:"scope,omitempty"`
+	// 分层依据：creditRisk（默认）、kind、industry
+	StratifyBy []string `json:"stratifyBy,omitempty"`
+	// 各层比例或数量（默认按信用风险分类的比例，一般检查事项不超过其比例上限）
+	Strata []*StratumInput `json:"strata,omitempty"`
+	// 每组执法人员数（至少 2）
+	TeamSize *int `json:"teamSize,omitempty"`
+	// 每组专家数
+	ExpertsPerTeam *int `json:"expertsPerTeam,omitempty"`
+	// 每人最多承担的对象数（0 为不限）
+	MaxPerInspector *int `json:"maxPerInspector,omitempty"`
+	// 轮换期（月）
+	RotationMonths *int `json:"rotationMonths,omitempty"`
+	// 排除近 N 个月内已检查的对象
+	RecentMonths *int `json:"recentMonths,omitempty"`
+	// 每户每年被抽查次数上限（跨部门）
+	YearlyCap *int `json:"yearlyCap,omitempty"`
+}
+
+// 部门纳入任务的抽查事项
+type TaskItemRef struct {
+	// 负责部门
+	DepartmentID int `json:"departmentID"`
+	// 抽查事项
+	ItemID int `json:"itemID"`
 }
 
 // 当前调用者：匿名、登录用户、部门接口令牌或系统命令

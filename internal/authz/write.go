@@ -52,7 +52,11 @@ func CheckWrite(ctx context.Context, v *viewer.Viewer, m ent.Mutation) error {
 	if err != nil {
 		return err
 	}
-	if id, _ := old.(int); id != v.DepartmentID {
+	id, _ := old.(int)
+	if p, ok := old.(*int); ok && p != nil {
+		id = *p // optional department columns (leads, publications)
+	}
+	if id != v.DepartmentID {
 		return apperr.New(apperr.Forbidden, "该记录属于其他部门，不能修改")
 	}
 	return nil

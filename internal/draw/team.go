@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Member is an inspector of a team, with the rank that placed it there.
@@ -92,8 +93,8 @@ type teamer struct {
 	params   Params
 	pool     []Inspector // statically eligible, by key
 	required []string
-	blocked  map[string]bool // pairKey(inspector, target): declared conflict or rotation history
-	load     map[string]int  // targets assigned to each inspector in this draw
+	blocked  map[string]map[string]bool // target → inspectors with a declared conflict or rotation history
+	load     map[string]int             // targets assigned to each inspector in this draw
 	buf      []byte
 }
 
@@ -102,7 +103,7 @@ func newTeamer(pr *prepared, seed Hash) *teamer {
 		seed:     seed,
 		params:   pr.params,
 		required: pr.params.RequiredDepartments(),
-		blocked:  make(map[string]bool, len(pr.conflicts)+len(pr.rotation)),
+		blocked:  map[string]map[string]bool{},
 		load:     map[string]int{},
 	}
 	depts, quals := pr.params.Departments(), pr.params.RequiredQualifications()
@@ -111,28 +112,33 @@ func newTeamer(pr *prepared, seed Hash) *teamer {
 			t.pool = append(t.pool, x)
 		}
 	}
+	block := func(inspector, target string) {
+		m := t.blocked[target]
+		if m == nil {
+			m = map[string]bool{}
+			t.blocked[target] = m
+		}
+		m[inspector] = true
+	}
 	for _, c := range pr.conflicts {
-		t.blocked[pairKey(c.Inspector, c.Target)] = true // 行政处罚法 art. 43
+		block(c.Inspector, c.Target) // 行政处罚法 art. 43
 	}
 	for _, a := range pr.rotation {
-		t.blocked[pairKey(a.Inspector, a.Target)] = true // rotation: not the same target again
+		block(a.Inspector, a.Target) // rotation: not the same target again
 	}
 	return t
 }
 
-// eligible returns the inspectors eligible for target now, ranked: officers and experts apart.
-func (t *teamer) eligible(target string, recused map[string]bool) (officers, experts []RankedInspector) {
-	maxLoad := t.params.Team.MaxPerInspector
+// ranked returns the inspectors eligible for target before workload is considered, ranked:
+// officers and experts apart. It only reads the teamer, so several targets can be ranked at once;
+// buf is the caller's scratch buffer.
+func (t *teamer) ranked(target string, recused map[string]bool, buf *[]byte) (officers, experts []RankedInspector) {
+	blocked := t.blocked[target]
 	for _, x := range t.pool {
-		if t.blocked[pairKey(x.Key, target)] || recused[x.Key] {
+		if blocked[x.Key] || recused[x.Key] {
 			continue
 		}
-		// Workload balance: an inspector who already has MaxPerInspector targets in this draw
-		// is skipped.
-		if maxLoad > 0 && t.load[x.Key] >= maxLoad {
-			continue
-		}
-		r := RankedInspector{Inspector: x, Rank: rankInto(&t.buf, t.seed, target, x.Key)}
+		r := RankedInspector{Inspector: x, Rank: rankInto(buf, t.seed, target, x.Key)}
 		if x.Expert {
 			experts = append(experts, r)
 		} else {
@@ -142,6 +148,28 @@ func (t *teamer) eligible(target string, recused map[string]bool) (officers, exp
 	slices.SortFunc(officers, compareRanked)
 	slices.SortFunc(experts, compareRanked)
 	return officers, experts
+}
+
+// underCap drops the inspectors who already have MaxPerInspector targets in this draw
+// (workload balance); the rank order is kept.
+func (t *teamer) underCap(rs []RankedInspector) []RankedInspector {
+	maxLoad := t.params.Team.MaxPerInspector
+	if maxLoad <= 0 {
+		return rs
+	}
+	out := rs[:0:0]
+	for _, r := range rs {
+		if t.load[r.Inspector.Key] < maxLoad {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// eligible returns the inspectors eligible for target now, ranked: officers and experts apart.
+func (t *teamer) eligible(target string, recused map[string]bool) (officers, experts []RankedInspector) {
+	officers, experts = t.ranked(target, recused, &t.buf)
+	return t.underCap(officers), t.underCap(experts)
 }
 
 func (t *teamer) conditions() string {
@@ -160,6 +188,11 @@ func (t *teamer) conditions() string {
 // error — never bent.
 func (t *teamer) assign(target, stratum string, position int, ticket Hash, recused map[string]bool) (Team, error) {
 	officers, experts := t.eligible(target, recused)
+	return t.assignFrom(target, stratum, position, ticket, officers, experts)
+}
+
+// assignFrom is assign over already ranked, workload-filtered candidates.
+func (t *teamer) assignFrom(target, stratum string, position int, ticket Hash, officers, experts []RankedInspector) (Team, error) {
 	used := make([]bool, len(officers))
 	var chosen []int
 	for _, d := range t.required {
@@ -230,15 +263,40 @@ func globalOrder(draws []StratumDraw) []slot {
 	return out
 }
 
+// assignAll draws the teams in global ticket order. Ranking — one hash per eligible inspector
+// and target, the bulk of the work — does not depend on the draw's progress, so the targets of
+// each chunk are ranked in parallel; the assignment itself, which depends on the workload so
+// far, stays sequential. The result is the same as assigning one target after the other.
 func assignAll(t *teamer, draws []StratumDraw) ([]Team, error) {
 	order := globalOrder(draws)
 	teams := make([]Team, 0, len(order))
-	for _, s := range order {
-		team, err := t.assign(s.Key, s.stratum, s.position, s.Ticket, nil)
-		if err != nil {
-			return nil, err
+	workers := Workers()
+	const chunk = 512
+	type ranks struct{ officers, experts []RankedInspector }
+	pre := make([]ranks, chunk)
+	bufs := make([][]byte, workers)
+	for lo := 0; lo < len(order); lo += chunk {
+		hi := min(lo+chunk, len(order))
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := lo + w; i < hi; i += workers {
+					o, e := t.ranked(order[i].Key, nil, &bufs[w])
+					pre[i-lo] = ranks{o, e}
+				}
+			}(w)
 		}
-		teams = append(teams, team)
+		wg.Wait()
+		for i := lo; i < hi; i++ {
+			s, r := order[i], pre[i-lo]
+			team, err := t.assignFrom(s.Key, s.stratum, s.position, s.Ticket, t.underCap(r.officers), t.underCap(r.experts))
+			if err != nil {
+				return nil, err
+			}
+			teams = append(teams, team)
+		}
 	}
 	return teams, nil
 }

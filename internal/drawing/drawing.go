@@ -185,17 +185,6 @@ func (d *Drawer) event(ctx context.Context, tx *ent.Tx, dr *ent.Draw, kind drawe
 	return c.Exec(ctx)
 }
 
-// live returns the task's draw that is frozen, committed or drawn, if any.
-func live(ctx context.Context, tx *ent.Tx, taskID int) (*ent.Draw, error) {
-	dr, err := tx.Draw.Query().Where(entdraw.TaskID(taskID),
-		entdraw.StatusIn(entdraw.StatusFROZEN, entdraw.StatusCOMMITTED, entdraw.StatusDRAWN, entdraw.StatusREVEALED)).
-		Order(ent.Desc(entdraw.FieldSeq)).First(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return dr, err
-}
-
 // Freeze freezes the task's frame and inputs and prepares the commitment (not yet published).
 // A task already frozen or committed (but not drawn) may be frozen again, with a reason; the
 // earlier draw is superseded and stays visible.
@@ -244,11 +233,26 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		if in, err = d.inputsOf(ctx, tx, t, now); err != nil {
 			return err
 		}
+		// The snapshot (JSON + gzip) is encoded while the commitment hashes the frame.
+		type encoded struct {
+			data []byte
+			sum  string
+			size int64
+			err  error
+		}
+		snap := make(chan encoded, 1)
+		go func() {
+			var e encoded
+			e.data, e.sum, e.size, e.err = encodeSnapshot(in)
+			snap <- e
+		}()
 		secret, err := d.NewSecret()
 		if err != nil {
+			<-snap
 			return err
 		}
 		c, err := draw.Commit(in, draw.SecretHash(secret))
+		enc := <-snap
 		if err != nil {
 			return err
 		}
@@ -285,12 +289,11 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		if out, err = create.Save(ctx); err != nil {
 			return err
 		}
-		data, s, size, err := encodeSnapshot(in)
-		if err != nil {
-			return err
+		if enc.err != nil {
+			return enc.err
 		}
-		sum = s
-		if err := tx.DrawSnapshot.Create().SetDrawID(out.ID).SetData(data).SetSha256(s).SetSize(size).Exec(ctx); err != nil {
+		sum = enc.sum
+		if err := tx.DrawSnapshot.Create().SetDrawID(out.ID).SetData(enc.data).SetSha256(enc.sum).SetSize(enc.size).Exec(ctx); err != nil {
 			return err
 		}
 		if err := d.event(ctx, tx, out, drawevent.KindFREEZE, func(c *ent.DrawEventCreate) { c.SetReason(reason) }); err != nil {

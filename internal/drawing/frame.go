@@ -160,28 +160,40 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 	for i, id := range libs {
 		args[i] = id
 	}
-	q := `SELECT ` + targetKeySQL + `, t.status, t.credit_risk_class, t.kind, COALESCE(t.industry_code, ''), t.last_inspected_on
-FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE target_library_id IN (` + ph + `))`
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	kinds, prefixes := scopeFilters(t.Scope)
 	by := stratifyBy(t)
 	var recentSince time.Time
 	if t.RecentMonths > 0 {
 		recentSince = t.WindowStart.In(tasks.CST).AddDate(0, -t.RecentMonths, 0)
 	}
+	// Read only the columns this task needs: on a million rows each column costs.
+	var r frameRow
+	cols := []string{targetKeySQL, "t.status", "t.credit_risk_class"}
+	dest := []any{&r.key, &r.status, &r.class}
+	if len(kinds) > 0 || slices.Contains(by, "kind") {
+		cols, dest = append(cols, "t.kind"), append(dest, &r.kind)
+	}
+	if len(prefixes) > 0 || slices.Contains(by, "industry") {
+		cols, dest = append(cols, "COALESCE(t.industry_code, '')"), append(dest, &r.industry)
+	}
+	if !recentSince.IsZero() {
+		cols, dest = append(cols, "t.last_inspected_on"), append(dest, &r.last)
+	}
+	q := `SELECT ` + strings.Join(cols, ", ") + `
+FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE target_library_id IN (` + ph + `))`
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	declared := map[string]bool{}
 	for _, s := range p.Strata {
 		declared[s.Name] = true
 	}
 	var cands []draw.Candidate
 	var excl []draw.Exclusion
-	var r frameRow
 	for rows.Next() {
-		if err := rows.Scan(&r.key, &r.status, &r.class, &r.kind, &r.industry, &r.last); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		name := stratumName(by, &r)

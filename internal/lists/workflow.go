@@ -128,6 +128,9 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 		if err != nil {
 			return err
 		}
+		if f.Kind != filing.KindITEM_LIST {
+			return apperr.New(CodeBadState, "该备案不是抽查事项清单的备案")
+		}
 		if f.Status != filing.StatusSUBMITTED {
 			return apperr.New(CodeBadState, "该备案已办理，不能重复办理")
 		}

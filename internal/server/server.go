@@ -28,6 +28,8 @@ import (
 
 	"github.com/ssgk/ssgk/graph"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/draw"
+	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -41,11 +43,12 @@ type Server struct {
 	limits  Limits
 	metrics *metrics
 	router  chi.Router
+	drawer  *drawing.Drawer
 }
 
 // New builds the HTTP handler of the hub.
 func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits) *Server {
-	s := &Server{db: db, auth: authSvc, log: logger, limits: limits, metrics: newMetrics()}
+	s := &Server{db: db, auth: authSvc, log: logger, limits: limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
 	r.Get("/healthz", s.healthz)
@@ -53,6 +56,7 @@ func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits
 	r.Handle("/graphiql", playground.Handler("ssgk GraphiQL — 双随机、一公开数据中枢", "/graphql"))
 	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
 	r.With(s.authenticate).Group(s.fileRoutes)
+	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ssgk 双随机、一公开</title>`+
@@ -111,9 +115,10 @@ func (s *Server) graphqlHandler() http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(s.limits)
-	// Mutations run in one transaction each, except login: its failure counter must be stored
-	// even though the login itself answers with an error.
-	srv.Use(entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login")})
+	// Mutations run in one transaction each, except login — its failure counter must be stored
+	// even though the login itself answers with an error — and executeDraw, whose failed attempt
+	// (entropy and reason) must stay on record although the draw answers with an error.
+	srv.Use(entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")})
 
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -187,6 +192,16 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{}
 	}
 	gerr.Extensions["code"] = ae.Code
+	var de *draw.Error
+	if errors.As(cause, &de) {
+		// POOL_EXHAUSTED and friends name the target and the rule, so a client can point at them.
+		if de.Target != "" {
+			gerr.Extensions["target"] = de.Target
+		}
+		if de.Rule != "" {
+			gerr.Extensions["rule"] = de.Rule
+		}
+	}
 	return gerr
 }
 

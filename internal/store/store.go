@@ -23,6 +23,7 @@ import (
 	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
+	"github.com/ssgk/ssgk/internal/plans"
 )
 
 // DB is an open hub database.
@@ -102,6 +103,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	client := ent.NewClient(ent.Driver(drv))
 	client.Use(authz.WriteHook())
 	client.Use(lists.Hooks()...)
+	client.Use(plans.Hooks()...)
 	client.Use(library.Hooks()...)
 	client.Use(audit.Hook(name))
 	return &DB{Client: client, SQL: sqlDB, Dialect: name}, nil

@@ -1,0 +1,14 @@
+package plans
+
+import (
+	"testing"
+	"time"
+)
+
+// SetClock makes the workflow see now as the current time until the test ends.
+func SetClock(t testing.TB, now time.Time) {
+	t.Helper()
+	old := clock
+	clock = func() time.Time { return now }
+	t.Cleanup(func() { clock = old })
+}

@@ -1,0 +1,114 @@
+package tasks_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
+	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/codes"
+	"github.com/ssgk/ssgk/internal/demo"
+	"github.com/ssgk/ssgk/internal/tasks"
+	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+func TestTasks_CreateAnnounceAndStateMachine(t *testing.T) {
+	db := testutil.Open(t)
+	ctx := testutil.System()
+	if err := codes.Seed(ctx, db.Client); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, db.Client, demo.Options{Targets: 50, Inspectors: 40}); err != nil {
+		t.Fatal(err)
+	}
+	c := db.Client
+	scjg := c.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
+	wj := c.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
+	item := func(dep *ent.Department) int {
+		return c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).FirstIDX(ctx)
+	}
+	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN")).OnlyIDX(ctx)
+	base := tasks.Input{InitiatorID: scjg.ID, Name: "联合抽查", ParticipantIDs: []int{wj.ID},
+		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, tasks.CST), WindowEnd: time.Date(2026, 9, 30, 0, 0, 0, 0, tasks.CST),
+		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item(scjg)}, {DepartmentID: wj.ID, ItemID: item(wj)}}, LibraryIDs: []int{lib}}
+
+	refused := []struct {
+		name string
+		edit func(*tasks.Input)
+		code string
+	}{
+		{"no items", func(in *tasks.Input) { in.Items = nil }, tasks.CodeInvalid},
+		{"participant without items", func(in *tasks.Input) { in.Items = in.Items[:1] }, tasks.CodeInvalid},
+		{"item of another department", func(in *tasks.Input) { in.Items[1].DepartmentID = scjg.ID }, tasks.CodeInvalid},
+		{"window backwards", func(in *tasks.Input) { in.WindowEnd = in.WindowStart.AddDate(0, 0, -1) }, tasks.CodeInvalid},
+		{"no library", func(in *tasks.Input) { in.LibraryIDs = nil }, tasks.CodeInvalid},
+		{"targeted without scope", func(in *tasks.Input) { in.Kind = task.KindTARGETED }, tasks.CodeInvalid},
+		{"unknown stratification", func(in *tasks.Input) { in.StratifyBy = []string{"size"} }, tasks.CodeInvalid},
+	}
+	for _, r := range refused {
+		in := base
+		in.Items = append([]tasks.ItemRef(nil), base.Items...)
+		r.edit(&in)
+		if _, err := tasks.Create(ctx, c, in); apperr.CodeOf(err) != r.code {
+			t.Errorf("%s: got %v, want %s", r.name, err, r.code)
+		}
+	}
+	if n := c.Task.Query().CountX(ctx); n != 0 {
+		t.Fatalf("refused creates left %d tasks", n)
+	}
+
+	tk, err := tasks.Create(ctx, c, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Number != "37092120260001" || tk.Status != task.StatusDRAFT {
+		t.Fatalf("task %s %s", tk.Number, tk.Status)
+	}
+	second, err := tasks.Create(ctx, c, base)
+	if err != nil || second.Number != "37092120260002" {
+		t.Fatalf("second task %v %v", second, err)
+	}
+	// Another department may not announce the initiator's task.
+	other := testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: "wj", DepartmentID: wj.ID, Roles: []string{viewer.RoleDeptAdmin}})
+	if _, err := tasks.Announce(other, c, tk.ID); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Fatalf("announce by a participant: %v", err)
+	}
+	// Illegal moves are refused with the state named.
+	if _, err := tasks.StartInspection(ctx, c, tk.ID); apperr.CodeOf(err) != tasks.CodeBadTransition {
+		t.Fatalf("draft → inspecting: %v", err)
+	}
+	if tk, err = tasks.Announce(ctx, c, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if tk.Status != task.StatusANNOUNCED || tk.AnnouncedAt == nil {
+		t.Fatalf("announced %s %v", tk.Status, tk.AnnouncedAt)
+	}
+	if _, err := tasks.Announce(ctx, c, tk.ID); apperr.CodeOf(err) != tasks.CodeBadTransition {
+		t.Fatalf("second announcement: %v", err)
+	}
+	pub := c.Publication.Query().Where(publication.KindEQ(publication.KindTASK_ANNOUNCEMENT), publication.SubjectID(tk.ID)).OnlyX(ctx)
+	if pub.Payload["number"] != tk.Number || pub.Payload["joint"] != true || len(pub.Payload["items"].([]any)) != 2 {
+		t.Fatalf("announcement payload %v", pub.Payload)
+	}
+	if _, ok := pub.Payload["targets"]; ok {
+		t.Fatal("the announcement names targets")
+	}
+	if tk, err = tasks.Cancel(ctx, c, tk.ID); err != nil || tk.Status != task.StatusCANCELLED {
+		t.Fatalf("cancel: %v", err)
+	}
+	for _, to := range []task.Status{task.StatusANNOUNCED, task.StatusDRAWN, task.StatusCLOSED} {
+		if tasks.CanMove(task.StatusCANCELLED, to) {
+			t.Fatalf("a cancelled task may move to %s", to)
+		}
+	}
+	if tasks.CanMove(task.StatusDRAWN, task.StatusCANCELLED) || tasks.CanMove(task.StatusDRAWN, task.StatusFROZEN) {
+		t.Fatal("a drawn task may be cancelled or re-frozen")
+	}
+}

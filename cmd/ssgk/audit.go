@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -32,12 +33,21 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if rep.OK() {
-		fmt.Fprintf(stdout, "审计日志校验通过：%d 条事件，%d 条记录，链头 %s\n", rep.Events, rep.Rows, rep.Head)
+	// Corrections of published results carry the department head's signature over their
+	// digest: both are recomputed and checked.
+	corr, err := results.VerifyCorrections(ctx, db.Client)
+	if err != nil {
+		return err
+	}
+	if rep.OK() && len(corr) == 0 {
+		fmt.Fprintf(stdout, "审计日志校验通过：%d 条事件，%d 条记录，链头 %s；更正签名全部有效\n", rep.Events, rep.Rows, rep.Head)
 		return nil
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, p.String())
 	}
-	return fmt.Errorf("审计日志校验失败：发现 %d 处问题（共 %d 条事件、%d 条记录）", len(rep.Problems), rep.Events, rep.Rows)
+	for _, p := range corr {
+		fmt.Fprintln(stdout, p.String())
+	}
+	return fmt.Errorf("审计日志校验失败：发现 %d 处问题（共 %d 条事件、%d 条记录）、%d 处更正签名问题", len(rep.Problems), rep.Events, rep.Rows, len(corr))
 }

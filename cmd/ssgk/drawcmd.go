@@ -10,10 +10,17 @@ import (
 
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/draw"
+	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// cmdDraw: ssgk draw verify BUNDLE [--commitment DIGEST] — re-derives a published draw offline.
-func cmdDraw(_ context.Context, args []string, stdout, stderr io.Writer) error {
+// cmdDraw: ssgk draw verify BUNDLE [--commitment DIGEST] — re-derives a published draw offline;
+// ssgk draw bundle --draw ID --out FILE — writes the bundle of a revealed draw.
+func cmdDraw(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) >= 1 && args[0] == "bundle" {
+		return cmdDrawBundle(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) < 2 || args[0] != "verify" {
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
@@ -47,5 +54,43 @@ func cmdDraw(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if *want == "" {
 		fmt.Fprintln(stdout, "提示：请用 --commitment 核对抽取前公布的承诺摘要，以确认验证包就是当时承诺的抽取。")
 	}
+	return nil
+}
+
+func cmdDrawBundle(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flag.NewFlagSet("draw bundle", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.bind(fs)
+	id := fs.Int("draw", 0, "抽取编号（GraphQL 中 Draw 的 id）")
+	out := fs.String("out", "", "核验包输出文件（JSON）")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *id == 0 || *out == "" {
+		return apperr.New(apperr.Invalid, "请用 --draw 指定抽取编号、用 --out 指定输出文件")
+	}
+	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk draw bundle"))
+	b, err := drawing.New(db.Client, db.Dialect).Bundle(ctx, *id)
+	if err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(b, "", " ")
+	if err != nil {
+		return err
+	}
+	tmp := *out + ".tmp"
+	if err := os.WriteFile(tmp, append(raw, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已写出核验包 %s（%d 字节），可用 ssgk draw verify %s 离线复核\n", *out, len(raw)+1, *out)
 	return nil
 }

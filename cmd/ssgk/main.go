@@ -7,6 +7,7 @@
 //	ssgk import KIND FILE …       bulk import a spreadsheet (all or nothing by default)
 //	ssgk export KIND …            export a library or list in the import layout
 //	ssgk draw verify BUNDLE       re-derive a published draw offline
+//	ssgk draw bundle --draw ID    write the verification bundle of a revealed draw
 //	ssgk calendar load FILE       load a year of the official holiday arrangement
 //	ssgk audit verify             check the audit trail's hash chain and every row against it
 //	ssgk admin account create …   create a person's account
@@ -39,6 +40,8 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
                                          按导入格式导出名录库或清单
   ssgk draw verify 验证包.json [--commitment 承诺摘要]
                                          离线复核随机抽取：重新推导抽取框、承诺、种子、抽中对象与检查组
+  ssgk draw bundle --draw 抽取编号 --out 核验包.json
+                                         导出已揭示抽取的核验包（亦可从 /draws/编号/bundle.json 下载）
   ssgk calendar load 文件.json | list | deadline 检查结束日期
                                          载入次年节假日安排（国务院通知）、列出已知年份、计算 20 个工作日公示截止日
   ssgk audit verify                      校验审计日志哈希链及每条记录

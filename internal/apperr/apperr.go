@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/calendar"
@@ -85,6 +86,10 @@ func From(err error) *Error {
 	var nf *ent.NotFoundError
 	if errors.As(err, &nf) {
 		return Wrap(err, NotFound, "未找到对应记录")
+	}
+	if strings.Contains(err.Error(), "RESULT_PUBLISHED_IMMUTABLE") {
+		// Raised by the database triggers that keep published results unchangeable.
+		return Wrap(err, "RESULT_PUBLISHED_IMMUTABLE", "已公示的检查结果不能修改或删除；确有错误的，须由部门负责人签字确认后发布更正")
 	}
 	if ent.IsConstraintError(err) || isUniqueViolation(err) || isForeignKeyViolation(err) {
 		switch {

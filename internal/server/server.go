@@ -28,9 +28,9 @@ import (
 
 	"github.com/ssgk/ssgk/graph"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )

@@ -24,6 +24,7 @@ import (
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
+	"github.com/ssgk/ssgk/internal/results"
 )
 
 // DB is an open hub database.
@@ -105,6 +106,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	client.Use(lists.Hooks()...)
 	client.Use(plans.Hooks()...)
 	client.Use(library.Hooks()...)
+	client.Use(results.Hooks()...)
 	client.Use(audit.Hook(name))
 	return &DB{Client: client, SQL: sqlDB, Dialect: name}, nil
 }

@@ -21,12 +21,13 @@ type Resolver struct {
 	Auth    *auth.Service
 	Dialect string
 	Drawer  *drawing.Drawer
+	DataDir string // evidence files
 }
 
 // NewSchema builds the executable schema.
-func NewSchema(client *ent.Client, authSvc *auth.Service, dialect string) graphql.ExecutableSchema {
+func NewSchema(client *ent.Client, authSvc *auth.Service, dialect, dataDir string) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{Client: client, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect)},
+		Resolvers: &Resolver{Client: client, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect), DataDir: dataDir},
 	})
 }
 
@@ -53,4 +54,20 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// ptrs turns a slice of values into the slice of pointers gqlgen resolvers return.
+func ptrs[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
 }

@@ -35,6 +35,8 @@ import (
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/graph/model"
+	"github.com/ssgk/ssgk/internal/results"
+	"github.com/ssgk/ssgk/internal/stats"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -52,6 +54,7 @@ type ResolverRoot interface {
 	Draw() DrawResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	ResultInput() ResultInputResolver
 }
 
 type DirectiveRoot struct {
@@ -217,6 +220,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CorrectionPayload struct {
+		Correction func(childComplexity int) int
+		Result     func(childComplexity int) int
+	}
+
 	Department struct {
 		Code              func(childComplexity int) int
 		Confirmations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LibraryConfirmationOrder, where *ent.LibraryConfirmationWhereInput) int
@@ -246,9 +254,49 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	DepartmentCoverage struct {
+		AllUsed        func(childComplexity int) int
+		DepartmentCode func(childComplexity int) int
+		DepartmentID   func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		Rate           func(childComplexity int) int
+		Total          func(childComplexity int) int
+		Unused         func(childComplexity int) int
+		Used           func(childComplexity int) int
+	}
+
+	DepartmentDue struct {
+		DepartmentID   func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		DueSoon        func(childComplexity int) int
+		Overdue        func(childComplexity int) int
+		PublishedLate  func(childComplexity int) int
+	}
+
 	DepartmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DepartmentJoint struct {
+		DepartmentCode func(childComplexity int) int
+		DepartmentID   func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		Initiated      func(childComplexity int) int
+		Joint          func(childComplexity int) int
+		Share          func(childComplexity int) int
+		Tasks          func(childComplexity int) int
+	}
+
+	Disturbance struct {
+		Inspected   func(childComplexity int) int
+		Max         func(childComplexity int) int
+		Mean        func(childComplexity int) int
+		Once        func(childComplexity int) int
+		ThreeOrMore func(childComplexity int) int
+		Top         func(childComplexity int) int
+		Twice       func(childComplexity int) int
+		Year        func(childComplexity int) int
 	}
 
 	Draw struct {
@@ -318,6 +366,41 @@ type ComplexityRoot struct {
 	DrawEventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DueEntry struct {
+		DueDate           func(childComplexity int) int
+		InspectionEndDate func(childComplexity int) int
+		PublishedAt       func(childComplexity int) int
+		ResultID          func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TargetID          func(childComplexity int) int
+		TargetName        func(childComplexity int) int
+		TaskID            func(childComplexity int) int
+		WorkingDays       func(childComplexity int) int
+	}
+
+	DutyRecord struct {
+		CertificateNo      func(childComplexity int) int
+		DepartmentID       func(childComplexity int) int
+		DepartmentName     func(childComplexity int) int
+		InspectedInWindow  func(childComplexity int) int
+		InspectorID        func(childComplexity int) int
+		ItemsChecked       func(childComplexity int) int
+		Name               func(childComplexity int) int
+		OverdueUnpublished func(childComplexity int) int
+		PublishedLate      func(childComplexity int) int
+		PublishedOnTime    func(childComplexity int) int
+		ResultsEntered     func(childComplexity int) int
+		Targets            func(childComplexity int) int
+		Tasks              func(childComplexity int) int
+	}
+
+	EnterpriseCount struct {
+		Count    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		TargetID func(childComplexity int) int
+		USCC     func(childComplexity int) int
 	}
 
 	Evidence struct {
@@ -645,6 +728,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ItemProblemRate struct {
+		Checked        func(childComplexity int) int
+		Code           func(childComplexity int) int
+		DepartmentID   func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		ItemID         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		ProblemFound   func(childComplexity int) int
+		Rate           func(childComplexity int) int
+	}
+
+	ItemRef struct {
+		Code func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
 	JointMeeting struct {
 		Basis        func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
@@ -665,6 +764,14 @@ type ComplexityRoot struct {
 	JointMeetingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	JointTaskShare struct {
+		Departments func(childComplexity int) int
+		Joint       func(childComplexity int) int
+		Share       func(childComplexity int) int
+		Tasks       func(childComplexity int) int
+		Year        func(childComplexity int) int
 	}
 
 	Lead struct {
@@ -734,6 +841,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LeadImportOutcome struct {
+		Clusters func(childComplexity int) int
+		Errors   func(childComplexity int) int
+		Imported func(childComplexity int) int
+		Rejected func(childComplexity int) int
+		Summary  func(childComplexity int) int
+	}
+
 	LibraryConfirmation struct {
 		ConfirmedAt    func(childComplexity int) int
 		ConfirmedBy    func(childComplexity int) int
@@ -794,12 +909,20 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptLeadCluster        func(childComplexity int, id int, initiatorID int, windowStart time.Time, windowEnd time.Time) int
+		AddEvidence              func(childComplexity int, resultID int, file graphql.Upload) int
 		AddPlanBatch             func(childComplexity int, planID int, input model.PlanBatchInput) int
 		AdjustPlan               func(childComplexity int, id int, reason string) int
 		AnnounceTask             func(childComplexity int, id int) int
+		ApproveResult            func(childComplexity int, id int) int
+		AssignLead               func(childComplexity int, id int, departmentID int) int
 		CancelTask               func(childComplexity int, id int) int
+		CloseLead                func(childComplexity int, id int, outcome string) int
+		CloseTask                func(childComplexity int, id int) int
 		CommitDraw               func(childComplexity int, id int) int
+		CompleteFollowUp         func(childComplexity int, id int, doneOn time.Time, note *string) int
 		ConfirmLibraries         func(childComplexity int, departmentID int, note *string, validDays *int) int
+		CorrectResult            func(childComplexity int, id int, reason string, input results.ResultInput, password string) int
 		CreateConflict           func(childComplexity int, input ent.CreateConflictInput) int
 		CreateDepartment         func(childComplexity int, input ent.CreateDepartmentInput) int
 		CreateImplementationRule func(childComplexity int, input ent.CreateImplementationRuleInput) int
@@ -811,19 +934,29 @@ type ComplexityRoot struct {
 		CreateTargetLibrary      func(childComplexity int, input ent.CreateTargetLibraryInput) int
 		CreateTask               func(childComplexity int, input model.TaskInput) int
 		DecideFiling             func(childComplexity int, id int, accept bool, comment *string) int
+		DismissLeadCluster       func(childComplexity int, id int, note string) int
+		EnrollSigningKey         func(childComplexity int, password string) int
 		ExecuteDraw              func(childComplexity int, id int, entropy string) int
 		FreezeDraw               func(childComplexity int, taskID int, reason *string) int
 		ImportFile               func(childComplexity int, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) int
+		ImportLeads              func(childComplexity int, file graphql.Upload) int
 		Login                    func(childComplexity int, username string, password string) int
 		NewItemListVersion       func(childComplexity int, departmentID int, name *string, changeReason string) int
 		PublishItemList          func(childComplexity int, id int, effectiveDate time.Time) int
 		PublishPlan              func(childComplexity int, id int) int
+		PublishResult            func(childComplexity int, id int, notifyDepartmentIDs []int) int
+		ReceiveLead              func(childComplexity int, input model.LeadInput) int
 		RecuseTeam               func(childComplexity int, drawID int, targetKey string, inspectorKeys []string, reason string) int
 		ReplaceTarget            func(childComplexity int, drawID int, targetKey string, reason string) int
+		ReturnResult             func(childComplexity int, id int, reason string) int
 		RevealDraw               func(childComplexity int, id int) int
+		SaveResult               func(childComplexity int, input results.ResultInput) int
 		StartInspection          func(childComplexity int, id int) int
+		StartLeadHandling        func(childComplexity int, id int) int
 		SubmitItemList           func(childComplexity int, id int) int
 		SubmitPlan               func(childComplexity int, id int) int
+		SubmitResult             func(childComplexity int, id int) int
+		TransferCase             func(childComplexity int, id int, receivingUnit string, judicial bool, on time.Time) int
 		UpdateConflict           func(childComplexity int, id int, input ent.UpdateConflictInput) int
 		UpdateDepartment         func(childComplexity int, id int, input ent.UpdateDepartmentInput) int
 		UpdateImplementationRule func(childComplexity int, id int, input ent.UpdateImplementationRuleInput) int
@@ -858,6 +991,17 @@ type ComplexityRoot struct {
 	NotificationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	OnTime struct {
+		DepartmentCode func(childComplexity int) int
+		DepartmentID   func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		Late           func(childComplexity int) int
+		OnTime         func(childComplexity int) int
+		Overdue        func(childComplexity int) int
+		Pending        func(childComplexity int) int
+		Rate           func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -966,52 +1110,60 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APITokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
-		Accounts             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
-		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		CalendarYears        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarYearOrder, where *ent.CalendarYearWhereInput) int
-		Conflicts            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConflictOrder, where *ent.ConflictWhereInput) int
-		Corrections          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CorrectionOrder, where *ent.CorrectionWhereInput) int
-		CountyItemList       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
-		Department           func(childComplexity int, code string) int
-		Departments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
-		DrawEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawEventOrder, where *ent.DrawEventWhereInput) int
-		Draws                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawOrder, where *ent.DrawWhereInput) int
-		Evidences            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvidenceOrder, where *ent.EvidenceWhereInput) int
-		Filings              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FilingOrder, where *ent.FilingWhereInput) int
-		FollowUpActions      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpActionOrder, where *ent.FollowUpActionWhereInput) int
-		FollowUpOptions      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpOptionOrder, where *ent.FollowUpOptionWhereInput) int
-		ImplementationRules  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImplementationRuleOrder, where *ent.ImplementationRuleWhereInput) int
-		ImportJobs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
-		InspectionItems      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
-		InspectionMethods    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionMethodOrder, where *ent.InspectionMethodWhereInput) int
-		InspectionTeams      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionTeamOrder, where *ent.InspectionTeamWhereInput) int
-		Inspector            func(childComplexity int, certificateNo string) int
-		Inspectors           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectorOrder, where *ent.InspectorWhereInput) int
-		ItemLists            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ItemListOrder, where *ent.ItemListWhereInput) int
-		JointMeetings        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JointMeetingOrder, where *ent.JointMeetingWhereInput) int
-		LeadClusters         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadClusterOrder, where *ent.LeadClusterWhereInput) int
-		Leads                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadOrder, where *ent.LeadWhereInput) int
-		LibraryConfirmations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LibraryConfirmationOrder, where *ent.LibraryConfirmationWhereInput) int
-		MeetingMembers       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingMemberOrder, where *ent.MeetingMemberWhereInput) int
-		Node                 func(childComplexity int, id int) int
-		Nodes                func(childComplexity int, ids []int) int
-		Notifications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) int
-		PlanBatches          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanBatchOrder, where *ent.PlanBatchWhereInput) int
-		Plans                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanOrder, where *ent.PlanWhereInput) int
-		Publications         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PublicationOrder, where *ent.PublicationWhereInput) int
-		ResultCodes          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultCodeOrder, where *ent.ResultCodeWhereInput) int
-		ResultItems          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultItemOrder, where *ent.ResultItemWhereInput) int
-		Results              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultOrder, where *ent.ResultWhereInput) int
-		Settings             func(childComplexity int) int
-		Target               func(childComplexity int, uscc string) int
-		TargetChanges        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) int
-		TargetLibraries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) int
-		Targets              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetOrder, where *ent.TargetWhereInput) int
-		Task                 func(childComplexity int, number string) int
-		TaskItems            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskItemOrder, where *ent.TaskItemWhereInput) int
-		Tasks                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskOrder, where *ent.TaskWhereInput) int
-		Viewer               func(childComplexity int) int
+		APITokens                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
+		Accounts                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
+		AuditEvents              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		CalendarYears            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarYearOrder, where *ent.CalendarYearWhereInput) int
+		Conflicts                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ConflictOrder, where *ent.ConflictWhereInput) int
+		Corrections              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CorrectionOrder, where *ent.CorrectionWhereInput) int
+		CountyItemList           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
+		Department               func(childComplexity int, code string) int
+		Departments              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DepartmentOrder, where *ent.DepartmentWhereInput) int
+		DrawEvents               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawEventOrder, where *ent.DrawEventWhereInput) int
+		Draws                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawOrder, where *ent.DrawWhereInput) int
+		DutyRecords              func(childComplexity int, year int, departmentID *int) int
+		Evidences                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EvidenceOrder, where *ent.EvidenceWhereInput) int
+		Filings                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FilingOrder, where *ent.FilingWhereInput) int
+		FollowUpActions          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpActionOrder, where *ent.FollowUpActionWhereInput) int
+		FollowUpOptions          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpOptionOrder, where *ent.FollowUpOptionWhereInput) int
+		ImplementationRules      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImplementationRuleOrder, where *ent.ImplementationRuleWhereInput) int
+		ImportJobs               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ImportJobOrder, where *ent.ImportJobWhereInput) int
+		InspectionItems          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) int
+		InspectionMethods        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionMethodOrder, where *ent.InspectionMethodWhereInput) int
+		InspectionTeams          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionTeamOrder, where *ent.InspectionTeamWhereInput) int
+		InspectionsPerEnterprise func(childComplexity int, year int) int
+		Inspector                func(childComplexity int, certificateNo string) int
+		Inspectors               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectorOrder, where *ent.InspectorWhereInput) int
+		ItemCoverage             func(childComplexity int, year int) int
+		ItemLists                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ItemListOrder, where *ent.ItemListWhereInput) int
+		JointMeetings            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JointMeetingOrder, where *ent.JointMeetingWhereInput) int
+		JointShare               func(childComplexity int, year int) int
+		LeadClusters             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadClusterOrder, where *ent.LeadClusterWhereInput) int
+		Leads                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadOrder, where *ent.LeadWhereInput) int
+		LibraryConfirmations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LibraryConfirmationOrder, where *ent.LibraryConfirmationWhereInput) int
+		MeetingMembers           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MeetingMemberOrder, where *ent.MeetingMemberWhereInput) int
+		Node                     func(childComplexity int, id int) int
+		Nodes                    func(childComplexity int, ids []int) int
+		Notifications            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) int
+		OnTimeRate               func(childComplexity int, year int, departmentID *int) int
+		PlanBatches              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanBatchOrder, where *ent.PlanBatchWhereInput) int
+		Plans                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanOrder, where *ent.PlanWhereInput) int
+		ProblemRate              func(childComplexity int, year int) int
+		Publications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PublicationOrder, where *ent.PublicationWhereInput) int
+		ResultCodes              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultCodeOrder, where *ent.ResultCodeWhereInput) int
+		ResultItems              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultItemOrder, where *ent.ResultItemWhereInput) int
+		Results                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ResultOrder, where *ent.ResultWhereInput) int
+		ResultsDue               func(childComplexity int, soonDays *int) int
+		Settings                 func(childComplexity int) int
+		Target                   func(childComplexity int, uscc string) int
+		TargetChanges            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetChangeOrder, where *ent.TargetChangeWhereInput) int
+		TargetLibraries          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) int
+		Targets                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetOrder, where *ent.TargetWhereInput) int
+		Task                     func(childComplexity int, number string) int
+		TaskItems                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskItemOrder, where *ent.TaskItemWhereInput) int
+		TaskResultStatus         func(childComplexity int, taskID int) int
+		Tasks                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskOrder, where *ent.TaskWhereInput) int
+		Viewer                   func(childComplexity int) int
 	}
 
 	Result struct {
@@ -1086,6 +1238,17 @@ type ComplexityRoot struct {
 	ResultEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ResultEntryStatus struct {
+		DepartmentID   func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		ResultID       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		StatusName     func(childComplexity int) int
+		TargetID       func(childComplexity int) int
+		TargetName     func(childComplexity int) int
+		Version        func(childComplexity int) int
 	}
 
 	ResultItem struct {
@@ -1324,6 +1487,24 @@ type MutationResolver interface {
 	PublishItemList(ctx context.Context, id int, effectiveDate time.Time) (*ent.ItemList, error)
 	ConfirmLibraries(ctx context.Context, departmentID int, note *string, validDays *int) (*ent.LibraryConfirmation, error)
 	ImportFile(ctx context.Context, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) (*model.ImportOutcome, error)
+	SaveResult(ctx context.Context, input results.ResultInput) (*ent.Result, error)
+	AddEvidence(ctx context.Context, resultID int, file graphql.Upload) (*ent.Evidence, error)
+	SubmitResult(ctx context.Context, id int) (*ent.Result, error)
+	ReturnResult(ctx context.Context, id int, reason string) (*ent.Result, error)
+	ApproveResult(ctx context.Context, id int) (*ent.Result, error)
+	PublishResult(ctx context.Context, id int, notifyDepartmentIDs []int) (*ent.Result, error)
+	EnrollSigningKey(ctx context.Context, password string) (bool, error)
+	CorrectResult(ctx context.Context, id int, reason string, input results.ResultInput, password string) (*model.CorrectionPayload, error)
+	CompleteFollowUp(ctx context.Context, id int, doneOn time.Time, note *string) (*ent.FollowUpAction, error)
+	TransferCase(ctx context.Context, id int, receivingUnit string, judicial bool, on time.Time) (*ent.FollowUpAction, error)
+	CloseTask(ctx context.Context, id int) (*ent.Task, error)
+	ReceiveLead(ctx context.Context, input model.LeadInput) (*ent.Lead, error)
+	ImportLeads(ctx context.Context, file graphql.Upload) (*model.LeadImportOutcome, error)
+	AssignLead(ctx context.Context, id int, departmentID int) (*ent.Lead, error)
+	StartLeadHandling(ctx context.Context, id int) (*ent.Lead, error)
+	CloseLead(ctx context.Context, id int, outcome string) (*ent.Lead, error)
+	AcceptLeadCluster(ctx context.Context, id int, initiatorID int, windowStart time.Time, windowEnd time.Time) (*ent.Task, error)
+	DismissLeadCluster(ctx context.Context, id int, note string) (*ent.LeadCluster, error)
 	CreatePlan(ctx context.Context, departmentID int, year int, name string, countyWide *bool) (*ent.Plan, error)
 	AddPlanBatch(ctx context.Context, planID int, input model.PlanBatchInput) (*ent.PlanBatch, error)
 	SubmitPlan(ctx context.Context, id int) (*ent.Filing, error)
@@ -1381,12 +1562,24 @@ type QueryResolver interface {
 	TargetLibraries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TargetLibraryOrder, where *ent.TargetLibraryWhereInput) (*ent.TargetLibraryConnection, error)
 	Tasks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskOrder, where *ent.TaskWhereInput) (*ent.TaskConnection, error)
 	TaskItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskItemOrder, where *ent.TaskItemWhereInput) (*ent.TaskItemConnection, error)
+	TaskResultStatus(ctx context.Context, taskID int) ([]*results.TargetStatus, error)
+	ResultsDue(ctx context.Context, soonDays *int) ([]*results.DepartmentDue, error)
+	DutyRecords(ctx context.Context, year int, departmentID *int) ([]*stats.DutyRecord, error)
+	ItemCoverage(ctx context.Context, year int) ([]*stats.DepartmentCoverage, error)
+	JointShare(ctx context.Context, year int) (*stats.JointTaskShare, error)
+	OnTimeRate(ctx context.Context, year int, departmentID *int) ([]*stats.OnTime, error)
+	ProblemRate(ctx context.Context, year int) ([]*stats.ItemProblemRate, error)
+	InspectionsPerEnterprise(ctx context.Context, year int) (*stats.Disturbance, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Target(ctx context.Context, uscc string) (*ent.Target, error)
 	Task(ctx context.Context, number string) (*ent.Task, error)
 	Department(ctx context.Context, code string) (*ent.Department, error)
 	Inspector(ctx context.Context, certificateNo string) (*ent.Inspector, error)
 	CountyItemList(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) (*ent.InspectionItemConnection, error)
+}
+
+type ResultInputResolver interface {
+	Items(ctx context.Context, obj *results.ResultInput, data []*model.ResultItemInput) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2055,6 +2248,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CorrectionEdge.Node(childComplexity), true
 
+	case "CorrectionPayload.correction":
+		if e.ComplexityRoot.CorrectionPayload.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionPayload.Correction(childComplexity), true
+	case "CorrectionPayload.result":
+		if e.ComplexityRoot.CorrectionPayload.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionPayload.Result(childComplexity), true
+
 	case "Department.code":
 		if e.ComplexityRoot.Department.Code == nil {
 			break
@@ -2245,6 +2451,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DepartmentConnection.TotalCount(childComplexity), true
 
+	case "DepartmentCoverage.allUsed":
+		if e.ComplexityRoot.DepartmentCoverage.AllUsed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.AllUsed(childComplexity), true
+	case "DepartmentCoverage.departmentCode":
+		if e.ComplexityRoot.DepartmentCoverage.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.DepartmentCode(childComplexity), true
+	case "DepartmentCoverage.departmentID":
+		if e.ComplexityRoot.DepartmentCoverage.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.DepartmentID(childComplexity), true
+	case "DepartmentCoverage.departmentName":
+		if e.ComplexityRoot.DepartmentCoverage.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.DepartmentName(childComplexity), true
+	case "DepartmentCoverage.rate":
+		if e.ComplexityRoot.DepartmentCoverage.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.Rate(childComplexity), true
+	case "DepartmentCoverage.total":
+		if e.ComplexityRoot.DepartmentCoverage.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.Total(childComplexity), true
+	case "DepartmentCoverage.unused":
+		if e.ComplexityRoot.DepartmentCoverage.Unused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.Unused(childComplexity), true
+	case "DepartmentCoverage.used":
+		if e.ComplexityRoot.DepartmentCoverage.Used == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentCoverage.Used(childComplexity), true
+
+	case "DepartmentDue.departmentID":
+		if e.ComplexityRoot.DepartmentDue.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentDue.DepartmentID(childComplexity), true
+	case "DepartmentDue.departmentName":
+		if e.ComplexityRoot.DepartmentDue.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentDue.DepartmentName(childComplexity), true
+	case "DepartmentDue.dueSoon":
+		if e.ComplexityRoot.DepartmentDue.DueSoon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentDue.DueSoon(childComplexity), true
+	case "DepartmentDue.overdue":
+		if e.ComplexityRoot.DepartmentDue.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentDue.Overdue(childComplexity), true
+	case "DepartmentDue.publishedLate":
+		if e.ComplexityRoot.DepartmentDue.PublishedLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentDue.PublishedLate(childComplexity), true
+
 	case "DepartmentEdge.cursor":
 		if e.ComplexityRoot.DepartmentEdge.Cursor == nil {
 			break
@@ -2257,6 +2543,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DepartmentEdge.Node(childComplexity), true
+
+	case "DepartmentJoint.departmentCode":
+		if e.ComplexityRoot.DepartmentJoint.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentJoint.DepartmentCode(childComplexity), true
+	case "DepartmentJoint.departmentID":
+		if e.ComplexityRoot.DepartmentJoint.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentJoint.DepartmentID(childComplexity), true
+	case "DepartmentJoint.departmentName":
+		if e.ComplexityRoot.DepartmentJoint.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentJoint.DepartmentName(childComplexity), true
+	case "DepartmentJoint.initiated":
+		if e.ComplexityRoot.DepartmentJoint.Initiated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentJoint.Initiated(childComplexity), true
+	case "DepartmentJoint.joint":
+		if e.ComplexityRoot.DepartmentJoint.Joint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentJoint.Joint(childComplexity), true
+	case "DepartmentJoint.share":
+		if e.ComplexityRoot.DepartmentJoint.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentJoint.Share(childComplexity), true
+	case "DepartmentJoint.tasks":
+		if e.ComplexityRoot.DepartmentJoint.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DepartmentJoint.Tasks(childComplexity), true
+
+	case "Disturbance.inspected":
+		if e.ComplexityRoot.Disturbance.Inspected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.Inspected(childComplexity), true
+	case "Disturbance.max":
+		if e.ComplexityRoot.Disturbance.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.Max(childComplexity), true
+	case "Disturbance.mean":
+		if e.ComplexityRoot.Disturbance.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.Mean(childComplexity), true
+	case "Disturbance.once":
+		if e.ComplexityRoot.Disturbance.Once == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.Once(childComplexity), true
+	case "Disturbance.threeOrMore":
+		if e.ComplexityRoot.Disturbance.ThreeOrMore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.ThreeOrMore(childComplexity), true
+	case "Disturbance.top":
+		if e.ComplexityRoot.Disturbance.Top == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.Top(childComplexity), true
+	case "Disturbance.twice":
+		if e.ComplexityRoot.Disturbance.Twice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.Twice(childComplexity), true
+	case "Disturbance.year":
+		if e.ComplexityRoot.Disturbance.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disturbance.Year(childComplexity), true
 
 	case "Draw.algorithmVersion":
 		if e.ComplexityRoot.Draw.AlgorithmVersion == nil {
@@ -2574,6 +2952,165 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DrawEventEdge.Node(childComplexity), true
+
+	case "DueEntry.dueDate":
+		if e.ComplexityRoot.DueEntry.DueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.DueDate(childComplexity), true
+	case "DueEntry.inspectionEndDate":
+		if e.ComplexityRoot.DueEntry.InspectionEndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.InspectionEndDate(childComplexity), true
+	case "DueEntry.publishedAt":
+		if e.ComplexityRoot.DueEntry.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.PublishedAt(childComplexity), true
+	case "DueEntry.resultID":
+		if e.ComplexityRoot.DueEntry.ResultID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.ResultID(childComplexity), true
+	case "DueEntry.status":
+		if e.ComplexityRoot.DueEntry.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.Status(childComplexity), true
+	case "DueEntry.targetID":
+		if e.ComplexityRoot.DueEntry.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.TargetID(childComplexity), true
+	case "DueEntry.targetName":
+		if e.ComplexityRoot.DueEntry.TargetName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.TargetName(childComplexity), true
+	case "DueEntry.taskID":
+		if e.ComplexityRoot.DueEntry.TaskID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.TaskID(childComplexity), true
+	case "DueEntry.workingDays":
+		if e.ComplexityRoot.DueEntry.WorkingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DueEntry.WorkingDays(childComplexity), true
+
+	case "DutyRecord.certificateNo":
+		if e.ComplexityRoot.DutyRecord.CertificateNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.CertificateNo(childComplexity), true
+	case "DutyRecord.departmentID":
+		if e.ComplexityRoot.DutyRecord.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.DepartmentID(childComplexity), true
+	case "DutyRecord.departmentName":
+		if e.ComplexityRoot.DutyRecord.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.DepartmentName(childComplexity), true
+	case "DutyRecord.inspectedInWindow":
+		if e.ComplexityRoot.DutyRecord.InspectedInWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.InspectedInWindow(childComplexity), true
+	case "DutyRecord.inspectorID":
+		if e.ComplexityRoot.DutyRecord.InspectorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.InspectorID(childComplexity), true
+	case "DutyRecord.itemsChecked":
+		if e.ComplexityRoot.DutyRecord.ItemsChecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.ItemsChecked(childComplexity), true
+	case "DutyRecord.name":
+		if e.ComplexityRoot.DutyRecord.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.Name(childComplexity), true
+	case "DutyRecord.overdueUnpublished":
+		if e.ComplexityRoot.DutyRecord.OverdueUnpublished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.OverdueUnpublished(childComplexity), true
+	case "DutyRecord.publishedLate":
+		if e.ComplexityRoot.DutyRecord.PublishedLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.PublishedLate(childComplexity), true
+	case "DutyRecord.publishedOnTime":
+		if e.ComplexityRoot.DutyRecord.PublishedOnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.PublishedOnTime(childComplexity), true
+	case "DutyRecord.resultsEntered":
+		if e.ComplexityRoot.DutyRecord.ResultsEntered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.ResultsEntered(childComplexity), true
+	case "DutyRecord.targets":
+		if e.ComplexityRoot.DutyRecord.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.Targets(childComplexity), true
+	case "DutyRecord.tasks":
+		if e.ComplexityRoot.DutyRecord.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DutyRecord.Tasks(childComplexity), true
+
+	case "EnterpriseCount.count":
+		if e.ComplexityRoot.EnterpriseCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseCount.Count(childComplexity), true
+	case "EnterpriseCount.name":
+		if e.ComplexityRoot.EnterpriseCount.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseCount.Name(childComplexity), true
+	case "EnterpriseCount.targetID":
+		if e.ComplexityRoot.EnterpriseCount.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseCount.TargetID(childComplexity), true
+	case "EnterpriseCount.uscc":
+		if e.ComplexityRoot.EnterpriseCount.USCC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterpriseCount.USCC(childComplexity), true
 
 	case "Evidence.contentType":
 		if e.ComplexityRoot.Evidence.ContentType == nil {
@@ -3945,6 +4482,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ItemListEdge.Node(childComplexity), true
 
+	case "ItemProblemRate.checked":
+		if e.ComplexityRoot.ItemProblemRate.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.Checked(childComplexity), true
+	case "ItemProblemRate.code":
+		if e.ComplexityRoot.ItemProblemRate.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.Code(childComplexity), true
+	case "ItemProblemRate.departmentID":
+		if e.ComplexityRoot.ItemProblemRate.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.DepartmentID(childComplexity), true
+	case "ItemProblemRate.departmentName":
+		if e.ComplexityRoot.ItemProblemRate.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.DepartmentName(childComplexity), true
+	case "ItemProblemRate.itemID":
+		if e.ComplexityRoot.ItemProblemRate.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.ItemID(childComplexity), true
+	case "ItemProblemRate.name":
+		if e.ComplexityRoot.ItemProblemRate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.Name(childComplexity), true
+	case "ItemProblemRate.problemFound":
+		if e.ComplexityRoot.ItemProblemRate.ProblemFound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.ProblemFound(childComplexity), true
+	case "ItemProblemRate.rate":
+		if e.ComplexityRoot.ItemProblemRate.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemProblemRate.Rate(childComplexity), true
+
+	case "ItemRef.code":
+		if e.ComplexityRoot.ItemRef.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemRef.Code(childComplexity), true
+	case "ItemRef.name":
+		if e.ComplexityRoot.ItemRef.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemRef.Name(childComplexity), true
+
 	case "JointMeeting.basis":
 		if e.ComplexityRoot.JointMeeting.Basis == nil {
 			break
@@ -4030,6 +4629,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.JointMeetingEdge.Node(childComplexity), true
+
+	case "JointTaskShare.departments":
+		if e.ComplexityRoot.JointTaskShare.Departments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointTaskShare.Departments(childComplexity), true
+	case "JointTaskShare.joint":
+		if e.ComplexityRoot.JointTaskShare.Joint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointTaskShare.Joint(childComplexity), true
+	case "JointTaskShare.share":
+		if e.ComplexityRoot.JointTaskShare.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointTaskShare.Share(childComplexity), true
+	case "JointTaskShare.tasks":
+		if e.ComplexityRoot.JointTaskShare.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointTaskShare.Tasks(childComplexity), true
+	case "JointTaskShare.year":
+		if e.ComplexityRoot.JointTaskShare.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointTaskShare.Year(childComplexity), true
 
 	case "Lead.closedAt":
 		if e.ComplexityRoot.Lead.ClosedAt == nil {
@@ -4331,6 +4961,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeadEdge.Node(childComplexity), true
 
+	case "LeadImportOutcome.clusters":
+		if e.ComplexityRoot.LeadImportOutcome.Clusters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadImportOutcome.Clusters(childComplexity), true
+	case "LeadImportOutcome.errors":
+		if e.ComplexityRoot.LeadImportOutcome.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadImportOutcome.Errors(childComplexity), true
+	case "LeadImportOutcome.imported":
+		if e.ComplexityRoot.LeadImportOutcome.Imported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadImportOutcome.Imported(childComplexity), true
+	case "LeadImportOutcome.rejected":
+		if e.ComplexityRoot.LeadImportOutcome.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadImportOutcome.Rejected(childComplexity), true
+	case "LeadImportOutcome.summary":
+		if e.ComplexityRoot.LeadImportOutcome.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadImportOutcome.Summary(childComplexity), true
+
 	case "LibraryConfirmation.confirmedAt":
 		if e.ComplexityRoot.LibraryConfirmation.ConfirmedAt == nil {
 			break
@@ -4566,6 +5227,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingMemberEdge.Node(childComplexity), true
 
+	case "Mutation.acceptLeadCluster":
+		if e.ComplexityRoot.Mutation.AcceptLeadCluster == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptLeadCluster_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptLeadCluster(childComplexity, args["id"].(int), args["initiatorID"].(int), args["windowStart"].(time.Time), args["windowEnd"].(time.Time)), true
+	case "Mutation.addEvidence":
+		if e.ComplexityRoot.Mutation.AddEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddEvidence(childComplexity, args["resultID"].(int), args["file"].(graphql.Upload)), true
 	case "Mutation.addPlanBatch":
 		if e.ComplexityRoot.Mutation.AddPlanBatch == nil {
 			break
@@ -4599,6 +5282,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnnounceTask(childComplexity, args["id"].(int)), true
+	case "Mutation.approveResult":
+		if e.ComplexityRoot.Mutation.ApproveResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveResult(childComplexity, args["id"].(int)), true
+	case "Mutation.assignLead":
+		if e.ComplexityRoot.Mutation.AssignLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignLead(childComplexity, args["id"].(int), args["departmentID"].(int)), true
 	case "Mutation.cancelTask":
 		if e.ComplexityRoot.Mutation.CancelTask == nil {
 			break
@@ -4610,6 +5315,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelTask(childComplexity, args["id"].(int)), true
+	case "Mutation.closeLead":
+		if e.ComplexityRoot.Mutation.CloseLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseLead(childComplexity, args["id"].(int), args["outcome"].(string)), true
+	case "Mutation.closeTask":
+		if e.ComplexityRoot.Mutation.CloseTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseTask(childComplexity, args["id"].(int)), true
 	case "Mutation.commitDraw":
 		if e.ComplexityRoot.Mutation.CommitDraw == nil {
 			break
@@ -4621,6 +5348,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CommitDraw(childComplexity, args["id"].(int)), true
+	case "Mutation.completeFollowUp":
+		if e.ComplexityRoot.Mutation.CompleteFollowUp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeFollowUp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteFollowUp(childComplexity, args["id"].(int), args["doneOn"].(time.Time), args["note"].(*string)), true
 	case "Mutation.confirmLibraries":
 		if e.ComplexityRoot.Mutation.ConfirmLibraries == nil {
 			break
@@ -4632,6 +5370,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmLibraries(childComplexity, args["departmentID"].(int), args["note"].(*string), args["validDays"].(*int)), true
+	case "Mutation.correctResult":
+		if e.ComplexityRoot.Mutation.CorrectResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectResult(childComplexity, args["id"].(int), args["reason"].(string), args["input"].(results.ResultInput), args["password"].(string)), true
 	case "Mutation.createConflict":
 		if e.ComplexityRoot.Mutation.CreateConflict == nil {
 			break
@@ -4753,6 +5502,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideFiling(childComplexity, args["id"].(int), args["accept"].(bool), args["comment"].(*string)), true
+	case "Mutation.dismissLeadCluster":
+		if e.ComplexityRoot.Mutation.DismissLeadCluster == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dismissLeadCluster_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DismissLeadCluster(childComplexity, args["id"].(int), args["note"].(string)), true
+	case "Mutation.enrollSigningKey":
+		if e.ComplexityRoot.Mutation.EnrollSigningKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enrollSigningKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnrollSigningKey(childComplexity, args["password"].(string)), true
 	case "Mutation.executeDraw":
 		if e.ComplexityRoot.Mutation.ExecuteDraw == nil {
 			break
@@ -4786,6 +5557,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportFile(childComplexity, args["kind"].(importjob.Kind), args["departmentID"].(int), args["file"].(graphql.Upload), args["libraryID"].(*int), args["partial"].(*bool)), true
+	case "Mutation.importLeads":
+		if e.ComplexityRoot.Mutation.ImportLeads == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importLeads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportLeads(childComplexity, args["file"].(graphql.Upload)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -4830,6 +5612,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishPlan(childComplexity, args["id"].(int)), true
+	case "Mutation.publishResult":
+		if e.ComplexityRoot.Mutation.PublishResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishResult(childComplexity, args["id"].(int), args["notifyDepartmentIDs"].([]int)), true
+	case "Mutation.receiveLead":
+		if e.ComplexityRoot.Mutation.ReceiveLead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_receiveLead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReceiveLead(childComplexity, args["input"].(model.LeadInput)), true
 	case "Mutation.recuseTeam":
 		if e.ComplexityRoot.Mutation.RecuseTeam == nil {
 			break
@@ -4852,6 +5656,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplaceTarget(childComplexity, args["drawID"].(int), args["targetKey"].(string), args["reason"].(string)), true
+	case "Mutation.returnResult":
+		if e.ComplexityRoot.Mutation.ReturnResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnResult(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.revealDraw":
 		if e.ComplexityRoot.Mutation.RevealDraw == nil {
 			break
@@ -4863,6 +5678,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevealDraw(childComplexity, args["id"].(int)), true
+	case "Mutation.saveResult":
+		if e.ComplexityRoot.Mutation.SaveResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveResult(childComplexity, args["input"].(results.ResultInput)), true
 	case "Mutation.startInspection":
 		if e.ComplexityRoot.Mutation.StartInspection == nil {
 			break
@@ -4874,6 +5700,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartInspection(childComplexity, args["id"].(int)), true
+	case "Mutation.startLeadHandling":
+		if e.ComplexityRoot.Mutation.StartLeadHandling == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startLeadHandling_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartLeadHandling(childComplexity, args["id"].(int)), true
 	case "Mutation.submitItemList":
 		if e.ComplexityRoot.Mutation.SubmitItemList == nil {
 			break
@@ -4896,6 +5733,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitPlan(childComplexity, args["id"].(int)), true
+	case "Mutation.submitResult":
+		if e.ComplexityRoot.Mutation.SubmitResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitResult(childComplexity, args["id"].(int)), true
+	case "Mutation.transferCase":
+		if e.ComplexityRoot.Mutation.TransferCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transferCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransferCase(childComplexity, args["id"].(int), args["receivingUnit"].(string), args["judicial"].(bool), args["on"].(time.Time)), true
 	case "Mutation.updateConflict":
 		if e.ComplexityRoot.Mutation.UpdateConflict == nil {
 			break
@@ -5089,6 +5948,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
+	case "OnTime.departmentCode":
+		if e.ComplexityRoot.OnTime.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.DepartmentCode(childComplexity), true
+	case "OnTime.departmentID":
+		if e.ComplexityRoot.OnTime.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.DepartmentID(childComplexity), true
+	case "OnTime.departmentName":
+		if e.ComplexityRoot.OnTime.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.DepartmentName(childComplexity), true
+	case "OnTime.late":
+		if e.ComplexityRoot.OnTime.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.Late(childComplexity), true
+	case "OnTime.onTime":
+		if e.ComplexityRoot.OnTime.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.OnTime(childComplexity), true
+	case "OnTime.overdue":
+		if e.ComplexityRoot.OnTime.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.Overdue(childComplexity), true
+	case "OnTime.pending":
+		if e.ComplexityRoot.OnTime.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.Pending(childComplexity), true
+	case "OnTime.rate":
+		if e.ComplexityRoot.OnTime.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnTime.Rate(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -5681,6 +6589,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Draws(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.DrawOrder), args["where"].(*ent.DrawWhereInput)), true
+	case "Query.dutyRecords":
+		if e.ComplexityRoot.Query.DutyRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dutyRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DutyRecords(childComplexity, args["year"].(int), args["departmentID"].(*int)), true
 	case "Query.evidences":
 		if e.ComplexityRoot.Query.Evidences == nil {
 			break
@@ -5780,6 +6699,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.InspectionTeams(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InspectionTeamOrder), args["where"].(*ent.InspectionTeamWhereInput)), true
+	case "Query.inspectionsPerEnterprise":
+		if e.ComplexityRoot.Query.InspectionsPerEnterprise == nil {
+			break
+		}
+
+		args, err := ec.field_Query_inspectionsPerEnterprise_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InspectionsPerEnterprise(childComplexity, args["year"].(int)), true
 	case "Query.inspector":
 		if e.ComplexityRoot.Query.Inspector == nil {
 			break
@@ -5803,6 +6733,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Inspectors(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InspectorOrder), args["where"].(*ent.InspectorWhereInput)), true
 
+	case "Query.itemCoverage":
+		if e.ComplexityRoot.Query.ItemCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_itemCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ItemCoverage(childComplexity, args["year"].(int)), true
 	case "Query.itemLists":
 		if e.ComplexityRoot.Query.ItemLists == nil {
 			break
@@ -5825,6 +6766,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.JointMeetings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.JointMeetingOrder), args["where"].(*ent.JointMeetingWhereInput)), true
+	case "Query.jointShare":
+		if e.ComplexityRoot.Query.JointShare == nil {
+			break
+		}
+
+		args, err := ec.field_Query_jointShare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.JointShare(childComplexity, args["year"].(int)), true
 	case "Query.leadClusters":
 		if e.ComplexityRoot.Query.LeadClusters == nil {
 			break
@@ -5902,6 +6854,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Notifications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.NotificationOrder), args["where"].(*ent.NotificationWhereInput)), true
+	case "Query.onTimeRate":
+		if e.ComplexityRoot.Query.OnTimeRate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_onTimeRate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OnTimeRate(childComplexity, args["year"].(int), args["departmentID"].(*int)), true
 	case "Query.planBatches":
 		if e.ComplexityRoot.Query.PlanBatches == nil {
 			break
@@ -5924,6 +6887,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plans(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PlanOrder), args["where"].(*ent.PlanWhereInput)), true
+	case "Query.problemRate":
+		if e.ComplexityRoot.Query.ProblemRate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_problemRate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProblemRate(childComplexity, args["year"].(int)), true
 	case "Query.publications":
 		if e.ComplexityRoot.Query.Publications == nil {
 			break
@@ -5968,6 +6942,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Results(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ResultOrder), args["where"].(*ent.ResultWhereInput)), true
+	case "Query.resultsDue":
+		if e.ComplexityRoot.Query.ResultsDue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_resultsDue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ResultsDue(childComplexity, args["soonDays"].(*int)), true
 	case "Query.settings":
 		if e.ComplexityRoot.Query.Settings == nil {
 			break
@@ -6040,6 +7025,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TaskItems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TaskItemOrder), args["where"].(*ent.TaskItemWhereInput)), true
+	case "Query.taskResultStatus":
+		if e.ComplexityRoot.Query.TaskResultStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Query_taskResultStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TaskResultStatus(childComplexity, args["taskID"].(int)), true
 	case "Query.tasks":
 		if e.ComplexityRoot.Query.Tasks == nil {
 			break
@@ -6409,6 +7405,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResultEdge.Node(childComplexity), true
+
+	case "ResultEntryStatus.departmentID":
+		if e.ComplexityRoot.ResultEntryStatus.DepartmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.DepartmentID(childComplexity), true
+	case "ResultEntryStatus.departmentName":
+		if e.ComplexityRoot.ResultEntryStatus.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.DepartmentName(childComplexity), true
+	case "ResultEntryStatus.resultID":
+		if e.ComplexityRoot.ResultEntryStatus.ResultID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.ResultID(childComplexity), true
+	case "ResultEntryStatus.status":
+		if e.ComplexityRoot.ResultEntryStatus.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.Status(childComplexity), true
+	case "ResultEntryStatus.statusName":
+		if e.ComplexityRoot.ResultEntryStatus.StatusName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.StatusName(childComplexity), true
+	case "ResultEntryStatus.targetID":
+		if e.ComplexityRoot.ResultEntryStatus.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.TargetID(childComplexity), true
+	case "ResultEntryStatus.targetName":
+		if e.ComplexityRoot.ResultEntryStatus.TargetName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.TargetName(childComplexity), true
+	case "ResultEntryStatus.version":
+		if e.ComplexityRoot.ResultEntryStatus.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultEntryStatus.Version(childComplexity), true
 
 	case "ResultItem.checked":
 		if e.ComplexityRoot.ResultItem.Checked == nil {
@@ -7410,6 +8455,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("JointMeetingWhereInput", ec.unmarshalInputJointMeetingWhereInput),
 			graphql.NewInputUnmarshaler("LeadClusterOrder", ec.unmarshalInputLeadClusterOrder),
 			graphql.NewInputUnmarshaler("LeadClusterWhereInput", ec.unmarshalInputLeadClusterWhereInput),
+			graphql.NewInputUnmarshaler("LeadInput", ec.unmarshalInputLeadInput),
 			graphql.NewInputUnmarshaler("LeadOrder", ec.unmarshalInputLeadOrder),
 			graphql.NewInputUnmarshaler("LeadWhereInput", ec.unmarshalInputLeadWhereInput),
 			graphql.NewInputUnmarshaler("LibraryConfirmationOrder", ec.unmarshalInputLibraryConfirmationOrder),
@@ -7427,6 +8473,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PublicationWhereInput", ec.unmarshalInputPublicationWhereInput),
 			graphql.NewInputUnmarshaler("ResultCodeOrder", ec.unmarshalInputResultCodeOrder),
 			graphql.NewInputUnmarshaler("ResultCodeWhereInput", ec.unmarshalInputResultCodeWhereInput),
+			graphql.NewInputUnmarshaler("ResultInput", ec.unmarshalInputResultInput),
+			graphql.NewInputUnmarshaler("ResultItemInput", ec.unmarshalInputResultItemInput),
 			graphql.NewInputUnmarshaler("ResultItemOrder", ec.unmarshalInputResultItemOrder),
 			graphql.NewInputUnmarshaler("ResultItemWhereInput", ec.unmarshalInputResultItemWhereInput),
 			graphql.NewInputUnmarshaler("ResultOrder", ec.unmarshalInputResultOrder),
@@ -21383,6 +22431,698 @@ input UpdateTargetLibraryInput {
   clearTargets: Boolean
 }
 `, BuiltIn: false},
+	{Name: "../results.graphqls", Input: `# Results, corrections, follow-ups, leads and statistics. Resolvers call internal/results,
+# internal/signing, internal/leads and internal/stats, where the rules live.
+
+"""
+逐项检查情况
+"""
+input ResultItemInput {
+  """
+  抽查事项（须为本部门在该任务中的事项）
+  """
+  itemID: ID!
+  """
+  是否已检查
+  """
+  checked: Boolean!
+  """
+  是否发现问题
+  """
+  problemFound: Boolean
+  """
+  发现的问题
+  """
+  problem: String
+  """
+  处理情况
+  """
+  handling: String
+  """
+  该事项的结果代码
+  """
+  codeIDs: [ID!]
+}
+
+"""
+检查结果内容（谁检查、谁录入）
+"""
+input ResultInput {
+  """
+  任务
+  """
+  taskID: ID!
+  """
+  检查对象
+  """
+  targetID: ID!
+  """
+  检查部门（默认为调用者所属部门）
+  """
+  departmentID: ID
+  """
+  检查结束日期（提交审核时必填，公示期限自此计算）
+  """
+  inspectionEndDate: Time
+  """
+  检查情况概述
+  """
+  summary: String
+  """
+  检查结果代码（可多选，如 NO_PROBLEM、CORRECTED）
+  """
+  codes: [String!]
+  """
+  实际采用的检查方式代码（如 ON_SITE）
+  """
+  methodCodes: [String!]
+  """
+  逐项检查情况
+  """
+  items: [ResultItemInput!]
+  """
+  后续处置方式
+  """
+  followUpOptionID: ID
+  """
+  采信的其他部门已公示结果
+  """
+  adoptedFromID: ID
+  """
+  幂等键：重复提交返回同一结果
+  """
+  idempotencyKey: String
+}
+
+"""
+更正结果：新版本及负责人签名的更正记录
+"""
+type CorrectionPayload {
+  """
+  更正后的新版本结果
+  """
+  result: Result!
+  """
+  更正记录（含摘要与签名）
+  """
+  correction: Correction!
+}
+
+"""
+任务中每个抽中对象、每个部门的结果状态（未录入即“尚未检查”）
+"""
+type ResultEntryStatus {
+  """
+  检查对象编号
+  """
+  targetID: ID!
+  """
+  检查对象名称
+  """
+  targetName: String!
+  """
+  检查部门编号
+  """
+  departmentID: ID!
+  """
+  检查部门名称
+  """
+  departmentName: String!
+  """
+  状态：NOT_INSPECTED 尚未检查，或结果状态
+  """
+  status: String!
+  """
+  状态中文名
+  """
+  statusName: String!
+  """
+  结果编号（尚未检查时为 0）
+  """
+  resultID: Int!
+  """
+  结果版本
+  """
+  version: Int!
+}
+
+"""
+公示期限提醒中的一条结果
+"""
+type DueEntry {
+  """
+  结果编号
+  """
+  resultID: Int!
+  """
+  任务编号（内部）
+  """
+  taskID: Int!
+  """
+  检查对象编号
+  """
+  targetID: Int!
+  """
+  检查对象名称
+  """
+  targetName: String!
+  """
+  结果状态
+  """
+  status: ResultStatus!
+  """
+  检查结束日期
+  """
+  inspectionEndDate: Time!
+  """
+  公示截止日期
+  """
+  dueDate: Time!
+  """
+  公示时间
+  """
+  publishedAt: Time
+  """
+  即将到期：剩余工作日；逾期：超过的工作日
+  """
+  workingDays: Int!
+}
+
+"""
+某部门需要办公室关注的结果
+"""
+type DepartmentDue {
+  """
+  部门编号
+  """
+  departmentID: Int!
+  """
+  部门名称
+  """
+  departmentName: String!
+  """
+  即将到期（未公示）
+  """
+  dueSoon: [DueEntry!]!
+  """
+  已逾期（未公示）
+  """
+  overdue: [DueEntry!]!
+  """
+  逾期公示
+  """
+  publishedLate: [DueEntry!]!
+}
+
+"""
+线索批量导入结果
+"""
+type LeadImportOutcome {
+  """
+  导入的线索数
+  """
+  imported: Int!
+  """
+  被拒绝的行数
+  """
+  rejected: Int!
+  """
+  结果摘要
+  """
+  summary: String!
+  """
+  被拒绝行的错误
+  """
+  errors: [ImportRowError!]!
+  """
+  导入后提议的专项检查（线索聚集）
+  """
+  clusters: [LeadCluster!]!
+}
+
+"""
+执法检查人员履职记录
+"""
+type DutyRecord {
+  """
+  检查人员编号
+  """
+  inspectorID: Int!
+  """
+  执法证号
+  """
+  certificateNo: String!
+  """
+  姓名
+  """
+  name: String!
+  """
+  所属部门编号
+  """
+  departmentID: Int!
+  """
+  所属部门
+  """
+  departmentName: String!
+  """
+  参与任务数
+  """
+  tasks: Int!
+  """
+  分派对象数
+  """
+  targets: Int!
+  """
+  期限内完成检查数
+  """
+  inspectedInWindow: Int!
+  """
+  检查事项数
+  """
+  itemsChecked: Int!
+  """
+  录入结果数
+  """
+  resultsEntered: Int!
+  """
+  按时公示数
+  """
+  publishedOnTime: Int!
+  """
+  逾期公示数
+  """
+  publishedLate: Int!
+  """
+  逾期未公示数
+  """
+  overdueUnpublished: Int!
+}
+
+"""
+事项（编码与名称）
+"""
+type ItemRef {
+  """
+  事项编码
+  """
+  code: String!
+  """
+  事项名称
+  """
+  name: String!
+}
+
+"""
+某部门某年度清单事项的使用情况（每个事项是否都已抽查）
+"""
+type DepartmentCoverage {
+  """
+  部门编号
+  """
+  departmentID: Int!
+  """
+  部门编码
+  """
+  departmentCode: String!
+  """
+  部门名称
+  """
+  departmentName: String!
+  """
+  清单事项数
+  """
+  total: Int!
+  """
+  已使用事项数
+  """
+  used: Int!
+  """
+  使用率
+  """
+  rate: Float!
+  """
+  是否全部使用
+  """
+  allUsed: Boolean!
+  """
+  未使用的事项
+  """
+  unused: [ItemRef!]!
+}
+
+"""
+某部门的联合抽查占比
+"""
+type DepartmentJoint {
+  """
+  部门编号
+  """
+  departmentID: Int!
+  """
+  部门编码
+  """
+  departmentCode: String!
+  """
+  部门名称
+  """
+  departmentName: String!
+  """
+  参与的任务数
+  """
+  tasks: Int!
+  """
+  发起的任务数
+  """
+  initiated: Int!
+  """
+  联合抽查任务数
+  """
+  joint: Int!
+  """
+  联合抽查占比
+  """
+  share: Float!
+}
+
+"""
+年度联合抽查占比
+"""
+type JointTaskShare {
+  """
+  年度
+  """
+  year: Int!
+  """
+  任务数
+  """
+  tasks: Int!
+  """
+  联合抽查任务数
+  """
+  joint: Int!
+  """
+  占比
+  """
+  share: Float!
+  """
+  各部门情况
+  """
+  departments: [DepartmentJoint!]!
+}
+
+"""
+某部门的按时公示率
+"""
+type OnTime {
+  """
+  部门编号
+  """
+  departmentID: Int!
+  """
+  部门编码
+  """
+  departmentCode: String!
+  """
+  部门名称
+  """
+  departmentName: String!
+  """
+  按时公示数
+  """
+  onTime: Int!
+  """
+  逾期公示数
+  """
+  late: Int!
+  """
+  逾期未公示数
+  """
+  overdue: Int!
+  """
+  尚在期限内未公示数
+  """
+  pending: Int!
+  """
+  按时公示率
+  """
+  rate: Float!
+}
+
+"""
+某事项的问题发现率
+"""
+type ItemProblemRate {
+  """
+  事项编号
+  """
+  itemID: Int!
+  """
+  事项编码
+  """
+  code: String!
+  """
+  事项名称
+  """
+  name: String!
+  """
+  部门编号
+  """
+  departmentID: Int!
+  """
+  部门名称
+  """
+  departmentName: String!
+  """
+  已检查次数
+  """
+  checked: Int!
+  """
+  发现问题次数
+  """
+  problemFound: Int!
+  """
+  问题发现率
+  """
+  rate: Float!
+}
+
+"""
+被检查次数最多的企业
+"""
+type EnterpriseCount {
+  """
+  检查对象编号
+  """
+  targetID: Int!
+  """
+  统一社会信用代码
+  """
+  uscc: String!
+  """
+  名称
+  """
+  name: String!
+  """
+  年度被抽中次数
+  """
+  count: Int!
+}
+
+"""
+“最少干扰”指标：每户企业年度被抽查次数
+"""
+type Disturbance {
+  """
+  年度
+  """
+  year: Int!
+  """
+  被抽查的企业数
+  """
+  inspected: Int!
+  """
+  被抽查 1 次的企业数
+  """
+  once: Int!
+  """
+  被抽查 2 次的企业数
+  """
+  twice: Int!
+  """
+  被抽查 3 次及以上的企业数
+  """
+  threeOrMore: Int!
+  """
+  最多次数
+  """
+  max: Int!
+  """
+  平均次数
+  """
+  mean: Float!
+  """
+  被抽查次数最多的企业
+  """
+  top: [EnterpriseCount!]!
+}
+
+extend type Query {
+  """
+  任务的结果录入情况：每个抽中对象、每个部门（未录入即“尚未检查”，绝无默认合格）
+  """
+  taskResultStatus(taskID: ID!): [ResultEntryStatus!]!
+  """
+  公示期限提醒：各部门即将到期、已逾期和逾期公示的结果（检查结束后 20 个工作日）
+  """
+  resultsDue(soonDays: Int = 5): [DepartmentDue!]!
+  """
+  执法检查人员履职记录（XLSX 见 /export/duty-records.xlsx?year=年度）
+  """
+  dutyRecords(year: Int!, departmentID: ID): [DutyRecord!]!
+  """
+  各部门清单事项使用情况
+  """
+  itemCoverage(year: Int!): [DepartmentCoverage!]!
+  """
+  联合抽查占比
+  """
+  jointShare(year: Int!): JointTaskShare!
+  """
+  按时公示率
+  """
+  onTimeRate(year: Int!, departmentID: ID): [OnTime!]!
+  """
+  各事项问题发现率
+  """
+  problemRate(year: Int!): [ItemProblemRate!]!
+  """
+  每户企业年度被抽查次数（最少干扰）
+  """
+  inspectionsPerEnterprise(year: Int!): Disturbance!
+}
+
+extend type Mutation {
+  """
+  录入或修改本部门的检查结果（草稿或被退回时）
+  """
+  saveResult(input: ResultInput!): Result!
+  """
+  上传证据材料（PDF、JPEG、PNG、OFD、DOCX、XLSX，不超过 20 MiB）
+  """
+  addEvidence(resultID: ID!, file: Upload!): Evidence!
+  """
+  提交审核（计算公示截止日期）
+  """
+  submitResult(id: ID!): Result!
+  """
+  审核退回（须说明原因）
+  """
+  returnResult(id: ID!, reason: String!): Result!
+  """
+  审核通过（审核人不能是录入人）
+  """
+  approveResult(id: ID!): Result!
+  """
+  公示结果：记于企业名下，此后不可修改；可同时抄告相关部门
+  """
+  publishResult(id: ID!, notifyDepartmentIDs: [ID!]): Result!
+  """
+  部门负责人登记签名密钥（以本人口令保护）
+  """
+  enrollSigningKey(password: String!): Boolean!
+  """
+  更正已公示的结果：形成新版本，须部门负责人再次输入口令签名确认；新旧版本均保留
+  """
+  correctResult(id: ID!, reason: String!, input: ResultInput!, password: String!): CorrectionPayload!
+  """
+  后续处置办结
+  """
+  completeFollowUp(id: ID!, doneOn: Time!, note: String): FollowUpAction!
+  """
+  案件线索移交办案机构（涉嫌犯罪的移送司法机关）
+  """
+  transferCase(id: ID!, receivingUnit: String!, judicial: Boolean!, on: Time!): FollowUpAction!
+  """
+  办结任务（全部结果公示后）
+  """
+  closeTask(id: ID!): Task!
+
+  """
+  接收线索（投诉举报、转办交办、数据监测）
+  """
+  receiveLead(input: LeadInput!): Lead!
+  """
+  批量导入线索（CSV，全部或全不）
+  """
+  importLeads(file: Upload!): LeadImportOutcome!
+  """
+  分派线索
+  """
+  assignLead(id: ID!, departmentID: ID!): Lead!
+  """
+  开始处理线索
+  """
+  startLeadHandling(id: ID!): Lead!
+  """
+  办结线索
+  """
+  closeLead(id: ID!, outcome: String!): Lead!
+  """
+  接受专项检查提议：生成预填范围的专项检查任务（草稿），随后与其他任务一样随机抽取
+  """
+  acceptLeadCluster(id: ID!, initiatorID: ID!, windowStart: Time!, windowEnd: Time!): Task!
+  """
+  驳回专项检查提议（须说明理由）
+  """
+  dismissLeadCluster(id: ID!, note: String!): LeadCluster!
+}
+
+"""
+线索
+"""
+input LeadInput {
+  """
+  来源
+  """
+  source: LeadSource!
+  """
+  来源编号
+  """
+  referenceNo: String
+  """
+  接收时间（默认当前）
+  """
+  receivedAt: Time
+  """
+  线索摘要
+  """
+  summary: String!
+  """
+  详细情况
+  """
+  description: String
+  """
+  行业代码
+  """
+  industryCode: String
+  """
+  行政区划代码
+  """
+  divisionCode: String
+  """
+  涉及对象的统一社会信用代码
+  """
+  targetUSCC: String
+  """
+  涉及的抽查事项
+  """
+  itemID: ID
+  """
+  承办部门
+  """
+  departmentID: ID
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# Hand-written part of the GraphQL schema. Types, connections, filters and inputs are derived
 # from the ent schema into ent.graphqls; this file adds business-key lookups, the viewer,
 # login and the create/update mutations of the library and list entities.
@@ -22193,6 +23933,16 @@ func (ec *executionContext) childFields_CorrectionEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CorrectionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CorrectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "result":
+		return ec.fieldContext_CorrectionPayload_result(ctx, field)
+	case "correction":
+		return ec.fieldContext_CorrectionPayload_correction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CorrectionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Department(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -22251,6 +24001,44 @@ func (ec *executionContext) childFields_DepartmentConnection(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type DepartmentConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_DepartmentCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentID":
+		return ec.fieldContext_DepartmentCoverage_departmentID(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_DepartmentCoverage_departmentCode(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_DepartmentCoverage_departmentName(ctx, field)
+	case "total":
+		return ec.fieldContext_DepartmentCoverage_total(ctx, field)
+	case "used":
+		return ec.fieldContext_DepartmentCoverage_used(ctx, field)
+	case "rate":
+		return ec.fieldContext_DepartmentCoverage_rate(ctx, field)
+	case "allUsed":
+		return ec.fieldContext_DepartmentCoverage_allUsed(ctx, field)
+	case "unused":
+		return ec.fieldContext_DepartmentCoverage_unused(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DepartmentCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_DepartmentDue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentID":
+		return ec.fieldContext_DepartmentDue_departmentID(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_DepartmentDue_departmentName(ctx, field)
+	case "dueSoon":
+		return ec.fieldContext_DepartmentDue_dueSoon(ctx, field)
+	case "overdue":
+		return ec.fieldContext_DepartmentDue_overdue(ctx, field)
+	case "publishedLate":
+		return ec.fieldContext_DepartmentDue_publishedLate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DepartmentDue", field.Name)
+}
+
 func (ec *executionContext) childFields_DepartmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -22259,6 +24047,48 @@ func (ec *executionContext) childFields_DepartmentEdge(ctx context.Context, fiel
 		return ec.fieldContext_DepartmentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DepartmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DepartmentJoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentID":
+		return ec.fieldContext_DepartmentJoint_departmentID(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_DepartmentJoint_departmentCode(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_DepartmentJoint_departmentName(ctx, field)
+	case "tasks":
+		return ec.fieldContext_DepartmentJoint_tasks(ctx, field)
+	case "initiated":
+		return ec.fieldContext_DepartmentJoint_initiated(ctx, field)
+	case "joint":
+		return ec.fieldContext_DepartmentJoint_joint(ctx, field)
+	case "share":
+		return ec.fieldContext_DepartmentJoint_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DepartmentJoint", field.Name)
+}
+
+func (ec *executionContext) childFields_Disturbance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_Disturbance_year(ctx, field)
+	case "inspected":
+		return ec.fieldContext_Disturbance_inspected(ctx, field)
+	case "once":
+		return ec.fieldContext_Disturbance_once(ctx, field)
+	case "twice":
+		return ec.fieldContext_Disturbance_twice(ctx, field)
+	case "threeOrMore":
+		return ec.fieldContext_Disturbance_threeOrMore(ctx, field)
+	case "max":
+		return ec.fieldContext_Disturbance_max(ctx, field)
+	case "mean":
+		return ec.fieldContext_Disturbance_mean(ctx, field)
+	case "top":
+		return ec.fieldContext_Disturbance_top(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Disturbance", field.Name)
 }
 
 func (ec *executionContext) childFields_Draw(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22397,6 +24227,76 @@ func (ec *executionContext) childFields_DrawEventEdge(ctx context.Context, field
 		return ec.fieldContext_DrawEventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DrawEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DueEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "resultID":
+		return ec.fieldContext_DueEntry_resultID(ctx, field)
+	case "taskID":
+		return ec.fieldContext_DueEntry_taskID(ctx, field)
+	case "targetID":
+		return ec.fieldContext_DueEntry_targetID(ctx, field)
+	case "targetName":
+		return ec.fieldContext_DueEntry_targetName(ctx, field)
+	case "status":
+		return ec.fieldContext_DueEntry_status(ctx, field)
+	case "inspectionEndDate":
+		return ec.fieldContext_DueEntry_inspectionEndDate(ctx, field)
+	case "dueDate":
+		return ec.fieldContext_DueEntry_dueDate(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_DueEntry_publishedAt(ctx, field)
+	case "workingDays":
+		return ec.fieldContext_DueEntry_workingDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DueEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_DutyRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inspectorID":
+		return ec.fieldContext_DutyRecord_inspectorID(ctx, field)
+	case "certificateNo":
+		return ec.fieldContext_DutyRecord_certificateNo(ctx, field)
+	case "name":
+		return ec.fieldContext_DutyRecord_name(ctx, field)
+	case "departmentID":
+		return ec.fieldContext_DutyRecord_departmentID(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_DutyRecord_departmentName(ctx, field)
+	case "tasks":
+		return ec.fieldContext_DutyRecord_tasks(ctx, field)
+	case "targets":
+		return ec.fieldContext_DutyRecord_targets(ctx, field)
+	case "inspectedInWindow":
+		return ec.fieldContext_DutyRecord_inspectedInWindow(ctx, field)
+	case "itemsChecked":
+		return ec.fieldContext_DutyRecord_itemsChecked(ctx, field)
+	case "resultsEntered":
+		return ec.fieldContext_DutyRecord_resultsEntered(ctx, field)
+	case "publishedOnTime":
+		return ec.fieldContext_DutyRecord_publishedOnTime(ctx, field)
+	case "publishedLate":
+		return ec.fieldContext_DutyRecord_publishedLate(ctx, field)
+	case "overdueUnpublished":
+		return ec.fieldContext_DutyRecord_overdueUnpublished(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DutyRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_EnterpriseCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targetID":
+		return ec.fieldContext_EnterpriseCount_targetID(ctx, field)
+	case "uscc":
+		return ec.fieldContext_EnterpriseCount_uscc(ctx, field)
+	case "name":
+		return ec.fieldContext_EnterpriseCount_name(ctx, field)
+	case "count":
+		return ec.fieldContext_EnterpriseCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterpriseCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23049,6 +24949,38 @@ func (ec *executionContext) childFields_ItemListEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ItemListEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ItemProblemRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "itemID":
+		return ec.fieldContext_ItemProblemRate_itemID(ctx, field)
+	case "code":
+		return ec.fieldContext_ItemProblemRate_code(ctx, field)
+	case "name":
+		return ec.fieldContext_ItemProblemRate_name(ctx, field)
+	case "departmentID":
+		return ec.fieldContext_ItemProblemRate_departmentID(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_ItemProblemRate_departmentName(ctx, field)
+	case "checked":
+		return ec.fieldContext_ItemProblemRate_checked(ctx, field)
+	case "problemFound":
+		return ec.fieldContext_ItemProblemRate_problemFound(ctx, field)
+	case "rate":
+		return ec.fieldContext_ItemProblemRate_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ItemProblemRate", field.Name)
+}
+
+func (ec *executionContext) childFields_ItemRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ItemRef_code(ctx, field)
+	case "name":
+		return ec.fieldContext_ItemRef_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ItemRef", field.Name)
+}
+
 func (ec *executionContext) childFields_JointMeeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -23091,6 +25023,22 @@ func (ec *executionContext) childFields_JointMeetingEdge(ctx context.Context, fi
 		return ec.fieldContext_JointMeetingEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type JointMeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_JointTaskShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_JointTaskShare_year(ctx, field)
+	case "tasks":
+		return ec.fieldContext_JointTaskShare_tasks(ctx, field)
+	case "joint":
+		return ec.fieldContext_JointTaskShare_joint(ctx, field)
+	case "share":
+		return ec.fieldContext_JointTaskShare_share(ctx, field)
+	case "departments":
+		return ec.fieldContext_JointTaskShare_departments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointTaskShare", field.Name)
 }
 
 func (ec *executionContext) childFields_Lead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23225,6 +25173,22 @@ func (ec *executionContext) childFields_LeadEdge(ctx context.Context, field grap
 		return ec.fieldContext_LeadEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LeadEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadImportOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "imported":
+		return ec.fieldContext_LeadImportOutcome_imported(ctx, field)
+	case "rejected":
+		return ec.fieldContext_LeadImportOutcome_rejected(ctx, field)
+	case "summary":
+		return ec.fieldContext_LeadImportOutcome_summary(ctx, field)
+	case "errors":
+		return ec.fieldContext_LeadImportOutcome_errors(ctx, field)
+	case "clusters":
+		return ec.fieldContext_LeadImportOutcome_clusters(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadImportOutcome", field.Name)
 }
 
 func (ec *executionContext) childFields_LibraryConfirmation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23395,6 +25359,28 @@ func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, fi
 		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OnTime(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentID":
+		return ec.fieldContext_OnTime_departmentID(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_OnTime_departmentCode(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_OnTime_departmentName(ctx, field)
+	case "onTime":
+		return ec.fieldContext_OnTime_onTime(ctx, field)
+	case "late":
+		return ec.fieldContext_OnTime_late(ctx, field)
+	case "overdue":
+		return ec.fieldContext_OnTime_overdue(ctx, field)
+	case "pending":
+		return ec.fieldContext_OnTime_pending(ctx, field)
+	case "rate":
+		return ec.fieldContext_OnTime_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnTime", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23753,6 +25739,28 @@ func (ec *executionContext) childFields_ResultEdge(ctx context.Context, field gr
 		return ec.fieldContext_ResultEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResultEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ResultEntryStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targetID":
+		return ec.fieldContext_ResultEntryStatus_targetID(ctx, field)
+	case "targetName":
+		return ec.fieldContext_ResultEntryStatus_targetName(ctx, field)
+	case "departmentID":
+		return ec.fieldContext_ResultEntryStatus_departmentID(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_ResultEntryStatus_departmentName(ctx, field)
+	case "status":
+		return ec.fieldContext_ResultEntryStatus_status(ctx, field)
+	case "statusName":
+		return ec.fieldContext_ResultEntryStatus_statusName(ctx, field)
+	case "resultID":
+		return ec.fieldContext_ResultEntryStatus_resultID(ctx, field)
+	case "version":
+		return ec.fieldContext_ResultEntryStatus_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResultEntryStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_ResultItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -25089,6 +27097,66 @@ func (ec *executionContext) field_JointMeeting_members_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptLeadCluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "initiatorID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["initiatorID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "windowStart",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["windowStart"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "windowEnd",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["windowEnd"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addEvidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "resultID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resultID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addPlanBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25147,7 +27215,79 @@ func (ec *executionContext) field_Mutation_announceTask_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "departmentID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentID"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "outcome",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["outcome"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -25172,6 +27312,36 @@ func (ec *executionContext) field_Mutation_commitDraw_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeFollowUp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "doneOn",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["doneOn"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
 	return args, nil
 }
 
@@ -25202,6 +27372,44 @@ func (ec *executionContext) field_Mutation_confirmLibraries_args(ctx context.Con
 		return nil, err
 	}
 	args["validDays"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (results.ResultInput, error) {
+			return ec.unmarshalNResultInput2githubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐResultInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg3
 	return args, nil
 }
 
@@ -25399,6 +27607,42 @@ func (ec *executionContext) field_Mutation_decideFiling_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_dismissLeadCluster_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enrollSigningKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_executeDraw_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25486,6 +27730,20 @@ func (ec *executionContext) field_Mutation_importFile_args(ctx context.Context, 
 		return nil, err
 	}
 	args["partial"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importLeads_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
 	return args, nil
 }
 
@@ -25577,6 +27835,42 @@ func (ec *executionContext) field_Mutation_publishPlan_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "notifyDepartmentIDs",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["notifyDepartmentIDs"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_receiveLead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LeadInput, error) {
+			return ec.unmarshalNLeadInput2githubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐLeadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recuseTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25645,6 +27939,28 @@ func (ec *executionContext) field_Mutation_replaceTarget_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_returnResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revealDraw_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25659,7 +27975,35 @@ func (ec *executionContext) field_Mutation_revealDraw_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_saveResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (results.ResultInput, error) {
+			return ec.unmarshalNResultInput2githubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐResultInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_startInspection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startLeadHandling_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -25698,6 +28042,58 @@ func (ec *executionContext) field_Mutation_submitPlan_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitResult_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_transferCase_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "receivingUnit",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["receivingUnit"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "judicial",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["judicial"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg3
 	return args, nil
 }
 
@@ -26553,6 +28949,28 @@ func (ec *executionContext) field_Query_draws_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_dutyRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "departmentID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentID"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_evidences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -27039,6 +29457,20 @@ func (ec *executionContext) field_Query_inspectionTeams_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_inspectionsPerEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_inspector_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -27104,6 +29536,20 @@ func (ec *executionContext) field_Query_inspectors_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_itemCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -27212,6 +29658,20 @@ func (ec *executionContext) field_Query_jointMeetings_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_jointShare_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -27513,6 +29973,28 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_onTimeRate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "departmentID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["departmentID"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_planBatches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -27618,6 +30100,20 @@ func (ec *executionContext) field_Query_plans_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_problemRate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
 	return args, nil
 }
 
@@ -27780,6 +30276,20 @@ func (ec *executionContext) field_Query_resultItems_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_resultsDue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "soonDays",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["soonDays"] = arg0
 	return args, nil
 }
 
@@ -28064,6 +30574,20 @@ func (ec *executionContext) field_Query_taskItems_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_taskResultStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "taskID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["taskID"] = arg0
 	return args, nil
 }
 
@@ -31560,6 +34084,70 @@ func (ec *executionContext) fieldContext_CorrectionEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("CorrectionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CorrectionPayload_result(ctx context.Context, field graphql.CollectedField, obj *model.CorrectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionPayload_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionPayload_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CorrectionPayload_correction(ctx context.Context, field graphql.CollectedField, obj *model.CorrectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionPayload_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCorrection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionPayload_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Department_id(ctx context.Context, field graphql.CollectedField, obj *ent.Department) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32317,6 +34905,341 @@ func (ec *executionContext) fieldContext_DepartmentConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("DepartmentConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DepartmentCoverage_departmentID(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentCoverage_departmentCode(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentCoverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DepartmentCoverage_departmentName(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentCoverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _DepartmentCoverage_total(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentCoverage_used(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_used(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Used, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_used(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentCoverage_rate(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DepartmentCoverage_allUsed(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_allUsed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllUsed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_allUsed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentCoverage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DepartmentCoverage_unused(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentCoverage_unused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.ItemRef) graphql.Marshaler {
+			return ec.marshalNItemRef2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentCoverage_unused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DepartmentCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DepartmentDue_departmentID(ctx context.Context, field graphql.CollectedField, obj *results.DepartmentDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentDue_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentDue_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentDue", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentDue_departmentName(ctx context.Context, field graphql.CollectedField, obj *results.DepartmentDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentDue_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentDue_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentDue", field, false, false, "String")
+}
+
+func (ec *executionContext) _DepartmentDue_dueSoon(ctx context.Context, field graphql.CollectedField, obj *results.DepartmentDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentDue_dueSoon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueSoon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []results.DueEntry) graphql.Marshaler {
+			return ec.marshalNDueEntry2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDueEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentDue_dueSoon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DepartmentDue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DueEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DepartmentDue_overdue(ctx context.Context, field graphql.CollectedField, obj *results.DepartmentDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentDue_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []results.DueEntry) graphql.Marshaler {
+			return ec.marshalNDueEntry2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDueEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentDue_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DepartmentDue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DueEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DepartmentDue_publishedLate(ctx context.Context, field graphql.CollectedField, obj *results.DepartmentDue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentDue_publishedLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []results.DueEntry) graphql.Marshaler {
+			return ec.marshalNDueEntry2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDueEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentDue_publishedLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DepartmentDue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DueEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DepartmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DepartmentEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32370,6 +35293,360 @@ func (ec *executionContext) _DepartmentEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DepartmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DepartmentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DepartmentJoint_departmentID(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentJoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentJoint_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentJoint_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentJoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentJoint_departmentCode(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentJoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentJoint_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentJoint_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentJoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _DepartmentJoint_departmentName(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentJoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentJoint_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentJoint_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentJoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _DepartmentJoint_tasks(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentJoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentJoint_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentJoint_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentJoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentJoint_initiated(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentJoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentJoint_initiated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Initiated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentJoint_initiated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentJoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentJoint_joint(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentJoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentJoint_joint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Joint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentJoint_joint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentJoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DepartmentJoint_share(ctx context.Context, field graphql.CollectedField, obj *stats.DepartmentJoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DepartmentJoint_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DepartmentJoint_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DepartmentJoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Disturbance_year(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disturbance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Disturbance_inspected(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_inspected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inspected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_inspected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disturbance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Disturbance_once(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_once(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Once, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_once(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disturbance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Disturbance_twice(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_twice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Twice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_twice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disturbance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Disturbance_threeOrMore(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_threeOrMore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreeOrMore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_threeOrMore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disturbance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Disturbance_max(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disturbance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Disturbance_mean(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disturbance", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Disturbance_top(ctx context.Context, field graphql.CollectedField, obj *stats.Disturbance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disturbance_top(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Top, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.EnterpriseCount) graphql.Marshaler {
+			return ec.marshalNEnterpriseCount2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐEnterpriseCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disturbance_top(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Disturbance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterpriseCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Draw_id(ctx context.Context, field graphql.CollectedField, obj *ent.Draw) (ret graphql.Marshaler) {
@@ -33672,6 +36949,604 @@ func (ec *executionContext) _DrawEventEdge_cursor(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_DrawEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DrawEventEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DueEntry_resultID(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_resultID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResultID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_resultID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DueEntry_taskID(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_taskID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaskID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_taskID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DueEntry_targetID(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_targetID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_targetID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DueEntry_targetName(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_targetName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_targetName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _DueEntry_status(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v result.Status) graphql.Marshaler {
+			return ec.marshalNResultStatus2githubᚗcomᚋssgkᚋssgkᚋentᚋresultᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "ResultStatus")
+}
+
+func (ec *executionContext) _DueEntry_inspectionEndDate(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_inspectionEndDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InspectionEndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_inspectionEndDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DueEntry_dueDate(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_dueDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_dueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DueEntry_publishedAt(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DueEntry_workingDays(ctx context.Context, field graphql.CollectedField, obj *results.DueEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DueEntry_workingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkingDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DueEntry_workingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DueEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_inspectorID(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_inspectorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InspectorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_inspectorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_certificateNo(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_certificateNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertificateNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_certificateNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _DutyRecord_name(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _DutyRecord_departmentID(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_departmentName(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _DutyRecord_tasks(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_targets(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_inspectedInWindow(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_inspectedInWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InspectedInWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_inspectedInWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_itemsChecked(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_itemsChecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemsChecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_itemsChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_resultsEntered(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_resultsEntered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResultsEntered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_resultsEntered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_publishedOnTime(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_publishedOnTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedOnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_publishedOnTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_publishedLate(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_publishedLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_publishedLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DutyRecord_overdueUnpublished(ctx context.Context, field graphql.CollectedField, obj *stats.DutyRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DutyRecord_overdueUnpublished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueUnpublished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DutyRecord_overdueUnpublished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DutyRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnterpriseCount_targetID(ctx context.Context, field graphql.CollectedField, obj *stats.EnterpriseCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseCount_targetID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseCount_targetID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnterpriseCount_uscc(ctx context.Context, field graphql.CollectedField, obj *stats.EnterpriseCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseCount_uscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.USCC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseCount_uscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnterpriseCount_name(ctx context.Context, field graphql.CollectedField, obj *stats.EnterpriseCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseCount_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseCount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnterpriseCount_count(ctx context.Context, field graphql.CollectedField, obj *stats.EnterpriseCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterpriseCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterpriseCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnterpriseCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Evidence_id(ctx context.Context, field graphql.CollectedField, obj *ent.Evidence) (ret graphql.Marshaler) {
@@ -39328,6 +43203,236 @@ func (ec *executionContext) fieldContext_ItemListEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("ItemListEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ItemProblemRate_itemID(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_itemID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_itemID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ItemProblemRate_code(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ItemProblemRate_name(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ItemProblemRate_departmentID(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ItemProblemRate_departmentName(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ItemProblemRate_checked(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_checked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_checked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ItemProblemRate_problemFound(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_problemFound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemFound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_problemFound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ItemProblemRate_rate(ctx context.Context, field graphql.CollectedField, obj *stats.ItemProblemRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemProblemRate_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemProblemRate_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemProblemRate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ItemRef_code(ctx context.Context, field graphql.CollectedField, obj *stats.ItemRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemRef_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemRef_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _ItemRef_name(ctx context.Context, field graphql.CollectedField, obj *stats.ItemRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemRef_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemRef_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemRef", field, false, false, "String")
+}
+
 func (ec *executionContext) _JointMeeting_id(ctx context.Context, field graphql.CollectedField, obj *ent.JointMeeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39682,6 +43787,130 @@ func (ec *executionContext) _JointMeetingEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_JointMeetingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("JointMeetingEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _JointTaskShare_year(ctx context.Context, field graphql.CollectedField, obj *stats.JointTaskShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointTaskShare_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointTaskShare_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointTaskShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointTaskShare_tasks(ctx context.Context, field graphql.CollectedField, obj *stats.JointTaskShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointTaskShare_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointTaskShare_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointTaskShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointTaskShare_joint(ctx context.Context, field graphql.CollectedField, obj *stats.JointTaskShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointTaskShare_joint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Joint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointTaskShare_joint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointTaskShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointTaskShare_share(ctx context.Context, field graphql.CollectedField, obj *stats.JointTaskShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointTaskShare_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointTaskShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointTaskShare", field, false, false, "Float")
+}
+
+func (ec *executionContext) _JointTaskShare_departments(ctx context.Context, field graphql.CollectedField, obj *stats.JointTaskShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointTaskShare_departments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Departments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []stats.DepartmentJoint) graphql.Marshaler {
+			return ec.marshalNDepartmentJoint2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentJointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointTaskShare_departments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointTaskShare",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DepartmentJoint(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Lead_id(ctx context.Context, field graphql.CollectedField, obj *ent.Lead) (ret graphql.Marshaler) {
@@ -40935,6 +45164,139 @@ func (ec *executionContext) _LeadEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_LeadEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeadEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LeadImportOutcome_imported(ctx context.Context, field graphql.CollectedField, obj *model.LeadImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadImportOutcome_imported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Imported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadImportOutcome_imported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadImportOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadImportOutcome_rejected(ctx context.Context, field graphql.CollectedField, obj *model.LeadImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadImportOutcome_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadImportOutcome_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadImportOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadImportOutcome_summary(ctx context.Context, field graphql.CollectedField, obj *model.LeadImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadImportOutcome_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadImportOutcome_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadImportOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadImportOutcome_errors(ctx context.Context, field graphql.CollectedField, obj *model.LeadImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadImportOutcome_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
+			return ec.marshalNImportRowError2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadImportOutcome_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadImportOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportRowError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LeadImportOutcome_clusters(ctx context.Context, field graphql.CollectedField, obj *model.LeadImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadImportOutcome_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clusters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LeadCluster) graphql.Marshaler {
+			return ec.marshalNLeadCluster2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadImportOutcome_clusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LeadImportOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadCluster(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LibraryConfirmation_id(ctx context.Context, field graphql.CollectedField, obj *ent.LibraryConfirmation) (ret graphql.Marshaler) {
@@ -42922,6 +47284,798 @@ func (ec *executionContext) fieldContext_Mutation_importFile(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveResult(ctx, fc.Args["input"].(results.ResultInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addEvidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddEvidence(ctx, fc.Args["resultID"].(int), fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addEvidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitResult(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_returnResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_returnResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReturnResult(ctx, fc.Args["id"].(int), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_returnResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_returnResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveResult(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishResult(ctx, fc.Args["id"].(int), fc.Args["notifyDepartmentIDs"].([]int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Result) graphql.Marshaler {
+			return ec.marshalNResult2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enrollSigningKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enrollSigningKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnrollSigningKey(ctx, fc.Args["password"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enrollSigningKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enrollSigningKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctResult(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectResult(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["input"].(results.ResultInput), fc.Args["password"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CorrectionPayload) graphql.Marshaler {
+			return ec.marshalNCorrectionPayload2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐCorrectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctResult(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CorrectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctResult_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeFollowUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeFollowUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteFollowUp(ctx, fc.Args["id"].(int), fc.Args["doneOn"].(time.Time), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpAction) graphql.Marshaler {
+			return ec.marshalNFollowUpAction2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeFollowUp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpAction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeFollowUp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_transferCase(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_transferCase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TransferCase(ctx, fc.Args["id"].(int), fc.Args["receivingUnit"].(string), fc.Args["judicial"].(bool), fc.Args["on"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FollowUpAction) graphql.Marshaler {
+			return ec.marshalNFollowUpAction2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐFollowUpAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_transferCase(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowUpAction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_transferCase_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseTask(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_receiveLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_receiveLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReceiveLead(ctx, fc.Args["input"].(model.LeadInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_receiveLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_receiveLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importLeads(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importLeads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportLeads(ctx, fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LeadImportOutcome) graphql.Marshaler {
+			return ec.marshalNLeadImportOutcome2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐLeadImportOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importLeads(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadImportOutcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importLeads_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignLead(ctx, fc.Args["id"].(int), fc.Args["departmentID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startLeadHandling(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startLeadHandling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartLeadHandling(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startLeadHandling(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startLeadHandling_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeLead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeLead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseLead(ctx, fc.Args["id"].(int), fc.Args["outcome"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Lead) graphql.Marshaler {
+			return ec.marshalNLead2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLead(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeLead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lead(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeLead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptLeadCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptLeadCluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptLeadCluster(ctx, fc.Args["id"].(int), fc.Args["initiatorID"].(int), fc.Args["windowStart"].(time.Time), fc.Args["windowEnd"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptLeadCluster(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptLeadCluster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dismissLeadCluster(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dismissLeadCluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DismissLeadCluster(ctx, fc.Args["id"].(int), fc.Args["note"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LeadCluster) graphql.Marshaler {
+			return ec.marshalNLeadCluster2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadCluster(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dismissLeadCluster(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadCluster(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dismissLeadCluster_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -44025,6 +49179,190 @@ func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _OnTime_departmentID(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OnTime_departmentCode(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnTime_departmentName(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "String")
+}
+
+func (ec *executionContext) _OnTime_onTime(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OnTime_late(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OnTime_overdue(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OnTime_pending(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OnTime_rate(ctx context.Context, field graphql.CollectedField, obj *stats.OnTime) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OnTime_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OnTime_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OnTime", field, false, false, "Float")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -47722,6 +53060,358 @@ func (ec *executionContext) fieldContext_Query_taskItems(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_taskResultStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_taskResultStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TaskResultStatus(ctx, fc.Args["taskID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*results.TargetStatus) graphql.Marshaler {
+			return ec.marshalNResultEntryStatus2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐTargetStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_taskResultStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResultEntryStatus(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_taskResultStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_resultsDue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_resultsDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ResultsDue(ctx, fc.Args["soonDays"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*results.DepartmentDue) graphql.Marshaler {
+			return ec.marshalNDepartmentDue2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDepartmentDueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_resultsDue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DepartmentDue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_resultsDue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dutyRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dutyRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DutyRecords(ctx, fc.Args["year"].(int), fc.Args["departmentID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.DutyRecord) graphql.Marshaler {
+			return ec.marshalNDutyRecord2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDutyRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dutyRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DutyRecord(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dutyRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_itemCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_itemCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ItemCoverage(ctx, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.DepartmentCoverage) graphql.Marshaler {
+			return ec.marshalNDepartmentCoverage2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_itemCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DepartmentCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_itemCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_jointShare(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_jointShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().JointShare(ctx, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.JointTaskShare) graphql.Marshaler {
+			return ec.marshalNJointTaskShare2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐJointTaskShare(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_jointShare(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointTaskShare(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_jointShare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_onTimeRate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_onTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OnTimeRate(ctx, fc.Args["year"].(int), fc.Args["departmentID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.OnTime) graphql.Marshaler {
+			return ec.marshalNOnTime2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐOnTimeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_onTimeRate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OnTime(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_onTimeRate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_problemRate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_problemRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProblemRate(ctx, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stats.ItemProblemRate) graphql.Marshaler {
+			return ec.marshalNItemProblemRate2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemProblemRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_problemRate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemProblemRate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_problemRate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_inspectionsPerEnterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_inspectionsPerEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InspectionsPerEnterprise(ctx, fc.Args["year"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stats.Disturbance) graphql.Marshaler {
+			return ec.marshalNDisturbance2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDisturbance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_inspectionsPerEnterprise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Disturbance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_inspectionsPerEnterprise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -49567,6 +55257,190 @@ func (ec *executionContext) _ResultEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ResultEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResultEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ResultEntryStatus_targetID(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_targetID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_targetID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResultEntryStatus_targetName(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_targetName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_targetName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResultEntryStatus_departmentID(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_departmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_departmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResultEntryStatus_departmentName(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResultEntryStatus_status(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResultEntryStatus_statusName(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_statusName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_statusName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResultEntryStatus_resultID(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_resultID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResultID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_resultID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResultEntryStatus_version(ctx context.Context, field graphql.CollectedField, obj *results.TargetStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResultEntryStatus_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResultEntryStatus_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResultEntryStatus", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ResultItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.ResultItem) (ret graphql.Marshaler) {
@@ -75234,6 +81108,111 @@ func UnmarshalLeadClusterWhereInput(ctx context.Context, raw any) (ent.LeadClust
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLeadInput(ctx context.Context, obj any) (model.LeadInput, error) {
+	var it model.LeadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "referenceNo", "receivedAt", "summary", "description", "industryCode", "divisionCode", "targetUSCC", "itemID", "departmentID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNLeadSource2githubᚗcomᚋssgkᚋssgkᚋentᚋleadᚐSource(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "referenceNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("referenceNo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReferenceNo = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "industryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industryCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndustryCode = data
+		case "divisionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("divisionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DivisionCode = data
+		case "targetUSCC":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetUSCC"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetUscc = data
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "departmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeadInput unmarshals raw into the LeadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeadInput(ctx context.Context, raw any) (model.LeadInput, error) {
+	var out model.LeadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeadInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLeadOrder(ctx context.Context, obj any) (ent.LeadOrder, error) {
 	var it ent.LeadOrder
 	if obj == nil {
@@ -82473,6 +88452,197 @@ func (ec *executionContext) unmarshalInputResultCodeWhereInput(ctx context.Conte
 func UnmarshalResultCodeWhereInput(ctx context.Context, raw any) (ent.ResultCodeWhereInput, error) {
 	var out ent.ResultCodeWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResultCodeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResultInput(ctx context.Context, obj any) (results.ResultInput, error) {
+	var it results.ResultInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"taskID", "targetID", "departmentID", "inspectionEndDate", "summary", "codes", "methodCodes", "items", "followUpOptionID", "adoptedFromID", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "taskID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "targetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetID = data
+		case "departmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentID"))
+			data, err := ec.unmarshalOID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentID = data
+		case "inspectionEndDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inspectionEndDate"))
+			data, err := ec.unmarshalOTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InspectionEndDate = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "codes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Codes = data
+		case "methodCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("methodCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MethodCodes = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalOResultItemInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐResultItemInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.ResultInput().Items(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "followUpOptionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("followUpOptionID"))
+			data, err := ec.unmarshalOID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FollowUpOptionID = data
+		case "adoptedFromID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adoptedFromID"))
+			data, err := ec.unmarshalOID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdoptedFromID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResultInput unmarshals raw into the ResultInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResultInput(ctx context.Context, raw any) (results.ResultInput, error) {
+	var out results.ResultInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResultInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResultItemInput(ctx context.Context, obj any) (model.ResultItemInput, error) {
+	var it model.ResultItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemID", "checked", "problemFound", "problem", "handling", "codeIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "checked":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checked"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Checked = data
+		case "problemFound":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problemFound"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProblemFound = data
+		case "problem":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("problem"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Problem = data
+		case "handling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handling"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handling = data
+		case "codeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResultItemInput unmarshals raw into the ResultItemInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResultItemInput(ctx context.Context, raw any) (model.ResultItemInput, error) {
+	var out model.ResultItemInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResultItemInput", raw, &out)
 	return out, err
 }
 
@@ -92926,6 +99096,44 @@ func (ec *executionContext) _CorrectionEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var correctionPayloadImplementors = []string{"CorrectionPayload"}
+
+func (ec *executionContext) _CorrectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CorrectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CorrectionPayload")
+		case "result":
+			out.Values[i] = ec._CorrectionPayload_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correction":
+			out.Values[i] = ec._CorrectionPayload_correction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var departmentImplementors = []string{"Department", "Node"}
 
 func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSet, obj *ent.Department) graphql.Marshaler {
@@ -93107,6 +99315,127 @@ func (ec *executionContext) _DepartmentConnection(ctx context.Context, sel ast.S
 	return out
 }
 
+var departmentCoverageImplementors = []string{"DepartmentCoverage"}
+
+func (ec *executionContext) _DepartmentCoverage(ctx context.Context, sel ast.SelectionSet, obj *stats.DepartmentCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DepartmentCoverage")
+		case "departmentID":
+			out.Values[i] = ec._DepartmentCoverage_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentCode":
+			out.Values[i] = ec._DepartmentCoverage_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._DepartmentCoverage_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._DepartmentCoverage_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "used":
+			out.Values[i] = ec._DepartmentCoverage_used(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._DepartmentCoverage_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allUsed":
+			out.Values[i] = ec._DepartmentCoverage_allUsed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unused":
+			out.Values[i] = ec._DepartmentCoverage_unused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var departmentDueImplementors = []string{"DepartmentDue"}
+
+func (ec *executionContext) _DepartmentDue(ctx context.Context, sel ast.SelectionSet, obj *results.DepartmentDue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentDueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DepartmentDue")
+		case "departmentID":
+			out.Values[i] = ec._DepartmentDue_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._DepartmentDue_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dueSoon":
+			out.Values[i] = ec._DepartmentDue_dueSoon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._DepartmentDue_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedLate":
+			out.Values[i] = ec._DepartmentDue_publishedLate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var departmentEdgeImplementors = []string{"DepartmentEdge"}
 
 func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DepartmentEdge) graphql.Marshaler {
@@ -93125,6 +99454,137 @@ func (ec *executionContext) _DepartmentEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._DepartmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var departmentJointImplementors = []string{"DepartmentJoint"}
+
+func (ec *executionContext) _DepartmentJoint(ctx context.Context, sel ast.SelectionSet, obj *stats.DepartmentJoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentJointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DepartmentJoint")
+		case "departmentID":
+			out.Values[i] = ec._DepartmentJoint_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentCode":
+			out.Values[i] = ec._DepartmentJoint_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._DepartmentJoint_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._DepartmentJoint_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "initiated":
+			out.Values[i] = ec._DepartmentJoint_initiated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joint":
+			out.Values[i] = ec._DepartmentJoint_joint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._DepartmentJoint_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disturbanceImplementors = []string{"Disturbance"}
+
+func (ec *executionContext) _Disturbance(ctx context.Context, sel ast.SelectionSet, obj *stats.Disturbance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disturbanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Disturbance")
+		case "year":
+			out.Values[i] = ec._Disturbance_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inspected":
+			out.Values[i] = ec._Disturbance_inspected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "once":
+			out.Values[i] = ec._Disturbance_once(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "twice":
+			out.Values[i] = ec._Disturbance_twice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threeOrMore":
+			out.Values[i] = ec._Disturbance_threeOrMore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._Disturbance_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._Disturbance_mean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "top":
+			out.Values[i] = ec._Disturbance_top(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -93556,6 +100016,220 @@ func (ec *executionContext) _DrawEventEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "cursor":
 			out.Values[i] = ec._DrawEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dueEntryImplementors = []string{"DueEntry"}
+
+func (ec *executionContext) _DueEntry(ctx context.Context, sel ast.SelectionSet, obj *results.DueEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dueEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DueEntry")
+		case "resultID":
+			out.Values[i] = ec._DueEntry_resultID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taskID":
+			out.Values[i] = ec._DueEntry_taskID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetID":
+			out.Values[i] = ec._DueEntry_targetID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetName":
+			out.Values[i] = ec._DueEntry_targetName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._DueEntry_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inspectionEndDate":
+			out.Values[i] = ec._DueEntry_inspectionEndDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dueDate":
+			out.Values[i] = ec._DueEntry_dueDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedAt":
+			out.Values[i] = ec._DueEntry_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "workingDays":
+			out.Values[i] = ec._DueEntry_workingDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dutyRecordImplementors = []string{"DutyRecord"}
+
+func (ec *executionContext) _DutyRecord(ctx context.Context, sel ast.SelectionSet, obj *stats.DutyRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dutyRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DutyRecord")
+		case "inspectorID":
+			out.Values[i] = ec._DutyRecord_inspectorID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certificateNo":
+			out.Values[i] = ec._DutyRecord_certificateNo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DutyRecord_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentID":
+			out.Values[i] = ec._DutyRecord_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._DutyRecord_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._DutyRecord_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._DutyRecord_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inspectedInWindow":
+			out.Values[i] = ec._DutyRecord_inspectedInWindow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemsChecked":
+			out.Values[i] = ec._DutyRecord_itemsChecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resultsEntered":
+			out.Values[i] = ec._DutyRecord_resultsEntered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedOnTime":
+			out.Values[i] = ec._DutyRecord_publishedOnTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedLate":
+			out.Values[i] = ec._DutyRecord_publishedLate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdueUnpublished":
+			out.Values[i] = ec._DutyRecord_overdueUnpublished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var enterpriseCountImplementors = []string{"EnterpriseCount"}
+
+func (ec *executionContext) _EnterpriseCount(ctx context.Context, sel ast.SelectionSet, obj *stats.EnterpriseCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnterpriseCount")
+		case "targetID":
+			out.Values[i] = ec._EnterpriseCount_targetID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uscc":
+			out.Values[i] = ec._EnterpriseCount_uscc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._EnterpriseCount_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._EnterpriseCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -95683,6 +102357,112 @@ func (ec *executionContext) _ItemListEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var itemProblemRateImplementors = []string{"ItemProblemRate"}
+
+func (ec *executionContext) _ItemProblemRate(ctx context.Context, sel ast.SelectionSet, obj *stats.ItemProblemRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, itemProblemRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ItemProblemRate")
+		case "itemID":
+			out.Values[i] = ec._ItemProblemRate_itemID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._ItemProblemRate_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ItemProblemRate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentID":
+			out.Values[i] = ec._ItemProblemRate_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._ItemProblemRate_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checked":
+			out.Values[i] = ec._ItemProblemRate_checked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problemFound":
+			out.Values[i] = ec._ItemProblemRate_problemFound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._ItemProblemRate_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var itemRefImplementors = []string{"ItemRef"}
+
+func (ec *executionContext) _ItemRef(ctx context.Context, sel ast.SelectionSet, obj *stats.ItemRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, itemRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ItemRef")
+		case "code":
+			out.Values[i] = ec._ItemRef_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ItemRef_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var jointMeetingImplementors = []string{"JointMeeting", "Node"}
 
 func (ec *executionContext) _JointMeeting(ctx context.Context, sel ast.SelectionSet, obj *ent.JointMeeting) graphql.Marshaler {
@@ -95814,6 +102594,59 @@ func (ec *executionContext) _JointMeetingEdge(ctx context.Context, sel ast.Selec
 			}
 		case "cursor":
 			out.Values[i] = ec._JointMeetingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointTaskShareImplementors = []string{"JointTaskShare"}
+
+func (ec *executionContext) _JointTaskShare(ctx context.Context, sel ast.SelectionSet, obj *stats.JointTaskShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointTaskShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointTaskShare")
+		case "year":
+			out.Values[i] = ec._JointTaskShare_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._JointTaskShare_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joint":
+			out.Values[i] = ec._JointTaskShare_joint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._JointTaskShare_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departments":
+			out.Values[i] = ec._JointTaskShare_departments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -96235,6 +103068,59 @@ func (ec *executionContext) _LeadEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._LeadEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadImportOutcomeImplementors = []string{"LeadImportOutcome"}
+
+func (ec *executionContext) _LeadImportOutcome(ctx context.Context, sel ast.SelectionSet, obj *model.LeadImportOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadImportOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadImportOutcome")
+		case "imported":
+			out.Values[i] = ec._LeadImportOutcome_imported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejected":
+			out.Values[i] = ec._LeadImportOutcome_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._LeadImportOutcome_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._LeadImportOutcome_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clusters":
+			out.Values[i] = ec._LeadImportOutcome_clusters(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -96825,6 +103711,132 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addEvidence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returnResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_returnResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enrollSigningKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enrollSigningKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctResult":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctResult(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeFollowUp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeFollowUp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferCase":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_transferCase(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receiveLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_receiveLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importLeads":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importLeads(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startLeadHandling":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startLeadHandling(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeLead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeLead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptLeadCluster":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptLeadCluster(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dismissLeadCluster":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dismissLeadCluster(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPlan":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPlan(ctx, field)
@@ -97099,6 +104111,74 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 			}
 		case "cursor":
 			out.Values[i] = ec._NotificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var onTimeImplementors = []string{"OnTime"}
+
+func (ec *executionContext) _OnTime(ctx context.Context, sel ast.SelectionSet, obj *stats.OnTime) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, onTimeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OnTime")
+		case "departmentID":
+			out.Values[i] = ec._OnTime_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentCode":
+			out.Values[i] = ec._OnTime_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._OnTime_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTime":
+			out.Values[i] = ec._OnTime_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._OnTime_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._OnTime_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pending":
+			out.Values[i] = ec._OnTime_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._OnTime_rate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -98046,6 +105126,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_taskItems(ctx, field)
 				})
+		case "taskResultStatus":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_taskResultStatus(ctx, field)
+				})
+		case "resultsDue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_resultsDue(ctx, field)
+				})
+		case "dutyRecords":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dutyRecords(ctx, field)
+				})
+		case "itemCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_itemCoverage(ctx, field)
+				})
+		case "jointShare":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_jointShare(ctx, field)
+				})
+		case "onTimeRate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_onTimeRate(ctx, field)
+				})
+		case "problemRate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_problemRate(ctx, field)
+				})
+		case "inspectionsPerEnterprise":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_inspectionsPerEnterprise(ctx, field)
+				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -98558,6 +105686,74 @@ func (ec *executionContext) _ResultEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "cursor":
 			out.Values[i] = ec._ResultEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resultEntryStatusImplementors = []string{"ResultEntryStatus"}
+
+func (ec *executionContext) _ResultEntryStatus(ctx context.Context, sel ast.SelectionSet, obj *results.TargetStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resultEntryStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResultEntryStatus")
+		case "targetID":
+			out.Values[i] = ec._ResultEntryStatus_targetID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetName":
+			out.Values[i] = ec._ResultEntryStatus_targetName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentID":
+			out.Values[i] = ec._ResultEntryStatus_departmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._ResultEntryStatus_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ResultEntryStatus_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statusName":
+			out.Values[i] = ec._ResultEntryStatus_statusName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resultID":
+			out.Values[i] = ec._ResultEntryStatus_resultID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._ResultEntryStatus_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -100450,6 +107646,14 @@ func (ec *executionContext) marshalNCorrectionOrderField2ᚖgithubᚗcomᚋssgk�
 	return v
 }
 
+func (ec *executionContext) marshalNCorrectionPayload2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐCorrectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CorrectionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CorrectionPayload!")
+		return graphql.Null
+	}
+	return ec._CorrectionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCorrectionWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐCorrectionWhereInput(ctx context.Context, v any) (*ent.CorrectionWhereInput, error) {
 	res, err := ec.unmarshalInputCorrectionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -100521,6 +107725,74 @@ func (ec *executionContext) marshalNDepartmentConnection2ᚖgithubᚗcomᚋssgk�
 	return ec._DepartmentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDepartmentCoverage2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DepartmentCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepartmentCoverage2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDepartmentCoverage2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentCoverage(ctx context.Context, sel ast.SelectionSet, v *stats.DepartmentCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DepartmentCoverage!")
+		return graphql.Null
+	}
+	return ec._DepartmentCoverage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDepartmentDue2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDepartmentDueᚄ(ctx context.Context, sel ast.SelectionSet, v []*results.DepartmentDue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepartmentDue2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDepartmentDue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDepartmentDue2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDepartmentDue(ctx context.Context, sel ast.SelectionSet, v *results.DepartmentDue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DepartmentDue!")
+		return graphql.Null
+	}
+	return ec._DepartmentDue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDepartmentJoint2githubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentJoint(ctx context.Context, sel ast.SelectionSet, v stats.DepartmentJoint) graphql.Marshaler {
+	return ec._DepartmentJoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDepartmentJoint2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentJointᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.DepartmentJoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepartmentJoint2githubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDepartmentJoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDepartmentOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartmentOrderField(ctx context.Context, v any) (*ent.DepartmentOrderField, error) {
 	var res = new(ent.DepartmentOrderField)
 	err := res.UnmarshalGQL(v)
@@ -100538,6 +107810,14 @@ func (ec *executionContext) marshalNDepartmentOrderField2ᚖgithubᚗcomᚋssgk�
 func (ec *executionContext) unmarshalNDepartmentWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDepartmentWhereInput(ctx context.Context, v any) (*ent.DepartmentWhereInput, error) {
 	res, err := ec.unmarshalInputDepartmentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisturbance2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDisturbance(ctx context.Context, sel ast.SelectionSet, v *stats.Disturbance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Disturbance!")
+		return graphql.Null
+	}
+	return ec._Disturbance(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDraw2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDraw(ctx context.Context, sel ast.SelectionSet, v *ent.Draw) graphql.Marshaler {
@@ -100628,6 +107908,78 @@ func (ec *executionContext) marshalNDrawStatus2githubᚗcomᚋssgkᚋssgkᚋent�
 func (ec *executionContext) unmarshalNDrawWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐDrawWhereInput(ctx context.Context, v any) (*ent.DrawWhereInput, error) {
 	res, err := ec.unmarshalInputDrawWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDueEntry2githubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDueEntry(ctx context.Context, sel ast.SelectionSet, v results.DueEntry) graphql.Marshaler {
+	return ec._DueEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDueEntry2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDueEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []results.DueEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDueEntry2githubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐDueEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDutyRecord2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDutyRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.DutyRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDutyRecord2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDutyRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDutyRecord2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐDutyRecord(ctx context.Context, sel ast.SelectionSet, v *stats.DutyRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DutyRecord!")
+		return graphql.Null
+	}
+	return ec._DutyRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnterpriseCount2githubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐEnterpriseCount(ctx context.Context, sel ast.SelectionSet, v stats.EnterpriseCount) graphql.Marshaler {
+	return ec._EnterpriseCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEnterpriseCount2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐEnterpriseCountᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.EnterpriseCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnterpriseCount2githubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐEnterpriseCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvidence2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *ent.Evidence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Evidence!")
+		return graphql.Null
+	}
+	return ec._Evidence(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEvidenceConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐEvidenceConnection(ctx context.Context, sel ast.SelectionSet, v *ent.EvidenceConnection) graphql.Marshaler {
@@ -101214,6 +108566,50 @@ func (ec *executionContext) unmarshalNItemListWhereInput2ᚖgithubᚗcomᚋssgk�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNItemProblemRate2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemProblemRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.ItemProblemRate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNItemProblemRate2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemProblemRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNItemProblemRate2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemProblemRate(ctx context.Context, sel ast.SelectionSet, v *stats.ItemProblemRate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ItemProblemRate!")
+		return graphql.Null
+	}
+	return ec._ItemProblemRate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNItemRef2githubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemRef(ctx context.Context, sel ast.SelectionSet, v stats.ItemRef) graphql.Marshaler {
+	return ec._ItemRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNItemRef2ᚕgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemRefᚄ(ctx context.Context, sel ast.SelectionSet, v []stats.ItemRef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNItemRef2githubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐItemRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNJointMeetingConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐJointMeetingConnection(ctx context.Context, sel ast.SelectionSet, v *ent.JointMeetingConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "JointMeetingConnection!")
@@ -101241,12 +108637,36 @@ func (ec *executionContext) unmarshalNJointMeetingWhereInput2ᚖgithubᚗcomᚋs
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNJointTaskShare2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐJointTaskShare(ctx context.Context, sel ast.SelectionSet, v *stats.JointTaskShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JointTaskShare!")
+		return graphql.Null
+	}
+	return ec._JointTaskShare(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLead2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLead(ctx context.Context, sel ast.SelectionSet, v *ent.Lead) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Lead!")
 		return graphql.Null
 	}
 	return ec._Lead(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadCluster2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LeadCluster) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadCluster2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadCluster(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLeadCluster2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadCluster(ctx context.Context, sel ast.SelectionSet, v *ent.LeadCluster) graphql.Marshaler {
@@ -101310,6 +108730,19 @@ func (ec *executionContext) marshalNLeadConnection2ᚖgithubᚗcomᚋssgkᚋssgk
 		return graphql.Null
 	}
 	return ec._LeadConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeadImportOutcome2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐLeadImportOutcome(ctx context.Context, sel ast.SelectionSet, v *model.LeadImportOutcome) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadImportOutcome!")
+		return graphql.Null
+	}
+	return ec._LeadImportOutcome(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeadInput2githubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐLeadInput(ctx context.Context, v any) (model.LeadInput, error) {
+	res, err := ec.unmarshalInputLeadInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNLeadOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐLeadOrderField(ctx context.Context, v any) (*ent.LeadOrderField, error) {
@@ -101484,6 +108917,30 @@ func (ec *executionContext) marshalNNotificationOrderField2ᚖgithubᚗcomᚋssg
 func (ec *executionContext) unmarshalNNotificationWhereInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐNotificationWhereInput(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
 	res, err := ec.unmarshalInputNotificationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOnTime2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐOnTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []*stats.OnTime) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOnTime2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐOnTime(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOnTime2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋstatsᚐOnTime(ctx context.Context, sel ast.SelectionSet, v *stats.OnTime) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OnTime!")
+		return graphql.Null
+	}
+	return ec._OnTime(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
@@ -101681,12 +109138,46 @@ func (ec *executionContext) marshalNResultConnection2ᚖgithubᚗcomᚋssgkᚋss
 	return ec._ResultConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNResultEntryStatus2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐTargetStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*results.TargetStatus) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResultEntryStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐTargetStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResultEntryStatus2ᚖgithubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐTargetStatus(ctx context.Context, sel ast.SelectionSet, v *results.TargetStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResultEntryStatus!")
+		return graphql.Null
+	}
+	return ec._ResultEntryStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResultInput2githubᚗcomᚋssgkᚋssgkᚋinternalᚋresultsᚐResultInput(ctx context.Context, v any) (results.ResultInput, error) {
+	res, err := ec.unmarshalInputResultInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNResultItemConnection2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResultItemConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ResultItemConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ResultItemConnection!")
 		return graphql.Null
 	}
 	return ec._ResultItemConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResultItemInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐResultItemInput(ctx context.Context, v any) (*model.ResultItemInput, error) {
+	res, err := ec.unmarshalInputResultItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNResultItemOrderField2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResultItemOrderField(ctx context.Context, v any) (*ent.ResultItemOrderField, error) {
@@ -105738,6 +113229,23 @@ func (ec *executionContext) marshalOResultItemEdge2ᚖgithubᚗcomᚋssgkᚋssgk
 	return ec._ResultItemEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOResultItemInput2ᚕᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐResultItemInputᚄ(ctx context.Context, v any) ([]*model.ResultItemInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ResultItemInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNResultItemInput2ᚖgithubᚗcomᚋssgkᚋssgkᚋgraphᚋmodelᚐResultItemInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOResultItemOrder2ᚖgithubᚗcomᚋssgkᚋssgkᚋentᚐResultItemOrder(ctx context.Context, v any) (*ent.ResultItemOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -106540,6 +114048,18 @@ func (ec *executionContext) unmarshalOTaskWhereInput2ᚖgithubᚗcomᚋssgkᚋss
 	}
 	res, err := ec.unmarshalInputTaskWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {

@@ -6,8 +6,17 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/task"
 )
+
+// 更正结果：新版本及负责人签名的更正记录
+type CorrectionPayload struct {
+	// 更正后的新版本结果
+	Result *ent.Result `json:"result"`
+	// 更正记录（含摘要与签名）
+	Correction *ent.Correction `json:"correction"`
+}
 
 // 导入结果
 type ImportOutcome struct {
@@ -31,6 +40,44 @@ type ImportRowError struct {
 	Value string `json:"value"`
 	// 原因
 	Reason string `json:"reason"`
+}
+
+// 线索批量导入结果
+type LeadImportOutcome struct {
+	// 导入的线索数
+	Imported int `json:"imported"`
+	// 被拒绝的行数
+	Rejected int `json:"rejected"`
+	// 结果摘要
+	Summary string `json:"summary"`
+	// 被拒绝行的错误
+	Errors []*ImportRowError `json:"errors"`
+	// 导入后提议的专项检查（线索聚集）
+	Clusters []*ent.LeadCluster `json:"clusters"`
+}
+
+// 线索
+type LeadInput struct {
+	// 来源
+	Source lead.Source `json:"source"`
+	// 来源编号
+	ReferenceNo *string `json:"referenceNo,omitempty"`
+	// 接收时间（默认当前）
+	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
+	// 线索摘要
+	Summary string `json:"summary"`
+	// 详细情况
+	Description *string `json:"description,omitempty"`
+	// 行业代码
+	IndustryCode *string `json:"industryCode,omitempty"`
+	// 行政区划代码
+	DivisionCode *string `json:"divisionCode,omitempty"`
+	// 涉及对象的统一社会信用代码
+	TargetUscc *string `json:"targetUSCC,omitempty"`
+	// 涉及的抽查事项
+	ItemID *int `json:"itemID,omitempty"`
+	// 承办部门
+	DepartmentID *int `json:"departmentID,omitempty"`
 }
 
 // 登录结果：会话令牌（放入 Authorization: Bearer 头）
@@ -65,6 +112,22 @@ type PlanBatchInput struct {
 	ParticipantIDs []int `json:"participantIDs,omitempty"`
 	// 涉及的抽查事项（须为已备案并公示的现行清单中的事项）
 	ItemIDs []int `json:"itemIDs"`
+}
+
+// 逐项检查情况
+type ResultItemInput struct {
+	// 抽查事项（须为本部门在该任务中的事项）
+	ItemID int `json:"itemID"`
+	// 是否已检查
+	Checked bool `json:"checked"`
+	// 是否发现问题
+	ProblemFound *bool `json:"problemFound,omitempty"`
+	// 发现的问题
+	Problem *string `json:"problem,omitempty"`
+	// 处理情况
+	Handling *string `json:"handling,omitempty"`
+	// 该事项的结果代码
+	CodeIDs []int `json:"codeIDs,omitempty"`
 }
 
 // 抽取层：按比例（百万分之一）或按数量，二选一

@@ -935,3 +935,40 @@ func (d *Drawer) checkStored(ctx context.Context, tx *ent.Tx, dr *ent.Draw, o *d
 	}
 	return nil
 }
+
+// CloseTask closes a task once every drawn target's results are published (a task still
+// inspecting passes through REPORTING). The draw can then be revealed.
+func (d *Drawer) CloseTask(ctx context.Context, taskID int) (*ent.Task, error) {
+	var out *ent.Task
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		t, err := tx.Task.Get(ctx, taskID)
+		if err != nil {
+			return err
+		}
+		if err := tasks.CheckOwner(ctx, t); err != nil {
+			return err
+		}
+		dr, err := tx.Draw.Query().Where(entdraw.TaskID(taskID), entdraw.StatusIn(entdraw.StatusDRAWN, entdraw.StatusREVEALED)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return apperr.New(tasks.CodeBadTransition, "任务 %s 尚未完成抽取，不能办结", t.Number)
+		}
+		if err != nil {
+			return err
+		}
+		n, err := Pending(ctx, tx.Client(), dr)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.New(CodeResultsPending, "任务 %s 还有 %d 项检查结果未公示，不能办结", t.Number, n)
+		}
+		if t.Status == task.StatusINSPECTING {
+			if t, err = tasks.Move(ctx, tx, t, task.StatusREPORTING); err != nil {
+				return err
+			}
+		}
+		out, err = tasks.Move(ctx, tx, t, task.StatusCLOSED)
+		return err
+	})
+	return out, err
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,12 +21,10 @@ import (
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
-	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/bulk"
 	"github.com/ssgk/ssgk/internal/importer"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
-	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // ImportOptions say what to import where.
@@ -54,141 +51,208 @@ type ImportResult struct {
 	Report *importer.Report
 }
 
-// batchSize bounds the rows written per statement (SQLite allows 32766 parameters).
-const batchSize = 1000
+// batchSize is the number of rows written per step of the write loop: one lookup of existing
+// rows, then the inserts (COPY or prepared multi-row statements) and the audit events of the
+// batch. Batches are read ahead by a second goroutine, at most readAhead of them.
+const (
+	batchSize = 5000
+	readAhead = 2
+)
 
-// Import reads a spreadsheet twice: first to validate every row (nothing is written when a row
-// is rejected, unless Partial), then to write the valid rows in batches inside one
-// transaction. Targets are matched by USCC (else object code), inspectors by certificate number,
-// items by code within the department's draft list version: an unchanged row is left alone (a
-// re-import is idempotent), a changed one is updated and its history recorded.
+// errRejected rolls back an all-or-nothing import whose file has a rejected row.
+var errRejected = errors.New("library: file has rejected rows")
+
+// Import reads a spreadsheet once, validating every row and writing the valid rows in batches
+// inside one transaction; when a row is rejected and the import is not Partial, writing stops,
+// the rest of the file is still read for the error report, and the transaction is rolled back
+// (all or nothing). Inside a transaction the caller already holds (a GraphQL request), which
+// cannot be rolled back in part, the file is validated in a first pass instead and written in
+// a second. Targets are matched by USCC (else object code, else registration number),
+// inspectors by certificate number, items by code within the department's draft list version:
+// an unchanged row is left alone (a re-import is idempotent), a changed one is updated and its
+// history recorded.
 func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser, error), opt ImportOptions) (*ImportResult, error) {
 	dep, err := client.Department.Get(ctx, opt.DepartmentID)
 	if err != nil {
 		return nil, err
 	}
-	// Pass 1: validate and hash the file.
-	f, err := open()
-	if err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	rd, err := importer.OpenWithOptions(io.TeeReader(f, h), opt.Kind, opt.Reader)
-	if err != nil {
-		f.Close()
-		var he *importer.HeaderError
-		if errors.As(err, &he) {
-			return nil, apperr.Wrap(err, apperr.Invalid, "%s", he.Message)
+	res := &ImportResult{}
+	var sum string
+	newJob := func(tx *ent.Tx, status importjob.Status) (*ent.ImportJobCreate, error) {
+		rep := res.Report
+		var report []byte
+		if !rep.OK() {
+			var buf bytes.Buffer
+			if err := importer.WriteReportXLSX(&buf, rep); err != nil {
+				return nil, err
+			}
+			report = buf.Bytes()
 		}
-		return nil, err
-	}
-	rep := importer.NewReport(rd)
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			rd.Close()
-			f.Close()
-			return nil, apperr.Wrap(err, apperr.Invalid, "读取文件失败：%v", err)
-		}
-		rep.Add(row)
-		if opt.Progress != nil && rep.Rows%10000 == 0 {
-			opt.Progress("校验", rep.Rows)
-		}
-	}
-	rd.Close()
-	_, _ = io.Copy(h, f) // hash what the reader did not need
-	f.Close()
-	if opt.Progress != nil {
-		opt.Progress("校验", rep.Rows)
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	var report []byte
-	if !rep.OK() {
-		var buf bytes.Buffer
-		if err := importer.WriteReportXLSX(&buf, rep); err != nil {
-			return nil, err
-		}
-		report = buf.Bytes()
-	}
-	newJob := func(tx *ent.Tx, status importjob.Status) *ent.ImportJobCreate {
 		return tx.ImportJob.Create().SetKind(importjob.Kind(kindName(opt.Kind))).SetFileName(opt.FileName).
 			SetFileSha256(sum).SetEncoding(rep.Encoding).SetPartial(opt.Partial).SetStatus(status).
 			SetRowsTotal(rep.Rows).SetRowsRejected(rep.Rejected).SetReport(report).
-			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
+			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode), nil
 	}
-	res := &ImportResult{Report: rep}
-	if !rep.OK() && !opt.Partial {
+	rejected := func() (*ImportResult, error) {
 		// All or nothing: record the rejected attempt and its report, write no data.
 		err := txn.Run(ctx, client, func(tx *ent.Tx) error {
-			res.Job, err = newJob(tx, importjob.StatusREJECTED).Save(ctx)
+			c, err := newJob(tx, importjob.StatusREJECTED)
+			if err != nil {
+				return err
+			}
+			res.Job, err = c.Save(ctx)
 			return err
 		})
 		return res, err
 	}
+	joined := ent.TxFromContext(ctx) != nil
+	if joined {
+		// Pass 1: validate only.
+		if res.Report, sum, err = scan(ctx, open, opt, "校验", nil); err != nil {
+			return nil, err
+		}
+		if !res.Report.OK() && !opt.Partial {
+			return rejected()
+		}
+	}
 
-	// Pass 2: write, in one transaction, auditing creates in bulk.
+	// Write, in one transaction, auditing creates in bulk.
 	actx := audit.WithBatch(ctx, opt.Dialect)
 	err = txn.Run(actx, client, func(tx *ent.Tx) error {
 		w := &writer{tx: tx, dep: dep, opt: opt}
 		if err := w.prepare(actx); err != nil {
 			return err
 		}
-		f, err := open()
+		checked := res.Report
+		rep, fileSum, err := scan(actx, open, opt, "写入", w)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		rd, err := importer.OpenWithOptions(f, opt.Kind, opt.Reader)
+		if joined && (rep.Rejected != checked.Rejected || fileSum != sum) {
+			return apperr.New(apperr.Conflict, "文件在导入过程中被修改，请重新导入")
+		}
+		res.Report, sum = rep, fileSum
+		if !rep.OK() && !opt.Partial {
+			return errRejected
+		}
+		if err := w.finish(actx); err != nil {
+			return err
+		}
+		status := importjob.StatusSUCCEEDED
+		if rep.Rejected > 0 {
+			status = importjob.StatusPARTIAL
+		}
+		c, err := newJob(tx, status)
 		if err != nil {
 			return err
 		}
+		res.Job, err = c.SetCreated(w.created).SetUpdated(w.updated).SetUnchanged(w.unchanged).
+			SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
+		return err
+	})
+	if errors.Is(err, errRejected) {
+		return rejected()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// batch is a slice of valid rows and the number of rows read up to its end.
+type batch struct {
+	rows []importer.Row
+	read int
+}
+
+// scan reads the file once: it hashes it, validates every row into the report and, when w is
+// not nil, hands the valid rows to w in batches — until a row is rejected, unless the import is
+// Partial. Reading and parsing run on their own goroutine, a few batches ahead of the writer.
+func scan(ctx context.Context, open func() (io.ReadCloser, error), opt ImportOptions, pass string, w *writer) (*importer.Report, string, error) {
+	f, err := open()
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	rd, err := importer.OpenWithOptions(io.TeeReader(f, h), opt.Kind, opt.Reader)
+	if err != nil {
+		var he *importer.HeaderError
+		if errors.As(err, &he) {
+			return nil, "", apperr.Wrap(err, apperr.Invalid, "%s", he.Message)
+		}
+		return nil, "", err
+	}
+	rep := importer.NewReport(rd)
+	batches := make(chan batch, readAhead)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(batches)
 		defer rd.Close()
-		var batch []importer.Row
-		read := 0
+		send := func(b batch) bool {
+			select {
+			case batches <- b:
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		writing := w != nil
+		var rows []importer.Row
 		for {
 			row, err := rd.Next()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				return err
+				readErr = apperr.Wrap(err, apperr.Invalid, "读取文件失败：%v", err)
+				return
 			}
-			read++
-			if !row.OK() {
+			rep.Add(row)
+			if !row.OK() && !opt.Partial {
+				writing, rows = false, nil // all or nothing: stop writing, keep reading for the report
+			}
+			if writing && row.OK() {
+				rows = append(rows, row)
+				if len(rows) == batchSize {
+					if !send(batch{rows: rows, read: rep.Rows}) {
+						return
+					}
+					rows = make([]importer.Row, 0, batchSize)
+				}
+			} else if rep.Rows%10000 == 0 && !send(batch{read: rep.Rows}) {
+				return
+			}
+		}
+		if !send(batch{rows: rows, read: rep.Rows}) {
+			return
+		}
+		_, _ = io.Copy(h, f) // hash what the reader did not need
+	}()
+	var werr error
+	for b := range batches {
+		if werr != nil {
+			continue
+		}
+		if len(b.rows) > 0 {
+			werr = w.write(ctx, b.rows)
+			if werr != nil {
+				close(stop) // the reader stops; drain what it already sent
 				continue
 			}
-			batch = append(batch, row)
-			if len(batch) == batchSize {
-				if err := w.write(actx, batch); err != nil {
-					return err
-				}
-				batch = batch[:0]
-				if opt.Progress != nil {
-					opt.Progress("写入", read)
-				}
-			}
-		}
-		if err := w.write(actx, batch); err != nil {
-			return err
 		}
 		if opt.Progress != nil {
-			opt.Progress("写入", read)
+			opt.Progress(pass, b.read)
 		}
-		status := importjob.StatusSUCCEEDED
-		if rep.Rejected > 0 {
-			status = importjob.StatusPARTIAL
-		}
-		res.Job, err = newJob(tx, status).SetCreated(w.created).SetUpdated(w.updated).SetUnchanged(w.unchanged).
-			SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
-		return err
-	})
-	if err != nil {
-		return nil, err
 	}
-	return res, nil
+	if werr != nil {
+		return nil, "", werr
+	}
+	if readErr != nil {
+		return nil, "", readErr
+	}
+	return rep, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func nilIfZero(id int) *int {
@@ -215,6 +279,11 @@ type writer struct {
 	libraryID int
 	listID    int
 	methodID  map[string]int
+
+	// digest computes the audit digests of inserted targets (nil: read the rows back).
+	digest        *targetRowDigest
+	checkedCreate bool
+	membersAdded  int
 
 	created, updated, unchanged int
 }
@@ -246,6 +315,9 @@ func (w *writer) prepare(ctx context.Context) error {
 			return apperr.New(apperr.Forbidden, "分库“%s”不属于部门“%s”", lib.Name, w.dep.Name)
 		}
 		w.libraryID = id
+		if w.digest, err = newTargetRowDigest(ctx, w.tx, w.opt.Dialect); err != nil {
+			return err
+		}
 	case importer.KindItems:
 		v, err := w.tx.ItemList.Query().Where(itemlist.DepartmentID(w.dep.ID),
 			itemlist.StatusIn(itemlist.StatusDRAFT, itemlist.StatusRETURNED)).Only(ctx)
@@ -300,7 +372,7 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 			regNos = append(regNos, *t.RegNo)
 		}
 	}
-	existing, err := w.tx.Target.Query().Where(target.Or(target.UsccIn(usccs...), target.ObjectCodeIn(codes...), target.RegNoIn(regNos...))).All(ctx)
+	existing, err := w.existingTargets(ctx, usccs, codes, regNos)
 	if err != nil {
 		return err
 	}
@@ -346,21 +418,17 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 		creates = append(creates, rec)
 	}
 	if len(creates) > 0 {
-		created, err := w.insertTargets(ctx, creates)
+		created, err := w.createTargets(ctx, creates)
 		if err != nil {
 			return err
 		}
-		ids = append(ids, created...)
 		w.created += len(created)
 	}
-	// Join the sub-library (a target may be in several departments' sub-libraries).
-	in, err := w.tx.TargetLibrary.Query().Where(targetlibrary.ID(w.libraryID)).QueryTargets().Where(target.IDIn(ids...)).IDs(ctx)
+	// Existing targets join the sub-library unless they are in it (a target may be in several
+	// departments' sub-libraries); new ones have joined it in createTargets.
+	member, err := w.existingMembers(ctx, ids)
 	if err != nil {
 		return err
-	}
-	member := map[int]bool{}
-	for _, id := range in {
-		member[id] = true
 	}
 	var add []int
 	for _, id := range ids {
@@ -369,37 +437,15 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 			member[id] = true
 		}
 	}
-	if len(add) == 0 {
-		return nil
-	}
-	return w.tx.TargetLibrary.UpdateOneID(w.libraryID).AddTargetIDs(add...).Exec(ctx)
+	return w.addMembers(ctx, add)
 }
 
-// insertTargets inserts new targets with one multi-row INSERT … RETURNING id: the ent builders'
-// per-row hook chain costs more than the insert itself on a million rows. What the builders do
-// is done here explicitly: the schema's validators, the write rule (authz.CheckCreate) and the
-// audit trail (audit.Created, in batch mode).
-func (w *writer) insertTargets(ctx context.Context, recs []*importer.TargetRecord) ([]int, error) {
-	if err := authz.CheckCreate(viewer.FromContext(ctx), ent.TypeTarget, 0); err != nil {
-		return nil, err
+// finish ends the write pass.
+func (w *writer) finish(ctx context.Context) error {
+	if err := w.finishMembers(ctx); err != nil {
+		return err
 	}
-	now := time.Now()
-	rows := make([][]any, 0, len(recs))
-	for _, rec := range recs {
-		if err := validateTarget(rec); err != nil {
-			return nil, err
-		}
-		lic, _ := json.Marshal(nonNil(rec.Licences))
-		tags, _ := json.Marshal(nonNil(rec.Tags))
-		rows = append(rows, []any{now, now, rec.DivisionCode, rec.Kind, nullable(rec.USCC), nullable(rec.RegNo), nullable(rec.ObjectCode),
-			rec.Name, rec.LegalRepresentative, rec.LegalRepPhone, rec.Address, rec.IndustryCode, nullableTime(rec.RegisteredOn),
-			rec.Status, rec.CreditRiskClass, rec.AbnormalList, string(lic), string(tags), rec.ContactPerson, rec.ContactPhone})
-	}
-	ids, err := bulk.Insert(ctx, w.tx, w.opt.Dialect, target.Table, targetColumns, rows)
-	if err != nil {
-		return nil, err
-	}
-	return ids, audit.Created(ctx, w.tx, ent.TypeTarget, ids...)
+	return audit.Flush(ctx, w.tx)
 }
 
 // targetColumns are the columns a bulk insert of targets writes.

@@ -24,6 +24,7 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // reads its own; the office reads all.
 func (s *Server) fileRoutes(r chi.Router) {
 	r.Get("/imports/{id}/report.xlsx", s.importReport)
+	r.Get("/export/duty-records.xlsx", s.dutyRecords)
 	r.Get("/export/{kind}.xlsx", s.export)
 }
 

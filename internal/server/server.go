@@ -106,7 +106,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 var publicRootFields = map[string]bool{"viewer": true, "login": true, "__schema": true, "__type": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {
-	srv := handler.New(graph.NewSchema(s.db.Client, s.auth, s.db.Dialect))
+	srv := handler.New(graph.NewSchema(s.db.Client, s.auth, s.db.Dialect, s.db.DataDir))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

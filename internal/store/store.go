@@ -32,6 +32,7 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string // dialect.SQLite or dialect.Postgres
+	DataDir string // evidence files live under DataDir/evidence
 }
 
 // Close closes the database.
@@ -108,7 +109,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	client.Use(library.Hooks()...)
 	client.Use(results.Hooks()...)
 	client.Use(audit.Hook(name))
-	return &DB{Client: client, SQL: sqlDB, Dialect: name}, nil
+	dataDir := opt.DataDir
+	if dataDir == "" {
+		dataDir = "data"
+	}
+	return &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}, nil
 }
 
 func sqliteDSN(path string) string {

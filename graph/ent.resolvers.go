@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/ssgk/ssgk/ent"
@@ -74,7 +73,8 @@ func (r *queryResolver) Draws(ctx context.Context, after *entgql.Cursor[int], fi
 
 // DrawEvents is the resolver for the drawEvents field.
 func (r *queryResolver) DrawEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.DrawEventOrder, where *ent.DrawEventWhereInput) (*ent.DrawEventConnection, error) {
-	panic(fmt.Errorf("not implemented: DrawEvents - drawEvents"))
+	return r.Client.DrawEvent.Query().Paginate(ctx, after, first, before, last,
+		ent.WithDrawEventOrder(orderBy), ent.WithDrawEventFilter(where.Filter))
 }
 
 // Evidences is the resolver for the evidences field.
@@ -91,7 +91,8 @@ func (r *queryResolver) Filings(ctx context.Context, after *entgql.Cursor[int], 
 
 // FollowUpActions is the resolver for the followUpActions field.
 func (r *queryResolver) FollowUpActions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.FollowUpActionOrder, where *ent.FollowUpActionWhereInput) (*ent.FollowUpActionConnection, error) {
-	panic(fmt.Errorf("not implemented: FollowUpActions - followUpActions"))
+	return r.Client.FollowUpAction.Query().Paginate(ctx, after, first, before, last,
+		ent.WithFollowUpActionOrder(orderBy), ent.WithFollowUpActionFilter(where.Filter))
 }
 
 // FollowUpOptions is the resolver for the followUpOptions field.
@@ -156,7 +157,8 @@ func (r *queryResolver) Leads(ctx context.Context, after *entgql.Cursor[int], fi
 
 // LeadClusters is the resolver for the leadClusters field.
 func (r *queryResolver) LeadClusters(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.LeadClusterOrder, where *ent.LeadClusterWhereInput) (*ent.LeadClusterConnection, error) {
-	panic(fmt.Errorf("not implemented: LeadClusters - leadClusters"))
+	return r.Client.LeadCluster.Query().Paginate(ctx, after, first, before, last,
+		ent.WithLeadClusterOrder(orderBy), ent.WithLeadClusterFilter(where.Filter))
 }
 
 // LibraryConfirmations is the resolver for the libraryConfirmations field.
@@ -173,7 +175,8 @@ func (r *queryResolver) MeetingMembers(ctx context.Context, after *entgql.Cursor
 
 // Notifications is the resolver for the notifications field.
 func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error) {
-	panic(fmt.Errorf("not implemented: Notifications - notifications"))
+	return r.Client.Notification.Query().Paginate(ctx, after, first, before, last,
+		ent.WithNotificationOrder(orderBy), ent.WithNotificationFilter(where.Filter))
 }
 
 // Plans is the resolver for the plans field.
@@ -214,7 +217,7 @@ func (r *queryResolver) ResultItems(ctx context.Context, after *entgql.Cursor[in
 
 // Settings is the resolver for the settings field.
 func (r *queryResolver) Settings(ctx context.Context) ([]*ent.Setting, error) {
-	panic(fmt.Errorf("not implemented: Settings - settings"))
+	return r.Client.Setting.Query().Order(ent.Asc("key")).All(ctx)
 }
 
 // Targets is the resolver for the targets field.

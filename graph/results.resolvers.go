@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/graph/model"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/leads"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/signing"
@@ -163,7 +164,7 @@ func (r *queryResolver) ResultsDue(ctx context.Context, soonDays *int) ([]*resul
 	if soonDays != nil {
 		days = *soonDays
 	}
-	due, err := results.Due(ctx, r.Client, time.Now(), days)
+	due, err := results.Due(ctx, r.Client, clock.Now(), days)
 	return ptrs(due), err
 }
 

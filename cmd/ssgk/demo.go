@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/demo"
+	"github.com/ssgk/ssgk/internal/signing"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -29,6 +31,7 @@ var demoAccounts = []struct {
 	{"scjg.approver", "市场监管局审核人", "SCJG", []string{viewer.RoleApprover}},
 	{"scjg.head", "市场监管局负责人", "SCJG", []string{viewer.RoleHead, viewer.RoleApprover}},
 	{"wj.admin", "卫健局管理员", "WJ", []string{viewer.RoleDeptAdmin, viewer.RoleInspector}},
+	{"wj.approver", "卫健局审核人", "WJ", []string{viewer.RoleApprover}},
 	{"credit", "县信用中心", "FG", []string{viewer.RoleCreditCenter}},
 	{"sysadmin", "系统管理员", "", []string{viewer.RoleSystemAdmin}},
 }
@@ -75,8 +78,15 @@ func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.W
 			return err
 		}
 		if !exists {
-			if _, err := authSvc.CreateAccount(ctx, a.Username, a.Name, demoPassword, a.Department, a.Roles); err != nil {
+			acc, err := authSvc.CreateAccount(ctx, a.Username, a.Name, demoPassword, a.Department, a.Roles)
+			if err != nil {
 				return fmt.Errorf("创建演示账号 %s: %w", a.Username, err)
+			}
+			// A head signs corrections with a key sealed under the head's own password.
+			if slices.Contains(a.Roles, viewer.RoleHead) {
+				if _, err := signing.Enroll(ctx, db.Client, acc.ID, demoPassword); err != nil {
+					return fmt.Errorf("登记演示负责人签名密钥 %s: %w", a.Username, err)
+				}
 			}
 		}
 		fmt.Fprintf(out, "  %-16s %-14s 部门 %-5s 角色 %s\n", a.Username, a.Name, a.Department, strings.Join(a.Roles, ","))

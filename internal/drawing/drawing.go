@@ -14,11 +14,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"io"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -177,7 +177,7 @@ func (d *Drawer) event(ctx context.Context, tx *ent.Tx, dr *ent.Draw, kind drawe
 	if err != nil {
 		return err
 	}
-	c := tx.DrawEvent.Create().SetDrawID(dr.ID).SetSeq(n + 1).SetKind(kind).SetAt(time.Now()).
+	c := tx.DrawEvent.Create().SetDrawID(dr.ID).SetSeq(n + 1).SetKind(kind).SetAt(clock.Now()).
 		SetActor(actor(ctx)).SetDivisionCode(dr.DivisionCode)
 	if set != nil {
 		set(c)
@@ -214,7 +214,7 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		if prev != nil && strings.TrimSpace(reason) == "" {
 			return apperr.New(CodeReasonRequired, "任务 %s 已有第 %d 次抽取（%s），重新冻结须说明原因", t.Number, prev.Seq, prev.Status)
 		}
-		now := time.Now()
+		now := clock.Now()
 		depts, err := tasks.Departments(ctx, tx.Client(), taskID)
 		if err != nil {
 			return err
@@ -354,7 +354,7 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 		default:
 			return apperr.New(CodeBadState, "第 %d 次抽取已被重抽取代，不能承诺", dr.Seq)
 		}
-		now := time.Now()
+		now := clock.Now()
 		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusFROZEN)).
 			SetStatus(entdraw.StatusCOMMITTED).SetCommittedAt(now).Save(ctx)
 		if err != nil {
@@ -429,7 +429,7 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 			}
 			return err
 		}
-		now := time.Now()
+		now := clock.Now()
 		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
 			SetStatus(entdraw.StatusDRAWN).SetExternalEntropy(entropy).SetSeed(seed.String()).SetDrawnAt(now).Save(ctx)
 		if err != nil {
@@ -470,7 +470,7 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 	ctx2 := ent.NewTxContext(fctx, tx)
 	reason := "抽取失败：" + apperr.From(cause).Message
 	n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
-		SetStatus(entdraw.StatusSUPERSEDED).SetExternalEntropy(entropy).SetDrawnAt(time.Now()).SetReason(reason).Save(ctx2)
+		SetStatus(entdraw.StatusSUPERSEDED).SetExternalEntropy(entropy).SetDrawnAt(clock.Now()).SetReason(reason).Save(ctx2)
 	if err == nil && n == 1 {
 		var dr *ent.Draw
 		if dr, err = tx.Draw.Get(ctx2, drawID); err == nil {
@@ -549,7 +549,7 @@ func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams
 		return err
 	}
 	actx := audit.WithBatch(ctx, d.Dialect)
-	now := time.Now()
+	now := clock.Now()
 	const chunk = 1000
 	for lo := 0; lo < len(teams); lo += chunk {
 		hi := min(lo+chunk, len(teams))
@@ -836,7 +836,7 @@ func (d *Drawer) Reveal(ctx context.Context, drawID int) (*ent.Draw, error) {
 		if n > 0 {
 			return apperr.New(CodeResultsPending, "任务 %s 还有 %d 项检查结果未公示，结果全部公示后才能公开服务端密钥", t.Number, n)
 		}
-		now := time.Now()
+		now := clock.Now()
 		if m, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusDRAWN)).
 			SetStatus(entdraw.StatusREVEALED).SetRevealedAt(now).Save(ctx); err != nil || m == 0 {
 			if err == nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"io"
 	"regexp"
 	"strconv"
@@ -129,7 +130,7 @@ func ImportCSV(ctx context.Context, client *ent.Client, r io.Reader, fileName st
 		return rep, rejected(&rep)
 	}
 	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
-		now := time.Now()
+		now := clock.Now()
 		preps := validate(ctx, tx.Client(), f, now, &rep)
 		if !rep.OK() {
 			return nil // nothing written

@@ -8,6 +8,7 @@ package leads
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"regexp"
 	"strings"
 	"time"
@@ -242,7 +243,7 @@ func (p *prepared) create(ctx context.Context, tx *ent.Tx) (*ent.Lead, error) {
 func Receive(ctx context.Context, client *ent.Client, in LeadInput) (*ent.Lead, error) {
 	var out *ent.Lead
 	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
-		now := time.Now()
+		now := clock.Now()
 		p, errs := prepare(ctx, tx.Client(), in, now)
 		if len(errs) > 0 {
 			return errs[0].err
@@ -288,7 +289,7 @@ func Close(ctx context.Context, client *ent.Client, leadID int, outcome string) 
 		if outcome == "" {
 			return apperr.New(apperr.Invalid, "办结线索须填写处理结果")
 		}
-		u.SetOutcome(outcome).SetClosedAt(time.Now())
+		u.SetOutcome(outcome).SetClosedAt(clock.Now())
 		return nil
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"sort"
 	"time"
 
@@ -59,7 +60,7 @@ var ignoredFields = map[string]bool{target.FieldUpdatedAt: true}
 // RecordTargetChanges writes one TargetChange per target whose fields the mutation changed.
 func RecordTargetChanges(ctx context.Context, client *ent.Client, olds []*ent.Target, m *ent.TargetMutation) error {
 	vw := viewer.FromContext(ctx)
-	now := time.Now()
+	now := clock.Now()
 	bulk := make([]*ent.TargetChangeCreate, 0, len(olds))
 	for _, old := range olds {
 		before := map[string]any{}
@@ -165,7 +166,7 @@ func Confirm(ctx context.Context, client *ent.Client, departmentID int, note str
 			h.Write([]byte(l))
 			h.Write([]byte{'\n'})
 		}
-		now := time.Now()
+		now := clock.Now()
 		c := tx.LibraryConfirmation.Create().SetDepartmentID(departmentID).SetConfirmedAt(now).SetExpiresAt(now.Add(validity)).
 			SetTargetCount(len(targets)).SetInspectorCount(len(inspectors)).SetDigest(hex.EncodeToString(h.Sum(nil))).
 			SetNote(note).SetDivisionCode(dep.DivisionCode)

@@ -3,6 +3,7 @@ package lists
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
@@ -101,7 +102,7 @@ func Submit(ctx context.Context, client *ent.Client, listID int) (*ent.Filing, e
 		if err := tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusFILED).Exec(wctx); err != nil {
 			return err
 		}
-		c := tx.Filing.Create().SetKind(filing.KindITEM_LIST).SetSubmittedAt(time.Now()).
+		c := tx.Filing.Create().SetKind(filing.KindITEM_LIST).SetSubmittedAt(clock.Now()).
 			SetDepartmentID(v.DepartmentID).SetItemListID(listID).SetDivisionCode(v.DivisionCode)
 		if id := viewer.FromContext(ctx).AccountID; id != 0 {
 			c.SetSubmittedByID(id)
@@ -134,7 +135,7 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 		if f.Status != filing.StatusSUBMITTED {
 			return apperr.New(CodeBadState, "该备案已办理，不能重复办理")
 		}
-		now := time.Now()
+		now := clock.Now()
 		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(now).SetComment(comment)
 		if v.AccountID != 0 {
 			u.SetDecidedByID(v.AccountID)
@@ -188,7 +189,7 @@ func Publish(ctx context.Context, client *ent.Client, listID int, effective time
 				return err
 			}
 		}
-		now := time.Now()
+		now := clock.Now()
 		if out, err = tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusPUBLISHED).SetPublishedAt(now).SetEffectiveDate(effective).Save(wctx); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package plans
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"strings"
 	"time"
@@ -27,8 +28,9 @@ import (
 // cst is China Standard Time, in which the filing deadline and plan years are reckoned.
 var cst = time.FixedZone("CST", 8*3600)
 
-// clock is the time source of the workflow; tests move it across the filing deadline.
-var clock = time.Now
+// clockNow is the time source of the workflow (the hub's business clock); tests move it across the
+// filing deadline.
+var clockNow = clock.Now
 
 // Deadline is the filing deadline of the plans of year: the end of January, China time
 // (domain.md §2.4). A first version filed at or after this instant is filed late.
@@ -133,7 +135,7 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 		if err := lists.CheckUsable(ctx, tx.Client(), unique(itemIDs)...); err != nil {
 			return err
 		}
-		now := clock()
+		now := clockNow()
 		late := p.LateFiling
 		if p.Version == 1 {
 			late = !now.Before(Deadline(p.Year))
@@ -180,7 +182,7 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 		if err != nil {
 			return err
 		}
-		now := clock()
+		now := clockNow()
 		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(now).SetComment(comment)
 		if v.AccountID != 0 {
 			u.SetDecidedByID(v.AccountID)
@@ -250,7 +252,7 @@ func Publish(ctx context.Context, client *ent.Client, planID int) (*ent.Plan, er
 				return err
 			}
 		}
-		now := clock()
+		now := clockNow()
 		if out, err = tx.Plan.UpdateOneID(planID).SetStatus(plan.StatusPUBLISHED).SetPublishedAt(now).Save(wctx); err != nil {
 			return err
 		}
@@ -375,7 +377,7 @@ func currentItems(ctx context.Context, tx *ent.Tx, items []*ent.InspectionItem) 
 // standing filing (never filed, or returned and not filed anew).
 func LateFilings(ctx context.Context, client *ent.Client, year int) ([]*ent.Plan, error) {
 	late := []predicate.Plan{plan.LateFiling(true)}
-	if !clock().Before(Deadline(year)) {
+	if !clockNow().Before(Deadline(year)) {
 		late = append(late, plan.FiledAtIsNil())
 	}
 	return client.Plan.Query().Where(plan.Year(year), plan.Version(1), plan.Or(late...)).

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/ssgk/ssgk/internal/clock"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
@@ -48,7 +49,7 @@ func Record(ctx context.Context, tx *ent.Tx, a Act) (*ent.Publication, error) {
 	}
 	at := a.At
 	if at.IsZero() {
-		at = time.Now()
+		at = clock.Now()
 	}
 	c := tx.Publication.Create().SetKind(a.Kind).SetTitle(a.Title).SetPublishedAt(at).
 		SetSubjectType(a.SubjectType).SetSubjectID(a.SubjectID).SetPayload(a.Payload).SetDigest(digest)

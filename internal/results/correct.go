@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"maps"
 	"slices"
 	"strings"
@@ -113,7 +114,7 @@ func Correct(ctx context.Context, client *ent.Client, originalID int, in Correct
 		if err != nil {
 			return err
 		}
-		now := time.Now()
+		now := clock.Now()
 		wctx := withWorkflow(ctx)
 		// Built as APPROVED and switched to PUBLISHED last: the triggers refuse content added to
 		// a row that is already published.

@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"github.com/ssgk/ssgk/internal/clock"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func checkDay(d time.Time, what string, notBefore *time.Time) (time.Time, error)
 		return time.Time{}, apperr.New(apperr.Invalid, "请填写%s", what)
 	}
 	day := calendar.DateOf(d)
-	if day.After(calendar.DateOf(time.Now())) {
+	if day.After(calendar.DateOf(clock.Now())) {
 		return time.Time{}, apperr.New(apperr.Invalid, "%s不能晚于今天", what)
 	}
 	if notBefore != nil && day.Before(calendar.DateOf(*notBefore)) {

@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"strings"
 	"time"
 
@@ -90,7 +91,7 @@ func Submit(ctx context.Context, client *ent.Client, resultID int) (*ent.Result,
 			if r.InspectionEndDate == nil {
 				return nil, apperr.New(apperr.Invalid, "请填写检查结束日期后再提交审核")
 			}
-			if calendar.DateOf(*r.InspectionEndDate).After(calendar.DateOf(time.Now())) {
+			if calendar.DateOf(*r.InspectionEndDate).After(calendar.DateOf(clock.Now())) {
 				return nil, apperr.New(apperr.Invalid, "检查结束日期晚于今天，请核对后再提交")
 			}
 			if n, err := tx.Result.QueryCodes(r).Count(ctx); err != nil {
@@ -105,7 +106,7 @@ func Submit(ctx context.Context, client *ent.Client, resultID int) (*ent.Result,
 			if err != nil {
 				return nil, err
 			}
-			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusPENDING_REVIEW).SetSubmittedAt(time.Now()).SetDueDate(due)
+			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusPENDING_REVIEW).SetSubmittedAt(clock.Now()).SetDueDate(due)
 			return up.Save(ctx)
 		})
 }
@@ -162,7 +163,7 @@ func Approve(ctx context.Context, client *ent.Client, resultID int) (*ent.Result
 	return transition(ctx, client, resultID, "审核通过", canApprove, []result.Status{result.StatusPENDING_REVIEW},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
 			v := viewer.FromContext(ctx)
-			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusAPPROVED).SetApprovedAt(time.Now())
+			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusAPPROVED).SetApprovedAt(clock.Now())
 			if v.Kind == viewer.Account && v.AccountID != 0 {
 				entered, err := tx.Result.QueryEnteredBy(r).OnlyID(ctx)
 				if err != nil && !ent.IsNotFound(err) {
@@ -196,7 +197,7 @@ func Publish(ctx context.Context, client *ent.Client, resultID int, opt PublishO
 		return nil, apperr.New(apperr.Forbidden, "公示时间由系统记录，不能指定")
 	}
 	if at.IsZero() {
-		at = time.Now()
+		at = clock.Now()
 	}
 	return transition(ctx, client, resultID, "公示（须先审核通过）", canApprove, []result.Status{result.StatusAPPROVED},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
@@ -283,7 +284,7 @@ func afterPublish(ctx context.Context, tx *ent.Tx, r *ent.Result, notify []int) 
 			}
 		}
 		return tx.FollowUpAction.Create().SetResultID(r.ID).SetOptionID(fo.ID).SetDivisionCode(r.DivisionCode).
-			SetReceivingUnit(strings.Join(names, "、")).SetTransferredOn(calendar.DateOf(time.Now())).Exec(ctx)
+			SetReceivingUnit(strings.Join(names, "、")).SetTransferredOn(calendar.DateOf(clock.Now())).Exec(ctx)
 	}
 	return tx.FollowUpAction.Create().SetResultID(r.ID).SetOptionID(fo.ID).SetDivisionCode(r.DivisionCode).
 		SetJudicialTransfer(fo.Code == followUpJudicial).Exec(ctx)

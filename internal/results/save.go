@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"github.com/ssgk/ssgk/internal/clock"
 	"maps"
 	"slices"
 	"strings"
@@ -291,7 +292,7 @@ func check(ctx context.Context, tx *ent.Tx, in *ResultInput) (*checked, error) {
 
 	if !in.InspectionEndDate.IsZero() {
 		end := calendar.DateOf(in.InspectionEndDate)
-		if end.After(calendar.DateOf(time.Now())) {
+		if end.After(calendar.DateOf(clock.Now())) {
 			return nil, apperr.New(apperr.Invalid, "检查结束日期 %s 晚于今天，请核对", end.Format(dateLayout))
 		}
 		if end.Before(calendar.DateOf(task.WindowStart)) {

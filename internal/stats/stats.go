@@ -18,6 +18,7 @@ package stats
 
 import (
 	"context"
+	"github.com/ssgk/ssgk/internal/clock"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -165,7 +166,7 @@ type deadlines struct {
 }
 
 func newDeadlines(ctx context.Context, client *ent.Client) *deadlines {
-	return &deadlines{ctx: ctx, client: client, today: calendar.DateOf(time.Now())}
+	return &deadlines{ctx: ctx, client: client, today: calendar.DateOf(clock.Now())}
 }
 
 // due is the due date of r (a China date), false when r has none and no inspection end date.

@@ -116,8 +116,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	return &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}, nil
 }
 
+// sqliteDSN: times are written as "2006-01-02 15:04:05.999999999-07:00" (_time_format=sqlite),
+// which the driver reads back whatever the zone; its default, time.String(), cannot be read back
+// for a zone without a name — such as the times GraphQL clients send.
 func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 }
 
 // redact hides the password of a database URL for logs and messages.

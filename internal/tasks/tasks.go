@@ -6,6 +6,7 @@ package tasks
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"time"
 
@@ -276,7 +277,7 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 		if out, err = Move(ctx, tx, t, task.StatusANNOUNCED); err != nil {
 			return err
 		}
-		now := time.Now()
+		now := clock.Now()
 		if err := tx.Task.UpdateOneID(t.ID).SetAnnouncedAt(now).Exec(ctx); err != nil {
 			return err
 		}

@@ -132,22 +132,73 @@ func newTeamer(pr *prepared, seed Hash) *teamer {
 // ranked returns the inspectors eligible for target before workload is considered, ranked:
 // officers and experts apart. It only reads the teamer, so several targets can be ranked at once;
 // buf is the caller's scratch buffer.
+//
+// Without a workload cap, assign only ever takes the best-ranked officer of each required
+// department and the best-ranked officers overall up to the team size — all of them among the
+// best Size officers of their own department — and the best Experts experts. ranked then keeps
+// just those (a bounded insertion per department) instead of sorting every eligible inspector:
+// the team is the same, at a fraction of the cost. With a cap, inspectors may drop out as the
+// draw goes on, so every eligible inspector is kept.
 func (t *teamer) ranked(target string, recused map[string]bool, buf *[]byte) (officers, experts []RankedInspector) {
+	return t.rank(target, recused, buf, false)
+}
+
+// rank is ranked; all keeps every eligible inspector (for display and the test vectors).
+func (t *teamer) rank(target string, recused map[string]bool, buf *[]byte, all bool) (officers, experts []RankedInspector) {
 	blocked := t.blocked[target]
+	keep, keepExperts := 0, 0
+	if !all && t.params.Team.MaxPerInspector <= 0 {
+		keep, keepExperts = t.params.Team.Size, max(t.params.Team.Experts, 0)
+	}
+	var byDept []deptBest
 	for _, x := range t.pool {
 		if blocked[x.Key] || recused[x.Key] {
 			continue
 		}
-		r := RankedInspector{Inspector: x, Rank: rankInto(buf, t.seed, target, x.Key)}
-		if x.Expert {
-			experts = append(experts, r)
-		} else {
-			officers = append(officers, r)
+		if keep > 0 && x.Expert && keepExperts == 0 {
+			continue // no expert is wanted
 		}
+		r := RankedInspector{Inspector: x, Rank: rankInto(buf, t.seed, target, x.Key)}
+		switch {
+		case keep == 0 && x.Expert:
+			experts = append(experts, r)
+		case keep == 0:
+			officers = append(officers, r)
+		case x.Expert:
+			experts = keepBest(experts, r, keepExperts)
+		default:
+			i := slices.IndexFunc(byDept, func(d deptBest) bool { return d.dept == x.Department })
+			if i < 0 {
+				byDept = append(byDept, deptBest{dept: x.Department})
+				i = len(byDept) - 1
+			}
+			byDept[i].best = keepBest(byDept[i].best, r, keep)
+		}
+	}
+	for _, d := range byDept {
+		officers = append(officers, d.best...)
 	}
 	slices.SortFunc(officers, compareRanked)
 	slices.SortFunc(experts, compareRanked)
 	return officers, experts
+}
+
+// deptBest holds a department's best-ranked officers for one target.
+type deptBest struct {
+	dept string
+	best []RankedInspector
+}
+
+// keepBest inserts r into best (ascending by rank, at most n entries), dropping the worst.
+func keepBest(best []RankedInspector, r RankedInspector, n int) []RankedInspector {
+	if len(best) == n {
+		if compareRanked(r, best[n-1]) >= 0 {
+			return best
+		}
+		best = best[:n-1]
+	}
+	i, _ := slices.BinarySearchFunc(best, r, compareRanked)
+	return slices.Insert(best, i, r)
 }
 
 // underCap drops the inspectors who already have MaxPerInspector targets in this draw
@@ -320,7 +371,7 @@ func RankInspectors(seed Hash, in Inputs, target string) ([]RankedInspector, err
 	}
 	t := newTeamer(pr, seed)
 	t.params.Team.MaxPerInspector = 0
-	officers, experts := t.eligible(target, nil)
+	officers, experts := t.rank(target, nil, &t.buf, true)
 	all := append(officers, experts...)
 	slices.SortFunc(all, compareRanked)
 	return all, nil

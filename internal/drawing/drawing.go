@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -527,6 +528,7 @@ func (d *Drawer) outcome(ctx context.Context, tx *ent.Tx, dr *ent.Draw, in draw.
 }
 
 var teamColumns = []bulk.Column{
+	{Name: "id", PGType: "bigint"},
 	{Name: "created_at", PGType: "timestamptz"}, {Name: "updated_at", PGType: "timestamptz"},
 	{Name: "division_code", PGType: "character varying"}, {Name: "stratum", PGType: "character varying"},
 	{Name: "ticket", PGType: "character varying"}, {Name: "position", PGType: "bigint"},
@@ -534,7 +536,12 @@ var teamColumns = []bulk.Column{
 	{Name: "draw_id", PGType: "bigint"}, {Name: "target_id", PGType: "bigint"},
 }
 
-// storeTeams inserts the teams of a fresh draw in bulk (thousands of rows), audited in batch.
+var memberColumns = []bulk.Column{{Name: "inspection_team_id", PGType: "bigint"}, {Name: "inspector_id", PGType: "bigint"}}
+
+// storeTeams inserts the teams of a fresh draw in bulk — tens of thousands of rows on a large
+// frame — with COPY on PostgreSQL and prepared multi-row inserts on SQLite. Each team's audit
+// event carries the digest of the row computed from the values written (the form audit.Verify
+// reads back), so nothing is read back; `ssgk audit verify` checks every one.
 func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams []draw.Team, in draw.Inputs) error {
 	keys := make([]string, len(teams))
 	for i, tm := range teams {
@@ -548,51 +555,66 @@ func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams
 	if err != nil {
 		return err
 	}
-	actx := audit.WithBatch(ctx, d.Dialect)
-	now := clock.Now()
-	const chunk = 1000
-	for lo := 0; lo < len(teams); lo += chunk {
-		hi := min(lo+chunk, len(teams))
-		rows := make([][]any, 0, hi-lo)
-		for _, tm := range teams[lo:hi] {
-			rows = append(rows, []any{now, now, dr.DivisionCode, tm.Stratum, tm.Ticket.String(), tm.Position, 1, "ACTIVE", dr.ID, tids[tm.Target]})
+	ids, err := bulk.ReserveIDs(ctx, tx, d.Dialect, inspectionteam.Table, len(teams))
+	if err != nil {
+		return err
+	}
+	cols, err := audit.Columns(ctx, tx, inspectionteam.Table)
+	if err != nil {
+		return err
+	}
+	pos := make(map[string]int, len(cols))
+	for i, c := range cols {
+		pos[c] = i
+	}
+	for _, c := range teamColumns {
+		if _, ok := pos[c.Name]; !ok {
+			return fmt.Errorf("drawing: column %s missing from %s", c.Name, inspectionteam.Table)
 		}
-		ids, err := bulk.Insert(actx, tx, d.Dialect, inspectionteam.Table, teamColumns, rows)
-		if err != nil {
+	}
+	if len(cols) != len(teamColumns)+1 { // + reason, always NULL here
+		return fmt.Errorf("drawing: %s has columns %v; update teamColumns", inspectionteam.Table, cols)
+	}
+	digester := audit.NewRowDigester(cols)
+	vals := make([]any, len(cols))
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	w, err := bulk.NewWriter(ctx, tx, d.Dialect, inspectionteam.Table, teamColumns)
+	if err != nil {
+		return err
+	}
+	created := make([]audit.CreatedRow, len(teams))
+	for i, tm := range teams {
+		row := []any{int64(ids[i]), now, now, dr.DivisionCode, tm.Stratum, tm.Ticket.String(), int64(tm.Position),
+			int64(1), "ACTIVE", int64(dr.ID), int64(tids[tm.Target])}
+		if err := w.Add(row...); err != nil {
+			w.Abort()
 			return err
 		}
-		if err := audit.Created(actx, tx, ent.TypeInspectionTeam, ids...); err != nil {
-			return err
+		for j, c := range teamColumns {
+			vals[pos[c.Name]] = row[j]
 		}
-		var pairs [][2]int
-		for i, tm := range teams[lo:hi] {
-			for _, m := range tm.Members {
-				pairs = append(pairs, [2]int{ids[i], iids[m.Inspector]})
+		vals[pos["reason"]] = nil
+		created[i] = audit.CreatedRow{ID: ids[i], Digest: digester.Digest(vals)}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	mw, err := bulk.NewWriter(ctx, tx, d.Dialect, inspectionteam.MembersTable, memberColumns)
+	if err != nil {
+		return err
+	}
+	for i, tm := range teams {
+		for _, m := range tm.Members {
+			if err := mw.Add(int64(ids[i]), int64(iids[m.Inspector])); err != nil {
+				mw.Abort()
+				return err
 			}
 		}
-		if err := d.insertMembers(ctx, tx, pairs); err != nil {
-			return err
-		}
 	}
-	return audit.Flush(actx, tx)
-}
-
-// insertMembers links teams and inspectors (the M2M table has no id column).
-func (d *Drawer) insertMembers(ctx context.Context, tx *ent.Tx, pairs [][2]int) error {
-	const chunk = 400
-	for lo := 0; lo < len(pairs); lo += chunk {
-		hi := min(lo+chunk, len(pairs))
-		vals := make([]string, 0, hi-lo)
-		args := make([]any, 0, 2*(hi-lo))
-		for i, p := range pairs[lo:hi] {
-			vals = append(vals, "("+d.ph(2*i+1)+", "+d.ph(2*i+2)+")")
-			args = append(args, p[0], p[1])
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+inspectionteam.MembersTable+` (inspection_team_id, inspector_id) VALUES `+strings.Join(vals, ", "), args...); err != nil {
-			return err
-		}
+	if err := mw.Close(); err != nil {
+		return err
 	}
-	return nil
+	return audit.AppendCreated(audit.WithBatch(ctx, d.Dialect), tx, ent.TypeInspectionTeam, created)
 }
 
 // targetIDs maps business keys to row ids: by USCC, then object code, then registration number,

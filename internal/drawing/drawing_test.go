@@ -22,6 +22,7 @@ import (
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/draw"
@@ -141,12 +142,20 @@ func TestDraw_WholeCycle(t *testing.T) {
 	if dr.FrameSize != libTargets {
 		t.Fatalf("frame size %d, library holds %d", dr.FrameSize, libTargets)
 	}
-	var excluded int
+	var excluded, recent int
 	stored := client.Draw.GetX(ctx, dr.ID)
 	for _, s := range stored.Parameters["strata"].([]any) {
 		m := s.(map[string]any)
 		n, _ := m["excludedByReason"].(map[string]any)["CLOSED"].(float64)
 		excluded += int(n)
+		r, _ := m["excludedByReason"].(map[string]any)["RECENTLY_INSPECTED"].(float64)
+		recent += int(r)
+	}
+	since := time.Date(2026, 3, 1, 0, 0, 0, 0, tasks.CST) // window start − 6 months
+	wantRecent := client.Target.Query().Where(target.HasLibrariesWith(targetlibrary.Code("MAIN")), target.StatusEQ(target.StatusEXISTING),
+		target.LastInspectedOnGTE(since)).CountX(ctx)
+	if recent != wantRecent || recent == 0 {
+		t.Fatalf("excluded as recently inspected %d, library has %d inspected since %s", recent, wantRecent, since)
 	}
 	if excluded != closed {
 		t.Fatalf("excluded as closed %d, library has %d closed targets", excluded, closed)
@@ -268,6 +277,12 @@ func TestDraw_WholeCycle(t *testing.T) {
 	back.Entropy = "7 3 0 5 2 8 1 9 4 7"
 	if err := draw.Verify(&back); err == nil {
 		t.Fatal("a changed entropy digit still verifies")
+	}
+
+	// The teams were stored in bulk with digests computed in memory: the audit trail checks.
+	rep, err := audit.Verify(ctx, client, f.d.Dialect, nil)
+	if err != nil || !rep.OK() {
+		t.Fatalf("audit verify after the draw: %v %+v", err, rep.Problems)
 	}
 
 	// Same inputs, same outputs on every database: the demo data and the fixed secret give the

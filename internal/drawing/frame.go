@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/inspector"
@@ -139,6 +141,7 @@ func stratifyBy(t *ent.Task) []string {
 type frameRow struct {
 	key, status, class, kind, industry string
 	last                               sql.NullTime
+	recent                             bool // PostgreSQL: compared in SQL
 }
 
 // frame reads the targets of the task's sub-libraries and sorts them into strata, eligible or
@@ -177,7 +180,13 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 		cols, dest = append(cols, "COALESCE(t.industry_code, '')"), append(dest, &r.industry)
 	}
 	if !recentSince.IsZero() {
-		cols, dest = append(cols, "t.last_inspected_on"), append(dest, &r.last)
+		if d.Dialect == dialect.Postgres {
+			// timestamptz compares exactly in SQL, and a boolean is cheaper to read than a time.
+			cols, dest = append(cols, "COALESCE(t.last_inspected_on >= "+d.ph(len(libs)+1)+", false)"), append(dest, &r.recent)
+			args = append(args, recentSince)
+		} else {
+			cols, dest = append(cols, "t.last_inspected_on"), append(dest, &r.last)
+		}
 	}
 	q := `SELECT ` + strings.Join(cols, ", ") + `
 FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE target_library_id IN (` + ph + `))`
@@ -208,7 +217,7 @@ FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE
 			reason = draw.ReasonOutOfScope
 		case capped[r.key]:
 			reason = draw.ReasonYearlyCap
-		case !recentSince.IsZero() && r.last.Valid && !r.last.Time.Before(recentSince):
+		case r.recent, !recentSince.IsZero() && r.last.Valid && !r.last.Time.Before(recentSince):
 			reason = draw.ReasonRecentlyInspected
 		}
 		if reason == "" {

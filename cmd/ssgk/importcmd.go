@@ -16,6 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/importer"
+	"github.com/ssgk/ssgk/internal/leads"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -25,6 +26,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) < 2 {
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
+	}
+	if args[0] == "leads" {
+		return cmdImportLeads(ctx, args[1:], stdout, stderr)
 	}
 	kind, err := importer.ParseKind(args[0])
 	if err != nil {
@@ -150,6 +154,9 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
 	}
+	if args[0] == "leads" {
+		return cmdImportLeads(ctx, args[1:], stdout, stderr)
+	}
 	kind, err := importer.ParseKind(args[0])
 	if err != nil {
 		return apperr.Wrap(err, apperr.Invalid, "%v", err)
@@ -214,5 +221,45 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "已导出到 %s\n", *out)
+	return nil
+}
+
+// cmdImportLeads: ssgk import leads FILE — leads from complaints, transfers and monitoring (CSV,
+// all or nothing); prints the special inspections offered when leads cluster.
+func cmdImportLeads(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	path := args[0]
+	var cfg config
+	fs := flag.NewFlagSet("import leads", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.bind(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return apperr.Wrap(err, apperr.NotFound, "无法读取文件 %s", path)
+	}
+	defer f.Close()
+	db, _, err := openHub(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk import leads"))
+	rep, err := leads.ImportCSV(ctx, db.Client, f, filepath.Base(path))
+	for i, e := range rep.Errors {
+		if i == 50 {
+			fmt.Fprintf(stdout, "……共 %d 处错误\n", len(rep.Errors))
+			break
+		}
+		fmt.Fprintf(stdout, "第 %d 行「%s」：%s\n", e.Line, e.Column, e.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, rep.Summary())
+	for _, c := range rep.Clusters {
+		fmt.Fprintf(stdout, "提议专项检查：%s（%d 条线索，编号 %d）\n", c.Key, c.LeadCount, c.ID)
+	}
 	return nil
 }

@@ -5,6 +5,7 @@
 //	ssgk demo                     load the demo data into an empty database
 //	ssgk migrate [--to VERSION]   apply database migrations (serve does this on start)
 //	ssgk import KIND FILE …       bulk import a spreadsheet (all or nothing by default)
+//	ssgk import leads FILE        import leads (CSV, all or nothing)
 //	ssgk export KIND …            export a library or list in the import layout
 //	ssgk draw verify BUNDLE       re-derive a published draw offline
 //	ssgk draw bundle --draw ID    write the verification bundle of a revealed draw
@@ -36,6 +37,7 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
   ssgk migrate [--to 版本]               执行数据库迁移（serve 启动时自动执行）
   ssgk import targets|inspectors|items 文件 --department 部门编码 [--library 分库编码] [--partial] [--report 报告.xlsx]
                                          批量导入（XLSX/CSV，UTF-8/GBK/GB18030 自动识别；默认全部或全不）
+  ssgk import leads 文件.csv              批量导入线索（来源、来源编号、接收时间、线索摘要……；全部或全不），并提示达到阈值的专项检查
   ssgk export targets|inspectors|items --department 部门编码 [--library 分库编码] --out 文件.xlsx
                                          按导入格式导出名录库或清单
   ssgk draw verify 验证包.json [--commitment 承诺摘要]

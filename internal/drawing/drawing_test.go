@@ -279,6 +279,18 @@ func TestDraw_WholeCycle(t *testing.T) {
 		t.Fatal("a changed entropy digit still verifies")
 	}
 
+	// Append-only: no path deletes a draw, a team or an event, or rewrites the frozen inputs.
+	for name, del := range map[string]func(tx *ent.Tx) error{
+		"draw":     func(tx *ent.Tx) error { return tx.Draw.DeleteOneID(dr.ID).Exec(ctx) },
+		"team":     func(tx *ent.Tx) error { return tx.InspectionTeam.DeleteOneID(first.ID).Exec(ctx) },
+		"event":    func(tx *ent.Tx) error { _, err := tx.DrawEvent.Delete().Exec(ctx); return err },
+		"snapshot": func(tx *ent.Tx) error { _, err := tx.DrawSnapshot.Delete().Exec(ctx); return err },
+	} {
+		if err := txn.Run(ctx, client, del); code(err) != drawing.CodeAppendOnly {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+
 	// The teams were stored in bulk with digests computed in memory: the audit trail checks.
 	rep, err := audit.Verify(ctx, client, f.d.Dialect, nil)
 	if err != nil || !rep.OK() {

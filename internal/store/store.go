@@ -22,6 +22,7 @@ import (
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/results"
@@ -108,6 +109,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	client.Use(plans.Hooks()...)
 	client.Use(library.Hooks()...)
 	client.Use(results.Hooks()...)
+	client.Use(drawing.Hooks()...)
 	client.Use(audit.Hook(name))
 	dataDir := opt.DataDir
 	if dataDir == "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/calendaryear"
+	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -39,6 +40,7 @@ import (
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/leadcluster"
+	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
@@ -71,6 +73,8 @@ type Client struct {
 	AuditEvent *AuditEventClient
 	// CalendarYear is the client for interacting with the CalendarYear builders.
 	CalendarYear *CalendarYearClient
+	// Checkpoint is the client for interacting with the Checkpoint builders.
+	Checkpoint *CheckpointClient
 	// Conflict is the client for interacting with the Conflict builders.
 	Conflict *ConflictClient
 	// Correction is the client for interacting with the Correction builders.
@@ -111,6 +115,8 @@ type Client struct {
 	Lead *LeadClient
 	// LeadCluster is the client for interacting with the LeadCluster builders.
 	LeadCluster *LeadClusterClient
+	// LedgerLeaf is the client for interacting with the LedgerLeaf builders.
+	LedgerLeaf *LedgerLeafClient
 	// LibraryConfirmation is the client for interacting with the LibraryConfirmation builders.
 	LibraryConfirmation *LibraryConfirmationClient
 	// MeetingMember is the client for interacting with the MeetingMember builders.
@@ -156,6 +162,7 @@ func (c *Client) init() {
 	c.ApiToken = NewApiTokenClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.CalendarYear = NewCalendarYearClient(c.config)
+	c.Checkpoint = NewCheckpointClient(c.config)
 	c.Conflict = NewConflictClient(c.config)
 	c.Correction = NewCorrectionClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
@@ -176,6 +183,7 @@ func (c *Client) init() {
 	c.JointMeeting = NewJointMeetingClient(c.config)
 	c.Lead = NewLeadClient(c.config)
 	c.LeadCluster = NewLeadClusterClient(c.config)
+	c.LedgerLeaf = NewLedgerLeafClient(c.config)
 	c.LibraryConfirmation = NewLibraryConfirmationClient(c.config)
 	c.MeetingMember = NewMeetingMemberClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
@@ -287,6 +295,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		CalendarYear:        NewCalendarYearClient(cfg),
+		Checkpoint:          NewCheckpointClient(cfg),
 		Conflict:            NewConflictClient(cfg),
 		Correction:          NewCorrectionClient(cfg),
 		Department:          NewDepartmentClient(cfg),
@@ -307,6 +316,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		JointMeeting:        NewJointMeetingClient(cfg),
 		Lead:                NewLeadClient(cfg),
 		LeadCluster:         NewLeadClusterClient(cfg),
+		LedgerLeaf:          NewLedgerLeafClient(cfg),
 		LibraryConfirmation: NewLibraryConfirmationClient(cfg),
 		MeetingMember:       NewMeetingMemberClient(cfg),
 		Notification:        NewNotificationClient(cfg),
@@ -345,6 +355,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		CalendarYear:        NewCalendarYearClient(cfg),
+		Checkpoint:          NewCheckpointClient(cfg),
 		Conflict:            NewConflictClient(cfg),
 		Correction:          NewCorrectionClient(cfg),
 		Department:          NewDepartmentClient(cfg),
@@ -365,6 +376,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		JointMeeting:        NewJointMeetingClient(cfg),
 		Lead:                NewLeadClient(cfg),
 		LeadCluster:         NewLeadClusterClient(cfg),
+		LedgerLeaf:          NewLedgerLeafClient(cfg),
 		LibraryConfirmation: NewLibraryConfirmationClient(cfg),
 		MeetingMember:       NewMeetingMemberClient(cfg),
 		Notification:        NewNotificationClient(cfg),
@@ -409,14 +421,14 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Conflict, c.Correction,
-		c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence, c.Filing,
-		c.FollowUpAction, c.FollowUpOption, c.ImplementationRule, c.ImportJob,
-		c.InspectionItem, c.InspectionMethod, c.InspectionTeam, c.Inspector,
-		c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LibraryConfirmation,
-		c.MeetingMember, c.Notification, c.Plan, c.PlanBatch, c.Publication, c.Result,
-		c.ResultCode, c.ResultItem, c.Setting, c.Target, c.TargetChange,
-		c.TargetLibrary, c.Task, c.TaskItem,
+		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Checkpoint, c.Conflict,
+		c.Correction, c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence,
+		c.Filing, c.FollowUpAction, c.FollowUpOption, c.ImplementationRule,
+		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
+		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LedgerLeaf,
+		c.LibraryConfirmation, c.MeetingMember, c.Notification, c.Plan, c.PlanBatch,
+		c.Publication, c.Result, c.ResultCode, c.ResultItem, c.Setting, c.Target,
+		c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Use(hooks...)
 	}
@@ -426,14 +438,14 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Conflict, c.Correction,
-		c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence, c.Filing,
-		c.FollowUpAction, c.FollowUpOption, c.ImplementationRule, c.ImportJob,
-		c.InspectionItem, c.InspectionMethod, c.InspectionTeam, c.Inspector,
-		c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LibraryConfirmation,
-		c.MeetingMember, c.Notification, c.Plan, c.PlanBatch, c.Publication, c.Result,
-		c.ResultCode, c.ResultItem, c.Setting, c.Target, c.TargetChange,
-		c.TargetLibrary, c.Task, c.TaskItem,
+		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Checkpoint, c.Conflict,
+		c.Correction, c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence,
+		c.Filing, c.FollowUpAction, c.FollowUpOption, c.ImplementationRule,
+		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
+		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LedgerLeaf,
+		c.LibraryConfirmation, c.MeetingMember, c.Notification, c.Plan, c.PlanBatch,
+		c.Publication, c.Result, c.ResultCode, c.ResultItem, c.Setting, c.Target,
+		c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -450,6 +462,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEvent.mutate(ctx, m)
 	case *CalendarYearMutation:
 		return c.CalendarYear.mutate(ctx, m)
+	case *CheckpointMutation:
+		return c.Checkpoint.mutate(ctx, m)
 	case *ConflictMutation:
 		return c.Conflict.mutate(ctx, m)
 	case *CorrectionMutation:
@@ -490,6 +504,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Lead.mutate(ctx, m)
 	case *LeadClusterMutation:
 		return c.LeadCluster.mutate(ctx, m)
+	case *LedgerLeafMutation:
+		return c.LedgerLeaf.mutate(ctx, m)
 	case *LibraryConfirmationMutation:
 		return c.LibraryConfirmation.mutate(ctx, m)
 	case *MeetingMemberMutation:
@@ -1102,6 +1118,139 @@ func (c *CalendarYearClient) mutate(ctx context.Context, m *CalendarYearMutation
 		return (&CalendarYearDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CalendarYear mutation op: %q", m.Op())
+	}
+}
+
+// CheckpointClient is a client for the Checkpoint schema.
+type CheckpointClient struct {
+	config
+}
+
+// NewCheckpointClient returns a client for the Checkpoint from the given config.
+func NewCheckpointClient(c config) *CheckpointClient {
+	return &CheckpointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `checkpoint.Hooks(f(g(h())))`.
+func (c *CheckpointClient) Use(hooks ...Hook) {
+	c.hooks.Checkpoint = append(c.hooks.Checkpoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `checkpoint.Intercept(f(g(h())))`.
+func (c *CheckpointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Checkpoint = append(c.inters.Checkpoint, interceptors...)
+}
+
+// Create returns a builder for creating a Checkpoint entity.
+func (c *CheckpointClient) Create() *CheckpointCreate {
+	mutation := newCheckpointMutation(c.config, OpCreate)
+	return &CheckpointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Checkpoint entities.
+func (c *CheckpointClient) CreateBulk(builders ...*CheckpointCreate) *CheckpointCreateBulk {
+	return &CheckpointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CheckpointClient) MapCreateBulk(slice any, setFunc func(*CheckpointCreate, int)) *CheckpointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CheckpointCreateBulk{err: fmt.Errorf("calling to CheckpointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CheckpointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CheckpointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Checkpoint.
+func (c *CheckpointClient) Update() *CheckpointUpdate {
+	mutation := newCheckpointMutation(c.config, OpUpdate)
+	return &CheckpointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CheckpointClient) UpdateOne(_m *Checkpoint) *CheckpointUpdateOne {
+	mutation := newCheckpointMutation(c.config, OpUpdateOne, withCheckpoint(_m))
+	return &CheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CheckpointClient) UpdateOneID(id int) *CheckpointUpdateOne {
+	mutation := newCheckpointMutation(c.config, OpUpdateOne, withCheckpointID(id))
+	return &CheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Checkpoint.
+func (c *CheckpointClient) Delete() *CheckpointDelete {
+	mutation := newCheckpointMutation(c.config, OpDelete)
+	return &CheckpointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CheckpointClient) DeleteOne(_m *Checkpoint) *CheckpointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CheckpointClient) DeleteOneID(id int) *CheckpointDeleteOne {
+	builder := c.Delete().Where(checkpoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CheckpointDeleteOne{builder}
+}
+
+// Query returns a query builder for Checkpoint.
+func (c *CheckpointClient) Query() *CheckpointQuery {
+	return &CheckpointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCheckpoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Checkpoint entity by its id.
+func (c *CheckpointClient) Get(ctx context.Context, id int) (*Checkpoint, error) {
+	return c.Query().Where(checkpoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CheckpointClient) GetX(ctx context.Context, id int) *Checkpoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CheckpointClient) Hooks() []Hook {
+	return c.hooks.Checkpoint
+}
+
+// Interceptors returns the client interceptors.
+func (c *CheckpointClient) Interceptors() []Interceptor {
+	return c.inters.Checkpoint
+}
+
+func (c *CheckpointClient) mutate(ctx context.Context, m *CheckpointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CheckpointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CheckpointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CheckpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CheckpointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Checkpoint mutation op: %q", m.Op())
 	}
 }
 
@@ -4837,6 +4986,139 @@ func (c *LeadClusterClient) mutate(ctx context.Context, m *LeadClusterMutation) 
 	}
 }
 
+// LedgerLeafClient is a client for the LedgerLeaf schema.
+type LedgerLeafClient struct {
+	config
+}
+
+// NewLedgerLeafClient returns a client for the LedgerLeaf from the given config.
+func NewLedgerLeafClient(c config) *LedgerLeafClient {
+	return &LedgerLeafClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `ledgerleaf.Hooks(f(g(h())))`.
+func (c *LedgerLeafClient) Use(hooks ...Hook) {
+	c.hooks.LedgerLeaf = append(c.hooks.LedgerLeaf, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `ledgerleaf.Intercept(f(g(h())))`.
+func (c *LedgerLeafClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LedgerLeaf = append(c.inters.LedgerLeaf, interceptors...)
+}
+
+// Create returns a builder for creating a LedgerLeaf entity.
+func (c *LedgerLeafClient) Create() *LedgerLeafCreate {
+	mutation := newLedgerLeafMutation(c.config, OpCreate)
+	return &LedgerLeafCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LedgerLeaf entities.
+func (c *LedgerLeafClient) CreateBulk(builders ...*LedgerLeafCreate) *LedgerLeafCreateBulk {
+	return &LedgerLeafCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LedgerLeafClient) MapCreateBulk(slice any, setFunc func(*LedgerLeafCreate, int)) *LedgerLeafCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LedgerLeafCreateBulk{err: fmt.Errorf("calling to LedgerLeafClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LedgerLeafCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LedgerLeafCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LedgerLeaf.
+func (c *LedgerLeafClient) Update() *LedgerLeafUpdate {
+	mutation := newLedgerLeafMutation(c.config, OpUpdate)
+	return &LedgerLeafUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LedgerLeafClient) UpdateOne(_m *LedgerLeaf) *LedgerLeafUpdateOne {
+	mutation := newLedgerLeafMutation(c.config, OpUpdateOne, withLedgerLeaf(_m))
+	return &LedgerLeafUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LedgerLeafClient) UpdateOneID(id int) *LedgerLeafUpdateOne {
+	mutation := newLedgerLeafMutation(c.config, OpUpdateOne, withLedgerLeafID(id))
+	return &LedgerLeafUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LedgerLeaf.
+func (c *LedgerLeafClient) Delete() *LedgerLeafDelete {
+	mutation := newLedgerLeafMutation(c.config, OpDelete)
+	return &LedgerLeafDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LedgerLeafClient) DeleteOne(_m *LedgerLeaf) *LedgerLeafDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LedgerLeafClient) DeleteOneID(id int) *LedgerLeafDeleteOne {
+	builder := c.Delete().Where(ledgerleaf.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LedgerLeafDeleteOne{builder}
+}
+
+// Query returns a query builder for LedgerLeaf.
+func (c *LedgerLeafClient) Query() *LedgerLeafQuery {
+	return &LedgerLeafQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLedgerLeaf},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LedgerLeaf entity by its id.
+func (c *LedgerLeafClient) Get(ctx context.Context, id int) (*LedgerLeaf, error) {
+	return c.Query().Where(ledgerleaf.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LedgerLeafClient) GetX(ctx context.Context, id int) *LedgerLeaf {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LedgerLeafClient) Hooks() []Hook {
+	return c.hooks.LedgerLeaf
+}
+
+// Interceptors returns the client interceptors.
+func (c *LedgerLeafClient) Interceptors() []Interceptor {
+	return c.inters.LedgerLeaf
+}
+
+func (c *LedgerLeafClient) mutate(ctx context.Context, m *LedgerLeafMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LedgerLeafCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LedgerLeafUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LedgerLeafUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LedgerLeafDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LedgerLeaf mutation op: %q", m.Op())
+	}
+}
+
 // LibraryConfirmationClient is a client for the LibraryConfirmation schema.
 type LibraryConfirmationClient struct {
 	config
@@ -7891,22 +8173,22 @@ func (c *TaskItemClient) mutate(ctx context.Context, m *TaskItemMutation) (Value
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, ApiToken, AuditEvent, CalendarYear, Conflict, Correction, Department,
-		Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
+		Account, ApiToken, AuditEvent, CalendarYear, Checkpoint, Conflict, Correction,
+		Department, Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
 		FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
 		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
-		LeadCluster, LibraryConfirmation, MeetingMember, Notification, Plan, PlanBatch,
-		Publication, Result, ResultCode, ResultItem, Setting, Target, TargetChange,
-		TargetLibrary, Task, TaskItem []ent.Hook
+		LeadCluster, LedgerLeaf, LibraryConfirmation, MeetingMember, Notification,
+		Plan, PlanBatch, Publication, Result, ResultCode, ResultItem, Setting, Target,
+		TargetChange, TargetLibrary, Task, TaskItem []ent.Hook
 	}
 	inters struct {
-		Account, ApiToken, AuditEvent, CalendarYear, Conflict, Correction, Department,
-		Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
+		Account, ApiToken, AuditEvent, CalendarYear, Checkpoint, Conflict, Correction,
+		Department, Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
 		FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
 		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
-		LeadCluster, LibraryConfirmation, MeetingMember, Notification, Plan, PlanBatch,
-		Publication, Result, ResultCode, ResultItem, Setting, Target, TargetChange,
-		TargetLibrary, Task, TaskItem []ent.Interceptor
+		LeadCluster, LedgerLeaf, LibraryConfirmation, MeetingMember, Notification,
+		Plan, PlanBatch, Publication, Result, ResultCode, ResultItem, Setting, Target,
+		TargetChange, TargetLibrary, Task, TaskItem []ent.Interceptor
 	}
 )
 

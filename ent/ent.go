@@ -16,6 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/calendaryear"
+	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -36,6 +37,7 @@ import (
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/leadcluster"
+	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
@@ -115,6 +117,7 @@ func checkColumn(t, c string) error {
 			apitoken.Table:            apitoken.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
 			calendaryear.Table:        calendaryear.ValidColumn,
+			checkpoint.Table:          checkpoint.ValidColumn,
 			conflict.Table:            conflict.ValidColumn,
 			correction.Table:          correction.ValidColumn,
 			department.Table:          department.ValidColumn,
@@ -135,6 +138,7 @@ func checkColumn(t, c string) error {
 			jointmeeting.Table:        jointmeeting.ValidColumn,
 			lead.Table:                lead.ValidColumn,
 			leadcluster.Table:         leadcluster.ValidColumn,
+			ledgerleaf.Table:          ledgerleaf.ValidColumn,
 			libraryconfirmation.Table: libraryconfirmation.ValidColumn,
 			meetingmember.Table:       meetingmember.ValidColumn,
 			notification.Table:        notification.ValidColumn,

@@ -7,6 +7,7 @@ import (
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/calendaryear"
+	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -27,6 +28,7 @@ import (
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/leadcluster"
+	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
@@ -52,7 +54,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 39)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 41)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -152,6 +154,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   checkpoint.Table,
+			Columns: checkpoint.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: checkpoint.FieldID,
+			},
+		},
+		Type: "Checkpoint",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			checkpoint.FieldSize:      {Type: field.TypeInt64, Column: checkpoint.FieldSize},
+			checkpoint.FieldRoot:      {Type: field.TypeString, Column: checkpoint.FieldRoot},
+			checkpoint.FieldAt:        {Type: field.TypeTime, Column: checkpoint.FieldAt},
+			checkpoint.FieldKeyID:     {Type: field.TypeString, Column: checkpoint.FieldKeyID},
+			checkpoint.FieldSignature: {Type: field.TypeString, Column: checkpoint.FieldSignature},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conflict.Table,
 			Columns: conflict.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -172,7 +192,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conflict.FieldTargetID:     {Type: field.TypeInt, Column: conflict.FieldTargetID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   correction.Table,
 			Columns: correction.Columns,
@@ -196,7 +216,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			correction.FieldCorrectedID:        {Type: field.TypeInt, Column: correction.FieldCorrectedID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -218,7 +238,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldSortOrder:    {Type: field.TypeInt, Column: department.FieldSortOrder},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   draw.Table,
 			Columns: draw.Columns,
@@ -253,7 +273,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			draw.FieldSupersedesID:        {Type: field.TypeInt, Column: draw.FieldSupersedesID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   drawevent.Table,
 			Columns: drawevent.Columns,
@@ -276,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			drawevent.FieldDrawID:         {Type: field.TypeInt, Column: drawevent.FieldDrawID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   drawsnapshot.Table,
 			Columns: drawsnapshot.Columns,
@@ -294,7 +314,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			drawsnapshot.FieldCreatedAt: {Type: field.TypeTime, Column: drawsnapshot.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   evidence.Table,
 			Columns: evidence.Columns,
@@ -315,7 +335,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			evidence.FieldResultID:     {Type: field.TypeInt, Column: evidence.FieldResultID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   filing.Table,
 			Columns: filing.Columns,
@@ -341,7 +361,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			filing.FieldPlanID:            {Type: field.TypeInt, Column: filing.FieldPlanID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   followupaction.Table,
 			Columns: followupaction.Columns,
@@ -365,7 +385,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			followupaction.FieldOptionID:         {Type: field.TypeInt, Column: followupaction.FieldOptionID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   followupoption.Table,
 			Columns: followupoption.Columns,
@@ -383,7 +403,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			followupoption.FieldTransfersCase: {Type: field.TypeBool, Column: followupoption.FieldTransfersCase},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   implementationrule.Table,
 			Columns: implementationrule.Columns,
@@ -406,7 +426,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			implementationrule.FieldItemID:               {Type: field.TypeInt, Column: implementationrule.FieldItemID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
@@ -435,7 +455,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldDepartmentID: {Type: field.TypeInt, Column: importjob.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionitem.Table,
 			Columns: inspectionitem.Columns,
@@ -464,7 +484,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionitem.FieldItemListID:             {Type: field.TypeInt, Column: inspectionitem.FieldItemListID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionmethod.Table,
 			Columns: inspectionmethod.Columns,
@@ -481,7 +501,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionmethod.FieldActive:    {Type: field.TypeBool, Column: inspectionmethod.FieldActive},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionteam.Table,
 			Columns: inspectionteam.Columns,
@@ -505,7 +525,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionteam.FieldTargetID:     {Type: field.TypeInt, Column: inspectionteam.FieldTargetID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspector.Table,
 			Columns: inspector.Columns,
@@ -532,7 +552,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspector.FieldDepartmentID:         {Type: field.TypeInt, Column: inspector.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   itemlist.Table,
 			Columns: itemlist.Columns,
@@ -557,7 +577,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			itemlist.FieldPreviousID:    {Type: field.TypeInt, Column: itemlist.FieldPreviousID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   jointmeeting.Table,
 			Columns: jointmeeting.Columns,
@@ -575,7 +595,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			jointmeeting.FieldBasis:        {Type: field.TypeString, Column: jointmeeting.FieldBasis},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   lead.Table,
 			Columns: lead.Columns,
@@ -604,7 +624,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			lead.FieldSpecialTaskID: {Type: field.TypeInt, Column: lead.FieldSpecialTaskID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   leadcluster.Table,
 			Columns: leadcluster.Columns,
@@ -630,7 +650,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			leadcluster.FieldTaskID:       {Type: field.TypeInt, Column: leadcluster.FieldTaskID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ledgerleaf.Table,
+			Columns: ledgerleaf.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: ledgerleaf.FieldID,
+			},
+		},
+		Type: "LedgerLeaf",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ledgerleaf.FieldIndex:         {Type: field.TypeInt64, Column: ledgerleaf.FieldIndex},
+			ledgerleaf.FieldPublicationID: {Type: field.TypeInt, Column: ledgerleaf.FieldPublicationID},
+			ledgerleaf.FieldLeaf:          {Type: field.TypeString, Column: ledgerleaf.FieldLeaf},
+			ledgerleaf.FieldLeafHash:      {Type: field.TypeString, Column: ledgerleaf.FieldLeafHash},
+			ledgerleaf.FieldCreatedAt:     {Type: field.TypeTime, Column: ledgerleaf.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   libraryconfirmation.Table,
 			Columns: libraryconfirmation.Columns,
@@ -653,7 +691,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			libraryconfirmation.FieldDepartmentID:   {Type: field.TypeInt, Column: libraryconfirmation.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   meetingmember.Table,
 			Columns: meetingmember.Columns,
@@ -675,7 +713,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			meetingmember.FieldDepartmentID:   {Type: field.TypeInt, Column: meetingmember.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -696,7 +734,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldResultID:         {Type: field.TypeInt, Column: notification.FieldResultID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
@@ -724,7 +762,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldPreviousID:       {Type: field.TypeInt, Column: plan.FieldPreviousID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planbatch.Table,
 			Columns: planbatch.Columns,
@@ -749,7 +787,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planbatch.FieldInitiatorID:  {Type: field.TypeInt, Column: planbatch.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   publication.Table,
 			Columns: publication.Columns,
@@ -775,7 +813,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			publication.FieldCorrectsID:   {Type: field.TypeInt, Column: publication.FieldCorrectsID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   result.Table,
 			Columns: result.Columns,
@@ -808,7 +846,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			result.FieldAdoptedFromID:     {Type: field.TypeInt, Column: result.FieldAdoptedFromID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultcode.Table,
 			Columns: resultcode.Columns,
@@ -828,7 +866,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultcode.FieldParentID:            {Type: field.TypeInt, Column: resultcode.FieldParentID},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultitem.Table,
 			Columns: resultitem.Columns,
@@ -850,7 +888,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultitem.FieldItemID:       {Type: field.TypeInt, Column: resultitem.FieldItemID},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -868,7 +906,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldNote:      {Type: field.TypeString, Column: setting.FieldNote},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -902,7 +940,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldContactPhone:        {Type: field.TypeString, Column: target.FieldContactPhone},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetchange.Table,
 			Columns: targetchange.Columns,
@@ -922,7 +960,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetchange.FieldTargetID:       {Type: field.TypeInt, Column: targetchange.FieldTargetID},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetlibrary.Table,
 			Columns: targetlibrary.Columns,
@@ -942,7 +980,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetlibrary.FieldDepartmentID: {Type: field.TypeInt, Column: targetlibrary.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -978,7 +1016,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldInitiatorID:          {Type: field.TypeInt, Column: task.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[38] = &sqlgraph.Node{
+	graph.Nodes[40] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taskitem.Table,
 			Columns: taskitem.Columns,
@@ -3066,6 +3104,71 @@ func (f *CalendarYearFilter) WhereLoadedAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CheckpointQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CheckpointQuery builder.
+func (_q *CheckpointQuery) Filter() *CheckpointFilter {
+	return &CheckpointFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CheckpointMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CheckpointMutation builder.
+func (m *CheckpointMutation) Filter() *CheckpointFilter {
+	return &CheckpointFilter{config: m.config, predicateAdder: m}
+}
+
+// CheckpointFilter provides a generic filtering capability at runtime for CheckpointQuery.
+type CheckpointFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CheckpointFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CheckpointFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(checkpoint.FieldID))
+}
+
+// WhereSize applies the entql int64 predicate on the size field.
+func (f *CheckpointFilter) WhereSize(p entql.Int64P) {
+	f.Where(p.Field(checkpoint.FieldSize))
+}
+
+// WhereRoot applies the entql string predicate on the root field.
+func (f *CheckpointFilter) WhereRoot(p entql.StringP) {
+	f.Where(p.Field(checkpoint.FieldRoot))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *CheckpointFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(checkpoint.FieldAt))
+}
+
+// WhereKeyID applies the entql string predicate on the key_id field.
+func (f *CheckpointFilter) WhereKeyID(p entql.StringP) {
+	f.Where(p.Field(checkpoint.FieldKeyID))
+}
+
+// WhereSignature applies the entql string predicate on the signature field.
+func (f *CheckpointFilter) WhereSignature(p entql.StringP) {
+	f.Where(p.Field(checkpoint.FieldSignature))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ConflictQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3094,7 +3197,7 @@ type ConflictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConflictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3207,7 +3310,7 @@ type CorrectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CorrectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3344,7 +3447,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3611,7 +3714,7 @@ type DrawFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DrawFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3845,7 +3948,7 @@ type DrawEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DrawEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3949,7 +4052,7 @@ type DrawSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DrawSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4014,7 +4117,7 @@ type EvidenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EvidenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4122,7 +4225,7 @@ type FilingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FilingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4297,7 +4400,7 @@ type FollowUpActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FollowUpActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4420,7 +4523,7 @@ type FollowUpOptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FollowUpOptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4485,7 +4588,7 @@ type ImplementationRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImplementationRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4589,7 +4692,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4737,7 +4840,7 @@ type InspectionItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4913,7 +5016,7 @@ type InspectionMethodFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionMethodFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5015,7 +5118,7 @@ type InspectionTeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionTeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5166,7 +5269,7 @@ type InspectorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5332,7 +5435,7 @@ type ItemListFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemListFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5502,7 +5605,7 @@ type JointMeetingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JointMeetingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5595,7 +5698,7 @@ type LeadFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LeadFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5785,7 +5888,7 @@ type LeadClusterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LeadClusterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5904,6 +6007,71 @@ func (f *LeadClusterFilter) WhereHasLeadsWith(preds ...predicate.Lead) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LedgerLeafQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LedgerLeafQuery builder.
+func (_q *LedgerLeafQuery) Filter() *LedgerLeafFilter {
+	return &LedgerLeafFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LedgerLeafMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LedgerLeafMutation builder.
+func (m *LedgerLeafMutation) Filter() *LedgerLeafFilter {
+	return &LedgerLeafFilter{config: m.config, predicateAdder: m}
+}
+
+// LedgerLeafFilter provides a generic filtering capability at runtime for LedgerLeafQuery.
+type LedgerLeafFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LedgerLeafFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LedgerLeafFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(ledgerleaf.FieldID))
+}
+
+// WhereIndex applies the entql int64 predicate on the index field.
+func (f *LedgerLeafFilter) WhereIndex(p entql.Int64P) {
+	f.Where(p.Field(ledgerleaf.FieldIndex))
+}
+
+// WherePublicationID applies the entql int predicate on the publication_id field.
+func (f *LedgerLeafFilter) WherePublicationID(p entql.IntP) {
+	f.Where(p.Field(ledgerleaf.FieldPublicationID))
+}
+
+// WhereLeaf applies the entql string predicate on the leaf field.
+func (f *LedgerLeafFilter) WhereLeaf(p entql.StringP) {
+	f.Where(p.Field(ledgerleaf.FieldLeaf))
+}
+
+// WhereLeafHash applies the entql string predicate on the leaf_hash field.
+func (f *LedgerLeafFilter) WhereLeafHash(p entql.StringP) {
+	f.Where(p.Field(ledgerleaf.FieldLeafHash))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LedgerLeafFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(ledgerleaf.FieldCreatedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LibraryConfirmationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5932,7 +6100,7 @@ type LibraryConfirmationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LibraryConfirmationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6064,7 +6232,7 @@ type MeetingMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeetingMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6177,7 +6345,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6299,7 +6467,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6484,7 +6652,7 @@ type PlanBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6654,7 +6822,7 @@ type PublicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PublicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6801,7 +6969,7 @@ type ResultFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7151,7 +7319,7 @@ type ResultCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7282,7 +7450,7 @@ type ResultItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7409,7 +7577,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7474,7 +7642,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7703,7 +7871,7 @@ type TargetChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7792,7 +7960,7 @@ type TargetLibraryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetLibraryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7909,7 +8077,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -8204,7 +8372,7 @@ type TaskItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/calendaryear"
+	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -35,6 +36,7 @@ import (
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/leadcluster"
+	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
@@ -66,6 +68,7 @@ const (
 	TypeApiToken            = "ApiToken"
 	TypeAuditEvent          = "AuditEvent"
 	TypeCalendarYear        = "CalendarYear"
+	TypeCheckpoint          = "Checkpoint"
 	TypeConflict            = "Conflict"
 	TypeCorrection          = "Correction"
 	TypeDepartment          = "Department"
@@ -86,6 +89,7 @@ const (
 	TypeJointMeeting        = "JointMeeting"
 	TypeLead                = "Lead"
 	TypeLeadCluster         = "LeadCluster"
+	TypeLedgerLeaf          = "LedgerLeaf"
 	TypeLibraryConfirmation = "LibraryConfirmation"
 	TypeMeetingMember       = "MeetingMember"
 	TypeNotification        = "Notification"
@@ -4221,6 +4225,584 @@ func (m *CalendarYearMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CalendarYearMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CalendarYear edge %s", name)
+}
+
+// CheckpointMutation represents an operation that mutates the Checkpoint nodes in the graph.
+type CheckpointMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	size          *int64
+	addsize       *int64
+	root          *string
+	at            *time.Time
+	key_id        *string
+	signature     *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*Checkpoint, error)
+	predicates    []predicate.Checkpoint
+}
+
+var _ ent.Mutation = (*CheckpointMutation)(nil)
+
+// checkpointOption allows management of the mutation configuration using functional options.
+type checkpointOption func(*CheckpointMutation)
+
+// newCheckpointMutation creates new mutation for the Checkpoint entity.
+func newCheckpointMutation(c config, op Op, opts ...checkpointOption) *CheckpointMutation {
+	m := &CheckpointMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCheckpoint,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCheckpointID sets the ID field of the mutation.
+func withCheckpointID(id int) checkpointOption {
+	return func(m *CheckpointMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Checkpoint
+		)
+		m.oldValue = func(ctx context.Context) (*Checkpoint, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Checkpoint.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCheckpoint sets the old Checkpoint of the mutation.
+func withCheckpoint(node *Checkpoint) checkpointOption {
+	return func(m *CheckpointMutation) {
+		m.oldValue = func(context.Context) (*Checkpoint, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CheckpointMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CheckpointMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CheckpointMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CheckpointMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Checkpoint.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetSize sets the "size" field.
+func (m *CheckpointMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *CheckpointMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the Checkpoint entity.
+// If the Checkpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckpointMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *CheckpointMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *CheckpointMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *CheckpointMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetRoot sets the "root" field.
+func (m *CheckpointMutation) SetRoot(s string) {
+	m.root = &s
+}
+
+// Root returns the value of the "root" field in the mutation.
+func (m *CheckpointMutation) Root() (r string, exists bool) {
+	v := m.root
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoot returns the old "root" field's value of the Checkpoint entity.
+// If the Checkpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckpointMutation) OldRoot(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoot is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoot requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoot: %w", err)
+	}
+	return oldValue.Root, nil
+}
+
+// ResetRoot resets all changes to the "root" field.
+func (m *CheckpointMutation) ResetRoot() {
+	m.root = nil
+}
+
+// SetAt sets the "at" field.
+func (m *CheckpointMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *CheckpointMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the Checkpoint entity.
+// If the Checkpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckpointMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *CheckpointMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetKeyID sets the "key_id" field.
+func (m *CheckpointMutation) SetKeyID(s string) {
+	m.key_id = &s
+}
+
+// KeyID returns the value of the "key_id" field in the mutation.
+func (m *CheckpointMutation) KeyID() (r string, exists bool) {
+	v := m.key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyID returns the old "key_id" field's value of the Checkpoint entity.
+// If the Checkpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckpointMutation) OldKeyID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyID: %w", err)
+	}
+	return oldValue.KeyID, nil
+}
+
+// ResetKeyID resets all changes to the "key_id" field.
+func (m *CheckpointMutation) ResetKeyID() {
+	m.key_id = nil
+}
+
+// SetSignature sets the "signature" field.
+func (m *CheckpointMutation) SetSignature(s string) {
+	m.signature = &s
+}
+
+// Signature returns the value of the "signature" field in the mutation.
+func (m *CheckpointMutation) Signature() (r string, exists bool) {
+	v := m.signature
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignature returns the old "signature" field's value of the Checkpoint entity.
+// If the Checkpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckpointMutation) OldSignature(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignature is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignature requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignature: %w", err)
+	}
+	return oldValue.Signature, nil
+}
+
+// ResetSignature resets all changes to the "signature" field.
+func (m *CheckpointMutation) ResetSignature() {
+	m.signature = nil
+}
+
+// Where appends a list predicates to the CheckpointMutation builder.
+func (m *CheckpointMutation) Where(ps ...predicate.Checkpoint) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CheckpointMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CheckpointMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Checkpoint, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CheckpointMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CheckpointMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Checkpoint).
+func (m *CheckpointMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CheckpointMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.size != nil {
+		fields = append(fields, checkpoint.FieldSize)
+	}
+	if m.root != nil {
+		fields = append(fields, checkpoint.FieldRoot)
+	}
+	if m.at != nil {
+		fields = append(fields, checkpoint.FieldAt)
+	}
+	if m.key_id != nil {
+		fields = append(fields, checkpoint.FieldKeyID)
+	}
+	if m.signature != nil {
+		fields = append(fields, checkpoint.FieldSignature)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CheckpointMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case checkpoint.FieldSize:
+		return m.Size()
+	case checkpoint.FieldRoot:
+		return m.Root()
+	case checkpoint.FieldAt:
+		return m.At()
+	case checkpoint.FieldKeyID:
+		return m.KeyID()
+	case checkpoint.FieldSignature:
+		return m.Signature()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CheckpointMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case checkpoint.FieldSize:
+		return m.OldSize(ctx)
+	case checkpoint.FieldRoot:
+		return m.OldRoot(ctx)
+	case checkpoint.FieldAt:
+		return m.OldAt(ctx)
+	case checkpoint.FieldKeyID:
+		return m.OldKeyID(ctx)
+	case checkpoint.FieldSignature:
+		return m.OldSignature(ctx)
+	}
+	return nil, fmt.Errorf("unknown Checkpoint field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CheckpointMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case checkpoint.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case checkpoint.FieldRoot:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoot(v)
+		return nil
+	case checkpoint.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case checkpoint.FieldKeyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyID(v)
+		return nil
+	case checkpoint.FieldSignature:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignature(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Checkpoint field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CheckpointMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, checkpoint.FieldSize)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CheckpointMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case checkpoint.FieldSize:
+		return m.AddedSize()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CheckpointMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case checkpoint.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Checkpoint numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CheckpointMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CheckpointMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CheckpointMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Checkpoint nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CheckpointMutation) ResetField(name string) error {
+	switch name {
+	case checkpoint.FieldSize:
+		m.ResetSize()
+		return nil
+	case checkpoint.FieldRoot:
+		m.ResetRoot()
+		return nil
+	case checkpoint.FieldAt:
+		m.ResetAt()
+		return nil
+	case checkpoint.FieldKeyID:
+		m.ResetKeyID()
+		return nil
+	case checkpoint.FieldSignature:
+		m.ResetSignature()
+		return nil
+	}
+	return fmt.Errorf("unknown Checkpoint field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CheckpointMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CheckpointMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CheckpointMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CheckpointMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CheckpointMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CheckpointMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CheckpointMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Checkpoint unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CheckpointMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Checkpoint edge %s", name)
 }
 
 // ConflictMutation represents an operation that mutates the Conflict nodes in the graph.
@@ -28046,6 +28628,617 @@ func (m *LeadClusterMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown LeadCluster edge %s", name)
+}
+
+// LedgerLeafMutation represents an operation that mutates the LedgerLeaf nodes in the graph.
+type LedgerLeafMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	index             *int64
+	addindex          *int64
+	publication_id    *int
+	addpublication_id *int
+	leaf              *string
+	leaf_hash         *string
+	created_at        *time.Time
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*LedgerLeaf, error)
+	predicates        []predicate.LedgerLeaf
+}
+
+var _ ent.Mutation = (*LedgerLeafMutation)(nil)
+
+// ledgerleafOption allows management of the mutation configuration using functional options.
+type ledgerleafOption func(*LedgerLeafMutation)
+
+// newLedgerLeafMutation creates new mutation for the LedgerLeaf entity.
+func newLedgerLeafMutation(c config, op Op, opts ...ledgerleafOption) *LedgerLeafMutation {
+	m := &LedgerLeafMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLedgerLeaf,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLedgerLeafID sets the ID field of the mutation.
+func withLedgerLeafID(id int) ledgerleafOption {
+	return func(m *LedgerLeafMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LedgerLeaf
+		)
+		m.oldValue = func(ctx context.Context) (*LedgerLeaf, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LedgerLeaf.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLedgerLeaf sets the old LedgerLeaf of the mutation.
+func withLedgerLeaf(node *LedgerLeaf) ledgerleafOption {
+	return func(m *LedgerLeafMutation) {
+		m.oldValue = func(context.Context) (*LedgerLeaf, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LedgerLeafMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LedgerLeafMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LedgerLeafMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LedgerLeafMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LedgerLeaf.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetIndex sets the "index" field.
+func (m *LedgerLeafMutation) SetIndex(i int64) {
+	m.index = &i
+	m.addindex = nil
+}
+
+// Index returns the value of the "index" field in the mutation.
+func (m *LedgerLeafMutation) Index() (r int64, exists bool) {
+	v := m.index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIndex returns the old "index" field's value of the LedgerLeaf entity.
+// If the LedgerLeaf object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLeafMutation) OldIndex(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIndex: %w", err)
+	}
+	return oldValue.Index, nil
+}
+
+// AddIndex adds i to the "index" field.
+func (m *LedgerLeafMutation) AddIndex(i int64) {
+	if m.addindex != nil {
+		*m.addindex += i
+	} else {
+		m.addindex = &i
+	}
+}
+
+// AddedIndex returns the value that was added to the "index" field in this mutation.
+func (m *LedgerLeafMutation) AddedIndex() (r int64, exists bool) {
+	v := m.addindex
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetIndex resets all changes to the "index" field.
+func (m *LedgerLeafMutation) ResetIndex() {
+	m.index = nil
+	m.addindex = nil
+}
+
+// SetPublicationID sets the "publication_id" field.
+func (m *LedgerLeafMutation) SetPublicationID(i int) {
+	m.publication_id = &i
+	m.addpublication_id = nil
+}
+
+// PublicationID returns the value of the "publication_id" field in the mutation.
+func (m *LedgerLeafMutation) PublicationID() (r int, exists bool) {
+	v := m.publication_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublicationID returns the old "publication_id" field's value of the LedgerLeaf entity.
+// If the LedgerLeaf object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLeafMutation) OldPublicationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublicationID: %w", err)
+	}
+	return oldValue.PublicationID, nil
+}
+
+// AddPublicationID adds i to the "publication_id" field.
+func (m *LedgerLeafMutation) AddPublicationID(i int) {
+	if m.addpublication_id != nil {
+		*m.addpublication_id += i
+	} else {
+		m.addpublication_id = &i
+	}
+}
+
+// AddedPublicationID returns the value that was added to the "publication_id" field in this mutation.
+func (m *LedgerLeafMutation) AddedPublicationID() (r int, exists bool) {
+	v := m.addpublication_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPublicationID resets all changes to the "publication_id" field.
+func (m *LedgerLeafMutation) ResetPublicationID() {
+	m.publication_id = nil
+	m.addpublication_id = nil
+}
+
+// SetLeaf sets the "leaf" field.
+func (m *LedgerLeafMutation) SetLeaf(s string) {
+	m.leaf = &s
+}
+
+// Leaf returns the value of the "leaf" field in the mutation.
+func (m *LedgerLeafMutation) Leaf() (r string, exists bool) {
+	v := m.leaf
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaf returns the old "leaf" field's value of the LedgerLeaf entity.
+// If the LedgerLeaf object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLeafMutation) OldLeaf(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaf: %w", err)
+	}
+	return oldValue.Leaf, nil
+}
+
+// ResetLeaf resets all changes to the "leaf" field.
+func (m *LedgerLeafMutation) ResetLeaf() {
+	m.leaf = nil
+}
+
+// SetLeafHash sets the "leaf_hash" field.
+func (m *LedgerLeafMutation) SetLeafHash(s string) {
+	m.leaf_hash = &s
+}
+
+// LeafHash returns the value of the "leaf_hash" field in the mutation.
+func (m *LedgerLeafMutation) LeafHash() (r string, exists bool) {
+	v := m.leaf_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeafHash returns the old "leaf_hash" field's value of the LedgerLeaf entity.
+// If the LedgerLeaf object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLeafMutation) OldLeafHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeafHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeafHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeafHash: %w", err)
+	}
+	return oldValue.LeafHash, nil
+}
+
+// ResetLeafHash resets all changes to the "leaf_hash" field.
+func (m *LedgerLeafMutation) ResetLeafHash() {
+	m.leaf_hash = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LedgerLeafMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LedgerLeafMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LedgerLeaf entity.
+// If the LedgerLeaf object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLeafMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LedgerLeafMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// Where appends a list predicates to the LedgerLeafMutation builder.
+func (m *LedgerLeafMutation) Where(ps ...predicate.LedgerLeaf) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LedgerLeafMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LedgerLeafMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LedgerLeaf, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LedgerLeafMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LedgerLeafMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LedgerLeaf).
+func (m *LedgerLeafMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LedgerLeafMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.index != nil {
+		fields = append(fields, ledgerleaf.FieldIndex)
+	}
+	if m.publication_id != nil {
+		fields = append(fields, ledgerleaf.FieldPublicationID)
+	}
+	if m.leaf != nil {
+		fields = append(fields, ledgerleaf.FieldLeaf)
+	}
+	if m.leaf_hash != nil {
+		fields = append(fields, ledgerleaf.FieldLeafHash)
+	}
+	if m.created_at != nil {
+		fields = append(fields, ledgerleaf.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LedgerLeafMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case ledgerleaf.FieldIndex:
+		return m.Index()
+	case ledgerleaf.FieldPublicationID:
+		return m.PublicationID()
+	case ledgerleaf.FieldLeaf:
+		return m.Leaf()
+	case ledgerleaf.FieldLeafHash:
+		return m.LeafHash()
+	case ledgerleaf.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LedgerLeafMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case ledgerleaf.FieldIndex:
+		return m.OldIndex(ctx)
+	case ledgerleaf.FieldPublicationID:
+		return m.OldPublicationID(ctx)
+	case ledgerleaf.FieldLeaf:
+		return m.OldLeaf(ctx)
+	case ledgerleaf.FieldLeafHash:
+		return m.OldLeafHash(ctx)
+	case ledgerleaf.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown LedgerLeaf field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerLeafMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case ledgerleaf.FieldIndex:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIndex(v)
+		return nil
+	case ledgerleaf.FieldPublicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublicationID(v)
+		return nil
+	case ledgerleaf.FieldLeaf:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaf(v)
+		return nil
+	case ledgerleaf.FieldLeafHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeafHash(v)
+		return nil
+	case ledgerleaf.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLeaf field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LedgerLeafMutation) AddedFields() []string {
+	var fields []string
+	if m.addindex != nil {
+		fields = append(fields, ledgerleaf.FieldIndex)
+	}
+	if m.addpublication_id != nil {
+		fields = append(fields, ledgerleaf.FieldPublicationID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LedgerLeafMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case ledgerleaf.FieldIndex:
+		return m.AddedIndex()
+	case ledgerleaf.FieldPublicationID:
+		return m.AddedPublicationID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerLeafMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case ledgerleaf.FieldIndex:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIndex(v)
+		return nil
+	case ledgerleaf.FieldPublicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPublicationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLeaf numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LedgerLeafMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LedgerLeafMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LedgerLeafMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown LedgerLeaf nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LedgerLeafMutation) ResetField(name string) error {
+	switch name {
+	case ledgerleaf.FieldIndex:
+		m.ResetIndex()
+		return nil
+	case ledgerleaf.FieldPublicationID:
+		m.ResetPublicationID()
+		return nil
+	case ledgerleaf.FieldLeaf:
+		m.ResetLeaf()
+		return nil
+	case ledgerleaf.FieldLeafHash:
+		m.ResetLeafHash()
+		return nil
+	case ledgerleaf.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLeaf field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LedgerLeafMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LedgerLeafMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LedgerLeafMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LedgerLeafMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LedgerLeafMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LedgerLeafMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LedgerLeafMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown LedgerLeaf unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LedgerLeafMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown LedgerLeaf edge %s", name)
 }
 
 // LibraryConfirmationMutation represents an operation that mutates the LibraryConfirmation nodes in the graph.

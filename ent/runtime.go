@@ -8,6 +8,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/calendaryear"
+	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -28,6 +29,7 @@ import (
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/leadcluster"
+	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
@@ -204,6 +206,12 @@ func init() {
 	calendaryearDescLoadedAt := calendaryearFields[5].Descriptor()
 	// calendaryear.DefaultLoadedAt holds the default value on creation for the loaded_at field.
 	calendaryear.DefaultLoadedAt = calendaryearDescLoadedAt.Default.(func() time.Time)
+	checkpointFields := schema.Checkpoint{}.Fields()
+	_ = checkpointFields
+	// checkpointDescSize is the schema descriptor for size field.
+	checkpointDescSize := checkpointFields[0].Descriptor()
+	// checkpoint.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	checkpoint.SizeValidator = checkpointDescSize.Validators[0].(func(int64) error)
 	conflictMixin := schema.Conflict{}.Mixin()
 	conflictMixinFields0 := conflictMixin[0].Fields()
 	_ = conflictMixinFields0
@@ -1196,6 +1204,16 @@ func init() {
 	leadclusterDescLeadCount := leadclusterFields[5].Descriptor()
 	// leadcluster.LeadCountValidator is a validator for the "lead_count" field. It is called by the builders before save.
 	leadcluster.LeadCountValidator = leadclusterDescLeadCount.Validators[0].(func(int) error)
+	ledgerleafFields := schema.LedgerLeaf{}.Fields()
+	_ = ledgerleafFields
+	// ledgerleafDescIndex is the schema descriptor for index field.
+	ledgerleafDescIndex := ledgerleafFields[0].Descriptor()
+	// ledgerleaf.IndexValidator is a validator for the "index" field. It is called by the builders before save.
+	ledgerleaf.IndexValidator = ledgerleafDescIndex.Validators[0].(func(int64) error)
+	// ledgerleafDescCreatedAt is the schema descriptor for created_at field.
+	ledgerleafDescCreatedAt := ledgerleafFields[4].Descriptor()
+	// ledgerleaf.DefaultCreatedAt holds the default value on creation for the created_at field.
+	ledgerleaf.DefaultCreatedAt = ledgerleafDescCreatedAt.Default.(func() time.Time)
 	libraryconfirmationMixin := schema.LibraryConfirmation{}.Mixin()
 	libraryconfirmationMixinFields0 := libraryconfirmationMixin[0].Fields()
 	_ = libraryconfirmationMixinFields0

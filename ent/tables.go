@@ -7,6 +7,7 @@ import (
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/calendaryear"
+	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -27,6 +28,7 @@ import (
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/leadcluster"
+	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
@@ -50,6 +52,7 @@ var TypeTables = map[string]string{
 	"ApiToken":            apitoken.Table,
 	"AuditEvent":          auditevent.Table,
 	"CalendarYear":        calendaryear.Table,
+	"Checkpoint":          checkpoint.Table,
 	"Conflict":            conflict.Table,
 	"Correction":          correction.Table,
 	"Department":          department.Table,
@@ -70,6 +73,7 @@ var TypeTables = map[string]string{
 	"JointMeeting":        jointmeeting.Table,
 	"Lead":                lead.Table,
 	"LeadCluster":         leadcluster.Table,
+	"LedgerLeaf":          ledgerleaf.Table,
 	"LibraryConfirmation": libraryconfirmation.Table,
 	"MeetingMember":       meetingmember.Table,
 	"Notification":        notification.Table,
@@ -93,6 +97,7 @@ var TypeColumns = map[string][]string{
 	"ApiToken":            apitoken.Columns,
 	"AuditEvent":          auditevent.Columns,
 	"CalendarYear":        calendaryear.Columns,
+	"Checkpoint":          checkpoint.Columns,
 	"Conflict":            conflict.Columns,
 	"Correction":          correction.Columns,
 	"Department":          department.Columns,
@@ -113,6 +118,7 @@ var TypeColumns = map[string][]string{
 	"JointMeeting":        jointmeeting.Columns,
 	"Lead":                lead.Columns,
 	"LeadCluster":         leadcluster.Columns,
+	"LedgerLeaf":          ledgerleaf.Columns,
 	"LibraryConfirmation": libraryconfirmation.Columns,
 	"MeetingMember":       meetingmember.Columns,
 	"Notification":        notification.Columns,

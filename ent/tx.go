@@ -22,6 +22,8 @@ type Tx struct {
 	AuditEvent *AuditEventClient
 	// CalendarYear is the client for interacting with the CalendarYear builders.
 	CalendarYear *CalendarYearClient
+	// Checkpoint is the client for interacting with the Checkpoint builders.
+	Checkpoint *CheckpointClient
 	// Conflict is the client for interacting with the Conflict builders.
 	Conflict *ConflictClient
 	// Correction is the client for interacting with the Correction builders.
@@ -62,6 +64,8 @@ type Tx struct {
 	Lead *LeadClient
 	// LeadCluster is the client for interacting with the LeadCluster builders.
 	LeadCluster *LeadClusterClient
+	// LedgerLeaf is the client for interacting with the LedgerLeaf builders.
+	LedgerLeaf *LedgerLeafClient
 	// LibraryConfirmation is the client for interacting with the LibraryConfirmation builders.
 	LibraryConfirmation *LibraryConfirmationClient
 	// MeetingMember is the client for interacting with the MeetingMember builders.
@@ -227,6 +231,7 @@ func (tx *Tx) init() {
 	tx.ApiToken = NewApiTokenClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.CalendarYear = NewCalendarYearClient(tx.config)
+	tx.Checkpoint = NewCheckpointClient(tx.config)
 	tx.Conflict = NewConflictClient(tx.config)
 	tx.Correction = NewCorrectionClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)
@@ -247,6 +252,7 @@ func (tx *Tx) init() {
 	tx.JointMeeting = NewJointMeetingClient(tx.config)
 	tx.Lead = NewLeadClient(tx.config)
 	tx.LeadCluster = NewLeadClusterClient(tx.config)
+	tx.LedgerLeaf = NewLedgerLeafClient(tx.config)
 	tx.LibraryConfirmation = NewLibraryConfirmationClient(tx.config)
 	tx.MeetingMember = NewMeetingMemberClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)

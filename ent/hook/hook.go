@@ -57,6 +57,18 @@ func (f CalendarYearFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CalendarYearMutation", m)
 }
 
+// The CheckpointFunc type is an adapter to allow the use of ordinary
+// function as Checkpoint mutator.
+type CheckpointFunc func(context.Context, *ent.CheckpointMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CheckpointFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CheckpointMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CheckpointMutation", m)
+}
+
 // The ConflictFunc type is an adapter to allow the use of ordinary
 // function as Conflict mutator.
 type ConflictFunc func(context.Context, *ent.ConflictMutation) (ent.Value, error)
@@ -295,6 +307,18 @@ func (f LeadClusterFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LeadClusterMutation", m)
+}
+
+// The LedgerLeafFunc type is an adapter to allow the use of ordinary
+// function as LedgerLeaf mutator.
+type LedgerLeafFunc func(context.Context, *ent.LedgerLeafMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LedgerLeafFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LedgerLeafMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LedgerLeafMutation", m)
 }
 
 // The LibraryConfirmationFunc type is an adapter to allow the use of ordinary

@@ -12,6 +12,7 @@ import (
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/calendaryear"
+	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/conflict"
 	"github.com/ssgk/ssgk/ent/correction"
 	"github.com/ssgk/ssgk/ent/department"
@@ -32,6 +33,7 @@ import (
 	"github.com/ssgk/ssgk/ent/jointmeeting"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/leadcluster"
+	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
@@ -212,6 +214,33 @@ func (f TraverseCalendarYear) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CalendarYearQuery", q)
+}
+
+// The CheckpointFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CheckpointFunc func(context.Context, *ent.CheckpointQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CheckpointFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CheckpointQuery", q)
+}
+
+// The TraverseCheckpoint type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCheckpoint func(context.Context, *ent.CheckpointQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCheckpoint) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCheckpoint) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CheckpointQuery", q)
 }
 
 // The ConflictFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -754,6 +783,33 @@ func (f TraverseLeadCluster) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.LeadClusterQuery", q)
 }
 
+// The LedgerLeafFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LedgerLeafFunc func(context.Context, *ent.LedgerLeafQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LedgerLeafFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LedgerLeafQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LedgerLeafQuery", q)
+}
+
+// The TraverseLedgerLeaf type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLedgerLeaf func(context.Context, *ent.LedgerLeafQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLedgerLeaf) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLedgerLeaf) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerLeafQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LedgerLeafQuery", q)
+}
+
 // The LibraryConfirmationFunc type is an adapter to allow the use of ordinary function as a Querier.
 type LibraryConfirmationFunc func(context.Context, *ent.LibraryConfirmationQuery) (ent.Value, error)
 
@@ -1170,6 +1226,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
 	case *ent.CalendarYearQuery:
 		return &query[*ent.CalendarYearQuery, predicate.CalendarYear, calendaryear.OrderOption]{typ: ent.TypeCalendarYear, tq: q}, nil
+	case *ent.CheckpointQuery:
+		return &query[*ent.CheckpointQuery, predicate.Checkpoint, checkpoint.OrderOption]{typ: ent.TypeCheckpoint, tq: q}, nil
 	case *ent.ConflictQuery:
 		return &query[*ent.ConflictQuery, predicate.Conflict, conflict.OrderOption]{typ: ent.TypeConflict, tq: q}, nil
 	case *ent.CorrectionQuery:
@@ -1210,6 +1268,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.LeadQuery, predicate.Lead, lead.OrderOption]{typ: ent.TypeLead, tq: q}, nil
 	case *ent.LeadClusterQuery:
 		return &query[*ent.LeadClusterQuery, predicate.LeadCluster, leadcluster.OrderOption]{typ: ent.TypeLeadCluster, tq: q}, nil
+	case *ent.LedgerLeafQuery:
+		return &query[*ent.LedgerLeafQuery, predicate.LedgerLeaf, ledgerleaf.OrderOption]{typ: ent.TypeLedgerLeaf, tq: q}, nil
 	case *ent.LibraryConfirmationQuery:
 		return &query[*ent.LibraryConfirmationQuery, predicate.LibraryConfirmation, libraryconfirmation.OrderOption]{typ: ent.TypeLibraryConfirmation, tq: q}, nil
 	case *ent.MeetingMemberQuery:

@@ -149,6 +149,28 @@ var (
 			},
 		},
 	}
+	// CheckpointsColumns holds the columns for the "checkpoints" table.
+	CheckpointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "size", Type: field.TypeInt64},
+		{Name: "root", Type: field.TypeString},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "key_id", Type: field.TypeString},
+		{Name: "signature", Type: field.TypeString},
+	}
+	// CheckpointsTable holds the schema information for the "checkpoints" table.
+	CheckpointsTable = &schema.Table{
+		Name:       "checkpoints",
+		Columns:    CheckpointsColumns,
+		PrimaryKey: []*schema.Column{CheckpointsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "checkpoint_size",
+				Unique:  false,
+				Columns: []*schema.Column{CheckpointsColumns[1]},
+			},
+		},
+	}
 	// ConflictsColumns holds the columns for the "conflicts" table.
 	ConflictsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -963,6 +985,21 @@ var (
 				Columns: []*schema.Column{LeadClustersColumns[3]},
 			},
 		},
+	}
+	// LedgerLeafsColumns holds the columns for the "ledger_leafs" table.
+	LedgerLeafsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "index", Type: field.TypeInt64, Unique: true},
+		{Name: "publication_id", Type: field.TypeInt, Unique: true},
+		{Name: "leaf", Type: field.TypeString, Size: 2147483647},
+		{Name: "leaf_hash", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// LedgerLeafsTable holds the schema information for the "ledger_leafs" table.
+	LedgerLeafsTable = &schema.Table{
+		Name:       "ledger_leafs",
+		Columns:    LedgerLeafsColumns,
+		PrimaryKey: []*schema.Column{LedgerLeafsColumns[0]},
 	}
 	// LibraryConfirmationsColumns holds the columns for the "library_confirmations" table.
 	LibraryConfirmationsColumns = []*schema.Column{
@@ -2024,6 +2061,7 @@ var (
 		APITokensTable,
 		AuditEventsTable,
 		CalendarYearsTable,
+		CheckpointsTable,
 		ConflictsTable,
 		CorrectionsTable,
 		DepartmentsTable,
@@ -2044,6 +2082,7 @@ var (
 		JointMeetingsTable,
 		LeadsTable,
 		LeadClustersTable,
+		LedgerLeafsTable,
 		LibraryConfirmationsTable,
 		MeetingMembersTable,
 		NotificationsTable,
@@ -2091,6 +2130,9 @@ func init() {
 	}
 	CalendarYearsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(137438953472),
+	}
+	CheckpointsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(167503724544),
 	}
 	ConflictsTable.ForeignKeys[0].RefTable = InspectorsTable
 	ConflictsTable.ForeignKeys[1].RefTable = TargetsTable
@@ -2184,6 +2226,9 @@ func init() {
 	LeadClustersTable.ForeignKeys[1].RefTable = TasksTable
 	LeadClustersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(150323855360),
+	}
+	LedgerLeafsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(171798691840),
 	}
 	LibraryConfirmationsTable.ForeignKeys[0].RefTable = DepartmentsTable
 	LibraryConfirmationsTable.ForeignKeys[1].RefTable = AccountsTable

@@ -18,6 +18,9 @@ type AuditEvent func(*sql.Selector)
 // CalendarYear is the predicate function for calendaryear builders.
 type CalendarYear func(*sql.Selector)
 
+// Checkpoint is the predicate function for checkpoint builders.
+type Checkpoint func(*sql.Selector)
+
 // Conflict is the predicate function for conflict builders.
 type Conflict func(*sql.Selector)
 
@@ -77,6 +80,9 @@ type Lead func(*sql.Selector)
 
 // LeadCluster is the predicate function for leadcluster builders.
 type LeadCluster func(*sql.Selector)
+
+// LedgerLeaf is the predicate function for ledgerleaf builders.
+type LedgerLeaf func(*sql.Selector)
 
 // LibraryConfirmation is the predicate function for libraryconfirmation builders.
 type LibraryConfirmation func(*sql.Selector)

@@ -207,6 +207,30 @@ func (f CalendarYearMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CalendarYearMutation", m)
 }
 
+// The CheckpointQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CheckpointQueryRuleFunc func(context.Context, *ent.CheckpointQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CheckpointQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CheckpointQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CheckpointQuery", q)
+}
+
+// The CheckpointMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CheckpointMutationRuleFunc func(context.Context, *ent.CheckpointMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CheckpointMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CheckpointMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CheckpointMutation", m)
+}
+
 // The ConflictQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ConflictQueryRuleFunc func(context.Context, *ent.ConflictQuery) error
@@ -687,6 +711,30 @@ func (f LeadClusterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LeadClusterMutation", m)
 }
 
+// The LedgerLeafQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LedgerLeafQueryRuleFunc func(context.Context, *ent.LedgerLeafQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LedgerLeafQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerLeafQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LedgerLeafQuery", q)
+}
+
+// The LedgerLeafMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LedgerLeafMutationRuleFunc func(context.Context, *ent.LedgerLeafMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LedgerLeafMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LedgerLeafMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LedgerLeafMutation", m)
+}
+
 // The LibraryConfirmationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type LibraryConfirmationQueryRuleFunc func(context.Context, *ent.LibraryConfirmationQuery) error
@@ -1090,6 +1138,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CalendarYearQuery:
 		return q.Filter(), nil
+	case *ent.CheckpointQuery:
+		return q.Filter(), nil
 	case *ent.ConflictQuery:
 		return q.Filter(), nil
 	case *ent.CorrectionQuery:
@@ -1129,6 +1179,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.LeadQuery:
 		return q.Filter(), nil
 	case *ent.LeadClusterQuery:
+		return q.Filter(), nil
+	case *ent.LedgerLeafQuery:
 		return q.Filter(), nil
 	case *ent.LibraryConfirmationQuery:
 		return q.Filter(), nil
@@ -1175,6 +1227,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CalendarYearMutation:
 		return m.Filter(), nil
+	case *ent.CheckpointMutation:
+		return m.Filter(), nil
 	case *ent.ConflictMutation:
 		return m.Filter(), nil
 	case *ent.CorrectionMutation:
@@ -1214,6 +1268,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.LeadMutation:
 		return m.Filter(), nil
 	case *ent.LeadClusterMutation:
+		return m.Filter(), nil
+	case *ent.LedgerLeafMutation:
 		return m.Filter(), nil
 	case *ent.LibraryConfirmationMutation:
 		return m.Filter(), nil

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -233,4 +235,54 @@ func (Setting) Fields() []ent.Field {
 		field.String("value").Comment("参数值（JSON）"),
 		field.String("note").Optional().Comment("说明"),
 	}
+}
+
+// LedgerLeaf is one leaf of the transparency log (透明日志, design.md §6): an RFC 6962 Merkle
+// log of every public act, appended in the transaction that publishes it and never changed.
+type LedgerLeaf struct{ ent.Schema }
+
+// Annotations of the LedgerLeaf.
+func (LedgerLeaf) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("透明日志叶子：每一项公示行为一片叶子（RFC 6962 Merkle 日志），只增不改；通过 /ledger 接口提供证明"),
+		entgql.Skip(entgql.SkipAll),
+	}
+}
+
+// Fields of the LedgerLeaf.
+func (LedgerLeaf) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("index").Unique().Immutable().NonNegative().Comment("叶子序号（从 0 起连续）"),
+		field.Int("publication_id").Unique().Immutable().Comment("对应的公示记录"),
+		field.Text("leaf").Immutable().Comment("叶子内容（规范 JSON）"),
+		field.String("leaf_hash").Immutable().Comment("叶子哈希 SHA-256(0x00 ‖ 叶子内容)，十六进制"),
+		field.Time("created_at").Immutable().Default(time.Now).Comment("写入时间"),
+	}
+}
+
+// Checkpoint is a signed statement of the log's size and root at a time (检查点).
+type Checkpoint struct{ ent.Schema }
+
+// Annotations of the Checkpoint.
+func (Checkpoint) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("透明日志检查点：日志大小、根哈希与时间，由中枢密钥签名"),
+		entgql.Skip(entgql.SkipAll),
+	}
+}
+
+// Fields of the Checkpoint.
+func (Checkpoint) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("size").Immutable().NonNegative().Comment("日志大小（叶子数）"),
+		field.String("root").Immutable().Comment("根哈希（十六进制）"),
+		field.Time("at").Immutable().Comment("签署时间"),
+		field.String("key_id").Immutable().Comment("签名公钥标识（公钥 SHA-256 前 16 位十六进制）"),
+		field.String("signature").Immutable().Comment("对检查点正文的 Ed25519 签名（Base64）"),
+	}
+}
+
+// Indexes of the Checkpoint.
+func (Checkpoint) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("size")}
 }

@@ -81,11 +81,10 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if bar != nil {
 			bar.Finish() //nolint:errcheck
 		}
-		// The command runs outside a transaction, so the import reads the file once, checking
-		// and writing together (a second opening only re-reads it for the error report).
+		// Outside a transaction the import reads the file once, checking and writing together.
 		desc := "导入"
 		if bar != nil {
-			desc = "生成错误报告"
+			desc = "再次读取"
 		}
 		bar = progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(desc),
 			progressbar.OptionSetVisibility(isTerminal(stderr)),

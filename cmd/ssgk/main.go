@@ -11,6 +11,8 @@
 //	ssgk draw bundle --draw ID    write the verification bundle of a revealed draw
 //	ssgk calendar load FILE       load a year of the official holiday arrangement
 //	ssgk audit verify             check the audit trail's hash chain and every row against it
+//	ssgk ledger verify …          check the transparency log offline (checkpoint, inclusion, consistency)
+//	ssgk ledger audit             check the transparency log against the database
 //	ssgk admin account create …   create a person's account
 //	ssgk admin token create …     issue a department API token (shown once)
 //	ssgk admin token revoke …     revoke a token
@@ -47,6 +49,14 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
   ssgk calendar load 文件.json | list | deadline 检查结束日期
                                          载入次年节假日安排（国务院通知）、列出已知年份、计算 20 个工作日公示截止日
   ssgk audit verify                      校验审计日志哈希链及每条记录
+  ssgk ledger verify --checkpoint 检查点.json [--public-key 公钥] [--old-checkpoint 旧检查点.json --consistency 证明.json]
+                     [--record 叶子.json --proof 证明.json]…
+                                         离线核验透明日志：检查点签名、公示包含证明、与旧检查点的一致性
+  ssgk ledger verify --url http://中枢地址 [--old-checkpoint 旧检查点.json] [--index 叶子序号]… [--save-checkpoint 文件]
+                                         下载最新检查点与证明后核验
+  ssgk ledger audit                      联机校验透明日志与每条公示记录（被改动的记录即报错）
+  ssgk ledger checkpoint [--out 文件] | backfill
+                                         签署当前检查点；把启用前的公示补记入透明日志
   ssgk admin account create --username 用户名 --name 姓名 --department 部门编码 --roles 角色,… [--password-file 文件]
   ssgk admin token create --department 部门编码 --name 名称 [--roles 角色,…] [--days 有效天数]
   ssgk admin token revoke --prefix 令牌前缀
@@ -96,6 +106,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) > 1 && args[1] == "verify" {
 			return cmdAuditVerify(ctx, args[2:], stdout, stderr)
 		}
+	case "ledger":
+		return cmdLedger(ctx, args[1:], stdout, stderr)
 	case "admin":
 		return cmdAdmin(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

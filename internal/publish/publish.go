@@ -6,14 +6,13 @@ package publish
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"github.com/ssgk/ssgk/internal/clock"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/ledger"
 )
 
 // Act is one public act.
@@ -32,18 +31,19 @@ type Act struct {
 }
 
 // Digest is SHA-256 over the JSON encoding of v (encoding/json sorts map keys), lowercase hex.
-func Digest(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
-}
+// It is the transparency log's ledger.PayloadDigest.
+func Digest(v any) (string, error) { return ledger.PayloadDigest(v) }
 
-// Record stores the act in the transaction tx.
+// Record stores the act in the transaction tx and appends it to the transparency log
+// (ledger.Append) in the same transaction. The payload is stored as its JSON round trip — what
+// the database gives back — so that its digest can be recomputed from the stored row; the time
+// is kept to the microsecond, which SQLite and PostgreSQL both store exactly.
 func Record(ctx context.Context, tx *ent.Tx, a Act) (*ent.Publication, error) {
-	digest, err := Digest(a.Payload)
+	payload, err := normalize(a.Payload)
+	if err != nil {
+		return nil, err
+	}
+	digest, err := Digest(payload)
 	if err != nil {
 		return nil, err
 	}
@@ -51,8 +51,9 @@ func Record(ctx context.Context, tx *ent.Tx, a Act) (*ent.Publication, error) {
 	if at.IsZero() {
 		at = clock.Now()
 	}
+	at = at.Truncate(ledger.TimePrecision)
 	c := tx.Publication.Create().SetKind(a.Kind).SetTitle(a.Title).SetPublishedAt(at).
-		SetSubjectType(a.SubjectType).SetSubjectID(a.SubjectID).SetPayload(a.Payload).SetDigest(digest)
+		SetSubjectType(a.SubjectType).SetSubjectID(a.SubjectID).SetPayload(payload).SetDigest(digest)
 	if a.DepartmentID != 0 {
 		c.SetDepartmentID(a.DepartmentID)
 	}
@@ -62,7 +63,31 @@ func Record(ctx context.Context, tx *ent.Tx, a Act) (*ent.Publication, error) {
 	if a.Corrects != 0 {
 		c.SetCorrectsID(a.Corrects)
 	}
-	return c.Save(ctx)
+	p, err := c.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ledger.Append(ctx, tx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// normalize returns the payload as it reads back from the database: the JSON round trip of the
+// map (numbers become float64, structs become maps). A nil payload stays nil.
+func normalize(payload map[string]any) (map[string]any, error) {
+	if payload == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Latest returns the newest publication of a subject of the given kind, or nil.

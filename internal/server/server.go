@@ -31,6 +31,7 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -57,11 +58,9 @@ func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits
 	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
 	r.With(s.authenticate).Group(s.fileRoutes)
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
-	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ssgk 双随机、一公开</title>`+
-			`<h1>双随机、一公开 数据中枢</h1><p><a href="/graphiql">GraphiQL 查询界面</a> · <a href="/healthz">健康检查</a></p></html>`)
-	})
+	r.Route("/ledger", s.ledgerRoutes)
+	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path.
+	r.Mount("/", portal.Handler(db))
 	s.router = r
 	return s
 }

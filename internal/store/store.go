@@ -21,8 +21,8 @@ import (
 	_ "github.com/ssgk/ssgk/ent/runtime" // schema defaults, validators and policies
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/authz"
-	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/results"

@@ -49,13 +49,17 @@ var demoTokens = []struct {
 // loadDemo loads the demo data when the database holds no departments, then makes sure the demo
 // accounts exist and issues the demo tokens that do not exist yet (a token is shown only when
 // it is created).
-func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.Writer) error {
+// With sampleYear, a freshly loaded demo also runs one year of the regime (demo.RunSampleYear),
+// so that the portal and the transparency log show a published joint task, its results and a
+// correction on first start.
+func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.Writer, sampleYear bool) error {
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk demo"))
 	n, err := db.Client.Department.Query().Count(ctx)
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	fresh := n == 0
+	if fresh {
 		last := ""
 		sum, err := demo.Load(ctx, db.Client, demo.Options{Progress: func(step string, done, total int) {
 			if step != last {
@@ -91,6 +95,20 @@ func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.W
 		}
 		fmt.Fprintf(out, "  %-16s %-14s 部门 %-5s 角色 %s\n", a.Username, a.Name, a.Department, strings.Join(a.Roles, ","))
 	}
+	if fresh && sampleYear {
+		head, err := db.Client.Account.Query().Where(account.Username("scjg.head")).Only(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "\n演示一年的工作：年度计划、部门联合抽查任务的承诺与抽取、结果公示、抽取揭示与一次更正…")
+		y, err := demo.RunSampleYear(ctx, db.Client, db.Dialect, head.ID, demoPassword)
+		if err != nil {
+			return fmt.Errorf("演示年度流程: %w", err)
+		}
+		fmt.Fprintf(out, "  计划 %s，任务 %s：%d 项结果已公示；抽取 #%d 已揭示（外部熵 %q，承诺摘要 %s），核验包 /draws/%d/bundle.json；更正的企业 %s\n",
+			y.PlanNumber, y.TaskNumber, y.Results, y.DrawID, demo.SampleEntropy, y.CommitmentDigest, y.DrawID, y.CorrectedUSCC)
+		fmt.Fprintln(out, "  公示网站：/（查询企业、结果、任务与核验说明）；透明日志：/ledger/checkpoint")
+	}
 	fmt.Fprintln(out, "\n部门接口令牌（只在创建时显示一次；请求头 Authorization: Bearer 令牌）：")
 	for _, t := range demoTokens {
 		exists, err := db.Client.ApiToken.Query().Where(apitoken.Name(t.Name), apitoken.RevokedAtIsNil()).Exist(ctx)
@@ -124,5 +142,5 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	return loadDemo(ctx, db, authSvc, stdout)
+	return loadDemo(ctx, db, authSvc, stdout, true)
 }

@@ -139,6 +139,35 @@ func TestEndToEnd_ServeDemo(t *testing.T) {
 		}
 	}
 
+	// The demo's sample year is public: a new user finds the corrected enterprise on the portal,
+	// downloads the draw's bundle and verifies it, and verifies the correction's inclusion in the
+	// transparency log — all with the binary, as the README describes.
+	m := regexp.MustCompile(`抽取 #(\d+) 已揭示.*承诺摘要 ([0-9a-f]{64})）.*更正的企业 (\S+)`).FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("the demo's sample year was not reported:\n%s", stdout.String())
+	}
+	page := get(t, base+"/enterprises/"+m[3])
+	if !strings.Contains(page, "更正") || !strings.Contains(page, "企业公示信息的检查") {
+		t.Fatalf("enterprise page lacks the result or its correction:\n%.2000s", page)
+	}
+	leaves := regexp.MustCompile(`/ledger/leaves/(\d+)`).FindAllStringSubmatch(page, -1)
+	if len(leaves) < 2 {
+		t.Fatalf("enterprise page links to %d ledger leaves", len(leaves))
+	}
+	bundle := filepath.Join(dataDir, "bundle.json")
+	if err := os.WriteFile(bundle, []byte(get(t, base+"/draws/"+m[1]+"/bundle.json")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"draw", "verify", bundle, "--commitment", m[2]},
+		{"ledger", "verify", "--url", base, "--index", leaves[0][1], "--index", leaves[len(leaves)-1][1]},
+	} {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "通过") {
+			t.Fatalf("ssgk %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+
 	// Graceful shutdown on SIGTERM.
 	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -59,7 +59,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer db.Close()
 	log.Info("database ready", "dialect", db.Dialect, "url", store.Redact(cfg.DatabaseURL), "data_dir", cfg.DataDir)
 	if *withDemo {
-		if err := loadDemo(ctx, db, authSvc, stdout); err != nil {
+		if err := loadDemo(ctx, db, authSvc, stdout, true); err != nil {
 			return err
 		}
 	}

@@ -122,7 +122,7 @@ func newYearHub(t *testing.T) *yearHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := loadDemo(ctx, db, authSvc, io.Discard); err != nil {
+	if err := loadDemo(ctx, db, authSvc, io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(testLog{t}, nil)), server.DefaultLimits))

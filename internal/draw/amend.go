@@ -58,7 +58,22 @@ func Run(in Inputs, seed Hash) (*Outcome, error) {
 	return run(pr, seed)
 }
 
-func run(pr *prepared, seed Hash) (*Outcome, error) {
+// RunWith is Run, but as soon as the targets are selected — before their teams are drawn, the
+// larger part of the work — it calls drawn with them in global ticket order: the order of
+// Outcome.Teams, each with target, stratum, position and ticket and no members yet. A caller can
+// store them meanwhile (drawn must return promptly; it is not called if the selection fails,
+// and the teams may still fail afterwards). The outcome is the one Run returns.
+func RunWith(in Inputs, seed Hash, drawn func(targets []Team)) (*Outcome, error) {
+	pr, err := prepare(in)
+	if err != nil {
+		return nil, err
+	}
+	return runWith(pr, seed, drawn)
+}
+
+func run(pr *prepared, seed Hash) (*Outcome, error) { return runWith(pr, seed, nil) }
+
+func runWith(pr *prepared, seed Hash, drawn func([]Team)) (*Outcome, error) {
 	counts := make(map[string]int, len(pr.counts))
 	for _, c := range pr.counts {
 		counts[c.Name] = c.Draw
@@ -67,7 +82,15 @@ func run(pr *prepared, seed Hash) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	teams, err := assignAll(newTeamer(pr, seed), draws)
+	order := globalOrder(draws)
+	if drawn != nil {
+		targets := make([]Team, len(order))
+		for i, s := range order {
+			targets[i] = Team{Target: s.Key, Stratum: s.stratum, Position: s.position, Ticket: s.Ticket}
+		}
+		drawn(targets)
+	}
+	teams, err := assignAll(newTeamer(pr, seed), order)
 	if err != nil {
 		return nil, err
 	}

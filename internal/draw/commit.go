@@ -174,7 +174,9 @@ func prepare(in Inputs) (*prepared, error) {
 	if in.Frame == nil {
 		return nil, errorf(CodeInvalidFrame, "缺少抽取框")
 	}
-	if err := in.Frame.Validate(); err != nil {
+	// A frame NewFrame built and validated, and has not been changed since, is not checked a
+	// second time (frameSeal); any other frame is.
+	if err := in.Frame.validateOnce(); err != nil {
 		return nil, err
 	}
 	pr := &prepared{

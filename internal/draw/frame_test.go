@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -184,5 +185,48 @@ func TestFrame_OneCandidateChangesRootAndCommitment(t *testing.T) {
 				t.Fatalf("root or commitment digest unchanged")
 			}
 		})
+	}
+}
+
+// A large frame's root is computed in ranges of leaves on several goroutines (and reading the
+// leaves from the middle of a stratum); it must be the root of the whole sequence.
+func TestFrame_ParallelRootMatchesReference(t *testing.T) {
+	for _, n := range []int{2 * rootChunk, 2*rootChunk + 1, 3*rootChunk + 12345} {
+		f := frameOfSize(n)
+		leaves := f.Leaves()
+		want := referenceMTH(leaves)
+		for _, w := range []int{1, 2, 3, 4} {
+			if got := f.root(w); got != want {
+				t.Fatalf("size %d, %d goroutines: root %s, reference MTH %s", n, w, got, want)
+			}
+		}
+		for _, k := range []int{0, 1, 2, 3, 4, 5, n / 3, n/3 + 1, n / 2, n - 2, n - 1} {
+			if got := f.leavesFrom(k).next(); !bytes.Equal(got, leaves[k]) {
+				t.Fatalf("size %d: leaf from %d is %x, want %x", n, k, got, leaves[k])
+			}
+		}
+	}
+}
+
+// Commit skips a second validation only for the very lists NewFrame validated: a frame whose
+// list was replaced afterwards is validated again.
+func TestFrame_ChangedFrameIsValidatedAgain(t *testing.T) {
+	f := frameOfSize(12)
+	if !f.sealed() {
+		t.Fatal("a frame from NewFrame should be sealed")
+	}
+	f.Strata[0].Eligible = append([]string{"ZZZ"}, f.Strata[0].Eligible...)
+	if f.sealed() {
+		t.Fatal("a changed frame must not count as validated")
+	}
+	if err := f.validateOnce(); codeOf(err) != CodeInvalidFrame {
+		t.Fatalf("changed frame: %v, want %s", err, CodeInvalidFrame)
+	}
+	var g Frame
+	if err := json.Unmarshal([]byte(`{"strata":[{"name":"A","eligible":["b","a"],"excluded":[]}]}`), &g); err != nil {
+		t.Fatal(err)
+	}
+	if g.sealed() || codeOf(g.validateOnce()) != CodeInvalidFrame {
+		t.Fatal("a decoded frame must be validated")
 	}
 }

@@ -314,12 +314,11 @@ func globalOrder(draws []StratumDraw) []slot {
 	return out
 }
 
-// assignAll draws the teams in global ticket order. Ranking — one hash per eligible inspector
+// assignAll draws the teams in global ticket order (order is globalOrder of the draws). Ranking — one hash per eligible inspector
 // and target, the bulk of the work — does not depend on the draw's progress, so the targets of
 // each chunk are ranked in parallel; the assignment itself, which depends on the workload so
 // far, stays sequential. The result is the same as assigning one target after the other.
-func assignAll(t *teamer, draws []StratumDraw) ([]Team, error) {
-	order := globalOrder(draws)
+func assignAll(t *teamer, order []slot) ([]Team, error) {
 	teams := make([]Team, 0, len(order))
 	workers := Workers()
 	const chunk = 512
@@ -358,7 +357,7 @@ func AssignTeams(seed Hash, in Inputs, draws []StratumDraw) ([]Team, error) {
 	if err != nil {
 		return nil, err
 	}
-	return assignAll(newTeamer(pr, seed), draws)
+	return assignAll(newTeamer(pr, seed), globalOrder(draws))
 }
 
 // RankInspectors returns the inspectors eligible for target (ignoring workload, which depends

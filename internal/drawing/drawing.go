@@ -11,10 +11,10 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/ssgk/ssgk/internal/clock"
 	"io"
 	"strconv"
 	"strings"
@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/lib/pq"
 
 	"github.com/ssgk/ssgk/ent"
 	entdraw "github.com/ssgk/ssgk/ent/draw"
@@ -37,6 +38,7 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/bulk"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/publish"
@@ -423,23 +425,34 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 		if err != nil {
 			return err
 		}
-		seed, o, err := d.run(dr, in, entropy)
+		seed, err := d.seed(dr, entropy)
+		if err != nil {
+			return err
+		}
+		// The database work — the draw's new state, the team rows and their audit events — starts
+		// on its own goroutine as soon as the targets are drawn, while the teams are ranked; the
+		// members follow when the teams are known. Only that goroutine uses the transaction until
+		// it has finished.
+		var stored chan error
+		teams := make(chan []draw.Team, 1)
+		o, err := draw.RunWith(in, seed, func(targets []draw.Team) {
+			stored = make(chan error, 1)
+			go func() { stored <- d.store(ctx, tx, dr, t, seed, entropy, targets, in, teams) }()
+		})
+		if stored != nil {
+			if err != nil {
+				teams <- nil // the draw failed: store no members; the transaction rolls back
+			} else {
+				teams <- o.Teams
+			}
+			if serr := <-stored; err == nil {
+				err = serr
+			}
+		}
 		if err != nil {
 			if code := apperr.CodeOf(err); code == draw.CodePoolExhausted || code == draw.CodeReplacementExhausted {
 				failure = err
 			}
-			return err
-		}
-		now := clock.Now()
-		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
-			SetStatus(entdraw.StatusDRAWN).SetExternalEntropy(entropy).SetSeed(seed.String()).SetDrawnAt(now).Save(ctx)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return apperr.New(CodeAlreadyDrawn, "任务 %s 的第 %d 次抽取已由其他操作完成", t.Number, dr.Seq)
-		}
-		if err := d.storeTeams(ctx, tx, dr, o.Teams, in); err != nil {
 			return err
 		}
 		if err := d.event(ctx, tx, dr, drawevent.KindDRAW, nil); err != nil {
@@ -485,22 +498,53 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 	return tx.Commit()
 }
 
-// run derives the seed and runs the kernel.
-func (d *Drawer) run(dr *ent.Draw, in draw.Inputs, entropy string) (draw.Hash, *draw.Outcome, error) {
+// seed derives the draw's seed from its commitment, its secret and the entropy.
+func (d *Drawer) seed(dr *ent.Draw, entropy string) (draw.Hash, error) {
 	var c draw.Commitment
 	if err := json.Unmarshal([]byte(dr.Commitment), &c); err != nil {
-		return draw.Hash{}, nil, err
+		return draw.Hash{}, err
 	}
 	secret, err := hex.DecodeString(dr.Secret)
 	if err != nil {
-		return draw.Hash{}, nil, err
+		return draw.Hash{}, err
 	}
 	_, seed, err := draw.DeriveSeed(c, secret, entropy)
+	return seed, err
+}
+
+// run derives the seed and runs the kernel.
+func (d *Drawer) run(dr *ent.Draw, in draw.Inputs, entropy string) (draw.Hash, *draw.Outcome, error) {
+	seed, err := d.seed(dr, entropy)
 	if err != nil {
 		return draw.Hash{}, nil, err
 	}
 	o, err := draw.Run(in, seed)
 	return seed, o, err
+}
+
+// store records a fresh draw inside tx while its teams are being drawn: the state DRAWN with
+// entropy and seed (conditional on the state read, so that of two concurrent draws one
+// succeeds), the team rows of the drawn targets with their audit events; then it waits for the
+// teams — nil if the draw failed — and stores their members.
+func (d *Drawer) store(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Task, seed draw.Hash, entropy string,
+	targets []draw.Team, in draw.Inputs, teams <-chan []draw.Team) error {
+	n, err := tx.Draw.Update().Where(entdraw.ID(dr.ID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
+		SetStatus(entdraw.StatusDRAWN).SetExternalEntropy(entropy).SetSeed(seed.String()).SetDrawnAt(clock.Now()).Save(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.New(CodeAlreadyDrawn, "任务 %s 的第 %d 次抽取已由其他操作完成", t.Number, dr.Seq)
+	}
+	ids, iids, err := d.storeTargets(ctx, tx, dr, targets, in)
+	if err != nil {
+		return err
+	}
+	drawn := <-teams
+	if drawn == nil {
+		return nil
+	}
+	return storeMembers(ctx, tx, d.Dialect, ids, iids, targets, drawn)
 }
 
 // outcome recomputes a drawn draw's outcome and replays its logged recusals and replacements.
@@ -538,30 +582,32 @@ var teamColumns = []bulk.Column{
 
 var memberColumns = []bulk.Column{{Name: "inspection_team_id", PGType: "bigint"}, {Name: "inspector_id", PGType: "bigint"}}
 
-// storeTeams inserts the teams of a fresh draw in bulk — tens of thousands of rows on a large
-// frame — with COPY on PostgreSQL and prepared multi-row inserts on SQLite. Each team's audit
-// event carries the digest of the row computed from the values written (the form audit.Verify
-// reads back), so nothing is read back; `ssgk audit verify` checks every one.
-func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams []draw.Team, in draw.Inputs) error {
+// storeTargets inserts the team rows of a fresh draw's targets in bulk — tens of thousands of
+// rows on a large frame — with COPY on PostgreSQL and prepared multi-row inserts on SQLite, and
+// their audit events. Each event carries the digest of the row computed from the values written
+// (the form audit.Verify reads back), so nothing is read back; `ssgk audit verify` checks every
+// one. It returns the rows' ids (in the order of targets) and the pool's inspector ids, for
+// storeMembers.
+func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams []draw.Team, in draw.Inputs) ([]int, map[string]int, error) {
 	keys := make([]string, len(teams))
 	for i, tm := range teams {
 		keys[i] = tm.Target
 	}
 	tids, err := d.targetIDs(ctx, tx, keys)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	iids, err := inspectorIDs(ctx, tx, in.Inspectors)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	ids, err := bulk.ReserveIDs(ctx, tx, d.Dialect, inspectionteam.Table, len(teams))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	cols, err := audit.Columns(ctx, tx, inspectionteam.Table)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	pos := make(map[string]int, len(cols))
 	for i, c := range cols {
@@ -569,18 +615,18 @@ func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams
 	}
 	for _, c := range teamColumns {
 		if _, ok := pos[c.Name]; !ok {
-			return fmt.Errorf("drawing: column %s missing from %s", c.Name, inspectionteam.Table)
+			return nil, nil, fmt.Errorf("drawing: column %s missing from %s", c.Name, inspectionteam.Table)
 		}
 	}
 	if len(cols) != len(teamColumns)+1 { // + reason, always NULL here
-		return fmt.Errorf("drawing: %s has columns %v; update teamColumns", inspectionteam.Table, cols)
+		return nil, nil, fmt.Errorf("drawing: %s has columns %v; update teamColumns", inspectionteam.Table, cols)
 	}
 	digester := audit.NewRowDigester(cols)
 	vals := make([]any, len(cols))
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	w, err := bulk.NewWriter(ctx, tx, d.Dialect, inspectionteam.Table, teamColumns)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	created := make([]audit.CreatedRow, len(teams))
 	for i, tm := range teams {
@@ -588,7 +634,7 @@ func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams
 			int64(1), "ACTIVE", int64(dr.ID), int64(tids[tm.Target])}
 		if err := w.Add(row...); err != nil {
 			w.Abort()
-			return err
+			return nil, nil, err
 		}
 		for j, c := range teamColumns {
 			vals[pos[c.Name]] = row[j]
@@ -597,13 +643,29 @@ func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams
 		created[i] = audit.CreatedRow{ID: ids[i], Digest: digester.Digest(vals)}
 	}
 	if err := w.Close(); err != nil {
-		return err
+		return nil, nil, err
 	}
-	mw, err := bulk.NewWriter(ctx, tx, d.Dialect, inspectionteam.MembersTable, memberColumns)
+	if err := audit.AppendCreated(audit.WithBatch(ctx, d.Dialect), tx, ent.TypeInspectionTeam, created); err != nil {
+		return nil, nil, err
+	}
+	return ids, iids, nil
+}
+
+// storeMembers inserts the members of the teams whose rows storeTargets wrote (ids in the order
+// of targets; teams are the drawn teams, in the same order).
+func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int, iids map[string]int, targets, teams []draw.Team) error {
+	if len(teams) != len(targets) {
+		return fmt.Errorf("drawing: %d teams for %d stored targets", len(teams), len(targets))
+	}
+	mw, err := bulk.NewWriter(ctx, tx, dialectName, inspectionteam.MembersTable, memberColumns)
 	if err != nil {
 		return err
 	}
 	for i, tm := range teams {
+		if tm.Target != targets[i].Target {
+			mw.Abort()
+			return fmt.Errorf("drawing: team %d is of %s, the stored row of %s", i, tm.Target, targets[i].Target)
+		}
 		for _, m := range tm.Members {
 			if err := mw.Add(int64(ids[i]), int64(iids[m.Inspector])); err != nil {
 				mw.Abort()
@@ -611,10 +673,8 @@ func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams
 			}
 		}
 	}
-	if err := mw.Close(); err != nil {
-		return err
-	}
-	return audit.AppendCreated(audit.WithBatch(ctx, d.Dialect), tx, ent.TypeInspectionTeam, created)
+	err = mw.Close()
+	return err
 }
 
 // targetIDs maps business keys to row ids: by USCC, then object code, then registration number,
@@ -622,14 +682,26 @@ func (d *Drawer) storeTeams(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams
 func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string) (map[string]int, error) {
 	out := make(map[string]int, len(keys))
 	rest := keys
+	// PostgreSQL: one array parameter per column, whatever the number of keys; SQLite: lists of
+	// 500 placeholders.
+	per := 500
+	if d.Dialect == dialect.Postgres {
+		per = max(len(rest), 1)
+	}
 	for _, col := range []string{target.FieldUscc, target.FieldObjectCode, target.FieldRegNo} {
-		for lo := 0; lo < len(rest); lo += 500 {
-			part := rest[lo:min(lo+500, len(rest))]
-			args := make([]any, len(part))
-			for i, k := range part {
-				args[i] = k
+		for lo := 0; lo < len(rest); lo += per {
+			part := rest[lo:min(lo+per, len(rest))]
+			var rows *sql.Rows
+			var err error
+			if d.Dialect == dialect.Postgres {
+				rows, err = tx.QueryContext(ctx, `SELECT id, `+col+` FROM targets WHERE `+col+` = ANY($1::text[])`, pq.Array(part))
+			} else {
+				args := make([]any, len(part))
+				for i, k := range part {
+					args[i] = k
+				}
+				rows, err = tx.QueryContext(ctx, `SELECT id, `+col+` FROM targets WHERE `+col+` IN (`+d.placeholders(len(part), 1)+`)`, args...)
 			}
-			rows, err := tx.QueryContext(ctx, `SELECT id, `+col+` FROM targets WHERE `+col+` IN (`+d.placeholders(len(part), 1)+`)`, args...)
 			if err != nil {
 				return nil, err
 			}

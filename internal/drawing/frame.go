@@ -139,14 +139,15 @@ func stratifyBy(t *ent.Task) []string {
 
 // frameRow is one target of the scope as read for the frame.
 type frameRow struct {
-	key, status, class, kind, industry string
-	last                               sql.NullTime
-	recent                             bool // PostgreSQL: compared in SQL
+	key, class, kind, industry string
+	existing                   bool // status = 'EXISTING', compared in SQL: a boolean is cheaper to read than a text
+	last                       sql.NullTime
+	recent                     bool // PostgreSQL: compared in SQL
 }
 
 // frame reads the targets of the task's sub-libraries and sorts them into strata, eligible or
 // excluded with a reason (docs/draw-algorithm.md §2).
-func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Params) (*draw.Frame, error) {
+func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Params) (f *draw.Frame, err error) {
 	libs, err := tx.Task.QueryLibraries(t).IDs(ctx)
 	if err != nil {
 		return nil, err
@@ -171,8 +172,8 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 	}
 	// Read only the columns this task needs: on a million rows each column costs.
 	var r frameRow
-	cols := []string{targetKeySQL, "t.status", "t.credit_risk_class"}
-	dest := []any{&r.key, &r.status, &r.class}
+	cols := []string{targetKeySQL, "t.status = 'EXISTING'", "t.credit_risk_class"}
+	dest := []any{&r.key, &r.existing, &r.class}
 	if len(kinds) > 0 || slices.Contains(by, "kind") {
 		cols, dest = append(cols, "t.kind"), append(dest, &r.kind)
 	}
@@ -188,8 +189,30 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 			cols, dest = append(cols, "t.last_inspected_on"), append(dest, &r.last)
 		}
 	}
+	// One sub-library: a join (each target is in it at most once — the membership's primary key
+	// is (library, target)); on SQLite it streams from the membership index where the IN form
+	// first builds the list of a million ids (≈ 0.3 s). Several: the semi-join, which counts a
+	// target in two of them once.
 	q := `SELECT ` + strings.Join(cols, ", ") + `
 FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE target_library_id IN (` + ph + `))`
+	if len(libs) == 1 {
+		q = `SELECT ` + strings.Join(cols, ", ") + `
+FROM target_library_targets l JOIN targets t ON t.id = l.target_id WHERE l.target_library_id = ` + ph
+	}
+	if len(libs) == 1 && d.Dialect == dialect.Postgres {
+		// Both sides are read in id order from their primary keys: a merge join, ≈ 0.5 s of the
+		// server's time for a million targets where the hash join it would choose takes 0.7–0.9 s
+		// (it spills a million-entry hash table in batches). For this statement only.
+		var restore func() error
+		if restore, err = setLocal(ctx, tx, "enable_hashjoin", "off"); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if rerr := restore(); err == nil && rerr != nil {
+				f, err = nil, rerr
+			}
+		}()
+	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -199,8 +222,7 @@ FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE
 	for _, s := range p.Strata {
 		declared[s.Name] = true
 	}
-	var cands []draw.Candidate
-	var excl []draw.Exclusion
+	fb := draw.NewFrameBuilder()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
@@ -211,7 +233,7 @@ FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE
 		}
 		reason := draw.Reason("")
 		switch {
-		case r.status != "EXISTING":
+		case !r.existing:
 			reason = draw.ReasonClosed
 		case len(kinds) > 0 && !slices.Contains(kinds, r.kind), len(prefixes) > 0 && !hasPrefix(r.industry, prefixes):
 			reason = draw.ReasonOutOfScope
@@ -221,15 +243,49 @@ FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE
 			reason = draw.ReasonRecentlyInspected
 		}
 		if reason == "" {
-			cands = append(cands, draw.Candidate{Key: r.key, Stratum: name})
+			err = fb.Eligible(name, r.key)
 		} else {
-			excl = append(excl, draw.Exclusion{Key: r.key, Stratum: name, Reason: reason})
+			err = fb.Excluded(name, r.key, reason)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return draw.NewFrame(cands, excl)
+	return fb.Frame()
+}
+
+// setLocal sets a PostgreSQL planner setting inside the transaction and returns the function
+// that puts the previous value back.
+func setLocal(ctx context.Context, tx *ent.Tx, name, value string) (func() error, error) {
+	var prev string
+	if err := scanOne(ctx, tx, &prev, `SELECT current_setting($1)`, name); err != nil {
+		return nil, err
+	}
+	if err := scanOne(ctx, tx, new(string), `SELECT set_config($1, $2, true)`, name, value); err != nil {
+		return nil, err
+	}
+	return func() error { return scanOne(ctx, tx, new(string), `SELECT set_config($1, $2, true)`, name, prev) }, nil
+}
+
+func scanOne(ctx context.Context, tx *ent.Tx, dest any, q string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(dest); err != nil {
+		return err
+	}
+	return rows.Close()
 }
 
 func hasPrefix(s string, prefixes []string) bool {

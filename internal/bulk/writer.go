@@ -212,7 +212,7 @@ func ReserveIDs(ctx context.Context, q Querier, dialectName, table string, n int
 	if dialectName == dialect.Postgres {
 		// The sequence is looked up first: pg_get_serial_sequence per row costs more than nextval.
 		var seq string
-		if err := scanOne(ctx, q, &seq, `SELECT pg_get_serial_sequence($1, 'id')`, strconv.Quote(table)); err != nil {
+		if err := ScanOne(ctx, q, &seq, `SELECT pg_get_serial_sequence($1, 'id')`, strconv.Quote(table)); err != nil {
 			return nil, err
 		}
 		rows, err := q.QueryContext(ctx, `SELECT nextval($1::regclass) FROM generate_series(1, $2)`, seq, n)
@@ -237,7 +237,7 @@ func ReserveIDs(ctx context.Context, q Querier, dialectName, table string, n int
 		return ids, nil
 	}
 	var last int
-	if err := scanOne(ctx, q, &last, fmt.Sprintf(`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), coalesce((SELECT max(id) FROM %q), 0))`, table), table); err != nil {
+	if err := ScanOne(ctx, q, &last, fmt.Sprintf(`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), coalesce((SELECT max(id) FROM %q), 0))`, table), table); err != nil {
 		return nil, err
 	}
 	for i := 1; i <= n; i++ {
@@ -246,8 +246,8 @@ func ReserveIDs(ctx context.Context, q Querier, dialectName, table string, n int
 	return ids, nil
 }
 
-// scanOne runs a query of one row and one column.
-func scanOne(ctx context.Context, q Querier, dest any, query string, args ...any) error {
+// ScanOne runs a query of one row and one column inside the caller's transaction.
+func ScanOne(ctx context.Context, q Querier, dest any, query string, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

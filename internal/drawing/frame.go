@@ -16,6 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/taskitem"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/bulk"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -261,31 +262,13 @@ FROM target_library_targets l JOIN targets t ON t.id = l.target_id WHERE l.targe
 // that puts the previous value back.
 func setLocal(ctx context.Context, tx *ent.Tx, name, value string) (func() error, error) {
 	var prev string
-	if err := scanOne(ctx, tx, &prev, `SELECT current_setting($1)`, name); err != nil {
+	if err := bulk.ScanOne(ctx, tx, &prev, `SELECT current_setting($1)`, name); err != nil {
 		return nil, err
 	}
-	if err := scanOne(ctx, tx, new(string), `SELECT set_config($1, $2, true)`, name, value); err != nil {
+	if err := bulk.ScanOne(ctx, tx, new(string), `SELECT set_config($1, $2, true)`, name, value); err != nil {
 		return nil, err
 	}
-	return func() error { return scanOne(ctx, tx, new(string), `SELECT set_config($1, $2, true)`, name, prev) }, nil
-}
-
-func scanOne(ctx context.Context, tx *ent.Tx, dest any, q string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	if err := rows.Scan(dest); err != nil {
-		return err
-	}
-	return rows.Close()
+	return func() error { return bulk.ScanOne(ctx, tx, new(string), `SELECT set_config($1, $2, true)`, name, prev) }, nil
 }
 
 func hasPrefix(s string, prefixes []string) bool {

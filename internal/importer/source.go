@@ -72,18 +72,33 @@ func openSource(r io.Reader, opts Options) (source, string, error) {
 		return nil, "", fmt.Errorf("读取文件失败：%w", err)
 	}
 	comma := sniffDelimiter(sample)
-	var text io.Reader = br
-	enc := EncodingUTF8
+	text, enc := decodeSniffed(br, sample)
+	return newCSVSource(text, comma), enc, nil
+}
+
+// DecodeText returns r decoded to UTF-8 and the encoding it was in, detected — not asked — as
+// every import does: a UTF-8 BOM → UTF-8 (BOM dropped); valid UTF-8 → UTF-8; anything else →
+// GB18030, a superset of GBK. For text files of other kinds than the libraries (e.g. leads).
+func DecodeText(r io.Reader) (io.Reader, string, error) {
+	br := bufio.NewReaderSize(r, sniffSize)
+	sample, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, "", fmt.Errorf("读取文件失败：%w", err)
+	}
+	text, enc := decodeSniffed(br, sample)
+	return text, enc, nil
+}
+
+// decodeSniffed decides the encoding from sample, the first bytes of br (not yet consumed).
+func decodeSniffed(br *bufio.Reader, sample []byte) (io.Reader, string) {
 	switch {
 	case bytes.HasPrefix(sample, utf8BOM):
 		_, _ = br.Discard(len(utf8BOM))
-		enc = EncodingUTF8BOM
+		return br, EncodingUTF8BOM
 	case validUTF8Prefix(sample, len(sample) < sniffSize):
-	default:
-		text = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
-		enc = EncodingGB18030
+		return br, EncodingUTF8
 	}
-	return newCSVSource(text, comma), enc, nil
+	return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), EncodingGB18030
 }
 
 // validUTF8Prefix reports whether b is valid UTF-8, allowing a rune cut off at the end of a

@@ -15,9 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
-
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
@@ -503,9 +500,8 @@ func parseTime(s string) (time.Time, string) {
 // sniffSize is how much of the file decides its encoding; the Chinese header lies within it.
 const sniffSize = 64 << 10
 
-// decode sniffs the encoding the way internal/importer does (which exports no reader for other
-// kinds of file): a UTF-8 BOM → UTF-8 with BOM; valid UTF-8 → UTF-8; otherwise GB18030, a
-// superset of GBK. Workbooks and UTF-16 text are refused with what to do instead.
+// decode refuses workbooks and UTF-16 text with what to do instead, and leaves the encoding to
+// importer.DecodeText (UTF-8 with or without BOM, else GB18030 ⊇ GBK), as every import does.
 func decode(r io.Reader) (io.Reader, string, error) {
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, err := br.Peek(8)
@@ -521,34 +517,7 @@ func decode(r io.Reader) (io.Reader, string, error) {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return nil, "", errors.New("不支持 UTF-16 编码的文本文件：请另存为 CSV（UTF-8 或 GBK）后再导入")
 	}
-	sample, err := br.Peek(sniffSize)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, "", fmt.Errorf("读取文件失败：%v", err)
-	}
-	switch {
-	case bytes.HasPrefix(sample, []byte{0xEF, 0xBB, 0xBF}):
-		_, _ = br.Discard(3)
-		return br, importer.EncodingUTF8BOM, nil
-	case validUTF8Prefix(sample, len(sample) < sniffSize):
-		return br, importer.EncodingUTF8, nil
-	}
-	return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), importer.EncodingGB18030, nil
-}
-
-// validUTF8Prefix reports whether b is valid UTF-8, allowing a rune cut off at the end of a
-// sample that is not the whole file.
-func validUTF8Prefix(b []byte, whole bool) bool {
-	if !whole {
-		for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
-			if utf8.RuneStart(b[i]) {
-				if !utf8.FullRune(b[i:]) {
-					b = b[:i]
-				}
-				break
-			}
-		}
-	}
-	return utf8.Valid(b)
+	return importer.DecodeText(br)
 }
 
 // csvSource yields records with the row number a spreadsheet shows: line breaks inside quoted

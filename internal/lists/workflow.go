@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/numbering"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
@@ -142,13 +143,11 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 		}
 		listStatus := itemlist.StatusRETURNED
 		if accept {
-			year := now.In(cst).Year()
-			n, err := tx.Filing.Query().Where(filing.StatusEQ(filing.StatusACKNOWLEDGED),
-				filing.DecidedAtGTE(time.Date(year, 1, 1, 0, 0, 0, 0, cst))).Count(ctx)
+			no, err := numbering.NextAcknowledgement(ctx, tx, now)
 			if err != nil {
 				return err
 			}
-			u.SetStatus(filing.StatusACKNOWLEDGED).SetAcknowledgementNo(fmt.Sprintf("备字〔%d〕第%d号", year, n+1))
+			u.SetStatus(filing.StatusACKNOWLEDGED).SetAcknowledgementNo(no)
 			listStatus = itemlist.StatusACKNOWLEDGED
 		} else {
 			u.SetStatus(filing.StatusRETURNED)

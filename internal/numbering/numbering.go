@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/task"
 )
@@ -56,4 +58,18 @@ func NextTask(ctx context.Context, tx *ent.Tx, division string, year int) (strin
 		return "", err
 	}
 	return next(division, year, nums)
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// NextAcknowledgement numbers the office's acknowledgement of a filing (备案回执号), one register
+// for lists and plans, per calendar year (China time): 备字〔2026〕第3号.
+func NextAcknowledgement(ctx context.Context, tx *ent.Tx, now time.Time) (string, error) {
+	year := now.In(cst).Year()
+	n, err := tx.Filing.Query().Where(filing.StatusEQ(filing.StatusACKNOWLEDGED),
+		filing.DecidedAtGTE(time.Date(year, 1, 1, 0, 0, 0, 0, cst))).Count(ctx)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("备字〔%d〕第%d号", year, n+1), nil
 }

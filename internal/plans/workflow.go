@@ -189,7 +189,7 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 		}
 		pu := tx.Plan.UpdateOneID(p.ID)
 		if accept {
-			no, err := acknowledgementNo(ctx, tx, now)
+			no, err := numbering.NextAcknowledgement(ctx, tx, now)
 			if err != nil {
 				return err
 			}
@@ -209,18 +209,6 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 		return pu.Exec(withWorkflow(ctx))
 	})
 	return out, err
-}
-
-// acknowledgementNo numbers acknowledged filings per calendar year, in the same sequence and
-// format as list filings (lists.Decide), since the office keeps one filing register.
-func acknowledgementNo(ctx context.Context, tx *ent.Tx, now time.Time) (string, error) {
-	year := now.In(cst).Year()
-	n, err := tx.Filing.Query().Where(filing.StatusEQ(filing.StatusACKNOWLEDGED),
-		filing.DecidedAtGTE(time.Date(year, 1, 1, 0, 0, 0, 0, cst))).Count(ctx)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("备字〔%d〕第%d号", year, n+1), nil
 }
 
 // Publish publishes an acknowledged plan version on the portal; the published version of the

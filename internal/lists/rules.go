@@ -7,6 +7,7 @@ package lists
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/hooks"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/implementationrule"
@@ -39,24 +40,11 @@ func editable(s itemlist.Status) bool {
 // Hooks returns the list rules as ent hooks.
 func Hooks() []ent.Hook {
 	return []ent.Hook{
-		on(ent.TypeItemList, checkItemList),
-		on(ent.TypeInspectionItem, checkItem),
-		on(ent.TypeImplementationRule, checkRule),
-		on(ent.TypeTaskItem, checkTaskItem),
-		on(ent.TypePlanBatch, checkPlanBatch),
-	}
-}
-
-func on(typ string, check func(context.Context, ent.Mutation) error) ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if m.Type() == typ {
-				if err := check(ctx, m); err != nil {
-					return nil, err
-				}
-			}
-			return next.Mutate(ctx, m)
-		})
+		hooks.On(ent.TypeItemList, checkItemList),
+		hooks.On(ent.TypeInspectionItem, checkItem),
+		hooks.On(ent.TypeImplementationRule, checkRule),
+		hooks.On(ent.TypeTaskItem, checkTaskItem),
+		hooks.On(ent.TypePlanBatch, checkPlanBatch),
 	}
 }
 

@@ -7,6 +7,7 @@ package plans
 
 import (
 	"context"
+	"github.com/ssgk/ssgk/internal/hooks"
 	"slices"
 	"time"
 
@@ -43,25 +44,12 @@ func isWorkflow(ctx context.Context) bool { return ctx.Value(workflowKey{}) != n
 // Hooks returns the plan rules as ent hooks.
 func Hooks() []ent.Hook {
 	return []ent.Hook{
-		on(ent.TypePlan, checkPlan),
-		on(ent.TypePlanBatch, checkBatch),
+		hooks.On(ent.TypePlan, checkPlan),
+		hooks.On(ent.TypePlanBatch, checkBatch),
 		// The batch edges have inverses: a batch's items and participants can also be changed
 		// from the item's or the department's side.
-		on(ent.TypeInspectionItem, checkItemSide),
-		on(ent.TypeDepartment, checkDepartmentSide),
-	}
-}
-
-func on(typ string, check func(context.Context, ent.Mutation) error) ent.Hook {
-	return func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if m.Type() == typ {
-				if err := check(ctx, m); err != nil {
-					return nil, err
-				}
-			}
-			return next.Mutate(ctx, m)
-		})
+		hooks.On(ent.TypeInspectionItem, checkItemSide),
+		hooks.On(ent.TypeDepartment, checkDepartmentSide),
 	}
 }
 

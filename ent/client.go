@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -44,6 +45,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -51,6 +53,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -65,6 +68,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AccessLog is the client for interacting with the AccessLog builders.
+	AccessLog *AccessLogClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
 	// ApiToken is the client for interacting with the ApiToken builders.
@@ -123,6 +128,8 @@ type Client struct {
 	MeetingMember *MeetingMemberClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
+	// PersistedQuery is the client for interacting with the PersistedQuery builders.
+	PersistedQuery *PersistedQueryClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanBatch is the client for interacting with the PlanBatch builders.
@@ -137,6 +144,8 @@ type Client struct {
 	ResultItem *ResultItemClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// ShareGrant is the client for interacting with the ShareGrant builders.
+	ShareGrant *ShareGrantClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// TargetChange is the client for interacting with the TargetChange builders.
@@ -158,6 +167,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AccessLog = NewAccessLogClient(c.config)
 	c.Account = NewAccountClient(c.config)
 	c.ApiToken = NewApiTokenClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
@@ -187,6 +197,7 @@ func (c *Client) init() {
 	c.LibraryConfirmation = NewLibraryConfirmationClient(c.config)
 	c.MeetingMember = NewMeetingMemberClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
+	c.PersistedQuery = NewPersistedQueryClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanBatch = NewPlanBatchClient(c.config)
 	c.Publication = NewPublicationClient(c.config)
@@ -194,6 +205,7 @@ func (c *Client) init() {
 	c.ResultCode = NewResultCodeClient(c.config)
 	c.ResultItem = NewResultItemClient(c.config)
 	c.Setting = NewSettingClient(c.config)
+	c.ShareGrant = NewShareGrantClient(c.config)
 	c.Target = NewTargetClient(c.config)
 	c.TargetChange = NewTargetChangeClient(c.config)
 	c.TargetLibrary = NewTargetLibraryClient(c.config)
@@ -291,6 +303,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		AccessLog:           NewAccessLogClient(cfg),
 		Account:             NewAccountClient(cfg),
 		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
@@ -320,6 +333,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		LibraryConfirmation: NewLibraryConfirmationClient(cfg),
 		MeetingMember:       NewMeetingMemberClient(cfg),
 		Notification:        NewNotificationClient(cfg),
+		PersistedQuery:      NewPersistedQueryClient(cfg),
 		Plan:                NewPlanClient(cfg),
 		PlanBatch:           NewPlanBatchClient(cfg),
 		Publication:         NewPublicationClient(cfg),
@@ -327,6 +341,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ResultCode:          NewResultCodeClient(cfg),
 		ResultItem:          NewResultItemClient(cfg),
 		Setting:             NewSettingClient(cfg),
+		ShareGrant:          NewShareGrantClient(cfg),
 		Target:              NewTargetClient(cfg),
 		TargetChange:        NewTargetChangeClient(cfg),
 		TargetLibrary:       NewTargetLibraryClient(cfg),
@@ -351,6 +366,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		AccessLog:           NewAccessLogClient(cfg),
 		Account:             NewAccountClient(cfg),
 		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
@@ -380,6 +396,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		LibraryConfirmation: NewLibraryConfirmationClient(cfg),
 		MeetingMember:       NewMeetingMemberClient(cfg),
 		Notification:        NewNotificationClient(cfg),
+		PersistedQuery:      NewPersistedQueryClient(cfg),
 		Plan:                NewPlanClient(cfg),
 		PlanBatch:           NewPlanBatchClient(cfg),
 		Publication:         NewPublicationClient(cfg),
@@ -387,6 +404,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ResultCode:          NewResultCodeClient(cfg),
 		ResultItem:          NewResultItemClient(cfg),
 		Setting:             NewSettingClient(cfg),
+		ShareGrant:          NewShareGrantClient(cfg),
 		Target:              NewTargetClient(cfg),
 		TargetChange:        NewTargetChangeClient(cfg),
 		TargetLibrary:       NewTargetLibraryClient(cfg),
@@ -398,7 +416,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Account.
+//		AccessLog.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -421,14 +439,15 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Checkpoint, c.Conflict,
-		c.Correction, c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence,
-		c.Filing, c.FollowUpAction, c.FollowUpOption, c.ImplementationRule,
+		c.AccessLog, c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Checkpoint,
+		c.Conflict, c.Correction, c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot,
+		c.Evidence, c.Filing, c.FollowUpAction, c.FollowUpOption, c.ImplementationRule,
 		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
 		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LedgerLeaf,
-		c.LibraryConfirmation, c.MeetingMember, c.Notification, c.Plan, c.PlanBatch,
-		c.Publication, c.Result, c.ResultCode, c.ResultItem, c.Setting, c.Target,
-		c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
+		c.LibraryConfirmation, c.MeetingMember, c.Notification, c.PersistedQuery,
+		c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode, c.ResultItem,
+		c.Setting, c.ShareGrant, c.Target, c.TargetChange, c.TargetLibrary, c.Task,
+		c.TaskItem,
 	} {
 		n.Use(hooks...)
 	}
@@ -438,14 +457,15 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Checkpoint, c.Conflict,
-		c.Correction, c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot, c.Evidence,
-		c.Filing, c.FollowUpAction, c.FollowUpOption, c.ImplementationRule,
+		c.AccessLog, c.Account, c.ApiToken, c.AuditEvent, c.CalendarYear, c.Checkpoint,
+		c.Conflict, c.Correction, c.Department, c.Draw, c.DrawEvent, c.DrawSnapshot,
+		c.Evidence, c.Filing, c.FollowUpAction, c.FollowUpOption, c.ImplementationRule,
 		c.ImportJob, c.InspectionItem, c.InspectionMethod, c.InspectionTeam,
 		c.Inspector, c.ItemList, c.JointMeeting, c.Lead, c.LeadCluster, c.LedgerLeaf,
-		c.LibraryConfirmation, c.MeetingMember, c.Notification, c.Plan, c.PlanBatch,
-		c.Publication, c.Result, c.ResultCode, c.ResultItem, c.Setting, c.Target,
-		c.TargetChange, c.TargetLibrary, c.Task, c.TaskItem,
+		c.LibraryConfirmation, c.MeetingMember, c.Notification, c.PersistedQuery,
+		c.Plan, c.PlanBatch, c.Publication, c.Result, c.ResultCode, c.ResultItem,
+		c.Setting, c.ShareGrant, c.Target, c.TargetChange, c.TargetLibrary, c.Task,
+		c.TaskItem,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -454,6 +474,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AccessLogMutation:
+		return c.AccessLog.mutate(ctx, m)
 	case *AccountMutation:
 		return c.Account.mutate(ctx, m)
 	case *ApiTokenMutation:
@@ -512,6 +534,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.MeetingMember.mutate(ctx, m)
 	case *NotificationMutation:
 		return c.Notification.mutate(ctx, m)
+	case *PersistedQueryMutation:
+		return c.PersistedQuery.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *PlanBatchMutation:
@@ -526,6 +550,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ResultItem.mutate(ctx, m)
 	case *SettingMutation:
 		return c.Setting.mutate(ctx, m)
+	case *ShareGrantMutation:
+		return c.ShareGrant.mutate(ctx, m)
 	case *TargetMutation:
 		return c.Target.mutate(ctx, m)
 	case *TargetChangeMutation:
@@ -538,6 +564,155 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.TaskItem.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AccessLogClient is a client for the AccessLog schema.
+type AccessLogClient struct {
+	config
+}
+
+// NewAccessLogClient returns a client for the AccessLog from the given config.
+func NewAccessLogClient(c config) *AccessLogClient {
+	return &AccessLogClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `accesslog.Hooks(f(g(h())))`.
+func (c *AccessLogClient) Use(hooks ...Hook) {
+	c.hooks.AccessLog = append(c.hooks.AccessLog, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `accesslog.Intercept(f(g(h())))`.
+func (c *AccessLogClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AccessLog = append(c.inters.AccessLog, interceptors...)
+}
+
+// Create returns a builder for creating a AccessLog entity.
+func (c *AccessLogClient) Create() *AccessLogCreate {
+	mutation := newAccessLogMutation(c.config, OpCreate)
+	return &AccessLogCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AccessLog entities.
+func (c *AccessLogClient) CreateBulk(builders ...*AccessLogCreate) *AccessLogCreateBulk {
+	return &AccessLogCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AccessLogClient) MapCreateBulk(slice any, setFunc func(*AccessLogCreate, int)) *AccessLogCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AccessLogCreateBulk{err: fmt.Errorf("calling to AccessLogClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AccessLogCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AccessLogCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AccessLog.
+func (c *AccessLogClient) Update() *AccessLogUpdate {
+	mutation := newAccessLogMutation(c.config, OpUpdate)
+	return &AccessLogUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AccessLogClient) UpdateOne(_m *AccessLog) *AccessLogUpdateOne {
+	mutation := newAccessLogMutation(c.config, OpUpdateOne, withAccessLog(_m))
+	return &AccessLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AccessLogClient) UpdateOneID(id int) *AccessLogUpdateOne {
+	mutation := newAccessLogMutation(c.config, OpUpdateOne, withAccessLogID(id))
+	return &AccessLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AccessLog.
+func (c *AccessLogClient) Delete() *AccessLogDelete {
+	mutation := newAccessLogMutation(c.config, OpDelete)
+	return &AccessLogDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AccessLogClient) DeleteOne(_m *AccessLog) *AccessLogDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AccessLogClient) DeleteOneID(id int) *AccessLogDeleteOne {
+	builder := c.Delete().Where(accesslog.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AccessLogDeleteOne{builder}
+}
+
+// Query returns a query builder for AccessLog.
+func (c *AccessLogClient) Query() *AccessLogQuery {
+	return &AccessLogQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAccessLog},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AccessLog entity by its id.
+func (c *AccessLogClient) Get(ctx context.Context, id int) (*AccessLog, error) {
+	return c.Query().Where(accesslog.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AccessLogClient) GetX(ctx context.Context, id int) *AccessLog {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a AccessLog.
+func (c *AccessLogClient) QueryOwner(_m *AccessLog) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(accesslog.Table, accesslog.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, accesslog.OwnerTable, accesslog.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AccessLogClient) Hooks() []Hook {
+	return c.hooks.AccessLog
+}
+
+// Interceptors returns the client interceptors.
+func (c *AccessLogClient) Interceptors() []Interceptor {
+	return c.inters.AccessLog
+}
+
+func (c *AccessLogClient) mutate(ctx context.Context, m *AccessLogMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AccessLogCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AccessLogUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AccessLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AccessLogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AccessLog mutation op: %q", m.Op())
 	}
 }
 
@@ -5646,6 +5821,171 @@ func (c *NotificationClient) mutate(ctx context.Context, m *NotificationMutation
 	}
 }
 
+// PersistedQueryClient is a client for the PersistedQuery schema.
+type PersistedQueryClient struct {
+	config
+}
+
+// NewPersistedQueryClient returns a client for the PersistedQuery from the given config.
+func NewPersistedQueryClient(c config) *PersistedQueryClient {
+	return &PersistedQueryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `persistedquery.Hooks(f(g(h())))`.
+func (c *PersistedQueryClient) Use(hooks ...Hook) {
+	c.hooks.PersistedQuery = append(c.hooks.PersistedQuery, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `persistedquery.Intercept(f(g(h())))`.
+func (c *PersistedQueryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PersistedQuery = append(c.inters.PersistedQuery, interceptors...)
+}
+
+// Create returns a builder for creating a PersistedQuery entity.
+func (c *PersistedQueryClient) Create() *PersistedQueryCreate {
+	mutation := newPersistedQueryMutation(c.config, OpCreate)
+	return &PersistedQueryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PersistedQuery entities.
+func (c *PersistedQueryClient) CreateBulk(builders ...*PersistedQueryCreate) *PersistedQueryCreateBulk {
+	return &PersistedQueryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PersistedQueryClient) MapCreateBulk(slice any, setFunc func(*PersistedQueryCreate, int)) *PersistedQueryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PersistedQueryCreateBulk{err: fmt.Errorf("calling to PersistedQueryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PersistedQueryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PersistedQueryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PersistedQuery.
+func (c *PersistedQueryClient) Update() *PersistedQueryUpdate {
+	mutation := newPersistedQueryMutation(c.config, OpUpdate)
+	return &PersistedQueryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PersistedQueryClient) UpdateOne(_m *PersistedQuery) *PersistedQueryUpdateOne {
+	mutation := newPersistedQueryMutation(c.config, OpUpdateOne, withPersistedQuery(_m))
+	return &PersistedQueryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PersistedQueryClient) UpdateOneID(id int) *PersistedQueryUpdateOne {
+	mutation := newPersistedQueryMutation(c.config, OpUpdateOne, withPersistedQueryID(id))
+	return &PersistedQueryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PersistedQuery.
+func (c *PersistedQueryClient) Delete() *PersistedQueryDelete {
+	mutation := newPersistedQueryMutation(c.config, OpDelete)
+	return &PersistedQueryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PersistedQueryClient) DeleteOne(_m *PersistedQuery) *PersistedQueryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PersistedQueryClient) DeleteOneID(id int) *PersistedQueryDeleteOne {
+	builder := c.Delete().Where(persistedquery.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PersistedQueryDeleteOne{builder}
+}
+
+// Query returns a query builder for PersistedQuery.
+func (c *PersistedQueryClient) Query() *PersistedQueryQuery {
+	return &PersistedQueryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePersistedQuery},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PersistedQuery entity by its id.
+func (c *PersistedQueryClient) Get(ctx context.Context, id int) (*PersistedQuery, error) {
+	return c.Query().Where(persistedquery.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PersistedQueryClient) GetX(ctx context.Context, id int) *PersistedQuery {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDepartment queries the department edge of a PersistedQuery.
+func (c *PersistedQueryClient) QueryDepartment(_m *PersistedQuery) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(persistedquery.Table, persistedquery.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, persistedquery.DepartmentTable, persistedquery.DepartmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCreatedBy queries the created_by edge of a PersistedQuery.
+func (c *PersistedQueryClient) QueryCreatedBy(_m *PersistedQuery) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(persistedquery.Table, persistedquery.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, persistedquery.CreatedByTable, persistedquery.CreatedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PersistedQueryClient) Hooks() []Hook {
+	return c.hooks.PersistedQuery
+}
+
+// Interceptors returns the client interceptors.
+func (c *PersistedQueryClient) Interceptors() []Interceptor {
+	return c.inters.PersistedQuery
+}
+
+func (c *PersistedQueryClient) mutate(ctx context.Context, m *PersistedQueryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PersistedQueryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PersistedQueryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PersistedQueryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PersistedQueryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PersistedQuery mutation op: %q", m.Op())
+	}
+}
+
 // PlanClient is a client for the Plan schema.
 type PlanClient struct {
 	config
@@ -7137,6 +7477,203 @@ func (c *SettingClient) mutate(ctx context.Context, m *SettingMutation) (Value, 
 	}
 }
 
+// ShareGrantClient is a client for the ShareGrant schema.
+type ShareGrantClient struct {
+	config
+}
+
+// NewShareGrantClient returns a client for the ShareGrant from the given config.
+func NewShareGrantClient(c config) *ShareGrantClient {
+	return &ShareGrantClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `sharegrant.Hooks(f(g(h())))`.
+func (c *ShareGrantClient) Use(hooks ...Hook) {
+	c.hooks.ShareGrant = append(c.hooks.ShareGrant, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `sharegrant.Intercept(f(g(h())))`.
+func (c *ShareGrantClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ShareGrant = append(c.inters.ShareGrant, interceptors...)
+}
+
+// Create returns a builder for creating a ShareGrant entity.
+func (c *ShareGrantClient) Create() *ShareGrantCreate {
+	mutation := newShareGrantMutation(c.config, OpCreate)
+	return &ShareGrantCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ShareGrant entities.
+func (c *ShareGrantClient) CreateBulk(builders ...*ShareGrantCreate) *ShareGrantCreateBulk {
+	return &ShareGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ShareGrantClient) MapCreateBulk(slice any, setFunc func(*ShareGrantCreate, int)) *ShareGrantCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ShareGrantCreateBulk{err: fmt.Errorf("calling to ShareGrantClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ShareGrantCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ShareGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ShareGrant.
+func (c *ShareGrantClient) Update() *ShareGrantUpdate {
+	mutation := newShareGrantMutation(c.config, OpUpdate)
+	return &ShareGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ShareGrantClient) UpdateOne(_m *ShareGrant) *ShareGrantUpdateOne {
+	mutation := newShareGrantMutation(c.config, OpUpdateOne, withShareGrant(_m))
+	return &ShareGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ShareGrantClient) UpdateOneID(id int) *ShareGrantUpdateOne {
+	mutation := newShareGrantMutation(c.config, OpUpdateOne, withShareGrantID(id))
+	return &ShareGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ShareGrant.
+func (c *ShareGrantClient) Delete() *ShareGrantDelete {
+	mutation := newShareGrantMutation(c.config, OpDelete)
+	return &ShareGrantDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ShareGrantClient) DeleteOne(_m *ShareGrant) *ShareGrantDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ShareGrantClient) DeleteOneID(id int) *ShareGrantDeleteOne {
+	builder := c.Delete().Where(sharegrant.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ShareGrantDeleteOne{builder}
+}
+
+// Query returns a query builder for ShareGrant.
+func (c *ShareGrantClient) Query() *ShareGrantQuery {
+	return &ShareGrantQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeShareGrant},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ShareGrant entity by its id.
+func (c *ShareGrantClient) Get(ctx context.Context, id int) (*ShareGrant, error) {
+	return c.Query().Where(sharegrant.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ShareGrantClient) GetX(ctx context.Context, id int) *ShareGrant {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRequester queries the requester edge of a ShareGrant.
+func (c *ShareGrantClient) QueryRequester(_m *ShareGrant) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sharegrant.Table, sharegrant.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, sharegrant.RequesterTable, sharegrant.RequesterColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOwner queries the owner edge of a ShareGrant.
+func (c *ShareGrantClient) QueryOwner(_m *ShareGrant) *DepartmentQuery {
+	query := (&DepartmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sharegrant.Table, sharegrant.FieldID, id),
+			sqlgraph.To(department.Table, department.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, sharegrant.OwnerTable, sharegrant.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRequestedBy queries the requested_by edge of a ShareGrant.
+func (c *ShareGrantClient) QueryRequestedBy(_m *ShareGrant) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sharegrant.Table, sharegrant.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, sharegrant.RequestedByTable, sharegrant.RequestedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecidedBy queries the decided_by edge of a ShareGrant.
+func (c *ShareGrantClient) QueryDecidedBy(_m *ShareGrant) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sharegrant.Table, sharegrant.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, sharegrant.DecidedByTable, sharegrant.DecidedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ShareGrantClient) Hooks() []Hook {
+	return c.hooks.ShareGrant
+}
+
+// Interceptors returns the client interceptors.
+func (c *ShareGrantClient) Interceptors() []Interceptor {
+	return c.inters.ShareGrant
+}
+
+func (c *ShareGrantClient) mutate(ctx context.Context, m *ShareGrantMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ShareGrantCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ShareGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ShareGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ShareGrantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ShareGrant mutation op: %q", m.Op())
+	}
+}
+
 // TargetClient is a client for the Target schema.
 type TargetClient struct {
 	config
@@ -8173,22 +8710,24 @@ func (c *TaskItemClient) mutate(ctx context.Context, m *TaskItemMutation) (Value
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, ApiToken, AuditEvent, CalendarYear, Checkpoint, Conflict, Correction,
-		Department, Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
-		FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
+		AccessLog, Account, ApiToken, AuditEvent, CalendarYear, Checkpoint, Conflict,
+		Correction, Department, Draw, DrawEvent, DrawSnapshot, Evidence, Filing,
+		FollowUpAction, FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
 		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
 		LeadCluster, LedgerLeaf, LibraryConfirmation, MeetingMember, Notification,
-		Plan, PlanBatch, Publication, Result, ResultCode, ResultItem, Setting, Target,
-		TargetChange, TargetLibrary, Task, TaskItem []ent.Hook
+		PersistedQuery, Plan, PlanBatch, Publication, Result, ResultCode, ResultItem,
+		Setting, ShareGrant, Target, TargetChange, TargetLibrary, Task,
+		TaskItem []ent.Hook
 	}
 	inters struct {
-		Account, ApiToken, AuditEvent, CalendarYear, Checkpoint, Conflict, Correction,
-		Department, Draw, DrawEvent, DrawSnapshot, Evidence, Filing, FollowUpAction,
-		FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
+		AccessLog, Account, ApiToken, AuditEvent, CalendarYear, Checkpoint, Conflict,
+		Correction, Department, Draw, DrawEvent, DrawSnapshot, Evidence, Filing,
+		FollowUpAction, FollowUpOption, ImplementationRule, ImportJob, InspectionItem,
 		InspectionMethod, InspectionTeam, Inspector, ItemList, JointMeeting, Lead,
 		LeadCluster, LedgerLeaf, LibraryConfirmation, MeetingMember, Notification,
-		Plan, PlanBatch, Publication, Result, ResultCode, ResultItem, Setting, Target,
-		TargetChange, TargetLibrary, Task, TaskItem []ent.Interceptor
+		PersistedQuery, Plan, PlanBatch, Publication, Result, ResultCode, ResultItem,
+		Setting, ShareGrant, Target, TargetChange, TargetLibrary, Task,
+		TaskItem []ent.Interceptor
 	}
 )
 

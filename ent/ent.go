@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -41,6 +42,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -48,6 +50,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -113,6 +116,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			accesslog.Table:           accesslog.ValidColumn,
 			account.Table:             account.ValidColumn,
 			apitoken.Table:            apitoken.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
@@ -142,6 +146,7 @@ func checkColumn(t, c string) error {
 			libraryconfirmation.Table: libraryconfirmation.ValidColumn,
 			meetingmember.Table:       meetingmember.ValidColumn,
 			notification.Table:        notification.ValidColumn,
+			persistedquery.Table:      persistedquery.ValidColumn,
 			plan.Table:                plan.ValidColumn,
 			planbatch.Table:           planbatch.ValidColumn,
 			publication.Table:         publication.ValidColumn,
@@ -149,6 +154,7 @@ func checkColumn(t, c string) error {
 			resultcode.Table:          resultcode.ValidColumn,
 			resultitem.Table:          resultitem.ValidColumn,
 			setting.Table:             setting.ValidColumn,
+			sharegrant.Table:          sharegrant.ValidColumn,
 			target.Table:              target.ValidColumn,
 			targetchange.Table:        targetchange.ValidColumn,
 			targetlibrary.Table:       targetlibrary.ValidColumn,

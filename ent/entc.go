@@ -21,7 +21,7 @@ func main() {
 		entgql.WithWhereInputs(true),
 		entgql.WithConfigPath("../gqlgen.yml"),
 		entgql.WithSchemaPath("../graph/ent.graphqls"),
-		entgql.WithSchemaHook(describeTypes),
+		entgql.WithSchemaHook(describeTypes, classifyFields),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -37,7 +37,7 @@ func main() {
 			gen.FeatureExecQuery,
 			gen.FeatureLock,
 		},
-	}, entc.Extensions(ex), entc.TemplateFiles("template/tables.tmpl"))
+	}, entc.Extensions(ex), entc.TemplateFiles("template/tables.tmpl", "template/sharing.tmpl"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
@@ -84,6 +84,51 @@ func describeTypes(g *gen.Graph, s *ast.Schema) error {
 			if def, ok := s.Types[name]; ok && f.Comment() != "" {
 				def.Description = f.Comment()
 			}
+		}
+	}
+	return nil
+}
+
+// classLabels are the Chinese names of the sharing classes (internal/sharing/class).
+var classLabels = map[string]string{"PUBLIC": "公开", "SHARED": "无条件共享", "CONDITIONAL": "有条件共享", "PRIVATE": "不予共享"}
+
+// classifyFields documents each entity field's sharing class in its GraphQL description and
+// makes every field that is not PUBLIC nullable: a viewer who may not read it gets null and a
+// FORBIDDEN_FIELD error for that field, and the rest of the response (design.md §5).
+func classifyFields(g *gen.Graph, s *ast.Schema) error {
+	for _, t := range g.Nodes {
+		def, ok := s.Types[t.Name]
+		if !ok {
+			continue
+		}
+		mark := func(name string, ann map[string]any) {
+			fd := def.Fields.ForName(name)
+			if fd == nil {
+				return
+			}
+			cls, _ := ann["Class"].(string)
+			if cls == "" {
+				cls = "PRIVATE"
+			}
+			label := "共享类别：" + classLabels[cls]
+			if grp, _ := ann["Group"].(string); grp != "" {
+				label += "（字段组 " + grp + "）"
+			}
+			if fd.Description != "" {
+				fd.Description += "\n\n"
+			}
+			fd.Description += label
+			if cls != "PUBLIC" && fd.Type.NonNull {
+				fd.Type = &ast.Type{NamedType: fd.Type.NamedType, Elem: fd.Type.Elem, Position: fd.Type.Position}
+			}
+		}
+		for _, f := range t.Fields {
+			ann, _ := f.Annotations["Sharing"].(map[string]any)
+			mark(gen.Funcs["camel"].(func(string) string)(f.Name), ann)
+		}
+		for _, e := range t.Edges {
+			ann, _ := e.Annotations["Sharing"].(map[string]any)
+			mark(gen.Funcs["camel"].(func(string) string)(e.Name), ann)
 		}
 	}
 	return nil

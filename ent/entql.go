@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -32,6 +33,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -40,6 +42,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -54,8 +57,34 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 41)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 44)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   accesslog.Table,
+			Columns: accesslog.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: accesslog.FieldID,
+			},
+		},
+		Type: "AccessLog",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			accesslog.FieldDivisionCode:       {Type: field.TypeString, Column: accesslog.FieldDivisionCode},
+			accesslog.FieldReadAt:             {Type: field.TypeTime, Column: accesslog.FieldReadAt},
+			accesslog.FieldActor:              {Type: field.TypeString, Column: accesslog.FieldActor},
+			accesslog.FieldViewerDepartmentID: {Type: field.TypeInt, Column: accesslog.FieldViewerDepartmentID},
+			accesslog.FieldAccountID:          {Type: field.TypeInt, Column: accesslog.FieldAccountID},
+			accesslog.FieldTokenID:            {Type: field.TypeInt, Column: accesslog.FieldTokenID},
+			accesslog.FieldOperation:          {Type: field.TypeString, Column: accesslog.FieldOperation},
+			accesslog.FieldEntityType:         {Type: field.TypeString, Column: accesslog.FieldEntityType},
+			accesslog.FieldFields:             {Type: field.TypeJSON, Column: accesslog.FieldFields},
+			accesslog.FieldRecordCount:        {Type: field.TypeInt, Column: accesslog.FieldRecordCount},
+			accesslog.FieldPurpose:            {Type: field.TypeString, Column: accesslog.FieldPurpose},
+			accesslog.FieldGrantID:            {Type: field.TypeInt, Column: accesslog.FieldGrantID},
+			accesslog.FieldOwnerID:            {Type: field.TypeInt, Column: accesslog.FieldOwnerID},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
 			Columns: account.Columns,
@@ -83,7 +112,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			account.FieldInspectorID:      {Type: field.TypeInt, Column: account.FieldInspectorID},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
 			Columns: apitoken.Columns,
@@ -108,7 +137,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apitoken.FieldDepartmentID: {Type: field.TypeInt, Column: apitoken.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
@@ -133,7 +162,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldHash:           {Type: field.TypeString, Column: auditevent.FieldHash},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   calendaryear.Table,
 			Columns: calendaryear.Columns,
@@ -152,7 +181,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			calendaryear.FieldLoadedAt:    {Type: field.TypeTime, Column: calendaryear.FieldLoadedAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   checkpoint.Table,
 			Columns: checkpoint.Columns,
@@ -170,7 +199,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			checkpoint.FieldSignature: {Type: field.TypeString, Column: checkpoint.FieldSignature},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   conflict.Table,
 			Columns: conflict.Columns,
@@ -192,7 +221,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conflict.FieldTargetID:     {Type: field.TypeInt, Column: conflict.FieldTargetID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   correction.Table,
 			Columns: correction.Columns,
@@ -216,7 +245,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			correction.FieldCorrectedID:        {Type: field.TypeInt, Column: correction.FieldCorrectedID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -238,7 +267,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldSortOrder:    {Type: field.TypeInt, Column: department.FieldSortOrder},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   draw.Table,
 			Columns: draw.Columns,
@@ -273,7 +302,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			draw.FieldSupersedesID:        {Type: field.TypeInt, Column: draw.FieldSupersedesID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   drawevent.Table,
 			Columns: drawevent.Columns,
@@ -296,7 +325,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			drawevent.FieldDrawID:         {Type: field.TypeInt, Column: drawevent.FieldDrawID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   drawsnapshot.Table,
 			Columns: drawsnapshot.Columns,
@@ -314,7 +343,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			drawsnapshot.FieldCreatedAt: {Type: field.TypeTime, Column: drawsnapshot.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   evidence.Table,
 			Columns: evidence.Columns,
@@ -335,7 +364,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			evidence.FieldResultID:     {Type: field.TypeInt, Column: evidence.FieldResultID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   filing.Table,
 			Columns: filing.Columns,
@@ -361,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			filing.FieldPlanID:            {Type: field.TypeInt, Column: filing.FieldPlanID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   followupaction.Table,
 			Columns: followupaction.Columns,
@@ -385,7 +414,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			followupaction.FieldOptionID:         {Type: field.TypeInt, Column: followupaction.FieldOptionID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   followupoption.Table,
 			Columns: followupoption.Columns,
@@ -403,7 +432,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			followupoption.FieldTransfersCase: {Type: field.TypeBool, Column: followupoption.FieldTransfersCase},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   implementationrule.Table,
 			Columns: implementationrule.Columns,
@@ -426,7 +455,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			implementationrule.FieldItemID:               {Type: field.TypeInt, Column: implementationrule.FieldItemID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
@@ -455,7 +484,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldDepartmentID: {Type: field.TypeInt, Column: importjob.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionitem.Table,
 			Columns: inspectionitem.Columns,
@@ -484,7 +513,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionitem.FieldItemListID:             {Type: field.TypeInt, Column: inspectionitem.FieldItemListID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionmethod.Table,
 			Columns: inspectionmethod.Columns,
@@ -501,7 +530,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionmethod.FieldActive:    {Type: field.TypeBool, Column: inspectionmethod.FieldActive},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspectionteam.Table,
 			Columns: inspectionteam.Columns,
@@ -525,7 +554,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspectionteam.FieldTargetID:     {Type: field.TypeInt, Column: inspectionteam.FieldTargetID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inspector.Table,
 			Columns: inspector.Columns,
@@ -552,7 +581,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inspector.FieldDepartmentID:         {Type: field.TypeInt, Column: inspector.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   itemlist.Table,
 			Columns: itemlist.Columns,
@@ -577,7 +606,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			itemlist.FieldPreviousID:    {Type: field.TypeInt, Column: itemlist.FieldPreviousID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   jointmeeting.Table,
 			Columns: jointmeeting.Columns,
@@ -595,7 +624,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			jointmeeting.FieldBasis:        {Type: field.TypeString, Column: jointmeeting.FieldBasis},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   lead.Table,
 			Columns: lead.Columns,
@@ -624,7 +653,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			lead.FieldSpecialTaskID: {Type: field.TypeInt, Column: lead.FieldSpecialTaskID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   leadcluster.Table,
 			Columns: leadcluster.Columns,
@@ -650,7 +679,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			leadcluster.FieldTaskID:       {Type: field.TypeInt, Column: leadcluster.FieldTaskID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ledgerleaf.Table,
 			Columns: ledgerleaf.Columns,
@@ -668,7 +697,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ledgerleaf.FieldCreatedAt:     {Type: field.TypeTime, Column: ledgerleaf.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   libraryconfirmation.Table,
 			Columns: libraryconfirmation.Columns,
@@ -691,7 +720,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			libraryconfirmation.FieldDepartmentID:   {Type: field.TypeInt, Column: libraryconfirmation.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   meetingmember.Table,
 			Columns: meetingmember.Columns,
@@ -713,7 +742,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			meetingmember.FieldDepartmentID:   {Type: field.TypeInt, Column: meetingmember.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -734,7 +763,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldResultID:         {Type: field.TypeInt, Column: notification.FieldResultID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   persistedquery.Table,
+			Columns: persistedquery.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: persistedquery.FieldID,
+			},
+		},
+		Type: "PersistedQuery",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			persistedquery.FieldCreatedAt:    {Type: field.TypeTime, Column: persistedquery.FieldCreatedAt},
+			persistedquery.FieldUpdatedAt:    {Type: field.TypeTime, Column: persistedquery.FieldUpdatedAt},
+			persistedquery.FieldDivisionCode: {Type: field.TypeString, Column: persistedquery.FieldDivisionCode},
+			persistedquery.FieldHash:         {Type: field.TypeString, Column: persistedquery.FieldHash},
+			persistedquery.FieldName:         {Type: field.TypeString, Column: persistedquery.FieldName},
+			persistedquery.FieldQuery:        {Type: field.TypeString, Column: persistedquery.FieldQuery},
+			persistedquery.FieldDepartmentID: {Type: field.TypeInt, Column: persistedquery.FieldDepartmentID},
+		},
+	}
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   plan.Table,
 			Columns: plan.Columns,
@@ -762,7 +811,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			plan.FieldPreviousID:       {Type: field.TypeInt, Column: plan.FieldPreviousID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   planbatch.Table,
 			Columns: planbatch.Columns,
@@ -787,7 +836,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			planbatch.FieldInitiatorID:  {Type: field.TypeInt, Column: planbatch.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   publication.Table,
 			Columns: publication.Columns,
@@ -813,7 +862,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			publication.FieldCorrectsID:   {Type: field.TypeInt, Column: publication.FieldCorrectsID},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   result.Table,
 			Columns: result.Columns,
@@ -846,7 +895,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			result.FieldAdoptedFromID:     {Type: field.TypeInt, Column: result.FieldAdoptedFromID},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultcode.Table,
 			Columns: resultcode.Columns,
@@ -866,7 +915,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultcode.FieldParentID:            {Type: field.TypeInt, Column: resultcode.FieldParentID},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   resultitem.Table,
 			Columns: resultitem.Columns,
@@ -888,7 +937,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			resultitem.FieldItemID:       {Type: field.TypeInt, Column: resultitem.FieldItemID},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   setting.Table,
 			Columns: setting.Columns,
@@ -906,7 +955,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 			setting.FieldNote:      {Type: field.TypeString, Column: setting.FieldNote},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   sharegrant.Table,
+			Columns: sharegrant.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: sharegrant.FieldID,
+			},
+		},
+		Type: "ShareGrant",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			sharegrant.FieldCreatedAt:    {Type: field.TypeTime, Column: sharegrant.FieldCreatedAt},
+			sharegrant.FieldUpdatedAt:    {Type: field.TypeTime, Column: sharegrant.FieldUpdatedAt},
+			sharegrant.FieldDivisionCode: {Type: field.TypeString, Column: sharegrant.FieldDivisionCode},
+			sharegrant.FieldGroup:        {Type: field.TypeString, Column: sharegrant.FieldGroup},
+			sharegrant.FieldPurpose:      {Type: field.TypeString, Column: sharegrant.FieldPurpose},
+			sharegrant.FieldExpiresAt:    {Type: field.TypeTime, Column: sharegrant.FieldExpiresAt},
+			sharegrant.FieldStatus:       {Type: field.TypeEnum, Column: sharegrant.FieldStatus},
+			sharegrant.FieldDecidedAt:    {Type: field.TypeTime, Column: sharegrant.FieldDecidedAt},
+			sharegrant.FieldDecisionNote: {Type: field.TypeString, Column: sharegrant.FieldDecisionNote},
+			sharegrant.FieldRevokedAt:    {Type: field.TypeTime, Column: sharegrant.FieldRevokedAt},
+			sharegrant.FieldRequesterID:  {Type: field.TypeInt, Column: sharegrant.FieldRequesterID},
+			sharegrant.FieldOwnerID:      {Type: field.TypeInt, Column: sharegrant.FieldOwnerID},
+		},
+	}
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   target.Table,
 			Columns: target.Columns,
@@ -940,7 +1014,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldContactPhone:        {Type: field.TypeString, Column: target.FieldContactPhone},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[40] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetchange.Table,
 			Columns: targetchange.Columns,
@@ -960,7 +1034,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetchange.FieldTargetID:       {Type: field.TypeInt, Column: targetchange.FieldTargetID},
 		},
 	}
-	graph.Nodes[38] = &sqlgraph.Node{
+	graph.Nodes[41] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   targetlibrary.Table,
 			Columns: targetlibrary.Columns,
@@ -980,7 +1054,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			targetlibrary.FieldDepartmentID: {Type: field.TypeInt, Column: targetlibrary.FieldDepartmentID},
 		},
 	}
-	graph.Nodes[39] = &sqlgraph.Node{
+	graph.Nodes[42] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -1016,7 +1090,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldInitiatorID:          {Type: field.TypeInt, Column: task.FieldInitiatorID},
 		},
 	}
-	graph.Nodes[40] = &sqlgraph.Node{
+	graph.Nodes[43] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taskitem.Table,
 			Columns: taskitem.Columns,
@@ -1035,6 +1109,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			taskitem.FieldItemID:       {Type: field.TypeInt, Column: taskitem.FieldItemID},
 		},
 	}
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   accesslog.OwnerTable,
+			Columns: []string{accesslog.OwnerColumn},
+			Bidi:    false,
+		},
+		"AccessLog",
+		"Department",
+	)
 	graph.MustAddE(
 		"department",
 		&sqlgraph.EdgeSpec{
@@ -1975,6 +2061,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"department",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   persistedquery.DepartmentTable,
+			Columns: []string{persistedquery.DepartmentColumn},
+			Bidi:    false,
+		},
+		"PersistedQuery",
+		"Department",
+	)
+	graph.MustAddE(
+		"created_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   persistedquery.CreatedByTable,
+			Columns: []string{persistedquery.CreatedByColumn},
+			Bidi:    false,
+		},
+		"PersistedQuery",
+		"Account",
+	)
+	graph.MustAddE(
+		"department",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
 			Inverse: true,
 			Table:   plan.DepartmentTable,
 			Columns: []string{plan.DepartmentColumn},
@@ -2392,6 +2502,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ResultCode",
 	)
 	graph.MustAddE(
+		"requester",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   sharegrant.RequesterTable,
+			Columns: []string{sharegrant.RequesterColumn},
+			Bidi:    false,
+		},
+		"ShareGrant",
+		"Department",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   sharegrant.OwnerTable,
+			Columns: []string{sharegrant.OwnerColumn},
+			Bidi:    false,
+		},
+		"ShareGrant",
+		"Department",
+	)
+	graph.MustAddE(
+		"requested_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   sharegrant.RequestedByTable,
+			Columns: []string{sharegrant.RequestedByColumn},
+			Bidi:    false,
+		},
+		"ShareGrant",
+		"Account",
+	)
+	graph.MustAddE(
+		"decided_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   sharegrant.DecidedByTable,
+			Columns: []string{sharegrant.DecidedByColumn},
+			Bidi:    false,
+		},
+		"ShareGrant",
+		"Account",
+	)
+	graph.MustAddE(
 		"libraries",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -2677,6 +2835,125 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AccessLogQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AccessLogQuery builder.
+func (_q *AccessLogQuery) Filter() *AccessLogFilter {
+	return &AccessLogFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AccessLogMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AccessLogMutation builder.
+func (m *AccessLogMutation) Filter() *AccessLogFilter {
+	return &AccessLogFilter{config: m.config, predicateAdder: m}
+}
+
+// AccessLogFilter provides a generic filtering capability at runtime for AccessLogQuery.
+type AccessLogFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AccessLogFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AccessLogFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(accesslog.FieldID))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *AccessLogFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(accesslog.FieldDivisionCode))
+}
+
+// WhereReadAt applies the entql time.Time predicate on the read_at field.
+func (f *AccessLogFilter) WhereReadAt(p entql.TimeP) {
+	f.Where(p.Field(accesslog.FieldReadAt))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *AccessLogFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(accesslog.FieldActor))
+}
+
+// WhereViewerDepartmentID applies the entql int predicate on the viewer_department_id field.
+func (f *AccessLogFilter) WhereViewerDepartmentID(p entql.IntP) {
+	f.Where(p.Field(accesslog.FieldViewerDepartmentID))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *AccessLogFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(accesslog.FieldAccountID))
+}
+
+// WhereTokenID applies the entql int predicate on the token_id field.
+func (f *AccessLogFilter) WhereTokenID(p entql.IntP) {
+	f.Where(p.Field(accesslog.FieldTokenID))
+}
+
+// WhereOperation applies the entql string predicate on the operation field.
+func (f *AccessLogFilter) WhereOperation(p entql.StringP) {
+	f.Where(p.Field(accesslog.FieldOperation))
+}
+
+// WhereEntityType applies the entql string predicate on the entity_type field.
+func (f *AccessLogFilter) WhereEntityType(p entql.StringP) {
+	f.Where(p.Field(accesslog.FieldEntityType))
+}
+
+// WhereFields applies the entql json.RawMessage predicate on the fields field.
+func (f *AccessLogFilter) WhereFields(p entql.BytesP) {
+	f.Where(p.Field(accesslog.FieldFields))
+}
+
+// WhereRecordCount applies the entql int predicate on the record_count field.
+func (f *AccessLogFilter) WhereRecordCount(p entql.IntP) {
+	f.Where(p.Field(accesslog.FieldRecordCount))
+}
+
+// WherePurpose applies the entql string predicate on the purpose field.
+func (f *AccessLogFilter) WherePurpose(p entql.StringP) {
+	f.Where(p.Field(accesslog.FieldPurpose))
+}
+
+// WhereGrantID applies the entql int predicate on the grant_id field.
+func (f *AccessLogFilter) WhereGrantID(p entql.IntP) {
+	f.Where(p.Field(accesslog.FieldGrantID))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *AccessLogFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(accesslog.FieldOwnerID))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *AccessLogFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *AccessLogFilter) WhereHasOwnerWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AccountQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2705,7 +2982,7 @@ type AccountFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AccountFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2848,7 +3125,7 @@ type ApiTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApiTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2962,7 +3239,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3062,7 +3339,7 @@ type CalendarYearFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CalendarYearFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3132,7 +3409,7 @@ type CheckpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CheckpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3197,7 +3474,7 @@ type ConflictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConflictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3310,7 +3587,7 @@ type CorrectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CorrectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3447,7 +3724,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3714,7 +3991,7 @@ type DrawFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DrawFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3948,7 +4225,7 @@ type DrawEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DrawEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4052,7 +4329,7 @@ type DrawSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DrawSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4117,7 +4394,7 @@ type EvidenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EvidenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4225,7 +4502,7 @@ type FilingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FilingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4400,7 +4677,7 @@ type FollowUpActionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FollowUpActionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4523,7 +4800,7 @@ type FollowUpOptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FollowUpOptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4588,7 +4865,7 @@ type ImplementationRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImplementationRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4692,7 +4969,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4840,7 +5117,7 @@ type InspectionItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5016,7 +5293,7 @@ type InspectionMethodFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionMethodFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5118,7 +5395,7 @@ type InspectionTeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectionTeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5269,7 +5546,7 @@ type InspectorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InspectorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5435,7 +5712,7 @@ type ItemListFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemListFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5605,7 +5882,7 @@ type JointMeetingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JointMeetingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5698,7 +5975,7 @@ type LeadFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LeadFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5888,7 +6165,7 @@ type LeadClusterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LeadClusterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6035,7 +6312,7 @@ type LedgerLeafFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LedgerLeafFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6100,7 +6377,7 @@ type LibraryConfirmationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LibraryConfirmationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6232,7 +6509,7 @@ type MeetingMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeetingMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6345,7 +6622,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6439,6 +6716,109 @@ func (f *NotificationFilter) WhereHasResultWith(preds ...predicate.Result) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PersistedQueryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PersistedQueryQuery builder.
+func (_q *PersistedQueryQuery) Filter() *PersistedQueryFilter {
+	return &PersistedQueryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PersistedQueryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PersistedQueryMutation builder.
+func (m *PersistedQueryMutation) Filter() *PersistedQueryFilter {
+	return &PersistedQueryFilter{config: m.config, predicateAdder: m}
+}
+
+// PersistedQueryFilter provides a generic filtering capability at runtime for PersistedQueryQuery.
+type PersistedQueryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PersistedQueryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PersistedQueryFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(persistedquery.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PersistedQueryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(persistedquery.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PersistedQueryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(persistedquery.FieldUpdatedAt))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *PersistedQueryFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(persistedquery.FieldDivisionCode))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *PersistedQueryFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(persistedquery.FieldHash))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *PersistedQueryFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(persistedquery.FieldName))
+}
+
+// WhereQuery applies the entql string predicate on the query field.
+func (f *PersistedQueryFilter) WhereQuery(p entql.StringP) {
+	f.Where(p.Field(persistedquery.FieldQuery))
+}
+
+// WhereDepartmentID applies the entql int predicate on the department_id field.
+func (f *PersistedQueryFilter) WhereDepartmentID(p entql.IntP) {
+	f.Where(p.Field(persistedquery.FieldDepartmentID))
+}
+
+// WhereHasDepartment applies a predicate to check if query has an edge department.
+func (f *PersistedQueryFilter) WhereHasDepartment() {
+	f.Where(entql.HasEdge("department"))
+}
+
+// WhereHasDepartmentWith applies a predicate to check if query has an edge department with a given conditions (other predicates).
+func (f *PersistedQueryFilter) WhereHasDepartmentWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("department", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCreatedBy applies a predicate to check if query has an edge created_by.
+func (f *PersistedQueryFilter) WhereHasCreatedBy() {
+	f.Where(entql.HasEdge("created_by"))
+}
+
+// WhereHasCreatedByWith applies a predicate to check if query has an edge created_by with a given conditions (other predicates).
+func (f *PersistedQueryFilter) WhereHasCreatedByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("created_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PlanQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -6467,7 +6847,7 @@ type PlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6652,7 +7032,7 @@ type PlanBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlanBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6822,7 +7202,7 @@ type PublicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PublicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6969,7 +7349,7 @@ type ResultFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7319,7 +7699,7 @@ type ResultCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7450,7 +7830,7 @@ type ResultItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ResultItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7577,7 +7957,7 @@ type SettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7614,6 +7994,162 @@ func (f *SettingFilter) WhereNote(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ShareGrantQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ShareGrantQuery builder.
+func (_q *ShareGrantQuery) Filter() *ShareGrantFilter {
+	return &ShareGrantFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ShareGrantMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ShareGrantMutation builder.
+func (m *ShareGrantMutation) Filter() *ShareGrantFilter {
+	return &ShareGrantFilter{config: m.config, predicateAdder: m}
+}
+
+// ShareGrantFilter provides a generic filtering capability at runtime for ShareGrantQuery.
+type ShareGrantFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ShareGrantFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ShareGrantFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(sharegrant.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ShareGrantFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(sharegrant.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ShareGrantFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(sharegrant.FieldUpdatedAt))
+}
+
+// WhereDivisionCode applies the entql string predicate on the division_code field.
+func (f *ShareGrantFilter) WhereDivisionCode(p entql.StringP) {
+	f.Where(p.Field(sharegrant.FieldDivisionCode))
+}
+
+// WhereGroup applies the entql string predicate on the group field.
+func (f *ShareGrantFilter) WhereGroup(p entql.StringP) {
+	f.Where(p.Field(sharegrant.FieldGroup))
+}
+
+// WherePurpose applies the entql string predicate on the purpose field.
+func (f *ShareGrantFilter) WherePurpose(p entql.StringP) {
+	f.Where(p.Field(sharegrant.FieldPurpose))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *ShareGrantFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(sharegrant.FieldExpiresAt))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ShareGrantFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(sharegrant.FieldStatus))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *ShareGrantFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(sharegrant.FieldDecidedAt))
+}
+
+// WhereDecisionNote applies the entql string predicate on the decision_note field.
+func (f *ShareGrantFilter) WhereDecisionNote(p entql.StringP) {
+	f.Where(p.Field(sharegrant.FieldDecisionNote))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *ShareGrantFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(sharegrant.FieldRevokedAt))
+}
+
+// WhereRequesterID applies the entql int predicate on the requester_id field.
+func (f *ShareGrantFilter) WhereRequesterID(p entql.IntP) {
+	f.Where(p.Field(sharegrant.FieldRequesterID))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *ShareGrantFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(sharegrant.FieldOwnerID))
+}
+
+// WhereHasRequester applies a predicate to check if query has an edge requester.
+func (f *ShareGrantFilter) WhereHasRequester() {
+	f.Where(entql.HasEdge("requester"))
+}
+
+// WhereHasRequesterWith applies a predicate to check if query has an edge requester with a given conditions (other predicates).
+func (f *ShareGrantFilter) WhereHasRequesterWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("requester", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *ShareGrantFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *ShareGrantFilter) WhereHasOwnerWith(preds ...predicate.Department) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRequestedBy applies a predicate to check if query has an edge requested_by.
+func (f *ShareGrantFilter) WhereHasRequestedBy() {
+	f.Where(entql.HasEdge("requested_by"))
+}
+
+// WhereHasRequestedByWith applies a predicate to check if query has an edge requested_by with a given conditions (other predicates).
+func (f *ShareGrantFilter) WhereHasRequestedByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("requested_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecidedBy applies a predicate to check if query has an edge decided_by.
+func (f *ShareGrantFilter) WhereHasDecidedBy() {
+	f.Where(entql.HasEdge("decided_by"))
+}
+
+// WhereHasDecidedByWith applies a predicate to check if query has an edge decided_by with a given conditions (other predicates).
+func (f *ShareGrantFilter) WhereHasDecidedByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("decided_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TargetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -7642,7 +8178,7 @@ type TargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7871,7 +8407,7 @@ type TargetChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7960,7 +8496,7 @@ type TargetLibraryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TargetLibraryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[41].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -8077,7 +8613,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[42].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -8372,7 +8908,7 @@ type TaskItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[43].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -36,6 +37,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -43,12 +45,177 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AccessLogQuery) CollectFields(ctx context.Context, satisfies ...string) (*AccessLogQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AccessLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(accesslog.Columns))
+		selectedFields = []string{accesslog.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "owner":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withOwner = query
+			if _, ok := fieldSeen[accesslog.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldOwnerID)
+				fieldSeen[accesslog.FieldOwnerID] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[accesslog.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldDivisionCode)
+				fieldSeen[accesslog.FieldDivisionCode] = struct{}{}
+			}
+		case "readAt":
+			if _, ok := fieldSeen[accesslog.FieldReadAt]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldReadAt)
+				fieldSeen[accesslog.FieldReadAt] = struct{}{}
+			}
+		case "actor":
+			if _, ok := fieldSeen[accesslog.FieldActor]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldActor)
+				fieldSeen[accesslog.FieldActor] = struct{}{}
+			}
+		case "viewerDepartmentID":
+			if _, ok := fieldSeen[accesslog.FieldViewerDepartmentID]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldViewerDepartmentID)
+				fieldSeen[accesslog.FieldViewerDepartmentID] = struct{}{}
+			}
+		case "accountID":
+			if _, ok := fieldSeen[accesslog.FieldAccountID]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldAccountID)
+				fieldSeen[accesslog.FieldAccountID] = struct{}{}
+			}
+		case "tokenID":
+			if _, ok := fieldSeen[accesslog.FieldTokenID]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldTokenID)
+				fieldSeen[accesslog.FieldTokenID] = struct{}{}
+			}
+		case "operation":
+			if _, ok := fieldSeen[accesslog.FieldOperation]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldOperation)
+				fieldSeen[accesslog.FieldOperation] = struct{}{}
+			}
+		case "entityType":
+			if _, ok := fieldSeen[accesslog.FieldEntityType]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldEntityType)
+				fieldSeen[accesslog.FieldEntityType] = struct{}{}
+			}
+		case "fields":
+			if _, ok := fieldSeen[accesslog.FieldFields]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldFields)
+				fieldSeen[accesslog.FieldFields] = struct{}{}
+			}
+		case "recordCount":
+			if _, ok := fieldSeen[accesslog.FieldRecordCount]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldRecordCount)
+				fieldSeen[accesslog.FieldRecordCount] = struct{}{}
+			}
+		case "purpose":
+			if _, ok := fieldSeen[accesslog.FieldPurpose]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldPurpose)
+				fieldSeen[accesslog.FieldPurpose] = struct{}{}
+			}
+		case "grantID":
+			if _, ok := fieldSeen[accesslog.FieldGrantID]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldGrantID)
+				fieldSeen[accesslog.FieldGrantID] = struct{}{}
+			}
+		case "ownerID":
+			if _, ok := fieldSeen[accesslog.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, accesslog.FieldOwnerID)
+				fieldSeen[accesslog.FieldOwnerID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type accesslogPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AccessLogPaginateOption
+}
+
+func newAccessLogPaginateArgs(rv map[string]any) *accesslogPaginateArgs {
+	args := &accesslogPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AccessLogOrder{Field: &AccessLogOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAccessLogOrder(order))
+			}
+		case *AccessLogOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAccessLogOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AccessLogWhereInput); ok {
+		args.opts = append(args.opts, WithAccessLogFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AccountQuery) CollectFields(ctx context.Context, satisfies ...string) (*AccountQuery, error) {
@@ -5737,6 +5904,151 @@ func newNotificationPaginateArgs(rv map[string]any) *notificationPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PersistedQueryQuery) CollectFields(ctx context.Context, satisfies ...string) (*PersistedQueryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PersistedQueryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(persistedquery.Columns))
+		selectedFields = []string{persistedquery.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "department":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withDepartment = query
+			if _, ok := fieldSeen[persistedquery.FieldDepartmentID]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldDepartmentID)
+				fieldSeen[persistedquery.FieldDepartmentID] = struct{}{}
+			}
+
+		case "createdBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AccountClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
+				return err
+			}
+			_q.withCreatedBy = query
+		case "createdAt":
+			if _, ok := fieldSeen[persistedquery.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldCreatedAt)
+				fieldSeen[persistedquery.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[persistedquery.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldUpdatedAt)
+				fieldSeen[persistedquery.FieldUpdatedAt] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[persistedquery.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldDivisionCode)
+				fieldSeen[persistedquery.FieldDivisionCode] = struct{}{}
+			}
+		case "hash":
+			if _, ok := fieldSeen[persistedquery.FieldHash]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldHash)
+				fieldSeen[persistedquery.FieldHash] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[persistedquery.FieldName]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldName)
+				fieldSeen[persistedquery.FieldName] = struct{}{}
+			}
+		case "query":
+			if _, ok := fieldSeen[persistedquery.FieldQuery]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldQuery)
+				fieldSeen[persistedquery.FieldQuery] = struct{}{}
+			}
+		case "departmentID":
+			if _, ok := fieldSeen[persistedquery.FieldDepartmentID]; !ok {
+				selectedFields = append(selectedFields, persistedquery.FieldDepartmentID)
+				fieldSeen[persistedquery.FieldDepartmentID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type persistedqueryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PersistedQueryPaginateOption
+}
+
+func newPersistedQueryPaginateArgs(rv map[string]any) *persistedqueryPaginateArgs {
+	args := &persistedqueryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PersistedQueryOrder{Field: &PersistedQueryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPersistedQueryOrder(order))
+			}
+		case *PersistedQueryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPersistedQueryOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PersistedQueryWhereInput); ok {
+		args.opts = append(args.opts, WithPersistedQueryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PlanQuery) CollectFields(ctx context.Context, satisfies ...string) (*PlanQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -7484,6 +7796,202 @@ func newSettingPaginateArgs(rv map[string]any) *settingPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*SettingWhereInput); ok {
 		args.opts = append(args.opts, WithSettingFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ShareGrantQuery) CollectFields(ctx context.Context, satisfies ...string) (*ShareGrantQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ShareGrantQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(sharegrant.Columns))
+		selectedFields = []string{sharegrant.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "requester":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withRequester = query
+			if _, ok := fieldSeen[sharegrant.FieldRequesterID]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldRequesterID)
+				fieldSeen[sharegrant.FieldRequesterID] = struct{}{}
+			}
+
+		case "owner":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DepartmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, departmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withOwner = query
+			if _, ok := fieldSeen[sharegrant.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldOwnerID)
+				fieldSeen[sharegrant.FieldOwnerID] = struct{}{}
+			}
+
+		case "requestedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AccountClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
+				return err
+			}
+			_q.withRequestedBy = query
+
+		case "decidedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AccountClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecidedBy = query
+		case "createdAt":
+			if _, ok := fieldSeen[sharegrant.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldCreatedAt)
+				fieldSeen[sharegrant.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[sharegrant.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldUpdatedAt)
+				fieldSeen[sharegrant.FieldUpdatedAt] = struct{}{}
+			}
+		case "divisionCode":
+			if _, ok := fieldSeen[sharegrant.FieldDivisionCode]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldDivisionCode)
+				fieldSeen[sharegrant.FieldDivisionCode] = struct{}{}
+			}
+		case "group":
+			if _, ok := fieldSeen[sharegrant.FieldGroup]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldGroup)
+				fieldSeen[sharegrant.FieldGroup] = struct{}{}
+			}
+		case "purpose":
+			if _, ok := fieldSeen[sharegrant.FieldPurpose]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldPurpose)
+				fieldSeen[sharegrant.FieldPurpose] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[sharegrant.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldExpiresAt)
+				fieldSeen[sharegrant.FieldExpiresAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[sharegrant.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldStatus)
+				fieldSeen[sharegrant.FieldStatus] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[sharegrant.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldDecidedAt)
+				fieldSeen[sharegrant.FieldDecidedAt] = struct{}{}
+			}
+		case "decisionNote":
+			if _, ok := fieldSeen[sharegrant.FieldDecisionNote]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldDecisionNote)
+				fieldSeen[sharegrant.FieldDecisionNote] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[sharegrant.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldRevokedAt)
+				fieldSeen[sharegrant.FieldRevokedAt] = struct{}{}
+			}
+		case "requesterID":
+			if _, ok := fieldSeen[sharegrant.FieldRequesterID]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldRequesterID)
+				fieldSeen[sharegrant.FieldRequesterID] = struct{}{}
+			}
+		case "ownerID":
+			if _, ok := fieldSeen[sharegrant.FieldOwnerID]; !ok {
+				selectedFields = append(selectedFields, sharegrant.FieldOwnerID)
+				fieldSeen[sharegrant.FieldOwnerID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type sharegrantPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ShareGrantPaginateOption
+}
+
+func newShareGrantPaginateArgs(rv map[string]any) *sharegrantPaginateArgs {
+	args := &sharegrantPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ShareGrantOrder{Field: &ShareGrantOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithShareGrantOrder(order))
+			}
+		case *ShareGrantOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithShareGrantOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ShareGrantWhereInput); ok {
+		args.opts = append(args.opts, WithShareGrantFilter(v.Filter))
 	}
 	return args
 }

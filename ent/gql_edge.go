@@ -8,6 +8,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *AccessLog) Owner(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.OwnerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOwner().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Account) Department(ctx context.Context) (*Department, error) {
 	result, err := _m.Edges.DepartmentOrErr()
 	if IsNotLoaded(err) {
@@ -795,6 +803,22 @@ func (_m *Notification) Result(ctx context.Context) (*Result, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *PersistedQuery) Department(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.DepartmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDepartment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PersistedQuery) CreatedBy(ctx context.Context) (*Account, error) {
+	result, err := _m.Edges.CreatedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCreatedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Plan) Department(ctx context.Context) (*Department, error) {
 	result, err := _m.Edges.DepartmentOrErr()
 	if IsNotLoaded(err) {
@@ -1157,6 +1181,38 @@ func (_m *ResultItem) Codes(ctx context.Context) (result []*ResultCode, err erro
 		result, err = _m.QueryCodes().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *ShareGrant) Requester(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.RequesterOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRequester().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ShareGrant) Owner(ctx context.Context) (*Department, error) {
+	result, err := _m.Edges.OwnerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOwner().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ShareGrant) RequestedBy(ctx context.Context) (*Account, error) {
+	result, err := _m.Edges.RequestedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRequestedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ShareGrant) DecidedBy(ctx context.Context) (*Account, error) {
+	result, err := _m.Edges.DecidedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecidedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Target) Libraries(

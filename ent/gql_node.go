@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -37,6 +38,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -44,6 +46,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -55,6 +58,11 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var accesslogImplementors = []string{"AccessLog", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AccessLog) IsNode() {}
 
 var accountImplementors = []string{"Account", "Node"}
 
@@ -186,6 +194,11 @@ var notificationImplementors = []string{"Notification", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Notification) IsNode() {}
 
+var persistedqueryImplementors = []string{"PersistedQuery", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PersistedQuery) IsNode() {}
+
 var planImplementors = []string{"Plan", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -220,6 +233,11 @@ var settingImplementors = []string{"Setting", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Setting) IsNode() {}
+
+var sharegrantImplementors = []string{"ShareGrant", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ShareGrant) IsNode() {}
 
 var targetImplementors = []string{"Target", "Node"}
 
@@ -323,6 +341,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case accesslog.Table:
+		query := c.AccessLog.Query().
+			Where(accesslog.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, accesslogImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case account.Table:
 		query := c.Account.Query().
 			Where(account.ID(id))
@@ -557,6 +584,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case persistedquery.Table:
+		query := c.PersistedQuery.Query().
+			Where(persistedquery.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, persistedqueryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case plan.Table:
 		query := c.Plan.Query().
 			Where(plan.ID(id))
@@ -616,6 +652,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(setting.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, settingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case sharegrant.Table:
+		query := c.ShareGrant.Query().
+			Where(sharegrant.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, sharegrantImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -738,6 +783,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case accesslog.Table:
+		query := c.AccessLog.Query().
+			Where(accesslog.IDIn(ids...))
+		query, err := query.CollectFields(ctx, accesslogImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case account.Table:
 		query := c.Account.Query().
 			Where(account.IDIn(ids...))
@@ -1154,6 +1215,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case persistedquery.Table:
+		query := c.PersistedQuery.Query().
+			Where(persistedquery.IDIn(ids...))
+		query, err := query.CollectFields(ctx, persistedqueryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case plan.Table:
 		query := c.Plan.Query().
 			Where(plan.IDIn(ids...))
@@ -1254,6 +1331,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Setting.Query().
 			Where(setting.IDIn(ids...))
 		query, err := query.CollectFields(ctx, settingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case sharegrant.Table:
+		query := c.ShareGrant.Query().
+			Where(sharegrant.IDIn(ids...))
+		query, err := query.CollectFields(ctx, sharegrantImplementors...)
 		if err != nil {
 			return nil, err
 		}

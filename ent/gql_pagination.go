@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -40,6 +41,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -47,6 +49,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -133,6 +136,320 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// AccessLogEdge is the edge representation of AccessLog.
+type AccessLogEdge struct {
+	Node   *AccessLog `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// AccessLogConnection is the connection containing edges to AccessLog.
+type AccessLogConnection struct {
+	Edges      []*AccessLogEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *AccessLogConnection) build(nodes []*AccessLog, pager *accesslogPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AccessLog
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AccessLog {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AccessLog {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AccessLogEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AccessLogEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AccessLogPaginateOption enables pagination customization.
+type AccessLogPaginateOption func(*accesslogPager) error
+
+// WithAccessLogOrder configures pagination ordering.
+func WithAccessLogOrder(order *AccessLogOrder) AccessLogPaginateOption {
+	if order == nil {
+		order = DefaultAccessLogOrder
+	}
+	o := *order
+	return func(pager *accesslogPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAccessLogOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAccessLogFilter configures pagination filter.
+func WithAccessLogFilter(filter func(*AccessLogQuery) (*AccessLogQuery, error)) AccessLogPaginateOption {
+	return func(pager *accesslogPager) error {
+		if filter == nil {
+			return errors.New("AccessLogQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type accesslogPager struct {
+	reverse bool
+	order   *AccessLogOrder
+	filter  func(*AccessLogQuery) (*AccessLogQuery, error)
+}
+
+func newAccessLogPager(opts []AccessLogPaginateOption, reverse bool) (*accesslogPager, error) {
+	pager := &accesslogPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAccessLogOrder
+	}
+	return pager, nil
+}
+
+func (p *accesslogPager) applyFilter(query *AccessLogQuery) (*AccessLogQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *accesslogPager) toCursor(_m *AccessLog) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *accesslogPager) applyCursors(query *AccessLogQuery, after, before *Cursor) (*AccessLogQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAccessLogOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *accesslogPager) applyOrder(query *AccessLogQuery) *AccessLogQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAccessLogOrder.Field {
+		query = query.Order(DefaultAccessLogOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *accesslogPager) orderExpr(query *AccessLogQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAccessLogOrder.Field {
+			b.Comma().Ident(DefaultAccessLogOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AccessLog.
+func (_m *AccessLogQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AccessLogPaginateOption,
+) (*AccessLogConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAccessLogPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AccessLogConnection{Edges: []*AccessLogEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AccessLogOrderFieldDivisionCode orders AccessLog by division_code.
+	AccessLogOrderFieldDivisionCode = &AccessLogOrderField{
+		Value: func(_m *AccessLog) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: accesslog.FieldDivisionCode,
+		toTerm: accesslog.ByDivisionCode,
+		toCursor: func(_m *AccessLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+	// AccessLogOrderFieldReadAt orders AccessLog by read_at.
+	AccessLogOrderFieldReadAt = &AccessLogOrderField{
+		Value: func(_m *AccessLog) (ent.Value, error) {
+			return _m.ReadAt, nil
+		},
+		column: accesslog.FieldReadAt,
+		toTerm: accesslog.ByReadAt,
+		toCursor: func(_m *AccessLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ReadAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AccessLogOrderField) String() string {
+	var str string
+	switch f.column {
+	case AccessLogOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	case AccessLogOrderFieldReadAt.column:
+		str = "READ_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AccessLogOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AccessLogOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AccessLogOrderField %T must be a string", v)
+	}
+	switch str {
+	case "DIVISION_CODE":
+		*f = *AccessLogOrderFieldDivisionCode
+	case "READ_AT":
+		*f = *AccessLogOrderFieldReadAt
+	default:
+		return fmt.Errorf("%s is not a valid AccessLogOrderField", str)
+	}
+	return nil
+}
+
+// AccessLogOrderField defines the ordering field of AccessLog.
+type AccessLogOrderField struct {
+	// Value extracts the ordering value from the given AccessLog.
+	Value    func(*AccessLog) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) accesslog.OrderOption
+	toCursor func(*AccessLog) Cursor
+}
+
+// AccessLogOrder defines the ordering of AccessLog.
+type AccessLogOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *AccessLogOrderField `json:"field"`
+}
+
+// DefaultAccessLogOrder is the default ordering of AccessLog.
+var DefaultAccessLogOrder = &AccessLogOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AccessLogOrderField{
+		Value: func(_m *AccessLog) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: accesslog.FieldID,
+		toTerm: accesslog.ByID,
+		toCursor: func(_m *AccessLog) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AccessLog into AccessLogEdge.
+func (_m *AccessLog) ToEdge(order *AccessLogOrder) *AccessLogEdge {
+	if order == nil {
+		order = DefaultAccessLogOrder
+	}
+	return &AccessLogEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // AccountEdge is the edge representation of Account.
@@ -9055,6 +9372,356 @@ func (_m *Notification) ToEdge(order *NotificationOrder) *NotificationEdge {
 	}
 }
 
+// PersistedQueryEdge is the edge representation of PersistedQuery.
+type PersistedQueryEdge struct {
+	Node   *PersistedQuery `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// PersistedQueryConnection is the connection containing edges to PersistedQuery.
+type PersistedQueryConnection struct {
+	Edges      []*PersistedQueryEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *PersistedQueryConnection) build(nodes []*PersistedQuery, pager *persistedqueryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PersistedQuery
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PersistedQuery {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PersistedQuery {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PersistedQueryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PersistedQueryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PersistedQueryPaginateOption enables pagination customization.
+type PersistedQueryPaginateOption func(*persistedqueryPager) error
+
+// WithPersistedQueryOrder configures pagination ordering.
+func WithPersistedQueryOrder(order *PersistedQueryOrder) PersistedQueryPaginateOption {
+	if order == nil {
+		order = DefaultPersistedQueryOrder
+	}
+	o := *order
+	return func(pager *persistedqueryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPersistedQueryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPersistedQueryFilter configures pagination filter.
+func WithPersistedQueryFilter(filter func(*PersistedQueryQuery) (*PersistedQueryQuery, error)) PersistedQueryPaginateOption {
+	return func(pager *persistedqueryPager) error {
+		if filter == nil {
+			return errors.New("PersistedQueryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type persistedqueryPager struct {
+	reverse bool
+	order   *PersistedQueryOrder
+	filter  func(*PersistedQueryQuery) (*PersistedQueryQuery, error)
+}
+
+func newPersistedQueryPager(opts []PersistedQueryPaginateOption, reverse bool) (*persistedqueryPager, error) {
+	pager := &persistedqueryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPersistedQueryOrder
+	}
+	return pager, nil
+}
+
+func (p *persistedqueryPager) applyFilter(query *PersistedQueryQuery) (*PersistedQueryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *persistedqueryPager) toCursor(_m *PersistedQuery) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *persistedqueryPager) applyCursors(query *PersistedQueryQuery, after, before *Cursor) (*PersistedQueryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPersistedQueryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *persistedqueryPager) applyOrder(query *PersistedQueryQuery) *PersistedQueryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPersistedQueryOrder.Field {
+		query = query.Order(DefaultPersistedQueryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *persistedqueryPager) orderExpr(query *PersistedQueryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPersistedQueryOrder.Field {
+			b.Comma().Ident(DefaultPersistedQueryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PersistedQuery.
+func (_m *PersistedQueryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PersistedQueryPaginateOption,
+) (*PersistedQueryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPersistedQueryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PersistedQueryConnection{Edges: []*PersistedQueryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PersistedQueryOrderFieldCreatedAt orders PersistedQuery by created_at.
+	PersistedQueryOrderFieldCreatedAt = &PersistedQueryOrderField{
+		Value: func(_m *PersistedQuery) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: persistedquery.FieldCreatedAt,
+		toTerm: persistedquery.ByCreatedAt,
+		toCursor: func(_m *PersistedQuery) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PersistedQueryOrderFieldUpdatedAt orders PersistedQuery by updated_at.
+	PersistedQueryOrderFieldUpdatedAt = &PersistedQueryOrderField{
+		Value: func(_m *PersistedQuery) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: persistedquery.FieldUpdatedAt,
+		toTerm: persistedquery.ByUpdatedAt,
+		toCursor: func(_m *PersistedQuery) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PersistedQueryOrderFieldDivisionCode orders PersistedQuery by division_code.
+	PersistedQueryOrderFieldDivisionCode = &PersistedQueryOrderField{
+		Value: func(_m *PersistedQuery) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: persistedquery.FieldDivisionCode,
+		toTerm: persistedquery.ByDivisionCode,
+		toCursor: func(_m *PersistedQuery) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+	// PersistedQueryOrderFieldName orders PersistedQuery by name.
+	PersistedQueryOrderFieldName = &PersistedQueryOrderField{
+		Value: func(_m *PersistedQuery) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: persistedquery.FieldName,
+		toTerm: persistedquery.ByName,
+		toCursor: func(_m *PersistedQuery) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PersistedQueryOrderField) String() string {
+	var str string
+	switch f.column {
+	case PersistedQueryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PersistedQueryOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PersistedQueryOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	case PersistedQueryOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PersistedQueryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PersistedQueryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PersistedQueryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PersistedQueryOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PersistedQueryOrderFieldUpdatedAt
+	case "DIVISION_CODE":
+		*f = *PersistedQueryOrderFieldDivisionCode
+	case "NAME":
+		*f = *PersistedQueryOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid PersistedQueryOrderField", str)
+	}
+	return nil
+}
+
+// PersistedQueryOrderField defines the ordering field of PersistedQuery.
+type PersistedQueryOrderField struct {
+	// Value extracts the ordering value from the given PersistedQuery.
+	Value    func(*PersistedQuery) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) persistedquery.OrderOption
+	toCursor func(*PersistedQuery) Cursor
+}
+
+// PersistedQueryOrder defines the ordering of PersistedQuery.
+type PersistedQueryOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *PersistedQueryOrderField `json:"field"`
+}
+
+// DefaultPersistedQueryOrder is the default ordering of PersistedQuery.
+var DefaultPersistedQueryOrder = &PersistedQueryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PersistedQueryOrderField{
+		Value: func(_m *PersistedQuery) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: persistedquery.FieldID,
+		toTerm: persistedquery.ByID,
+		toCursor: func(_m *PersistedQuery) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PersistedQuery into PersistedQueryEdge.
+func (_m *PersistedQuery) ToEdge(order *PersistedQueryOrder) *PersistedQueryEdge {
+	if order == nil {
+		order = DefaultPersistedQueryOrder
+	}
+	return &PersistedQueryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // PlanEdge is the edge representation of Plan.
 type PlanEdge struct {
 	Node   *Plan  `json:"node"`
@@ -11518,6 +12185,374 @@ func (_m *Setting) ToEdge(order *SettingOrder) *SettingEdge {
 		order = DefaultSettingOrder
 	}
 	return &SettingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ShareGrantEdge is the edge representation of ShareGrant.
+type ShareGrantEdge struct {
+	Node   *ShareGrant `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ShareGrantConnection is the connection containing edges to ShareGrant.
+type ShareGrantConnection struct {
+	Edges      []*ShareGrantEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ShareGrantConnection) build(nodes []*ShareGrant, pager *sharegrantPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ShareGrant
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ShareGrant {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ShareGrant {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ShareGrantEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ShareGrantEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ShareGrantPaginateOption enables pagination customization.
+type ShareGrantPaginateOption func(*sharegrantPager) error
+
+// WithShareGrantOrder configures pagination ordering.
+func WithShareGrantOrder(order *ShareGrantOrder) ShareGrantPaginateOption {
+	if order == nil {
+		order = DefaultShareGrantOrder
+	}
+	o := *order
+	return func(pager *sharegrantPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultShareGrantOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithShareGrantFilter configures pagination filter.
+func WithShareGrantFilter(filter func(*ShareGrantQuery) (*ShareGrantQuery, error)) ShareGrantPaginateOption {
+	return func(pager *sharegrantPager) error {
+		if filter == nil {
+			return errors.New("ShareGrantQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type sharegrantPager struct {
+	reverse bool
+	order   *ShareGrantOrder
+	filter  func(*ShareGrantQuery) (*ShareGrantQuery, error)
+}
+
+func newShareGrantPager(opts []ShareGrantPaginateOption, reverse bool) (*sharegrantPager, error) {
+	pager := &sharegrantPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultShareGrantOrder
+	}
+	return pager, nil
+}
+
+func (p *sharegrantPager) applyFilter(query *ShareGrantQuery) (*ShareGrantQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *sharegrantPager) toCursor(_m *ShareGrant) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *sharegrantPager) applyCursors(query *ShareGrantQuery, after, before *Cursor) (*ShareGrantQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultShareGrantOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *sharegrantPager) applyOrder(query *ShareGrantQuery) *ShareGrantQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultShareGrantOrder.Field {
+		query = query.Order(DefaultShareGrantOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *sharegrantPager) orderExpr(query *ShareGrantQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultShareGrantOrder.Field {
+			b.Comma().Ident(DefaultShareGrantOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ShareGrant.
+func (_m *ShareGrantQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ShareGrantPaginateOption,
+) (*ShareGrantConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newShareGrantPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ShareGrantConnection{Edges: []*ShareGrantEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ShareGrantOrderFieldCreatedAt orders ShareGrant by created_at.
+	ShareGrantOrderFieldCreatedAt = &ShareGrantOrderField{
+		Value: func(_m *ShareGrant) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: sharegrant.FieldCreatedAt,
+		toTerm: sharegrant.ByCreatedAt,
+		toCursor: func(_m *ShareGrant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ShareGrantOrderFieldUpdatedAt orders ShareGrant by updated_at.
+	ShareGrantOrderFieldUpdatedAt = &ShareGrantOrderField{
+		Value: func(_m *ShareGrant) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: sharegrant.FieldUpdatedAt,
+		toTerm: sharegrant.ByUpdatedAt,
+		toCursor: func(_m *ShareGrant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ShareGrantOrderFieldDivisionCode orders ShareGrant by division_code.
+	ShareGrantOrderFieldDivisionCode = &ShareGrantOrderField{
+		Value: func(_m *ShareGrant) (ent.Value, error) {
+			return _m.DivisionCode, nil
+		},
+		column: sharegrant.FieldDivisionCode,
+		toTerm: sharegrant.ByDivisionCode,
+		toCursor: func(_m *ShareGrant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DivisionCode,
+			}
+		},
+	}
+	// ShareGrantOrderFieldExpiresAt orders ShareGrant by expires_at.
+	ShareGrantOrderFieldExpiresAt = &ShareGrantOrderField{
+		Value: func(_m *ShareGrant) (ent.Value, error) {
+			return _m.ExpiresAt, nil
+		},
+		column: sharegrant.FieldExpiresAt,
+		toTerm: sharegrant.ByExpiresAt,
+		toCursor: func(_m *ShareGrant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ExpiresAt,
+			}
+		},
+	}
+	// ShareGrantOrderFieldStatus orders ShareGrant by status.
+	ShareGrantOrderFieldStatus = &ShareGrantOrderField{
+		Value: func(_m *ShareGrant) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: sharegrant.FieldStatus,
+		toTerm: sharegrant.ByStatus,
+		toCursor: func(_m *ShareGrant) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ShareGrantOrderField) String() string {
+	var str string
+	switch f.column {
+	case ShareGrantOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ShareGrantOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ShareGrantOrderFieldDivisionCode.column:
+		str = "DIVISION_CODE"
+	case ShareGrantOrderFieldExpiresAt.column:
+		str = "EXPIRES_AT"
+	case ShareGrantOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ShareGrantOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ShareGrantOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ShareGrantOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ShareGrantOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ShareGrantOrderFieldUpdatedAt
+	case "DIVISION_CODE":
+		*f = *ShareGrantOrderFieldDivisionCode
+	case "EXPIRES_AT":
+		*f = *ShareGrantOrderFieldExpiresAt
+	case "STATUS":
+		*f = *ShareGrantOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid ShareGrantOrderField", str)
+	}
+	return nil
+}
+
+// ShareGrantOrderField defines the ordering field of ShareGrant.
+type ShareGrantOrderField struct {
+	// Value extracts the ordering value from the given ShareGrant.
+	Value    func(*ShareGrant) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) sharegrant.OrderOption
+	toCursor func(*ShareGrant) Cursor
+}
+
+// ShareGrantOrder defines the ordering of ShareGrant.
+type ShareGrantOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ShareGrantOrderField `json:"field"`
+}
+
+// DefaultShareGrantOrder is the default ordering of ShareGrant.
+var DefaultShareGrantOrder = &ShareGrantOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ShareGrantOrderField{
+		Value: func(_m *ShareGrant) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: sharegrant.FieldID,
+		toTerm: sharegrant.ByID,
+		toCursor: func(_m *ShareGrant) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ShareGrant into ShareGrantEdge.
+func (_m *ShareGrant) ToEdge(order *ShareGrantOrder) *ShareGrantEdge {
+	if order == nil {
+		order = DefaultShareGrantOrder
+	}
+	return &ShareGrantEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -33,6 +34,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -41,12 +43,699 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
 )
+
+// AccessLogWhereInput represents a where input for filtering AccessLog queries.
+type AccessLogWhereInput struct {
+	Predicates []predicate.AccessLog  `json:"-"`
+	Not        *AccessLogWhereInput   `json:"not,omitempty"`
+	Or         []*AccessLogWhereInput `json:"or,omitempty"`
+	And        []*AccessLogWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "read_at" field predicates.
+	ReadAt      *time.Time  `json:"readAt,omitempty"`
+	ReadAtNEQ   *time.Time  `json:"readAtNEQ,omitempty"`
+	ReadAtIn    []time.Time `json:"readAtIn,omitempty"`
+	ReadAtNotIn []time.Time `json:"readAtNotIn,omitempty"`
+	ReadAtGT    *time.Time  `json:"readAtGT,omitempty"`
+	ReadAtGTE   *time.Time  `json:"readAtGTE,omitempty"`
+	ReadAtLT    *time.Time  `json:"readAtLT,omitempty"`
+	ReadAtLTE   *time.Time  `json:"readAtLTE,omitempty"`
+
+	// "actor" field predicates.
+	Actor             *string  `json:"actor,omitempty"`
+	ActorNEQ          *string  `json:"actorNEQ,omitempty"`
+	ActorIn           []string `json:"actorIn,omitempty"`
+	ActorNotIn        []string `json:"actorNotIn,omitempty"`
+	ActorGT           *string  `json:"actorGT,omitempty"`
+	ActorGTE          *string  `json:"actorGTE,omitempty"`
+	ActorLT           *string  `json:"actorLT,omitempty"`
+	ActorLTE          *string  `json:"actorLTE,omitempty"`
+	ActorContains     *string  `json:"actorContains,omitempty"`
+	ActorHasPrefix    *string  `json:"actorHasPrefix,omitempty"`
+	ActorHasSuffix    *string  `json:"actorHasSuffix,omitempty"`
+	ActorEqualFold    *string  `json:"actorEqualFold,omitempty"`
+	ActorContainsFold *string  `json:"actorContainsFold,omitempty"`
+
+	// "viewer_department_id" field predicates.
+	ViewerDepartmentID       *int  `json:"viewerDepartmentID,omitempty"`
+	ViewerDepartmentIDNEQ    *int  `json:"viewerDepartmentIDNEQ,omitempty"`
+	ViewerDepartmentIDIn     []int `json:"viewerDepartmentIDIn,omitempty"`
+	ViewerDepartmentIDNotIn  []int `json:"viewerDepartmentIDNotIn,omitempty"`
+	ViewerDepartmentIDGT     *int  `json:"viewerDepartmentIDGT,omitempty"`
+	ViewerDepartmentIDGTE    *int  `json:"viewerDepartmentIDGTE,omitempty"`
+	ViewerDepartmentIDLT     *int  `json:"viewerDepartmentIDLT,omitempty"`
+	ViewerDepartmentIDLTE    *int  `json:"viewerDepartmentIDLTE,omitempty"`
+	ViewerDepartmentIDIsNil  bool  `json:"viewerDepartmentIDIsNil,omitempty"`
+	ViewerDepartmentIDNotNil bool  `json:"viewerDepartmentIDNotNil,omitempty"`
+
+	// "account_id" field predicates.
+	AccountID       *int  `json:"accountID,omitempty"`
+	AccountIDNEQ    *int  `json:"accountIDNEQ,omitempty"`
+	AccountIDIn     []int `json:"accountIDIn,omitempty"`
+	AccountIDNotIn  []int `json:"accountIDNotIn,omitempty"`
+	AccountIDGT     *int  `json:"accountIDGT,omitempty"`
+	AccountIDGTE    *int  `json:"accountIDGTE,omitempty"`
+	AccountIDLT     *int  `json:"accountIDLT,omitempty"`
+	AccountIDLTE    *int  `json:"accountIDLTE,omitempty"`
+	AccountIDIsNil  bool  `json:"accountIDIsNil,omitempty"`
+	AccountIDNotNil bool  `json:"accountIDNotNil,omitempty"`
+
+	// "token_id" field predicates.
+	TokenID       *int  `json:"tokenID,omitempty"`
+	TokenIDNEQ    *int  `json:"tokenIDNEQ,omitempty"`
+	TokenIDIn     []int `json:"tokenIDIn,omitempty"`
+	TokenIDNotIn  []int `json:"tokenIDNotIn,omitempty"`
+	TokenIDGT     *int  `json:"tokenIDGT,omitempty"`
+	TokenIDGTE    *int  `json:"tokenIDGTE,omitempty"`
+	TokenIDLT     *int  `json:"tokenIDLT,omitempty"`
+	TokenIDLTE    *int  `json:"tokenIDLTE,omitempty"`
+	TokenIDIsNil  bool  `json:"tokenIDIsNil,omitempty"`
+	TokenIDNotNil bool  `json:"tokenIDNotNil,omitempty"`
+
+	// "operation" field predicates.
+	Operation             *string  `json:"operation,omitempty"`
+	OperationNEQ          *string  `json:"operationNEQ,omitempty"`
+	OperationIn           []string `json:"operationIn,omitempty"`
+	OperationNotIn        []string `json:"operationNotIn,omitempty"`
+	OperationGT           *string  `json:"operationGT,omitempty"`
+	OperationGTE          *string  `json:"operationGTE,omitempty"`
+	OperationLT           *string  `json:"operationLT,omitempty"`
+	OperationLTE          *string  `json:"operationLTE,omitempty"`
+	OperationContains     *string  `json:"operationContains,omitempty"`
+	OperationHasPrefix    *string  `json:"operationHasPrefix,omitempty"`
+	OperationHasSuffix    *string  `json:"operationHasSuffix,omitempty"`
+	OperationIsNil        bool     `json:"operationIsNil,omitempty"`
+	OperationNotNil       bool     `json:"operationNotNil,omitempty"`
+	OperationEqualFold    *string  `json:"operationEqualFold,omitempty"`
+	OperationContainsFold *string  `json:"operationContainsFold,omitempty"`
+
+	// "entity_type" field predicates.
+	EntityType             *string  `json:"entityType,omitempty"`
+	EntityTypeNEQ          *string  `json:"entityTypeNEQ,omitempty"`
+	EntityTypeIn           []string `json:"entityTypeIn,omitempty"`
+	EntityTypeNotIn        []string `json:"entityTypeNotIn,omitempty"`
+	EntityTypeGT           *string  `json:"entityTypeGT,omitempty"`
+	EntityTypeGTE          *string  `json:"entityTypeGTE,omitempty"`
+	EntityTypeLT           *string  `json:"entityTypeLT,omitempty"`
+	EntityTypeLTE          *string  `json:"entityTypeLTE,omitempty"`
+	EntityTypeContains     *string  `json:"entityTypeContains,omitempty"`
+	EntityTypeHasPrefix    *string  `json:"entityTypeHasPrefix,omitempty"`
+	EntityTypeHasSuffix    *string  `json:"entityTypeHasSuffix,omitempty"`
+	EntityTypeEqualFold    *string  `json:"entityTypeEqualFold,omitempty"`
+	EntityTypeContainsFold *string  `json:"entityTypeContainsFold,omitempty"`
+
+	// "record_count" field predicates.
+	RecordCount      *int  `json:"recordCount,omitempty"`
+	RecordCountNEQ   *int  `json:"recordCountNEQ,omitempty"`
+	RecordCountIn    []int `json:"recordCountIn,omitempty"`
+	RecordCountNotIn []int `json:"recordCountNotIn,omitempty"`
+	RecordCountGT    *int  `json:"recordCountGT,omitempty"`
+	RecordCountGTE   *int  `json:"recordCountGTE,omitempty"`
+	RecordCountLT    *int  `json:"recordCountLT,omitempty"`
+	RecordCountLTE   *int  `json:"recordCountLTE,omitempty"`
+
+	// "purpose" field predicates.
+	Purpose             *string  `json:"purpose,omitempty"`
+	PurposeNEQ          *string  `json:"purposeNEQ,omitempty"`
+	PurposeIn           []string `json:"purposeIn,omitempty"`
+	PurposeNotIn        []string `json:"purposeNotIn,omitempty"`
+	PurposeGT           *string  `json:"purposeGT,omitempty"`
+	PurposeGTE          *string  `json:"purposeGTE,omitempty"`
+	PurposeLT           *string  `json:"purposeLT,omitempty"`
+	PurposeLTE          *string  `json:"purposeLTE,omitempty"`
+	PurposeContains     *string  `json:"purposeContains,omitempty"`
+	PurposeHasPrefix    *string  `json:"purposeHasPrefix,omitempty"`
+	PurposeHasSuffix    *string  `json:"purposeHasSuffix,omitempty"`
+	PurposeIsNil        bool     `json:"purposeIsNil,omitempty"`
+	PurposeNotNil       bool     `json:"purposeNotNil,omitempty"`
+	PurposeEqualFold    *string  `json:"purposeEqualFold,omitempty"`
+	PurposeContainsFold *string  `json:"purposeContainsFold,omitempty"`
+
+	// "grant_id" field predicates.
+	GrantID       *int  `json:"grantID,omitempty"`
+	GrantIDNEQ    *int  `json:"grantIDNEQ,omitempty"`
+	GrantIDIn     []int `json:"grantIDIn,omitempty"`
+	GrantIDNotIn  []int `json:"grantIDNotIn,omitempty"`
+	GrantIDGT     *int  `json:"grantIDGT,omitempty"`
+	GrantIDGTE    *int  `json:"grantIDGTE,omitempty"`
+	GrantIDLT     *int  `json:"grantIDLT,omitempty"`
+	GrantIDLTE    *int  `json:"grantIDLTE,omitempty"`
+	GrantIDIsNil  bool  `json:"grantIDIsNil,omitempty"`
+	GrantIDNotNil bool  `json:"grantIDNotNil,omitempty"`
+
+	// "owner_id" field predicates.
+	OwnerID      *int  `json:"ownerID,omitempty"`
+	OwnerIDNEQ   *int  `json:"ownerIDNEQ,omitempty"`
+	OwnerIDIn    []int `json:"ownerIDIn,omitempty"`
+	OwnerIDNotIn []int `json:"ownerIDNotIn,omitempty"`
+
+	// "owner" edge predicates.
+	HasOwner     *bool                   `json:"hasOwner,omitempty"`
+	HasOwnerWith []*DepartmentWhereInput `json:"hasOwnerWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AccessLogWhereInput) AddPredicates(predicates ...predicate.AccessLog) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AccessLogWhereInput filter on the AccessLogQuery builder.
+func (i *AccessLogWhereInput) Filter(q *AccessLogQuery) (*AccessLogQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAccessLogWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAccessLogWhereInput is returned in case the AccessLogWhereInput is empty.
+var ErrEmptyAccessLogWhereInput = errors.New("ent: empty predicate AccessLogWhereInput")
+
+// P returns a predicate for filtering accesslogs.
+// An error is returned if the input is empty or invalid.
+func (i *AccessLogWhereInput) P() (predicate.AccessLog, error) {
+	var predicates []predicate.AccessLog
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, accesslog.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AccessLog, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, accesslog.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AccessLog, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, accesslog.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, accesslog.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, accesslog.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, accesslog.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, accesslog.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, accesslog.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, accesslog.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, accesslog.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, accesslog.IDLTE(*i.IDLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, accesslog.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, accesslog.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, accesslog.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, accesslog.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, accesslog.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, accesslog.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, accesslog.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, accesslog.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, accesslog.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, accesslog.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, accesslog.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, accesslog.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, accesslog.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.ReadAt != nil {
+		predicates = append(predicates, accesslog.ReadAtEQ(*i.ReadAt))
+	}
+	if i.ReadAtNEQ != nil {
+		predicates = append(predicates, accesslog.ReadAtNEQ(*i.ReadAtNEQ))
+	}
+	if len(i.ReadAtIn) > 0 {
+		predicates = append(predicates, accesslog.ReadAtIn(i.ReadAtIn...))
+	}
+	if len(i.ReadAtNotIn) > 0 {
+		predicates = append(predicates, accesslog.ReadAtNotIn(i.ReadAtNotIn...))
+	}
+	if i.ReadAtGT != nil {
+		predicates = append(predicates, accesslog.ReadAtGT(*i.ReadAtGT))
+	}
+	if i.ReadAtGTE != nil {
+		predicates = append(predicates, accesslog.ReadAtGTE(*i.ReadAtGTE))
+	}
+	if i.ReadAtLT != nil {
+		predicates = append(predicates, accesslog.ReadAtLT(*i.ReadAtLT))
+	}
+	if i.ReadAtLTE != nil {
+		predicates = append(predicates, accesslog.ReadAtLTE(*i.ReadAtLTE))
+	}
+	if i.Actor != nil {
+		predicates = append(predicates, accesslog.ActorEQ(*i.Actor))
+	}
+	if i.ActorNEQ != nil {
+		predicates = append(predicates, accesslog.ActorNEQ(*i.ActorNEQ))
+	}
+	if len(i.ActorIn) > 0 {
+		predicates = append(predicates, accesslog.ActorIn(i.ActorIn...))
+	}
+	if len(i.ActorNotIn) > 0 {
+		predicates = append(predicates, accesslog.ActorNotIn(i.ActorNotIn...))
+	}
+	if i.ActorGT != nil {
+		predicates = append(predicates, accesslog.ActorGT(*i.ActorGT))
+	}
+	if i.ActorGTE != nil {
+		predicates = append(predicates, accesslog.ActorGTE(*i.ActorGTE))
+	}
+	if i.ActorLT != nil {
+		predicates = append(predicates, accesslog.ActorLT(*i.ActorLT))
+	}
+	if i.ActorLTE != nil {
+		predicates = append(predicates, accesslog.ActorLTE(*i.ActorLTE))
+	}
+	if i.ActorContains != nil {
+		predicates = append(predicates, accesslog.ActorContains(*i.ActorContains))
+	}
+	if i.ActorHasPrefix != nil {
+		predicates = append(predicates, accesslog.ActorHasPrefix(*i.ActorHasPrefix))
+	}
+	if i.ActorHasSuffix != nil {
+		predicates = append(predicates, accesslog.ActorHasSuffix(*i.ActorHasSuffix))
+	}
+	if i.ActorEqualFold != nil {
+		predicates = append(predicates, accesslog.ActorEqualFold(*i.ActorEqualFold))
+	}
+	if i.ActorContainsFold != nil {
+		predicates = append(predicates, accesslog.ActorContainsFold(*i.ActorContainsFold))
+	}
+	if i.ViewerDepartmentID != nil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDEQ(*i.ViewerDepartmentID))
+	}
+	if i.ViewerDepartmentIDNEQ != nil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDNEQ(*i.ViewerDepartmentIDNEQ))
+	}
+	if len(i.ViewerDepartmentIDIn) > 0 {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDIn(i.ViewerDepartmentIDIn...))
+	}
+	if len(i.ViewerDepartmentIDNotIn) > 0 {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDNotIn(i.ViewerDepartmentIDNotIn...))
+	}
+	if i.ViewerDepartmentIDGT != nil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDGT(*i.ViewerDepartmentIDGT))
+	}
+	if i.ViewerDepartmentIDGTE != nil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDGTE(*i.ViewerDepartmentIDGTE))
+	}
+	if i.ViewerDepartmentIDLT != nil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDLT(*i.ViewerDepartmentIDLT))
+	}
+	if i.ViewerDepartmentIDLTE != nil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDLTE(*i.ViewerDepartmentIDLTE))
+	}
+	if i.ViewerDepartmentIDIsNil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDIsNil())
+	}
+	if i.ViewerDepartmentIDNotNil {
+		predicates = append(predicates, accesslog.ViewerDepartmentIDNotNil())
+	}
+	if i.AccountID != nil {
+		predicates = append(predicates, accesslog.AccountIDEQ(*i.AccountID))
+	}
+	if i.AccountIDNEQ != nil {
+		predicates = append(predicates, accesslog.AccountIDNEQ(*i.AccountIDNEQ))
+	}
+	if len(i.AccountIDIn) > 0 {
+		predicates = append(predicates, accesslog.AccountIDIn(i.AccountIDIn...))
+	}
+	if len(i.AccountIDNotIn) > 0 {
+		predicates = append(predicates, accesslog.AccountIDNotIn(i.AccountIDNotIn...))
+	}
+	if i.AccountIDGT != nil {
+		predicates = append(predicates, accesslog.AccountIDGT(*i.AccountIDGT))
+	}
+	if i.AccountIDGTE != nil {
+		predicates = append(predicates, accesslog.AccountIDGTE(*i.AccountIDGTE))
+	}
+	if i.AccountIDLT != nil {
+		predicates = append(predicates, accesslog.AccountIDLT(*i.AccountIDLT))
+	}
+	if i.AccountIDLTE != nil {
+		predicates = append(predicates, accesslog.AccountIDLTE(*i.AccountIDLTE))
+	}
+	if i.AccountIDIsNil {
+		predicates = append(predicates, accesslog.AccountIDIsNil())
+	}
+	if i.AccountIDNotNil {
+		predicates = append(predicates, accesslog.AccountIDNotNil())
+	}
+	if i.TokenID != nil {
+		predicates = append(predicates, accesslog.TokenIDEQ(*i.TokenID))
+	}
+	if i.TokenIDNEQ != nil {
+		predicates = append(predicates, accesslog.TokenIDNEQ(*i.TokenIDNEQ))
+	}
+	if len(i.TokenIDIn) > 0 {
+		predicates = append(predicates, accesslog.TokenIDIn(i.TokenIDIn...))
+	}
+	if len(i.TokenIDNotIn) > 0 {
+		predicates = append(predicates, accesslog.TokenIDNotIn(i.TokenIDNotIn...))
+	}
+	if i.TokenIDGT != nil {
+		predicates = append(predicates, accesslog.TokenIDGT(*i.TokenIDGT))
+	}
+	if i.TokenIDGTE != nil {
+		predicates = append(predicates, accesslog.TokenIDGTE(*i.TokenIDGTE))
+	}
+	if i.TokenIDLT != nil {
+		predicates = append(predicates, accesslog.TokenIDLT(*i.TokenIDLT))
+	}
+	if i.TokenIDLTE != nil {
+		predicates = append(predicates, accesslog.TokenIDLTE(*i.TokenIDLTE))
+	}
+	if i.TokenIDIsNil {
+		predicates = append(predicates, accesslog.TokenIDIsNil())
+	}
+	if i.TokenIDNotNil {
+		predicates = append(predicates, accesslog.TokenIDNotNil())
+	}
+	if i.Operation != nil {
+		predicates = append(predicates, accesslog.OperationEQ(*i.Operation))
+	}
+	if i.OperationNEQ != nil {
+		predicates = append(predicates, accesslog.OperationNEQ(*i.OperationNEQ))
+	}
+	if len(i.OperationIn) > 0 {
+		predicates = append(predicates, accesslog.OperationIn(i.OperationIn...))
+	}
+	if len(i.OperationNotIn) > 0 {
+		predicates = append(predicates, accesslog.OperationNotIn(i.OperationNotIn...))
+	}
+	if i.OperationGT != nil {
+		predicates = append(predicates, accesslog.OperationGT(*i.OperationGT))
+	}
+	if i.OperationGTE != nil {
+		predicates = append(predicates, accesslog.OperationGTE(*i.OperationGTE))
+	}
+	if i.OperationLT != nil {
+		predicates = append(predicates, accesslog.OperationLT(*i.OperationLT))
+	}
+	if i.OperationLTE != nil {
+		predicates = append(predicates, accesslog.OperationLTE(*i.OperationLTE))
+	}
+	if i.OperationContains != nil {
+		predicates = append(predicates, accesslog.OperationContains(*i.OperationContains))
+	}
+	if i.OperationHasPrefix != nil {
+		predicates = append(predicates, accesslog.OperationHasPrefix(*i.OperationHasPrefix))
+	}
+	if i.OperationHasSuffix != nil {
+		predicates = append(predicates, accesslog.OperationHasSuffix(*i.OperationHasSuffix))
+	}
+	if i.OperationIsNil {
+		predicates = append(predicates, accesslog.OperationIsNil())
+	}
+	if i.OperationNotNil {
+		predicates = append(predicates, accesslog.OperationNotNil())
+	}
+	if i.OperationEqualFold != nil {
+		predicates = append(predicates, accesslog.OperationEqualFold(*i.OperationEqualFold))
+	}
+	if i.OperationContainsFold != nil {
+		predicates = append(predicates, accesslog.OperationContainsFold(*i.OperationContainsFold))
+	}
+	if i.EntityType != nil {
+		predicates = append(predicates, accesslog.EntityTypeEQ(*i.EntityType))
+	}
+	if i.EntityTypeNEQ != nil {
+		predicates = append(predicates, accesslog.EntityTypeNEQ(*i.EntityTypeNEQ))
+	}
+	if len(i.EntityTypeIn) > 0 {
+		predicates = append(predicates, accesslog.EntityTypeIn(i.EntityTypeIn...))
+	}
+	if len(i.EntityTypeNotIn) > 0 {
+		predicates = append(predicates, accesslog.EntityTypeNotIn(i.EntityTypeNotIn...))
+	}
+	if i.EntityTypeGT != nil {
+		predicates = append(predicates, accesslog.EntityTypeGT(*i.EntityTypeGT))
+	}
+	if i.EntityTypeGTE != nil {
+		predicates = append(predicates, accesslog.EntityTypeGTE(*i.EntityTypeGTE))
+	}
+	if i.EntityTypeLT != nil {
+		predicates = append(predicates, accesslog.EntityTypeLT(*i.EntityTypeLT))
+	}
+	if i.EntityTypeLTE != nil {
+		predicates = append(predicates, accesslog.EntityTypeLTE(*i.EntityTypeLTE))
+	}
+	if i.EntityTypeContains != nil {
+		predicates = append(predicates, accesslog.EntityTypeContains(*i.EntityTypeContains))
+	}
+	if i.EntityTypeHasPrefix != nil {
+		predicates = append(predicates, accesslog.EntityTypeHasPrefix(*i.EntityTypeHasPrefix))
+	}
+	if i.EntityTypeHasSuffix != nil {
+		predicates = append(predicates, accesslog.EntityTypeHasSuffix(*i.EntityTypeHasSuffix))
+	}
+	if i.EntityTypeEqualFold != nil {
+		predicates = append(predicates, accesslog.EntityTypeEqualFold(*i.EntityTypeEqualFold))
+	}
+	if i.EntityTypeContainsFold != nil {
+		predicates = append(predicates, accesslog.EntityTypeContainsFold(*i.EntityTypeContainsFold))
+	}
+	if i.RecordCount != nil {
+		predicates = append(predicates, accesslog.RecordCountEQ(*i.RecordCount))
+	}
+	if i.RecordCountNEQ != nil {
+		predicates = append(predicates, accesslog.RecordCountNEQ(*i.RecordCountNEQ))
+	}
+	if len(i.RecordCountIn) > 0 {
+		predicates = append(predicates, accesslog.RecordCountIn(i.RecordCountIn...))
+	}
+	if len(i.RecordCountNotIn) > 0 {
+		predicates = append(predicates, accesslog.RecordCountNotIn(i.RecordCountNotIn...))
+	}
+	if i.RecordCountGT != nil {
+		predicates = append(predicates, accesslog.RecordCountGT(*i.RecordCountGT))
+	}
+	if i.RecordCountGTE != nil {
+		predicates = append(predicates, accesslog.RecordCountGTE(*i.RecordCountGTE))
+	}
+	if i.RecordCountLT != nil {
+		predicates = append(predicates, accesslog.RecordCountLT(*i.RecordCountLT))
+	}
+	if i.RecordCountLTE != nil {
+		predicates = append(predicates, accesslog.RecordCountLTE(*i.RecordCountLTE))
+	}
+	if i.Purpose != nil {
+		predicates = append(predicates, accesslog.PurposeEQ(*i.Purpose))
+	}
+	if i.PurposeNEQ != nil {
+		predicates = append(predicates, accesslog.PurposeNEQ(*i.PurposeNEQ))
+	}
+	if len(i.PurposeIn) > 0 {
+		predicates = append(predicates, accesslog.PurposeIn(i.PurposeIn...))
+	}
+	if len(i.PurposeNotIn) > 0 {
+		predicates = append(predicates, accesslog.PurposeNotIn(i.PurposeNotIn...))
+	}
+	if i.PurposeGT != nil {
+		predicates = append(predicates, accesslog.PurposeGT(*i.PurposeGT))
+	}
+	if i.PurposeGTE != nil {
+		predicates = append(predicates, accesslog.PurposeGTE(*i.PurposeGTE))
+	}
+	if i.PurposeLT != nil {
+		predicates = append(predicates, accesslog.PurposeLT(*i.PurposeLT))
+	}
+	if i.PurposeLTE != nil {
+		predicates = append(predicates, accesslog.PurposeLTE(*i.PurposeLTE))
+	}
+	if i.PurposeContains != nil {
+		predicates = append(predicates, accesslog.PurposeContains(*i.PurposeContains))
+	}
+	if i.PurposeHasPrefix != nil {
+		predicates = append(predicates, accesslog.PurposeHasPrefix(*i.PurposeHasPrefix))
+	}
+	if i.PurposeHasSuffix != nil {
+		predicates = append(predicates, accesslog.PurposeHasSuffix(*i.PurposeHasSuffix))
+	}
+	if i.PurposeIsNil {
+		predicates = append(predicates, accesslog.PurposeIsNil())
+	}
+	if i.PurposeNotNil {
+		predicates = append(predicates, accesslog.PurposeNotNil())
+	}
+	if i.PurposeEqualFold != nil {
+		predicates = append(predicates, accesslog.PurposeEqualFold(*i.PurposeEqualFold))
+	}
+	if i.PurposeContainsFold != nil {
+		predicates = append(predicates, accesslog.PurposeContainsFold(*i.PurposeContainsFold))
+	}
+	if i.GrantID != nil {
+		predicates = append(predicates, accesslog.GrantIDEQ(*i.GrantID))
+	}
+	if i.GrantIDNEQ != nil {
+		predicates = append(predicates, accesslog.GrantIDNEQ(*i.GrantIDNEQ))
+	}
+	if len(i.GrantIDIn) > 0 {
+		predicates = append(predicates, accesslog.GrantIDIn(i.GrantIDIn...))
+	}
+	if len(i.GrantIDNotIn) > 0 {
+		predicates = append(predicates, accesslog.GrantIDNotIn(i.GrantIDNotIn...))
+	}
+	if i.GrantIDGT != nil {
+		predicates = append(predicates, accesslog.GrantIDGT(*i.GrantIDGT))
+	}
+	if i.GrantIDGTE != nil {
+		predicates = append(predicates, accesslog.GrantIDGTE(*i.GrantIDGTE))
+	}
+	if i.GrantIDLT != nil {
+		predicates = append(predicates, accesslog.GrantIDLT(*i.GrantIDLT))
+	}
+	if i.GrantIDLTE != nil {
+		predicates = append(predicates, accesslog.GrantIDLTE(*i.GrantIDLTE))
+	}
+	if i.GrantIDIsNil {
+		predicates = append(predicates, accesslog.GrantIDIsNil())
+	}
+	if i.GrantIDNotNil {
+		predicates = append(predicates, accesslog.GrantIDNotNil())
+	}
+	if i.OwnerID != nil {
+		predicates = append(predicates, accesslog.OwnerIDEQ(*i.OwnerID))
+	}
+	if i.OwnerIDNEQ != nil {
+		predicates = append(predicates, accesslog.OwnerIDNEQ(*i.OwnerIDNEQ))
+	}
+	if len(i.OwnerIDIn) > 0 {
+		predicates = append(predicates, accesslog.OwnerIDIn(i.OwnerIDIn...))
+	}
+	if len(i.OwnerIDNotIn) > 0 {
+		predicates = append(predicates, accesslog.OwnerIDNotIn(i.OwnerIDNotIn...))
+	}
+
+	if i.HasOwner != nil {
+		p := accesslog.HasOwner()
+		if !*i.HasOwner {
+			p = accesslog.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOwnerWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasOwnerWith))
+		for _, w := range i.HasOwnerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOwnerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, accesslog.HasOwnerWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAccessLogWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return accesslog.And(predicates...), nil
+	}
+}
 
 // AccountWhereInput represents a where input for filtering Account queries.
 type AccountWhereInput struct {
@@ -15892,6 +16581,476 @@ func (i *NotificationWhereInput) P() (predicate.Notification, error) {
 	}
 }
 
+// PersistedQueryWhereInput represents a where input for filtering PersistedQuery queries.
+type PersistedQueryWhereInput struct {
+	Predicates []predicate.PersistedQuery  `json:"-"`
+	Not        *PersistedQueryWhereInput   `json:"not,omitempty"`
+	Or         []*PersistedQueryWhereInput `json:"or,omitempty"`
+	And        []*PersistedQueryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "hash" field predicates.
+	Hash             *string  `json:"hash,omitempty"`
+	HashNEQ          *string  `json:"hashNEQ,omitempty"`
+	HashIn           []string `json:"hashIn,omitempty"`
+	HashNotIn        []string `json:"hashNotIn,omitempty"`
+	HashGT           *string  `json:"hashGT,omitempty"`
+	HashGTE          *string  `json:"hashGTE,omitempty"`
+	HashLT           *string  `json:"hashLT,omitempty"`
+	HashLTE          *string  `json:"hashLTE,omitempty"`
+	HashContains     *string  `json:"hashContains,omitempty"`
+	HashHasPrefix    *string  `json:"hashHasPrefix,omitempty"`
+	HashHasSuffix    *string  `json:"hashHasSuffix,omitempty"`
+	HashEqualFold    *string  `json:"hashEqualFold,omitempty"`
+	HashContainsFold *string  `json:"hashContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "query" field predicates.
+	Query             *string  `json:"query,omitempty"`
+	QueryNEQ          *string  `json:"queryNEQ,omitempty"`
+	QueryIn           []string `json:"queryIn,omitempty"`
+	QueryNotIn        []string `json:"queryNotIn,omitempty"`
+	QueryGT           *string  `json:"queryGT,omitempty"`
+	QueryGTE          *string  `json:"queryGTE,omitempty"`
+	QueryLT           *string  `json:"queryLT,omitempty"`
+	QueryLTE          *string  `json:"queryLTE,omitempty"`
+	QueryContains     *string  `json:"queryContains,omitempty"`
+	QueryHasPrefix    *string  `json:"queryHasPrefix,omitempty"`
+	QueryHasSuffix    *string  `json:"queryHasSuffix,omitempty"`
+	QueryEqualFold    *string  `json:"queryEqualFold,omitempty"`
+	QueryContainsFold *string  `json:"queryContainsFold,omitempty"`
+
+	// "department_id" field predicates.
+	DepartmentID      *int  `json:"departmentID,omitempty"`
+	DepartmentIDNEQ   *int  `json:"departmentIDNEQ,omitempty"`
+	DepartmentIDIn    []int `json:"departmentIDIn,omitempty"`
+	DepartmentIDNotIn []int `json:"departmentIDNotIn,omitempty"`
+
+	// "department" edge predicates.
+	HasDepartment     *bool                   `json:"hasDepartment,omitempty"`
+	HasDepartmentWith []*DepartmentWhereInput `json:"hasDepartmentWith,omitempty"`
+
+	// "created_by" edge predicates.
+	HasCreatedBy     *bool                `json:"hasCreatedBy,omitempty"`
+	HasCreatedByWith []*AccountWhereInput `json:"hasCreatedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PersistedQueryWhereInput) AddPredicates(predicates ...predicate.PersistedQuery) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PersistedQueryWhereInput filter on the PersistedQueryQuery builder.
+func (i *PersistedQueryWhereInput) Filter(q *PersistedQueryQuery) (*PersistedQueryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPersistedQueryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPersistedQueryWhereInput is returned in case the PersistedQueryWhereInput is empty.
+var ErrEmptyPersistedQueryWhereInput = errors.New("ent: empty predicate PersistedQueryWhereInput")
+
+// P returns a predicate for filtering persistedqueries.
+// An error is returned if the input is empty or invalid.
+func (i *PersistedQueryWhereInput) P() (predicate.PersistedQuery, error) {
+	var predicates []predicate.PersistedQuery
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, persistedquery.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PersistedQuery, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, persistedquery.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PersistedQuery, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, persistedquery.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, persistedquery.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, persistedquery.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, persistedquery.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, persistedquery.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, persistedquery.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, persistedquery.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, persistedquery.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, persistedquery.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, persistedquery.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, persistedquery.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, persistedquery.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, persistedquery.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, persistedquery.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, persistedquery.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, persistedquery.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, persistedquery.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, persistedquery.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, persistedquery.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, persistedquery.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, persistedquery.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, persistedquery.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, persistedquery.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, persistedquery.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, persistedquery.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, persistedquery.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, persistedquery.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, persistedquery.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.Hash != nil {
+		predicates = append(predicates, persistedquery.HashEQ(*i.Hash))
+	}
+	if i.HashNEQ != nil {
+		predicates = append(predicates, persistedquery.HashNEQ(*i.HashNEQ))
+	}
+	if len(i.HashIn) > 0 {
+		predicates = append(predicates, persistedquery.HashIn(i.HashIn...))
+	}
+	if len(i.HashNotIn) > 0 {
+		predicates = append(predicates, persistedquery.HashNotIn(i.HashNotIn...))
+	}
+	if i.HashGT != nil {
+		predicates = append(predicates, persistedquery.HashGT(*i.HashGT))
+	}
+	if i.HashGTE != nil {
+		predicates = append(predicates, persistedquery.HashGTE(*i.HashGTE))
+	}
+	if i.HashLT != nil {
+		predicates = append(predicates, persistedquery.HashLT(*i.HashLT))
+	}
+	if i.HashLTE != nil {
+		predicates = append(predicates, persistedquery.HashLTE(*i.HashLTE))
+	}
+	if i.HashContains != nil {
+		predicates = append(predicates, persistedquery.HashContains(*i.HashContains))
+	}
+	if i.HashHasPrefix != nil {
+		predicates = append(predicates, persistedquery.HashHasPrefix(*i.HashHasPrefix))
+	}
+	if i.HashHasSuffix != nil {
+		predicates = append(predicates, persistedquery.HashHasSuffix(*i.HashHasSuffix))
+	}
+	if i.HashEqualFold != nil {
+		predicates = append(predicates, persistedquery.HashEqualFold(*i.HashEqualFold))
+	}
+	if i.HashContainsFold != nil {
+		predicates = append(predicates, persistedquery.HashContainsFold(*i.HashContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, persistedquery.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, persistedquery.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, persistedquery.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, persistedquery.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, persistedquery.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, persistedquery.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, persistedquery.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, persistedquery.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, persistedquery.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, persistedquery.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, persistedquery.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, persistedquery.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, persistedquery.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Query != nil {
+		predicates = append(predicates, persistedquery.QueryEQ(*i.Query))
+	}
+	if i.QueryNEQ != nil {
+		predicates = append(predicates, persistedquery.QueryNEQ(*i.QueryNEQ))
+	}
+	if len(i.QueryIn) > 0 {
+		predicates = append(predicates, persistedquery.QueryIn(i.QueryIn...))
+	}
+	if len(i.QueryNotIn) > 0 {
+		predicates = append(predicates, persistedquery.QueryNotIn(i.QueryNotIn...))
+	}
+	if i.QueryGT != nil {
+		predicates = append(predicates, persistedquery.QueryGT(*i.QueryGT))
+	}
+	if i.QueryGTE != nil {
+		predicates = append(predicates, persistedquery.QueryGTE(*i.QueryGTE))
+	}
+	if i.QueryLT != nil {
+		predicates = append(predicates, persistedquery.QueryLT(*i.QueryLT))
+	}
+	if i.QueryLTE != nil {
+		predicates = append(predicates, persistedquery.QueryLTE(*i.QueryLTE))
+	}
+	if i.QueryContains != nil {
+		predicates = append(predicates, persistedquery.QueryContains(*i.QueryContains))
+	}
+	if i.QueryHasPrefix != nil {
+		predicates = append(predicates, persistedquery.QueryHasPrefix(*i.QueryHasPrefix))
+	}
+	if i.QueryHasSuffix != nil {
+		predicates = append(predicates, persistedquery.QueryHasSuffix(*i.QueryHasSuffix))
+	}
+	if i.QueryEqualFold != nil {
+		predicates = append(predicates, persistedquery.QueryEqualFold(*i.QueryEqualFold))
+	}
+	if i.QueryContainsFold != nil {
+		predicates = append(predicates, persistedquery.QueryContainsFold(*i.QueryContainsFold))
+	}
+	if i.DepartmentID != nil {
+		predicates = append(predicates, persistedquery.DepartmentIDEQ(*i.DepartmentID))
+	}
+	if i.DepartmentIDNEQ != nil {
+		predicates = append(predicates, persistedquery.DepartmentIDNEQ(*i.DepartmentIDNEQ))
+	}
+	if len(i.DepartmentIDIn) > 0 {
+		predicates = append(predicates, persistedquery.DepartmentIDIn(i.DepartmentIDIn...))
+	}
+	if len(i.DepartmentIDNotIn) > 0 {
+		predicates = append(predicates, persistedquery.DepartmentIDNotIn(i.DepartmentIDNotIn...))
+	}
+
+	if i.HasDepartment != nil {
+		p := persistedquery.HasDepartment()
+		if !*i.HasDepartment {
+			p = persistedquery.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDepartmentWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasDepartmentWith))
+		for _, w := range i.HasDepartmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDepartmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, persistedquery.HasDepartmentWith(with...))
+	}
+	if i.HasCreatedBy != nil {
+		p := persistedquery.HasCreatedBy()
+		if !*i.HasCreatedBy {
+			p = persistedquery.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCreatedByWith) > 0 {
+		with := make([]predicate.Account, 0, len(i.HasCreatedByWith))
+		for _, w := range i.HasCreatedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCreatedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, persistedquery.HasCreatedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPersistedQueryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return persistedquery.And(predicates...), nil
+	}
+}
+
 // PlanWhereInput represents a where input for filtering Plan queries.
 type PlanWhereInput struct {
 	Predicates []predicate.Plan  `json:"-"`
@@ -20383,6 +21542,682 @@ func (i *SettingWhereInput) P() (predicate.Setting, error) {
 		return predicates[0], nil
 	default:
 		return setting.And(predicates...), nil
+	}
+}
+
+// ShareGrantWhereInput represents a where input for filtering ShareGrant queries.
+type ShareGrantWhereInput struct {
+	Predicates []predicate.ShareGrant  `json:"-"`
+	Not        *ShareGrantWhereInput   `json:"not,omitempty"`
+	Or         []*ShareGrantWhereInput `json:"or,omitempty"`
+	And        []*ShareGrantWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "division_code" field predicates.
+	DivisionCode             *string  `json:"divisionCode,omitempty"`
+	DivisionCodeNEQ          *string  `json:"divisionCodeNEQ,omitempty"`
+	DivisionCodeIn           []string `json:"divisionCodeIn,omitempty"`
+	DivisionCodeNotIn        []string `json:"divisionCodeNotIn,omitempty"`
+	DivisionCodeGT           *string  `json:"divisionCodeGT,omitempty"`
+	DivisionCodeGTE          *string  `json:"divisionCodeGTE,omitempty"`
+	DivisionCodeLT           *string  `json:"divisionCodeLT,omitempty"`
+	DivisionCodeLTE          *string  `json:"divisionCodeLTE,omitempty"`
+	DivisionCodeContains     *string  `json:"divisionCodeContains,omitempty"`
+	DivisionCodeHasPrefix    *string  `json:"divisionCodeHasPrefix,omitempty"`
+	DivisionCodeHasSuffix    *string  `json:"divisionCodeHasSuffix,omitempty"`
+	DivisionCodeEqualFold    *string  `json:"divisionCodeEqualFold,omitempty"`
+	DivisionCodeContainsFold *string  `json:"divisionCodeContainsFold,omitempty"`
+
+	// "group" field predicates.
+	Group             *string  `json:"group,omitempty"`
+	GroupNEQ          *string  `json:"groupNEQ,omitempty"`
+	GroupIn           []string `json:"groupIn,omitempty"`
+	GroupNotIn        []string `json:"groupNotIn,omitempty"`
+	GroupGT           *string  `json:"groupGT,omitempty"`
+	GroupGTE          *string  `json:"groupGTE,omitempty"`
+	GroupLT           *string  `json:"groupLT,omitempty"`
+	GroupLTE          *string  `json:"groupLTE,omitempty"`
+	GroupContains     *string  `json:"groupContains,omitempty"`
+	GroupHasPrefix    *string  `json:"groupHasPrefix,omitempty"`
+	GroupHasSuffix    *string  `json:"groupHasSuffix,omitempty"`
+	GroupEqualFold    *string  `json:"groupEqualFold,omitempty"`
+	GroupContainsFold *string  `json:"groupContainsFold,omitempty"`
+
+	// "purpose" field predicates.
+	Purpose             *string  `json:"purpose,omitempty"`
+	PurposeNEQ          *string  `json:"purposeNEQ,omitempty"`
+	PurposeIn           []string `json:"purposeIn,omitempty"`
+	PurposeNotIn        []string `json:"purposeNotIn,omitempty"`
+	PurposeGT           *string  `json:"purposeGT,omitempty"`
+	PurposeGTE          *string  `json:"purposeGTE,omitempty"`
+	PurposeLT           *string  `json:"purposeLT,omitempty"`
+	PurposeLTE          *string  `json:"purposeLTE,omitempty"`
+	PurposeContains     *string  `json:"purposeContains,omitempty"`
+	PurposeHasPrefix    *string  `json:"purposeHasPrefix,omitempty"`
+	PurposeHasSuffix    *string  `json:"purposeHasSuffix,omitempty"`
+	PurposeEqualFold    *string  `json:"purposeEqualFold,omitempty"`
+	PurposeContainsFold *string  `json:"purposeContainsFold,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *sharegrant.Status  `json:"status,omitempty"`
+	StatusNEQ   *sharegrant.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []sharegrant.Status `json:"statusIn,omitempty"`
+	StatusNotIn []sharegrant.Status `json:"statusNotIn,omitempty"`
+
+	// "decided_at" field predicates.
+	DecidedAt       *time.Time  `json:"decidedAt,omitempty"`
+	DecidedAtNEQ    *time.Time  `json:"decidedAtNEQ,omitempty"`
+	DecidedAtIn     []time.Time `json:"decidedAtIn,omitempty"`
+	DecidedAtNotIn  []time.Time `json:"decidedAtNotIn,omitempty"`
+	DecidedAtGT     *time.Time  `json:"decidedAtGT,omitempty"`
+	DecidedAtGTE    *time.Time  `json:"decidedAtGTE,omitempty"`
+	DecidedAtLT     *time.Time  `json:"decidedAtLT,omitempty"`
+	DecidedAtLTE    *time.Time  `json:"decidedAtLTE,omitempty"`
+	DecidedAtIsNil  bool        `json:"decidedAtIsNil,omitempty"`
+	DecidedAtNotNil bool        `json:"decidedAtNotNil,omitempty"`
+
+	// "decision_note" field predicates.
+	DecisionNote             *string  `json:"decisionNote,omitempty"`
+	DecisionNoteNEQ          *string  `json:"decisionNoteNEQ,omitempty"`
+	DecisionNoteIn           []string `json:"decisionNoteIn,omitempty"`
+	DecisionNoteNotIn        []string `json:"decisionNoteNotIn,omitempty"`
+	DecisionNoteGT           *string  `json:"decisionNoteGT,omitempty"`
+	DecisionNoteGTE          *string  `json:"decisionNoteGTE,omitempty"`
+	DecisionNoteLT           *string  `json:"decisionNoteLT,omitempty"`
+	DecisionNoteLTE          *string  `json:"decisionNoteLTE,omitempty"`
+	DecisionNoteContains     *string  `json:"decisionNoteContains,omitempty"`
+	DecisionNoteHasPrefix    *string  `json:"decisionNoteHasPrefix,omitempty"`
+	DecisionNoteHasSuffix    *string  `json:"decisionNoteHasSuffix,omitempty"`
+	DecisionNoteIsNil        bool     `json:"decisionNoteIsNil,omitempty"`
+	DecisionNoteNotNil       bool     `json:"decisionNoteNotNil,omitempty"`
+	DecisionNoteEqualFold    *string  `json:"decisionNoteEqualFold,omitempty"`
+	DecisionNoteContainsFold *string  `json:"decisionNoteContainsFold,omitempty"`
+
+	// "revoked_at" field predicates.
+	RevokedAt       *time.Time  `json:"revokedAt,omitempty"`
+	RevokedAtNEQ    *time.Time  `json:"revokedAtNEQ,omitempty"`
+	RevokedAtIn     []time.Time `json:"revokedAtIn,omitempty"`
+	RevokedAtNotIn  []time.Time `json:"revokedAtNotIn,omitempty"`
+	RevokedAtGT     *time.Time  `json:"revokedAtGT,omitempty"`
+	RevokedAtGTE    *time.Time  `json:"revokedAtGTE,omitempty"`
+	RevokedAtLT     *time.Time  `json:"revokedAtLT,omitempty"`
+	RevokedAtLTE    *time.Time  `json:"revokedAtLTE,omitempty"`
+	RevokedAtIsNil  bool        `json:"revokedAtIsNil,omitempty"`
+	RevokedAtNotNil bool        `json:"revokedAtNotNil,omitempty"`
+
+	// "requester_id" field predicates.
+	RequesterID      *int  `json:"requesterID,omitempty"`
+	RequesterIDNEQ   *int  `json:"requesterIDNEQ,omitempty"`
+	RequesterIDIn    []int `json:"requesterIDIn,omitempty"`
+	RequesterIDNotIn []int `json:"requesterIDNotIn,omitempty"`
+
+	// "owner_id" field predicates.
+	OwnerID      *int  `json:"ownerID,omitempty"`
+	OwnerIDNEQ   *int  `json:"ownerIDNEQ,omitempty"`
+	OwnerIDIn    []int `json:"ownerIDIn,omitempty"`
+	OwnerIDNotIn []int `json:"ownerIDNotIn,omitempty"`
+
+	// "requester" edge predicates.
+	HasRequester     *bool                   `json:"hasRequester,omitempty"`
+	HasRequesterWith []*DepartmentWhereInput `json:"hasRequesterWith,omitempty"`
+
+	// "owner" edge predicates.
+	HasOwner     *bool                   `json:"hasOwner,omitempty"`
+	HasOwnerWith []*DepartmentWhereInput `json:"hasOwnerWith,omitempty"`
+
+	// "requested_by" edge predicates.
+	HasRequestedBy     *bool                `json:"hasRequestedBy,omitempty"`
+	HasRequestedByWith []*AccountWhereInput `json:"hasRequestedByWith,omitempty"`
+
+	// "decided_by" edge predicates.
+	HasDecidedBy     *bool                `json:"hasDecidedBy,omitempty"`
+	HasDecidedByWith []*AccountWhereInput `json:"hasDecidedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ShareGrantWhereInput) AddPredicates(predicates ...predicate.ShareGrant) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ShareGrantWhereInput filter on the ShareGrantQuery builder.
+func (i *ShareGrantWhereInput) Filter(q *ShareGrantQuery) (*ShareGrantQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyShareGrantWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyShareGrantWhereInput is returned in case the ShareGrantWhereInput is empty.
+var ErrEmptyShareGrantWhereInput = errors.New("ent: empty predicate ShareGrantWhereInput")
+
+// P returns a predicate for filtering sharegrants.
+// An error is returned if the input is empty or invalid.
+func (i *ShareGrantWhereInput) P() (predicate.ShareGrant, error) {
+	var predicates []predicate.ShareGrant
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, sharegrant.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ShareGrant, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, sharegrant.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ShareGrant, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, sharegrant.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, sharegrant.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, sharegrant.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, sharegrant.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, sharegrant.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, sharegrant.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, sharegrant.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, sharegrant.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, sharegrant.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, sharegrant.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, sharegrant.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, sharegrant.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, sharegrant.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, sharegrant.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, sharegrant.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, sharegrant.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, sharegrant.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, sharegrant.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, sharegrant.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, sharegrant.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, sharegrant.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, sharegrant.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, sharegrant.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, sharegrant.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, sharegrant.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DivisionCode != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeEQ(*i.DivisionCode))
+	}
+	if i.DivisionCodeNEQ != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeNEQ(*i.DivisionCodeNEQ))
+	}
+	if len(i.DivisionCodeIn) > 0 {
+		predicates = append(predicates, sharegrant.DivisionCodeIn(i.DivisionCodeIn...))
+	}
+	if len(i.DivisionCodeNotIn) > 0 {
+		predicates = append(predicates, sharegrant.DivisionCodeNotIn(i.DivisionCodeNotIn...))
+	}
+	if i.DivisionCodeGT != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeGT(*i.DivisionCodeGT))
+	}
+	if i.DivisionCodeGTE != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeGTE(*i.DivisionCodeGTE))
+	}
+	if i.DivisionCodeLT != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeLT(*i.DivisionCodeLT))
+	}
+	if i.DivisionCodeLTE != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeLTE(*i.DivisionCodeLTE))
+	}
+	if i.DivisionCodeContains != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeContains(*i.DivisionCodeContains))
+	}
+	if i.DivisionCodeHasPrefix != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeHasPrefix(*i.DivisionCodeHasPrefix))
+	}
+	if i.DivisionCodeHasSuffix != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeHasSuffix(*i.DivisionCodeHasSuffix))
+	}
+	if i.DivisionCodeEqualFold != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeEqualFold(*i.DivisionCodeEqualFold))
+	}
+	if i.DivisionCodeContainsFold != nil {
+		predicates = append(predicates, sharegrant.DivisionCodeContainsFold(*i.DivisionCodeContainsFold))
+	}
+	if i.Group != nil {
+		predicates = append(predicates, sharegrant.GroupEQ(*i.Group))
+	}
+	if i.GroupNEQ != nil {
+		predicates = append(predicates, sharegrant.GroupNEQ(*i.GroupNEQ))
+	}
+	if len(i.GroupIn) > 0 {
+		predicates = append(predicates, sharegrant.GroupIn(i.GroupIn...))
+	}
+	if len(i.GroupNotIn) > 0 {
+		predicates = append(predicates, sharegrant.GroupNotIn(i.GroupNotIn...))
+	}
+	if i.GroupGT != nil {
+		predicates = append(predicates, sharegrant.GroupGT(*i.GroupGT))
+	}
+	if i.GroupGTE != nil {
+		predicates = append(predicates, sharegrant.GroupGTE(*i.GroupGTE))
+	}
+	if i.GroupLT != nil {
+		predicates = append(predicates, sharegrant.GroupLT(*i.GroupLT))
+	}
+	if i.GroupLTE != nil {
+		predicates = append(predicates, sharegrant.GroupLTE(*i.GroupLTE))
+	}
+	if i.GroupContains != nil {
+		predicates = append(predicates, sharegrant.GroupContains(*i.GroupContains))
+	}
+	if i.GroupHasPrefix != nil {
+		predicates = append(predicates, sharegrant.GroupHasPrefix(*i.GroupHasPrefix))
+	}
+	if i.GroupHasSuffix != nil {
+		predicates = append(predicates, sharegrant.GroupHasSuffix(*i.GroupHasSuffix))
+	}
+	if i.GroupEqualFold != nil {
+		predicates = append(predicates, sharegrant.GroupEqualFold(*i.GroupEqualFold))
+	}
+	if i.GroupContainsFold != nil {
+		predicates = append(predicates, sharegrant.GroupContainsFold(*i.GroupContainsFold))
+	}
+	if i.Purpose != nil {
+		predicates = append(predicates, sharegrant.PurposeEQ(*i.Purpose))
+	}
+	if i.PurposeNEQ != nil {
+		predicates = append(predicates, sharegrant.PurposeNEQ(*i.PurposeNEQ))
+	}
+	if len(i.PurposeIn) > 0 {
+		predicates = append(predicates, sharegrant.PurposeIn(i.PurposeIn...))
+	}
+	if len(i.PurposeNotIn) > 0 {
+		predicates = append(predicates, sharegrant.PurposeNotIn(i.PurposeNotIn...))
+	}
+	if i.PurposeGT != nil {
+		predicates = append(predicates, sharegrant.PurposeGT(*i.PurposeGT))
+	}
+	if i.PurposeGTE != nil {
+		predicates = append(predicates, sharegrant.PurposeGTE(*i.PurposeGTE))
+	}
+	if i.PurposeLT != nil {
+		predicates = append(predicates, sharegrant.PurposeLT(*i.PurposeLT))
+	}
+	if i.PurposeLTE != nil {
+		predicates = append(predicates, sharegrant.PurposeLTE(*i.PurposeLTE))
+	}
+	if i.PurposeContains != nil {
+		predicates = append(predicates, sharegrant.PurposeContains(*i.PurposeContains))
+	}
+	if i.PurposeHasPrefix != nil {
+		predicates = append(predicates, sharegrant.PurposeHasPrefix(*i.PurposeHasPrefix))
+	}
+	if i.PurposeHasSuffix != nil {
+		predicates = append(predicates, sharegrant.PurposeHasSuffix(*i.PurposeHasSuffix))
+	}
+	if i.PurposeEqualFold != nil {
+		predicates = append(predicates, sharegrant.PurposeEqualFold(*i.PurposeEqualFold))
+	}
+	if i.PurposeContainsFold != nil {
+		predicates = append(predicates, sharegrant.PurposeContainsFold(*i.PurposeContainsFold))
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, sharegrant.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, sharegrant.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, sharegrant.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, sharegrant.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, sharegrant.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, sharegrant.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, sharegrant.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, sharegrant.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, sharegrant.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, sharegrant.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, sharegrant.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, sharegrant.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.DecidedAt != nil {
+		predicates = append(predicates, sharegrant.DecidedAtEQ(*i.DecidedAt))
+	}
+	if i.DecidedAtNEQ != nil {
+		predicates = append(predicates, sharegrant.DecidedAtNEQ(*i.DecidedAtNEQ))
+	}
+	if len(i.DecidedAtIn) > 0 {
+		predicates = append(predicates, sharegrant.DecidedAtIn(i.DecidedAtIn...))
+	}
+	if len(i.DecidedAtNotIn) > 0 {
+		predicates = append(predicates, sharegrant.DecidedAtNotIn(i.DecidedAtNotIn...))
+	}
+	if i.DecidedAtGT != nil {
+		predicates = append(predicates, sharegrant.DecidedAtGT(*i.DecidedAtGT))
+	}
+	if i.DecidedAtGTE != nil {
+		predicates = append(predicates, sharegrant.DecidedAtGTE(*i.DecidedAtGTE))
+	}
+	if i.DecidedAtLT != nil {
+		predicates = append(predicates, sharegrant.DecidedAtLT(*i.DecidedAtLT))
+	}
+	if i.DecidedAtLTE != nil {
+		predicates = append(predicates, sharegrant.DecidedAtLTE(*i.DecidedAtLTE))
+	}
+	if i.DecidedAtIsNil {
+		predicates = append(predicates, sharegrant.DecidedAtIsNil())
+	}
+	if i.DecidedAtNotNil {
+		predicates = append(predicates, sharegrant.DecidedAtNotNil())
+	}
+	if i.DecisionNote != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteEQ(*i.DecisionNote))
+	}
+	if i.DecisionNoteNEQ != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteNEQ(*i.DecisionNoteNEQ))
+	}
+	if len(i.DecisionNoteIn) > 0 {
+		predicates = append(predicates, sharegrant.DecisionNoteIn(i.DecisionNoteIn...))
+	}
+	if len(i.DecisionNoteNotIn) > 0 {
+		predicates = append(predicates, sharegrant.DecisionNoteNotIn(i.DecisionNoteNotIn...))
+	}
+	if i.DecisionNoteGT != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteGT(*i.DecisionNoteGT))
+	}
+	if i.DecisionNoteGTE != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteGTE(*i.DecisionNoteGTE))
+	}
+	if i.DecisionNoteLT != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteLT(*i.DecisionNoteLT))
+	}
+	if i.DecisionNoteLTE != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteLTE(*i.DecisionNoteLTE))
+	}
+	if i.DecisionNoteContains != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteContains(*i.DecisionNoteContains))
+	}
+	if i.DecisionNoteHasPrefix != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteHasPrefix(*i.DecisionNoteHasPrefix))
+	}
+	if i.DecisionNoteHasSuffix != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteHasSuffix(*i.DecisionNoteHasSuffix))
+	}
+	if i.DecisionNoteIsNil {
+		predicates = append(predicates, sharegrant.DecisionNoteIsNil())
+	}
+	if i.DecisionNoteNotNil {
+		predicates = append(predicates, sharegrant.DecisionNoteNotNil())
+	}
+	if i.DecisionNoteEqualFold != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteEqualFold(*i.DecisionNoteEqualFold))
+	}
+	if i.DecisionNoteContainsFold != nil {
+		predicates = append(predicates, sharegrant.DecisionNoteContainsFold(*i.DecisionNoteContainsFold))
+	}
+	if i.RevokedAt != nil {
+		predicates = append(predicates, sharegrant.RevokedAtEQ(*i.RevokedAt))
+	}
+	if i.RevokedAtNEQ != nil {
+		predicates = append(predicates, sharegrant.RevokedAtNEQ(*i.RevokedAtNEQ))
+	}
+	if len(i.RevokedAtIn) > 0 {
+		predicates = append(predicates, sharegrant.RevokedAtIn(i.RevokedAtIn...))
+	}
+	if len(i.RevokedAtNotIn) > 0 {
+		predicates = append(predicates, sharegrant.RevokedAtNotIn(i.RevokedAtNotIn...))
+	}
+	if i.RevokedAtGT != nil {
+		predicates = append(predicates, sharegrant.RevokedAtGT(*i.RevokedAtGT))
+	}
+	if i.RevokedAtGTE != nil {
+		predicates = append(predicates, sharegrant.RevokedAtGTE(*i.RevokedAtGTE))
+	}
+	if i.RevokedAtLT != nil {
+		predicates = append(predicates, sharegrant.RevokedAtLT(*i.RevokedAtLT))
+	}
+	if i.RevokedAtLTE != nil {
+		predicates = append(predicates, sharegrant.RevokedAtLTE(*i.RevokedAtLTE))
+	}
+	if i.RevokedAtIsNil {
+		predicates = append(predicates, sharegrant.RevokedAtIsNil())
+	}
+	if i.RevokedAtNotNil {
+		predicates = append(predicates, sharegrant.RevokedAtNotNil())
+	}
+	if i.RequesterID != nil {
+		predicates = append(predicates, sharegrant.RequesterIDEQ(*i.RequesterID))
+	}
+	if i.RequesterIDNEQ != nil {
+		predicates = append(predicates, sharegrant.RequesterIDNEQ(*i.RequesterIDNEQ))
+	}
+	if len(i.RequesterIDIn) > 0 {
+		predicates = append(predicates, sharegrant.RequesterIDIn(i.RequesterIDIn...))
+	}
+	if len(i.RequesterIDNotIn) > 0 {
+		predicates = append(predicates, sharegrant.RequesterIDNotIn(i.RequesterIDNotIn...))
+	}
+	if i.OwnerID != nil {
+		predicates = append(predicates, sharegrant.OwnerIDEQ(*i.OwnerID))
+	}
+	if i.OwnerIDNEQ != nil {
+		predicates = append(predicates, sharegrant.OwnerIDNEQ(*i.OwnerIDNEQ))
+	}
+	if len(i.OwnerIDIn) > 0 {
+		predicates = append(predicates, sharegrant.OwnerIDIn(i.OwnerIDIn...))
+	}
+	if len(i.OwnerIDNotIn) > 0 {
+		predicates = append(predicates, sharegrant.OwnerIDNotIn(i.OwnerIDNotIn...))
+	}
+
+	if i.HasRequester != nil {
+		p := sharegrant.HasRequester()
+		if !*i.HasRequester {
+			p = sharegrant.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRequesterWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasRequesterWith))
+		for _, w := range i.HasRequesterWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRequesterWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, sharegrant.HasRequesterWith(with...))
+	}
+	if i.HasOwner != nil {
+		p := sharegrant.HasOwner()
+		if !*i.HasOwner {
+			p = sharegrant.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOwnerWith) > 0 {
+		with := make([]predicate.Department, 0, len(i.HasOwnerWith))
+		for _, w := range i.HasOwnerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOwnerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, sharegrant.HasOwnerWith(with...))
+	}
+	if i.HasRequestedBy != nil {
+		p := sharegrant.HasRequestedBy()
+		if !*i.HasRequestedBy {
+			p = sharegrant.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRequestedByWith) > 0 {
+		with := make([]predicate.Account, 0, len(i.HasRequestedByWith))
+		for _, w := range i.HasRequestedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRequestedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, sharegrant.HasRequestedByWith(with...))
+	}
+	if i.HasDecidedBy != nil {
+		p := sharegrant.HasDecidedBy()
+		if !*i.HasDecidedBy {
+			p = sharegrant.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecidedByWith) > 0 {
+		with := make([]predicate.Account, 0, len(i.HasDecidedByWith))
+		for _, w := range i.HasDecidedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecidedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, sharegrant.HasDecidedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyShareGrantWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return sharegrant.And(predicates...), nil
 	}
 }
 

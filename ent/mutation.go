@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -40,6 +41,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -48,6 +50,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -64,6 +67,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeAccessLog           = "AccessLog"
 	TypeAccount             = "Account"
 	TypeApiToken            = "ApiToken"
 	TypeAuditEvent          = "AuditEvent"
@@ -93,6 +97,7 @@ const (
 	TypeLibraryConfirmation = "LibraryConfirmation"
 	TypeMeetingMember       = "MeetingMember"
 	TypeNotification        = "Notification"
+	TypePersistedQuery      = "PersistedQuery"
 	TypePlan                = "Plan"
 	TypePlanBatch           = "PlanBatch"
 	TypePublication         = "Publication"
@@ -100,12 +105,1346 @@ const (
 	TypeResultCode          = "ResultCode"
 	TypeResultItem          = "ResultItem"
 	TypeSetting             = "Setting"
+	TypeShareGrant          = "ShareGrant"
 	TypeTarget              = "Target"
 	TypeTargetChange        = "TargetChange"
 	TypeTargetLibrary       = "TargetLibrary"
 	TypeTask                = "Task"
 	TypeTaskItem            = "TaskItem"
 )
+
+// AccessLogMutation represents an operation that mutates the AccessLog nodes in the graph.
+type AccessLogMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	division_code           *string
+	read_at                 *time.Time
+	actor                   *string
+	viewer_department_id    *int
+	addviewer_department_id *int
+	account_id              *int
+	addaccount_id           *int
+	token_id                *int
+	addtoken_id             *int
+	operation               *string
+	entity_type             *string
+	fields                  *[]string
+	appendfields            []string
+	record_count            *int
+	addrecord_count         *int
+	purpose                 *string
+	grant_id                *int
+	addgrant_id             *int
+	clearedFields           map[string]struct{}
+	owner                   *int
+	clearedowner            bool
+	done                    bool
+	oldValue                func(context.Context) (*AccessLog, error)
+	predicates              []predicate.AccessLog
+}
+
+var _ ent.Mutation = (*AccessLogMutation)(nil)
+
+// accesslogOption allows management of the mutation configuration using functional options.
+type accesslogOption func(*AccessLogMutation)
+
+// newAccessLogMutation creates new mutation for the AccessLog entity.
+func newAccessLogMutation(c config, op Op, opts ...accesslogOption) *AccessLogMutation {
+	m := &AccessLogMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAccessLog,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAccessLogID sets the ID field of the mutation.
+func withAccessLogID(id int) accesslogOption {
+	return func(m *AccessLogMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AccessLog
+		)
+		m.oldValue = func(ctx context.Context) (*AccessLog, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AccessLog.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAccessLog sets the old AccessLog of the mutation.
+func withAccessLog(node *AccessLog) accesslogOption {
+	return func(m *AccessLogMutation) {
+		m.oldValue = func(context.Context) (*AccessLog, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AccessLogMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AccessLogMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AccessLogMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AccessLogMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AccessLog.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDivisionCode sets the "division_code" field.
+func (m *AccessLogMutation) SetDivisionCode(s string) {
+	m.division_code = &s
+}
+
+// DivisionCode returns the value of the "division_code" field in the mutation.
+func (m *AccessLogMutation) DivisionCode() (r string, exists bool) {
+	v := m.division_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDivisionCode returns the old "division_code" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldDivisionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDivisionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDivisionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDivisionCode: %w", err)
+	}
+	return oldValue.DivisionCode, nil
+}
+
+// ResetDivisionCode resets all changes to the "division_code" field.
+func (m *AccessLogMutation) ResetDivisionCode() {
+	m.division_code = nil
+}
+
+// SetReadAt sets the "read_at" field.
+func (m *AccessLogMutation) SetReadAt(t time.Time) {
+	m.read_at = &t
+}
+
+// ReadAt returns the value of the "read_at" field in the mutation.
+func (m *AccessLogMutation) ReadAt() (r time.Time, exists bool) {
+	v := m.read_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReadAt returns the old "read_at" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldReadAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReadAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReadAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReadAt: %w", err)
+	}
+	return oldValue.ReadAt, nil
+}
+
+// ResetReadAt resets all changes to the "read_at" field.
+func (m *AccessLogMutation) ResetReadAt() {
+	m.read_at = nil
+}
+
+// SetActor sets the "actor" field.
+func (m *AccessLogMutation) SetActor(s string) {
+	m.actor = &s
+}
+
+// Actor returns the value of the "actor" field in the mutation.
+func (m *AccessLogMutation) Actor() (r string, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActor returns the old "actor" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldActor(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActor: %w", err)
+	}
+	return oldValue.Actor, nil
+}
+
+// ResetActor resets all changes to the "actor" field.
+func (m *AccessLogMutation) ResetActor() {
+	m.actor = nil
+}
+
+// SetViewerDepartmentID sets the "viewer_department_id" field.
+func (m *AccessLogMutation) SetViewerDepartmentID(i int) {
+	m.viewer_department_id = &i
+	m.addviewer_department_id = nil
+}
+
+// ViewerDepartmentID returns the value of the "viewer_department_id" field in the mutation.
+func (m *AccessLogMutation) ViewerDepartmentID() (r int, exists bool) {
+	v := m.viewer_department_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldViewerDepartmentID returns the old "viewer_department_id" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldViewerDepartmentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldViewerDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldViewerDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldViewerDepartmentID: %w", err)
+	}
+	return oldValue.ViewerDepartmentID, nil
+}
+
+// AddViewerDepartmentID adds i to the "viewer_department_id" field.
+func (m *AccessLogMutation) AddViewerDepartmentID(i int) {
+	if m.addviewer_department_id != nil {
+		*m.addviewer_department_id += i
+	} else {
+		m.addviewer_department_id = &i
+	}
+}
+
+// AddedViewerDepartmentID returns the value that was added to the "viewer_department_id" field in this mutation.
+func (m *AccessLogMutation) AddedViewerDepartmentID() (r int, exists bool) {
+	v := m.addviewer_department_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearViewerDepartmentID clears the value of the "viewer_department_id" field.
+func (m *AccessLogMutation) ClearViewerDepartmentID() {
+	m.viewer_department_id = nil
+	m.addviewer_department_id = nil
+	m.clearedFields[accesslog.FieldViewerDepartmentID] = struct{}{}
+}
+
+// ViewerDepartmentIDCleared returns if the "viewer_department_id" field was cleared in this mutation.
+func (m *AccessLogMutation) ViewerDepartmentIDCleared() bool {
+	_, ok := m.clearedFields[accesslog.FieldViewerDepartmentID]
+	return ok
+}
+
+// ResetViewerDepartmentID resets all changes to the "viewer_department_id" field.
+func (m *AccessLogMutation) ResetViewerDepartmentID() {
+	m.viewer_department_id = nil
+	m.addviewer_department_id = nil
+	delete(m.clearedFields, accesslog.FieldViewerDepartmentID)
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *AccessLogMutation) SetAccountID(i int) {
+	m.account_id = &i
+	m.addaccount_id = nil
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *AccessLogMutation) AccountID() (r int, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldAccountID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// AddAccountID adds i to the "account_id" field.
+func (m *AccessLogMutation) AddAccountID(i int) {
+	if m.addaccount_id != nil {
+		*m.addaccount_id += i
+	} else {
+		m.addaccount_id = &i
+	}
+}
+
+// AddedAccountID returns the value that was added to the "account_id" field in this mutation.
+func (m *AccessLogMutation) AddedAccountID() (r int, exists bool) {
+	v := m.addaccount_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAccountID clears the value of the "account_id" field.
+func (m *AccessLogMutation) ClearAccountID() {
+	m.account_id = nil
+	m.addaccount_id = nil
+	m.clearedFields[accesslog.FieldAccountID] = struct{}{}
+}
+
+// AccountIDCleared returns if the "account_id" field was cleared in this mutation.
+func (m *AccessLogMutation) AccountIDCleared() bool {
+	_, ok := m.clearedFields[accesslog.FieldAccountID]
+	return ok
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *AccessLogMutation) ResetAccountID() {
+	m.account_id = nil
+	m.addaccount_id = nil
+	delete(m.clearedFields, accesslog.FieldAccountID)
+}
+
+// SetTokenID sets the "token_id" field.
+func (m *AccessLogMutation) SetTokenID(i int) {
+	m.token_id = &i
+	m.addtoken_id = nil
+}
+
+// TokenID returns the value of the "token_id" field in the mutation.
+func (m *AccessLogMutation) TokenID() (r int, exists bool) {
+	v := m.token_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenID returns the old "token_id" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldTokenID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenID: %w", err)
+	}
+	return oldValue.TokenID, nil
+}
+
+// AddTokenID adds i to the "token_id" field.
+func (m *AccessLogMutation) AddTokenID(i int) {
+	if m.addtoken_id != nil {
+		*m.addtoken_id += i
+	} else {
+		m.addtoken_id = &i
+	}
+}
+
+// AddedTokenID returns the value that was added to the "token_id" field in this mutation.
+func (m *AccessLogMutation) AddedTokenID() (r int, exists bool) {
+	v := m.addtoken_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTokenID clears the value of the "token_id" field.
+func (m *AccessLogMutation) ClearTokenID() {
+	m.token_id = nil
+	m.addtoken_id = nil
+	m.clearedFields[accesslog.FieldTokenID] = struct{}{}
+}
+
+// TokenIDCleared returns if the "token_id" field was cleared in this mutation.
+func (m *AccessLogMutation) TokenIDCleared() bool {
+	_, ok := m.clearedFields[accesslog.FieldTokenID]
+	return ok
+}
+
+// ResetTokenID resets all changes to the "token_id" field.
+func (m *AccessLogMutation) ResetTokenID() {
+	m.token_id = nil
+	m.addtoken_id = nil
+	delete(m.clearedFields, accesslog.FieldTokenID)
+}
+
+// SetOperation sets the "operation" field.
+func (m *AccessLogMutation) SetOperation(s string) {
+	m.operation = &s
+}
+
+// Operation returns the value of the "operation" field in the mutation.
+func (m *AccessLogMutation) Operation() (r string, exists bool) {
+	v := m.operation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperation returns the old "operation" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldOperation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperation: %w", err)
+	}
+	return oldValue.Operation, nil
+}
+
+// ClearOperation clears the value of the "operation" field.
+func (m *AccessLogMutation) ClearOperation() {
+	m.operation = nil
+	m.clearedFields[accesslog.FieldOperation] = struct{}{}
+}
+
+// OperationCleared returns if the "operation" field was cleared in this mutation.
+func (m *AccessLogMutation) OperationCleared() bool {
+	_, ok := m.clearedFields[accesslog.FieldOperation]
+	return ok
+}
+
+// ResetOperation resets all changes to the "operation" field.
+func (m *AccessLogMutation) ResetOperation() {
+	m.operation = nil
+	delete(m.clearedFields, accesslog.FieldOperation)
+}
+
+// SetEntityType sets the "entity_type" field.
+func (m *AccessLogMutation) SetEntityType(s string) {
+	m.entity_type = &s
+}
+
+// EntityType returns the value of the "entity_type" field in the mutation.
+func (m *AccessLogMutation) EntityType() (r string, exists bool) {
+	v := m.entity_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntityType returns the old "entity_type" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldEntityType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntityType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntityType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntityType: %w", err)
+	}
+	return oldValue.EntityType, nil
+}
+
+// ResetEntityType resets all changes to the "entity_type" field.
+func (m *AccessLogMutation) ResetEntityType() {
+	m.entity_type = nil
+}
+
+// SetFields sets the "fields" field.
+func (m *AccessLogMutation) SetFields(s []string) {
+	m.fields = &s
+	m.appendfields = nil
+}
+
+// GetFields returns the value of the "fields" field in the mutation.
+func (m *AccessLogMutation) GetFields() (r []string, exists bool) {
+	v := m.fields
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFields returns the old "fields" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldFields(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFields is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFields requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFields: %w", err)
+	}
+	return oldValue.Fields, nil
+}
+
+// AppendFields adds s to the "fields" field.
+func (m *AccessLogMutation) AppendFields(s []string) {
+	m.appendfields = append(m.appendfields, s...)
+}
+
+// AppendedFields returns the list of values that were appended to the "fields" field in this mutation.
+func (m *AccessLogMutation) AppendedFields() ([]string, bool) {
+	if len(m.appendfields) == 0 {
+		return nil, false
+	}
+	return m.appendfields, true
+}
+
+// ResetFields resets all changes to the "fields" field.
+func (m *AccessLogMutation) ResetFields() {
+	m.fields = nil
+	m.appendfields = nil
+}
+
+// SetRecordCount sets the "record_count" field.
+func (m *AccessLogMutation) SetRecordCount(i int) {
+	m.record_count = &i
+	m.addrecord_count = nil
+}
+
+// RecordCount returns the value of the "record_count" field in the mutation.
+func (m *AccessLogMutation) RecordCount() (r int, exists bool) {
+	v := m.record_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordCount returns the old "record_count" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldRecordCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordCount: %w", err)
+	}
+	return oldValue.RecordCount, nil
+}
+
+// AddRecordCount adds i to the "record_count" field.
+func (m *AccessLogMutation) AddRecordCount(i int) {
+	if m.addrecord_count != nil {
+		*m.addrecord_count += i
+	} else {
+		m.addrecord_count = &i
+	}
+}
+
+// AddedRecordCount returns the value that was added to the "record_count" field in this mutation.
+func (m *AccessLogMutation) AddedRecordCount() (r int, exists bool) {
+	v := m.addrecord_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecordCount resets all changes to the "record_count" field.
+func (m *AccessLogMutation) ResetRecordCount() {
+	m.record_count = nil
+	m.addrecord_count = nil
+}
+
+// SetPurpose sets the "purpose" field.
+func (m *AccessLogMutation) SetPurpose(s string) {
+	m.purpose = &s
+}
+
+// Purpose returns the value of the "purpose" field in the mutation.
+func (m *AccessLogMutation) Purpose() (r string, exists bool) {
+	v := m.purpose
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurpose returns the old "purpose" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldPurpose(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurpose is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurpose requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurpose: %w", err)
+	}
+	return oldValue.Purpose, nil
+}
+
+// ClearPurpose clears the value of the "purpose" field.
+func (m *AccessLogMutation) ClearPurpose() {
+	m.purpose = nil
+	m.clearedFields[accesslog.FieldPurpose] = struct{}{}
+}
+
+// PurposeCleared returns if the "purpose" field was cleared in this mutation.
+func (m *AccessLogMutation) PurposeCleared() bool {
+	_, ok := m.clearedFields[accesslog.FieldPurpose]
+	return ok
+}
+
+// ResetPurpose resets all changes to the "purpose" field.
+func (m *AccessLogMutation) ResetPurpose() {
+	m.purpose = nil
+	delete(m.clearedFields, accesslog.FieldPurpose)
+}
+
+// SetGrantID sets the "grant_id" field.
+func (m *AccessLogMutation) SetGrantID(i int) {
+	m.grant_id = &i
+	m.addgrant_id = nil
+}
+
+// GrantID returns the value of the "grant_id" field in the mutation.
+func (m *AccessLogMutation) GrantID() (r int, exists bool) {
+	v := m.grant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantID returns the old "grant_id" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldGrantID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantID: %w", err)
+	}
+	return oldValue.GrantID, nil
+}
+
+// AddGrantID adds i to the "grant_id" field.
+func (m *AccessLogMutation) AddGrantID(i int) {
+	if m.addgrant_id != nil {
+		*m.addgrant_id += i
+	} else {
+		m.addgrant_id = &i
+	}
+}
+
+// AddedGrantID returns the value that was added to the "grant_id" field in this mutation.
+func (m *AccessLogMutation) AddedGrantID() (r int, exists bool) {
+	v := m.addgrant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearGrantID clears the value of the "grant_id" field.
+func (m *AccessLogMutation) ClearGrantID() {
+	m.grant_id = nil
+	m.addgrant_id = nil
+	m.clearedFields[accesslog.FieldGrantID] = struct{}{}
+}
+
+// GrantIDCleared returns if the "grant_id" field was cleared in this mutation.
+func (m *AccessLogMutation) GrantIDCleared() bool {
+	_, ok := m.clearedFields[accesslog.FieldGrantID]
+	return ok
+}
+
+// ResetGrantID resets all changes to the "grant_id" field.
+func (m *AccessLogMutation) ResetGrantID() {
+	m.grant_id = nil
+	m.addgrant_id = nil
+	delete(m.clearedFields, accesslog.FieldGrantID)
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *AccessLogMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *AccessLogMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the AccessLog entity.
+// If the AccessLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessLogMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *AccessLogMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// ClearOwner clears the "owner" edge to the Department entity.
+func (m *AccessLogMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[accesslog.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the Department entity was cleared.
+func (m *AccessLogMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *AccessLogMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *AccessLogMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// Where appends a list predicates to the AccessLogMutation builder.
+func (m *AccessLogMutation) Where(ps ...predicate.AccessLog) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AccessLogMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AccessLogMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AccessLog, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AccessLogMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AccessLogMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AccessLog).
+func (m *AccessLogMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AccessLogMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.division_code != nil {
+		fields = append(fields, accesslog.FieldDivisionCode)
+	}
+	if m.read_at != nil {
+		fields = append(fields, accesslog.FieldReadAt)
+	}
+	if m.actor != nil {
+		fields = append(fields, accesslog.FieldActor)
+	}
+	if m.viewer_department_id != nil {
+		fields = append(fields, accesslog.FieldViewerDepartmentID)
+	}
+	if m.account_id != nil {
+		fields = append(fields, accesslog.FieldAccountID)
+	}
+	if m.token_id != nil {
+		fields = append(fields, accesslog.FieldTokenID)
+	}
+	if m.operation != nil {
+		fields = append(fields, accesslog.FieldOperation)
+	}
+	if m.entity_type != nil {
+		fields = append(fields, accesslog.FieldEntityType)
+	}
+	if m.fields != nil {
+		fields = append(fields, accesslog.FieldFields)
+	}
+	if m.record_count != nil {
+		fields = append(fields, accesslog.FieldRecordCount)
+	}
+	if m.purpose != nil {
+		fields = append(fields, accesslog.FieldPurpose)
+	}
+	if m.grant_id != nil {
+		fields = append(fields, accesslog.FieldGrantID)
+	}
+	if m.owner != nil {
+		fields = append(fields, accesslog.FieldOwnerID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AccessLogMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case accesslog.FieldDivisionCode:
+		return m.DivisionCode()
+	case accesslog.FieldReadAt:
+		return m.ReadAt()
+	case accesslog.FieldActor:
+		return m.Actor()
+	case accesslog.FieldViewerDepartmentID:
+		return m.ViewerDepartmentID()
+	case accesslog.FieldAccountID:
+		return m.AccountID()
+	case accesslog.FieldTokenID:
+		return m.TokenID()
+	case accesslog.FieldOperation:
+		return m.Operation()
+	case accesslog.FieldEntityType:
+		return m.EntityType()
+	case accesslog.FieldFields:
+		return m.GetFields()
+	case accesslog.FieldRecordCount:
+		return m.RecordCount()
+	case accesslog.FieldPurpose:
+		return m.Purpose()
+	case accesslog.FieldGrantID:
+		return m.GrantID()
+	case accesslog.FieldOwnerID:
+		return m.OwnerID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AccessLogMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case accesslog.FieldDivisionCode:
+		return m.OldDivisionCode(ctx)
+	case accesslog.FieldReadAt:
+		return m.OldReadAt(ctx)
+	case accesslog.FieldActor:
+		return m.OldActor(ctx)
+	case accesslog.FieldViewerDepartmentID:
+		return m.OldViewerDepartmentID(ctx)
+	case accesslog.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case accesslog.FieldTokenID:
+		return m.OldTokenID(ctx)
+	case accesslog.FieldOperation:
+		return m.OldOperation(ctx)
+	case accesslog.FieldEntityType:
+		return m.OldEntityType(ctx)
+	case accesslog.FieldFields:
+		return m.OldFields(ctx)
+	case accesslog.FieldRecordCount:
+		return m.OldRecordCount(ctx)
+	case accesslog.FieldPurpose:
+		return m.OldPurpose(ctx)
+	case accesslog.FieldGrantID:
+		return m.OldGrantID(ctx)
+	case accesslog.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	}
+	return nil, fmt.Errorf("unknown AccessLog field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AccessLogMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case accesslog.FieldDivisionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDivisionCode(v)
+		return nil
+	case accesslog.FieldReadAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReadAt(v)
+		return nil
+	case accesslog.FieldActor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActor(v)
+		return nil
+	case accesslog.FieldViewerDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetViewerDepartmentID(v)
+		return nil
+	case accesslog.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case accesslog.FieldTokenID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenID(v)
+		return nil
+	case accesslog.FieldOperation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperation(v)
+		return nil
+	case accesslog.FieldEntityType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntityType(v)
+		return nil
+	case accesslog.FieldFields:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFields(v)
+		return nil
+	case accesslog.FieldRecordCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordCount(v)
+		return nil
+	case accesslog.FieldPurpose:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurpose(v)
+		return nil
+	case accesslog.FieldGrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantID(v)
+		return nil
+	case accesslog.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AccessLog field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AccessLogMutation) AddedFields() []string {
+	var fields []string
+	if m.addviewer_department_id != nil {
+		fields = append(fields, accesslog.FieldViewerDepartmentID)
+	}
+	if m.addaccount_id != nil {
+		fields = append(fields, accesslog.FieldAccountID)
+	}
+	if m.addtoken_id != nil {
+		fields = append(fields, accesslog.FieldTokenID)
+	}
+	if m.addrecord_count != nil {
+		fields = append(fields, accesslog.FieldRecordCount)
+	}
+	if m.addgrant_id != nil {
+		fields = append(fields, accesslog.FieldGrantID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AccessLogMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case accesslog.FieldViewerDepartmentID:
+		return m.AddedViewerDepartmentID()
+	case accesslog.FieldAccountID:
+		return m.AddedAccountID()
+	case accesslog.FieldTokenID:
+		return m.AddedTokenID()
+	case accesslog.FieldRecordCount:
+		return m.AddedRecordCount()
+	case accesslog.FieldGrantID:
+		return m.AddedGrantID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AccessLogMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case accesslog.FieldViewerDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddViewerDepartmentID(v)
+		return nil
+	case accesslog.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccountID(v)
+		return nil
+	case accesslog.FieldTokenID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTokenID(v)
+		return nil
+	case accesslog.FieldRecordCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecordCount(v)
+		return nil
+	case accesslog.FieldGrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddGrantID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AccessLog numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AccessLogMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(accesslog.FieldViewerDepartmentID) {
+		fields = append(fields, accesslog.FieldViewerDepartmentID)
+	}
+	if m.FieldCleared(accesslog.FieldAccountID) {
+		fields = append(fields, accesslog.FieldAccountID)
+	}
+	if m.FieldCleared(accesslog.FieldTokenID) {
+		fields = append(fields, accesslog.FieldTokenID)
+	}
+	if m.FieldCleared(accesslog.FieldOperation) {
+		fields = append(fields, accesslog.FieldOperation)
+	}
+	if m.FieldCleared(accesslog.FieldPurpose) {
+		fields = append(fields, accesslog.FieldPurpose)
+	}
+	if m.FieldCleared(accesslog.FieldGrantID) {
+		fields = append(fields, accesslog.FieldGrantID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AccessLogMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AccessLogMutation) ClearField(name string) error {
+	switch name {
+	case accesslog.FieldViewerDepartmentID:
+		m.ClearViewerDepartmentID()
+		return nil
+	case accesslog.FieldAccountID:
+		m.ClearAccountID()
+		return nil
+	case accesslog.FieldTokenID:
+		m.ClearTokenID()
+		return nil
+	case accesslog.FieldOperation:
+		m.ClearOperation()
+		return nil
+	case accesslog.FieldPurpose:
+		m.ClearPurpose()
+		return nil
+	case accesslog.FieldGrantID:
+		m.ClearGrantID()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessLog nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AccessLogMutation) ResetField(name string) error {
+	switch name {
+	case accesslog.FieldDivisionCode:
+		m.ResetDivisionCode()
+		return nil
+	case accesslog.FieldReadAt:
+		m.ResetReadAt()
+		return nil
+	case accesslog.FieldActor:
+		m.ResetActor()
+		return nil
+	case accesslog.FieldViewerDepartmentID:
+		m.ResetViewerDepartmentID()
+		return nil
+	case accesslog.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case accesslog.FieldTokenID:
+		m.ResetTokenID()
+		return nil
+	case accesslog.FieldOperation:
+		m.ResetOperation()
+		return nil
+	case accesslog.FieldEntityType:
+		m.ResetEntityType()
+		return nil
+	case accesslog.FieldFields:
+		m.ResetFields()
+		return nil
+	case accesslog.FieldRecordCount:
+		m.ResetRecordCount()
+		return nil
+	case accesslog.FieldPurpose:
+		m.ResetPurpose()
+		return nil
+	case accesslog.FieldGrantID:
+		m.ResetGrantID()
+		return nil
+	case accesslog.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessLog field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AccessLogMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.owner != nil {
+		edges = append(edges, accesslog.EdgeOwner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AccessLogMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case accesslog.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AccessLogMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AccessLogMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AccessLogMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedowner {
+		edges = append(edges, accesslog.EdgeOwner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AccessLogMutation) EdgeCleared(name string) bool {
+	switch name {
+	case accesslog.EdgeOwner:
+		return m.clearedowner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AccessLogMutation) ClearEdge(name string) error {
+	switch name {
+	case accesslog.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessLog unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AccessLogMutation) ResetEdge(name string) error {
+	switch name {
+	case accesslog.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessLog edge %s", name)
+}
 
 // AccountMutation represents an operation that mutates the Account nodes in the graph.
 type AccountMutation struct {
@@ -32184,6 +33523,772 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Notification edge %s", name)
 }
 
+// PersistedQueryMutation represents an operation that mutates the PersistedQuery nodes in the graph.
+type PersistedQueryMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	division_code     *string
+	hash              *string
+	name              *string
+	query             *string
+	clearedFields     map[string]struct{}
+	department        *int
+	cleareddepartment bool
+	created_by        *int
+	clearedcreated_by bool
+	done              bool
+	oldValue          func(context.Context) (*PersistedQuery, error)
+	predicates        []predicate.PersistedQuery
+}
+
+var _ ent.Mutation = (*PersistedQueryMutation)(nil)
+
+// persistedqueryOption allows management of the mutation configuration using functional options.
+type persistedqueryOption func(*PersistedQueryMutation)
+
+// newPersistedQueryMutation creates new mutation for the PersistedQuery entity.
+func newPersistedQueryMutation(c config, op Op, opts ...persistedqueryOption) *PersistedQueryMutation {
+	m := &PersistedQueryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePersistedQuery,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPersistedQueryID sets the ID field of the mutation.
+func withPersistedQueryID(id int) persistedqueryOption {
+	return func(m *PersistedQueryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PersistedQuery
+		)
+		m.oldValue = func(ctx context.Context) (*PersistedQuery, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PersistedQuery.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPersistedQuery sets the old PersistedQuery of the mutation.
+func withPersistedQuery(node *PersistedQuery) persistedqueryOption {
+	return func(m *PersistedQueryMutation) {
+		m.oldValue = func(context.Context) (*PersistedQuery, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PersistedQueryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PersistedQueryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PersistedQueryMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PersistedQueryMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PersistedQuery.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PersistedQueryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PersistedQueryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PersistedQuery entity.
+// If the PersistedQuery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersistedQueryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PersistedQueryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PersistedQueryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PersistedQueryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PersistedQuery entity.
+// If the PersistedQuery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersistedQueryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PersistedQueryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDivisionCode sets the "division_code" field.
+func (m *PersistedQueryMutation) SetDivisionCode(s string) {
+	m.division_code = &s
+}
+
+// DivisionCode returns the value of the "division_code" field in the mutation.
+func (m *PersistedQueryMutation) DivisionCode() (r string, exists bool) {
+	v := m.division_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDivisionCode returns the old "division_code" field's value of the PersistedQuery entity.
+// If the PersistedQuery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersistedQueryMutation) OldDivisionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDivisionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDivisionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDivisionCode: %w", err)
+	}
+	return oldValue.DivisionCode, nil
+}
+
+// ResetDivisionCode resets all changes to the "division_code" field.
+func (m *PersistedQueryMutation) ResetDivisionCode() {
+	m.division_code = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *PersistedQueryMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *PersistedQueryMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the PersistedQuery entity.
+// If the PersistedQuery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersistedQueryMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *PersistedQueryMutation) ResetHash() {
+	m.hash = nil
+}
+
+// SetName sets the "name" field.
+func (m *PersistedQueryMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *PersistedQueryMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the PersistedQuery entity.
+// If the PersistedQuery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersistedQueryMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *PersistedQueryMutation) ResetName() {
+	m.name = nil
+}
+
+// SetQuery sets the "query" field.
+func (m *PersistedQueryMutation) SetQuery(s string) {
+	m.query = &s
+}
+
+// Query returns the value of the "query" field in the mutation.
+func (m *PersistedQueryMutation) Query() (r string, exists bool) {
+	v := m.query
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuery returns the old "query" field's value of the PersistedQuery entity.
+// If the PersistedQuery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersistedQueryMutation) OldQuery(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuery is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuery requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuery: %w", err)
+	}
+	return oldValue.Query, nil
+}
+
+// ResetQuery resets all changes to the "query" field.
+func (m *PersistedQueryMutation) ResetQuery() {
+	m.query = nil
+}
+
+// SetDepartmentID sets the "department_id" field.
+func (m *PersistedQueryMutation) SetDepartmentID(i int) {
+	m.department = &i
+}
+
+// DepartmentID returns the value of the "department_id" field in the mutation.
+func (m *PersistedQueryMutation) DepartmentID() (r int, exists bool) {
+	v := m.department
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDepartmentID returns the old "department_id" field's value of the PersistedQuery entity.
+// If the PersistedQuery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersistedQueryMutation) OldDepartmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDepartmentID: %w", err)
+	}
+	return oldValue.DepartmentID, nil
+}
+
+// ResetDepartmentID resets all changes to the "department_id" field.
+func (m *PersistedQueryMutation) ResetDepartmentID() {
+	m.department = nil
+}
+
+// ClearDepartment clears the "department" edge to the Department entity.
+func (m *PersistedQueryMutation) ClearDepartment() {
+	m.cleareddepartment = true
+	m.clearedFields[persistedquery.FieldDepartmentID] = struct{}{}
+}
+
+// DepartmentCleared reports if the "department" edge to the Department entity was cleared.
+func (m *PersistedQueryMutation) DepartmentCleared() bool {
+	return m.cleareddepartment
+}
+
+// DepartmentIDs returns the "department" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DepartmentID instead. It exists only for internal usage by the builders.
+func (m *PersistedQueryMutation) DepartmentIDs() (ids []int) {
+	if id := m.department; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDepartment resets all changes to the "department" edge.
+func (m *PersistedQueryMutation) ResetDepartment() {
+	m.department = nil
+	m.cleareddepartment = false
+}
+
+// SetCreatedByID sets the "created_by" edge to the Account entity by id.
+func (m *PersistedQueryMutation) SetCreatedByID(id int) {
+	m.created_by = &id
+}
+
+// ClearCreatedBy clears the "created_by" edge to the Account entity.
+func (m *PersistedQueryMutation) ClearCreatedBy() {
+	m.clearedcreated_by = true
+}
+
+// CreatedByCleared reports if the "created_by" edge to the Account entity was cleared.
+func (m *PersistedQueryMutation) CreatedByCleared() bool {
+	return m.clearedcreated_by
+}
+
+// CreatedByID returns the "created_by" edge ID in the mutation.
+func (m *PersistedQueryMutation) CreatedByID() (id int, exists bool) {
+	if m.created_by != nil {
+		return *m.created_by, true
+	}
+	return
+}
+
+// CreatedByIDs returns the "created_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CreatedByID instead. It exists only for internal usage by the builders.
+func (m *PersistedQueryMutation) CreatedByIDs() (ids []int) {
+	if id := m.created_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCreatedBy resets all changes to the "created_by" edge.
+func (m *PersistedQueryMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.clearedcreated_by = false
+}
+
+// Where appends a list predicates to the PersistedQueryMutation builder.
+func (m *PersistedQueryMutation) Where(ps ...predicate.PersistedQuery) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PersistedQueryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PersistedQueryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PersistedQuery, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PersistedQueryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PersistedQueryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PersistedQuery).
+func (m *PersistedQueryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PersistedQueryMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, persistedquery.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, persistedquery.FieldUpdatedAt)
+	}
+	if m.division_code != nil {
+		fields = append(fields, persistedquery.FieldDivisionCode)
+	}
+	if m.hash != nil {
+		fields = append(fields, persistedquery.FieldHash)
+	}
+	if m.name != nil {
+		fields = append(fields, persistedquery.FieldName)
+	}
+	if m.query != nil {
+		fields = append(fields, persistedquery.FieldQuery)
+	}
+	if m.department != nil {
+		fields = append(fields, persistedquery.FieldDepartmentID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PersistedQueryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case persistedquery.FieldCreatedAt:
+		return m.CreatedAt()
+	case persistedquery.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case persistedquery.FieldDivisionCode:
+		return m.DivisionCode()
+	case persistedquery.FieldHash:
+		return m.Hash()
+	case persistedquery.FieldName:
+		return m.Name()
+	case persistedquery.FieldQuery:
+		return m.Query()
+	case persistedquery.FieldDepartmentID:
+		return m.DepartmentID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PersistedQueryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case persistedquery.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case persistedquery.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case persistedquery.FieldDivisionCode:
+		return m.OldDivisionCode(ctx)
+	case persistedquery.FieldHash:
+		return m.OldHash(ctx)
+	case persistedquery.FieldName:
+		return m.OldName(ctx)
+	case persistedquery.FieldQuery:
+		return m.OldQuery(ctx)
+	case persistedquery.FieldDepartmentID:
+		return m.OldDepartmentID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PersistedQuery field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PersistedQueryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case persistedquery.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case persistedquery.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case persistedquery.FieldDivisionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDivisionCode(v)
+		return nil
+	case persistedquery.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
+	case persistedquery.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case persistedquery.FieldQuery:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuery(v)
+		return nil
+	case persistedquery.FieldDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDepartmentID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PersistedQuery field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PersistedQueryMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PersistedQueryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PersistedQueryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PersistedQuery numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PersistedQueryMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PersistedQueryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PersistedQueryMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PersistedQuery nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PersistedQueryMutation) ResetField(name string) error {
+	switch name {
+	case persistedquery.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case persistedquery.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case persistedquery.FieldDivisionCode:
+		m.ResetDivisionCode()
+		return nil
+	case persistedquery.FieldHash:
+		m.ResetHash()
+		return nil
+	case persistedquery.FieldName:
+		m.ResetName()
+		return nil
+	case persistedquery.FieldQuery:
+		m.ResetQuery()
+		return nil
+	case persistedquery.FieldDepartmentID:
+		m.ResetDepartmentID()
+		return nil
+	}
+	return fmt.Errorf("unknown PersistedQuery field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PersistedQueryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.department != nil {
+		edges = append(edges, persistedquery.EdgeDepartment)
+	}
+	if m.created_by != nil {
+		edges = append(edges, persistedquery.EdgeCreatedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PersistedQueryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case persistedquery.EdgeDepartment:
+		if id := m.department; id != nil {
+			return []ent.Value{*id}
+		}
+	case persistedquery.EdgeCreatedBy:
+		if id := m.created_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PersistedQueryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PersistedQueryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PersistedQueryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleareddepartment {
+		edges = append(edges, persistedquery.EdgeDepartment)
+	}
+	if m.clearedcreated_by {
+		edges = append(edges, persistedquery.EdgeCreatedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PersistedQueryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case persistedquery.EdgeDepartment:
+		return m.cleareddepartment
+	case persistedquery.EdgeCreatedBy:
+		return m.clearedcreated_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PersistedQueryMutation) ClearEdge(name string) error {
+	switch name {
+	case persistedquery.EdgeDepartment:
+		m.ClearDepartment()
+		return nil
+	case persistedquery.EdgeCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown PersistedQuery unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PersistedQueryMutation) ResetEdge(name string) error {
+	switch name {
+	case persistedquery.EdgeDepartment:
+		m.ResetDepartment()
+		return nil
+	case persistedquery.EdgeCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown PersistedQuery edge %s", name)
+}
+
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.
 type PlanMutation struct {
 	config
@@ -41655,6 +43760,1207 @@ func (m *SettingMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *SettingMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Setting edge %s", name)
+}
+
+// ShareGrantMutation represents an operation that mutates the ShareGrant nodes in the graph.
+type ShareGrantMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	division_code       *string
+	group               *string
+	purpose             *string
+	expires_at          *time.Time
+	status              *sharegrant.Status
+	decided_at          *time.Time
+	decision_note       *string
+	revoked_at          *time.Time
+	clearedFields       map[string]struct{}
+	requester           *int
+	clearedrequester    bool
+	owner               *int
+	clearedowner        bool
+	requested_by        *int
+	clearedrequested_by bool
+	decided_by          *int
+	cleareddecided_by   bool
+	done                bool
+	oldValue            func(context.Context) (*ShareGrant, error)
+	predicates          []predicate.ShareGrant
+}
+
+var _ ent.Mutation = (*ShareGrantMutation)(nil)
+
+// sharegrantOption allows management of the mutation configuration using functional options.
+type sharegrantOption func(*ShareGrantMutation)
+
+// newShareGrantMutation creates new mutation for the ShareGrant entity.
+func newShareGrantMutation(c config, op Op, opts ...sharegrantOption) *ShareGrantMutation {
+	m := &ShareGrantMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeShareGrant,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withShareGrantID sets the ID field of the mutation.
+func withShareGrantID(id int) sharegrantOption {
+	return func(m *ShareGrantMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ShareGrant
+		)
+		m.oldValue = func(ctx context.Context) (*ShareGrant, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ShareGrant.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withShareGrant sets the old ShareGrant of the mutation.
+func withShareGrant(node *ShareGrant) sharegrantOption {
+	return func(m *ShareGrantMutation) {
+		m.oldValue = func(context.Context) (*ShareGrant, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ShareGrantMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ShareGrantMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ShareGrantMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ShareGrantMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ShareGrant.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ShareGrantMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ShareGrantMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ShareGrantMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ShareGrantMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ShareGrantMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ShareGrantMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDivisionCode sets the "division_code" field.
+func (m *ShareGrantMutation) SetDivisionCode(s string) {
+	m.division_code = &s
+}
+
+// DivisionCode returns the value of the "division_code" field in the mutation.
+func (m *ShareGrantMutation) DivisionCode() (r string, exists bool) {
+	v := m.division_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDivisionCode returns the old "division_code" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldDivisionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDivisionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDivisionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDivisionCode: %w", err)
+	}
+	return oldValue.DivisionCode, nil
+}
+
+// ResetDivisionCode resets all changes to the "division_code" field.
+func (m *ShareGrantMutation) ResetDivisionCode() {
+	m.division_code = nil
+}
+
+// SetGroup sets the "group" field.
+func (m *ShareGrantMutation) SetGroup(s string) {
+	m.group = &s
+}
+
+// Group returns the value of the "group" field in the mutation.
+func (m *ShareGrantMutation) Group() (r string, exists bool) {
+	v := m.group
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGroup returns the old "group" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldGroup(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGroup is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGroup requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGroup: %w", err)
+	}
+	return oldValue.Group, nil
+}
+
+// ResetGroup resets all changes to the "group" field.
+func (m *ShareGrantMutation) ResetGroup() {
+	m.group = nil
+}
+
+// SetPurpose sets the "purpose" field.
+func (m *ShareGrantMutation) SetPurpose(s string) {
+	m.purpose = &s
+}
+
+// Purpose returns the value of the "purpose" field in the mutation.
+func (m *ShareGrantMutation) Purpose() (r string, exists bool) {
+	v := m.purpose
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurpose returns the old "purpose" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldPurpose(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurpose is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurpose requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurpose: %w", err)
+	}
+	return oldValue.Purpose, nil
+}
+
+// ResetPurpose resets all changes to the "purpose" field.
+func (m *ShareGrantMutation) ResetPurpose() {
+	m.purpose = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *ShareGrantMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *ShareGrantMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *ShareGrantMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ShareGrantMutation) SetStatus(s sharegrant.Status) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ShareGrantMutation) Status() (r sharegrant.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldStatus(ctx context.Context) (v sharegrant.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ShareGrantMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *ShareGrantMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *ShareGrantMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *ShareGrantMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[sharegrant.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *ShareGrantMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[sharegrant.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *ShareGrantMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, sharegrant.FieldDecidedAt)
+}
+
+// SetDecisionNote sets the "decision_note" field.
+func (m *ShareGrantMutation) SetDecisionNote(s string) {
+	m.decision_note = &s
+}
+
+// DecisionNote returns the value of the "decision_note" field in the mutation.
+func (m *ShareGrantMutation) DecisionNote() (r string, exists bool) {
+	v := m.decision_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecisionNote returns the old "decision_note" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldDecisionNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecisionNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecisionNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecisionNote: %w", err)
+	}
+	return oldValue.DecisionNote, nil
+}
+
+// ClearDecisionNote clears the value of the "decision_note" field.
+func (m *ShareGrantMutation) ClearDecisionNote() {
+	m.decision_note = nil
+	m.clearedFields[sharegrant.FieldDecisionNote] = struct{}{}
+}
+
+// DecisionNoteCleared returns if the "decision_note" field was cleared in this mutation.
+func (m *ShareGrantMutation) DecisionNoteCleared() bool {
+	_, ok := m.clearedFields[sharegrant.FieldDecisionNote]
+	return ok
+}
+
+// ResetDecisionNote resets all changes to the "decision_note" field.
+func (m *ShareGrantMutation) ResetDecisionNote() {
+	m.decision_note = nil
+	delete(m.clearedFields, sharegrant.FieldDecisionNote)
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *ShareGrantMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *ShareGrantMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *ShareGrantMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[sharegrant.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *ShareGrantMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[sharegrant.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *ShareGrantMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, sharegrant.FieldRevokedAt)
+}
+
+// SetRequesterID sets the "requester_id" field.
+func (m *ShareGrantMutation) SetRequesterID(i int) {
+	m.requester = &i
+}
+
+// RequesterID returns the value of the "requester_id" field in the mutation.
+func (m *ShareGrantMutation) RequesterID() (r int, exists bool) {
+	v := m.requester
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequesterID returns the old "requester_id" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldRequesterID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequesterID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequesterID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequesterID: %w", err)
+	}
+	return oldValue.RequesterID, nil
+}
+
+// ResetRequesterID resets all changes to the "requester_id" field.
+func (m *ShareGrantMutation) ResetRequesterID() {
+	m.requester = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *ShareGrantMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *ShareGrantMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the ShareGrant entity.
+// If the ShareGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ShareGrantMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *ShareGrantMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// ClearRequester clears the "requester" edge to the Department entity.
+func (m *ShareGrantMutation) ClearRequester() {
+	m.clearedrequester = true
+	m.clearedFields[sharegrant.FieldRequesterID] = struct{}{}
+}
+
+// RequesterCleared reports if the "requester" edge to the Department entity was cleared.
+func (m *ShareGrantMutation) RequesterCleared() bool {
+	return m.clearedrequester
+}
+
+// RequesterIDs returns the "requester" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RequesterID instead. It exists only for internal usage by the builders.
+func (m *ShareGrantMutation) RequesterIDs() (ids []int) {
+	if id := m.requester; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRequester resets all changes to the "requester" edge.
+func (m *ShareGrantMutation) ResetRequester() {
+	m.requester = nil
+	m.clearedrequester = false
+}
+
+// ClearOwner clears the "owner" edge to the Department entity.
+func (m *ShareGrantMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[sharegrant.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the Department entity was cleared.
+func (m *ShareGrantMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *ShareGrantMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *ShareGrantMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// SetRequestedByID sets the "requested_by" edge to the Account entity by id.
+func (m *ShareGrantMutation) SetRequestedByID(id int) {
+	m.requested_by = &id
+}
+
+// ClearRequestedBy clears the "requested_by" edge to the Account entity.
+func (m *ShareGrantMutation) ClearRequestedBy() {
+	m.clearedrequested_by = true
+}
+
+// RequestedByCleared reports if the "requested_by" edge to the Account entity was cleared.
+func (m *ShareGrantMutation) RequestedByCleared() bool {
+	return m.clearedrequested_by
+}
+
+// RequestedByID returns the "requested_by" edge ID in the mutation.
+func (m *ShareGrantMutation) RequestedByID() (id int, exists bool) {
+	if m.requested_by != nil {
+		return *m.requested_by, true
+	}
+	return
+}
+
+// RequestedByIDs returns the "requested_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RequestedByID instead. It exists only for internal usage by the builders.
+func (m *ShareGrantMutation) RequestedByIDs() (ids []int) {
+	if id := m.requested_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRequestedBy resets all changes to the "requested_by" edge.
+func (m *ShareGrantMutation) ResetRequestedBy() {
+	m.requested_by = nil
+	m.clearedrequested_by = false
+}
+
+// SetDecidedByID sets the "decided_by" edge to the Account entity by id.
+func (m *ShareGrantMutation) SetDecidedByID(id int) {
+	m.decided_by = &id
+}
+
+// ClearDecidedBy clears the "decided_by" edge to the Account entity.
+func (m *ShareGrantMutation) ClearDecidedBy() {
+	m.cleareddecided_by = true
+}
+
+// DecidedByCleared reports if the "decided_by" edge to the Account entity was cleared.
+func (m *ShareGrantMutation) DecidedByCleared() bool {
+	return m.cleareddecided_by
+}
+
+// DecidedByID returns the "decided_by" edge ID in the mutation.
+func (m *ShareGrantMutation) DecidedByID() (id int, exists bool) {
+	if m.decided_by != nil {
+		return *m.decided_by, true
+	}
+	return
+}
+
+// DecidedByIDs returns the "decided_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DecidedByID instead. It exists only for internal usage by the builders.
+func (m *ShareGrantMutation) DecidedByIDs() (ids []int) {
+	if id := m.decided_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDecidedBy resets all changes to the "decided_by" edge.
+func (m *ShareGrantMutation) ResetDecidedBy() {
+	m.decided_by = nil
+	m.cleareddecided_by = false
+}
+
+// Where appends a list predicates to the ShareGrantMutation builder.
+func (m *ShareGrantMutation) Where(ps ...predicate.ShareGrant) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ShareGrantMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ShareGrantMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ShareGrant, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ShareGrantMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ShareGrantMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ShareGrant).
+func (m *ShareGrantMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ShareGrantMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, sharegrant.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, sharegrant.FieldUpdatedAt)
+	}
+	if m.division_code != nil {
+		fields = append(fields, sharegrant.FieldDivisionCode)
+	}
+	if m.group != nil {
+		fields = append(fields, sharegrant.FieldGroup)
+	}
+	if m.purpose != nil {
+		fields = append(fields, sharegrant.FieldPurpose)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, sharegrant.FieldExpiresAt)
+	}
+	if m.status != nil {
+		fields = append(fields, sharegrant.FieldStatus)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, sharegrant.FieldDecidedAt)
+	}
+	if m.decision_note != nil {
+		fields = append(fields, sharegrant.FieldDecisionNote)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, sharegrant.FieldRevokedAt)
+	}
+	if m.requester != nil {
+		fields = append(fields, sharegrant.FieldRequesterID)
+	}
+	if m.owner != nil {
+		fields = append(fields, sharegrant.FieldOwnerID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ShareGrantMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case sharegrant.FieldCreatedAt:
+		return m.CreatedAt()
+	case sharegrant.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case sharegrant.FieldDivisionCode:
+		return m.DivisionCode()
+	case sharegrant.FieldGroup:
+		return m.Group()
+	case sharegrant.FieldPurpose:
+		return m.Purpose()
+	case sharegrant.FieldExpiresAt:
+		return m.ExpiresAt()
+	case sharegrant.FieldStatus:
+		return m.Status()
+	case sharegrant.FieldDecidedAt:
+		return m.DecidedAt()
+	case sharegrant.FieldDecisionNote:
+		return m.DecisionNote()
+	case sharegrant.FieldRevokedAt:
+		return m.RevokedAt()
+	case sharegrant.FieldRequesterID:
+		return m.RequesterID()
+	case sharegrant.FieldOwnerID:
+		return m.OwnerID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ShareGrantMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case sharegrant.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case sharegrant.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case sharegrant.FieldDivisionCode:
+		return m.OldDivisionCode(ctx)
+	case sharegrant.FieldGroup:
+		return m.OldGroup(ctx)
+	case sharegrant.FieldPurpose:
+		return m.OldPurpose(ctx)
+	case sharegrant.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case sharegrant.FieldStatus:
+		return m.OldStatus(ctx)
+	case sharegrant.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	case sharegrant.FieldDecisionNote:
+		return m.OldDecisionNote(ctx)
+	case sharegrant.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	case sharegrant.FieldRequesterID:
+		return m.OldRequesterID(ctx)
+	case sharegrant.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ShareGrant field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShareGrantMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case sharegrant.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case sharegrant.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case sharegrant.FieldDivisionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDivisionCode(v)
+		return nil
+	case sharegrant.FieldGroup:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGroup(v)
+		return nil
+	case sharegrant.FieldPurpose:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurpose(v)
+		return nil
+	case sharegrant.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case sharegrant.FieldStatus:
+		v, ok := value.(sharegrant.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case sharegrant.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	case sharegrant.FieldDecisionNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecisionNote(v)
+		return nil
+	case sharegrant.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	case sharegrant.FieldRequesterID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequesterID(v)
+		return nil
+	case sharegrant.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ShareGrant field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ShareGrantMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ShareGrantMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ShareGrantMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ShareGrant numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ShareGrantMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(sharegrant.FieldDecidedAt) {
+		fields = append(fields, sharegrant.FieldDecidedAt)
+	}
+	if m.FieldCleared(sharegrant.FieldDecisionNote) {
+		fields = append(fields, sharegrant.FieldDecisionNote)
+	}
+	if m.FieldCleared(sharegrant.FieldRevokedAt) {
+		fields = append(fields, sharegrant.FieldRevokedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ShareGrantMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ShareGrantMutation) ClearField(name string) error {
+	switch name {
+	case sharegrant.FieldDecidedAt:
+		m.ClearDecidedAt()
+		return nil
+	case sharegrant.FieldDecisionNote:
+		m.ClearDecisionNote()
+		return nil
+	case sharegrant.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ShareGrant nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ShareGrantMutation) ResetField(name string) error {
+	switch name {
+	case sharegrant.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case sharegrant.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case sharegrant.FieldDivisionCode:
+		m.ResetDivisionCode()
+		return nil
+	case sharegrant.FieldGroup:
+		m.ResetGroup()
+		return nil
+	case sharegrant.FieldPurpose:
+		m.ResetPurpose()
+		return nil
+	case sharegrant.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case sharegrant.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case sharegrant.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	case sharegrant.FieldDecisionNote:
+		m.ResetDecisionNote()
+		return nil
+	case sharegrant.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	case sharegrant.FieldRequesterID:
+		m.ResetRequesterID()
+		return nil
+	case sharegrant.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	}
+	return fmt.Errorf("unknown ShareGrant field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ShareGrantMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.requester != nil {
+		edges = append(edges, sharegrant.EdgeRequester)
+	}
+	if m.owner != nil {
+		edges = append(edges, sharegrant.EdgeOwner)
+	}
+	if m.requested_by != nil {
+		edges = append(edges, sharegrant.EdgeRequestedBy)
+	}
+	if m.decided_by != nil {
+		edges = append(edges, sharegrant.EdgeDecidedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ShareGrantMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case sharegrant.EdgeRequester:
+		if id := m.requester; id != nil {
+			return []ent.Value{*id}
+		}
+	case sharegrant.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case sharegrant.EdgeRequestedBy:
+		if id := m.requested_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case sharegrant.EdgeDecidedBy:
+		if id := m.decided_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ShareGrantMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ShareGrantMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ShareGrantMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedrequester {
+		edges = append(edges, sharegrant.EdgeRequester)
+	}
+	if m.clearedowner {
+		edges = append(edges, sharegrant.EdgeOwner)
+	}
+	if m.clearedrequested_by {
+		edges = append(edges, sharegrant.EdgeRequestedBy)
+	}
+	if m.cleareddecided_by {
+		edges = append(edges, sharegrant.EdgeDecidedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ShareGrantMutation) EdgeCleared(name string) bool {
+	switch name {
+	case sharegrant.EdgeRequester:
+		return m.clearedrequester
+	case sharegrant.EdgeOwner:
+		return m.clearedowner
+	case sharegrant.EdgeRequestedBy:
+		return m.clearedrequested_by
+	case sharegrant.EdgeDecidedBy:
+		return m.cleareddecided_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ShareGrantMutation) ClearEdge(name string) error {
+	switch name {
+	case sharegrant.EdgeRequester:
+		m.ClearRequester()
+		return nil
+	case sharegrant.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case sharegrant.EdgeRequestedBy:
+		m.ClearRequestedBy()
+		return nil
+	case sharegrant.EdgeDecidedBy:
+		m.ClearDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ShareGrant unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ShareGrantMutation) ResetEdge(name string) error {
+	switch name {
+	case sharegrant.EdgeRequester:
+		m.ResetRequester()
+		return nil
+	case sharegrant.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case sharegrant.EdgeRequestedBy:
+		m.ResetRequestedBy()
+		return nil
+	case sharegrant.EdgeDecidedBy:
+		m.ResetDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ShareGrant edge %s", name)
 }
 
 // TargetMutation represents an operation that mutates the Target nodes in the graph.

@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/calendaryear"
@@ -33,6 +34,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -41,6 +43,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/schema"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -52,6 +55,44 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	accesslogMixin := schema.AccessLog{}.Mixin()
+	accesslogMixinFields0 := accesslogMixin[0].Fields()
+	_ = accesslogMixinFields0
+	accesslogFields := schema.AccessLog{}.Fields()
+	_ = accesslogFields
+	// accesslogDescDivisionCode is the schema descriptor for division_code field.
+	accesslogDescDivisionCode := accesslogMixinFields0[0].Descriptor()
+	// accesslog.DefaultDivisionCode holds the default value on creation for the division_code field.
+	accesslog.DefaultDivisionCode = accesslogDescDivisionCode.Default.(string)
+	// accesslog.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	accesslog.DivisionCodeValidator = func() func(string) error {
+		validators := accesslogDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// accesslogDescActor is the schema descriptor for actor field.
+	accesslogDescActor := accesslogFields[1].Descriptor()
+	// accesslog.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
+	accesslog.ActorValidator = accesslogDescActor.Validators[0].(func(string) error)
+	// accesslogDescEntityType is the schema descriptor for entity_type field.
+	accesslogDescEntityType := accesslogFields[6].Descriptor()
+	// accesslog.EntityTypeValidator is a validator for the "entity_type" field. It is called by the builders before save.
+	accesslog.EntityTypeValidator = accesslogDescEntityType.Validators[0].(func(string) error)
+	// accesslogDescRecordCount is the schema descriptor for record_count field.
+	accesslogDescRecordCount := accesslogFields[8].Descriptor()
+	// accesslog.RecordCountValidator is a validator for the "record_count" field. It is called by the builders before save.
+	accesslog.RecordCountValidator = accesslogDescRecordCount.Validators[0].(func(int) error)
 	accountMixin := schema.Account{}.Mixin()
 	accountMixinFields0 := accountMixin[0].Fields()
 	_ = accountMixinFields0
@@ -1356,6 +1397,70 @@ func init() {
 	notificationDescMessage := notificationFields[0].Descriptor()
 	// notification.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	notification.MessageValidator = notificationDescMessage.Validators[0].(func(string) error)
+	persistedqueryMixin := schema.PersistedQuery{}.Mixin()
+	persistedqueryMixinFields0 := persistedqueryMixin[0].Fields()
+	_ = persistedqueryMixinFields0
+	persistedqueryMixinFields1 := persistedqueryMixin[1].Fields()
+	_ = persistedqueryMixinFields1
+	persistedqueryFields := schema.PersistedQuery{}.Fields()
+	_ = persistedqueryFields
+	// persistedqueryDescCreatedAt is the schema descriptor for created_at field.
+	persistedqueryDescCreatedAt := persistedqueryMixinFields0[0].Descriptor()
+	// persistedquery.DefaultCreatedAt holds the default value on creation for the created_at field.
+	persistedquery.DefaultCreatedAt = persistedqueryDescCreatedAt.Default.(func() time.Time)
+	// persistedqueryDescUpdatedAt is the schema descriptor for updated_at field.
+	persistedqueryDescUpdatedAt := persistedqueryMixinFields0[1].Descriptor()
+	// persistedquery.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	persistedquery.DefaultUpdatedAt = persistedqueryDescUpdatedAt.Default.(func() time.Time)
+	// persistedquery.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	persistedquery.UpdateDefaultUpdatedAt = persistedqueryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// persistedqueryDescDivisionCode is the schema descriptor for division_code field.
+	persistedqueryDescDivisionCode := persistedqueryMixinFields1[0].Descriptor()
+	// persistedquery.DefaultDivisionCode holds the default value on creation for the division_code field.
+	persistedquery.DefaultDivisionCode = persistedqueryDescDivisionCode.Default.(string)
+	// persistedquery.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	persistedquery.DivisionCodeValidator = func() func(string) error {
+		validators := persistedqueryDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// persistedqueryDescHash is the schema descriptor for hash field.
+	persistedqueryDescHash := persistedqueryFields[0].Descriptor()
+	// persistedquery.HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	persistedquery.HashValidator = persistedqueryDescHash.Validators[0].(func(string) error)
+	// persistedqueryDescName is the schema descriptor for name field.
+	persistedqueryDescName := persistedqueryFields[1].Descriptor()
+	// persistedquery.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	persistedquery.NameValidator = func() func(string) error {
+		validators := persistedqueryDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// persistedqueryDescQuery is the schema descriptor for query field.
+	persistedqueryDescQuery := persistedqueryFields[2].Descriptor()
+	// persistedquery.QueryValidator is a validator for the "query" field. It is called by the builders before save.
+	persistedquery.QueryValidator = persistedqueryDescQuery.Validators[0].(func(string) error)
 	planMixin := schema.Plan{}.Mixin()
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
@@ -1702,6 +1807,52 @@ func init() {
 	settingDescKey := settingFields[0].Descriptor()
 	// setting.KeyValidator is a validator for the "key" field. It is called by the builders before save.
 	setting.KeyValidator = settingDescKey.Validators[0].(func(string) error)
+	sharegrantMixin := schema.ShareGrant{}.Mixin()
+	sharegrantMixinFields0 := sharegrantMixin[0].Fields()
+	_ = sharegrantMixinFields0
+	sharegrantMixinFields1 := sharegrantMixin[1].Fields()
+	_ = sharegrantMixinFields1
+	sharegrantFields := schema.ShareGrant{}.Fields()
+	_ = sharegrantFields
+	// sharegrantDescCreatedAt is the schema descriptor for created_at field.
+	sharegrantDescCreatedAt := sharegrantMixinFields0[0].Descriptor()
+	// sharegrant.DefaultCreatedAt holds the default value on creation for the created_at field.
+	sharegrant.DefaultCreatedAt = sharegrantDescCreatedAt.Default.(func() time.Time)
+	// sharegrantDescUpdatedAt is the schema descriptor for updated_at field.
+	sharegrantDescUpdatedAt := sharegrantMixinFields0[1].Descriptor()
+	// sharegrant.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	sharegrant.DefaultUpdatedAt = sharegrantDescUpdatedAt.Default.(func() time.Time)
+	// sharegrant.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	sharegrant.UpdateDefaultUpdatedAt = sharegrantDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// sharegrantDescDivisionCode is the schema descriptor for division_code field.
+	sharegrantDescDivisionCode := sharegrantMixinFields1[0].Descriptor()
+	// sharegrant.DefaultDivisionCode holds the default value on creation for the division_code field.
+	sharegrant.DefaultDivisionCode = sharegrantDescDivisionCode.Default.(string)
+	// sharegrant.DivisionCodeValidator is a validator for the "division_code" field. It is called by the builders before save.
+	sharegrant.DivisionCodeValidator = func() func(string) error {
+		validators := sharegrantDescDivisionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(division_code string) error {
+			for _, fn := range fns {
+				if err := fn(division_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sharegrantDescGroup is the schema descriptor for group field.
+	sharegrantDescGroup := sharegrantFields[0].Descriptor()
+	// sharegrant.GroupValidator is a validator for the "group" field. It is called by the builders before save.
+	sharegrant.GroupValidator = sharegrantDescGroup.Validators[0].(func(string) error)
+	// sharegrantDescPurpose is the schema descriptor for purpose field.
+	sharegrantDescPurpose := sharegrantFields[1].Descriptor()
+	// sharegrant.PurposeValidator is a validator for the "purpose" field. It is called by the builders before save.
+	sharegrant.PurposeValidator = sharegrantDescPurpose.Validators[0].(func(string) error)
 	targetMixin := schema.Target{}.Mixin()
 	targetMixinFields0 := targetMixin[0].Fields()
 	_ = targetMixinFields0

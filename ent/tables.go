@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -32,6 +33,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -39,6 +41,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -48,6 +51,7 @@ import (
 
 // TypeTables maps each entity type name to its table name.
 var TypeTables = map[string]string{
+	"AccessLog":           accesslog.Table,
 	"Account":             account.Table,
 	"ApiToken":            apitoken.Table,
 	"AuditEvent":          auditevent.Table,
@@ -77,6 +81,7 @@ var TypeTables = map[string]string{
 	"LibraryConfirmation": libraryconfirmation.Table,
 	"MeetingMember":       meetingmember.Table,
 	"Notification":        notification.Table,
+	"PersistedQuery":      persistedquery.Table,
 	"Plan":                plan.Table,
 	"PlanBatch":           planbatch.Table,
 	"Publication":         publication.Table,
@@ -84,6 +89,7 @@ var TypeTables = map[string]string{
 	"ResultCode":          resultcode.Table,
 	"ResultItem":          resultitem.Table,
 	"Setting":             setting.Table,
+	"ShareGrant":          sharegrant.Table,
 	"Target":              target.Table,
 	"TargetChange":        targetchange.Table,
 	"TargetLibrary":       targetlibrary.Table,
@@ -93,6 +99,7 @@ var TypeTables = map[string]string{
 
 // TypeColumns maps each entity type name to the columns of its table.
 var TypeColumns = map[string][]string{
+	"AccessLog":           accesslog.Columns,
 	"Account":             account.Columns,
 	"ApiToken":            apitoken.Columns,
 	"AuditEvent":          auditevent.Columns,
@@ -122,6 +129,7 @@ var TypeColumns = map[string][]string{
 	"LibraryConfirmation": libraryconfirmation.Columns,
 	"MeetingMember":       meetingmember.Columns,
 	"Notification":        notification.Columns,
+	"PersistedQuery":      persistedquery.Columns,
 	"Plan":                plan.Columns,
 	"PlanBatch":           planbatch.Columns,
 	"Publication":         publication.Columns,
@@ -129,6 +137,7 @@ var TypeColumns = map[string][]string{
 	"ResultCode":          resultcode.Columns,
 	"ResultItem":          resultitem.Columns,
 	"Setting":             setting.Columns,
+	"ShareGrant":          sharegrant.Columns,
 	"Target":              target.Columns,
 	"TargetChange":        targetchange.Columns,
 	"TargetLibrary":       targetlibrary.Columns,

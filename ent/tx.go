@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AccessLog is the client for interacting with the AccessLog builders.
+	AccessLog *AccessLogClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
 	// ApiToken is the client for interacting with the ApiToken builders.
@@ -72,6 +74,8 @@ type Tx struct {
 	MeetingMember *MeetingMemberClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
+	// PersistedQuery is the client for interacting with the PersistedQuery builders.
+	PersistedQuery *PersistedQueryClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanBatch is the client for interacting with the PlanBatch builders.
@@ -86,6 +90,8 @@ type Tx struct {
 	ResultItem *ResultItemClient
 	// Setting is the client for interacting with the Setting builders.
 	Setting *SettingClient
+	// ShareGrant is the client for interacting with the ShareGrant builders.
+	ShareGrant *ShareGrantClient
 	// Target is the client for interacting with the Target builders.
 	Target *TargetClient
 	// TargetChange is the client for interacting with the TargetChange builders.
@@ -227,6 +233,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AccessLog = NewAccessLogClient(tx.config)
 	tx.Account = NewAccountClient(tx.config)
 	tx.ApiToken = NewApiTokenClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
@@ -256,6 +263,7 @@ func (tx *Tx) init() {
 	tx.LibraryConfirmation = NewLibraryConfirmationClient(tx.config)
 	tx.MeetingMember = NewMeetingMemberClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
+	tx.PersistedQuery = NewPersistedQueryClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanBatch = NewPlanBatchClient(tx.config)
 	tx.Publication = NewPublicationClient(tx.config)
@@ -263,6 +271,7 @@ func (tx *Tx) init() {
 	tx.ResultCode = NewResultCodeClient(tx.config)
 	tx.ResultItem = NewResultItemClient(tx.config)
 	tx.Setting = NewSettingClient(tx.config)
+	tx.ShareGrant = NewShareGrantClient(tx.config)
 	tx.Target = NewTargetClient(tx.config)
 	tx.TargetChange = NewTargetChangeClient(tx.config)
 	tx.TargetLibrary = NewTargetLibraryClient(tx.config)
@@ -277,7 +286,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Account.QueryXXX(), the query will be executed
+// applies a query, for example: AccessLog.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -23,6 +23,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.Client.Noders(ctx, ids)
 }
 
+// AccessLogs is the resolver for the accessLogs field.
+func (r *queryResolver) AccessLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccessLogOrder, where *ent.AccessLogWhereInput) (*ent.AccessLogConnection, error) {
+	return r.Client.AccessLog.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAccessLogOrder(orderBy), ent.WithAccessLogFilter(where.Filter))
+}
+
 // Accounts is the resolver for the accounts field.
 func (r *queryResolver) Accounts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) (*ent.AccountConnection, error) {
 	return r.Client.Account.Query().Paginate(ctx, after, first, before, last,
@@ -179,6 +185,12 @@ func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[
 		ent.WithNotificationOrder(orderBy), ent.WithNotificationFilter(where.Filter))
 }
 
+// PersistedQueries is the resolver for the persistedQueries field.
+func (r *queryResolver) PersistedQueries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersistedQueryOrder, where *ent.PersistedQueryWhereInput) (*ent.PersistedQueryConnection, error) {
+	return r.Client.PersistedQuery.Query().Paginate(ctx, after, first, before, last,
+		ent.WithPersistedQueryOrder(orderBy), ent.WithPersistedQueryFilter(where.Filter))
+}
+
 // Plans is the resolver for the plans field.
 func (r *queryResolver) Plans(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PlanOrder, where *ent.PlanWhereInput) (*ent.PlanConnection, error) {
 	return r.Client.Plan.Query().Paginate(ctx, after, first, before, last,
@@ -218,6 +230,12 @@ func (r *queryResolver) ResultItems(ctx context.Context, after *entgql.Cursor[in
 // Settings is the resolver for the settings field.
 func (r *queryResolver) Settings(ctx context.Context) ([]*ent.Setting, error) {
 	return r.Client.Setting.Query().Order(ent.Asc("key")).All(ctx)
+}
+
+// ShareGrants is the resolver for the shareGrants field.
+func (r *queryResolver) ShareGrants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ShareGrantOrder, where *ent.ShareGrantWhereInput) (*ent.ShareGrantConnection, error) {
+	return r.Client.ShareGrant.Query().Paginate(ctx, after, first, before, last,
+		ent.WithShareGrantOrder(orderBy), ent.WithShareGrantFilter(where.Filter))
 }
 
 // Targets is the resolver for the targets field.

@@ -24,6 +24,7 @@ import (
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
+	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -32,6 +33,13 @@ func (r *mutationResolver) Login(ctx context.Context, username string, password 
 	token, expires, acc, err := r.Auth.Login(ctx, username, password)
 	if err != nil {
 		return nil, err
+	}
+	if sr := sharing.FromContext(ctx); sr != nil {
+		v, err := r.Auth.Authenticate(ctx, "Bearer "+token)
+		if err != nil {
+			return nil, err
+		}
+		sr.Become(v)
 	}
 	return &model.LoginPayload{Token: token, ExpiresAt: expires, Account: acc}, nil
 }

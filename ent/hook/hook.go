@@ -9,6 +9,18 @@ import (
 	"github.com/ssgk/ssgk/ent"
 )
 
+// The AccessLogFunc type is an adapter to allow the use of ordinary
+// function as AccessLog mutator.
+type AccessLogFunc func(context.Context, *ent.AccessLogMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AccessLogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AccessLogMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AccessLogMutation", m)
+}
+
 // The AccountFunc type is an adapter to allow the use of ordinary
 // function as Account mutator.
 type AccountFunc func(context.Context, *ent.AccountMutation) (ent.Value, error)
@@ -357,6 +369,18 @@ func (f NotificationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NotificationMutation", m)
 }
 
+// The PersistedQueryFunc type is an adapter to allow the use of ordinary
+// function as PersistedQuery mutator.
+type PersistedQueryFunc func(context.Context, *ent.PersistedQueryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PersistedQueryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PersistedQueryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PersistedQueryMutation", m)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary
 // function as Plan mutator.
 type PlanFunc func(context.Context, *ent.PlanMutation) (ent.Value, error)
@@ -439,6 +463,18 @@ func (f SettingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SettingMutation", m)
+}
+
+// The ShareGrantFunc type is an adapter to allow the use of ordinary
+// function as ShareGrant mutator.
+type ShareGrantFunc func(context.Context, *ent.ShareGrantMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ShareGrantFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ShareGrantMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ShareGrantMutation", m)
 }
 
 // The TargetFunc type is an adapter to allow the use of ordinary

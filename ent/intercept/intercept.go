@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -37,6 +38,7 @@ import (
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/meetingmember"
 	"github.com/ssgk/ssgk/ent/notification"
+	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -45,6 +47,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/setting"
+	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetchange"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -106,6 +109,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The AccessLogFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AccessLogFunc func(context.Context, *ent.AccessLogQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AccessLogFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AccessLogQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AccessLogQuery", q)
+}
+
+// The TraverseAccessLog type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAccessLog func(context.Context, *ent.AccessLogQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAccessLog) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAccessLog) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AccessLogQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AccessLogQuery", q)
 }
 
 // The AccountFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -891,6 +921,33 @@ func (f TraverseNotification) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
 }
 
+// The PersistedQueryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PersistedQueryFunc func(context.Context, *ent.PersistedQueryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PersistedQueryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PersistedQueryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PersistedQueryQuery", q)
+}
+
+// The TraversePersistedQuery type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePersistedQuery func(context.Context, *ent.PersistedQueryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePersistedQuery) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePersistedQuery) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PersistedQueryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PersistedQueryQuery", q)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PlanFunc func(context.Context, *ent.PlanQuery) (ent.Value, error)
 
@@ -1080,6 +1137,33 @@ func (f TraverseSetting) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SettingQuery", q)
 }
 
+// The ShareGrantFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ShareGrantFunc func(context.Context, *ent.ShareGrantQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ShareGrantFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ShareGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ShareGrantQuery", q)
+}
+
+// The TraverseShareGrant type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseShareGrant func(context.Context, *ent.ShareGrantQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseShareGrant) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseShareGrant) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShareGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ShareGrantQuery", q)
+}
+
 // The TargetFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TargetFunc func(context.Context, *ent.TargetQuery) (ent.Value, error)
 
@@ -1218,6 +1302,8 @@ func (f TraverseTaskItem) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.AccessLogQuery:
+		return &query[*ent.AccessLogQuery, predicate.AccessLog, accesslog.OrderOption]{typ: ent.TypeAccessLog, tq: q}, nil
 	case *ent.AccountQuery:
 		return &query[*ent.AccountQuery, predicate.Account, account.OrderOption]{typ: ent.TypeAccount, tq: q}, nil
 	case *ent.ApiTokenQuery:
@@ -1276,6 +1362,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MeetingMemberQuery, predicate.MeetingMember, meetingmember.OrderOption]{typ: ent.TypeMeetingMember, tq: q}, nil
 	case *ent.NotificationQuery:
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
+	case *ent.PersistedQueryQuery:
+		return &query[*ent.PersistedQueryQuery, predicate.PersistedQuery, persistedquery.OrderOption]{typ: ent.TypePersistedQuery, tq: q}, nil
 	case *ent.PlanQuery:
 		return &query[*ent.PlanQuery, predicate.Plan, plan.OrderOption]{typ: ent.TypePlan, tq: q}, nil
 	case *ent.PlanBatchQuery:
@@ -1290,6 +1378,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ResultItemQuery, predicate.ResultItem, resultitem.OrderOption]{typ: ent.TypeResultItem, tq: q}, nil
 	case *ent.SettingQuery:
 		return &query[*ent.SettingQuery, predicate.Setting, setting.OrderOption]{typ: ent.TypeSetting, tq: q}, nil
+	case *ent.ShareGrantQuery:
+		return &query[*ent.ShareGrantQuery, predicate.ShareGrant, sharegrant.OrderOption]{typ: ent.TypeShareGrant, tq: q}, nil
 	case *ent.TargetQuery:
 		return &query[*ent.TargetQuery, predicate.Target, target.OrderOption]{typ: ent.TypeTarget, tq: q}, nil
 	case *ent.TargetChangeQuery:

@@ -9,6 +9,49 @@ import (
 )
 
 var (
+	// AccessLogsColumns holds the columns for the "access_logs" table.
+	AccessLogsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "read_at", Type: field.TypeTime},
+		{Name: "actor", Type: field.TypeString},
+		{Name: "viewer_department_id", Type: field.TypeInt, Nullable: true},
+		{Name: "account_id", Type: field.TypeInt, Nullable: true},
+		{Name: "token_id", Type: field.TypeInt, Nullable: true},
+		{Name: "operation", Type: field.TypeString, Nullable: true},
+		{Name: "entity_type", Type: field.TypeString},
+		{Name: "fields", Type: field.TypeJSON},
+		{Name: "record_count", Type: field.TypeInt},
+		{Name: "purpose", Type: field.TypeString, Nullable: true},
+		{Name: "grant_id", Type: field.TypeInt, Nullable: true},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// AccessLogsTable holds the schema information for the "access_logs" table.
+	AccessLogsTable = &schema.Table{
+		Name:       "access_logs",
+		Columns:    AccessLogsColumns,
+		PrimaryKey: []*schema.Column{AccessLogsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "access_logs_departments_owner",
+				Columns:    []*schema.Column{AccessLogsColumns[13]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "accesslog_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{AccessLogsColumns[1]},
+			},
+			{
+				Name:    "accesslog_owner_id_read_at",
+				Unique:  false,
+				Columns: []*schema.Column{AccessLogsColumns[13], AccessLogsColumns[2]},
+			},
+		},
+	}
 	// AccountsColumns holds the columns for the "accounts" table.
 	AccountsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1134,6 +1177,45 @@ var (
 			},
 		},
 	}
+	// PersistedQueriesColumns holds the columns for the "persisted_queries" table.
+	PersistedQueriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "hash", Type: field.TypeString, Unique: true},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "query", Type: field.TypeString, Size: 2147483647},
+		{Name: "department_id", Type: field.TypeInt},
+		{Name: "persisted_query_created_by", Type: field.TypeInt, Nullable: true},
+	}
+	// PersistedQueriesTable holds the schema information for the "persisted_queries" table.
+	PersistedQueriesTable = &schema.Table{
+		Name:       "persisted_queries",
+		Columns:    PersistedQueriesColumns,
+		PrimaryKey: []*schema.Column{PersistedQueriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "persisted_queries_departments_department",
+				Columns:    []*schema.Column{PersistedQueriesColumns[7]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "persisted_queries_accounts_created_by",
+				Columns:    []*schema.Column{PersistedQueriesColumns[8]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "persistedquery_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{PersistedQueriesColumns[3]},
+			},
+		},
+	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1475,6 +1557,68 @@ var (
 		Name:       "settings",
 		Columns:    SettingsColumns,
 		PrimaryKey: []*schema.Column{SettingsColumns[0]},
+	}
+	// ShareGrantsColumns holds the columns for the "share_grants" table.
+	ShareGrantsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
+		{Name: "group", Type: field.TypeString},
+		{Name: "purpose", Type: field.TypeString, Size: 2147483647},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "APPROVED", "REFUSED", "REVOKED"}, Default: "PENDING"},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "decision_note", Type: field.TypeString, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "requester_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+		{Name: "share_grant_requested_by", Type: field.TypeInt, Nullable: true},
+		{Name: "share_grant_decided_by", Type: field.TypeInt, Nullable: true},
+	}
+	// ShareGrantsTable holds the schema information for the "share_grants" table.
+	ShareGrantsTable = &schema.Table{
+		Name:       "share_grants",
+		Columns:    ShareGrantsColumns,
+		PrimaryKey: []*schema.Column{ShareGrantsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "share_grants_departments_requester",
+				Columns:    []*schema.Column{ShareGrantsColumns[11]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "share_grants_departments_owner",
+				Columns:    []*schema.Column{ShareGrantsColumns[12]},
+				RefColumns: []*schema.Column{DepartmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "share_grants_accounts_requested_by",
+				Columns:    []*schema.Column{ShareGrantsColumns[13]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "share_grants_accounts_decided_by",
+				Columns:    []*schema.Column{ShareGrantsColumns[14]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "sharegrant_division_code",
+				Unique:  false,
+				Columns: []*schema.Column{ShareGrantsColumns[3]},
+			},
+			{
+				Name:    "sharegrant_requester_id_owner_id_group_status",
+				Unique:  false,
+				Columns: []*schema.Column{ShareGrantsColumns[11], ShareGrantsColumns[12], ShareGrantsColumns[4], ShareGrantsColumns[7]},
+			},
+		},
 	}
 	// TargetsColumns holds the columns for the "targets" table.
 	TargetsColumns = []*schema.Column{
@@ -2057,6 +2201,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AccessLogsTable,
 		AccountsTable,
 		APITokensTable,
 		AuditEventsTable,
@@ -2086,6 +2231,7 @@ var (
 		LibraryConfirmationsTable,
 		MeetingMembersTable,
 		NotificationsTable,
+		PersistedQueriesTable,
 		PlansTable,
 		PlanBatchesTable,
 		PublicationsTable,
@@ -2093,6 +2239,7 @@ var (
 		ResultCodesTable,
 		ResultItemsTable,
 		SettingsTable,
+		ShareGrantsTable,
 		TargetsTable,
 		TargetChangesTable,
 		TargetLibrariesTable,
@@ -2116,6 +2263,10 @@ var (
 )
 
 func init() {
+	AccessLogsTable.ForeignKeys[0].RefTable = DepartmentsTable
+	AccessLogsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(176093659136),
+	}
 	AccountsTable.ForeignKeys[0].RefTable = InspectorsTable
 	AccountsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	AccountsTable.Annotation = &entsql.Annotation{
@@ -2246,6 +2397,11 @@ func init() {
 	NotificationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(154618822656),
 	}
+	PersistedQueriesTable.ForeignKeys[0].RefTable = DepartmentsTable
+	PersistedQueriesTable.ForeignKeys[1].RefTable = AccountsTable
+	PersistedQueriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(180388626432),
+	}
 	PlansTable.ForeignKeys[0].RefTable = DepartmentsTable
 	PlansTable.ForeignKeys[1].RefTable = PlansTable
 	PlansTable.Annotation = &entsql.Annotation{
@@ -2283,6 +2439,13 @@ func init() {
 	}
 	SettingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(158913789952),
+	}
+	ShareGrantsTable.ForeignKeys[0].RefTable = DepartmentsTable
+	ShareGrantsTable.ForeignKeys[1].RefTable = DepartmentsTable
+	ShareGrantsTable.ForeignKeys[2].RefTable = AccountsTable
+	ShareGrantsTable.ForeignKeys[3].RefTable = AccountsTable
+	ShareGrantsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(184683593728),
 	}
 	TargetsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(111669149696),

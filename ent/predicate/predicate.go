@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AccessLog is the predicate function for accesslog builders.
+type AccessLog func(*sql.Selector)
+
 // Account is the predicate function for account builders.
 type Account func(*sql.Selector)
 
@@ -93,6 +96,9 @@ type MeetingMember func(*sql.Selector)
 // Notification is the predicate function for notification builders.
 type Notification func(*sql.Selector)
 
+// PersistedQuery is the predicate function for persistedquery builders.
+type PersistedQuery func(*sql.Selector)
+
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 
@@ -113,6 +119,9 @@ type ResultItem func(*sql.Selector)
 
 // Setting is the predicate function for setting builders.
 type Setting func(*sql.Selector)
+
+// ShareGrant is the predicate function for sharegrant builders.
+type ShareGrant func(*sql.Selector)
 
 // Target is the predicate function for target builders.
 type Target func(*sql.Selector)

@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The AccessLogQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AccessLogQueryRuleFunc func(context.Context, *ent.AccessLogQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AccessLogQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AccessLogQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AccessLogQuery", q)
+}
+
+// The AccessLogMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AccessLogMutationRuleFunc func(context.Context, *ent.AccessLogMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AccessLogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AccessLogMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AccessLogMutation", m)
+}
+
 // The AccountQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AccountQueryRuleFunc func(context.Context, *ent.AccountQuery) error
@@ -807,6 +831,30 @@ func (f NotificationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NotificationMutation", m)
 }
 
+// The PersistedQueryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PersistedQueryQueryRuleFunc func(context.Context, *ent.PersistedQueryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PersistedQueryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PersistedQueryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PersistedQueryQuery", q)
+}
+
+// The PersistedQueryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PersistedQueryMutationRuleFunc func(context.Context, *ent.PersistedQueryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PersistedQueryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PersistedQueryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PersistedQueryMutation", m)
+}
+
 // The PlanQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PlanQueryRuleFunc func(context.Context, *ent.PlanQuery) error
@@ -975,6 +1023,30 @@ func (f SettingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SettingMutation", m)
 }
 
+// The ShareGrantQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ShareGrantQueryRuleFunc func(context.Context, *ent.ShareGrantQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ShareGrantQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ShareGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ShareGrantQuery", q)
+}
+
+// The ShareGrantMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ShareGrantMutationRuleFunc func(context.Context, *ent.ShareGrantMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ShareGrantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ShareGrantMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ShareGrantMutation", m)
+}
+
 // The TargetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TargetQueryRuleFunc func(context.Context, *ent.TargetQuery) error
@@ -1130,6 +1202,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.AccessLogQuery:
+		return q.Filter(), nil
 	case *ent.AccountQuery:
 		return q.Filter(), nil
 	case *ent.ApiTokenQuery:
@@ -1188,6 +1262,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
+	case *ent.PersistedQueryQuery:
+		return q.Filter(), nil
 	case *ent.PlanQuery:
 		return q.Filter(), nil
 	case *ent.PlanBatchQuery:
@@ -1201,6 +1277,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.ResultItemQuery:
 		return q.Filter(), nil
 	case *ent.SettingQuery:
+		return q.Filter(), nil
+	case *ent.ShareGrantQuery:
 		return q.Filter(), nil
 	case *ent.TargetQuery:
 		return q.Filter(), nil
@@ -1219,6 +1297,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.AccessLogMutation:
+		return m.Filter(), nil
 	case *ent.AccountMutation:
 		return m.Filter(), nil
 	case *ent.ApiTokenMutation:
@@ -1277,6 +1357,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.NotificationMutation:
 		return m.Filter(), nil
+	case *ent.PersistedQueryMutation:
+		return m.Filter(), nil
 	case *ent.PlanMutation:
 		return m.Filter(), nil
 	case *ent.PlanBatchMutation:
@@ -1290,6 +1372,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ResultItemMutation:
 		return m.Filter(), nil
 	case *ent.SettingMutation:
+		return m.Filter(), nil
+	case *ent.ShareGrantMutation:
 		return m.Filter(), nil
 	case *ent.TargetMutation:
 		return m.Filter(), nil

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/ssgk/ssgk/internal/sharing/class"
 )
 
 // CalendarYear is an operator-loaded year of China's official holiday arrangement (节假日安排),
@@ -26,12 +28,12 @@ func (CalendarYear) Annotations() []schema.Annotation {
 // Fields of the CalendarYear.
 func (CalendarYear) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("year").Min(2000).Max(2100).Immutable().Comment("年份").Annotations(entgql.OrderField("YEAR")),
-		field.String("source").NotEmpty().Immutable().Comment("依据（通知名称及文号）"),
-		field.Text("arrangement").Immutable().Comment("放假与调休安排（载入文件的规范化 JSON）"),
-		field.String("digest").Immutable().Comment("安排内容 SHA-256"),
-		field.String("loaded_by").Immutable().Comment("载入者"),
-		field.Time("loaded_at").Default(time.Now).Immutable().Comment("载入时间").Annotations(entgql.OrderField("LOADED_AT")),
+		field.Int("year").Min(2000).Max(2100).Immutable().Comment("年份").Annotations(entgql.OrderField("YEAR"), class.Public),
+		field.String("source").NotEmpty().Immutable().Comment("依据（通知名称及文号）").Annotations(class.Public),
+		field.Text("arrangement").Immutable().Comment("放假与调休安排（载入文件的规范化 JSON）").Annotations(class.Public),
+		field.String("digest").Immutable().Comment("安排内容 SHA-256").Annotations(class.Public),
+		field.String("loaded_by").Immutable().Comment("载入者").Annotations(class.Shared),
+		field.Time("loaded_at").Default(time.Now).Immutable().Comment("载入时间").Annotations(entgql.OrderField("LOADED_AT"), class.Public),
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/ssgk/ssgk/internal/sharing/class"
 )
 
 // Draw is one verifiable random draw of a task (随机抽取, design.md §4). Draws are append-only:
@@ -29,37 +31,37 @@ func (Draw) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionMixin{
 // Fields of the Draw.
 func (Draw) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("seq").Positive().Comment("本任务内的抽取序号").Annotations(entgql.OrderField("SEQ")),
+		field.Int("seq").Positive().Comment("本任务内的抽取序号").Annotations(entgql.OrderField("SEQ"), class.Public),
 		field.Enum("status").Values("FROZEN", "COMMITTED", "DRAWN", "REVEALED", "SUPERSEDED").Default("FROZEN").
-			Comment("状态：FROZEN 抽取框已冻结、COMMITTED 已公布承诺、DRAWN 已抽取、REVEALED 已公开服务端密钥、SUPERSEDED 已被重抽取代"),
-		field.String("algorithm_version").Default("ssgk-draw/v1").Comment("算法版本"),
-		field.String("frame_root").Optional().Comment("抽取框 Merkle 根（RFC 6962，十六进制）"),
-		field.Int("frame_size").Default(0).NonNegative().Comment("抽取框候选对象总数"),
-		field.JSON("parameters", map[string]any{}).Optional().Comment("抽取参数（各层 N 与 n、比例、排除规则）").Annotations(entgql.Type("Map")),
-		field.String("inspector_pool_digest").Optional().Comment("检查人员池摘要"),
-		field.String("secret_hash").Optional().Comment("服务端密钥的 SHA-256 承诺 H(secret)"),
-		field.String("secret").Optional().Sensitive().Comment("服务端密钥（结果公示后公开）"),
-		field.Text("commitment").Optional().Comment("承诺内容（规范 JSON，公示并记入透明日志）"),
-		field.String("commitment_digest").Optional().Comment("承诺摘要"),
-		field.Time("committed_at").Optional().Nillable().Comment("承诺公布时间"),
-		field.String("external_entropy").Optional().Comment("外部熵（现场骰子数字或公开信标，原样字符串）"),
-		field.String("seed").Optional().Comment("种子 S（十六进制）"),
-		field.Time("drawn_at").Optional().Nillable().Comment("抽取时间"),
-		field.Time("revealed_at").Optional().Nillable().Comment("密钥公开时间"),
-		field.String("reason").Optional().Comment("重抽原因"),
-		field.Int("task_id").Comment("所属任务"),
-		field.Int("supersedes_id").Optional().Nillable().Comment("被本次抽取取代的上一次抽取"),
+			Comment("状态：FROZEN 抽取框已冻结、COMMITTED 已公布承诺、DRAWN 已抽取、REVEALED 已公开服务端密钥、SUPERSEDED 已被重抽取代").Annotations(class.Public),
+		field.String("algorithm_version").Default("ssgk-draw/v1").Comment("算法版本").Annotations(class.Public),
+		field.String("frame_root").Optional().Comment("抽取框 Merkle 根（RFC 6962，十六进制）").Annotations(class.Public),
+		field.Int("frame_size").Default(0).NonNegative().Comment("抽取框候选对象总数").Annotations(class.Public),
+		field.JSON("parameters", map[string]any{}).Optional().Comment("抽取参数（各层 N 与 n、比例、排除规则）").Annotations(entgql.Type("Map"), class.Public),
+		field.String("inspector_pool_digest").Optional().Comment("检查人员池摘要").Annotations(class.Public),
+		field.String("secret_hash").Optional().Comment("服务端密钥的 SHA-256 承诺 H(secret)").Annotations(class.Private),
+		field.String("secret").Optional().Sensitive().Comment("服务端密钥（结果公示后公开）").Annotations(class.Private),
+		field.Text("commitment").Optional().Comment("承诺内容（规范 JSON，公示并记入透明日志）").Annotations(class.Public),
+		field.String("commitment_digest").Optional().Comment("承诺摘要").Annotations(class.Public),
+		field.Time("committed_at").Optional().Nillable().Comment("承诺公布时间").Annotations(class.Public),
+		field.String("external_entropy").Optional().Comment("外部熵（现场骰子数字或公开信标，原样字符串）").Annotations(class.Public),
+		field.String("seed").Optional().Comment("种子 S（十六进制）").Annotations(class.Public),
+		field.Time("drawn_at").Optional().Nillable().Comment("抽取时间").Annotations(class.Public),
+		field.Time("revealed_at").Optional().Nillable().Comment("密钥公开时间").Annotations(class.Public),
+		field.String("reason").Optional().Comment("重抽原因").Annotations(class.Public),
+		field.Int("task_id").Comment("所属任务").Annotations(class.Public),
+		field.Int("supersedes_id").Optional().Nillable().Comment("被本次抽取取代的上一次抽取").Annotations(class.Public),
 	}
 }
 
 // Edges of the Draw.
 func (Draw) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("task", Task.Type).Ref("draws").Unique().Required().Field("task_id").Comment("所属任务"),
-		edge.To("superseded_by", Draw.Type).Comment("取代本次抽取的重抽").From("supersedes").Unique().Field("supersedes_id").Comment("被取代的抽取"),
-		edge.To("confirmations", LibraryConfirmation.Type).Comment("抽取所依据的两库更新确认"),
-		edge.To("teams", InspectionTeam.Type).Comment("抽中的对象及检查组").Annotations(entgql.RelayConnection()),
-		edge.To("events", DrawEvent.Type).Comment("抽取过程事件（冻结、承诺、抽取、回避重组、替换、揭示），只增不删"),
+		edge.From("task", Task.Type).Ref("draws").Unique().Required().Field("task_id").Comment("所属任务").Annotations(class.Public),
+		edge.To("superseded_by", Draw.Type).Comment("取代本次抽取的重抽").Annotations(class.Public).From("supersedes").Unique().Field("supersedes_id").Comment("被取代的抽取").Annotations(class.Public),
+		edge.To("confirmations", LibraryConfirmation.Type).Comment("抽取所依据的两库更新确认").Annotations(class.Shared),
+		edge.To("teams", InspectionTeam.Type).Comment("抽中的对象及检查组").Annotations(entgql.RelayConnection(), class.Shared),
+		edge.To("events", DrawEvent.Type).Comment("抽取过程事件（冻结、承诺、抽取、回避重组、替换、揭示），只增不删").Annotations(class.Public),
 	}
 }
 
@@ -86,25 +88,25 @@ func (InspectionTeam) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, Divi
 // Fields of the InspectionTeam.
 func (InspectionTeam) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("stratum").Comment("所在层").Annotations(entgql.OrderField("STRATUM")),
-		field.String("ticket").Comment("抽签值（SHA-256，十六进制）"),
-		field.Int("position").NonNegative().Comment("层内名次（按抽签值从小到大）").Annotations(entgql.OrderField("POSITION")),
-		field.Int("version").Positive().Default(1).Comment("版本（回避重抽后递增）"),
+		field.String("stratum").Comment("所在层").Annotations(entgql.OrderField("STRATUM"), class.Shared),
+		field.String("ticket").Comment("抽签值（SHA-256，十六进制）").Annotations(class.Shared),
+		field.Int("position").NonNegative().Comment("层内名次（按抽签值从小到大）").Annotations(entgql.OrderField("POSITION"), class.Shared),
+		field.Int("version").Positive().Default(1).Comment("版本（回避重抽后递增）").Annotations(class.Shared),
 		field.Enum("status").Values("ACTIVE", "RECUSED", "REPLACED").Default("ACTIVE").
-			Comment("状态：ACTIVE 有效、RECUSED 因回避已重组、REPLACED 对象已替换（如已注销）"),
-		field.String("reason").Optional().Comment("重组或替换原因"),
-		field.Int("draw_id").Comment("所属抽取"),
-		field.Int("target_id").Comment("检查对象"),
+			Comment("状态：ACTIVE 有效、RECUSED 因回避已重组、REPLACED 对象已替换（如已注销）").Annotations(class.Shared),
+		field.String("reason").Optional().Comment("重组或替换原因").Annotations(class.Shared),
+		field.Int("draw_id").Comment("所属抽取").Annotations(class.Shared),
+		field.Int("target_id").Comment("检查对象").Annotations(class.Shared),
 	}
 }
 
 // Edges of the InspectionTeam.
 func (InspectionTeam) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("draw", Draw.Type).Ref("teams").Unique().Required().Field("draw_id").Comment("所属抽取"),
-		edge.From("target", Target.Type).Ref("teams").Unique().Required().Field("target_id").Comment("检查对象"),
-		edge.To("members", Inspector.Type).Comment("检查人员"),
-		edge.To("results", Result.Type).Comment("本组录入的检查结果"),
+		edge.From("draw", Draw.Type).Ref("teams").Unique().Required().Field("draw_id").Comment("所属抽取").Annotations(class.Shared),
+		edge.From("target", Target.Type).Ref("teams").Unique().Required().Field("target_id").Comment("检查对象").Annotations(class.Public),
+		edge.To("members", Inspector.Type).Comment("检查人员").Annotations(class.Shared),
+		edge.To("results", Result.Type).Comment("本组录入的检查结果").Annotations(class.Public),
 	}
 }
 
@@ -131,23 +133,23 @@ func (DrawEvent) Mixin() []ent.Mixin { return []ent.Mixin{DivisionMixin{}} }
 // Fields of the DrawEvent.
 func (DrawEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("seq").Positive().Immutable().Comment("本抽取内的事件序号").Annotations(entgql.OrderField("SEQ")),
+		field.Int("seq").Positive().Immutable().Comment("本抽取内的事件序号").Annotations(entgql.OrderField("SEQ"), class.Public),
 		field.Enum("kind").Values("FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL").Immutable().
-			Comment("事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥"),
-		field.Time("at").Immutable().Comment("发生时间"),
-		field.String("actor").Immutable().Comment("操作者"),
-		field.String("target_key").Optional().Immutable().Comment("涉及的检查对象（业务键）"),
-		field.Strings("inspectors").Optional().Immutable().Comment("回避的检查人员（业务键）"),
-		field.String("replacement_key").Optional().Immutable().Comment("替换进来的检查对象（业务键）"),
-		field.String("reason").Optional().Immutable().Comment("原因"),
-		field.Int("draw_id").Immutable().Comment("所属抽取"),
+			Comment("事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥").Annotations(class.Public),
+		field.Time("at").Immutable().Comment("发生时间").Annotations(class.Public),
+		field.String("actor").Immutable().Comment("操作者").Annotations(class.Public),
+		field.String("target_key").Optional().Immutable().Comment("涉及的检查对象（业务键）").Annotations(class.Public),
+		field.Strings("inspectors").Optional().Immutable().Comment("回避的检查人员（业务键）").Annotations(class.Public),
+		field.String("replacement_key").Optional().Immutable().Comment("替换进来的检查对象（业务键）").Annotations(class.Public),
+		field.String("reason").Optional().Immutable().Comment("原因").Annotations(class.Public),
+		field.Int("draw_id").Immutable().Comment("所属抽取").Annotations(class.Public),
 	}
 }
 
 // Edges of the DrawEvent.
 func (DrawEvent) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("draw", Draw.Type).Ref("events").Unique().Required().Immutable().Field("draw_id").Comment("所属抽取"),
+		edge.From("draw", Draw.Type).Ref("events").Unique().Required().Immutable().Field("draw_id").Comment("所属抽取").Annotations(class.Public),
 	}
 }
 
@@ -174,10 +176,10 @@ func (DrawSnapshot) Annotations() []schema.Annotation {
 // Fields of the DrawSnapshot.
 func (DrawSnapshot) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("draw_id").Unique().Immutable().Comment("所属抽取"),
-		field.Bytes("data").Immutable().Comment("gzip 压缩的规范 JSON"),
-		field.String("sha256").Immutable().Comment("未压缩内容的 SHA-256"),
-		field.Int64("size").Immutable().Comment("未压缩内容字节数"),
-		field.Time("created_at").Immutable().Default(time.Now).Comment("创建时间"),
+		field.Int("draw_id").Unique().Immutable().Comment("所属抽取").Annotations(class.Private),
+		field.Bytes("data").Immutable().Comment("gzip 压缩的规范 JSON").Annotations(class.Private),
+		field.String("sha256").Immutable().Comment("未压缩内容的 SHA-256").Annotations(class.Private),
+		field.Int64("size").Immutable().Comment("未压缩内容字节数").Annotations(class.Private),
+		field.Time("created_at").Immutable().Default(time.Now).Comment("创建时间").Annotations(class.Private),
 	}
 }

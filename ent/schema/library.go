@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/ssgk/ssgk/internal/sharing/class"
 )
 
 // TargetChange is one change of a target's fields: who changed what, when, through which path.
@@ -27,19 +29,19 @@ func (TargetChange) Mixin() []ent.Mixin { return []ent.Mixin{DivisionMixin{}} }
 // Fields of the TargetChange.
 func (TargetChange) Fields() []ent.Field {
 	return []ent.Field{
-		field.Time("at").Comment("变更时间").Annotations(entgql.OrderField("AT")),
-		field.String("actor").Comment("操作者"),
-		field.String("department_code").Optional().Comment("操作者所属部门编码"),
-		field.String("source").Comment("途径（GraphQL 操作名、导入任务或命令）"),
-		field.JSON("changes", map[string]any{}).Comment("变更内容：字段 → {old, new}").Annotations(entgql.Type("Map")),
-		field.Int("target_id").Comment("检查对象"),
+		field.Time("at").Comment("变更时间").Annotations(entgql.OrderField("AT"), class.Shared),
+		field.String("actor").Comment("操作者").Annotations(class.Shared),
+		field.String("department_code").Optional().Comment("操作者所属部门编码").Annotations(class.Shared),
+		field.String("source").Comment("途径（GraphQL 操作名、导入任务或命令）").Annotations(class.Shared),
+		field.JSON("changes", map[string]any{}).Comment("变更内容：字段 → {old, new}").Annotations(entgql.Type("Map"), class.Private),
+		field.Int("target_id").Comment("检查对象").Annotations(class.Shared),
 	}
 }
 
 // Edges of the TargetChange.
 func (TargetChange) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("target", Target.Type).Ref("history").Unique().Required().Field("target_id").Comment("检查对象"),
+		edge.From("target", Target.Type).Ref("history").Unique().Required().Field("target_id").Comment("检查对象").Annotations(class.Shared),
 	}
 }
 
@@ -65,26 +67,26 @@ func (ImportJob) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionM
 // Fields of the ImportJob.
 func (ImportJob) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("TARGETS", "INSPECTORS", "ITEMS").Comment("导入类型：TARGETS 检查对象、INSPECTORS 执法检查人员、ITEMS 抽查事项"),
-		field.String("file_name").Comment("文件名"),
-		field.String("file_sha256").Comment("文件 SHA-256"),
-		field.String("encoding").Optional().Comment("识别出的文件格式与编码"),
-		field.Bool("partial").Default(false).Comment("是否部分导入（仅导入有效行）"),
-		field.Enum("status").Values("SUCCEEDED", "PARTIAL", "REJECTED").Comment("结果：SUCCEEDED 全部导入、PARTIAL 仅导入有效行、REJECTED 有错误行，未写入任何数据"),
-		field.Int("rows_total").Default(0).Comment("数据行数"),
-		field.Int("rows_rejected").Default(0).Comment("被拒绝的行数"),
-		field.Int("created").Default(0).Comment("新增记录数"),
-		field.Int("updated").Default(0).Comment("更新记录数"),
-		field.Int("unchanged").Default(0).Comment("未变化记录数（重复导入）"),
-		field.Bytes("report").Optional().Comment("错误报告（XLSX）").Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Int("department_id").Comment("导入部门"),
+		field.Enum("kind").Values("TARGETS", "INSPECTORS", "ITEMS").Comment("导入类型：TARGETS 检查对象、INSPECTORS 执法检查人员、ITEMS 抽查事项").Annotations(class.Shared),
+		field.String("file_name").Comment("文件名").Annotations(class.Private),
+		field.String("file_sha256").Comment("文件 SHA-256").Annotations(class.Private),
+		field.String("encoding").Optional().Comment("识别出的文件格式与编码").Annotations(class.Private),
+		field.Bool("partial").Default(false).Comment("是否部分导入（仅导入有效行）").Annotations(class.Shared),
+		field.Enum("status").Values("SUCCEEDED", "PARTIAL", "REJECTED").Comment("结果：SUCCEEDED 全部导入、PARTIAL 仅导入有效行、REJECTED 有错误行，未写入任何数据").Annotations(class.Shared),
+		field.Int("rows_total").Default(0).Comment("数据行数").Annotations(class.Shared),
+		field.Int("rows_rejected").Default(0).Comment("被拒绝的行数").Annotations(class.Shared),
+		field.Int("created").Default(0).Comment("新增记录数").Annotations(class.Shared),
+		field.Int("updated").Default(0).Comment("更新记录数").Annotations(class.Shared),
+		field.Int("unchanged").Default(0).Comment("未变化记录数（重复导入）").Annotations(class.Shared),
+		field.Bytes("report").Optional().Comment("错误报告（XLSX）").Annotations(entgql.Skip(entgql.SkipAll), class.Private),
+		field.Int("department_id").Comment("导入部门").Annotations(class.Private),
 	}
 }
 
 // Edges of the ImportJob.
 func (ImportJob) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("department", Department.Type).Unique().Required().Field("department_id").Comment("导入部门"),
-		edge.To("library", TargetLibrary.Type).Unique().Comment("导入到的分库"),
+		edge.To("department", Department.Type).Unique().Required().Field("department_id").Comment("导入部门").Annotations(class.Private),
+		edge.To("library", TargetLibrary.Type).Unique().Comment("导入到的分库").Annotations(class.Private),
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
+
+	"github.com/ssgk/ssgk/internal/sharing/class"
 )
 
 // TimeMixin records when a row was created and last changed.
@@ -21,10 +23,10 @@ func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").Default(time.Now).Immutable().
 			Comment("创建时间").
-			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput), class.Shared),
 		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
 			Comment("最后修改时间").
-			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput), class.Shared),
 	}
 }
 
@@ -38,7 +40,7 @@ func (DivisionMixin) Fields() []ent.Field {
 		field.String("division_code").MaxLen(6).MinLen(6).Default("370921").
 			Match(divisionRe).
 			Comment("行政区划代码（GB/T 2260，6 位）").
-			Annotations(entgql.OrderField("DIVISION_CODE")),
+			Annotations(entgql.OrderField("DIVISION_CODE"), class.Public),
 	}
 }
 

@@ -50,6 +50,14 @@ func Hook(dialectName string) ent.Hook {
 				}
 				return next.Mutate(ctx, m)
 			}
+			if m.Type() == ent.TypeAccessLog {
+				// The access log is a log of its own (reads, not changes): append-only, and kept
+				// out of the change trail so that logging a read costs one insert.
+				if !m.Op().Is(ent.OpCreate) {
+					return nil, apperr.New(apperr.Forbidden, "访问日志只能追加，不能修改或删除")
+				}
+				return next.Mutate(ctx, m)
+			}
 			mm, ok := m.(mutation)
 			if !ok {
 				return nil, fmt.Errorf("audit: unsupported mutation %T", m)

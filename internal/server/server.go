@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"time"
 
@@ -32,6 +33,7 @@ import (
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/portal"
+	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -45,6 +47,20 @@ type Server struct {
 	metrics *metrics
 	router  chi.Router
 	drawer  *drawing.Drawer
+	// sharingDisabled turns off field authorisation and access logging; only the overhead
+	// benchmark sets it (DisableSharingForBenchmark).
+	sharingDisabled bool
+}
+
+// DisableSharingForBenchmark rebuilds the GraphQL endpoint without field authorisation and
+// access logging, so that a benchmark can measure their overhead against the same query. Never
+// call it outside a benchmark.
+func (s *Server) DisableSharingForBenchmark() {
+	s.sharingDisabled = true
+	r := chi.NewRouter()
+	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.Mount("/", s.router)
+	s.router = r
 }
 
 // New builds the HTTP handler of the hub.
@@ -80,6 +96,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"status": status, "database": s.db.Dialect})
 }
 
+// PurposeHeader carries the purpose a department system declares for its reads (percent-encoded
+// UTF-8); it is written to the access log with every cross-department read.
+const PurposeHeader = "X-SSGK-Purpose"
+
 // authenticate puts the request's viewer into its context. A bad credential is refused with
 // 401; no credential is the anonymous viewer.
 func (s *Server) authenticate(next http.Handler) http.Handler {
@@ -95,6 +115,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
 				"message": ae.Message, "extensions": map[string]any{"code": ae.Code}}}})
 			return
+		}
+		if p := r.Header.Get(PurposeHeader); p != "" && !v.IsAnonymous() {
+			if decoded, err := url.QueryUnescape(p); err == nil {
+				p = decoded
+			}
+			v.Purpose = p
 		}
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
 	})
@@ -114,6 +140,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(s.limits)
+	srv.Use(&sharing.Extension{Client: s.db.Client, DB: s.db.SQL, Disabled: s.sharingDisabled})
 	// Mutations run in one transaction each, except login — its failure counter must be stored
 	// even though the login itself answers with an error — and executeDraw, whose failed attempt
 	// (entropy and reason) must stay on record although the draw answers with an error.

@@ -44,6 +44,7 @@ type Viewer struct {
 	DepartmentCode string
 	Roles          []string
 	Operation      string // GraphQL operation name or CLI command, for the audit trail
+	Purpose        string // the purpose a department system declares for its reads (access log)
 }
 
 // HasRole reports whether the viewer holds the role.

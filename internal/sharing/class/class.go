@@ -1,0 +1,63 @@
+// Package class declares the sharing class of a field (共享目录, design.md §5). Each field and
+// edge of the ent schema carries one of these annotations; `go generate` collects them into
+// ent.SharingCatalog, and package sharing enforces them on every read path. The package has no
+// dependencies so that the schema can import it.
+package class
+
+import "entgo.io/ent/schema"
+
+// Class is one of the four sharing classes.
+type Class string
+
+// The sharing classes, from the most to the least open.
+const (
+	// PublicClass: anyone, the anonymous public included — for records that are published
+	// (a PUBLIC field of an unpublished record is read as SHARED; row policies keep
+	// unpublished records away from the public).
+	PublicClass Class = "PUBLIC"
+	// SharedClass: any authenticated department (无条件共享).
+	SharedClass Class = "SHARED"
+	// ConditionalClass: the owning department, and departments holding an approved,
+	// unexpired grant for the field's group (有条件共享).
+	ConditionalClass Class = "CONDITIONAL"
+	// PrivateClass: the owning department only (不予共享). Unclassified fields are PRIVATE.
+	PrivateClass Class = "PRIVATE"
+)
+
+// Label is the Chinese name of the class.
+func (c Class) Label() string {
+	switch c {
+	case PublicClass:
+		return "公开"
+	case SharedClass:
+		return "无条件共享"
+	case ConditionalClass:
+		return "有条件共享"
+	}
+	return "不予共享"
+}
+
+// Annotation is the schema annotation carrying a field's class and, for CONDITIONAL fields,
+// the field group a grant is applied for.
+type Annotation struct {
+	Class Class
+	Group string `json:",omitempty"`
+}
+
+// Name implements schema.Annotation.
+func (Annotation) Name() string { return "Sharing" }
+
+var _ schema.Annotation = Annotation{}
+
+// The annotations to put on fields and edges.
+var (
+	Public  = Annotation{Class: PublicClass}
+	Shared  = Annotation{Class: SharedClass}
+	Private = Annotation{Class: PrivateClass}
+)
+
+// Conditional is the annotation of a CONDITIONAL field in the named group (e.g. "contact",
+// "evidence"); a grant covers one group of one owning department.
+func Conditional(group string) Annotation {
+	return Annotation{Class: ConditionalClass, Group: group}
+}

@@ -27,7 +27,7 @@ type Inspector struct {
 	DivisionCode string `json:"division_code,omitempty"`
 	// 姓名
 	Name string `json:"name,omitempty"`
-	// 公民身份号码（不予共享）
+	// 公民身份号码（有条件共享）
 	IDNumber string `json:"id_number,omitempty"`
 	// 联系电话（不予共享）
 	Phone string `json:"phone,omitempty"`

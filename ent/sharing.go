@@ -357,7 +357,7 @@ var SharingCatalog = map[string]map[string]SharingRule{
 		"updatedAt":            {Class: "SHARED", Group: "", Name: "updated_at", Declared: true},
 		"divisionCode":         {Class: "PUBLIC", Group: "", Name: "division_code", Declared: true},
 		"name":                 {Class: "SHARED", Group: "", Name: "name", Declared: true},
-		"idNumber":             {Class: "PRIVATE", Group: "", Name: "id_number", Declared: true},
+		"idNumber":             {Class: "CONDITIONAL", Group: "identity", Name: "id_number", Declared: true},
 		"phone":                {Class: "PRIVATE", Group: "", Name: "phone", Declared: true},
 		"kind":                 {Class: "SHARED", Group: "", Name: "kind", Declared: true},
 		"certificateNo":        {Class: "SHARED", Group: "", Name: "certificate_no", Declared: true},

@@ -271,10 +271,18 @@ func (r *queryResolver) TaskItems(ctx context.Context, after *entgql.Cursor[int]
 // Draw returns generated.DrawResolver implementation.
 func (r *Resolver) Draw() generated.DrawResolver { return &drawResolver{r} }
 
+// Inspector returns generated.InspectorResolver implementation.
+func (r *Resolver) Inspector() generated.InspectorResolver { return &inspectorResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Target returns generated.TargetResolver implementation.
+func (r *Resolver) Target() generated.TargetResolver { return &targetResolver{r} }
+
 type (
-	drawResolver  struct{ *Resolver }
-	queryResolver struct{ *Resolver }
+	drawResolver      struct{ *Resolver }
+	inspectorResolver struct{ *Resolver }
+	queryResolver     struct{ *Resolver }
+	targetResolver    struct{ *Resolver }
 )

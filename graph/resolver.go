@@ -4,8 +4,11 @@ package graph
 
 import (
 	"context"
+	stdsql "database/sql"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/target"
@@ -18,17 +21,21 @@ import (
 // Resolver is the root resolver; it holds the hub's dependencies.
 type Resolver struct {
 	Client  *ent.Client
+	DB      *stdsql.DB
 	Auth    *auth.Service
 	Dialect string
 	Drawer  *drawing.Drawer
-	DataDir string // evidence files
+	DataDir string      // evidence files
+	Schema  *ast.Schema // the executable schema, to validate persisted queries
 }
 
-// NewSchema builds the executable schema.
-func NewSchema(client *ent.Client, authSvc *auth.Service, dialect, dataDir string) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{Client: client, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect), DataDir: dataDir},
-	})
+// NewSchema builds the executable schema. db is the client's database, for the aggregates
+// that ent's builders cannot express (nil in schema-only uses).
+func NewSchema(client *ent.Client, db *stdsql.DB, authSvc *auth.Service, dialect, dataDir string) graphql.ExecutableSchema {
+	r := &Resolver{Client: client, DB: db, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect), DataDir: dataDir}
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	r.Schema = es.Schema()
+	return es
 }
 
 // orNil turns "not found" into a null result: a lookup by business key that finds nothing
@@ -70,4 +77,16 @@ func ptrs[T any](s []T) []*T {
 		out[i] = &s[i]
 	}
 	return out
+}
+
+// SubscriptionPoll is how often a subscription looks for new public acts in the log.
+var SubscriptionPoll = time.Second
+
+// masked returns the masked form of a personal value, null when it is empty.
+func masked(s string, mask func(string) string) *string {
+	if s == "" {
+		return nil
+	}
+	m := mask(s)
+	return &m
 }

@@ -801,6 +801,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{InspectionTeamsColumns[10], InspectionTeamsColumns[11], InspectionTeamsColumns[7]},
 			},
+			{
+				Name:    "inspectionteam_target_id",
+				Unique:  false,
+				Columns: []*schema.Column{InspectionTeamsColumns[11]},
+			},
 		},
 	}
 	// InspectorsColumns holds the columns for the "inspectors" table.
@@ -1366,6 +1371,11 @@ var (
 				Name:    "publication_kind_published_at",
 				Unique:  false,
 				Columns: []*schema.Column{PublicationsColumns[4], PublicationsColumns[6]},
+			},
+			{
+				Name:    "publication_ledger_index",
+				Unique:  true,
+				Columns: []*schema.Column{PublicationsColumns[11]},
 			},
 		},
 	}

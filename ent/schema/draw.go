@@ -112,7 +112,7 @@ func (InspectionTeam) Edges() []ent.Edge {
 
 // Indexes of the InspectionTeam.
 func (InspectionTeam) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("draw_id", "target_id", "version").Unique()}
+	return []ent.Index{index.Fields("draw_id", "target_id", "version").Unique(), index.Fields("target_id")}
 }
 
 // DrawEvent is one logged step of a draw: freeze, commit, draw, recusal, replacement, reveal.

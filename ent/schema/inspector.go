@@ -31,7 +31,7 @@ func (Inspector) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionM
 func (Inspector) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxRuneLen(50).Comment("姓名").Annotations(entgql.OrderField("NAME"), class.Shared),
-		field.String("id_number").Optional().Validate(uscc.ValidateIDNumber).Comment("公民身份号码（不予共享）").Annotations(class.Private),
+		field.String("id_number").Optional().Validate(uscc.ValidateIDNumber).Comment("公民身份号码（有条件共享）").Annotations(class.Conditional("identity")),
 		field.String("phone").Optional().Comment("联系电话（不予共享）").Annotations(class.Private),
 		field.Enum("kind").Values("CIVIL_SERVANT", "QUALIFIED_STAFF", "ROUTINE_STAFF", "ENFORCEMENT_TEAM").Default("CIVIL_SERVANT").
 			Comment("人员类别：CIVIL_SERVANT 行政执法类公务员、QUALIFIED_STAFF 具有执法资格的工作人员、ROUTINE_STAFF 日常监管人员、ENFORCEMENT_TEAM 综合执法队伍人员").Annotations(class.Shared),

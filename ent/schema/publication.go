@@ -56,7 +56,7 @@ func (Publication) Edges() []ent.Edge {
 
 // Indexes of the Publication.
 func (Publication) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("subject_type", "subject_id"), index.Fields("kind", "published_at")}
+	return []ent.Index{index.Fields("subject_type", "subject_id"), index.Fields("kind", "published_at"), index.Fields("ledger_index").Unique()}
 }
 
 // Lead is a case lead (线索) from complaints and reports, transfers or data monitoring.

@@ -3,12 +3,45 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/task"
 )
+
+// 分组统计
+type Aggregate struct {
+	// 符合条件的结果总数
+	Total  int               `json:"total"`
+	Groups []*AggregateGroup `json:"groups"`
+}
+
+// 统计筛选
+type AggregateFilter struct {
+	// 起始日期（含，按公示时间或检查结束日期）
+	From *time.Time `json:"from,omitempty"`
+	// 截止日期（不含）
+	To *time.Time `json:"to,omitempty"`
+	// 部门编码
+	DepartmentCodes []string `json:"departmentCodes,omitempty"`
+	// 仅统计已公示的结果（默认 true）
+	PublishedOnly *bool `json:"publishedOnly,omitempty"`
+}
+
+// 一个分组
+type AggregateGroup struct {
+	// 各维度的取值（编码），与 groupBy 顺序一致
+	Keys []string `json:"keys"`
+	// 各维度的名称
+	Labels []string `json:"labels"`
+	// 结果户次数
+	Count int `json:"count"`
+}
 
 // 更正结果：新版本及负责人签名的更正记录
 type CorrectionPayload struct {
@@ -130,6 +163,14 @@ type ResultItemInput struct {
 	CodeIDs []int `json:"codeIDs,omitempty"`
 }
 
+// 有条件共享字段组：共享申请按“数据所属部门 + 字段组”审批
+type SharingGroup struct {
+	// 字段组编码，如 contact
+	Group string `json:"group"`
+	// 包含的字段（类型.字段）
+	Fields []string `json:"fields"`
+}
+
 // 抽取层：按比例（百万分之一）或按数量，二选一
 type StratumInput struct {
 	// 层名（默认按信用风险分类 A、B、C、D）
@@ -138,6 +179,9 @@ type StratumInput struct {
 	RatioPpm *int `json:"ratioPpm,omitempty"`
 	// 抽取数量
 	Count *int `json:"count,omitempty"`
+}
+
+type Subscription struct {
 }
 
 // 新建抽查任务（部门联合抽查时列出参与部门及各自事项）
@@ -204,4 +248,71 @@ type Viewer struct {
 	Department *ent.Department `json:"department,omitempty"`
 	// 角色
 	Roles []string `json:"roles"`
+}
+
+// 统计维度
+type AggregateDimension string
+
+const (
+	// 部门
+	AggregateDimensionDepartment AggregateDimension = "DEPARTMENT"
+	// 抽查事项
+	AggregateDimensionItem AggregateDimension = "ITEM"
+	// 结果代码
+	AggregateDimensionResultCode AggregateDimension = "RESULT_CODE"
+	// 行政区划
+	AggregateDimensionDivision AggregateDimension = "DIVISION"
+	// 月份（公示月份，未公示按检查结束月份）
+	AggregateDimensionMonth AggregateDimension = "MONTH"
+)
+
+var AllAggregateDimension = []AggregateDimension{
+	AggregateDimensionDepartment,
+	AggregateDimensionItem,
+	AggregateDimensionResultCode,
+	AggregateDimensionDivision,
+	AggregateDimensionMonth,
+}
+
+func (e AggregateDimension) IsValid() bool {
+	switch e {
+	case AggregateDimensionDepartment, AggregateDimensionItem, AggregateDimensionResultCode, AggregateDimensionDivision, AggregateDimensionMonth:
+		return true
+	}
+	return false
+}
+
+func (e AggregateDimension) String() string {
+	return string(e)
+}
+
+func (e *AggregateDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AggregateDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AggregateDimension", str)
+	}
+	return nil
+}
+
+func (e AggregateDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AggregateDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AggregateDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/store"
@@ -131,14 +132,31 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 var publicRootFields = map[string]bool{"viewer": true, "login": true, "__schema": true, "__type": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {
-	srv := handler.New(graph.NewSchema(s.db.Client, s.auth, s.db.Dialect, s.db.DataDir))
+	srv := handler.New(graph.NewSchema(s.db.Client, s.db.SQL, s.auth, s.db.Dialect, s.db.DataDir))
+	// Subscriptions (the credit centre's feed of newly published results) over websocket; the
+	// credential travels in the connection_init payload as {"Authorization": "Bearer …"}.
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			v, err := s.auth.Authenticate(ctx, p.Authorization())
+			if err != nil {
+				return ctx, nil, err
+			}
+			if v.IsAnonymous() {
+				return ctx, nil, apperr.New(apperr.Unauthenticated, "订阅须在 connection_init 中提供 Authorization")
+			}
+			return viewer.NewContext(ctx, v), nil, nil
+		},
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 64 << 20, MaxMemory: 16 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// Persisted queries (dashboards): only queries saved with savePersistedQuery are served by
+	// hash; they run as the caller, under the same rules.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: persisted.Cache{Client: s.db.Client}})
 	srv.Use(s.limits)
 	srv.Use(&sharing.Extension{Client: s.db.Client, DB: s.db.SQL, Disabled: s.sharingDisabled})
 	// Mutations run in one transaction each, except login — its failure counter must be stored

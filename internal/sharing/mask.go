@@ -15,6 +15,9 @@ var Extensions = map[string]map[string]Rule{
 		"idNumberMasked": {Class: string(class.SharedClass), Name: "id_number", Declared: true},
 		"phoneMasked":    {Class: string(class.SharedClass), Name: "phone", Declared: true},
 	},
+	ent.TypeDraw: {
+		"bundleURL": {Class: string(class.PublicClass), Name: "bundle_url", Declared: true},
+	},
 	ent.TypeTarget: {
 		"legalRepPhoneMasked": {Class: string(class.SharedClass), Name: "legal_rep_phone", Declared: true},
 		"contactPhoneMasked":  {Class: string(class.SharedClass), Name: "contact_phone", Declared: true},

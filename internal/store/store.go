@@ -26,6 +26,7 @@ import (
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/results"
+	"github.com/ssgk/ssgk/internal/sharing"
 )
 
 // DB is an open hub database.
@@ -111,6 +112,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	client.Use(results.Hooks()...)
 	client.Use(drawing.Hooks()...)
 	client.Use(audit.Hook(name))
+	sharing.InstallRowPolicies(client)
 	dataDir := opt.DataDir
 	if dataDir == "" {
 		dataDir = "data"

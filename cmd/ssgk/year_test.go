@@ -38,6 +38,7 @@ type yearHub struct {
 
 type gqlErr struct {
 	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
 	Extensions map[string]any `json:"extensions"`
 }
 

@@ -61,22 +61,9 @@ func allowedBySpec(role, class, typ string, rel relation) bool {
 	return false
 }
 
-// rowVisibleBySpec: grants are seen by the requesting and the owning department and the
-// office; every other record picked by the matrix (published where rows are restricted) by all.
-func rowVisibleBySpec(typ, role string, rel relation) bool {
-	if typ != ent.TypeShareGrant && typ != ent.TypeAccessLog {
-		return true
-	}
-	return rel == owning || role == viewer.RoleOffice || (typ == ent.TypeShareGrant && rel == otherWithGrant)
-}
-
-// TestAuthorisationMatrix is generated from the schema annotations (ent.SharingCatalog): for
-// every entity exposed through GraphQL, one record of the demo year, and every role × the
-// owning department / another department without a grant / another department holding grants
-// for every CONDITIONAL group of the owner, it asks for every field of the record and asserts
-// that each one is returned or refused with FORBIDDEN_FIELD and its class, as the table says.
-// A new field or entity is covered without touching this test.
-func TestAuthorisationMatrix(t *testing.T) {
+// newDemoHub serves the demo data with its sample year on a fresh database.
+func newDemoHub(t *testing.T) (*store.DB, *auth.Service, string) {
+	t.Helper()
 	ctx := context.Background()
 	t.Cleanup(clock.Set(clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, cst)).Now))
 	db, err := store.Open(ctx, store.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir()})
@@ -96,7 +83,28 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(io.Discard, nil)), server.DefaultLimits))
 	t.Cleanup(srv.Close)
-	sys := viewer.NewContext(ctx, viewer.NewSystem("matrix test"))
+	return db, authSvc, srv.URL
+}
+
+// rowVisibleBySpec: grants are seen by the requesting and the owning department and the
+// office; every other record picked by the matrix (published where rows are restricted) by all.
+func rowVisibleBySpec(typ, role string, rel relation) bool {
+	if typ != ent.TypeShareGrant && typ != ent.TypeAccessLog {
+		return true
+	}
+	return rel == owning || role == viewer.RoleOffice || (typ == ent.TypeShareGrant && rel == otherWithGrant)
+}
+
+// TestAuthorisationMatrix is generated from the schema annotations (ent.SharingCatalog): for
+// every entity exposed through GraphQL, one record of the demo year, and every role × the
+// owning department / another department without a grant / another department holding grants
+// for every CONDITIONAL group of the owner, it asks for every field of the record and asserts
+// that each one is returned or refused with FORBIDDEN_FIELD and its class, as the table says.
+// A new field or entity is covered without touching this test.
+func TestAuthorisationMatrix(t *testing.T) {
+	db, authSvc, url := newDemoHub(t)
+	srv := struct{ URL string }{url}
+	sys := viewer.NewContext(context.Background(), viewer.NewSystem("matrix test"))
 
 	deps, err := db.Client.Department.Query().Order(ent.Asc("id")).All(sys)
 	if err != nil {

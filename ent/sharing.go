@@ -166,7 +166,7 @@ var SharingCatalog = map[string]map[string]SharingRule{
 		"frameSize":           {Class: "PUBLIC", Group: "", Name: "frame_size", Declared: true},
 		"parameters":          {Class: "PUBLIC", Group: "", Name: "parameters", Declared: true},
 		"inspectorPoolDigest": {Class: "PUBLIC", Group: "", Name: "inspector_pool_digest", Declared: true},
-		"secretHash":          {Class: "PRIVATE", Group: "", Name: "secret_hash", Declared: true},
+		"secretHash":          {Class: "PUBLIC", Group: "", Name: "secret_hash", Declared: true},
 		"secret":              {Class: "PRIVATE", Group: "", Name: "secret", Declared: true},
 		"commitment":          {Class: "PUBLIC", Group: "", Name: "commitment", Declared: true},
 		"commitmentDigest":    {Class: "PUBLIC", Group: "", Name: "commitment_digest", Declared: true},

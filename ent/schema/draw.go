@@ -39,7 +39,7 @@ func (Draw) Fields() []ent.Field {
 		field.Int("frame_size").Default(0).NonNegative().Comment("抽取框候选对象总数").Annotations(class.Public),
 		field.JSON("parameters", map[string]any{}).Optional().Comment("抽取参数（各层 N 与 n、比例、排除规则）").Annotations(entgql.Type("Map"), class.Public),
 		field.String("inspector_pool_digest").Optional().Comment("检查人员池摘要").Annotations(class.Public),
-		field.String("secret_hash").Optional().Comment("服务端密钥的 SHA-256 承诺 H(secret)").Annotations(class.Private),
+		field.String("secret_hash").Optional().Comment("服务端密钥的 SHA-256 承诺 H(secret)").Annotations(class.Public),
 		field.String("secret").Optional().Sensitive().Comment("服务端密钥（结果公示后公开）").Annotations(class.Private),
 		field.Text("commitment").Optional().Comment("承诺内容（规范 JSON，公示并记入透明日志）").Annotations(class.Public),
 		field.String("commitment_digest").Optional().Comment("承诺摘要").Annotations(class.Public),

@@ -121,6 +121,9 @@ func classifyFields(g *gen.Graph, s *ast.Schema) error {
 			if cls != "PUBLIC" && fd.Type.NonNull {
 				fd.Type = &ast.Type{NamedType: fd.Type.NamedType, Elem: fd.Type.Elem, Position: fd.Type.Position}
 			}
+			if (cls == "CONDITIONAL" || cls == "PRIVATE") && !filterableRows[t.Name] {
+				dropFilters(s.Types[t.Name+"WhereInput"], name)
+			}
 		}
 		for _, f := range t.Fields {
 			ann, _ := f.Annotations["Sharing"].(map[string]any)
@@ -132,6 +135,35 @@ func classifyFields(g *gen.Graph, s *ast.Schema) error {
 		}
 	}
 	return nil
+}
+
+// filterableRows are the entities whose restricted fields stay filterable: their row policy
+// (package sharing) already limits the rows to the owning department's.
+var filterableRows = map[string]bool{"Lead": true, "LeadCluster": true}
+
+// whereSuffixes are the predicate suffixes entgql generates for a field or an edge.
+var whereSuffixes = []string{"", "NEQ", "In", "NotIn", "GT", "GTE", "LT", "LTE", "Contains", "HasPrefix", "HasSuffix",
+	"EqualFold", "ContainsFold", "IsNil", "NotNil"}
+
+// dropFilters removes the where-input predicates of a CONDITIONAL or PRIVATE field or edge: a
+// viewer who may not read a value must not be able to find it out by filtering on it.
+func dropFilters(in *ast.Definition, name string) {
+	if in == nil {
+		return
+	}
+	drop := map[string]bool{}
+	for _, suf := range whereSuffixes {
+		drop[name+suf] = true
+	}
+	edge := "has" + strings.ToUpper(name[:1]) + name[1:]
+	drop[edge], drop[edge+"With"] = true, true
+	kept := in.Fields[:0]
+	for _, f := range in.Fields {
+		if !drop[f.Name] {
+			kept = append(kept, f)
+		}
+	}
+	in.Fields = kept
 }
 
 func pascal(s string) string {

@@ -87,9 +87,13 @@ func newDemoHub(t *testing.T) (*store.DB, *auth.Service, string) {
 }
 
 // rowVisibleBySpec: grants are seen by the requesting and the owning department and the
-// office; every other record picked by the matrix (published where rows are restricted) by all.
+// office; the access log, the audit trail, leads and lead clusters by the owning department and
+// the office; every other record picked by the matrix (published where rows are restricted) by
+// everyone.
 func rowVisibleBySpec(typ, role string, rel relation) bool {
-	if typ != ent.TypeShareGrant && typ != ent.TypeAccessLog {
+	switch typ {
+	case ent.TypeShareGrant, ent.TypeAccessLog, ent.TypeAuditEvent, ent.TypeLead, ent.TypeLeadCluster:
+	default:
 		return true
 	}
 	return rel == owning || role == viewer.RoleOffice || (typ == ent.TypeShareGrant && rel == otherWithGrant)

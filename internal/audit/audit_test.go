@@ -48,7 +48,7 @@ func TestAudit_EveryMutationIsChained(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("fresh trail does not verify: %v", rep.Problems)
 	}
-	evs, err := db.Client.AuditEvent.Query().Order(ent.Asc("seq")).All(context.Background())
+	evs, err := db.Client.AuditEvent.Query().Order(ent.Asc("seq")).All(testutil.System())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestAudit_BatchModeWritesTheSameChain(t *testing.T) {
 	db := testutil.Open(t)
 	d := seedDepartment(t, db)
 	ctx := audit.WithBatch(testutil.System(), db.Dialect)
-	before, _ := db.Client.AuditEvent.Query().Count(context.Background())
+	before, _ := db.Client.AuditEvent.Query().Count(testutil.System())
 	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		bulk := []*ent.TargetLibraryCreate{
 			tx.TargetLibrary.Create().SetCode("A").SetName("甲库").SetDepartmentID(d.ID),
@@ -205,7 +205,7 @@ func TestAudit_BatchModeWritesTheSameChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := db.Client.AuditEvent.Query().Count(context.Background())
+	after, _ := db.Client.AuditEvent.Query().Count(testutil.System())
 	if after-before != 4 {
 		t.Fatalf("batch wrote %d events, want 4", after-before)
 	}
@@ -222,7 +222,7 @@ func TestAudit_BatchModeWritesTheSameChain(t *testing.T) {
 	if apperr.CodeOf(err) != apperr.Invalid {
 		t.Fatalf("err = %v", err)
 	}
-	if n, _ := db.Client.AuditEvent.Query().Count(context.Background()); n != after {
+	if n, _ := db.Client.AuditEvent.Query().Count(testutil.System()); n != after {
 		t.Fatalf("rolled-back batch left events: %d → %d", after, n)
 	}
 }

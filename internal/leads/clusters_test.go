@@ -1,7 +1,6 @@
 package leads_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -121,7 +120,7 @@ func TestDetectClusters_WindowBoundary(t *testing.T) {
 
 func TestDetectClusters_ConfigurableThreshold(t *testing.T) {
 	h := newHub(t)
-	cfg, err := leads.LoadClusterSettings(context.Background(), h.client)
+	cfg, err := leads.LoadClusterSettings(h.sys, h.client)
 	must(t, err)
 	if cfg != leads.DefaultClusterSettings() || cfg.WindowDays != 30 || cfg.Threshold != 3 {
 		t.Fatalf("default settings = %+v", cfg)
@@ -152,14 +151,14 @@ func (h *hub) offered(t *testing.T, itemID int) (*ent.LeadCluster, []*ent.Lead) 
 		ls = append(ls, h.receive(t, itemID, "1391", "370921", time.Now().Add(time.Duration(i-3)*time.Hour)))
 	}
 	c, err := h.client.LeadCluster.Query().Where(leadcluster.DimensionEQ(leadcluster.DimensionINDUSTRY),
-		leadcluster.ItemID(itemID), leadcluster.StatusEQ(leadcluster.StatusOFFERED)).Only(context.Background())
+		leadcluster.ItemID(itemID), leadcluster.StatusEQ(leadcluster.StatusOFFERED)).Only(h.sys)
 	must(t, err)
 	return c, ls
 }
 
 func TestAcceptCluster_CreatesSpecialInspection(t *testing.T) {
 	h := newHub(t)
-	ctx := context.Background()
+	ctx := h.sys
 	c, ls := h.offered(t, h.item.ID)
 	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
@@ -244,19 +243,19 @@ func TestAcceptCluster_ItemMustBeOnPublishedList(t *testing.T) {
 	v2, err := lists.NewVersion(h.sys, h.client, h.wj.ID, "", "调整")
 	must(t, err)
 	draftItem, err := h.client.InspectionItem.Query().
-		Where(inspectionitem.ItemListID(v2.ID), inspectionitem.Code("WJ-001")).Only(context.Background())
+		Where(inspectionitem.ItemListID(v2.ID), inspectionitem.Code("WJ-001")).Only(h.sys)
 	must(t, err)
 	c, _ := h.offered(t, draftItem.ID)
 	_, err = leads.AcceptCluster(h.office, h.client, c.ID, h.scjg.ID, time.Now(), time.Now().AddDate(0, 1, 0))
 	wantCode(t, "item of a draft list", err, lists.CodeNotPublished)
-	if n, _ := h.client.Task.Query().Count(context.Background()); n != 0 {
+	if n, _ := h.client.Task.Query().Count(h.sys); n != 0 {
 		t.Fatalf("tasks written: %d", n)
 	}
 }
 
 func TestDismissCluster(t *testing.T) {
 	h := newHub(t)
-	ctx := context.Background()
+	ctx := h.sys
 	_, err := leads.DismissCluster(h.office, h.client, 12345, "不属实")
 	wantCode(t, "missing cluster", err, apperr.NotFound)
 	c, _ := h.offered(t, h.item.ID)

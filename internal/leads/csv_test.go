@@ -1,7 +1,6 @@
 package leads_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,7 +50,7 @@ func TestImportCSV_Encodings(t *testing.T) {
 			if len(rep.Clusters) != 2 || rep.Clusters[0].LeadCount != 3 {
 				t.Fatalf("clusters = %+v", rep.Clusters)
 			}
-			ls, err := h.client.Lead.Query().Order(ent.Asc(lead.FieldID)).All(context.Background())
+			ls, err := h.client.Lead.Query().Order(ent.Asc(lead.FieldID)).All(h.sys)
 			must(t, err)
 			first := ls[0]
 			cst := time.FixedZone("CST", 8*3600)
@@ -116,7 +115,7 @@ func TestImportCSV_AllOrNothing(t *testing.T) {
 		rep.Encoding != importer.EncodingGB18030 || !strings.Contains(rep.Summary(), "本次不导入任何数据") {
 		t.Fatalf("report = %+v\n%s", rep, rep.Summary())
 	}
-	if n, _ := h.client.Lead.Query().Count(context.Background()); n != 0 {
+	if n, _ := h.client.Lead.Query().Count(h.sys); n != 0 {
 		t.Fatalf("%d leads written from a rejected file", n)
 	}
 }
@@ -157,7 +156,7 @@ func TestImportCSV_NoDoubleImport(t *testing.T) {
 	if rep.Rejected != 2 || !strings.Contains(rep.Errors[0].Reason, "不能重复登记") {
 		t.Fatalf("report = %+v", rep)
 	}
-	if n, _ := h.client.Lead.Query().Count(context.Background()); n != 3 {
+	if n, _ := h.client.Lead.Query().Count(h.sys); n != 3 {
 		t.Fatalf("leads = %d", n)
 	}
 }

@@ -99,7 +99,7 @@ func (h *hub) receive(t *testing.T, itemID int, industry, division string, at ti
 
 func (h *hub) clusters(t *testing.T) []*ent.LeadCluster {
 	t.Helper()
-	cs, err := h.client.LeadCluster.Query().WithLeads().Order(ent.Asc("key")).All(context.Background())
+	cs, err := h.client.LeadCluster.Query().WithLeads().Order(ent.Asc("key")).All(h.sys)
 	must(t, err)
 	return cs
 }

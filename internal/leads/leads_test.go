@@ -1,7 +1,6 @@
 package leads_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +42,7 @@ func TestReceive_Validation(t *testing.T) {
 			}
 		})
 	}
-	if n, _ := h.client.Lead.Query().Count(context.Background()); n != 0 {
+	if n, _ := h.client.Lead.Query().Count(h.sys); n != 0 {
 		t.Fatalf("refused leads were written: %d", n)
 	}
 

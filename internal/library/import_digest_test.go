@@ -107,7 +107,7 @@ func TestImport_LateRejectedRowRollsBackWrittenBatches(t *testing.T) {
 	fmt.Fprintln(fh, "91370921MA3C5X8B2X,,,坏行,企业,,,,370921,5251,2020-01-01,存续,B,否,,,,")
 	fh.Close()
 	f := newImportFixture(t)
-	events, _ := f.db.Client.AuditEvent.Query().Count(context.Background())
+	events, _ := f.db.Client.AuditEvent.Query().Count(testutil.System())
 	var progress []int
 	res, err := library.Import(testutil.System(), f.db.Client, fileOpener(file), library.ImportOptions{
 		Kind: importer.KindTargets, DepartmentID: f.dep.ID, Dialect: f.db.Dialect,
@@ -122,7 +122,7 @@ func TestImport_LateRejectedRowRollsBackWrittenBatches(t *testing.T) {
 		t.Fatalf("rejected import left %d targets", n)
 	}
 	// The rejected attempt itself is recorded (one job, one event).
-	if n, _ := f.db.Client.AuditEvent.Query().Count(context.Background()); n != events+1 {
+	if n, _ := f.db.Client.AuditEvent.Query().Count(testutil.System()); n != events+1 {
 		t.Fatalf("audit events %d → %d", events, n)
 	}
 	if len(progress) < 2 || progress[len(progress)-1] != 12001 {

@@ -5,9 +5,14 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/accesslog"
+	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/evidence"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/intercept"
+	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/ent/lead"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultitem"
@@ -24,7 +29,10 @@ import (
 //     everyone else see published results only; its items and evidence follow it;
 //   - the access log: the owning department (who read my data), the reading department
 //     (what did we read) and the office;
-//   - grants: the requesting and the owning department, and the office.
+//   - grants: the requesting and the owning department, and the office;
+//   - leads: the department they are assigned to, and the office; lead clusters: the department
+//     whose item they concern, and the office;
+//   - the audit trail: the department whose actions it records, and the office.
 //
 // Operator commands (SYSTEM viewers) see every row.
 
@@ -54,6 +62,30 @@ func InstallRowPolicies(client *ent.Client) {
 			return nil
 		}
 		q.Where(accesslog.Or(accesslog.OwnerID(v.DepartmentID), accesslog.ViewerDepartmentID(v.DepartmentID)))
+		return nil
+	}))
+	client.Lead.Intercept(intercept.TraverseLead(func(ctx context.Context, q *ent.LeadQuery) error {
+		v := viewer.FromContext(ctx)
+		if seesAll(v) {
+			return nil
+		}
+		q.Where(lead.DepartmentID(v.DepartmentID))
+		return nil
+	}))
+	client.LeadCluster.Intercept(intercept.TraverseLeadCluster(func(ctx context.Context, q *ent.LeadClusterQuery) error {
+		v := viewer.FromContext(ctx)
+		if seesAll(v) {
+			return nil
+		}
+		q.Where(leadcluster.HasItemWith(inspectionitem.HasItemListWith(itemlist.DepartmentID(v.DepartmentID))))
+		return nil
+	}))
+	client.AuditEvent.Intercept(intercept.TraverseAuditEvent(func(ctx context.Context, q *ent.AuditEventQuery) error {
+		v := viewer.FromContext(ctx)
+		if seesAll(v) {
+			return nil
+		}
+		q.Where(auditevent.DepartmentCode(v.DepartmentCode), auditevent.DepartmentCodeNEQ(""))
 		return nil
 	}))
 	client.ShareGrant.Intercept(intercept.TraverseShareGrant(func(ctx context.Context, q *ent.ShareGrantQuery) error {

@@ -255,7 +255,7 @@ func pickRecord(t *testing.T, ctx context.Context, db *store.DB, typ string, gra
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	r := sharing.NewReader(db.Client, db.SQL, viewer.NewSystem("matrix test"))
+	r := sharing.NewReader(db.Client, viewer.NewSystem("matrix test"))
 	best, bestOwners := ids[0], []int(nil)
 	for _, id := range ids {
 		obj, err := db.Client.Noder(ctx, id)

@@ -2,7 +2,6 @@ package sharing
 
 import (
 	"context"
-	"database/sql"
 	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -20,7 +19,6 @@ import (
 // are written to the access log before the response leaves.
 type Extension struct {
 	Client *ent.Client
-	DB     *sql.DB
 	// Disabled turns enforcement off. Only the overhead benchmark sets it.
 	Disabled bool
 }
@@ -56,7 +54,7 @@ func (e *Extension) InterceptOperation(ctx context.Context, next graphql.Operati
 	if e.Disabled {
 		return next(ctx)
 	}
-	r := NewReader(e.Client, e.DB, viewer.FromContext(ctx))
+	r := NewReader(e.Client, viewer.FromContext(ctx))
 	respond := next(NewContext(ctx, r))
 	return func(ctx context.Context) *graphql.Response {
 		resp := respond(ctx)

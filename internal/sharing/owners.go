@@ -113,9 +113,15 @@ func directOwners(typ string, obj any) ([]int, bool) {
 	return out, true
 }
 
+// Querier runs a read-only SQL query: *sql.DB, or an ent client (which reads inside its
+// transaction when it is one).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // QueryOwners returns the owning departments of the records of type typ with the given ids,
 // for the types owned through other tables.
-func QueryOwners(ctx context.Context, db *sql.DB, typ string, ids []int) (map[int][]int, error) {
+func QueryOwners(ctx context.Context, db Querier, typ string, ids []int) (map[int][]int, error) {
 	out := make(map[int][]int, len(ids))
 	q, ok := ownerQueries[typ]
 	if !ok || len(ids) == 0 {

@@ -2,7 +2,6 @@ package sharing
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"sort"
 	"sync"
@@ -20,7 +19,6 @@ import (
 // out (Flush). It is safe for concurrent use.
 type Reader struct {
 	client *ent.Client
-	db     *sql.DB
 	v      *viewer.Viewer
 
 	mu           sync.Mutex
@@ -53,8 +51,8 @@ type readAgg struct {
 }
 
 // NewReader starts the read of viewer v.
-func NewReader(client *ent.Client, db *sql.DB, v *viewer.Viewer) *Reader {
-	return &Reader{client: client, db: db, v: v, owners: map[string]map[int][]int{}, reads: map[readKey]*readAgg{}}
+func NewReader(client *ent.Client, v *viewer.Viewer) *Reader {
+	return &Reader{client: client, v: v, owners: map[string]map[int][]int{}, reads: map[readKey]*readAgg{}}
 }
 
 // Become makes the rest of the read that of viewer v: a login's answer (the account) is read
@@ -125,7 +123,7 @@ func (r *Reader) Prefetch(ctx context.Context, typ string, ids []int) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	got, err := QueryOwners(ctx, r.db, typ, missing)
+	got, err := QueryOwners(ctx, r.client, typ, missing)
 	if err != nil {
 		return err
 	}
@@ -233,4 +231,28 @@ func (r *Reader) Flush(ctx context.Context) error {
 	}
 	sys := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.System, Name: "access-log/" + r.v.Actor(), Operation: r.v.Operation})
 	return client.AccessLog.CreateBulk(builders...).Exec(sys)
+}
+
+// Refused returns which of the given fields (ent schema names, e.g. "contact_phone") of a
+// record the viewer may not read. Exports and other non-GraphQL paths blank these; the
+// allowed cross-department reads are recorded for the access log like GraphQL's (Flush).
+func (r *Reader) Refused(ctx context.Context, typ string, obj any, fields ...string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, f := range fields {
+		name := f
+		for gql, rule := range ent.SharingCatalog[typ] {
+			if rule.Name == f && !rule.Edge {
+				name = gql
+				break
+			}
+		}
+		d, _, err := r.Check(ctx, typ, name, obj)
+		if err != nil {
+			return nil, err
+		}
+		if !d.Allowed {
+			out[f] = true
+		}
+	}
+	return out, nil
 }

@@ -22,7 +22,7 @@ echo "results: $N"
 
 run() {
 	go test -run '^$' -bench '^BenchmarkPortalSearch$' -benchtime 1x -timeout 30m -v ./internal/portal/ |
-		grep -E '^(Benchmark|PASS|FAIL|ok)|fixture:|--- FAIL|bench_test.go:[0-9]+: GET'
+		grep -E '^(Benchmark|PASS|FAIL|ok)|fixture:|--- FAIL|bench_test.go:[0-9]+: (GET|name search index)'
 }
 
 echo "== SQLite"

@@ -19,6 +19,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/store"
@@ -102,7 +103,9 @@ func benchName(i int) string {
 func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // fillResults inserts n targets, one task, n published results and their n RESULT publications
-// with plain SQL: the fixture, not the thing measured.
+// with plain SQL: the fixture, not the thing measured. The name search index (store/search.go)
+// fills itself as for any other write to targets: SQLite's triggers, PostgreSQL's expression
+// index.
 func fillResults(b *testing.B, db *store.DB, n int) {
 	b.Helper()
 	ctx := testutil.System()
@@ -189,6 +192,22 @@ SELECT %d + %s, %s, %s, '370921', 'RESULT', '检查结果：' || t.name, %s, 'Re
 		}
 		if got != benchUSCC(k) || name != benchName(k) {
 			b.Fatalf("target %d: %s %s, want %s %s", k, got, name, benchUSCC(k), benchName(k))
+		}
+		// The name search index has the target, and the fragment is not broad.
+		p, ok := store.NameCandidates(benchFragment(k))
+		if !ok {
+			b.Fatalf("the name search index does not serve %q", benchFragment(k))
+		}
+		ids, err := db.Client.Target.Query().Where(predicate.Target(p)).IDs(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		broad, err := store.NameCandidatesBroad(ctx, db.SQL, db.Dialect, benchFragment(k))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !slices.Contains(ids, benchTargetBase+k) || broad {
+			b.Fatalf("name search index: %q gives %d targets (broad %v), not target %d", benchFragment(k), len(ids), broad, k)
 		}
 	}
 }

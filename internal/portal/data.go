@@ -22,6 +22,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -38,11 +39,17 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // data reads the published records the portal shows.
-type data struct{ client *ent.Client }
+type data struct {
+	client *ent.Client
+
+	mu          sync.Mutex
+	dialectName string // "" until known
+}
 
 func (d *data) ctx(ctx context.Context) context.Context {
 	return viewer.NewContext(ctx, viewer.NewSystem("portal"))
@@ -273,16 +280,18 @@ type resultFilter struct {
 }
 
 // resultPreds are the predicates on results (the subjects of RESULT publications).
-func (f resultFilter) resultPreds() []predicate.Result {
+func (d *data) resultPreds(ctx context.Context, f resultFilter) ([]predicate.Result, error) {
 	var ps []predicate.Result
 	switch {
 	case f.USCC != "":
 		// Unique indexes on targets.uscc and targets.reg_no, and results.target_id.
-		ps = append(ps, result.HasTargetWith(target.Or(target.UsccEQ(f.USCC), target.RegNoEQ(f.USCC))))
+		ps = append(ps, targetIn(target.Or(target.UsccEQ(f.USCC), target.RegNoEQ(f.USCC))))
 	case f.Name != "":
-		// A LIKE '%…%' scan of target names: enough for a county. The 1,000,000-result p99
-		// target needs a trigram (pg_trgm) or full-text (FTS5) index on the name — another issue.
-		ps = append(ps, result.HasTargetWith(target.NameContains(f.Name)))
+		p, err := d.nameMatch(ctx, f.Name)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
 	}
 	if f.ItemCode != "" {
 		ps = append(ps, result.HasItemsWith(resultitem.HasItemWith(inspectionitem.Code(f.ItemCode))))
@@ -290,7 +299,67 @@ func (f resultFilter) resultPreds() []predicate.Result {
 	if f.TaskNumber != "" {
 		ps = append(ps, result.HasTaskWith(task.Number(f.TaskNumber)))
 	}
-	return ps
+	return ps, nil
+}
+
+// nameMatch: the result's enterprise name contains fragment — target.NameContains, a LIKE,
+// decides in every case, so the matches are exactly the LIKE's. The name search index
+// (store/search.go) finds the candidates first when they are few: a result is then reached
+// from its target. When they are many (store.BroadName: e.g. the county's name, in nearly every
+// name), the results are read in turn and each one's name tested, as without the index: going
+// through a million candidates one by one costs more than that.
+func (d *data) nameMatch(ctx context.Context, fragment string) (predicate.Result, error) {
+	idx, ok := store.NameCandidates(fragment)
+	if !ok {
+		return result.HasTargetWith(target.NameContains(fragment)), nil
+	}
+	dialectName, err := d.dialect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The estimate only chooses the plan: if it fails (a driver without QueryContext), the
+	// index is used.
+	if broad, err := store.NameCandidatesBroad(ctx, d.client, dialectName, fragment); err == nil && broad {
+		return result.HasTargetWith(target.NameContains(fragment)), nil
+	}
+	return targetIn(idx, target.NameContains(fragment)), nil
+}
+
+// dialect is the client's SQL dialect, as ent's selectors know it (read once, with a query that
+// matches nothing).
+func (d *data) dialect(ctx context.Context) (string, error) {
+	d.mu.Lock()
+	name := d.dialectName
+	d.mu.Unlock()
+	if name != "" {
+		return name, nil
+	}
+	_, err := d.client.Target.Query().Where(func(s *sql.Selector) {
+		name = s.Dialect()
+		s.Where(sql.False())
+	}).IDs(ctx)
+	if err != nil {
+		return "", err
+	}
+	d.mu.Lock()
+	d.dialectName = name
+	d.mu.Unlock()
+	return name, nil
+}
+
+// targetIn: the result's target is one of the targets matching preds. It is an IN subquery
+// rather than ent's HasTargetWith, a correlated EXISTS that SQLite evaluates for every result
+// (a scan of the results table, 0.7 s over a million: bench/README.md); the IN list is built
+// from the targets' indexes first and then read through the results.target_id index.
+func targetIn(preds ...predicate.Target) predicate.Result {
+	return func(s *sql.Selector) {
+		t := sql.Table(target.Table)
+		sub := sql.Dialect(s.Dialect()).Select(t.C(target.FieldID)).From(t)
+		for _, p := range preds {
+			p(sub)
+		}
+		s.Where(sql.In(s.C(result.FieldTargetID), sub))
+	}
 }
 
 // pubPreds are the predicates on publications. A search by USCC resolves the enterprise's few
@@ -299,7 +368,11 @@ func (f resultFilter) resultPreds() []predicate.Result {
 // bench/README.md), where the id list takes the (subject_type, subject_id) index directly.
 func (d *data) pubPreds(ctx context.Context, f resultFilter, kinds ...publication.Kind) ([]predicate.Publication, error) {
 	ps := []predicate.Publication{publication.KindIn(kinds...), publication.SubjectType(ent.TypeResult)}
-	if rp := f.resultPreds(); len(rp) > 0 {
+	rp, err := d.resultPreds(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(rp) > 0 {
 		rp = append(rp, result.StatusEQ(result.StatusPUBLISHED))
 		if f.USCC != "" {
 			ids, err := d.client.Result.Query().Where(rp...).IDs(ctx)
@@ -328,7 +401,7 @@ func (d *data) pubPreds(ctx context.Context, f resultFilter, kinds ...publicatio
 func subjectResultIn(preds ...predicate.Result) predicate.Publication {
 	return func(s *sql.Selector) {
 		t := sql.Table(result.Table)
-		sub := sql.Select(t.C(result.FieldID)).From(t)
+		sub := sql.Dialect(s.Dialect()).Select(t.C(result.FieldID)).From(t)
 		for _, p := range preds {
 			p(sub)
 		}

@@ -306,6 +306,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{CorrectionsColumns[3]},
 			},
+			{
+				Name:    "correction_original_id",
+				Unique:  false,
+				Columns: []*schema.Column{CorrectionsColumns[12]},
+			},
 		},
 	}
 	// DepartmentsColumns holds the columns for the "departments" table.
@@ -590,6 +595,11 @@ var (
 				Name:    "followupaction_division_code",
 				Unique:  false,
 				Columns: []*schema.Column{FollowUpActionsColumns[3]},
+			},
+			{
+				Name:    "followupaction_result_id",
+				Unique:  false,
+				Columns: []*schema.Column{FollowUpActionsColumns[11]},
 			},
 		},
 	}

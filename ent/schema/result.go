@@ -230,3 +230,13 @@ func (FollowUpAction) Edges() []ent.Edge {
 		edge.To("option", FollowUpOption.Type).Unique().Required().Field("option_id").Comment("处置方式").Annotations(class.Public),
 	}
 }
+
+// Indexes of the Correction: an enterprise's history reads the corrections of its results.
+func (Correction) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("original_id")}
+}
+
+// Indexes of the FollowUpAction: an enterprise's history reads the follow-ups of its results.
+func (FollowUpAction) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("result_id")}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/credit"
 )
 
 // Limits bound what one GraphQL operation may ask for, so a hand-written dashboard query cannot
@@ -89,6 +90,10 @@ func (w *walker) selection(set ast.SelectionSet, depth int) int {
 	return total
 }
 
+// feedPageSizes are the larger page caps of sync feeds: the credit centre's nightly sync reads
+// the change feed in pages of up to credit.MaxPage.
+var feedPageSizes = map[string]int{"ChangeConnection": credit.MaxPage}
+
 func (w *walker) field(f *ast.Field, depth int) int {
 	if len(f.SelectionSet) == 0 {
 		return 0
@@ -118,8 +123,12 @@ func (w *walker) pageSize(f *ast.Field) int {
 			w.err = limitError(apperr.Invalid, fmt.Sprintf("字段 %s 的 %s 不能为负数", f.Alias, name))
 			return 0
 		}
-		if n > w.limits.MaxPageSize {
-			w.err = limitError(apperr.PageTooLarge, fmt.Sprintf("字段 %s 的 %s=%d 超过分页上限 %d；请分页获取", f.Alias, name, n, w.limits.MaxPageSize))
+		limit := w.limits.MaxPageSize
+		if l, ok := feedPageSizes[f.Definition.Type.Name()]; ok && l > limit {
+			limit = l
+		}
+		if n > limit {
+			w.err = limitError(apperr.PageTooLarge, fmt.Sprintf("字段 %s 的 %s=%d 超过分页上限 %d；请分页获取", f.Alias, name, n, limit))
 			return 0
 		}
 		if n > size {

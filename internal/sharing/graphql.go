@@ -3,8 +3,10 @@ package sharing
 import (
 	"context"
 	"reflect"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssgk/ssgk/ent"
@@ -55,6 +57,9 @@ func (e *Extension) InterceptOperation(ctx context.Context, next graphql.Operati
 		return next(ctx)
 	}
 	r := NewReader(e.Client, viewer.FromContext(ctx))
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && asksConditional(oc.Operation.SelectionSet, 0) {
+		r.LoadGrants(ctx)
+	}
 	respond := next(NewContext(ctx, r))
 	return func(ctx context.Context) *graphql.Response {
 		resp := respond(ctx)
@@ -101,6 +106,36 @@ func (e *Extension) InterceptField(ctx context.Context, next graphql.Resolver) (
 	return res, err
 }
 
+// asksConditional reports whether a selection set asks for a CONDITIONAL field anywhere: then
+// the viewer's grants are loaded before the operation fans out over many fields.
+func asksConditional(set ast.SelectionSet, depth int) bool {
+	if depth > 32 {
+		return false
+	}
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			if x.ObjectDefinition != nil {
+				if r, _ := Lookup(x.ObjectDefinition.Name, x.Name); class.Class(r.Class) == class.ConditionalClass {
+					return true
+				}
+			}
+			if asksConditional(x.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if asksConditional(x.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if x.Definition != nil && asksConditional(x.Definition.SelectionSet, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Forbidden is the FORBIDDEN_FIELD error of one field.
 func Forbidden(typ, field string, rule Rule, reason string) *gqlerror.Error {
 	c := class.Class(rule.Class)
@@ -114,60 +149,91 @@ func Forbidden(typ, field string, rule Rule, reason string) *gqlerror.Error {
 	}
 }
 
-// prefetchResult finds records of query-owned types in a resolved value — a record, a slice of
-// records, or a Relay connection — and looks up their owners together.
-func (r *Reader) prefetchResult(ctx context.Context, res any) error {
-	v := reflect.ValueOf(res)
-	for v.IsValid() && (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) {
-		if v.IsNil() {
-			return nil
-		}
-		v = v.Elem()
+// shape says where a resolved value of a Go type holds records of a query-owned type: a slice
+// of them, a Relay connection of them, or neither. It is computed once per type.
+type shape struct {
+	kind int    // 0 none, 1 slice, 2 connection
+	typ  string // the entity type
+}
+
+var shapes sync.Map // reflect.Type → shape
+
+func shapeOf(t reflect.Type) shape {
+	if s, ok := shapes.Load(t); ok {
+		return s.(shape)
 	}
-	var elems []reflect.Value
-	switch v.Kind() {
+	s := shape{}
+	entity := func(et reflect.Type) string {
+		for et.Kind() == reflect.Pointer {
+			et = et.Elem()
+		}
+		if _, ok := ownerQueries[et.Name()]; ok && et.PkgPath() == reflect.TypeFor[ent.Target]().PkgPath() {
+			return et.Name()
+		}
+		return ""
+	}
+	base := t
+	for base.Kind() == reflect.Pointer {
+		base = base.Elem()
+	}
+	switch base.Kind() {
 	case reflect.Slice:
-		for i := range v.Len() {
-			elems = append(elems, v.Index(i))
+		if name := entity(base.Elem()); name != "" {
+			s = shape{1, name}
 		}
 	case reflect.Struct:
-		edges := v.FieldByName("Edges")
-		if edges.IsValid() && edges.Kind() == reflect.Slice && v.FieldByName("PageInfo").IsValid() {
-			for i := range edges.Len() {
-				e := edges.Index(i)
-				for e.Kind() == reflect.Pointer && !e.IsNil() {
-					e = e.Elem()
+		if ef, ok := base.FieldByName("Edges"); ok && ef.Type.Kind() == reflect.Slice {
+			if _, ok := base.FieldByName("PageInfo"); ok {
+				et := ef.Type.Elem()
+				for et.Kind() == reflect.Pointer {
+					et = et.Elem()
 				}
-				if e.Kind() == reflect.Struct {
-					if n := e.FieldByName("Node"); n.IsValid() {
-						elems = append(elems, n)
+				if nf, ok := et.FieldByName("Node"); ok {
+					if name := entity(nf.Type); name != "" {
+						s = shape{2, name}
 					}
 				}
 			}
 		}
 	}
-	if len(elems) < 2 {
+	shapes.Store(t, s)
+	return s
+}
+
+// prefetchResult looks up together the owners of the records of a query-owned type in a
+// resolved list or Relay connection.
+func (r *Reader) prefetchResult(ctx context.Context, res any) error {
+	sh := shapeOf(reflect.TypeOf(res))
+	if sh.kind == 0 {
 		return nil
 	}
-	byType := map[string][]int{}
-	for _, el := range elems {
-		if !el.CanInterface() {
-			continue
+	v := reflect.ValueOf(res)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
 		}
-		x := el.Interface()
-		n, ok := x.(ent.Noder)
-		if !ok {
-			continue
+		v = v.Elem()
+	}
+	var ids []int
+	switch sh.kind {
+	case 1:
+		for i := range v.Len() {
+			ids = append(ids, idOf(v.Index(i).Interface()))
 		}
-		typ := reflect.Indirect(reflect.ValueOf(n)).Type().Name()
-		if _, ok := ownerQueries[typ]; ok {
-			byType[typ] = append(byType[typ], idOf(x))
+	case 2:
+		edges := v.FieldByName("Edges")
+		for i := range edges.Len() {
+			e := edges.Index(i)
+			for e.Kind() == reflect.Pointer && !e.IsNil() {
+				e = e.Elem()
+			}
+			if e.Kind() == reflect.Struct {
+				ids = append(ids, idOf(e.FieldByName("Node").Interface()))
+			}
 		}
 	}
-	for typ, ids := range byType {
-		if err := r.Prefetch(ctx, typ, ids); err != nil {
-			return err
-		}
+	if len(ids) < 2 {
+		return nil
 	}
-	return nil
+	return r.Prefetch(ctx, sh.typ, ids)
 }

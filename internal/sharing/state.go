@@ -23,8 +23,8 @@ type Reader struct {
 
 	mu           sync.Mutex
 	owners       map[string]map[int][]int // query-owned types: id → departments
-	grants       map[grantKey]grantInfo
-	grantsLoaded bool
+	grants       map[grantKey]grantInfo // written once, under grantsOnce
+	grantsOnce   *sync.Once
 	reads        map[readKey]*readAgg
 }
 
@@ -52,7 +52,7 @@ type readAgg struct {
 
 // NewReader starts the read of viewer v.
 func NewReader(client *ent.Client, v *viewer.Viewer) *Reader {
-	return &Reader{client: client, v: v, owners: map[string]map[int][]int{}, reads: map[readKey]*readAgg{}}
+	return &Reader{client: client, v: v, grantsOnce: new(sync.Once), owners: map[string]map[int][]int{}, reads: map[readKey]*readAgg{}}
 }
 
 // Become makes the rest of the read that of viewer v: a login's answer (the account) is read
@@ -61,7 +61,7 @@ func (r *Reader) Become(v *viewer.Viewer) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.v = v
-	r.grantsLoaded = false
+	r.grantsOnce = new(sync.Once)
 }
 
 // Viewer is the viewer of the read.
@@ -139,26 +139,34 @@ func (r *Reader) Prefetch(ctx context.Context, typ string, ids []int) error {
 }
 
 // Grant implements Grants from the viewer's department's approved, unexpired grants, loaded
-// once per read.
+// once per read (LoadGrants).
 func (r *Reader) Grant(owner int, group string) (int, string, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.grantsLoaded {
-		r.grantsLoaded = true
-		r.grants = map[grantKey]grantInfo{}
-		if r.v.DepartmentID != 0 {
-			ctx := viewer.NewContext(context.Background(), viewer.NewSystem("sharing/grants"))
-			gs, err := r.client.ShareGrant.Query().Where(sharegrant.RequesterID(r.v.DepartmentID),
-				sharegrant.StatusEQ(sharegrant.StatusAPPROVED), sharegrant.ExpiresAtGT(clock.Now())).All(ctx)
-			if err == nil {
-				for _, g := range gs {
-					r.grants[grantKey{g.OwnerID, g.Group}] = grantInfo{g.ID, g.Purpose}
-				}
+	r.grantsOnce.Do(func() { r.loadGrants(context.Background()) })
+	g, ok := r.grants[grantKey{owner, group}]
+	return g.id, g.purpose, ok
+}
+
+// LoadGrants reads the viewer's grants now — before a GraphQL operation fans out over many
+// fields — if the viewer could use one (a department viewer with a business role).
+func (r *Reader) LoadGrants(ctx context.Context) {
+	if r.v.DepartmentID != 0 && hasAny(r.v, businessRoles) {
+		r.grantsOnce.Do(func() { r.loadGrants(ctx) })
+	}
+}
+
+func (r *Reader) loadGrants(ctx context.Context) {
+	grants := map[grantKey]grantInfo{}
+	if r.v.DepartmentID != 0 {
+		sys := viewer.NewContext(ctx, viewer.NewSystem("sharing/grants"))
+		gs, err := r.client.ShareGrant.Query().Where(sharegrant.RequesterID(r.v.DepartmentID),
+			sharegrant.StatusEQ(sharegrant.StatusAPPROVED), sharegrant.ExpiresAtGT(clock.Now())).All(sys)
+		if err == nil {
+			for _, g := range gs {
+				grants[grantKey{g.OwnerID, g.Group}] = grantInfo{g.ID, g.Purpose}
 			}
 		}
 	}
-	g, ok := r.grants[grantKey{owner, group}]
-	return g.id, g.purpose, ok
+	r.grants = grants
 }
 
 func (r *Reader) record(d Decision, typ, field string, id int) {

@@ -102,6 +102,10 @@ func Migrate(ctx context.Context, db *sql.DB, dialectName, target string) ([]str
 	if err := results.InstallTriggers(ctx, db, dialectName); err != nil {
 		return ran, fmt.Errorf("安装结果不可变触发器失败: %w", err)
 	}
+	// Indexes ent cannot declare (indexes.go).
+	if err := InstallIndexes(ctx, db); err != nil {
+		return ran, fmt.Errorf("创建附加索引失败: %w", err)
+	}
 	// The portal's search by enterprise name (search.go).
 	if err := InstallSearch(ctx, db, dialectName); err != nil {
 		return ran, fmt.Errorf("安装企业名称检索索引失败: %w", err)

@@ -21,11 +21,11 @@ type Reader struct {
 	client *ent.Client
 	v      *viewer.Viewer
 
-	mu           sync.Mutex
-	owners       map[string]map[int][]int // query-owned types: id → departments
-	grants       map[grantKey]grantInfo // written once, under grantsOnce
-	grantsOnce   *sync.Once
-	reads        map[readKey]*readAgg
+	mu         sync.Mutex
+	owners     map[string]map[int][]int // query-owned types: id → departments
+	grants     map[grantKey]grantInfo   // written once, under grantsOnce
+	grantsOnce *sync.Once
+	reads      map[readKey]*readAgg
 }
 
 type grantKey struct {

@@ -51,8 +51,10 @@ type data struct {
 	dialectName string // "" until known
 }
 
+// ctx reads as the anonymous public: the row policies of package sharing (published results
+// only, no leads, no logs) apply to every portal query, as to any anonymous GraphQL caller.
 func (d *data) ctx(ctx context.Context) context.Context {
-	return viewer.NewContext(ctx, viewer.NewSystem("portal"))
+	return viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.Anonymous, Name: "portal", Operation: "portal"})
 }
 
 // stamp identifies the state of the published record: publications are append-only, so the

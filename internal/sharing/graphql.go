@@ -3,6 +3,7 @@ package sharing
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -99,11 +100,41 @@ func (e *Extension) InterceptField(ctx context.Context, next graphql.Resolver) (
 	}
 	res, err := next(ctx)
 	if err == nil && res != nil && len(fc.Field.Selections) > 0 {
-		if err := r.prefetchResult(ctx, res); err != nil {
+		if err := r.prefetchResult(ctx, res, fc.Field.Selections); err != nil {
 			return nil, err
 		}
 	}
 	return res, err
+}
+
+// selectsRestricted reports whether a selection set asks, anywhere below, for a CONDITIONAL or
+// PRIVATE field of the entity type: only then are the owners of a page of records looked up.
+func selectsRestricted(typ string, set ast.SelectionSet, depth int) bool {
+	if depth > 32 {
+		return false
+	}
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			if x.ObjectDefinition != nil && x.ObjectDefinition.Name == typ && !strings.HasPrefix(x.Name, "__") {
+				if rule, _ := Lookup(typ, x.Name); Restricted(rule) {
+					return true
+				}
+			}
+			if selectsRestricted(typ, x.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsRestricted(typ, x.SelectionSet, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if x.Definition != nil && selectsRestricted(typ, x.Definition.SelectionSet, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // asksConditional reports whether a selection set asks for a CONDITIONAL field anywhere: then
@@ -202,9 +233,9 @@ func shapeOf(t reflect.Type) shape {
 
 // prefetchResult looks up together the owners of the records of a query-owned type in a
 // resolved list or Relay connection.
-func (r *Reader) prefetchResult(ctx context.Context, res any) error {
+func (r *Reader) prefetchResult(ctx context.Context, res any, sel ast.SelectionSet) error {
 	sh := shapeOf(reflect.TypeOf(res))
-	if sh.kind == 0 {
+	if sh.kind == 0 || !selectsRestricted(sh.typ, sel, 0) {
 		return nil
 	}
 	v := reflect.ValueOf(res)

@@ -18,3 +18,16 @@ func CheckDepartmentFiles(v *viewer.Viewer, departmentID int) error {
 	}
 	return apperr.New(apperr.Forbidden, "只能下载本部门的文件")
 }
+
+// CheckExport is the rule for exporting a library or list: any department viewer may export any
+// department's library; the columns it may not read are left empty by the sharing catalogue
+// (package sharing). The public and pure system administrators export nothing.
+func CheckExport(v *viewer.Viewer) error {
+	switch {
+	case v.IsAnonymous():
+		return apperr.New(apperr.Unauthenticated, "请先登录或使用部门接口令牌")
+	case onlySystemAdmin(v):
+		return apperr.New(apperr.Forbidden, "系统管理员只管理账号，不能导出业务数据（职责分离）")
+	}
+	return nil
+}

@@ -668,38 +668,8 @@ func dateOnly(t *time.Time) *time.Time {
 	return &d
 }
 
-// ExportTargets streams the targets of a department's sub-libraries (or of one library) as
-// XLSX in the import layout, page by page.
-func ExportTargets(ctx context.Context, client *ent.Client, departmentID, libraryID int, w io.Writer) error {
-	q := func() *ent.TargetQuery {
-		if libraryID != 0 {
-			return client.TargetLibrary.Query().Where(targetlibrary.ID(libraryID)).QueryTargets()
-		}
-		return client.Target.Query().Where(target.HasLibrariesWith(targetlibrary.DepartmentID(departmentID)))
-	}
-	return importer.WriteTargetsXLSX(w, pages(ctx, func(after, limit int) ([]*ent.Target, error) {
-		return q().Where(target.IDGT(after)).Order(ent.Asc(target.FieldID)).Limit(limit).All(ctx)
-	}, func(t *ent.Target) int { return t.ID }, TargetRecordOf))
-}
-
-// ExportInspectors streams a department's inspectors as XLSX in the import layout.
-func ExportInspectors(ctx context.Context, client *ent.Client, departmentID int, w io.Writer) error {
-	return importer.WriteInspectorsXLSX(w, pages(ctx, func(after, limit int) ([]*ent.Inspector, error) {
-		return client.Inspector.Query().Where(inspector.DepartmentID(departmentID), inspector.IDGT(after)).
-			Order(ent.Asc(inspector.FieldID)).Limit(limit).All(ctx)
-	}, func(in *ent.Inspector) int { return in.ID }, InspectorRecordOf))
-}
-
-// ExportItems writes the items of a list version as XLSX in the import layout.
-func ExportItems(ctx context.Context, client *ent.Client, listID int, w io.Writer) error {
-	return importer.WriteItemsXLSX(w, pages(ctx, func(after, limit int) ([]*ent.InspectionItem, error) {
-		return client.InspectionItem.Query().Where(inspectionitem.ItemListID(listID), inspectionitem.IDGT(after)).
-			Order(ent.Asc(inspectionitem.FieldID)).Limit(limit).WithMethods().All(ctx)
-	}, func(it *ent.InspectionItem) int { return it.ID }, ItemRecordOf))
-}
-
 // pages turns keyset-paginated loads into a stream of records.
-func pages[E any, R any](ctx context.Context, load func(after, limit int) ([]E, error), id func(E) int, rec func(E) *R) iter.Seq2[*R, error] {
+func pages[E any, R any](ctx context.Context, load func(after, limit int) ([]E, error), id func(E) int, rec func(E) (*R, error)) iter.Seq2[*R, error] {
 	return func(yield func(*R, error) bool) {
 		after := 0
 		for {
@@ -709,7 +679,8 @@ func pages[E any, R any](ctx context.Context, load func(after, limit int) ([]E, 
 				return
 			}
 			for _, e := range page {
-				if !yield(rec(e), nil) {
+				r, err := rec(e)
+				if !yield(r, err) || err != nil {
 					return
 				}
 			}

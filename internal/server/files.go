@@ -85,7 +85,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, apperr.Wrap(err, apperr.NotFound, "部门编码“%s”不存在", q.Get("department")))
 		return
 	}
-	if err := authz.CheckDepartmentFiles(viewer.FromContext(ctx), dep.ID); err != nil {
+	if err := authz.CheckExport(viewer.FromContext(ctx)); err != nil {
 		s.writeError(w, err)
 		return
 	}

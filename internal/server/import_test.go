@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -118,10 +119,50 @@ func TestGraphQL_ImportUploadReportAndExport(t *testing.T) {
 	if code != http.StatusOK || !bytes.HasPrefix(body, []byte("PK")) {
 		t.Fatalf("export: %d %s", code, body)
 	}
-	if code, _ := h.get(t, h.wjToken, "/export/targets.xlsx?department=SCJG"); code != http.StatusForbidden {
-		t.Fatalf("other department exported SCJG's library: %d", code)
+	// Another department exports the same library through the sharing catalogue: names and
+	// codes, but the CONDITIONAL phone columns empty (it holds no grant).
+	own := exportColumns(t, body, "企业名称", "法定代表人电话")
+	code, other := h.get(t, h.wjToken, "/export/targets.xlsx?department=SCJG")
+	if code != http.StatusOK {
+		t.Fatalf("other department's export: %d %s", code, other)
+	}
+	theirs := exportColumns(t, other, "企业名称", "法定代表人电话")
+	if len(own["法定代表人电话"]) == 0 || len(theirs["法定代表人电话"]) != 0 || len(theirs["企业名称"]) != len(own["企业名称"]) || len(own["企业名称"]) == 0 {
+		t.Fatalf("contact phones: own export %d, other department's %d; names %d / %d",
+			len(own["法定代表人电话"]), len(theirs["法定代表人电话"]), len(own["企业名称"]), len(theirs["企业名称"]))
+	}
+	if code, _ := h.get(t, "", "/export/targets.xlsx?department=SCJG"); code != http.StatusUnauthorized {
+		t.Fatalf("anonymous export: %d", code)
 	}
 	if !strings.Contains(out.Summary, "行") {
 		t.Fatalf("summary = %q", out.Summary)
 	}
+}
+
+// exportColumns returns the non-empty values of the named header columns of an exported XLSX.
+func exportColumns(t *testing.T, file []byte, names ...string) map[string][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("export rows: %v", err)
+	}
+	out := map[string][]string{}
+	for col, h := range rows[0] {
+		for _, n := range names {
+			if h != n {
+				continue
+			}
+			for _, r := range rows[1:] {
+				if col < len(r) && r[col] != "" {
+					out[n] = append(out[n], r[col])
+				}
+			}
+		}
+	}
+	return out
 }

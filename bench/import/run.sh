@@ -20,6 +20,7 @@ trap 'rm -rf "$OUT"' EXIT
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 
 echo "building ssgk and generating $ROWS rows…" >&2
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 go build -o "$OUT/ssgk" ./cmd/ssgk
 go run ./internal/importer/gen -kind targets -rows "$ROWS" -out "$OUT/targets.csv" >/dev/null
 size=$(du -h "$OUT/targets.csv" | cut -f1)
@@ -48,7 +49,8 @@ run_import sqlite "" "$OUT/sqlite"
 
 read -r pg_s pg_kb < "$OUT/time.pg"
 read -r sq_s sq_kb < "$OUT/time.sqlite"
-printf '\nrows=%s file=%s cpu=%s cores\n' "$ROWS" "$size" "$(nproc)"
+printf '\nrows=%s file=%s cpu=%s cores %s\n' "$ROWS" "$size" "$(nproc)" "$(go version | cut -d' ' -f3)"
+printf 'load average before: %s  after: %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-34s %10s %12s\n' "run" "seconds" "peak RSS MB"
 printf '%-34s %10.2f %12s\n' "PostgreSQL COPY (baseline)" "$copy_s" "-"
 printf '%-34s %10.2f %12d\n' "ssgk import → PostgreSQL" "$pg_s" "$((pg_kb / 1024))"

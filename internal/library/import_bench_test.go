@@ -1,9 +1,10 @@
 package library_test
 
 import (
-	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/ssgk/ssgk/internal/importer"
@@ -11,13 +12,20 @@ import (
 	"github.com/ssgk/ssgk/internal/testutil"
 )
 
-// BenchmarkImportTargets imports a generated CSV of 20,000 targets into a fresh database per
-// iteration (SQLite, or PostgreSQL under SSGK_TEST_POSTGRES). bench/import/run.sh measures the
-// 1,000,000-row case against PostgreSQL's COPY.
+// BenchmarkImportTargets imports a generated CSV of 20,000 targets (SSGK_BENCH_ROWS to change
+// it) into a fresh database per iteration (SQLite, or PostgreSQL under SSGK_TEST_POSTGRES).
+// bench/import/run.sh measures the 1,000,000-row case against PostgreSQL's COPY.
 func BenchmarkImportTargets(b *testing.B) {
-	const rows = 20000
+	rows := 20000
+	if s := os.Getenv("SSGK_BENCH_ROWS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("SSGK_BENCH_ROWS=%q", s)
+		}
+		rows = n
+	}
 	file := filepath.Join(b.TempDir(), "targets.csv")
-	gen := exec.Command("go", "run", "./internal/importer/gen", "-kind", "targets", "-rows", "20000", "-out", file)
+	gen := exec.Command("go", "run", "./internal/importer/gen", "-kind", "targets", "-rows", strconv.Itoa(rows), "-out", file)
 	gen.Dir = filepath.Join("..", "..")
 	if out, err := gen.CombinedOutput(); err != nil {
 		b.Fatalf("gen: %v\n%s", err, out)
@@ -34,5 +42,4 @@ func BenchmarkImportTargets(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	_ = bytes.MinRead
 }

@@ -1,8 +1,16 @@
 package library
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -42,10 +50,13 @@ func init() {
 // targetRowDigest knows the stored columns of targets and digests inserted rows.
 type targetRowDigest struct {
 	dialect string
-	cols    []string
 	d       *audit.RowDigester
 	vals    []any
-	pos     map[string]int
+	// from is, for each stored column, the index of its value in a row of
+	// targetInsertColumns, or -1 for a column the import leaves NULL.
+	from []int
+	// The stored columns read back in another form than they are written, or -1.
+	abnormal, licences, tags int
 }
 
 // newTargetRowDigest returns nil when a column of the table is unknown to it.
@@ -54,60 +65,50 @@ func newTargetRowDigest(ctx context.Context, tx *ent.Tx, dialectName string) (*t
 	if err != nil {
 		return nil, err
 	}
-	pos := map[string]int{}
+	t := &targetRowDigest{dialect: dialectName, d: audit.NewRowDigester(cols), vals: make([]any, len(cols)),
+		from: make([]int, len(cols)), abnormal: -1, licences: -1, tags: -1}
 	for i, c := range cols {
 		if !digestable[c] {
 			return nil, nil
 		}
-		pos[c] = i
+		t.from[i] = slices.IndexFunc(targetInsertColumns, func(ic bulk.Column) bool { return ic.Name == c })
+		switch c {
+		case target.FieldAbnormalList:
+			t.abnormal = i
+		case target.FieldLicences:
+			t.licences = i
+		case target.FieldTags:
+			t.tags = i
+		}
 	}
-	return &targetRowDigest{dialect: dialectName, cols: cols, d: audit.NewRowDigester(cols), vals: make([]any, len(cols)), pos: pos}, nil
+	return t, nil
 }
 
-// digest renders the inserted values as the driver reads them back: lib/pq scans bigint as
-// int64, timestamptz as time.Time, boolean as bool, varchar as string and jsonb as []byte
-// (PostgreSQL's own text of the value); modernc scans integer and bool columns as int64,
-// datetime as time.Time (written as time.Time.String, read back to the nanosecond), text and
-// JSON stored as text as string.
-func (t *targetRowDigest) digest(id int, now time.Time, rec *importer.TargetRecord, licences, tags string) string {
-	for i := range t.vals {
-		t.vals[i] = nil
-	}
-	set := func(col string, v any) {
-		if i, ok := t.pos[col]; ok {
-			t.vals[i] = v
+// digest renders a row as inserted (the values of targetInsertColumns) as the driver reads it
+// back: lib/pq scans bigint as int64, timestamptz as time.Time, boolean as bool, varchar as
+// string and jsonb as []byte (PostgreSQL's own text of the value); modernc scans integer and
+// bool columns as int64, datetime as time.Time (written as time.Time.String, read back to the
+// nanosecond), text and JSON stored as text as string.
+func (t *targetRowDigest) digest(row []any) string {
+	for i, j := range t.from {
+		if j < 0 {
+			t.vals[i] = nil
+		} else {
+			t.vals[i] = row[j]
 		}
 	}
-	set(target.FieldID, int64(id))
-	set(target.FieldCreatedAt, now)
-	set(target.FieldUpdatedAt, now)
-	set(target.FieldDivisionCode, rec.DivisionCode)
-	set(target.FieldKind, rec.Kind)
-	set(target.FieldUscc, nullable(rec.USCC))
-	set(target.FieldRegNo, nullable(rec.RegNo))
-	set(target.FieldObjectCode, nullable(rec.ObjectCode))
-	set(target.FieldName, rec.Name)
-	set(target.FieldLegalRepresentative, rec.LegalRepresentative)
-	set(target.FieldLegalRepPhone, rec.LegalRepPhone)
-	set(target.FieldAddress, rec.Address)
-	set(target.FieldIndustryCode, rec.IndustryCode)
-	set(target.FieldRegisteredOn, nullableTime(rec.RegisteredOn))
-	set(target.FieldStatus, rec.Status)
-	set(target.FieldCreditRiskClass, rec.CreditRiskClass)
-	set(target.FieldContactPerson, rec.ContactPerson)
-	set(target.FieldContactPhone, rec.ContactPhone)
 	if t.dialect == dialect.Postgres {
-		set(target.FieldAbnormalList, rec.AbnormalList)
-		set(target.FieldLicences, []byte(licences))
-		set(target.FieldTags, []byte(tags))
-	} else {
+		for _, i := range []int{t.licences, t.tags} {
+			if i >= 0 {
+				t.vals[i] = []byte(t.vals[i].(string))
+			}
+		}
+	} else if i := t.abnormal; i >= 0 {
 		b := int64(0)
-		if rec.AbnormalList {
+		if t.vals[i].(bool) {
 			b = 1
 		}
-		set(target.FieldAbnormalList, b)
-		set(target.FieldLicences, licences)
-		set(target.FieldTags, tags)
+		t.vals[i] = b
 	}
 	return t.d.Digest(t.vals)
 }
@@ -189,17 +190,20 @@ func (w *writer) createTargets(ctx context.Context, recs []*importer.TargetRecor
 	if w.digest != nil {
 		created = make([]audit.CreatedRow, 0, len(recs))
 	}
+	var nowV any = now // boxed once
+	row := make([]any, 0, len(targetInsertColumns))
 	for i, rec := range recs {
-		lic, tags := jsonStrings(rec.Licences), jsonStrings(rec.Tags)
-		err := tw.Add(int64(ids[i]), now, now, rec.DivisionCode, rec.Kind, nullable(rec.USCC), nullable(rec.RegNo), nullable(rec.ObjectCode),
-			rec.Name, rec.LegalRepresentative, rec.LegalRepPhone, rec.Address, rec.IndustryCode, nullableTime(rec.RegisteredOn),
-			rec.Status, rec.CreditRiskClass, rec.AbnormalList, lic, tags, rec.ContactPerson, rec.ContactPhone)
-		if err != nil {
+		// In the order of targetInsertColumns.
+		row = append(row[:0], int64(ids[i]), nowV, nowV, rec.DivisionCode, rec.Kind, nullable(rec.USCC), nullable(rec.RegNo),
+			nullable(rec.ObjectCode), rec.Name, rec.LegalRepresentative, rec.LegalRepPhone, rec.Address, rec.IndustryCode,
+			nullableTime(rec.RegisteredOn), rec.Status, rec.CreditRiskClass, rec.AbnormalList, jsonStrings(rec.Licences),
+			jsonStrings(rec.Tags), rec.ContactPerson, rec.ContactPhone)
+		if err := tw.Add(row...); err != nil {
 			tw.Abort()
 			return nil, err
 		}
 		if w.digest != nil {
-			created = append(created, audit.CreatedRow{ID: ids[i], Digest: w.digest.digest(ids[i], now, rec, lic, tags)})
+			created = append(created, audit.CreatedRow{ID: ids[i], Digest: w.digest.digest(row)})
 		}
 	}
 	if err := tw.Close(); err != nil {
@@ -272,6 +276,9 @@ func (w *writer) existingMembers(ctx context.Context, ids []int) (map[int]bool, 
 // as three array parameters (a statement with 5,000 parameters costs more to parse and plan
 // than the index lookups themselves), and only matches are loaded through ent.
 func (w *writer) existingTargets(ctx context.Context, usccs, codes, regNos []string) ([]*ent.Target, error) {
+	if len(usccs)+len(codes)+len(regNos) == 0 {
+		return nil, nil
+	}
 	if w.opt.Dialect != dialect.Postgres {
 		return w.tx.Target.Query().Where(target.Or(target.UsccIn(usccs...), target.ObjectCodeIn(codes...), target.RegNoIn(regNos...))).All(ctx)
 	}
@@ -297,3 +304,372 @@ func (w *writer) existingTargets(ctx context.Context, usccs, codes, regNos []str
 	}
 	return w.tx.Target.Query().Where(target.IDIn(ids...)).All(ctx)
 }
+
+// Large imports. Once an import has processed largeImportRows rows, the rest of it changes,
+// inside its transaction:
+//
+//   - Stored targets are found through an in-memory map of the keys of the targets stored when
+//     it was read (keyFilter): a batch loads by id only the rows whose keys are in it, instead
+//     of querying the key columns. The file's own keys are unique per column (the reader rejects
+//     repeats), so a row can only match a target stored before the import.
+//   - Once it has created at least largeImportRows targets and at least as many as the table
+//     held before, the upkeep of the secondary indexes of targets (and, on PostgreSQL, the
+//     foreign-key checks of the membership table) is moved to the end: they are dropped and
+//     recreated from their own stored definitions before the transaction commits — building an
+//     index once is far cheaper than inserting a million random keys into it. A rollback
+//     restores them with the rest of the transaction.
+//   - The garbage collector runs more often (largeImportGCPercent), to keep the peak memory
+//     of a file of a million rows well under 300 MB.
+
+// largeImportRows is the number of rows from which an import counts as large.
+var largeImportRows = 100_000
+
+// maxFilterKeys bounds keyFilter (16 bytes a key): with more keys stored, batches keep looking
+// stored targets up by key in the database, and the unique indexes stay in place.
+const maxFilterKeys = 2_000_000
+
+// filterReadRatio: the key map is read only when the table holds at most this many rows per
+// row the import has already processed, so that reading it costs less than the lookups it
+// saves.
+const filterReadRatio = 20
+
+// largeImportGCPercent is the garbage collector's GOGC while a large import runs (when GOGC is
+// higher). The reader's map of the file's keys, some 55 MB for a million rows, is most of the
+// live heap; at the default 100 the heap grows to twice that and more before a collection.
+const largeImportGCPercent = 50
+
+// keyFilter maps hashes of the keys (USCC, object code, registration number) of the stored
+// targets to their ids. A key that is not in it is not stored; a hash collision only costs
+// loading a row that does not match.
+type keyFilter struct {
+	seeds   [3]maphash.Seed
+	entries []keyEntry // sorted by hash
+}
+
+type keyEntry struct {
+	hash uint64
+	id   int
+}
+
+const (
+	keyUSCC = iota
+	keyObjectCode
+	keyRegNo
+)
+
+// candidates appends the ids of the stored targets that may hold one of keys in column col.
+func (f *keyFilter) candidates(ids []int, col int, keys []string) []int {
+	for _, k := range keys {
+		h := maphash.String(f.seeds[col], k)
+		i, _ := slices.BinarySearchFunc(f.entries, h, func(e keyEntry, h uint64) int { return cmp.Compare(e.hash, h) })
+		for ; i < len(f.entries) && f.entries[i].hash == h; i++ {
+			ids = append(ids, f.entries[i].id)
+		}
+	}
+	return ids
+}
+
+// loadKeyFilter reads the keys of every stored target; nil when there are more than
+// maxFilterKeys.
+func loadKeyFilter(ctx context.Context, tx *ent.Tx) (*keyFilter, error) {
+	f := &keyFilter{seeds: [3]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed(), maphash.MakeSeed()}}
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT %q, %q, %q, %q FROM %q`,
+		target.FieldID, target.FieldUscc, target.FieldObjectCode, target.FieldRegNo, target.Table))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		id   int
+		cols [3]sql.RawBytes
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &cols[keyUSCC], &cols[keyObjectCode], &cols[keyRegNo]); err != nil {
+			return nil, err
+		}
+		for c, v := range cols {
+			if v != nil {
+				f.entries = append(f.entries, keyEntry{maphash.Bytes(f.seeds[c], v), id})
+			}
+		}
+		if len(f.entries) > maxFilterKeys {
+			return nil, rows.Close()
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(f.entries, func(a, b keyEntry) int { return cmp.Compare(a.hash, b.hash) })
+	return f, nil
+}
+
+// existingByFilter loads the stored targets with one of the keys through the key set: by id,
+// keeping the rows that hold one of the keys in its column, as existingTargets' query would.
+func (w *writer) existingByFilter(ctx context.Context, usccs, codes, regNos []string) ([]*ent.Target, error) {
+	f := w.filter
+	ids := f.candidates(f.candidates(f.candidates(nil, keyUSCC, usccs), keyObjectCode, codes), keyRegNo, regNos)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	found, err := w.tx.Target.Query().Where(target.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set := func(keys []string) map[string]bool {
+		m := make(map[string]bool, len(keys))
+		for _, k := range keys {
+			m[k] = true
+		}
+		return m
+	}
+	u, o, r := set(usccs), set(codes), set(regNos)
+	in := func(m map[string]bool, v *string) bool { return v != nil && m[*v] }
+	out := found[:0]
+	for _, t := range found {
+		if in(u, t.Uscc) || in(o, t.ObjectCode) || in(r, t.RegNo) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// schemaObject is an index or constraint dropped for the time of an import, with the statement
+// that recreates it.
+type schemaObject struct {
+	name, drop, create string
+}
+
+// deferredSchema lists what a large import drops and recreates: the secondary indexes of
+// targets on plain columns — the unique ones too when withUnique (the import then finds stored
+// targets through its key map; recreating a unique index fails on any duplicate, so none can be
+// committed) — and, on PostgreSQL, the foreign keys of the sub-library membership table, whose
+// per-row checks cost several times one validation at the end. The name search index on
+// PostgreSQL (GIN, on an expression) stays: rebuilding it alone at the end measured no faster
+// than maintaining it during the COPY, where its work overlaps with the importer's. Definitions
+// are read from the database's catalogue, so what is recreated is exactly what the migrations
+// made.
+func deferredSchema(ctx context.Context, tx *ent.Tx, dialectName string, withUnique bool) ([]schemaObject, error) {
+	var objs []schemaObject
+	read := func(query string, args []any, mk func(name, def string) schemaObject) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				return err
+			}
+			objs = append(objs, mk(name, def))
+		}
+		return rows.Err()
+	}
+	if dialectName != dialect.Postgres {
+		// origin 'c': made by CREATE INDEX (not by a UNIQUE or PRIMARY KEY clause of the table).
+		err := read(`SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
+			WHERE m.type = 'index' AND m.tbl_name = ? AND (l."unique" = 0 OR ?) AND l.origin = 'c' AND m.sql IS NOT NULL
+			ORDER BY m.name`, []any{target.Table, target.Table, withUnique}, func(name, def string) schemaObject {
+			return schemaObject{name: name, drop: fmt.Sprintf("DROP INDEX %q", name), create: def}
+		})
+		return objs, err
+	}
+	// Not the primary key, nor an index that backs a constraint; nothing pg_get_indexdef leaves
+	// out (a tablespace, a comment).
+	err := read(`SELECT format('%I.%I', n.nspname, c.relname), pg_get_indexdef(c.oid)
+		FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		JOIN pg_am a ON a.oid = c.relam
+		WHERE x.indrelid = $1::regclass AND (NOT x.indisunique OR $2) AND NOT x.indisprimary AND x.indisvalid AND x.indisready
+		AND a.amname = 'btree' AND x.indexprs IS NULL AND x.indpred IS NULL
+		AND c.reltablespace = 0 AND obj_description(c.oid, 'pg_class') IS NULL
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY c.relname`,
+		[]any{pq.QuoteIdentifier(target.Table), withUnique}, func(name, def string) schemaObject {
+			return schemaObject{name: name, drop: "DROP INDEX " + name, create: def}
+		})
+	if err != nil {
+		return nil, err
+	}
+	table := pq.QuoteIdentifier(targetlibrary.TargetsTable)
+	err = read(`SELECT format('%I', conname), pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid = $1::regclass AND contype = 'f' AND obj_description(oid, 'pg_constraint') IS NULL ORDER BY conname`,
+		[]any{table}, func(name, def string) schemaObject {
+			return schemaObject{name: name, drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", table, name),
+				create: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", table, name, def)}
+		})
+	return objs, err
+}
+
+// pgLockTimeout bounds the wait for the exclusive locks of the drops on PostgreSQL: behind a
+// long-running reader the import keeps its indexes rather than make every later reader queue.
+const pgLockTimeout = "2s"
+
+// testHookSchemaDeferred, when set (tests), is called with the names of what a large import
+// dropped.
+var testHookSchemaDeferred func(names []string)
+
+// large switches an import to its large-import mode once it has grown enough; it runs between
+// batches, with no statement open.
+func (w *writer) large(ctx context.Context) error {
+	if w.processed < largeImportRows {
+		return nil
+	}
+	if w.restoreGC == nil {
+		w.restoreGC = lowerGC()
+	}
+	if !w.counted {
+		var n int
+		if err := bulk.ScanOne(ctx, w.tx, &n, fmt.Sprintf(`SELECT count(*) FROM %q`, target.Table)); err != nil {
+			return err
+		}
+		w.before, w.counted = n-w.created, true
+	}
+	// The key map is read once this transaction holds the audit chain (it has appended an
+	// event): every transaction that writes targets takes it before it commits, so none can
+	// commit a target this read misses (on SQLite the import holds the only write lock anyway).
+	if w.filter == nil && !w.noFilter && w.created+w.updated > 0 && w.before <= filterReadRatio*w.processed {
+		f, err := loadKeyFilter(ctx, w.tx)
+		if err != nil {
+			return err
+		}
+		w.filter, w.noFilter = f, f == nil
+	}
+	if w.deferDone || w.created < max(largeImportRows, w.before) {
+		return nil
+	}
+	w.deferDone = true
+	objs, err := deferredSchema(ctx, w.tx, w.opt.Dialect, w.filter != nil)
+	if err != nil {
+		return err
+	}
+	return w.dropSchema(ctx, objs)
+}
+
+// dropSchema drops objs. On PostgreSQL the drops hold an exclusive lock on targets, the
+// sub-libraries and the membership table until commit — readers of those tables wait for the
+// import to end; when the locks are not granted within pgLockTimeout, nothing is dropped and
+// the import goes on with its indexes.
+func (w *writer) dropSchema(ctx context.Context, objs []schemaObject) error {
+	if len(objs) == 0 {
+		return nil
+	}
+	exec := func(q string, args ...any) error {
+		_, err := w.tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	if w.opt.Dialect == dialect.Postgres {
+		var prev string
+		if err := bulk.ScanOne(ctx, w.tx, &prev, `SELECT current_setting('lock_timeout')`); err != nil {
+			return err
+		}
+		if err := exec(`SAVEPOINT ssgk_large_import`); err != nil {
+			return err
+		}
+		err := exec(`SELECT set_config('lock_timeout', $1, true)`, pgLockTimeout)
+		for _, o := range objs {
+			if err != nil {
+				break
+			}
+			err = exec(o.drop)
+		}
+		if err == nil {
+			err = exec(`SELECT set_config('lock_timeout', $1, true)`, prev)
+		}
+		if err != nil {
+			var pe *pq.Error
+			if !errors.As(err, &pe) || pe.Code != "55P03" { // lock_not_available
+				return err
+			}
+			// Rolling back to the savepoint undoes the drops and lock_timeout.
+			return exec(`ROLLBACK TO SAVEPOINT ssgk_large_import`)
+		}
+		if err := exec(`RELEASE SAVEPOINT ssgk_large_import`); err != nil {
+			return err
+		}
+	} else {
+		// DROP INDEX also deletes the index's row of planner statistics, if ANALYZE made any:
+		// keep them to put back.
+		var n int
+		if err := bulk.ScanOne(ctx, w.tx, &n, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'`); err != nil {
+			return err
+		}
+		if n > 0 {
+			for _, o := range objs {
+				rows, err := w.tx.QueryContext(ctx, `SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx = ?`, o.name)
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+					var tbl, idx, stat sql.NullString
+					if err := rows.Scan(&tbl, &idx, &stat); err != nil {
+						rows.Close()
+						return err
+					}
+					w.stats = append(w.stats, []any{tbl, idx, stat})
+				}
+				if err := rows.Close(); err != nil {
+					return err
+				}
+			}
+		}
+		for _, o := range objs {
+			if err := exec(o.drop); err != nil {
+				return err
+			}
+		}
+	}
+	w.deferred = objs
+	if testHookSchemaDeferred != nil {
+		names := make([]string, len(objs))
+		for i, o := range objs {
+			names[i] = o.name
+		}
+		testHookSchemaDeferred(names)
+	}
+	return nil
+}
+
+// restoreSchema recreates what dropSchema dropped, before the import commits.
+func (w *writer) restoreSchema(ctx context.Context) error {
+	for _, o := range w.deferred {
+		if _, err := w.tx.ExecContext(ctx, o.create); err != nil {
+			return fmt.Errorf("library: recreating %s after the import: %w", o.name, err)
+		}
+	}
+	for _, st := range w.stats {
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)`, st...); err != nil {
+			return err
+		}
+	}
+	w.deferred, w.stats = nil, nil
+	return nil
+}
+
+// lowerGC sets GOGC to largeImportGCPercent while large imports run (unless it is lower or
+// off) and returns the function that restores it when the last one ends.
+func lowerGC() (restore func()) {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcUsers == 0 {
+		gcPrev = debug.SetGCPercent(largeImportGCPercent)
+		if gcPrev < largeImportGCPercent { // lower already, or off
+			debug.SetGCPercent(gcPrev)
+		}
+	}
+	gcUsers++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			gcMu.Lock()
+			defer gcMu.Unlock()
+			if gcUsers--; gcUsers == 0 {
+				debug.SetGCPercent(gcPrev)
+			}
+		})
+	}
+}
+
+var (
+	gcMu    sync.Mutex
+	gcUsers int
+	gcPrev  int
+)

@@ -120,6 +120,7 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 	actx := audit.WithBatch(ctx, opt.Dialect)
 	err = txn.Run(actx, client, func(tx *ent.Tx) error {
 		w := &writer{tx: tx, dep: dep, opt: opt}
+		defer w.close()
 		if err := w.prepare(actx); err != nil {
 			return err
 		}
@@ -285,6 +286,19 @@ type writer struct {
 	checkedCreate bool
 	membersAdded  int
 
+	// Large imports (see largeImportRows): rows processed so far, targets stored before the
+	// import (once counted), the key map of stored targets, what was dropped until commit, and
+	// the garbage collector's setting to restore.
+	processed int
+	counted   bool
+	before    int
+	filter    *keyFilter
+	noFilter  bool
+	deferDone bool
+	deferred  []schemaObject
+	stats     [][]any // SQLite: sqlite_stat1 rows of the dropped indexes
+	restoreGC func()
+
 	created, updated, unchanged int
 }
 
@@ -361,6 +375,10 @@ func (w *writer) write(ctx context.Context, rows []importer.Row) error {
 }
 
 func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
+	if err := w.large(ctx); err != nil {
+		return err
+	}
+	w.processed += len(rows)
 	var usccs, codes, regNos []string
 	for _, r := range rows {
 		switch t := r.Target; {
@@ -372,7 +390,13 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 			regNos = append(regNos, *t.RegNo)
 		}
 	}
-	existing, err := w.existingTargets(ctx, usccs, codes, regNos)
+	var existing []*ent.Target
+	var err error
+	if w.filter != nil {
+		existing, err = w.existingByFilter(ctx, usccs, codes, regNos)
+	} else {
+		existing, err = w.existingTargets(ctx, usccs, codes, regNos)
+	}
 	if err != nil {
 		return err
 	}
@@ -440,8 +464,18 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 	return w.addMembers(ctx, add)
 }
 
+// close releases what the writer holds beyond the transaction.
+func (w *writer) close() {
+	if w.restoreGC != nil {
+		w.restoreGC()
+	}
+}
+
 // finish ends the write pass.
 func (w *writer) finish(ctx context.Context) error {
+	if err := w.restoreSchema(ctx); err != nil {
+		return err
+	}
 	if err := w.finishMembers(ctx); err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func (e *Extension) InterceptOperation(ctx context.Context, next graphql.Operati
 		return next(ctx)
 	}
 	r := NewReader(e.Client, viewer.FromContext(ctx))
-	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && asksConditional(oc.Operation.SelectionSet, 0) {
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && asksConditional(oc.Operation.SelectionSet) {
 		r.LoadGrants(ctx)
 	}
 	respond := next(NewContext(ctx, r))
@@ -107,29 +107,27 @@ func (e *Extension) InterceptField(ctx context.Context, next graphql.Resolver) (
 	return res, err
 }
 
-// selectsRestricted reports whether a selection set asks, anywhere below, for a CONDITIONAL or
-// PRIVATE field of the entity type: only then are the owners of a page of records looked up.
-func selectsRestricted(typ string, set ast.SelectionSet, depth int) bool {
+// selectsAny reports whether a selection set asks, anywhere below, for a field (of the object
+// type that defines it) that satisfies pred.
+func selectsAny(set ast.SelectionSet, depth int, pred func(typ, field string) bool) bool {
 	if depth > 32 {
 		return false
 	}
 	for _, sel := range set {
 		switch x := sel.(type) {
 		case *ast.Field:
-			if x.ObjectDefinition != nil && x.ObjectDefinition.Name == typ && !strings.HasPrefix(x.Name, "__") {
-				if rule, _ := Lookup(typ, x.Name); Restricted(rule) {
-					return true
-				}
+			if x.ObjectDefinition != nil && !strings.HasPrefix(x.Name, "__") && pred(x.ObjectDefinition.Name, x.Name) {
+				return true
 			}
-			if selectsRestricted(typ, x.SelectionSet, depth+1) {
+			if selectsAny(x.SelectionSet, depth+1, pred) {
 				return true
 			}
 		case *ast.InlineFragment:
-			if selectsRestricted(typ, x.SelectionSet, depth+1) {
+			if selectsAny(x.SelectionSet, depth+1, pred) {
 				return true
 			}
 		case *ast.FragmentSpread:
-			if x.Definition != nil && selectsRestricted(typ, x.Definition.SelectionSet, depth+1) {
+			if x.Definition != nil && selectsAny(x.Definition.SelectionSet, depth+1, pred) {
 				return true
 			}
 		}
@@ -139,32 +137,23 @@ func selectsRestricted(typ string, set ast.SelectionSet, depth int) bool {
 
 // asksConditional reports whether a selection set asks for a CONDITIONAL field anywhere: then
 // the viewer's grants are loaded before the operation fans out over many fields.
-func asksConditional(set ast.SelectionSet, depth int) bool {
-	if depth > 32 {
-		return false
-	}
-	for _, sel := range set {
-		switch x := sel.(type) {
-		case *ast.Field:
-			if x.ObjectDefinition != nil {
-				if r, _ := Lookup(x.ObjectDefinition.Name, x.Name); class.Class(r.Class) == class.ConditionalClass {
-					return true
-				}
-			}
-			if asksConditional(x.SelectionSet, depth+1) {
-				return true
-			}
-		case *ast.InlineFragment:
-			if asksConditional(x.SelectionSet, depth+1) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if x.Definition != nil && asksConditional(x.Definition.SelectionSet, depth+1) {
-				return true
-			}
+func asksConditional(set ast.SelectionSet) bool {
+	return selectsAny(set, 0, func(typ, field string) bool {
+		r, _ := Lookup(typ, field)
+		return class.Class(r.Class) == class.ConditionalClass
+	})
+}
+
+// selectsRestricted reports whether a selection set asks for a CONDITIONAL or PRIVATE field of
+// the entity type: only then are the owners of a page of records looked up.
+func selectsRestricted(typ string, set ast.SelectionSet) bool {
+	return selectsAny(set, 0, func(t, field string) bool {
+		if t != typ {
+			return false
 		}
-	}
-	return false
+		r, _ := Lookup(t, field)
+		return Restricted(r)
+	})
 }
 
 // Forbidden is the FORBIDDEN_FIELD error of one field.
@@ -235,7 +224,7 @@ func shapeOf(t reflect.Type) shape {
 // resolved list or Relay connection.
 func (r *Reader) prefetchResult(ctx context.Context, res any, sel ast.SelectionSet) error {
 	sh := shapeOf(reflect.TypeOf(res))
-	if sh.kind == 0 || !selectsRestricted(sh.typ, sel, 0) {
+	if sh.kind == 0 || !selectsRestricted(sh.typ, sel) {
 		return nil
 	}
 	v := reflect.ValueOf(res)

@@ -57,45 +57,36 @@ func InstallRowPolicies(client *ent.Client) {
 		return nil
 	}))
 	client.AccessLog.Intercept(intercept.TraverseAccessLog(func(ctx context.Context, q *ent.AccessLogQuery) error {
-		v := viewer.FromContext(ctx)
-		if seesAll(v) {
-			return nil
-		}
-		q.Where(accesslog.Or(accesslog.OwnerID(v.DepartmentID), accesslog.ViewerDepartmentID(v.DepartmentID)))
-		return nil
+		return unlessSeesAll(ctx, func(v *viewer.Viewer) {
+			q.Where(accesslog.Or(accesslog.OwnerID(v.DepartmentID), accesslog.ViewerDepartmentID(v.DepartmentID)))
+		})
 	}))
 	client.Lead.Intercept(intercept.TraverseLead(func(ctx context.Context, q *ent.LeadQuery) error {
-		v := viewer.FromContext(ctx)
-		if seesAll(v) {
-			return nil
-		}
-		q.Where(lead.DepartmentID(v.DepartmentID))
-		return nil
+		return unlessSeesAll(ctx, func(v *viewer.Viewer) { q.Where(lead.DepartmentID(v.DepartmentID)) })
 	}))
 	client.LeadCluster.Intercept(intercept.TraverseLeadCluster(func(ctx context.Context, q *ent.LeadClusterQuery) error {
-		v := viewer.FromContext(ctx)
-		if seesAll(v) {
-			return nil
-		}
-		q.Where(leadcluster.HasItemWith(inspectionitem.HasItemListWith(itemlist.DepartmentID(v.DepartmentID))))
-		return nil
+		return unlessSeesAll(ctx, func(v *viewer.Viewer) {
+			q.Where(leadcluster.HasItemWith(inspectionitem.HasItemListWith(itemlist.DepartmentID(v.DepartmentID))))
+		})
 	}))
 	client.AuditEvent.Intercept(intercept.TraverseAuditEvent(func(ctx context.Context, q *ent.AuditEventQuery) error {
-		v := viewer.FromContext(ctx)
-		if seesAll(v) {
-			return nil
-		}
-		q.Where(auditevent.DepartmentCode(v.DepartmentCode), auditevent.DepartmentCodeNEQ(""))
-		return nil
+		return unlessSeesAll(ctx, func(v *viewer.Viewer) {
+			q.Where(auditevent.DepartmentCode(v.DepartmentCode), auditevent.DepartmentCodeNEQ(""))
+		})
 	}))
 	client.ShareGrant.Intercept(intercept.TraverseShareGrant(func(ctx context.Context, q *ent.ShareGrantQuery) error {
-		v := viewer.FromContext(ctx)
-		if seesAll(v) {
-			return nil
-		}
-		q.Where(sharegrant.Or(sharegrant.RequesterID(v.DepartmentID), sharegrant.OwnerID(v.DepartmentID)))
-		return nil
+		return unlessSeesAll(ctx, func(v *viewer.Viewer) {
+			q.Where(sharegrant.Or(sharegrant.RequesterID(v.DepartmentID), sharegrant.OwnerID(v.DepartmentID)))
+		})
 	}))
+}
+
+// unlessSeesAll applies a department's row rule (restrict) unless the viewer sees every row.
+func unlessSeesAll(ctx context.Context, restrict func(v *viewer.Viewer)) error {
+	if v := viewer.FromContext(ctx); !seesAll(v) {
+		restrict(v)
+	}
+	return nil
 }
 
 // seesAll reports whether the viewer sees every row: operator commands and the office.

@@ -55,7 +55,7 @@ func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.
 		if p := sharing.VisibleResults(v); p != nil {
 			p(s)
 		}
-		when := fmt.Sprintf("COALESCE(%s, %s)", r.C(result.FieldPublishedAt), r.C(result.FieldInspectionEndDate))
+		when := resultDate(r)
 		if f.PublishedOnly {
 			s.Where(sql.EQ(r.C(result.FieldStatus), result.StatusPUBLISHED.String()))
 		}
@@ -108,7 +108,7 @@ func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.
 		case ByDivision:
 			cols = append(cols, sql.As(r.C(result.FieldDivisionCode), key), sql.As(r.C(result.FieldDivisionCode), label))
 		case ByMonth:
-			when := fmt.Sprintf("COALESCE(%s, %s)", r.C(result.FieldPublishedAt), r.C(result.FieldInspectionEndDate))
+			when := resultDate(r)
 			month := "substr(" + when + ", 1, 7)" // SQLite stores local times as text
 			if dialectName == dialect.Postgres {
 				month = "to_char(" + when + " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
@@ -148,6 +148,11 @@ func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.
 		groups = append(groups, g)
 	}
 	return total, groups, rows.Err()
+}
+
+// resultDate is the date a result counts at: its publication, or before it the inspection end.
+func resultDate(r *sql.SelectTable) string {
+	return fmt.Sprintf("COALESCE(%s, %s)", r.C(result.FieldPublishedAt), r.C(result.FieldInspectionEndDate))
 }
 
 func scanInts(ctx context.Context, db *stdsql.DB, s *sql.Selector, dst *int) error {

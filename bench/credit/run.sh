@@ -13,16 +13,12 @@
 # timer (bench_fixture_test.go), then a Go client on loopback sends sequential GraphQL requests
 # with a department token of 县发改局 (CREDIT_CENTER). Knobs: SSGK_BENCH_REQUESTS (default 500
 # entityHistory requests), SSGK_BENCH_PAGES (10 change pages), SSGK_BENCH_ROUNDS (200 rounds of
-# checked + unchecked), SSGK_BENCH_BUDGET (120 s per measurement), SSGK_BENCH_TRACE (default off;
-# set to 1 and after each measurement a few extra requests are sent with the statements the hub
-# sends through ent timed and logged, and the sharing owners query of a 1,000-target page is timed
-# and explained).
+# checked + unchecked), SSGK_BENCH_BUDGET (120 s per measurement).
 set -euo pipefail
 N="${1:-1000000}"
 cd "$(dirname "$0")/../.."
 export PATH="/usr/local/go/bin:$PATH"
 PG="${SSGK_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
-export SSGK_BENCH_TRACE="${SSGK_BENCH_TRACE-}"
 
 echo "date: $(date -Iseconds)"
 echo "go: $(go version)"
@@ -32,7 +28,7 @@ echo "results: $N"
 
 run() {
 	go test -run '^$' -bench '^BenchmarkCreditCentre$' -benchtime 1x -timeout 60m -v ./internal/credit/ |
-		grep -E '^(Benchmark|PASS|FAIL|ok)|fixture:|--- FAIL|PRODUCT PROBLEM|latencies|trace:|bench_test.go:[0-9]+: '
+		grep -E '^(Benchmark|PASS|FAIL|ok)|fixture:|--- FAIL|PRODUCT PROBLEM|latencies|bench_test.go:[0-9]+: '
 }
 
 echo "== SQLite"

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/credit"
 	"github.com/ssgk/ssgk/internal/demo"
@@ -47,13 +45,7 @@ import (
 //
 // Responses are checked, timings are not.
 func BenchmarkCreditCentre(b *testing.B) {
-	tracer := &creditTracer{}
-	trace := os.Getenv("SSGK_BENCH_TRACE") != ""
-	var opts testutil.Options
-	if trace {
-		opts.Driver = func(d dialect.Driver) dialect.Driver { return &creditTraceDriver{Driver: d, t: tracer} }
-	}
-	db := testutil.Open(b, opts)
+	db := testutil.Open(b)
 	ctx := testutil.System()
 	if _, err := demo.Load(ctx, db.Client, demo.Options{Targets: 10, Inspectors: 20}); err != nil {
 		b.Fatal(err)
@@ -96,9 +88,6 @@ func BenchmarkCreditCentre(b *testing.B) {
 			}
 			creditReportLatencies(b, "", lat)
 			b.ReportMetric(float64(n), "results")
-			if trace {
-				tracer.run(b, 20, func() { c.post(historyQuery, map[string]any{"u": f.HistUSCC}) })
-			}
 		}
 	})
 
@@ -144,9 +133,6 @@ func BenchmarkCreditCentre(b *testing.B) {
 			}
 			b.ReportMetric(float64(first.Microseconds())/1000, "first-page-ms")
 			creditReportLatencies(b, "page-", lat)
-			if trace {
-				tracer.run(b, 2, func() { page(n / 3) })
-			}
 		}
 	})
 
@@ -211,13 +197,6 @@ func BenchmarkCreditCentre(b *testing.B) {
 			b.ReportMetric(po, "unchecked-p50-ms")
 			b.ReportMetric(100*(pw/po-1), "p50-overhead-%")
 			b.ReportMetric(float64(len(with)), "rounds")
-			if trace {
-				b.Log("trace of the checked query:")
-				tracer.run(b, 10, func() { c.post(contactsQuery, vars) })
-				b.Log("trace of the unchecked query:")
-				tracer.run(b, 10, func() { p.post(contactsQuery, vars) })
-				creditExplainOwners(b, db, from)
-			}
 		}
 	})
 }

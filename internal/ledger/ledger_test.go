@@ -3,7 +3,6 @@ package ledger_test
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -57,22 +56,13 @@ func publishN(t *testing.T, db *store.DB, n int) []*ent.Publication {
 	return out
 }
 
-// refMTH is the RFC 6962 Merkle Tree Hash over leaf contents, from the definition.
+// refMTH is the reference RFC 6962 Merkle Tree Hash (tree_test.go) over leaf contents.
 func refMTH(leaves []string) []byte {
-	switch len(leaves) {
-	case 0:
-		s := sha256.Sum256(nil)
-		return s[:]
-	case 1:
-		s := sha256.Sum256(append([]byte{0}, leaves[0]...))
-		return s[:]
+	bs := make([][]byte, len(leaves))
+	for i, l := range leaves {
+		bs[i] = []byte(l)
 	}
-	k := 1
-	for k*2 < len(leaves) {
-		k *= 2
-	}
-	s := sha256.Sum256(append(append([]byte{1}, refMTH(leaves[:k])...), refMTH(leaves[k:])...))
-	return s[:]
+	return ledger.RefMTH(bs)
 }
 
 func leafContents(t *testing.T, db *store.DB) []string {

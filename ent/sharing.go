@@ -768,3 +768,187 @@ var SharingCatalog = map[string]map[string]SharingRule{
 		"item":         {Class: "PUBLIC", Group: "", Name: "item", Edge: true, Declared: true},
 	},
 }
+
+// SharingID returns the id of an entity (a pointer to one of the entity types): the sharing
+// checks read it for every record without reflection.
+func SharingID(x any) (int, bool) {
+	switch v := x.(type) {
+	case *AccessLog:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Account:
+		if v != nil {
+			return v.ID, true
+		}
+	case *ApiToken:
+		if v != nil {
+			return v.ID, true
+		}
+	case *AuditEvent:
+		if v != nil {
+			return v.ID, true
+		}
+	case *CalendarYear:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Checkpoint:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Conflict:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Correction:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Department:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Draw:
+		if v != nil {
+			return v.ID, true
+		}
+	case *DrawEvent:
+		if v != nil {
+			return v.ID, true
+		}
+	case *DrawSnapshot:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Evidence:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Filing:
+		if v != nil {
+			return v.ID, true
+		}
+	case *FollowUpAction:
+		if v != nil {
+			return v.ID, true
+		}
+	case *FollowUpOption:
+		if v != nil {
+			return v.ID, true
+		}
+	case *ImplementationRule:
+		if v != nil {
+			return v.ID, true
+		}
+	case *ImportJob:
+		if v != nil {
+			return v.ID, true
+		}
+	case *InspectionItem:
+		if v != nil {
+			return v.ID, true
+		}
+	case *InspectionMethod:
+		if v != nil {
+			return v.ID, true
+		}
+	case *InspectionTeam:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Inspector:
+		if v != nil {
+			return v.ID, true
+		}
+	case *ItemList:
+		if v != nil {
+			return v.ID, true
+		}
+	case *JointMeeting:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Lead:
+		if v != nil {
+			return v.ID, true
+		}
+	case *LeadCluster:
+		if v != nil {
+			return v.ID, true
+		}
+	case *LedgerLeaf:
+		if v != nil {
+			return v.ID, true
+		}
+	case *LibraryConfirmation:
+		if v != nil {
+			return v.ID, true
+		}
+	case *MeetingMember:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Notification:
+		if v != nil {
+			return v.ID, true
+		}
+	case *PersistedQuery:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Plan:
+		if v != nil {
+			return v.ID, true
+		}
+	case *PlanBatch:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Publication:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Result:
+		if v != nil {
+			return v.ID, true
+		}
+	case *ResultCode:
+		if v != nil {
+			return v.ID, true
+		}
+	case *ResultItem:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Setting:
+		if v != nil {
+			return v.ID, true
+		}
+	case *ShareGrant:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Target:
+		if v != nil {
+			return v.ID, true
+		}
+	case *TargetChange:
+		if v != nil {
+			return v.ID, true
+		}
+	case *TargetLibrary:
+		if v != nil {
+			return v.ID, true
+		}
+	case *Task:
+		if v != nil {
+			return v.ID, true
+		}
+	case *TaskItem:
+		if v != nil {
+			return v.ID, true
+		}
+	}
+	return 0, false
+}

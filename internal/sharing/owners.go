@@ -196,6 +196,9 @@ func structOf(x any) reflect.Value {
 
 // idOf returns the ID of an entity value, 0 if it has none.
 func idOf(x any) int {
+	if id, ok := ent.SharingID(x); ok {
+		return id
+	}
 	v := structOf(x)
 	if !v.IsValid() {
 		return 0

@@ -23,11 +23,141 @@ type Reader struct {
 	v        *viewer.Viewer
 	sharedOK bool // Decide allows the viewer every SHARED field, whatever the record
 
-	mu         sync.Mutex
-	owners     map[string]map[int][]int // query-owned types: id → departments
-	grants     map[grantKey]grantInfo   // written once, under grantsOnce
-	grantsOnce *sync.Once
-	reads      map[readKey]*readAgg
+	mu     sync.Mutex
+	owners map[string]map[int][]int // query-owned types: id → departments
+	grants *grantSet
+	reads  map[readKey]*readAgg
+	// Reads already handed to the access log by an early write (LogEarly) — recorded again
+	// when the field resolves, they are not logged twice — and that write's outcome.
+	logged  map[readKey]*readAgg
+	pending []chan error
+	early   bool // a query: the reads of a page are logged while the rest resolves
+	// The restricted fields allowed when their page was decided (decidePage), by record: they
+	// are not decided — nor recorded — again as they resolve. Under allowMu.
+	allowMu sync.RWMutex
+	allowed map[recKey][]string
+}
+
+type recKey struct {
+	typ string
+	id  int
+}
+
+// decidePage looks up the owners of a page of records (ids, in the order of nodes) and decides
+// the given restricted fields of each at once: the allowed ones are remembered for when they
+// resolve, the cross-department reads recorded and handed to the access log (LogEarly). Records
+// with the same single owner share one set of decisions.
+func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, fields []string) error {
+	if err := r.Prefetch(ctx, typ, ids); err != nil {
+		return err
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	rules := make([]Rule, len(fields))
+	for i, f := range fields {
+		rules[i], _ = Lookup(typ, f)
+	}
+	gs := r.grantSet(ctx, false)
+	<-gs.ready
+	r.mu.Lock()
+	owners := make([][]int, len(ids))
+	for i, id := range ids {
+		owners[i] = r.owners[typ][id]
+	}
+	v := r.v
+	r.mu.Unlock()
+	type read struct {
+		d      Decision
+		fields []string
+	}
+	type verdict struct {
+		allowed []string
+		reads   []read // the cross-department ones, by owner and grant
+	}
+	judge := func(own []int) *verdict {
+		vd := &verdict{}
+		for j, f := range fields {
+			d := Decide(v, typ, rules[j], own, grantMap(gs.m))
+			if !d.Allowed {
+				continue
+			}
+			vd.allowed = append(vd.allowed, f)
+			if !d.CrossDepartment {
+				continue
+			}
+			k := slices.IndexFunc(vd.reads, func(x read) bool { return x.d.Owner == d.Owner && x.d.GrantID == d.GrantID })
+			if k < 0 {
+				vd.reads = append(vd.reads, read{d: d})
+				k = len(vd.reads) - 1
+			}
+			vd.reads[k].fields = append(vd.reads[k].fields, f)
+		}
+		return vd
+	}
+	byOwner := map[int]*verdict{}
+	verdicts := make([]*verdict, len(ids))
+	for i := range ids {
+		if len(owners[i]) != 1 {
+			verdicts[i] = judge(owners[i])
+			continue
+		}
+		vd := byOwner[owners[i][0]]
+		if vd == nil {
+			vd = judge(owners[i])
+			byOwner[owners[i][0]] = vd
+		}
+		verdicts[i] = vd
+	}
+	r.allowMu.Lock()
+	if r.allowed == nil {
+		r.allowed = make(map[recKey][]string, len(ids))
+	}
+	for i, id := range ids {
+		if id != 0 && len(verdicts[i].allowed) > 0 {
+			r.allowed[recKey{typ, id}] = verdicts[i].allowed
+		}
+	}
+	r.allowMu.Unlock()
+	r.mu.Lock()
+	for i, id := range ids {
+		if id == 0 {
+			continue
+		}
+		for _, rd := range verdicts[i].reads {
+			r.recordLocked(rd.d, typ, id, rd.fields...)
+		}
+	}
+	r.mu.Unlock()
+	r.LogEarly(ctx)
+	return nil
+}
+
+// grantMap is a loaded set of grants.
+type grantMap map[grantKey]grantInfo
+
+func (g grantMap) Grant(owner int, group string) (int, string, bool) {
+	x, ok := g[grantKey{owner, group}]
+	return x.id, x.purpose, ok
+}
+
+// decidedAllowed reports whether the field of the record was allowed with its page.
+func (r *Reader) decidedAllowed(typ, field string, obj any) bool {
+	r.allowMu.RLock()
+	defer r.allowMu.RUnlock()
+	if len(r.allowed) == 0 {
+		return false
+	}
+	id := idOf(obj)
+	return id != 0 && slices.Contains(r.allowed[recKey{typ, id}], field)
+}
+
+// grantSet is the viewer's grants, loaded once per read: in the background when a GraphQL
+// operation asks for a CONDITIONAL field (LoadGrants), else on first use.
+type grantSet struct {
+	once  sync.Once
+	ready chan struct{}
+	m     map[grantKey]grantInfo
 }
 
 type grantKey struct {
@@ -54,7 +184,8 @@ type readAgg struct {
 
 // NewReader starts the read of viewer v.
 func NewReader(client *ent.Client, v *viewer.Viewer) *Reader {
-	return &Reader{client: client, v: v, grantsOnce: new(sync.Once), sharedOK: sharedOK(v), owners: map[string]map[int][]int{}, reads: map[readKey]*readAgg{}}
+	return &Reader{client: client, v: v, grants: &grantSet{}, sharedOK: sharedOK(v), owners: map[string]map[int][]int{},
+		reads: map[readKey]*readAgg{}, logged: map[readKey]*readAgg{}}
 }
 
 // sharedOK reports whether Decide allows v the SHARED fields of any record.
@@ -69,7 +200,10 @@ func (r *Reader) Become(v *viewer.Viewer) {
 	defer r.mu.Unlock()
 	r.v = v
 	r.sharedOK = sharedOK(v)
-	r.grantsOnce = new(sync.Once)
+	r.grants = &grantSet{}
+	r.allowMu.Lock()
+	r.allowed = nil
+	r.allowMu.Unlock()
 }
 
 // Viewer is the viewer of the read.
@@ -155,26 +289,49 @@ func (r *Reader) Prefetch(ctx context.Context, typ string, ids []int) error {
 }
 
 // Grant implements Grants from the viewer's department's approved, unexpired grants, loaded
-// once per read (LoadGrants).
+// once per read.
 func (r *Reader) Grant(owner int, group string) (int, string, bool) {
-	r.grantsOnce.Do(func() { r.loadGrants(context.Background()) })
-	g, ok := r.grants[grantKey{owner, group}]
+	gs := r.grantSet(context.Background(), false)
+	<-gs.ready
+	g, ok := gs.m[grantKey{owner, group}]
 	return g.id, g.purpose, ok
 }
 
-// LoadGrants reads the viewer's grants now — before a GraphQL operation fans out over many
-// fields — if the viewer could use one (a department viewer with a business role).
+// LoadGrants starts reading the viewer's grants in the background — while a GraphQL operation
+// resolves its first fields — if the viewer could use one (a department viewer with a business
+// role). Grant waits for them.
 func (r *Reader) LoadGrants(ctx context.Context) {
 	if r.v.DepartmentID != 0 && hasAny(r.v, businessRoles) {
-		r.grantsOnce.Do(func() { r.loadGrants(ctx) })
+		r.grantSet(ctx, true)
 	}
 }
 
-func (r *Reader) loadGrants(ctx context.Context) {
+// grantSet returns the read's grants, starting to load them (in the background if async) the
+// first time.
+func (r *Reader) grantSet(ctx context.Context, async bool) *grantSet {
+	r.mu.Lock()
+	gs, v := r.grants, r.v
+	r.mu.Unlock()
+	gs.once.Do(func() {
+		gs.ready = make(chan struct{})
+		load := func() {
+			defer close(gs.ready)
+			gs.m = loadGrants(ctx, r.client, v)
+		}
+		if async {
+			go load()
+		} else {
+			load()
+		}
+	})
+	return gs
+}
+
+func loadGrants(ctx context.Context, client *ent.Client, v *viewer.Viewer) map[grantKey]grantInfo {
 	grants := map[grantKey]grantInfo{}
-	if r.v.DepartmentID != 0 {
+	if v.DepartmentID != 0 {
 		sys := viewer.NewContext(ctx, viewer.NewSystem("sharing/grants"))
-		gs, err := r.client.ShareGrant.Query().Where(sharegrant.RequesterID(r.v.DepartmentID),
+		gs, err := client.ShareGrant.Query().Where(sharegrant.RequesterID(v.DepartmentID),
 			sharegrant.StatusEQ(sharegrant.StatusAPPROVED), sharegrant.ExpiresAtGT(clock.Now())).All(sys)
 		if err == nil {
 			for _, g := range gs {
@@ -182,31 +339,98 @@ func (r *Reader) loadGrants(ctx context.Context) {
 			}
 		}
 	}
-	r.grants = grants
+	return grants
 }
 
 func (r *Reader) record(d Decision, typ, field string, id int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.recordLocked(d, typ, id, field)
+}
+
+// recordLocked records the read of fields of the record id (under mu).
+func (r *Reader) recordLocked(d Decision, typ string, id int, fields ...string) {
 	k := readKey{d.Owner, typ, d.GrantID}
+	if l := r.logged[k]; l != nil && (id == 0 || l.ids[id]) {
+		all := true
+		for _, f := range fields {
+			all = all && l.fields[f]
+		}
+		if all {
+			return // already in the access log
+		}
+	}
 	a := r.reads[k]
 	if a == nil {
 		a = &readAgg{purpose: d.Purpose, fields: map[string]bool{}, ids: map[int]bool{}}
 		r.reads[k] = a
 	}
-	a.fields[field] = true
+	for _, f := range fields {
+		a.fields[f] = true
+	}
 	if id != 0 {
 		a.ids[id] = true
 	}
 }
 
-// Flush writes the access-log entries of the reads recorded so far, one per owning department,
-// type and grant, and forgets them. The caller hands the data out only when Flush succeeds.
-func (r *Reader) Flush(ctx context.Context) error {
+// take hands over the reads recorded so far, remembering them as logged.
+func (r *Reader) take() map[readKey]*readAgg {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	reads := r.reads
 	r.reads = map[readKey]*readAgg{}
+	for k, a := range reads {
+		l := r.logged[k] // a copy: the write of a may still be reading it
+		if l == nil {
+			l = &readAgg{fields: make(map[string]bool, len(a.fields)), ids: make(map[int]bool, len(a.ids))}
+			r.logged[k] = l
+		}
+		for f := range a.fields {
+			l.fields[f] = true
+		}
+		for id := range a.ids {
+			l.ids[id] = true
+		}
+	}
+	return reads
+}
+
+// LogEarly starts writing the reads recorded so far to the access log in the background, so
+// that the write overlaps the rest of the operation; Flush waits for it and withholds the data
+// if it failed. Only for reads outside a transaction (a query, not a mutation).
+func (r *Reader) LogEarly(ctx context.Context) {
+	reads := r.take()
+	if len(reads) == 0 {
+		return
+	}
+	done := make(chan error, 1)
+	r.mu.Lock()
+	r.pending = append(r.pending, done)
 	r.mu.Unlock()
+	go func() { done <- r.write(ctx, reads) }()
+}
+
+// Flush writes the access-log entries of the reads recorded so far, one per owning department,
+// type and grant, and waits for the entries LogEarly started. The caller hands the data out
+// only when Flush succeeds.
+func (r *Reader) Flush(ctx context.Context) error {
+	r.mu.Lock()
+	pending := r.pending
+	r.pending = nil
+	r.mu.Unlock()
+	var err error
+	for _, done := range pending {
+		if e := <-done; e != nil && err == nil {
+			err = e
+		}
+	}
+	if e := r.write(ctx, r.take()); e != nil && err == nil {
+		err = e
+	}
+	return err
+}
+
+func (r *Reader) write(ctx context.Context, reads map[readKey]*readAgg) error {
 	if len(reads) == 0 {
 		return nil
 	}

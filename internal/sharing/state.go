@@ -43,7 +43,7 @@ type recKey struct {
 	id  int
 }
 
-// decidePage looks up the owners of a page of records (ids, in the order of nodes) and decides
+// decidePage looks up the owners of a page of records (ids) and decides
 // the given restricted fields of each at once: the allowed ones are remembered for when they
 // resolve, the cross-department reads recorded and handed to the access log (LogEarly). Records
 // with the same single owner share one set of decisions.

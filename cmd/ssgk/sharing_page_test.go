@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,13 +23,7 @@ import (
 func TestSharing_MixedOwnersPage(t *testing.T) {
 	db, authSvc, base := newDemoHub(t)
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing page test"))
-	tok := func(dep string, roles ...string) string {
-		tk, _, err := authSvc.CreateToken(sys, dep, dep+" "+strings.Join(roles, ","), roles, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
+	tok := tokens(t, sys, authSvc)
 	wj, scjg := tok("WJ", viewer.RoleDeptAdmin), tok("SCJG", viewer.RoleDeptAdmin)
 
 	// The commission's own targets, straight from the tables.

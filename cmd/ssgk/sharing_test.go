@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
+	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/publish"
@@ -65,6 +66,18 @@ func mustData(t *testing.T, a gqlAnswer, out any) {
 	}
 }
 
+// tokens returns a function that issues an API token of a department with the given roles.
+func tokens(t *testing.T, sys context.Context, authSvc *auth.Service) func(dep string, roles ...string) string {
+	return func(dep string, roles ...string) string {
+		t.Helper()
+		tk, _, err := authSvc.CreateToken(sys, dep, dep+" "+strings.Join(roles, ","), roles, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+}
+
 // TestSharing_GrantAccessLogAndCreditCentre is the issue's acceptance scenario on the demo data:
 // the health commission's system asks for the market regulator's inspectors' ID numbers and
 // gets names, masked numbers, and null + FORBIDDEN_FIELD for the numbers; after the regulator
@@ -75,13 +88,7 @@ func mustData(t *testing.T, a gqlAnswer, out any) {
 func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 	db, authSvc, base := newDemoHub(t)
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))
-	tok := func(dep string, roles ...string) string {
-		tk, _, err := authSvc.CreateToken(sys, dep, dep+" "+strings.Join(roles, ","), roles, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
+	tok := tokens(t, sys, authSvc)
 	wj, scjg := tok("WJ", viewer.RoleDeptAdmin), tok("SCJG", viewer.RoleDeptAdmin)
 
 	const q = `query Inspectors { inspectors(first: 5, orderBy: {field: NAME}, where: {hasDepartmentWith: [{code: "SCJG"}]}) {

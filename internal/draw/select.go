@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Pick is a target with its ticket.
@@ -73,11 +75,17 @@ type entry struct {
 // the cache — so that the output needs neither rehashing nor the key bytes, which at random
 // places of a ten-million-key stratum cost a cache and TLB miss each.
 type bounded struct {
+	tickets
 	e    []entry // e[heapOffset+k] is node k
-	pool []Hash  // pool[e.slot] is the full ticket of e
-	keys []string
 	size int
 	n    int
+}
+
+// tickets holds the full tickets of kept entries (pool[e.slot] is the ticket of e) and the
+// stratum's keys (keys[e.idx] is its key).
+type tickets struct {
+	pool []Hash
+	keys []string
 }
 
 // heapArity is the number of children of a heap node.
@@ -88,22 +96,11 @@ const heapArity = 8
 const heapOffset = heapArity - 1
 
 func newBounded(keys []string, n int) *bounded {
-	return &bounded{e: make([]entry, heapOffset+n), pool: make([]Hash, n), keys: keys, n: n}
+	return &bounded{tickets: tickets{pool: make([]Hash, n), keys: keys}, e: make([]entry, heapOffset+n), n: n}
 }
 
 // cmp orders by ticket as a 256-bit big-endian number, then by key.
-func (h *bounded) cmp(a, b entry) int {
-	if a.w0 != b.w0 {
-		if a.w0 < b.w0 {
-			return -1
-		}
-		return 1
-	}
-	if c := bytes.Compare(h.pool[a.slot][:], h.pool[b.slot][:]); c != 0 {
-		return c
-	}
-	return strings.Compare(h.keys[a.idx], h.keys[b.idx])
-}
+func (t *tickets) cmp(a, b entry) int { return cmpAcross(t, a, t, b) }
 
 func (h *bounded) greater(a, b entry) bool {
 	return a.w0 > b.w0 || (a.w0 == b.w0 && h.cmp(a, b) > 0)
@@ -239,20 +236,73 @@ func smallestRange(seed Hash, stratum string, keys []string, lo, hi, n int) *bou
 	return h
 }
 
+// ticketLimit is the first-word bound under which the n smallest of N uniform tickets lie with
+// overwhelming probability: N·q ≥ n + 8σ + 16, with σ the binomial deviation of the number of
+// tickets under it. Keeping every ticket under the bound and sorting those is linear in N (one
+// sequential append per kept ticket) where a bounded heap costs O(N log n) scattered accesses;
+// the result is the same, because when at least n tickets lie under the bound, every ticket
+// above it is larger than n of them.
+func ticketLimit(n, N int) uint64 {
+	if n >= N {
+		return math.MaxUint64
+	}
+	p := float64(n) / float64(N)
+	q := p + 8*math.Sqrt(p*(1-p)/float64(N)) + 16/float64(N)
+	if q >= 1 {
+		return math.MaxUint64
+	}
+	return uint64(math.Ldexp(q, 64))
+}
+
+// keptPart is one goroutine's share of a stratum's tickets under the limit: the full tickets in
+// pool, the entries in buckets of consecutive first-word ranges, each bucket sorted.
+type keptPart struct {
+	tickets
+	buckets [][]entry
+}
+
+// bucketsPerWorker splits the kept tickets into ranges small enough to balance the final merge.
+const bucketsPerWorker = 8
+
+// keepBelow keeps the tickets of keys[lo:hi] whose first word is at most limit, in nb buckets of
+// first-word ranges of equal width, each sorted.
+func keepBelow(seed Hash, stratum string, keys []string, lo, hi int, limit uint64, nb int) *keptPart {
+	expect := min(int(math.Ldexp(float64(limit), -64)*float64(hi-lo))+64, hi-lo+1)
+	p := &keptPart{tickets: tickets{pool: make([]Hash, 0, expect), keys: keys}, buckets: make([][]entry, nb)}
+	for b := range p.buckets {
+		p.buckets[b] = make([]entry, 0, expect/nb+expect/(8*nb)+16)
+	}
+	width := max(limit/uint64(nb), 1)
+	t := newTicketer(seed, stratum)
+	for i := lo; i < hi; i++ {
+		tk := t.ticket(keys[i])
+		if w0 := binary.BigEndian.Uint64(tk[0:8]); w0 <= limit {
+			b := min(int(w0/width), nb-1)
+			p.buckets[b] = append(p.buckets[b], entry{w0: w0, slot: uint32(len(p.pool)), idx: uint32(i)})
+			p.pool = append(p.pool, tk)
+		}
+	}
+	for _, e := range p.buckets {
+		sortEntries(e, p.cmp)
+	}
+	return p
+}
+
 // parallelMin is the stratum size from which the work is split across goroutines.
 const parallelMin = 1 << 15
 
-// ref is a kept entry of one part.
-type ref struct {
-	part int32
-	e    entry
+// smallest returns the n smallest tickets of keys, ascending, using up to workers goroutines.
+// Each goroutine takes a contiguous chunk of the stratum and keeps its tickets under
+// ticketLimit, bucketed by first word and sorted; then each bucket — a range of first words — is
+// merged across the goroutines straight into its place in the output, the buckets in parallel.
+// The order (ticket, key) is total, so the result equals the sequential one. In the rare case
+// that fewer than n tickets lie under the limit, bounded heaps do the work instead.
+func smallest(seed Hash, stratum string, keys []string, n, workers int) []Pick {
+	return smallestUnder(seed, stratum, keys, n, workers, ticketLimit(min(n, len(keys)), len(keys)))
 }
 
-// smallest returns the n smallest tickets of keys, ascending, using up to workers goroutines.
-// Each goroutine keeps its own bounded heap over a contiguous chunk of the stratum and sorts its
-// kept entries; the sorted parts are merged, taking the first n. The order (ticket, key) is
-// total, so the result equals the sequential one.
-func smallest(seed Hash, stratum string, keys []string, n, workers int) []Pick {
+// smallestUnder is smallest with a given first-word limit (tests force the heap path with it).
+func smallestUnder(seed Hash, stratum string, keys []string, n, workers int, limit uint64) []Pick {
 	n = min(n, len(keys))
 	if n <= 0 {
 		return []Pick{}
@@ -261,6 +311,64 @@ func smallest(seed Hash, stratum string, keys []string, n, workers int) []Pick {
 		workers = 1
 	}
 	workers = min(workers, max(1, len(keys)/(parallelMin/2)))
+	nb := bucketsPerWorker * workers
+	parts := make([]*keptPart, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := len(keys)*w/workers, len(keys)*(w+1)/workers
+		wg.Go(func() { parts[w] = keepBelow(seed, stratum, keys, lo, hi, limit, nb) })
+	}
+	wg.Wait()
+	offsets := make([]int, nb+1)
+	for b := range nb {
+		offsets[b+1] = offsets[b]
+		for _, p := range parts {
+			offsets[b+1] += len(p.buckets[b])
+		}
+	}
+	if offsets[nb] < n {
+		return smallestHeap(seed, stratum, keys, n, workers)
+	}
+	out := make([]Pick, n)
+	var next atomic.Int32
+	for range workers {
+		wg.Go(func() {
+			for b := int(next.Add(1) - 1); b < nb && offsets[b] < n; b = int(next.Add(1) - 1) {
+				mergeBucket(parts, b, out[offsets[b]:min(offsets[b+1], n)])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// mergeBucket writes the first len(dst) entries of bucket b, merged across parts, as picks.
+func mergeBucket(parts []*keptPart, b int, dst []Pick) {
+	pos := make([]int, len(parts))
+	for i := range dst {
+		best := -1
+		for w, p := range parts {
+			if pos[w] < len(p.buckets[b]) && (best < 0 ||
+				cmpAcross(&p.tickets, p.buckets[b][pos[w]], &parts[best].tickets, parts[best].buckets[b][pos[best]]) < 0) {
+				best = w
+			}
+		}
+		p := parts[best]
+		e := p.buckets[b][pos[best]]
+		dst[i] = Pick{Key: p.keys[e.idx], Ticket: p.pool[e.slot]}
+		pos[best]++
+	}
+}
+
+// ref is a kept entry of one part.
+type ref struct {
+	part int32
+	e    entry
+}
+
+// smallestHeap is smallest with a bounded heap per goroutine: O(N log n) time, O(n) memory,
+// whatever the tickets. Each goroutine sorts its kept entries; the sorted parts are merged.
+func smallestHeap(seed Hash, stratum string, keys []string, n, workers int) []Pick {
 	parts := make([]*bounded, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -269,41 +377,27 @@ func smallest(seed Hash, stratum string, keys []string, n, workers int) []Pick {
 	}
 	wg.Wait()
 	merged := make([]ref, 0, n)
-	if workers == 1 {
-		for _, e := range parts[0].sorted()[:n] {
-			merged = append(merged, ref{0, e})
-		}
-	} else {
-		pos := make([]int, workers)
-		heads := func(w int) entry { return parts[w].e[heapOffset+pos[w]] }
-		for len(merged) < n {
-			best := -1
-			for w, p := range parts {
-				if pos[w] < p.size && (best < 0 || cmpParts(p, heads(w), parts[best], heads(best)) < 0) {
-					best = w
-				}
+	pos := make([]int, workers)
+	heads := func(w int) entry { return parts[w].e[heapOffset+pos[w]] }
+	for len(merged) < n {
+		best := -1
+		for w, p := range parts {
+			if pos[w] < p.size && (best < 0 || cmpAcross(&p.tickets, heads(w), &parts[best].tickets, heads(best)) < 0) {
+				best = w
 			}
-			merged = append(merged, ref{int32(best), heads(best)})
-			pos[best]++
 		}
+		merged = append(merged, ref{int32(best), heads(best)})
+		pos[best]++
 	}
-	// Building the picks reads keys[idx] at random places; spread it over the goroutines too.
 	out := make([]Pick, n)
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				r := merged[i]
-				out[i] = Pick{Key: keys[r.e.idx], Ticket: parts[r.part].pool[r.e.slot]}
-			}
-		})
+	for i, r := range merged {
+		out[i] = Pick{Key: keys[r.e.idx], Ticket: parts[r.part].pool[r.e.slot]}
 	}
-	wg.Wait()
 	return out
 }
 
-// cmpParts compares entries of two parts (which share the stratum's keys).
-func cmpParts(pa *bounded, a entry, pb *bounded, b entry) int {
+// cmpAcross compares entries of two parts (which share the stratum's keys).
+func cmpAcross(pa *tickets, a entry, pb *tickets, b entry) int {
 	if a.w0 != b.w0 {
 		if a.w0 < b.w0 {
 			return -1
@@ -320,7 +414,7 @@ func cmpParts(pa *bounded, a entry, pb *bounded, b entry) int {
 func Workers() int { return runtime.GOMAXPROCS(0) }
 
 // SelectStratum draws the n keys with the smallest tickets, ascending by ticket, in one pass
-// (O(N log n) time, O(n) memory per goroutine). keys are the stratum's eligible keys.
+// over the stratum (linear time, memory about n). keys are the stratum's eligible keys.
 func SelectStratum(seed Hash, stratum string, keys []string, n int) []Pick {
 	return smallest(seed, stratum, keys, n, Workers())
 }
@@ -360,8 +454,8 @@ func SelectTargets(seed Hash, f *Frame, counts map[string]int) ([]StratumDraw, e
 }
 
 // Replacements returns the targets at ranks [from, from+k) of the stratum's ticket order — with
-// from = n, the next k entries of the pre-declared replacement order. It runs the same bounded
-// heap with n+k entries, so it never sorts the whole stratum.
+// from = n, the next k entries of the pre-declared replacement order. It runs the same
+// selection with n+k, so it never sorts the whole stratum.
 func Replacements(seed Hash, stratum string, keys []string, from, k int) []Pick {
 	if from < 0 || k <= 0 || from >= len(keys) {
 		return []Pick{}

@@ -266,3 +266,24 @@ func TestTicket_FirstWordUniform(t *testing.T) {
 		t.Fatalf("ticket prefixes not uniform: χ²=%.1f p=%.3g", x, p)
 	}
 }
+
+// The kept-under-a-limit path is exact at the limit's edge, and the heap path takes over when
+// fewer than n tickets lie under it.
+func TestSelect_LimitEdgeAndHeapFallback(t *testing.T) {
+	N := 2*parallelMin + 5
+	keys := testKeys("L", N)
+	full := TicketOrder(testSeed(7), "C", keys)
+	for _, n := range []int{1, 1000, N / 2, N} {
+		nth := binary.BigEndian.Uint64(full[n-1].Ticket[0:8])
+		for _, limit := range []uint64{nth, nth - 1, 0} {
+			for _, w := range []int{1, 2, 3} {
+				if got := smallestUnder(testSeed(7), "C", keys, n, w, limit); !slices.Equal(got, full[:n]) {
+					t.Fatalf("n=%d limit=%d workers=%d: selection differs from the full ticket order", n, limit, w)
+				}
+			}
+		}
+	}
+	if ticketLimit(5, 5) != math.MaxUint64 || ticketLimit(0, 10) == 0 {
+		t.Fatal("limit of a full draw must keep everything; an empty draw still keeps a margin")
+	}
+}

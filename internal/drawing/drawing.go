@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,6 +75,7 @@ type Drawer struct {
 type cached struct {
 	sha string
 	in  draw.Inputs
+	ids *frameIDs // nil when the snapshot was decoded rather than frozen here
 }
 
 // New returns a Drawer for client on the named dialect ("sqlite3" or "postgres").
@@ -141,37 +143,38 @@ func decodeSnapshot(data []byte, want string) (draw.Inputs, error) {
 	return draw.Inputs{Frame: s.Frame, Params: s.Params, Inspectors: s.Inspectors, Conflicts: s.Conflicts, Rotation: s.Rotation}, nil
 }
 
-// inputs loads a draw's frozen inputs, from the cache when its digest still matches.
-func (d *Drawer) inputs(ctx context.Context, tx *ent.Tx, drawID int) (draw.Inputs, error) {
+// inputs loads a draw's frozen inputs, from the cache when its digest still matches, and the
+// eligible targets' row ids when this process froze the frame (else nil).
+func (d *Drawer) inputs(ctx context.Context, tx *ent.Tx, drawID int) (draw.Inputs, *frameIDs, error) {
 	sum, err := tx.DrawSnapshot.Query().Where(drawsnapshot.DrawID(drawID)).Select(drawsnapshot.FieldSha256).String(ctx)
 	if err != nil {
-		return draw.Inputs{}, err
+		return draw.Inputs{}, nil, err
 	}
 	d.mu.Lock()
 	c, ok := d.cache[drawID]
 	d.mu.Unlock()
 	if ok && c.sha == sum {
-		return c.in, nil
+		return c.in, c.ids, nil
 	}
 	s, err := tx.DrawSnapshot.Query().Where(drawsnapshot.DrawID(drawID)).Only(ctx)
 	if err != nil {
-		return draw.Inputs{}, err
+		return draw.Inputs{}, nil, err
 	}
 	in, err := decodeSnapshot(s.Data, s.Sha256)
 	if err != nil {
-		return draw.Inputs{}, err
+		return draw.Inputs{}, nil, err
 	}
-	d.remember(drawID, sum, in)
-	return in, nil
+	d.remember(drawID, sum, in, nil)
+	return in, nil, nil
 }
 
-func (d *Drawer) remember(drawID int, sum string, in draw.Inputs) {
+func (d *Drawer) remember(drawID int, sum string, in draw.Inputs, ids *frameIDs) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if len(d.cache) >= 4 {
 		clear(d.cache)
 	}
-	d.cache[drawID] = cached{sum, in}
+	d.cache[drawID] = cached{sum, in, ids}
 }
 
 func actor(ctx context.Context) string { return viewer.FromContext(ctx).Actor() }
@@ -195,6 +198,7 @@ func (d *Drawer) event(ctx context.Context, tx *ent.Tx, dr *ent.Draw, kind drawe
 func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Draw, error) {
 	var out *ent.Draw
 	var in draw.Inputs
+	var fids *frameIDs
 	var sum string
 	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		t, err := tx.Task.Get(ctx, taskID)
@@ -234,7 +238,7 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 			}
 			confirmations = append(confirmations, c.ID)
 		}
-		if in, err = d.inputsOf(ctx, tx, t, now); err != nil {
+		if in, fids, err = d.inputsOf(ctx, tx, t, now); err != nil {
 			return err
 		}
 		// The snapshot (JSON + gzip) is encoded while the commitment hashes the frame.
@@ -309,7 +313,7 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 	if err != nil {
 		return nil, err
 	}
-	d.remember(out.ID, sum, in)
+	d.remember(out.ID, sum, in, fids)
 	return out, nil
 }
 
@@ -422,7 +426,7 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 		default:
 			return apperr.New(CodeBadState, "第 %d 次抽取已被取代，不能抽取", dr.Seq)
 		}
-		in, err := d.inputs(ctx, tx, drawID)
+		in, fids, err := d.inputs(ctx, tx, drawID)
 		if err != nil {
 			return err
 		}
@@ -438,7 +442,7 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 		teams := make(chan []draw.Team, 1)
 		o, err := draw.RunWith(in, seed, func(targets []draw.Team) {
 			stored = make(chan error, 1)
-			go func() { stored <- d.store(ctx, tx, dr, t, seed, entropy, targets, in, teams) }()
+			go func() { stored <- d.store(ctx, tx, dr, t, seed, entropy, targets, in, fids, teams) }()
 		})
 		if stored != nil {
 			if err != nil {
@@ -528,7 +532,7 @@ func (d *Drawer) run(dr *ent.Draw, in draw.Inputs, entropy string) (draw.Hash, *
 // succeeds), the team rows of the drawn targets with their audit events; then it waits for the
 // teams — nil if the draw failed — and stores their members.
 func (d *Drawer) store(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Task, seed draw.Hash, entropy string,
-	targets []draw.Team, in draw.Inputs, teams <-chan []draw.Team) error {
+	targets []draw.Team, in draw.Inputs, fids *frameIDs, teams <-chan []draw.Team) error {
 	n, err := tx.Draw.Update().Where(entdraw.ID(dr.ID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
 		SetStatus(entdraw.StatusDRAWN).SetExternalEntropy(entropy).SetSeed(seed.String()).SetDrawnAt(clock.Now()).Save(ctx)
 	if err != nil {
@@ -537,7 +541,7 @@ func (d *Drawer) store(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Tas
 	if n == 0 {
 		return apperr.New(CodeAlreadyDrawn, "任务 %s 的第 %d 次抽取已由其他操作完成", t.Number, dr.Seq)
 	}
-	ids, iids, err := d.storeTargets(ctx, tx, dr, targets, in)
+	ids, iids, err := d.storeTargets(ctx, tx, dr, targets, in, fids)
 	if err != nil {
 		return err
 	}
@@ -588,15 +592,28 @@ var memberColumns = []bulk.Column{{Name: "inspection_team_id", PGType: "bigint"}
 // their audit events. Each event carries the digest of the row computed from the values written
 // (the form audit.Verify reads back), so nothing is read back; `ssgk audit verify` checks every
 // one. It returns the rows' ids (in the order of targets) and the pool's inspector ids, for
-// storeMembers.
-func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams []draw.Team, in draw.Inputs) ([]int, map[string]int, error) {
+// storeMembers. The targets' row ids come from fids when the frame was frozen in this process.
+func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, teams []draw.Team, in draw.Inputs, fids *frameIDs) ([]int, map[string]int, error) {
 	keys := make([]string, len(teams))
 	for i, tm := range teams {
 		keys[i] = tm.Target
 	}
-	tids, err := d.targetIDs(ctx, tx, keys)
-	if err != nil {
-		return nil, nil, err
+	tids := map[string]int{}
+	if fids != nil {
+		tids = fids.resolve(keys)
+	}
+	if len(tids) < len(keys) {
+		var rest []string
+		for _, k := range keys {
+			if _, ok := tids[k]; !ok {
+				rest = append(rest, k)
+			}
+		}
+		found, err := d.targetIDs(ctx, tx, rest)
+		if err != nil {
+			return nil, nil, err
+		}
+		maps.Copy(tids, found)
 	}
 	iids, err := inspectorIDs(ctx, tx, in.Inspectors)
 	if err != nil {
@@ -816,7 +833,7 @@ func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind,
 		if n > 0 {
 			return apperr.New(CodeResultsExist, "检查对象“%s”已录入检查结果，不能再回避重组或替换", key)
 		}
-		in, err := d.inputs(ctx, tx, drawID)
+		in, _, err := d.inputs(ctx, tx, drawID)
 		if err != nil {
 			return err
 		}
@@ -976,7 +993,7 @@ func (d *Drawer) Bundle(ctx context.Context, drawID int) (*draw.Bundle, error) {
 		if dr.Status != entdraw.StatusREVEALED {
 			return apperr.New(CodeNotRevealed, "第 %d 次抽取尚未揭示：结果全部公示、服务端密钥公开后才能下载核验包", dr.Seq)
 		}
-		in, err := d.inputs(ctx, tx, drawID)
+		in, _, err := d.inputs(ctx, tx, drawID)
 		if err != nil {
 			return err
 		}

@@ -188,6 +188,7 @@ func TestDraw_WholeCycle(t *testing.T) {
 	if _, err := f.d.Execute(ctx, dr.ID, "another"); code(err) != drawing.CodeAlreadyDrawn {
 		t.Fatalf("second execute: %v", err)
 	}
+	checkTickets(t, f, dr)
 	teams := client.InspectionTeam.Query().Where(inspectionteam.DrawID(dr.ID)).WithMembers().WithTarget().
 		Order(ent.Asc(inspectionteam.FieldID)).AllX(ctx)
 	if len(teams) != 13 {
@@ -303,6 +304,39 @@ func TestDraw_WholeCycle(t *testing.T) {
 		dr.Seed != "4f9adf94c0a2b59700b27934f11edc4d6af2742082fa74249b32519aecd34acb" {
 		t.Fatalf("frame root %s, seed %s differ from the values every database must give", dr.FrameRoot, dr.Seed)
 	}
+}
+
+// checkTickets asserts that every team row of dr is stored against the target the draw drew:
+// the row's ticket is the ticket of its target's key. A team written against the wrong row id
+// fails it.
+func checkTickets(t *testing.T, f *fixture, dr *ent.Draw) {
+	t.Helper()
+	seed, err := draw.ParseHash(dr.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams := f.client.InspectionTeam.Query().Where(inspectionteam.DrawID(dr.ID)).WithTarget().AllX(f.ctx)
+	if len(teams) == 0 {
+		t.Fatal("no teams stored")
+	}
+	for _, tm := range teams {
+		if want := draw.Ticket(seed, tm.Stratum, library.TargetKey(tm.Edges.Target)).String(); tm.Ticket != want {
+			t.Fatalf("team %d stored against %s, whose ticket is not the drawn one", tm.ID, library.TargetKey(tm.Edges.Target))
+		}
+	}
+}
+
+// A draw frozen by one process and drawn by another (a restart in between: the frozen targets'
+// row ids are no longer at hand) stores its teams against the same targets.
+func TestDraw_ExecuteAfterRestart(t *testing.T) {
+	f := setup(t)
+	dr := f.committed(t)
+	restarted := drawing.New(f.client, f.d.Dialect)
+	dr, err := restarted.Execute(f.ctx, dr.ID, "2 7 1 8 2 8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTickets(t, f, dr)
 }
 
 // publishAll stores a published result for every drawn target and department, as the results

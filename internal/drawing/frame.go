@@ -28,29 +28,62 @@ const targetKeySQL = `COALESCE(t.uscc, t.object_code, t.reg_no, 'id:' || t.id)`
 // inputsOf gathers everything the draw of task t depends on, read inside tx: the frame (the
 // targets of the task's sub-libraries, eligible or excluded with a reason), the parameters, the
 // inspector pool, declared conflicts and the rotation history.
-func (d *Drawer) inputsOf(ctx context.Context, tx *ent.Tx, t *ent.Task, at time.Time) (draw.Inputs, error) {
+// It also returns the row ids of the eligible targets, as read.
+func (d *Drawer) inputsOf(ctx context.Context, tx *ent.Tx, t *ent.Task, at time.Time) (draw.Inputs, *frameIDs, error) {
 	var in draw.Inputs
 	params, err := d.params(ctx, tx, t)
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
-	frame, err := d.frame(ctx, tx, t, params)
+	frame, fids, err := d.frame(ctx, tx, t, params)
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
 	pool, ids, err := d.pool(ctx, tx, t)
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
 	conflicts, err := d.conflicts(ctx, tx, ids)
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
 	rotation, err := d.rotation(ctx, tx, t, ids, at)
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
-	return draw.Inputs{Frame: frame, Params: params, Inspectors: pool, Conflicts: conflicts, Rotation: rotation}, nil
+	return draw.Inputs{Frame: frame, Params: params, Inspectors: pool, Conflicts: conflicts, Rotation: rotation}, fids, nil
+}
+
+// frameIDs are the row ids of a frame's eligible targets as the freeze read them (keys[i] is
+// the row ids[i]), kept beside the frame in the Drawer's cache so that storing a draw need not
+// look its targets up again (30,000 index probes on a 1,000,000-target frame). Only the process
+// that froze the frame has them; after a restart the ids are looked up by key.
+type frameIDs struct {
+	keys []string
+	ids  []int64
+}
+
+// resolve maps each of keys found among the frame's targets to its row id.
+func (f *frameIDs) resolve(keys []string) map[string]int {
+	want := make(map[string]int, len(keys))
+	for _, k := range keys {
+		want[k] = 0
+	}
+	found := 0
+	for i, k := range f.keys {
+		if id, ok := want[k]; ok && id == 0 {
+			want[k] = int(f.ids[i])
+			if found++; found == len(want) {
+				break
+			}
+		}
+	}
+	for k, id := range want {
+		if id == 0 {
+			delete(want, k)
+		}
+	}
+	return want
 }
 
 func dateOf(t time.Time) string { return t.In(tasks.CST).Format(time.DateOnly) }
@@ -144,21 +177,22 @@ type frameRow struct {
 	existing                   bool // status = 'EXISTING', compared in SQL: a boolean is cheaper to read than a text
 	last                       sql.NullTime
 	recent                     bool // PostgreSQL: compared in SQL
+	id                         int64
 }
 
 // frame reads the targets of the task's sub-libraries and sorts them into strata, eligible or
 // excluded with a reason (docs/draw-algorithm.md §2).
-func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Params) (f *draw.Frame, err error) {
+func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Params) (f *draw.Frame, fids *frameIDs, err error) {
 	libs, err := tx.Task.QueryLibraries(t).IDs(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(libs) == 0 {
-		return nil, apperr.New(tasks.CodeInvalid, "任务 %s 没有指定检查对象名录分库", t.Number)
+		return nil, nil, apperr.New(tasks.CodeInvalid, "任务 %s 没有指定检查对象名录分库", t.Number)
 	}
 	capped, err := d.overYearlyCap(ctx, tx, t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ph := d.placeholders(len(libs), 1)
 	args := make([]any, len(libs))
@@ -173,8 +207,8 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 	}
 	// Read only the columns this task needs: on a million rows each column costs.
 	var r frameRow
-	cols := []string{targetKeySQL, "t.status = 'EXISTING'", "t.credit_risk_class"}
-	dest := []any{&r.key, &r.existing, &r.class}
+	cols := []string{targetKeySQL, "t.status = 'EXISTING'", "t.credit_risk_class", "t.id"}
+	dest := []any{&r.key, &r.existing, &r.class, &r.id}
 	if len(kinds) > 0 || slices.Contains(by, "kind") {
 		cols, dest = append(cols, "t.kind"), append(dest, &r.kind)
 	}
@@ -206,17 +240,17 @@ FROM target_library_targets l JOIN targets t ON t.id = l.target_id WHERE l.targe
 		// (it spills a million-entry hash table in batches). For this statement only.
 		var restore func() error
 		if restore, err = setLocal(ctx, tx, "enable_hashjoin", "off"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer func() {
 			if rerr := restore(); err == nil && rerr != nil {
-				f, err = nil, rerr
+				f, fids, err = nil, nil, rerr
 			}
 		}()
 	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	declared := map[string]bool{}
@@ -224,13 +258,14 @@ FROM target_library_targets l JOIN targets t ON t.id = l.target_id WHERE l.targe
 		declared[s.Name] = true
 	}
 	fb := draw.NewFrameBuilder()
+	fids = &frameIDs{}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		name := stratumName(by, &r)
 		if !declared[name] {
-			return nil, apperr.New(tasks.CodeInvalid, "任务 %s 未设定层“%s”的抽查比例或数量", t.Number, name)
+			return nil, nil, apperr.New(tasks.CodeInvalid, "任务 %s 未设定层“%s”的抽查比例或数量", t.Number, name)
 		}
 		reason := draw.Reason("")
 		switch {
@@ -245,17 +280,22 @@ FROM target_library_targets l JOIN targets t ON t.id = l.target_id WHERE l.targe
 		}
 		if reason == "" {
 			err = fb.Eligible(name, r.key)
+			fids.keys, fids.ids = append(fids.keys, r.key), append(fids.ids, r.id)
 		} else {
 			err = fb.Excluded(name, r.key, reason)
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return fb.Frame()
+	f, err = fb.Frame()
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, fids, nil
 }
 
 // setLocal sets a PostgreSQL planner setting inside the transaction and returns the function

@@ -360,39 +360,21 @@ func mergeBucket(parts []*keptPart, b int, dst []Pick) {
 	}
 }
 
-// ref is a kept entry of one part.
-type ref struct {
-	part int32
-	e    entry
-}
-
 // smallestHeap is smallest with a bounded heap per goroutine: O(N log n) time, O(n) memory,
-// whatever the tickets. Each goroutine sorts its kept entries; the sorted parts are merged.
+// whatever the tickets. Each goroutine's kept entries, sorted, are one bucket, merged as above.
 func smallestHeap(seed Hash, stratum string, keys []string, n, workers int) []Pick {
-	parts := make([]*bounded, workers)
+	parts := make([]*keptPart, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		lo, hi := len(keys)*w/workers, len(keys)*(w+1)/workers
-		wg.Go(func() { parts[w] = smallestRange(seed, stratum, keys, lo, hi, n) })
+		wg.Go(func() {
+			h := smallestRange(seed, stratum, keys, lo, hi, n)
+			parts[w] = &keptPart{tickets: h.tickets, buckets: [][]entry{h.e[heapOffset : heapOffset+h.size]}}
+		})
 	}
 	wg.Wait()
-	merged := make([]ref, 0, n)
-	pos := make([]int, workers)
-	heads := func(w int) entry { return parts[w].e[heapOffset+pos[w]] }
-	for len(merged) < n {
-		best := -1
-		for w, p := range parts {
-			if pos[w] < p.size && (best < 0 || cmpAcross(&p.tickets, heads(w), &parts[best].tickets, heads(best)) < 0) {
-				best = w
-			}
-		}
-		merged = append(merged, ref{int32(best), heads(best)})
-		pos[best]++
-	}
 	out := make([]Pick, n)
-	for i, r := range merged {
-		out[i] = Pick{Key: keys[r.e.idx], Ticket: parts[r.part].pool[r.e.slot]}
-	}
+	mergeBucket(parts, 0, out)
 	return out
 }
 

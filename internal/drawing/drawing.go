@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -598,22 +597,9 @@ func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, tea
 	for i, tm := range teams {
 		keys[i] = tm.Target
 	}
-	tids := map[string]int{}
-	if fids != nil {
-		tids = fids.resolve(keys)
-	}
-	if len(tids) < len(keys) {
-		var rest []string
-		for _, k := range keys {
-			if _, ok := tids[k]; !ok {
-				rest = append(rest, k)
-			}
-		}
-		found, err := d.targetIDs(ctx, tx, rest)
-		if err != nil {
-			return nil, nil, err
-		}
-		maps.Copy(tids, found)
+	tids, err := d.targetIDs(ctx, tx, keys, fids)
+	if err != nil {
+		return nil, nil, err
 	}
 	iids, err := inspectorIDs(ctx, tx, in.Inspectors)
 	if err != nil {
@@ -696,10 +682,15 @@ func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int
 }
 
 // targetIDs maps business keys to row ids: by USCC, then object code, then registration number,
-// then the "id:N" fallback of library.TargetKey.
-func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string) (map[string]int, error) {
+// then the "id:N" fallback of library.TargetKey. Keys found in known (the frozen frame's ids,
+// nil if not at hand) are not looked up.
+func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string, known *frameIDs) (map[string]int, error) {
 	out := make(map[string]int, len(keys))
 	rest := keys
+	if known != nil {
+		out = known.resolve(keys)
+		rest = notIn(keys, out)
+	}
 	// PostgreSQL: one array parameter per column, whatever the number of keys; SQLite: lists of
 	// 500 placeholders.
 	per := 500
@@ -744,13 +735,7 @@ func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string) (map[
 				return nil, err
 			}
 		}
-		var next []string
-		for _, k := range rest {
-			if _, ok := out[k]; !ok {
-				next = append(next, k)
-			}
-		}
-		rest = next
+		rest = notIn(rest, out)
 	}
 	for _, k := range rest {
 		if s, ok := strings.CutPrefix(k, "id:"); ok {
@@ -762,6 +747,17 @@ func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string) (map[
 		return nil, apperr.New(apperr.NotFound, "检查对象“%s”已不在对象名录库中", k)
 	}
 	return out, nil
+}
+
+// notIn returns the keys that found does not hold.
+func notIn(keys []string, found map[string]int) []string {
+	var rest []string
+	for _, k := range keys {
+		if _, ok := found[k]; !ok {
+			rest = append(rest, k)
+		}
+	}
+	return rest
 }
 
 // inspectorIDs maps the pool's keys to row ids.
@@ -791,7 +787,7 @@ func inspectorIDs(ctx context.Context, tx *ent.Tx, pool []draw.Inspector) (map[s
 
 // teamOf returns the active team row of a target key in the draw.
 func (d *Drawer) teamOf(ctx context.Context, tx *ent.Tx, drawID int, key string) (*ent.InspectionTeam, error) {
-	ids, err := d.targetIDs(ctx, tx, []string{key})
+	ids, err := d.targetIDs(ctx, tx, []string{key}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -857,7 +853,7 @@ func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind,
 		if err := tx.InspectionTeam.UpdateOneID(old.ID).SetStatus(status).SetReason(reason).Exec(ctx); err != nil {
 			return err
 		}
-		tids, err := d.targetIDs(ctx, tx, []string{newKey})
+		tids, err := d.targetIDs(ctx, tx, []string{newKey}, nil)
 		if err != nil {
 			return err
 		}

@@ -160,7 +160,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	// hash; they run as the caller, under the same rules.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persisted.Cache{Client: s.db.Client}})
 	srv.Use(s.limits)
-	srv.Use(&sharing.Extension{Client: s.db.Client, Disabled: s.sharingDisabled})
+	srv.Use(&sharing.Extension{Client: s.db.Client, Owners: s.db.Owners, Disabled: s.sharingDisabled})
 	// Mutations run in one transaction each, except login — its failure counter must be stored
 	// even though the login itself answers with an error — and executeDraw, whose failed attempt
 	// (entropy and reason) must stay on record although the draw answers with an error.

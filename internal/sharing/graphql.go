@@ -23,6 +23,8 @@ import (
 // are written to the access log before the response leaves.
 type Extension struct {
 	Client *ent.Client
+	// Owners caches the owners of targets across operations (PostgreSQL; nil: none).
+	Owners *OwnerCache
 	// Disabled turns enforcement off. Only the overhead benchmark sets it.
 	Disabled bool
 }
@@ -59,6 +61,7 @@ func (e *Extension) InterceptOperation(ctx context.Context, next graphql.Operati
 		return next(ctx)
 	}
 	r := NewReader(e.Client, viewer.FromContext(ctx))
+	r.UseOwnerCache(e.Owners)
 	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
 		if asksConditional(oc.Operation.SelectionSet) {
 			r.LoadGrants(ctx)

@@ -137,14 +137,22 @@ type Querier interface {
 // QueryOwners returns the owning departments of the records of type typ with the given ids,
 // for the types owned through other tables.
 func QueryOwners(ctx context.Context, db Querier, typ string, ids []int) (map[int][]int, error) {
+	out, _, err := queryOwners(ctx, db, typ, ids, false)
+	return out, err
+}
+
+// queryOwners is QueryOwners; withGen also reads the owner generation (ownercache.go) in each
+// statement and returns it, or 0 when the statements saw different ones.
+func queryOwners(ctx context.Context, db Querier, typ string, ids []int, withGen bool) (map[int][]int, int64, error) {
 	out := make(map[int][]int, len(ids))
 	q, ok := ownerQueries[typ]
 	if !ok || len(ids) == 0 {
-		return out, nil
+		return out, 0, nil
 	}
 	for _, id := range ids {
 		out[id] = nil
 	}
+	var gen int64 = -1
 	for chunk := range slices.Chunk(ids, 1000) {
 		query := fmt.Sprintf(q, idList(chunk))
 		if r, ok := rangeQueries[typ]; ok {
@@ -155,28 +163,47 @@ func QueryOwners(ctx context.Context, db Querier, typ string, ids []int) (map[in
 				query = fmt.Sprintf(r, lo, hi)
 			}
 		}
+		if withGen {
+			// One row at least, even when no record has an owner.
+			query = fmt.Sprintf("SELECT g.generation, q.* FROM %s g LEFT JOIN (%s) q ON true", OwnerGenerationTable, query)
+		}
 		rows, err := db.QueryContext(ctx, query)
 		if err != nil {
-			return nil, fmt.Errorf("sharing: owners of %s: %w", typ, err)
+			return nil, 0, fmt.Errorf("sharing: owners of %s: %w", typ, err)
 		}
 		for rows.Next() {
-			var id, dep int
-			if err := rows.Scan(&id, &dep); err != nil {
-				rows.Close()
-				return nil, err
+			var id, dep sql.NullInt64
+			var g int64
+			dest := []any{&id, &dep}
+			if withGen {
+				dest = []any{&g, &id, &dep}
 			}
-			if deps, asked := out[id]; asked && !slices.Contains(deps, dep) {
-				out[id] = append(deps, dep)
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return nil, 0, err
+			}
+			switch {
+			case !withGen:
+			case gen == -1:
+				gen = g
+			case gen != g:
+				gen = 0 // statements of different generations: not labelled with either
+			}
+			if !id.Valid || !dep.Valid {
+				continue
+			}
+			if deps, asked := out[int(id.Int64)]; asked && !slices.Contains(deps, int(dep.Int64)) {
+				out[int(id.Int64)] = append(deps, int(dep.Int64))
 			}
 		}
 		if err := rows.Close(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return out, nil
+	return out, max(gen, 0), nil
 }
 
 // structOf dereferences pointers and interfaces down to a struct value (invalid if none).

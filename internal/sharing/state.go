@@ -36,6 +36,10 @@ type Reader struct {
 	// are not decided — nor recorded — again as they resolve. Under allowMu.
 	allowMu sync.RWMutex
 	allowed map[recKey][]string
+	// The owners of targets across reads (PostgreSQL), and the generation this read uses them
+	// under (ownercache.go).
+	cache *OwnerCache
+	gen   generation
 }
 
 type recKey struct {
@@ -273,7 +277,18 @@ func (r *Reader) Prefetch(ctx context.Context, typ string, ids []int) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	got, err := QueryOwners(ctx, r.client, typ, missing)
+	var got map[int][]int
+	var err error
+	if typ == ent.TypeTarget && r.cache != nil {
+		g := r.ownerGeneration(ctx, false)
+		<-g.ready
+		if g.err != nil {
+			return g.err
+		}
+		got, err = r.cache.owners(ctx, r.client, g.g, missing)
+	} else {
+		got, err = QueryOwners(ctx, r.client, typ, missing)
+	}
 	if err != nil {
 		return err
 	}
@@ -316,7 +331,18 @@ func (r *Reader) grantSet(ctx context.Context, async bool) *grantSet {
 		gs.ready = make(chan struct{})
 		load := func() {
 			defer close(gs.ready)
-			gs.m = loadGrants(ctx, r.client, v)
+			if r.cache == nil {
+				gs.m = loadGrants(ctx, r.client, v)
+				return
+			}
+			// With the owners cache, one statement reads the grants and the generation.
+			m, g, err := loadGrantsAndGeneration(ctx, r.client, v)
+			gs.m = m
+			r.gen.once.Do(func() {
+				r.gen.ready = make(chan struct{})
+				r.gen.g, r.gen.err = g, err
+				close(r.gen.ready)
+			})
 		}
 		if async {
 			go load()

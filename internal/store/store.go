@@ -35,7 +35,13 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect string // dialect.SQLite or dialect.Postgres
 	DataDir string // evidence files live under DataDir/evidence
+	// Owners caches the owning departments of targets across reads on PostgreSQL (nil on
+	// SQLite); see sharing.OwnerCache.
+	Owners *sharing.OwnerCache
 }
+
+// ownerCacheSize bounds the owners cache: about 80 bytes a target.
+const ownerCacheSize = 200_000
 
 // Close closes the database.
 func (db *DB) Close() error { return db.Client.Close() }
@@ -117,7 +123,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if dataDir == "" {
 		dataDir = "data"
 	}
-	return &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}, nil
+	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}
+	if name == dialect.Postgres {
+		db.Owners = sharing.NewOwnerCache(ownerCacheSize)
+	}
+	return db, nil
 }
 
 // sqliteDSN: times are written as "2006-01-02 15:04:05.999999999-07:00" (_time_format=sqlite),

@@ -1,0 +1,242 @@
+package sharing
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/sharegrant"
+	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// The owners of a target are the departments whose sub-libraries hold it: a join of the
+// membership table with the libraries, looked up for every page of targets a department reads
+// another department's restricted fields of. On PostgreSQL an OwnerCache keeps those owners
+// across reads, and stays exact: every statement that changes a membership or a library's
+// department also bumps a generation number, in the same transaction (statement-level triggers
+// installed by InstallOwnerGeneration; bulk imports write memberships with COPY, which fires
+// them too). A read takes the generation first and uses the cached owners only when they were
+// looked up under the same generation — that is, from the very same memberships it would see.
+// SQLite has no statement-level triggers (a row-level one would cost every imported membership
+// a write), so there the owners are looked up per read, as before.
+
+// OwnerGenerationTable holds the one generation row.
+const OwnerGenerationTable = "ssgk_owner_generation"
+
+// ownerGenerationStmts create the generation row and the triggers that bump it (PostgreSQL).
+var ownerGenerationStmts = []string{
+	`CREATE TABLE IF NOT EXISTS ` + OwnerGenerationTable + ` (
+		one boolean PRIMARY KEY DEFAULT true CHECK (one),
+		generation bigint NOT NULL)`,
+	`INSERT INTO ` + OwnerGenerationTable + ` (one, generation) VALUES (true, 1) ON CONFLICT DO NOTHING`,
+	`CREATE OR REPLACE FUNCTION ssgk_bump_owner_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN
+		UPDATE ` + OwnerGenerationTable + ` SET generation = generation + 1;
+		RETURN NULL;
+	END $$`,
+	fmt.Sprintf(`CREATE OR REPLACE TRIGGER ssgk_owner_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s
+		FOR EACH STATEMENT EXECUTE FUNCTION ssgk_bump_owner_generation()`, targetlibrary.TargetsTable),
+	fmt.Sprintf(`CREATE OR REPLACE TRIGGER ssgk_owner_generation AFTER UPDATE OF %s OR DELETE OR TRUNCATE ON %s
+		FOR EACH STATEMENT EXECUTE FUNCTION ssgk_bump_owner_generation()`, targetlibrary.FieldDepartmentID, targetlibrary.Table),
+}
+
+// InstallOwnerGeneration creates the generation row and its triggers on PostgreSQL (nothing on
+// SQLite). It is idempotent; store.Migrate calls it after the migrations.
+func InstallOwnerGeneration(ctx context.Context, db *sql.DB, dialectName string) error {
+	if dialectName != dialect.Postgres {
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	// Replicas starting at once would race on CREATE OR REPLACE.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgGenerationLock)); err != nil {
+		return err
+	}
+	for _, s := range ownerGenerationStmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("sharing: installing the owner generation: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+const pgGenerationLock = 0x5353_4f47 // "SSOG"
+
+// readGeneration returns the current owner generation.
+func readGeneration(ctx context.Context, db Querier) (int64, error) {
+	rows, err := db.QueryContext(ctx, "SELECT generation FROM "+OwnerGenerationTable)
+	if err != nil {
+		return 0, fmt.Errorf("sharing: owner generation: %w", err)
+	}
+	defer rows.Close()
+	var g int64
+	for rows.Next() {
+		if err := rows.Scan(&g); err != nil {
+			return 0, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if g == 0 {
+		return 0, fmt.Errorf("sharing: owner generation row missing (run ssgk migrate)")
+	}
+	return g, nil
+}
+
+// OwnerCache keeps the owning departments of targets across reads, for one generation at a
+// time (see above). It is safe for concurrent use. A nil cache caches nothing.
+type OwnerCache struct {
+	mu   sync.Mutex
+	gen  int64
+	m    map[int][]int
+	max  int
+	hits int64 // targets answered from the cache, for tests and metrics
+}
+
+// Hits returns how many targets' owners the cache has answered.
+func (c *OwnerCache) Hits() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits
+}
+
+// NewOwnerCache returns a cache of at most max targets' owners; when full it starts over.
+func NewOwnerCache(max int) *OwnerCache {
+	return &OwnerCache{max: max, m: map[int][]int{}}
+}
+
+// lookup copies the owners cached under generation gen of the ids into out and returns the ids
+// it does not hold.
+func (c *OwnerCache) lookup(gen int64, ids []int, out map[int][]int) []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return ids
+	}
+	var missing []int
+	for _, id := range ids {
+		if deps, ok := c.m[id]; ok {
+			out[id] = deps
+			c.hits++
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+// store keeps owners looked up under generation gen. Owners of an older generation than the
+// cache's are dropped; a newer generation empties the cache first.
+func (c *OwnerCache) store(gen int64, got map[int][]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case gen <= 0 || gen < c.gen:
+		return
+	case gen > c.gen || len(c.m)+len(got) > c.max:
+		c.gen, c.m = gen, make(map[int][]int, len(got))
+	}
+	for id, deps := range got {
+		c.m[id] = deps
+	}
+}
+
+// owners returns the owners of targets ids through the cache: the generation, then the
+// cached owners, then one query for the rest that reads the generation in the same statement —
+// so that what it stores is labelled with the memberships it saw.
+func (c *OwnerCache) owners(ctx context.Context, db Querier, gen int64, ids []int) (map[int][]int, error) {
+	out := make(map[int][]int, len(ids))
+	missing := c.lookup(gen, ids, out)
+	if len(missing) == 0 {
+		return out, nil
+	}
+	got, seen, err := queryOwners(ctx, db, ent.TypeTarget, missing, true)
+	if err != nil {
+		return nil, err
+	}
+	c.store(seen, got)
+	for id, deps := range got {
+		out[id] = deps
+	}
+	return out, nil
+}
+
+// generation is the owner generation a read uses the cache under, read once per read: with the
+// grants when they are read (loadGrantsAndGeneration), else when the first page needs it.
+type generation struct {
+	once  sync.Once
+	ready chan struct{}
+	g     int64
+	err   error
+}
+
+// UseOwnerCache makes the read look the owners of targets up through c (nil: no cache).
+func (r *Reader) UseOwnerCache(c *OwnerCache) {
+	r.cache = c
+}
+
+// ownerGeneration returns the generation of the read, reading it (in the background if async)
+// the first time.
+func (r *Reader) ownerGeneration(ctx context.Context, async bool) *generation {
+	g := &r.gen
+	g.once.Do(func() {
+		g.ready = make(chan struct{})
+		load := func() {
+			defer close(g.ready)
+			g.g, g.err = readGeneration(ctx, r.client)
+		}
+		if async {
+			go load()
+		} else {
+			load()
+		}
+	})
+	return g
+}
+
+// grantsQuery reads the owner generation and the approved, unexpired grants of a department in
+// one statement (one row with no grant when it has none).
+var grantsQuery = fmt.Sprintf(`SELECT g.generation, s.%[2]s, s.%[3]s, s.%[4]q, s.%[5]s FROM %[1]s g
+	LEFT JOIN %[6]s s ON s.%[7]s = $1 AND s.%[8]s = $2 AND s.%[9]s > $3`,
+	OwnerGenerationTable, sharegrant.FieldID, sharegrant.FieldOwnerID, sharegrant.FieldGroup, sharegrant.FieldPurpose,
+	sharegrant.Table, sharegrant.FieldRequesterID, sharegrant.FieldStatus, sharegrant.FieldExpiresAt)
+
+// loadGrantsAndGeneration is loadGrants, with the owner generation read in the same statement.
+// A failed read leaves the viewer without grants (as loadGrants does) and reports the error for
+// the generation, so that no owners are taken from the cache.
+func loadGrantsAndGeneration(ctx context.Context, db Querier, v *viewer.Viewer) (map[grantKey]grantInfo, int64, error) {
+	grants := map[grantKey]grantInfo{}
+	rows, err := db.QueryContext(ctx, grantsQuery, v.DepartmentID, sharegrant.StatusAPPROVED.String(), clock.Now())
+	if err != nil {
+		return grants, 0, fmt.Errorf("sharing: grants and owner generation: %w", err)
+	}
+	defer rows.Close()
+	var gen int64
+	for rows.Next() {
+		var id, owner sql.NullInt64
+		var group, purpose sql.NullString
+		if err := rows.Scan(&gen, &id, &owner, &group, &purpose); err != nil {
+			return map[grantKey]grantInfo{}, 0, err
+		}
+		if id.Valid {
+			grants[grantKey{int(owner.Int64), group.String}] = grantInfo{int(id.Int64), purpose.String}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return map[grantKey]grantInfo{}, 0, err
+	}
+	if gen == 0 {
+		return grants, 0, fmt.Errorf("sharing: owner generation row missing (run ssgk migrate)")
+	}
+	return grants, gen, nil
+}

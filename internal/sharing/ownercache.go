@@ -9,10 +9,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
-	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // The owners of a target are the departments whose sub-libraries hold it: a join of the
@@ -171,8 +168,9 @@ func (c *OwnerCache) owners(ctx context.Context, db Querier, gen int64, ids []in
 	return out, nil
 }
 
-// generation is the owner generation a read uses the cache under, read once per read: with the
-// grants when they are read (loadGrantsAndGeneration), else when the first page needs it.
+// generation is the owner generation a read uses the cache under, read once per read: in the
+// background beside the grants when a GraphQL operation loads them (LoadGrants), else when the
+// first page needs it.
 type generation struct {
 	once  sync.Once
 	ready chan struct{}
@@ -202,41 +200,4 @@ func (r *Reader) ownerGeneration(ctx context.Context, async bool) *generation {
 		}
 	})
 	return g
-}
-
-// grantsQuery reads the owner generation and the approved, unexpired grants of a department in
-// one statement (one row with no grant when it has none).
-var grantsQuery = fmt.Sprintf(`SELECT g.generation, s.%[2]s, s.%[3]s, s.%[4]q, s.%[5]s FROM %[1]s g
-	LEFT JOIN %[6]s s ON s.%[7]s = $1 AND s.%[8]s = $2 AND s.%[9]s > $3`,
-	OwnerGenerationTable, sharegrant.FieldID, sharegrant.FieldOwnerID, sharegrant.FieldGroup, sharegrant.FieldPurpose,
-	sharegrant.Table, sharegrant.FieldRequesterID, sharegrant.FieldStatus, sharegrant.FieldExpiresAt)
-
-// loadGrantsAndGeneration is loadGrants, with the owner generation read in the same statement.
-// A failed read leaves the viewer without grants (as loadGrants does) and reports the error for
-// the generation, so that no owners are taken from the cache.
-func loadGrantsAndGeneration(ctx context.Context, db Querier, v *viewer.Viewer) (map[grantKey]grantInfo, int64, error) {
-	grants := map[grantKey]grantInfo{}
-	rows, err := db.QueryContext(ctx, grantsQuery, v.DepartmentID, sharegrant.StatusAPPROVED.String(), clock.Now())
-	if err != nil {
-		return grants, 0, fmt.Errorf("sharing: grants and owner generation: %w", err)
-	}
-	defer rows.Close()
-	var gen int64
-	for rows.Next() {
-		var id, owner sql.NullInt64
-		var group, purpose sql.NullString
-		if err := rows.Scan(&gen, &id, &owner, &group, &purpose); err != nil {
-			return map[grantKey]grantInfo{}, 0, err
-		}
-		if id.Valid {
-			grants[grantKey{int(owner.Int64), group.String}] = grantInfo{int(id.Int64), purpose.String}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return map[grantKey]grantInfo{}, 0, err
-	}
-	if gen == 0 {
-		return grants, 0, fmt.Errorf("sharing: owner generation row missing (run ssgk migrate)")
-	}
-	return grants, gen, nil
 }

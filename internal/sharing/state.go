@@ -318,6 +318,9 @@ func (r *Reader) Grant(owner int, group string) (int, string, bool) {
 func (r *Reader) LoadGrants(ctx context.Context) {
 	if r.v.DepartmentID != 0 && hasAny(r.v, businessRoles) {
 		r.grantSet(ctx, true)
+		if r.cache != nil {
+			r.ownerGeneration(ctx, true)
+		}
 	}
 }
 
@@ -331,18 +334,7 @@ func (r *Reader) grantSet(ctx context.Context, async bool) *grantSet {
 		gs.ready = make(chan struct{})
 		load := func() {
 			defer close(gs.ready)
-			if r.cache == nil {
-				gs.m = loadGrants(ctx, r.client, v)
-				return
-			}
-			// With the owners cache, one statement reads the grants and the generation.
-			m, g, err := loadGrantsAndGeneration(ctx, r.client, v)
-			gs.m = m
-			r.gen.once.Do(func() {
-				r.gen.ready = make(chan struct{})
-				r.gen.g, r.gen.err = g, err
-				close(r.gen.ready)
-			})
+			gs.m = loadGrants(ctx, r.client, v)
 		}
 		if async {
 			go load()

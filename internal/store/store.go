@@ -14,7 +14,6 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // PostgreSQL driver
 	_ "modernc.org/sqlite" // pure-Go SQLite driver
 
 	"github.com/ssgk/ssgk/ent"
@@ -68,7 +67,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	switch {
 	case strings.HasPrefix(opt.DatabaseURL, "postgres://"), strings.HasPrefix(opt.DatabaseURL, "postgresql://"):
 		name = dialect.Postgres
-		if sqlDB, err = sql.Open("postgres", opt.DatabaseURL); err != nil {
+		if sqlDB, err = openPostgres(opt.DatabaseURL); err != nil {
 			return nil, err
 		}
 		sqlDB.SetMaxOpenConns(20)

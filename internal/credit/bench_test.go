@@ -196,6 +196,8 @@ func BenchmarkCreditCentre(b *testing.B) {
 			b.ReportMetric(pw, "checked-p50-ms")
 			b.ReportMetric(po, "unchecked-p50-ms")
 			b.ReportMetric(100*(pw/po-1), "p50-overhead-%")
+			b.ReportMetric(creditPct(with, 0.99), "checked-p99-ms")
+			b.ReportMetric(creditPct(without, 0.99), "unchecked-p99-ms")
 			b.ReportMetric(float64(len(with)), "rounds")
 		}
 	})

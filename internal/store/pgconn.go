@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -53,7 +54,12 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pgConn{cn.(pqConn)}, nil
+	pc, ok := cn.(pqConn)
+	if !ok {
+		cn.Close()
+		return nil, fmt.Errorf("PostgreSQL 驱动连接（%T）缺少所需接口", cn)
+	}
+	return &pgConn{pc}, nil
 }
 
 // pqConn is what a lib/pq connection implements and database/sql uses.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -25,7 +26,12 @@ import (
 func openPostgres(dsn string) (*sql.DB, error) {
 	c, err := pq.NewConnector(withBinaryParameters(dsn))
 	if err != nil {
-		return nil, err
+		// A *url.Error quotes the whole URL, password included: keep only its reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("数据库地址无效（%s）: %w", redact(dsn), err)
 	}
 	return sql.OpenDB(pgConnector{c}), nil
 }

@@ -70,3 +70,20 @@ func TestPostgresParameters(t *testing.T) {
 		t.Fatalf("binary_parameters=no: []byte into jsonb got %q, %v", got, err)
 	}
 }
+
+// TestOpen_BadPostgresURLHidesPassword: a PostgreSQL URL the driver cannot parse is refused
+// before any connection, and the error names the URL without its password.
+func TestOpen_BadPostgresURLHidesPassword(t *testing.T) {
+	for _, u := range []string{
+		"postgres://ssgk:s3cret-pw@db.example:abc/ssgk",                // not a URL: the parser quotes it whole
+		"postgres://ssgk:s3cret-pw@db.example:5432/ssgk?sslmode=bogus", // a bad option
+	} {
+		_, err := store.Open(context.Background(), store.Options{DatabaseURL: u, DataDir: t.TempDir()})
+		if err == nil {
+			t.Fatalf("%s: opened", u)
+		}
+		if strings.Contains(err.Error(), "s3cret-pw") || !strings.Contains(err.Error(), "ssgk:***@") {
+			t.Fatalf("error %q: want the URL with its password hidden", err)
+		}
+	}
+}

@@ -14,56 +14,106 @@ import (
 
 // The owners of a target are the departments whose sub-libraries hold it: a join of the
 // membership table with the libraries, looked up for every page of targets a department reads
-// another department's restricted fields of. On PostgreSQL an OwnerCache keeps those owners
-// across reads, and stays exact: every statement that changes a membership or a library's
-// department also bumps a generation number, in the same transaction (statement-level triggers
-// installed by InstallOwnerGeneration; bulk imports write memberships with COPY, which fires
-// them too). A read takes the generation first and uses the cached owners only when they were
-// looked up under the same generation — that is, from the very same memberships it would see.
-// SQLite has no statement-level triggers (a row-level one would cost every imported membership
-// a write), so there the owners are looked up per read, as before.
+// another department's restricted fields of. An OwnerCache keeps those owners across reads, and
+// stays exact: every statement that changes a membership or a library's department also bumps a
+// generation number, in the same transaction (triggers installed by InstallOwnerGeneration:
+// statement-level on PostgreSQL, row-level on SQLite, which has no other kind; bulk imports write
+// memberships with COPY or multi-row INSERTs, which fire them too). A read takes the generation
+// first and uses the cached owners only when they were looked up under the same generation —
+// that is, from the very same memberships it would see.
 
 // OwnerGenerationTable holds the one generation row.
 const OwnerGenerationTable = "ssgk_owner_generation"
 
-// ownerGenerationStmts create the generation row and the triggers that bump it (PostgreSQL).
-var ownerGenerationStmts = []string{
-	`CREATE TABLE IF NOT EXISTS ` + OwnerGenerationTable + ` (
-		one boolean PRIMARY KEY DEFAULT true CHECK (one),
-		generation bigint NOT NULL)`,
-	`INSERT INTO ` + OwnerGenerationTable + ` (one, generation) VALUES (true, 1) ON CONFLICT DO NOTHING`,
-	`CREATE OR REPLACE FUNCTION ssgk_bump_owner_generation() RETURNS trigger LANGUAGE plpgsql AS $$
-	BEGIN
-		UPDATE ` + OwnerGenerationTable + ` SET generation = generation + 1;
-		RETURN NULL;
-	END $$`,
-	fmt.Sprintf(`CREATE OR REPLACE TRIGGER ssgk_owner_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s
-		FOR EACH STATEMENT EXECUTE FUNCTION ssgk_bump_owner_generation()`, targetlibrary.TargetsTable),
-	fmt.Sprintf(`CREATE OR REPLACE TRIGGER ssgk_owner_generation AFTER UPDATE OF %s OR DELETE OR TRUNCATE ON %s
-		FOR EACH STATEMENT EXECUTE FUNCTION ssgk_bump_owner_generation()`, targetlibrary.FieldDepartmentID, targetlibrary.Table),
+// ownerGenerationStmts create the generation row and the triggers that bump it, per dialect.
+// Each ends by bumping the generation once, so that a process whose cache outlived a migration
+// (run by another process) looks every owner up again.
+var ownerGenerationStmts = map[string][]string{
+	dialect.Postgres: {
+		`CREATE TABLE IF NOT EXISTS ` + OwnerGenerationTable + ` (
+			one boolean PRIMARY KEY DEFAULT true CHECK (one),
+			generation bigint NOT NULL)`,
+		`INSERT INTO ` + OwnerGenerationTable + ` (one, generation) VALUES (true, 1) ON CONFLICT DO NOTHING`,
+		`CREATE OR REPLACE FUNCTION ssgk_bump_owner_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			UPDATE ` + OwnerGenerationTable + ` SET generation = generation + 1;
+			RETURN NULL;
+		END $$`,
+		fmt.Sprintf(`CREATE OR REPLACE TRIGGER ssgk_owner_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s
+			FOR EACH STATEMENT EXECUTE FUNCTION ssgk_bump_owner_generation()`, targetlibrary.TargetsTable),
+		fmt.Sprintf(`CREATE OR REPLACE TRIGGER ssgk_owner_generation AFTER UPDATE OF %s OR DELETE OR TRUNCATE ON %s
+			FOR EACH STATEMENT EXECUTE FUNCTION ssgk_bump_owner_generation()`, targetlibrary.FieldDepartmentID, targetlibrary.Table),
+		bumpGeneration,
+	},
+	dialect.SQLite: append([]string{
+		`CREATE TABLE IF NOT EXISTS ` + OwnerGenerationTable + ` (
+			one integer PRIMARY KEY CHECK (one = 1),
+			generation integer NOT NULL)`,
+		`INSERT OR IGNORE INTO ` + OwnerGenerationTable + ` (one, generation) VALUES (1, 1)`,
+	}, append(sqliteGenerationTriggers(), bumpGeneration)...),
 }
 
-// InstallOwnerGeneration creates the generation row and its triggers on PostgreSQL (nothing on
-// SQLite). It is idempotent; store.Migrate calls it after the migrations.
+const bumpGeneration = `UPDATE ` + OwnerGenerationTable + ` SET generation = generation + 1`
+
+// sqliteTriggers: one row-level trigger per event (a membership inserted, changed or deleted;
+// a library moved to another department or deleted). A row's trigger is an update of one row on
+// a page the statement already holds: a bulk import of a million memberships pays about a second
+// for it (bench/README.md).
+var sqliteTriggers = []struct{ name, event, table string }{
+	{"ssgk_owner_generation_ins", "INSERT", targetlibrary.TargetsTable},
+	{"ssgk_owner_generation_upd", "UPDATE", targetlibrary.TargetsTable},
+	{"ssgk_owner_generation_del", "DELETE", targetlibrary.TargetsTable},
+	{"ssgk_owner_generation_lib_upd", "UPDATE OF " + targetlibrary.FieldDepartmentID, targetlibrary.Table},
+	{"ssgk_owner_generation_lib_del", "DELETE", targetlibrary.Table},
+}
+
+func sqliteGenerationTriggers() []string {
+	var out []string
+	for _, t := range sqliteTriggers {
+		out = append(out, fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER %s ON %s BEGIN %s; END", t.name, t.event, t.table, bumpGeneration))
+	}
+	return out
+}
+
+// InstallOwnerGeneration creates the generation row and its triggers. It is idempotent;
+// store.Migrate calls it after the migrations.
 func InstallOwnerGeneration(ctx context.Context, db *sql.DB, dialectName string) error {
-	if dialectName != dialect.Postgres {
-		return nil
+	stmts, ok := ownerGenerationStmts[dialectName]
+	if !ok {
+		return fmt.Errorf("sharing: no owner generation for dialect %q", dialectName)
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck
-	// Replicas starting at once would race on CREATE OR REPLACE.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgGenerationLock)); err != nil {
-		return err
+	if dialectName == dialect.Postgres {
+		// Replicas starting at once would race on CREATE OR REPLACE.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgGenerationLock)); err != nil {
+			return err
+		}
 	}
-	for _, s := range ownerGenerationStmts {
+	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("sharing: installing the owner generation: %w", err)
 		}
 	}
 	return tx.Commit()
+}
+
+// DropOwnerGenerationTriggers removes the SQLite triggers while migrations rebuild tables;
+// InstallOwnerGeneration puts them back (and bumps the generation) afterwards. PostgreSQL keeps
+// its triggers through migrations.
+func DropOwnerGenerationTriggers(ctx context.Context, db *sql.DB, dialectName string) error {
+	if dialectName != dialect.SQLite {
+		return nil
+	}
+	for _, t := range sqliteTriggers {
+		if _, err := db.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+t.name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const pgGenerationLock = 0x5353_4f47 // "SSOG"

@@ -93,6 +93,9 @@ func Migrate(ctx context.Context, db *sql.DB, dialectName, target string) ([]str
 			if err := results.DropTriggers(ctx, db, dialectName); err != nil {
 				return nil, fmt.Errorf("暂时移除结果不可变触发器失败: %w", err)
 			}
+			if err := sharing.DropOwnerGenerationTriggers(ctx, db, dialectName); err != nil {
+				return nil, fmt.Errorf("暂时移除共享归属代次触发器失败: %w", err)
+			}
 		}
 		if err := apply(ctx, db, dialectName, m); err != nil {
 			return ran, fmt.Errorf("执行数据库迁移 %s_%s 失败: %w", m.Version, m.Name, err)
@@ -107,7 +110,7 @@ func Migrate(ctx context.Context, db *sql.DB, dialectName, target string) ([]str
 	if err := InstallIndexes(ctx, db); err != nil {
 		return ran, fmt.Errorf("创建附加索引失败: %w", err)
 	}
-	// The generation that keeps the owners cache of field authorisation exact (PostgreSQL).
+	// The generation that keeps the owners cache of field authorisation exact.
 	if err := sharing.InstallOwnerGeneration(ctx, db, dialectName); err != nil {
 		return ran, fmt.Errorf("安装共享归属代次触发器失败: %w", err)
 	}

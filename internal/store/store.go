@@ -34,8 +34,7 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect string // dialect.SQLite or dialect.Postgres
 	DataDir string // evidence files live under DataDir/evidence
-	// Owners caches the owning departments of targets across reads on PostgreSQL (nil on
-	// SQLite); see sharing.OwnerCache.
+	// Owners caches the owning departments of targets across reads; see sharing.OwnerCache.
 	Owners *sharing.OwnerCache
 }
 
@@ -123,9 +122,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		dataDir = "data"
 	}
 	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}
-	if name == dialect.Postgres {
-		db.Owners = sharing.NewOwnerCache(ownerCacheSize)
-	}
+	db.Owners = sharing.NewOwnerCache(ownerCacheSize)
 	return db, nil
 }
 

@@ -23,7 +23,7 @@ import (
 // are written to the access log before the response leaves.
 type Extension struct {
 	Client *ent.Client
-	// Owners caches the owners of targets across operations (PostgreSQL; nil: none).
+	// Owners caches the owners of targets across operations (nil: none).
 	Owners *OwnerCache
 	// Disabled turns enforcement off. Only the overhead benchmark sets it.
 	Disabled bool
@@ -116,18 +116,17 @@ func (e *Extension) before(ctx context.Context) (*Reader, error) {
 	if fc == nil {
 		return nil, nil
 	}
-	rule, entity := ent.SharingCatalog[fc.Object][fc.Field.Name]
-	page := len(fc.Field.Selections) > 0 && fc.Field.Definition != nil && fc.Field.Definition.Type != nil &&
-		(fc.Field.Definition.Type.Elem != nil || strings.HasSuffix(fc.Field.Definition.Type.NamedType, "Connection"))
-	if entity && rule.Class == string(class.PublicClass) && !page {
+	fi := infoOf(fc)
+	page := fi.page && len(fc.Field.Selections) > 0
+	if fi.public && !page {
 		return nil, nil
 	}
 	r := FromContext(ctx)
 	if r == nil || r.v.Kind == viewer.System {
 		return nil, nil
 	}
-	if _, typed := ent.SharingCatalog[fc.Object]; typed && fc.Field.Name != "__typename" {
-		if err := r.decideField(ctx, fc, rule); err != nil {
+	if fi.typed {
+		if err := r.decideField(ctx, fc, fi.rule); err != nil {
 			return nil, err
 		}
 	}
@@ -135,6 +134,42 @@ func (e *Extension) before(ctx context.Context) (*Reader, error) {
 		return nil, nil
 	}
 	return r, nil
+}
+
+// fieldInfo is what before needs to know of a field of an object type, worked out once per
+// field definition of the schema rather than for every field of every record resolved.
+type fieldInfo struct {
+	object string          // the object type it was worked out for
+	rule   ent.SharingRule // the field's rule (PRIVATE when unclassified)
+	public bool            // a catalogued PUBLIC field
+	typed  bool            // a field (not __typename) of an entity in the catalogue
+	page   bool            // its type is a list or a connection
+}
+
+var fieldInfos sync.Map // *ast.FieldDefinition → *fieldInfo
+
+// infoOf returns the fieldInfo of the field about to resolve. A definition shared by several
+// object types (a field selected on an interface) is worked out again when the type differs.
+func infoOf(fc *graphql.FieldContext) *fieldInfo {
+	def := fc.Field.Definition
+	if def != nil {
+		if v, ok := fieldInfos.Load(def); ok {
+			if fi := v.(*fieldInfo); fi.object == fc.Object {
+				return fi
+			}
+		}
+	}
+	fi := &fieldInfo{object: fc.Object}
+	var entity bool
+	fi.rule, entity = ent.SharingCatalog[fc.Object][fc.Field.Name]
+	fi.public = entity && fi.rule.Class == string(class.PublicClass)
+	_, typed := ent.SharingCatalog[fc.Object]
+	fi.typed = typed && fc.Field.Name != "__typename"
+	if def != nil {
+		fi.page = def.Type != nil && (def.Type.Elem != nil || strings.HasSuffix(def.Type.NamedType, "Connection"))
+		fieldInfos.Store(def, fi)
+	}
+	return fi
 }
 
 // decideField decides one field of an entity: FORBIDDEN_FIELD when the viewer may not read it.

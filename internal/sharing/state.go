@@ -36,7 +36,7 @@ type Reader struct {
 	// are not decided — nor recorded — again as they resolve. Under allowMu.
 	allowMu sync.RWMutex
 	allowed map[recKey][]string
-	// The owners of targets across reads (PostgreSQL), and the generation this read uses them
+	// The owners of targets across reads, and the generation this read uses them
 	// under (ownercache.go).
 	cache *OwnerCache
 	gen   generation

@@ -57,8 +57,7 @@ const bumpGeneration = `UPDATE ` + OwnerGenerationTable + ` SET generation = gen
 
 // sqliteTriggers: one row-level trigger per event (a membership inserted, changed or deleted;
 // a library moved to another department or deleted). A row's trigger is an update of one row on
-// a page the statement already holds: a bulk import of a million memberships pays about a second
-// for it (bench/README.md).
+// a page the statement already holds: it added about 1 % to a bulk import (bench/README.md).
 var sqliteTriggers = []struct{ name, event, table string }{
 	{"ssgk_owner_generation_ins", "INSERT", targetlibrary.TargetsTable},
 	{"ssgk_owner_generation_upd", "UPDATE", targetlibrary.TargetsTable},

@@ -45,12 +45,7 @@ var ownerGenerationStmts = map[string][]string{
 			FOR EACH STATEMENT EXECUTE FUNCTION ssgk_bump_owner_generation()`, targetlibrary.FieldDepartmentID, targetlibrary.Table),
 		bumpGeneration,
 	},
-	dialect.SQLite: append([]string{
-		`CREATE TABLE IF NOT EXISTS ` + OwnerGenerationTable + ` (
-			one integer PRIMARY KEY CHECK (one = 1),
-			generation integer NOT NULL)`,
-		`INSERT OR IGNORE INTO ` + OwnerGenerationTable + ` (one, generation) VALUES (1, 1)`,
-	}, append(sqliteGenerationTriggers(), bumpGeneration)...),
+	dialect.SQLite: sqliteGenerationStmts(),
 }
 
 const bumpGeneration = `UPDATE ` + OwnerGenerationTable + ` SET generation = generation + 1`
@@ -66,12 +61,17 @@ var sqliteTriggers = []struct{ name, event, table string }{
 	{"ssgk_owner_generation_lib_del", "DELETE", targetlibrary.Table},
 }
 
-func sqliteGenerationTriggers() []string {
-	var out []string
+func sqliteGenerationStmts() []string {
+	out := []string{
+		`CREATE TABLE IF NOT EXISTS ` + OwnerGenerationTable + ` (
+			one integer PRIMARY KEY CHECK (one = 1),
+			generation integer NOT NULL)`,
+		`INSERT OR IGNORE INTO ` + OwnerGenerationTable + ` (one, generation) VALUES (1, 1)`,
+	}
 	for _, t := range sqliteTriggers {
 		out = append(out, fmt.Sprintf("CREATE TRIGGER IF NOT EXISTS %s AFTER %s ON %s BEGIN %s; END", t.name, t.event, t.table, bumpGeneration))
 	}
-	return out
+	return append(out, bumpGeneration)
 }
 
 // InstallOwnerGeneration creates the generation row and its triggers. It is idempotent;

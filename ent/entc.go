@@ -21,7 +21,7 @@ func main() {
 		entgql.WithWhereInputs(true),
 		entgql.WithConfigPath("../gqlgen.yml"),
 		entgql.WithSchemaPath("../graph/ent.graphqls"),
-		entgql.WithSchemaHook(describeTypes, classifyFields),
+		entgql.WithSchemaHook(describeTypes, classifyFields, guardRowFilters),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -181,4 +181,42 @@ func pascal(s string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// rowRuleDirective is applied to every where-input field that filters through an edge into a
+// row-restricted entity (class.Rows): package sharing implements it by adding the entity's row
+// rule to each nested filter, so that `targets(where: {hasResultsWith: …})` matches only the
+// results the viewer may see, from any root and at any depth (design.md §5).
+const rowRuleDirective = "rowRule"
+
+// guardRowFilters puts @rowRule(type: "X") on the `hasEdge` and `hasEdgeWith` where-input
+// fields of every edge whose far side is a row-restricted entity X.
+func guardRowFilters(g *gen.Graph, s *ast.Schema) error {
+	s.Directives[rowRuleDirective] = &ast.DirectiveDefinition{
+		Name:        rowRuleDirective,
+		Description: "筛选条件经关系进入按行限制可见的实体时，套用该实体的行可见规则（internal/sharing）",
+		Arguments:   ast.ArgumentDefinitionList{{Name: "type", Type: ast.NonNullNamedType("String", nil)}},
+		Locations:   []ast.DirectiveLocation{ast.LocationInputFieldDefinition},
+	}
+	for _, t := range g.Nodes {
+		in := s.Types[t.Name+"WhereInput"]
+		if in == nil {
+			continue
+		}
+		for _, e := range t.Edges {
+			if ann, _ := e.Type.Annotations["Rows"].(map[string]any); ann == nil || ann["Restricted"] != true {
+				continue
+			}
+			name := "has" + pascal(e.Name)
+			for _, fname := range []string{name, name + "With"} {
+				if fd := in.Fields.ForName(fname); fd != nil {
+					fd.Directives = append(fd.Directives, &ast.Directive{
+						Name:      rowRuleDirective,
+						Arguments: ast.ArgumentList{{Name: "type", Value: &ast.Value{Kind: ast.StringValue, Raw: e.Type.Name}}},
+					})
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -33,7 +34,8 @@ type Resolver struct {
 // that ent's builders cannot express (nil in schema-only uses).
 func NewSchema(client *ent.Client, db *stdsql.DB, authSvc *auth.Service, dialect, dataDir string) graphql.ExecutableSchema {
 	r := &Resolver{Client: client, DB: db, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect), DataDir: dataDir}
-	es := generated.NewExecutableSchema(generated.Config{Resolvers: r})
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: r,
+		Directives: generated.DirectiveRoot{RowRule: sharing.RowRuleDirective}})
 	r.Schema = es.Schema()
 	return es
 }

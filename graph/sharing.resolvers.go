@@ -49,7 +49,7 @@ func (r *entityHistoryResolver) Tasks(ctx context.Context, obj *credit.History) 
 	if obj.Target == nil {
 		return nil, nil
 	}
-	q, err := credit.Tasks(r.Client, obj.Target.ID).CollectFields(ctx)
+	q, err := credit.Tasks(ctx, r.Client, obj.Target.ID).CollectFields(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/codes"
+	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/store"
@@ -129,7 +130,7 @@ func newYearHub(t *testing.T) *yearHub {
 	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(testLog{t}, nil)), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
-	for _, a := range demoAccounts {
+	for _, a := range demo.Accounts {
 		if a.Department == "" {
 			continue
 		}

@@ -77,6 +77,7 @@ type InspectionTeam struct{ ent.Schema }
 // Annotations of the InspectionTeam.
 func (InspectionTeam) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("检查组：抽中的检查对象及其检查人员（至少两名执法人员，专家不计入）"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}
@@ -122,6 +123,7 @@ type DrawEvent struct{ ent.Schema }
 // Annotations of the DrawEvent.
 func (DrawEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("抽取事件：冻结、承诺、抽取、回避重组、对象替换、揭示；只增不删，回避与替换按序重放可复核"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}

@@ -65,6 +65,7 @@ type Lead struct{ ent.Schema }
 // Annotations of the Lead.
 func (Lead) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("线索：投诉举报、转办交办、数据监测发现的违法违规个案线索"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}
@@ -112,6 +113,7 @@ type AuditEvent struct{ ent.Schema }
 // Annotations of the AuditEvent.
 func (AuditEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("审计日志：每次数据变更一条，按哈希链接，可由 ssgk audit verify 校验"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}
@@ -147,6 +149,7 @@ type LeadCluster struct{ ent.Schema }
 // Annotations of the LeadCluster.
 func (LeadCluster) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("线索聚集：同一事项、同一行业或区域在时间窗口内的线索达到阈值时，向办公室提议专项检查"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}

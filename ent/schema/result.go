@@ -19,6 +19,7 @@ type Result struct{ ent.Schema }
 // Annotations of the Result.
 func (Result) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("检查结果：谁检查、谁录入、谁公开；未录入即“尚未检查”，绝无默认合格；公示后不可修改，只能更正"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}
@@ -88,6 +89,7 @@ type ResultItem struct{ ent.Schema }
 // Annotations of the ResultItem.
 func (ResultItem) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("逐项检查情况：是否检查、发现的问题、处理情况"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}
@@ -129,6 +131,7 @@ type Evidence struct{ ent.Schema }
 // Annotations of the Evidence.
 func (Evidence) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("证据材料：文件名、类型、大小与 SHA-256（文件本体按摘要存放）"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}
@@ -201,6 +204,7 @@ type FollowUpAction struct{ ent.Schema }
 // Annotations of the FollowUpAction.
 func (FollowUpAction) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("后续处置跟踪：责令改正复查、案件线索移交办案机构（涉嫌犯罪的移送司法机关）、抄告等，直至办结"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}

@@ -20,6 +20,7 @@ type ShareGrant struct{ ent.Schema }
 // Annotations of the ShareGrant.
 func (ShareGrant) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("共享申请：部门申请使用其他部门的有条件共享字段组，注明用途与期限，由数据所属部门或联席会议办公室审批，可到期、可撤销"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}
@@ -67,6 +68,7 @@ type AccessLog struct{ ent.Schema }
 // Annotations of the AccessLog.
 func (AccessLog) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		class.Rows,
 		schema.Comment("访问日志：跨部门读取有条件共享或不予共享字段的记录（谁、何时、以何用途读取了哪些字段、多少条）"),
 		entgql.QueryField(), entgql.RelayConnection(),
 	}

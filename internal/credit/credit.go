@@ -15,12 +15,15 @@ import (
 	"github.com/ssgk/ssgk/ent/draw"
 	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
+	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/uscc"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // Error codes.
@@ -55,10 +58,15 @@ func Corrections(client *ent.Client, targetID int) *ent.CorrectionQuery {
 		correction.HasOriginalWith(result.TargetID(targetID))).Order(ent.Asc(correction.FieldPublishedAt), ent.Asc(correction.FieldID))
 }
 
-// Tasks selects the announced tasks that drew the target or published a result about it.
-func Tasks(client *ent.Client, targetID int) *ent.TaskQuery {
+// Tasks selects the announced tasks that drew the target (where the viewer may see the drawn
+// list: sharing.VisibleTeams) or published a result about it.
+func Tasks(ctx context.Context, client *ent.Client, targetID int) *ent.TaskQuery {
+	drawn := []predicate.InspectionTeam{inspectionteam.TargetID(targetID)}
+	if p := sharing.VisibleTeams(viewer.FromContext(ctx)); p != nil {
+		drawn = append(drawn, p)
+	}
 	return client.Task.Query().Where(task.StatusNotIn(task.StatusDRAFT, task.StatusCANCELLED), task.Or(
-		task.HasDrawsWith(draw.HasTeamsWith(inspectionteam.TargetID(targetID))),
+		task.HasDrawsWith(draw.HasTeamsWith(drawn...)),
 		task.HasResultsWith(result.TargetID(targetID), result.StatusEQ(result.StatusPUBLISHED)),
 	)).Order(ent.Asc(task.FieldID))
 }

@@ -61,3 +61,17 @@ var (
 func Conditional(group string) Annotation {
 	return Annotation{Class: ConditionalClass, Group: group}
 }
+
+// RowsAnnotation marks an entity whose rows are restricted by a row rule (package sharing):
+// besides direct reads and edge traversals, every filter that reaches the entity through an
+// edge (`hasXWith` in a GraphQL where input, from any root) applies the same rule, so that no
+// filter, count or ordering tells a viewer anything about rows it may not see.
+type RowsAnnotation struct {
+	Restricted bool
+}
+
+// Name implements schema.Annotation.
+func (RowsAnnotation) Name() string { return "Rows" }
+
+// Rows is the annotation of a row-restricted entity.
+var Rows = RowsAnnotation{Restricted: true}

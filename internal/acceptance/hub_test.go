@@ -1,0 +1,159 @@
+package acceptance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/codes"
+	"github.com/ssgk/ssgk/internal/demo"
+	"github.com/ssgk/ssgk/internal/server"
+	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// hub is the demo hub of one test, served over HTTP.
+type hub struct {
+	t      *testing.T
+	db     *store.DB
+	auth   *auth.Service
+	url    string
+	sys    context.Context
+	deps   map[string]*ent.Department // by code
+	tokens map[string]string          // by "CODE/ROLE,ROLE"
+	clock  *clock.Fixed
+}
+
+// newDemoHub serves the demo data with its sample year on a fresh database; the business clock
+// stands at 2026-11-20 10:00 (after the sample year) until the test moves it.
+func newDemoHub(t *testing.T) *hub {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := codes.Seed(ctx, db.Client); err != nil {
+		t.Fatal(err)
+	}
+	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("a"), 32), auth.DefaultPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, io.Discard, true); err != nil {
+		t.Fatal(err)
+	}
+	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, cst))
+	t.Cleanup(clock.Set(fixed.Now))
+	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(io.Discard, nil)), server.DefaultLimits))
+	t.Cleanup(srv.Close)
+	h := &hub{t: t, db: db, auth: authSvc, url: srv.URL, sys: viewer.NewContext(ctx, viewer.NewSystem("acceptance test")),
+		deps: map[string]*ent.Department{}, tokens: map[string]string{}, clock: fixed}
+	all, err := db.Client.Department.Query().Order(ent.Asc(department.FieldID)).All(h.sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range all {
+		h.deps[d.Code] = d
+	}
+	return h
+}
+
+// token returns an API token of the department with exactly the given roles.
+func (h *hub) token(dep string, roles ...string) string {
+	h.t.Helper()
+	k := dep + "/" + strings.Join(roles, ",")
+	if tok, ok := h.tokens[k]; ok {
+		return tok
+	}
+	tok, _, err := h.auth.CreateToken(h.sys, dep, "测试 "+k, roles, nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.tokens[k] = tok
+	return tok
+}
+
+// gqlError is one error of a GraphQL response.
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// gqlResponse is a GraphQL response.
+type gqlResponse struct {
+	Status int
+	Raw    string
+	Data   map[string]json.RawMessage `json:"data"`
+	Errors []gqlError                 `json:"errors"`
+}
+
+// codes returns the error codes of the response, in order.
+func (r gqlResponse) codes() []string {
+	var out []string
+	for _, e := range r.Errors {
+		c, _ := e.Extensions["code"].(string)
+		out = append(out, c)
+	}
+	return out
+}
+
+// has reports whether the response carries an error with the code.
+func (r gqlResponse) has(code string) bool {
+	for _, c := range r.codes() {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// into decodes the data field key into v.
+func (r gqlResponse) into(t *testing.T, key string, v any) {
+	t.Helper()
+	raw, ok := r.Data[key]
+	if !ok {
+		t.Fatalf("no %q in response: %s", key, r.Raw)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("decoding %q: %v: %s", key, err, raw)
+	}
+}
+
+// gql runs a GraphQL operation with a bearer token ("" for the public).
+func (h *hub) gql(token, query string, vars map[string]any) gqlResponse {
+	h.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, h.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		h.t.Fatalf("not JSON (%d): %s", resp.StatusCode, raw)
+	}
+	return out
+}

@@ -31,8 +31,10 @@ type Conflict struct {
 	Reason string `json:"reason,omitempty"`
 	// 申报时间
 	DeclaredAt time.Time `json:"declared_at,omitempty"`
-	// 是否有效
+	// 是否有效（撤销须写明原因）
 	Active bool `json:"active,omitempty"`
+	// 撤销原因（回避关系停止生效时必填，记入审计日志）
+	EndedReason string `json:"ended_reason,omitempty"`
 	// 检查人员
 	InspectorID int `json:"inspector_id,omitempty"`
 	// 检查对象
@@ -87,7 +89,7 @@ func (*Conflict) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case conflict.FieldID, conflict.FieldInspectorID, conflict.FieldTargetID:
 			values[i] = new(sql.NullInt64)
-		case conflict.FieldDivisionCode, conflict.FieldRelation, conflict.FieldReason:
+		case conflict.FieldDivisionCode, conflict.FieldRelation, conflict.FieldReason, conflict.FieldEndedReason:
 			values[i] = new(sql.NullString)
 		case conflict.FieldCreatedAt, conflict.FieldUpdatedAt, conflict.FieldDeclaredAt:
 			values[i] = new(sql.NullTime)
@@ -153,6 +155,12 @@ func (_m *Conflict) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field active", values[i])
 			} else if value.Valid {
 				_m.Active = value.Bool
+			}
+		case conflict.FieldEndedReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ended_reason", values[i])
+			} else if value.Valid {
+				_m.EndedReason = value.String
 			}
 		case conflict.FieldInspectorID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -232,6 +240,9 @@ func (_m *Conflict) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Active))
+	builder.WriteString(", ")
+	builder.WriteString("ended_reason=")
+	builder.WriteString(_m.EndedReason)
 	builder.WriteString(", ")
 	builder.WriteString("inspector_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.InspectorID))

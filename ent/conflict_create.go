@@ -98,6 +98,20 @@ func (_c *ConflictCreate) SetNillableActive(v *bool) *ConflictCreate {
 	return _c
 }
 
+// SetEndedReason sets the "ended_reason" field.
+func (_c *ConflictCreate) SetEndedReason(v string) *ConflictCreate {
+	_c.mutation.SetEndedReason(v)
+	return _c
+}
+
+// SetNillableEndedReason sets the "ended_reason" field if the given value is not nil.
+func (_c *ConflictCreate) SetNillableEndedReason(v *string) *ConflictCreate {
+	if v != nil {
+		_c.SetEndedReason(*v)
+	}
+	return _c
+}
+
 // SetInspectorID sets the "inspector_id" field.
 func (_c *ConflictCreate) SetInspectorID(v int) *ConflictCreate {
 	_c.mutation.SetInspectorID(v)
@@ -278,6 +292,10 @@ func (_c *ConflictCreate) createSpec() (*Conflict, *sqlgraph.CreateSpec) {
 		_spec.SetField(conflict.FieldActive, field.TypeBool, value)
 		_node.Active = value
 	}
+	if value, ok := _c.mutation.EndedReason(); ok {
+		_spec.SetField(conflict.FieldEndedReason, field.TypeString, value)
+		_node.EndedReason = value
+	}
 	if nodes := _c.mutation.InspectorIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -436,27 +454,21 @@ func (u *ConflictUpsert) UpdateActive() *ConflictUpsert {
 	return u
 }
 
-// SetInspectorID sets the "inspector_id" field.
-func (u *ConflictUpsert) SetInspectorID(v int) *ConflictUpsert {
-	u.Set(conflict.FieldInspectorID, v)
+// SetEndedReason sets the "ended_reason" field.
+func (u *ConflictUpsert) SetEndedReason(v string) *ConflictUpsert {
+	u.Set(conflict.FieldEndedReason, v)
 	return u
 }
 
-// UpdateInspectorID sets the "inspector_id" field to the value that was provided on create.
-func (u *ConflictUpsert) UpdateInspectorID() *ConflictUpsert {
-	u.SetExcluded(conflict.FieldInspectorID)
+// UpdateEndedReason sets the "ended_reason" field to the value that was provided on create.
+func (u *ConflictUpsert) UpdateEndedReason() *ConflictUpsert {
+	u.SetExcluded(conflict.FieldEndedReason)
 	return u
 }
 
-// SetTargetID sets the "target_id" field.
-func (u *ConflictUpsert) SetTargetID(v int) *ConflictUpsert {
-	u.Set(conflict.FieldTargetID, v)
-	return u
-}
-
-// UpdateTargetID sets the "target_id" field to the value that was provided on create.
-func (u *ConflictUpsert) UpdateTargetID() *ConflictUpsert {
-	u.SetExcluded(conflict.FieldTargetID)
+// ClearEndedReason clears the value of the "ended_reason" field.
+func (u *ConflictUpsert) ClearEndedReason() *ConflictUpsert {
+	u.SetNull(conflict.FieldEndedReason)
 	return u
 }
 
@@ -473,6 +485,12 @@ func (u *ConflictUpsertOne) UpdateNewValues() *ConflictUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(conflict.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.InspectorID(); exists {
+			s.SetIgnore(conflict.FieldInspectorID)
+		}
+		if _, exists := u.create.mutation.TargetID(); exists {
+			s.SetIgnore(conflict.FieldTargetID)
 		}
 	}))
 	return u
@@ -589,31 +607,24 @@ func (u *ConflictUpsertOne) UpdateActive() *ConflictUpsertOne {
 	})
 }
 
-// SetInspectorID sets the "inspector_id" field.
-func (u *ConflictUpsertOne) SetInspectorID(v int) *ConflictUpsertOne {
+// SetEndedReason sets the "ended_reason" field.
+func (u *ConflictUpsertOne) SetEndedReason(v string) *ConflictUpsertOne {
 	return u.Update(func(s *ConflictUpsert) {
-		s.SetInspectorID(v)
+		s.SetEndedReason(v)
 	})
 }
 
-// UpdateInspectorID sets the "inspector_id" field to the value that was provided on create.
-func (u *ConflictUpsertOne) UpdateInspectorID() *ConflictUpsertOne {
+// UpdateEndedReason sets the "ended_reason" field to the value that was provided on create.
+func (u *ConflictUpsertOne) UpdateEndedReason() *ConflictUpsertOne {
 	return u.Update(func(s *ConflictUpsert) {
-		s.UpdateInspectorID()
+		s.UpdateEndedReason()
 	})
 }
 
-// SetTargetID sets the "target_id" field.
-func (u *ConflictUpsertOne) SetTargetID(v int) *ConflictUpsertOne {
+// ClearEndedReason clears the value of the "ended_reason" field.
+func (u *ConflictUpsertOne) ClearEndedReason() *ConflictUpsertOne {
 	return u.Update(func(s *ConflictUpsert) {
-		s.SetTargetID(v)
-	})
-}
-
-// UpdateTargetID sets the "target_id" field to the value that was provided on create.
-func (u *ConflictUpsertOne) UpdateTargetID() *ConflictUpsertOne {
-	return u.Update(func(s *ConflictUpsert) {
-		s.UpdateTargetID()
+		s.ClearEndedReason()
 	})
 }
 
@@ -796,6 +807,12 @@ func (u *ConflictUpsertBulk) UpdateNewValues() *ConflictUpsertBulk {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(conflict.FieldCreatedAt)
 			}
+			if _, exists := b.mutation.InspectorID(); exists {
+				s.SetIgnore(conflict.FieldInspectorID)
+			}
+			if _, exists := b.mutation.TargetID(); exists {
+				s.SetIgnore(conflict.FieldTargetID)
+			}
 		}
 	}))
 	return u
@@ -912,31 +929,24 @@ func (u *ConflictUpsertBulk) UpdateActive() *ConflictUpsertBulk {
 	})
 }
 
-// SetInspectorID sets the "inspector_id" field.
-func (u *ConflictUpsertBulk) SetInspectorID(v int) *ConflictUpsertBulk {
+// SetEndedReason sets the "ended_reason" field.
+func (u *ConflictUpsertBulk) SetEndedReason(v string) *ConflictUpsertBulk {
 	return u.Update(func(s *ConflictUpsert) {
-		s.SetInspectorID(v)
+		s.SetEndedReason(v)
 	})
 }
 
-// UpdateInspectorID sets the "inspector_id" field to the value that was provided on create.
-func (u *ConflictUpsertBulk) UpdateInspectorID() *ConflictUpsertBulk {
+// UpdateEndedReason sets the "ended_reason" field to the value that was provided on create.
+func (u *ConflictUpsertBulk) UpdateEndedReason() *ConflictUpsertBulk {
 	return u.Update(func(s *ConflictUpsert) {
-		s.UpdateInspectorID()
+		s.UpdateEndedReason()
 	})
 }
 
-// SetTargetID sets the "target_id" field.
-func (u *ConflictUpsertBulk) SetTargetID(v int) *ConflictUpsertBulk {
+// ClearEndedReason clears the value of the "ended_reason" field.
+func (u *ConflictUpsertBulk) ClearEndedReason() *ConflictUpsertBulk {
 	return u.Update(func(s *ConflictUpsert) {
-		s.SetTargetID(v)
-	})
-}
-
-// UpdateTargetID sets the "target_id" field to the value that was provided on create.
-func (u *ConflictUpsertBulk) UpdateTargetID() *ConflictUpsertBulk {
-	return u.Update(func(s *ConflictUpsert) {
-		s.UpdateTargetID()
+		s.ClearEndedReason()
 	})
 }
 

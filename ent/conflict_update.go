@@ -12,9 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/ssgk/ssgk/ent/conflict"
-	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/predicate"
-	"github.com/ssgk/ssgk/ent/target"
 )
 
 // ConflictUpdate is the builder for updating Conflict entities.
@@ -106,59 +104,29 @@ func (_u *ConflictUpdate) SetNillableActive(v *bool) *ConflictUpdate {
 	return _u
 }
 
-// SetInspectorID sets the "inspector_id" field.
-func (_u *ConflictUpdate) SetInspectorID(v int) *ConflictUpdate {
-	_u.mutation.SetInspectorID(v)
+// SetEndedReason sets the "ended_reason" field.
+func (_u *ConflictUpdate) SetEndedReason(v string) *ConflictUpdate {
+	_u.mutation.SetEndedReason(v)
 	return _u
 }
 
-// SetNillableInspectorID sets the "inspector_id" field if the given value is not nil.
-func (_u *ConflictUpdate) SetNillableInspectorID(v *int) *ConflictUpdate {
+// SetNillableEndedReason sets the "ended_reason" field if the given value is not nil.
+func (_u *ConflictUpdate) SetNillableEndedReason(v *string) *ConflictUpdate {
 	if v != nil {
-		_u.SetInspectorID(*v)
+		_u.SetEndedReason(*v)
 	}
 	return _u
 }
 
-// SetTargetID sets the "target_id" field.
-func (_u *ConflictUpdate) SetTargetID(v int) *ConflictUpdate {
-	_u.mutation.SetTargetID(v)
+// ClearEndedReason clears the value of the "ended_reason" field.
+func (_u *ConflictUpdate) ClearEndedReason() *ConflictUpdate {
+	_u.mutation.ClearEndedReason()
 	return _u
-}
-
-// SetNillableTargetID sets the "target_id" field if the given value is not nil.
-func (_u *ConflictUpdate) SetNillableTargetID(v *int) *ConflictUpdate {
-	if v != nil {
-		_u.SetTargetID(*v)
-	}
-	return _u
-}
-
-// SetInspector sets the "inspector" edge to the Inspector entity.
-func (_u *ConflictUpdate) SetInspector(v *Inspector) *ConflictUpdate {
-	return _u.SetInspectorID(v.ID)
-}
-
-// SetTarget sets the "target" edge to the Target entity.
-func (_u *ConflictUpdate) SetTarget(v *Target) *ConflictUpdate {
-	return _u.SetTargetID(v.ID)
 }
 
 // Mutation returns the ConflictMutation object of the builder.
 func (_u *ConflictUpdate) Mutation() *ConflictMutation {
 	return _u.mutation
-}
-
-// ClearInspector clears the "inspector" edge to the Inspector entity.
-func (_u *ConflictUpdate) ClearInspector() *ConflictUpdate {
-	_u.mutation.ClearInspector()
-	return _u
-}
-
-// ClearTarget clears the "target" edge to the Target entity.
-func (_u *ConflictUpdate) ClearTarget() *ConflictUpdate {
-	_u.mutation.ClearTarget()
-	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -253,63 +221,11 @@ func (_u *ConflictUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(conflict.FieldActive, field.TypeBool, value)
 	}
-	if _u.mutation.InspectorCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.InspectorTable,
-			Columns: []string{conflict.InspectorColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(inspector.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	if value, ok := _u.mutation.EndedReason(); ok {
+		_spec.SetField(conflict.FieldEndedReason, field.TypeString, value)
 	}
-	if nodes := _u.mutation.InspectorIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.InspectorTable,
-			Columns: []string{conflict.InspectorColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(inspector.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
-	}
-	if _u.mutation.TargetCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.TargetTable,
-			Columns: []string{conflict.TargetColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(target.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.TargetIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.TargetTable,
-			Columns: []string{conflict.TargetColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(target.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	if _u.mutation.EndedReasonCleared() {
+		_spec.ClearField(conflict.FieldEndedReason, field.TypeString)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -407,59 +323,29 @@ func (_u *ConflictUpdateOne) SetNillableActive(v *bool) *ConflictUpdateOne {
 	return _u
 }
 
-// SetInspectorID sets the "inspector_id" field.
-func (_u *ConflictUpdateOne) SetInspectorID(v int) *ConflictUpdateOne {
-	_u.mutation.SetInspectorID(v)
+// SetEndedReason sets the "ended_reason" field.
+func (_u *ConflictUpdateOne) SetEndedReason(v string) *ConflictUpdateOne {
+	_u.mutation.SetEndedReason(v)
 	return _u
 }
 
-// SetNillableInspectorID sets the "inspector_id" field if the given value is not nil.
-func (_u *ConflictUpdateOne) SetNillableInspectorID(v *int) *ConflictUpdateOne {
+// SetNillableEndedReason sets the "ended_reason" field if the given value is not nil.
+func (_u *ConflictUpdateOne) SetNillableEndedReason(v *string) *ConflictUpdateOne {
 	if v != nil {
-		_u.SetInspectorID(*v)
+		_u.SetEndedReason(*v)
 	}
 	return _u
 }
 
-// SetTargetID sets the "target_id" field.
-func (_u *ConflictUpdateOne) SetTargetID(v int) *ConflictUpdateOne {
-	_u.mutation.SetTargetID(v)
+// ClearEndedReason clears the value of the "ended_reason" field.
+func (_u *ConflictUpdateOne) ClearEndedReason() *ConflictUpdateOne {
+	_u.mutation.ClearEndedReason()
 	return _u
-}
-
-// SetNillableTargetID sets the "target_id" field if the given value is not nil.
-func (_u *ConflictUpdateOne) SetNillableTargetID(v *int) *ConflictUpdateOne {
-	if v != nil {
-		_u.SetTargetID(*v)
-	}
-	return _u
-}
-
-// SetInspector sets the "inspector" edge to the Inspector entity.
-func (_u *ConflictUpdateOne) SetInspector(v *Inspector) *ConflictUpdateOne {
-	return _u.SetInspectorID(v.ID)
-}
-
-// SetTarget sets the "target" edge to the Target entity.
-func (_u *ConflictUpdateOne) SetTarget(v *Target) *ConflictUpdateOne {
-	return _u.SetTargetID(v.ID)
 }
 
 // Mutation returns the ConflictMutation object of the builder.
 func (_u *ConflictUpdateOne) Mutation() *ConflictMutation {
 	return _u.mutation
-}
-
-// ClearInspector clears the "inspector" edge to the Inspector entity.
-func (_u *ConflictUpdateOne) ClearInspector() *ConflictUpdateOne {
-	_u.mutation.ClearInspector()
-	return _u
-}
-
-// ClearTarget clears the "target" edge to the Target entity.
-func (_u *ConflictUpdateOne) ClearTarget() *ConflictUpdateOne {
-	_u.mutation.ClearTarget()
-	return _u
 }
 
 // Where appends a list predicates to the ConflictUpdate builder.
@@ -584,63 +470,11 @@ func (_u *ConflictUpdateOne) sqlSave(ctx context.Context) (_node *Conflict, err 
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(conflict.FieldActive, field.TypeBool, value)
 	}
-	if _u.mutation.InspectorCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.InspectorTable,
-			Columns: []string{conflict.InspectorColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(inspector.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	if value, ok := _u.mutation.EndedReason(); ok {
+		_spec.SetField(conflict.FieldEndedReason, field.TypeString, value)
 	}
-	if nodes := _u.mutation.InspectorIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.InspectorTable,
-			Columns: []string{conflict.InspectorColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(inspector.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
-	}
-	if _u.mutation.TargetCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.TargetTable,
-			Columns: []string{conflict.TargetColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(target.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.TargetIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: true,
-			Table:   conflict.TargetTable,
-			Columns: []string{conflict.TargetColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(target.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	if _u.mutation.EndedReasonCleared() {
+		_spec.ClearField(conflict.FieldEndedReason, field.TypeString)
 	}
 	_node = &Conflict{config: _u.config}
 	_spec.Assign = _node.assignValues

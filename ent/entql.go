@@ -217,6 +217,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			conflict.FieldReason:       {Type: field.TypeString, Column: conflict.FieldReason},
 			conflict.FieldDeclaredAt:   {Type: field.TypeTime, Column: conflict.FieldDeclaredAt},
 			conflict.FieldActive:       {Type: field.TypeBool, Column: conflict.FieldActive},
+			conflict.FieldEndedReason:  {Type: field.TypeString, Column: conflict.FieldEndedReason},
 			conflict.FieldInspectorID:  {Type: field.TypeInt, Column: conflict.FieldInspectorID},
 			conflict.FieldTargetID:     {Type: field.TypeInt, Column: conflict.FieldTargetID},
 		},
@@ -1012,6 +1013,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			target.FieldLastInspectedOn:     {Type: field.TypeTime, Column: target.FieldLastInspectedOn},
 			target.FieldContactPerson:       {Type: field.TypeString, Column: target.FieldContactPerson},
 			target.FieldContactPhone:        {Type: field.TypeString, Column: target.FieldContactPhone},
+			target.FieldContactDepartmentID: {Type: field.TypeInt, Column: target.FieldContactDepartmentID},
 		},
 	}
 	graph.Nodes[40] = &sqlgraph.Node{
@@ -3518,6 +3520,11 @@ func (f *ConflictFilter) WhereDeclaredAt(p entql.TimeP) {
 // WhereActive applies the entql bool predicate on the active field.
 func (f *ConflictFilter) WhereActive(p entql.BoolP) {
 	f.Where(p.Field(conflict.FieldActive))
+}
+
+// WhereEndedReason applies the entql string predicate on the ended_reason field.
+func (f *ConflictFilter) WhereEndedReason(p entql.StringP) {
+	f.Where(p.Field(conflict.FieldEndedReason))
 }
 
 // WhereInspectorID applies the entql int predicate on the inspector_id field.
@@ -8292,6 +8299,11 @@ func (f *TargetFilter) WhereContactPerson(p entql.StringP) {
 // WhereContactPhone applies the entql string predicate on the contact_phone field.
 func (f *TargetFilter) WhereContactPhone(p entql.StringP) {
 	f.Where(p.Field(target.FieldContactPhone))
+}
+
+// WhereContactDepartmentID applies the entql int predicate on the contact_department_id field.
+func (f *TargetFilter) WhereContactDepartmentID(p entql.IntP) {
+	f.Where(p.Field(target.FieldContactDepartmentID))
 }
 
 // WhereHasLibraries applies a predicate to check if query has an edge libraries.

@@ -889,6 +889,11 @@ func (_q *ConflictQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, conflict.FieldActive)
 				fieldSeen[conflict.FieldActive] = struct{}{}
 			}
+		case "endedReason":
+			if _, ok := fieldSeen[conflict.FieldEndedReason]; !ok {
+				selectedFields = append(selectedFields, conflict.FieldEndedReason)
+				fieldSeen[conflict.FieldEndedReason] = struct{}{}
+			}
 		case "inspectorID":
 			if _, ok := fieldSeen[conflict.FieldInspectorID]; !ok {
 				selectedFields = append(selectedFields, conflict.FieldInspectorID)
@@ -8659,6 +8664,11 @@ func (_q *TargetQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[target.FieldContactPhone]; !ok {
 				selectedFields = append(selectedFields, target.FieldContactPhone)
 				fieldSeen[target.FieldContactPhone] = struct{}{}
+			}
+		case "contactDepartmentID":
+			if _, ok := fieldSeen[target.FieldContactDepartmentID]; !ok {
+				selectedFields = append(selectedFields, target.FieldContactDepartmentID)
+				fieldSeen[target.FieldContactDepartmentID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -18,6 +18,7 @@ type CreateConflictInput struct {
 	Reason       string
 	DeclaredAt   time.Time
 	Active       *bool
+	EndedReason  *string
 	InspectorID  int
 	TargetID     int
 }
@@ -33,6 +34,9 @@ func (i *CreateConflictInput) Mutate(m *ConflictMutation) {
 	if v := i.Active; v != nil {
 		m.SetActive(*v)
 	}
+	if v := i.EndedReason; v != nil {
+		m.SetEndedReason(*v)
+	}
 	m.SetInspectorID(i.InspectorID)
 	m.SetTargetID(i.TargetID)
 }
@@ -45,13 +49,13 @@ func (c *ConflictCreate) SetInput(i CreateConflictInput) *ConflictCreate {
 
 // UpdateConflictInput represents a mutation input for updating conflicts.
 type UpdateConflictInput struct {
-	DivisionCode *string
-	Relation     *conflict.Relation
-	Reason       *string
-	DeclaredAt   *time.Time
-	Active       *bool
-	InspectorID  *int
-	TargetID     *int
+	DivisionCode     *string
+	Relation         *conflict.Relation
+	Reason           *string
+	DeclaredAt       *time.Time
+	Active           *bool
+	ClearEndedReason bool
+	EndedReason      *string
 }
 
 // Mutate applies the UpdateConflictInput on the ConflictMutation builder.
@@ -71,11 +75,11 @@ func (i *UpdateConflictInput) Mutate(m *ConflictMutation) {
 	if v := i.Active; v != nil {
 		m.SetActive(*v)
 	}
-	if v := i.InspectorID; v != nil {
-		m.SetInspectorID(*v)
+	if i.ClearEndedReason {
+		m.ClearEndedReason()
 	}
-	if v := i.TargetID; v != nil {
-		m.SetTargetID(*v)
+	if v := i.EndedReason; v != nil {
+		m.SetEndedReason(*v)
 	}
 }
 

@@ -3148,6 +3148,23 @@ type ConflictWhereInput struct {
 	Active    *bool `json:"active,omitempty"`
 	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
 
+	// "ended_reason" field predicates.
+	EndedReason             *string  `json:"endedReason,omitempty"`
+	EndedReasonNEQ          *string  `json:"endedReasonNEQ,omitempty"`
+	EndedReasonIn           []string `json:"endedReasonIn,omitempty"`
+	EndedReasonNotIn        []string `json:"endedReasonNotIn,omitempty"`
+	EndedReasonGT           *string  `json:"endedReasonGT,omitempty"`
+	EndedReasonGTE          *string  `json:"endedReasonGTE,omitempty"`
+	EndedReasonLT           *string  `json:"endedReasonLT,omitempty"`
+	EndedReasonLTE          *string  `json:"endedReasonLTE,omitempty"`
+	EndedReasonContains     *string  `json:"endedReasonContains,omitempty"`
+	EndedReasonHasPrefix    *string  `json:"endedReasonHasPrefix,omitempty"`
+	EndedReasonHasSuffix    *string  `json:"endedReasonHasSuffix,omitempty"`
+	EndedReasonIsNil        bool     `json:"endedReasonIsNil,omitempty"`
+	EndedReasonNotNil       bool     `json:"endedReasonNotNil,omitempty"`
+	EndedReasonEqualFold    *string  `json:"endedReasonEqualFold,omitempty"`
+	EndedReasonContainsFold *string  `json:"endedReasonContainsFold,omitempty"`
+
 	// "inspector_id" field predicates.
 	InspectorID      *int  `json:"inspectorID,omitempty"`
 	InspectorIDNEQ   *int  `json:"inspectorIDNEQ,omitempty"`
@@ -3431,6 +3448,51 @@ func (i *ConflictWhereInput) P() (predicate.Conflict, error) {
 	}
 	if i.ActiveNEQ != nil {
 		predicates = append(predicates, conflict.ActiveNEQ(*i.ActiveNEQ))
+	}
+	if i.EndedReason != nil {
+		predicates = append(predicates, conflict.EndedReasonEQ(*i.EndedReason))
+	}
+	if i.EndedReasonNEQ != nil {
+		predicates = append(predicates, conflict.EndedReasonNEQ(*i.EndedReasonNEQ))
+	}
+	if len(i.EndedReasonIn) > 0 {
+		predicates = append(predicates, conflict.EndedReasonIn(i.EndedReasonIn...))
+	}
+	if len(i.EndedReasonNotIn) > 0 {
+		predicates = append(predicates, conflict.EndedReasonNotIn(i.EndedReasonNotIn...))
+	}
+	if i.EndedReasonGT != nil {
+		predicates = append(predicates, conflict.EndedReasonGT(*i.EndedReasonGT))
+	}
+	if i.EndedReasonGTE != nil {
+		predicates = append(predicates, conflict.EndedReasonGTE(*i.EndedReasonGTE))
+	}
+	if i.EndedReasonLT != nil {
+		predicates = append(predicates, conflict.EndedReasonLT(*i.EndedReasonLT))
+	}
+	if i.EndedReasonLTE != nil {
+		predicates = append(predicates, conflict.EndedReasonLTE(*i.EndedReasonLTE))
+	}
+	if i.EndedReasonContains != nil {
+		predicates = append(predicates, conflict.EndedReasonContains(*i.EndedReasonContains))
+	}
+	if i.EndedReasonHasPrefix != nil {
+		predicates = append(predicates, conflict.EndedReasonHasPrefix(*i.EndedReasonHasPrefix))
+	}
+	if i.EndedReasonHasSuffix != nil {
+		predicates = append(predicates, conflict.EndedReasonHasSuffix(*i.EndedReasonHasSuffix))
+	}
+	if i.EndedReasonIsNil {
+		predicates = append(predicates, conflict.EndedReasonIsNil())
+	}
+	if i.EndedReasonNotNil {
+		predicates = append(predicates, conflict.EndedReasonNotNil())
+	}
+	if i.EndedReasonEqualFold != nil {
+		predicates = append(predicates, conflict.EndedReasonEqualFold(*i.EndedReasonEqualFold))
+	}
+	if i.EndedReasonContainsFold != nil {
+		predicates = append(predicates, conflict.EndedReasonContainsFold(*i.EndedReasonContainsFold))
 	}
 	if i.InspectorID != nil {
 		predicates = append(predicates, conflict.InspectorIDEQ(*i.InspectorID))
@@ -22487,6 +22549,18 @@ type TargetWhereInput struct {
 	ContactPhoneEqualFold    *string  `json:"contactPhoneEqualFold,omitempty"`
 	ContactPhoneContainsFold *string  `json:"contactPhoneContainsFold,omitempty"`
 
+	// "contact_department_id" field predicates.
+	ContactDepartmentID       *int  `json:"contactDepartmentID,omitempty"`
+	ContactDepartmentIDNEQ    *int  `json:"contactDepartmentIDNEQ,omitempty"`
+	ContactDepartmentIDIn     []int `json:"contactDepartmentIDIn,omitempty"`
+	ContactDepartmentIDNotIn  []int `json:"contactDepartmentIDNotIn,omitempty"`
+	ContactDepartmentIDGT     *int  `json:"contactDepartmentIDGT,omitempty"`
+	ContactDepartmentIDGTE    *int  `json:"contactDepartmentIDGTE,omitempty"`
+	ContactDepartmentIDLT     *int  `json:"contactDepartmentIDLT,omitempty"`
+	ContactDepartmentIDLTE    *int  `json:"contactDepartmentIDLTE,omitempty"`
+	ContactDepartmentIDIsNil  bool  `json:"contactDepartmentIDIsNil,omitempty"`
+	ContactDepartmentIDNotNil bool  `json:"contactDepartmentIDNotNil,omitempty"`
+
 	// "libraries" edge predicates.
 	HasLibraries     *bool                      `json:"hasLibraries,omitempty"`
 	HasLibrariesWith []*TargetLibraryWhereInput `json:"hasLibrariesWith,omitempty"`
@@ -23239,6 +23313,36 @@ func (i *TargetWhereInput) P() (predicate.Target, error) {
 	}
 	if i.ContactPhoneContainsFold != nil {
 		predicates = append(predicates, target.ContactPhoneContainsFold(*i.ContactPhoneContainsFold))
+	}
+	if i.ContactDepartmentID != nil {
+		predicates = append(predicates, target.ContactDepartmentIDEQ(*i.ContactDepartmentID))
+	}
+	if i.ContactDepartmentIDNEQ != nil {
+		predicates = append(predicates, target.ContactDepartmentIDNEQ(*i.ContactDepartmentIDNEQ))
+	}
+	if len(i.ContactDepartmentIDIn) > 0 {
+		predicates = append(predicates, target.ContactDepartmentIDIn(i.ContactDepartmentIDIn...))
+	}
+	if len(i.ContactDepartmentIDNotIn) > 0 {
+		predicates = append(predicates, target.ContactDepartmentIDNotIn(i.ContactDepartmentIDNotIn...))
+	}
+	if i.ContactDepartmentIDGT != nil {
+		predicates = append(predicates, target.ContactDepartmentIDGT(*i.ContactDepartmentIDGT))
+	}
+	if i.ContactDepartmentIDGTE != nil {
+		predicates = append(predicates, target.ContactDepartmentIDGTE(*i.ContactDepartmentIDGTE))
+	}
+	if i.ContactDepartmentIDLT != nil {
+		predicates = append(predicates, target.ContactDepartmentIDLT(*i.ContactDepartmentIDLT))
+	}
+	if i.ContactDepartmentIDLTE != nil {
+		predicates = append(predicates, target.ContactDepartmentIDLTE(*i.ContactDepartmentIDLTE))
+	}
+	if i.ContactDepartmentIDIsNil {
+		predicates = append(predicates, target.ContactDepartmentIDIsNil())
+	}
+	if i.ContactDepartmentIDNotNil {
+		predicates = append(predicates, target.ContactDepartmentIDNotNil())
 	}
 
 	if i.HasLibraries != nil {

@@ -6157,6 +6157,7 @@ type ConflictMutation struct {
 	reason           *string
 	declared_at      *time.Time
 	active           *bool
+	ended_reason     *string
 	clearedFields    map[string]struct{}
 	inspector        *int
 	clearedinspector bool
@@ -6517,6 +6518,55 @@ func (m *ConflictMutation) ResetActive() {
 	m.active = nil
 }
 
+// SetEndedReason sets the "ended_reason" field.
+func (m *ConflictMutation) SetEndedReason(s string) {
+	m.ended_reason = &s
+}
+
+// EndedReason returns the value of the "ended_reason" field in the mutation.
+func (m *ConflictMutation) EndedReason() (r string, exists bool) {
+	v := m.ended_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedReason returns the old "ended_reason" field's value of the Conflict entity.
+// If the Conflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConflictMutation) OldEndedReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedReason: %w", err)
+	}
+	return oldValue.EndedReason, nil
+}
+
+// ClearEndedReason clears the value of the "ended_reason" field.
+func (m *ConflictMutation) ClearEndedReason() {
+	m.ended_reason = nil
+	m.clearedFields[conflict.FieldEndedReason] = struct{}{}
+}
+
+// EndedReasonCleared returns if the "ended_reason" field was cleared in this mutation.
+func (m *ConflictMutation) EndedReasonCleared() bool {
+	_, ok := m.clearedFields[conflict.FieldEndedReason]
+	return ok
+}
+
+// ResetEndedReason resets all changes to the "ended_reason" field.
+func (m *ConflictMutation) ResetEndedReason() {
+	m.ended_reason = nil
+	delete(m.clearedFields, conflict.FieldEndedReason)
+}
+
 // SetInspectorID sets the "inspector_id" field.
 func (m *ConflictMutation) SetInspectorID(i int) {
 	m.inspector = &i
@@ -6677,7 +6727,7 @@ func (m *ConflictMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConflictMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, conflict.FieldCreatedAt)
 	}
@@ -6698,6 +6748,9 @@ func (m *ConflictMutation) Fields() []string {
 	}
 	if m.active != nil {
 		fields = append(fields, conflict.FieldActive)
+	}
+	if m.ended_reason != nil {
+		fields = append(fields, conflict.FieldEndedReason)
 	}
 	if m.inspector != nil {
 		fields = append(fields, conflict.FieldInspectorID)
@@ -6727,6 +6780,8 @@ func (m *ConflictMutation) Field(name string) (ent.Value, bool) {
 		return m.DeclaredAt()
 	case conflict.FieldActive:
 		return m.Active()
+	case conflict.FieldEndedReason:
+		return m.EndedReason()
 	case conflict.FieldInspectorID:
 		return m.InspectorID()
 	case conflict.FieldTargetID:
@@ -6754,6 +6809,8 @@ func (m *ConflictMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldDeclaredAt(ctx)
 	case conflict.FieldActive:
 		return m.OldActive(ctx)
+	case conflict.FieldEndedReason:
+		return m.OldEndedReason(ctx)
 	case conflict.FieldInspectorID:
 		return m.OldInspectorID(ctx)
 	case conflict.FieldTargetID:
@@ -6816,6 +6873,13 @@ func (m *ConflictMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetActive(v)
 		return nil
+	case conflict.FieldEndedReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedReason(v)
+		return nil
 	case conflict.FieldInspectorID:
 		v, ok := value.(int)
 		if !ok {
@@ -6862,7 +6926,11 @@ func (m *ConflictMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ConflictMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(conflict.FieldEndedReason) {
+		fields = append(fields, conflict.FieldEndedReason)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -6875,6 +6943,11 @@ func (m *ConflictMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ConflictMutation) ClearField(name string) error {
+	switch name {
+	case conflict.FieldEndedReason:
+		m.ClearEndedReason()
+		return nil
+	}
 	return fmt.Errorf("unknown Conflict nullable field %s", name)
 }
 
@@ -6902,6 +6975,9 @@ func (m *ConflictMutation) ResetField(name string) error {
 		return nil
 	case conflict.FieldActive:
 		m.ResetActive()
+		return nil
+	case conflict.FieldEndedReason:
+		m.ResetEndedReason()
 		return nil
 	case conflict.FieldInspectorID:
 		m.ResetInspectorID()
@@ -44966,54 +45042,56 @@ func (m *ShareGrantMutation) ResetEdge(name string) error {
 // TargetMutation represents an operation that mutates the Target nodes in the graph.
 type TargetMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	created_at           *time.Time
-	updated_at           *time.Time
-	division_code        *string
-	kind                 *target.Kind
-	uscc                 *string
-	reg_no               *string
-	object_code          *string
-	name                 *string
-	legal_representative *string
-	legal_rep_phone      *string
-	address              *string
-	industry_code        *string
-	registered_on        *time.Time
-	status               *target.Status
-	credit_risk_class    *target.CreditRiskClass
-	abnormal_list        *bool
-	licences             *[]string
-	appendlicences       []string
-	tags                 *[]string
-	appendtags           []string
-	last_inspected_on    *time.Time
-	contact_person       *string
-	contact_phone        *string
-	clearedFields        map[string]struct{}
-	libraries            map[int]struct{}
-	removedlibraries     map[int]struct{}
-	clearedlibraries     bool
-	conflicts            map[int]struct{}
-	removedconflicts     map[int]struct{}
-	clearedconflicts     bool
-	teams                map[int]struct{}
-	removedteams         map[int]struct{}
-	clearedteams         bool
-	results              map[int]struct{}
-	removedresults       map[int]struct{}
-	clearedresults       bool
-	history              map[int]struct{}
-	removedhistory       map[int]struct{}
-	clearedhistory       bool
-	leads                map[int]struct{}
-	removedleads         map[int]struct{}
-	clearedleads         bool
-	done                 bool
-	oldValue             func(context.Context) (*Target, error)
-	predicates           []predicate.Target
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	division_code            *string
+	kind                     *target.Kind
+	uscc                     *string
+	reg_no                   *string
+	object_code              *string
+	name                     *string
+	legal_representative     *string
+	legal_rep_phone          *string
+	address                  *string
+	industry_code            *string
+	registered_on            *time.Time
+	status                   *target.Status
+	credit_risk_class        *target.CreditRiskClass
+	abnormal_list            *bool
+	licences                 *[]string
+	appendlicences           []string
+	tags                     *[]string
+	appendtags               []string
+	last_inspected_on        *time.Time
+	contact_person           *string
+	contact_phone            *string
+	contact_department_id    *int
+	addcontact_department_id *int
+	clearedFields            map[string]struct{}
+	libraries                map[int]struct{}
+	removedlibraries         map[int]struct{}
+	clearedlibraries         bool
+	conflicts                map[int]struct{}
+	removedconflicts         map[int]struct{}
+	clearedconflicts         bool
+	teams                    map[int]struct{}
+	removedteams             map[int]struct{}
+	clearedteams             bool
+	results                  map[int]struct{}
+	removedresults           map[int]struct{}
+	clearedresults           bool
+	history                  map[int]struct{}
+	removedhistory           map[int]struct{}
+	clearedhistory           bool
+	leads                    map[int]struct{}
+	removedleads             map[int]struct{}
+	clearedleads             bool
+	done                     bool
+	oldValue                 func(context.Context) (*Target, error)
+	predicates               []predicate.Target
 }
 
 var _ ent.Mutation = (*TargetMutation)(nil)
@@ -46043,6 +46121,76 @@ func (m *TargetMutation) ResetContactPhone() {
 	delete(m.clearedFields, target.FieldContactPhone)
 }
 
+// SetContactDepartmentID sets the "contact_department_id" field.
+func (m *TargetMutation) SetContactDepartmentID(i int) {
+	m.contact_department_id = &i
+	m.addcontact_department_id = nil
+}
+
+// ContactDepartmentID returns the value of the "contact_department_id" field in the mutation.
+func (m *TargetMutation) ContactDepartmentID() (r int, exists bool) {
+	v := m.contact_department_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactDepartmentID returns the old "contact_department_id" field's value of the Target entity.
+// If the Target object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TargetMutation) OldContactDepartmentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactDepartmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactDepartmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactDepartmentID: %w", err)
+	}
+	return oldValue.ContactDepartmentID, nil
+}
+
+// AddContactDepartmentID adds i to the "contact_department_id" field.
+func (m *TargetMutation) AddContactDepartmentID(i int) {
+	if m.addcontact_department_id != nil {
+		*m.addcontact_department_id += i
+	} else {
+		m.addcontact_department_id = &i
+	}
+}
+
+// AddedContactDepartmentID returns the value that was added to the "contact_department_id" field in this mutation.
+func (m *TargetMutation) AddedContactDepartmentID() (r int, exists bool) {
+	v := m.addcontact_department_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearContactDepartmentID clears the value of the "contact_department_id" field.
+func (m *TargetMutation) ClearContactDepartmentID() {
+	m.contact_department_id = nil
+	m.addcontact_department_id = nil
+	m.clearedFields[target.FieldContactDepartmentID] = struct{}{}
+}
+
+// ContactDepartmentIDCleared returns if the "contact_department_id" field was cleared in this mutation.
+func (m *TargetMutation) ContactDepartmentIDCleared() bool {
+	_, ok := m.clearedFields[target.FieldContactDepartmentID]
+	return ok
+}
+
+// ResetContactDepartmentID resets all changes to the "contact_department_id" field.
+func (m *TargetMutation) ResetContactDepartmentID() {
+	m.contact_department_id = nil
+	m.addcontact_department_id = nil
+	delete(m.clearedFields, target.FieldContactDepartmentID)
+}
+
 // AddLibraryIDs adds the "libraries" edge to the TargetLibrary entity by ids.
 func (m *TargetMutation) AddLibraryIDs(ids ...int) {
 	if m.libraries == nil {
@@ -46401,7 +46549,7 @@ func (m *TargetMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TargetMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, target.FieldCreatedAt)
 	}
@@ -46465,6 +46613,9 @@ func (m *TargetMutation) Fields() []string {
 	if m.contact_phone != nil {
 		fields = append(fields, target.FieldContactPhone)
 	}
+	if m.contact_department_id != nil {
+		fields = append(fields, target.FieldContactDepartmentID)
+	}
 	return fields
 }
 
@@ -46515,6 +46666,8 @@ func (m *TargetMutation) Field(name string) (ent.Value, bool) {
 		return m.ContactPerson()
 	case target.FieldContactPhone:
 		return m.ContactPhone()
+	case target.FieldContactDepartmentID:
+		return m.ContactDepartmentID()
 	}
 	return nil, false
 }
@@ -46566,6 +46719,8 @@ func (m *TargetMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldContactPerson(ctx)
 	case target.FieldContactPhone:
 		return m.OldContactPhone(ctx)
+	case target.FieldContactDepartmentID:
+		return m.OldContactDepartmentID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Target field %s", name)
 }
@@ -46722,6 +46877,13 @@ func (m *TargetMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetContactPhone(v)
 		return nil
+	case target.FieldContactDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactDepartmentID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Target field %s", name)
 }
@@ -46729,13 +46891,21 @@ func (m *TargetMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *TargetMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addcontact_department_id != nil {
+		fields = append(fields, target.FieldContactDepartmentID)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *TargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case target.FieldContactDepartmentID:
+		return m.AddedContactDepartmentID()
+	}
 	return nil, false
 }
 
@@ -46744,6 +46914,13 @@ func (m *TargetMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *TargetMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case target.FieldContactDepartmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddContactDepartmentID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Target numeric field %s", name)
 }
@@ -46784,6 +46961,9 @@ func (m *TargetMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(target.FieldContactPhone) {
 		fields = append(fields, target.FieldContactPhone)
+	}
+	if m.FieldCleared(target.FieldContactDepartmentID) {
+		fields = append(fields, target.FieldContactDepartmentID)
 	}
 	return fields
 }
@@ -46831,6 +47011,9 @@ func (m *TargetMutation) ClearField(name string) error {
 		return nil
 	case target.FieldContactPhone:
 		m.ClearContactPhone()
+		return nil
+	case target.FieldContactDepartmentID:
+		m.ClearContactDepartmentID()
 		return nil
 	}
 	return fmt.Errorf("unknown Target nullable field %s", name)
@@ -46902,6 +47085,9 @@ func (m *TargetMutation) ResetField(name string) error {
 		return nil
 	case target.FieldContactPhone:
 		m.ResetContactPhone()
+		return nil
+	case target.FieldContactDepartmentID:
+		m.ResetContactDepartmentID()
 		return nil
 	}
 	return fmt.Errorf("unknown Target field %s", name)

@@ -60,6 +60,8 @@ type Target struct {
 	ContactPerson string `json:"contact_person,omitempty"`
 	// 联系电话（有条件共享）
 	ContactPhone string `json:"contact_phone,omitempty"`
+	// 登记联系方式（联系人、联系电话、法定代表人电话）的部门：有条件共享的联系方式属于它，而非所有收录部门
+	ContactDepartmentID *int `json:"contact_department_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TargetQuery when eager-loading is set.
 	Edges        TargetEdges `json:"edges"`
@@ -157,7 +159,7 @@ func (*Target) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case target.FieldAbnormalList:
 			values[i] = new(sql.NullBool)
-		case target.FieldID:
+		case target.FieldID, target.FieldContactDepartmentID:
 			values[i] = new(sql.NullInt64)
 		case target.FieldDivisionCode, target.FieldKind, target.FieldUscc, target.FieldRegNo, target.FieldObjectCode, target.FieldName, target.FieldLegalRepresentative, target.FieldLegalRepPhone, target.FieldAddress, target.FieldIndustryCode, target.FieldStatus, target.FieldCreditRiskClass, target.FieldContactPerson, target.FieldContactPhone:
 			values[i] = new(sql.NullString)
@@ -319,6 +321,13 @@ func (_m *Target) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ContactPhone = value.String
 			}
+		case target.FieldContactDepartmentID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field contact_department_id", values[i])
+			} else if value.Valid {
+				_m.ContactDepartmentID = new(int)
+				*_m.ContactDepartmentID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -457,6 +466,11 @@ func (_m *Target) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("contact_phone=")
 	builder.WriteString(_m.ContactPhone)
+	builder.WriteString(", ")
+	if v := _m.ContactDepartmentID; v != nil {
+		builder.WriteString("contact_department_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

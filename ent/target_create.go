@@ -298,6 +298,20 @@ func (_c *TargetCreate) SetNillableContactPhone(v *string) *TargetCreate {
 	return _c
 }
 
+// SetContactDepartmentID sets the "contact_department_id" field.
+func (_c *TargetCreate) SetContactDepartmentID(v int) *TargetCreate {
+	_c.mutation.SetContactDepartmentID(v)
+	return _c
+}
+
+// SetNillableContactDepartmentID sets the "contact_department_id" field if the given value is not nil.
+func (_c *TargetCreate) SetNillableContactDepartmentID(v *int) *TargetCreate {
+	if v != nil {
+		_c.SetContactDepartmentID(*v)
+	}
+	return _c
+}
+
 // AddLibraryIDs adds the "libraries" edge to the TargetLibrary entity by IDs.
 func (_c *TargetCreate) AddLibraryIDs(ids ...int) *TargetCreate {
 	_c.mutation.AddLibraryIDs(ids...)
@@ -643,6 +657,10 @@ func (_c *TargetCreate) createSpec() (*Target, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ContactPhone(); ok {
 		_spec.SetField(target.FieldContactPhone, field.TypeString, value)
 		_node.ContactPhone = value
+	}
+	if value, ok := _c.mutation.ContactDepartmentID(); ok {
+		_spec.SetField(target.FieldContactDepartmentID, field.TypeInt, value)
+		_node.ContactDepartmentID = &value
 	}
 	if nodes := _c.mutation.LibrariesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1098,6 +1116,30 @@ func (u *TargetUpsert) ClearContactPhone() *TargetUpsert {
 	return u
 }
 
+// SetContactDepartmentID sets the "contact_department_id" field.
+func (u *TargetUpsert) SetContactDepartmentID(v int) *TargetUpsert {
+	u.Set(target.FieldContactDepartmentID, v)
+	return u
+}
+
+// UpdateContactDepartmentID sets the "contact_department_id" field to the value that was provided on create.
+func (u *TargetUpsert) UpdateContactDepartmentID() *TargetUpsert {
+	u.SetExcluded(target.FieldContactDepartmentID)
+	return u
+}
+
+// AddContactDepartmentID adds v to the "contact_department_id" field.
+func (u *TargetUpsert) AddContactDepartmentID(v int) *TargetUpsert {
+	u.Add(target.FieldContactDepartmentID, v)
+	return u
+}
+
+// ClearContactDepartmentID clears the value of the "contact_department_id" field.
+func (u *TargetUpsert) ClearContactDepartmentID() *TargetUpsert {
+	u.SetNull(target.FieldContactDepartmentID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1497,6 +1539,34 @@ func (u *TargetUpsertOne) UpdateContactPhone() *TargetUpsertOne {
 func (u *TargetUpsertOne) ClearContactPhone() *TargetUpsertOne {
 	return u.Update(func(s *TargetUpsert) {
 		s.ClearContactPhone()
+	})
+}
+
+// SetContactDepartmentID sets the "contact_department_id" field.
+func (u *TargetUpsertOne) SetContactDepartmentID(v int) *TargetUpsertOne {
+	return u.Update(func(s *TargetUpsert) {
+		s.SetContactDepartmentID(v)
+	})
+}
+
+// AddContactDepartmentID adds v to the "contact_department_id" field.
+func (u *TargetUpsertOne) AddContactDepartmentID(v int) *TargetUpsertOne {
+	return u.Update(func(s *TargetUpsert) {
+		s.AddContactDepartmentID(v)
+	})
+}
+
+// UpdateContactDepartmentID sets the "contact_department_id" field to the value that was provided on create.
+func (u *TargetUpsertOne) UpdateContactDepartmentID() *TargetUpsertOne {
+	return u.Update(func(s *TargetUpsert) {
+		s.UpdateContactDepartmentID()
+	})
+}
+
+// ClearContactDepartmentID clears the value of the "contact_department_id" field.
+func (u *TargetUpsertOne) ClearContactDepartmentID() *TargetUpsertOne {
+	return u.Update(func(s *TargetUpsert) {
+		s.ClearContactDepartmentID()
 	})
 }
 
@@ -2065,6 +2135,34 @@ func (u *TargetUpsertBulk) UpdateContactPhone() *TargetUpsertBulk {
 func (u *TargetUpsertBulk) ClearContactPhone() *TargetUpsertBulk {
 	return u.Update(func(s *TargetUpsert) {
 		s.ClearContactPhone()
+	})
+}
+
+// SetContactDepartmentID sets the "contact_department_id" field.
+func (u *TargetUpsertBulk) SetContactDepartmentID(v int) *TargetUpsertBulk {
+	return u.Update(func(s *TargetUpsert) {
+		s.SetContactDepartmentID(v)
+	})
+}
+
+// AddContactDepartmentID adds v to the "contact_department_id" field.
+func (u *TargetUpsertBulk) AddContactDepartmentID(v int) *TargetUpsertBulk {
+	return u.Update(func(s *TargetUpsert) {
+		s.AddContactDepartmentID(v)
+	})
+}
+
+// UpdateContactDepartmentID sets the "contact_department_id" field to the value that was provided on create.
+func (u *TargetUpsertBulk) UpdateContactDepartmentID() *TargetUpsertBulk {
+	return u.Update(func(s *TargetUpsert) {
+		s.UpdateContactDepartmentID()
+	})
+}
+
+// ClearContactDepartmentID clears the value of the "contact_department_id" field.
+func (u *TargetUpsertBulk) ClearContactDepartmentID() *TargetUpsertBulk {
+	return u.Update(func(s *TargetUpsert) {
+		s.ClearContactDepartmentID()
 	})
 }
 

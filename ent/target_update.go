@@ -369,6 +369,33 @@ func (_u *TargetUpdate) ClearContactPhone() *TargetUpdate {
 	return _u
 }
 
+// SetContactDepartmentID sets the "contact_department_id" field.
+func (_u *TargetUpdate) SetContactDepartmentID(v int) *TargetUpdate {
+	_u.mutation.ResetContactDepartmentID()
+	_u.mutation.SetContactDepartmentID(v)
+	return _u
+}
+
+// SetNillableContactDepartmentID sets the "contact_department_id" field if the given value is not nil.
+func (_u *TargetUpdate) SetNillableContactDepartmentID(v *int) *TargetUpdate {
+	if v != nil {
+		_u.SetContactDepartmentID(*v)
+	}
+	return _u
+}
+
+// AddContactDepartmentID adds value to the "contact_department_id" field.
+func (_u *TargetUpdate) AddContactDepartmentID(v int) *TargetUpdate {
+	_u.mutation.AddContactDepartmentID(v)
+	return _u
+}
+
+// ClearContactDepartmentID clears the value of the "contact_department_id" field.
+func (_u *TargetUpdate) ClearContactDepartmentID() *TargetUpdate {
+	_u.mutation.ClearContactDepartmentID()
+	return _u
+}
+
 // AddLibraryIDs adds the "libraries" edge to the TargetLibrary entity by IDs.
 func (_u *TargetUpdate) AddLibraryIDs(ids ...int) *TargetUpdate {
 	_u.mutation.AddLibraryIDs(ids...)
@@ -785,6 +812,15 @@ func (_u *TargetUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ContactPhoneCleared() {
 		_spec.ClearField(target.FieldContactPhone, field.TypeString)
+	}
+	if value, ok := _u.mutation.ContactDepartmentID(); ok {
+		_spec.SetField(target.FieldContactDepartmentID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedContactDepartmentID(); ok {
+		_spec.AddField(target.FieldContactDepartmentID, field.TypeInt, value)
+	}
+	if _u.mutation.ContactDepartmentIDCleared() {
+		_spec.ClearField(target.FieldContactDepartmentID, field.TypeInt)
 	}
 	if _u.mutation.LibrariesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1410,6 +1446,33 @@ func (_u *TargetUpdateOne) ClearContactPhone() *TargetUpdateOne {
 	return _u
 }
 
+// SetContactDepartmentID sets the "contact_department_id" field.
+func (_u *TargetUpdateOne) SetContactDepartmentID(v int) *TargetUpdateOne {
+	_u.mutation.ResetContactDepartmentID()
+	_u.mutation.SetContactDepartmentID(v)
+	return _u
+}
+
+// SetNillableContactDepartmentID sets the "contact_department_id" field if the given value is not nil.
+func (_u *TargetUpdateOne) SetNillableContactDepartmentID(v *int) *TargetUpdateOne {
+	if v != nil {
+		_u.SetContactDepartmentID(*v)
+	}
+	return _u
+}
+
+// AddContactDepartmentID adds value to the "contact_department_id" field.
+func (_u *TargetUpdateOne) AddContactDepartmentID(v int) *TargetUpdateOne {
+	_u.mutation.AddContactDepartmentID(v)
+	return _u
+}
+
+// ClearContactDepartmentID clears the value of the "contact_department_id" field.
+func (_u *TargetUpdateOne) ClearContactDepartmentID() *TargetUpdateOne {
+	_u.mutation.ClearContactDepartmentID()
+	return _u
+}
+
 // AddLibraryIDs adds the "libraries" edge to the TargetLibrary entity by IDs.
 func (_u *TargetUpdateOne) AddLibraryIDs(ids ...int) *TargetUpdateOne {
 	_u.mutation.AddLibraryIDs(ids...)
@@ -1856,6 +1919,15 @@ func (_u *TargetUpdateOne) sqlSave(ctx context.Context) (_node *Target, err erro
 	}
 	if _u.mutation.ContactPhoneCleared() {
 		_spec.ClearField(target.FieldContactPhone, field.TypeString)
+	}
+	if value, ok := _u.mutation.ContactDepartmentID(); ok {
+		_spec.SetField(target.FieldContactDepartmentID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedContactDepartmentID(); ok {
+		_spec.AddField(target.FieldContactDepartmentID, field.TypeInt, value)
+	}
+	if _u.mutation.ContactDepartmentIDCleared() {
+		_spec.ClearField(target.FieldContactDepartmentID, field.TypeInt)
 	}
 	if _u.mutation.LibrariesCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -122,6 +122,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "导入任务 %d：%s；新增 %d，更新 %d，未变化 %d\n", res.Job.ID, jobStatusName(res.Job.Status.String()),
 		res.Job.Created, res.Job.Updated, res.Job.Unchanged)
+	if res.Foreign > 0 {
+		fmt.Fprintf(stdout, "其中 %d 个已有对象此前不在本部门的分库中：已加入本部门分库，但文件中与现有信息不同的内容未写入（只有原收录部门可以修改，见 docs/authorisation.md）\n", res.Foreign)
+	}
 	if res.Job.Status.String() == "REJECTED" {
 		return apperr.New("IMPORT_REJECTED", "文件中有 %d 行错误，未写入任何数据；修正后重新导入，或使用 --partial 只导入有效行", res.Report.Rejected)
 	}

@@ -45,10 +45,10 @@ const (
 // checked against the rule rather than against itself.
 func allowedBySpec(role, class, typ string, rel relation) bool {
 	switch {
+	case role == viewer.RoleSystemAdmin: // manages accounts, reads no business data, public or not
+		return typ == ent.TypeAccount || typ == ent.TypeApiToken
 	case class == "PUBLIC":
 		return true
-	case role == viewer.RoleSystemAdmin: // manages accounts, reads no business data
-		return typ == ent.TypeAccount || typ == ent.TypeApiToken
 	case class == "SHARED":
 		return true
 	case role == viewer.RoleDashboard: // aggregates what is shared
@@ -86,17 +86,26 @@ func newDemoHub(t *testing.T) (*store.DB, *auth.Service, string) {
 	return db, authSvc, srv.URL
 }
 
-// rowVisibleBySpec: grants are seen by the requesting and the owning department and the
-// office; the access log, the audit trail, leads and lead clusters by the owning department and
-// the office; every other record picked by the matrix (published where rows are restricted) by
-// everyone.
+// rowVisibleBySpec: grants and the access log are seen by the requesting (reading) and the
+// owning department's roles that may read restricted data (not dashboards) and the office; the
+// audit trail, leads and lead clusters by the owning department's working roles (not the credit
+// centre, not dashboards) and the office; every other record picked by the matrix (published
+// where rows are restricted) by everyone.
 func rowVisibleBySpec(typ, role string, rel relation) bool {
-	switch typ {
-	case ent.TypeShareGrant, ent.TypeAccessLog, ent.TypeAuditEvent, ent.TypeLead, ent.TypeLeadCluster:
-	default:
+	if role == viewer.RoleSystemAdmin {
+		// Every business field, the id included, is refused: the record reads as null.
+		return typ == ent.TypeAccount || typ == ent.TypeApiToken
+	}
+	if role == viewer.RoleOffice {
 		return true
 	}
-	return rel == owning || role == viewer.RoleOffice || (typ == ent.TypeShareGrant && rel == otherWithGrant)
+	switch typ {
+	case ent.TypeShareGrant, ent.TypeAccessLog:
+		return role != viewer.RoleDashboard && (rel == owning || (typ == ent.TypeShareGrant && rel == otherWithGrant))
+	case ent.TypeAuditEvent, ent.TypeLead, ent.TypeLeadCluster:
+		return role != viewer.RoleDashboard && role != viewer.RoleCreditCenter && rel == owning
+	}
+	return true
 }
 
 // TestAuthorisationMatrix is generated from the schema annotations (ent.SharingCatalog): for

@@ -17,11 +17,13 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// TestSharing_OwnerChangeTakesEffectAtOnce: a department that may read an enterprise's contact
-// phone under the market regulator's grant loses it on the very next query once the enterprise
-// moves to another department's sub-library, and gets it back when it moves back — however
-// often the query ran before (on PostgreSQL the owners are cached across queries; the cache must
-// never answer for memberships that changed).
+// TestSharing_OwnerChangeTakesEffectAtOnce: for a target whose contact details have no
+// recorded owner (a row from before contact provenance), the holders own them: a department
+// that may read the contact phone under the market regulator's grant loses it on the very next
+// query once the enterprise moves to another department's sub-library, and gets it back when it
+// moves back — however often the query ran before (on PostgreSQL the owners are cached across
+// queries; the cache must never answer for memberships that changed). A target whose contact
+// details were recorded by the regulator stays the regulator's wherever it moves.
 func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
 	db, authSvc, base := newDemoHub(t)
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))
@@ -44,6 +46,17 @@ func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	recorder := func(dep any) {
+		t.Helper()
+		q := "UPDATE targets SET contact_department_id = ? WHERE id = ?"
+		if db.Dialect == "postgres" {
+			q = "UPDATE targets SET contact_department_id = $1 WHERE id = $2"
+		}
+		if _, err := db.SQL.ExecContext(sys, q, dep, tg.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recorder(nil)
 	err := txn.Run(sys, db.Client, func(tx *ent.Tx) error {
 		l, err := tx.TargetLibrary.Create().SetCode("JT-TEST").SetName("交通运输测试分库").SetDepartmentID(depID("JT")).Save(sys)
 		jtLib = l.ID
@@ -95,4 +108,7 @@ func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
 	read("again", false)
 	moveTo(scjgLib)
 	read("moved back", true)
+	recorder(depID("SCJG"))
+	moveTo(jtLib)
+	read("recorded by the regulator, moved to the transport bureau's library", true)
 }

@@ -109,15 +109,17 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 	if err := json.Unmarshal(a.Data, &before); err != nil {
 		t.Fatal(err)
 	}
-	if len(before.Inspectors.Edges) != 5 || len(a.Errors) != 5 {
-		t.Fatalf("want 5 inspectors and 5 refusals, got %d and %+v", len(before.Inspectors.Edges), a.Errors)
+	// The five refusals are reported once, with their count and paths.
+	if len(before.Inspectors.Edges) != 5 || len(a.Errors) != 1 || a.Errors[0].Extensions["count"] != float64(5) ||
+		len(a.Errors[0].Extensions["paths"].([]any)) != 5 {
+		t.Fatalf("want 5 inspectors and one error for 5 refusals, got %d and %+v", len(before.Inspectors.Edges), a.Errors)
 	}
 	for i, e := range before.Inspectors.Edges {
 		n := e.Node
 		if n.Name == "" || n.IDNumber != nil || n.IDNumberMasked == nil || !strings.Contains(*n.IDNumberMasked, "****") {
 			t.Errorf("inspector %d before the grant: %+v", i, n)
 		}
-		err := a.Errors[i]
+		err := a.Errors[0]
 		if err.Extensions["code"] != sharing.CodeForbiddenField || err.Extensions["class"] != "CONDITIONAL" ||
 			len(err.Path) != 5 || err.Path[4] != "idNumber" {
 			t.Errorf("refusal %d: %+v", i, err)
@@ -183,8 +185,8 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 		t.Errorf("a third department reads the access log: %+v", other)
 	}
 	mustData(t, post(t, base, scjg, "", map[string]any{"query": `mutation($id: ID!) { revokeGrant(id: $id, note: "检查结束") { status } }`, "variables": map[string]any{"id": req.RequestGrant.ID}}), &struct{}{})
-	if a := post(t, base, wj, "", map[string]any{"query": q}); len(a.Errors) != 5 {
-		t.Errorf("after revocation: %d refusals, want 5", len(a.Errors))
+	if a := post(t, base, wj, "", map[string]any{"query": q}); len(a.Errors) != 1 || a.Errors[0].Extensions["count"] != float64(5) {
+		t.Errorf("after revocation: %+v, want one error for 5 refusals", a.Errors)
 	}
 
 	// The credit centre.

@@ -31,6 +31,8 @@ const (
 	FieldDeclaredAt = "declared_at"
 	// FieldActive holds the string denoting the active field in the database.
 	FieldActive = "active"
+	// FieldEndedReason holds the string denoting the ended_reason field in the database.
+	FieldEndedReason = "ended_reason"
 	// FieldInspectorID holds the string denoting the inspector_id field in the database.
 	FieldInspectorID = "inspector_id"
 	// FieldTargetID holds the string denoting the target_id field in the database.
@@ -67,6 +69,7 @@ var Columns = []string{
 	FieldReason,
 	FieldDeclaredAt,
 	FieldActive,
+	FieldEndedReason,
 	FieldInspectorID,
 	FieldTargetID,
 }
@@ -164,6 +167,11 @@ func ByDeclaredAt(opts ...sql.OrderTermOption) OrderOption {
 // ByActive orders the results by the active field.
 func ByActive(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
+// ByEndedReason orders the results by the ended_reason field.
+func ByEndedReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEndedReason, opts...).ToFunc()
 }
 
 // ByInspectorID orders the results by the inspector_id field.

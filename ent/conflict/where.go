@@ -85,6 +85,11 @@ func Active(v bool) predicate.Conflict {
 	return predicate.Conflict(sql.FieldEQ(FieldActive, v))
 }
 
+// EndedReason applies equality check predicate on the "ended_reason" field. It's identical to EndedReasonEQ.
+func EndedReason(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldEQ(FieldEndedReason, v))
+}
+
 // InspectorID applies equality check predicate on the "inspector_id" field. It's identical to InspectorIDEQ.
 func InspectorID(v int) predicate.Conflict {
 	return predicate.Conflict(sql.FieldEQ(FieldInspectorID, v))
@@ -373,6 +378,81 @@ func ActiveEQ(v bool) predicate.Conflict {
 // ActiveNEQ applies the NEQ predicate on the "active" field.
 func ActiveNEQ(v bool) predicate.Conflict {
 	return predicate.Conflict(sql.FieldNEQ(FieldActive, v))
+}
+
+// EndedReasonEQ applies the EQ predicate on the "ended_reason" field.
+func EndedReasonEQ(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldEQ(FieldEndedReason, v))
+}
+
+// EndedReasonNEQ applies the NEQ predicate on the "ended_reason" field.
+func EndedReasonNEQ(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldNEQ(FieldEndedReason, v))
+}
+
+// EndedReasonIn applies the In predicate on the "ended_reason" field.
+func EndedReasonIn(vs ...string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldIn(FieldEndedReason, vs...))
+}
+
+// EndedReasonNotIn applies the NotIn predicate on the "ended_reason" field.
+func EndedReasonNotIn(vs ...string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldNotIn(FieldEndedReason, vs...))
+}
+
+// EndedReasonGT applies the GT predicate on the "ended_reason" field.
+func EndedReasonGT(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldGT(FieldEndedReason, v))
+}
+
+// EndedReasonGTE applies the GTE predicate on the "ended_reason" field.
+func EndedReasonGTE(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldGTE(FieldEndedReason, v))
+}
+
+// EndedReasonLT applies the LT predicate on the "ended_reason" field.
+func EndedReasonLT(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldLT(FieldEndedReason, v))
+}
+
+// EndedReasonLTE applies the LTE predicate on the "ended_reason" field.
+func EndedReasonLTE(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldLTE(FieldEndedReason, v))
+}
+
+// EndedReasonContains applies the Contains predicate on the "ended_reason" field.
+func EndedReasonContains(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldContains(FieldEndedReason, v))
+}
+
+// EndedReasonHasPrefix applies the HasPrefix predicate on the "ended_reason" field.
+func EndedReasonHasPrefix(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldHasPrefix(FieldEndedReason, v))
+}
+
+// EndedReasonHasSuffix applies the HasSuffix predicate on the "ended_reason" field.
+func EndedReasonHasSuffix(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldHasSuffix(FieldEndedReason, v))
+}
+
+// EndedReasonIsNil applies the IsNil predicate on the "ended_reason" field.
+func EndedReasonIsNil() predicate.Conflict {
+	return predicate.Conflict(sql.FieldIsNull(FieldEndedReason))
+}
+
+// EndedReasonNotNil applies the NotNil predicate on the "ended_reason" field.
+func EndedReasonNotNil() predicate.Conflict {
+	return predicate.Conflict(sql.FieldNotNull(FieldEndedReason))
+}
+
+// EndedReasonEqualFold applies the EqualFold predicate on the "ended_reason" field.
+func EndedReasonEqualFold(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldEqualFold(FieldEndedReason, v))
+}
+
+// EndedReasonContainsFold applies the ContainsFold predicate on the "ended_reason" field.
+func EndedReasonContainsFold(v string) predicate.Conflict {
+	return predicate.Conflict(sql.FieldContainsFold(FieldEndedReason, v))
 }
 
 // InspectorIDEQ applies the EQ predicate on the "inspector_id" field.

@@ -224,6 +224,7 @@ var (
 		{Name: "reason", Type: field.TypeString},
 		{Name: "declared_at", Type: field.TypeTime},
 		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "ended_reason", Type: field.TypeString, Nullable: true},
 		{Name: "inspector_id", Type: field.TypeInt},
 		{Name: "target_id", Type: field.TypeInt},
 	}
@@ -235,13 +236,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "conflicts_inspectors_conflicts",
-				Columns:    []*schema.Column{ConflictsColumns[8]},
+				Columns:    []*schema.Column{ConflictsColumns[9]},
 				RefColumns: []*schema.Column{InspectorsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "conflicts_targets_conflicts",
-				Columns:    []*schema.Column{ConflictsColumns[9]},
+				Columns:    []*schema.Column{ConflictsColumns[10]},
 				RefColumns: []*schema.Column{TargetsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -255,7 +256,7 @@ var (
 			{
 				Name:    "conflict_inspector_id_target_id",
 				Unique:  false,
-				Columns: []*schema.Column{ConflictsColumns[8], ConflictsColumns[9]},
+				Columns: []*schema.Column{ConflictsColumns[9], ConflictsColumns[10]},
 			},
 		},
 	}
@@ -1664,6 +1665,7 @@ var (
 		{Name: "last_inspected_on", Type: field.TypeTime, Nullable: true},
 		{Name: "contact_person", Type: field.TypeString, Nullable: true},
 		{Name: "contact_phone", Type: field.TypeString, Nullable: true},
+		{Name: "contact_department_id", Type: field.TypeInt, Nullable: true},
 	}
 	// TargetsTable holds the schema information for the "targets" table.
 	TargetsTable = &schema.Table{

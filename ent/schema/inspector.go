@@ -86,17 +86,18 @@ func (Conflict) Fields() []ent.Field {
 			Comment("关系类型：FAMILY 近亲属、FORMER_EMPLOYER 曾任职、INVESTMENT 投资关系、OTHER 其他利害关系").Annotations(class.Private),
 		field.String("reason").NotEmpty().Comment("回避原因说明").Annotations(class.Private),
 		field.Time("declared_at").Comment("申报时间").Annotations(class.Private),
-		field.Bool("active").Default(true).Comment("是否有效").Annotations(class.Private),
-		field.Int("inspector_id").Comment("检查人员").Annotations(class.Private),
-		field.Int("target_id").Comment("检查对象").Annotations(class.Private),
+		field.Bool("active").Default(true).Comment("是否有效（撤销须写明原因）").Annotations(class.Private),
+		field.String("ended_reason").Optional().Comment("撤销原因（回避关系停止生效时必填，记入审计日志）").Annotations(class.Private),
+		field.Int("inspector_id").Immutable().Comment("检查人员").Annotations(class.Private),
+		field.Int("target_id").Immutable().Comment("检查对象").Annotations(class.Private),
 	}
 }
 
 // Edges of the Conflict.
 func (Conflict) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("inspector", Inspector.Type).Ref("conflicts").Unique().Required().Field("inspector_id").Comment("检查人员").Annotations(class.Private),
-		edge.From("target", Target.Type).Ref("conflicts").Unique().Required().Field("target_id").Comment("检查对象").Annotations(class.Private),
+		edge.From("inspector", Inspector.Type).Ref("conflicts").Unique().Required().Immutable().Field("inspector_id").Comment("检查人员").Annotations(class.Private),
+		edge.From("target", Target.Type).Ref("conflicts").Unique().Required().Immutable().Field("target_id").Comment("检查对象").Annotations(class.Private),
 	}
 }
 

@@ -56,6 +56,9 @@ func (Target) Fields() []ent.Field {
 		field.Time("last_inspected_on").Optional().Nillable().Comment("最近一次被检查日期").Annotations(entgql.OrderField("LAST_INSPECTED_ON"), class.Shared),
 		field.String("contact_person").Optional().Comment("联系人（有条件共享）").Annotations(class.Conditional("contact")),
 		field.String("contact_phone").Optional().Comment("联系电话（有条件共享）").Annotations(class.Conditional("contact")),
+		field.Int("contact_department_id").Optional().Nillable().
+			Comment("登记联系方式（联系人、联系电话、法定代表人电话）的部门：有条件共享的联系方式属于它，而非所有收录部门").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput), class.Shared),
 	}
 }
 

@@ -59,6 +59,8 @@ const (
 	FieldContactPerson = "contact_person"
 	// FieldContactPhone holds the string denoting the contact_phone field in the database.
 	FieldContactPhone = "contact_phone"
+	// FieldContactDepartmentID holds the string denoting the contact_department_id field in the database.
+	FieldContactDepartmentID = "contact_department_id"
 	// EdgeLibraries holds the string denoting the libraries edge name in mutations.
 	EdgeLibraries = "libraries"
 	// EdgeConflicts holds the string denoting the conflicts edge name in mutations.
@@ -139,6 +141,7 @@ var Columns = []string{
 	FieldLastInspectedOn,
 	FieldContactPerson,
 	FieldContactPhone,
+	FieldContactDepartmentID,
 }
 
 var (
@@ -371,6 +374,11 @@ func ByContactPerson(opts ...sql.OrderTermOption) OrderOption {
 // ByContactPhone orders the results by the contact_phone field.
 func ByContactPhone(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactPhone, opts...).ToFunc()
+}
+
+// ByContactDepartmentID orders the results by the contact_department_id field.
+func ByContactDepartmentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldContactDepartmentID, opts...).ToFunc()
 }
 
 // ByLibrariesCount orders the results by libraries count.

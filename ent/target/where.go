@@ -135,6 +135,11 @@ func ContactPhone(v string) predicate.Target {
 	return predicate.Target(sql.FieldEQ(FieldContactPhone, v))
 }
 
+// ContactDepartmentID applies equality check predicate on the "contact_department_id" field. It's identical to ContactDepartmentIDEQ.
+func ContactDepartmentID(v int) predicate.Target {
+	return predicate.Target(sql.FieldEQ(FieldContactDepartmentID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Target {
 	return predicate.Target(sql.FieldEQ(FieldCreatedAt, v))
@@ -1188,6 +1193,56 @@ func ContactPhoneEqualFold(v string) predicate.Target {
 // ContactPhoneContainsFold applies the ContainsFold predicate on the "contact_phone" field.
 func ContactPhoneContainsFold(v string) predicate.Target {
 	return predicate.Target(sql.FieldContainsFold(FieldContactPhone, v))
+}
+
+// ContactDepartmentIDEQ applies the EQ predicate on the "contact_department_id" field.
+func ContactDepartmentIDEQ(v int) predicate.Target {
+	return predicate.Target(sql.FieldEQ(FieldContactDepartmentID, v))
+}
+
+// ContactDepartmentIDNEQ applies the NEQ predicate on the "contact_department_id" field.
+func ContactDepartmentIDNEQ(v int) predicate.Target {
+	return predicate.Target(sql.FieldNEQ(FieldContactDepartmentID, v))
+}
+
+// ContactDepartmentIDIn applies the In predicate on the "contact_department_id" field.
+func ContactDepartmentIDIn(vs ...int) predicate.Target {
+	return predicate.Target(sql.FieldIn(FieldContactDepartmentID, vs...))
+}
+
+// ContactDepartmentIDNotIn applies the NotIn predicate on the "contact_department_id" field.
+func ContactDepartmentIDNotIn(vs ...int) predicate.Target {
+	return predicate.Target(sql.FieldNotIn(FieldContactDepartmentID, vs...))
+}
+
+// ContactDepartmentIDGT applies the GT predicate on the "contact_department_id" field.
+func ContactDepartmentIDGT(v int) predicate.Target {
+	return predicate.Target(sql.FieldGT(FieldContactDepartmentID, v))
+}
+
+// ContactDepartmentIDGTE applies the GTE predicate on the "contact_department_id" field.
+func ContactDepartmentIDGTE(v int) predicate.Target {
+	return predicate.Target(sql.FieldGTE(FieldContactDepartmentID, v))
+}
+
+// ContactDepartmentIDLT applies the LT predicate on the "contact_department_id" field.
+func ContactDepartmentIDLT(v int) predicate.Target {
+	return predicate.Target(sql.FieldLT(FieldContactDepartmentID, v))
+}
+
+// ContactDepartmentIDLTE applies the LTE predicate on the "contact_department_id" field.
+func ContactDepartmentIDLTE(v int) predicate.Target {
+	return predicate.Target(sql.FieldLTE(FieldContactDepartmentID, v))
+}
+
+// ContactDepartmentIDIsNil applies the IsNil predicate on the "contact_department_id" field.
+func ContactDepartmentIDIsNil() predicate.Target {
+	return predicate.Target(sql.FieldIsNull(FieldContactDepartmentID))
+}
+
+// ContactDepartmentIDNotNil applies the NotNil predicate on the "contact_department_id" field.
+func ContactDepartmentIDNotNil() predicate.Target {
+	return predicate.Target(sql.FieldNotNull(FieldContactDepartmentID))
 }
 
 // HasLibraries applies the HasEdge predicate on the "libraries" edge.

@@ -71,10 +71,10 @@ func TestAttack_NestedFiltersFindNoUnpublishedRows(t *testing.T) {
 	}
 	out := h.outsider()
 	attackers := map[string]string{
-		out + " 部门管理员":  h.token(out, viewer.RoleDeptAdmin, viewer.RoleInspector),
-		"信用中心":          h.token("FG", viewer.RoleCreditCenter),
-		out + " 数据看板":   h.token(out, viewer.RoleDashboard),
-		"系统管理员":         h.token("SCJG", viewer.RoleSystemAdmin),
+		out + " 部门管理员":   h.token(out, viewer.RoleDeptAdmin, viewer.RoleInspector),
+		"信用中心":           h.token("FG", viewer.RoleCreditCenter),
+		out + " 数据看板":    h.token(out, viewer.RoleDashboard),
+		"系统管理员":          h.token("SCJG", viewer.RoleSystemAdmin),
 		out + " 负责人与审核人": h.token(out, viewer.RoleHead, viewer.RoleApprover),
 	}
 	insiders := map[string]string{
@@ -153,6 +153,9 @@ func TestAttack_NestedFiltersFindNoUnpublishedRows(t *testing.T) {
 			if c, _ := e.Extensions["code"].(string); c != sharing.CodeForbiddenField && c != "FORBIDDEN" {
 				t.Fatalf("%s: %s", name, r.Raw)
 			}
+		}
+		if len(r.Data) == 0 || string(r.Data[firstKey(r.Data)]) == "null" {
+			return 0, r // refused at the root (a system administrator)
 		}
 		switch name {
 		case "nested connection filter":
@@ -323,6 +326,13 @@ func TestFilterPathMatrix(t *testing.T) {
 			t.Errorf("no hidden %s rows: the fixture does not exercise its rule", typ)
 		}
 	}
+}
+
+func firstKey(m map[string]json.RawMessage) string {
+	for k := range m {
+		return k
+	}
+	return ""
 }
 
 func countsOf(m map[string][]int) map[string]int {

@@ -26,6 +26,9 @@ const (
 	TooComplex      = "QUERY_TOO_COMPLEX"
 	PageTooLarge    = "PAGE_SIZE_EXCEEDED"
 	Internal        = "INTERNAL"
+	// Unavailable: the database cannot serve the request now (down, busy); nothing was
+	// written; retrying later is safe.
+	Unavailable = "UNAVAILABLE"
 )
 
 // Error is an error with a code and a Chinese message.

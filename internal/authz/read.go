@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"slices"
+
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -30,4 +32,9 @@ func CheckExport(v *viewer.Viewer) error {
 		return apperr.New(apperr.Forbidden, "系统管理员只管理账号，不能导出业务数据（职责分离）")
 	}
 	return nil
+}
+
+// onlySystemAdmin reports whether the viewer holds SYSTEM_ADMIN and no other role.
+func onlySystemAdmin(v *viewer.Viewer) bool {
+	return v.HasRole(viewer.RoleSystemAdmin) && !slices.ContainsFunc(v.Roles, func(r string) bool { return r != viewer.RoleSystemAdmin })
 }

@@ -388,6 +388,12 @@ func (l *loader) targets(ctx context.Context) error {
 						SetLicences(r.licences).SetTags(r.tags).
 						SetContactPerson(r.contact).SetContactPhone(r.contactPhone).
 						SetDivisionCode(DivisionCode)
+					if len(r.libs) > 0 {
+						// The contact details are recorded by the department of the most
+						// specialised sub-library that holds the target (the last: the market
+						// regulator's general library comes first); authz: they belong to it.
+						c.SetContactDepartmentID(l.deptID[librarySpecs[r.libs[len(r.libs)-1]].Dept])
+					}
 					if r.regNo != "" {
 						c.SetRegNo(r.regNo)
 					}

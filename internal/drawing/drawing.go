@@ -38,6 +38,7 @@ import (
 	"github.com/ssgk/ssgk/ent/taskitem"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/bulk"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/draw"
@@ -195,16 +196,17 @@ func (d *Drawer) event(ctx context.Context, tx *ent.Tx, dr *ent.Draw, kind drawe
 // A task already frozen or committed (but not drawn) may be frozen again, with a reason; the
 // earlier draw is superseded and stays visible.
 func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Draw, error) {
+	ctx, err := d.authorizeTask(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.Draw
 	var in draw.Inputs
 	var fids *frameIDs
 	var sum string
-	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		t, err := tx.Task.Get(ctx, taskID)
 		if err != nil {
-			return err
-		}
-		if err := tasks.CheckOwner(ctx, t); err != nil {
 			return err
 		}
 		if !tasks.CanMove(t.Status, task.StatusFROZEN) {
@@ -342,14 +344,49 @@ func (d *Drawer) load(ctx context.Context, tx *ent.Tx, drawID int) (*ent.Draw, *
 	if err != nil {
 		return nil, nil, err
 	}
-	return dr, t, tasks.CheckOwner(ctx, t)
+	return dr, t, nil
+}
+
+// authorizeTask checks the viewer for a draw step of the task (authz.RunDraws: the initiating
+// department's administrator, or the office) and returns the context authorised for its writes.
+func (d *Drawer) authorizeTask(ctx context.Context, taskID int) (context.Context, error) {
+	client := d.Client
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		client = tx.Client()
+	}
+	t, err := client.Task.Get(ctx, taskID)
+	if ent.IsNotFound(err) {
+		return ctx, apperr.New(apperr.NotFound, "抽查任务不存在")
+	} else if err != nil {
+		return ctx, err
+	}
+	return tasks.Authorize(ctx, t, authz.RunDraws)
+}
+
+// authorizeDraw is authorizeTask for the task of a draw.
+func (d *Drawer) authorizeDraw(ctx context.Context, drawID int) (context.Context, error) {
+	client := d.Client
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		client = tx.Client()
+	}
+	dr, err := client.Draw.Get(ctx, drawID)
+	if ent.IsNotFound(err) {
+		return ctx, apperr.New(apperr.NotFound, "抽取记录不存在")
+	} else if err != nil {
+		return ctx, err
+	}
+	return d.authorizeTask(ctx, dr.TaskID)
 }
 
 // Commit publishes the draw's commitment (frame root, per-stratum N and n, parameters, pool
 // digest, H(secret)) before any entropy exists. A draw is committed once.
 func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
+	ctx, err := d.authorizeDraw(ctx, drawID)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.Draw
-	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		dr, t, err := d.load(ctx, tx, drawID)
 		if err != nil {
 			return err
@@ -406,12 +443,16 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 // fails; the failed attempt is kept (with its entropy and the reason) and the task must be
 // frozen again, so that nobody can try entropies until an outcome suits them.
 func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.Draw, error) {
+	ctx, err := d.authorizeDraw(ctx, drawID)
+	if err != nil {
+		return nil, err
+	}
 	if err := draw.ValidateEntropy(entropy); err != nil {
 		return nil, err
 	}
 	var out *ent.Draw
 	var failure error
-	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		dr, t, err := d.load(ctx, tx, drawID)
 		if err != nil {
 			return err
@@ -806,11 +847,15 @@ func (d *Drawer) teamOf(ctx context.Context, tx *ent.Tx, drawID int, key string)
 // amend applies a recusal or a replacement: the old team row keeps its members and gets the
 // status and reason; a new team row holds the redrawn team; the event logs the inputs.
 func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind, key string, recused []string, reason string) (*ent.InspectionTeam, error) {
+	ctx, err := d.authorizeDraw(ctx, drawID)
+	if err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, apperr.New(CodeReasonRequired, "回避重组或对象替换须说明原因")
 	}
 	var out *ent.InspectionTeam
-	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		dr, t, err := d.load(ctx, tx, drawID)
 		if err != nil {
 			return err
@@ -935,8 +980,12 @@ func Pending(ctx context.Context, client *ent.Client, dr *ent.Draw) (int, error)
 // Reveal publishes the server secret once every drawn target's results are published, so
 // that anybody can re-derive the draw from the bundle.
 func (d *Drawer) Reveal(ctx context.Context, drawID int) (*ent.Draw, error) {
+	ctx, err := d.authorizeDraw(ctx, drawID)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.Draw
-	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		dr, t, err := d.load(ctx, tx, drawID)
 		if err != nil {
 			return err
@@ -1054,13 +1103,14 @@ func (d *Drawer) checkStored(ctx context.Context, tx *ent.Tx, dr *ent.Draw, o *d
 // CloseTask closes a task once every drawn target's results are published (a task still
 // inspecting passes through REPORTING). The draw can then be revealed.
 func (d *Drawer) CloseTask(ctx context.Context, taskID int) (*ent.Task, error) {
+	ctx, err := d.authorizeTask(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.Task
-	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		t, err := tx.Task.Get(ctx, taskID)
 		if err != nil {
-			return err
-		}
-		if err := tasks.CheckOwner(ctx, t); err != nil {
 			return err
 		}
 		dr, err := tx.Draw.Query().Where(entdraw.TaskID(taskID), entdraw.StatusIn(entdraw.StatusDRAWN, entdraw.StatusREVEALED)).Only(ctx)

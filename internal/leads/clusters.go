@@ -14,11 +14,11 @@ import (
 	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/numbering"
 	"github.com/ssgk/ssgk/internal/settings"
 	"github.com/ssgk/ssgk/internal/txn"
-	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // SettingKey is the settings key of the clustering rule.
@@ -58,7 +58,8 @@ func LoadClusterSettings(ctx context.Context, client *ent.Client) (ClusterSettin
 
 // SetClusterSettings stores the rule. Only the office sets it.
 func SetClusterSettings(ctx context.Context, client *ent.Client, s ClusterSettings, note string) error {
-	if err := requireOffice(ctx); err != nil {
+	ctx, err := authz.Require(ctx, authz.DecideLeadClusters)
+	if err != nil {
 		return err
 	}
 	if err := s.validate(); err != nil {
@@ -270,15 +271,6 @@ func offer(ctx context.Context, tx *ent.Tx, g *group, start, now time.Time) (*en
 		SetDivisionCode(division).Save(ctx)
 }
 
-// requireOffice refuses callers other than the joint-meeting office and operator commands.
-func requireOffice(ctx context.Context) error {
-	v := viewer.FromContext(ctx)
-	if v.Kind != viewer.System && !v.HasRole(viewer.RoleOffice) {
-		return apperr.New(apperr.Forbidden, "专项检查由联席会议办公室决定")
-	}
-	return nil
-}
-
 // openCluster loads an OFFERED cluster for the office's decision.
 func openCluster(ctx context.Context, tx *ent.Tx, clusterID int) (*ent.LeadCluster, error) {
 	c, err := tx.LeadCluster.Query().Where(leadcluster.ID(clusterID)).
@@ -300,7 +292,8 @@ func openCluster(ctx context.Context, tx *ent.Tx, clusterID int) (*ent.LeadClust
 // industry or division, and the leads — which is then announced and drawn like any other task.
 // The leads are linked to the task, and the cluster is ACCEPTED. Only the office accepts.
 func AcceptCluster(ctx context.Context, client *ent.Client, clusterID, initiatorDepartmentID int, windowStart, windowEnd time.Time) (*ent.Task, error) {
-	if err := requireOffice(ctx); err != nil {
+	ctx, err := authz.Require(ctx, authz.DecideLeadClusters)
+	if err != nil {
 		return nil, err
 	}
 	if windowStart.IsZero() || windowEnd.IsZero() {
@@ -310,7 +303,7 @@ func AcceptCluster(ctx context.Context, client *ent.Client, clusterID, initiator
 		return nil, apperr.New(apperr.Invalid, "检查结束日期不能早于开始日期")
 	}
 	var out *ent.Task
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		c, err := openCluster(ctx, tx, clusterID)
 		if err != nil {
 			return err
@@ -373,7 +366,8 @@ func AcceptCluster(ctx context.Context, client *ent.Client, clusterID, initiator
 // DismissCluster declines the special inspection a cluster offers, with the office's reason.
 // Its leads are not offered again in the same item and value.
 func DismissCluster(ctx context.Context, client *ent.Client, clusterID int, note string) (*ent.LeadCluster, error) {
-	if err := requireOffice(ctx); err != nil {
+	ctx, err := authz.Require(ctx, authz.DecideLeadClusters)
+	if err != nil {
 		return nil, err
 	}
 	note = strings.TrimSpace(note)
@@ -381,7 +375,7 @@ func DismissCluster(ctx context.Context, client *ent.Client, clusterID int, note
 		return nil, apperr.New(apperr.Invalid, "驳回专项检查提议须说明理由")
 	}
 	var out *ent.LeadCluster
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		c, err := openCluster(ctx, tx, clusterID)
 		if err != nil {
 			return err

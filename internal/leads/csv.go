@@ -7,13 +7,14 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/ssgk/ssgk/internal/clock"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
@@ -122,11 +123,15 @@ type row struct {
 // one transaction, followed by cluster detection.
 func ImportCSV(ctx context.Context, client *ent.Client, r io.Reader, fileName string) (ImportReport, error) {
 	rep := ImportReport{FileName: fileName}
+	ctx, err := authz.Require(ctx, authz.ReceiveLeads, viewer.FromContext(ctx).DepartmentID)
+	if err != nil {
+		return rep, err
+	}
 	f := readFile(r, &rep)
 	if !rep.OK() {
 		return rep, rejected(&rep)
 	}
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		now := clock.Now()
 		preps := validate(ctx, tx.Client(), f, now, &rep)
 		if !rep.OK() {

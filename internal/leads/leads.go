@@ -8,10 +8,13 @@ package leads
 import (
 	"context"
 	"fmt"
-	"github.com/ssgk/ssgk/internal/clock"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/viewer"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/lead"
@@ -241,8 +244,16 @@ func (p *prepared) create(ctx context.Context, tx *ent.Tx) (*ent.Lead, error) {
 // Receive records one lead and, in the same transaction, looks for clusters of leads, so that the
 // office is offered a special inspection as soon as a threshold is reached.
 func Receive(ctx context.Context, client *ent.Client, in LeadInput) (*ent.Lead, error) {
+	owner := in.DepartmentID
+	if owner == 0 {
+		owner = viewer.FromContext(ctx).DepartmentID
+	}
+	ctx, err := authz.Require(ctx, authz.ReceiveLeads, owner)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.Lead
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		now := clock.Now()
 		p, errs := prepare(ctx, tx.Client(), in, now)
 		if len(errs) > 0 {
@@ -263,7 +274,7 @@ func Receive(ctx context.Context, client *ent.Client, in LeadInput) (*ent.Lead, 
 
 // Assign hands a received lead to its handling department (承办部门).
 func Assign(ctx context.Context, client *ent.Client, leadID, departmentID int) (*ent.Lead, error) {
-	return step(ctx, client, leadID, lead.StatusASSIGNED, func(tx *ent.Tx, l *ent.Lead, u *ent.LeadUpdateOne) error {
+	return step(ctx, client, leadID, authz.AssignLeads, lead.StatusASSIGNED, func(tx *ent.Tx, l *ent.Lead, u *ent.LeadUpdateOne) error {
 		if departmentID == 0 {
 			return apperr.New(apperr.Invalid, "分派线索须指定承办部门")
 		}
@@ -279,13 +290,13 @@ func Assign(ctx context.Context, client *ent.Client, leadID, departmentID int) (
 
 // StartHandling records that the handling department has started on an assigned lead.
 func StartHandling(ctx context.Context, client *ent.Client, leadID int) (*ent.Lead, error) {
-	return step(ctx, client, leadID, lead.StatusHANDLING, nil)
+	return step(ctx, client, leadID, authz.HandleLeads, lead.StatusHANDLING, nil)
 }
 
 // Close closes a lead in handling with its outcome (处理结果).
 func Close(ctx context.Context, client *ent.Client, leadID int, outcome string) (*ent.Lead, error) {
 	outcome = strings.TrimSpace(outcome)
-	return step(ctx, client, leadID, lead.StatusCLOSED, func(tx *ent.Tx, l *ent.Lead, u *ent.LeadUpdateOne) error {
+	return step(ctx, client, leadID, authz.HandleLeads, lead.StatusCLOSED, func(tx *ent.Tx, l *ent.Lead, u *ent.LeadUpdateOne) error {
 		if outcome == "" {
 			return apperr.New(apperr.Invalid, "办结线索须填写处理结果")
 		}
@@ -301,15 +312,23 @@ var from = map[lead.Status]lead.Status{
 	lead.StatusCLOSED:   lead.StatusHANDLING,
 }
 
-// step moves a lead to status want, refusing the move unless the lead is in the status want is
+// step moves a lead to status want for a viewer allowed act (authz.Rules; the lead belongs to
+// its handling department), refusing the move unless the lead is in the status want is
 // reached from; fill adds the step's own fields.
-func step(ctx context.Context, client *ent.Client, leadID int, want lead.Status, fill func(*ent.Tx, *ent.Lead, *ent.LeadUpdateOne) error) (*ent.Lead, error) {
+func step(ctx context.Context, client *ent.Client, leadID int, act authz.Action, want lead.Status, fill func(*ent.Tx, *ent.Lead, *ent.LeadUpdateOne) error) (*ent.Lead, error) {
 	var out *ent.Lead
 	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
 		l, err := tx.Lead.Get(ctx, leadID)
 		if ent.IsNotFound(err) {
 			return apperr.New(apperr.NotFound, "线索（编号 %d）不存在", leadID)
 		} else if err != nil {
+			return err
+		}
+		owner := 0
+		if l.DepartmentID != nil {
+			owner = *l.DepartmentID
+		}
+		if ctx, err = authz.Require(ctx, act, owner); err != nil {
 			return err
 		}
 		if l.Status != from[want] {

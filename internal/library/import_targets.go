@@ -197,7 +197,7 @@ func (w *writer) createTargets(ctx context.Context, recs []*importer.TargetRecor
 		row = append(row[:0], int64(ids[i]), nowV, nowV, rec.DivisionCode, rec.Kind, nullable(rec.USCC), nullable(rec.RegNo),
 			nullable(rec.ObjectCode), rec.Name, rec.LegalRepresentative, rec.LegalRepPhone, rec.Address, rec.IndustryCode,
 			nullableTime(rec.RegisteredOn), rec.Status, rec.CreditRiskClass, rec.AbnormalList, jsonStrings(rec.Licences),
-			jsonStrings(rec.Tags), rec.ContactPerson, rec.ContactPhone)
+			jsonStrings(rec.Tags), rec.ContactPerson, rec.ContactPhone, w.contactRecorder(rec))
 		if err := tw.Add(row...); err != nil {
 			tw.Abort()
 			return nil, err
@@ -219,6 +219,15 @@ func (w *writer) createTargets(ctx context.Context, recs []*importer.TargetRecor
 	}
 	// New targets are in no sub-library yet.
 	return ids, w.addMembers(ctx, ids)
+}
+
+// contactRecorder is the contact_department_id of a new target: the importing department when
+// the row records contact details (they are its own), else NULL.
+func (w *writer) contactRecorder(rec *importer.TargetRecord) any {
+	if rec.ContactPerson == "" && rec.ContactPhone == "" && rec.LegalRepPhone == "" {
+		return nil
+	}
+	return int64(w.dep.ID)
 }
 
 // membershipColumns are the columns of the sub-library ⇄ target join table.

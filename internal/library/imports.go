@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
@@ -21,6 +22,7 @@ import (
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/bulk"
 	"github.com/ssgk/ssgk/internal/importer"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -49,6 +51,10 @@ type ImportOptions struct {
 type ImportResult struct {
 	Job    *ent.ImportJob
 	Report *importer.Report
+	// Foreign counts existing targets of the file the department did not hold before: they
+	// joined its sub-library, but the file's differing values were not written (only the
+	// departments holding a target change it; docs/authorisation.md).
+	Foreign int
 }
 
 // batchSize is the number of rows written per step of the write loop: one lookup of existing
@@ -72,6 +78,10 @@ var errRejected = errors.New("library: file has rejected rows")
 // an unchanged row is left alone (a re-import is idempotent), a changed one is updated and its
 // history recorded.
 func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser, error), opt ImportOptions) (*ImportResult, error) {
+	ctx, err := authz.Require(ctx, authz.Import, opt.DepartmentID)
+	if err != nil {
+		return nil, err
+	}
 	dep, err := client.Department.Get(ctx, opt.DepartmentID)
 	if err != nil {
 		return nil, err
@@ -147,7 +157,8 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 		if err != nil {
 			return err
 		}
-		res.Job, err = c.SetCreated(w.created).SetUpdated(w.updated).SetUnchanged(w.unchanged).
+		res.Foreign = w.foreign
+		res.Job, err = c.SetCreated(w.created).SetUpdated(w.updated).SetUnchanged(w.unchanged + w.foreign).
 			SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
 		return err
 	})
@@ -300,6 +311,10 @@ type writer struct {
 	restoreGC func()
 
 	created, updated, unchanged int
+	// foreign counts existing targets the department did not hold before the import: they
+	// join its sub-library, but their fields stay as the departments holding them recorded
+	// them (authz: only holders change a target; contact details only their recorder).
+	foreign int
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -401,8 +416,14 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 		return err
 	}
 	byKey := map[string]*ent.Target{}
+	existingIDs := make([]int, 0, len(existing))
 	for _, t := range existing {
 		byKey[TargetKey(t)] = t
+		existingIDs = append(existingIDs, t.ID)
+	}
+	held, err := w.held(ctx, existingIDs)
+	if err != nil {
+		return err
 	}
 	var creates []*importer.TargetRecord
 	ids := make([]int, 0, len(rows))
@@ -423,12 +444,23 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 				w.unchanged++
 				continue
 			}
+			if !held[old.ID] {
+				w.foreign++
+				continue
+			}
 			u := w.tx.Target.UpdateOneID(old.ID).SetKind(target.Kind(rec.Kind)).SetName(rec.Name).
-				SetNillableRegNo(rec.RegNo).SetLegalRepresentative(rec.LegalRepresentative).SetLegalRepPhone(rec.LegalRepPhone).
+				SetNillableRegNo(rec.RegNo).SetLegalRepresentative(rec.LegalRepresentative).
 				SetAddress(rec.Address).SetDivisionCode(division).SetIndustryCode(rec.IndustryCode).
 				SetNillableRegisteredOn(rec.RegisteredOn).SetStatus(target.Status(rec.Status)).
 				SetCreditRiskClass(target.CreditRiskClass(rec.CreditRiskClass)).SetAbnormalList(rec.AbnormalList).
-				SetLicences(nonNil(rec.Licences)).SetTags(nonNil(rec.Tags)).SetContactPerson(rec.ContactPerson).SetContactPhone(rec.ContactPhone)
+				SetLicences(nonNil(rec.Licences)).SetTags(nonNil(rec.Tags))
+			if old.ContactDepartmentID == nil || *old.ContactDepartmentID == w.dep.ID {
+				// The contact details are the recorder's (authz): recorded, or changed, only by it.
+				u.SetContactPerson(rec.ContactPerson).SetContactPhone(rec.ContactPhone).SetLegalRepPhone(rec.LegalRepPhone)
+				if old.ContactDepartmentID == nil && (rec.ContactPerson != "" || rec.ContactPhone != "" || rec.LegalRepPhone != "") {
+					u.SetContactDepartmentID(w.dep.ID)
+				}
+			}
 			if rec.RegisteredOn == nil {
 				u.ClearRegisteredOn()
 			}
@@ -464,6 +496,22 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 	return w.addMembers(ctx, add)
 }
 
+// held returns which of the targets the importing department holds in any of its
+// sub-libraries before this batch changes anything.
+func (w *writer) held(ctx context.Context, ids []int) (map[int]bool, error) {
+	out := make(map[int]bool, len(ids))
+	for chunk := range slices.Chunk(ids, 1000) {
+		got, err := w.tx.Target.Query().Where(target.IDIn(chunk...), target.HasLibrariesWith(targetlibrary.DepartmentID(w.dep.ID))).IDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range got {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
 // close releases what the writer holds beyond the transaction.
 func (w *writer) close() {
 	if w.restoreGC != nil {
@@ -490,7 +538,7 @@ var targetColumns = []bulk.Column{
 	{Name: target.FieldAddress, PGType: "text"}, {Name: target.FieldIndustryCode, PGType: "text"}, {Name: target.FieldRegisteredOn, PGType: "timestamptz"},
 	{Name: target.FieldStatus, PGType: "text"}, {Name: target.FieldCreditRiskClass, PGType: "text"}, {Name: target.FieldAbnormalList, PGType: "boolean"},
 	{Name: target.FieldLicences, PGType: "jsonb"}, {Name: target.FieldTags, PGType: "jsonb"}, {Name: target.FieldContactPerson, PGType: "text"},
-	{Name: target.FieldContactPhone, PGType: "text"},
+	{Name: target.FieldContactPhone, PGType: "text"}, {Name: target.FieldContactDepartmentID, PGType: "bigint"},
 }
 
 // validateTarget runs the schema's field validators (ent/schema/target.go) on a record.

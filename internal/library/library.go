@@ -9,9 +9,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/ssgk/ssgk/internal/clock"
 	"sort"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/inspector"
@@ -130,8 +132,12 @@ func Confirm(ctx context.Context, client *ent.Client, departmentID int, note str
 	if validity <= 0 {
 		validity = DefaultConfirmationValidity
 	}
+	ctx, err := authz.Require(ctx, authz.ConfirmLibraries, departmentID)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.LibraryConfirmation
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		dep, err := tx.Department.Get(ctx, departmentID)
 		if err != nil {
 			return err

@@ -44,7 +44,8 @@ func TestLibrary_TargetHistoryAndConfirmation(t *testing.T) {
 		t.Fatalf("unconfirmed: err = %v", err)
 	}
 
-	clerk := testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: "zhang", DepartmentID: dep.ID, DepartmentCode: "SCJG", Operation: "graphql:UpdateTarget"})
+	clerk := testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: "zhang", DepartmentID: dep.ID, DepartmentCode: "SCJG",
+		Roles: []string{viewer.RoleDeptAdmin}, Operation: "graphql:UpdateTarget"})
 	err = txn.Run(clerk, db.Client, func(tx *ent.Tx) error {
 		return tx.Target.UpdateOneID(tg.ID).SetCreditRiskClass(target.CreditRiskClassD).SetAbnormalList(true).SetName("宁阳县甲公司").Exec(clerk)
 	})

@@ -3,9 +3,11 @@ package lists
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/numbering"
-	"time"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/filing"
@@ -22,8 +24,12 @@ import (
 // methods and implementation rules from the latest version, so a change is an edit of a copy;
 // the filed versions stay as they were.
 func NewVersion(ctx context.Context, client *ent.Client, departmentID int, name, reason string) (*ent.ItemList, error) {
+	ctx, err := authz.Require(ctx, authz.EditItems, departmentID)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.ItemList
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		open, err := tx.ItemList.Query().Where(itemlist.DepartmentID(departmentID),
 			itemlist.StatusIn(itemlist.StatusDRAFT, itemlist.StatusFILED, itemlist.StatusACKNOWLEDGED, itemlist.StatusRETURNED)).First(ctx)
 		if err == nil {
@@ -89,6 +95,9 @@ func Submit(ctx context.Context, client *ent.Client, listID int) (*ent.Filing, e
 		if err != nil {
 			return err
 		}
+		if ctx, err = authz.Require(ctx, authz.SubmitFiling, v.DepartmentID); err != nil {
+			return err
+		}
 		if !editable(v.Status) {
 			return apperr.New(CodeBadState, "清单第 %d 版状态为%s，只有草稿或被退回的版本可以报备", v.Version, StatusName(v.Status))
 		}
@@ -117,15 +126,15 @@ func Submit(ctx context.Context, client *ent.Client, listID int) (*ent.Filing, e
 // Decide is the office's decision on a filing: acknowledge it (with a filing number) or return
 // it with a reason. Only the joint-meeting office decides.
 func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, comment string) (*ent.Filing, error) {
-	v := viewer.FromContext(ctx)
-	if v.Kind != viewer.System && !v.HasRole(viewer.RoleOffice) {
-		return nil, apperr.New(apperr.Forbidden, "备案由联席会议办公室办理")
+	ctx, err := authz.Require(ctx, authz.DecideFiling)
+	if err != nil {
+		return nil, err
 	}
 	if !accept && comment == "" {
 		return nil, apperr.New(apperr.Invalid, "退回备案须说明原因")
 	}
 	var out *ent.Filing
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		f, err := tx.Filing.Get(ctx, filingID)
 		if err != nil {
 			return err
@@ -138,8 +147,8 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 		}
 		now := clock.Now()
 		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(now).SetComment(comment)
-		if v.AccountID != 0 {
-			u.SetDecidedByID(v.AccountID)
+		if id := viewer.FromContext(ctx).AccountID; id != 0 {
+			u.SetDecidedByID(id)
 		}
 		listStatus := itemlist.StatusRETURNED
 		if accept {
@@ -173,6 +182,9 @@ func Publish(ctx context.Context, client *ent.Client, listID int, effective time
 		v, err := tx.ItemList.Query().Where(itemlist.ID(listID)).WithDepartment().
 			WithItems(func(q *ent.InspectionItemQuery) { q.WithMethods().WithRule().Order(ent.Asc(inspectionitem.FieldCode)) }).Only(ctx)
 		if err != nil {
+			return err
+		}
+		if ctx, err = authz.Require(ctx, authz.PublishList, v.DepartmentID); err != nil {
 			return err
 		}
 		if v.Status != itemlist.StatusACKNOWLEDGED {

@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/persistedquery"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -37,8 +38,9 @@ func Hash(query string) string {
 // the same text again returns the stored query.
 func Save(ctx context.Context, client *ent.Client, schema *ast.Schema, name, query string) (*ent.PersistedQuery, error) {
 	v := viewer.FromContext(ctx)
-	if v.DepartmentID == 0 {
-		return nil, apperr.New(apperr.Forbidden, "只有部门用户可以保存查询")
+	ctx, err := authz.Require(ctx, authz.SaveQueries, v.DepartmentID)
+	if err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(query) == "" || len(query) > MaxQueryBytes {
 		return nil, apperr.New(CodeInvalidQuery, "查询不能为空，且不超过 %d 字节", MaxQueryBytes)

@@ -3,10 +3,12 @@ package plans
 import (
 	"context"
 	"fmt"
-	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
@@ -58,8 +60,12 @@ func Create(ctx context.Context, client *ent.Client, departmentID, year int, nam
 	if year < 2000 || year > 2100 {
 		return nil, apperr.New(apperr.Invalid, "计划年度 %d 不在 2000 至 2100 年之间", year)
 	}
+	ctx, err := authz.Require(ctx, authz.EditPlans, departmentID)
+	if err != nil {
+		return nil, err
+	}
 	var out *ent.Plan
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		dep, err := tx.Department.Get(ctx, departmentID)
 		if err != nil {
 			return err
@@ -90,6 +96,9 @@ func AddBatch(ctx context.Context, client *ent.Client, planID int, in BatchInput
 		if err != nil {
 			return err
 		}
+		if ctx, err = authz.Require(ctx, authz.EditPlans, p.DepartmentID); err != nil {
+			return err
+		}
 		out, err = tx.PlanBatch.Create().SetPlanID(planID).SetDivisionCode(p.DivisionCode).
 			SetSeq(in.Seq).SetName(strings.TrimSpace(in.Name)).SetScope(in.Scope).
 			SetNillablePlannedCount(in.PlannedCount).SetNillablePlannedRatio(in.PlannedRatio).
@@ -109,6 +118,9 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 		p, err := tx.Plan.Query().Where(plan.ID(planID)).
 			WithBatches(func(q *ent.PlanBatchQuery) { q.WithItems().Order(ent.Asc(planbatch.FieldSeq)) }).Only(ctx)
 		if err != nil {
+			return err
+		}
+		if ctx, err = authz.Require(ctx, authz.SubmitFiling, p.DepartmentID); err != nil {
 			return err
 		}
 		if p.Status != plan.StatusDRAFT {
@@ -158,16 +170,17 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 // or return it with a reason (the plan is a draft again and must be filed anew). Only the
 // joint-meeting office decides, as for lists.
 func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, comment string) (*ent.Filing, error) {
-	v := viewer.FromContext(ctx)
-	if v.Kind != viewer.System && !v.HasRole(viewer.RoleOffice) {
-		return nil, apperr.New(apperr.Forbidden, "备案由联席会议办公室办理")
+	ctx, err := authz.Require(ctx, authz.DecideFiling)
+	if err != nil {
+		return nil, err
 	}
+	v := viewer.FromContext(ctx)
 	comment = strings.TrimSpace(comment)
 	if !accept && comment == "" {
 		return nil, apperr.New(apperr.Invalid, "退回备案须说明原因")
 	}
 	var out *ent.Filing
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		f, err := tx.Filing.Get(ctx, filingID)
 		if err != nil {
 			return err
@@ -225,6 +238,9 @@ func Publish(ctx context.Context, client *ent.Client, planID int) (*ent.Plan, er
 					WithItems(func(q *ent.InspectionItemQuery) { q.Order(ent.Asc(inspectionitem.FieldCode)) })
 			}).Only(ctx)
 		if err != nil {
+			return err
+		}
+		if ctx, err = authz.Require(ctx, authz.PublishList, p.DepartmentID); err != nil {
 			return err
 		}
 		if p.Status != plan.StatusFILED {
@@ -296,6 +312,9 @@ func Adjust(ctx context.Context, client *ent.Client, planID int, reason string) 
 					WithItems(func(q *ent.InspectionItemQuery) { q.WithItemList().Order(ent.Asc(inspectionitem.FieldCode)) })
 			}).Only(ctx)
 		if err != nil {
+			return err
+		}
+		if ctx, err = authz.Require(ctx, authz.EditPlans, p.DepartmentID); err != nil {
 			return err
 		}
 		if p.Status != plan.StatusPUBLISHED {

@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/ssgk/ssgk/internal/clock"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/correction"
@@ -81,6 +83,9 @@ func Correct(ctx context.Context, client *ent.Client, originalID int, in Correct
 		if ent.IsNotFound(err) {
 			return apperr.New(apperr.NotFound, "检查结果不存在")
 		} else if err != nil {
+			return err
+		}
+		if ctx, err = authz.Require(ctx, authz.CorrectResults, orig.DepartmentID); err != nil {
 			return err
 		}
 		if err := canCorrect(ctx, tx, v, orig, headAccountID); err != nil {

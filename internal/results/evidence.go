@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/ent/evidence"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -53,7 +54,7 @@ func AddEvidence(ctx context.Context, client *ent.Client, resultID int, fileName
 		return nil, err
 	}
 	// Check before reading the upload, and again in the transaction.
-	if _, err := evidenceTarget(ctx, client, resultID); err != nil {
+	if _, _, err := evidenceTarget(ctx, client, resultID); err != nil {
 		return nil, err
 	}
 	dir := filepath.Join(dataDir, "evidence")
@@ -107,7 +108,7 @@ func AddEvidence(ctx context.Context, client *ent.Client, resultID int, fileName
 	}
 	var out *ent.Evidence
 	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
-		res, err := evidenceTarget(ctx, tx.Client(), resultID)
+		res, ctx, err := evidenceTarget(ctx, tx.Client(), resultID)
 		if err != nil {
 			return err
 		}
@@ -140,24 +141,25 @@ func AddEvidence(ctx context.Context, client *ent.Client, resultID int, fileName
 	return out, nil
 }
 
-// evidenceTarget loads the result and checks that the viewer may add evidence to it now.
-func evidenceTarget(ctx context.Context, client *ent.Client, resultID int) (*ent.Result, error) {
+// evidenceTarget loads the result and checks that the viewer may add evidence to it now; it
+// returns the context authorised for the write.
+func evidenceTarget(ctx context.Context, client *ent.Client, resultID int) (*ent.Result, context.Context, error) {
 	res, err := client.Result.Get(ctx, resultID)
 	if ent.IsNotFound(err) {
-		return nil, apperr.New(apperr.NotFound, "检查结果不存在")
+		return nil, ctx, apperr.New(apperr.NotFound, "检查结果不存在")
 	} else if err != nil {
-		return nil, err
+		return nil, ctx, err
 	}
-	if err := canEnter(viewer.FromContext(ctx), res.DepartmentID); err != nil {
-		return nil, err
+	if ctx, err = authz.Require(ctx, authz.EnterResults, res.DepartmentID); err != nil {
+		return nil, ctx, err
 	}
 	switch res.Status {
 	case result.StatusDRAFT, result.StatusRETURNED:
-		return res, nil
+		return res, ctx, nil
 	case result.StatusPUBLISHED:
-		return nil, immutable()
+		return nil, ctx, immutable()
 	}
-	return nil, badState(res.Status, "增加证据材料（只有录入中或已退回的结果可以增加）")
+	return nil, ctx, badState(res.Status, "增加证据材料（只有录入中或已退回的结果可以增加）")
 }
 
 func cleanFileName(s string) (string, error) {

@@ -2,48 +2,37 @@ package results
 
 import (
 	"context"
-	"github.com/ssgk/ssgk/internal/clock"
 	"strings"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/followupaction"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/txn"
-	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// canFollowUp: the follow-up belongs to the department that published the result.
-func canFollowUp(v *viewer.Viewer, departmentID int) error {
-	switch {
-	case v.IsAnonymous():
-		return apperr.New(apperr.Unauthenticated, "请先登录")
-	case v.Kind == viewer.System:
-		return nil
-	case v.DepartmentID != departmentID:
-		return apperr.New(apperr.Forbidden, "只能办理本部门检查结果的后续处置")
-	case v.HasRole(viewer.RoleInspector), v.HasRole(viewer.RoleApprover), v.HasRole(viewer.RoleDeptAdmin), v.HasRole(viewer.RoleHead):
-		return nil
-	}
-	return apperr.New(apperr.Forbidden, "没有办理后续处置的权限")
-}
-
-// followUp loads an open action with its option and result, checking the viewer.
-func followUp(ctx context.Context, tx *ent.Tx, actionID int) (*ent.FollowUpAction, error) {
+// followUp loads an open action with its option and result, checking the viewer: the
+// follow-up belongs to the department that published the result (authz.HandleFollowUps). It
+// returns the context authorised for the writes.
+func followUp(ctx context.Context, tx *ent.Tx, actionID int) (*ent.FollowUpAction, context.Context, error) {
 	a, err := tx.FollowUpAction.Query().Where(followupaction.ID(actionID)).WithOption().WithResult().Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, apperr.New(apperr.NotFound, "后续处置记录不存在")
+		return nil, ctx, apperr.New(apperr.NotFound, "后续处置记录不存在")
 	} else if err != nil {
-		return nil, err
+		return nil, ctx, err
 	}
-	if err := canFollowUp(viewer.FromContext(ctx), a.Edges.Result.DepartmentID); err != nil {
-		return nil, err
+	ctx, err = authz.Require(ctx, authz.HandleFollowUps, a.Edges.Result.DepartmentID)
+	if err != nil {
+		return nil, ctx, err
 	}
 	if a.Status != followupaction.StatusOPEN {
-		return nil, apperr.New(CodeFollowUpBadState, "后续处置“%s”已办结，不能再办理", a.Edges.Option.Name)
+		return nil, ctx, apperr.New(CodeFollowUpBadState, "后续处置“%s”已办结，不能再办理", a.Edges.Option.Name)
 	}
-	return a, nil
+	return a, ctx, nil
 }
 
 func checkDay(d time.Time, what string, notBefore *time.Time) (time.Time, error) {
@@ -65,7 +54,7 @@ func checkDay(d time.Time, what string, notBefore *time.Time) (time.Time, error)
 func CompleteFollowUp(ctx context.Context, client *ent.Client, actionID int, doneOn time.Time, note string) (*ent.FollowUpAction, error) {
 	var out *ent.FollowUpAction
 	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
-		a, err := followUp(ctx, tx, actionID)
+		a, ctx, err := followUp(ctx, tx, actionID)
 		if err != nil {
 			return err
 		}
@@ -99,7 +88,7 @@ func TransferCase(ctx context.Context, client *ent.Client, actionID int, receivi
 	}
 	var out *ent.FollowUpAction
 	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
-		a, err := followUp(ctx, tx, actionID)
+		a, ctx, err := followUp(ctx, tx, actionID)
 		if err != nil {
 			return err
 		}

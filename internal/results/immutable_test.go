@@ -12,6 +12,8 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/txn"
 )
@@ -80,10 +82,21 @@ func TestResults_PublishedIsImmutable(t *testing.T) {
 		err := txn.Run(h.sys, h.client, p.fn)
 		wantCode(t, "ent: "+p.name, err, results.CodeImmutable)
 	}
+	// A department writing the row directly is refused by the write rule (results change only
+	// through the workflow) …
 	err = txn.Run(h.asInspector, h.client, func(tx *ent.Tx) error {
 		return tx.Result.UpdateOneID(r.ID).SetSummary("改写").Exec(h.asInspector)
 	})
-	wantCode(t, "ent: department updates", err, results.CodeImmutable)
+	wantCode(t, "ent: department updates", err, apperr.Forbidden)
+	// … and a write inside the department's own workflow by immutability.
+	wctx, err := authz.Require(h.asInspector, authz.EnterResults, r.DepartmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = txn.Run(wctx, h.client, func(tx *ent.Tx) error {
+		return tx.Result.UpdateOneID(r.ID).SetSummary("改写").Exec(wctx)
+	})
+	wantCode(t, "ent: department updates in a workflow", err, results.CodeImmutable)
 	_, err = results.AddEvidence(h.asInspector, h.client, r.ID, "补充.png", "image/png", bytes.NewReader(pngBytes()), h.dataDir)
 	wantCode(t, "AddEvidence after publication", err, results.CodeImmutable)
 

@@ -3,9 +3,11 @@ package results
 import (
 	"context"
 	"fmt"
-	"github.com/ssgk/ssgk/internal/clock"
 	"strings"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/followupoption"
@@ -34,24 +36,9 @@ const (
 	followUpJudicial = "JUDICIAL_TRANSFER"
 )
 
-// canApprove: review is the department's own (APPROVER), or an operator command.
-func canApprove(v *viewer.Viewer, departmentID int) error {
-	switch {
-	case v.IsAnonymous():
-		return apperr.New(apperr.Unauthenticated, "请先登录后再审核检查结果")
-	case v.Kind == viewer.System:
-		return nil
-	case v.DepartmentID != departmentID:
-		return apperr.New(apperr.Forbidden, "只能审核、公示本部门的检查结果（谁检查、谁公开）")
-	case v.HasRole(viewer.RoleApprover):
-		return nil
-	}
-	return apperr.New(apperr.Forbidden, "只有本部门的审核人可以审核、退回或公示检查结果")
-}
-
-// transition loads the result, checks the viewer with allow and the state with from, and runs
-// fn in the transaction with the workflow marker.
-func transition(ctx context.Context, client *ent.Client, resultID int, action string, allow func(*viewer.Viewer, int) error,
+// transition loads the result, checks the viewer for the authorisation action act (authz.Rules)
+// and the state with from, and runs fn in the transaction with the workflow marker.
+func transition(ctx context.Context, client *ent.Client, resultID int, action string, act authz.Action,
 	from []result.Status, fn func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error)) (*ent.Result, error) {
 	var out *ent.Result
 	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
@@ -61,7 +48,8 @@ func transition(ctx context.Context, client *ent.Client, resultID int, action st
 		} else if err != nil {
 			return err
 		}
-		if err := allow(viewer.FromContext(ctx), r.DepartmentID); err != nil {
+		actx, err := authz.Require(ctx, act, r.DepartmentID)
+		if err != nil {
 			return err
 		}
 		ok := false
@@ -71,7 +59,7 @@ func transition(ctx context.Context, client *ent.Client, resultID int, action st
 		if !ok {
 			return badState(r.Status, action)
 		}
-		out, err = fn(withWorkflow(ctx), tx, r)
+		out, err = fn(withWorkflow(actx), tx, r)
 		return err
 	})
 	if err != nil {
@@ -86,7 +74,7 @@ func transition(ctx context.Context, client *ent.Client, resultID int, action st
 // by the official calendar — the same computation as `ssgk calendar deadline`. A missing
 // calendar year refuses the submission (CALENDAR_MISSING): the hub never guesses a deadline.
 func Submit(ctx context.Context, client *ent.Client, resultID int) (*ent.Result, error) {
-	return transition(ctx, client, resultID, "提交审核", canEnter, []result.Status{result.StatusDRAFT, result.StatusRETURNED},
+	return transition(ctx, client, resultID, "提交审核", authz.EnterResults, []result.Status{result.StatusDRAFT, result.StatusRETURNED},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
 			if r.InspectionEndDate == nil {
 				return nil, apperr.New(apperr.Invalid, "请填写检查结束日期后再提交审核")
@@ -151,7 +139,7 @@ func Return(ctx context.Context, client *ent.Client, resultID int, reason string
 	if reason == "" {
 		return nil, apperr.New(CodeReasonRequired, "退回须写明原因")
 	}
-	return transition(ctx, client, resultID, "退回", canApprove, []result.Status{result.StatusPENDING_REVIEW},
+	return transition(ctx, client, resultID, "退回", authz.ReviewResults, []result.Status{result.StatusPENDING_REVIEW},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
 			return tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusRETURNED).SetReviewNote(reason).Save(ctx)
 		})
@@ -160,7 +148,7 @@ func Return(ctx context.Context, client *ent.Client, resultID int, reason string
 // Approve approves a result under review. Separation of duties: the approver is not the
 // account that entered it.
 func Approve(ctx context.Context, client *ent.Client, resultID int) (*ent.Result, error) {
-	return transition(ctx, client, resultID, "审核通过", canApprove, []result.Status{result.StatusPENDING_REVIEW},
+	return transition(ctx, client, resultID, "审核通过", authz.ReviewResults, []result.Status{result.StatusPENDING_REVIEW},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
 			v := viewer.FromContext(ctx)
 			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusAPPROVED).SetApprovedAt(clock.Now())
@@ -199,7 +187,7 @@ func Publish(ctx context.Context, client *ent.Client, resultID int, opt PublishO
 	if at.IsZero() {
 		at = clock.Now()
 	}
-	return transition(ctx, client, resultID, "公示（须先审核通过）", canApprove, []result.Status{result.StatusAPPROVED},
+	return transition(ctx, client, resultID, "公示（须先审核通过）", authz.ReviewResults, []result.Status{result.StatusAPPROVED},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
 			if r.InspectionEndDate == nil {
 				return nil, apperr.New(apperr.Invalid, "检查结束日期缺失，不能公示")

@@ -2,11 +2,13 @@ package results
 
 import (
 	"context"
-	"github.com/ssgk/ssgk/internal/clock"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/draw"
@@ -70,22 +72,6 @@ func withWorkflow(ctx context.Context) context.Context {
 
 func isWorkflow(ctx context.Context) bool { return ctx.Value(workflowKey{}) != nil }
 
-// canEnter: "谁检查、谁录入" — only the inspecting department's inspectors or department
-// administrators (or an operator command) enter its results.
-func canEnter(v *viewer.Viewer, departmentID int) error {
-	switch {
-	case v.IsAnonymous():
-		return apperr.New(apperr.Unauthenticated, "请先登录后再录入检查结果")
-	case v.Kind == viewer.System:
-		return nil
-	case v.DepartmentID != departmentID:
-		return apperr.New(apperr.Forbidden, "只能录入本部门的检查结果（谁检查、谁录入）")
-	case v.HasRole(viewer.RoleInspector), v.HasRole(viewer.RoleDeptAdmin):
-		return nil
-	}
-	return apperr.New(apperr.Forbidden, "只有本部门的检查人员或部门管理员可以录入检查结果")
-}
-
 // Save creates the department's result for (task, target), or updates it while it is a draft
 // or has been returned. Everything is checked before anything is written.
 func Save(ctx context.Context, client *ent.Client, in ResultInput) (*ent.Result, error) {
@@ -96,12 +82,14 @@ func Save(ctx context.Context, client *ent.Client, in ResultInput) (*ent.Result,
 	if in.DepartmentID == 0 {
 		return nil, apperr.New(apperr.Invalid, "请指明录入检查结果的部门")
 	}
-	if err := canEnter(v, in.DepartmentID); err != nil {
+	// 谁检查、谁录入: the inspecting department's inspectors and administrators (authz.Rules).
+	ctx, err := authz.Require(ctx, authz.EnterResults, in.DepartmentID)
+	if err != nil {
 		return nil, err
 	}
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
 	var out *ent.Result
-	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		if in.IdempotencyKey != "" {
 			prev, err := tx.Result.Query().Where(result.IdempotencyKey(in.IdempotencyKey)).Only(ctx)
 			if err == nil {

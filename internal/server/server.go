@@ -133,6 +133,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // public is served by the portal; GraphQL is for departments, the credit centre and dashboards.
 var publicRootFields = map[string]bool{"viewer": true, "login": true, "__schema": true, "__type": true, "__typename": true}
 
+// adminRootFields are the root fields a system administrator (SYSTEM_ADMIN and no other role)
+// may call: it manages accounts and tokens and reads no business data — no counts, aggregates
+// or feeds either (separation of duties).
+var adminRootFields = map[string]bool{"viewer": true, "login": true, "accounts": true, "apiTokens": true, "node": true, "nodes": true,
+	"__schema": true, "__type": true, "__typename": true}
+
 func (s *Server) graphqlHandler() http.Handler {
 	srv := handler.New(graph.NewSchema(s.db.Client, s.db.SQL, s.auth, s.db.Dialect, s.db.DataDir))
 	// Subscriptions (the credit centre's feed of newly published results) over websocket; the
@@ -159,13 +165,8 @@ func (s *Server) graphqlHandler() http.Handler {
 	// Persisted queries (dashboards): only queries saved with savePersistedQuery are served by
 	// hash; they run as the caller, under the same rules.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persisted.Cache{Client: s.db.Client}})
-	srv.Use(s.limits)
-	srv.Use(&sharing.Extension{Client: s.db.Client, Owners: s.db.Owners, Disabled: s.sharingDisabled})
-	// Mutations run in one transaction each, except login — its failure counter must be stored
-	// even though the login itself answers with an error — and executeDraw, whose failed attempt
-	// (entropy and reason) must stay on record although the draw answers with an error.
-	srv.Use(entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")})
-
+	// The operation name goes into the viewer first: the access log (sharing) and the audit
+	// trail record it.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		name := oc.OperationName
@@ -193,10 +194,22 @@ func (s *Server) graphqlHandler() http.Handler {
 			return resp
 		}
 	})
+	srv.Use(s.limits)
+	srv.Use(&sharing.Extension{Client: s.db.Client, Owners: s.db.Owners, Disabled: s.sharingDisabled})
+	// Mutations run in one transaction each, except login — its failure counter must be stored
+	// even though the login itself answers with an error — and executeDraw, whose failed attempt
+	// (entropy and reason) must stay on record although the draw answers with an error.
+	srv.Use(transactioner{Transactioner: entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")}, log: s.log})
+
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		fc := graphql.GetRootFieldContext(ctx)
-		if fc != nil && !publicRootFields[fc.Field.Name] && viewer.FromContext(ctx).IsAnonymous() {
+		v := viewer.FromContext(ctx)
+		if fc != nil && !publicRootFields[fc.Field.Name] && v.IsAnonymous() {
 			graphql.AddError(ctx, apperr.New(apperr.Unauthenticated, "请先登录或使用部门接口令牌访问“%s”", fc.Field.Name))
+			return graphql.Null
+		}
+		if fc != nil && !adminRootFields[fc.Field.Name] && sharing.OnlySystemAdmin(v) {
+			graphql.AddError(ctx, apperr.New(apperr.Forbidden, "系统管理员只管理账号和令牌，不能查询或修改业务数据（“%s”）", fc.Field.Name))
 			return graphql.Null
 		}
 		return next(ctx)

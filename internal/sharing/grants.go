@@ -11,6 +11,7 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/sharing/class"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -18,11 +19,10 @@ import (
 
 // Error codes of the grant workflow.
 const (
-	CodeUnknownGroup   = "UNKNOWN_FIELD_GROUP"
-	CodeGrantState     = "GRANT_STATE"
-	CodeGrantExpiry    = "GRANT_EXPIRY"
-	MaxGrantValidity   = 366 * 24 * time.Hour
-	grantDeciderRoleDA = viewer.RoleDeptAdmin
+	CodeUnknownGroup = "UNKNOWN_FIELD_GROUP"
+	CodeGrantState   = "GRANT_STATE"
+	CodeGrantExpiry  = "GRANT_EXPIRY"
+	MaxGrantValidity = 366 * 24 * time.Hour
 )
 
 // Group is a CONDITIONAL field group and the fields (Type.field) it covers.
@@ -54,8 +54,9 @@ func Groups() []Group {
 // department (by code), with a purpose and an expiry.
 func RequestGrant(ctx context.Context, client *ent.Client, ownerCode, group, purpose string, expiresAt time.Time) (*ent.ShareGrant, error) {
 	v := viewer.FromContext(ctx)
-	if v.DepartmentID == 0 || !hasAny(v, businessRoles) {
-		return nil, apperr.New(apperr.Forbidden, "只有部门用户可以申请共享")
+	ctx, err := authz.Require(ctx, authz.RequestGrants, v.DepartmentID)
+	if err != nil {
+		return nil, err
 	}
 	if !slices.ContainsFunc(Groups(), func(g Group) bool { return g.Group == group }) {
 		return nil, apperr.New(CodeUnknownGroup, "字段组“%s”不是有条件共享字段组（可申请：%s）", group, groupNames())
@@ -94,9 +95,8 @@ func DecideGrant(ctx context.Context, client *ent.Client, id int, approve bool, 
 	if err != nil {
 		return nil, err
 	}
-	office := v.HasRole(viewer.RoleOffice)
-	if !office && !(v.DepartmentID == g.OwnerID && (v.HasRole(grantDeciderRoleDA) || v.HasRole(viewer.RoleHead))) {
-		return nil, apperr.New(apperr.Forbidden, "只有数据所属部门的管理员、负责人或联席会议办公室可以审批共享申请")
+	if ctx, err = authz.Require(ctx, authz.DecideGrants, g.OwnerID); err != nil {
+		return nil, err
 	}
 	if g.Status != sharegrant.StatusPENDING {
 		return nil, apperr.New(CodeGrantState, "该申请已办理（%s），不能再次审批", g.Status)
@@ -120,13 +120,12 @@ func DecideGrant(ctx context.Context, client *ent.Client, id int, approve bool, 
 // RevokeGrant ends an approved grant before its expiry: the owning or the requesting
 // department, or the office.
 func RevokeGrant(ctx context.Context, client *ent.Client, id int, note string) (*ent.ShareGrant, error) {
-	v := viewer.FromContext(ctx)
 	g, err := grantFor(ctx, client, id)
 	if err != nil {
 		return nil, err
 	}
-	if !v.HasRole(viewer.RoleOffice) && v.DepartmentID != g.OwnerID && v.DepartmentID != g.RequesterID {
-		return nil, apperr.New(apperr.Forbidden, "只有申请部门、数据所属部门或联席会议办公室可以撤销共享")
+	if ctx, err = authz.Require(ctx, authz.RevokeGrants, g.OwnerID, g.RequesterID); err != nil {
+		return nil, err
 	}
 	if g.Status != sharegrant.StatusAPPROVED {
 		return nil, apperr.New(CodeGrantState, "只有已批准的共享可以撤销（当前：%s）", g.Status)

@@ -82,6 +82,7 @@ func (e *Extension) InterceptOperation(ctx context.Context, next graphql.Operati
 				Extensions: map[string]any{"code": apperr.Internal},
 			}}}
 		}
+		resp.Errors = collapseRefusals(resp.Errors)
 		return resp
 	}
 }
@@ -118,11 +119,8 @@ func (e *Extension) before(ctx context.Context) (*Reader, error) {
 	}
 	fi := infoOf(fc)
 	page := fi.page && len(fc.Field.Selections) > 0
-	if fi.public && !page {
-		return nil, nil
-	}
 	r := FromContext(ctx)
-	if r == nil || r.v.Kind == viewer.System {
+	if r == nil || r.v.Kind == viewer.System || fi.public && !page && r.publicOK {
 		return nil, nil
 	}
 	if fi.typed {
@@ -251,6 +249,42 @@ func selectsRestricted(typ string, set ast.SelectionSet) bool {
 	})
 }
 
+// maxRefusalPaths is how many paths a collapsed FORBIDDEN_FIELD error lists.
+const maxRefusalPaths = 5
+
+// collapseRefusals reports each refused field once per response: the first FORBIDDEN_FIELD
+// error of a type and field keeps its message and path and gains extensions.count (how many
+// places were refused) and extensions.paths (the first few); the others are dropped. Every
+// refused place is still null in the data. Two hundred rows with one refused field give one
+// error, not two hundred.
+func collapseRefusals(errs gqlerror.List) gqlerror.List {
+	type key struct{ typ, field string }
+	first := map[key]*gqlerror.Error{}
+	out := errs[:0:0]
+	for _, e := range errs {
+		if e == nil || e.Extensions == nil || e.Extensions["code"] != CodeForbiddenField {
+			out = append(out, e)
+			continue
+		}
+		typ, _ := e.Extensions["type"].(string)
+		field, _ := e.Extensions["field"].(string)
+		k := key{typ, field}
+		f := first[k]
+		if f == nil {
+			f = e
+			first[k] = f
+			f.Extensions["count"] = 0
+			f.Extensions["paths"] = []string{}
+			out = append(out, f)
+		}
+		f.Extensions["count"] = f.Extensions["count"].(int) + 1
+		if ps := f.Extensions["paths"].([]string); len(ps) < maxRefusalPaths {
+			f.Extensions["paths"] = append(ps, e.Path.String())
+		}
+	}
+	return out
+}
+
 // Forbidden is the FORBIDDEN_FIELD error of one field.
 func Forbidden(typ, field string, rule Rule, reason string) *gqlerror.Error {
 	c := class.Class(rule.Class)
@@ -330,10 +364,12 @@ func (r *Reader) prefetchResult(ctx context.Context, res any, sel ast.SelectionS
 		v = v.Elem()
 	}
 	var ids []int
+	var objs []any
 	switch sh.kind {
 	case 1:
 		for i := range v.Len() {
-			ids = append(ids, idOf(v.Index(i).Interface()))
+			objs = append(objs, v.Index(i).Interface())
+			ids = append(ids, idOf(objs[len(objs)-1]))
 		}
 	case 2:
 		edges := v.FieldByName("Edges")
@@ -343,7 +379,8 @@ func (r *Reader) prefetchResult(ctx context.Context, res any, sel ast.SelectionS
 				e = e.Elem()
 			}
 			if e.Kind() == reflect.Struct {
-				ids = append(ids, idOf(e.FieldByName("Node").Interface()))
+				objs = append(objs, e.FieldByName("Node").Interface())
+				ids = append(ids, idOf(objs[len(objs)-1]))
 			}
 		}
 	}
@@ -357,7 +394,7 @@ func (r *Reader) prefetchResult(ctx context.Context, res any, sel ast.SelectionS
 	// as they would be when each field resolves, and the access-log entry is written while the
 	// page's fields resolve (decidePage). Deciding in the background as well measured slower:
 	// the page's goroutines then wait for it.
-	return r.decidePage(ctx, sh.typ, ids, pageFields(sh, sel))
+	return r.decidePage(ctx, sh.typ, ids, objs, pageFields(sh, sel))
 }
 
 // pageFields returns the restricted (CONDITIONAL or PRIVATE) fields of typ asked directly of

@@ -206,6 +206,21 @@ func queryOwners(ctx context.Context, db Querier, typ string, ids []int, withGen
 	return out, max(gen, 0), nil
 }
 
+// recordedBy returns the department that recorded a record's restricted values when they
+// belong to it rather than to the record's owners: the contact details of a target (its only
+// CONDITIONAL fields) belong to the department that recorded them, so that adding a target to
+// one's own library never hands over values another department recorded (design.md §5). A
+// target with no recorded contact details falls back to its holders.
+func recordedBy(typ string, obj any) (int, bool) {
+	if typ != ent.TypeTarget {
+		return 0, false
+	}
+	if t, ok := obj.(*ent.Target); ok && t != nil && t.ContactDepartmentID != nil {
+		return *t.ContactDepartmentID, true
+	}
+	return 0, false
+}
+
 // structOf dereferences pointers and interfaces down to a struct value (invalid if none).
 func structOf(x any) reflect.Value {
 	v := reflect.ValueOf(x)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 
+	entgo "entgo.io/ent"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 
@@ -80,8 +81,29 @@ func rule[P ~func(*entsql.Selector)](f func(*viewer.Viewer) P) func(*viewer.View
 // HasRowRule reports whether the entity type has a row rule (every class.Rows entity must).
 func HasRowRule(typ string) bool { _, ok := rowRules[typ]; return ok }
 
-// InstallRowPolicies registers the row-visibility interceptors on the client.
+// ownerColumnsInterceptor makes every query read the columns naming a record's owning departments, even
+// when GraphQL field collection selects only the fields a query asked for: the owning
+// department reads its own restricted fields whatever else it selected.
+type ownerColumnsInterceptor struct{}
+
+func (ownerColumnsInterceptor) Intercept(next ent.Querier) ent.Querier { return next }
+
+func (ownerColumnsInterceptor) Traverse(ctx context.Context, q ent.Query) error {
+	// Only loads of records: a scalar select (IDs, Exist, Count, Select(…).Ints) scans exactly
+	// the columns it asked for.
+	if qc := entgo.QueryFromContext(ctx); qc != nil {
+		switch qc.Op {
+		case entgo.OpQueryAll, entgo.OpQueryOnly, entgo.OpQueryFirst:
+			ent.SharingEnsureOwnerColumns(q)
+		}
+	}
+	return nil
+}
+
+// InstallRowPolicies registers the row-visibility interceptors on the client, and the one that
+// keeps the owner columns of every record read (ownerColumnsInterceptor).
 func InstallRowPolicies(client *ent.Client) {
+	client.Intercept(ownerColumnsInterceptor{})
 	client.Result.Intercept(intercept.TraverseResult(func(ctx context.Context, q *ent.ResultQuery) error {
 		if p := VisibleResults(viewer.FromContext(ctx)); p != nil {
 			q.Where(p)

@@ -70,10 +70,12 @@ func Lookup(typ, field string) (Rule, bool) {
 // owned by the departments owners?
 //
 //   - an operator command (SYSTEM viewer) reads everything;
+//   - a system administrator (SYSTEM_ADMIN and no other role) reads accounts and tokens only —
+//     not even PUBLIC business fields: separation of duties (the portal is there for what the
+//     public reads);
 //   - PUBLIC fields: anyone who can see the record (row policies keep unpublished records from
 //     the public);
 //   - the anonymous public reads nothing else;
-//   - a system administrator reads only accounts and tokens besides PUBLIC fields;
 //   - SHARED fields: any authenticated department viewer;
 //   - CONDITIONAL and PRIVATE fields need a business role (not DASHBOARD alone); then the owning
 //     department reads them, and — CONDITIONAL only — a department holding an approved,
@@ -83,15 +85,15 @@ func Decide(v *viewer.Viewer, typ string, r Rule, owners []int, grants Grants) D
 	switch {
 	case v != nil && v.Kind == viewer.System:
 		return Decision{Allowed: true}
-	case c == class.PublicClass:
-		return Decision{Allowed: true}
-	case v.IsAnonymous():
-		return Decision{Reason: "公众只能查看公开字段"}
-	case onlyRoles(v, viewer.RoleSystemAdmin):
+	case OnlySystemAdmin(v):
 		if adminTypes[typ] {
 			return Decision{Allowed: true}
 		}
 		return Decision{Reason: "系统管理员只管理账号，不能查看业务数据（职责分离）"}
+	case c == class.PublicClass:
+		return Decision{Allowed: true}
+	case v.IsAnonymous():
+		return Decision{Reason: "公众只能查看公开字段"}
 	case c == class.SharedClass:
 		return Decision{Allowed: true}
 	case !hasAny(v, businessRoles):
@@ -116,6 +118,10 @@ func Restricted(r Rule) bool {
 	c := class.Class(r.Class)
 	return c == class.ConditionalClass || c == class.PrivateClass
 }
+
+// OnlySystemAdmin reports whether the viewer is a system administrator and nothing else: it
+// manages accounts and tokens and reads no business data.
+func OnlySystemAdmin(v *viewer.Viewer) bool { return onlyRoles(v, viewer.RoleSystemAdmin) }
 
 func onlyRoles(v *viewer.Viewer, roles ...string) bool {
 	if v == nil || len(v.Roles) == 0 {

@@ -22,6 +22,7 @@ type Reader struct {
 	client   *ent.Client
 	v        *viewer.Viewer
 	sharedOK bool // Decide allows the viewer every SHARED field, whatever the record
+	publicOK bool // and every PUBLIC one (all but system administrators)
 
 	mu     sync.Mutex
 	owners map[string]map[int][]int // query-owned types: id → departments
@@ -51,7 +52,7 @@ type recKey struct {
 // the given restricted fields of each at once: the allowed ones are remembered for when they
 // resolve, the cross-department reads recorded and handed to the access log (LogEarly). Records
 // with the same single owner share one set of decisions.
-func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, fields []string) error {
+func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, objs []any, fields []string) error {
 	if err := r.Prefetch(ctx, typ, ids); err != nil {
 		return err
 	}
@@ -68,6 +69,9 @@ func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, fields [
 	owners := make([][]int, len(ids))
 	for i, id := range ids {
 		owners[i] = r.owners[typ][id]
+		if dep, ok := recordedBy(typ, objs[i]); ok {
+			owners[i] = []int{dep}
+		}
 	}
 	v := r.v
 	r.mu.Unlock()
@@ -188,7 +192,7 @@ type readAgg struct {
 
 // NewReader starts the read of viewer v.
 func NewReader(client *ent.Client, v *viewer.Viewer) *Reader {
-	return &Reader{client: client, v: v, grants: &grantSet{}, sharedOK: sharedOK(v), owners: map[string]map[int][]int{},
+	return &Reader{client: client, v: v, grants: &grantSet{}, sharedOK: sharedOK(v), publicOK: !OnlySystemAdmin(v), owners: map[string]map[int][]int{},
 		reads: map[readKey]*readAgg{}, logged: map[readKey]*readAgg{}}
 }
 
@@ -204,6 +208,7 @@ func (r *Reader) Become(v *viewer.Viewer) {
 	defer r.mu.Unlock()
 	r.v = v
 	r.sharedOK = sharedOK(v)
+	r.publicOK = !OnlySystemAdmin(v)
 	r.grants = &grantSet{}
 	r.allowMu.Lock()
 	r.allowed = nil
@@ -219,7 +224,9 @@ func (r *Reader) Check(ctx context.Context, typ, field string, obj any) (Decisio
 	rule, _ := Lookup(typ, field)
 	switch class.Class(rule.Class) {
 	case class.PublicClass:
-		return Decision{Allowed: true}, rule, nil // as Decide, without its role checks per field
+		if r.publicOK {
+			return Decision{Allowed: true}, rule, nil // as Decide, without its role checks per field
+		}
 	case class.SharedClass:
 		if r.sharedOK {
 			return Decision{Allowed: true}, rule, nil
@@ -243,6 +250,9 @@ func (r *Reader) Check(ctx context.Context, typ, field string, obj any) (Decisio
 func (r *Reader) Owners(ctx context.Context, typ string, obj any) ([]int, error) {
 	if owners, direct := directOwners(typ, obj); direct {
 		return owners, nil
+	}
+	if dep, ok := recordedBy(typ, obj); ok {
+		return []int{dep}, nil
 	}
 	id := idOf(obj)
 	r.mu.Lock()

@@ -26,6 +26,7 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -61,6 +62,13 @@ const (
 // private key. The password must be the account's login password (checked against its
 // argon2id hash). Only a HEAD account may enroll, by itself or through an operator command.
 func Enroll(ctx context.Context, client *ent.Client, accountID int, password string) (ed25519.PublicKey, error) {
+	v := viewer.FromContext(ctx)
+	if err := authz.Check(v, authz.EnrollSigningKey); err != nil {
+		return nil, err
+	}
+	if v.Kind != viewer.System && v.AccountID != accountID {
+		return nil, apperr.New(apperr.Forbidden, "只有部门负责人本人登录后才能登记签名密钥")
+	}
 	acc, err := loadHead(ctx, client, accountID)
 	if err != nil {
 		return nil, err

@@ -34,6 +34,20 @@ const (
 // AllRoles lists every role, in a stable order.
 var AllRoles = []string{RoleOffice, RoleDeptAdmin, RoleInspector, RoleApprover, RoleHead, RoleCreditCenter, RoleDashboard, RoleSystemAdmin}
 
+// roleLabels are the Chinese names of the roles.
+var roleLabels = map[string]string{
+	RoleOffice: "联席会议办公室", RoleDeptAdmin: "部门管理员", RoleInspector: "检查人员", RoleApprover: "审核人",
+	RoleHead: "部门负责人", RoleCreditCenter: "信用中心", RoleDashboard: "数据看板", RoleSystemAdmin: "系统管理员",
+}
+
+// RoleLabel is the Chinese name of a role (the role itself when unknown).
+func RoleLabel(role string) string {
+	if l, ok := roleLabels[role]; ok {
+		return l
+	}
+	return role
+}
+
 // Viewer is the caller of one request or command.
 type Viewer struct {
 	Kind           Kind

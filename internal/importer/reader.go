@@ -201,8 +201,8 @@ func (r *Reader) scanRows() int {
 // cells name known columns. Rows above it (merged titles, blank rows) are skipped.
 func (r *Reader) readHeader() error {
 	var above [][]string
-	var widest []string
-	widestLine := 0
+	var widest, likeliest []string
+	widestLine, likeliestLine, likeliestCount := 0, 0, 0
 	for range r.scanRows() {
 		cells, line, err := r.src.next()
 		if err == io.EOF {
@@ -218,6 +218,28 @@ func (r *Reader) readHeader() error {
 		if ne := nonEmpty(cells); len(ne) > len(widest) {
 			widest, widestLine = ne, line
 		}
+		if n := matchCount(r.kind, cells); n > likeliestCount {
+			likeliest, likeliestLine, likeliestCount = above[len(above)-1], line, n
+		}
+	}
+	hint := ""
+	for _, other := range Kinds() {
+		if other == r.kind || hint != "" {
+			continue
+		}
+		for _, cells := range above {
+			if matchCount(other, cells) >= 3 {
+				hint = fmt.Sprintf("。该文件的表头像是%s，请确认导入类型", other.Title())
+				break
+			}
+		}
+	}
+	if likeliestCount > 0 && hint == "" {
+		// A row naming one column only: every valid header names two or more, so this is the
+		// header with columns missing — say which, and what the row holds instead.
+		if err := r.mapHeader(likeliest, likeliestLine); err != nil {
+			return err
+		}
 	}
 	he := &HeaderError{Kind: r.kind, Missing: requiredNames(r.kind), Headers: widest}
 	msg := fmt.Sprintf("未找到%s的表头：前 %d 行中没有一行包含两个以上可识别的列名（如%s）",
@@ -227,19 +249,7 @@ func (r *Reader) readHeader() error {
 		he.Closest = closestFor(r.kind, he.Missing, widest)
 		msg += closestText(he.Missing, he.Closest)
 	}
-	for _, other := range Kinds() {
-		if other == r.kind {
-			continue
-		}
-		for _, cells := range above {
-			if matchCount(other, cells) >= 3 {
-				msg += fmt.Sprintf("。该文件的表头像是%s，请确认导入类型", other.Title())
-				he.Message = msg
-				return he
-			}
-		}
-	}
-	he.Message = msg
+	he.Message = msg + hint
 	return he
 }
 
@@ -515,15 +525,16 @@ func (r *Reader) skip(cells []string) (string, string) {
 	if first < 0 {
 		return SkipBlank, "空行"
 	}
-	head := compact(foldASCII(strings.TrimFunc(cells[first], isTrimmable)))
+	written := strings.TrimFunc(cells[first], isTrimmable)
+	head := compact(foldASCII(written))
 	for _, w := range footerWords {
 		if strings.HasPrefix(head, w) {
-			return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(head, 20))
+			return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
 		}
 	}
 	for _, w := range footerWithColon {
-		if strings.HasPrefix(head, w+":") || strings.HasPrefix(head, w+"：") {
-			return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(head, 20))
+		if strings.HasPrefix(head, w+":") {
+			return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
 		}
 	}
 	if texts == 0 && numbers > 0 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
@@ -22,9 +23,12 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/bulk"
+	"github.com/ssgk/ssgk/internal/codes/division"
 	"github.com/ssgk/ssgk/internal/importer"
+	"github.com/ssgk/ssgk/internal/settings"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // ImportOptions say what to import where.
@@ -76,12 +80,17 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 	if err != nil {
 		return nil, err
 	}
+	ctx = withImportDepartment(ctx, dep)
+	if err := readerCodeTables(ctx, client, dep, &opt); err != nil {
+		return nil, err
+	}
 	res := &ImportResult{}
 	var sum string
-	newJob := func(tx *ent.Tx, status importjob.Status) (*ent.ImportJobCreate, error) {
+	newJob := func(tx *ent.Tx, out importer.Outcome) (*ent.ImportJobCreate, error) {
 		rep := res.Report
+		rep.Outcome = &out
 		var report []byte
-		if !rep.OK() {
+		if worthReporting(rep) {
 			var buf bytes.Buffer
 			if err := importer.WriteReportXLSX(&buf, rep); err != nil {
 				return nil, err
@@ -89,14 +98,16 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 			report = buf.Bytes()
 		}
 		return tx.ImportJob.Create().SetKind(importjob.Kind(kindName(opt.Kind))).SetFileName(opt.FileName).
-			SetFileSha256(sum).SetEncoding(rep.Encoding).SetPartial(opt.Partial).SetStatus(status).
-			SetRowsTotal(rep.Rows).SetRowsRejected(rep.Rejected).SetReport(report).
+			SetFileSha256(sum).SetEncoding(rep.Encoding).SetPartial(opt.Partial).SetStatus(importjob.Status(out.Status)).
+			SetRowsTotal(rep.Rows).SetRowsRejected(rep.Rejected).SetRowsSkipped(rep.Blank + rep.Footer).
+			SetCreated(out.Created).SetUpdated(out.Updated).SetUnchanged(out.Unchanged).SetAddedToLibrary(out.AddedToLibrary).
+			SetSummary(rep.Summary()).SetReport(report).
 			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode), nil
 	}
 	rejected := func() (*ImportResult, error) {
 		// All or nothing: record the rejected attempt and its report, write no data.
 		err := txn.Run(ctx, client, func(tx *ent.Tx) error {
-			c, err := newJob(tx, importjob.StatusREJECTED)
+			c, err := newJob(tx, importer.Outcome{Status: importer.StatusRejected})
 			if err != nil {
 				return err
 			}
@@ -109,6 +120,9 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 	if joined {
 		// Pass 1: validate only.
 		if res.Report, sum, err = scan(ctx, open, opt, "校验", nil); err != nil {
+			return nil, err
+		}
+		if err := noDataRows(res.Report); err != nil {
 			return nil, err
 		}
 		if !res.Report.OK() && !opt.Partial {
@@ -133,22 +147,25 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 			return apperr.New(apperr.Conflict, "文件在导入过程中被修改，请重新导入")
 		}
 		res.Report, sum = rep, fileSum
+		if err := noDataRows(rep); err != nil {
+			return err
+		}
 		if !rep.OK() && !opt.Partial {
 			return errRejected
 		}
 		if err := w.finish(actx); err != nil {
 			return err
 		}
-		status := importjob.StatusSUCCEEDED
+		status := importer.StatusSucceeded
 		if rep.Rejected > 0 {
-			status = importjob.StatusPARTIAL
+			status = importer.StatusPartial
 		}
-		c, err := newJob(tx, status)
+		c, err := newJob(tx, importer.Outcome{Status: status, Created: w.created, Updated: w.updated, Unchanged: w.unchanged,
+			AddedToLibrary: w.addedExisting})
 		if err != nil {
 			return err
 		}
-		res.Job, err = c.SetCreated(w.created).SetUpdated(w.updated).SetUnchanged(w.unchanged).
-			SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
+		res.Job, err = c.SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
 		return err
 	})
 	if errors.Is(err, errRejected) {
@@ -158,6 +175,68 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 		return nil, err
 	}
 	return res, nil
+}
+
+// CodeNoData is the error code of a file with a header and no data row.
+const CodeNoData = "IMPORT_NO_DATA"
+
+// noDataRows refuses a file with a header and nothing under it but blank, totals or notes
+// rows: there is nothing to import, and no outcome to report as a success.
+func noDataRows(rep *importer.Report) error {
+	if rep.Rows > 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("文件第 %d 行是表头，表头以下没有数据行，未导入任何数据", rep.HeaderLine)
+	if n := rep.Blank + rep.Footer; n > 0 {
+		msg += fmt.Sprintf("（跳过 %d 行：空行 %d 行，合计或说明行 %d 行）", n, rep.Blank, rep.Footer)
+	}
+	return apperr.New(CodeNoData, "%s", msg)
+}
+
+// worthReporting: a downloadable report is kept when there is more to say than the summary —
+// rejected rows, warnings, skipped rows or columns not imported.
+func worthReporting(rep *importer.Report) bool {
+	return !rep.OK() || len(rep.Warnings) > 0 || rep.Blank+rep.Footer > 0 || len(rep.IgnoredColumns()) > 0
+}
+
+// withImportDepartment makes the audit trail of an import carry the importing department when
+// the caller is an operator command, which belongs to no department.
+func withImportDepartment(ctx context.Context, dep *ent.Department) context.Context {
+	v := viewer.FromContext(ctx)
+	if v.Kind != viewer.System || v.DepartmentCode != "" {
+		return ctx
+	}
+	cp := *v
+	cp.DepartmentID, cp.DepartmentCode = dep.ID, dep.Code
+	return viewer.NewContext(ctx, &cp)
+}
+
+// ImportDivisionsKey is the setting that adds named divisions (a list of {"code", "name"}:
+// townships of other counties) to the built-in table of internal/codes/division.
+const ImportDivisionsKey = "import.divisions"
+
+// readerCodeTables gives the reader the code tables it reads names through: the departments
+// and the named divisions. An inspectors' register may name each row's department: the
+// joint-meeting office (its department, by an operator or the office role) imports every row
+// into its department; another department only its own rows.
+func readerCodeTables(ctx context.Context, client *ent.Client, dep *ent.Department, opt *ImportOptions) error {
+	deps, err := client.Department.Query().Order(ent.Asc(department.FieldSortOrder), ent.Asc(department.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	opt.Reader.Departments = make([]importer.Department, len(deps))
+	for i, d := range deps {
+		opt.Reader.Departments[i] = importer.Department{Code: d.Code, Name: d.Name, ShortName: d.ShortName}
+	}
+	v := viewer.FromContext(ctx)
+	opt.Reader.Department = dep.Code
+	opt.Reader.AllDepartments = dep.IsOffice && (v.Kind == viewer.System || v.HasRole(viewer.RoleOffice))
+	var extra []division.Entry
+	if err := settings.Get(ctx, client, ImportDivisionsKey, &extra); err != nil {
+		return err
+	}
+	opt.Reader.Divisions = append(opt.Reader.Divisions, extra...)
+	return nil
 }
 
 // batch is a slice of valid rows and the number of rows read up to its end.
@@ -285,6 +364,8 @@ type writer struct {
 	digest        *targetRowDigest
 	checkedCreate bool
 	membersAdded  int
+	addedExisting int                        // targets stored before the import that joined the sub-library
+	depts         map[string]*ent.Department // by code: the departments an inspectors' register may name
 
 	// Large imports (see largeImportRows): rows processed so far, targets stored before the
 	// import (once counted), the key map of stored targets, what was dropped until commit, and
@@ -331,6 +412,15 @@ func (w *writer) prepare(ctx context.Context) error {
 		w.libraryID = id
 		if w.digest, err = newTargetRowDigest(ctx, w.tx, w.opt.Dialect); err != nil {
 			return err
+		}
+	case importer.KindInspectors:
+		deps, err := w.tx.Department.Query().All(ctx)
+		if err != nil {
+			return err
+		}
+		w.depts = map[string]*ent.Department{}
+		for _, d := range deps {
+			w.depts[d.Code] = d
 		}
 	case importer.KindItems:
 		v, err := w.tx.ItemList.Query().Where(itemlist.DepartmentID(w.dep.ID),
@@ -461,6 +551,7 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 			member[id] = true
 		}
 	}
+	w.addedExisting += len(add)
 	return w.addMembers(ctx, add)
 }
 
@@ -568,20 +659,31 @@ func (w *writer) writeInspectors(ctx context.Context, rows []importer.Row) error
 	var creates []*ent.InspectorCreate
 	for _, r := range rows {
 		rec := r.Inspector
+		dep := w.dep
+		if rec.Department != "" {
+			if dep = w.depts[rec.Department]; dep == nil {
+				return apperr.New(apperr.Invalid, "第 %d 行：部门编码 %s 不存在", r.Line, rec.Department)
+			}
+		}
 		if rec.CertificateNo != nil {
 			if old, ok := byCert[*rec.CertificateNo]; ok {
-				if old.DepartmentID != w.dep.ID {
+				// An inspector moves to another department only when the office's file says so.
+				moves := old.DepartmentID != dep.ID
+				if moves && (rec.Department == "" || !w.opt.Reader.AllDepartments) {
 					return apperr.New(apperr.Conflict, "第 %d 行：执法证号 %s 已登记在其他部门", r.Line, *rec.CertificateNo)
 				}
-				if InspectorRecordOf(old).Digest() == rec.Digest() {
+				if !moves && InspectorRecordOf(old).Digest() == rec.Digest() {
 					w.unchanged++
 					continue
 				}
-				err := w.tx.Inspector.UpdateOneID(old.ID).SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
+				u := w.tx.Inspector.UpdateOneID(old.ID).SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
 					SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).
 					SetQualifications(nonNil(rec.Qualifications)).SetSpecialties(nonNil(rec.Specialties)).
-					SetIsExpert(rec.IsExpert).SetActive(rec.Active).Exec(ctx)
-				if err != nil {
+					SetIsExpert(rec.IsExpert).SetActive(rec.Active)
+				if moves {
+					u.SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
+				}
+				if err := u.Exec(ctx); err != nil {
 					return err
 				}
 				w.updated++
@@ -592,7 +694,7 @@ func (w *writer) writeInspectors(ctx context.Context, rows []importer.Row) error
 			SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateNo(rec.CertificateNo).
 			SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).SetQualifications(nonNil(rec.Qualifications)).
 			SetSpecialties(nonNil(rec.Specialties)).SetIsExpert(rec.IsExpert).SetActive(rec.Active).
-			SetDepartmentID(w.dep.ID).SetDivisionCode(w.dep.DivisionCode))
+			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode))
 	}
 	if len(creates) > 0 {
 		if err := w.tx.Inspector.CreateBulk(creates...).Exec(ctx); err != nil {

@@ -207,7 +207,7 @@ func withImportDepartment(ctx context.Context, dep *ent.Department) context.Cont
 		return ctx
 	}
 	cp := *v
-	cp.DepartmentID, cp.DepartmentCode = dep.ID, dep.Code
+	cp.DepartmentCode = dep.Code
 	return viewer.NewContext(ctx, &cp)
 }
 
@@ -264,6 +264,12 @@ func scan(ctx context.Context, open func() (io.ReadCloser, error), opt ImportOpt
 		return nil, "", err
 	}
 	rep := importer.NewReport(rd)
+	if w != nil {
+		w.present = map[string]bool{}
+		for f := range rd.Mapping() {
+			w.present[f] = true
+		}
+	}
 	batches := make(chan batch, readAhead)
 	stop := make(chan struct{})
 	var readErr error
@@ -365,6 +371,7 @@ type writer struct {
 	checkedCreate bool
 	membersAdded  int
 	addedExisting int                        // targets stored before the import that joined the sub-library
+	present       map[string]bool            // the fields the file has a column for
 	depts         map[string]*ent.Department // by code: the departments an inspectors' register may name
 
 	// Large imports (see largeImportRows): rows processed so far, targets stored before the
@@ -506,16 +513,14 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 		if old, ok := byKey[key]; ok {
 			ids = append(ids, old.ID)
 			cur := TargetRecordOf(old)
-			if rec.DivisionCode == "" {
-				cur.DivisionCode = ""
-			}
+			rec := keepAbsentTarget(rec, cur, w.present)
 			if cur.Digest() == rec.Digest() {
 				w.unchanged++
 				continue
 			}
 			u := w.tx.Target.UpdateOneID(old.ID).SetKind(target.Kind(rec.Kind)).SetName(rec.Name).
 				SetNillableRegNo(rec.RegNo).SetLegalRepresentative(rec.LegalRepresentative).SetLegalRepPhone(rec.LegalRepPhone).
-				SetAddress(rec.Address).SetDivisionCode(division).SetIndustryCode(rec.IndustryCode).
+				SetAddress(rec.Address).SetDivisionCode(rec.DivisionCode).SetIndustryCode(rec.IndustryCode).
 				SetNillableRegisteredOn(rec.RegisteredOn).SetStatus(target.Status(rec.Status)).
 				SetCreditRiskClass(target.CreditRiskClass(rec.CreditRiskClass)).SetAbnormalList(rec.AbnormalList).
 				SetLicences(nonNil(rec.Licences)).SetTags(nonNil(rec.Tags)).SetContactPerson(rec.ContactPerson).SetContactPhone(rec.ContactPhone)
@@ -672,16 +677,20 @@ func (w *writer) writeInspectors(ctx context.Context, rows []importer.Row) error
 				if moves && (rec.Department == "" || !w.opt.Reader.AllDepartments) {
 					return apperr.New(apperr.Conflict, "第 %d 行：执法证号 %s 已登记在其他部门", r.Line, *rec.CertificateNo)
 				}
+				rec := keepAbsentInspector(rec, InspectorRecordOf(old), w.present)
 				if !moves && InspectorRecordOf(old).Digest() == rec.Digest() {
 					w.unchanged++
 					continue
 				}
-				u := w.tx.Inspector.UpdateOneID(old.ID).SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
+				u := w.tx.Inspector.UpdateOneID(old.ID).SetName(rec.Name).SetPhone(rec.Phone).
 					SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).
 					SetQualifications(nonNil(rec.Qualifications)).SetSpecialties(nonNil(rec.Specialties)).
 					SetIsExpert(rec.IsExpert).SetActive(rec.Active)
 				if moves {
 					u.SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
+				}
+				if rec.IDNumber != "" { // the ID number is optional when there is a certificate
+					u.SetIDNumber(rec.IDNumber)
 				}
 				if err := u.Exec(ctx); err != nil {
 					return err
@@ -690,11 +699,15 @@ func (w *writer) writeInspectors(ctx context.Context, rows []importer.Row) error
 				continue
 			}
 		}
-		creates = append(creates, w.tx.Inspector.Create().SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
+		c := w.tx.Inspector.Create().SetName(rec.Name).SetPhone(rec.Phone).
 			SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateNo(rec.CertificateNo).
 			SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).SetQualifications(nonNil(rec.Qualifications)).
 			SetSpecialties(nonNil(rec.Specialties)).SetIsExpert(rec.IsExpert).SetActive(rec.Active).
-			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode))
+			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
+		if rec.IDNumber != "" { // the ID number is optional when there is a certificate
+			c.SetIDNumber(rec.IDNumber)
+		}
+		creates = append(creates, c)
 	}
 	if len(creates) > 0 {
 		if err := w.tx.Inspector.CreateBulk(creates...).Exec(ctx); err != nil {
@@ -756,6 +769,98 @@ func (w *writer) writeItems(ctx context.Context, rows []importer.Row) error {
 		w.created++
 	}
 	return nil
+}
+
+// keepAbsentTarget returns the record to store over a stored target: a field the file has no
+// column for keeps its stored value (a file need not carry every column; importing it must not
+// reset the credit-risk class to B or clear the industry), and so do the identifiers and the
+// division a row leaves empty (a default division applies to new targets only).
+func keepAbsentTarget(rec, cur *importer.TargetRecord, present map[string]bool) *importer.TargetRecord {
+	r := *rec
+	keep := func(field string) bool { return !present[field] }
+	if r.USCC == nil {
+		r.USCC = cur.USCC
+	}
+	if r.RegNo == nil {
+		r.RegNo = cur.RegNo
+	}
+	if r.ObjectCode == nil {
+		r.ObjectCode = cur.ObjectCode
+	}
+	if keep(target.FieldKind) {
+		r.Kind = cur.Kind
+	}
+	if keep(target.FieldLegalRepresentative) {
+		r.LegalRepresentative = cur.LegalRepresentative
+	}
+	if keep(target.FieldLegalRepPhone) {
+		r.LegalRepPhone = cur.LegalRepPhone
+	}
+	if keep(target.FieldAddress) {
+		r.Address = cur.Address
+	}
+	if keep(target.FieldDivisionCode) || r.DivisionCode == "" {
+		r.DivisionCode = cur.DivisionCode
+	}
+	if keep(target.FieldIndustryCode) {
+		r.IndustryCode = cur.IndustryCode
+	}
+	if keep(target.FieldRegisteredOn) {
+		r.RegisteredOn = cur.RegisteredOn
+	}
+	if keep(target.FieldStatus) {
+		r.Status = cur.Status
+	}
+	if keep(target.FieldCreditRiskClass) {
+		r.CreditRiskClass = cur.CreditRiskClass
+	}
+	if keep(target.FieldAbnormalList) {
+		r.AbnormalList = cur.AbnormalList
+	}
+	if keep(target.FieldLicences) {
+		r.Licences = nonNil(cur.Licences)
+	}
+	if keep(target.FieldTags) {
+		r.Tags = nonNil(cur.Tags)
+	}
+	if keep(target.FieldContactPerson) {
+		r.ContactPerson = cur.ContactPerson
+	}
+	if keep(target.FieldContactPhone) {
+		r.ContactPhone = cur.ContactPhone
+	}
+	return &r
+}
+
+// keepAbsentInspector is keepAbsentTarget for inspectors.
+func keepAbsentInspector(rec, cur *importer.InspectorRecord, present map[string]bool) *importer.InspectorRecord {
+	r := *rec
+	keep := func(field string) bool { return !present[field] }
+	if keep(inspector.FieldIDNumber) {
+		r.IDNumber = cur.IDNumber
+	}
+	if keep(inspector.FieldPhone) {
+		r.Phone = cur.Phone
+	}
+	if keep(inspector.FieldKind) {
+		r.Kind = cur.Kind
+	}
+	if keep(inspector.FieldCertificateExpiresOn) {
+		r.CertificateExpiresOn = cur.CertificateExpiresOn
+	}
+	if keep(inspector.FieldQualifications) {
+		r.Qualifications = nonNil(cur.Qualifications)
+	}
+	if keep(inspector.FieldSpecialties) {
+		r.Specialties = nonNil(cur.Specialties)
+	}
+	if keep(inspector.FieldIsExpert) {
+		r.IsExpert = cur.IsExpert
+	}
+	if keep(inspector.FieldActive) {
+		r.Active = cur.Active
+	}
+	return &r
 }
 
 // TargetRecordOf maps a stored target to the import/export record.

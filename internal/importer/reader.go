@@ -84,6 +84,7 @@ type Reader struct {
 	colIdx     []int // per column of the kind, the cell index in a row, or -1
 	ignored    []string
 	columns    []ColumnInfo
+	mappedCell []bool // per cell index, whether the column is imported
 
 	depts     *departmentTable
 	divisions divisionLookup
@@ -378,6 +379,12 @@ func (r *Reader) mapHeader(cells []string, line int) error {
 			"第 %d 行表头缺少必填列：%s。表头中的列为%s%s", line, quoteJoin(missing, "、"), quoteJoin(headers, "、"),
 			closestText(missing, closest))}
 	}
+	r.mappedCell = make([]bool, len(cells))
+	for _, j := range r.colIdx {
+		if j >= 0 {
+			r.mappedCell[j] = true
+		}
+	}
 	r.noteValueForms()
 	return nil
 }
@@ -499,45 +506,54 @@ var footerWords = []string{
 var footerWithColon = []string{"备注", "注", "说明", "附注", "制表", "审核", "负责人", "联系人", "联系电话"}
 
 // skip classifies a row: data (skipNone), blank, or a totals or notes row, with the reason.
+// It runs for every row, so a data row is recognised as soon as an imported cell holds text.
 func (r *Reader) skip(cells []string) (string, string) {
 	first := -1
-	var numbers, texts int
-	var number string
-	mapped := false
 	for j, c := range cells {
-		v := strings.TrimFunc(c, isTrimmable)
-		if v == "" {
-			continue
-		}
-		if first < 0 {
+		if c != "" && strings.TrimFunc(c, isTrimmable) != "" {
 			first = j
-		}
-		if j < len(r.header) && r.isMapped(j) {
-			mapped = true
-		}
-		if isCount(v) {
-			numbers++
-			number = v
-		} else {
-			texts++
+			break
 		}
 	}
 	if first < 0 {
 		return SkipBlank, "空行"
 	}
-	written := strings.TrimFunc(cells[first], isTrimmable)
-	head := compact(foldASCII(written))
-	for _, w := range footerWords {
-		if strings.HasPrefix(head, w) {
-			return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
+	// Totals and notes rows begin with a Chinese word.
+	if c := strings.TrimLeftFunc(cells[first], isTrimmable); c[0] >= utf8.RuneSelf {
+		written := strings.TrimFunc(c, isTrimmable)
+		head := compact(foldASCII(written))
+		for _, w := range footerWords {
+			if strings.HasPrefix(head, w) {
+				return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
+			}
+		}
+		for _, w := range footerWithColon {
+			if strings.HasPrefix(head, w+":") {
+				return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
+			}
 		}
 	}
-	for _, w := range footerWithColon {
-		if strings.HasPrefix(head, w+":") {
-			return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
+	texts, number, mapped := false, "", false
+	for j := first; j < len(cells); j++ {
+		c := cells[j]
+		if c == "" {
+			continue
+		}
+		v := strings.TrimFunc(c, isTrimmable)
+		if v == "" {
+			continue
+		}
+		mapped = mapped || j < len(r.mappedCell) && r.mappedCell[j]
+		if isCount(v) {
+			number = v
+			continue
+		}
+		texts = true
+		if mapped {
+			return skipNone, ""
 		}
 	}
-	if texts == 0 && numbers > 0 {
+	if !texts {
 		return SkipFooter, fmt.Sprintf("除数字（“%s”）外为空，视为合计行", number)
 	}
 	if !mapped {
@@ -546,19 +562,12 @@ func (r *Reader) skip(cells []string) (string, string) {
 	return skipNone, ""
 }
 
-// isMapped reports whether cell index j belongs to an imported column.
-func (r *Reader) isMapped(j int) bool {
-	for _, k := range r.colIdx {
-		if k == j {
-			return true
-		}
-	}
-	return false
-}
-
 // isCount reports whether a cell is a count or sum as totals rows hold: a number of at most
 // nine digits (optionally with a unit such as 户, 家, 人), not an identifier.
 func isCount(v string) bool {
+	if c := v[0]; (c < '0' || c > '9') && c < utf8.RuneSelf {
+		return false
+	}
 	v = foldASCII(v)
 	for _, unit := range []string{"户", "家", "个", "人", "名", "条", "项", "行", "元", "万元"} {
 		v = strings.TrimSuffix(v, unit)

@@ -186,6 +186,21 @@ func TestImport_OfficeRegisterOnTheFirstTry(t *testing.T) {
 		t.Fatalf("re-import wrote %d change records", n)
 	}
 
+	// Adding the stored targets to another sub-library says so, beside "unchanged".
+	var food *ent.TargetLibrary
+	if err := txn.Run(testutil.System(), f.db.Client, func(tx *ent.Tx) (err error) {
+		food, err = tx.TargetLibrary.Create().SetCode("FOOD").SetName("食品生产经营者库").SetDepartmentID(f.dep.ID).Save(testutil.System())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = library.Import(testutil.System(), f.db.Client, bytesOpener(clean), library.ImportOptions{
+		Kind: importer.KindTargets, DepartmentID: f.dep.ID, LibraryID: food.ID, FileName: "名录.xlsx", Dialect: f.db.Dialect})
+	if err != nil || res.Job.Unchanged != valid || res.Job.AddedToLibrary != valid ||
+		!strings.Contains(res.Report.Summary(), fmt.Sprintf("全部导入：新增 0，更新 0，未变化 %d，已有对象加入分库 %d。", valid, valid)) {
+		t.Fatalf("added to a sub-library: %v %s", err, res.Report.Summary())
+	}
+
 	// Renaming three enterprises writes exactly three change records, of one field each.
 	renamed, _ := officeTargets(t, false, map[int]string{0: "宁阳县鑫泰商贸甲有限公司", 3: "宁阳县鑫泰商贸乙有限公司", 6: "宁阳县鑫泰商贸丙有限公司"})
 	res = f.run(t, importer.KindTargets, bytesOpener(renamed), false)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/draw"
+	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -151,5 +153,30 @@ func TestImportCommand_AllOrNothingThenPartial(t *testing.T) {
 	}
 	if st, err := os.Stat(exported); err != nil || st.Size() == 0 {
 		t.Fatalf("export file: %v", err)
+	}
+}
+
+// The progress display is for a terminal: in a log or a pipe it writes nothing, and an XLSX
+// import is not asked for row counts.
+func TestImportProgress_OnlyOnATerminal(t *testing.T) {
+	file := filepath.Join("..", "..", "testdata", "targets_merged_title.xlsx")
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	var opt library.ImportOptions
+	open, finish := progressOpener(file, st.Size(), &errOut, &opt)
+	f, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	finish()
+	if opt.Progress != nil || errOut.Len() != 0 || !isXLSX(file) || isXLSX(filepath.Join("..", "..", "testdata", "targets_gbk.csv")) {
+		t.Fatalf("progress = %v, output %q", opt.Progress != nil, errOut.String())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/auditevent"
@@ -280,7 +281,7 @@ func officeDepartments(t *testing.T, f *importFixture) map[string]*ent.Departmen
 
 // officeInspectors is a county register of several departments' inspectors (GBK CSV): a
 // title, a column the hub does not keep (性别), departments by short name, full name and code.
-func officeInspectors() []byte {
+func officeInspectors(t *testing.T) []byte {
 	var b strings.Builder
 	b.WriteString("宁阳县执法检查人员名录,,,,,\n序号,姓名,性别,所属部门,执法证号,专业领域\n")
 	deps := []string{"县市场监管局", "县卫健局", "宁阳县应急管理局", "WJ", "县市场监管局", "卫健局"}
@@ -288,7 +289,11 @@ func officeInspectors() []byte {
 		fmt.Fprintf(&b, "%d,检查员%d,男,%s,3709210%05d,食品安全\n", i+1, i, d, i)
 	}
 	b.WriteString("合计,6人,,,,\n")
-	return []byte(b.String())
+	out, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestImport_MultiDepartmentInspectorRegister(t *testing.T) {
@@ -306,12 +311,13 @@ func TestImport_MultiDepartmentInspectorRegister(t *testing.T) {
 	// never moved into 卫健.
 	wj := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.Token, Name: "卫健业务系统", DepartmentID: deps["WJ"].ID,
 		DepartmentCode: "WJ", Roles: []string{viewer.RoleDeptAdmin}})
-	res, err := library.Import(wj, f.db.Client, bytesOpener(officeInspectors()), library.ImportOptions{
+	res, err := library.Import(wj, f.db.Client, bytesOpener(officeInspectors(t)), library.ImportOptions{
 		Kind: importer.KindInspectors, DepartmentID: deps["WJ"].ID, Partial: true, FileName: "人员.csv", Dialect: f.db.Dialect})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Job.Created != 3 || res.Report.Rejected != 3 || res.Report.Footer != 1 || count("WJ") != 3 || count("SCJG") != 0 {
+	if res.Job.Created != 3 || res.Report.Rejected != 3 || res.Report.Footer != 1 || res.Report.Encoding != importer.EncodingGB18030 ||
+		count("WJ") != 3 || count("SCJG") != 0 {
 		t.Fatalf("卫健: %s", res.Report.Summary())
 	}
 	if r := res.Report.Errors[0].Reason; !strings.Contains(r, "该人员属于县市场监管局，本次导入的是县卫健局的名录") {
@@ -321,7 +327,7 @@ func TestImport_MultiDepartmentInspectorRegister(t *testing.T) {
 		t.Errorf("ignored = %v", ig)
 	}
 	// The office imports every row into its department (the 卫健 rows are unchanged).
-	res = f.run(t, importer.KindInspectors, bytesOpener(officeInspectors()), false)
+	res = f.run(t, importer.KindInspectors, bytesOpener(officeInspectors(t)), false)
 	if res.Job.Status != importjob.StatusSUCCEEDED || res.Job.Created != 3 || res.Job.Unchanged != 3 {
 		t.Fatalf("office: %s", res.Report.Summary())
 	}

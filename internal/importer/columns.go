@@ -356,10 +356,6 @@ func ignoredReason(k Kind, n string) string {
 	return reasonUnknown
 }
 
-func isIgnoredHeader(cell string) bool {
-	return ignoredReason("", normHeader(cell)) == reasonIgnoredHeader
-}
-
 // normHeader folds a header cell for comparison: full-width ASCII to half-width, no white space
 // (nor the ideographic space), no quotation marks, required-field markers ("*", "（必填）")
 // removed, every kind of bracket as "(" and ")", ASCII letters in lower case.

@@ -17,8 +17,10 @@ import (
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/codes/division"
 	"github.com/ssgk/ssgk/internal/importer"
 	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/settings"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
@@ -337,5 +339,24 @@ func TestImport_MultiDepartmentInspectorRegister(t *testing.T) {
 	in, err := f.db.Client.Inspector.Query().Where(inspector.CertificateNo("370921000000")).Only(ctx)
 	if err != nil || len(in.Specialties) != 1 || in.Specialties[0] != "食品安全" {
 		t.Fatalf("专业领域 → 业务专长: %+v %v", in, err)
+	}
+}
+
+// Townships of other counties come from the setting import.divisions.
+func TestImport_DivisionNamesFromTheSetting(t *testing.T) {
+	f := newImportFixture(t)
+	if err := settings.Set(testutil.System(), f.db.Client, library.ImportDivisionsKey,
+		[]division.Entry{{Code: "370902", Name: "泰山区"}, {Code: "370902", Name: "岱庙街道"}}, "测试"); err != nil {
+		t.Fatal(err)
+	}
+	csv := fmt.Sprintf("企业名称,统一社会信用代码,所属区域\n甲,%s,岱庙街道\n乙,%s,磁窑镇\n丙,%s,泰山区上高街道\n", officeUSCC(1), officeUSCC(2), officeUSCC(3))
+	res := f.run(t, importer.KindTargets, bytesOpener([]byte(csv)), true)
+	if res.Job.Created != 2 || res.Report.Rejected != 1 || !strings.Contains(res.Report.Errors[0].Reason, "行政区划“泰山区上高街道”无法识别") {
+		t.Fatalf("%s %v", res.Report.Summary(), res.Report.Errors)
+	}
+	for uscc, want := range map[string]string{officeUSCC(1): "370902", officeUSCC(2): "370921"} {
+		if tg, err := f.db.Client.Target.Query().Where(target.Uscc(uscc)).Only(context.Background()); err != nil || tg.DivisionCode != want {
+			t.Errorf("%s: %+v %v", uscc, tg, err)
+		}
 	}
 }

@@ -467,22 +467,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "ImportJob",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			importjob.FieldCreatedAt:    {Type: field.TypeTime, Column: importjob.FieldCreatedAt},
-			importjob.FieldUpdatedAt:    {Type: field.TypeTime, Column: importjob.FieldUpdatedAt},
-			importjob.FieldDivisionCode: {Type: field.TypeString, Column: importjob.FieldDivisionCode},
-			importjob.FieldKind:         {Type: field.TypeEnum, Column: importjob.FieldKind},
-			importjob.FieldFileName:     {Type: field.TypeString, Column: importjob.FieldFileName},
-			importjob.FieldFileSha256:   {Type: field.TypeString, Column: importjob.FieldFileSha256},
-			importjob.FieldEncoding:     {Type: field.TypeString, Column: importjob.FieldEncoding},
-			importjob.FieldPartial:      {Type: field.TypeBool, Column: importjob.FieldPartial},
-			importjob.FieldStatus:       {Type: field.TypeEnum, Column: importjob.FieldStatus},
-			importjob.FieldRowsTotal:    {Type: field.TypeInt, Column: importjob.FieldRowsTotal},
-			importjob.FieldRowsRejected: {Type: field.TypeInt, Column: importjob.FieldRowsRejected},
-			importjob.FieldCreated:      {Type: field.TypeInt, Column: importjob.FieldCreated},
-			importjob.FieldUpdated:      {Type: field.TypeInt, Column: importjob.FieldUpdated},
-			importjob.FieldUnchanged:    {Type: field.TypeInt, Column: importjob.FieldUnchanged},
-			importjob.FieldReport:       {Type: field.TypeBytes, Column: importjob.FieldReport},
-			importjob.FieldDepartmentID: {Type: field.TypeInt, Column: importjob.FieldDepartmentID},
+			importjob.FieldCreatedAt:      {Type: field.TypeTime, Column: importjob.FieldCreatedAt},
+			importjob.FieldUpdatedAt:      {Type: field.TypeTime, Column: importjob.FieldUpdatedAt},
+			importjob.FieldDivisionCode:   {Type: field.TypeString, Column: importjob.FieldDivisionCode},
+			importjob.FieldKind:           {Type: field.TypeEnum, Column: importjob.FieldKind},
+			importjob.FieldFileName:       {Type: field.TypeString, Column: importjob.FieldFileName},
+			importjob.FieldFileSha256:     {Type: field.TypeString, Column: importjob.FieldFileSha256},
+			importjob.FieldEncoding:       {Type: field.TypeString, Column: importjob.FieldEncoding},
+			importjob.FieldPartial:        {Type: field.TypeBool, Column: importjob.FieldPartial},
+			importjob.FieldStatus:         {Type: field.TypeEnum, Column: importjob.FieldStatus},
+			importjob.FieldRowsTotal:      {Type: field.TypeInt, Column: importjob.FieldRowsTotal},
+			importjob.FieldRowsRejected:   {Type: field.TypeInt, Column: importjob.FieldRowsRejected},
+			importjob.FieldCreated:        {Type: field.TypeInt, Column: importjob.FieldCreated},
+			importjob.FieldUpdated:        {Type: field.TypeInt, Column: importjob.FieldUpdated},
+			importjob.FieldUnchanged:      {Type: field.TypeInt, Column: importjob.FieldUnchanged},
+			importjob.FieldRowsSkipped:    {Type: field.TypeInt, Column: importjob.FieldRowsSkipped},
+			importjob.FieldAddedToLibrary: {Type: field.TypeInt, Column: importjob.FieldAddedToLibrary},
+			importjob.FieldSummary:        {Type: field.TypeString, Column: importjob.FieldSummary},
+			importjob.FieldReport:         {Type: field.TypeBytes, Column: importjob.FieldReport},
+			importjob.FieldDepartmentID:   {Type: field.TypeInt, Column: importjob.FieldDepartmentID},
 		},
 	}
 	graph.Nodes[18] = &sqlgraph.Node{
@@ -5055,6 +5058,21 @@ func (f *ImportJobFilter) WhereUpdated(p entql.IntP) {
 // WhereUnchanged applies the entql int predicate on the unchanged field.
 func (f *ImportJobFilter) WhereUnchanged(p entql.IntP) {
 	f.Where(p.Field(importjob.FieldUnchanged))
+}
+
+// WhereRowsSkipped applies the entql int predicate on the rows_skipped field.
+func (f *ImportJobFilter) WhereRowsSkipped(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldRowsSkipped))
+}
+
+// WhereAddedToLibrary applies the entql int predicate on the added_to_library field.
+func (f *ImportJobFilter) WhereAddedToLibrary(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldAddedToLibrary))
+}
+
+// WhereSummary applies the entql string predicate on the summary field.
+func (f *ImportJobFilter) WhereSummary(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldSummary))
 }
 
 // WhereReport applies the entql []byte predicate on the report field.

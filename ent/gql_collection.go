@@ -3576,6 +3576,21 @@ func (_q *ImportJobQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, importjob.FieldUnchanged)
 				fieldSeen[importjob.FieldUnchanged] = struct{}{}
 			}
+		case "rowsSkipped":
+			if _, ok := fieldSeen[importjob.FieldRowsSkipped]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldRowsSkipped)
+				fieldSeen[importjob.FieldRowsSkipped] = struct{}{}
+			}
+		case "addedToLibrary":
+			if _, ok := fieldSeen[importjob.FieldAddedToLibrary]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldAddedToLibrary)
+				fieldSeen[importjob.FieldAddedToLibrary] = struct{}{}
+			}
+		case "summary":
+			if _, ok := fieldSeen[importjob.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, importjob.FieldSummary)
+				fieldSeen[importjob.FieldSummary] = struct{}{}
+			}
 		case "departmentID":
 			if _, ok := fieldSeen[importjob.FieldDepartmentID]; !ok {
 				selectedFields = append(selectedFields, importjob.FieldDepartmentID)

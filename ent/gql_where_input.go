@@ -9560,6 +9560,43 @@ type ImportJobWhereInput struct {
 	UnchangedLT    *int  `json:"unchangedLT,omitempty"`
 	UnchangedLTE   *int  `json:"unchangedLTE,omitempty"`
 
+	// "rows_skipped" field predicates.
+	RowsSkipped      *int  `json:"rowsSkipped,omitempty"`
+	RowsSkippedNEQ   *int  `json:"rowsSkippedNEQ,omitempty"`
+	RowsSkippedIn    []int `json:"rowsSkippedIn,omitempty"`
+	RowsSkippedNotIn []int `json:"rowsSkippedNotIn,omitempty"`
+	RowsSkippedGT    *int  `json:"rowsSkippedGT,omitempty"`
+	RowsSkippedGTE   *int  `json:"rowsSkippedGTE,omitempty"`
+	RowsSkippedLT    *int  `json:"rowsSkippedLT,omitempty"`
+	RowsSkippedLTE   *int  `json:"rowsSkippedLTE,omitempty"`
+
+	// "added_to_library" field predicates.
+	AddedToLibrary      *int  `json:"addedToLibrary,omitempty"`
+	AddedToLibraryNEQ   *int  `json:"addedToLibraryNEQ,omitempty"`
+	AddedToLibraryIn    []int `json:"addedToLibraryIn,omitempty"`
+	AddedToLibraryNotIn []int `json:"addedToLibraryNotIn,omitempty"`
+	AddedToLibraryGT    *int  `json:"addedToLibraryGT,omitempty"`
+	AddedToLibraryGTE   *int  `json:"addedToLibraryGTE,omitempty"`
+	AddedToLibraryLT    *int  `json:"addedToLibraryLT,omitempty"`
+	AddedToLibraryLTE   *int  `json:"addedToLibraryLTE,omitempty"`
+
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryIsNil        bool     `json:"summaryIsNil,omitempty"`
+	SummaryNotNil       bool     `json:"summaryNotNil,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
 	// "department_id" field predicates.
 	DepartmentID      *int  `json:"departmentID,omitempty"`
 	DepartmentIDNEQ   *int  `json:"departmentIDNEQ,omitempty"`
@@ -10029,6 +10066,99 @@ func (i *ImportJobWhereInput) P() (predicate.ImportJob, error) {
 	}
 	if i.UnchangedLTE != nil {
 		predicates = append(predicates, importjob.UnchangedLTE(*i.UnchangedLTE))
+	}
+	if i.RowsSkipped != nil {
+		predicates = append(predicates, importjob.RowsSkippedEQ(*i.RowsSkipped))
+	}
+	if i.RowsSkippedNEQ != nil {
+		predicates = append(predicates, importjob.RowsSkippedNEQ(*i.RowsSkippedNEQ))
+	}
+	if len(i.RowsSkippedIn) > 0 {
+		predicates = append(predicates, importjob.RowsSkippedIn(i.RowsSkippedIn...))
+	}
+	if len(i.RowsSkippedNotIn) > 0 {
+		predicates = append(predicates, importjob.RowsSkippedNotIn(i.RowsSkippedNotIn...))
+	}
+	if i.RowsSkippedGT != nil {
+		predicates = append(predicates, importjob.RowsSkippedGT(*i.RowsSkippedGT))
+	}
+	if i.RowsSkippedGTE != nil {
+		predicates = append(predicates, importjob.RowsSkippedGTE(*i.RowsSkippedGTE))
+	}
+	if i.RowsSkippedLT != nil {
+		predicates = append(predicates, importjob.RowsSkippedLT(*i.RowsSkippedLT))
+	}
+	if i.RowsSkippedLTE != nil {
+		predicates = append(predicates, importjob.RowsSkippedLTE(*i.RowsSkippedLTE))
+	}
+	if i.AddedToLibrary != nil {
+		predicates = append(predicates, importjob.AddedToLibraryEQ(*i.AddedToLibrary))
+	}
+	if i.AddedToLibraryNEQ != nil {
+		predicates = append(predicates, importjob.AddedToLibraryNEQ(*i.AddedToLibraryNEQ))
+	}
+	if len(i.AddedToLibraryIn) > 0 {
+		predicates = append(predicates, importjob.AddedToLibraryIn(i.AddedToLibraryIn...))
+	}
+	if len(i.AddedToLibraryNotIn) > 0 {
+		predicates = append(predicates, importjob.AddedToLibraryNotIn(i.AddedToLibraryNotIn...))
+	}
+	if i.AddedToLibraryGT != nil {
+		predicates = append(predicates, importjob.AddedToLibraryGT(*i.AddedToLibraryGT))
+	}
+	if i.AddedToLibraryGTE != nil {
+		predicates = append(predicates, importjob.AddedToLibraryGTE(*i.AddedToLibraryGTE))
+	}
+	if i.AddedToLibraryLT != nil {
+		predicates = append(predicates, importjob.AddedToLibraryLT(*i.AddedToLibraryLT))
+	}
+	if i.AddedToLibraryLTE != nil {
+		predicates = append(predicates, importjob.AddedToLibraryLTE(*i.AddedToLibraryLTE))
+	}
+	if i.Summary != nil {
+		predicates = append(predicates, importjob.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, importjob.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, importjob.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, importjob.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, importjob.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, importjob.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, importjob.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, importjob.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, importjob.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, importjob.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, importjob.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryIsNil {
+		predicates = append(predicates, importjob.SummaryIsNil())
+	}
+	if i.SummaryNotNil {
+		predicates = append(predicates, importjob.SummaryNotNil())
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, importjob.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, importjob.SummaryContainsFold(*i.SummaryContainsFold))
 	}
 	if i.DepartmentID != nil {
 		predicates = append(predicates, importjob.DepartmentIDEQ(*i.DepartmentID))

@@ -47,6 +47,12 @@ type ImportJob struct {
 	Updated int `json:"updated,omitempty"`
 	// 未变化记录数（重复导入）
 	Unchanged int `json:"unchanged,omitempty"`
+	// 跳过的行数（表头以下的空行、合计行和说明行）
+	RowsSkipped int `json:"rows_skipped,omitempty"`
+	// 加入分库的已有检查对象数（新增的对象另计入新增）
+	AddedToLibrary int `json:"added_to_library,omitempty"`
+	// 结果摘要（与命令行、错误报告中的汇总一致）
+	Summary string `json:"summary,omitempty"`
 	// 错误报告（XLSX）
 	Report []byte `json:"report,omitempty"`
 	// 导入部门
@@ -102,9 +108,9 @@ func (*ImportJob) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case importjob.FieldPartial:
 			values[i] = new(sql.NullBool)
-		case importjob.FieldID, importjob.FieldRowsTotal, importjob.FieldRowsRejected, importjob.FieldCreated, importjob.FieldUpdated, importjob.FieldUnchanged, importjob.FieldDepartmentID:
+		case importjob.FieldID, importjob.FieldRowsTotal, importjob.FieldRowsRejected, importjob.FieldCreated, importjob.FieldUpdated, importjob.FieldUnchanged, importjob.FieldRowsSkipped, importjob.FieldAddedToLibrary, importjob.FieldDepartmentID:
 			values[i] = new(sql.NullInt64)
-		case importjob.FieldDivisionCode, importjob.FieldKind, importjob.FieldFileName, importjob.FieldFileSha256, importjob.FieldEncoding, importjob.FieldStatus:
+		case importjob.FieldDivisionCode, importjob.FieldKind, importjob.FieldFileName, importjob.FieldFileSha256, importjob.FieldEncoding, importjob.FieldStatus, importjob.FieldSummary:
 			values[i] = new(sql.NullString)
 		case importjob.FieldCreatedAt, importjob.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -215,6 +221,24 @@ func (_m *ImportJob) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Unchanged = int(value.Int64)
 			}
+		case importjob.FieldRowsSkipped:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field rows_skipped", values[i])
+			} else if value.Valid {
+				_m.RowsSkipped = int(value.Int64)
+			}
+		case importjob.FieldAddedToLibrary:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field added_to_library", values[i])
+			} else if value.Valid {
+				_m.AddedToLibrary = int(value.Int64)
+			}
+		case importjob.FieldSummary:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field summary", values[i])
+			} else if value.Valid {
+				_m.Summary = value.String
+			}
 		case importjob.FieldReport:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field report", values[i])
@@ -321,6 +345,15 @@ func (_m *ImportJob) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("unchanged=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Unchanged))
+	builder.WriteString(", ")
+	builder.WriteString("rows_skipped=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RowsSkipped))
+	builder.WriteString(", ")
+	builder.WriteString("added_to_library=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AddedToLibrary))
+	builder.WriteString(", ")
+	builder.WriteString("summary=")
+	builder.WriteString(_m.Summary)
 	builder.WriteString(", ")
 	builder.WriteString("report=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Report))

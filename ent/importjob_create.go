@@ -188,6 +188,48 @@ func (_c *ImportJobCreate) SetNillableUnchanged(v *int) *ImportJobCreate {
 	return _c
 }
 
+// SetRowsSkipped sets the "rows_skipped" field.
+func (_c *ImportJobCreate) SetRowsSkipped(v int) *ImportJobCreate {
+	_c.mutation.SetRowsSkipped(v)
+	return _c
+}
+
+// SetNillableRowsSkipped sets the "rows_skipped" field if the given value is not nil.
+func (_c *ImportJobCreate) SetNillableRowsSkipped(v *int) *ImportJobCreate {
+	if v != nil {
+		_c.SetRowsSkipped(*v)
+	}
+	return _c
+}
+
+// SetAddedToLibrary sets the "added_to_library" field.
+func (_c *ImportJobCreate) SetAddedToLibrary(v int) *ImportJobCreate {
+	_c.mutation.SetAddedToLibrary(v)
+	return _c
+}
+
+// SetNillableAddedToLibrary sets the "added_to_library" field if the given value is not nil.
+func (_c *ImportJobCreate) SetNillableAddedToLibrary(v *int) *ImportJobCreate {
+	if v != nil {
+		_c.SetAddedToLibrary(*v)
+	}
+	return _c
+}
+
+// SetSummary sets the "summary" field.
+func (_c *ImportJobCreate) SetSummary(v string) *ImportJobCreate {
+	_c.mutation.SetSummary(v)
+	return _c
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_c *ImportJobCreate) SetNillableSummary(v *string) *ImportJobCreate {
+	if v != nil {
+		_c.SetSummary(*v)
+	}
+	return _c
+}
+
 // SetReport sets the "report" field.
 func (_c *ImportJobCreate) SetReport(v []byte) *ImportJobCreate {
 	_c.mutation.SetReport(v)
@@ -295,6 +337,14 @@ func (_c *ImportJobCreate) defaults() {
 		v := importjob.DefaultUnchanged
 		_c.mutation.SetUnchanged(v)
 	}
+	if _, ok := _c.mutation.RowsSkipped(); !ok {
+		v := importjob.DefaultRowsSkipped
+		_c.mutation.SetRowsSkipped(v)
+	}
+	if _, ok := _c.mutation.AddedToLibrary(); !ok {
+		v := importjob.DefaultAddedToLibrary
+		_c.mutation.SetAddedToLibrary(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -352,6 +402,12 @@ func (_c *ImportJobCreate) check() error {
 	}
 	if _, ok := _c.mutation.Unchanged(); !ok {
 		return &ValidationError{Name: "unchanged", err: errors.New(`ent: missing required field "ImportJob.unchanged"`)}
+	}
+	if _, ok := _c.mutation.RowsSkipped(); !ok {
+		return &ValidationError{Name: "rows_skipped", err: errors.New(`ent: missing required field "ImportJob.rows_skipped"`)}
+	}
+	if _, ok := _c.mutation.AddedToLibrary(); !ok {
+		return &ValidationError{Name: "added_to_library", err: errors.New(`ent: missing required field "ImportJob.added_to_library"`)}
 	}
 	if _, ok := _c.mutation.DepartmentID(); !ok {
 		return &ValidationError{Name: "department_id", err: errors.New(`ent: missing required field "ImportJob.department_id"`)}
@@ -441,6 +497,18 @@ func (_c *ImportJobCreate) createSpec() (*ImportJob, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Unchanged(); ok {
 		_spec.SetField(importjob.FieldUnchanged, field.TypeInt, value)
 		_node.Unchanged = value
+	}
+	if value, ok := _c.mutation.RowsSkipped(); ok {
+		_spec.SetField(importjob.FieldRowsSkipped, field.TypeInt, value)
+		_node.RowsSkipped = value
+	}
+	if value, ok := _c.mutation.AddedToLibrary(); ok {
+		_spec.SetField(importjob.FieldAddedToLibrary, field.TypeInt, value)
+		_node.AddedToLibrary = value
+	}
+	if value, ok := _c.mutation.Summary(); ok {
+		_spec.SetField(importjob.FieldSummary, field.TypeString, value)
+		_node.Summary = value
 	}
 	if value, ok := _c.mutation.Report(); ok {
 		_spec.SetField(importjob.FieldReport, field.TypeBytes, value)
@@ -721,6 +789,60 @@ func (u *ImportJobUpsert) UpdateUnchanged() *ImportJobUpsert {
 // AddUnchanged adds v to the "unchanged" field.
 func (u *ImportJobUpsert) AddUnchanged(v int) *ImportJobUpsert {
 	u.Add(importjob.FieldUnchanged, v)
+	return u
+}
+
+// SetRowsSkipped sets the "rows_skipped" field.
+func (u *ImportJobUpsert) SetRowsSkipped(v int) *ImportJobUpsert {
+	u.Set(importjob.FieldRowsSkipped, v)
+	return u
+}
+
+// UpdateRowsSkipped sets the "rows_skipped" field to the value that was provided on create.
+func (u *ImportJobUpsert) UpdateRowsSkipped() *ImportJobUpsert {
+	u.SetExcluded(importjob.FieldRowsSkipped)
+	return u
+}
+
+// AddRowsSkipped adds v to the "rows_skipped" field.
+func (u *ImportJobUpsert) AddRowsSkipped(v int) *ImportJobUpsert {
+	u.Add(importjob.FieldRowsSkipped, v)
+	return u
+}
+
+// SetAddedToLibrary sets the "added_to_library" field.
+func (u *ImportJobUpsert) SetAddedToLibrary(v int) *ImportJobUpsert {
+	u.Set(importjob.FieldAddedToLibrary, v)
+	return u
+}
+
+// UpdateAddedToLibrary sets the "added_to_library" field to the value that was provided on create.
+func (u *ImportJobUpsert) UpdateAddedToLibrary() *ImportJobUpsert {
+	u.SetExcluded(importjob.FieldAddedToLibrary)
+	return u
+}
+
+// AddAddedToLibrary adds v to the "added_to_library" field.
+func (u *ImportJobUpsert) AddAddedToLibrary(v int) *ImportJobUpsert {
+	u.Add(importjob.FieldAddedToLibrary, v)
+	return u
+}
+
+// SetSummary sets the "summary" field.
+func (u *ImportJobUpsert) SetSummary(v string) *ImportJobUpsert {
+	u.Set(importjob.FieldSummary, v)
+	return u
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *ImportJobUpsert) UpdateSummary() *ImportJobUpsert {
+	u.SetExcluded(importjob.FieldSummary)
+	return u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *ImportJobUpsert) ClearSummary() *ImportJobUpsert {
+	u.SetNull(importjob.FieldSummary)
 	return u
 }
 
@@ -1020,6 +1142,69 @@ func (u *ImportJobUpsertOne) AddUnchanged(v int) *ImportJobUpsertOne {
 func (u *ImportJobUpsertOne) UpdateUnchanged() *ImportJobUpsertOne {
 	return u.Update(func(s *ImportJobUpsert) {
 		s.UpdateUnchanged()
+	})
+}
+
+// SetRowsSkipped sets the "rows_skipped" field.
+func (u *ImportJobUpsertOne) SetRowsSkipped(v int) *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.SetRowsSkipped(v)
+	})
+}
+
+// AddRowsSkipped adds v to the "rows_skipped" field.
+func (u *ImportJobUpsertOne) AddRowsSkipped(v int) *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.AddRowsSkipped(v)
+	})
+}
+
+// UpdateRowsSkipped sets the "rows_skipped" field to the value that was provided on create.
+func (u *ImportJobUpsertOne) UpdateRowsSkipped() *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.UpdateRowsSkipped()
+	})
+}
+
+// SetAddedToLibrary sets the "added_to_library" field.
+func (u *ImportJobUpsertOne) SetAddedToLibrary(v int) *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.SetAddedToLibrary(v)
+	})
+}
+
+// AddAddedToLibrary adds v to the "added_to_library" field.
+func (u *ImportJobUpsertOne) AddAddedToLibrary(v int) *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.AddAddedToLibrary(v)
+	})
+}
+
+// UpdateAddedToLibrary sets the "added_to_library" field to the value that was provided on create.
+func (u *ImportJobUpsertOne) UpdateAddedToLibrary() *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.UpdateAddedToLibrary()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *ImportJobUpsertOne) SetSummary(v string) *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *ImportJobUpsertOne) UpdateSummary() *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *ImportJobUpsertOne) ClearSummary() *ImportJobUpsertOne {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.ClearSummary()
 	})
 }
 
@@ -1490,6 +1675,69 @@ func (u *ImportJobUpsertBulk) AddUnchanged(v int) *ImportJobUpsertBulk {
 func (u *ImportJobUpsertBulk) UpdateUnchanged() *ImportJobUpsertBulk {
 	return u.Update(func(s *ImportJobUpsert) {
 		s.UpdateUnchanged()
+	})
+}
+
+// SetRowsSkipped sets the "rows_skipped" field.
+func (u *ImportJobUpsertBulk) SetRowsSkipped(v int) *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.SetRowsSkipped(v)
+	})
+}
+
+// AddRowsSkipped adds v to the "rows_skipped" field.
+func (u *ImportJobUpsertBulk) AddRowsSkipped(v int) *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.AddRowsSkipped(v)
+	})
+}
+
+// UpdateRowsSkipped sets the "rows_skipped" field to the value that was provided on create.
+func (u *ImportJobUpsertBulk) UpdateRowsSkipped() *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.UpdateRowsSkipped()
+	})
+}
+
+// SetAddedToLibrary sets the "added_to_library" field.
+func (u *ImportJobUpsertBulk) SetAddedToLibrary(v int) *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.SetAddedToLibrary(v)
+	})
+}
+
+// AddAddedToLibrary adds v to the "added_to_library" field.
+func (u *ImportJobUpsertBulk) AddAddedToLibrary(v int) *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.AddAddedToLibrary(v)
+	})
+}
+
+// UpdateAddedToLibrary sets the "added_to_library" field to the value that was provided on create.
+func (u *ImportJobUpsertBulk) UpdateAddedToLibrary() *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.UpdateAddedToLibrary()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *ImportJobUpsertBulk) SetSummary(v string) *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *ImportJobUpsertBulk) UpdateSummary() *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *ImportJobUpsertBulk) ClearSummary() *ImportJobUpsertBulk {
+	return u.Update(func(s *ImportJobUpsert) {
+		s.ClearSummary()
 	})
 }
 

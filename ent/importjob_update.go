@@ -245,6 +245,68 @@ func (_u *ImportJobUpdate) AddUnchanged(v int) *ImportJobUpdate {
 	return _u
 }
 
+// SetRowsSkipped sets the "rows_skipped" field.
+func (_u *ImportJobUpdate) SetRowsSkipped(v int) *ImportJobUpdate {
+	_u.mutation.ResetRowsSkipped()
+	_u.mutation.SetRowsSkipped(v)
+	return _u
+}
+
+// SetNillableRowsSkipped sets the "rows_skipped" field if the given value is not nil.
+func (_u *ImportJobUpdate) SetNillableRowsSkipped(v *int) *ImportJobUpdate {
+	if v != nil {
+		_u.SetRowsSkipped(*v)
+	}
+	return _u
+}
+
+// AddRowsSkipped adds value to the "rows_skipped" field.
+func (_u *ImportJobUpdate) AddRowsSkipped(v int) *ImportJobUpdate {
+	_u.mutation.AddRowsSkipped(v)
+	return _u
+}
+
+// SetAddedToLibrary sets the "added_to_library" field.
+func (_u *ImportJobUpdate) SetAddedToLibrary(v int) *ImportJobUpdate {
+	_u.mutation.ResetAddedToLibrary()
+	_u.mutation.SetAddedToLibrary(v)
+	return _u
+}
+
+// SetNillableAddedToLibrary sets the "added_to_library" field if the given value is not nil.
+func (_u *ImportJobUpdate) SetNillableAddedToLibrary(v *int) *ImportJobUpdate {
+	if v != nil {
+		_u.SetAddedToLibrary(*v)
+	}
+	return _u
+}
+
+// AddAddedToLibrary adds value to the "added_to_library" field.
+func (_u *ImportJobUpdate) AddAddedToLibrary(v int) *ImportJobUpdate {
+	_u.mutation.AddAddedToLibrary(v)
+	return _u
+}
+
+// SetSummary sets the "summary" field.
+func (_u *ImportJobUpdate) SetSummary(v string) *ImportJobUpdate {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *ImportJobUpdate) SetNillableSummary(v *string) *ImportJobUpdate {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (_u *ImportJobUpdate) ClearSummary() *ImportJobUpdate {
+	_u.mutation.ClearSummary()
+	return _u
+}
+
 // SetReport sets the "report" field.
 func (_u *ImportJobUpdate) SetReport(v []byte) *ImportJobUpdate {
 	_u.mutation.SetReport(v)
@@ -439,6 +501,24 @@ func (_u *ImportJobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedUnchanged(); ok {
 		_spec.AddField(importjob.FieldUnchanged, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RowsSkipped(); ok {
+		_spec.SetField(importjob.FieldRowsSkipped, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRowsSkipped(); ok {
+		_spec.AddField(importjob.FieldRowsSkipped, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedToLibrary(); ok {
+		_spec.SetField(importjob.FieldAddedToLibrary, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAddedToLibrary(); ok {
+		_spec.AddField(importjob.FieldAddedToLibrary, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(importjob.FieldSummary, field.TypeString, value)
+	}
+	if _u.mutation.SummaryCleared() {
+		_spec.ClearField(importjob.FieldSummary, field.TypeString)
 	}
 	if value, ok := _u.mutation.Report(); ok {
 		_spec.SetField(importjob.FieldReport, field.TypeBytes, value)
@@ -739,6 +819,68 @@ func (_u *ImportJobUpdateOne) AddUnchanged(v int) *ImportJobUpdateOne {
 	return _u
 }
 
+// SetRowsSkipped sets the "rows_skipped" field.
+func (_u *ImportJobUpdateOne) SetRowsSkipped(v int) *ImportJobUpdateOne {
+	_u.mutation.ResetRowsSkipped()
+	_u.mutation.SetRowsSkipped(v)
+	return _u
+}
+
+// SetNillableRowsSkipped sets the "rows_skipped" field if the given value is not nil.
+func (_u *ImportJobUpdateOne) SetNillableRowsSkipped(v *int) *ImportJobUpdateOne {
+	if v != nil {
+		_u.SetRowsSkipped(*v)
+	}
+	return _u
+}
+
+// AddRowsSkipped adds value to the "rows_skipped" field.
+func (_u *ImportJobUpdateOne) AddRowsSkipped(v int) *ImportJobUpdateOne {
+	_u.mutation.AddRowsSkipped(v)
+	return _u
+}
+
+// SetAddedToLibrary sets the "added_to_library" field.
+func (_u *ImportJobUpdateOne) SetAddedToLibrary(v int) *ImportJobUpdateOne {
+	_u.mutation.ResetAddedToLibrary()
+	_u.mutation.SetAddedToLibrary(v)
+	return _u
+}
+
+// SetNillableAddedToLibrary sets the "added_to_library" field if the given value is not nil.
+func (_u *ImportJobUpdateOne) SetNillableAddedToLibrary(v *int) *ImportJobUpdateOne {
+	if v != nil {
+		_u.SetAddedToLibrary(*v)
+	}
+	return _u
+}
+
+// AddAddedToLibrary adds value to the "added_to_library" field.
+func (_u *ImportJobUpdateOne) AddAddedToLibrary(v int) *ImportJobUpdateOne {
+	_u.mutation.AddAddedToLibrary(v)
+	return _u
+}
+
+// SetSummary sets the "summary" field.
+func (_u *ImportJobUpdateOne) SetSummary(v string) *ImportJobUpdateOne {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *ImportJobUpdateOne) SetNillableSummary(v *string) *ImportJobUpdateOne {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (_u *ImportJobUpdateOne) ClearSummary() *ImportJobUpdateOne {
+	_u.mutation.ClearSummary()
+	return _u
+}
+
 // SetReport sets the "report" field.
 func (_u *ImportJobUpdateOne) SetReport(v []byte) *ImportJobUpdateOne {
 	_u.mutation.SetReport(v)
@@ -963,6 +1105,24 @@ func (_u *ImportJobUpdateOne) sqlSave(ctx context.Context) (_node *ImportJob, er
 	}
 	if value, ok := _u.mutation.AddedUnchanged(); ok {
 		_spec.AddField(importjob.FieldUnchanged, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RowsSkipped(); ok {
+		_spec.SetField(importjob.FieldRowsSkipped, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRowsSkipped(); ok {
+		_spec.AddField(importjob.FieldRowsSkipped, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedToLibrary(); ok {
+		_spec.SetField(importjob.FieldAddedToLibrary, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAddedToLibrary(); ok {
+		_spec.AddField(importjob.FieldAddedToLibrary, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(importjob.FieldSummary, field.TypeString, value)
+	}
+	if _u.mutation.SummaryCleared() {
+		_spec.ClearField(importjob.FieldSummary, field.TypeString)
 	}
 	if value, ok := _u.mutation.Report(); ok {
 		_spec.SetField(importjob.FieldReport, field.TypeBytes, value)

@@ -18643,37 +18643,42 @@ func (m *ImplementationRuleMutation) ResetEdge(name string) error {
 // ImportJobMutation represents an operation that mutates the ImportJob nodes in the graph.
 type ImportJobMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	updated_at        *time.Time
-	division_code     *string
-	kind              *importjob.Kind
-	file_name         *string
-	file_sha256       *string
-	encoding          *string
-	partial           *bool
-	status            *importjob.Status
-	rows_total        *int
-	addrows_total     *int
-	rows_rejected     *int
-	addrows_rejected  *int
-	created           *int
-	addcreated        *int
-	updated           *int
-	addupdated        *int
-	unchanged         *int
-	addunchanged      *int
-	report            *[]byte
-	clearedFields     map[string]struct{}
-	department        *int
-	cleareddepartment bool
-	library           *int
-	clearedlibrary    bool
-	done              bool
-	oldValue          func(context.Context) (*ImportJob, error)
-	predicates        []predicate.ImportJob
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	division_code       *string
+	kind                *importjob.Kind
+	file_name           *string
+	file_sha256         *string
+	encoding            *string
+	partial             *bool
+	status              *importjob.Status
+	rows_total          *int
+	addrows_total       *int
+	rows_rejected       *int
+	addrows_rejected    *int
+	created             *int
+	addcreated          *int
+	updated             *int
+	addupdated          *int
+	unchanged           *int
+	addunchanged        *int
+	rows_skipped        *int
+	addrows_skipped     *int
+	added_to_library    *int
+	addadded_to_library *int
+	summary             *string
+	report              *[]byte
+	clearedFields       map[string]struct{}
+	department          *int
+	cleareddepartment   bool
+	library             *int
+	clearedlibrary      bool
+	done                bool
+	oldValue            func(context.Context) (*ImportJob, error)
+	predicates          []predicate.ImportJob
 }
 
 var _ ent.Mutation = (*ImportJobMutation)(nil)
@@ -19391,6 +19396,167 @@ func (m *ImportJobMutation) ResetUnchanged() {
 	m.addunchanged = nil
 }
 
+// SetRowsSkipped sets the "rows_skipped" field.
+func (m *ImportJobMutation) SetRowsSkipped(i int) {
+	m.rows_skipped = &i
+	m.addrows_skipped = nil
+}
+
+// RowsSkipped returns the value of the "rows_skipped" field in the mutation.
+func (m *ImportJobMutation) RowsSkipped() (r int, exists bool) {
+	v := m.rows_skipped
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRowsSkipped returns the old "rows_skipped" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldRowsSkipped(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRowsSkipped is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRowsSkipped requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRowsSkipped: %w", err)
+	}
+	return oldValue.RowsSkipped, nil
+}
+
+// AddRowsSkipped adds i to the "rows_skipped" field.
+func (m *ImportJobMutation) AddRowsSkipped(i int) {
+	if m.addrows_skipped != nil {
+		*m.addrows_skipped += i
+	} else {
+		m.addrows_skipped = &i
+	}
+}
+
+// AddedRowsSkipped returns the value that was added to the "rows_skipped" field in this mutation.
+func (m *ImportJobMutation) AddedRowsSkipped() (r int, exists bool) {
+	v := m.addrows_skipped
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRowsSkipped resets all changes to the "rows_skipped" field.
+func (m *ImportJobMutation) ResetRowsSkipped() {
+	m.rows_skipped = nil
+	m.addrows_skipped = nil
+}
+
+// SetAddedToLibrary sets the "added_to_library" field.
+func (m *ImportJobMutation) SetAddedToLibrary(i int) {
+	m.added_to_library = &i
+	m.addadded_to_library = nil
+}
+
+// AddedToLibrary returns the value of the "added_to_library" field in the mutation.
+func (m *ImportJobMutation) AddedToLibrary() (r int, exists bool) {
+	v := m.added_to_library
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddedToLibrary returns the old "added_to_library" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldAddedToLibrary(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddedToLibrary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddedToLibrary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddedToLibrary: %w", err)
+	}
+	return oldValue.AddedToLibrary, nil
+}
+
+// AddAddedToLibrary adds i to the "added_to_library" field.
+func (m *ImportJobMutation) AddAddedToLibrary(i int) {
+	if m.addadded_to_library != nil {
+		*m.addadded_to_library += i
+	} else {
+		m.addadded_to_library = &i
+	}
+}
+
+// AddedAddedToLibrary returns the value that was added to the "added_to_library" field in this mutation.
+func (m *ImportJobMutation) AddedAddedToLibrary() (r int, exists bool) {
+	v := m.addadded_to_library
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAddedToLibrary resets all changes to the "added_to_library" field.
+func (m *ImportJobMutation) ResetAddedToLibrary() {
+	m.added_to_library = nil
+	m.addadded_to_library = nil
+}
+
+// SetSummary sets the "summary" field.
+func (m *ImportJobMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *ImportJobMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the ImportJob entity.
+// If the ImportJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportJobMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (m *ImportJobMutation) ClearSummary() {
+	m.summary = nil
+	m.clearedFields[importjob.FieldSummary] = struct{}{}
+}
+
+// SummaryCleared returns if the "summary" field was cleared in this mutation.
+func (m *ImportJobMutation) SummaryCleared() bool {
+	_, ok := m.clearedFields[importjob.FieldSummary]
+	return ok
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *ImportJobMutation) ResetSummary() {
+	m.summary = nil
+	delete(m.clearedFields, importjob.FieldSummary)
+}
+
 // SetReport sets the "report" field.
 func (m *ImportJobMutation) SetReport(b []byte) {
 	m.report = &b
@@ -19576,7 +19742,7 @@ func (m *ImportJobMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ImportJobMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, importjob.FieldCreatedAt)
 	}
@@ -19618,6 +19784,15 @@ func (m *ImportJobMutation) Fields() []string {
 	}
 	if m.unchanged != nil {
 		fields = append(fields, importjob.FieldUnchanged)
+	}
+	if m.rows_skipped != nil {
+		fields = append(fields, importjob.FieldRowsSkipped)
+	}
+	if m.added_to_library != nil {
+		fields = append(fields, importjob.FieldAddedToLibrary)
+	}
+	if m.summary != nil {
+		fields = append(fields, importjob.FieldSummary)
 	}
 	if m.report != nil {
 		fields = append(fields, importjob.FieldReport)
@@ -19661,6 +19836,12 @@ func (m *ImportJobMutation) Field(name string) (ent.Value, bool) {
 		return m.Updated()
 	case importjob.FieldUnchanged:
 		return m.Unchanged()
+	case importjob.FieldRowsSkipped:
+		return m.RowsSkipped()
+	case importjob.FieldAddedToLibrary:
+		return m.AddedToLibrary()
+	case importjob.FieldSummary:
+		return m.Summary()
 	case importjob.FieldReport:
 		return m.Report()
 	case importjob.FieldDepartmentID:
@@ -19702,6 +19883,12 @@ func (m *ImportJobMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldUpdated(ctx)
 	case importjob.FieldUnchanged:
 		return m.OldUnchanged(ctx)
+	case importjob.FieldRowsSkipped:
+		return m.OldRowsSkipped(ctx)
+	case importjob.FieldAddedToLibrary:
+		return m.OldAddedToLibrary(ctx)
+	case importjob.FieldSummary:
+		return m.OldSummary(ctx)
 	case importjob.FieldReport:
 		return m.OldReport(ctx)
 	case importjob.FieldDepartmentID:
@@ -19813,6 +20000,27 @@ func (m *ImportJobMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUnchanged(v)
 		return nil
+	case importjob.FieldRowsSkipped:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRowsSkipped(v)
+		return nil
+	case importjob.FieldAddedToLibrary:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddedToLibrary(v)
+		return nil
+	case importjob.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
 	case importjob.FieldReport:
 		v, ok := value.([]byte)
 		if !ok {
@@ -19850,6 +20058,12 @@ func (m *ImportJobMutation) AddedFields() []string {
 	if m.addunchanged != nil {
 		fields = append(fields, importjob.FieldUnchanged)
 	}
+	if m.addrows_skipped != nil {
+		fields = append(fields, importjob.FieldRowsSkipped)
+	}
+	if m.addadded_to_library != nil {
+		fields = append(fields, importjob.FieldAddedToLibrary)
+	}
 	return fields
 }
 
@@ -19868,6 +20082,10 @@ func (m *ImportJobMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedUpdated()
 	case importjob.FieldUnchanged:
 		return m.AddedUnchanged()
+	case importjob.FieldRowsSkipped:
+		return m.AddedRowsSkipped()
+	case importjob.FieldAddedToLibrary:
+		return m.AddedAddedToLibrary()
 	}
 	return nil, false
 }
@@ -19912,6 +20130,20 @@ func (m *ImportJobMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddUnchanged(v)
 		return nil
+	case importjob.FieldRowsSkipped:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRowsSkipped(v)
+		return nil
+	case importjob.FieldAddedToLibrary:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAddedToLibrary(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ImportJob numeric field %s", name)
 }
@@ -19922,6 +20154,9 @@ func (m *ImportJobMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(importjob.FieldEncoding) {
 		fields = append(fields, importjob.FieldEncoding)
+	}
+	if m.FieldCleared(importjob.FieldSummary) {
+		fields = append(fields, importjob.FieldSummary)
 	}
 	if m.FieldCleared(importjob.FieldReport) {
 		fields = append(fields, importjob.FieldReport)
@@ -19942,6 +20177,9 @@ func (m *ImportJobMutation) ClearField(name string) error {
 	switch name {
 	case importjob.FieldEncoding:
 		m.ClearEncoding()
+		return nil
+	case importjob.FieldSummary:
+		m.ClearSummary()
 		return nil
 	case importjob.FieldReport:
 		m.ClearReport()
@@ -19995,6 +20233,15 @@ func (m *ImportJobMutation) ResetField(name string) error {
 		return nil
 	case importjob.FieldUnchanged:
 		m.ResetUnchanged()
+		return nil
+	case importjob.FieldRowsSkipped:
+		m.ResetRowsSkipped()
+		return nil
+	case importjob.FieldAddedToLibrary:
+		m.ResetAddedToLibrary()
+		return nil
+	case importjob.FieldSummary:
+		m.ResetSummary()
 		return nil
 	case importjob.FieldReport:
 		m.ResetReport()

@@ -807,6 +807,14 @@ func init() {
 	importjobDescUnchanged := importjobFields[10].Descriptor()
 	// importjob.DefaultUnchanged holds the default value on creation for the unchanged field.
 	importjob.DefaultUnchanged = importjobDescUnchanged.Default.(int)
+	// importjobDescRowsSkipped is the schema descriptor for rows_skipped field.
+	importjobDescRowsSkipped := importjobFields[11].Descriptor()
+	// importjob.DefaultRowsSkipped holds the default value on creation for the rows_skipped field.
+	importjob.DefaultRowsSkipped = importjobDescRowsSkipped.Default.(int)
+	// importjobDescAddedToLibrary is the schema descriptor for added_to_library field.
+	importjobDescAddedToLibrary := importjobFields[12].Descriptor()
+	// importjob.DefaultAddedToLibrary holds the default value on creation for the added_to_library field.
+	importjob.DefaultAddedToLibrary = importjobDescAddedToLibrary.Default.(int)
 	inspectionitemMixin := schema.InspectionItem{}.Mixin()
 	inspectionitemMixinFields0 := inspectionitemMixin[0].Fields()
 	_ = inspectionitemMixinFields0

@@ -32,8 +32,29 @@ func (r *Resolver) importFile(ctx context.Context, kind importjob.Kind, departme
 	if err != nil {
 		return nil, err
 	}
-	out := &model.ImportOutcome{Job: res.Job, Summary: res.Report.Summary(), Errors: []*model.ImportRowError{}}
-	for i, e := range res.Report.Errors {
+	rep := res.Report
+	out := &model.ImportOutcome{Job: res.Job, Summary: rep.Summary(), HeaderLine: rep.HeaderLine, RowsRead: rep.Read(),
+		RowsBlank: rep.Blank, RowsFooter: rep.Footer, RowsAccepted: rep.Accepted,
+		Columns: []*model.ImportColumn{}, Skipped: []*model.ImportSkippedRow{}, Errors: []*model.ImportRowError{}}
+	for _, c := range rep.Columns {
+		col := &model.ImportColumn{Letter: c.Letter, Header: c.Header}
+		if c.Imported() {
+			col.Field, col.Name = &c.Field, &c.Name
+		} else {
+			col.Reason = &c.Reason
+		}
+		if c.Note != "" {
+			col.Note = &c.Note
+		}
+		out.Columns = append(out.Columns, col)
+	}
+	for i, sk := range rep.Skipped {
+		if i == 1000 {
+			break
+		}
+		out.Skipped = append(out.Skipped, &model.ImportSkippedRow{Line: sk.Line, Kind: sk.Kind, Reason: sk.Reason})
+	}
+	for i, e := range rep.Errors {
 		if i == 1000 {
 			break
 		}

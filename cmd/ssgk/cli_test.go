@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/draw"
+	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/uscc"
 )
 
 func TestDrawVerify_PublishedBundle(t *testing.T) {
@@ -74,6 +77,26 @@ func TestCalendarCommands(t *testing.T) {
 	}
 }
 
+func TestImportCommand_RefusesADatabaseThatDoesNotExist(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	dir := filepath.Join(t.TempDir(), "elsewhere")
+	file := filepath.Join("..", "..", "testdata", "targets_gbk.csv")
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"import", "targets", file, "--department", "SCJG", "--data-dir", dir}, &out, &errOut)
+	want := filepath.Join(dir, "ssgk.db")
+	if apperr.CodeOf(err) != apperr.NotFound || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--create-db") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("the command created %s", dir)
+	}
+	// Asked to create one, it does — and then says the database holds no department.
+	err = run(context.Background(), []string{"import", "targets", file, "--department", "SCJG", "--data-dir", dir, "--create-db"}, &out, &errOut)
+	if apperr.CodeOf(err) != apperr.NotFound || !strings.Contains(err.Error(), "还没有任何部门") {
+		t.Fatalf("with --create-db: %v", err)
+	}
+}
+
 func TestImportCommand_AllOrNothingThenPartial(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("DATABASE_URL", "")
@@ -99,11 +122,61 @@ func TestImportCommand_AllOrNothingThenPartial(t *testing.T) {
 	if !strings.Contains(out.String(), "新增 25") {
 		t.Fatalf("partial output: %s", out.String())
 	}
+	// A column the importer does not map is printed as not imported, with the reason.
+	office := filepath.Join(dir, "名录.csv")
+	csv := "宁阳县检查对象名录,,,\n企业名称,统一社会信用代码/注册号,所属区域,经办人\n宁阳县甲商店,91370921MA3C0001X" +
+		string(uscc.CheckChar("91370921MA3C0001X")) + ",磁窑镇,张三\n合计,1户,,\n"
+	if err := os.WriteFile(office, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"import", "targets", office, "--department", "SCJG", "--data-dir", dir}, &out, &errOut); err != nil {
+		t.Fatalf("office file: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"B 列“统一社会信用代码/注册号” → 统一社会信用代码", "D 列“经办人”：未识别的列名，不导入",
+		"第 4 行：合计或说明行（“合计”）", "全部导入：新增 1，", "导入报告："} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("office file output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// A missing required column: the headers seen and the closest candidate.
+	if err := os.WriteFile(office, []byte("序号,企业全名,统一社会信用代码\n1,甲,91350200776049653A\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(ctx, []string{"import", "targets", office, "--department", "SCJG", "--data-dir", dir}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "表头中的列为“序号”、“企业全名”、“统一社会信用代码”") || !strings.Contains(err.Error(), "最接近的是“企业全名”") {
+		t.Errorf("missing column: %v", err)
+	}
 	exported := filepath.Join(dir, "out.xlsx")
 	if err := run(ctx, []string{"export", "targets", "--department", "SCJG", "--data-dir", dir, "--out", exported}, &out, &errOut); err != nil {
 		t.Fatalf("export: %v", err)
 	}
 	if st, err := os.Stat(exported); err != nil || st.Size() == 0 {
 		t.Fatalf("export file: %v", err)
+	}
+}
+
+// The progress display is for a terminal: in a log or a pipe it writes nothing, and an XLSX
+// import is not asked for row counts.
+func TestImportProgress_OnlyOnATerminal(t *testing.T) {
+	file := filepath.Join("..", "..", "testdata", "targets_merged_title.xlsx")
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	var opt library.ImportOptions
+	open, finish := progressOpener(file, st.Size(), &errOut, &opt)
+	f, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	finish()
+	if opt.Progress != nil || errOut.Len() != 0 || !isXLSX(file) || isXLSX(filepath.Join("..", "..", "testdata", "targets_gbk.csv")) {
+		t.Fatalf("progress = %v, output %q", opt.Progress != nil, errOut.String())
 	}
 }

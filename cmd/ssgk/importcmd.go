@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/internal/importer"
 	"github.com/ssgk/ssgk/internal/leads"
 	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -42,7 +43,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dept := fs.String("department", "", "导入部门编码（必填）")
 	libCode := fs.String("library", "", "检查对象加入的分库编码（默认 MAIN 或该部门第一个分库）")
 	partial := fs.Bool("partial", false, "只导入有效行（默认：有任一行错误则不写入任何数据）")
-	reportPath := fs.String("report", "", "错误报告（XLSX）保存路径（默认 文件名.errors.xlsx）")
+	reportPath := fs.String("report", "", "导入报告（XLSX：错误、跳过的行、列、汇总）保存路径（默认 文件名.report.xlsx）")
+	createDB := fs.Bool("create-db", false, "数据库不存在时新建（默认拒绝运行，以免在错误的目录中导入到一个新的空数据库）")
 	if err := fs.Parse(args[2:]); err != nil {
 		return err
 	}
@@ -53,15 +55,18 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return apperr.Wrap(err, apperr.NotFound, "无法读取文件 %s", path)
 	}
+	if err := requireDatabase(&cfg, *createDB); err != nil {
+		return err
+	}
 	db, _, err := openHub(ctx, &cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk import "+string(kind)))
-	dep, err := db.Client.Department.Query().Where(department.Code(*dept)).Only(ctx)
+	dep, err := findDepartment(ctx, db, &cfg, *dept)
 	if err != nil {
-		return apperr.Wrap(err, apperr.NotFound, "部门编码“%s”不存在", *dept)
+		return err
 	}
 	opt := library.ImportOptions{Kind: kind, DepartmentID: dep.ID, Partial: *partial, FileName: filepath.Base(path), Dialect: db.Dialect}
 	if *libCode != "" {
@@ -71,64 +76,155 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		opt.LibraryID = lib.ID
 	}
-	// The bar follows the bytes read in each pass (validate, then write).
+	open, finish := progressOpener(path, st.Size(), stderr, &opt)
+	res, err := library.Import(ctx, db.Client, open, opt)
+	finish()
+	if err != nil {
+		return err
+	}
+	printImportReport(stdout, res.Report)
+	if len(res.Job.Report) > 0 {
+		out := *reportPath
+		if out == "" {
+			out = path + ".report.xlsx"
+		}
+		if err := os.WriteFile(out, res.Job.Report, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "导入报告：%s\n", out)
+	}
+	fmt.Fprintf(stdout, "导入任务编号 %d：%s\n", res.Job.ID, importer.StatusName(res.Job.Status.String()))
+	if res.Job.Status.String() == importer.StatusRejected {
+		return apperr.New("IMPORT_REJECTED", "文件中有 %d 行被拒绝，未写入任何数据；修正后重新导入，或使用 --partial 只导入有效行", res.Report.Rejected)
+	}
+	return nil
+}
+
+// printImportReport prints the summary — the same text as the report's 汇总 sheet and the
+// GraphQL summary — then every column of the file (imported as what, or why not), the skipped
+// rows and the errors (the first 20 of each; the report has them all).
+func printImportReport(w io.Writer, rep *importer.Report) {
+	fmt.Fprintln(w, rep.Summary())
+	fmt.Fprintln(w, "列：")
+	for _, c := range rep.Columns {
+		fmt.Fprintf(w, "  %s\n", c)
+	}
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintln(w, "跳过的行：")
+		for i, sk := range rep.Skipped {
+			if i == 20 {
+				fmt.Fprintf(w, "  ……共 %d 行，完整列表见导入报告\n", rep.Blank+rep.Footer)
+				break
+			}
+			fmt.Fprintf(w, "  第 %d 行：%s\n", sk.Line, sk.Reason)
+		}
+	}
+	if len(rep.Errors) > 0 {
+		fmt.Fprintln(w, "错误：")
+		for i, e := range rep.Errors {
+			if i == 20 {
+				fmt.Fprintf(w, "  ……共 %d 处错误，完整列表见导入报告\n", rep.ErrorCount)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+}
+
+// requireDatabase refuses to import into or export from a SQLite database that does not exist:
+// run in the wrong directory, the command would otherwise create a new, empty one there.
+func requireDatabase(cfg *config, create bool) error {
+	if cfg.DatabaseURL != "" || create {
+		return nil
+	}
+	path := filepath.Join(cfg.DataDir, "ssgk.db")
+	if _, err := os.Stat(path); err != nil {
+		abs, aerr := filepath.Abs(path)
+		if aerr != nil {
+			abs = path
+		}
+		return apperr.New(apperr.NotFound, "数据库 %s 不存在：请在 ssgk 的工作目录中运行，或用 --data-dir 指定数据目录、--database-url 指定 PostgreSQL；确要新建数据库时加 --create-db", abs)
+	}
+	return nil
+}
+
+// findDepartment looks the department up, saying which database was searched when it is not
+// there — and when the database holds no department at all (a new, empty one).
+func findDepartment(ctx context.Context, db *store.DB, cfg *config, code string) (*ent.Department, error) {
+	dep, err := db.Client.Department.Query().Where(department.Code(code)).Only(ctx)
+	if err == nil || !ent.IsNotFound(err) {
+		return dep, err
+	}
+	where := store.Redact(cfg.DatabaseURL)
+	if where == "" {
+		where, _ = filepath.Abs(filepath.Join(cfg.DataDir, "ssgk.db"))
+	}
+	if n, cerr := db.Client.Department.Query().Count(ctx); cerr == nil && n == 0 {
+		return nil, apperr.New(apperr.NotFound, "数据库 %s 中还没有任何部门：是否连接了错误的数据库？", where)
+	}
+	return nil, apperr.Wrap(err, apperr.NotFound, "部门编码“%s”在数据库 %s 中不存在", code, where)
+}
+
+// progressOpener returns the file opener of an import and the function that ends its progress
+// display, shown on a terminal only. A CSV is read as it is parsed, so its bar follows the bytes
+// read; an XLSX is copied whole before its sheet streams, so its bar counts the rows read.
+func progressOpener(path string, size int64, stderr io.Writer, opt *library.ImportOptions) (func() (io.ReadCloser, error), func()) {
+	visible := isTerminal(stderr)
 	var bar *progressbar.ProgressBar
+	finish := func() {
+		if bar != nil {
+			bar.Finish() //nolint:errcheck
+		}
+	}
+	newBar := func(max int64, desc string, bytes bool) {
+		finish()
+		bar = progressbar.NewOptions64(max, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(desc),
+			progressbar.OptionSetVisibility(visible), progressbar.OptionShowBytes(bytes), progressbar.OptionShowCount(),
+			progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
+	}
+	xlsx := isXLSX(path)
+	passes := 0
+	if xlsx && visible {
+		opt.Progress = func(pass string, rows int) {
+			if bar != nil {
+				_ = bar.Set(rows)
+			}
+		}
+	}
 	open := func() (io.ReadCloser, error) {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, err
 		}
-		if bar != nil {
-			bar.Finish() //nolint:errcheck
-		}
 		// Outside a transaction the import reads the file once, checking and writing together.
 		desc := "导入"
-		if bar != nil {
+		if passes++; passes > 1 {
 			desc = "再次读取"
 		}
-		bar = progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(desc),
-			progressbar.OptionSetVisibility(isTerminal(stderr)),
-			progressbar.OptionShowBytes(true), progressbar.OptionThrottle(200_000_000), progressbar.OptionClearOnFinish())
+		if xlsx {
+			newBar(-1, desc+"（已读取行数）", false)
+			return f, nil
+		}
+		newBar(size, desc, true)
 		r := progressbar.NewReader(f, bar)
 		return struct {
 			io.Reader
 			io.Closer
 		}{&r, f}, nil
 	}
-	res, err := library.Import(ctx, db.Client, open, opt)
-	if bar != nil {
-		bar.Finish() //nolint:errcheck
-	}
+	return open, finish
+}
+
+// isXLSX reports whether the file is a ZIP (an XLSX workbook), as the importer decides it.
+func isXLSX(path string) bool {
+	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return false
 	}
-	fmt.Fprintln(stdout, res.Report.Summary())
-	for i, e := range res.Report.Errors {
-		if i == 20 {
-			fmt.Fprintf(stdout, "……共 %d 处错误，完整列表见错误报告\n", res.Report.ErrorCount)
-			break
-		}
-		fmt.Fprintf(stdout, "  第 %d 行“%s”列：%s\n", e.Line, e.Column, e.Reason)
-	}
-	if len(res.Job.Report) > 0 {
-		out := *reportPath
-		if out == "" {
-			out = path + ".errors.xlsx"
-		}
-		if err := os.WriteFile(out, res.Job.Report, 0o644); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "错误报告：%s\n", out)
-	}
-	fmt.Fprintf(stdout, "导入任务 %d：%s；新增 %d，更新 %d，未变化 %d\n", res.Job.ID, jobStatusName(res.Job.Status.String()),
-		res.Job.Created, res.Job.Updated, res.Job.Unchanged)
-	if res.Foreign > 0 {
-		fmt.Fprintf(stdout, "其中 %d 个已有对象此前不在本部门的分库中：已加入本部门分库，但文件中与现有信息不同的内容未写入（只有原收录部门可以修改，见 docs/authorisation.md）\n", res.Foreign)
-	}
-	if res.Job.Status.String() == "REJECTED" {
-		return apperr.New("IMPORT_REJECTED", "文件中有 %d 行错误，未写入任何数据；修正后重新导入，或使用 --partial 只导入有效行", res.Report.Rejected)
-	}
-	return nil
+	defer f.Close()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	return n == 4 && string(head[:2]) == "PK"
 }
 
 // isTerminal reports whether w is a terminal: the progress bar redraws itself, which only
@@ -140,16 +236,6 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func jobStatusName(s string) string {
-	switch s {
-	case "SUCCEEDED":
-		return "全部导入"
-	case "PARTIAL":
-		return "已导入有效行"
-	}
-	return "已拒绝"
 }
 
 // cmdExport: ssgk export targets|inspectors|items --department CODE [--library CODE] --out FILE
@@ -178,15 +264,18 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *dept == "" || *out == "" {
 		return apperr.New(apperr.Invalid, "需要 --department 和 --out")
 	}
+	if err := requireDatabase(&cfg, false); err != nil {
+		return err
+	}
 	db, _, err := openHub(ctx, &cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk export "+string(kind)))
-	dep, err := db.Client.Department.Query().Where(department.Code(*dept)).Only(ctx)
+	dep, err := findDepartment(ctx, db, &cfg, *dept)
 	if err != nil {
-		return apperr.Wrap(err, apperr.NotFound, "部门编码“%s”不存在", *dept)
+		return err
 	}
 	tmp := *out + ".part"
 	f, err := os.Create(tmp)
@@ -244,6 +333,9 @@ func cmdImportLeads(ctx context.Context, args []string, stdout, stderr io.Writer
 		return apperr.Wrap(err, apperr.NotFound, "无法读取文件 %s", path)
 	}
 	defer f.Close()
+	if err := requireDatabase(&cfg, false); err != nil {
+		return err
+	}
 	db, _, err := openHub(ctx, &cfg)
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
   ssgk serve [--demo] [--listen 地址]     启动服务（GraphQL /graphql，GraphiQL /graphiql，/healthz，/metrics）
   ssgk demo                              向空数据库载入演示数据（宁阳县联席会议）
   ssgk migrate [--to 版本]               执行数据库迁移（serve 启动时自动执行）
-  ssgk import targets|inspectors|items 文件 --department 部门编码 [--library 分库编码] [--partial] [--report 报告.xlsx]
+  ssgk import targets|inspectors|items 文件 --department 部门编码 [--library 分库编码] [--partial] [--report 报告.xlsx] [--create-db]
                                          批量导入（XLSX/CSV，UTF-8/GBK/GB18030 自动识别；默认全部或全不）
   ssgk import leads 文件.csv              批量导入线索（来源、来源编号、接收时间、线索摘要……；全部或全不），并提示达到阈值的专项检查
   ssgk export targets|inspectors|items --department 部门编码 [--library 分库编码] --out 文件.xlsx

@@ -45,6 +45,12 @@ const (
 	FieldUpdated = "updated"
 	// FieldUnchanged holds the string denoting the unchanged field in the database.
 	FieldUnchanged = "unchanged"
+	// FieldRowsSkipped holds the string denoting the rows_skipped field in the database.
+	FieldRowsSkipped = "rows_skipped"
+	// FieldAddedToLibrary holds the string denoting the added_to_library field in the database.
+	FieldAddedToLibrary = "added_to_library"
+	// FieldSummary holds the string denoting the summary field in the database.
+	FieldSummary = "summary"
 	// FieldReport holds the string denoting the report field in the database.
 	FieldReport = "report"
 	// FieldDepartmentID holds the string denoting the department_id field in the database.
@@ -88,6 +94,9 @@ var Columns = []string{
 	FieldCreated,
 	FieldUpdated,
 	FieldUnchanged,
+	FieldRowsSkipped,
+	FieldAddedToLibrary,
+	FieldSummary,
 	FieldReport,
 	FieldDepartmentID,
 }
@@ -136,6 +145,10 @@ var (
 	DefaultUpdated int
 	// DefaultUnchanged holds the default value on creation for the "unchanged" field.
 	DefaultUnchanged int
+	// DefaultRowsSkipped holds the default value on creation for the "rows_skipped" field.
+	DefaultRowsSkipped int
+	// DefaultAddedToLibrary holds the default value on creation for the "added_to_library" field.
+	DefaultAddedToLibrary int
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -262,6 +275,21 @@ func ByUpdated(opts ...sql.OrderTermOption) OrderOption {
 // ByUnchanged orders the results by the unchanged field.
 func ByUnchanged(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUnchanged, opts...).ToFunc()
+}
+
+// ByRowsSkipped orders the results by the rows_skipped field.
+func ByRowsSkipped(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRowsSkipped, opts...).ToFunc()
+}
+
+// ByAddedToLibrary orders the results by the added_to_library field.
+func ByAddedToLibrary(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAddedToLibrary, opts...).ToFunc()
+}
+
+// BySummary orders the results by the summary field.
+func BySummary(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSummary, opts...).ToFunc()
 }
 
 // ByDepartmentID orders the results by the department_id field.

@@ -115,6 +115,21 @@ func Unchanged(v int) predicate.ImportJob {
 	return predicate.ImportJob(sql.FieldEQ(FieldUnchanged, v))
 }
 
+// RowsSkipped applies equality check predicate on the "rows_skipped" field. It's identical to RowsSkippedEQ.
+func RowsSkipped(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldEQ(FieldRowsSkipped, v))
+}
+
+// AddedToLibrary applies equality check predicate on the "added_to_library" field. It's identical to AddedToLibraryEQ.
+func AddedToLibrary(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldEQ(FieldAddedToLibrary, v))
+}
+
+// Summary applies equality check predicate on the "summary" field. It's identical to SummaryEQ.
+func Summary(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldEQ(FieldSummary, v))
+}
+
 // Report applies equality check predicate on the "report" field. It's identical to ReportEQ.
 func Report(v []byte) predicate.ImportJob {
 	return predicate.ImportJob(sql.FieldEQ(FieldReport, v))
@@ -723,6 +738,161 @@ func UnchangedLT(v int) predicate.ImportJob {
 // UnchangedLTE applies the LTE predicate on the "unchanged" field.
 func UnchangedLTE(v int) predicate.ImportJob {
 	return predicate.ImportJob(sql.FieldLTE(FieldUnchanged, v))
+}
+
+// RowsSkippedEQ applies the EQ predicate on the "rows_skipped" field.
+func RowsSkippedEQ(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldEQ(FieldRowsSkipped, v))
+}
+
+// RowsSkippedNEQ applies the NEQ predicate on the "rows_skipped" field.
+func RowsSkippedNEQ(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldNEQ(FieldRowsSkipped, v))
+}
+
+// RowsSkippedIn applies the In predicate on the "rows_skipped" field.
+func RowsSkippedIn(vs ...int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldIn(FieldRowsSkipped, vs...))
+}
+
+// RowsSkippedNotIn applies the NotIn predicate on the "rows_skipped" field.
+func RowsSkippedNotIn(vs ...int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldNotIn(FieldRowsSkipped, vs...))
+}
+
+// RowsSkippedGT applies the GT predicate on the "rows_skipped" field.
+func RowsSkippedGT(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldGT(FieldRowsSkipped, v))
+}
+
+// RowsSkippedGTE applies the GTE predicate on the "rows_skipped" field.
+func RowsSkippedGTE(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldGTE(FieldRowsSkipped, v))
+}
+
+// RowsSkippedLT applies the LT predicate on the "rows_skipped" field.
+func RowsSkippedLT(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldLT(FieldRowsSkipped, v))
+}
+
+// RowsSkippedLTE applies the LTE predicate on the "rows_skipped" field.
+func RowsSkippedLTE(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldLTE(FieldRowsSkipped, v))
+}
+
+// AddedToLibraryEQ applies the EQ predicate on the "added_to_library" field.
+func AddedToLibraryEQ(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldEQ(FieldAddedToLibrary, v))
+}
+
+// AddedToLibraryNEQ applies the NEQ predicate on the "added_to_library" field.
+func AddedToLibraryNEQ(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldNEQ(FieldAddedToLibrary, v))
+}
+
+// AddedToLibraryIn applies the In predicate on the "added_to_library" field.
+func AddedToLibraryIn(vs ...int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldIn(FieldAddedToLibrary, vs...))
+}
+
+// AddedToLibraryNotIn applies the NotIn predicate on the "added_to_library" field.
+func AddedToLibraryNotIn(vs ...int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldNotIn(FieldAddedToLibrary, vs...))
+}
+
+// AddedToLibraryGT applies the GT predicate on the "added_to_library" field.
+func AddedToLibraryGT(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldGT(FieldAddedToLibrary, v))
+}
+
+// AddedToLibraryGTE applies the GTE predicate on the "added_to_library" field.
+func AddedToLibraryGTE(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldGTE(FieldAddedToLibrary, v))
+}
+
+// AddedToLibraryLT applies the LT predicate on the "added_to_library" field.
+func AddedToLibraryLT(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldLT(FieldAddedToLibrary, v))
+}
+
+// AddedToLibraryLTE applies the LTE predicate on the "added_to_library" field.
+func AddedToLibraryLTE(v int) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldLTE(FieldAddedToLibrary, v))
+}
+
+// SummaryEQ applies the EQ predicate on the "summary" field.
+func SummaryEQ(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldEQ(FieldSummary, v))
+}
+
+// SummaryNEQ applies the NEQ predicate on the "summary" field.
+func SummaryNEQ(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldNEQ(FieldSummary, v))
+}
+
+// SummaryIn applies the In predicate on the "summary" field.
+func SummaryIn(vs ...string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldIn(FieldSummary, vs...))
+}
+
+// SummaryNotIn applies the NotIn predicate on the "summary" field.
+func SummaryNotIn(vs ...string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldNotIn(FieldSummary, vs...))
+}
+
+// SummaryGT applies the GT predicate on the "summary" field.
+func SummaryGT(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldGT(FieldSummary, v))
+}
+
+// SummaryGTE applies the GTE predicate on the "summary" field.
+func SummaryGTE(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldGTE(FieldSummary, v))
+}
+
+// SummaryLT applies the LT predicate on the "summary" field.
+func SummaryLT(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldLT(FieldSummary, v))
+}
+
+// SummaryLTE applies the LTE predicate on the "summary" field.
+func SummaryLTE(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldLTE(FieldSummary, v))
+}
+
+// SummaryContains applies the Contains predicate on the "summary" field.
+func SummaryContains(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldContains(FieldSummary, v))
+}
+
+// SummaryHasPrefix applies the HasPrefix predicate on the "summary" field.
+func SummaryHasPrefix(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldHasPrefix(FieldSummary, v))
+}
+
+// SummaryHasSuffix applies the HasSuffix predicate on the "summary" field.
+func SummaryHasSuffix(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldHasSuffix(FieldSummary, v))
+}
+
+// SummaryIsNil applies the IsNil predicate on the "summary" field.
+func SummaryIsNil() predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldIsNull(FieldSummary))
+}
+
+// SummaryNotNil applies the NotNil predicate on the "summary" field.
+func SummaryNotNil() predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldNotNull(FieldSummary))
+}
+
+// SummaryEqualFold applies the EqualFold predicate on the "summary" field.
+func SummaryEqualFold(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldEqualFold(FieldSummary, v))
+}
+
+// SummaryContainsFold applies the ContainsFold predicate on the "summary" field.
+func SummaryContainsFold(v string) predicate.ImportJob {
+	return predicate.ImportJob(sql.FieldContainsFold(FieldSummary, v))
 }
 
 // ReportEQ applies the EQ predicate on the "report" field.

@@ -671,6 +671,9 @@ var (
 		{Name: "created", Type: field.TypeInt, Default: 0},
 		{Name: "updated", Type: field.TypeInt, Default: 0},
 		{Name: "unchanged", Type: field.TypeInt, Default: 0},
+		{Name: "rows_skipped", Type: field.TypeInt, Default: 0},
+		{Name: "added_to_library", Type: field.TypeInt, Default: 0},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "report", Type: field.TypeBytes, Nullable: true},
 		{Name: "department_id", Type: field.TypeInt},
 		{Name: "import_job_library", Type: field.TypeInt, Nullable: true},
@@ -683,13 +686,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "import_jobs_departments_department",
-				Columns:    []*schema.Column{ImportJobsColumns[16]},
+				Columns:    []*schema.Column{ImportJobsColumns[19]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "import_jobs_target_libraries_library",
-				Columns:    []*schema.Column{ImportJobsColumns[17]},
+				Columns:    []*schema.Column{ImportJobsColumns[20]},
 				RefColumns: []*schema.Column{TargetLibrariesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

@@ -78,6 +78,9 @@ func (ImportJob) Fields() []ent.Field {
 		field.Int("created").Default(0).Comment("新增记录数").Annotations(class.Shared),
 		field.Int("updated").Default(0).Comment("更新记录数").Annotations(class.Shared),
 		field.Int("unchanged").Default(0).Comment("未变化记录数（重复导入）").Annotations(class.Shared),
+		field.Int("rows_skipped").Default(0).Comment("跳过的行数（表头以下的空行、合计行和说明行）").Annotations(class.Shared),
+		field.Int("added_to_library").Default(0).Comment("加入分库的已有检查对象数（新增的对象另计入新增）").Annotations(class.Shared),
+		field.Text("summary").Optional().Comment("结果摘要（与命令行、错误报告中的汇总一致）").Annotations(class.Shared),
 		field.Bytes("report").Optional().Comment("错误报告（XLSX）").Annotations(entgql.Skip(entgql.SkipAll), class.Private),
 		field.Int("department_id").Comment("导入部门").Annotations(class.Private),
 	}

@@ -51,15 +51,46 @@ type CorrectionPayload struct {
 	Correction *ent.Correction `json:"correction"`
 }
 
+// 导入文件中的一列
+type ImportColumn struct {
+	// 列号（A、B、…）
+	Letter string `json:"letter"`
+	// 文件中的列名
+	Header string `json:"header"`
+	// 导入为的字段（ent 字段名）；不导入时为空
+	Field *string `json:"field,omitempty"`
+	// 导入为的标准列名；不导入时为空
+	Name *string `json:"name,omitempty"`
+	// 读取方式的说明（如合为一列的统一社会信用代码与注册号）
+	Note *string `json:"note,omitempty"`
+	// 不导入的原因；导入时为空
+	Reason *string `json:"reason,omitempty"`
+}
+
 // 导入结果
 type ImportOutcome struct {
 	// 导入任务记录
 	Job *ent.ImportJob `json:"job"`
-	// 结果摘要
+	// 结果摘要：读取、跳过（空行、合计或说明行）、有效、拒绝的行数，新增、更新、未变化、加入分库的记录数，
+	// 未导入的列；与命令行输出、导入报告“汇总”页的结论一字不差
 	Summary string `json:"summary"`
+	// 表头所在行
+	HeaderLine int `json:"headerLine"`
+	// 表头以下读取的行数（数据行与跳过的行）
+	RowsRead int `json:"rowsRead"`
+	// 跳过的空行数
+	RowsBlank int `json:"rowsBlank"`
+	// 跳过的合计行、说明行数
+	RowsFooter int `json:"rowsFooter"`
+	// 有效行数
+	RowsAccepted int `json:"rowsAccepted"`
+	// 文件中的每一列：导入为哪一项，或为何不导入
+	Columns []*ImportColumn `json:"columns"`
+	// 跳过的行及原因（最多返回前 1000 行）
+	Skipped []*ImportSkippedRow `json:"skipped"`
 	// 被拒绝行的错误（最多返回前 1000 条；完整报告见 reportURL）
 	Errors []*ImportRowError `json:"errors"`
-	// 错误报告（XLSX）下载地址；无错误时为空
+	// 导入报告（XLSX：错误、提示、跳过的行、列、汇总）下载地址；有错误、提示、跳过的行或不导入的列时提供
 	ReportURL *string `json:"reportURL,omitempty"`
 }
 
@@ -71,6 +102,16 @@ type ImportRowError struct {
 	Column string `json:"column"`
 	// 原值（身份证号等已脱敏）
 	Value string `json:"value"`
+	// 原因
+	Reason string `json:"reason"`
+}
+
+// 跳过的行
+type ImportSkippedRow struct {
+	// 行号
+	Line int `json:"line"`
+	// BLANK 空行，FOOTER 合计或说明行
+	Kind string `json:"kind"`
 	// 原因
 	Reason string `json:"reason"`
 }

@@ -212,8 +212,23 @@ func TestHeader_UnknownColumnsAreIgnoredAndListed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if got := r.Ignored(); !slices.Equal(got, []string{"经办人"}) {
-		t.Fatalf("Ignored = %v, want [经办人]", got)
+	// Every column is either imported or listed as not imported, with the reason.
+	if got := r.Ignored(); !slices.Equal(got, []string{"序号", "经办人", "备注"}) {
+		t.Fatalf("Ignored = %v, want [序号 经办人 备注]", got)
+	}
+	var got []string
+	for _, c := range r.Columns() {
+		got = append(got, c.String())
+	}
+	want := []string{
+		"A 列“序号”：" + reasonIgnoredHeader,
+		"B 列“企业名称” → 企业名称",
+		"C 列“统一社会信用代码” → 统一社会信用代码",
+		"D 列“经办人”：" + reasonUnknown,
+		"E 列“备注”：" + reasonIgnoredHeader,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Columns =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -572,7 +587,9 @@ func TestNext_RejectionReasons(t *testing.T) {
 		{"industry digits", KindTargets, th + "甲," + usccEnterprise + ",,,,,,13912,,,,", "行业代码", "2–4 位"},
 		{"industry division 98", KindTargets, th + "甲," + usccEnterprise + ",,,,,,9811,,,,", "行业代码", "行业大类“98”不存在"},
 		{"industry section mismatch", KindTargets, th + "甲," + usccEnterprise + ",,,,,,F1391,,,,", "行业代码", "大类 13 属于门类 C"},
-		{"industry garbage", KindTargets, th + "甲," + usccEnterprise + ",,,,,,食品,,,,", "行业代码", "行业代码应为门类字母"},
+		{"industry garbage", KindTargets, th + "甲," + usccEnterprise + ",,,,,,食品,,,,", "行业代码", "行业“食品”无法识别"},
+		{"industry code garbage", KindTargets, th + "甲," + usccEnterprise + ",,,,,,1X,,,,", "行业代码", "行业代码应为门类字母"},
+		{"division name unknown", KindTargets, th + "甲," + usccEnterprise + ",,,,,城区,,,,,", "行政区划代码", "行政区划“城区”无法识别"},
 		{"status", KindTargets, th + "甲," + usccEnterprise + ",,,,,,,停业,,,", "登记状态", "登记状态无法识别"},
 		{"credit class", KindTargets, th + "甲," + usccEnterprise + ",,,,,,,,E类,,", "信用风险分类", "信用风险分类“E类”无效"},
 		{"abnormal flag", KindTargets, th + "甲," + usccEnterprise + ",,,,,,,,,也许,", "经营异常名录", "经营异常名录应填“是”或“否”"},
@@ -927,7 +944,7 @@ func TestReportXLSX_ReadableWithExcelize(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); !slices.Equal(got, []string{ReportSheetErrors, ReportSheetWarnings, ReportSheetSummary}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{ReportSheetErrors, ReportSheetWarnings, ReportSheetColumns, ReportSheetSummary}) {
 		t.Fatalf("sheets = %v", got)
 	}
 	rows, err := f.GetRows(ReportSheetErrors)
@@ -943,6 +960,10 @@ func TestReportXLSX_ReadableWithExcelize(t *testing.T) {
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("rows = %v", rows)
+	}
+	cols, _ := f.GetRows(ReportSheetColumns)
+	if len(cols) != len(rep.Columns)+1 || len(rep.Columns) == 0 {
+		t.Errorf("columns sheet = %v", cols)
 	}
 	for i := range want {
 		for j := range want[i] {
@@ -963,7 +984,7 @@ func TestReportXLSX_ReadableWithExcelize(t *testing.T) {
 		t.Errorf("warnings sheet = %v", warn)
 	}
 	sum, _ := f.GetRows(ReportSheetSummary)
-	if len(sum) == 0 || !strings.Contains(sum[len(sum)-1][1], "4 行有错误") {
+	if len(sum) == 0 || sum[len(sum)-1][1] != rep.Summary() || !strings.Contains(rep.Summary(), "拒绝 4 行") {
 		t.Errorf("summary sheet = %v", sum)
 	}
 }
@@ -973,12 +994,27 @@ func TestReport_Summary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "检查对象名录（GB18030 编码）：共 30 行数据，25 行通过，5 行有错误（共 5 处），请按错误报告修改后重新导入；本次不导入任何数据。"
+	want := "检查对象名录（GB18030 编码）：表头在第 1 行；读取 30 行，数据 30 行：有效 25 行，拒绝 5 行（共 5 处错误）。请按错误报告修改。未导入的列 1 列：序号。"
 	if got := rep.Summary(); got != want {
 		t.Errorf("Summary = %q\nwant      %q", got, want)
 	}
-	ok := &Report{Kind: KindItems, Encoding: EncodingXLSX, Rows: 3, Accepted: 3}
-	if got := ok.Summary(); got != "抽查事项清单（XLSX）：共 3 行数据，全部通过校验。" {
+	// What was written is part of the summary, and never contradicts it.
+	for _, c := range []struct {
+		out  Outcome
+		want string
+	}{
+		{Outcome{Status: StatusRejected}, "未写入任何数据"},
+		{Outcome{Status: StatusPartial, Created: 20, Updated: 3, Unchanged: 2, AddedToLibrary: 5}, "已导入有效行：新增 20，更新 3，未变化 2，已有对象加入分库 5；被拒绝的 5 行未导入。"},
+	} {
+		out := c.out
+		rep.Outcome = &out
+		if got := rep.Summary(); !strings.Contains(got, c.want) || strings.Contains(got, "请按错误报告修改。") && c.out.Status == StatusPartial {
+			t.Errorf("Summary(%s) = %q, want it to say %q", c.out.Status, got, c.want)
+		}
+	}
+	ok := &Report{Kind: KindItems, Encoding: EncodingXLSX, HeaderLine: 2, Rows: 3, Accepted: 3, Blank: 1, Footer: 1,
+		Outcome: &Outcome{Status: StatusSucceeded, Created: 3}}
+	if got := ok.Summary(); got != "抽查事项清单（XLSX）：表头在第 2 行；读取 5 行，跳过 2 行（空行 1 行，合计或说明行 1 行），数据 3 行：全部有效。全部导入：新增 3，更新 0，未变化 0。" {
 		t.Errorf("Summary = %q", got)
 	}
 }

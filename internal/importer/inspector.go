@@ -9,8 +9,11 @@ import (
 )
 
 // InspectorRecord is one validated row of an inspector file (执法检查人员名录), named after the
-// fields of ent's Inspector. The department is not in the file: the caller imports into one.
+// fields of ent's Inspector. Department is the code of the department the row names (through
+// Options.Departments), or "" when the file has no department column or the cell is empty: the
+// caller imports into its department. It is not part of the digest.
 type InspectorRecord struct {
+	Department           string
 	Name                 string
 	IDNumber             string
 	Phone                string
@@ -106,11 +109,37 @@ func (c *rowCtx) inspector() *InspectorRecord {
 
 	rec.Qualifications = splitList(c.text(pQualifications), qualSeps)
 	rec.Specialties = splitList(c.text(pSpecialties), qualSeps)
+	rec.Department = c.department()
 	rec.IsExpert = c.boolean(pIsExpert, false, []string{"专家"}, []string{"非专家"})
 	rec.Active = c.boolean(pActive, true,
 		[]string{"在岗", "正常", "有效", "在职", "启用"},
 		[]string{"不在岗", "离岗", "调离", "退休", "停用", "无效", "离职", "禁用"})
 	return rec
+}
+
+// department reads the department column: the department the row names, which must be the
+// importing department unless the import is for all departments.
+func (c *rowCtx) department() string {
+	v := c.text(pDepartment)
+	if v == "" {
+		return ""
+	}
+	t := c.r.depts
+	if t == nil {
+		return v // no code table (a check without the database): kept as written
+	}
+	code, ok := t.lookup(v)
+	if !ok {
+		c.fail(pDepartment, v, fmt.Sprintf("所属部门“%s”不是联席会议成员单位：应填部门全称、简称或编码（%s）", v, t.example))
+		return ""
+	}
+	own := c.r.opts.Department
+	if own != "" && code != own && !c.r.opts.AllDepartments {
+		c.fail(pDepartment, v, fmt.Sprintf("该人员属于%s，本次导入的是%s的名录：只能导入本部门的人员，未导入（请由%s导入，或由联席会议办公室一次导入各部门人员）",
+			t.labelOf(code), t.labelOf(own), t.labelOf(code)))
+		return ""
+	}
+	return code
 }
 
 func validBirthDate(yyyymmdd string, today time.Time) bool {
@@ -123,6 +152,6 @@ func InspectorCells(p *InspectorRecord) []string {
 	return []string{
 		p.Name, p.IDNumber, p.Phone, labelOf(inspectorKinds, p.Kind), deref(p.CertificateNo),
 		formatDate(p.CertificateExpiresOn), strings.Join(p.Qualifications, listJoin),
-		strings.Join(p.Specialties, listJoin), yesNo(p.IsExpert), yesNo(p.Active),
+		strings.Join(p.Specialties, listJoin), yesNo(p.IsExpert), yesNo(p.Active), p.Department,
 	}
 }

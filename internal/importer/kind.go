@@ -14,6 +14,8 @@ package importer
 import (
 	"fmt"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/codes/division"
 )
 
 // Kind is what a file holds.
@@ -67,7 +69,23 @@ type Options struct {
 	// HeaderScanRows is how many rows at the top may precede the header (titles, blank rows).
 	// Zero means 10.
 	HeaderScanRows int
+
+	// Departments is the code table of departments, through which a department column
+	// (inspectors' 所属部门) is read: by code, full name or short name.
+	Departments []Department
+	// Department is the code of the importing department. An inspector whose row names another
+	// department is rejected, unless AllDepartments.
+	Department string
+	// AllDepartments lets rows name any department of the table (the joint-meeting office
+	// imports the register of every department).
+	AllDepartments bool
+	// Divisions are named divisions (townships, counties) in addition to the built-in table of
+	// internal/codes/division, through which a division column written as a name is read.
+	Divisions []division.Entry
 }
+
+// Department is one department of the code table, for a department column.
+type Department struct{ Code, Name, ShortName string }
 
 func (o Options) today() time.Time {
 	now := o.Now

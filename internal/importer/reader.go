@@ -59,6 +59,10 @@ type HeaderError struct {
 	Kind    Kind
 	Line    int      // the header row, 0 if none was found
 	Missing []string // canonical names of the missing mandatory columns
+	// Headers are the header cells found (of the header row, or of the row most like one).
+	Headers []string
+	// Closest maps each missing column to the header cell most like it, when one is.
+	Closest map[string]string
 	Message string
 }
 
@@ -79,6 +83,13 @@ type Reader struct {
 	cols       []column
 	colIdx     []int // per column of the kind, the cell index in a row, or -1
 	ignored    []string
+	columns    []ColumnInfo
+	mappedCell []bool // per cell index, whether the column is imported
+
+	depts     *departmentTable
+	divisions divisionLookup
+	rep       *Report // where skipped rows are reported (NewReport)
+	skipped   int
 
 	keys map[string]map[string]int32 // business key kind → value → first row
 	rows int
@@ -101,6 +112,7 @@ func OpenWithOptions(r io.Reader, kind Kind, opts Options) (*Reader, error) {
 	rd := &Reader{
 		kind: kind, opts: opts, today: opts.today(), src: src, encoding: enc,
 		cols: columnsOf(kind), keys: map[string]map[string]int32{},
+		depts: newDepartmentTable(opts.Departments), divisions: newDivisionLookup(opts.Divisions),
 	}
 	if x, ok := src.(*xlsxSource); ok {
 		rd.serial, rd.date1904 = true, x.date1904
@@ -139,11 +151,45 @@ func (r *Reader) Mapping() map[string]string {
 	return m
 }
 
-// Ignored returns the headers that name no known column; their cells are not imported.
+// Ignored returns the headers of the columns that are not imported (every non-empty header
+// that names no field); Columns gives the reason of each.
 func (r *Reader) Ignored() []string { return append([]string(nil), r.ignored...) }
 
-// Rows is the number of data rows read so far (blank rows are not counted).
+// Columns describes every non-empty column of the header: the field it fills, or why it is
+// not imported.
+func (r *Reader) Columns() []ColumnInfo { return append([]ColumnInfo(nil), r.columns...) }
+
+// Rows is the number of data rows read so far (blank, totals and notes rows are not counted).
 func (r *Reader) Rows() int { return r.rows }
+
+// Skipped is the number of rows below the header skipped so far: blank rows, totals and notes.
+func (r *Reader) Skipped() int { return r.skipped }
+
+// ColumnInfo is one column of the file as the importer read it.
+type ColumnInfo struct {
+	Position int    // 1-based column number
+	Letter   string // the column's letter in a spreadsheet (A, B, … AA)
+	Header   string // as written
+	Field    string // the record field it fills; "" when the column is not imported
+	Name     string // the canonical name of that field
+	Note     string // how the header or its values are read, when not plainly
+	Reason   string // why the column is not imported (Field == "")
+}
+
+// Imported reports whether the column fills a field.
+func (c ColumnInfo) Imported() bool { return c.Field != "" }
+
+// String is one line of the column report, e.g. "B 列“信用代码/注册号” → 统一社会信用代码".
+func (c ColumnInfo) String() string {
+	if c.Field == "" {
+		return fmt.Sprintf("%s 列“%s”：%s", c.Letter, c.Header, c.Reason)
+	}
+	s := fmt.Sprintf("%s 列“%s” → %s", c.Letter, c.Header, c.Name)
+	if c.Note != "" {
+		s += "（" + c.Note + "）"
+	}
+	return s
+}
 
 func (r *Reader) scanRows() int {
 	if r.opts.HeaderScanRows > 0 {
@@ -156,6 +202,8 @@ func (r *Reader) scanRows() int {
 // cells name known columns. Rows above it (merged titles, blank rows) are skipped.
 func (r *Reader) readHeader() error {
 	var above [][]string
+	var widest, likeliest []string
+	widestLine, likeliestLine, likeliestCount := 0, 0, 0
 	for range r.scanRows() {
 		cells, line, err := r.src.next()
 		if err == io.EOF {
@@ -168,21 +216,100 @@ func (r *Reader) readHeader() error {
 			return r.mapHeader(cells, line)
 		}
 		above = append(above, append([]string(nil), cells...))
+		if ne := nonEmpty(cells); len(ne) > len(widest) {
+			widest, widestLine = ne, line
+		}
+		if n := matchCount(r.kind, cells); n > likeliestCount {
+			likeliest, likeliestLine, likeliestCount = above[len(above)-1], line, n
+		}
 	}
-	msg := fmt.Sprintf("未找到%s的表头：前 %d 行中没有一行包含两个以上可识别的列名（如%s）",
-		r.kind.Title(), r.scanRows(), quoteJoin(requiredNames(r.kind), "、"))
+	hint := ""
 	for _, other := range Kinds() {
-		if other == r.kind {
+		if other == r.kind || hint != "" {
 			continue
 		}
 		for _, cells := range above {
 			if matchCount(other, cells) >= 3 {
-				msg += fmt.Sprintf("。该文件的表头像是%s，请确认导入类型", other.Title())
-				return &HeaderError{Kind: r.kind, Message: msg, Missing: requiredNames(r.kind)}
+				hint = fmt.Sprintf("。该文件的表头像是%s，请确认导入类型", other.Title())
+				break
 			}
 		}
 	}
-	return &HeaderError{Kind: r.kind, Message: msg, Missing: requiredNames(r.kind)}
+	if likeliestCount > 0 && hint == "" {
+		// A row naming one column only: every valid header names two or more, so this is the
+		// header with columns missing — say which, and what the row holds instead.
+		if err := r.mapHeader(likeliest, likeliestLine); err != nil {
+			return err
+		}
+	}
+	he := &HeaderError{Kind: r.kind, Missing: requiredNames(r.kind), Headers: widest}
+	msg := fmt.Sprintf("未找到%s的表头：前 %d 行中没有一行包含两个以上可识别的列名（如%s）",
+		r.kind.Title(), r.scanRows(), quoteJoin(requiredNames(r.kind), "、"))
+	if len(widest) > 1 {
+		msg += fmt.Sprintf("；第 %d 行像是表头，其中的列为%s", widestLine, quoteJoin(widest, "、"))
+		he.Closest = closestFor(r.kind, he.Missing, widest)
+		msg += closestText(he.Missing, he.Closest)
+	}
+	he.Message = msg + hint
+	return he
+}
+
+// nonEmpty returns the trimmed non-empty cells of a row.
+func nonEmpty(cells []string) []string {
+	var out []string
+	for _, c := range cells {
+		if h := headerText(c); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// headerText is a header cell as shown in messages: trimmed, line breaks removed.
+func headerText(cell string) string {
+	return strings.Join(strings.FieldsFunc(strings.TrimFunc(cell, isTrimmable), func(r rune) bool { return r == '\n' || r == '\r' }), "")
+}
+
+// closestThreshold is the similarity from which a header is offered as the likely spelling of
+// a missing column.
+const closestThreshold = 0.5
+
+// closestFor finds, for each missing column (a canonical name, or names joined by "或"), the
+// header most like it among headers.
+func closestFor(k Kind, missing, headers []string) map[string]string {
+	out := map[string]string{}
+	cols := columnsOf(k)
+	for _, m := range missing {
+		best, score := "", 0.0
+		for _, name := range strings.Split(m, "或") {
+			for _, c := range cols {
+				if c.Name != name {
+					continue
+				}
+				if h, s := closestHeader(c, headers); s > score {
+					best, score = h, s
+				}
+			}
+		}
+		if score >= closestThreshold {
+			out[m] = best
+		}
+	}
+	return out
+}
+
+// closestText words the closest candidates for a message.
+func closestText(missing []string, closest map[string]string) string {
+	var b strings.Builder
+	for _, m := range missing {
+		first, _, _ := strings.Cut(m, "或")
+		if h, ok := closest[m]; ok {
+			fmt.Fprintf(&b, "；与“%s”最接近的是“%s”，如是同一项，请将该列改名为“%s”", m, h, first)
+		} else {
+			fmt.Fprintf(&b, "；没有与“%s”相近的列", m)
+		}
+	}
+	return b.String()
 }
 
 func matchCount(k Kind, cells []string) int {
@@ -202,21 +329,31 @@ func (r *Reader) mapHeader(cells []string, line int) error {
 	for i := range r.colIdx {
 		r.colIdx[i] = -1
 	}
+	notes := make([]string, len(r.cols))
+	var unmapped []string
 	for j, cell := range cells {
-		h := strings.Join(strings.FieldsFunc(strings.TrimFunc(cell, isTrimmable), func(r rune) bool { return r == '\n' || r == '\r' }), "")
+		h := headerText(cell)
 		r.header[j] = h
-		i := lookupHeader(r.kind, cell)
-		if i < 0 {
-			if h != "" && !isIgnoredHeader(h) {
-				r.ignored = append(r.ignored, h)
-			}
+		if h == "" {
 			continue
 		}
-		if prev := r.colIdx[i]; prev >= 0 {
-			return &HeaderError{Kind: r.kind, Line: line, Message: fmt.Sprintf(
-				"第 %d 行表头中“%s”和“%s”都表示“%s”，请删除或改名其中一列", line, r.header[prev], h, r.cols[i].Name)}
+		m := matchHeader(r.kind, cell)
+		info := ColumnInfo{Position: j + 1, Letter: columnLetter(j + 1), Header: h}
+		if m.Index < 0 {
+			info.Reason = m.Reason
+			r.ignored = append(r.ignored, h)
+			r.columns = append(r.columns, info)
+			unmapped = append(unmapped, h)
+			continue
 		}
-		r.colIdx[i] = j
+		if prev := r.colIdx[m.Index]; prev >= 0 {
+			return &HeaderError{Kind: r.kind, Line: line, Headers: nonEmpty(cells), Message: fmt.Sprintf(
+				"第 %d 行表头中“%s”和“%s”都表示“%s”，请删除或改名其中一列", line, r.header[prev], h, r.cols[m.Index].Name)}
+		}
+		r.colIdx[m.Index] = j
+		notes[m.Index] = m.Note
+		info.Field, info.Name, info.Note = r.cols[m.Index].Field, r.cols[m.Index].Name, m.Note
+		r.columns = append(r.columns, info)
 	}
 	var missing []string
 	for i, c := range r.cols {
@@ -236,10 +373,50 @@ func (r *Reader) mapHeader(cells []string, line int) error {
 		}
 	}
 	if len(missing) > 0 {
-		return &HeaderError{Kind: r.kind, Line: line, Missing: missing, Message: fmt.Sprintf(
-			"第 %d 行表头缺少必填列：%s", line, quoteJoin(missing, "、"))}
+		headers := nonEmpty(cells)
+		closest := closestFor(r.kind, missing, unmapped)
+		return &HeaderError{Kind: r.kind, Line: line, Missing: missing, Headers: headers, Closest: closest, Message: fmt.Sprintf(
+			"第 %d 行表头缺少必填列：%s。表头中的列为%s%s", line, quoteJoin(missing, "、"), quoteJoin(headers, "、"),
+			closestText(missing, closest))}
 	}
+	r.mappedCell = make([]bool, len(cells))
+	for _, j := range r.colIdx {
+		if j >= 0 {
+			r.mappedCell[j] = true
+		}
+	}
+	r.noteValueForms()
 	return nil
+}
+
+// noteValueForms adds to the column report how the values of some columns are read.
+func (r *Reader) noteValueForms() {
+	for i := range r.columns {
+		c := &r.columns[i]
+		var note string
+		switch {
+		case r.kind == KindTargets && c.Field == targetColumns[tDivision].Field:
+			note = "可填行政区划代码，或本县乡镇（街道）名称（按所在县的代码保存）"
+		case r.kind == KindTargets && c.Field == targetColumns[tIndustry].Field:
+			note = "可填行业代码，或门类、大类、常见小类的名称"
+		case r.kind == KindInspectors && c.Field == inspectorColumns[pDepartment].Field:
+			note = "按部门全称、简称或编码对应到部门"
+		}
+		if note != "" && c.Note == "" {
+			c.Note = note
+		}
+	}
+}
+
+// columnLetter is the spreadsheet letter of a 1-based column number (1 → A, 27 → AA).
+func columnLetter(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('A' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b)
 }
 
 func requiredNames(k Kind) []string {
@@ -260,15 +437,21 @@ func quoteJoin(s []string, sep string) string {
 	return strings.Join(q, sep)
 }
 
-// Next returns the next data row, validated. Blank rows are skipped. At the end it returns
-// io.EOF; any other error (unreadable file) ends the import.
+// Next returns the next data row, validated. Rows that hold no data — blank rows, totals and
+// notes rows (合计, 备注, 制表人 …, and rows empty but for a count) — are skipped; a Report made
+// with NewReport lists each with the reason. At the end Next returns io.EOF; any other error
+// (unreadable file) ends the import.
 func (r *Reader) Next() (Row, error) {
 	for {
 		cells, line, err := r.src.next()
 		if err != nil {
 			return Row{}, err
 		}
-		if r.blank(cells) {
+		if kind, reason := r.skip(cells); kind != skipNone {
+			r.skipped++
+			if r.rep != nil {
+				r.rep.addSkipped(SkippedRow{Line: line, Kind: kind, Reason: reason})
+			}
 			continue
 		}
 		r.rows++
@@ -296,15 +479,122 @@ func (r *Reader) Next() (Row, error) {
 	}
 }
 
-// blank reports whether every mapped cell of a row is empty (unmapped cells such as 序号 or a
-// footer "填报人：" do not make a row).
-func (r *Reader) blank(cells []string) bool {
-	for _, j := range r.colIdx {
-		if j >= 0 && j < len(cells) && strings.TrimFunc(cells[j], isTrimmable) != "" {
+// Kinds of skipped rows.
+const (
+	skipNone   = ""
+	SkipBlank  = "BLANK"  // 空行
+	SkipFooter = "FOOTER" // 合计、小计、备注、制表人等合计或说明行
+)
+
+// SkippedRow is a row below the header that holds no data and was not imported.
+type SkippedRow struct {
+	Line   int
+	Kind   string // SkipBlank or SkipFooter
+	Reason string
+}
+
+// footerWords begin the totals and notes rows offices put under a register: the first
+// non-empty cell of such a row starts with one of them. Words that could begin a name are
+// required to be followed by a colon (checked separately, see footerWithColon).
+var footerWords = []string{
+	"合计", "小计", "总计", "共计", "累计", "总数", "总户数", "本页合计", "本页小计",
+	"填表说明", "填报说明", "制表人", "制表日期", "制表单位", "制表时间", "填表人", "填表日期", "填报人", "填报日期",
+	"填报单位", "审核人", "审核日期", "复核人", "单位负责人", "统计人", "经办人",
+}
+
+// footerWithColon begin a notes row only when a colon follows ("备注：…", "注：…").
+var footerWithColon = []string{"备注", "注", "说明", "附注", "制表", "审核", "负责人", "联系人", "联系电话"}
+
+// skip classifies a row: data (skipNone), blank, or a totals or notes row, with the reason.
+// It runs for every row, so a data row is recognised as soon as an imported cell holds text.
+func (r *Reader) skip(cells []string) (string, string) {
+	first := -1
+	for j, c := range cells {
+		if c != "" && strings.TrimFunc(c, isTrimmable) != "" {
+			first = j
+			break
+		}
+	}
+	if first < 0 {
+		return SkipBlank, "空行"
+	}
+	// Totals and notes rows begin with a Chinese word.
+	if c := strings.TrimLeftFunc(cells[first], isTrimmable); c[0] >= utf8.RuneSelf {
+		written := strings.TrimFunc(c, isTrimmable)
+		head := compact(foldASCII(written))
+		for _, w := range footerWords {
+			if strings.HasPrefix(head, w) {
+				return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
+			}
+		}
+		for _, w := range footerWithColon {
+			if strings.HasPrefix(head, w+":") {
+				return SkipFooter, fmt.Sprintf("合计或说明行（“%s”），不是数据", shorten(written, 20))
+			}
+		}
+	}
+	texts, number, mapped := false, "", false
+	for j := first; j < len(cells); j++ {
+		c := cells[j]
+		if c == "" {
+			continue
+		}
+		v := strings.TrimFunc(c, isTrimmable)
+		if v == "" {
+			continue
+		}
+		mapped = mapped || j < len(r.mappedCell) && r.mappedCell[j]
+		if isCount(v) {
+			number = v
+			continue
+		}
+		texts = true
+		if mapped {
+			return skipNone, ""
+		}
+	}
+	if !texts {
+		return SkipFooter, fmt.Sprintf("除数字（“%s”）外为空，视为合计行", number)
+	}
+	if !mapped {
+		return SkipBlank, "导入的列均为空（只有不导入的列有内容）"
+	}
+	return skipNone, ""
+}
+
+// isCount reports whether a cell is a count or sum as totals rows hold: a number of at most
+// nine digits (optionally with a unit such as 户, 家, 人), not an identifier.
+func isCount(v string) bool {
+	if c := v[0]; (c < '0' || c > '9') && c < utf8.RuneSelf {
+		return false
+	}
+	v = foldASCII(v)
+	for _, unit := range []string{"户", "家", "个", "人", "名", "条", "项", "行", "元", "万元"} {
+		v = strings.TrimSuffix(v, unit)
+	}
+	v = strings.ReplaceAll(v, ",", "")
+	if v == "" || len(v) > 12 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && i > 0:
+		default:
 			return false
 		}
 	}
-	return true
+	return digits > 0 && digits <= 9
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 // rowCtx validates one row.

@@ -36,7 +36,11 @@ func synonymTable() string {
 			b.WriteString("| `" + c.Field + "` | " + c.Name + " | " + strings.Join(c.Synonyms, "、") + " | " + req + " | " + c.Note + " |\n")
 		}
 	}
-	b.WriteString("\n不参与导入、也不提示为未知列的列名：" + strings.Join(ignoredHeaders, "、") + "。\n")
+	b.WriteString("\n识别但不导入的列（在列清单中注明原因）：" + strings.Join(ignoredHeaders, "、") + "（" + reasonIgnoredHeader + "）")
+	for _, k := range Kinds() {
+		b.WriteString("；" + k.Title() + "中的" + strings.Join(unstoredHeaders[k], "、") + "（" + reasonUnstored + "）")
+	}
+	b.WriteString("。其他未识别的列同样列出，原因为“" + reasonUnknown + "”。\n")
 	b.WriteString(tableEnd)
 	return b.String()
 }

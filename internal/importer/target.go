@@ -219,14 +219,14 @@ func (c *rowCtx) target() *TargetRecord {
 	rec.LegalRepPhone = c.phone(tLegalRepPhone)
 	rec.Address = c.text(tAddress)
 	if v := c.text(tDivision); v != "" {
-		d, reason := checkDivision(v)
+		d, reason := c.r.divisions.check(v)
 		if reason != "" {
 			c.fail(tDivision, v, reason)
 		}
 		rec.DivisionCode = d
 	}
 	if v := c.text(tIndustry); v != "" {
-		code, reason := checkIndustry(v)
+		code, reason := checkIndustryCell(v)
 		if reason != "" {
 			c.fail(tIndustry, v, reason)
 		}

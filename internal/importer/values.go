@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ssgk/ssgk/internal/codes/industry"
 )
 
 // foldASCII turns full-width ASCII (Ａ１（) and the ideographic space into their half-width
@@ -354,27 +356,6 @@ func checkDivision(s string) (string, string) {
 
 // ---- industry (GB/T 4754-2017) ----
 
-// sectionOf maps the two-digit division (大类) of GB/T 4754-2017 to its section letter (门类).
-func sectionOf(div int) byte {
-	bounds := []struct {
-		last int
-		sec  byte
-	}{
-		{5, 'A'}, {12, 'B'}, {43, 'C'}, {46, 'D'}, {50, 'E'}, {52, 'F'}, {60, 'G'}, {62, 'H'},
-		{65, 'I'}, {69, 'J'}, {70, 'K'}, {72, 'L'}, {75, 'M'}, {79, 'N'}, {82, 'O'}, {83, 'P'},
-		{85, 'Q'}, {90, 'R'}, {96, 'S'}, {97, 'T'},
-	}
-	if div < 1 {
-		return 0
-	}
-	for _, b := range bounds {
-		if div <= b.last {
-			return b.sec
-		}
-	}
-	return 0
-}
-
 var industryRe = regexp.MustCompile(`^([A-Za-z])?(\d*)`)
 
 // checkIndustry reads a GB/T 4754-2017 code: a section letter, a 2–4 digit code, or both
@@ -403,7 +384,7 @@ func checkIndustry(s string) (string, string) {
 	if len(digits) < 2 || len(digits) > 4 {
 		return "", "行业代码数字部分应为 2–4 位（大类、中类或小类）"
 	}
-	sec := sectionOf(atoi(digits[:2]))
+	sec := industry.SectionOf(atoi(digits[:2]))
 	if sec == 0 {
 		return "", fmt.Sprintf("行业大类“%s”不存在（应为 01–97）", digits[:2])
 	}

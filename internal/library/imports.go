@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/importjob"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
@@ -22,11 +23,13 @@ import (
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
-	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/bulk"
+	"github.com/ssgk/ssgk/internal/codes/division"
 	"github.com/ssgk/ssgk/internal/importer"
+	"github.com/ssgk/ssgk/internal/settings"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // ImportOptions say what to import where.
@@ -51,10 +54,6 @@ type ImportOptions struct {
 type ImportResult struct {
 	Job    *ent.ImportJob
 	Report *importer.Report
-	// Foreign counts existing targets of the file the department did not hold before: they
-	// joined its sub-library, but the file's differing values were not written (only the
-	// departments holding a target change it; docs/authorisation.md).
-	Foreign int
 }
 
 // batchSize is the number of rows written per step of the write loop: one lookup of existing
@@ -78,20 +77,21 @@ var errRejected = errors.New("library: file has rejected rows")
 // an unchanged row is left alone (a re-import is idempotent), a changed one is updated and its
 // history recorded.
 func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser, error), opt ImportOptions) (*ImportResult, error) {
-	ctx, err := authz.Require(ctx, authz.Import, opt.DepartmentID)
-	if err != nil {
-		return nil, err
-	}
 	dep, err := client.Department.Get(ctx, opt.DepartmentID)
 	if err != nil {
 		return nil, err
 	}
+	ctx = withImportDepartment(ctx, dep)
+	if err := readerCodeTables(ctx, client, dep, &opt); err != nil {
+		return nil, err
+	}
 	res := &ImportResult{}
 	var sum string
-	newJob := func(tx *ent.Tx, status importjob.Status) (*ent.ImportJobCreate, error) {
+	newJob := func(tx *ent.Tx, out importer.Outcome) (*ent.ImportJobCreate, error) {
 		rep := res.Report
+		rep.Outcome = &out
 		var report []byte
-		if !rep.OK() {
+		if worthReporting(rep) {
 			var buf bytes.Buffer
 			if err := importer.WriteReportXLSX(&buf, rep); err != nil {
 				return nil, err
@@ -99,14 +99,16 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 			report = buf.Bytes()
 		}
 		return tx.ImportJob.Create().SetKind(importjob.Kind(kindName(opt.Kind))).SetFileName(opt.FileName).
-			SetFileSha256(sum).SetEncoding(rep.Encoding).SetPartial(opt.Partial).SetStatus(status).
-			SetRowsTotal(rep.Rows).SetRowsRejected(rep.Rejected).SetReport(report).
+			SetFileSha256(sum).SetEncoding(rep.Encoding).SetPartial(opt.Partial).SetStatus(importjob.Status(out.Status)).
+			SetRowsTotal(rep.Rows).SetRowsRejected(rep.Rejected).SetRowsSkipped(rep.Blank + rep.Footer).
+			SetCreated(out.Created).SetUpdated(out.Updated).SetUnchanged(out.Unchanged).SetAddedToLibrary(out.AddedToLibrary).
+			SetSummary(rep.Summary()).SetReport(report).
 			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode), nil
 	}
 	rejected := func() (*ImportResult, error) {
 		// All or nothing: record the rejected attempt and its report, write no data.
 		err := txn.Run(ctx, client, func(tx *ent.Tx) error {
-			c, err := newJob(tx, importjob.StatusREJECTED)
+			c, err := newJob(tx, importer.Outcome{Status: importer.StatusRejected})
 			if err != nil {
 				return err
 			}
@@ -119,6 +121,9 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 	if joined {
 		// Pass 1: validate only.
 		if res.Report, sum, err = scan(ctx, open, opt, "校验", nil); err != nil {
+			return nil, err
+		}
+		if err := noDataRows(res.Report); err != nil {
 			return nil, err
 		}
 		if !res.Report.OK() && !opt.Partial {
@@ -143,23 +148,25 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 			return apperr.New(apperr.Conflict, "文件在导入过程中被修改，请重新导入")
 		}
 		res.Report, sum = rep, fileSum
+		if err := noDataRows(rep); err != nil {
+			return err
+		}
 		if !rep.OK() && !opt.Partial {
 			return errRejected
 		}
 		if err := w.finish(actx); err != nil {
 			return err
 		}
-		status := importjob.StatusSUCCEEDED
+		status := importer.StatusSucceeded
 		if rep.Rejected > 0 {
-			status = importjob.StatusPARTIAL
+			status = importer.StatusPartial
 		}
-		c, err := newJob(tx, status)
+		c, err := newJob(tx, importer.Outcome{Status: status, Created: w.created, Updated: w.updated, Unchanged: w.unchanged,
+			AddedToLibrary: w.addedExisting, NotOwned: w.notOwned})
 		if err != nil {
 			return err
 		}
-		res.Foreign = w.foreign
-		res.Job, err = c.SetCreated(w.created).SetUpdated(w.updated).SetUnchanged(w.unchanged + w.foreign).
-			SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
+		res.Job, err = c.SetNillableLibraryID(nilIfZero(w.libraryID)).Save(actx)
 		return err
 	})
 	if errors.Is(err, errRejected) {
@@ -169,6 +176,70 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 		return nil, err
 	}
 	return res, nil
+}
+
+// CodeNoData is the error code of a file with a header and no data row.
+const CodeNoData = "IMPORT_NO_DATA"
+
+// noDataRows refuses a file with a header and nothing under it but blank, totals or notes
+// rows: there is nothing to import, and no outcome to report as a success.
+func noDataRows(rep *importer.Report) error {
+	if rep.Rows > 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("文件第 %d 行是表头，表头以下没有数据行，未导入任何数据", rep.HeaderLine)
+	if n := rep.Blank + rep.Footer; n > 0 {
+		msg += fmt.Sprintf("（跳过 %d 行：空行 %d 行，合计或说明行 %d 行）", n, rep.Blank, rep.Footer)
+	}
+	return apperr.New(CodeNoData, "%s", msg)
+}
+
+// worthReporting: a downloadable report is kept when there is more to say than the summary —
+// rejected rows, warnings, skipped rows or columns not imported.
+func worthReporting(rep *importer.Report) bool {
+	return !rep.OK() || len(rep.Warnings) > 0 || rep.Blank+rep.Footer > 0 || len(rep.IgnoredColumns()) > 0
+}
+
+// withImportDepartment makes the audit trail of an import carry the importing department when
+// the caller is an operator command, which belongs to no department.
+func withImportDepartment(ctx context.Context, dep *ent.Department) context.Context {
+	v := viewer.FromContext(ctx)
+	if v.Kind != viewer.System || v.DepartmentCode != "" {
+		return ctx
+	}
+	cp := *v
+	cp.DepartmentCode = dep.Code
+	return viewer.NewContext(ctx, &cp)
+}
+
+// ImportDivisionsKey is the setting that adds named divisions (a list of {"code", "name"}:
+// townships of other counties) to the built-in table of internal/codes/division.
+const ImportDivisionsKey = "import.divisions"
+
+// readerCodeTables gives the reader the code tables it reads names through: the departments
+// and the named divisions. An inspectors' register may name each row's department: the
+// joint-meeting office (its department, by an operator or the office role) imports every row
+// into its department; another department only its own rows.
+func readerCodeTables(ctx context.Context, client *ent.Client, dep *ent.Department, opt *ImportOptions) error {
+	v := viewer.FromContext(ctx)
+	// The code tables are the hub's, whoever imports: read them past any row policy.
+	sys := viewer.NewContext(ctx, viewer.NewSystem("import code tables"))
+	deps, err := client.Department.Query().Order(ent.Asc(department.FieldSortOrder), ent.Asc(department.FieldID)).All(sys)
+	if err != nil {
+		return err
+	}
+	opt.Reader.Departments = make([]importer.Department, len(deps))
+	for i, d := range deps {
+		opt.Reader.Departments[i] = importer.Department{Code: d.Code, Name: d.Name, ShortName: d.ShortName}
+	}
+	opt.Reader.Department = dep.Code
+	opt.Reader.AllDepartments = dep.IsOffice && (v.Kind == viewer.System || v.HasRole(viewer.RoleOffice))
+	var extra []division.Entry
+	if err := settings.Get(sys, client, ImportDivisionsKey, &extra); err != nil {
+		return err
+	}
+	opt.Reader.Divisions = append(opt.Reader.Divisions, extra...)
+	return nil
 }
 
 // batch is a slice of valid rows and the number of rows read up to its end.
@@ -196,6 +267,12 @@ func scan(ctx context.Context, open func() (io.ReadCloser, error), opt ImportOpt
 		return nil, "", err
 	}
 	rep := importer.NewReport(rd)
+	if w != nil {
+		w.present = map[string]bool{}
+		for f := range rd.Mapping() {
+			w.present[f] = true
+		}
+	}
 	batches := make(chan batch, readAhead)
 	stop := make(chan struct{})
 	var readErr error
@@ -296,6 +373,10 @@ type writer struct {
 	digest        *targetRowDigest
 	checkedCreate bool
 	membersAdded  int
+	addedExisting int                        // targets stored before the import that joined the sub-library
+	notOwned      int                        // of them, changed in the file but held by other departments only
+	present       map[string]bool            // the fields the file has a column for
+	depts         map[string]*ent.Department // by code: the departments an inspectors' register may name
 
 	// Large imports (see largeImportRows): rows processed so far, targets stored before the
 	// import (once counted), the key map of stored targets, what was dropped until commit, and
@@ -311,10 +392,6 @@ type writer struct {
 	restoreGC func()
 
 	created, updated, unchanged int
-	// foreign counts existing targets the department did not hold before the import: they
-	// join its sub-library, but their fields stay as the departments holding them recorded
-	// them (authz: only holders change a target; contact details only their recorder).
-	foreign int
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -346,6 +423,15 @@ func (w *writer) prepare(ctx context.Context) error {
 		w.libraryID = id
 		if w.digest, err = newTargetRowDigest(ctx, w.tx, w.opt.Dialect); err != nil {
 			return err
+		}
+	case importer.KindInspectors:
+		deps, err := w.tx.Department.Query().All(ctx)
+		if err != nil {
+			return err
+		}
+		w.depts = map[string]*ent.Department{}
+		for _, d := range deps {
+			w.depts[d.Code] = d
 		}
 	case importer.KindItems:
 		v, err := w.tx.ItemList.Query().Where(itemlist.DepartmentID(w.dep.ID),
@@ -437,25 +523,25 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 		if old, ok := byKey[key]; ok {
 			ids = append(ids, old.ID)
 			cur := TargetRecordOf(old)
-			if rec.DivisionCode == "" {
-				cur.DivisionCode = ""
-			}
+			rec := keepAbsentTarget(rec, cur, w.present)
 			if cur.Digest() == rec.Digest() {
 				w.unchanged++
 				continue
 			}
 			if !held[old.ID] {
-				w.foreign++
+				// Only the departments holding a target change it (authz, docs/authorisation.md):
+				// it joins this department's sub-library with the values its holders recorded.
+				w.notOwned++
 				continue
 			}
 			u := w.tx.Target.UpdateOneID(old.ID).SetKind(target.Kind(rec.Kind)).SetName(rec.Name).
 				SetNillableRegNo(rec.RegNo).SetLegalRepresentative(rec.LegalRepresentative).
-				SetAddress(rec.Address).SetDivisionCode(division).SetIndustryCode(rec.IndustryCode).
+				SetAddress(rec.Address).SetDivisionCode(rec.DivisionCode).SetIndustryCode(rec.IndustryCode).
 				SetNillableRegisteredOn(rec.RegisteredOn).SetStatus(target.Status(rec.Status)).
 				SetCreditRiskClass(target.CreditRiskClass(rec.CreditRiskClass)).SetAbnormalList(rec.AbnormalList).
 				SetLicences(nonNil(rec.Licences)).SetTags(nonNil(rec.Tags))
 			if old.ContactDepartmentID == nil || *old.ContactDepartmentID == w.dep.ID {
-				// The contact details are the recorder's (authz): recorded, or changed, only by it.
+				// The contact details are their recorder's (authz): recorded, or changed, only by it.
 				u.SetContactPerson(rec.ContactPerson).SetContactPhone(rec.ContactPhone).SetLegalRepPhone(rec.LegalRepPhone)
 				if old.ContactDepartmentID == nil && (rec.ContactPerson != "" || rec.ContactPhone != "" || rec.LegalRepPhone != "") {
 					u.SetContactDepartmentID(w.dep.ID)
@@ -493,11 +579,11 @@ func (w *writer) writeTargets(ctx context.Context, rows []importer.Row) error {
 			member[id] = true
 		}
 	}
+	w.addedExisting += len(add)
 	return w.addMembers(ctx, add)
 }
 
-// held returns which of the targets the importing department holds in any of its
-// sub-libraries before this batch changes anything.
+// close releases what the writer holds beyond the transaction.
 func (w *writer) held(ctx context.Context, ids []int) (map[int]bool, error) {
 	out := make(map[int]bool, len(ids))
 	for chunk := range slices.Chunk(ids, 1000) {
@@ -512,7 +598,6 @@ func (w *writer) held(ctx context.Context, ids []int) (map[int]bool, error) {
 	return out, nil
 }
 
-// close releases what the writer holds beyond the transaction.
 func (w *writer) close() {
 	if w.restoreGC != nil {
 		w.restoreGC()
@@ -616,31 +701,50 @@ func (w *writer) writeInspectors(ctx context.Context, rows []importer.Row) error
 	var creates []*ent.InspectorCreate
 	for _, r := range rows {
 		rec := r.Inspector
+		dep := w.dep
+		if rec.Department != "" {
+			if dep = w.depts[rec.Department]; dep == nil {
+				return apperr.New(apperr.Invalid, "第 %d 行：部门编码 %s 不存在", r.Line, rec.Department)
+			}
+		}
 		if rec.CertificateNo != nil {
 			if old, ok := byCert[*rec.CertificateNo]; ok {
-				if old.DepartmentID != w.dep.ID {
+				// An inspector moves to another department only when the office's file says so.
+				moves := old.DepartmentID != dep.ID
+				if moves && (rec.Department == "" || !w.opt.Reader.AllDepartments) {
 					return apperr.New(apperr.Conflict, "第 %d 行：执法证号 %s 已登记在其他部门", r.Line, *rec.CertificateNo)
 				}
-				if InspectorRecordOf(old).Digest() == rec.Digest() {
+				rec := keepAbsentInspector(rec, InspectorRecordOf(old), w.present)
+				if !moves && InspectorRecordOf(old).Digest() == rec.Digest() {
 					w.unchanged++
 					continue
 				}
-				err := w.tx.Inspector.UpdateOneID(old.ID).SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
+				u := w.tx.Inspector.UpdateOneID(old.ID).SetName(rec.Name).SetPhone(rec.Phone).
 					SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).
 					SetQualifications(nonNil(rec.Qualifications)).SetSpecialties(nonNil(rec.Specialties)).
-					SetIsExpert(rec.IsExpert).SetActive(rec.Active).Exec(ctx)
-				if err != nil {
+					SetIsExpert(rec.IsExpert).SetActive(rec.Active)
+				if moves {
+					u.SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
+				}
+				if rec.IDNumber != "" { // the ID number is optional when there is a certificate
+					u.SetIDNumber(rec.IDNumber)
+				}
+				if err := u.Exec(ctx); err != nil {
 					return err
 				}
 				w.updated++
 				continue
 			}
 		}
-		creates = append(creates, w.tx.Inspector.Create().SetName(rec.Name).SetIDNumber(rec.IDNumber).SetPhone(rec.Phone).
+		c := w.tx.Inspector.Create().SetName(rec.Name).SetPhone(rec.Phone).
 			SetKind(inspector.Kind(rec.Kind)).SetNillableCertificateNo(rec.CertificateNo).
 			SetNillableCertificateExpiresOn(rec.CertificateExpiresOn).SetQualifications(nonNil(rec.Qualifications)).
 			SetSpecialties(nonNil(rec.Specialties)).SetIsExpert(rec.IsExpert).SetActive(rec.Active).
-			SetDepartmentID(w.dep.ID).SetDivisionCode(w.dep.DivisionCode))
+			SetDepartmentID(dep.ID).SetDivisionCode(dep.DivisionCode)
+		if rec.IDNumber != "" { // the ID number is optional when there is a certificate
+			c.SetIDNumber(rec.IDNumber)
+		}
+		creates = append(creates, c)
 	}
 	if len(creates) > 0 {
 		if err := w.tx.Inspector.CreateBulk(creates...).Exec(ctx); err != nil {
@@ -702,6 +806,98 @@ func (w *writer) writeItems(ctx context.Context, rows []importer.Row) error {
 		w.created++
 	}
 	return nil
+}
+
+// keepAbsentTarget returns the record to store over a stored target: a field the file has no
+// column for keeps its stored value (a file need not carry every column; importing it must not
+// reset the credit-risk class to B or clear the industry), and so do the identifiers and the
+// division a row leaves empty (a default division applies to new targets only).
+func keepAbsentTarget(rec, cur *importer.TargetRecord, present map[string]bool) *importer.TargetRecord {
+	r := *rec
+	keep := func(field string) bool { return !present[field] }
+	if r.USCC == nil {
+		r.USCC = cur.USCC
+	}
+	if r.RegNo == nil {
+		r.RegNo = cur.RegNo
+	}
+	if r.ObjectCode == nil {
+		r.ObjectCode = cur.ObjectCode
+	}
+	if keep(target.FieldKind) {
+		r.Kind = cur.Kind
+	}
+	if keep(target.FieldLegalRepresentative) {
+		r.LegalRepresentative = cur.LegalRepresentative
+	}
+	if keep(target.FieldLegalRepPhone) {
+		r.LegalRepPhone = cur.LegalRepPhone
+	}
+	if keep(target.FieldAddress) {
+		r.Address = cur.Address
+	}
+	if keep(target.FieldDivisionCode) || r.DivisionCode == "" {
+		r.DivisionCode = cur.DivisionCode
+	}
+	if keep(target.FieldIndustryCode) {
+		r.IndustryCode = cur.IndustryCode
+	}
+	if keep(target.FieldRegisteredOn) {
+		r.RegisteredOn = cur.RegisteredOn
+	}
+	if keep(target.FieldStatus) {
+		r.Status = cur.Status
+	}
+	if keep(target.FieldCreditRiskClass) {
+		r.CreditRiskClass = cur.CreditRiskClass
+	}
+	if keep(target.FieldAbnormalList) {
+		r.AbnormalList = cur.AbnormalList
+	}
+	if keep(target.FieldLicences) {
+		r.Licences = nonNil(cur.Licences)
+	}
+	if keep(target.FieldTags) {
+		r.Tags = nonNil(cur.Tags)
+	}
+	if keep(target.FieldContactPerson) {
+		r.ContactPerson = cur.ContactPerson
+	}
+	if keep(target.FieldContactPhone) {
+		r.ContactPhone = cur.ContactPhone
+	}
+	return &r
+}
+
+// keepAbsentInspector is keepAbsentTarget for inspectors.
+func keepAbsentInspector(rec, cur *importer.InspectorRecord, present map[string]bool) *importer.InspectorRecord {
+	r := *rec
+	keep := func(field string) bool { return !present[field] }
+	if keep(inspector.FieldIDNumber) {
+		r.IDNumber = cur.IDNumber
+	}
+	if keep(inspector.FieldPhone) {
+		r.Phone = cur.Phone
+	}
+	if keep(inspector.FieldKind) {
+		r.Kind = cur.Kind
+	}
+	if keep(inspector.FieldCertificateExpiresOn) {
+		r.CertificateExpiresOn = cur.CertificateExpiresOn
+	}
+	if keep(inspector.FieldQualifications) {
+		r.Qualifications = nonNil(cur.Qualifications)
+	}
+	if keep(inspector.FieldSpecialties) {
+		r.Specialties = nonNil(cur.Specialties)
+	}
+	if keep(inspector.FieldIsExpert) {
+		r.IsExpert = cur.IsExpert
+	}
+	if keep(inspector.FieldActive) {
+		r.Active = cur.Active
+	}
+	return &r
 }
 
 // TargetRecordOf maps a stored target to the import/export record.

@@ -84,7 +84,7 @@ func RecordTargetChanges(ctx context.Context, client *ent.Client, olds []*ent.Ta
 			}
 		}
 		for _, f := range m.ClearedFields() {
-			if before[f] != nil {
+			if !sameValue(before[f], nil) {
 				changes[f] = map[string]any{"old": before[f], "new": nil}
 			}
 		}
@@ -105,10 +105,12 @@ func RecordTargetChanges(ctx context.Context, client *ent.Client, olds []*ent.Ta
 }
 
 // sameValue compares a JSON-decoded old value with a new Go value through their JSON forms.
+// Empty and missing are the same value: the JSON of a stored row leaves empty fields out, so
+// an industry code "" or an empty list of licences is no change from a field that was absent.
 func sameValue(old, nv any) bool {
 	a, _ := json.Marshal(old)
 	b, _ := json.Marshal(nv)
-	if string(a) == string(b) {
+	if string(a) == string(b) || emptyJSON[string(a)] && emptyJSON[string(b)] {
 		return true
 	}
 	// Times: compare instants, not representations.
@@ -121,6 +123,9 @@ func sameValue(old, nv any) bool {
 	}
 	return false
 }
+
+// emptyJSON are the JSON forms of an empty value.
+var emptyJSON = map[string]bool{"null": true, `""`: true, "[]": true, "{}": true, "false": true, "0": true}
 
 // DefaultConfirmationValidity is how long a library confirmation stays valid [configurable].
 const DefaultConfirmationValidity = 30 * 24 * time.Hour

@@ -66,15 +66,24 @@ func TestGraphQL_ImportUploadReportAndExport(t *testing.T) {
 	}
 	file := filepath.Join("..", "..", "testdata", "targets_merged_title.xlsx")
 	mutation := `mutation($f: Upload!, $d: ID!, $p: Boolean) { importFile(kind: TARGETS, departmentID: $d, file: $f, partial: $p) {
-		job { id status created rowsRejected encoding } summary reportURL errors { line column reason } } }`
+		job { id status created rowsRejected encoding summary } summary headerLine rowsRead rowsAccepted
+		columns { letter header field reason } skipped { line kind reason } reportURL errors { line column reason } } }`
 	var out struct {
 		Job struct {
 			ID           string
 			Status       string
 			Created      int
 			RowsRejected int
+			Summary      string
 		}
-		Summary   string
+		Summary      string
+		HeaderLine   int
+		RowsRead     int
+		RowsAccepted int
+		Columns      []struct {
+			Letter, Header string
+			Field, Reason  *string
+		}
 		ReportURL *string
 		Errors    []struct {
 			Line   int
@@ -112,8 +121,20 @@ func TestGraphQL_ImportUploadReportAndExport(t *testing.T) {
 	}
 	r = h.upload(t, h.scjgToken, mutation, map[string]any{"d": h.scjg.ID, "p": true}, "f", file)
 	_ = json.Unmarshal(r.Data["importFile"], &out)
-	if out.Job.Status != "PARTIAL" || out.Job.Created == 0 {
+	if out.Job.Status != "PARTIAL" || out.Job.Created == 0 || out.Job.Created != out.RowsAccepted {
 		t.Fatalf("partial upload = %s %+v", r.Data["importFile"], r.Errors)
+	}
+	// One account of the import: the outcome's summary is the job's, and says what was written.
+	if out.Summary != out.Job.Summary || !strings.Contains(out.Summary, fmt.Sprintf("已导入有效行：新增 %d，", out.Job.Created)) {
+		t.Fatalf("summary %q, job summary %q", out.Summary, out.Job.Summary)
+	}
+	if out.HeaderLine < 2 || out.RowsRead < out.RowsAccepted || len(out.Columns) == 0 || out.Columns[0].Letter != "A" {
+		t.Fatalf("header %d, read %d, columns %+v", out.HeaderLine, out.RowsRead, out.Columns)
+	}
+	for _, c := range out.Columns {
+		if (c.Field == nil) == (c.Reason == nil) {
+			t.Fatalf("column %+v neither imported nor explained", c)
+		}
 	}
 	code, body := h.get(t, h.scjgToken, "/export/targets.xlsx?department=SCJG")
 	if code != http.StatusOK || !bytes.HasPrefix(body, []byte("PK")) {

@@ -23,6 +23,7 @@ import (
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/bulk"
 	"github.com/ssgk/ssgk/internal/codes/division"
 	"github.com/ssgk/ssgk/internal/importer"
@@ -77,6 +78,10 @@ var errRejected = errors.New("library: file has rejected rows")
 // an unchanged row is left alone (a re-import is idempotent), a changed one is updated and its
 // history recorded.
 func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser, error), opt ImportOptions) (*ImportResult, error) {
+	ctx, err := authz.Require(ctx, authz.Import, opt.DepartmentID)
+	if err != nil {
+		return nil, err
+	}
 	dep, err := client.Department.Get(ctx, opt.DepartmentID)
 	if err != nil {
 		return nil, err

@@ -82,7 +82,7 @@ func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Route("/ledger", s.ledgerRoutes)
 	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path.
-	r.Mount("/", portal.Handler(db))
+	r.Mount("/", portal.Handler(db, portal.WithLogger(logger)))
 	s.router = r
 	return s
 }

@@ -163,17 +163,17 @@ func TestGraphiQL_BrowserOffline(t *testing.T) {
 	if !strings.Contains(query, "欢迎使用") || !strings.Contains(query, "departments(") {
 		t.Fatalf("the editor does not show the example query:\n%.300s", query)
 	}
-	b.Wait("the headers editor", `document.querySelector('.graphiql-editor-tool .CodeMirror') !== null`, 30*time.Second)
-	headers := browser.Eval[string](b, "headers", `document.querySelector('.graphiql-editor-tool .CodeMirror').CodeMirror.getValue()`)
+	b.Wait("the headers editor", `document.querySelector('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror') !== null`, 30*time.Second)
+	headers := browser.Eval[string](b, "headers", `document.querySelector('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').CodeMirror.getValue()`)
 	if !strings.Contains(headers, "Authorization") || !strings.Contains(headers, graphiql.TokenPlaceholder) {
 		t.Fatalf("the headers editor shows %q", headers)
 	}
 	b.Screenshot("graphiql-01-opened.png", false)
-	set := `document.querySelector('.graphiql-editor-tool .CodeMirror').CodeMirror.setValue(` +
+	set := `document.querySelector('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').CodeMirror.setValue(` +
 		jsString(strings.Replace(headers, graphiql.TokenPlaceholder, token, 1)) + `)`
 	browser.Eval[any](b, "put the token in", set+`, true`)
 	b.Do("run the query", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
-	response := `(() => { const r = document.querySelector('.graphiql-response .CodeMirror'); return r ? r.CodeMirror.getValue() : ''; })()`
+	response := `(() => { const r = document.querySelector('.graphiql-response .result-window .CodeMirror'); return r ? r.CodeMirror.getValue() : ''; })()`
 	b.Wait("the response", response+`.includes('totalCount')`, 60*time.Second)
 	text := browser.Eval[string](b, "response", response)
 	b.Screenshot("graphiql-02-response.png", false)

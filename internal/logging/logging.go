@@ -95,3 +95,16 @@ func ValidRequestID(id string) bool {
 	}
 	return true
 }
+
+// Attach returns l with the request ID added to its records, unless it already adds it (a
+// logger from New). The server attaches whatever logger it is given, so that no access or error
+// line goes out without its request ID.
+func Attach(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		l = slog.Default()
+	}
+	if _, ok := l.Handler().(contextHandler); ok {
+		return l
+	}
+	return slog.New(contextHandler{l.Handler()})
+}

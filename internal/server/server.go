@@ -68,6 +68,7 @@ func (s *Server) DisableSharingForBenchmark() {
 
 // New builds the HTTP handler of the hub.
 func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits) *Server {
+	logger = logging.Attach(logger)
 	s := &Server{db: db, auth: authSvc, log: logger, limits: limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.logRequests, s.recoverPanics)

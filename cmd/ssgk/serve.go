@@ -90,7 +90,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		IdleTimeout:       2 * time.Minute,
 	}
 	fmt.Fprintf(stdout, "ssgk 已启动：http://%s/graphiql （GraphQL 接口 http://%s/graphql）\n", addr, addr)
-	log.Info("listening", "addr", addr)
+	log.Info("listening", "addr", addr, "version", versionString())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

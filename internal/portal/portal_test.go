@@ -275,6 +275,17 @@ func TestPortal_OpenDataAndCaching(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.body), &js); err != nil || len(js) != 1 || js[0]["task_number"] != h.taskNumber {
 		t.Fatalf("tasks.json: %v %s", err, r.body)
 	}
+	// Compressed for a client that asks; the favicon is there.
+	req, _ := http.NewRequest(http.MethodGet, h.url+"/open/results.csv", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	if resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req); err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("results.csv is not gzip-compressed on request: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	if r := h.get(t, "/favicon.ico"); r.status != 200 || r.header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(r.body, "<svg") {
+		t.Errorf("favicon: %d %s", r.status, r.header.Get("Content-Type"))
+	}
 	if r := h.get(t, "/open/results.xml"); r.status != 404 {
 		t.Errorf("results.xml: %d", r.status)
 	}

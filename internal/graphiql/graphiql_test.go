@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -155,7 +156,25 @@ func TestGraphiQL_ExampleQueryRuns(t *testing.T) {
 // departments from the response. No request may leave the hub.
 func TestGraphiQL_BrowserOffline(t *testing.T) {
 	b := browser.Start(t, browser.Options{Offline: true, Width: 1366, Height: 900})
-	srv, token := hub(t)
+	hubSrv, token := hub(t)
+	// Record the credential each introspection request carries: the schema (and so the
+	// documentation) must be fetchable with the token from the headers editor, for a hub that
+	// allows introspection to authenticated callers only.
+	var mu sync.Mutex
+	var introspections []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/graphql" {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if strings.Contains(string(body), "IntrospectionQuery") {
+				mu.Lock()
+				introspections = append(introspections, r.Header.Get("Authorization"))
+				mu.Unlock()
+			}
+		}
+		hubSrv.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
 	b.Do("open /graphiql", chromedp.Navigate(srv.URL+"/graphiql"))
 	// CodeMirror 5 editors keep their instance on the .CodeMirror element.
 	b.Wait("the query editor", `document.querySelector('.graphiql-query-editor .CodeMirror') !== null`, 60*time.Second)
@@ -193,6 +212,29 @@ func TestGraphiQL_BrowserOffline(t *testing.T) {
 	if len(out.Errors) > 0 || out.Data.Viewer.Kind != "TOKEN" || len(out.Data.Departments.Edges) == 0 || out.Data.Departments.Edges[0].Node.Name == "" {
 		t.Fatalf("the example query answered %s", text)
 	}
+	// The schema is fetched again with the token (the ⟳ button the example query points to).
+	b.Do("refetch the schema", chromedp.Click(chromedp.CSS(`button[aria-label="Re-fetch GraphQL schema"]`)))
+	withToken := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, a := range introspections {
+			if a == "Bearer "+token {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(30 * time.Second); !withToken(); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			mu.Lock()
+			t.Fatalf("no introspection request carried the token: %q", introspections)
+		}
+	}
+	mu.Lock()
+	if len(introspections) == 0 || introspections[0] != "" {
+		t.Errorf("the first introspection (placeholder in the headers) sent %q, want no Authorization", introspections[0])
+	}
+	mu.Unlock()
 	if foreign := b.ForeignRequests(srv.URL); len(foreign) > 0 {
 		t.Errorf("the page requested URLs outside the hub: %v", foreign)
 	}

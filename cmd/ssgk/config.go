@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ssgk/ssgk/internal/logging"
 )
 
 // config is read from environment variables; flags override them for one-off commands.
@@ -20,6 +22,9 @@ type config struct {
 	LogLevel    string // LOG_LEVEL: debug, info, warn, error
 	LogFormat   string // LOG_FORMAT: text or json
 	SecretFile  string // SSGK_SECRET_FILE: the hub's session-signing key
+	// TrustedProxies: TRUSTED_PROXIES, the reverse proxies (addresses or CIDR prefixes, comma
+	// separated) whose X-Forwarded-For names the client in the access log.
+	TrustedProxies string
 }
 
 func env(key, def string) string {
@@ -44,16 +49,13 @@ func (c *config) bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.SecretFile, "secret-file", env("SSGK_SECRET_FILE", ""), "会话签名密钥文件（默认 数据目录/session.key，不存在则生成）；环境变量 SSGK_SECRET_FILE")
 }
 
+// logger builds the one configured logger of the process and makes it slog's default, so that
+// every package — the portal and the domain packages included — writes through it, with the
+// request ID of the request it serves.
 func (c *config) logger(w io.Writer) *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		level = slog.LevelInfo
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	l := logging.New(w, logging.Options{Level: c.LogLevel, Format: c.LogFormat})
+	slog.SetDefault(l)
+	return l
 }
 
 // sessionKey reads the session-signing key, creating a random one on first use. Replicas behind

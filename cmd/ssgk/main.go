@@ -16,6 +16,9 @@
 //	ssgk admin account create …   create a person's account
 //	ssgk admin token create …     issue a department API token (shown once)
 //	ssgk admin token revoke …     revoke a token
+//	ssgk backup --out DIR         back up the database (SQLite online copy), keys and evidence
+//	ssgk restore --from DIR       restore a backup into a new data directory
+//	ssgk site show|set …          the portal's site identity (county, sponsor, ICP number …)
 package main
 
 import (
@@ -57,12 +60,20 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
   ssgk ledger audit                      联机校验透明日志与每条公示记录（被改动的记录即报错）
   ssgk ledger checkpoint [--out 文件] | backfill
                                          签署当前检查点；把启用前的公示补记入透明日志
+  ssgk backup --out 目录                  备份：SQLite 数据库的一致副本（可在运行中执行）、ledger.key、session.key、证据文件
+                                         （PostgreSQL 另用 pg_dump 导出数据库，见备份目录中的恢复说明）
+  ssgk restore --from 目录 [--data-dir 新数据目录]
+                                         从备份恢复到新的数据目录（不覆盖现有文件），之后运行 audit verify 与 ledger audit
+  ssgk site show | set [--county 县名] [--sponsor 主办单位] [--site-code 网站标识码] [--icp ICP备案号]
+                       [--police-record 公安备案号] [--contact 联系方式] [--verifier-url 核验程序下载地址]
+                                         查看或设置公示网站的站点信息（页眉、页脚）
   ssgk admin account create --username 用户名 --name 姓名 --department 部门编码 --roles 角色,… [--password-file 文件]
   ssgk admin token create --department 部门编码 --name 名称 [--roles 角色,…] [--days 有效天数]
   ssgk admin token revoke --prefix 令牌前缀
 
 通用参数（亦可用环境变量）：--database-url (DATABASE_URL)  --data-dir (DATA_DIR)
   --log-level (LOG_LEVEL)  --log-format (LOG_FORMAT)  --secret-file (SSGK_SECRET_FILE)
+  serve 另有：--listen (LISTEN_ADDR)  --trusted-proxies (TRUSTED_PROXIES)
 `
 
 func main() {
@@ -110,6 +121,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdLedger(ctx, args[1:], stdout, stderr)
 	case "admin":
 		return cmdAdmin(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args[1:], stdout, stderr)
+	case "site":
+		return cmdSite(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

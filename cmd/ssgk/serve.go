@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -47,11 +48,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.bind(fs)
 	fs.StringVar(&cfg.ListenAddr, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "监听地址；环境变量 LISTEN_ADDR")
 	withDemo := fs.Bool("demo", false, "数据库为空时载入演示数据，并打印演示账号和令牌")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "可信反向代理的地址或网段（逗号分隔，如 127.0.0.1,10.0.0.0/8），其 X-Forwarded-For 视为客户端地址；环境变量 TRUSTED_PROXIES")
 	addrFile := fs.String("addr-file", "", "启动后把实际监听地址写入此文件（端口为 0 时便于测试）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := cfg.logger(stderr)
+	proxies, err := server.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	db, authSvc, err := openHub(ctx, &cfg)
 	if err != nil {
 		return err
@@ -73,15 +79,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	hub := server.New(db, authSvc, log, server.DefaultLimits)
+	hub.TrustProxies(proxies)
 	srv := &http.Server{
-		Handler:           server.New(db, authSvc, log, server.DefaultLimits),
+		Handler:           hub,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
 	fmt.Fprintf(stdout, "ssgk 已启动：http://%s/graphiql （GraphQL 接口 http://%s/graphql）\n", addr, addr)
-	log.Info("listening", "addr", addr)
+	log.Info("listening", "addr", addr, "version", versionString())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

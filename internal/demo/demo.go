@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/settings"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -107,6 +108,13 @@ func Load(ctx context.Context, client *ent.Client, opt Options) (*Summary, error
 	}
 	if err := l.inspectors(ctx); err != nil {
 		return nil, err
+	}
+	// The portal's site identity, marked as demo values: a real county sets its own with
+	// `ssgk site set` (its 网站标识码 and ICP number are assigned to it).
+	site := settings.Site{County: "宁阳县", Sponsor: "宁阳县市场监督管理局（演示）", SiteCode: "3709210000（演示）",
+		ICP: "鲁ICP备00000000号（演示）", Contact: "0538-5600000（演示）"}
+	if err := settings.SaveSite(ctx, client, site, "演示数据"); err != nil {
+		return nil, fmt.Errorf("保存网站信息失败：%w", err)
 	}
 	return l.sum, nil
 }

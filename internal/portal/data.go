@@ -105,6 +105,15 @@ func (d *data) checkpointSize(ctx context.Context) (int64, error) {
 	return c.Size, nil
 }
 
+// latestCheckpoint is the newest signed checkpoint, nil when the log has none yet.
+func (d *data) latestCheckpoint(ctx context.Context) (*ent.Checkpoint, error) {
+	c, err := d.client.Checkpoint.Query().Order(ent.Desc(checkpoint.FieldID)).First(d.ctx(ctx))
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return c, err
+}
+
 // dept is a department's public identity.
 type dept struct {
 	ID         int

@@ -31,7 +31,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request, _ stamp) error {
 	for i, p := range ps {
 		latest[i] = h.pub(p, cp)
 	}
-	return h.render(w, http.StatusOK, "home", view{Title: "双随机、一公开 公示平台", Section: "home", D: latest})
+	return h.render(w, r, http.StatusOK, "home", view{Title: "双随机、一公开 公示平台", Section: "home", D: latest})
 }
 
 // lists: each department's published list versions, newest first.
@@ -64,7 +64,7 @@ func (h *handler) lists(w http.ResponseWriter, r *http.Request, _ stamp) error {
 		dl.Versions = append(dl.Versions, lv)
 	}
 	sort.SliceStable(order, func(i, j int) bool { return order[i].Code < order[j].Code })
-	return h.render(w, http.StatusOK, "lists", view{Title: "抽查事项清单", Section: "lists", D: order})
+	return h.render(w, r, http.StatusOK, "lists", view{Title: "抽查事项清单", Section: "lists", D: order})
 }
 
 func (h *handler) listVersion(w http.ResponseWriter, r *http.Request, _ stamp) error {
@@ -85,7 +85,7 @@ func (h *handler) listVersion(w http.ResponseWriter, r *http.Request, _ stamp) e
 		return err
 	}
 	lv := h.list(p, cp)
-	return h.render(w, http.StatusOK, "list", view{Title: lv.Department + " 抽查事项清单（第 " + lv.Version + " 版）", Section: "lists", D: lv})
+	return h.render(w, r, http.StatusOK, "list", view{Title: lv.Department + " 抽查事项清单（第 " + lv.Version + " 版）", Section: "lists", D: lv})
 }
 
 // plans: plans grouped by number, each with its versions (adjustments with reasons).
@@ -115,7 +115,7 @@ func (h *handler) plans(w http.ResponseWriter, r *http.Request, _ stamp) error {
 		}
 		g.Versions = append(g.Versions, pv)
 	}
-	return h.render(w, http.StatusOK, "plans", view{Title: "年度抽查计划", Section: "plans", D: order})
+	return h.render(w, r, http.StatusOK, "plans", view{Title: "年度抽查计划", Section: "plans", D: order})
 }
 
 type pager struct {
@@ -180,7 +180,7 @@ func (h *handler) tasks(w http.ResponseWriter, r *http.Request, _ stamp) error {
 	for i, p := range ps {
 		out[i] = h.task(p, draws[p.SubjectID], cp)
 	}
-	return h.render(w, http.StatusOK, "tasks", view{Title: "抽查任务公告", Section: "tasks", D: struct {
+	return h.render(w, r, http.StatusOK, "tasks", view{Title: "抽查任务公告", Section: "tasks", D: struct {
 		Tasks []taskView
 		Pager pager
 	}{out, newPager(r, page, total)}})
@@ -217,7 +217,7 @@ func (h *handler) taskPage(w http.ResponseWriter, r *http.Request, _ stamp) erro
 			}
 		}
 	}
-	return h.render(w, http.StatusOK, "task", view{Title: tv.Name, Section: "tasks", D: tv})
+	return h.render(w, r, http.StatusOK, "task", view{Title: tv.Name, Section: "tasks", D: tv})
 }
 
 // resultQuery is the parsed query of /results and /open/results.*.
@@ -334,7 +334,7 @@ func (h *handler) results(w http.ResponseWriter, r *http.Request, _ stamp) error
 			open.Set(k, v)
 		}
 	}
-	return h.render(w, http.StatusOK, "results", view{Title: "检查结果公示", Section: "results", D: struct {
+	return h.render(w, r, http.StatusOK, "results", view{Title: "检查结果公示", Section: "results", D: struct {
 		Q           resultQuery
 		Searched    bool
 		Records     []recordView
@@ -358,7 +358,12 @@ func (h *handler) enterprise(w http.ResponseWriter, r *http.Request, _ stamp) er
 		return err
 	}
 	if len(recs) == 0 {
-		return notFound("没有统一社会信用代码为 %s 的企业的已公示检查结果", code)
+		// Not a 404: a citizen would read "not found" as "this enterprise does not exist".
+		// The portal cannot say whether it exists — only that nothing about it is published.
+		return h.render(w, r, http.StatusOK, "enterprise", view{Title: "暂无公示的抽查检查结果", Section: "results", D: struct {
+			Name, Code string
+			Records    []recordView
+		}{"", code, nil}})
 	}
 	cp, err := h.d.checkpointSize(ctx)
 	if err != nil {
@@ -370,14 +375,25 @@ func (h *handler) enterprise(w http.ResponseWriter, r *http.Request, _ stamp) er
 	if cs := rv[0].Corrections; len(cs) > 0 {
 		name = cs[len(cs)-1].TargetName
 	}
-	return h.render(w, http.StatusOK, "enterprise", view{Title: name, Section: "results", D: struct {
+	return h.render(w, r, http.StatusOK, "enterprise", view{Title: name, Section: "results", D: struct {
 		Name, Code string
 		Records    []recordView
 	}{name, code, rv}})
 }
 
 func (h *handler) verify(w http.ResponseWriter, r *http.Request, _ stamp) error {
-	return h.render(w, http.StatusOK, "verify", view{Title: "如何核验", Section: "verify"})
+	info, err := h.verifyInfo(r)
+	if err != nil {
+		return err
+	}
+	base := "http://" + r.Host
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		base = "https://" + r.Host
+	}
+	return h.render(w, r, http.StatusOK, "verify", view{Title: "如何核验", Section: "verify", D: struct {
+		Info verifyInfo
+		Base string
+	}{info, base}})
 }
 
 func (h *handler) open(w http.ResponseWriter, r *http.Request, _ stamp) error {
@@ -385,7 +401,7 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request, _ stamp) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, http.StatusOK, "open", view{Title: "开放数据", Section: "open", D: struct {
+	return h.render(w, r, http.StatusOK, "open", view{Title: "开放数据", Section: "open", D: struct {
 		ResultColumns, TaskColumns []string
 		Departments                []dept
 	}{resultColumns, taskColumns, deps}})

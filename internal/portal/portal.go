@@ -23,6 +23,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/ssgk/ssgk/internal/logging"
+	"github.com/ssgk/ssgk/internal/settings"
 	"github.com/ssgk/ssgk/internal/store"
 )
 
@@ -31,7 +33,7 @@ var templateFS embed.FS
 
 // version is part of every ETag, so that a new release of the portal is not answered from
 // caches filled by the previous one.
-const version = "portal/1"
+const version = "portal/2"
 
 // pageSize is the number of results or tasks per page.
 const pageSize = 20
@@ -40,12 +42,26 @@ type handler struct {
 	d     *data
 	pages map[string]*template.Template
 	log   *slog.Logger
+	site  *siteCache
+	// dataDir holds the hub's ledger key, whose public half /verify shows.
+	dataDir string
 }
+
+// Option configures the portal.
+type Option func(*handler)
+
+// WithLogger makes the portal log through l (the hub's configured logger) instead of
+// slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(h *handler) { h.log = l } }
 
 // Handler serves the portal. Mount it at "/"; the hub's other routes (GraphQL, draws, ledger…)
 // are matched before it.
-func Handler(db *store.DB) http.Handler {
-	h := &handler{d: &data{client: db.Client}, log: slog.Default(), pages: map[string]*template.Template{}}
+func Handler(db *store.DB, opts ...Option) http.Handler {
+	h := &handler{d: &data{client: db.Client}, log: slog.Default(), pages: map[string]*template.Template{},
+		site: &siteCache{client: db.Client}, dataDir: db.DataDir}
+	for _, o := range opts {
+		o(h)
+	}
 	pages, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -58,7 +74,8 @@ func Handler(db *store.DB) http.Handler {
 		h.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p))
 	}
 	r := chi.NewRouter()
-	r.Use(middleware.GetHead)
+	// Pages, open data and the dictionary are text: compressed for visitors on slow links.
+	r.Use(middleware.GetHead, middleware.Compress(5, "text/html", "text/csv", "application/json", "text/plain", "image/svg+xml"))
 	r.Get("/", h.cached(h.home))
 	r.Get("/lists", h.cached(h.lists))
 	r.Get("/lists/{id}", h.cached(h.listVersion))
@@ -71,11 +88,15 @@ func Handler(db *store.DB) http.Handler {
 	r.Get("/open", h.cached(h.open))
 	r.Get("/open/results.{format}", h.cached(h.openResults))
 	r.Get("/open/tasks.{format}", h.cached(h.openTasks))
+	r.Get("/open/dictionary", h.cached(h.dictionary))
+	r.Get("/glossary", h.cached(h.glossary))
+	r.Get("/favicon.ico", favicon)
+	r.Get("/favicon.svg", favicon)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, notFound("页面不存在：%s", r.URL.Path))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		h.fail(w, r, &pageError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: "公示门户只提供查阅（GET）"})
+		h.fail(w, r, &pageError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: "公示网站只提供查阅，不接受提交"})
 	})
 	return r
 }
@@ -110,6 +131,9 @@ type view struct {
 	Title   string
 	Section string // the navigation entry to highlight
 	D       any
+	// Filled by render: the site identity for the header and footer, and the request ID.
+	Site      settings.Site
+	RequestID string
 }
 
 type pageFunc func(w http.ResponseWriter, r *http.Request, st stamp) error
@@ -124,7 +148,12 @@ func (h *handler) cached(fn pageFunc) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%d|%d|%s|%s", version, st.LatestID, st.LedgerIndex, st.CheckpointID, r.URL.Path, r.URL.RawQuery)))
+		site, err := h.site.get(r.Context())
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%d|%d|%s|%s|%s", version, st.LatestID, st.LedgerIndex, st.CheckpointID, r.URL.Path, r.URL.RawQuery, site.hash)))
 		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "public, no-cache")
@@ -161,11 +190,15 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 }
 
 // render executes a page template into a buffer first, so that a failure is a clean 500.
-func (h *handler) render(w http.ResponseWriter, status int, name string, v view) error {
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
 	t, ok := h.pages[name]
 	if !ok {
 		return fmt.Errorf("portal: no template %q", name)
 	}
+	if site, err := h.site.get(r.Context()); err == nil {
+		v.Site = site.Site
+	}
+	v.RequestID = logging.RequestID(r.Context())
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return err
@@ -204,11 +237,15 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	title := "出错了"
 	switch pe.Status {
 	case http.StatusNotFound:
-		title = "未找到"
+		title = "没有找到这个页面"
 	case http.StatusBadRequest:
-		title = "请求有误"
+		title = "查询条件有误"
+	case http.StatusMethodNotAllowed:
+		title = "不支持的操作"
+	case http.StatusInternalServerError:
+		title = "服务暂时出现问题"
 	}
-	if rerr := h.render(w, pe.Status, "error", view{Title: title, D: pe}); rerr != nil {
+	if rerr := h.render(w, r, pe.Status, "error", view{Title: title, D: pe}); rerr != nil {
 		h.log.ErrorContext(r.Context(), "portal error page", "err", rerr)
 		http.Error(w, pe.Message, pe.Status)
 	}

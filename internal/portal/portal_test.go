@@ -3,6 +3,7 @@ package portal_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -49,6 +52,11 @@ func (h *hub) get(t *testing.T, path string, hdr ...string) response {
 	}
 	return response{resp.StatusCode, resp.Header, string(b)}
 }
+
+var tags = regexp.MustCompile(`(?s)<style.*?</style>|<[^>]*>`)
+
+// visible is the text of a page as a visitor reads it: without markup and attributes.
+func visible(body string) string { return tags.ReplaceAllString(body, " ") }
 
 func contains(t *testing.T, what, body string, want ...string) {
 	t.Helper()
@@ -123,7 +131,6 @@ func TestPortal_PublishedRecord(t *testing.T) {
 		"未按规定公示应当公示的信息", "未发现问题", "年度报告未公示", "更正（第 2 版）", "企业提交了已按时公示的证明，原结论有误",
 		"/ledger/leaves/", "/ledger/proof/inclusion?index=", "宁阳县市场监督管理局", "2026年度部门联合双随机抽查计划", h.taskNumber,
 		"不定向抽查（部门联合抽查）", "2026-09-25", "共 2 条检查结果")
-	_ = res
 	// By a fragment of the name.
 	frag := []rune(h.problem.Name)
 	page("/results?q="+url.QueryEscape(string(frag[len(frag)-6:])), 200, h.problem.Name)
@@ -144,16 +151,61 @@ func TestPortal_PublishedRecord(t *testing.T) {
 		t.Error("the correction is not shown after the original")
 	}
 	page("/verify", 200, "ssgk draw verify 核验包.json --commitment 承诺摘要", "ssgk ledger verify", "/ledger/checkpoint", "一致性证明")
-	page("/open", 200, "/open/results.csv", "publication_id")
+	page("/open", 200, "/open/results.csv", "publication_id", `href="/open/dictionary"`)
 
-	// Errors: Chinese pages with a code.
-	page("/enterprises/91350200776049653B", 400, "INVALID_USCC", "统一社会信用代码")
-	page("/enterprises/91350200776049653A", 404, "NOT_FOUND")
-	page("/no/such/page", 404, "页面不存在", "NOT_FOUND")
-	page("/results?from=2026-13-01", 400, "BAD_DATE")
-	page("/results?department=NOPE", 400, "BAD_DEPARTMENT")
-	page("/tasks/99999999999999", 404, "NOT_FOUND")
-	page("/lists/abc", 400, "BAD_ID")
+	// An enterprise with nothing published: a page that says so and what it means, not a 404.
+	none := page("/enterprises/91350200776049653A", 200, "暂无公示的抽查检查结果", "91350200776049653A", "不表示", "20 个工作日")
+	if strings.Contains(visible(none), "NOT_FOUND") || strings.Contains(none, "未找到") {
+		t.Error("the enterprise without results is shown as an error")
+	}
+
+	// Errors: Chinese pages; the code only in a data attribute (for monitoring), never shown.
+	for _, c := range []struct {
+		path, code string
+		status     int
+		want       string
+	}{
+		{"/enterprises/91350200776049653B", "INVALID_USCC", 400, "统一社会信用代码"},
+		{"/no/such/page", "NOT_FOUND", 404, "没有找到这个页面"},
+		{"/results?from=2026-13-01", "BAD_DATE", 400, "起始日期"},
+		{"/results?department=NOPE", "BAD_DEPARTMENT", 400, "没有编码为"},
+		{"/tasks/99999999999999", "NOT_FOUND", 404, "没有编号为"},
+		{"/lists/abc", "BAD_ID", 400, "清单版本编号"},
+	} {
+		body := page(c.path, c.status, c.want, `data-code="`+c.code+`"`)
+		if v := visible(body); strings.Contains(v, c.code) || strings.Contains(v, "HTTP") {
+			t.Errorf("%s shows a raw code to the visitor:\n%s", c.path, v)
+		}
+	}
+
+	// Site identity (demo values): the county in the header, sponsor, site code, ICP number and
+	// contact in the footer of every page.
+	for _, path := range []string{"/", "/tasks/" + h.taskNumber, "/no/such/page"} {
+		r := h.get(t, path)
+		contains(t, path, r.body, `id="site-county">宁阳县`, "主办单位：宁阳县市场监督管理局", "网站标识码：3709210000", "鲁ICP备", "联系我们：")
+	}
+	// The glossary, linked where its words appear.
+	page("/glossary", 200, `id="stratum"`, `id="exclusion"`, `id="commitment"`, `id="seed"`, "信用风险")
+	contains(t, "task page", task, `href="/glossary#stratum">层`, `href="/glossary#exclusion">排除`, `href="/glossary#commitment">承诺`, `href="/glossary#seed">种子`)
+	// The result card names the result; no column of dashes.
+	if !strings.Contains(res, `<strong>检查结果：</strong><span class="tag result-code bad">未按规定公示应当公示的信息`) || strings.Contains(res, "<td>—</td>") {
+		t.Error("the result card does not show the result")
+	}
+	// Codes never break inside: USCCs and task numbers are marked as unbreakable codes.
+	contains(t, "results", res, `<span class="code">`+uscc+`</span>`, `<span class="code">`+h.taskNumber+`</span>`)
+	// /verify: the hub's public key, the commands in full, where to get the verifier.
+	key, err := ledger.LoadOrCreateKey(h.db.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As html/template writes it ("+" as a character reference; a browser shows "+").
+	pub := strings.ReplaceAll(ledger.EncodePublicKey(key.Public().(ed25519.PublicKey)), "+", "&#43;")
+	verify := page("/verify", 200, `id="public-key">`+pub, "--public-key "+pub, "--public-key", "--save-checkpoint 检查点.json", "--old-checkpoint 检查点.json",
+		"go install github.com/ssgk/ssgk/cmd/ssgk@latest", "/draws/抽取编号/bundle.json")
+	if strings.Contains(verify, "ssgk ledger verify …") {
+		t.Error("/verify still cuts the ledger command off")
+	}
+	page("/open/dictionary", 200, "开放数据字典", "publication_id", "公示编号", "target_code", "统一社会信用代码", "window_end", "检查结束日期")
 
 	// Nothing but public data: no ID numbers, phones or addresses anywhere.
 	secrets := h.secrets(t)
@@ -222,6 +274,17 @@ func TestPortal_OpenDataAndCaching(t *testing.T) {
 	r = h.get(t, "/open/tasks.json")
 	if err := json.Unmarshal([]byte(r.body), &js); err != nil || len(js) != 1 || js[0]["task_number"] != h.taskNumber {
 		t.Fatalf("tasks.json: %v %s", err, r.body)
+	}
+	// Compressed for a client that asks; the favicon is there.
+	req, _ := http.NewRequest(http.MethodGet, h.url+"/open/results.csv", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	if resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req); err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("results.csv is not gzip-compressed on request: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	if r := h.get(t, "/favicon.ico"); r.status != 200 || r.header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(r.body, "<svg") {
+		t.Errorf("favicon: %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	if r := h.get(t, "/open/results.xml"); r.status != 404 {
 		t.Errorf("results.xml: %d", r.status)

@@ -4,14 +4,12 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"time"
@@ -22,9 +20,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -34,6 +30,8 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/graphiql"
+	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/sharing"
@@ -50,6 +48,8 @@ type Server struct {
 	metrics *metrics
 	router  chi.Router
 	drawer  *drawing.Drawer
+	// trustedProxies are the reverse proxies whose X-Forwarded-For names the client (requestlog.go).
+	trustedProxies []netip.Prefix
 	// sharingDisabled turns off field authorisation and access logging; only the overhead
 	// benchmark sets it (DisableSharingForBenchmark).
 	sharingDisabled bool
@@ -68,18 +68,22 @@ func (s *Server) DisableSharingForBenchmark() {
 
 // New builds the HTTP handler of the hub.
 func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits) *Server {
+	logger = logging.Attach(logger)
 	s := &Server{db: db, auth: authSvc, log: logger, limits: limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
+	r.Use(s.requestID, s.logRequests, s.recoverPanics)
 	r.Get("/healthz", s.healthz)
 	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	r.Handle("/graphiql", playground.Handler("ssgk GraphiQL — 双随机、一公开数据中枢", "/graphql"))
+	// GraphiQL with its assets embedded (package graphiql): works on an intranet without internet.
+	gi := graphiql.Handler("/graphql")
+	r.Handle("/graphiql", gi)
+	r.Handle("/graphiql/assets/*", gi)
 	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
 	r.With(s.authenticate).Group(s.fileRoutes)
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Route("/ledger", s.ledgerRoutes)
 	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path.
-	r.Mount("/", portal.Handler(db))
+	r.Mount("/", portal.Handler(db, portal.WithLogger(logger)))
 	s.router = r
 	return s
 }
@@ -111,12 +115,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			ae := apperr.From(err)
 			if ae.Code == apperr.Internal {
-				s.log.Error("authentication failed", "err", err)
+				s.log.ErrorContext(r.Context(), "authentication failed", "err", err)
 			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusUnauthorized)
 			_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-				"message": ae.Message, "extensions": map[string]any{"code": ae.Code}}}})
+				"message": ae.Message, "extensions": map[string]any{"code": ae.Code, "requestId": logging.RequestID(r.Context())}}}})
 			return
 		}
 		if p := r.Header.Get(PurposeHeader); p != "" && !v.IsAnonymous() {
@@ -216,7 +220,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	})
 	srv.SetErrorPresenter(s.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		s.log.Error("panic in GraphQL resolver", "panic", p, "stack", string(debug.Stack()))
+		s.log.ErrorContext(ctx, "panic in GraphQL resolver", "panic", p, "stack", string(debug.Stack()))
 		return apperr.New(apperr.Internal, "内部错误，请联系系统管理员")
 	})
 	return srv
@@ -229,6 +233,9 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
 		// Parser, validation and limit errors already carry a code; the parser's English
 		// detail stays after a Chinese lead for the developer who wrote the query.
+		if id := logging.RequestID(ctx); id != "" {
+			gerr.Extensions["requestId"] = id
+		}
 		switch gerr.Extensions["code"] {
 		case "GRAPHQL_PARSE_FAILED":
 			gerr.Message = "GraphQL 语法错误：" + gerr.Message
@@ -251,6 +258,11 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{}
 	}
 	gerr.Extensions["code"] = ae.Code
+	// The request ID lets an operator find the log lines of the failure (an INTERNAL error's
+	// cause is only in the log).
+	if id := logging.RequestID(ctx); id != "" {
+		gerr.Extensions["requestId"] = id
+	}
 	var de *draw.Error
 	if errors.As(cause, &de) {
 		// POOL_EXHAUSTED and friends name the target and the rule, so a client can point at them.
@@ -262,43 +274,4 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 	}
 	return gerr
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap gives http.ResponseController the underlying writer.
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// Hijack hands the connection over for a websocket (GraphQL subscriptions).
-func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h, ok := r.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("server: the response writer cannot be hijacked")
-	}
-	r.status = http.StatusSwitchingProtocols
-	return h.Hijack()
-}
-
-// logRequests writes one structured log line per request; credentials are never logged.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		route := chi.RouteContext(r.Context()).RoutePattern()
-		if route == "" {
-			route = "unmatched"
-		}
-		s.metrics.httpTotal.WithLabelValues(route, fmt.Sprint(rec.status)).Inc()
-		s.log.Info("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration_ms", time.Since(start).Milliseconds(), "request_id", middleware.GetReqID(r.Context()))
-	})
 }

@@ -40,3 +40,33 @@ func Set(ctx context.Context, client *ent.Client, key string, value any, note st
 			OnConflictColumns(setting.FieldKey).UpdateValue().UpdateNote().Exec(ctx)
 	})
 }
+
+// SiteKey is the settings key of the public portal's site identity.
+const SiteKey = "portal.site"
+
+// Site is the identity of the public portal (公示网站), shown in its header and footer as
+// government websites must: the county, the sponsoring body (主办单位), the website
+// identification code (网站标识码), the ICP filing number and the public-security filing number,
+// a contact, and where citizens download the verifier.
+type Site struct {
+	County        string `json:"county,omitempty"`        // e.g. 宁阳县
+	Sponsor       string `json:"sponsor,omitempty"`       // 主办单位
+	SiteCode      string `json:"siteCode,omitempty"`      // 网站标识码
+	ICP           string `json:"icp,omitempty"`           // ICP 备案号
+	PoliceRecord  string `json:"policeRecord,omitempty"`  // 公安机关备案号
+	Contact       string `json:"contact,omitempty"`       // 联系方式（电话、地址、邮箱）
+	VerifierURL   string `json:"verifierURL,omitempty"`   // 核验程序下载地址
+	VerifierNotes string `json:"verifierNotes,omitempty"` // 核验程序的取得方式说明
+}
+
+// LoadSite reads the site identity (empty fields when never set).
+func LoadSite(ctx context.Context, client *ent.Client) (Site, error) {
+	var s Site
+	err := Get(ctx, client, SiteKey, &s)
+	return s, err
+}
+
+// SaveSite stores the site identity.
+func SaveSite(ctx context.Context, client *ent.Client, s Site, note string) error {
+	return Set(ctx, client, SiteKey, s, note)
+}

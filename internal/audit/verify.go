@@ -83,7 +83,9 @@ func Verify(ctx context.Context, client *ent.Client, dialectName string, progres
 
 	types := make([]string, 0, len(ent.TypeTables))
 	for t := range ent.TypeTables {
-		if t != ent.TypeAuditEvent {
+		// The access log is a log of reads of its own, kept out of the change trail by Hook
+		// (append-only there): its rows have no change events to compare with.
+		if t != ent.TypeAuditEvent && t != ent.TypeAccessLog {
 			types = append(types, t)
 		}
 	}

@@ -85,7 +85,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 			}
 			path = filepath.Join(dir, "ssgk.db")
 		}
-		if sqlDB, err = sql.Open("sqlite", sqliteDSN(path)); err != nil {
+		if sqlDB, err = openSQLite(sqliteDSN(path)); err != nil {
 			return nil, err
 		}
 		// WAL lets readers run beside the one writer; BEGIN IMMEDIATE (_txlock) makes a

@@ -109,7 +109,9 @@ func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.
 			cols = append(cols, sql.As(r.C(result.FieldDivisionCode), key), sql.As(r.C(result.FieldDivisionCode), label))
 		case ByMonth:
 			when := resultDate(r)
-			month := "substr(" + when + ", 1, 7)" // SQLite stores local times as text
+			// The month in China Standard Time: SQLite stores times as text in UTC (store), which
+			// strftime reads as an instant and shifts by eight hours.
+			month := "strftime('%Y-%m', " + when + ", '+8 hours')"
 			if dialectName == dialect.Postgres {
 				month = "to_char(" + when + " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
 			}

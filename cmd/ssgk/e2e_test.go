@@ -19,30 +19,26 @@ import (
 	"github.com/ssgk/ssgk/internal/testutil"
 )
 
-// buildBinary compiles the real ssgk binary without cgo, as it ships.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "ssgk")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+// ssgkCommand is exec.Command for the ssgk program: this test binary running main (TestMain,
+// main_test.go, with SSGK_TEST_RUN_MAIN=1).
+func ssgkCommand(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "SSGK_TEST_RUN_MAIN=1")
+	return cmd
 }
 
-// TestEndToEnd_ServeDemo starts the real binary with demo data on port :0 and uses it over HTTP.
+// TestEndToEnd_ServeDemo starts the real program (this test binary running main: ssgkCommand)
+// with demo data on port :0 and uses it over HTTP.
 func TestEndToEnd_ServeDemo(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the binary")
+		t.Skip("runs the program")
 	}
-	bin := buildBinary(t)
 	dataDir := t.TempDir()
 	dbURL := testutil.DatabaseURL(t)
 	addrFile := filepath.Join(dataDir, "addr")
 	var stdout, stderr bytes.Buffer
-	srv := exec.Command(bin, "serve", "--demo", "--listen", "127.0.0.1:0", "--addr-file", addrFile, "--data-dir", dataDir, "--log-format", "json")
-	srv.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
+	srv := ssgkCommand("serve", "--demo", "--listen", "127.0.0.1:0", "--addr-file", addrFile, "--data-dir", dataDir, "--log-format", "json")
+	srv.Env = append(srv.Env, "DATABASE_URL="+dbURL)
 	srv.Stdout, srv.Stderr = &stdout, &stderr
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -162,7 +158,7 @@ func TestEndToEnd_ServeDemo(t *testing.T) {
 		{"draw", "verify", bundle, "--commitment", m[2]},
 		{"ledger", "verify", "--url", base, "--index", leaves[0][1], "--index", leaves[len(leaves)-1][1]},
 	} {
-		out, err := exec.Command(bin, args...).CombinedOutput()
+		out, err := ssgkCommand(args...).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "通过") {
 			t.Fatalf("ssgk %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
@@ -186,8 +182,9 @@ func TestEndToEnd_ServeDemo(t *testing.T) {
 	// The whole run is on the audit trail, and it verifies.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	verify := exec.CommandContext(ctx, bin, "audit", "verify", "--data-dir", dataDir)
-	verify.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
+	verify := ssgkCommand("audit", "verify", "--data-dir", dataDir)
+	verify.Env = append(verify.Env, "DATABASE_URL="+dbURL)
+	go func() { <-ctx.Done(); _ = verify.Process.Kill() }()
 	out, err := verify.Output()
 	if err != nil || !strings.Contains(string(out), "审计日志校验通过") {
 		t.Fatalf("audit verify: %v\n%s", err, out)

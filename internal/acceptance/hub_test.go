@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/internal/auth"
@@ -38,24 +41,68 @@ type hub struct {
 	clock  *clock.Fixed
 }
 
-// newDemoHub serves the demo data with its sample year on a fresh database; the business clock
-// stands at 2026-11-20 10:00 (after the sample year) until the test moves it.
+var (
+	demoOnce sync.Once
+	demoTpl  *testutil.Template
+	demoErr  error
+)
+
+// hubKey is the session-signing key of every test hub.
+var hubKey = bytes.Repeat([]byte("a"), 32)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	demoTpl.Release()
+	os.Exit(code)
+}
+
+// demoTemplate loads the demo data with its sample year once per test binary; each test gets
+// a copy (loading it takes tens of seconds, a copy about one).
+func demoTemplate(t *testing.T) *testutil.Template {
+	t.Helper()
+	demoOnce.Do(func() {
+		demoTpl, demoErr = testutil.NewTemplate(func(url, dir string) error {
+			ctx := context.Background()
+			db, err := store.Open(ctx, store.Options{DatabaseURL: url, DataDir: dir})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := codes.Seed(ctx, db.Client); err != nil {
+				return err
+			}
+			authSvc, err := auth.New(db.Client, hubKey, auth.DefaultPolicy)
+			if err != nil {
+				return err
+			}
+			if _, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, io.Discard, true); err != nil {
+				return err
+			}
+			if db.Dialect == dialect.SQLite {
+				_, err = db.SQL.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+			}
+			return err
+		})
+	})
+	if demoErr != nil {
+		t.Fatalf("loading the demo template: %v", demoErr)
+	}
+	return demoTpl
+}
+
+// newDemoHub serves a copy of the demo data with its sample year; the business clock stands at
+// 2026-11-20 10:00 (after the sample year) until the test moves it.
 func newDemoHub(t *testing.T) *hub {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir()})
+	url, dir := demoTemplate(t).Clone(t)
+	db, err := store.Open(ctx, store.Options{DatabaseURL: url, DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		t.Fatal(err)
-	}
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("a"), 32), auth.DefaultPolicy)
+	authSvc, err := auth.New(db.Client, hubKey, auth.DefaultPolicy)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, io.Discard, true); err != nil {
 		t.Fatal(err)
 	}
 	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, cst))

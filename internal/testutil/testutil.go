@@ -8,8 +8,9 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
+	neturl "net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func DatabaseURL(t testing.TB) string {
 	if base == "" {
 		return ""
 	}
-	u, err := url.Parse(base)
+	u, err := neturl.Parse(base)
 	if err != nil {
 		t.Fatalf("%s: %v", PostgresEnv, err)
 	}
@@ -109,4 +110,109 @@ func System() context.Context {
 // As returns a context carrying v.
 func As(v *viewer.Viewer) context.Context {
 	return viewer.NewContext(context.Background(), v)
+}
+
+// Template is a database prepared once and copied for each test that needs its contents (the
+// demo data with its sample year takes tens of seconds to load; a copy takes one): a directory
+// for SQLite, a template database for PostgreSQL.
+type Template struct {
+	dir    string // the SQLite data directory, or the PostgreSQL data directory (keys)
+	pgName string // the PostgreSQL template database ("" on SQLite)
+	base   string // SSGK_TEST_POSTGRES
+}
+
+// NewTemplate prepares a template: fill is called once with the URL of an empty database ("" on
+// SQLite) and a data directory, and must close everything it opened on them. Release drops it.
+func NewTemplate(fill func(databaseURL, dataDir string) error) (*Template, error) {
+	dir, err := os.MkdirTemp("", "ssgk-template-")
+	if err != nil {
+		return nil, err
+	}
+	tpl := &Template{dir: dir, base: os.Getenv(PostgresEnv)}
+	url := ""
+	if tpl.base != "" {
+		b := make([]byte, 6)
+		_, _ = rand.Read(b)
+		tpl.pgName = "ssgk_tpl_" + hex.EncodeToString(b)
+		admin, err := sql.Open("postgres", tpl.base)
+		if err != nil {
+			return nil, err
+		}
+		defer admin.Close()
+		if _, err := admin.Exec("CREATE DATABASE " + tpl.pgName); err != nil {
+			return nil, err
+		}
+		u, err := neturl.Parse(tpl.base)
+		if err != nil {
+			return nil, err
+		}
+		u.Path = "/" + tpl.pgName
+		url = u.String()
+	}
+	if err := fill(url, dir); err != nil {
+		tpl.Release()
+		return nil, err
+	}
+	return tpl, nil
+}
+
+// Clone returns a fresh copy of the template for t — the database URL and the data directory —
+// dropped at cleanup.
+func (tpl *Template) Clone(t testing.TB) (databaseURL, dataDir string) {
+	t.Helper()
+	dataDir = t.TempDir()
+	entries, err := os.ReadDir(tpl.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(tpl.dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dataDir, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tpl.pgName == "" {
+		return "", dataDir
+	}
+	admin, err := sql.Open("postgres", tpl.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "ssgk_test_" + strings.ToLower(sanitize(t.Name())) + "_" + hex.EncodeToString(b)
+	if len(name) > 60 {
+		name = name[:47] + "_" + hex.EncodeToString(b)
+	}
+	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl.pgName); err != nil {
+		admin.Close()
+		t.Fatalf("copying the template database: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, _ := neturl.Parse(tpl.base)
+	u.Path = "/" + name
+	return u.String(), dataDir
+}
+
+// Release drops the template.
+func (tpl *Template) Release() {
+	if tpl == nil {
+		return
+	}
+	_ = os.RemoveAll(tpl.dir)
+	if tpl.pgName != "" {
+		if admin, err := sql.Open("postgres", tpl.base); err == nil {
+			_, _ = admin.Exec("DROP DATABASE IF EXISTS " + tpl.pgName + " WITH (FORCE)")
+			admin.Close()
+		}
+	}
 }

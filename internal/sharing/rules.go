@@ -19,8 +19,12 @@ const CodeForbiddenField = "FORBIDDEN_FIELD"
 type Rule = ent.SharingRule
 
 // adminTypes are the records a system administrator manages (separation of duties: accounts
-// and tokens, not business data).
+// and tokens, not business data); it also reads the PUBLIC and SHARED fields of the
+// departments they belong to (adminRows).
 var adminTypes = map[string]bool{ent.TypeAccount: true, ent.TypeApiToken: true}
+
+// adminRows are the types whose rows a system administrator sees.
+var adminRows = map[string]bool{ent.TypeAccount: true, ent.TypeApiToken: true, ent.TypeDepartment: true}
 
 // businessRoles may read CONDITIONAL and PRIVATE fields of their own department's records (and
 // CONDITIONAL ones under a grant). DASHBOARD and SYSTEM_ADMIN may not: dashboards aggregate what
@@ -86,7 +90,7 @@ func Decide(v *viewer.Viewer, typ string, r Rule, owners []int, grants Grants) D
 	case v != nil && v.Kind == viewer.System:
 		return Decision{Allowed: true}
 	case OnlySystemAdmin(v):
-		if adminTypes[typ] {
+		if adminTypes[typ] || typ == ent.TypeDepartment && (c == class.PublicClass || c == class.SharedClass) {
 			return Decision{Allowed: true}
 		}
 		return Decision{Reason: "系统管理员只管理账号，不能查看业务数据（职责分离）"}

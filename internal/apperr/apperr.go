@@ -28,6 +28,16 @@ const (
 	Internal        = "INTERNAL"
 )
 
+// Codes of refused requests: too many attempts, too big or malformed (issue 19).
+const (
+	RateLimited       = "RATE_LIMITED"
+	QueryTooLarge     = "QUERY_TOO_LARGE"
+	RequestTooLarge   = "REQUEST_TOO_LARGE"
+	UploadTooLarge    = "UPLOAD_TOO_LARGE"
+	BadRequest        = "BAD_REQUEST"
+	BatchNotSupported = "BATCH_NOT_SUPPORTED"
+)
+
 // Error is an error with a code and a Chinese message.
 type Error struct {
 	Code    string

@@ -22,10 +22,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -46,6 +44,7 @@ type Server struct {
 	db      *store.DB
 	auth    *auth.Service
 	log     *slog.Logger
+	opts    Options
 	limits  Limits
 	metrics *metrics
 	router  chi.Router
@@ -61,20 +60,28 @@ type Server struct {
 func (s *Server) DisableSharingForBenchmark() {
 	s.sharingDisabled = true
 	r := chi.NewRouter()
-	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.With(s.gate, s.authenticate).Handle("/graphql", s.graphqlHandler())
 	r.Mount("/", s.router)
 	s.router = r
 }
 
-// New builds the HTTP handler of the hub.
+// New builds the HTTP handler of the hub with the default options and the given GraphQL limits.
 func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits) *Server {
-	s := &Server{db: db, auth: authSvc, log: logger, limits: limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
+	opts := DefaultOptions
+	opts.Limits = limits
+	return NewWithOptions(db, authSvc, logger, opts)
+}
+
+// NewWithOptions builds the HTTP handler of the hub.
+func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, opts Options) *Server {
+	opts = opts.withDefaults()
+	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, middleware.Recoverer)
+	r.Use(securityHeaders, rememberPeer, middleware.RequestID, middleware.RealIP, s.logRequests, s.recoverer)
 	r.Get("/healthz", s.healthz)
-	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	r.Handle("/graphiql", playground.Handler("ssgk GraphiQL — 双随机、一公开数据中枢", "/graphql"))
-	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.Handle("/metrics", s.metricsOnMain())
+	r.With(s.authenticate).Handle("/graphiql", s.graphiql())
+	r.With(s.gate, s.authenticate).Handle("/graphql", s.graphqlHandler())
 	r.With(s.authenticate).Group(s.fileRoutes)
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Route("/ledger", s.ledgerRoutes)
@@ -113,10 +120,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if ae.Code == apperr.Internal {
 				s.log.Error("authentication failed", "err", err)
 			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-				"message": ae.Message, "extensions": map[string]any{"code": ae.Code}}}})
+			writeJSONError(w, http.StatusUnauthorized, ae.Code, ae.Message)
 			return
 		}
 		if p := r.Header.Get(PurposeHeader); p != "" && !v.IsAnonymous() {
@@ -125,13 +129,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			v.Purpose = p
 		}
-		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
+		ctx := auth.WithClient(viewer.NewContext(r.Context(), v), s.clientAddr(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
 // publicRootFields are the root fields an anonymous viewer may call. Published data for the
 // public is served by the portal; GraphQL is for departments, the credit centre and dashboards.
-var publicRootFields = map[string]bool{"viewer": true, "login": true, "__schema": true, "__type": true, "__typename": true}
+// Introspection (__schema, __type) is the schema's, see schemaRootFields.
+var publicRootFields = map[string]bool{"viewer": true, "login": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {
 	srv := handler.New(graph.NewSchema(s.db.Client, s.db.SQL, s.auth, s.db.Dialect, s.db.DataDir))
@@ -153,8 +159,9 @@ func (s *Server) graphqlHandler() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 64 << 20, MaxMemory: 16 << 20})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: s.opts.MaxUploadBytes, MaxMemory: 16 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(s.limits.MaxTokens)
 	srv.Use(extension.Introspection{})
 	// Persisted queries (dashboards): only queries saved with savePersistedQuery are served by
 	// hash; they run as the caller, under the same rules.
@@ -172,9 +179,9 @@ func (s *Server) graphqlHandler() http.Handler {
 		if name == "" && oc.Operation != nil {
 			name = oc.Operation.Name // named in the document but not in the request
 		}
-		label := operationLabel(name)
 		v := *viewer.FromContext(ctx)
-		v.Operation = "graphql:" + label
+		label := s.metrics.operationLabel(name, oc.Extensions["persistedQuery"] != nil, !v.IsAnonymous())
+		v.Operation = "graphql:" + operationName(name)
 		ctx = viewer.NewContext(ctx, &v)
 		start := time.Now()
 		opType := "query"
@@ -195,7 +202,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	})
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		fc := graphql.GetRootFieldContext(ctx)
-		if fc != nil && !publicRootFields[fc.Field.Name] && viewer.FromContext(ctx).IsAnonymous() {
+		if fc != nil && !s.anonymousMay(fc.Field.Name) && viewer.FromContext(ctx).IsAnonymous() {
 			graphql.AddError(ctx, apperr.New(apperr.Unauthenticated, "请先登录或使用部门接口令牌访问“%s”", fc.Field.Name))
 			return graphql.Null
 		}
@@ -224,10 +231,19 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 		return gerr
 	}
+	if !graphql.HasOperationContext(ctx) {
+		// The transport could not read the request; its message may quote the body (and a
+		// password in it), so only its lead is kept, and nothing is logged.
+		return requestError(gerr)
+	}
 	var ge *gqlerror.Error
 	cause := err
 	if errors.As(err, &ge) && ge.Err != nil {
 		cause = ge.Err
+	}
+	if ae := inputError(ctx, gerr, cause); ae != nil {
+		gerr.Message, gerr.Extensions = ae.Message, map[string]any{"code": ae.Code}
+		return gerr
 	}
 	ae := apperr.From(cause)
 	if ae.Code == apperr.Internal {
@@ -249,6 +265,23 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 	}
 	return gerr
+}
+
+// recoverer answers a panic outside the GraphQL executor with a coded 500 and logs it once,
+// without the request (its body may hold a password).
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(r.Context(), "panic in HTTP handler", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				writeJSONError(w, http.StatusInternalServerError, apperr.Internal, "内部错误，请联系系统管理员")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 type statusRecorder struct {

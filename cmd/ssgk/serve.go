@@ -19,6 +19,12 @@ import (
 
 // openHub opens the database (migrating it), seeds the code tables and builds the auth service.
 func openHub(ctx context.Context, cfg *config) (*store.DB, *auth.Service, error) {
+	if err := cfg.check(); err != nil {
+		return nil, nil, err
+	}
+	if err := applyImportLimits(cfg); err != nil {
+		return nil, nil, err
+	}
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return nil, nil, err
@@ -45,10 +51,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.bind(fs)
-	fs.StringVar(&cfg.ListenAddr, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "监听地址；环境变量 LISTEN_ADDR")
+	fs.StringVar(&cfg.ListenAddr, "listen", cfg.env("LISTEN_ADDR", "127.0.0.1:8080"), "监听地址；环境变量 LISTEN_ADDR")
 	withDemo := fs.Bool("demo", false, "数据库为空时载入演示数据，并打印演示账号和令牌")
 	addrFile := fs.String("addr-file", "", "启动后把实际监听地址写入此文件（端口为 0 时便于测试）")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	opts, adminAddr, err := serveOptions(&cfg)
+	if err != nil {
 		return err
 	}
 	log := cfg.logger(stderr)
@@ -73,8 +86,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	hub := server.NewWithOptions(db, authSvc, log, opts)
+	if adminAddr != "" {
+		stopAdmin, err := serveAdmin(adminAddr, hub.AdminHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stopAdmin()
+	}
 	srv := &http.Server{
-		Handler:           server.New(db, authSvc, log, server.DefaultLimits),
+		Handler:           hub,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      5 * time.Minute,
@@ -105,6 +126,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	cfg.bind(fs)
 	to := fs.String("to", "", "只迁移到此版本（含）；默认全部")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.check(); err != nil {
 		return err
 	}
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})

@@ -64,6 +64,14 @@ func Wrap(err error, code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
+// Coded is implemented by errors of domain packages that carry their own code and Chinese
+// message (e.g. importer.SourceError), so that apperr need not know them.
+type Coded interface {
+	error
+	AppCode() string
+	AppMessage() string
+}
+
 // From classifies any error into an Error: application errors pass through; ent validation,
 // not-found and constraint errors get their codes; everything else is INTERNAL.
 func From(err error) *Error {
@@ -73,6 +81,10 @@ func From(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
+	}
+	var coded Coded
+	if errors.As(err, &coded) {
+		return Wrap(err, coded.AppCode(), "%s", coded.AppMessage())
 	}
 	var ce *calendar.Error
 	if errors.As(err, &ce) {

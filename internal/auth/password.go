@@ -20,9 +20,10 @@ const (
 	argonSaltLen = 16
 )
 
-// hashSlots bounds the argon2id computations running at once: each takes argonMemory (64 MiB),
-// so a burst of logins — guesses or aliases — queues here instead of exhausting memory.
-var hashSlots = make(chan struct{}, max(1, min(runtime.GOMAXPROCS(0), 4)))
+// hashSlots bounds the argon2id computations running at once: each takes argonMemory (64 MiB)
+// and argonThreads cores, so a burst of logins — guesses or aliases — queues here instead of
+// exhausting memory, and leaves half the cores to everything else the hub does.
+var hashSlots = make(chan struct{}, max(1, min(runtime.GOMAXPROCS(0)/argonThreads, 4)))
 
 func argonKey(password, salt []byte, iters, mem uint32, threads uint8, keyLen uint32) []byte {
 	hashSlots <- struct{}{}

@@ -2,7 +2,7 @@ package importer
 
 import (
 	"archive/zip"
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +34,7 @@ type Limits struct {
 // a CSV of two million rows.
 var DefaultLimits = Limits{
 	MaxRows: 2_000_000, MaxColumns: 1024, MaxCellChars: 32_767,
-	MaxUnzipBytes: 512 << 20, MaxInMemoryBytes: 32 << 20, MaxSharedStrings: 1_500_000,
+	MaxUnzipBytes: 256 << 20, MaxInMemoryBytes: 32 << 20, MaxSharedStrings: 1_500_000,
 	MaxXMLRun: 1 << 20, MaxRatio: 100, MaxParts: 10_000, streamedPartBytes: 4 << 20,
 }
 
@@ -215,9 +215,9 @@ func checkZip(path string, lim Limits) error {
 	return nil
 }
 
-// scanPart unpacks one large part as a stream and refuses runs of text (or tags) longer than
-// MaxXMLRun — excelize's XML decoder would hold such a run whole — and shared-string tables with
-// more than MaxSharedStrings entries.
+// scanPart unpacks one part as a stream and refuses runs between two '<' longer than MaxXMLRun
+// — a text node or a tag that excelize's XML decoder would hold whole — and shared-string tables
+// with more than MaxSharedStrings entries.
 func scanPart(f *zip.File, lim Limits) error {
 	rc, err := f.Open()
 	if err != nil {
@@ -225,21 +225,33 @@ func scanPart(f *zip.File, lim Limits) error {
 	}
 	defer rc.Close()
 	sst := strings.EqualFold(f.Name, "xl/sharedStrings.xml")
-	br := bufio.NewReaderSize(rc, 64<<10)
-	var run int64
-	items, prev := 0, byte(0)
+	buf := make([]byte, 256<<10)
+	var run int64 // bytes since the last '<'
+	items := 0
+	tagNext := false // the previous chunk ended with '<'
 	for {
-		chunk, err := br.ReadSlice('>')
-		for _, b := range chunk {
-			run++
-			if b == '<' || b == '>' {
-				run = 0
-			}
-			if sst && prev == '<' && b == 's' {
-				items++ // "<si" or "<sst": one more than the entries, never fewer
-			}
-			prev = b
+		n, err := io.ReadFull(rc, buf)
+		chunk := buf[:n]
+		if tagNext && n > 0 && chunk[0] == 's' {
+			items++
 		}
+		for len(chunk) > 0 {
+			i := bytes.IndexByte(chunk, '<')
+			if i < 0 {
+				run += int64(len(chunk))
+				break
+			}
+			run += int64(i)
+			if run > lim.MaxXMLRun {
+				break
+			}
+			run = 0
+			if sst && i+1 < len(chunk) && chunk[i+1] == 's' {
+				items++ // "<si", "<sst": one more than the entries, never fewer
+			}
+			chunk = chunk[i+1:]
+		}
+		tagNext = n > 0 && buf[n-1] == '<'
 		if run > lim.MaxXMLRun {
 			return sourceError(CodeCellTooLarge, nil, "XLSX 部件 %s 中有超过 %s 的连续内容（单元格或标记过长），已拒绝", f.Name, sizeText(lim.MaxXMLRun))
 		}
@@ -247,10 +259,8 @@ func scanPart(f *zip.File, lim Limits) error {
 			return sourceError(CodeFileTooLarge, nil, "XLSX 工作簿的共享字符串超过 %d 个，已拒绝；大批量数据请改用 CSV", lim.MaxSharedStrings)
 		}
 		switch {
-		case err == io.EOF:
+		case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
 			return nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
 		case errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum):
 			return sourceError(CodeCorruptFile, err, "XLSX 部件 %s 解压后与其声明的大小或校验和不符：文件已损坏或被篡改，已拒绝", f.Name)
 		case err != nil:

@@ -49,6 +49,7 @@ type Server struct {
 	metrics *metrics
 	router  chi.Router
 	drawer  *drawing.Drawer
+	health  healthConn
 	// sharingDisabled turns off field authorisation and access logging; only the overhead
 	// benchmark sets it (DisableSharingForBenchmark).
 	sharingDisabled bool
@@ -98,7 +99,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	status, code := "ok", http.StatusOK
-	if err := s.db.SQL.PingContext(ctx); err != nil {
+	if err := s.pingDatabase(ctx); err != nil {
 		status, code = "数据库不可用", http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -12,6 +12,7 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/xlsxbomb"
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
@@ -82,7 +83,7 @@ func TestImportCommand_SameLimitsAsUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 	bomb := filepath.Join(dir, "bomb.xlsx")
-	if err := os.WriteFile(bomb, testutil.XLSXBomb(1<<30, 1<<30, `<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAA</t></is></c></row>`), 0o600); err != nil {
+	if err := os.WriteFile(bomb, xlsxbomb.New(1<<30, 1<<30, `<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAA</t></is></c></row>`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	rows := filepath.Join(dir, "rows.csv")

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ssgk/ssgk/internal/importer"
-	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/xlsxbomb"
 )
 
 // openAll opens data and reads every row, returning the first error.
@@ -57,7 +57,7 @@ func TestLimits_DecompressionBombsRefusedWithFlatMemory(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			data := testutil.XLSXBomb(c.size, c.declared, c.unit)
+			data := xlsxbomb.New(c.size, c.declared, c.unit)
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)

@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/xlsxbomb"
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
@@ -260,8 +261,8 @@ func TestHostile_UploadsRefusedWithImportCodes(t *testing.T) {
 		{"UTF-16 text", file("utf16.txt", []byte{0xFF, 0xFE, 'a', 0, ',', 0}), "IMPORT_UNSUPPORTED_FORMAT"},
 		{"Excel 97-2003", file("old.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0}), "IMPORT_UNSUPPORTED_FORMAT"},
 		{"corrupt XLSX", file("broken.xlsx", []byte("PK\x03\x04 not really a zip")), "IMPORT_CORRUPT_FILE"},
-		{"1 GiB decompression bomb", file("bomb.xlsx", testutil.XLSXBomb(1<<30, 1<<30, `<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAA</t></is></c></row>`)), "IMPORT_FILE_TOO_LARGE"},
-		{"bomb that lies about its size", file("liar.xlsx", testutil.XLSXBomb(1<<30, 200<<20, `<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAA</t></is></c></row>`)), "IMPORT_CORRUPT_FILE"},
+		{"1 GiB decompression bomb", file("bomb.xlsx", xlsxbomb.New(1<<30, 1<<30, `<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAA</t></is></c></row>`)), "IMPORT_FILE_TOO_LARGE"},
+		{"bomb that lies about its size", file("liar.xlsx", xlsxbomb.New(1<<30, 200<<20, `<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAA</t></is></c></row>`)), "IMPORT_CORRUPT_FILE"},
 	} {
 		start := time.Now()
 		r := h.upload(t, h.scjgToken, mutation, map[string]any{"d": h.scjg.ID}, "f", c.path)

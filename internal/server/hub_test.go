@@ -35,10 +35,10 @@ type testHub struct {
 	officeTok  string // office token (SCJG, OFFICE role)
 }
 
-func newTestHub(t *testing.T) *testHub { t.Helper(); return newTestHubWith(t, nil) }
+func newTestHub(t testing.TB) *testHub { t.Helper(); return newTestHubWith(t, nil) }
 
 // newTestHubWith is newTestHub with the hub's options changed by configure.
-func newTestHubWith(t *testing.T, configure func(*server.Options)) *testHub {
+func newTestHubWith(t testing.TB, configure func(*server.Options)) *testHub {
 	t.Helper()
 	var n atomic.Int64
 	db := testutil.Open(t, testutil.Options{Driver: func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n} }})

@@ -176,9 +176,8 @@ func (l Limits) checkValue(path string, v any, depth int) *gqlerror.Error {
 // place in a name, code or text. Tab, line feed and carriage return are text.
 func checkText(path, s string) *gqlerror.Error {
 	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f {
-			return limitError(apperr.Invalid, fmt.Sprintf("参数 %s 含有控制字符（U+%04X），请删除后重试", path, b))
+		if hasControl(s[i : i+1]) {
+			return limitError(apperr.Invalid, fmt.Sprintf("参数 %s 含有控制字符（U+%04X），请删除后重试", path, s[i]))
 		}
 	}
 	return nil

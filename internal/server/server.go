@@ -87,7 +87,7 @@ func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, op
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Route("/ledger", s.ledgerRoutes)
 	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path.
-	r.Mount("/", portal.Handler(db))
+	r.Mount("/", refuseControlChars(portal.Handler(db)))
 	s.router = r
 	return s
 }

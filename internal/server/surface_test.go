@@ -166,3 +166,20 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestSurface_PortalRefusesControlCharacters: a NUL in a portal search neither matches every
+// enterprise (SQLite) nor fails inside the database (PostgreSQL).
+func TestSurface_PortalRefusesControlCharacters(t *testing.T) {
+	h := newTestHub(t)
+	for _, path := range []string{"/results?q=%00", "/open/results.json?q=a%00b", "/results?q=%1b"} {
+		req, _ := http.NewRequest(http.MethodGet, h.srv.URL+path, nil)
+		r := h.raw(t, req)
+		if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "INVALID") {
+			t.Errorf("GET %s: %d %s", path, r.status, r.body)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/results?q=%E9%A3%9F%E5%93%81", nil)
+	if r := h.raw(t, req); r.status != http.StatusOK {
+		t.Errorf("an ordinary search: %d", r.status)
+	}
+}

@@ -1,4 +1,6 @@
-package testutil
+// Package xlsxbomb builds decompression bombs for the tests of the import limits. It imports
+// nothing of the hub, so that fuzz and unit tests of the importer do not link the database.
+package xlsxbomb
 
 import (
 	"archive/zip"
@@ -7,11 +9,11 @@ import (
 	"fmt"
 )
 
-// XLSXBomb returns a small XLSX whose first worksheet unpacks to about size bytes of sheetUnit
+// New returns a small XLSX whose first worksheet unpacks to about size bytes of sheetUnit
 // repeated (a decompression bomb), declaring declared bytes in its ZIP directory (size for an
 // honest bomb, less for one that lies). It is built without compressing size bytes: a periodic
 // input compresses, after its first chunk, to the same bytes chunk after chunk.
-func XLSXBomb(size, declared int64, sheetUnit string) []byte {
+func New(size, declared int64, sheetUnit string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, p := range [][2]string{
@@ -44,7 +46,7 @@ func XLSXBomb(size, declared int64, sheetUnit string) []byte {
 	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
 		CompressedSize64: uint64(len(raw)), UncompressedSize64: uint64(declared)})
 	if err != nil {
-		panic(fmt.Sprintf("testutil: bomb: %v", err))
+		panic(fmt.Sprintf("xlsxbomb: %v", err))
 	}
 	_, _ = w.Write(raw)
 	_ = zw.Close()

@@ -16,7 +16,7 @@ func FuzzCursor(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if n, err := credit.ParseCursor(s); err == nil && n < 0 {
+		if n, err := credit.ParseCursor(s); err == nil && (n < 0) != (s == "") { // "" is the beginning, -1
 			t.Fatalf("ParseCursor(%q) = %d", s, n)
 		} else if err != nil && apperr.CodeOf(err) != credit.CodeBadCursor {
 			t.Fatalf("ParseCursor(%q): %v", s, err)

@@ -416,3 +416,27 @@ func TestHostile_LoginAnswersDoNotEnumerate(t *testing.T) {
 		t.Logf("login %-8s median %v (min %v, max %v)", k, d[len(d)/2].Round(time.Millisecond), d[0].Round(time.Millisecond), d[len(d)-1].Round(time.Millisecond))
 	}
 }
+
+// TestLimits_OrdinaryHeavyQueriesFit: the limits refuse bombs, not the hub's own heavy users —
+// the credit centre's history and nightly sync, a dashboard's 1,000-row page.
+func TestLimits_OrdinaryHeavyQueriesFit(t *testing.T) {
+	h := newTestHub(t)
+	for _, q := range []string{
+		`query EntityHistory($u: String!) { entityHistory(uscc: $u) { uscc
+		  results { id status publishedAt items { edges { node { checked problemFound item { code name } codes { code name } } } } codes { code } }
+		  corrections { id reason } tasks { number name } followUps { id status } target { name uscc } } }`,
+		`query Changes($after: String, $first: Int) { changes(after: $after, first: 10000) {
+		  changes { cursor kind uscc publishedAt result { id status } } endCursor hasNextPage } }`,
+		`query Contacts { targets(first: 1000) { edges { node { id name uscc creditRiskClass contactPhone legalRepPhone } } } }`,
+		`{ targets(first: 20, where: {creditRiskClass: D, status: EXISTING}) { totalCount
+		  edges { node { uscc name industryCode libraries { edges { node { name department { shortName } } } } } } } }`,
+		`query { resultAggregate(groupBy: [DEPARTMENT, MONTH]) { total groups { keys labels count } } }`,
+	} {
+		r := h.do(t, h.officeTok, q, map[string]any{"u": validUSCC(3)})
+		for _, e := range r.Errors {
+			if c, _ := e.Extensions["code"].(string); c == "QUERY_TOO_COMPLEX" || c == "QUERY_TOO_LARGE" || c == "PAGE_SIZE_EXCEEDED" {
+				t.Errorf("refused: %s\n%s", e.Message, q)
+			}
+		}
+	}
+}

@@ -40,7 +40,7 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for dashboards and tight for abuse.
-var DefaultLimits = Limits{MaxDepth: 15, MaxComplexity: 250_000, MaxPageSize: 1000, DefaultPageSize: 100, ListSize: 100,
+var DefaultLimits = Limits{MaxDepth: 15, MaxComplexity: 250_000, MaxPageSize: 1000, DefaultPageSize: 100, ListSize: 10,
 	MaxQueryBytes: 32 << 10, MaxTokens: 3000, MaxFields: 1000, MaxAliases: 30, MaxDirectives: 50, MaxFieldMerges: 100, MaxVarDepth: 32}
 
 var _ interface {

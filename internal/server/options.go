@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 )
 
 // Options configure the HTTP edge of the hub. The zero value of a field means its default.
@@ -52,26 +53,57 @@ func rememberPeer(next http.Handler) http.Handler {
 }
 
 // clientAddr is the address login attempts are counted against: the TCP peer, or — when the peer
-// is a trusted proxy — the client the proxy names.
+// is a trusted proxy — the nearest address in X-Forwarded-For (read from the right) that is not
+// itself a trusted proxy, else X-Real-IP. The left of X-Forwarded-For is whatever the client
+// wrote there, so it is never taken.
 func (s *Server) clientAddr(r *http.Request) string {
 	peer, _ := r.Context().Value(peerKey{}).(string)
 	if peer == "" {
-		return r.RemoteAddr
+		peer = r.RemoteAddr
 	}
-	host, _, err := net.SplitHostPort(peer)
-	if err != nil {
-		host = peer
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
+	ip, ok := hostIP(peer)
+	if !ok || !s.trusted(ip) {
 		return peer
 	}
-	for _, p := range s.opts.TrustedProxies {
-		if p.Contains(ip.Unmap()) {
-			return r.RemoteAddr // as rewritten by RealIP from the proxy's headers
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, ok := hostIP(strings.TrimSpace(hops[i]))
+		if !ok {
+			break
+		}
+		if !s.trusted(hop) {
+			return hop.String()
 		}
 	}
+	if real, ok := hostIP(strings.TrimSpace(r.Header.Get("X-Real-IP"))); ok {
+		return real.String()
+	}
 	return peer
+}
+
+func (s *Server) trusted(ip netip.Addr) bool {
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostIP reads an address with or without a port.
+func hostIP(addr string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(addr); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	host := addr
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		host = h
+	}
+	ip, err := netip.ParseAddr(host)
+	return ip.Unmap(), err == nil
 }
 
 func contextWithPeer(ctx context.Context, addr string) context.Context {

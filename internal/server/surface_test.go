@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ssgk/ssgk/internal/server"
@@ -181,5 +183,34 @@ func TestSurface_PortalRefusesControlCharacters(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/results?q=%E9%A3%9F%E5%93%81", nil)
 	if r := h.raw(t, req); r.status != http.StatusOK {
 		t.Errorf("an ordinary search: %d", r.status)
+	}
+}
+
+// TestSurface_ClientBehindTrustedProxy: the client is the nearest untrusted hop of
+// X-Forwarded-For, read from the right; what the client wrote on the left is ignored.
+func TestSurface_ClientBehindTrustedProxy(t *testing.T) {
+	h := newTestHubWith(t, func(o *server.Options) { o.TrustedProxies = loopback })
+	login := `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	codes := map[string]int{}
+	for i := range 14 { // at once: attempts are taken before any password is checked
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := gqlBody(login, map[string]any{"u": "nobody", "p": "x"})
+			req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/graphql", strings.NewReader(string(body)))
+			req.Header.Set("Content-Type", "application/json")
+			// A forged first hop, then the real client as the proxy appended it.
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d, 203.0.113.9", i+1))
+			c := h.send(t, req).code()
+			mu.Lock()
+			codes[c]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if codes["RATE_LIMITED"] == 0 {
+		t.Fatalf("forged left hops bought fresh attempts: %v", codes)
 	}
 }

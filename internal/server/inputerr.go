@@ -54,7 +54,7 @@ func inputError(ctx context.Context, gerr *gqlerror.Error, cause error) *apperr.
 		return apperr.Wrap(cause, InvalidCursor, "参数 %s 的游标无效：应原样使用上一页返回的 endCursor 或 startCursor", name)
 	case errors.As(cause, &pe):
 		return apperr.Wrap(cause, apperr.Invalid, "参数 %s 的时间“%s”格式不正确：应为 RFC 3339 格式并含时刻与时区，如 2026-01-01T00:00:00+08:00", name, clip(pe.Value))
-	case strings.Contains(cause.Error(), "time"):
+	case strings.Contains(cause.Error(), "parsing time") || strings.Contains(cause.Error(), "time should be"):
 		return apperr.Wrap(cause, apperr.Invalid, "参数 %s 的时间格式不正确：应为 RFC 3339 格式并含时刻与时区，如 2026-01-01T00:00:00+08:00", name)
 	case last == "id" || strings.HasSuffix(last, "ID") || strings.HasSuffix(last, "IDs") || strings.HasSuffix(last, "Id"):
 		return apperr.Wrap(cause, apperr.Invalid, "参数 %s 不是有效的编号（ID）：应使用接口返回的 id", name)

@@ -3,6 +3,7 @@ package server
 import (
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
@@ -29,7 +30,9 @@ func (s *Server) graphiql() http.Handler {
 		var headers map[string]string
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-			tok := r.PostFormValue("token")
+			// Only a token that authenticates reaches the page, and such a token is made of
+			// [0-9a-zA-Z_.-] alone once trimmed.
+			tok := strings.TrimSpace(r.PostFormValue("token"))
 			pv, err := s.auth.Authenticate(r.Context(), "Bearer "+tok)
 			if err != nil || pv.IsAnonymous() {
 				s.graphiqlLogin(w, http.StatusUnauthorized, "令牌无效、已过期或已吊销，请重新输入")

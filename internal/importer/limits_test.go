@@ -53,7 +53,7 @@ func TestLimits_DecompressionBombsRefusedWithFlatMemory(t *testing.T) {
 		{"declares 100 MiB, holds 1 GiB", 1 << 30, 100 << 20, bombRow, importer.CodeCorruptFile, "声明的大小"},
 		{"declares 1 MiB, holds 1 GiB", 1 << 30, 1 << 20, bombRow, importer.CodeCorruptFile, "声明的大小"},
 		{"one 10 MiB cell", 10 << 20, 10 << 20, cells, importer.CodeCellTooLarge, "连续内容"},
-		{"one 300 MiB cell", 300 << 20, 300 << 20, cells, importer.CodeFileTooLarge, "压缩比"},
+		{"one 200 MiB cell", 200 << 20, 200 << 20, cells, importer.CodeFileTooLarge, "压缩比"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

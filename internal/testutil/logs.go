@@ -2,7 +2,9 @@ package testutil
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
+	"regexp"
 	"sync"
 
 	"github.com/ssgk/ssgk/internal/redact"
@@ -28,9 +30,16 @@ func (captureWriter) Write(p []byte) (int, error) {
 // Logger returns a logger built as the hub builds its own (every record redacted) that writes
 // to the process-wide capture, at debug level, so that a suite's TestMain can grep every line
 // its hubs logged (CheckLogs).
-func Logger() *slog.Logger {
-	return slog.New(redact.Handler(slog.NewTextHandler(captureWriter{}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+func Logger() *slog.Logger { return TeeLogger(io.Discard) }
+
+// TeeLogger is Logger that also writes to w (a test's log, shown when it fails).
+func TeeLogger(w io.Writer) *slog.Logger {
+	return slog.New(redact.Handler(slog.NewTextHandler(io.MultiWriter(captureWriter{}, w), &slog.HandlerOptions{Level: slog.LevelDebug})))
 }
+
+// credentialShapes are what the hub's API and session tokens look like: none may be logged,
+// registered or not.
+var credentialShapes = regexp.MustCompile(`ssgk_[0-9a-f]{12}_[0-9a-f]{48}|ssgs\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`)
 
 // RegisterSecret records a secret (a token, a password) the suite used: CheckLogs looks for it.
 func RegisterSecret(s string) {
@@ -52,5 +61,7 @@ func CheckLogs() (found []string, lines int) {
 	captured.mu.Lock()
 	defer captured.mu.Unlock()
 	logs := captured.buf.String()
-	return redact.Contains(logs, append([]string{DemoPassword}, captured.secrets...)...), bytes.Count(captured.buf.Bytes(), []byte("\n"))
+	found = redact.Contains(logs, append([]string{DemoPassword}, captured.secrets...)...)
+	found = append(found, credentialShapes.FindAllString(logs, 3)...)
+	return found, bytes.Count(captured.buf.Bytes(), []byte("\n"))
 }

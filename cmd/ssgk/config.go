@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/logging"
 )
 
@@ -22,31 +23,68 @@ type config struct {
 	LogLevel    string // LOG_LEVEL: debug, info, warn, error
 	LogFormat   string // LOG_FORMAT: text or json
 	SecretFile  string // SSGK_SECRET_FILE: the hub's session-signing key
-	// TrustedProxies: TRUSTED_PROXIES, the reverse proxies (addresses or CIDR prefixes, comma
-	// separated) whose X-Forwarded-For names the client in the access log.
-	TrustedProxies string
+
+	problems []error // settings that could not be read (see check)
 }
 
-func env(key, def string) string {
+// readEnv returns the environment variable key, or the content of the file named by key_FILE
+// (a mounted secret), or def when neither is set. A key_FILE that cannot be read or is empty is
+// an error: a broken secret mount must stop the hub, not start it on the defaults (an empty
+// local database and a new signing key).
+func readEnv(key, def string) (string, error) {
 	if v := os.Getenv(key); v != "" {
-		return v
+		return v, nil
 	}
-	if file := os.Getenv(key + "_FILE"); file != "" {
-		b, err := os.ReadFile(file)
-		if err == nil {
-			return strings.TrimSpace(string(b))
-		}
+	file := os.Getenv(key + "_FILE")
+	if file == "" {
+		return def, nil
 	}
-	return def
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return def, fmt.Errorf("%s_FILE 指向的文件 %s 无法读取：%w", key, file, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return def, fmt.Errorf("%s_FILE 指向的文件 %s 为空", key, file)
+	}
+	return v, nil
+}
+
+// env is readEnv for a setting of c: a problem is kept for check.
+func (c *config) env(key, def string) string {
+	v, err := readEnv(key, def)
+	if err != nil {
+		c.problems = append(c.problems, err)
+	}
+	return v
 }
 
 // bind registers the common flags on fs with environment defaults.
 func (c *config) bind(fs *flag.FlagSet) {
-	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL 地址 postgres://…（留空使用内置 SQLite）；环境变量 DATABASE_URL 或 DATABASE_URL_FILE")
-	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "data"), "数据目录（SQLite 数据库、密钥）；环境变量 DATA_DIR")
-	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "日志级别 debug|info|warn|error；环境变量 LOG_LEVEL")
-	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "日志格式 text|json；环境变量 LOG_FORMAT")
-	fs.StringVar(&c.SecretFile, "secret-file", env("SSGK_SECRET_FILE", ""), "会话签名密钥文件（默认 数据目录/session.key，不存在则生成）；环境变量 SSGK_SECRET_FILE")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.env("DATABASE_URL", ""), "PostgreSQL 地址 postgres://…（留空使用内置 SQLite）；环境变量 DATABASE_URL 或 DATABASE_URL_FILE")
+	fs.StringVar(&c.DataDir, "data-dir", c.env("DATA_DIR", "data"), "数据目录（SQLite 数据库、密钥）；环境变量 DATA_DIR")
+	fs.StringVar(&c.LogLevel, "log-level", c.env("LOG_LEVEL", "info"), "日志级别 debug|info|warn|error；环境变量 LOG_LEVEL")
+	fs.StringVar(&c.LogFormat, "log-format", c.env("LOG_FORMAT", "text"), "日志格式 text|json；环境变量 LOG_FORMAT")
+	fs.StringVar(&c.SecretFile, "secret-file", c.env("SSGK_SECRET_FILE", ""), "会话签名密钥文件（默认 数据目录/session.key，不存在则生成）；环境变量 SSGK_SECRET_FILE")
+}
+
+// check refuses a configuration that would start the hub on something other than what the
+// operator meant: an unreadable or empty *_FILE, an unknown log level or format.
+func (c *config) check() error {
+	if len(c.problems) > 0 {
+		return apperr.Wrap(errors.Join(c.problems...), "CONFIG_INVALID", "配置错误：%v", errors.Join(c.problems...))
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return apperr.New("CONFIG_INVALID", "配置错误：LOG_LEVEL（--log-level）为“%s”，应为 debug、info、warn 或 error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return apperr.New("CONFIG_INVALID", "配置错误：LOG_FORMAT（--log-format）为“%s”，应为 text 或 json", c.LogFormat)
+	}
+	return nil
 }
 
 // logger builds the one configured logger of the process and makes it slog's default, so that

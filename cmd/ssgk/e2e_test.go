@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/internal/demo"
+	"github.com/ssgk/ssgk/internal/redact"
 	"github.com/ssgk/ssgk/internal/testutil"
 )
 
@@ -38,7 +39,8 @@ func TestEndToEnd_ServeDemo(t *testing.T) {
 	addrFile := filepath.Join(dataDir, "addr")
 	var stdout, stderr bytes.Buffer
 	srv := ssgkCommand("serve", "--demo", "--listen", "127.0.0.1:0", "--addr-file", addrFile, "--data-dir", dataDir, "--log-format", "json")
-	srv.Env = append(srv.Env, "DATABASE_URL="+dbURL)
+	const metricsToken = "e2e-metrics-token-0123456789"
+	srv.Env = append(srv.Env, "DATABASE_URL="+dbURL, "METRICS_TOKEN="+metricsToken)
 	srv.Stdout, srv.Stderr = &stdout, &stderr
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -128,10 +130,14 @@ func TestEndToEnd_ServeDemo(t *testing.T) {
 		t.Fatalf("target(uscc:) = %+v", one)
 	}
 
-	for path, want := range map[string]string{"/graphiql": "GraphiQL", "/healthz": `"ok"`, "/metrics": `ssgk_graphql_requests_total{operation="Departments",outcome="ok",type="query"} 1`} {
-		body := get(t, base+path)
-		if !strings.Contains(body, want) {
-			t.Errorf("%s does not contain %q", path, want)
+	// GraphiQL for a caller with a token, /metrics for the bearer of METRICS_TOKEN.
+	for path, c := range map[string]struct{ bearer, want string }{
+		"/graphiql": {tokens[1], "GraphiQL"}, "/healthz": {"", `"ok"`},
+		"/metrics": {metricsToken, `ssgk_graphql_requests_total{operation="Departments",outcome="ok",type="query"} 1`},
+	} {
+		body := getWith(t, base+path, c.bearer)
+		if !strings.Contains(body, c.want) {
+			t.Errorf("%s does not contain %q", path, c.want)
 		}
 	}
 
@@ -192,6 +198,9 @@ func TestEndToEnd_ServeDemo(t *testing.T) {
 	if regexp.MustCompile(`ssgk_[0-9a-f]{12}_[0-9a-f]{48}`).MatchString(stderr.String()) {
 		t.Fatal("a token secret appeared in the logs")
 	}
+	if found := redact.Contains(stderr.String(), append(tokens, testutil.DemoPassword, login.Data.Login.Token)...); len(found) > 0 {
+		t.Fatalf("secrets in the hub's log: %q", found)
+	}
 }
 
 func post(t *testing.T, base, token, query string, out any, vars ...string) {
@@ -219,7 +228,17 @@ func post(t *testing.T, base, token, query string, out any, vars ...string) {
 
 func get(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
+	return getWith(t, url, "")
+}
+
+// getWith is get with a bearer token.
+func getWith(t *testing.T, url, bearer string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,7 +51,7 @@ func newLedgerHub(t *testing.T) *ledgerHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(testLog{t}, nil)), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db, authSvc, testutil.TeeLogger(testLog{t}), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
 	return h

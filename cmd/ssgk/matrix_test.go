@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -82,7 +81,7 @@ func newDemoHub(t *testing.T) (*store.DB, *auth.Service, string) {
 	if err := loadDemo(ctx, db, authSvc, io.Discard, true); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(io.Discard, nil)), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db, authSvc, testutil.Logger(), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	return db, authSvc, srv.URL
 }

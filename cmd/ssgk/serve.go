@@ -20,6 +20,12 @@ import (
 
 // openHub opens the database (migrating it), seeds the code tables and builds the auth service.
 func openHub(ctx context.Context, cfg *config) (*store.DB, *auth.Service, error) {
+	if err := cfg.check(); err != nil {
+		return nil, nil, err
+	}
+	if err := applyImportLimits(cfg); err != nil {
+		return nil, nil, err
+	}
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return nil, nil, err
@@ -46,18 +52,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.bind(fs)
-	fs.StringVar(&cfg.ListenAddr, "listen", env("LISTEN_ADDR", "127.0.0.1:8080"), "监听地址；环境变量 LISTEN_ADDR")
+	fs.StringVar(&cfg.ListenAddr, "listen", cfg.env("LISTEN_ADDR", "127.0.0.1:8080"), "监听地址；环境变量 LISTEN_ADDR")
 	withDemo := fs.Bool("demo", false, "数据库为空时载入演示数据，并打印演示账号和令牌")
-	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "可信反向代理的地址或网段（逗号分隔，如 127.0.0.1,10.0.0.0/8），其 X-Forwarded-For 视为客户端地址；环境变量 TRUSTED_PROXIES")
 	addrFile := fs.String("addr-file", "", "启动后把实际监听地址写入此文件（端口为 0 时便于测试）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := cfg.logger(stderr)
-	proxies, err := server.ParseTrustedProxies(cfg.TrustedProxies)
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	opts, adminAddr, err := serveOptions(&cfg)
 	if err != nil {
 		return err
 	}
+	log := cfg.logger(stderr)
 	db, authSvc, err := openHub(ctx, &cfg)
 	if err != nil {
 		return err
@@ -79,8 +87,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	hub := server.New(db, authSvc, log, server.DefaultLimits)
-	hub.TrustProxies(proxies)
+	hub := server.NewWithOptions(db, authSvc, log, opts)
+	if adminAddr != "" {
+		stopAdmin, err := serveAdmin(adminAddr, hub.AdminHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stopAdmin()
+	}
 	srv := &http.Server{
 		Handler:           hub,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -114,6 +128,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	cfg.bind(fs)
 	to := fs.String("to", "", "只迁移到此版本（含）；默认全部")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.check(); err != nil {
 		return err
 	}
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})

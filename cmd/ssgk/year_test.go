@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -127,7 +126,7 @@ func newYearHub(t *testing.T) *yearHub {
 	if err := loadDemo(ctx, db, authSvc, io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(testLog{t}, nil)), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db, authSvc, testutil.TeeLogger(testLog{t}), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
 	for _, a := range demo.Accounts {

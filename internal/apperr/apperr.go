@@ -31,6 +31,16 @@ const (
 	Unavailable = "UNAVAILABLE"
 )
 
+// Codes of refused requests: too many attempts, too big or malformed (issue 19).
+const (
+	RateLimited       = "RATE_LIMITED"
+	QueryTooLarge     = "QUERY_TOO_LARGE"
+	RequestTooLarge   = "REQUEST_TOO_LARGE"
+	UploadTooLarge    = "UPLOAD_TOO_LARGE"
+	BadRequest        = "BAD_REQUEST"
+	BatchNotSupported = "BATCH_NOT_SUPPORTED"
+)
+
 // Error is an error with a code and a Chinese message.
 type Error struct {
 	Code    string
@@ -57,6 +67,14 @@ func Wrap(err error, code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
+// Coded is implemented by errors of domain packages that carry their own code and Chinese
+// message (e.g. importer.SourceError), so that apperr need not know them.
+type Coded interface {
+	error
+	AppCode() string
+	AppMessage() string
+}
+
 // From classifies any error into an Error: application errors pass through; ent validation,
 // not-found and constraint errors get their codes; everything else is INTERNAL.
 func From(err error) *Error {
@@ -66,6 +84,10 @@ func From(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
+	}
+	var coded Coded
+	if errors.As(err, &coded) {
+		return Wrap(err, coded.AppCode(), "%s", coded.AppMessage())
 	}
 	var ce *calendar.Error
 	if errors.As(err, &ce) {
@@ -89,6 +111,10 @@ func From(err error) *Error {
 	var nf *ent.NotFoundError
 	if errors.As(err, &nf) {
 		return Wrap(err, NotFound, "未找到对应记录")
+	}
+	if strings.Contains(err.Error(), "ent: empty predicate ") {
+		// entgql refuses an empty filter object nested in and/or/not (e.g. where: {or: [{}]}).
+		return Wrap(err, Invalid, "筛选条件 where 中有空的条件对象（如 or: [{}]）：请删除它或写明条件")
 	}
 	if strings.Contains(err.Error(), "RESULT_PUBLISHED_IMMUTABLE") {
 		// Raised by the database triggers that keep published results unchangeable.

@@ -28,19 +28,26 @@ import (
 // Policy is the login policy.
 type Policy struct {
 	MaxFailures int           // consecutive failures before the account locks
-	LockFor     time.Duration // how long a lock lasts
+	LockFor     time.Duration // how long a lock lasts; it stops new logins, never live sessions
 	SessionTTL  time.Duration // lifetime of a session token
+	// ClientBurst login attempts may come from one client (network address) at once; after that
+	// one more every ClientEvery. A successful login gives its attempt back. 0 turns it off.
+	ClientBurst int
+	ClientEvery time.Duration
 }
 
-// DefaultPolicy locks an account for 15 minutes after 5 consecutive failures.
-var DefaultPolicy = Policy{MaxFailures: 5, LockFor: 15 * time.Minute, SessionTTL: 8 * time.Hour}
+// DefaultPolicy locks an account for 15 minutes after 5 consecutive failures and lets a client
+// try 10 logins at once, then one every 6 seconds.
+var DefaultPolicy = Policy{MaxFailures: 5, LockFor: 15 * time.Minute, SessionTTL: 8 * time.Hour,
+	ClientBurst: 10, ClientEvery: 6 * time.Second}
 
 // Service authenticates callers.
 type Service struct {
-	client *ent.Client
-	key    []byte // HMAC key for session tokens; never logged
-	policy Policy
-	now    func() time.Time
+	client  *ent.Client
+	key     []byte // HMAC key for session tokens; never logged
+	policy  Policy
+	now     func() time.Time
+	clients *clientLimiter
 }
 
 // New returns a Service. key must be at least 32 random bytes and the same on every replica.
@@ -48,7 +55,8 @@ func New(client *ent.Client, key []byte, policy Policy) (*Service, error) {
 	if len(key) < 32 {
 		return nil, errors.New("auth: session key must be at least 32 bytes")
 	}
-	return &Service{client: client, key: key, policy: policy, now: time.Now}, nil
+	return &Service{client: client, key: key, policy: policy, now: time.Now,
+		clients: newClientLimiter(policy.ClientBurst, policy.ClientEvery)}, nil
 }
 
 // SetClock replaces the clock (tests).
@@ -59,54 +67,70 @@ const (
 	tokenPrefix   = "ssgk_"
 )
 
-// dummyHash is verified when the username does not exist, so that timing does not reveal
-// which usernames exist.
+// dummyHash is verified when no password check is due (unknown user, locked or disabled
+// account), so that every failed login costs the same time.
 var dummyHash, _ = HashPassword("ssgk-no-such-user")
 
-// Login checks a username and password. It counts consecutive failures and locks the account
-// for Policy.LockFor after Policy.MaxFailures of them. On success it returns a session token.
+// ErrLoginFailed is the one answer to every failed login — unknown user, wrong password, locked
+// or disabled account — so that the answer does not tell which usernames exist.
+func errLoginFailed(p Policy) error {
+	return apperr.New(apperr.Unauthenticated, "用户名或口令错误；连续 %d 次失败的账号将暂停登录 %d 分钟（已登录的会话不受影响）",
+		p.MaxFailures, int(p.LockFor.Minutes()))
+}
+
+// Login checks a username and password and returns a session token.
+//
+// Every attempt first reserves a try on the account in one conditional UPDATE (failed_logins + 1
+// where the account is active and not locked), committed before the password is checked: the
+// row's write lock (PostgreSQL) or the single writer (SQLite) orders parallel attempts, so that
+// at most Policy.MaxFailures passwords are ever checked before the account locks, however many
+// arrive at once. The reservation that reaches MaxFailures sets the lock; a correct password
+// clears counter and lock. Unknown, disabled and locked accounts reserve nothing and are
+// checked against a dummy hash: the same message, code and work as a wrong password.
 func (s *Service) Login(ctx context.Context, username, password string) (token string, expires time.Time, acc *ent.Account, err error) {
+	client := clientFrom(ctx)
+	if ok, wait := s.clients.take(client, s.now()); !ok {
+		return "", time.Time{}, nil, apperr.New(apperr.RateLimited, "登录尝试过于频繁，请 %d 秒后再试", int(wait.Seconds())+1)
+	}
 	sys := viewer.NewContext(ctx, viewer.NewSystem("login:"+username))
-	acc, err = s.client.Account.Query().Where(account.Username(username)).Only(sys)
-	if ent.IsNotFound(err) {
-		VerifyPassword(dummyHash, password)
-		return "", time.Time{}, nil, apperr.New(apperr.Unauthenticated, "用户名或口令错误")
-	}
-	if err != nil {
-		return "", time.Time{}, nil, err
-	}
 	now := s.now()
-	if !acc.Active {
-		return "", time.Time{}, nil, apperr.New(apperr.Unauthenticated, "账号已停用，请联系系统管理员")
-	}
-	if acc.LockedUntil != nil && now.Before(*acc.LockedUntil) {
-		return "", time.Time{}, nil, apperr.New(apperr.AccountLocked, "连续登录失败次数过多，账号已锁定至 %s", acc.LockedUntil.In(cst).Format("2006-01-02 15:04"))
-	}
-	if !VerifyPassword(acc.PasswordHash, password) {
-		failures := acc.FailedLogins + 1
-		err := txn.Run(sys, s.client, func(tx *ent.Tx) error {
-			upd := tx.Account.UpdateOneID(acc.ID).SetFailedLogins(failures)
-			if failures >= s.policy.MaxFailures {
-				upd.SetLockedUntil(now.Add(s.policy.LockFor)).SetFailedLogins(0)
-			}
-			return upd.Exec(sys)
-		})
-		if err != nil {
-			return "", time.Time{}, nil, err
-		}
-		if failures >= s.policy.MaxFailures {
-			return "", time.Time{}, nil, apperr.New(apperr.AccountLocked, "连续 %d 次登录失败，账号已锁定 %d 分钟", failures, int(s.policy.LockFor.Minutes()))
-		}
-		return "", time.Time{}, nil, apperr.New(apperr.Unauthenticated, "用户名或口令错误（还可尝试 %d 次）", s.policy.MaxFailures-failures)
-	}
+	var reserved *ent.Account
 	err = txn.Run(sys, s.client, func(tx *ent.Tx) error {
-		return tx.Account.UpdateOneID(acc.ID).SetFailedLogins(0).ClearLockedUntil().SetLastLoginAt(now).Exec(sys)
+		n, err := tx.Account.Update().
+			Where(account.Username(username), account.Active(true),
+				account.Or(account.LockedUntilIsNil(), account.LockedUntilLTE(now))).
+			AddFailedLogins(1).Save(sys)
+		if err != nil || n == 0 {
+			return err
+		}
+		// This transaction holds the row now: the count read is the one just written.
+		if reserved, err = tx.Account.Query().Where(account.Username(username)).Only(sys); err != nil {
+			return err
+		}
+		if reserved.FailedLogins >= s.policy.MaxFailures {
+			return tx.Account.UpdateOneID(reserved.ID).SetLockedUntil(now.Add(s.policy.LockFor)).SetFailedLogins(0).Exec(sys)
+		}
+		return nil
 	})
 	if err != nil {
 		return "", time.Time{}, nil, err
 	}
+	if reserved == nil {
+		VerifyPassword(dummyHash, password)
+		return "", time.Time{}, nil, errLoginFailed(s.policy)
+	}
+	if !VerifyPassword(reserved.PasswordHash, password) {
+		return "", time.Time{}, nil, errLoginFailed(s.policy)
+	}
+	err = txn.Run(sys, s.client, func(tx *ent.Tx) error {
+		return tx.Account.UpdateOneID(reserved.ID).SetFailedLogins(0).ClearLockedUntil().SetLastLoginAt(now).Exec(sys)
+	})
+	if err != nil {
+		return "", time.Time{}, nil, err
+	}
+	s.clients.giveBack(client)
 	expires = now.Add(s.policy.SessionTTL)
-	return s.signSession(acc.ID, expires), expires, acc, nil
+	return s.signSession(reserved.ID, expires), expires, reserved, nil
 }
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -166,7 +190,9 @@ func (s *Service) authSession(ctx context.Context, cred string) (*viewer.Viewer,
 	}
 	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
 	acc, err := s.client.Account.Query().Where(account.ID(id)).WithDepartment().Only(sys)
-	if err != nil || !acc.Active || (acc.LockedUntil != nil && s.now().Before(*acc.LockedUntil)) {
+	// A lock stops new logins only: a stranger who guesses wrong five times must not end the
+	// account's live sessions. Disabling the account does end them.
+	if err != nil || !acc.Active {
 		return nil, bad
 	}
 	v := &viewer.Viewer{Kind: viewer.Account, Name: acc.Username, AccountID: acc.ID, Roles: acc.Roles}

@@ -145,7 +145,13 @@ func Handler(endpoint string) http.Handler {
 	return &handler{endpoint: endpoint}
 }
 
-type handler struct{ endpoint string }
+// Page serves the GraphiQL page with the caller's token already in the headers editor (the
+// server checked it): the page is for that caller only and must not be cached.
+func Page(endpoint, token string) http.Handler {
+	return &handler{endpoint: endpoint, token: token}
+}
+
+type handler struct{ endpoint, token string }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -159,8 +165,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.asset(w, r, r.URL.Path[i+len("/assets/"):])
 		return
 	}
+	headers := HeaderTemplate
+	if h.token != "" {
+		b, _ := json.MarshalIndent(map[string]string{"Authorization": "Bearer " + h.token}, "", "  ")
+		headers = string(b)
+	}
 	cfg, _ := json.Marshal(map[string]string{"endpoint": h.endpoint, "query": ExampleQuery,
-		"headers": HeaderTemplate, "placeholder": TokenPlaceholder})
+		"headers": headers, "placeholder": TokenPlaceholder})
 	var buf bytes.Buffer
 	err := page.Execute(&buf, map[string]any{
 		"Title":    "ssgk GraphiQL —— 双随机、一公开数据中枢",
@@ -176,6 +187,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
+	if h.token != "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = w.Write(buf.Bytes())
 }

@@ -105,7 +105,7 @@ func OpenWithOptions(r io.Reader, kind Kind, opts Options) (*Reader, error) {
 	if columnsOf(kind) == nil {
 		return nil, fmt.Errorf("未知的导入类型“%s”：应为 targets、inspectors 或 items", kind)
 	}
-	src, enc, err := openSource(r, opts)
+	src, enc, err := openLimited(r, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func OpenWithOptions(r io.Reader, kind Kind, opts Options) (*Reader, error) {
 		cols: columnsOf(kind), keys: map[string]map[string]int32{},
 		depts: newDepartmentTable(opts.Departments), divisions: newDivisionLookup(opts.Divisions),
 	}
-	if x, ok := src.(*xlsxSource); ok {
+	if x, ok := xlsxOf(src); ok {
 		rd.serial, rd.date1904 = true, x.date1904
 	}
 	if err := rd.readHeader(); err != nil {

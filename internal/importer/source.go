@@ -56,16 +56,16 @@ func openSource(r io.Reader, opts Options) (source, string, error) {
 		if err != nil && err != io.EOF {
 			return nil, "", fmt.Errorf("读取文件失败：%w", err)
 		}
-		return nil, "", errors.New("文件为空")
+		return nil, "", sourceError(CodeEmptyFile, nil, "文件为空")
 	}
 	switch {
 	case bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, zipEmptyMagic):
 		src, err := openXLSX(br, opts)
 		return src, EncodingXLSX, err
 	case bytes.HasPrefix(head, oleMagic):
-		return nil, "", errors.New("不支持 Excel 97-2003（.xls）格式或加密的工作簿：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入")
+		return nil, "", sourceError(CodeUnsupportedFormat, nil, "不支持 Excel 97-2003（.xls）格式或加密的工作簿：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入")
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return nil, "", errors.New("不支持 UTF-16 编码的文本文件（Excel“Unicode 文本”）：请另存为 CSV（UTF-8 或 GBK）后再导入")
+		return nil, "", sourceError(CodeUnsupportedFormat, nil, "不支持 UTF-16 编码的文本文件（Excel“Unicode 文本”）：请另存为 CSV（UTF-8 或 GBK）后再导入")
 	}
 	sample, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
@@ -171,7 +171,7 @@ func (s *csvSource) next() ([]string, int, error) {
 	}
 	switch {
 	case errors.Is(err, errRecordTooLong):
-		return nil, line, fmt.Errorf("第 %d 行起的一行超过 %d MB，可能有未闭合的英文双引号，请检查该行", s.lastEnd+1, maxRecordBytes>>20)
+		return nil, line, sourceError(CodeCellTooLarge, err, "第 %d 行起的一行超过 %d MB，可能有未闭合的英文双引号，请检查该行", s.lastEnd+1, maxRecordBytes>>20)
 	case err == io.EOF:
 		return nil, 0, io.EOF
 	case err != nil:
@@ -235,10 +235,16 @@ func openXLSX(r io.Reader, opts Options) (*xlsxSource, error) {
 		_ = s.close()
 		return nil, fmt.Errorf("读取文件失败：%w", err)
 	}
-	s.f, err = excelize.OpenFile(s.tmp, excelize.Options{TmpDir: opts.TempDir})
+	lim := CurrentLimits()
+	if err := checkZip(s.tmp, lim); err != nil {
+		_ = s.close()
+		return nil, err
+	}
+	s.f, err = excelize.OpenFile(s.tmp, excelize.Options{TmpDir: opts.TempDir,
+		UnzipSizeLimit: lim.MaxUnzipBytes, UnzipXMLSizeLimit: lim.streamedPartBytes})
 	if err != nil {
 		_ = s.close()
-		return nil, fmt.Errorf("文件不是有效的 XLSX 工作簿：%v", err)
+		return nil, sourceError(CodeCorruptFile, err, "文件不是有效的 XLSX 工作簿：%v", err)
 	}
 	sheets := s.f.GetSheetList()
 	if len(sheets) == 0 {

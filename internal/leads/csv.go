@@ -235,6 +235,13 @@ func readFile(r io.Reader, rep *ImportReport) *file {
 		if !blank {
 			f.rows = append(f.rows, rw)
 		}
+		// The rows are held until the whole file is checked: bound them (issue 19). Leads come
+		// in by the thousand a year; a larger file is a mistake or an attack.
+		if len(f.rows) > maxLeadRows {
+			rep.Errors = append(rep.Errors, importer.CellError{Line: line,
+				Reason: fmt.Sprintf("线索文件超过 %d 行：请分成几个文件导入", maxLeadRows)})
+			return nil
+		}
 	}
 	rep.Rows = len(f.rows)
 	return f
@@ -501,6 +508,9 @@ func parseTime(s string) (time.Time, string) {
 }
 
 // ---- reading the file ----
+
+// maxLeadRows bounds the data rows of one lead file.
+const maxLeadRows = 100_000
 
 // sniffSize is how much of the file decides its encoding; the Chinese header lies within it.
 const sniffSize = 64 << 10

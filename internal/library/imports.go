@@ -300,7 +300,12 @@ func scan(ctx context.Context, open func() (io.ReadCloser, error), opt ImportOpt
 				break
 			}
 			if err != nil {
-				readErr = apperr.Wrap(err, apperr.Invalid, "读取文件失败：%v", err)
+				var coded apperr.Coded
+				if errors.As(err, &coded) {
+					readErr = err // a file past the import limits: its own code
+				} else {
+					readErr = apperr.Wrap(err, apperr.Invalid, "读取文件失败：%v", err)
+				}
 				return
 			}
 			rep.Add(row)

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -226,7 +227,8 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if strings.HasSuffix(r.URL.Path, ".json") {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.WriteHeader(pe.Status)
-			fmt.Fprintf(w, "{\"error\":{\"code\":%q,\"message\":%q}}\n", pe.Code, pe.Message)
+			// encoding/json escapes <, > and &: a value echoed in the message stays text.
+			_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": pe.Code, "message": pe.Message}})
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -350,7 +350,7 @@ func TestPortal_MountedInServer(t *testing.T) {
 		{"/", 200, "双随机、一公开 公示平台"},
 		{"/tasks/" + h.taskNumber, 200, h.commitmentDigest},
 		{"/healthz", 200, `"status":"ok"`},
-		{"/graphiql", 200, "GraphiQL"},
+		{"/graphiql", 401, "GraphiQL 仅向已认证的调用者开放"}, // the page asks for a token
 		{"/draws/" + strconv.Itoa(h.drawID) + "/bundle.json", 200, h.entropy},
 		{"/graphql?query=%7B__typename%7D", 200, "Query"},
 		{"/nothing-here", 404, "NOT_FOUND"},

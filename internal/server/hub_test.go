@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -28,6 +27,7 @@ type testHub struct {
 	db         *store.DB
 	auth       *auth.Service
 	srv        *httptest.Server
+	server     *server.Server
 	statements *atomic.Int64
 	scjg, wj   *ent.Department
 	scjgToken  string // SCJG system token (department admin)
@@ -35,7 +35,10 @@ type testHub struct {
 	officeTok  string // office token (SCJG, OFFICE role)
 }
 
-func newTestHub(t *testing.T) *testHub {
+func newTestHub(t testing.TB) *testHub { t.Helper(); return newTestHubWith(t, nil) }
+
+// newTestHubWith is newTestHub with the hub's options changed by configure.
+func newTestHubWith(t testing.TB, configure func(*server.Options)) *testHub {
 	t.Helper()
 	var n atomic.Int64
 	db := testutil.Open(t, testutil.Options{Driver: func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n} }})
@@ -60,13 +63,18 @@ func newTestHub(t *testing.T) *testHub {
 		if err != nil {
 			t.Fatal(err)
 		}
+		testutil.RegisterSecret(tok)
 		return tok
 	}
 	h.scjgToken = mustToken("SCJG", "市场监管业务系统", viewer.RoleDeptAdmin)
 	h.wjToken = mustToken("WJ", "卫健业务系统", viewer.RoleDeptAdmin)
 	h.officeTok = mustToken("SCJG", "办公室", viewer.RoleOffice)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h.srv = httptest.NewServer(server.New(db, authSvc, logger, server.DefaultLimits))
+	opts := server.DefaultOptions
+	if configure != nil {
+		configure(&opts)
+	}
+	h.server = server.NewWithOptions(db, authSvc, testutil.Logger(), opts)
+	h.srv = httptest.NewServer(h.server)
 	t.Cleanup(h.srv.Close)
 	return h
 }

@@ -7,9 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -20,76 +18,6 @@ import (
 // RequestIDHeader carries the request ID: accepted from the client (or the reverse proxy) when
 // well formed, generated otherwise, and always sent back.
 const RequestIDHeader = "X-Request-Id"
-
-// ParseTrustedProxies parses a comma-separated list of addresses and CIDR prefixes
-// ("127.0.0.1, 10.0.0.0/8") — the reverse proxies whose X-Forwarded-For the hub believes.
-func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, s := range strings.Split(list, ",") {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
-		if !strings.Contains(s, "/") {
-			a, err := netip.ParseAddr(s)
-			if err != nil {
-				return nil, fmt.Errorf("可信代理地址“%s”无效", s)
-			}
-			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return nil, fmt.Errorf("可信代理网段“%s”无效", s)
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
-}
-
-// TrustProxies sets the reverse proxies whose X-Forwarded-For header names the client. Without
-// any, the client is the connection's peer and the header is ignored (a client could forge it).
-// Call it before serving.
-func (s *Server) TrustProxies(prefixes []netip.Prefix) { s.trustedProxies = prefixes }
-
-func (s *Server) trusted(a netip.Addr) bool {
-	for _, p := range s.trustedProxies {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// clientIP is the address of the client: the peer, or — when the peer is a trusted proxy — the
-// right-most address of X-Forwarded-For that is not itself a trusted proxy.
-func (s *Server) clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	peer, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	peer = peer.Unmap()
-	if !s.trusted(peer) {
-		return peer.String()
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break // a malformed hop: stop at the last one that is known
-		}
-		a = a.Unmap()
-		if !s.trusted(a) {
-			return a.String()
-		}
-		peer = a
-	}
-	return peer.String()
-}
 
 // requestID gives every request an ID, in its context (so every log line written for it names
 // it) and in the X-Request-Id response header; the client's is kept when well formed.
@@ -167,7 +95,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), level, "http request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
 			slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
-			slog.Int64("duration_ms", time.Since(start).Milliseconds()), slog.String("client_ip", s.clientIP(r)))
+			slog.Int64("duration_ms", time.Since(start).Milliseconds()), slog.String("client_ip", clientHost(s.clientAddr(r))))
 	})
 }
 
@@ -193,4 +121,12 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// clientHost is the host of an address with or without a port.
+func clientHost(addr string) string {
+	if ip, ok := hostIP(addr); ok {
+		return ip.String()
+	}
+	return addr
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
@@ -63,12 +64,9 @@ func (s *syncBuffer) find(t *testing.T, msg, requestID string) map[string]any {
 func TestRequestLog_IDsClientIPAndLevels(t *testing.T) {
 	h := newTestHub(t)
 	var logs syncBuffer
-	srv := server.New(h.db, h.auth, logging.New(&logs, logging.Options{Level: "debug", Format: "json"}), server.DefaultLimits)
-	proxies, err := server.ParseTrustedProxies("127.0.0.1, 10.0.0.0/8")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.TrustProxies(proxies)
+	opts := server.DefaultOptions
+	opts.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
+	srv := server.NewWithOptions(h.db, h.auth, logging.New(&logs, logging.Options{Level: "debug", Format: "json"}), opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	untrusting := httptest.NewServer(server.New(h.db, h.auth, logging.New(&logs, logging.Options{Format: "json"}), server.DefaultLimits))

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"time"
@@ -21,7 +20,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/go-chi/chi/v5"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -44,12 +42,12 @@ type Server struct {
 	db      *store.DB
 	auth    *auth.Service
 	log     *slog.Logger
+	opts    Options
 	limits  Limits
 	metrics *metrics
 	router  chi.Router
 	drawer  *drawing.Drawer
-	// trustedProxies are the reverse proxies whose X-Forwarded-For names the client (requestlog.go).
-	trustedProxies []netip.Prefix
+	health  healthConn
 	// sharingDisabled turns off field authorisation and access logging; only the overhead
 	// benchmark sets it (DisableSharingForBenchmark).
 	sharingDisabled bool
@@ -61,29 +59,37 @@ type Server struct {
 func (s *Server) DisableSharingForBenchmark() {
 	s.sharingDisabled = true
 	r := chi.NewRouter()
-	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.With(s.gate, s.authenticate).Handle("/graphql", s.graphqlHandler())
 	r.Mount("/", s.router)
 	s.router = r
 }
 
-// New builds the HTTP handler of the hub.
+// New builds the HTTP handler of the hub with the default options and the given GraphQL limits.
 func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits) *Server {
+	opts := DefaultOptions
+	opts.Limits = limits
+	return NewWithOptions(db, authSvc, logger, opts)
+}
+
+// NewWithOptions builds the HTTP handler of the hub.
+func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, opts Options) *Server {
+	opts = opts.withDefaults()
 	logger = logging.Attach(logger)
-	s := &Server{db: db, auth: authSvc, log: logger, limits: limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
+	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.logRequests, s.recoverPanics)
+	// Security headers and the TCP peer first (the peer names the client unless it is a trusted
+	// proxy); then the request ID every log line and error carries; then the access log.
+	r.Use(securityHeaders, rememberPeer, s.requestID, s.logRequests, s.recoverPanics)
 	r.Get("/healthz", s.healthz)
-	r.Handle("/metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	// GraphiQL with its assets embedded (package graphiql): works on an intranet without internet.
-	gi := graphiql.Handler("/graphql")
-	r.Handle("/graphiql", gi)
-	r.Handle("/graphiql/assets/*", gi)
-	r.With(s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.Handle("/metrics", s.metricsOnMain())
+	r.With(s.authenticate).Handle("/graphiql", s.graphiql())
+	r.Handle("/graphiql/assets/*", graphiql.Handler("/graphql"))
+	r.With(s.gate, s.authenticate).Handle("/graphql", s.graphqlHandler())
 	r.With(s.authenticate).Group(s.fileRoutes)
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Route("/ledger", s.ledgerRoutes)
 	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path.
-	r.Mount("/", portal.Handler(db, portal.WithLogger(logger)))
+	r.Mount("/", refuseControlChars(portal.Handler(db, portal.WithLogger(logger))))
 	s.router = r
 	return s
 }
@@ -95,7 +101,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	status, code := "ok", http.StatusOK
-	if err := s.db.SQL.PingContext(ctx); err != nil {
+	if err := s.pingDatabase(ctx); err != nil {
 		status, code = "数据库不可用", http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -117,10 +123,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if ae.Code == apperr.Internal {
 				s.log.ErrorContext(r.Context(), "authentication failed", "err", err)
 			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-				"message": ae.Message, "extensions": map[string]any{"code": ae.Code, "requestId": logging.RequestID(r.Context())}}}})
+			writeJSONError(w, http.StatusUnauthorized, ae.Code, ae.Message)
 			return
 		}
 		if p := r.Header.Get(PurposeHeader); p != "" && !v.IsAnonymous() {
@@ -129,13 +132,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			v.Purpose = p
 		}
-		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
+		ctx := auth.WithClient(viewer.NewContext(r.Context(), v), s.clientAddr(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
 // publicRootFields are the root fields an anonymous viewer may call. Published data for the
 // public is served by the portal; GraphQL is for departments, the credit centre and dashboards.
-var publicRootFields = map[string]bool{"viewer": true, "login": true, "__schema": true, "__type": true, "__typename": true}
+// Introspection (__schema, __type) is the schema's, see schemaRootFields.
+var publicRootFields = map[string]bool{"viewer": true, "login": true, "__typename": true}
 
 // adminRootFields are the root fields a system administrator (SYSTEM_ADMIN and no other role)
 // may call: it manages accounts and tokens and reads no business data — no counts, aggregates
@@ -163,8 +168,9 @@ func (s *Server) graphqlHandler() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 64 << 20, MaxMemory: 16 << 20})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: s.opts.MaxUploadBytes, MaxMemory: 16 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(s.limits.MaxTokens)
 	srv.Use(extension.Introspection{})
 	// Persisted queries (dashboards): only queries saved with savePersistedQuery are served by
 	// hash; they run as the caller, under the same rules.
@@ -177,9 +183,9 @@ func (s *Server) graphqlHandler() http.Handler {
 		if name == "" && oc.Operation != nil {
 			name = oc.Operation.Name // named in the document but not in the request
 		}
-		label := operationLabel(name)
 		v := *viewer.FromContext(ctx)
-		v.Operation = "graphql:" + label
+		label := s.metrics.operationLabel(name, oc.Extensions["persistedQuery"] != nil, !v.IsAnonymous())
+		v.Operation = "graphql:" + operationName(name)
 		ctx = viewer.NewContext(ctx, &v)
 		start := time.Now()
 		opType := "query"
@@ -208,7 +214,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		fc := graphql.GetRootFieldContext(ctx)
 		v := viewer.FromContext(ctx)
-		if fc != nil && !publicRootFields[fc.Field.Name] && v.IsAnonymous() {
+		if fc != nil && !s.anonymousMay(fc.Field.Name) && v.IsAnonymous() {
 			graphql.AddError(ctx, apperr.New(apperr.Unauthenticated, "请先登录或使用部门接口令牌访问“%s”", fc.Field.Name))
 			return graphql.Null
 		}
@@ -220,7 +226,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	})
 	srv.SetErrorPresenter(s.presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		s.log.ErrorContext(ctx, "panic in GraphQL resolver", "panic", p, "stack", string(debug.Stack()))
+		s.log.Error("panic in GraphQL resolver", "panic", p, "stack", string(debug.Stack()))
 		return apperr.New(apperr.Internal, "内部错误，请联系系统管理员")
 	})
 	return srv
@@ -229,13 +235,24 @@ func (s *Server) graphqlHandler() http.Handler {
 // presentError gives every GraphQL error a code and a Chinese message; internal errors are
 // logged with their cause and shown without it.
 func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
+	gerr := s.codedError(ctx, err)
+	// The request ID lets an operator find the log lines of the failure (an INTERNAL error's
+	// cause is only in the log).
+	if id := logging.RequestID(ctx); id != "" && gerr != nil {
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		gerr.Extensions["requestId"] = id
+	}
+	return gerr
+}
+
+// codedError is presentError without the request ID.
+func (s *Server) codedError(ctx context.Context, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	if gerr.Extensions != nil && gerr.Extensions["code"] != nil {
 		// Parser, validation and limit errors already carry a code; the parser's English
 		// detail stays after a Chinese lead for the developer who wrote the query.
-		if id := logging.RequestID(ctx); id != "" {
-			gerr.Extensions["requestId"] = id
-		}
 		switch gerr.Extensions["code"] {
 		case "GRAPHQL_PARSE_FAILED":
 			gerr.Message = "GraphQL 语法错误：" + gerr.Message
@@ -244,10 +261,19 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 		return gerr
 	}
+	if !graphql.HasOperationContext(ctx) {
+		// The transport could not read the request; its message may quote the body (and a
+		// password in it), so only its lead is kept, and nothing is logged.
+		return requestError(gerr)
+	}
 	var ge *gqlerror.Error
 	cause := err
 	if errors.As(err, &ge) && ge.Err != nil {
 		cause = ge.Err
+	}
+	if ae := inputError(ctx, gerr, cause); ae != nil {
+		gerr.Message, gerr.Extensions = ae.Message, map[string]any{"code": ae.Code}
+		return gerr
 	}
 	ae := apperr.From(cause)
 	if ae.Code == apperr.Internal {
@@ -258,11 +284,6 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{}
 	}
 	gerr.Extensions["code"] = ae.Code
-	// The request ID lets an operator find the log lines of the failure (an INTERNAL error's
-	// cause is only in the log).
-	if id := logging.RequestID(ctx); id != "" {
-		gerr.Extensions["requestId"] = id
-	}
 	var de *draw.Error
 	if errors.As(cause, &de) {
 		// POOL_EXHAUSTED and friends name the target and the rule, so a client can point at them.

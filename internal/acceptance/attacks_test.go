@@ -358,7 +358,9 @@ func TestFailClosed_RefusalsReportedOnce(t *testing.T) {
 	scjg := h.deps["SCJG"].ID
 	r := h.gql(wj, fmt.Sprintf(`{ targets(first: 200, where: {contactDepartmentID: %d}) { edges { node { name contactPhone } } } }`, scjg), nil)
 	var page struct {
-		Edges []struct{ Node struct{ Name, ContactPhone *string } }
+		Edges []struct {
+			Node struct{ Name, ContactPhone *string }
+		}
 	}
 	r.into(t, "targets", &page)
 	if len(page.Edges) != 200 || len(r.Errors) != 1 || r.Errors[0].Extensions["count"] != float64(200) {

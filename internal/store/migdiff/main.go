@@ -4,6 +4,10 @@
 //
 //	go run ./internal/store/migdiff -name add_something
 //
+// After merging branches that each added a migration, rewrite both atlas.sum files with
+//
+//	go run ./internal/store/migdiff -rehash
+//
 // It replays the existing migrations on a scratch database (in-memory SQLite; a temporary
 // PostgreSQL database created on POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)
 // and writes only what is new.
@@ -32,7 +36,24 @@ import (
 func main() {
 	name := flag.String("name", "", "migration name (snake_case)")
 	pgURL := flag.String("postgres", envOr("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server for the scratch database")
+	rehash := flag.Bool("rehash", false, "only rewrite atlas.sum of both migration directories")
 	flag.Parse()
+	if *rehash {
+		for _, p := range []string{"internal/store/migrations/sqlite", "internal/store/migrations/postgres"} {
+			dir, err := migrate.NewLocalDir(p)
+			if err != nil {
+				log.Fatal(err)
+			}
+			sum, err := dir.Checksum()
+			if err != nil {
+				log.Fatal(err)
+			}
+			if err := migrate.WriteSumFile(dir, sum); err != nil {
+				log.Fatal(err)
+			}
+		}
+		return
+	}
 	if *name == "" {
 		log.Fatal("usage: migdiff -name NAME")
 	}

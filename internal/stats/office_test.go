@@ -81,10 +81,12 @@ func TestOnTimeRate_JudgesFirstVersionsAgainstDueDates(t *testing.T) {
 		t.Fatal(err)
 	}
 	// SCJG: R1, R5 (not its correction), R8 on time; R3 late (00:30 China time on the day after
-	// its due date); R4 overdue; R7 not yet due; R6 has no inspection end date.
+	// its due date); R4 overdue; R7 not yet due; R6 has no inspection end date, so it is due 20
+	// working days after T2's window and overdue. WJ: R2 on time; T1 B and C were drawn but
+	// have no 卫健 result at all — overdue since 20 working days after T1's window.
 	want := []stats.OnTime{
-		{DepartmentID: h.scjg.ID, DepartmentCode: "SCJG", DepartmentName: "宁阳县市场监督管理局", OnTime: 3, Late: 1, Overdue: 1, Pending: 1, Rate: 0.6},
-		{DepartmentID: h.wj.ID, DepartmentCode: "WJ", DepartmentName: "宁阳县卫生健康局", OnTime: 1, Rate: 1},
+		{DepartmentID: h.scjg.ID, DepartmentCode: "SCJG", DepartmentName: "宁阳县市场监督管理局", OnTime: 3, Late: 1, Overdue: 2, Pending: 1, Rate: 0.5},
+		{DepartmentID: h.wj.ID, DepartmentCode: "WJ", DepartmentName: "宁阳县卫生健康局", OnTime: 1, Overdue: 2, Rate: 1.0 / 3},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("on time:\n got %+v\nwant %+v", got, want)

@@ -12,6 +12,10 @@
 //     on time when the date of published_at (China time) is not after the due date; overdue
 //     when it is still unpublished after its due date. A result without a due date has it
 //     computed from its inspection end date by the calendar in force (20 working days).
+//   - Every drawn target × every department with items in the task is a result the regime
+//     expects. One that nobody has entered (or entered without an inspection end date) is due
+//     20 working days after the task's inspection window ends and is overdue after that: "not
+//     yet inspected" is never a pass and never invisible.
 //
 // All queries group in SQL or load in bulk and work on SQLite and PostgreSQL alike.
 package stats
@@ -26,9 +30,11 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/ent/taskitem"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/calendar/calendarstore"
@@ -177,18 +183,60 @@ func (d *deadlines) due(r *ent.Result) (time.Time, bool, error) {
 	if r.InspectionEndDate == nil {
 		return time.Time{}, false, nil
 	}
-	if d.cal == nil {
-		cal, err := calendarstore.Calendar(d.ctx, d.client)
-		if err != nil {
-			return time.Time{}, false, err
-		}
-		d.cal = cal
+	cal, err := d.calendar()
+	if err != nil {
+		return time.Time{}, false, err
 	}
-	due, err := d.cal.Deadline(calendar.DateOf(*r.InspectionEndDate))
+	due, err := cal.Deadline(calendar.DateOf(*r.InspectionEndDate))
 	if err != nil {
 		return time.Time{}, false, err
 	}
 	return due, true, nil
+}
+
+// calendar loads the calendar in force once.
+func (d *deadlines) calendar() (*calendar.Calendar, error) {
+	if d.cal == nil {
+		cal, err := calendarstore.Calendar(d.ctx, d.client)
+		if err != nil {
+			return nil, err
+		}
+		d.cal = cal
+	}
+	return d.cal, nil
+}
+
+// windowDue is the due date of a result of a task whose inspection window ends on windowEnd:
+// 20 working days after it.
+func (d *deadlines) windowDue(windowEnd time.Time) (time.Time, error) {
+	cal, err := d.calendar()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return cal.Deadline(calendar.DateOf(windowEnd))
+}
+
+// classifyMissing judges a drawn target for which a department has no result at all: overdue
+// once 20 working days after the task's inspection window have passed, pending before. Not
+// yet inspected is never a pass, and never invisible either.
+func (d *deadlines) classifyMissing(windowEnd time.Time) (publication, error) {
+	due, err := d.windowDue(windowEnd)
+	if err != nil {
+		return pubUnknown, err
+	}
+	if d.today.After(due) {
+		return pubOverdue, nil
+	}
+	return pubPending, nil
+}
+
+// classifyIn is classify for a result of a task whose window ends on windowEnd: a result with
+// neither a due date nor an inspection end date is judged like a missing one.
+func (d *deadlines) classifyIn(r *ent.Result, windowEnd time.Time) (publication, error) {
+	if r.DueDate == nil && r.InspectionEndDate == nil && r.Status != result.StatusPUBLISHED {
+		return d.classifyMissing(windowEnd)
+	}
+	return d.classify(r)
 }
 
 func (d *deadlines) classify(r *ent.Result) (publication, error) {
@@ -209,6 +257,48 @@ func (d *deadlines) classify(r *ent.Result) (publication, error) {
 		return pubOverdue, nil
 	}
 	return pubPending, nil
+}
+
+// expectedResults is every (task, drawn target, department with items in the task) of the
+// tasks — the results the regime expects, whether or not anyone has entered them. departmentID
+// 0 means every department.
+func expectedResults(ctx context.Context, client *ent.Client, taskIDs []int, departmentID int) (map[resultKey]bool, error) {
+	out := map[resultKey]bool{}
+	if len(taskIDs) == 0 {
+		return out, nil
+	}
+	drawTask, drawIDs, err := drawsOfTasks(ctx, client, taskIDs)
+	if err != nil || len(drawIDs) == 0 {
+		return out, err
+	}
+	teams, err := client.InspectionTeam.Query().
+		Where(inspectionteam.StatusEQ(inspectionteam.StatusACTIVE), inspectionteam.DrawIDIn(drawIDs...)).
+		Select(inspectionteam.FieldDrawID, inspectionteam.FieldTargetID).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tq := client.TaskItem.Query().Where(taskitem.TaskIDIn(taskIDs...))
+	if departmentID != 0 {
+		tq.Where(taskitem.DepartmentID(departmentID))
+	}
+	tis, err := tq.Select(taskitem.FieldTaskID, taskitem.FieldDepartmentID).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	depsOf := map[int]map[int]bool{}
+	for _, ti := range tis {
+		if depsOf[ti.TaskID] == nil {
+			depsOf[ti.TaskID] = map[int]bool{}
+		}
+		depsOf[ti.TaskID][ti.DepartmentID] = true
+	}
+	for _, tm := range teams {
+		tid := drawTask[tm.DrawID]
+		for dep := range depsOf[tid] {
+			out[resultKey{tid, tm.TargetID, dep}] = true
+		}
+	}
+	return out, nil
 }
 
 // latestPublished keeps a published result only when no later version of the same department's

@@ -96,6 +96,7 @@ type writeWorld struct {
 	followUp       int
 	transfer       int
 	received       int // a lead received, not assigned
+	notification   int // a notice (抄告) from WJ to SCJG
 	assigned       int // a lead assigned to SCJG
 	clusters       []int
 	pending        []int // grants SCJG is asked for
@@ -193,6 +194,14 @@ func newWriteWorld(t *testing.T, h *hub) *writeWorld {
 			w.followUp = fu.ID
 		}
 	}
+	// A notice from WJ to SCJG, for markNotificationRead.
+	must(txn.Run(ctx, c, func(tx *ent.Tx) error {
+		n, err := tx.Notification.Create().SetMessage("矩阵测试抄告").SetFromDepartmentID(X.ID).SetToDepartmentID(O.ID).Save(ctx)
+		if err == nil {
+			w.notification = n.ID
+		}
+		return err
+	}))
 	// Leads: one received, one assigned to SCJG, and two clusters on SCJG's item.
 	l, err := leads.Receive(ctx, c, leads.LeadInput{Source: "COMPLAINT", Summary: "矩阵测试：投诉一"})
 	must(err)
@@ -427,6 +436,9 @@ func (w *writeWorld) fixtures() map[string]func() writeCase {
 		},
 		"transferCase": func() writeCase {
 			return writeCase{varDefs: "$id: ID!, $d: Time!", args: `id: $id, receivingUnit: "矩阵测试办案机构", judicial: false, on: $d`, vars: map[string]any{"id": w.transfer, "d": now.Format(time.RFC3339)}}
+		},
+		"markNotificationRead": func() writeCase {
+			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": w.notification}}
 		},
 		"receiveLead": func() writeCase {
 			return writeCase{varDefs: "$in: LeadInput!", args: "input: $in", vars: map[string]any{"in": map[string]any{"source": "COMPLAINT", "summary": "矩阵测试线索", "departmentID": O.ID}}}

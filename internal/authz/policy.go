@@ -45,6 +45,7 @@ const (
 	RevokeGrants       Action = "grants.revoke"
 	SaveQueries        Action = "queries.save"
 	ManageAccounts     Action = "accounts.manage"
+	ReadNotifications  Action = "notifications.read"
 )
 
 // Scope says whose records an action may touch.
@@ -166,6 +167,8 @@ var Rules = []Rule{
 	{Action: SaveQueries, Label: "保存查询（供看板按编号调用；以调用者身份执行）",
 		Roles: []string{rOffice, rDeptAdmin, rInspector, rApprover, rHead, rCredit, rDashboard}, Scope: Own,
 		Owner: "保存查询的部门", Others: "可以调用，但以调用者身份执行、受同样的共享规则约束", Mutations: []string{"savePersistedQuery"}},
+	{Action: ReadNotifications, Label: "阅知抄告", Roles: []string{rOffice, rDeptAdmin, rInspector, rApprover, rHead}, Scope: Own,
+		Owner: "接收抄告的部门", Others: "抄告部门只读阅知时间，不能代为阅知", Mutations: []string{"markNotificationRead"}},
 	{Action: ManageAccounts, Label: "管理账号与接口令牌", Roles: []string{rSysAdmin}, Scope: All,
 		Owner: "账号、令牌所属部门（系统管理员管理所有部门的账号，不能读写业务数据）", Others: "不能管理",
 		Commands: []string{"ssgk admin account create", "ssgk admin token create", "ssgk admin token revoke"}},

@@ -4,8 +4,10 @@
 // problem rates per item and the "least disturbance" measure (inspections per enterprise).
 //
 // Shared definitions, so that every figure counts the same things:
-//   - A task belongs to the year in which its inspection window starts (China time); cancelled
-//     tasks are not counted.
+//   - A task belongs to the year in which its inspection window starts (China time); draft and
+//     cancelled tasks are not counted (a draft is not yet a task the county runs).
+//   - Of a corrected result only the current version counts (results.Current: no later version
+//     is published), in every figure and in resultAggregate alike.
 //   - A target is drawn in a task when it has an ACTIVE inspection team in a draw of the task
 //     whose status is DRAWN or REVEALED: recused teams and superseded draws do not count.
 //   - Publication is judged on the first version of a result (later versions are corrections):
@@ -22,10 +24,9 @@ package stats
 
 import (
 	"context"
-	"github.com/ssgk/ssgk/internal/clock"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
+	"github.com/ssgk/ssgk/internal/clock"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
@@ -38,6 +39,7 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/calendar/calendarstore"
+	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -68,13 +70,13 @@ type yearTask struct {
 }
 
 // tasksOfYear loads the tasks whose window starts in year (China time), cancelled tasks left
-// out. The database filter is widened by two days on each side and the exact year is decided
+// out, and so are drafts. The database filter is widened by two days on each side and the exact year is decided
 // here: SQLite compares stored times as text, which is only ordered within one UTC offset.
 func tasksOfYear(ctx context.Context, client *ent.Client, year int, with ...func(*ent.TaskQuery)) (map[int]*yearTask, []int, error) {
 	from := calendar.Date(year, 1, 1).AddDate(0, 0, -2)
 	to := calendar.Date(year+1, 1, 1).AddDate(0, 0, 2)
 	q := client.Task.Query().
-		Where(task.WindowStartGTE(from), task.WindowStartLT(to), task.StatusNEQ(task.StatusCANCELLED)).
+		Where(task.WindowStartGTE(from), task.WindowStartLT(to), task.StatusNotIn(task.StatusDRAFT, task.StatusCANCELLED)).
 		Select(task.FieldInitiatorID, task.FieldWindowStart, task.FieldWindowEnd).
 		Order(ent.Asc(task.FieldID))
 	for _, w := range with {
@@ -303,21 +305,8 @@ func expectedResults(ctx context.Context, client *ent.Client, taskIDs []int, dep
 
 // latestPublished keeps a published result only when no later version of the same department's
 // result for the same target and task is published too: a correction replaces what the public
-// sees, while both stay on record.
-func latestPublished() predicate.Result {
-	return func(s *sql.Selector) {
-		newer := sql.Table(result.Table).As("newer")
-		s.Where(sql.NotExists(
-			sql.Dialect(s.Dialect()).Select(newer.C(result.FieldID)).From(newer).Where(sql.And(
-				sql.ColumnsEQ(newer.C(result.FieldTaskID), s.C(result.FieldTaskID)),
-				sql.ColumnsEQ(newer.C(result.FieldTargetID), s.C(result.FieldTargetID)),
-				sql.ColumnsEQ(newer.C(result.FieldDepartmentID), s.C(result.FieldDepartmentID)),
-				sql.EQ(newer.C(result.FieldStatus), result.StatusPUBLISHED.String()),
-				sql.ColumnsGT(newer.C(result.FieldVersion), s.C(result.FieldVersion)),
-			)),
-		))
-	}
-}
+// sees, while both stay on record. It is the one notion of "current" (results.Current).
+func latestPublished() predicate.Result { return results.Current() }
 
 // ratio is part/whole, 0 when whole is 0.
 func ratio(part, whole int) float64 {

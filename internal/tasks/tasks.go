@@ -286,7 +286,9 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 			return err
 		}
 		now := clock.Now()
-		if err := tx.Task.UpdateOneID(t.ID).SetAnnouncedAt(now).Exec(ctx); err != nil {
+		// Read back in the transaction: inside a GraphQL mutation the request's transaction is
+		// not committed yet, and a read outside it would still see the draft.
+		if out, err = tx.Task.UpdateOneID(t.ID).SetAnnouncedAt(now).Save(ctx); err != nil {
 			return err
 		}
 		_, err = publish.Record(ctx, tx, publish.Act{Kind: publication.KindTASK_ANNOUNCEMENT,
@@ -298,7 +300,7 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 	if err != nil {
 		return nil, err
 	}
-	return client.Task.Get(ctx, out.ID)
+	return out, nil
 }
 
 // Announcement is what the public sees of a task before its results: no target names.

@@ -1,0 +1,170 @@
+package acceptance
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/inspectionitem"
+	"github.com/ssgk/ssgk/ent/inspectionteam"
+	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/ent/plan"
+	"github.com/ssgk/ssgk/ent/planbatch"
+	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/viewer"
+)
+
+// TestRegime_DepartmentInitiatesJointTask: the health commission's administrator (a DEPT_ADMIN
+// token of WJ) creates a joint task with the market regulator as participant, choosing SCJG's
+// item from its published list, and announces it; the answer carries the new state.
+func TestRegime_DepartmentInitiatesJointTask(t *testing.T) {
+	h := newDemoHub(t)
+	ctx, c := h.sys, h.db.Client
+	scjg, wj := h.deps["SCJG"], h.deps["WJ"]
+	item := func(dep *ent.Department) int {
+		id, err := c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID),
+			itemlist.StatusEQ(itemlist.StatusPUBLISHED))).FirstID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	lib, err := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).FirstID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := c.PlanBatch.Query().Where(planbatch.HasPlanWith(plan.StatusEQ(plan.StatusPUBLISHED))).FirstID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := h.token("WJ", viewer.RoleDeptAdmin)
+	create := `mutation($in: TaskInput!){ createTask(input:$in){ id status initiator { code } participants { code } } }`
+	in := map[string]any{"batchID": batch, "initiatorID": wj.ID, "participantIDs": []int{scjg.ID}, "name": "卫健局牵头的公共场所联合抽查",
+		"windowStart": "2026-12-01T00:00:00+08:00", "windowEnd": "2026-12-20T00:00:00+08:00",
+		"items":      []map[string]any{{"departmentID": wj.ID, "itemID": item(wj)}, {"departmentID": scjg.ID, "itemID": item(scjg)}},
+		"libraryIDs": []int{lib}, "strata": []map[string]any{{"name": "A", "count": 1}, {"name": "B", "count": 1}, {"name": "C", "count": 1}, {"name": "D", "count": 1}}}
+	r := h.gql(admin, create, map[string]any{"in": in})
+	if len(r.Errors) > 0 {
+		t.Fatalf("WJ creates a joint task: %s", r.Raw)
+	}
+	var tk struct {
+		ID, Status   string
+		Initiator    struct{ Code string }
+		Participants []struct{ Code string }
+	}
+	r.into(t, "createTask", &tk)
+	if tk.Status != "DRAFT" || tk.Initiator.Code != "WJ" || len(tk.Participants) != 1 || tk.Participants[0].Code != "SCJG" {
+		t.Fatalf("created %+v", tk)
+	}
+	// The participant cannot announce another department's task; the initiator can.
+	if r := h.gql(h.token("SCJG", viewer.RoleDeptAdmin), `mutation($t:ID!){ announceTask(id:$t){ status } }`, map[string]any{"t": tk.ID}); !r.has("FORBIDDEN") {
+		t.Fatalf("SCJG announces WJ's task: %s", r.Raw)
+	}
+	r = h.gql(admin, `mutation($t:ID!){ announceTask(id:$t){ status announcedAt } }`, map[string]any{"t": tk.ID})
+	var ann struct {
+		Status      string
+		AnnouncedAt *time.Time
+	}
+	r.into(t, "announceTask", &ann)
+	if ann.Status != "ANNOUNCED" || ann.AnnouncedAt == nil {
+		t.Fatalf("announceTask answered %s", r.Raw)
+	}
+}
+
+// TestRegime_NeverEnteredTargetsAreOverdueEverywhere: the ongoing joint task's window ended on
+// 25 September; by 20 November (past the 29 October deadline) every drawn target without a
+// published result is overdue — in resultsDue, onTimeRate and dutyRecords alike, for both
+// departments, although WJ never entered anything.
+func TestRegime_NeverEnteredTargetsAreOverdueEverywhere(t *testing.T) {
+	h := newDemoHub(t)
+	office := h.token("SCJG", viewer.RoleOffice)
+	type onTime struct {
+		DepartmentCode string
+		Overdue        int
+	}
+	type duty struct {
+		InspectorID        int
+		DepartmentID       int
+		OverdueUnpublished int
+	}
+	measure := func() (map[string]int, map[int]int) {
+		var ot []onTime
+		h.gql(office, `{ onTimeRate(year:2026){ departmentCode overdue } }`, nil).into(t, "onTimeRate", &ot)
+		byDep := map[string]int{}
+		for _, o := range ot {
+			byDep[o.DepartmentCode] = o.Overdue
+		}
+		var ds []duty
+		h.gql(office, `{ dutyRecords(year:2026){ inspectorID departmentID overdueUnpublished } }`, nil).into(t, "dutyRecords", &ds)
+		byInsp := map[int]int{}
+		for _, d := range ds {
+			byInsp[d.InspectorID] = d.OverdueUnpublished
+		}
+		return byDep, byInsp
+	}
+	depsBefore, inspBefore := measure()
+	og := h.ongoingTask()
+
+	// resultsDue lists the task's 6 targets for each department: SCJG's draft and pending
+	// results with their ids, the rest as not inspected, with no status.
+	var due []struct {
+		DepartmentID int
+		Overdue      []struct {
+			ResultID     int
+			NotInspected bool
+			TaskID       int
+			Status       *string
+			DueDate      time.Time
+		}
+	}
+	h.gql(office, `{ resultsDue(soonDays:5){ departmentID overdue { resultID notInspected taskID status dueDate } } }`, nil).into(t, "resultsDue", &due)
+	type tally struct{ entered, missing int }
+	got := map[int]tally{}
+	for _, d := range due {
+		for _, e := range d.Overdue {
+			if e.TaskID != og.TaskID {
+				continue
+			}
+			if e.DueDate.In(cst).Format("2006-01-02") != "2026-10-29" {
+				t.Errorf("due date %v, want 2026-10-29", e.DueDate)
+			}
+			x := got[d.DepartmentID]
+			if e.NotInspected {
+				if e.ResultID != 0 || e.Status != nil {
+					t.Errorf("not inspected entry %+v", e)
+				}
+				x.missing++
+			} else {
+				x.entered++
+			}
+			got[d.DepartmentID] = x
+		}
+	}
+	scjg, wj := h.deps["SCJG"], h.deps["WJ"]
+	if got[scjg.ID] != (tally{2, 4}) || got[wj.ID] != (tally{0, 6}) {
+		t.Fatalf("resultsDue of the task: SCJG %+v, WJ %+v", got[scjg.ID], got[wj.ID])
+	}
+
+	// onTimeRate: both departments have 6 more overdue.
+	depsAfter, inspAfter := measure()
+	if depsAfter["SCJG"]-depsBefore["SCJG"] != 6 || depsAfter["WJ"]-depsBefore["WJ"] != 6 {
+		t.Fatalf("onTimeRate overdue: before %v, after %v", depsBefore, depsAfter)
+	}
+	// dutyRecords: every officer of a team has one more overdue per target of the task.
+	teams, err := h.db.Client.InspectionTeam.Query().Where(inspectionteam.DrawID(og.DrawID), inspectionteam.StatusEQ(inspectionteam.StatusACTIVE)).
+		WithMembers().All(h.sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]int{}
+	for _, tm := range teams {
+		for _, m := range tm.Edges.Members {
+			want[m.ID]++
+		}
+	}
+	for id, n := range want {
+		if d := inspAfter[id] - inspBefore[id]; d != n {
+			t.Errorf("inspector %d: overdue unpublished +%d, want +%d", id, d, n)
+		}
+	}
+}

@@ -1,16 +1,26 @@
 package acceptance
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/accesslog"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -166,5 +176,67 @@ func TestRegime_NeverEnteredTargetsAreOverdueEverywhere(t *testing.T) {
 		if d := inspAfter[id] - inspBefore[id]; d != n {
 			t.Errorf("inspector %d: overdue unpublished +%d, want +%d", id, d, n)
 		}
+	}
+}
+
+// TestRegime_EvidenceDownload: GET /evidence/{id} hands out the file under the read rule of the
+// record's fields — the owning department, another department only with an approved grant of
+// group "evidence", the public never — and logs the cross-department download.
+func TestRegime_EvidenceDownload(t *testing.T) {
+	h := newDemoHub(t)
+	ctx, c := h.sys, h.db.Client
+	og := h.ongoingTask()
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := results.AddEvidence(ctx, c, og.DraftID, "现场照片.png", "image/png", bytes.NewReader(buf.Bytes()), h.db.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func(context.Context, *ent.Client, int) (*ent.Result, error){results.Submit, results.Approve} {
+		if _, err := step(ctx, c, og.DraftID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := results.Publish(ctx, c, og.DraftID, results.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	get := func(token string) (int, []byte, http.Header) {
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/evidence/%d", h.url, ev.ID), nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b, resp.Header
+	}
+	if st, _, _ := get(""); st != http.StatusUnauthorized {
+		t.Fatalf("public download: %d", st)
+	}
+	st, body, hdr := get(h.token("SCJG", viewer.RoleInspector))
+	if st != http.StatusOK || !bytes.Equal(body, buf.Bytes()) || hdr.Get("Content-Type") != "image/png" ||
+		!strings.Contains(hdr.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("owner download: %d %v", st, hdr)
+	}
+	wj := h.token("WJ", viewer.RoleDeptAdmin)
+	if st, body, _ := get(wj); st != http.StatusForbidden && st != http.StatusNotFound {
+		t.Fatalf("WJ without a grant: %d %s", st, body)
+	}
+	logs := c.AccessLog.Query().Where(accesslog.OwnerID(h.deps["SCJG"].ID), accesslog.EntityType(ent.TypeEvidence)).CountX(ctx)
+	h.grant("WJ", "SCJG", "evidence")
+	if st, body, _ := get(wj); st != http.StatusOK || !bytes.Equal(body, buf.Bytes()) {
+		t.Fatalf("WJ with a grant: %d %s", st, body)
+	}
+	if n := c.AccessLog.Query().Where(accesslog.OwnerID(h.deps["SCJG"].ID), accesslog.EntityType(ent.TypeEvidence)).CountX(ctx); n != logs+1 {
+		t.Fatalf("access log entries for evidence: %d, want %d", n, logs+1)
+	}
+	if st, _, _ := get(h.token("SCJG", viewer.RoleInspector)); st != http.StatusOK {
+		t.Fatal("owner download after the grant")
 	}
 }

@@ -14,6 +14,20 @@ import (
 	"github.com/ssgk/ssgk/ent/task"
 )
 
+// 新账号
+type AccountInput struct {
+	// 登录名
+	Username string `json:"username"`
+	// 姓名
+	DisplayName string `json:"displayName"`
+	// 初始口令（至少 8 位）
+	Password string `json:"password"`
+	// 所属部门
+	DepartmentID int `json:"departmentID"`
+	// 角色（部门管理员只能授予 DEPT_ADMIN、INSPECTOR、APPROVER、HEAD、DASHBOARD；办公室不能授予 SYSTEM_ADMIN）
+	Roles []string `json:"roles"`
+}
+
 // 分组统计
 type Aggregate struct {
 	// 符合条件的结果总数

@@ -240,3 +240,45 @@ func TestRegime_EvidenceDownload(t *testing.T) {
 		t.Fatal("owner download after the grant")
 	}
 }
+
+// TestRegime_DepartmentManagesItsAccounts: WJ's administrator gives the department a head
+// (who can then log in), issues and revokes a token, and can neither hand out a role above a
+// department's nor touch another department's accounts.
+func TestRegime_DepartmentManagesItsAccounts(t *testing.T) {
+	h := newDemoHub(t)
+	wj, scjg := h.deps["WJ"], h.deps["SCJG"]
+	admin := h.token("WJ", viewer.RoleDeptAdmin)
+	create := `mutation($in: AccountInput!){ createAccount(input:$in){ id username } }`
+	in := func(user string, dep int, roles ...string) map[string]any {
+		return map[string]any{"in": map[string]any{"username": user, "displayName": "卫健局负责人", "password": "负责人口令-2026",
+			"departmentID": dep, "roles": roles}}
+	}
+	if r := h.gql(admin, create, in("wj.head", wj.ID, viewer.RoleHead)); len(r.Errors) > 0 {
+		t.Fatal(r.Raw)
+	}
+	if _, _, _, err := h.auth.Login(h.sys, "wj.head", "负责人口令-2026"); err != nil {
+		t.Fatalf("the new head logs in: %v", err)
+	}
+	if r := h.gql(admin, create, in("wj.office", wj.ID, viewer.RoleOffice)); !r.has("ROLE_NOT_GRANTABLE") {
+		t.Fatalf("a department administrator grants OFFICE: %s", r.Raw)
+	}
+	if r := h.gql(admin, create, in("scjg.x", scjg.ID, viewer.RoleInspector)); !r.has("FORBIDDEN") {
+		t.Fatalf("WJ creates an SCJG account: %s", r.Raw)
+	}
+	var issued struct {
+		Token    string
+		APIToken struct{ ID string } `json:"apiToken"`
+	}
+	r := h.gql(admin, `mutation($d:ID!){ createApiToken(departmentID:$d, name:"卫健业务系统", roles:["INSPECTOR"]){ token apiToken { id } } }`,
+		map[string]any{"d": wj.ID})
+	r.into(t, "createApiToken", &issued)
+	if r := h.gql(issued.Token, `{ viewer { kind } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("the new token: %s", r.Raw)
+	}
+	if r := h.gql(admin, `mutation($id:ID!){ revokeApiToken(id:$id){ id } }`, map[string]any{"id": issued.APIToken.ID}); len(r.Errors) > 0 {
+		t.Fatal(r.Raw)
+	}
+	if r := h.gql(issued.Token, `{ viewer { kind } }`, nil); r.Status == http.StatusOK && len(r.Errors) == 0 {
+		t.Fatalf("a revoked token still works: %s", r.Raw)
+	}
+}

@@ -97,6 +97,8 @@ type writeWorld struct {
 	transfer       int
 	received       int // a lead received, not assigned
 	notification   int // a notice (抄告) from WJ to SCJG
+	account        int   // an SCJG inspector's account, for setAccountActive
+	tokens         []int // SCJG tokens, one for each revokeApiToken call
 	assigned       int // a lead assigned to SCJG
 	clusters       []int
 	pending        []int // grants SCJG is asked for
@@ -193,6 +195,15 @@ func newWriteWorld(t *testing.T, h *hub) *writeWorld {
 		} else {
 			w.followUp = fu.ID
 		}
+	}
+	// An SCJG inspector's account, for setAccountActive.
+	acc, err := h.auth.CreateAccount(ctx, "mx.managed.scjg", "矩阵测试被管理账号", matrixPassword, "SCJG", []string{viewer.RoleInspector})
+	must(err)
+	w.account = acc.ID
+	for i := range 200 {
+		_, tok, err := h.auth.CreateToken(ctx, "SCJG", fmt.Sprintf("矩阵测试待吊销令牌 %d", i), []string{viewer.RoleInspector}, nil)
+		must(err)
+		w.tokens = append(w.tokens, tok.ID)
 	}
 	// A notice from WJ to SCJG, for markNotificationRead.
 	must(txn.Run(ctx, c, func(tx *ent.Tx) error {
@@ -436,6 +447,22 @@ func (w *writeWorld) fixtures() map[string]func() writeCase {
 		},
 		"transferCase": func() writeCase {
 			return writeCase{varDefs: "$id: ID!, $d: Time!", args: `id: $id, receivingUnit: "矩阵测试办案机构", judicial: false, on: $d`, vars: map[string]any{"id": w.transfer, "d": now.Format(time.RFC3339)}}
+		},
+		"createAccount": func() writeCase {
+			return writeCase{varDefs: "$in: AccountInput!", args: "input: $in", vars: map[string]any{"in": map[string]any{
+				"username": fmt.Sprintf("mx.new.%d", w.next()), "displayName": "矩阵测试新账号", "password": matrixPassword,
+				"departmentID": O.ID, "roles": []string{viewer.RoleInspector}}}}
+		},
+		"setAccountActive": func() writeCase {
+			return writeCase{varDefs: "$id: ID!", args: "id: $id, active: false", vars: map[string]any{"id": w.account}}
+		},
+		"createApiToken": func() writeCase {
+			return writeCase{varDefs: "$d: ID!", args: `departmentID: $d, name: "矩阵测试令牌", roles: ["INSPECTOR"]`, vars: map[string]any{"d": O.ID}}
+		},
+		"revokeApiToken": func() writeCase {
+			id := w.tokens[0]
+			w.tokens = w.tokens[1:]
+			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": id}}
 		},
 		"markNotificationRead": func() writeCase {
 			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": w.notification}}

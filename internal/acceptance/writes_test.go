@@ -95,11 +95,11 @@ type writeWorld struct {
 	published      *ent.Result
 	followUp       int
 	transfer       int
-	received       int // a lead received, not assigned
-	notification   int // a notice (抄告) from WJ to SCJG
+	received       int   // a lead received, not assigned
+	notification   int   // a notice (抄告) from WJ to SCJG
 	account        int   // an SCJG inspector's account, for setAccountActive
 	tokens         []int // SCJG tokens, one for each revokeApiToken call
-	assigned       int // a lead assigned to SCJG
+	assigned       int   // a lead assigned to SCJG
 	clusters       []int
 	pending        []int // grants SCJG is asked for
 	approvedGrant  int   // a grant of SCJG's, requested by CZ

@@ -170,10 +170,10 @@ var Rules = []Rule{
 	{Action: ReadNotifications, Label: "阅知抄告", Roles: []string{rOffice, rDeptAdmin, rInspector, rApprover, rHead}, Scope: Own,
 		Owner: "接收抄告的部门", Others: "抄告部门只读阅知时间，不能代为阅知", Mutations: []string{"markNotificationRead"}},
 	{Action: ManageAccounts, Label: "管理账号与接口令牌", Roles: []string{rOffice, rDeptAdmin, rSysAdmin}, Scope: Own,
-		Owner: "账号、令牌所属部门（办公室管理所有部门；部门管理员、系统管理员管理本部门；只能授予不高于本人的角色：部门管理员只授予部门角色，办公室不授予系统管理员；系统管理员不能读写业务数据）",
+		Owner:     "账号、令牌所属部门（办公室管理所有部门；部门管理员、系统管理员管理本部门；只能授予不高于本人的角色：部门管理员只授予部门角色，办公室不授予系统管理员；系统管理员不能读写业务数据）",
 		Others:    "不能管理",
 		Mutations: []string{"createAccount", "setAccountActive", "createApiToken", "revokeApiToken"},
-		Commands: []string{"ssgk admin account create", "ssgk admin token create", "ssgk admin token revoke"}},
+		Commands:  []string{"ssgk admin account create", "ssgk admin token create", "ssgk admin token revoke"}},
 }
 
 var byAction = func() map[Action]*Rule {

@@ -20,7 +20,11 @@ import (
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/lists"
+	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/results"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -31,26 +35,31 @@ func TestRegime_DepartmentInitiatesJointTask(t *testing.T) {
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	scjg, wj := h.deps["SCJG"], h.deps["WJ"]
-	item := func(dep *ent.Department) int {
-		id, err := c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID),
-			itemlist.StatusEQ(itemlist.StatusPUBLISHED))).FirstID(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	lib, err := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).FirstID(ctx)
+	h.clock.Move(day(2026, 8, 20).Add(10 * time.Hour))
+	b, err := c.PlanBatch.Query().Where(planbatch.HasPlanWith(plan.StatusEQ(plan.StatusPUBLISHED))).
+		WithItems(func(q *ent.InspectionItemQuery) { q.WithItemList() }).First(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch, err := c.PlanBatch.Query().Where(planbatch.HasPlanWith(plan.StatusEQ(plan.StatusPUBLISHED))).FirstID(ctx)
+	batch := b.ID
+	// The initiator chooses the participant's items from the batch (items of published lists).
+	item := func(dep *ent.Department) int {
+		for _, it := range b.Edges.Items {
+			if it.Edges.ItemList.DepartmentID == dep.ID {
+				return it.ID
+			}
+		}
+		t.Fatalf("the batch has no item of %s", dep.Code)
+		return 0
+	}
+	lib, err := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).FirstID(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	admin := h.token("WJ", viewer.RoleDeptAdmin)
 	create := `mutation($in: TaskInput!){ createTask(input:$in){ id status initiator { code } participants { code } } }`
 	in := map[string]any{"batchID": batch, "initiatorID": wj.ID, "participantIDs": []int{scjg.ID}, "name": "卫健局牵头的公共场所联合抽查",
-		"windowStart": "2026-12-01T00:00:00+08:00", "windowEnd": "2026-12-20T00:00:00+08:00",
+		"windowStart": "2026-09-01T00:00:00+08:00", "windowEnd": "2026-09-20T00:00:00+08:00",
 		"items":      []map[string]any{{"departmentID": wj.ID, "itemID": item(wj)}, {"departmentID": scjg.ID, "itemID": item(scjg)}},
 		"libraryIDs": []int{lib}, "strata": []map[string]any{{"name": "A", "count": 1}, {"name": "B", "count": 1}, {"name": "C", "count": 1}, {"name": "D", "count": 1}}}
 	r := h.gql(admin, create, map[string]any{"in": in})
@@ -280,5 +289,118 @@ func TestRegime_DepartmentManagesItsAccounts(t *testing.T) {
 	}
 	if r := h.gql(issued.Token, `{ viewer { kind } }`, nil); r.Status == http.StatusOK && len(r.Errors) == 0 {
 		t.Fatalf("a revoked token still works: %s", r.Raw)
+	}
+}
+
+// TestRegime_ConsistencyChecksRefused: a task must fit the current published plan, and the
+// lists and batches their rules — each refusal with its own code.
+func TestRegime_ConsistencyChecksRefused(t *testing.T) {
+	h := newDemoHub(t)
+	ctx, c := h.sys, h.db.Client
+	scjg := h.deps["SCJG"]
+	h.clock.Move(day(2026, 8, 20).Add(10 * time.Hour))
+	b, err := c.PlanBatch.Query().Where(planbatch.HasPlanWith(plan.StatusEQ(plan.StatusPUBLISHED), plan.DepartmentID(scjg.ID))).
+		WithItems(func(q *ent.InspectionItemQuery) { q.WithItemList() }).WithPlan().First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inBatch, notInBatch int
+	named := map[int]bool{}
+	for _, it := range b.Edges.Items {
+		named[it.ID] = true
+		if it.Edges.ItemList.DepartmentID == scjg.ID {
+			inBatch = it.ID
+		}
+	}
+	others, err := c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(scjg.ID),
+		itemlist.StatusEQ(itemlist.StatusPUBLISHED))).All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range others {
+		if !named[it.ID] {
+			notInBatch = it.ID
+		}
+	}
+	if inBatch == 0 || notInBatch == 0 {
+		t.Fatalf("fixture: item in batch %d, not in batch %d", inBatch, notInBatch)
+	}
+	lib, err := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).FirstID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := h.token("SCJG", viewer.RoleOffice)
+	create := func(batch int, start, end string, item int) gqlResponse {
+		return h.gql(office, `mutation($in: TaskInput!){ createTask(input:$in){ id } }`, map[string]any{"in": map[string]any{
+			"batchID": batch, "initiatorID": scjg.ID, "name": "一致性检查", "windowStart": start + "T00:00:00+08:00", "windowEnd": end + "T00:00:00+08:00",
+			"items": []map[string]any{{"departmentID": scjg.ID, "itemID": item}}, "libraryIDs": []int{lib},
+			"strata": []map[string]any{{"name": "A", "count": 1}, {"name": "B", "count": 1}, {"name": "C", "count": 1}, {"name": "D", "count": 1}}}})
+	}
+	refused := func(what, code string, r gqlResponse) {
+		t.Helper()
+		if !r.has(code) {
+			t.Errorf("%s: want %s, got %s", what, code, r.Raw)
+		}
+	}
+	refused("window in the past", "TASK_WINDOW_PAST", create(b.ID, "2026-07-01", "2026-07-31", inBatch))
+	refused("window outside the batch", "TASK_WINDOW_OUTSIDE_BATCH", create(b.ID, "2026-09-01", "2026-10-15", inBatch))
+	refused("item not in the batch", "TASK_ITEM_NOT_IN_BATCH", create(b.ID, "2026-09-01", "2026-09-20", notInBatch))
+	if r := create(b.ID, "2026-09-01", "2026-09-20", inBatch); len(r.Errors) > 0 {
+		t.Fatalf("a consistent task: %s", r.Raw)
+	}
+
+	// The plan is adjusted and the new version published: the old version's batch is refused.
+	adj, err := plans.Adjust(ctx, c, b.PlanID, "一致性检查：调整计划")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := plans.Submit(ctx, c, adj.ID)
+	if err == nil {
+		_, err = plans.Decide(ctx, c, f.ID, true, "")
+	}
+	if err == nil {
+		_, err = plans.Publish(ctx, c, adj.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused("batch of a superseded plan", "TASK_BATCH_SUPERSEDED", create(b.ID, "2026-09-01", "2026-09-20", inBatch))
+
+	// A plan batch above the cap of a general item; a key item with a cap; a list version
+	// chained to another department's list.
+	general, err := c.InspectionItem.Query().Where(inspectionitem.CategoryEQ(inspectionitem.CategoryGENERAL), inspectionitem.RatioMaxNotNil(),
+		inspectionitem.HasItemListWith(itemlist.StatusEQ(itemlist.StatusPUBLISHED))).WithItemList().First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dp, err := plans.Create(ctx, c, general.Edges.ItemList.DepartmentID, 2027, "一致性检查计划", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	over := *general.RatioMax + 0.1
+	_, err = plans.AddBatch(ctx, c, dp.ID, plans.BatchInput{Seq: 1, Name: "超过上限的批次", Scope: "县域", PlannedRatio: &over,
+		Start: day(2027, 3, 1), End: day(2027, 3, 31), InitiatorID: general.Edges.ItemList.DepartmentID, ItemIDs: []int{general.ID}})
+	if apperr.CodeOf(err) != lists.CodeRatioOverCap {
+		t.Errorf("batch over the cap: %v", err)
+	}
+	nv, err := lists.NewVersion(ctx, c, scjg.ID, "", "一致性检查")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := c.InspectionItem.Query().Where(inspectionitem.ItemListID(nv.ID), inspectionitem.CategoryEQ(inspectionitem.CategoryKEY)).First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = txn.Run(ctx, c, func(tx *ent.Tx) error { return tx.InspectionItem.UpdateOneID(key.ID).SetRatioMax(0.5).Exec(ctx) })
+	if apperr.CodeOf(err) != lists.CodeKeyItemRatioCap {
+		t.Errorf("key item with a cap: %v", err)
+	}
+	wjList, err := c.ItemList.Query().Where(itemlist.DepartmentID(h.deps["WJ"].ID)).FirstID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = txn.Run(ctx, c, func(tx *ent.Tx) error { return tx.ItemList.UpdateOneID(nv.ID).SetPreviousID(wjList).Exec(ctx) })
+	if apperr.CodeOf(err) != lists.CodePreviousOtherDepartment {
+		t.Errorf("list chained to another department's: %v", err)
 	}
 }

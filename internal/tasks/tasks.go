@@ -16,6 +16,8 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
+	"github.com/ssgk/ssgk/ent/plan"
+	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -24,12 +26,18 @@ import (
 	"github.com/ssgk/ssgk/internal/numbering"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // Error codes.
 const (
 	CodeBadTransition = "TASK_BAD_STATE"
 	CodeInvalid       = "TASK_INVALID"
+	// Consistency with the plan, checked when the task is made (README, "一致性检查").
+	CodeBatchSuperseded    = "TASK_BATCH_SUPERSEDED"     // the batch is of a plan version no longer current
+	CodeWindowOutsideBatch = "TASK_WINDOW_OUTSIDE_BATCH" // the window is not within the batch's dates
+	CodeItemNotInBatch     = "TASK_ITEM_NOT_IN_BATCH"    // an item the batch does not name
+	CodeWindowPast         = "TASK_WINDOW_PAST"          // the window ended before today
 )
 
 // CST is China Standard Time, in which dates of the regime are read.
@@ -178,6 +186,9 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 		itemIDs[i] = it.ItemID
 	}
 	if err := lists.CheckUsable(ctx, client, itemIDs...); err != nil {
+		return nil, err
+	}
+	if err := checkAgainstPlan(ctx, client, in, itemIDs); err != nil {
 		return nil, err
 	}
 	var out *ent.Task
@@ -408,4 +419,63 @@ func Departments(ctx context.Context, client *ent.Client, taskID int) ([]*ent.De
 		return 0
 	})
 	return ds, nil
+}
+
+// checkAgainstPlan refuses a task that does not fit the current published plan: a window that
+// ended before today (unless an operator command records it), a batch of a superseded plan version, a window outside the batch's dates,
+// an item the batch does not name (the same item of a later list version counts as named).
+func checkAgainstPlan(ctx context.Context, client *ent.Client, in Input, itemIDs []int) error {
+	// Operator commands (a SYSTEM viewer) may record a past task, as they may publish history.
+	today := calendarDate(clock.Now())
+	if v := viewer.FromContext(ctx); v.Kind != viewer.System && calendarDate(in.WindowEnd).Before(today) {
+		return apperr.New(CodeWindowPast, "检查期限（至 %s）已经过去，不能新建", calendarDate(in.WindowEnd).Format("2006-01-02"))
+	}
+	if in.BatchID == nil {
+		return nil
+	}
+	b, err := client.PlanBatch.Query().Where(planbatch.ID(*in.BatchID)).WithPlan().
+		WithItems(func(q *ent.InspectionItemQuery) { q.WithItemList() }).Only(ctx)
+	if ent.IsNotFound(err) {
+		return apperr.New(apperr.NotFound, "计划批次不存在")
+	} else if err != nil {
+		return err
+	}
+	if p := b.Edges.Plan; p != nil && p.Status == plan.StatusSUPERSEDED {
+		return apperr.New(CodeBatchSuperseded, "计划“%s”第 %d 版已被调整后的版本取代，请使用现行版本的批次", p.Name, p.Version)
+	}
+	start, end := calendarDate(b.StartDate), calendarDate(b.EndDate)
+	if calendarDate(in.WindowStart).Before(start) || calendarDate(in.WindowEnd).After(end) {
+		return apperr.New(CodeWindowOutsideBatch, "检查期限 %s 至 %s 超出计划批次“%s”的时间 %s 至 %s",
+			calendarDate(in.WindowStart).Format("2006-01-02"), calendarDate(in.WindowEnd).Format("2006-01-02"), b.Name,
+			start.Format("2006-01-02"), end.Format("2006-01-02"))
+	}
+	if len(b.Edges.Items) == 0 {
+		return nil
+	}
+	type key struct {
+		dep  int
+		code string
+	}
+	named := map[int]bool{}
+	byCode := map[key]bool{}
+	for _, it := range b.Edges.Items {
+		named[it.ID] = true
+		byCode[key{it.Edges.ItemList.DepartmentID, it.Code}] = true
+	}
+	items, err := client.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...)).WithItemList().All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if !named[it.ID] && !byCode[key{it.Edges.ItemList.DepartmentID, it.Code}] {
+			return apperr.New(CodeItemNotInBatch, "抽查事项“%s”（%s）不在计划批次“%s”的事项之中", it.Name, it.Code, b.Name)
+		}
+	}
+	return nil
+}
+
+// calendarDate is the China date of t.
+func calendarDate(t time.Time) time.Time {
+	c := t.In(CST)
+	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, CST)
 }

@@ -60,7 +60,10 @@ func (r *mutationResolver) CreateTask(ctx context.Context, input model.TaskInput
 		LibraryIDs: input.LibraryIDs, InspectorIDs: input.InspectorIDs, MethodCodes: input.MethodCodes,
 		Scope: input.Scope, StratifyBy: input.StratifyBy, TeamSize: input.TeamSize, ExpertsPerTeam: input.ExpertsPerTeam,
 		MaxPerInspector: input.MaxPerInspector, RotationMonths: input.RotationMonths, RecentMonths: input.RecentMonths,
-		YearlyCap: input.YearlyCap}
+		YearlyCap: input.YearlyCap, TargetIDs: input.TargetIDs}
+	if input.TargetReason != nil {
+		in.TargetReason = *input.TargetReason
+	}
 	if input.Kind != nil {
 		in.Kind = *input.Kind
 	}

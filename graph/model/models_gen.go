@@ -259,8 +259,12 @@ type TaskInput struct {
 	ParticipantIDs []int `json:"participantIDs,omitempty"`
 	// 各部门纳入的抽查事项
 	Items []*TaskItemRef `json:"items"`
-	// 抽取的检查对象名录分库
+	// 抽取的检查对象名录分库（点名检查对象的定向检查可为空）
 	LibraryIDs []int `json:"libraryIDs"`
+	// 定向检查点名的检查对象：不经抽样全部检查，检查人员仍按全部组队规则随机抽取；须同时填写理由；任务标记为专项检查，公告只公开数量
+	TargetIDs []int `json:"targetIDs,omitempty"`
+	// 点名检查对象的理由
+	TargetReason *string `json:"targetReason,omitempty"`
 	// 各部门选派的检查人员（某部门未选派时，取该部门全部人员参与抽取）
 	InspectorIDs []int `json:"inspectorIDs,omitempty"`
 	// 检查方式代码（默认 ON_SITE 实地核查）

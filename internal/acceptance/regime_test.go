@@ -3,6 +3,7 @@ package acceptance
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -17,13 +18,20 @@ import (
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/ent/leadcluster"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
+	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/leads"
+	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/results"
+	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -402,5 +410,99 @@ func TestRegime_ConsistencyChecksRefused(t *testing.T) {
 	err = txn.Run(ctx, c, func(tx *ent.Tx) error { return tx.ItemList.UpdateOneID(nv.ID).SetPreviousID(wjList).Exec(ctx) })
 	if apperr.CodeOf(err) != lists.CodePreviousOtherDepartment {
 		t.Errorf("list chained to another department's: %v", err)
+	}
+}
+
+// TestRegime_SpecialTaskFromLeads: three complaints about three enterprises of one industry on
+// one item make a cluster; the office turns it into a special task that names those targets.
+// The draw skips target sampling — every named target gets a team — while the inspectors are
+// drawn with every team rule (two officers at least); the announcement says it is special and
+// how many targets, not which ones.
+func TestRegime_SpecialTaskFromLeads(t *testing.T) {
+	h := newDemoHub(t)
+	ctx, c := h.sys, h.db.Client
+	scjg := h.deps["SCJG"]
+	h.clock.Move(day(2026, 8, 20).Add(10 * time.Hour))
+	item, err := c.InspectionItem.Query().Where(inspectionitem.Name("企业公示信息的检查"),
+		inspectionitem.HasItemListWith(itemlist.DepartmentID(scjg.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).Only(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).OnlyID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named, err := c.TargetLibrary.Query().Where(targetlibrary.ID(lib)).QueryTargets().
+		Where(target.UsccNotNil(), target.StatusEQ(target.StatusEXISTING)).Limit(3).All(ctx)
+	if err != nil || len(named) != 3 {
+		t.Fatalf("targets: %d, %v", len(named), err)
+	}
+	for i, tg := range named {
+		if _, err := leads.Receive(ctx, c, leads.LeadInput{Source: "COMPLAINT", Summary: fmt.Sprintf("投诉：年报信息不实 %d", i),
+			ItemID: item.ID, IndustryCode: "9999", TargetUSCC: *tg.Uscc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cl, err := c.LeadCluster.Query().Where(leadcluster.Value("9999")).Only(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := leads.AcceptCluster(ctx, c, cl.ID, scjg.ID, day(2026, 9, 1), day(2026, 9, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tk.Special || len(tk.NamedTargetIds) != 3 || tk.TargetReason == "" {
+		t.Fatalf("special task %+v", tk)
+	}
+	if _, err := tasks.Announce(ctx, c, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := c.Publication.Query().Where(publication.KindEQ(publication.KindTASK_ANNOUNCEMENT), publication.SubjectID(tk.ID)).Only(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.Payload["special"] != true || pub.Payload["namedTargetCount"] != float64(3) && pub.Payload["namedTargetCount"] != 3 {
+		t.Fatalf("announcement payload %v", pub.Payload)
+	}
+	raw, _ := json.Marshal(pub.Payload)
+	for _, tg := range named {
+		if strings.Contains(string(raw), *tg.Uscc) || strings.Contains(string(raw), tg.Name) {
+			t.Fatalf("the announcement names a target: %s", raw)
+		}
+	}
+	if _, err := library.Confirm(ctx, c, scjg.ID, "专项检查", 0); err != nil {
+		t.Fatal(err)
+	}
+	drawer := drawing.New(c, h.db.Dialect)
+	dr, err := drawer.Freeze(ctx, tk.ID, "")
+	if err == nil {
+		dr, err = drawer.Commit(ctx, dr.ID)
+	}
+	if err == nil {
+		dr, err = drawer.Execute(ctx, dr.ID, "2 7 1 8 2 8")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams, err := c.InspectionTeam.Query().Where(inspectionteam.DrawID(dr.ID), inspectionteam.StatusEQ(inspectionteam.StatusACTIVE)).
+		WithMembers().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]bool{}
+	for _, tm := range teams {
+		got[tm.TargetID] = true
+		officers := 0
+		for _, m := range tm.Edges.Members {
+			if !m.IsExpert {
+				officers++
+			}
+		}
+		if officers < 2 {
+			t.Errorf("team of target %d has %d officers", tm.TargetID, officers)
+		}
+	}
+	if len(teams) != 3 || !got[named[0].ID] || !got[named[1].ID] || !got[named[2].ID] {
+		t.Fatalf("teams %d for targets %v", len(teams), got)
 	}
 }

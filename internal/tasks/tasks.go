@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ssgk/ssgk/internal/authz"
@@ -19,6 +20,7 @@ import (
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
 	"github.com/ssgk/ssgk/internal/apperr"
@@ -126,6 +128,13 @@ type Input struct {
 	LibraryIDs     []int
 	InspectorIDs   []int
 	MethodCodes    []string // default: ON_SITE (实地核查)
+	// TargetIDs names the targets of a special (定向) inspection instead of a draw from the
+	// libraries: a lead cluster's targets, or chosen by hand with TargetReason. Such a task skips
+	// target sampling (every named target is inspected) but still draws its inspectors with
+	// every team rule; it is special, logged and published as such — the announcement gives the
+	// number of named targets, not which ones.
+	TargetIDs    []int
+	TargetReason string
 	// Scope narrows a TARGETED task: keys "kinds" ([]string of target kinds), "industryPrefixes"
 	// ([]string of GB/T 4754 code prefixes); other keys are recorded as given.
 	Scope      map[string]any
@@ -154,7 +163,20 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 	if len(in.Items) == 0 {
 		return nil, apperr.New(CodeInvalid, "任务没有抽查事项：无事项不检查")
 	}
-	if len(in.LibraryIDs) == 0 {
+	if len(in.TargetIDs) > 0 {
+		if strings.TrimSpace(in.TargetReason) == "" {
+			return nil, apperr.New(CodeInvalid, "定向检查点名检查对象须说明理由（如线索聚集、投诉举报）")
+		}
+		n, err := client.Target.Query().Where(target.IDIn(in.TargetIDs...)).Count(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n != len(dedupInts(in.TargetIDs)) {
+			return nil, apperr.New(apperr.NotFound, "点名的检查对象不存在")
+		}
+		in.Special, in.Kind = true, task.KindTARGETED
+		in.TargetIDs, in.TargetReason = dedupInts(in.TargetIDs), strings.TrimSpace(in.TargetReason)
+	} else if len(in.LibraryIDs) == 0 {
 		return nil, apperr.New(CodeInvalid, "须指定抽取的检查对象名录分库")
 	}
 	depts := append([]int{in.InitiatorID}, in.ParticipantIDs...)
@@ -231,6 +253,9 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 			AddInspectorPoolIDs(in.InspectorIDs...).AddMethodIDs(methods...).SetDivisionCode(ini.DivisionCode)
 		if in.Scope != nil {
 			c.SetScope(in.Scope)
+		}
+		if len(in.TargetIDs) > 0 {
+			c.SetNamedTargetIds(in.TargetIDs).SetTargetReason(in.TargetReason)
 		}
 		if len(in.StratifyBy) > 0 {
 			c.SetStratifyBy(in.StratifyBy)
@@ -338,6 +363,9 @@ func Announcement(t *ent.Task) map[string]any {
 		"initiator": t.Edges.Initiator.Name, "participants": parts, "joint": len(parts) > 0,
 		"items": items, "libraries": libs, "methods": methods, "scope": t.Scope,
 		"windowStart": t.WindowStart.In(CST).Format(time.DateOnly), "windowEnd": t.WindowEnd.In(CST).Format(time.DateOnly),
+	}
+	if n := len(NamedTargets(t)); n > 0 {
+		p["namedTargetCount"], p["targetReason"] = n, t.TargetReason
 	}
 	if b := t.Edges.Batch; b != nil && b.Edges.Plan != nil {
 		p["planNumber"], p["planName"], p["batch"] = b.Edges.Plan.Number, b.Edges.Plan.Name, b.Name
@@ -478,4 +506,21 @@ func checkAgainstPlan(ctx context.Context, client *ent.Client, in Input, itemIDs
 func calendarDate(t time.Time) time.Time {
 	c := t.In(CST)
 	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, CST)
+}
+
+// NamedTargets returns the targets a special task names (nil for a task drawn from its
+// libraries). The list is private to the departments of the task until results are out; the
+// announcement gives only their number.
+func NamedTargets(t *ent.Task) []int { return t.NamedTargetIds }
+
+func dedupInts(ids []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -506,3 +506,65 @@ func TestRegime_SpecialTaskFromLeads(t *testing.T) {
 		t.Fatalf("teams %d for targets %v", len(teams), got)
 	}
 }
+
+// TestRegime_DraftTasksEditedAndDeleted: a draft task is edited (everything but its number) and
+// deleted through GraphQL, each write on the audit trail; once announced it is neither.
+func TestRegime_DraftTasksEditedAndDeleted(t *testing.T) {
+	h := newDemoHub(t)
+	ctx, c := h.sys, h.db.Client
+	scjg := h.deps["SCJG"]
+	items, err := c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(scjg.ID),
+		itemlist.StatusEQ(itemlist.StatusPUBLISHED))).Limit(2).IDs(ctx)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("items %v %v", items, err)
+	}
+	lib, err := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).OnlyID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := h.token("SCJG", viewer.RoleDeptAdmin)
+	input := func(name string, item int) map[string]any {
+		return map[string]any{"initiatorID": scjg.ID, "name": name, "windowStart": "2026-12-01T00:00:00+08:00", "windowEnd": "2026-12-20T00:00:00+08:00",
+			"items": []map[string]any{{"departmentID": scjg.ID, "itemID": item}}, "libraryIDs": []int{lib},
+			"strata": []map[string]any{{"name": "A", "count": 1}, {"name": "B", "count": 1}, {"name": "C", "count": 1}, {"name": "D", "count": 1}}}
+	}
+	type tk struct {
+		ID, Number, Name string
+		TaskItems        struct {
+			Edges []struct {
+				Node struct{ Item struct{ ID string } }
+			}
+		} `json:"taskItems"`
+	}
+	var a, b tk
+	h.gql(admin, `mutation($in: TaskInput!){ createTask(input:$in){ id number name } }`, map[string]any{"in": input("草稿一", items[0])}).into(t, "createTask", &a)
+	h.gql(admin, `mutation($in: TaskInput!){ createTask(input:$in){ id number name } }`, map[string]any{"in": input("草稿二", items[0])}).into(t, "createTask", &b)
+	var u tk
+	r := h.gql(admin, `mutation($id: ID!, $in: TaskInput!){ updateTask(id:$id, input:$in){ id number name taskItems { edges { node { item { id } } } } } }`,
+		map[string]any{"id": a.ID, "in": input("草稿一（修改）", items[1])})
+	r.into(t, "updateTask", &u)
+	if u.ID != a.ID || u.Number != a.Number || u.Name != "草稿一（修改）" || len(u.TaskItems.Edges) != 1 || u.TaskItems.Edges[0].Node.Item.ID != fmt.Sprint(items[1]) {
+		t.Fatalf("updated %s", r.Raw)
+	}
+	if r := h.gql(h.token("WJ", viewer.RoleDeptAdmin), `mutation($id: ID!){ deleteTask(id:$id) }`, map[string]any{"id": b.ID}); !r.has("FORBIDDEN") {
+		t.Fatalf("WJ deletes SCJG's draft: %s", r.Raw)
+	}
+	if r := h.gql(admin, `mutation($id: ID!){ deleteTask(id:$id) }`, map[string]any{"id": b.ID}); len(r.Errors) > 0 {
+		t.Fatal(r.Raw)
+	}
+	var deletes int
+	if err := h.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM audit_events WHERE entity_type = 'Task' AND action = 'DELETE'").Scan(&deletes); err != nil {
+		t.Fatal(err)
+	}
+	if deletes != 1 {
+		t.Fatalf("audit events of the deletion: %d", deletes)
+	}
+	h.gql(admin, `mutation($id: ID!){ announceTask(id:$id){ status } }`, map[string]any{"id": a.ID})
+	if r := h.gql(admin, `mutation($id: ID!, $in: TaskInput!){ updateTask(id:$id, input:$in){ id } }`,
+		map[string]any{"id": a.ID, "in": input("公告后再改", items[0])}); !r.has("TASK_NOT_DRAFT") {
+		t.Fatalf("editing an announced task: %s", r.Raw)
+	}
+	if r := h.gql(admin, `mutation($id: ID!){ deleteTask(id:$id) }`, map[string]any{"id": a.ID}); !r.has("TASK_NOT_DRAFT") {
+		t.Fatalf("deleting an announced task: %s", r.Raw)
+	}
+}

@@ -146,14 +146,8 @@ type Input struct {
 
 // Create creates a DRAFT task with a new number. Every department with items must be the
 // initiator or a participant, and every participant contributes at least one item.
-func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error) {
-	// The initiating department (its administrator) or the office creates the task, choosing
-	// the participants' items from their published lists (seed: the 发起部门 organises the joint
-	// task); see docs/authorisation.md.
-	ctx, err := authz.Require(ctx, authz.ManageTasks, in.InitiatorID)
-	if err != nil {
-		return nil, err
-	}
+// prepare checks a task's input (Create and UpdateDraft alike) and returns its item ids.
+func prepare(ctx context.Context, client *ent.Client, in *Input) ([]int, error) {
 	if in.Name == "" {
 		return nil, apperr.New(CodeInvalid, "任务名称不能为空")
 	}
@@ -195,7 +189,7 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 	if in.Kind == "" {
 		in.Kind = task.KindUNTARGETED
 	}
-	if in.Kind == task.KindTARGETED && len(in.Scope) == 0 {
+	if in.Kind == task.KindTARGETED && len(in.Scope) == 0 && len(in.TargetIDs) == 0 {
 		return nil, apperr.New(CodeInvalid, "定向抽查须说明抽查范围（对象类型、行业等）")
 	}
 	for _, s := range in.StratifyBy {
@@ -210,7 +204,22 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 	if err := lists.CheckUsable(ctx, client, itemIDs...); err != nil {
 		return nil, err
 	}
-	if err := checkAgainstPlan(ctx, client, in, itemIDs); err != nil {
+	if err := checkAgainstPlan(ctx, client, *in, itemIDs); err != nil {
+		return nil, err
+	}
+	return itemIDs, nil
+}
+
+func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error) {
+	// The initiating department (its administrator) or the office creates the task, choosing
+	// the participants' items from their published lists (seed: the 发起部门 organises the joint
+	// task); see docs/authorisation.md.
+	ctx, err := authz.Require(ctx, authz.ManageTasks, in.InitiatorID)
+	if err != nil {
+		return nil, err
+	}
+	itemIDs, err := prepare(ctx, client, &in)
+	if err != nil {
 		return nil, err
 	}
 	var out *ent.Task

@@ -40,6 +40,7 @@ const (
 	CodeWindowOutsideBatch = "TASK_WINDOW_OUTSIDE_BATCH" // the window is not within the batch's dates
 	CodeItemNotInBatch     = "TASK_ITEM_NOT_IN_BATCH"    // an item the batch does not name
 	CodeWindowPast         = "TASK_WINDOW_PAST"          // the window ended before today
+	CodeStrataIncomplete   = "TASK_STRATA_INCOMPLETE"    // a stratum of the frame has no count, ratio or zero
 )
 
 // CST is China Standard Time, in which dates of the regime are read.
@@ -196,6 +197,9 @@ func prepare(ctx context.Context, client *ent.Client, in *Input) ([]int, error) 
 		if !slices.Contains([]string{"creditRisk", "kind", "industry"}, s) {
 			return nil, apperr.New(CodeInvalid, "分层依据“%s”无效：可选 creditRisk、kind、industry", s)
 		}
+	}
+	if err := checkStrata(in); err != nil {
+		return nil, err
 	}
 	itemIDs := make([]int, len(in.Items))
 	for i, it := range in.Items {
@@ -532,4 +536,33 @@ func dedupInts(ids []int) []int {
 		}
 	}
 	return out
+}
+
+// checkStrata refuses silent defaults: a task drawn from its libraries names every stratum of
+// its frame with a count, a ratio or zero — for the default credit-risk stratification exactly
+// A, B, C and D; for another stratification at least the strata it names (a stratum of the
+// frame left out is refused again at the freeze).
+func checkStrata(in *Input) error {
+	if len(in.TargetIDs) > 0 {
+		return nil // a special task inspects every named target
+	}
+	if len(in.Strata) == 0 {
+		return apperr.New(CodeStrataIncomplete, "请为每一层设定抽查数量、比例或 0（默认按信用风险分类 A、B、C、D 分层），不使用默认比例")
+	}
+	if len(in.StratifyBy) > 0 && !(len(in.StratifyBy) == 1 && in.StratifyBy[0] == "creditRisk") {
+		return nil
+	}
+	named := map[string]bool{}
+	for _, st := range in.Strata {
+		if !slices.Contains([]string{"A", "B", "C", "D"}, st.Name) {
+			return apperr.New(CodeStrataIncomplete, "按信用风险分类分层时只有 A、B、C、D 四层，没有“%s”层", st.Name)
+		}
+		named[st.Name] = true
+	}
+	for _, n := range []string{"A", "B", "C", "D"} {
+		if !named[n] {
+			return apperr.New(CodeStrataIncomplete, "未设定“%s”层的抽查数量、比例或 0：每一层都须明确设定，不使用默认比例", n)
+		}
+	}
+	return nil
 }

@@ -37,7 +37,8 @@ func TestTasks_CreateAnnounceAndStateMachine(t *testing.T) {
 	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN")).OnlyIDX(ctx)
 	base := tasks.Input{InitiatorID: scjg.ID, Name: "联合抽查", ParticipantIDs: []int{wj.ID},
 		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, tasks.CST), WindowEnd: time.Date(2026, 9, 30, 0, 0, 0, 0, tasks.CST),
-		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item(scjg)}, {DepartmentID: wj.ID, ItemID: item(wj)}}, LibraryIDs: []int{lib}}
+		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item(scjg)}, {DepartmentID: wj.ID, ItemID: item(wj)}}, LibraryIDs: []int{lib},
+		Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", RatioPPM: 50_000}, {Name: "C"}, {Name: "D", Count: 2}}}
 
 	refused := []struct {
 		name string
@@ -51,6 +52,10 @@ func TestTasks_CreateAnnounceAndStateMachine(t *testing.T) {
 		{"no library", func(in *tasks.Input) { in.LibraryIDs = nil }, tasks.CodeInvalid},
 		{"targeted without scope", func(in *tasks.Input) { in.Kind = task.KindTARGETED }, tasks.CodeInvalid},
 		{"unknown stratification", func(in *tasks.Input) { in.StratifyBy = []string{"size"} }, tasks.CodeInvalid},
+		// No silent defaults: every credit-risk stratum is named (zero included).
+		{"no strata", func(in *tasks.Input) { in.Strata = nil }, tasks.CodeStrataIncomplete},
+		{"a stratum left out", func(in *tasks.Input) { in.Strata = in.Strata[:3] }, tasks.CodeStrataIncomplete},
+		{"an unknown stratum", func(in *tasks.Input) { in.Strata = append(in.Strata[:3:3], tasks.Stratum{Name: "E", Count: 1}) }, tasks.CodeStrataIncomplete},
 	}
 	for _, r := range refused {
 		in := base

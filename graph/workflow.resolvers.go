@@ -38,6 +38,22 @@ func (r *mutationResolver) AddPlanBatch(ctx context.Context, planID int, input m
 		InitiatorID: input.InitiatorID, ParticipantIDs: input.ParticipantIDs, ItemIDs: input.ItemIDs})
 }
 
+// UpdatePlanBatch is the resolver for the updatePlanBatch field.
+func (r *mutationResolver) UpdatePlanBatch(ctx context.Context, id int, input model.PlanBatchInput) (*ent.PlanBatch, error) {
+	return plans.UpdateBatch(ctx, r.Client, id, plans.BatchInput{Seq: input.Seq, Name: input.Name, Scope: deref(input.Scope),
+		PlannedCount: input.PlannedCount, PlannedRatio: input.PlannedRatio, Start: input.Start, End: input.End,
+		InitiatorID: input.InitiatorID, ParticipantIDs: input.ParticipantIDs, ItemIDs: input.ItemIDs})
+}
+
+// DeletePlanBatch is the resolver for the deletePlanBatch field.
+func (r *mutationResolver) DeletePlanBatch(ctx context.Context, id int) (int, error) {
+	b, err := plans.DeleteBatch(ctx, r.Client, id)
+	if err != nil {
+		return 0, err
+	}
+	return b.ID, nil
+}
+
 // SubmitPlan is the resolver for the submitPlan field.
 func (r *mutationResolver) SubmitPlan(ctx context.Context, id int) (*ent.Filing, error) {
 	return plans.Submit(ctx, r.Client, id)

@@ -568,3 +568,54 @@ func TestRegime_DraftTasksEditedAndDeleted(t *testing.T) {
 		t.Fatalf("deleting an announced task: %s", r.Raw)
 	}
 }
+
+// TestRegime_DraftPlanBatchesEditedAndDeleted: a batch of a draft plan is edited and deleted
+// through GraphQL, on the audit trail; once the plan is filed, it is neither.
+func TestRegime_DraftPlanBatchesEditedAndDeleted(t *testing.T) {
+	h := newDemoHub(t)
+	ctx, c := h.sys, h.db.Client
+	scjg := h.deps["SCJG"]
+	items, err := c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(scjg.ID),
+		itemlist.StatusEQ(itemlist.StatusPUBLISHED))).Limit(2).IDs(ctx)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("items %v %v", items, err)
+	}
+	dp, err := plans.Create(ctx, c, scjg.ID, 2027, "批次修改测试计划", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := h.token("SCJG", viewer.RoleDeptAdmin)
+	in := func(seq int, name string, item int) map[string]any {
+		return map[string]any{"seq": seq, "name": name, "start": "2027-03-01T00:00:00+08:00", "end": "2027-05-31T00:00:00+08:00",
+			"initiatorID": scjg.ID, "itemIDs": []int{item}}
+	}
+	var a, b struct{ ID string }
+	h.gql(admin, `mutation($p:ID!,$in:PlanBatchInput!){ addPlanBatch(planID:$p, input:$in){ id } }`, map[string]any{"p": dp.ID, "in": in(1, "一", items[0])}).into(t, "addPlanBatch", &a)
+	h.gql(admin, `mutation($p:ID!,$in:PlanBatchInput!){ addPlanBatch(planID:$p, input:$in){ id } }`, map[string]any{"p": dp.ID, "in": in(2, "二", items[0])}).into(t, "addPlanBatch", &b)
+	var u struct {
+		ID, Name string
+		Items    []struct{ ID string }
+	}
+	r := h.gql(admin, `mutation($id:ID!,$in:PlanBatchInput!){ updatePlanBatch(id:$id, input:$in){ id name items { id } } }`,
+		map[string]any{"id": a.ID, "in": in(1, "一（修改）", items[1])})
+	r.into(t, "updatePlanBatch", &u)
+	if u.ID != a.ID || u.Name != "一（修改）" || len(u.Items) != 1 || u.Items[0].ID != fmt.Sprint(items[1]) {
+		t.Fatalf("updated %s", r.Raw)
+	}
+	if r := h.gql(admin, `mutation($id:ID!){ deletePlanBatch(id:$id) }`, map[string]any{"id": b.ID}); len(r.Errors) > 0 {
+		t.Fatal(r.Raw)
+	}
+	var deletes int
+	if err := h.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM audit_events WHERE entity_type = 'PlanBatch' AND action = 'DELETE'").Scan(&deletes); err != nil {
+		t.Fatal(err)
+	}
+	if deletes != 1 {
+		t.Fatalf("audit events of the deletion: %d", deletes)
+	}
+	if _, err := plans.Submit(ctx, c, dp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.gql(admin, `mutation($id:ID!){ deletePlanBatch(id:$id) }`, map[string]any{"id": a.ID}); !r.has("PLAN_NOT_EDITABLE") {
+		t.Fatalf("deleting a batch of a filed plan: %s", r.Raw)
+	}
+}

@@ -100,6 +100,7 @@ type writeWorld struct {
 	account        int   // an SCJG inspector's account, for setAccountActive
 	tokens         []int // SCJG tokens, one for each revokeApiToken call
 	draftTasks     []int // SCJG draft tasks, one for each deleteTask call
+	draftBatches   []int // batches of the draft plan, one for each deletePlanBatch call (the last for updatePlanBatch)
 	assigned       int   // a lead assigned to SCJG
 	clusters       []int
 	pending        []int // grants SCJG is asked for
@@ -167,6 +168,12 @@ func newWriteWorld(t *testing.T, h *hub) *writeWorld {
 	dp, err := plans.Create(ctx, c, O.ID, 2027, "授权矩阵测试计划", false)
 	must(err)
 	w.draftPlan = dp.ID
+	for i := range 61 {
+		b, err := plans.AddBatch(ctx, c, dp.ID, plans.BatchInput{Seq: 1000 + i, Name: fmt.Sprintf("矩阵测试待删除批次 %d", i),
+			Start: day(2027, 3, 1), End: day(2027, 5, 31), InitiatorID: O.ID, ItemIDs: []int{w.scjgPublishedI}})
+		must(err)
+		w.draftBatches = append(w.draftBatches, b.ID)
+	}
 	scjgItem := w.scjgPublishedI
 	w.scjgItem = scjgItem
 	dt, err := tasks.Create(ctx, c, tasks.Input{BatchID: &w.batch, InitiatorID: O.ID, Name: "授权矩阵测试任务",
@@ -383,6 +390,16 @@ func (w *writeWorld) fixtures() map[string]func() writeCase {
 			return writeCase{varDefs: "$p: ID!, $in: PlanBatchInput!", args: "planID: $p, input: $in", vars: map[string]any{"p": w.draftPlan, "in": map[string]any{
 				"seq": w.next(), "name": "矩阵测试批次", "start": "2027-03-01T00:00:00+08:00", "end": "2027-05-31T00:00:00+08:00",
 				"initiatorID": O.ID, "itemIDs": []int{w.scjgItem}}}}
+		},
+		"updatePlanBatch": func() writeCase {
+			return writeCase{varDefs: "$id: ID!, $in: PlanBatchInput!", args: "id: $id, input: $in", vars: map[string]any{"id": w.draftBatches[len(w.draftBatches)-1], "in": map[string]any{
+				"seq": 999, "name": "矩阵测试批次（修改）", "start": "2027-03-01T00:00:00+08:00", "end": "2027-05-31T00:00:00+08:00",
+				"initiatorID": O.ID, "itemIDs": []int{w.scjgItem}}}}
+		},
+		"deletePlanBatch": func() writeCase {
+			id := w.draftBatches[0]
+			w.draftBatches = w.draftBatches[1:]
+			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": id}}
 		},
 		"submitPlan": func() writeCase {
 			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": w.draftPlan}}

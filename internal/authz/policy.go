@@ -130,7 +130,7 @@ var Rules = []Rule{
 		Owner: "导入部门（写入本部门的分库、人员库或清单）", Others: "不能向其他部门导入", Mutations: []string{"importFile"},
 		Commands: []string{"ssgk import"}},
 	{Action: EditPlans, Label: "编制或调整年度抽查计划", Roles: []string{rOffice, rDeptAdmin}, Scope: Own,
-		Owner: "计划所属部门", Others: "只读已公示的计划", Mutations: []string{"createPlan", "addPlanBatch", "adjustPlan"}},
+		Owner: "计划所属部门", Others: "只读已公示的计划", Mutations: []string{"createPlan", "addPlanBatch", "updatePlanBatch", "deletePlanBatch", "adjustPlan"}},
 	{Action: ManageTasks, Label: "新建、修改或删除草稿、公告、取消抽查任务或开始检查", Roles: []string{rOffice, rDeptAdmin}, Scope: Own,
 		Owner: "发起部门（牵头部门）", Others: "参与部门只读任务及本部门的检查组",
 		Mutations: []string{"createTask", "updateTask", "deleteTask", "announceTask", "cancelTask", "startInspection"}},

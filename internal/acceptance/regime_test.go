@@ -353,8 +353,35 @@ func TestRegime_ConsistencyChecksRefused(t *testing.T) {
 	refused("window in the past", "TASK_WINDOW_PAST", create(b.ID, "2026-07-01", "2026-07-31", inBatch))
 	refused("window outside the batch", "TASK_WINDOW_OUTSIDE_BATCH", create(b.ID, "2026-09-01", "2026-10-15", inBatch))
 	refused("item not in the batch", "TASK_ITEM_NOT_IN_BATCH", create(b.ID, "2026-09-01", "2026-09-20", notInBatch))
-	if r := create(b.ID, "2026-09-01", "2026-09-20", inBatch); len(r.Errors) > 0 {
-		t.Fatalf("a consistent task: %s", r.Raw)
+	okTask := create(b.ID, "2026-09-01", "2026-09-20", inBatch)
+	if len(okTask.Errors) > 0 {
+		t.Fatalf("a consistent task: %s", okTask.Raw)
+	}
+	var created struct{ ID string }
+	okTask.into(t, "createTask", &created)
+
+	// The libraries' confirmation is bound to their content: a target changed after it needs a
+	// new confirmation before the draw.
+	h.gql(office, `mutation($id:ID!){ announceTask(id:$id){ status } }`, map[string]any{"id": created.ID})
+	if _, err := library.Confirm(ctx, c, scjg.ID, "一致性检查", 0); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := c.TargetLibrary.Query().Where(targetlibrary.ID(lib)).QueryTargets().First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := txn.Run(ctx, c, func(tx *ent.Tx) error {
+		return tx.Target.UpdateOneID(tg.ID).SetName(tg.Name + "（已更名）").Exec(ctx)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	refused("libraries changed after their confirmation", library.CodeChangedSinceConfirmation,
+		h.gql(office, `mutation($t:ID!){ freezeDraw(taskID:$t){ id } }`, map[string]any{"t": created.ID}))
+	if _, err := library.Confirm(ctx, c, scjg.ID, "一致性检查：重新确认", 0); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.gql(office, `mutation($t:ID!){ freezeDraw(taskID:$t){ id } }`, map[string]any{"t": created.ID}); len(r.Errors) > 0 {
+		t.Fatalf("freeze after a new confirmation: %s", r.Raw)
 	}
 
 	// The plan is adjusted and the new version published: the old version's batch is refused.

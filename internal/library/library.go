@@ -147,39 +147,16 @@ func Confirm(ctx context.Context, client *ent.Client, departmentID int, note str
 		if err != nil {
 			return err
 		}
-		targets, err := tx.Target.Query().Where(target.HasLibrariesWith(targetlibrary.DepartmentID(departmentID))).
-			Select(target.FieldID, target.FieldUscc, target.FieldObjectCode, target.FieldRegNo, target.FieldUpdatedAt).All(ctx)
+		digest, nTargets, nInspectors, err := contentDigest(ctx, tx.Client(), departmentID)
 		if err != nil {
 			return err
 		}
-		inspectors, err := tx.Inspector.Query().Where(inspector.DepartmentID(departmentID), inspector.Active(true)).
-			Select(inspector.FieldID, inspector.FieldCertificateNo, inspector.FieldUpdatedAt).All(ctx)
-		if err != nil {
-			return err
-		}
-		if len(targets) == 0 && len(inspectors) == 0 {
+		if nTargets == 0 && nInspectors == 0 {
 			return apperr.New(apperr.Invalid, "部门“%s”的检查对象名录库和执法检查人员名录库均为空，无法确认", dep.Name)
-		}
-		lines := make([]string, 0, len(targets)+len(inspectors))
-		for _, t := range targets {
-			lines = append(lines, fmt.Sprintf("T|%s|%s", TargetKey(t), t.UpdatedAt.UTC().Format(time.RFC3339Nano)))
-		}
-		for _, in := range inspectors {
-			key := fmt.Sprintf("id:%d", in.ID)
-			if in.CertificateNo != nil {
-				key = *in.CertificateNo
-			}
-			lines = append(lines, fmt.Sprintf("I|%s|%s", key, in.UpdatedAt.UTC().Format(time.RFC3339Nano)))
-		}
-		sort.Strings(lines)
-		h := sha256.New()
-		for _, l := range lines {
-			h.Write([]byte(l))
-			h.Write([]byte{'\n'})
 		}
 		now := clock.Now()
 		c := tx.LibraryConfirmation.Create().SetDepartmentID(departmentID).SetConfirmedAt(now).SetExpiresAt(now.Add(validity)).
-			SetTargetCount(len(targets)).SetInspectorCount(len(inspectors)).SetDigest(hex.EncodeToString(h.Sum(nil))).
+			SetTargetCount(nTargets).SetInspectorCount(nInspectors).SetDigest(digest).
 			SetNote(note).SetDivisionCode(dep.DivisionCode)
 		if id := viewer.FromContext(ctx).AccountID; id != 0 {
 			c.SetConfirmedByID(id)
@@ -195,11 +172,60 @@ func Confirm(ctx context.Context, client *ent.Client, departmentID int, note str
 func ValidConfirmation(ctx context.Context, client *ent.Client, departmentID int, t time.Time) (*ent.LibraryConfirmation, error) {
 	c, err := client.LibraryConfirmation.Query().
 		Where(libraryconfirmation.DepartmentID(departmentID), libraryconfirmation.ExpiresAtGT(t)).
-		Order(ent.Desc(libraryconfirmation.FieldConfirmedAt)).First(ctx)
+		Order(ent.Desc(libraryconfirmation.FieldConfirmedAt), ent.Desc(libraryconfirmation.FieldID)).First(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.New("LIBRARY_NOT_CONFIRMED", "抽取前须对两库进行更新确认：该部门没有有效的两库更新确认")
+	} else if err != nil {
+		return nil, err
 	}
-	return c, err
+	// The confirmation is of the content it saw: a target or inspector added, changed or removed
+	// since then needs a new confirmation.
+	digest, _, _, err := contentDigest(ctx, client, departmentID)
+	if err != nil {
+		return nil, err
+	}
+	if digest != c.Digest {
+		return nil, apperr.New(CodeChangedSinceConfirmation, "两库在 %s 的更新确认之后发生了变化（对象或人员有增删改），须重新确认",
+			c.ConfirmedAt.In(cst).Format("2006-01-02 15:04"))
+	}
+	return c, nil
+}
+
+// CodeChangedSinceConfirmation refuses a draw whose department's libraries changed after their
+// latest confirmation.
+const CodeChangedSinceConfirmation = "LIBRARY_CHANGED_SINCE_CONFIRMATION"
+
+// contentDigest is the SHA-256 of a department's two libraries as a confirmation sees them:
+// every target of its sub-libraries and every active inspector, each with its last change.
+func contentDigest(ctx context.Context, client *ent.Client, departmentID int) (string, int, int, error) {
+	targets, err := client.Target.Query().Where(target.HasLibrariesWith(targetlibrary.DepartmentID(departmentID))).
+		Select(target.FieldID, target.FieldUscc, target.FieldObjectCode, target.FieldRegNo, target.FieldUpdatedAt).All(ctx)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	inspectors, err := client.Inspector.Query().Where(inspector.DepartmentID(departmentID), inspector.Active(true)).
+		Select(inspector.FieldID, inspector.FieldCertificateNo, inspector.FieldUpdatedAt).All(ctx)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	lines := make([]string, 0, len(targets)+len(inspectors))
+	for _, t := range targets {
+		lines = append(lines, fmt.Sprintf("T|%s|%s", TargetKey(t), t.UpdatedAt.UTC().Format(time.RFC3339Nano)))
+	}
+	for _, in := range inspectors {
+		key := fmt.Sprintf("id:%d", in.ID)
+		if in.CertificateNo != nil {
+			key = *in.CertificateNo
+		}
+		lines = append(lines, fmt.Sprintf("I|%s|%s", key, in.UpdatedAt.UTC().Format(time.RFC3339Nano)))
+	}
+	sort.Strings(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		h.Write([]byte(l))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil)), len(targets), len(inspectors), nil
 }
 
 // TargetKey is a target's stable business key: its USCC, else its object code, else its legacy

@@ -134,6 +134,13 @@ func printImportReport(w io.Writer, rep *importer.Report) {
 // requireDatabase refuses to import into or export from a SQLite database that does not exist:
 // run in the wrong directory, the command would otherwise create a new, empty one there.
 func requireDatabase(cfg *config, create bool) error {
+	// A wrong setting is the operator's first problem: say it before looking for the database.
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	if err := applyImportLimits(cfg); err != nil {
+		return err
+	}
 	if cfg.DatabaseURL != "" || create {
 		return nil
 	}

@@ -196,6 +196,7 @@ func commandList() []*cli.Command {
 			leaf(leafSpec{
 				name:     "list",
 				usage:    "列出已知年份及依据",
+				desc:     "列出数据库中已有节假日安排的年份，以及每年所依据的通知或数据来源。",
 				examples: []string{"ssgk calendar list"},
 				flags:    commonFlags(),
 				run: func(ctx context.Context, c *call) error {
@@ -274,6 +275,7 @@ func commandList() []*cli.Command {
 			leaf(leafSpec{
 				name:     "checkpoint",
 				usage:    "签署并输出当前检查点",
+				desc:     "用 数据目录/ledger.key（不存在则生成）签署当前日志大小与根哈希，输出 JSON 检查点，与 /ledger/checkpoint 相同。",
 				examples: []string{"ssgk ledger checkpoint --out checkpoint.json"},
 				flags:    withCommon(&cli.StringFlag{Name: "out", Usage: "把检查点写入此文件", DefaultText: "输出到屏幕"}),
 				run: func(ctx context.Context, c *call) error {
@@ -283,6 +285,7 @@ func commandList() []*cli.Command {
 			leaf(leafSpec{
 				name:     "backfill",
 				usage:    "把启用透明日志之前的公示依次补记入透明日志",
+				desc:     "按公示顺序把尚未记入透明日志的公示追加为叶子；已记入的不重复追加，可重复执行。",
 				examples: []string{"ssgk ledger backfill --data-dir /var/lib/ssgk"},
 				flags:    commonFlags(),
 				run: func(ctx context.Context, c *call) error {
@@ -318,6 +321,7 @@ func commandList() []*cli.Command {
 				leaf(leafSpec{
 					name:     "create",
 					usage:    "签发接口令牌（仅显示一次）",
+					desc:     "为部门业务系统签发接口令牌（请求头 Authorization: Bearer 令牌）。只保存摘要，令牌只在此时显示一次。",
 					examples: []string{"ssgk admin token create --department WJ --name 卫健业务系统 --roles DEPT_ADMIN --days 365"},
 					flags: withCommon(
 						&cli.StringFlag{Name: "department", Usage: "部门编码", Required: true},
@@ -333,6 +337,7 @@ func commandList() []*cli.Command {
 				leaf(leafSpec{
 					name:     "revoke",
 					usage:    "吊销令牌",
+					desc:     "吊销后使用该令牌的请求被拒绝（UNAUTHENTICATED）。前缀在签发时显示。",
 					examples: []string{"ssgk admin token revoke --prefix 1a2b3c4d"},
 					flags:    withCommon(&cli.StringFlag{Name: "prefix", Usage: "令牌前缀（ssgk_ 之后、第二个 _ 之前的部分）", Required: true}),
 					run: func(ctx context.Context, c *call) error {
@@ -368,6 +373,7 @@ func commandList() []*cli.Command {
 			leaf(leafSpec{
 				name:     "show",
 				usage:    "查看站点信息",
+				desc:     "以 JSON 显示当前的站点信息：县名、主办单位、网站标识码、ICP 备案号、公安备案号、联系方式、核验程序下载地址。",
 				examples: []string{"ssgk site show"},
 				flags:    commonFlags(),
 				run: func(ctx context.Context, c *call) error {
@@ -377,6 +383,7 @@ func commandList() []*cli.Command {
 			leaf(leafSpec{
 				name:  "set",
 				usage: "设置站点信息（只改给出的项；--icp= 清空一项）",
+				desc:  "只修改命令行上给出的项，其余保持不变；值为空（如 --icp=）则清空该项。保存后显示全部站点信息。",
 				examples: []string{
 					"ssgk site set --county 宁阳县 --sponsor 宁阳县市场监督管理局 --site-code 3709210001 --icp 鲁ICP备12345678号",
 					"ssgk site set --verifier-url https://example.gov.cn/ssgk/",

@@ -233,3 +233,18 @@ func TestVersionAndMigrateTo(t *testing.T) {
 		t.Errorf("version after migrate:\n%s", out)
 	}
 }
+
+// The release build strips and trims the binary and writes the build information that
+// ssgk version shows into the variables buildinfo.go declares.
+func TestReleaseBuildFlags(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "deploy", "release.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := string(b)
+	for _, want := range []string{"go build -trimpath -ldflags \"$LDFLAGS\"", `LDFLAGS="-s -w `, "-X main.version=", "-X main.commit=", "-X main.buildDate=", "CGO_ENABLED=0"} {
+		if !strings.Contains(script, want) {
+			t.Errorf("deploy/release.sh lacks %q", want)
+		}
+	}
+}

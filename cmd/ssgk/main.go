@@ -4,6 +4,7 @@
 //	ssgk serve [--demo]           run the hub (GraphQL at /graphql, GraphiQL at /graphiql)
 //	ssgk demo                     load the demo data into an empty database
 //	ssgk migrate [--to VERSION]   apply database migrations (serve does this on start)
+//	ssgk version                  version, commit, build date, Go version, database schema version
 //	ssgk import KIND FILE …       bulk import a spreadsheet (all or nothing by default)
 //	ssgk import leads FILE        import leads (CSV, all or nothing)
 //	ssgk export KIND …            export a library or list in the import layout
@@ -19,6 +20,11 @@
 //	ssgk backup --out DIR         back up the database (SQLite online copy), keys and evidence
 //	ssgk restore --from DIR       restore a backup into a new data directory
 //	ssgk site show|set …          the portal's site identity (county, sponsor, ICP number …)
+//
+// Every command has Chinese help (ssgk COMMAND --help, exit status 0). A command line that
+// cannot be run as typed prints one line and exits with status 2 (CodeUsage); a command that
+// fails prints its error code and message and exits with status 1. The command tree is
+// commands.go, the CLI plumbing cli.go.
 package main
 
 import (

@@ -199,6 +199,9 @@ func group(name, usage, desc string, examples []string, subs ...*cli.Command) *c
 		Description: desc,
 		Commands:    subs,
 		Metadata:    map[string]any{"examples": examples},
+		// Flags are parsed up to the first word only: after an unknown subcommand the rest is
+		// not read as this command's flags, so that the error names the subcommand.
+		StopOnNthArg: &one,
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.NArg() == 0 {
 				return usageErrorf(cmd, "缺少子命令（%s）", strings.Join(subNames(cmd), "、"))
@@ -207,6 +210,8 @@ func group(name, usage, desc string, examples []string, subs ...*cli.Command) *c
 		},
 	}
 }
+
+var one = 1
 
 func subNames(cmd *cli.Command) []string {
 	var out []string

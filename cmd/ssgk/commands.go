@@ -29,6 +29,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
 		HideVersion:     true,
+		StopOnNthArg:    &one,
 		// Errors are returned to run's caller, which prints them and picks the exit status.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 		Commands:       commandList(),

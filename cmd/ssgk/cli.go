@@ -321,7 +321,7 @@ func flagSyntax(f cli.Flag) string {
 func displayWidth(s string) int {
 	n := 0
 	for _, r := range s {
-		if r >= 0x1100 {
+		if r >= 0x1100 && (r < 0x2000 || r > 0x206f) { // … and other general punctuation: one
 			n += 2
 		} else {
 			n++

@@ -56,6 +56,7 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 	}
 	_ = root.Walk(func(c *cli.Command) error {
 		c.OnUsageError = onUsageError
+		c.DisableSliceFlagSeparator = true // --record a,b.json is one file, as before
 		return nil
 	})
 	return root

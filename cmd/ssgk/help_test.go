@@ -248,3 +248,17 @@ func TestReleaseBuildFlags(t *testing.T) {
 		}
 	}
 }
+
+// A repeated flag takes each value whole: a comma belongs to the file name (split, the
+// records and proofs would not pair up).
+func TestRepeatedFlagKeepsCommas(t *testing.T) {
+	cp := filepath.Join(t.TempDir(), "checkpoint.json")
+	if err := os.WriteFile(cp, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"ledger", "verify", "--checkpoint", cp, "--record", "a,b.json", "--proof", "c.json"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "无法读取叶子记录文件 a,b.json") {
+		t.Fatalf("err = %v", err)
+	}
+}

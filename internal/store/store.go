@@ -115,6 +115,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		}
 	}
 	var drv dialect.Driver = entsql.OpenDB(name, sqlDB)
+	if name == dialect.Postgres {
+		// One lock order for every writer: the write lock first (writelock.go).
+		drv = writeLockDriver{Driver: drv.(*entsql.Driver)}
+	}
 	if opt.Driver != nil {
 		drv = opt.Driver(drv)
 	}

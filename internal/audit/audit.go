@@ -88,6 +88,10 @@ func Hook(dialectName string) ent.Hook {
 					}
 				}
 			}
+			joinChanges, err := joinGroups(rctx, client, dialectName, m, ids)
+			if err != nil {
+				return nil, err
+			}
 			value, err := next.Mutate(ctx, m)
 			if err != nil {
 				return nil, err
@@ -96,6 +100,9 @@ func Hook(dialectName string) ent.Hook {
 				id, ok := mm.ID()
 				if !ok {
 					return nil, fmt.Errorf("audit: created %s has no id", m.Type())
+				}
+				if err := recordJoins(rctx, tx, client, dialectName, v, joinChanges, id); err != nil {
+					return nil, err
 				}
 				if b := batchFrom(ctx); b != nil {
 					b.defer_(tx, m.Type(), id)
@@ -109,6 +116,11 @@ func Hook(dialectName string) ent.Hook {
 				action = "CREATE"
 			case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
 				action = "DELETE"
+			}
+			if !m.Op().Is(ent.OpCreate) {
+				if err := recordJoins(rctx, tx, client, dialectName, v, joinChanges, 0); err != nil {
+					return nil, err
+				}
 			}
 			for _, id := range ids {
 				after := ""

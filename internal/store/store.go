@@ -135,6 +135,13 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if dataDir == "" {
 		dataDir = "data"
 	}
+	if !opt.SkipMigrate {
+		// A database from before the trail covered join tables gets their sets recorded once.
+		if err := audit.BaselineJoins(ctx, client, name); err != nil {
+			client.Close()
+			return nil, fmt.Errorf("审计日志记录关联表基线失败: %w", err)
+		}
+	}
 	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}
 	db.Owners = sharing.NewOwnerCache(ownerCacheSize)
 	return db, nil

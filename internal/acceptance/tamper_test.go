@@ -12,7 +12,9 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/ledger"
 )
 
 // tamperConn is a connection that writes around the hub: triggers off (dropped on SQLite,
@@ -128,11 +130,14 @@ func TestTamper_EveryTable(t *testing.T) {
 			want = append(want, tampered{"delete", table, table, last})
 		}
 	}
-	for _, must := range []string{"result_codes", "target_library_targets", "inspection_team_members", "plan_batch_items", "task_participants"} {
-		for _, e := range empty {
-			if e == must {
-				t.Errorf("%s has no rows in the demo data: its tampering is not tested", must)
-			}
+	tested := map[string]bool{}
+	for _, w := range want {
+		tested[w.table] = true
+	}
+	for _, must := range []string{"result_code_links", "target_library_targets", "inspection_team_members", "task_items", "task_participants",
+		"draw_confirmations", "results", "publications", "ledger_leafs"} {
+		if !tested[must] {
+			t.Errorf("%s is not tampered with (no rows in the demo data?)", must)
 		}
 	}
 	t.Logf("%s: tampered %d rows in %d tables; empty tables: %v", h.db.Dialect, len(want), len(tables)+len(audit.JoinTableNames())-len(empty), empty)
@@ -227,4 +232,50 @@ func updateSomeColumn(ctx context.Context, conn *sql.Conn, table string, id int)
 		}
 	}
 	return ""
+}
+
+// TestTamper_PublishedConclusion: with its trigger dropped, the conclusion of a published
+// result is changed in result_code_links. `ssgk ledger audit` re-derives the published content
+// from the rows and names the publication; `ssgk audit verify` names the result's code set.
+func TestTamper_PublishedConclusion(t *testing.T) {
+	h := newDemoHub(t)
+	ctx := context.Background()
+	pub, err := h.db.Client.Publication.Query().Where(publication.KindEQ(publication.KindRESULT)).Order(ent.Asc(publication.FieldID)).First(h.sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := ledger.AuditLog(h.sys, h.db.Client); err != nil || len(rep.Problems) > 0 {
+		t.Fatalf("before tampering: %v %v", err, rep)
+	}
+	conn := tamperConn(t, h)
+	other := idsOf(t, conn, fmt.Sprintf("SELECT id FROM result_codes WHERE id NOT IN (SELECT result_code_id FROM result_code_links WHERE result_id = %d) ORDER BY id", pub.SubjectID))[0]
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("UPDATE result_code_links SET result_code_id = %d WHERE result_id = %d", other, pub.SubjectID)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ledger.AuditLog(h.sys, h.db.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range rep.Problems {
+		if p.Code == ledger.ProblemContentChanged && p.PublicationID == pub.ID {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("ledger audit does not name publication #%d: %v", pub.ID, rep.Problems)
+	}
+	arep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found = false
+	for _, p := range arep.Problems {
+		if p.EntityType == "result_code_links" && p.EntityID == pub.SubjectID {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("audit verify does not name the codes of result #%d: %v", pub.SubjectID, arep.Problems)
+	}
 }

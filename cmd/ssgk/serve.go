@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -65,6 +61,9 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	if err := serveTimeouts(cfg, &opts); err != nil {
+		return err
+	}
 	log := cfg.logger(stderr)
 	db, authSvc, err := openHub(ctx, cfg)
 	if err != nil {
@@ -95,30 +94,9 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 		}
 		defer stopAdmin()
 	}
-	srv := &http.Server{
-		Handler:           hub,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-	}
 	fmt.Fprintf(stdout, "ssgk 已启动：http://%s/graphiql （GraphQL 接口 http://%s/graphql）\n", addr, addr)
 	log.Info("listening", "addr", addr, "version", versionString())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		if errors.Is(err, http.ErrServerClosed) {
-			return nil
-		}
-		return err
-	case <-ctx.Done():
-		log.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return srv.Shutdown(sctx)
-	}
+	return server.Serve(ctx, hub.HTTPServer(), ln, hub.ShutdownTimeout(), log)
 }
 
 // runMigrate: ssgk migrate [--to VERSION]. A target that is no known migration is refused

@@ -197,6 +197,9 @@ func (s *Service) authSession(ctx context.Context, cred string) (*viewer.Viewer,
 	}
 	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
 	acc, err := s.client.Account.Query().Where(account.ID(id)).WithDepartment().Only(sys)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, lookupFailed(err)
+	}
 	// A lock stops new logins only: a stranger who guesses wrong five times must not end the
 	// account's live sessions. Disabling the account does end them.
 	if err != nil || !acc.Active {
@@ -218,8 +221,10 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	}
 	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
 	tok, err := s.client.ApiToken.Query().Where(apitoken.Prefix(prefix)).WithDepartment().Only(sys)
-	if err != nil {
+	if ent.IsNotFound(err) {
 		return nil, bad
+	} else if err != nil {
+		return nil, lookupFailed(err)
 	}
 	if !hmac.Equal([]byte(tok.SecretHash), []byte(hashSecret(secret))) {
 		return nil, bad
@@ -231,6 +236,17 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	d := tok.Edges.Department
 	return &viewer.Viewer{Kind: viewer.Token, Name: tok.Name + "@" + d.Code, TokenID: tok.ID,
 		DepartmentID: d.ID, DepartmentCode: d.Code, Roles: tok.Roles}, nil
+}
+
+// lookupFailed is the error of a credential that could not be checked because the database
+// failed (down, busy, timed out): the fault's own code — UNAVAILABLE when the failure is of no
+// known kind — and never UNAUTHENTICATED, which would tell a client with a valid token to
+// throw it away.
+func lookupFailed(err error) error {
+	if f := apperr.Fault(err); f != nil {
+		return f
+	}
+	return apperr.Wrap(err, apperr.Unavailable, "暂时无法核验令牌（数据库不可用），请稍后重试")
 }
 
 func hashSecret(secret string) string {

@@ -718,8 +718,11 @@ func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int
 			}
 		}
 	}
-	err = mw.Close()
-	return err
+	if err = mw.Close(); err != nil {
+		return err
+	}
+	// The members are business state the audit trail covers as sets per team.
+	return audit.JoinSetsChanged(ctx, tx, dialectName, inspectionteam.MembersTable, ids)
 }
 
 // targetIDs maps business keys to row ids: by USCC, then object code, then registration number,

@@ -190,7 +190,9 @@ func Append(ctx context.Context, tx *ent.Tx, p *ent.Publication) (*ent.LedgerLea
 	return row, nil
 }
 
-// nextIndex locks the log for the transaction and returns the index of the next leaf.
+// nextIndex locks the log for the transaction and returns the index of the next leaf. The
+// ledger lock comes second in the hub's lock order, after the write lock every store-opened
+// transaction holds since BEGIN (internal/store/writelock.go).
 func nextIndex(ctx context.Context, tx *ent.Tx) (int64, error) {
 	d, err := dialectOf(ctx, tx)
 	if err != nil {

@@ -79,7 +79,9 @@ func keyed(secret []byte, v any) (string, error) {
 
 // OutcomeDigest is the EXECUTE event's keyed digest of the teams as drawn (before amendments):
 // HMAC-SHA256(secret, canonical {"teams":[{"members":[…],"target":…},…]}).
-func OutcomeDigest(secret []byte, teams []Team) (string, error) { return keyed(secret, summaries(teams)) }
+func OutcomeDigest(secret []byte, teams []Team) (string, error) {
+	return keyed(secret, summaries(teams))
+}
 
 // FinalDigest is the REVEAL event's digest of the current teams: SHA-256 of the same canonical
 // JSON (the secret is public by then).

@@ -3,6 +3,7 @@ package drawing_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -39,6 +40,7 @@ type fixture struct {
 	ctx    context.Context
 	client *ent.Client
 	d      *drawing.Drawer
+	sqlDB  *sql.DB
 	task   *ent.Task
 	scjg   *ent.Department
 	wj     *ent.Department
@@ -66,6 +68,7 @@ func setup(t *testing.T) *fixture {
 	}
 	f := &fixture{ctx: ctx, client: db.Client, d: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
 	f.d.NewSecret = fixedSecret
+	f.sqlDB = db.SQL
 	f.scjg = db.Client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
 	f.wj = db.Client.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
 	item := func(dep *ent.Department, name string) int {

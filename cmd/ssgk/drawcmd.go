@@ -28,6 +28,11 @@ func cmdDraw(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("draw verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	want := fs.String("commitment", "", "抽取前公布的承诺摘要（十六进制）；给出时核对验证包中的承诺与之一致")
+	var lo drawLogOptions
+	fs.StringVar(&lo.url, "url", "", "中枢地址：下载抽取各步骤的透明日志叶子与包含证明，核对外部熵与全部变更")
+	fs.StringVar(&lo.anchor, "anchor", "", "离线核对：此前用 --save-anchor 保存的锚定信息文件")
+	fs.StringVar(&lo.saveAnchor, "save-anchor", "", "核验通过后保存锚定信息（检查点、叶子记录与证明）供离线复核")
+	fs.StringVar(&lo.publicKey, "public-key", "", "中枢公钥（Base64，见 /ledger/public-key）；缺省时取检查点附带的公钥")
 	if err := fs.Parse(args[2:]); err != nil {
 		return err
 	}
@@ -51,8 +56,14 @@ func cmdDraw(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "验证通过：算法 %s，抽取框 %d 个对象，抽中 %d 个，检查组 %d 个，变更 %d 次；承诺摘要 %s\n",
 		b.Algorithm, b.Commitment.FrameSize, drawn, len(b.Outcome.Teams), len(b.Outcome.Amendments), b.CommitmentDigest)
+	if lo.wanted() {
+		return verifyDrawLog(ctx, &b, lo, stdout)
+	}
 	if *want == "" {
 		fmt.Fprintln(stdout, "提示：请用 --commitment 核对抽取前公布的承诺摘要，以确认验证包就是当时承诺的抽取。")
+	}
+	if b.Log != nil {
+		fmt.Fprintln(stdout, "提示：请用 --url 中枢地址 核对外部熵与回避、替换是否与抽取时记入透明日志的一致。")
 	}
 	return nil
 }

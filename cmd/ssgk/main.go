@@ -45,7 +45,7 @@ const usage = `ssgk —— “双随机、一公开”监管数据中枢
   ssgk import leads 文件.csv              批量导入线索（来源、来源编号、接收时间、线索摘要……；全部或全不），并提示达到阈值的专项检查
   ssgk export targets|inspectors|items --department 部门编码 [--library 分库编码] --out 文件.xlsx
                                          按导入格式导出名录库或清单
-  ssgk draw verify 验证包.json [--commitment 承诺摘要]
+  ssgk draw verify 验证包.json [--commitment 承诺摘要] [--url 中枢地址 [--save-anchor 文件] | --anchor 文件] [--public-key 公钥]
                                          离线复核随机抽取：重新推导抽取框、承诺、种子、抽中对象与检查组
   ssgk draw bundle --draw 抽取编号 --out 核验包.json
                                          导出已揭示抽取的核验包（亦可从 /draws/编号/bundle.json 下载）

@@ -53,7 +53,7 @@ type Draw struct {
 	CommittedAt *time.Time `json:"committed_at,omitempty"`
 	// 外部熵（现场骰子数字或公开信标，原样字符串）
 	ExternalEntropy string `json:"external_entropy,omitempty"`
-	// 种子 S（十六进制）
+	// 种子 S（十六进制；揭示前仅联席会议办公室可见）
 	Seed string `json:"seed,omitempty"`
 	// 抽取时间
 	DrawnAt *time.Time `json:"drawn_at,omitempty"`

@@ -5212,23 +5212,6 @@ type DrawWhereInput struct {
 	ExternalEntropyEqualFold    *string  `json:"externalEntropyEqualFold,omitempty"`
 	ExternalEntropyContainsFold *string  `json:"externalEntropyContainsFold,omitempty"`
 
-	// "seed" field predicates.
-	Seed             *string  `json:"seed,omitempty"`
-	SeedNEQ          *string  `json:"seedNEQ,omitempty"`
-	SeedIn           []string `json:"seedIn,omitempty"`
-	SeedNotIn        []string `json:"seedNotIn,omitempty"`
-	SeedGT           *string  `json:"seedGT,omitempty"`
-	SeedGTE          *string  `json:"seedGTE,omitempty"`
-	SeedLT           *string  `json:"seedLT,omitempty"`
-	SeedLTE          *string  `json:"seedLTE,omitempty"`
-	SeedContains     *string  `json:"seedContains,omitempty"`
-	SeedHasPrefix    *string  `json:"seedHasPrefix,omitempty"`
-	SeedHasSuffix    *string  `json:"seedHasSuffix,omitempty"`
-	SeedIsNil        bool     `json:"seedIsNil,omitempty"`
-	SeedNotNil       bool     `json:"seedNotNil,omitempty"`
-	SeedEqualFold    *string  `json:"seedEqualFold,omitempty"`
-	SeedContainsFold *string  `json:"seedContainsFold,omitempty"`
-
 	// "drawn_at" field predicates.
 	DrawnAt       *time.Time  `json:"drawnAt,omitempty"`
 	DrawnAtNEQ    *time.Time  `json:"drawnAtNEQ,omitempty"`
@@ -5979,51 +5962,6 @@ func (i *DrawWhereInput) P() (predicate.Draw, error) {
 	}
 	if i.ExternalEntropyContainsFold != nil {
 		predicates = append(predicates, draw.ExternalEntropyContainsFold(*i.ExternalEntropyContainsFold))
-	}
-	if i.Seed != nil {
-		predicates = append(predicates, draw.SeedEQ(*i.Seed))
-	}
-	if i.SeedNEQ != nil {
-		predicates = append(predicates, draw.SeedNEQ(*i.SeedNEQ))
-	}
-	if len(i.SeedIn) > 0 {
-		predicates = append(predicates, draw.SeedIn(i.SeedIn...))
-	}
-	if len(i.SeedNotIn) > 0 {
-		predicates = append(predicates, draw.SeedNotIn(i.SeedNotIn...))
-	}
-	if i.SeedGT != nil {
-		predicates = append(predicates, draw.SeedGT(*i.SeedGT))
-	}
-	if i.SeedGTE != nil {
-		predicates = append(predicates, draw.SeedGTE(*i.SeedGTE))
-	}
-	if i.SeedLT != nil {
-		predicates = append(predicates, draw.SeedLT(*i.SeedLT))
-	}
-	if i.SeedLTE != nil {
-		predicates = append(predicates, draw.SeedLTE(*i.SeedLTE))
-	}
-	if i.SeedContains != nil {
-		predicates = append(predicates, draw.SeedContains(*i.SeedContains))
-	}
-	if i.SeedHasPrefix != nil {
-		predicates = append(predicates, draw.SeedHasPrefix(*i.SeedHasPrefix))
-	}
-	if i.SeedHasSuffix != nil {
-		predicates = append(predicates, draw.SeedHasSuffix(*i.SeedHasSuffix))
-	}
-	if i.SeedIsNil {
-		predicates = append(predicates, draw.SeedIsNil())
-	}
-	if i.SeedNotNil {
-		predicates = append(predicates, draw.SeedNotNil())
-	}
-	if i.SeedEqualFold != nil {
-		predicates = append(predicates, draw.SeedEqualFold(*i.SeedEqualFold))
-	}
-	if i.SeedContainsFold != nil {
-		predicates = append(predicates, draw.SeedContainsFold(*i.SeedContainsFold))
 	}
 	if i.DrawnAt != nil {
 		predicates = append(predicates, draw.DrawnAtEQ(*i.DrawnAt))
@@ -11600,31 +11538,6 @@ type InspectionTeamWhereInput struct {
 	StratumEqualFold    *string  `json:"stratumEqualFold,omitempty"`
 	StratumContainsFold *string  `json:"stratumContainsFold,omitempty"`
 
-	// "ticket" field predicates.
-	Ticket             *string  `json:"ticket,omitempty"`
-	TicketNEQ          *string  `json:"ticketNEQ,omitempty"`
-	TicketIn           []string `json:"ticketIn,omitempty"`
-	TicketNotIn        []string `json:"ticketNotIn,omitempty"`
-	TicketGT           *string  `json:"ticketGT,omitempty"`
-	TicketGTE          *string  `json:"ticketGTE,omitempty"`
-	TicketLT           *string  `json:"ticketLT,omitempty"`
-	TicketLTE          *string  `json:"ticketLTE,omitempty"`
-	TicketContains     *string  `json:"ticketContains,omitempty"`
-	TicketHasPrefix    *string  `json:"ticketHasPrefix,omitempty"`
-	TicketHasSuffix    *string  `json:"ticketHasSuffix,omitempty"`
-	TicketEqualFold    *string  `json:"ticketEqualFold,omitempty"`
-	TicketContainsFold *string  `json:"ticketContainsFold,omitempty"`
-
-	// "position" field predicates.
-	Position      *int  `json:"position,omitempty"`
-	PositionNEQ   *int  `json:"positionNEQ,omitempty"`
-	PositionIn    []int `json:"positionIn,omitempty"`
-	PositionNotIn []int `json:"positionNotIn,omitempty"`
-	PositionGT    *int  `json:"positionGT,omitempty"`
-	PositionGTE   *int  `json:"positionGTE,omitempty"`
-	PositionLT    *int  `json:"positionLT,omitempty"`
-	PositionLTE   *int  `json:"positionLTE,omitempty"`
-
 	// "version" field predicates.
 	Version      *int  `json:"version,omitempty"`
 	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
@@ -11907,69 +11820,6 @@ func (i *InspectionTeamWhereInput) P() (predicate.InspectionTeam, error) {
 	}
 	if i.StratumContainsFold != nil {
 		predicates = append(predicates, inspectionteam.StratumContainsFold(*i.StratumContainsFold))
-	}
-	if i.Ticket != nil {
-		predicates = append(predicates, inspectionteam.TicketEQ(*i.Ticket))
-	}
-	if i.TicketNEQ != nil {
-		predicates = append(predicates, inspectionteam.TicketNEQ(*i.TicketNEQ))
-	}
-	if len(i.TicketIn) > 0 {
-		predicates = append(predicates, inspectionteam.TicketIn(i.TicketIn...))
-	}
-	if len(i.TicketNotIn) > 0 {
-		predicates = append(predicates, inspectionteam.TicketNotIn(i.TicketNotIn...))
-	}
-	if i.TicketGT != nil {
-		predicates = append(predicates, inspectionteam.TicketGT(*i.TicketGT))
-	}
-	if i.TicketGTE != nil {
-		predicates = append(predicates, inspectionteam.TicketGTE(*i.TicketGTE))
-	}
-	if i.TicketLT != nil {
-		predicates = append(predicates, inspectionteam.TicketLT(*i.TicketLT))
-	}
-	if i.TicketLTE != nil {
-		predicates = append(predicates, inspectionteam.TicketLTE(*i.TicketLTE))
-	}
-	if i.TicketContains != nil {
-		predicates = append(predicates, inspectionteam.TicketContains(*i.TicketContains))
-	}
-	if i.TicketHasPrefix != nil {
-		predicates = append(predicates, inspectionteam.TicketHasPrefix(*i.TicketHasPrefix))
-	}
-	if i.TicketHasSuffix != nil {
-		predicates = append(predicates, inspectionteam.TicketHasSuffix(*i.TicketHasSuffix))
-	}
-	if i.TicketEqualFold != nil {
-		predicates = append(predicates, inspectionteam.TicketEqualFold(*i.TicketEqualFold))
-	}
-	if i.TicketContainsFold != nil {
-		predicates = append(predicates, inspectionteam.TicketContainsFold(*i.TicketContainsFold))
-	}
-	if i.Position != nil {
-		predicates = append(predicates, inspectionteam.PositionEQ(*i.Position))
-	}
-	if i.PositionNEQ != nil {
-		predicates = append(predicates, inspectionteam.PositionNEQ(*i.PositionNEQ))
-	}
-	if len(i.PositionIn) > 0 {
-		predicates = append(predicates, inspectionteam.PositionIn(i.PositionIn...))
-	}
-	if len(i.PositionNotIn) > 0 {
-		predicates = append(predicates, inspectionteam.PositionNotIn(i.PositionNotIn...))
-	}
-	if i.PositionGT != nil {
-		predicates = append(predicates, inspectionteam.PositionGT(*i.PositionGT))
-	}
-	if i.PositionGTE != nil {
-		predicates = append(predicates, inspectionteam.PositionGTE(*i.PositionGTE))
-	}
-	if i.PositionLT != nil {
-		predicates = append(predicates, inspectionteam.PositionLT(*i.PositionLT))
-	}
-	if i.PositionLTE != nil {
-		predicates = append(predicates, inspectionteam.PositionLTE(*i.PositionLTE))
 	}
 	if i.Version != nil {
 		predicates = append(predicates, inspectionteam.VersionEQ(*i.Version))

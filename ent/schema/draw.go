@@ -46,7 +46,10 @@ func (Draw) Fields() []ent.Field {
 		field.String("commitment_digest").Optional().Comment("承诺摘要").Annotations(class.Public),
 		field.Time("committed_at").Optional().Nillable().Comment("承诺公布时间").Annotations(class.Public),
 		field.String("external_entropy").Optional().Comment("外部熵（现场骰子数字或公开信标，原样字符串）").Annotations(class.Public),
-		field.String("seed").Optional().Comment("种子 S（十六进制）").Annotations(class.Public),
+		// The seed, the tickets and the positions rank every candidate and inspector: before the
+		// reveal only the office reads them (package sharing, sealedUntilReveal), and no filter
+		// may probe them.
+		field.String("seed").Optional().Comment("种子 S（十六进制；揭示前仅联席会议办公室可见）").Annotations(entgql.Skip(entgql.SkipWhereInput), class.Public),
 		field.Time("drawn_at").Optional().Nillable().Comment("抽取时间").Annotations(class.Public),
 		field.Time("revealed_at").Optional().Nillable().Comment("密钥公开时间").Annotations(class.Public),
 		field.String("reason").Optional().Comment("重抽原因").Annotations(class.Public),
@@ -91,8 +94,8 @@ func (InspectionTeam) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, Divi
 func (InspectionTeam) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("stratum").Comment("所在层").Annotations(entgql.OrderField("STRATUM"), class.Shared),
-		field.String("ticket").Comment("抽签值（SHA-256，十六进制）").Annotations(class.Shared),
-		field.Int("position").NonNegative().Comment("层内名次（按抽签值从小到大）").Annotations(entgql.OrderField("POSITION"), class.Shared),
+		field.String("ticket").Comment("抽签值（SHA-256，十六进制；揭示前仅联席会议办公室可见）").Annotations(entgql.Skip(entgql.SkipWhereInput), class.Shared),
+		field.Int("position").NonNegative().Comment("层内名次（按抽签值从小到大；揭示前仅联席会议办公室可见）").Annotations(entgql.Skip(entgql.SkipWhereInput), class.Shared),
 		field.Int("version").Positive().Default(1).Comment("版本（回避重抽后递增）").Annotations(class.Shared),
 		field.Enum("status").Values("ACTIVE", "RECUSED", "REPLACED").Default("ACTIVE").
 			Comment("状态：ACTIVE 有效、RECUSED 因回避已重组、REPLACED 对象已替换（如已注销）").Annotations(class.Shared),

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -252,4 +254,18 @@ func codeOfErr(err error) string {
 		return e.Code
 	}
 	return ""
+}
+
+// The §16 digests are recomputed from the document by a short Python script (standard library
+// only) over testdata/bundle.json. Skipped where python3 is absent.
+func TestVerifyLog_PythonDigests(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	out, err := exec.Command(py, filepath.Join("testdata", "events", "check_digests.py")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ALL OK") {
+		t.Fatalf("check_digests.py: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
 }

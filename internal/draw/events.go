@@ -1,11 +1,14 @@
 package draw
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"slices"
+	"unicode/utf8"
 )
 
 // The event log of a draw (docs/draw-algorithm.md §16, ssgk-draw-log/v1): every step of a draw
@@ -55,16 +58,41 @@ type LoggedEvent struct {
 	Payload     map[string]any
 }
 
-func summaries(teams []Team) map[string]any {
-	out := make([]any, len(teams))
+// writeSummaries writes the canonical JSON (§2) of {"teams":[{"members":[…],"target":…},…]}
+// directly — the generic path costs a third of a second for 30,000 teams.
+func writeSummaries(w io.Writer, teams []Team) error {
+	var buf bytes.Buffer
+	buf.WriteString(`{"teams":[`)
 	for i, t := range teams {
-		ms := make([]any, len(t.Members))
-		for j, m := range t.Members {
-			ms[j] = m.Inspector
+		if i > 0 {
+			buf.WriteByte(',')
 		}
-		out[i] = map[string]any{"members": ms, "target": t.Target}
+		buf.WriteString(`{"members":[`)
+		for j, m := range t.Members {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			if !utf8.ValidString(m.Inspector) {
+				return fmt.Errorf("invalid UTF-8 in %q", m.Inspector)
+			}
+			writeCanonicalString(&buf, m.Inspector)
+		}
+		buf.WriteString(`],"target":`)
+		if !utf8.ValidString(t.Target) {
+			return fmt.Errorf("invalid UTF-8 in %q", t.Target)
+		}
+		writeCanonicalString(&buf, t.Target)
+		buf.WriteByte('}')
+		if buf.Len() > 1<<16 {
+			if _, err := w.Write(buf.Bytes()); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
 	}
-	return map[string]any{"teams": out}
+	buf.WriteString("]}")
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 func keyed(secret []byte, v any) (string, error) {
@@ -80,14 +108,21 @@ func keyed(secret []byte, v any) (string, error) {
 // OutcomeDigest is the EXECUTE event's keyed digest of the teams as drawn (before amendments):
 // HMAC-SHA256(secret, canonical {"teams":[{"members":[…],"target":…},…]}).
 func OutcomeDigest(secret []byte, teams []Team) (string, error) {
-	return keyed(secret, summaries(teams))
+	m := hmac.New(sha256.New, secret)
+	if err := writeSummaries(m, teams); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(m.Sum(nil)), nil
 }
 
 // FinalDigest is the REVEAL event's digest of the current teams: SHA-256 of the same canonical
 // JSON (the secret is public by then).
 func FinalDigest(teams []Team) (string, error) {
-	h, _, err := digestJSON(summaries(teams))
-	return h.String(), err
+	h := sha256.New()
+	if err := writeSummaries(h, teams); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // AmendmentDigest is the RECUSE / REPLACE event's keyed digest of the amendment's inputs:

@@ -269,3 +269,28 @@ func TestVerifyLog_PythonDigests(t *testing.T) {
 	}
 	t.Logf("%s", out)
 }
+
+// The streamed summary is the canonical JSON of the generic path, byte for byte.
+func TestSummaries_CanonicalJSON(t *testing.T) {
+	teams := fixtureBundle(t).Outcome.Teams
+	teams = append(teams, Team{Target: "键\"\\\x01é", Members: []Member{{Inspector: "a\u2028b<>&"}}})
+	var got bytes.Buffer
+	if err := writeSummaries(&got, teams); err != nil {
+		t.Fatal(err)
+	}
+	out := make([]any, len(teams))
+	for i, tm := range teams {
+		ms := make([]any, len(tm.Members))
+		for j, m := range tm.Members {
+			ms[j] = m.Inspector
+		}
+		out[i] = map[string]any{"members": ms, "target": tm.Target}
+	}
+	want, err := canonicalJSON(map[string]any{"teams": out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Fatalf("streamed summary\n%s\ndiffers from canonical JSON\n%s", got.Bytes(), want)
+	}
+}

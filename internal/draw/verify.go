@@ -20,6 +20,9 @@ type Bundle struct {
 	Entropy          string       `json:"entropy"`
 	Secret           string       `json:"secret"` // revealed server secret, lowercase hex
 	Outcome          Outcome      `json:"outcome"`
+	// Log anchors the bundle in the transparency log (§16, ssgk-draw-log/v1); absent in a v1
+	// bundle.
+	Log *Log `json:"log,omitempty"`
 }
 
 // NewBundle assembles the bundle of a revealed draw.

@@ -75,7 +75,7 @@ func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits
 func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, opts Options) *Server {
 	opts = opts.withDefaults()
 	logger = logging.Attach(logger)
-	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
+	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
 	r := chi.NewRouter()
 	// Security headers and the TCP peer first (the peer names the client unless it is a trusted
 	// proxy); then the request ID every log line and error carries; then the access log.

@@ -56,6 +56,10 @@ func (b *Bundle) UnmarshalJSON(raw []byte) error {
 
 // checkStrictJSON checks raw against the JSON shape of the Go type t.
 func checkStrictJSON(raw []byte, t reflect.Type) error {
+	if !json.Valid(raw) {
+		var x any
+		return fmt.Errorf("不是有效的 JSON：%v", json.Unmarshal(raw, &x))
+	}
 	if !utf8.Valid(raw) {
 		return errors.New("不是有效的 UTF-8 文本")
 	}

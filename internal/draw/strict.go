@@ -245,6 +245,10 @@ func checkValue(dec *json.Decoder, tok json.Token, t reflect.Type, path string) 
 			if err != nil {
 				return err
 			}
+			if next == nil && ms[i].optional {
+				// An optional member (a later section's extension) is absent or a value.
+				return fmt.Errorf("%s.%s 不能为 null（不适用时应省略）", path, name)
+			}
 			if err := checkValue(dec, next, ms[i].t, path+"."+name); err != nil {
 				return err
 			}

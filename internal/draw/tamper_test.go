@@ -60,7 +60,7 @@ func buildTamperCases(t testing.TB) []tamperCase {
 	rem := func(path string) patchOp { return patchOp{Op: "remove", Path: path} }
 	text := func(find, replace string) patchOp { return patchOp{Op: "text", Find: find, Replace: replace} }
 	c := func(name, expect string, ops ...patchOp) tamperCase {
-		return tamperCase{Name: name, Patch: ops, Expect: expect}
+		return tamperCase{Name: name, Patch: append([]patchOp{}, ops...), Expect: expect}
 	}
 	o := b.Outcome
 	a0, a1 := o.Amendments[0], o.Amendments[1]

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,6 +74,37 @@ func buildTamperCases(t testing.TB) []tamperCase {
 	// A full amendment object for amendments that fail before their derived values are compared.
 	replaceD := Amendment{Kind: AmendReplace, Target: o.Strata[3].Drawn[0].Key, Recused: []string{}, Reason: "现场核查发现已注销",
 		Replacement: &Pick{Key: o.Strata[3].Drawn[1].Key, Ticket: o.Strata[3].Drawn[1].Ticket}, Team: o.Teams[0]}
+
+	// Recusing the WJ officer of the first target again and again until no WJ officer is left:
+	// every recusal but the last is recorded as derived, the last cannot be drawn.
+	exhausted := func() []Amendment {
+		cur := &Outcome{Seed: o.Seed, Strata: o.Strata, Teams: o.Teams, Amendments: o.Amendments}
+		for range 10 {
+			var team Team
+			for _, tm := range cur.CurrentTeams() {
+				if tm.Target == a0.Target {
+					team = tm
+				}
+			}
+			var wj string
+			for _, m := range team.Members {
+				if m.Department == "WJ" && !m.Expert {
+					wj = m.Inspector
+				}
+			}
+			next, err := Recuse(in, cur, a0.Target, []string{wj}, "申报利害关系")
+			if err != nil {
+				if codeOf(err) != CodePoolExhausted {
+					t.Fatal(err)
+				}
+				return append(slices.Clone(cur.Amendments), Amendment{Kind: AmendRecuse, Target: a0.Target,
+					Recused: []string{wj}, Reason: "申报利害关系", Team: team})
+			}
+			cur = next
+		}
+		t.Fatal("the pool was not exhausted")
+		return nil
+	}()
 
 	return []tamperCase{
 		c("the published bundle", "VALID"),
@@ -158,6 +190,7 @@ func buildTamperCases(t testing.TB) []tamperCase {
 		c("recusal of an inspector not in the team", CodeNotInTeam, rep("/outcome/amendments/0/recused", []string{"WJ-004"})),
 		c("replacement order exhausted", CodeReplacementExhausted, add("/outcome/amendments/-", replaceD)),
 		c("unknown amendment kind", CodeInvalidParameters, rep("/outcome/amendments/0/kind", "SWAP")),
+		c("recusals until no officer of a required department is left", CodePoolExhausted, rep("/outcome/amendments", exhausted)),
 	}
 }
 

@@ -90,6 +90,8 @@ var canonicalCases = []string{
 	`{"b":1,"a":[true,false,[]],"A":{}}`,
 	`{"s":"\"\\\b\f\n\r\t\u0001\u001f<>&\u2028中/é"}`,
 	`[-1,0,4611686018427387904,"检查"]`,
+	// The ends of the signed 64-bit range and 2⁶² + 1, which a double would round (§2 rule 4).
+	`[9223372036854775807,-9223372036854775808,4611686018427387905]`,
 }
 
 func buildVectors(t testing.TB) *vectorFile {

@@ -37,9 +37,8 @@ def go_json(v) -> str:
         s = json.dumps(v, ensure_ascii=False)
         for a, b in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
             s = s.replace(a, b)
-        # json.dumps writes \u007f raw and control characters as \u00XX like Go, except the short
-        # forms Go also uses (\n, \r, \t, \", \\); \b and \f Go writes as \u0008 and \u000c.
-        return s.replace("\\b", "\\u0008").replace("\\f", "\\u000c")
+        # Like Go (since 1.22): \b \f \n \r \t short, other controls \u00xx, U+007F raw.
+        return s
     if isinstance(v, list):
         return "[" + ",".join(go_json(x) for x in v) + "]"
     if isinstance(v, dict):

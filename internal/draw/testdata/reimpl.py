@@ -201,6 +201,8 @@ BUNDLE = {
     "inspectors": ("list", INSPECTOR), "conflicts": ("list", PAIR), "rotation": ("list", PAIR),
     "entropy": "str", "secret": "str", "outcome": OUTCOME,
 }
+# The event-log section's optional member (absent, or an object — never null).
+ANCHORED_BUNDLE = dict(BUNDLE, log=("optional", {"format": "str", "events": ("list", {"event": "str", "leaf": "int"})}))
 
 
 def check_shape(v, shape, path="$"):
@@ -221,9 +223,12 @@ def check_shape(v, shape, path="$"):
             if k not in shape:
                 bad(f"unknown member {k!r}")
         for k, s in shape.items():
+            optional = isinstance(s, tuple) and s[0] == "optional"
             if k not in v:
+                if optional:
+                    continue
                 bad(f"missing member {k!r}")
-            check_shape(v[k], s, f"{path}.{k}")
+            check_shape(v[k], s[1] if optional else s, f"{path}.{k}")
     elif isinstance(shape, tuple):
         if not isinstance(v, list):
             bad("not an array")

@@ -1,8 +1,11 @@
-"""Independent re-implementation of the event log and anchoring of a draw (the last section of
-docs/draw-algorithm.md, ssgk-draw-log/v1) and of the transparency-log leaf (docs/transparency-log.md
-§1–§3), standard library only. Called by reimpl.py when testdata/events/ exists.
+"""Independent re-implementation of the anchoring checks of a draw (the event-log section at the
+end of docs/draw-algorithm.md, ssgk-draw-log/v1: sequence and contents of the logged events,
+§16.4 steps 3–4), standard library only. Called by reimpl.py when testdata/events/ exists; it
+checks testdata/events/vectors.json. (Leaves and inclusion proofs, step 2, are the
+transparency log's and are not re-implemented here.)
 """
 
+import copy
 import hashlib
 import hmac
 import json
@@ -14,82 +17,6 @@ EVENT_FORMAT = "ssgk-draw-event/v1"
 
 def sha256(b: bytes) -> bytes:
     return hashlib.sha256(b).digest()
-
-
-# --- transparency-log.md §1: the payload digest, Go's encoding/json ------------------------------
-
-def go_json(v) -> str:
-    """Go's encoding/json of a decoded JSON value: keys sorted bytewise, no whitespace, <, >, &,
-    U+2028 and U+2029 escaped, integers in plain decimal."""
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if v == int(v) and abs(v) < 1e21:
-            return str(int(v))
-        return repr(v)
-    if isinstance(v, str):
-        s = json.dumps(v, ensure_ascii=False)
-        for a, b in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-            s = s.replace(a, b)
-        # Like Go (since 1.22): \b \f \n \r \t short, other controls \u00xx, U+007F raw.
-        return s
-    if isinstance(v, list):
-        return "[" + ",".join(go_json(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ",".join(go_json(k) + ":" + go_json(v[k]) for k in sorted(v, key=lambda k: k.encode("utf-8"))) + "}"
-    raise ValueError(f"not JSON: {v!r}")
-
-
-def payload_digest(payload) -> str:
-    return sha256(go_json(payload).encode("utf-8")).hex()
-
-
-# --- transparency-log.md §2–§3: leaves and inclusion proofs ----------------------------------------
-
-LEAF_MEMBERS = ("corrects", "digest", "index", "kind", "publicationId", "publishedAt", "subjectId", "subjectType")
-
-
-def canonical_leaf(leaf: dict) -> str:
-    if sorted(leaf) != sorted(LEAF_MEMBERS):
-        raise ValueError(f"leaf members {sorted(leaf)}")
-    return "{" + ",".join(f'"{k}":' + json.dumps(leaf[k], ensure_ascii=True) for k in LEAF_MEMBERS) + "}"
-
-
-def leaf_hash(d: bytes) -> bytes:
-    return sha256(b"\x00" + d)
-
-
-def node_hash(l: bytes, r: bytes) -> bytes:
-    return sha256(b"\x01" + l + r)
-
-
-def root_from_inclusion(index: int, size: int, lh: bytes, proof) -> bytes:
-    """RFC 9162 §2.1.3.2 (the RFC 6962 inclusion proof)."""
-    if index >= size:
-        raise ValueError("index beyond size")
-    fn, sn, r = index, size - 1, lh
-    for p in proof:
-        if sn == 0:
-            raise ValueError("proof too long")
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    if sn != 0:
-        raise ValueError("proof too short")
-    return r
 
 
 # --- the event section: digests -------------------------------------------------------------------
@@ -214,7 +141,76 @@ def verify_log(ref, bundle, events):
         bad("REVEAL: eventLeaves")
 
 
+def tamper(ref, good, events, case):
+    """A tampered case of events/vectors.json: the bundle changed as the case says, and the
+    events a verifier then fetches (those its log lists)."""
+    b = copy.deepcopy(good)
+    c = b["commitment"]
+    secret = bytes.fromhex(b["secret"])
+    pr = ref.prepare(b["frame"], c["params"], b["inspectors"], b["conflicts"], b["rotation"])
+    if case.get("entropy"):
+        # other entropy: seed, targets and teams recomputed, no amendments (§6–§8)
+        b["entropy"] = case["entropy"]
+        seed = ref.sha256(ref.seed_input(bytes.fromhex(b["commitmentDigest"]), secret, b["entropy"]))
+        d = ref.Draw(pr, seed)
+        b["outcome"] = {"seed": seed.hex(), "strata": d.strata, "teams": d.initial, "amendments": []}
+    drop = set(case.get("dropAmendments") or [])
+    b["outcome"]["amendments"] = [a for i, a in enumerate(b["outcome"]["amendments"]) if i not in drop]
+    if case.get("appendRecusal"):
+        # one more recusal (§9.1): the last current team's first member
+        last = current_teams(b["outcome"])[-1]
+        d = ref.Draw(pr, bytes.fromhex(b["outcome"]["seed"]))
+        for a in b["outcome"]["amendments"]:
+            d.apply(a["kind"], a["target"], a["recused"], a["reason"])
+        b["outcome"]["amendments"].append(d.apply("RECUSE", last["target"], [last["members"][0]["inspector"]], case["appendRecusal"]))
+    dropped = set(case.get("dropLogEvents") or [])
+    b["log"] = {"format": b["log"]["format"], "events": [e for i, e in enumerate(b["log"]["events"]) if i not in dropped]}
+    return b, [e for i, e in enumerate(events) if i not in dropped]
+
+
 def check(events_dir, ref, checks):
-    """Checks the vectors under events_dir. The layout is read from the directory: see the
-    event-log section of docs/draw-algorithm.md."""
-    raise NotImplementedError(f"event vectors in {events_dir}: layout not known yet")
+    """Checks events/vectors.json: the digests, the fixture's bundle with its log against the
+    logged events, and every tampered case (it must pass §10 and fail here)."""
+    with open(os.path.join(events_dir, "vectors.json"), "rb") as f:
+        v = json.loads(f.read())
+    ref.expect("event vectors format", v["format"], LOG_FORMAT)
+    with open(os.path.join(events_dir, "..", "bundle.json"), "rb") as f:
+        good = ref.parse_bundle(f.read())
+    good["log"] = v["log"]
+    ref.check_shape(good, ref.ANCHORED_BUNDLE)
+    ref.verify(good)
+    secret = bytes.fromhex(good["secret"])
+    o = good["outcome"]
+    dg = v["digests"]
+    ref.expect("parametersDigest", params_digest(ref, good["commitment"]["params"]), dg["parametersDigest"])
+    ref.expect("seedHash", seed_hash(o["seed"]), dg["seedHash"])
+    ref.expect("outcomeDigest (EXECUTE)", outcome_digest(ref, secret, o["teams"]), dg["outcomeDigest"])
+    ref.expect("outcomeDigest (REVEAL)", final_digest(ref, current_teams(o)), dg["finalDigest"])
+    ref.expect("amendmentDigests", [amendment_digest(ref, secret, a) for a in o["amendments"]], dg["amendmentDigests"])
+    checks["event digests"] += 4 + len(o["amendments"])
+    events = v["events"]
+    try:
+        verify_log(ref, good, events)
+    except LogMismatch as e:
+        raise ref.Mismatch(f"the fixture's anchored bundle fails against its logged events: {e}")
+    checks["anchored bundle verified"] += 1
+    v1 = copy.deepcopy(good)
+    del v1["log"]
+    try:
+        verify_log(ref, v1, events)
+        raise ref.Mismatch("a bundle without log passed the anchoring check")
+    except LogMismatch:
+        pass
+    for case in v["tampered"]:
+        b, fetched = tamper(ref, good, events, case)
+        try:
+            ref.verify(b)  # §10 alone accepts it: only the log can tell
+        except ref.Fail as f:
+            raise ref.Mismatch(f"event case {case['name']!r}: refused by §10 already ({f})")
+        try:
+            verify_log(ref, b, fetched)
+            got = "VALID"
+        except LogMismatch:
+            got = "DRAW_LOG_MISMATCH"
+        ref.expect(f"event case {case['name']!r}", got, case["expect"])
+        checks["event tampered cases"] += 1

@@ -1082,6 +1082,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldSpecial:              {Type: field.TypeBool, Column: task.FieldSpecial},
 			task.FieldStatus:               {Type: field.TypeEnum, Column: task.FieldStatus},
 			task.FieldScope:                {Type: field.TypeJSON, Column: task.FieldScope},
+			task.FieldNamedTargetIds:       {Type: field.TypeJSON, Column: task.FieldNamedTargetIds},
+			task.FieldTargetReason:         {Type: field.TypeString, Column: task.FieldTargetReason},
 			task.FieldStrata:               {Type: field.TypeJSON, Column: task.FieldStrata},
 			task.FieldWindowStart:          {Type: field.TypeTime, Column: task.FieldWindowStart},
 			task.FieldWindowEnd:            {Type: field.TypeTime, Column: task.FieldWindowEnd},
@@ -8715,6 +8717,16 @@ func (f *TaskFilter) WhereStatus(p entql.StringP) {
 // WhereScope applies the entql json.RawMessage predicate on the scope field.
 func (f *TaskFilter) WhereScope(p entql.BytesP) {
 	f.Where(p.Field(task.FieldScope))
+}
+
+// WhereNamedTargetIds applies the entql json.RawMessage predicate on the named_target_ids field.
+func (f *TaskFilter) WhereNamedTargetIds(p entql.BytesP) {
+	f.Where(p.Field(task.FieldNamedTargetIds))
+}
+
+// WhereTargetReason applies the entql string predicate on the target_reason field.
+func (f *TaskFilter) WhereTargetReason(p entql.StringP) {
+	f.Where(p.Field(task.FieldTargetReason))
 }
 
 // WhereStrata applies the entql json.RawMessage predicate on the strata field.

@@ -9627,6 +9627,11 @@ func (_q *TaskQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, task.FieldScope)
 				fieldSeen[task.FieldScope] = struct{}{}
 			}
+		case "targetReason":
+			if _, ok := fieldSeen[task.FieldTargetReason]; !ok {
+				selectedFields = append(selectedFields, task.FieldTargetReason)
+				fieldSeen[task.FieldTargetReason] = struct{}{}
+			}
 		case "strata":
 			if _, ok := fieldSeen[task.FieldStrata]; !ok {
 				selectedFields = append(selectedFields, task.FieldStrata)

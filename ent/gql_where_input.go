@@ -24607,6 +24607,23 @@ type TaskWhereInput struct {
 	StatusIn    []task.Status `json:"statusIn,omitempty"`
 	StatusNotIn []task.Status `json:"statusNotIn,omitempty"`
 
+	// "target_reason" field predicates.
+	TargetReason             *string  `json:"targetReason,omitempty"`
+	TargetReasonNEQ          *string  `json:"targetReasonNEQ,omitempty"`
+	TargetReasonIn           []string `json:"targetReasonIn,omitempty"`
+	TargetReasonNotIn        []string `json:"targetReasonNotIn,omitempty"`
+	TargetReasonGT           *string  `json:"targetReasonGT,omitempty"`
+	TargetReasonGTE          *string  `json:"targetReasonGTE,omitempty"`
+	TargetReasonLT           *string  `json:"targetReasonLT,omitempty"`
+	TargetReasonLTE          *string  `json:"targetReasonLTE,omitempty"`
+	TargetReasonContains     *string  `json:"targetReasonContains,omitempty"`
+	TargetReasonHasPrefix    *string  `json:"targetReasonHasPrefix,omitempty"`
+	TargetReasonHasSuffix    *string  `json:"targetReasonHasSuffix,omitempty"`
+	TargetReasonIsNil        bool     `json:"targetReasonIsNil,omitempty"`
+	TargetReasonNotNil       bool     `json:"targetReasonNotNil,omitempty"`
+	TargetReasonEqualFold    *string  `json:"targetReasonEqualFold,omitempty"`
+	TargetReasonContainsFold *string  `json:"targetReasonContainsFold,omitempty"`
+
 	// "window_start" field predicates.
 	WindowStart      *time.Time  `json:"windowStart,omitempty"`
 	WindowStartNEQ   *time.Time  `json:"windowStartNEQ,omitempty"`
@@ -25055,6 +25072,51 @@ func (i *TaskWhereInput) P() (predicate.Task, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, task.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.TargetReason != nil {
+		predicates = append(predicates, task.TargetReasonEQ(*i.TargetReason))
+	}
+	if i.TargetReasonNEQ != nil {
+		predicates = append(predicates, task.TargetReasonNEQ(*i.TargetReasonNEQ))
+	}
+	if len(i.TargetReasonIn) > 0 {
+		predicates = append(predicates, task.TargetReasonIn(i.TargetReasonIn...))
+	}
+	if len(i.TargetReasonNotIn) > 0 {
+		predicates = append(predicates, task.TargetReasonNotIn(i.TargetReasonNotIn...))
+	}
+	if i.TargetReasonGT != nil {
+		predicates = append(predicates, task.TargetReasonGT(*i.TargetReasonGT))
+	}
+	if i.TargetReasonGTE != nil {
+		predicates = append(predicates, task.TargetReasonGTE(*i.TargetReasonGTE))
+	}
+	if i.TargetReasonLT != nil {
+		predicates = append(predicates, task.TargetReasonLT(*i.TargetReasonLT))
+	}
+	if i.TargetReasonLTE != nil {
+		predicates = append(predicates, task.TargetReasonLTE(*i.TargetReasonLTE))
+	}
+	if i.TargetReasonContains != nil {
+		predicates = append(predicates, task.TargetReasonContains(*i.TargetReasonContains))
+	}
+	if i.TargetReasonHasPrefix != nil {
+		predicates = append(predicates, task.TargetReasonHasPrefix(*i.TargetReasonHasPrefix))
+	}
+	if i.TargetReasonHasSuffix != nil {
+		predicates = append(predicates, task.TargetReasonHasSuffix(*i.TargetReasonHasSuffix))
+	}
+	if i.TargetReasonIsNil {
+		predicates = append(predicates, task.TargetReasonIsNil())
+	}
+	if i.TargetReasonNotNil {
+		predicates = append(predicates, task.TargetReasonNotNil())
+	}
+	if i.TargetReasonEqualFold != nil {
+		predicates = append(predicates, task.TargetReasonEqualFold(*i.TargetReasonEqualFold))
+	}
+	if i.TargetReasonContainsFold != nil {
+		predicates = append(predicates, task.TargetReasonContainsFold(*i.TargetReasonContainsFold))
 	}
 	if i.WindowStart != nil {
 		predicates = append(predicates, task.WindowStartEQ(*i.WindowStart))

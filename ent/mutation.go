@@ -49448,6 +49448,9 @@ type TaskMutation struct {
 	special                   *bool
 	status                    *task.Status
 	scope                     *map[string]interface{}
+	named_target_ids          *[]int
+	appendnamed_target_ids    []int
+	target_reason             *string
 	strata                    *map[string]interface{}
 	window_start              *time.Time
 	window_end                *time.Time
@@ -49935,6 +49938,120 @@ func (m *TaskMutation) ScopeCleared() bool {
 func (m *TaskMutation) ResetScope() {
 	m.scope = nil
 	delete(m.clearedFields, task.FieldScope)
+}
+
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (m *TaskMutation) SetNamedTargetIds(i []int) {
+	m.named_target_ids = &i
+	m.appendnamed_target_ids = nil
+}
+
+// NamedTargetIds returns the value of the "named_target_ids" field in the mutation.
+func (m *TaskMutation) NamedTargetIds() (r []int, exists bool) {
+	v := m.named_target_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNamedTargetIds returns the old "named_target_ids" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldNamedTargetIds(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNamedTargetIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNamedTargetIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNamedTargetIds: %w", err)
+	}
+	return oldValue.NamedTargetIds, nil
+}
+
+// AppendNamedTargetIds adds i to the "named_target_ids" field.
+func (m *TaskMutation) AppendNamedTargetIds(i []int) {
+	m.appendnamed_target_ids = append(m.appendnamed_target_ids, i...)
+}
+
+// AppendedNamedTargetIds returns the list of values that were appended to the "named_target_ids" field in this mutation.
+func (m *TaskMutation) AppendedNamedTargetIds() ([]int, bool) {
+	if len(m.appendnamed_target_ids) == 0 {
+		return nil, false
+	}
+	return m.appendnamed_target_ids, true
+}
+
+// ClearNamedTargetIds clears the value of the "named_target_ids" field.
+func (m *TaskMutation) ClearNamedTargetIds() {
+	m.named_target_ids = nil
+	m.appendnamed_target_ids = nil
+	m.clearedFields[task.FieldNamedTargetIds] = struct{}{}
+}
+
+// NamedTargetIdsCleared returns if the "named_target_ids" field was cleared in this mutation.
+func (m *TaskMutation) NamedTargetIdsCleared() bool {
+	_, ok := m.clearedFields[task.FieldNamedTargetIds]
+	return ok
+}
+
+// ResetNamedTargetIds resets all changes to the "named_target_ids" field.
+func (m *TaskMutation) ResetNamedTargetIds() {
+	m.named_target_ids = nil
+	m.appendnamed_target_ids = nil
+	delete(m.clearedFields, task.FieldNamedTargetIds)
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (m *TaskMutation) SetTargetReason(s string) {
+	m.target_reason = &s
+}
+
+// TargetReason returns the value of the "target_reason" field in the mutation.
+func (m *TaskMutation) TargetReason() (r string, exists bool) {
+	v := m.target_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetReason returns the old "target_reason" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldTargetReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetReason: %w", err)
+	}
+	return oldValue.TargetReason, nil
+}
+
+// ClearTargetReason clears the value of the "target_reason" field.
+func (m *TaskMutation) ClearTargetReason() {
+	m.target_reason = nil
+	m.clearedFields[task.FieldTargetReason] = struct{}{}
+}
+
+// TargetReasonCleared returns if the "target_reason" field was cleared in this mutation.
+func (m *TaskMutation) TargetReasonCleared() bool {
+	_, ok := m.clearedFields[task.FieldTargetReason]
+	return ok
+}
+
+// ResetTargetReason resets all changes to the "target_reason" field.
+func (m *TaskMutation) ResetTargetReason() {
+	m.target_reason = nil
+	delete(m.clearedFields, task.FieldTargetReason)
 }
 
 // SetStrata sets the "strata" field.
@@ -51183,7 +51300,7 @@ func (m *TaskMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TaskMutation) Fields() []string {
-	fields := make([]string, 0, 23)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, task.FieldCreatedAt)
 	}
@@ -51210,6 +51327,12 @@ func (m *TaskMutation) Fields() []string {
 	}
 	if m.scope != nil {
 		fields = append(fields, task.FieldScope)
+	}
+	if m.named_target_ids != nil {
+		fields = append(fields, task.FieldNamedTargetIds)
+	}
+	if m.target_reason != nil {
+		fields = append(fields, task.FieldTargetReason)
 	}
 	if m.strata != nil {
 		fields = append(fields, task.FieldStrata)
@@ -51279,6 +51402,10 @@ func (m *TaskMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case task.FieldScope:
 		return m.Scope()
+	case task.FieldNamedTargetIds:
+		return m.NamedTargetIds()
+	case task.FieldTargetReason:
+		return m.TargetReason()
 	case task.FieldStrata:
 		return m.Strata()
 	case task.FieldWindowStart:
@@ -51334,6 +51461,10 @@ func (m *TaskMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldStatus(ctx)
 	case task.FieldScope:
 		return m.OldScope(ctx)
+	case task.FieldNamedTargetIds:
+		return m.OldNamedTargetIds(ctx)
+	case task.FieldTargetReason:
+		return m.OldTargetReason(ctx)
 	case task.FieldStrata:
 		return m.OldStrata(ctx)
 	case task.FieldWindowStart:
@@ -51433,6 +51564,20 @@ func (m *TaskMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetScope(v)
+		return nil
+	case task.FieldNamedTargetIds:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNamedTargetIds(v)
+		return nil
+	case task.FieldTargetReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetReason(v)
 		return nil
 	case task.FieldStrata:
 		v, ok := value.(map[string]interface{})
@@ -51652,6 +51797,12 @@ func (m *TaskMutation) ClearedFields() []string {
 	if m.FieldCleared(task.FieldScope) {
 		fields = append(fields, task.FieldScope)
 	}
+	if m.FieldCleared(task.FieldNamedTargetIds) {
+		fields = append(fields, task.FieldNamedTargetIds)
+	}
+	if m.FieldCleared(task.FieldTargetReason) {
+		fields = append(fields, task.FieldTargetReason)
+	}
 	if m.FieldCleared(task.FieldStrata) {
 		fields = append(fields, task.FieldStrata)
 	}
@@ -51683,6 +51834,12 @@ func (m *TaskMutation) ClearField(name string) error {
 	switch name {
 	case task.FieldScope:
 		m.ClearScope()
+		return nil
+	case task.FieldNamedTargetIds:
+		m.ClearNamedTargetIds()
+		return nil
+	case task.FieldTargetReason:
+		m.ClearTargetReason()
 		return nil
 	case task.FieldStrata:
 		m.ClearStrata()
@@ -51733,6 +51890,12 @@ func (m *TaskMutation) ResetField(name string) error {
 		return nil
 	case task.FieldScope:
 		m.ResetScope()
+		return nil
+	case task.FieldNamedTargetIds:
+		m.ResetNamedTargetIds()
+		return nil
+	case task.FieldTargetReason:
+		m.ResetTargetReason()
 		return nil
 	case task.FieldStrata:
 		m.ResetStrata()

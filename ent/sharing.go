@@ -738,6 +738,8 @@ var SharingCatalog = map[string]map[string]SharingRule{
 		"special":              {Class: "PUBLIC", Group: "", Name: "special", Declared: true},
 		"status":               {Class: "PUBLIC", Group: "", Name: "status", Declared: true},
 		"scope":                {Class: "PUBLIC", Group: "", Name: "scope", Declared: true},
+		"namedTargetIds":       {Class: "PRIVATE", Group: "", Name: "named_target_ids", Declared: true},
+		"targetReason":         {Class: "PUBLIC", Group: "", Name: "target_reason", Declared: true},
 		"strata":               {Class: "PUBLIC", Group: "", Name: "strata", Declared: true},
 		"windowStart":          {Class: "PUBLIC", Group: "", Name: "window_start", Declared: true},
 		"windowEnd":            {Class: "PUBLIC", Group: "", Name: "window_end", Declared: true},

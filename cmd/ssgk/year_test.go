@@ -225,7 +225,13 @@ func TestYear_PlanToPublishedResult(t *testing.T) {
 		map[string]any{"b": batch.AddPlanBatch.ID, "s": deps.S.ID, "w": deps.W.ID, "a": itemS, "c": itemW, "l": lib}, &tk)
 	task := tk.CreateTask.ID
 	h.refused("office", "TASK_BAD_STATE", `mutation($t:ID!){ freezeDraw(taskID:$t){ id } }`, map[string]any{"t": task})
-	h.must("office", `mutation($t:ID!){ announceTask(id:$t){ id } }`, map[string]any{"t": task}, nil)
+	// The mutation answers with the state it left the task in, read inside the request's
+	// transaction: ANNOUNCED, not the draft it was.
+	var ann struct{ AnnounceTask struct{ Status string } }
+	h.must("office", `mutation($t:ID!){ announceTask(id:$t){ id status } }`, map[string]any{"t": task}, &ann)
+	if ann.AnnounceTask.Status != "ANNOUNCED" {
+		t.Fatalf("announceTask returned status %q", ann.AnnounceTask.Status)
+	}
 	h.refused("office", "LIBRARY_NOT_CONFIRMED", `mutation($t:ID!){ freezeDraw(taskID:$t){ id } }`, map[string]any{"t": task})
 	for _, d := range []string{deps.S.ID, deps.W.ID} {
 		h.must("office", `mutation($d:ID!){ confirmLibraries(departmentID:$d){ id } }`, map[string]any{"d": d}, nil)

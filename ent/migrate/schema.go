@@ -1787,6 +1787,8 @@ var (
 		{Name: "special", Type: field.TypeBool, Default: false},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "ANNOUNCED", "FROZEN", "COMMITTED", "DRAWN", "INSPECTING", "REPORTING", "CLOSED", "CANCELLED"}, Default: "DRAFT"},
 		{Name: "scope", Type: field.TypeJSON, Nullable: true},
+		{Name: "named_target_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "target_reason", Type: field.TypeString, Nullable: true},
 		{Name: "strata", Type: field.TypeJSON, Nullable: true},
 		{Name: "window_start", Type: field.TypeTime},
 		{Name: "window_end", Type: field.TypeTime},
@@ -1810,13 +1812,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tasks_departments_initiated_tasks",
-				Columns:    []*schema.Column{TasksColumns[22]},
+				Columns:    []*schema.Column{TasksColumns[24]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tasks_plan_batches_tasks",
-				Columns:    []*schema.Column{TasksColumns[23]},
+				Columns:    []*schema.Column{TasksColumns[25]},
 				RefColumns: []*schema.Column{PlanBatchesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

@@ -155,6 +155,7 @@ var publicRootFields = map[string]bool{"viewer": true, "login": true, "__typenam
 // may call: it manages accounts and tokens and reads no business data — no counts, aggregates
 // or feeds either (separation of duties).
 var adminRootFields = map[string]bool{"viewer": true, "login": true, "accounts": true, "apiTokens": true, "node": true, "nodes": true,
+	"createAccount": true, "setAccountActive": true, "createApiToken": true, "revokeApiToken": true,
 	"__schema": true, "__type": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {

@@ -20,6 +20,7 @@ import (
 	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/tasks"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -367,5 +368,31 @@ func TestRoles_DrawSteps(t *testing.T) {
 	}
 	if n := f.client.Publication.Query().Where(publication.KindEQ(publication.KindTASK_CANCELLATION), publication.SubjectID(f.task.ID)).CountX(f.ctx); n != 1 {
 		t.Fatalf("%d cancellation publications", n)
+	}
+}
+
+// A draw committed before sealing existed holds its secret in clear; the hub seals it at start
+// and the draw goes on.
+func TestSecret_SealStoredSecrets(t *testing.T) {
+	f := setup(t)
+	dr := f.committed(t)
+	secret, _ := fixedSecret()
+	if err := txn.Run(f.ctx, f.client, func(tx *ent.Tx) error {
+		return tx.Draw.UpdateOneID(dr.ID).SetSecret(hex.EncodeToString(secret)).ClearSealedSecret().Exec(f.ctx)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.d.SealStoredSecrets(f.ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("sealed %d: %v", n, err)
+	}
+	if got := f.client.Draw.GetX(f.ctx, dr.ID); got.Secret != "" || got.SealedSecret == "" {
+		t.Fatalf("after sealing: secret %q, sealed %q", got.Secret, got.SealedSecret)
+	}
+	if n, err := f.d.SealStoredSecrets(f.ctx); err != nil || n != 0 {
+		t.Fatalf("second run sealed %d: %v", n, err)
+	}
+	if _, err := f.d.Execute(f.ctx, dr.ID, "1 2 3 4 5 6"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package drawing
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -9,8 +10,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ssgk/ssgk/ent"
+	entdraw "github.com/ssgk/ssgk/ent/draw"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/ledger"
+	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // CodeSealKeyMissing: the drawer has no key to seal or unseal draw secrets.
@@ -107,4 +112,35 @@ func (d *Drawer) unseal(plain, sealed, secretHash string) ([]byte, error) {
 		return nil, apperr.Wrap(err, CodeSealKeyMissing, "无法解封服务端密钥：ledger.key 与封存时的不同")
 	}
 	return s, nil
+}
+
+// SealStoredSecrets seals the secrets that draws made before sealing existed still hold in
+// clear although they are not yet public (frozen, committed or drawn, not revealed): the hub
+// runs it at start. It returns how many it sealed.
+func (d *Drawer) SealStoredSecrets(ctx context.Context) (int, error) {
+	ctx = viewer.NewContext(ctx, viewer.NewSystem("drawing/seal"))
+	n := 0
+	err := txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		drs, err := tx.Draw.Query().Where(entdraw.StatusIn(entdraw.StatusFROZEN, entdraw.StatusCOMMITTED, entdraw.StatusDRAWN),
+			entdraw.SecretNEQ(""), entdraw.Or(entdraw.SealedSecretIsNil(), entdraw.SealedSecret(""))).All(ctx)
+		if err != nil || len(drs) == 0 {
+			return err
+		}
+		for _, dr := range drs {
+			secret, err := hex.DecodeString(dr.Secret)
+			if err != nil {
+				return err
+			}
+			sealed, err := d.seal(secret, dr.SecretHash)
+			if err != nil {
+				return err
+			}
+			if err := tx.Draw.UpdateOneID(dr.ID).SetSealedSecret(sealed).SetSecret("").Exec(ctx); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
 }

@@ -76,6 +76,12 @@ func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, op
 	opts = opts.withDefaults()
 	logger = logging.Attach(logger)
 	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
+	// Draws committed before their secrets were sealed at rest hold them in clear: seal them now.
+	if n, err := s.drawer.SealStoredSecrets(context.Background()); err != nil {
+		logger.Error("cannot seal the stored draw secrets", "err", err)
+	} else if n > 0 {
+		logger.Info("sealed the stored draw secrets", "draws", n)
+	}
 	r := chi.NewRouter()
 	// Security headers and the TCP peer first (the peer names the client unless it is a trusted
 	// proxy); then the request ID every log line and error carries; then the access log.

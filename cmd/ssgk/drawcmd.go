@@ -30,11 +30,12 @@ func runDrawVerify(ctx context.Context, o drawVerifyFlags, stdout io.Writer) err
 	if err != nil {
 		return apperr.Wrap(err, apperr.NotFound, "无法读取验证包 %s", o.Bundle)
 	}
-	var b draw.Bundle
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "验证包不是有效的 JSON：%v", err)
+	// Strict decoding (§10.1): unknown, missing, repeated or null members are INVALID_BUNDLE.
+	b, err := draw.ParseBundle(raw)
+	if err != nil {
+		return err
 	}
-	if err := draw.Verify(&b); err != nil {
+	if err := draw.Verify(b); err != nil {
 		return err
 	}
 	if *want != "" && *want != b.CommitmentDigest.String() {
@@ -47,7 +48,7 @@ func runDrawVerify(ctx context.Context, o drawVerifyFlags, stdout io.Writer) err
 	fmt.Fprintf(stdout, "验证通过：算法 %s，抽取框 %d 个对象，抽中 %d 个，检查组 %d 个，变更 %d 次；承诺摘要 %s\n",
 		b.Algorithm, b.Commitment.FrameSize, drawn, len(b.Outcome.Teams), len(b.Outcome.Amendments), b.CommitmentDigest)
 	if lo.wanted() {
-		return verifyDrawLog(ctx, &b, lo, stdout)
+		return verifyDrawLog(ctx, b, lo, stdout)
 	}
 	if *want == "" {
 		fmt.Fprintln(stdout, "提示：请用 --commitment 核对抽取前公布的承诺摘要，以确认验证包就是当时承诺的抽取。")

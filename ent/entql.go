@@ -291,6 +291,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			draw.FieldInspectorPoolDigest: {Type: field.TypeString, Column: draw.FieldInspectorPoolDigest},
 			draw.FieldSecretHash:          {Type: field.TypeString, Column: draw.FieldSecretHash},
 			draw.FieldSecret:              {Type: field.TypeString, Column: draw.FieldSecret},
+			draw.FieldSealedSecret:        {Type: field.TypeString, Column: draw.FieldSealedSecret},
 			draw.FieldCommitment:          {Type: field.TypeString, Column: draw.FieldCommitment},
 			draw.FieldCommitmentDigest:    {Type: field.TypeString, Column: draw.FieldCommitmentDigest},
 			draw.FieldCommittedAt:         {Type: field.TypeTime, Column: draw.FieldCommittedAt},
@@ -323,6 +324,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			drawevent.FieldInspectors:     {Type: field.TypeJSON, Column: drawevent.FieldInspectors},
 			drawevent.FieldReplacementKey: {Type: field.TypeString, Column: drawevent.FieldReplacementKey},
 			drawevent.FieldReason:         {Type: field.TypeString, Column: drawevent.FieldReason},
+			drawevent.FieldReasonCode:     {Type: field.TypeString, Column: drawevent.FieldReasonCode},
+			drawevent.FieldLedgerIndex:    {Type: field.TypeInt64, Column: drawevent.FieldLedgerIndex},
 			drawevent.FieldDrawID:         {Type: field.TypeInt, Column: drawevent.FieldDrawID},
 		},
 	}
@@ -4074,6 +4077,11 @@ func (f *DrawFilter) WhereSecret(p entql.StringP) {
 	f.Where(p.Field(draw.FieldSecret))
 }
 
+// WhereSealedSecret applies the entql string predicate on the sealed_secret field.
+func (f *DrawFilter) WhereSealedSecret(p entql.StringP) {
+	f.Where(p.Field(draw.FieldSealedSecret))
+}
+
 // WhereCommitment applies the entql string predicate on the commitment field.
 func (f *DrawFilter) WhereCommitment(p entql.StringP) {
 	f.Where(p.Field(draw.FieldCommitment))
@@ -4291,6 +4299,16 @@ func (f *DrawEventFilter) WhereReplacementKey(p entql.StringP) {
 // WhereReason applies the entql string predicate on the reason field.
 func (f *DrawEventFilter) WhereReason(p entql.StringP) {
 	f.Where(p.Field(drawevent.FieldReason))
+}
+
+// WhereReasonCode applies the entql string predicate on the reason_code field.
+func (f *DrawEventFilter) WhereReasonCode(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldReasonCode))
+}
+
+// WhereLedgerIndex applies the entql int64 predicate on the ledger_index field.
+func (f *DrawEventFilter) WhereLedgerIndex(p entql.Int64P) {
+	f.Where(p.Field(drawevent.FieldLedgerIndex))
 }
 
 // WhereDrawID applies the entql int predicate on the draw_id field.

@@ -2598,6 +2598,16 @@ func (_q *DrawEventQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, drawevent.FieldReason)
 				fieldSeen[drawevent.FieldReason] = struct{}{}
 			}
+		case "reasonCode":
+			if _, ok := fieldSeen[drawevent.FieldReasonCode]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldReasonCode)
+				fieldSeen[drawevent.FieldReasonCode] = struct{}{}
+			}
+		case "ledgerIndex":
+			if _, ok := fieldSeen[drawevent.FieldLedgerIndex]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldLedgerIndex)
+				fieldSeen[drawevent.FieldLedgerIndex] = struct{}{}
+			}
 		case "drawID":
 			if _, ok := fieldSeen[drawevent.FieldDrawID]; !ok {
 				selectedFields = append(selectedFields, drawevent.FieldDrawID)

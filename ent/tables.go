@@ -144,3 +144,31 @@ var TypeColumns = map[string][]string{
 	"Task":                task.Columns,
 	"TaskItem":            taskitem.Columns,
 }
+
+// JoinTable is a many-to-many join table: Columns[0] references a From, Columns[1] a To. Edge
+// is From's edge over it, InverseEdge To's ("" when To has none).
+type JoinTable struct {
+	Table       string
+	Columns     [2]string
+	From, To    string
+	Edge        string
+	InverseEdge string
+}
+
+// JoinTables are the many-to-many join tables, the audit trail covers them too.
+var JoinTables = []JoinTable{
+	{Table: draw.ConfirmationsTable, Columns: [2]string{draw.ConfirmationsPrimaryKey[0], draw.ConfirmationsPrimaryKey[1]}, From: "Draw", To: "LibraryConfirmation", Edge: "confirmations", InverseEdge: "draws"},
+	{Table: inspectionitem.MethodsTable, Columns: [2]string{inspectionitem.MethodsPrimaryKey[0], inspectionitem.MethodsPrimaryKey[1]}, From: "InspectionItem", To: "InspectionMethod", Edge: "methods", InverseEdge: "items"},
+	{Table: inspectionteam.MembersTable, Columns: [2]string{inspectionteam.MembersPrimaryKey[0], inspectionteam.MembersPrimaryKey[1]}, From: "InspectionTeam", To: "Inspector", Edge: "members", InverseEdge: "teams"},
+	{Table: leadcluster.LeadsTable, Columns: [2]string{leadcluster.LeadsPrimaryKey[0], leadcluster.LeadsPrimaryKey[1]}, From: "LeadCluster", To: "Lead", Edge: "leads", InverseEdge: "clusters"},
+	{Table: planbatch.ParticipantsTable, Columns: [2]string{planbatch.ParticipantsPrimaryKey[0], planbatch.ParticipantsPrimaryKey[1]}, From: "PlanBatch", To: "Department", Edge: "participants", InverseEdge: "participated_batches"},
+	{Table: planbatch.ItemsTable, Columns: [2]string{planbatch.ItemsPrimaryKey[0], planbatch.ItemsPrimaryKey[1]}, From: "PlanBatch", To: "InspectionItem", Edge: "items", InverseEdge: "plan_batches"},
+	{Table: result.CodesTable, Columns: [2]string{result.CodesPrimaryKey[0], result.CodesPrimaryKey[1]}, From: "Result", To: "ResultCode", Edge: "codes", InverseEdge: "results"},
+	{Table: result.MethodsTable, Columns: [2]string{result.MethodsPrimaryKey[0], result.MethodsPrimaryKey[1]}, From: "Result", To: "InspectionMethod", Edge: "methods", InverseEdge: "results"},
+	{Table: resultitem.CodesTable, Columns: [2]string{resultitem.CodesPrimaryKey[0], resultitem.CodesPrimaryKey[1]}, From: "ResultItem", To: "ResultCode", Edge: "codes", InverseEdge: "result_items"},
+	{Table: targetlibrary.TargetsTable, Columns: [2]string{targetlibrary.TargetsPrimaryKey[0], targetlibrary.TargetsPrimaryKey[1]}, From: "TargetLibrary", To: "Target", Edge: "targets", InverseEdge: "libraries"},
+	{Table: task.ParticipantsTable, Columns: [2]string{task.ParticipantsPrimaryKey[0], task.ParticipantsPrimaryKey[1]}, From: "Task", To: "Department", Edge: "participants", InverseEdge: "participated_tasks"},
+	{Table: task.MethodsTable, Columns: [2]string{task.MethodsPrimaryKey[0], task.MethodsPrimaryKey[1]}, From: "Task", To: "InspectionMethod", Edge: "methods", InverseEdge: "tasks"},
+	{Table: task.InspectorPoolTable, Columns: [2]string{task.InspectorPoolPrimaryKey[0], task.InspectorPoolPrimaryKey[1]}, From: "Task", To: "Inspector", Edge: "inspector_pool", InverseEdge: "task_pools"},
+	{Table: task.LibrariesTable, Columns: [2]string{task.LibrariesPrimaryKey[0], task.LibrariesPrimaryKey[1]}, From: "Task", To: "TargetLibrary", Edge: "libraries", InverseEdge: "tasks"},
+}

@@ -94,8 +94,8 @@ func (r *mutationResolver) DeleteTask(ctx context.Context, id int) (int, error) 
 }
 
 // CancelTask is the resolver for the cancelTask field.
-func (r *mutationResolver) CancelTask(ctx context.Context, id int) (*ent.Task, error) {
-	return tasks.Cancel(ctx, r.Client, id)
+func (r *mutationResolver) CancelTask(ctx context.Context, id int, reason *string) (*ent.Task, error) {
+	return r.Drawer.CancelTask(ctx, id, deref(reason))
 }
 
 // StartInspection is the resolver for the startInspection field.
@@ -119,13 +119,13 @@ func (r *mutationResolver) ExecuteDraw(ctx context.Context, id int, entropy stri
 }
 
 // RecuseTeam is the resolver for the recuseTeam field.
-func (r *mutationResolver) RecuseTeam(ctx context.Context, drawID int, targetKey string, inspectorKeys []string, reason string) (*ent.InspectionTeam, error) {
-	return r.Drawer.Recuse(ctx, drawID, targetKey, inspectorKeys, reason)
+func (r *mutationResolver) RecuseTeam(ctx context.Context, drawID int, targetKey string, inspectorKeys []string, reasonCode *string, reason string) (*ent.InspectionTeam, error) {
+	return r.Drawer.Recuse(ctx, drawID, targetKey, inspectorKeys, deref(reasonCode), reason)
 }
 
 // ReplaceTarget is the resolver for the replaceTarget field.
-func (r *mutationResolver) ReplaceTarget(ctx context.Context, drawID int, targetKey string, reason string) (*ent.InspectionTeam, error) {
-	return r.Drawer.Replace(ctx, drawID, targetKey, reason)
+func (r *mutationResolver) ReplaceTarget(ctx context.Context, drawID int, targetKey string, reasonCode *string, reason string) (*ent.InspectionTeam, error) {
+	return r.Drawer.Replace(ctx, drawID, targetKey, deref(reasonCode), reason)
 }
 
 // RevealDraw is the resolver for the revealDraw field.

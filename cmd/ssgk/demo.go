@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 
 	"github.com/ssgk/ssgk/internal/auth"
@@ -15,19 +14,13 @@ const demoPassword = demo.Password
 
 // loadDemo loads the demo data and its accounts and tokens (demo.Setup).
 func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.Writer, sampleYear bool) error {
-	_, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, out, sampleYear)
+	_, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, out, sampleYear, db.DataDir)
 	return err
 }
 
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	db, authSvc, err := openHub(ctx, &cfg)
+// runDemo: ssgk demo.
+func runDemo(ctx context.Context, cfg *config, stdout io.Writer) error {
+	db, authSvc, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}

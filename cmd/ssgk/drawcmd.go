@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,31 +14,28 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// cmdDraw: ssgk draw verify BUNDLE [--commitment DIGEST] — re-derives a published draw offline;
-// ssgk draw bundle --draw ID --out FILE — writes the bundle of a revealed draw.
-func cmdDraw(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) >= 1 && args[0] == "bundle" {
-		return cmdDrawBundle(ctx, args[1:], stdout, stderr)
+// drawVerifyFlags are the bundle and the flags of ssgk draw verify.
+type drawVerifyFlags struct {
+	Bundle     string         // the verification bundle (JSON)
+	Commitment string         // --commitment: the digest published before the draw
+	Log        drawLogOptions // --url / --anchor / --save-anchor / --public-key: the draw's logged events
+}
+
+// runDrawVerify: ssgk draw verify BUNDLE [--commitment DIGEST] [--url HUB | --anchor FILE] —
+// re-derives a published draw offline and checks its steps against the transparency log.
+func runDrawVerify(ctx context.Context, o drawVerifyFlags, stdout io.Writer) error {
+	want := &o.Commitment
+	lo := o.Log
+	raw, err := os.ReadFile(o.Bundle)
+	if err != nil {
+		return apperr.Wrap(err, apperr.NotFound, "无法读取验证包 %s", o.Bundle)
 	}
-	if len(args) < 2 || args[0] != "verify" {
-		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
-	}
-	fs := flag.NewFlagSet("draw verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	want := fs.String("commitment", "", "抽取前公布的承诺摘要（十六进制）；给出时核对验证包中的承诺与之一致")
-	if err := fs.Parse(args[2:]); err != nil {
+	// Strict decoding (§10.1): unknown, missing, repeated or null members are INVALID_BUNDLE.
+	b, err := draw.ParseBundle(raw)
+	if err != nil {
 		return err
 	}
-	raw, err := os.ReadFile(args[1])
-	if err != nil {
-		return apperr.Wrap(err, apperr.NotFound, "无法读取验证包 %s", args[1])
-	}
-	var b draw.Bundle
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "验证包不是有效的 JSON：%v", err)
-	}
-	if err := draw.Verify(&b); err != nil {
+	if err := draw.Verify(b); err != nil {
 		return err
 	}
 	if *want != "" && *want != b.CommitmentDigest.String() {
@@ -51,22 +47,21 @@ func cmdDraw(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "验证通过：算法 %s，抽取框 %d 个对象，抽中 %d 个，检查组 %d 个，变更 %d 次；承诺摘要 %s\n",
 		b.Algorithm, b.Commitment.FrameSize, drawn, len(b.Outcome.Teams), len(b.Outcome.Amendments), b.CommitmentDigest)
+	if lo.wanted() {
+		return verifyDrawLog(ctx, b, lo, stdout)
+	}
 	if *want == "" {
 		fmt.Fprintln(stdout, "提示：请用 --commitment 核对抽取前公布的承诺摘要，以确认验证包就是当时承诺的抽取。")
+	}
+	if b.Log != nil {
+		fmt.Fprintln(stdout, "提示：请用 --url 中枢地址 核对外部熵与回避、替换是否与抽取时记入透明日志的一致。")
 	}
 	return nil
 }
 
-func cmdDrawBundle(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("draw bundle", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	id := fs.Int("draw", 0, "抽取编号（GraphQL 中 Draw 的 id）")
-	out := fs.String("out", "", "核验包输出文件（JSON）")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// runDrawBundle: ssgk draw bundle --draw ID --out FILE — writes the bundle of a revealed draw.
+func runDrawBundle(ctx context.Context, cfg *config, drawID int, outFile string, stdout io.Writer) error {
+	id, out := &drawID, &outFile
 	if *id == 0 || *out == "" {
 		return apperr.New(apperr.Invalid, "请用 --draw 指定抽取编号、用 --out 指定输出文件")
 	}

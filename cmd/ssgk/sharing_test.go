@@ -315,7 +315,7 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 		}
 	}
 	mustData(t, post(t, base, dash, "", map[string]any{"query": `{ resultAggregate(groupBy: [DEPARTMENT, MONTH]) { total groups { keys labels count } } }`}), &agg)
-	// The aggregate counts current versions: a corrected original no longer counts.
+	// Counted as every statistic counts: published and current (a corrected original is not).
 	published, err := db.Client.Result.Query().Where(result.StatusEQ(result.StatusPUBLISHED), results.Current()).Count(sys)
 	if err != nil {
 		t.Fatal(err)

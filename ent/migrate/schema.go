@@ -355,6 +355,7 @@ var (
 		{Name: "inspector_pool_digest", Type: field.TypeString, Nullable: true},
 		{Name: "secret_hash", Type: field.TypeString, Nullable: true},
 		{Name: "secret", Type: field.TypeString, Nullable: true},
+		{Name: "sealed_secret", Type: field.TypeString, Nullable: true},
 		{Name: "commitment", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "commitment_digest", Type: field.TypeString, Nullable: true},
 		{Name: "committed_at", Type: field.TypeTime, Nullable: true},
@@ -374,13 +375,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "draws_draws_superseded_by",
-				Columns:    []*schema.Column{DrawsColumns[21]},
+				Columns:    []*schema.Column{DrawsColumns[22]},
 				RefColumns: []*schema.Column{DrawsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "draws_tasks_draws",
-				Columns:    []*schema.Column{DrawsColumns[22]},
+				Columns:    []*schema.Column{DrawsColumns[23]},
 				RefColumns: []*schema.Column{TasksColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -394,7 +395,7 @@ var (
 			{
 				Name:    "draw_task_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{DrawsColumns[22], DrawsColumns[4]},
+				Columns: []*schema.Column{DrawsColumns[23], DrawsColumns[4]},
 			},
 		},
 	}
@@ -403,13 +404,15 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
 		{Name: "seq", Type: field.TypeInt},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL", "FAIL", "SUPERSEDE"}},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "target_key", Type: field.TypeString, Nullable: true},
 		{Name: "inspectors", Type: field.TypeJSON, Nullable: true},
 		{Name: "replacement_key", Type: field.TypeString, Nullable: true},
 		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "reason_code", Type: field.TypeString, Nullable: true},
+		{Name: "ledger_index", Type: field.TypeInt64, Nullable: true},
 		{Name: "draw_id", Type: field.TypeInt},
 	}
 	// DrawEventsTable holds the schema information for the "draw_events" table.
@@ -420,7 +423,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "draw_events_draws_events",
-				Columns:    []*schema.Column{DrawEventsColumns[10]},
+				Columns:    []*schema.Column{DrawEventsColumns[12]},
 				RefColumns: []*schema.Column{DrawsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -434,7 +437,7 @@ var (
 			{
 				Name:    "drawevent_draw_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{DrawEventsColumns[10], DrawEventsColumns[2]},
+				Columns: []*schema.Column{DrawEventsColumns[12], DrawEventsColumns[2]},
 			},
 		},
 	}
@@ -1340,7 +1343,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ITEM_LIST", "PLAN", "TASK_ANNOUNCEMENT", "DRAW_COMMITMENT", "DRAW_REVEAL", "RESULT", "CORRECTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ITEM_LIST", "PLAN", "TASK_ANNOUNCEMENT", "DRAW_COMMITMENT", "DRAW_REVEAL", "RESULT", "CORRECTION", "DRAW_EVENT", "TASK_CANCELLATION"}},
 		{Name: "title", Type: field.TypeString},
 		{Name: "published_at", Type: field.TypeTime},
 		{Name: "subject_type", Type: field.TypeString},

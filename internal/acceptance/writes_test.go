@@ -442,11 +442,11 @@ func (w *writeWorld) fixtures() map[string]func() writeCase {
 			return writeCase{varDefs: "$id: ID!", args: `id: $id, entropy: "1 2 3 4 5 6"`, vars: map[string]any{"id": og.DrawID}}
 		},
 		"recuseTeam": func() writeCase {
-			return writeCase{varDefs: "$id: ID!, $k: String!, $i: [String!]!", args: `drawID: $id, targetKey: $k, inspectorKeys: $i, reason: "矩阵测试"`,
+			return writeCase{varDefs: "$id: ID!, $k: String!, $i: [String!]!", args: `drawID: $id, targetKey: $k, inspectorKeys: $i, reasonCode: "OTHER", reason: "矩阵测试"`,
 				vars: map[string]any{"id": og.DrawID, "k": key(og.Targets[len(og.Targets)-1]), "i": []string{cert}}}
 		},
 		"replaceTarget": func() writeCase {
-			return writeCase{varDefs: "$id: ID!, $k: String!", args: `drawID: $id, targetKey: $k, reason: "矩阵测试"`,
+			return writeCase{varDefs: "$id: ID!, $k: String!", args: `drawID: $id, targetKey: $k, reasonCode: "CLOSED", reason: "矩阵测试"`,
 				vars: map[string]any{"id": og.DrawID, "k": key(og.Targets[len(og.Targets)-2])}}
 		},
 		"revealDraw": func() writeCase {

@@ -26,8 +26,9 @@ const (
 	TooComplex      = "QUERY_TOO_COMPLEX"
 	PageTooLarge    = "PAGE_SIZE_EXCEEDED"
 	Internal        = "INTERNAL"
-	// Unavailable: the database cannot serve the request now (down, busy); nothing was
-	// written; retrying later is safe.
+	// Unavailable: the database cannot serve the request now (down, unreachable, shutting
+	// down); nothing was written; retrying later is safe. See also Busy, DiskFull and Deadline
+	// (fault.go).
 	Unavailable = "UNAVAILABLE"
 )
 
@@ -76,7 +77,8 @@ type Coded interface {
 }
 
 // From classifies any error into an Error: application errors pass through; ent validation,
-// not-found and constraint errors get their codes; everything else is INTERNAL.
+// not-found and constraint errors get their codes; failures of the database or the machine get
+// BUSY, DISK_FULL, UNAVAILABLE or DEADLINE (Fault); everything else is INTERNAL.
 func From(err error) *Error {
 	if err == nil {
 		return nil
@@ -119,6 +121,9 @@ func From(err error) *Error {
 	if strings.Contains(err.Error(), "RESULT_PUBLISHED_IMMUTABLE") {
 		// Raised by the database triggers that keep published results unchangeable.
 		return Wrap(err, "RESULT_PUBLISHED_IMMUTABLE", "已公示的检查结果不能修改或删除；确有错误的，须由部门负责人签字确认后发布更正")
+	}
+	if f := Fault(err); f != nil {
+		return f
 	}
 	if ent.IsConstraintError(err) || isUniqueViolation(err) || isForeignKeyViolation(err) {
 		switch {

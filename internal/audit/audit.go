@@ -25,8 +25,12 @@ import (
 // GenesisHash is the prev_hash of the first event.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// pgAuditLock is the PostgreSQL advisory lock key that serialises appends to the chain.
-const pgAuditLock = 0x5359_4b41 // "SSGK" in spirit
+// PGWriteLock is the PostgreSQL advisory lock key that serialises appends to the chain — and,
+// taken by the store at the start of every transaction, all writers: it is the first lock of
+// the hub's lock order (see internal/store/writelock.go).
+const PGWriteLock = 0x5359_4b41 // "SSGK" in spirit
+
+const pgAuditLock = PGWriteLock
 
 type markerKey struct{}
 
@@ -84,6 +88,10 @@ func Hook(dialectName string) ent.Hook {
 					}
 				}
 			}
+			joinChanges, err := joinGroups(rctx, client, dialectName, m, ids)
+			if err != nil {
+				return nil, err
+			}
 			value, err := next.Mutate(ctx, m)
 			if err != nil {
 				return nil, err
@@ -92,6 +100,9 @@ func Hook(dialectName string) ent.Hook {
 				id, ok := mm.ID()
 				if !ok {
 					return nil, fmt.Errorf("audit: created %s has no id", m.Type())
+				}
+				if err := recordJoins(rctx, tx, client, dialectName, v, joinChanges, id); err != nil {
+					return nil, err
 				}
 				if b := batchFrom(ctx); b != nil {
 					b.defer_(tx, m.Type(), id)
@@ -105,6 +116,11 @@ func Hook(dialectName string) ent.Hook {
 				action = "CREATE"
 			case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
 				action = "DELETE"
+			}
+			if !m.Op().Is(ent.OpCreate) {
+				if err := recordJoins(rctx, tx, client, dialectName, v, joinChanges, 0); err != nil {
+					return nil, err
+				}
 			}
 			for _, id := range ids {
 				after := ""
@@ -143,7 +159,9 @@ func appendEvent(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.
 }
 
 // chainTip locks the chain for this transaction (PostgreSQL; SQLite has one writer) and returns
-// the next sequence number and the hash to link to.
+// the next sequence number and the hash to link to. Store-opened transactions hold the lock
+// since BEGIN (lock order: internal/store/writelock.go); taking it again is free and keeps
+// transactions opened elsewhere correct.
 func chainTip(ctx context.Context, tx *ent.Tx, dialectName string) (int64, string, error) {
 	if dialectName == dialect.Postgres {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgAuditLock); err != nil {

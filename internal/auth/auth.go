@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
@@ -55,6 +56,7 @@ func New(client *ent.Client, key []byte, policy Policy) (*Service, error) {
 	if len(key) < 32 {
 		return nil, errors.New("auth: session key must be at least 32 bytes")
 	}
+	go dummyHash() // ready before the first login, so that it costs what the others cost
 	return &Service{client: client, key: key, policy: policy, now: time.Now,
 		clients: newClientLimiter(policy.ClientBurst, policy.ClientEvery)}, nil
 }
@@ -68,8 +70,13 @@ const (
 )
 
 // dummyHash is verified when no password check is due (unknown user, locked or disabled
-// account), so that every failed login costs the same time.
-var dummyHash, _ = HashPassword("ssgk-no-such-user")
+// account), so that every failed login costs the same time. It is computed on first use, not
+// at start: an argon2id hash takes 64 MiB and most of a second, which every ssgk command —
+// --help included — paid before.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("ssgk-no-such-user")
+	return h
+})
 
 // ErrLoginFailed is the one answer to every failed login — unknown user, wrong password, locked
 // or disabled account — so that the answer does not tell which usernames exist.
@@ -116,7 +123,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (token s
 		return "", time.Time{}, nil, err
 	}
 	if reserved == nil {
-		VerifyPassword(dummyHash, password)
+		VerifyPassword(dummyHash(), password)
 		return "", time.Time{}, nil, errLoginFailed(s.policy)
 	}
 	if !VerifyPassword(reserved.PasswordHash, password) {
@@ -190,6 +197,9 @@ func (s *Service) authSession(ctx context.Context, cred string) (*viewer.Viewer,
 	}
 	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
 	acc, err := s.client.Account.Query().Where(account.ID(id)).WithDepartment().Only(sys)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, lookupFailed(err)
+	}
 	// A lock stops new logins only: a stranger who guesses wrong five times must not end the
 	// account's live sessions. Disabling the account does end them.
 	if err != nil || !acc.Active {
@@ -211,8 +221,10 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	}
 	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
 	tok, err := s.client.ApiToken.Query().Where(apitoken.Prefix(prefix)).WithDepartment().Only(sys)
-	if err != nil {
+	if ent.IsNotFound(err) {
 		return nil, bad
+	} else if err != nil {
+		return nil, lookupFailed(err)
 	}
 	if !hmac.Equal([]byte(tok.SecretHash), []byte(hashSecret(secret))) {
 		return nil, bad
@@ -224,6 +236,17 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	d := tok.Edges.Department
 	return &viewer.Viewer{Kind: viewer.Token, Name: tok.Name + "@" + d.Code, TokenID: tok.ID,
 		DepartmentID: d.ID, DepartmentCode: d.Code, Roles: tok.Roles}, nil
+}
+
+// lookupFailed is the error of a credential that could not be checked because the database
+// failed (down, busy, timed out): the fault's own code — UNAVAILABLE when the failure is of no
+// known kind — and never UNAUTHENTICATED, which would tell a client with a valid token to
+// throw it away.
+func lookupFailed(err error) error {
+	if f := apperr.Fault(err); f != nil {
+		return f
+	}
+	return apperr.Wrap(err, apperr.Unavailable, "暂时无法核验令牌（数据库不可用），请稍后重试")
 }
 
 func hashSecret(secret string) string {

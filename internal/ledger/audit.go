@@ -30,7 +30,21 @@ const (
 	ProblemRootMismatch      = "ROOT_MISMATCH"       // a checkpoint's root is not the log's root
 	ProblemCheckpointBeyond  = "CHECKPOINT_BEYOND"   // a checkpoint is larger than the log
 	ProblemBadSignature      = "BAD_SIGNATURE"       // a checkpoint's signature does not verify
+	ProblemContentChanged    = "CONTENT_CHANGED"     // the rows no longer say what was published
 )
+
+// ContentCheck re-derives, from the current rows, the part of a publication's payload that the
+// rows own (a result's codes, items, methods …, not the names of things that may be renamed)
+// and returns a Chinese description of the difference, or "" when the rows still say what was
+// published. Packages that publish register one per kind (RegisterContentCheck), so that
+// AuditLog catches a row changed around the hub — with its trigger dropped — even when the
+// payload and its leaf are intact.
+type ContentCheck func(ctx context.Context, client *ent.Client, p *ent.Publication) (string, error)
+
+var contentChecks = map[publication.Kind]ContentCheck{}
+
+// RegisterContentCheck registers the check of kind's publications (call from init).
+func RegisterContentCheck(kind publication.Kind, check ContentCheck) { contentChecks[kind] = check }
 
 // Problem is one finding of Audit.
 type Problem struct {
@@ -72,6 +86,8 @@ func Audit(ctx context.Context, client *ent.Client) ([]Problem, error) {
 //   - each publication's payload digests to its digest (publish.Digest), so a payload edited in
 //     the database is found even when the leaf is intact;
 //   - every publication has a leaf;
+//   - the rows a publication was made from still say what it published (ContentCheck, for the
+//     kinds whose package registered one);
 //   - every stored checkpoint's root is the root of the log recomputed from the leaf contents,
 //     and, for checkpoints signed with one of keys, the signature verifies.
 func AuditLog(ctx context.Context, client *ent.Client, keys ...ed25519.PublicKey) (*Report, error) {
@@ -140,6 +156,15 @@ func AuditLog(ctx context.Context, client *ent.Client, keys ...ed25519.PublicKey
 				return nil, err
 			}
 			auditLeaf(row, pubs[row.PublicationID], corrected, add)
+			if p := pubs[row.PublicationID]; p != nil && contentChecks[p.Kind] != nil {
+				diff, err := contentChecks[p.Kind](ctx, client, p)
+				if err != nil {
+					return nil, err
+				}
+				if diff != "" {
+					add(ProblemContentChanged, row.Index, p.ID, "公示 #%d（第 %d 片叶子）的内容与当前数据不符：%s", p.ID, row.Index, diff)
+				}
+			}
 			if err := rng.Append(Hasher.HashLeaf([]byte(row.Leaf)), nil); err != nil {
 				return nil, err
 			}

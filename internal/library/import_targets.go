@@ -253,7 +253,11 @@ func (w *writer) addMembers(ctx context.Context, ids []int) error {
 		}
 	}
 	w.membersAdded += len(ids)
-	return mw.Close()
+	if err := mw.Close(); err != nil {
+		return err
+	}
+	// Memberships are business state the audit trail covers, as each target's set of libraries.
+	return audit.JoinSetsChanged(ctx, w.tx, w.opt.Dialect, targetlibrary.TargetsTable, ids)
 }
 
 // finishMembers records, through ent and so through the audit trail, that the sub-library

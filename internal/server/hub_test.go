@@ -40,8 +40,15 @@ func newTestHub(t testing.TB) *testHub { t.Helper(); return newTestHubWith(t, ni
 // newTestHubWith is newTestHub with the hub's options changed by configure.
 func newTestHubWith(t testing.TB, configure func(*server.Options)) *testHub {
 	t.Helper()
+	return newTestHubOn(t, testutil.Options{}, configure)
+}
+
+// newTestHubOn is newTestHubWith on a database opened with topts (its Driver is replaced).
+func newTestHubOn(t testing.TB, topts testutil.Options, configure func(*server.Options)) *testHub {
+	t.Helper()
 	var n atomic.Int64
-	db := testutil.Open(t, testutil.Options{Driver: func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n} }})
+	topts.Driver = func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n} }
+	db := testutil.Open(t, topts)
 	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("k"), 32), auth.DefaultPolicy)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 )
 
 // Options configure the HTTP edge of the hub. The zero value of a field means its default.
@@ -24,10 +25,16 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For / X-Real-IP name the client
 	// (TRUSTED_PROXIES); from anyone else these headers are ignored for login rate limits.
 	TrustedProxies []netip.Prefix
+
+	// WriteTimeout bounds serving one request (WRITE_TIMEOUT, DefaultWriteTimeout).
+	WriteTimeout time.Duration
+	// ShutdownTimeout is how long a stopping hub lets requests in progress finish
+	// (SHUTDOWN_TIMEOUT); by default the write timeout.
+	ShutdownTimeout time.Duration
 }
 
 // DefaultOptions are the settings of a hub started without configuration.
-var DefaultOptions = Options{Limits: DefaultLimits, MaxBodyBytes: 1 << 20, MaxUploadBytes: 64 << 20}
+var DefaultOptions = Options{Limits: DefaultLimits, MaxBodyBytes: 1 << 20, MaxUploadBytes: 64 << 20, WriteTimeout: DefaultWriteTimeout}
 
 func (o Options) withDefaults() Options {
 	if o.Limits == (Limits{}) {
@@ -38,6 +45,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxUploadBytes <= 0 {
 		o.MaxUploadBytes = DefaultOptions.MaxUploadBytes
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = DefaultWriteTimeout
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = o.WriteTimeout
 	}
 	return o
 }

@@ -75,7 +75,13 @@ func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits
 func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, opts Options) *Server {
 	opts = opts.withDefaults()
 	logger = logging.Attach(logger)
-	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
+	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
+	// Draws committed before their secrets were sealed at rest hold them in clear: seal them now.
+	if n, err := s.drawer.SealStoredSecrets(context.Background()); err != nil {
+		logger.Error("cannot seal the stored draw secrets", "err", err)
+	} else if n > 0 {
+		logger.Info("sealed the stored draw secrets", "draws", n)
+	}
 	r := chi.NewRouter()
 	// Security headers and the TCP peer first (the peer names the client unless it is a trusted
 	// proxy); then the request ID every log line and error carries; then the access log.
@@ -84,7 +90,7 @@ func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, op
 	r.Handle("/metrics", s.metricsOnMain())
 	r.With(s.authenticate).Handle("/graphiql", s.graphiql())
 	r.Handle("/graphiql/assets/*", graphiql.Handler("/graphql"))
-	r.With(s.gate, s.authenticate).Handle("/graphql", s.graphqlHandler())
+	r.With(s.gate, s.authenticate, withResponseWriter).Handle("/graphql", s.graphqlHandler())
 	r.With(s.authenticate).Group(s.fileRoutes)
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Route("/ledger", s.ledgerRoutes)
@@ -120,10 +126,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		v, err := s.auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
 		if err != nil {
 			ae := apperr.From(err)
-			if ae.Code == apperr.Internal {
-				s.log.ErrorContext(r.Context(), "authentication failed", "err", err)
+			status := http.StatusUnauthorized
+			if ae.Code == apperr.Internal || apperr.IsFault(ae.Code) {
+				// The credential could not be checked — the database is down or busy: not a bad
+				// credential (never 401), and logged with the request ID.
+				s.log.ErrorContext(r.Context(), "authentication failed", "code", ae.Code, "err", err)
+				if status = apperr.HTTPStatus(ae.Code); status == 0 {
+					status = http.StatusInternalServerError
+				}
+				if status == http.StatusServiceUnavailable {
+					w.Header().Set("Retry-After", "5")
+				}
 			}
-			writeJSONError(w, http.StatusUnauthorized, ae.Code, ae.Message)
+			writeJSONError(w, status, ae.Code, ae.Message)
 			return
 		}
 		if p := r.Header.Get(PurposeHeader); p != "" && !v.IsAnonymous() {
@@ -210,6 +225,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	// Mutations run in one transaction each, except login — its failure counter must be stored
 	// even though the login itself answers with an error — and executeDraw, whose failed attempt
 	// (entropy and reason) must stay on record although the draw answers with an error.
+	srv.Use(faultStatus{})
 	srv.Use(transactioner{Transactioner: entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")}, log: s.log})
 
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
@@ -277,8 +293,11 @@ func (s *Server) codedError(ctx context.Context, err error) *gqlerror.Error {
 		return gerr
 	}
 	ae := apperr.From(cause)
-	if ae.Code == apperr.Internal {
+	switch {
+	case ae.Code == apperr.Internal:
 		s.log.ErrorContext(ctx, "internal error", "err", cause, "path", gerr.Path.String())
+	case apperr.IsFault(ae.Code):
+		s.log.ErrorContext(ctx, "database fault", "code", ae.Code, "err", cause, "path", gerr.Path.String())
 	}
 	gerr.Message = ae.Message
 	if gerr.Extensions == nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -10,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/sharing"
 )
 
@@ -31,9 +33,7 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	}
 	txCtx, tx, err := t.OpenTx(ctx)
 	if err != nil {
-		t.log.ErrorContext(ctx, "cannot begin a transaction", "err", err)
-		return &graphql.Response{Errors: gqlerror.List{{Message: "数据库暂时无法处理请求，请稍后重试",
-			Extensions: map[string]any{"code": apperr.Unavailable}}}}
+		return t.faultResponse(ctx, "cannot begin a transaction", err)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -53,9 +53,64 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		t.log.ErrorContext(ctx, "cannot commit a transaction", "err", err)
-		return &graphql.Response{Errors: gqlerror.List{{Message: "数据库未能保存本次修改（已全部撤销），请稍后重试",
-			Extensions: map[string]any{"code": apperr.Unavailable}}}}
+		return t.faultResponse(ctx, "cannot commit a transaction", err)
 	}
 	return rsp
+}
+
+// faultResponse answers a mutation whose transaction could not begin or commit: a coded error
+// (BUSY, DISK_FULL, DEADLINE, else UNAVAILABLE — nothing was written), logged with the request
+// ID, which the error carries too.
+func (t transactioner) faultResponse(ctx context.Context, what string, err error) *graphql.Response {
+	ae := apperr.Fault(err)
+	if ae == nil {
+		ae = apperr.Wrap(err, apperr.Unavailable, "数据库未能处理本次修改（已全部撤销），请稍后重试")
+	}
+	t.log.ErrorContext(ctx, what, "code", ae.Code, "err", err)
+	ext := map[string]any{"code": ae.Code}
+	if id := logging.RequestID(ctx); id != "" {
+		ext["requestId"] = id
+	}
+	return &graphql.Response{Errors: gqlerror.List{{Message: ae.Message, Extensions: ext}}}
+}
+
+// faultStatus gives a GraphQL response that failed for a fault of the database or the machine
+// the HTTP status a proxy or client retries on: 503 (with Retry-After) for UNAVAILABLE and BUSY,
+// 507 for DISK_FULL, 504 for DEADLINE — not 200 with an error inside.
+type faultStatus struct{}
+
+var (
+	_ graphql.HandlerExtension    = faultStatus{}
+	_ graphql.ResponseInterceptor = faultStatus{}
+)
+
+func (faultStatus) ExtensionName() string                   { return "FaultStatus" }
+func (faultStatus) Validate(graphql.ExecutableSchema) error { return nil }
+func (faultStatus) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	rsp := next(ctx)
+	if rsp == nil {
+		return rsp
+	}
+	for _, e := range rsp.Errors {
+		code, _ := e.Extensions["code"].(string)
+		if st := apperr.HTTPStatus(code); st != 0 {
+			if w, ok := ctx.Value(responseWriterKey{}).(http.ResponseWriter); ok {
+				if st == http.StatusServiceUnavailable {
+					w.Header().Set("Retry-After", "5")
+				}
+				w.WriteHeader(st)
+			}
+			break
+		}
+	}
+	return rsp
+}
+
+type responseWriterKey struct{}
+
+// withResponseWriter lets faultStatus set the status of the response the transport writes.
+func withResponseWriter(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), responseWriterKey{}, w)))
+	})
 }

@@ -22,6 +22,9 @@ import (
 // first and uses the cached owners only when they were looked up under the same generation —
 // that is, from the very same memberships it would see.
 
+// Lock order: the generation row is a row lock, taken (by the triggers) only after the write
+// lock every hub transaction holds since BEGIN on PostgreSQL (internal/store/writelock.go).
+
 // OwnerGenerationTable holds the one generation row.
 const OwnerGenerationTable = "ssgk_owner_generation"
 

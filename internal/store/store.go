@@ -54,7 +54,13 @@ type Options struct {
 	Driver func(dialect.Driver) dialect.Driver
 	// SkipMigrate opens without applying migrations (tests of the migration path).
 	SkipMigrate bool
+	// BusyTimeout is how long a SQLite writer waits for the write lock before the request fails
+	// with BUSY; 0 means DefaultBusyTimeout. Tests shorten it.
+	BusyTimeout time.Duration
 }
+
+// DefaultBusyTimeout is SQLite's wait for the write lock.
+const DefaultBusyTimeout = 10 * time.Second
 
 // Open opens and migrates the database and installs the audit hook.
 func Open(ctx context.Context, opt Options) (*DB, error) {
@@ -85,7 +91,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 			}
 			path = filepath.Join(dir, "ssgk.db")
 		}
-		if sqlDB, err = openSQLite(sqliteDSN(path)); err != nil {
+		busy := opt.BusyTimeout
+		if busy <= 0 {
+			busy = DefaultBusyTimeout
+		}
+		if sqlDB, err = openSQLite(sqliteDSN(path, busy)); err != nil {
 			return nil, err
 		}
 		// WAL lets readers run beside the one writer; BEGIN IMMEDIATE (_txlock) makes a
@@ -105,6 +115,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		}
 	}
 	var drv dialect.Driver = entsql.OpenDB(name, sqlDB)
+	if name == dialect.Postgres {
+		// One lock order for every writer: the write lock first (writelock.go).
+		drv = writeLockDriver{Driver: drv.(*entsql.Driver)}
+	}
 	if opt.Driver != nil {
 		drv = opt.Driver(drv)
 	}
@@ -121,6 +135,13 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if dataDir == "" {
 		dataDir = "data"
 	}
+	if !opt.SkipMigrate {
+		// A database from before the trail covered join tables gets their sets recorded once.
+		if err := audit.BaselineJoins(ctx, client, name); err != nil {
+			client.Close()
+			return nil, fmt.Errorf("审计日志记录关联表基线失败: %w", err)
+		}
+	}
 	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}
 	db.Owners = sharing.NewOwnerCache(ownerCacheSize)
 	return db, nil
@@ -129,8 +150,9 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 // sqliteDSN: times are written as "2006-01-02 15:04:05.999999999-07:00" (_time_format=sqlite),
 // which the driver reads back whatever the zone; its default, time.String(), cannot be read back
 // for a zone without a name — such as the times GraphQL clients send.
-func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+func sqliteDSN(path string, busy time.Duration) string {
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + fmt.Sprint(busy.Milliseconds()) +
+		")&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 }
 
 // redact hides the password of a database URL for logs and messages.

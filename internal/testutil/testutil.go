@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -29,6 +30,11 @@ type Options struct {
 	Driver      func(dialect.Driver) dialect.Driver
 	SkipMigrate bool
 	SkipSeed    bool
+	// URL, if set, rewrites the database URL before opening ("" is SQLite): a test routes
+	// PostgreSQL through a proxy it can cut.
+	URL func(string) string
+	// BusyTimeout is store.Options.BusyTimeout.
+	BusyTimeout time.Duration
 }
 
 // DatabaseURL returns the URL of a fresh, empty database for t: "" (SQLite under dataDir) or a
@@ -89,7 +95,11 @@ func Open(t testing.TB, opts ...Options) *store.DB {
 		o = opts[0]
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DatabaseURL: DatabaseURL(t), DataDir: t.TempDir(), Driver: o.Driver, SkipMigrate: o.SkipMigrate})
+	url := DatabaseURL(t)
+	if o.URL != nil {
+		url = o.URL(url)
+	}
+	db, err := store.Open(ctx, store.Options{DatabaseURL: url, DataDir: t.TempDir(), Driver: o.Driver, SkipMigrate: o.SkipMigrate, BusyTimeout: o.BusyTimeout})
 	if err != nil {
 		t.Fatalf("opening test database: %v", err)
 	}

@@ -3,7 +3,6 @@ package txn
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/ssgk/ssgk/ent"
 )
@@ -27,9 +26,9 @@ func Run(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (er
 		}
 	}()
 	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return fmt.Errorf("%w (rollback: %v)", err, rerr)
-		}
+		// A failed rollback adds nothing the caller can act on: the transaction is undone
+		// either way (a broken connection or a full disk has already aborted it).
+		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()

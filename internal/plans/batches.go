@@ -41,9 +41,19 @@ func UpdateBatch(ctx context.Context, client *ent.Client, batchID int, in BatchI
 			return err
 		}
 		u := tx.PlanBatch.UpdateOneID(b.ID).SetSeq(in.Seq).SetName(strings.TrimSpace(in.Name)).SetScope(in.Scope).
-			ClearPlannedCount().SetNillablePlannedCount(in.PlannedCount).ClearPlannedRatio().SetNillablePlannedRatio(in.PlannedRatio).
 			SetStartDate(in.Start).SetEndDate(in.End).SetInitiatorID(in.InitiatorID).
 			ClearParticipants().AddParticipantIDs(unique(in.ParticipantIDs)...).ClearItems().AddItemIDs(unique(in.ItemIDs)...)
+		// Set or cleared, never both (PostgreSQL refuses two assignments to one column).
+		if in.PlannedCount != nil {
+			u.SetPlannedCount(*in.PlannedCount)
+		} else {
+			u.ClearPlannedCount()
+		}
+		if in.PlannedRatio != nil {
+			u.SetPlannedRatio(*in.PlannedRatio)
+		} else {
+			u.ClearPlannedRatio()
+		}
 		out, err = u.Save(wctx)
 		return err
 	})

@@ -81,18 +81,32 @@ func UpdateDraft(ctx context.Context, client *ent.Client, id int, in Input) (*en
 		}
 		u := tx.Task.UpdateOneID(t.ID).SetName(in.Name).SetKind(in.Kind).SetSpecial(in.Special).
 			SetWindowStart(in.WindowStart).SetWindowEnd(in.WindowEnd).SetInitiatorID(in.InitiatorID).
-			ClearBatch().SetNillableBatchID(in.BatchID).
 			ClearParticipants().AddParticipantIDs(in.ParticipantIDs...).ClearLibraries().AddLibraryIDs(in.LibraryIDs...).
-			ClearInspectorPool().AddInspectorPoolIDs(in.InspectorIDs...).ClearMethods().AddMethodIDs(methods...).
-			ClearScope().ClearStrata().ClearStratifyBy().ClearNamedTargetIds().ClearTargetReason()
+			ClearInspectorPool().AddInspectorPoolIDs(in.InspectorIDs...).ClearMethods().AddMethodIDs(methods...)
+		// Each column is either set or cleared, never both: PostgreSQL refuses two assignments
+		// to one column in an UPDATE.
+		if in.BatchID != nil {
+			u.SetBatchID(*in.BatchID)
+		} else {
+			u.ClearBatch()
+		}
 		if in.Scope != nil {
 			u.SetScope(in.Scope)
+		} else {
+			u.ClearScope()
 		}
 		if len(in.TargetIDs) > 0 {
 			u.SetNamedTargetIds(in.TargetIDs).SetTargetReason(in.TargetReason)
+		} else {
+			u.ClearNamedTargetIds().ClearTargetReason()
 		}
 		if len(in.StratifyBy) > 0 {
 			u.SetStratifyBy(in.StratifyBy)
+		} else {
+			u.ClearStratifyBy()
+		}
+		if len(in.Strata) == 0 {
+			u.ClearStrata()
 		}
 		if len(in.Strata) > 0 {
 			m := map[string]any{}

@@ -2,6 +2,8 @@ package acceptance
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/ledger"
@@ -277,5 +280,82 @@ func TestTamper_PublishedConclusion(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("audit verify does not name the codes of result #%d: %v", pub.SubjectID, arep.Problems)
+	}
+}
+
+// TestTamper_AuditAnchor: a signed checkpoint anchors the audit trail's head. Deleting the
+// newest events — together with the rows they recorded, so that the rows and the trail agree —
+// or rewriting and re-hashing the trail is detected against a checkpoint saved before.
+func TestTamper_AuditAnchor(t *testing.T) {
+	for _, how := range []string{"delete newest", "rewrite"} {
+		t.Run(how, func(t *testing.T) {
+			h := newDemoHub(t)
+			ctx := context.Background()
+			_, key, err := ed25519.GenerateKey(rand.Reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, err := ledger.Checkpoint(h.sys, h.db.Client, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cp.AuditHead == "" || cp.AuditSeq == 0 {
+				t.Fatalf("checkpoint without an anchor: %+v", cp)
+			}
+			if err := ledger.VerifyCheckpoint(key.Public().(ed25519.PublicKey), *cp); err != nil {
+				t.Fatal(err)
+			}
+			saved := *cp // what an outsider keeps
+			if err := ledger.VerifyAuditAnchor(h.sys, h.db.Client, saved); err != nil {
+				t.Fatalf("intact trail: %v", err)
+			}
+			conn := tamperConn(t, h)
+			switch how {
+			case "delete newest":
+				// The newest events at the anchor and after, and whatever rows they recorded.
+				if _, err := conn.ExecContext(ctx, "DELETE FROM checkpoints"); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := conn.ExecContext(ctx, fmt.Sprintf("DELETE FROM audit_events WHERE seq >= %d", saved.AuditSeq)); err != nil {
+					t.Fatal(err)
+				}
+			case "rewrite":
+				// An event's actor changed and the whole chain re-hashed so that every link holds.
+				rewriteChain(t, h, conn)
+			}
+			err = ledger.VerifyAuditAnchor(h.sys, h.db.Client, saved)
+			if err == nil || !strings.Contains(err.Error(), ledger.CodeAuditAnchor) {
+				t.Fatalf("%s: VerifyAuditAnchor = %v, want %s", how, err, ledger.CodeAuditAnchor)
+			}
+		})
+	}
+}
+
+// rewriteChain changes the actor of event 1 and recomputes every hash after it.
+func rewriteChain(t *testing.T, h *hub, conn *sql.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	evs, err := h.db.Client.AuditEvent.Query().Order(ent.Asc(auditevent.FieldSeq)).All(h.sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := audit.GenesisHash
+	for i, e := range evs {
+		if i == 0 {
+			e.Actor = "篡改者"
+		}
+		e.PrevHash = prev
+		e.Hash = audit.EventHash(e)
+		prev = e.Hash
+		q := "UPDATE audit_events SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4"
+		if h.db.Dialect == dialect.SQLite {
+			q = "UPDATE audit_events SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?"
+		}
+		if _, err := conn.ExecContext(ctx, q, e.Actor, e.PrevHash, e.Hash, e.Seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil); err != nil || !rep.OK() {
+		t.Fatalf("the rewritten chain should pass on its own: %v %v", err, rep.Problems)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -12,14 +11,8 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// runAuditVerify: ssgk audit verify.
+func runAuditVerify(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -23,17 +22,10 @@ func (c *config) sessionKeyPath() string {
 	return filepath.Join(c.DataDir, "session.key")
 }
 
-// cmdBackup: ssgk backup --out DIR. With SQLite, a consistent online copy of the database; with
+// runBackup: ssgk backup --out DIR. With SQLite, a consistent online copy of the database; with
 // PostgreSQL, the key files and evidence, and the pg_dump command to run next.
-func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	out := fs.String("out", "", "备份目录（不存在或为空）")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+func runBackup(ctx context.Context, cfg *config, outDir string, stdout io.Writer) error {
+	out := &outDir
 	if *out == "" {
 		return apperr.New(apperr.Invalid, "请用 --out 指定备份目录，例如 ssgk backup --out /var/backups/ssgk/2026-12-07")
 	}
@@ -72,16 +64,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// cmdRestore: ssgk restore --from DIR into the configured (new) data directory.
-func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	from := fs.String("from", "", "备份目录（ssgk backup --out 的目录）")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// runRestore: ssgk restore --from DIR into the configured (new) data directory.
+func runRestore(ctx context.Context, cfg *config, fromDir string, stdout io.Writer) error {
+	from := &fromDir
 	if *from == "" {
 		return apperr.New(apperr.Invalid, "请用 --from 指定备份目录")
 	}

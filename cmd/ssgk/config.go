@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,7 +14,7 @@ import (
 	"github.com/ssgk/ssgk/internal/logging"
 )
 
-// config is read from environment variables; flags override them for one-off commands.
+// config is read from environment variables; flags override them (call.config, cli.go).
 type config struct {
 	ListenAddr  string // LISTEN_ADDR
 	DatabaseURL string // DATABASE_URL or DATABASE_URL_FILE; empty → SQLite in DataDir
@@ -23,6 +22,8 @@ type config struct {
 	LogLevel    string // LOG_LEVEL: debug, info, warn, error
 	LogFormat   string // LOG_FORMAT: text or json
 	SecretFile  string // SSGK_SECRET_FILE: the hub's session-signing key
+	// TrustedProxies is serve's --trusted-proxies; empty → TRUSTED_PROXIES (serveOptions).
+	TrustedProxies string
 
 	problems []error // settings that could not be read (see check)
 }
@@ -57,15 +58,6 @@ func (c *config) env(key, def string) string {
 		c.problems = append(c.problems, err)
 	}
 	return v
-}
-
-// bind registers the common flags on fs with environment defaults.
-func (c *config) bind(fs *flag.FlagSet) {
-	fs.StringVar(&c.DatabaseURL, "database-url", c.env("DATABASE_URL", ""), "PostgreSQL 地址 postgres://…（留空使用内置 SQLite）；环境变量 DATABASE_URL 或 DATABASE_URL_FILE")
-	fs.StringVar(&c.DataDir, "data-dir", c.env("DATA_DIR", "data"), "数据目录（SQLite 数据库、密钥）；环境变量 DATA_DIR")
-	fs.StringVar(&c.LogLevel, "log-level", c.env("LOG_LEVEL", "info"), "日志级别 debug|info|warn|error；环境变量 LOG_LEVEL")
-	fs.StringVar(&c.LogFormat, "log-format", c.env("LOG_FORMAT", "text"), "日志格式 text|json；环境变量 LOG_FORMAT")
-	fs.StringVar(&c.SecretFile, "secret-file", c.env("SSGK_SECRET_FILE", ""), "会话签名密钥文件（默认 数据目录/session.key，不存在则生成）；环境变量 SSGK_SECRET_FILE")
 }
 
 // check refuses a configuration that would start the hub on something other than what the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 
 	"github.com/ssgk/ssgk/internal/auth"
@@ -19,15 +18,9 @@ func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.W
 	return err
 }
 
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	db, authSvc, err := openHub(ctx, &cfg)
+// runDemo: ssgk demo.
+func runDemo(ctx context.Context, cfg *config, stdout io.Writer) error {
+	db, authSvc, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}

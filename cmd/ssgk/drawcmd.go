@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,25 +14,19 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// cmdDraw: ssgk draw verify BUNDLE [--commitment DIGEST] — re-derives a published draw offline;
-// ssgk draw bundle --draw ID --out FILE — writes the bundle of a revealed draw.
-func cmdDraw(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) >= 1 && args[0] == "bundle" {
-		return cmdDrawBundle(ctx, args[1:], stdout, stderr)
-	}
-	if len(args) < 2 || args[0] != "verify" {
-		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
-	}
-	fs := flag.NewFlagSet("draw verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	want := fs.String("commitment", "", "抽取前公布的承诺摘要（十六进制）；给出时核对验证包中的承诺与之一致")
-	if err := fs.Parse(args[2:]); err != nil {
-		return err
-	}
-	raw, err := os.ReadFile(args[1])
+// drawVerifyFlags are the bundle and the flags of ssgk draw verify.
+type drawVerifyFlags struct {
+	Bundle     string // the verification bundle (JSON)
+	Commitment string // --commitment: the digest published before the draw
+}
+
+// runDrawVerify: ssgk draw verify BUNDLE [--commitment DIGEST] — re-derives a published draw
+// offline.
+func runDrawVerify(ctx context.Context, o drawVerifyFlags, stdout io.Writer) error {
+	want := &o.Commitment
+	raw, err := os.ReadFile(o.Bundle)
 	if err != nil {
-		return apperr.Wrap(err, apperr.NotFound, "无法读取验证包 %s", args[1])
+		return apperr.Wrap(err, apperr.NotFound, "无法读取验证包 %s", o.Bundle)
 	}
 	var b draw.Bundle
 	if err := json.Unmarshal(raw, &b); err != nil {
@@ -57,16 +50,9 @@ func cmdDraw(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-func cmdDrawBundle(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("draw bundle", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	id := fs.Int("draw", 0, "抽取编号（GraphQL 中 Draw 的 id）")
-	out := fs.String("out", "", "核验包输出文件（JSON）")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// runDrawBundle: ssgk draw bundle --draw ID --out FILE — writes the bundle of a revealed draw.
+func runDrawBundle(ctx context.Context, cfg *config, drawID int, outFile string, stdout io.Writer) error {
+	id, out := &drawID, &outFile
 	if *id == 0 || *out == "" {
 		return apperr.New(apperr.Invalid, "请用 --draw 指定抽取编号、用 --out 指定输出文件")
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,57 +21,48 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// cmdImport: ssgk import targets|inspectors|items FILE --department CODE [--library CODE] [--partial] [--report FILE]
-func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) < 2 {
-		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
-	}
-	if args[0] == "leads" {
-		return cmdImportLeads(ctx, args[1:], stdout, stderr)
-	}
-	kind, err := importer.ParseKind(args[0])
+// importFlags are the file and the flags of ssgk import targets|inspectors|items.
+type importFlags struct {
+	Path       string // the XLSX or CSV file
+	Department string // --department: the importing department's code
+	Library    string // --library: the sub-library targets join ("" → MAIN or the first)
+	Partial    bool   // --partial: import the valid rows only
+	Report     string // --report: where the import report goes ("" → FILE.report.xlsx)
+	CreateDB   bool   // --create-db: create the SQLite database when it does not exist
+}
+
+// runImport: ssgk import targets|inspectors|items FILE --department CODE [--library CODE] [--partial] [--report FILE]
+func runImport(ctx context.Context, cfg *config, kindName string, o importFlags, stdout, stderr io.Writer) error {
+	kind, err := importer.ParseKind(kindName)
 	if err != nil {
 		return apperr.Wrap(err, apperr.Invalid, "%v", err)
 	}
-	path := args[1]
-	var cfg config
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	dept := fs.String("department", "", "导入部门编码（必填）")
-	libCode := fs.String("library", "", "检查对象加入的分库编码（默认 MAIN 或该部门第一个分库）")
-	partial := fs.Bool("partial", false, "只导入有效行（默认：有任一行错误则不写入任何数据）")
-	reportPath := fs.String("report", "", "导入报告（XLSX：错误、跳过的行、列、汇总）保存路径（默认 文件名.report.xlsx）")
-	createDB := fs.Bool("create-db", false, "数据库不存在时新建（默认拒绝运行，以免在错误的目录中导入到一个新的空数据库）")
-	if err := fs.Parse(args[2:]); err != nil {
-		return err
-	}
-	if *dept == "" {
+	if o.Department == "" {
 		return apperr.New(apperr.Invalid, "需要 --department 部门编码")
 	}
+	path := o.Path
 	st, err := os.Stat(path)
 	if err != nil {
 		return apperr.Wrap(err, apperr.NotFound, "无法读取文件 %s", path)
 	}
-	if err := requireDatabase(&cfg, *createDB); err != nil {
+	if err := requireDatabase(cfg, o.CreateDB); err != nil {
 		return err
 	}
-	db, _, err := openHub(ctx, &cfg)
+	db, _, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk import "+string(kind)))
-	dep, err := findDepartment(ctx, db, &cfg, *dept)
+	dep, err := findDepartment(ctx, db, cfg, o.Department)
 	if err != nil {
 		return err
 	}
-	opt := library.ImportOptions{Kind: kind, DepartmentID: dep.ID, Partial: *partial, FileName: filepath.Base(path), Dialect: db.Dialect}
-	if *libCode != "" {
-		lib, err := db.Client.TargetLibrary.Query().Where(targetlibrary.DepartmentID(dep.ID), targetlibrary.Code(*libCode)).Only(ctx)
+	opt := library.ImportOptions{Kind: kind, DepartmentID: dep.ID, Partial: o.Partial, FileName: filepath.Base(path), Dialect: db.Dialect}
+	if o.Library != "" {
+		lib, err := db.Client.TargetLibrary.Query().Where(targetlibrary.DepartmentID(dep.ID), targetlibrary.Code(o.Library)).Only(ctx)
 		if err != nil {
-			return apperr.Wrap(err, apperr.NotFound, "部门“%s”没有编码为“%s”的分库", dep.Name, *libCode)
+			return apperr.Wrap(err, apperr.NotFound, "部门“%s”没有编码为“%s”的分库", dep.Name, o.Library)
 		}
 		opt.LibraryID = lib.ID
 	}
@@ -84,7 +74,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	printImportReport(stdout, res.Report)
 	if len(res.Job.Report) > 0 {
-		out := *reportPath
+		out := o.Report
 		if out == "" {
 			out = path + ".report.xlsx"
 		}
@@ -134,6 +124,13 @@ func printImportReport(w io.Writer, rep *importer.Report) {
 // requireDatabase refuses to import into or export from a SQLite database that does not exist:
 // run in the wrong directory, the command would otherwise create a new, empty one there.
 func requireDatabase(cfg *config, create bool) error {
+	// A wrong setting is the operator's first problem: say it before looking for the database.
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	if err := applyImportLimits(cfg); err != nil {
+		return err
+	}
 	if cfg.DatabaseURL != "" || create {
 		return nil
 	}
@@ -238,42 +235,33 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// cmdExport: ssgk export targets|inspectors|items --department CODE [--library CODE] --out FILE
-func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) < 1 {
-		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
-	}
-	if args[0] == "leads" {
-		return cmdImportLeads(ctx, args[1:], stdout, stderr)
-	}
-	kind, err := importer.ParseKind(args[0])
+// exportFlags are the flags of ssgk export targets|inspectors|items.
+type exportFlags struct {
+	Department string // --department
+	Library    string // --library: one sub-library only (targets)
+	Out        string // --out: the XLSX written
+}
+
+// runExport: ssgk export targets|inspectors|items --department CODE [--library CODE] --out FILE
+func runExport(ctx context.Context, cfg *config, kindName string, o exportFlags, stdout io.Writer) error {
+	kind, err := importer.ParseKind(kindName)
 	if err != nil {
 		return apperr.Wrap(err, apperr.Invalid, "%v", err)
 	}
-	var cfg config
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	dept := fs.String("department", "", "部门编码（必填）")
-	libCode := fs.String("library", "", "只导出该分库（检查对象）")
-	out := fs.String("out", "", "输出文件（XLSX，必填）")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
+	dept, libCode, out := &o.Department, &o.Library, &o.Out
 	if *dept == "" || *out == "" {
 		return apperr.New(apperr.Invalid, "需要 --department 和 --out")
 	}
-	if err := requireDatabase(&cfg, false); err != nil {
+	if err := requireDatabase(cfg, false); err != nil {
 		return err
 	}
-	db, _, err := openHub(ctx, &cfg)
+	db, _, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk export "+string(kind)))
-	dep, err := findDepartment(ctx, db, &cfg, *dept)
+	dep, err := findDepartment(ctx, db, cfg, *dept)
 	if err != nil {
 		return err
 	}
@@ -317,26 +305,18 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// cmdImportLeads: ssgk import leads FILE — leads from complaints, transfers and monitoring (CSV,
+// runImportLeads: ssgk import leads FILE — leads from complaints, transfers and monitoring (CSV,
 // all or nothing); prints the special inspections offered when leads cluster.
-func cmdImportLeads(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	path := args[0]
-	var cfg config
-	fs := flag.NewFlagSet("import leads", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
+func runImportLeads(ctx context.Context, cfg *config, path string, stdout io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return apperr.Wrap(err, apperr.NotFound, "无法读取文件 %s", path)
 	}
 	defer f.Close()
-	if err := requireDatabase(&cfg, false); err != nil {
+	if err := requireDatabase(cfg, false); err != nil {
 		return err
 	}
-	db, _, err := openHub(ctx, &cfg)
+	db, _, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}

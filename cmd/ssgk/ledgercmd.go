@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,43 +22,6 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-const ledgerUsage = `用法：
-  ssgk ledger verify --checkpoint 检查点.json [--public-key 公钥] [--old-checkpoint 旧检查点.json --consistency 一致性证明.json]
-                     [--record 叶子.json --proof 包含证明.json]…
-        离线核验：检查点签名、各条公示包含于检查点、旧检查点是新检查点的前缀
-  ssgk ledger verify --url http://中枢地址 [--public-key 公钥] [--old-checkpoint 旧检查点.json] [--index 叶子序号]… [--save-checkpoint 文件]
-        从中枢下载最新检查点与证明，再按离线方式核验
-  ssgk ledger audit [--public-key 公钥]    联机校验：数据库中的透明日志与每条公示记录、检查点根哈希与签名
-  ssgk ledger checkpoint [--out 文件]      签署并输出当前检查点
-  ssgk ledger backfill                     把尚未记入透明日志的公示（启用透明日志之前的）依次追加
-`
-
-// cmdLedger: ssgk ledger verify | audit | checkpoint | backfill.
-func cmdLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, ledgerUsage)
-		return flag.ErrHelp
-	}
-	switch args[0] {
-	case "verify":
-		return cmdLedgerVerify(ctx, args[1:], stdout, stderr)
-	case "audit":
-		return cmdLedgerAudit(ctx, args[1:], stdout, stderr)
-	case "checkpoint":
-		return cmdLedgerCheckpoint(ctx, args[1:], stdout, stderr)
-	case "backfill":
-		return cmdLedgerBackfill(ctx, args[1:], stdout, stderr)
-	}
-	fmt.Fprint(stderr, ledgerUsage)
-	return fmt.Errorf("未知命令：ledger %s", args[0])
-}
-
-// multiFlag collects a repeatable flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
 // verifyInput is everything an offline verification looks at.
 type verifyInput struct {
 	checkpoint  ledger.SignedCheckpoint
@@ -70,25 +32,23 @@ type verifyInput struct {
 	proofs      []ledger.Inclusion
 }
 
-func cmdLedgerVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ledger verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cpFile := fs.String("checkpoint", "", "检查点文件（从 /ledger/checkpoint 下载）")
-	pubKey := fs.String("public-key", "", "中枢公钥：Base64 字符串或含公钥的文件（从 /ledger/public-key 获取并另行核对）")
-	oldFile := fs.String("old-checkpoint", "", "此前保存的旧检查点文件")
-	consFile := fs.String("consistency", "", "旧检查点到新检查点的一致性证明文件（/ledger/proof/consistency）")
-	hubURL := fs.String("url", "", "中枢地址，如 http://127.0.0.1:8080：在线下载检查点与证明后核验")
-	saveCP := fs.String("save-checkpoint", "", "（--url）把下载的检查点保存到此文件，供下次作为 --old-checkpoint")
-	var records, proofs, indexes multiFlag
-	fs.Var(&records, "record", "叶子记录文件（/ledger/leaves/序号），可重复，与 --proof 依次对应")
-	fs.Var(&proofs, "proof", "包含证明文件（/ledger/proof/inclusion），可重复")
-	fs.Var(&indexes, "index", "（--url）要核验的叶子序号，可重复")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return apperr.New(apperr.Invalid, "多余的参数：%s", strings.Join(fs.Args(), " "))
-	}
+// ledgerVerifyFlags are the flags of ssgk ledger verify.
+type ledgerVerifyFlags struct {
+	Checkpoint     string   // --checkpoint: the checkpoint file
+	PublicKey      string   // --public-key: the hub's key, Base64 or a file holding it
+	OldCheckpoint  string   // --old-checkpoint: a checkpoint saved earlier
+	Consistency    string   // --consistency: the proof from the old checkpoint to the new
+	URL            string   // --url: download the checkpoint and proofs from this hub
+	SaveCheckpoint string   // --save-checkpoint: keep the verified checkpoint (--url)
+	Records        []string // --record…: leaf records, paired with Proofs
+	Proofs         []string // --proof…: inclusion proofs
+	Indexes        []string // --index…: leaves to verify (--url)
+}
+
+// runLedgerVerify: ssgk ledger verify — offline (files) or online (--url).
+func runLedgerVerify(ctx context.Context, o ledgerVerifyFlags, stdout io.Writer) error {
+	cpFile, pubKey, oldFile, consFile, hubURL, saveCP := &o.Checkpoint, &o.PublicKey, &o.OldCheckpoint, &o.Consistency, &o.URL, &o.SaveCheckpoint
+	records, proofs, indexes := o.Records, o.Proofs, o.Indexes
 	in := verifyInput{publicKey: *pubKey}
 	if in.publicKey != "" {
 		if b, err := os.ReadFile(in.publicKey); err == nil {
@@ -120,7 +80,6 @@ func cmdLedgerVerify(ctx context.Context, args []string, stdout, stderr io.Write
 		return nil
 	}
 	if *cpFile == "" {
-		fmt.Fprint(stderr, ledgerUsage)
 		return apperr.New(apperr.Invalid, "请用 --checkpoint 指定检查点文件，或用 --url 指定中枢地址")
 	}
 	if len(indexes) > 0 || *saveCP != "" {
@@ -337,29 +296,17 @@ func writeJSONFile(path string, v any) error {
 }
 
 // openLedgerStore opens the database for an online ledger command.
-func openLedgerStore(ctx context.Context, name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (*store.DB, *config, context.Context, error) {
-	var cfg config
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	if extra != nil {
-		extra(fs)
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, nil, err
-	}
+func openLedgerStore(ctx context.Context, name string, cfg *config) (*store.DB, context.Context, error) {
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return db, &cfg, viewer.NewContext(ctx, viewer.NewSystem("ssgk "+name)), nil
+	return db, viewer.NewContext(ctx, viewer.NewSystem("ssgk "+name)), nil
 }
 
-func cmdLedgerAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var pubKey string
-	db, cfg, ctx, err := openLedgerStore(ctx, "ledger audit", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&pubKey, "public-key", "", "用此公钥核验检查点签名（默认用数据目录中的 ledger.key）")
-	})
+// runLedgerAudit: ssgk ledger audit [--public-key KEY].
+func runLedgerAudit(ctx context.Context, cfg *config, pubKey string, stdout io.Writer) error {
+	db, ctx, err := openLedgerStore(ctx, "ledger audit", cfg)
 	if err != nil {
 		return err
 	}
@@ -398,11 +345,9 @@ func cmdLedgerAudit(ctx context.Context, args []string, stdout, stderr io.Writer
 	return apperr.New(ledger.CodeInconsistent, "透明日志校验失败：发现 %d 处问题（共 %d 片叶子）", len(rep.Problems), rep.Leaves)
 }
 
-func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var out string
-	db, cfg, ctx, err := openLedgerStore(ctx, "ledger checkpoint", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "out", "", "把检查点写入此文件（默认输出到屏幕）")
-	})
+// runLedgerCheckpoint: ssgk ledger checkpoint [--out FILE].
+func runLedgerCheckpoint(ctx context.Context, cfg *config, out string, stdout io.Writer) error {
+	db, ctx, err := openLedgerStore(ctx, "ledger checkpoint", cfg)
 	if err != nil {
 		return err
 	}
@@ -427,8 +372,9 @@ func cmdLedgerCheckpoint(ctx context.Context, args []string, stdout, stderr io.W
 	return nil
 }
 
-func cmdLedgerBackfill(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	db, _, ctx, err := openLedgerStore(ctx, "ledger backfill", args, stderr, nil)
+// runLedgerBackfill: ssgk ledger backfill.
+func runLedgerBackfill(ctx context.Context, cfg *config, stdout io.Writer) error {
+	db, ctx, err := openLedgerStore(ctx, "ledger backfill", cfg)
 	if err != nil {
 		return err
 	}

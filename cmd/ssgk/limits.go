@@ -65,7 +65,11 @@ func serveOptions(c *config) (server.Options, string, error) {
 	if o.MetricsToken != "" && len(o.MetricsToken) < 16 {
 		errs = append(errs, errors.New("METRICS_TOKEN 过短（至少 16 个字符）"))
 	}
-	for _, p := range strings.FieldsFunc(c.env("TRUSTED_PROXIES", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+	proxies := c.env("TRUSTED_PROXIES", "")
+	if c.TrustedProxies != "" {
+		proxies = c.TrustedProxies
+	}
+	for _, p := range strings.FieldsFunc(proxies, func(r rune) bool { return r == ',' || r == ' ' }) {
 		pfx, err := netip.ParsePrefix(p)
 		if err != nil {
 			a, aerr := netip.ParseAddr(p)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"strings"
 
+	"entgo.io/ent/dialect"
+
+	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/server"
@@ -43,35 +46,32 @@ func openHub(ctx context.Context, cfg *config) (*store.DB, *auth.Service, error)
 	return db, authSvc, nil
 }
 
-func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	fs.StringVar(&cfg.ListenAddr, "listen", cfg.env("LISTEN_ADDR", "127.0.0.1:8080"), "监听地址；环境变量 LISTEN_ADDR")
-	withDemo := fs.Bool("demo", false, "数据库为空时载入演示数据，并打印演示账号和令牌")
-	addrFile := fs.String("addr-file", "", "启动后把实际监听地址写入此文件（端口为 0 时便于测试）")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// serveFlags are serve's own flags; the listen address and the trusted proxies are in config.
+type serveFlags struct {
+	Demo     bool   // --demo: load the demo data into an empty database
+	AddrFile string // --addr-file: write the address listened on to this file
+}
+
+// runServe: ssgk serve.
+func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.Writer) error {
 	if err := cfg.check(); err != nil {
 		return err
 	}
-	opts, adminAddr, err := serveOptions(&cfg)
+	opts, adminAddr, err := serveOptions(cfg)
 	if err != nil {
 		return err
 	}
-	if err := serveTimeouts(&cfg, &opts); err != nil {
+	if err := serveTimeouts(cfg, &opts); err != nil {
 		return err
 	}
 	log := cfg.logger(stderr)
-	db, authSvc, err := openHub(ctx, &cfg)
+	db, authSvc, err := openHub(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	log.Info("database ready", "dialect", db.Dialect, "url", store.Redact(cfg.DatabaseURL), "data_dir", cfg.DataDir)
-	if *withDemo {
+	if o.Demo {
 		if err := loadDemo(ctx, db, authSvc, stdout, true); err != nil {
 			return err
 		}
@@ -81,8 +81,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("无法监听 %s: %w", cfg.ListenAddr, err)
 	}
 	addr := ln.Addr().String()
-	if *addrFile != "" {
-		if err := os.WriteFile(*addrFile, []byte(addr), 0o644); err != nil {
+	if o.AddrFile != "" {
+		if err := os.WriteFile(o.AddrFile, []byte(addr), 0o644); err != nil {
 			return err
 		}
 	}
@@ -99,24 +99,23 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return server.Serve(ctx, hub.HTTPServer(), ln, hub.ShutdownTimeout(), log)
 }
 
-func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	to := fs.String("to", "", "只迁移到此版本（含）；默认全部")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
+// runMigrate: ssgk migrate [--to VERSION]. A target that is no known migration is refused
+// before the database is touched (it used to migrate silently to the last version before it).
+func runMigrate(ctx context.Context, cfg *config, to string, stdout io.Writer) error {
 	if err := cfg.check(); err != nil {
 		return err
+	}
+	if to != "" {
+		if err := checkMigrationVersion(cfg, to); err != nil {
+			return err
+		}
 	}
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ran, err := store.Migrate(ctx, db.SQL, db.Dialect, *to)
+	ran, err := store.Migrate(ctx, db.SQL, db.Dialect, to)
 	for _, v := range ran {
 		fmt.Fprintf(stdout, "已执行迁移 %s\n", v)
 	}
@@ -131,4 +130,29 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stdout, "数据库（%s）当前版本：%s，共 %d 个迁移\n", db.Dialect, all[len(all)-1], len(all))
 	}
 	return nil
+}
+
+// CodeMigrationUnknown: migrate --to names a version that is no migration of this release.
+const CodeMigrationUnknown = "MIGRATION_UNKNOWN"
+
+// checkMigrationVersion refuses a --to that is not one of this release's migrations.
+func checkMigrationVersion(cfg *config, to string) error {
+	d := dialect.SQLite
+	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
+		d = dialect.Postgres
+	}
+	all, err := store.Migrations(d)
+	if err != nil {
+		return err
+	}
+	for _, m := range all {
+		if m.Version == to {
+			return nil
+		}
+	}
+	latest := "（无）"
+	if len(all) > 0 {
+		latest = all[len(all)-1].Version
+	}
+	return apperr.New(CodeMigrationUnknown, "未知的迁移版本 %s：本版本共有 %d 个迁移，最新为 %s（ssgk migrate 不带 --to 即迁移到最新）", to, len(all), latest)
 }

@@ -23,8 +23,8 @@ func TestSiteCommand(t *testing.T) {
 	if out, code := h.cli(append([]string{"site", "show"}, db...)...); code != "" || !strings.Contains(out, "3709210001") {
 		t.Fatalf("site show: %s %s", code, out)
 	}
-	if _, code := h.cli(append([]string{"site", "wipe"}, db...)...); code != "INVALID" {
-		t.Errorf("an unknown site subcommand: %q", code)
+	if out, code := h.cli(append([]string{"site", "wipe"}, db...)...); code != CodeUsage || !strings.Contains(out, "未知命令 wipe") {
+		t.Errorf("an unknown site subcommand: %q %s", code, out)
 	}
 	resp, err := http.Get(h.url + "/")
 	if err != nil {

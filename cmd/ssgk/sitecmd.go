@@ -3,46 +3,44 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 
-	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/urfave/cli/v3"
+
 	"github.com/ssgk/ssgk/internal/settings"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// cmdSite: ssgk site show | set — the public portal's site identity (settings.Site). A running
-// hub shows a change within seconds (the portal re-reads it every 10 s).
-func cmdSite(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
-		return apperr.New(apperr.Invalid, "用法：ssgk site show | ssgk site set [--county 县名] [--sponsor 主办单位] …")
+// siteFields are the flags of ssgk site set, one per field of settings.Site.
+var siteFields = []struct {
+	name, usage string
+	field       func(*settings.Site) *string
+}{
+	{"county", "县（市、区）名称，显示在页眉，如 宁阳县", func(s *settings.Site) *string { return &s.County }},
+	{"sponsor", "主办单位，如 宁阳县市场监督管理局", func(s *settings.Site) *string { return &s.Sponsor }},
+	{"site-code", "网站标识码", func(s *settings.Site) *string { return &s.SiteCode }},
+	{"icp", "ICP 备案号，如 鲁ICP备12345678号", func(s *settings.Site) *string { return &s.ICP }},
+	{"police-record", "公安机关备案号", func(s *settings.Site) *string { return &s.PoliceRecord }},
+	{"contact", "联系方式（电话、地址或邮箱）", func(s *settings.Site) *string { return &s.Contact }},
+	{"verifier-url", "核验程序（ssgk 发布包）的下载地址，显示在“如何核验”页", func(s *settings.Site) *string { return &s.VerifierURL }},
+	{"verifier-notes", "核验程序取得方式的补充说明", func(s *settings.Site) *string { return &s.VerifierNotes }},
+}
+
+func siteFlags() []cli.Flag {
+	var out []cli.Flag
+	for _, f := range siteFields {
+		out = append(out, &cli.StringFlag{Name: f.name, Usage: f.usage})
 	}
-	var cfg config
-	fs := flag.NewFlagSet("site "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.bind(fs)
-	var in settings.Site
-	fields := []struct {
-		name, usage string
-		v           *string
-	}{
-		{"county", "县（市、区）名称，显示在页眉，如 宁阳县", &in.County},
-		{"sponsor", "主办单位，如 宁阳县市场监督管理局", &in.Sponsor},
-		{"site-code", "网站标识码", &in.SiteCode},
-		{"icp", "ICP 备案号，如 鲁ICP备12345678号", &in.ICP},
-		{"police-record", "公安机关备案号", &in.PoliceRecord},
-		{"contact", "联系方式（电话、地址或邮箱）", &in.Contact},
-		{"verifier-url", "核验程序（ssgk 发布包）的下载地址，显示在“如何核验”页", &in.VerifierURL},
-		{"verifier-notes", "核验程序取得方式的补充说明", &in.VerifierNotes},
-	}
-	for _, f := range fields {
-		fs.StringVar(f.v, f.name, "", f.usage)
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
+	return out
+}
+
+// runSite: ssgk site show (set == nil) | ssgk site set — the public portal's site identity
+// (settings.Site). set holds the flags given, by name: only they change; an empty value
+// ("--icp=") clears a field. A running hub shows a change within seconds (the portal re-reads
+// it every 10 s).
+func runSite(ctx context.Context, cfg *config, set map[string]string, stdout io.Writer) error {
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return err
@@ -53,14 +51,10 @@ func cmdSite(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if args[0] == "set" {
-		// Only the flags given change; an empty value ("--icp=") clears a field.
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		target := []*string{&cur.County, &cur.Sponsor, &cur.SiteCode, &cur.ICP, &cur.PoliceRecord, &cur.Contact, &cur.VerifierURL, &cur.VerifierNotes}
-		for i, f := range fields {
-			if set[f.name] {
-				*target[i] = *f.v
+	if set != nil {
+		for _, f := range siteFields {
+			if v, ok := set[f.name]; ok {
+				*f.field(&cur) = v
 			}
 		}
 		if err := settings.SaveSite(ctx, db.Client, cur, "ssgk site set"); err != nil {

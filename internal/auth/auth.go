@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
@@ -55,6 +56,7 @@ func New(client *ent.Client, key []byte, policy Policy) (*Service, error) {
 	if len(key) < 32 {
 		return nil, errors.New("auth: session key must be at least 32 bytes")
 	}
+	go dummyHash() // ready before the first login, so that it costs what the others cost
 	return &Service{client: client, key: key, policy: policy, now: time.Now,
 		clients: newClientLimiter(policy.ClientBurst, policy.ClientEvery)}, nil
 }
@@ -68,8 +70,13 @@ const (
 )
 
 // dummyHash is verified when no password check is due (unknown user, locked or disabled
-// account), so that every failed login costs the same time.
-var dummyHash, _ = HashPassword("ssgk-no-such-user")
+// account), so that every failed login costs the same time. It is computed on first use, not
+// at start: an argon2id hash takes 64 MiB and most of a second, which every ssgk command —
+// --help included — paid before.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("ssgk-no-such-user")
+	return h
+})
 
 // ErrLoginFailed is the one answer to every failed login — unknown user, wrong password, locked
 // or disabled account — so that the answer does not tell which usernames exist.
@@ -116,7 +123,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (token s
 		return "", time.Time{}, nil, err
 	}
 	if reserved == nil {
-		VerifyPassword(dummyHash, password)
+		VerifyPassword(dummyHash(), password)
 		return "", time.Time{}, nil, errLoginFailed(s.policy)
 	}
 	if !VerifyPassword(reserved.PasswordHash, password) {

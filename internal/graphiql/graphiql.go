@@ -117,9 +117,13 @@ noscript{display:block;padding:1rem}
   var base = GraphiQL.createFetcher({ url: cfg.endpoint });
   // The header template's placeholder is not a credential: drop it, so that an anonymous
   // request (introspection, login) is not refused for a malformed token.
+  // The first schema request can leave before the headers editor exists: it then carries the
+  // page's own headers (the caller's token on a page served for a checked token).
+  var initial = {};
+  try { initial = JSON.parse(cfg.headers) || {}; } catch (e) { initial = {}; }
   function fetcher(params, opts) {
     var o = Object.assign({}, opts || {});
-    var h = Object.assign({}, o.headers || {});
+    var h = Object.assign({}, (o.headers && Object.keys(o.headers).length > 0) ? o.headers : initial);
     Object.keys(h).forEach(function (k) {
       if (k.toLowerCase() === 'authorization' && String(h[k]).indexOf(cfg.placeholder) >= 0) { delete h[k]; }
     });

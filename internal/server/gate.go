@@ -17,13 +17,18 @@ import (
 
 // writeJSONError is the one JSON error body of the hub's HTTP edge: a code and a Chinese
 // message, encoded by encoding/json (which escapes <, > and &, so input echoed in a message
-// cannot become markup).
+// cannot become markup). The request ID, already set on the response by the requestID
+// middleware, goes into the extensions too, so that a caller can quote it.
 func writeJSONError(w http.ResponseWriter, status int, code, message string) {
+	ext := map[string]any{"code": code}
+	if id := w.Header().Get(RequestIDHeader); id != "" {
+		ext["requestId"] = id
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": message, "extensions": map[string]any{"code": code}}}})
+		"message": message, "extensions": ext}}})
 }
 
 // gate bounds a GraphQL HTTP request before gqlgen reads it: the body's size (separate limits

@@ -124,8 +124,21 @@ func Eval[T any](b *Browser, what, js string) T {
 // Wait polls a JavaScript predicate until it is truthy.
 func (b *Browser) Wait(what, js string, timeout time.Duration) {
 	b.t.Helper()
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(timeout))); err != nil {
-		b.t.Fatalf("browser, waiting for %s: %v", what, err)
+	// A form submit or a link navigates while the condition is polled: the page's execution
+	// context goes away under the poll. Poll again in the new page until the time is up.
+	deadline := time.Now().Add(timeout)
+	for {
+		_, err := chromedp.Run(b.Ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil {
+			return
+		}
+		msg := err.Error()
+		navigating := strings.Contains(msg, "navigated or closed") || strings.Contains(msg, "Cannot find context") ||
+			strings.Contains(msg, "Execution context was destroyed")
+		if !navigating || time.Now().After(deadline) {
+			b.t.Fatalf("browser, waiting for %s: %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

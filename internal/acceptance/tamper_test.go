@@ -6,8 +6,8 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -20,14 +20,14 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/inspector"
-	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/importer"
+	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/txn"
-	"github.com/ssgk/ssgk/internal/ledger"
 )
 
 // tamperConn is a connection that writes around the hub: triggers off (dropped on SQLite,
@@ -352,7 +352,7 @@ func rewriteChain(t *testing.T, h *hub, conn *sql.Conn, anchor int64) {
 	t.Helper()
 	ctx := context.Background()
 	from := anchor - 5
-	evs, err := h.db.Client.AuditEvent.Query().Where(auditevent.SeqGTE(from-1)).Order(ent.Asc(auditevent.FieldSeq)).All(h.sys)
+	evs, err := h.db.Client.AuditEvent.Query().Where(auditevent.SeqGTE(from - 1)).Order(ent.Asc(auditevent.FieldSeq)).All(h.sys)
 	if err != nil || len(evs) < 2 || evs[0].Seq != from-1 {
 		t.Fatalf("events from %d: %d, %v", from-1, len(evs), err)
 	}

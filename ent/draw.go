@@ -41,8 +41,10 @@ type Draw struct {
 	InspectorPoolDigest string `json:"inspector_pool_digest,omitempty"`
 	// 服务端密钥的 SHA-256 承诺 H(secret)
 	SecretHash string `json:"secret_hash,omitempty"`
-	// 服务端密钥（结果公示后公开）
+	// 服务端密钥（揭示、抽取失败或被取代时写入并公开；此前为空）
 	Secret string `json:"-"`
+	// 封存的服务端密钥（以透明日志签名密钥派生的密钥加密，数据库读者无法使用）
+	SealedSecret string `json:"-"`
 	// 承诺内容（规范 JSON，公示并记入透明日志）
 	Commitment string `json:"commitment,omitempty"`
 	// 承诺摘要
@@ -51,7 +53,7 @@ type Draw struct {
 	CommittedAt *time.Time `json:"committed_at,omitempty"`
 	// 外部熵（现场骰子数字或公开信标，原样字符串）
 	ExternalEntropy string `json:"external_entropy,omitempty"`
-	// 种子 S（十六进制）
+	// 种子 S（十六进制；揭示前仅联席会议办公室可见）
 	Seed string `json:"seed,omitempty"`
 	// 抽取时间
 	DrawnAt *time.Time `json:"drawn_at,omitempty"`
@@ -162,7 +164,7 @@ func (*Draw) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case draw.FieldID, draw.FieldSeq, draw.FieldFrameSize, draw.FieldTaskID, draw.FieldSupersedesID:
 			values[i] = new(sql.NullInt64)
-		case draw.FieldDivisionCode, draw.FieldStatus, draw.FieldAlgorithmVersion, draw.FieldFrameRoot, draw.FieldInspectorPoolDigest, draw.FieldSecretHash, draw.FieldSecret, draw.FieldCommitment, draw.FieldCommitmentDigest, draw.FieldExternalEntropy, draw.FieldSeed, draw.FieldReason:
+		case draw.FieldDivisionCode, draw.FieldStatus, draw.FieldAlgorithmVersion, draw.FieldFrameRoot, draw.FieldInspectorPoolDigest, draw.FieldSecretHash, draw.FieldSecret, draw.FieldSealedSecret, draw.FieldCommitment, draw.FieldCommitmentDigest, draw.FieldExternalEntropy, draw.FieldSeed, draw.FieldReason:
 			values[i] = new(sql.NullString)
 		case draw.FieldCreatedAt, draw.FieldUpdatedAt, draw.FieldCommittedAt, draw.FieldDrawnAt, draw.FieldRevealedAt:
 			values[i] = new(sql.NullTime)
@@ -260,6 +262,12 @@ func (_m *Draw) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field secret", values[i])
 			} else if value.Valid {
 				_m.Secret = value.String
+			}
+		case draw.FieldSealedSecret:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field sealed_secret", values[i])
+			} else if value.Valid {
+				_m.SealedSecret = value.String
 			}
 		case draw.FieldCommitment:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -425,6 +433,8 @@ func (_m *Draw) String() string {
 	builder.WriteString(_m.SecretHash)
 	builder.WriteString(", ")
 	builder.WriteString("secret=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("sealed_secret=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("commitment=")
 	builder.WriteString(_m.Commitment)

@@ -178,6 +178,20 @@ func (_c *DrawCreate) SetNillableSecret(v *string) *DrawCreate {
 	return _c
 }
 
+// SetSealedSecret sets the "sealed_secret" field.
+func (_c *DrawCreate) SetSealedSecret(v string) *DrawCreate {
+	_c.mutation.SetSealedSecret(v)
+	return _c
+}
+
+// SetNillableSealedSecret sets the "sealed_secret" field if the given value is not nil.
+func (_c *DrawCreate) SetNillableSealedSecret(v *string) *DrawCreate {
+	if v != nil {
+		_c.SetSealedSecret(*v)
+	}
+	return _c
+}
+
 // SetCommitment sets the "commitment" field.
 func (_c *DrawCreate) SetCommitment(v string) *DrawCreate {
 	_c.mutation.SetCommitment(v)
@@ -565,6 +579,10 @@ func (_c *DrawCreate) createSpec() (*Draw, *sqlgraph.CreateSpec) {
 		_spec.SetField(draw.FieldSecret, field.TypeString, value)
 		_node.Secret = value
 	}
+	if value, ok := _c.mutation.SealedSecret(); ok {
+		_spec.SetField(draw.FieldSealedSecret, field.TypeString, value)
+		_node.SealedSecret = value
+	}
 	if value, ok := _c.mutation.Commitment(); ok {
 		_spec.SetField(draw.FieldCommitment, field.TypeString, value)
 		_node.Commitment = value
@@ -918,6 +936,24 @@ func (u *DrawUpsert) UpdateSecret() *DrawUpsert {
 // ClearSecret clears the value of the "secret" field.
 func (u *DrawUpsert) ClearSecret() *DrawUpsert {
 	u.SetNull(draw.FieldSecret)
+	return u
+}
+
+// SetSealedSecret sets the "sealed_secret" field.
+func (u *DrawUpsert) SetSealedSecret(v string) *DrawUpsert {
+	u.Set(draw.FieldSealedSecret, v)
+	return u
+}
+
+// UpdateSealedSecret sets the "sealed_secret" field to the value that was provided on create.
+func (u *DrawUpsert) UpdateSealedSecret() *DrawUpsert {
+	u.SetExcluded(draw.FieldSealedSecret)
+	return u
+}
+
+// ClearSealedSecret clears the value of the "sealed_secret" field.
+func (u *DrawUpsert) ClearSealedSecret() *DrawUpsert {
+	u.SetNull(draw.FieldSealedSecret)
 	return u
 }
 
@@ -1340,6 +1376,27 @@ func (u *DrawUpsertOne) UpdateSecret() *DrawUpsertOne {
 func (u *DrawUpsertOne) ClearSecret() *DrawUpsertOne {
 	return u.Update(func(s *DrawUpsert) {
 		s.ClearSecret()
+	})
+}
+
+// SetSealedSecret sets the "sealed_secret" field.
+func (u *DrawUpsertOne) SetSealedSecret(v string) *DrawUpsertOne {
+	return u.Update(func(s *DrawUpsert) {
+		s.SetSealedSecret(v)
+	})
+}
+
+// UpdateSealedSecret sets the "sealed_secret" field to the value that was provided on create.
+func (u *DrawUpsertOne) UpdateSealedSecret() *DrawUpsertOne {
+	return u.Update(func(s *DrawUpsert) {
+		s.UpdateSealedSecret()
+	})
+}
+
+// ClearSealedSecret clears the value of the "sealed_secret" field.
+func (u *DrawUpsertOne) ClearSealedSecret() *DrawUpsertOne {
+	return u.Update(func(s *DrawUpsert) {
+		s.ClearSealedSecret()
 	})
 }
 
@@ -1957,6 +2014,27 @@ func (u *DrawUpsertBulk) UpdateSecret() *DrawUpsertBulk {
 func (u *DrawUpsertBulk) ClearSecret() *DrawUpsertBulk {
 	return u.Update(func(s *DrawUpsert) {
 		s.ClearSecret()
+	})
+}
+
+// SetSealedSecret sets the "sealed_secret" field.
+func (u *DrawUpsertBulk) SetSealedSecret(v string) *DrawUpsertBulk {
+	return u.Update(func(s *DrawUpsert) {
+		s.SetSealedSecret(v)
+	})
+}
+
+// UpdateSealedSecret sets the "sealed_secret" field to the value that was provided on create.
+func (u *DrawUpsertBulk) UpdateSealedSecret() *DrawUpsertBulk {
+	return u.Update(func(s *DrawUpsert) {
+		s.UpdateSealedSecret()
+	})
+}
+
+// ClearSealedSecret clears the value of the "sealed_secret" field.
+func (u *DrawUpsertBulk) ClearSealedSecret() *DrawUpsertBulk {
+	return u.Update(func(s *DrawUpsert) {
+		s.ClearSealedSecret()
 	})
 }
 

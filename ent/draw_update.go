@@ -214,6 +214,26 @@ func (_u *DrawUpdate) ClearSecret() *DrawUpdate {
 	return _u
 }
 
+// SetSealedSecret sets the "sealed_secret" field.
+func (_u *DrawUpdate) SetSealedSecret(v string) *DrawUpdate {
+	_u.mutation.SetSealedSecret(v)
+	return _u
+}
+
+// SetNillableSealedSecret sets the "sealed_secret" field if the given value is not nil.
+func (_u *DrawUpdate) SetNillableSealedSecret(v *string) *DrawUpdate {
+	if v != nil {
+		_u.SetSealedSecret(*v)
+	}
+	return _u
+}
+
+// ClearSealedSecret clears the value of the "sealed_secret" field.
+func (_u *DrawUpdate) ClearSealedSecret() *DrawUpdate {
+	_u.mutation.ClearSealedSecret()
+	return _u
+}
+
 // SetCommitment sets the "commitment" field.
 func (_u *DrawUpdate) SetCommitment(v string) *DrawUpdate {
 	_u.mutation.SetCommitment(v)
@@ -709,6 +729,12 @@ func (_u *DrawUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SecretCleared() {
 		_spec.ClearField(draw.FieldSecret, field.TypeString)
 	}
+	if value, ok := _u.mutation.SealedSecret(); ok {
+		_spec.SetField(draw.FieldSealedSecret, field.TypeString, value)
+	}
+	if _u.mutation.SealedSecretCleared() {
+		_spec.ClearField(draw.FieldSealedSecret, field.TypeString)
+	}
 	if value, ok := _u.mutation.Commitment(); ok {
 		_spec.SetField(draw.FieldCommitment, field.TypeString, value)
 	}
@@ -1194,6 +1220,26 @@ func (_u *DrawUpdateOne) SetNillableSecret(v *string) *DrawUpdateOne {
 // ClearSecret clears the value of the "secret" field.
 func (_u *DrawUpdateOne) ClearSecret() *DrawUpdateOne {
 	_u.mutation.ClearSecret()
+	return _u
+}
+
+// SetSealedSecret sets the "sealed_secret" field.
+func (_u *DrawUpdateOne) SetSealedSecret(v string) *DrawUpdateOne {
+	_u.mutation.SetSealedSecret(v)
+	return _u
+}
+
+// SetNillableSealedSecret sets the "sealed_secret" field if the given value is not nil.
+func (_u *DrawUpdateOne) SetNillableSealedSecret(v *string) *DrawUpdateOne {
+	if v != nil {
+		_u.SetSealedSecret(*v)
+	}
+	return _u
+}
+
+// ClearSealedSecret clears the value of the "sealed_secret" field.
+func (_u *DrawUpdateOne) ClearSealedSecret() *DrawUpdateOne {
+	_u.mutation.ClearSealedSecret()
 	return _u
 }
 
@@ -1721,6 +1767,12 @@ func (_u *DrawUpdateOne) sqlSave(ctx context.Context) (_node *Draw, err error) {
 	}
 	if _u.mutation.SecretCleared() {
 		_spec.ClearField(draw.FieldSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.SealedSecret(); ok {
+		_spec.SetField(draw.FieldSealedSecret, field.TypeString, value)
+	}
+	if _u.mutation.SealedSecretCleared() {
+		_spec.ClearField(draw.FieldSealedSecret, field.TypeString)
 	}
 	if value, ok := _u.mutation.Commitment(); ok {
 		_spec.SetField(draw.FieldCommitment, field.TypeString, value)

@@ -23,7 +23,7 @@ type DrawEvent struct {
 	DivisionCode string `json:"division_code,omitempty"`
 	// 本抽取内的事件序号
 	Seq int `json:"seq,omitempty"`
-	// 事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥
+	// 事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥、FAIL 抽取失败、SUPERSEDE 被重抽或任务取消所取代
 	Kind drawevent.Kind `json:"kind,omitempty"`
 	// 发生时间
 	At time.Time `json:"at,omitempty"`
@@ -37,6 +37,10 @@ type DrawEvent struct {
 	ReplacementKey string `json:"replacement_key,omitempty"`
 	// 原因
 	Reason string `json:"reason,omitempty"`
+	// 原因代码（回避：DECLARED_CONFLICT、KINSHIP、PRIOR_INVOLVEMENT、ILLNESS_ABSENCE、OTHER；替换：CLOSED、NOT_FOUND、OUT_OF_SCOPE、OTHER）
+	ReasonCode string `json:"reason_code,omitempty"`
+	// 本事件在透明日志中的叶子序号
+	LedgerIndex *int64 `json:"ledger_index,omitempty"`
 	// 所属抽取
 	DrawID int `json:"draw_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -74,9 +78,9 @@ func (*DrawEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case drawevent.FieldInspectors:
 			values[i] = new([]byte)
-		case drawevent.FieldID, drawevent.FieldSeq, drawevent.FieldDrawID:
+		case drawevent.FieldID, drawevent.FieldSeq, drawevent.FieldLedgerIndex, drawevent.FieldDrawID:
 			values[i] = new(sql.NullInt64)
-		case drawevent.FieldDivisionCode, drawevent.FieldKind, drawevent.FieldActor, drawevent.FieldTargetKey, drawevent.FieldReplacementKey, drawevent.FieldReason:
+		case drawevent.FieldDivisionCode, drawevent.FieldKind, drawevent.FieldActor, drawevent.FieldTargetKey, drawevent.FieldReplacementKey, drawevent.FieldReason, drawevent.FieldReasonCode:
 			values[i] = new(sql.NullString)
 		case drawevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -157,6 +161,19 @@ func (_m *DrawEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Reason = value.String
 			}
+		case drawevent.FieldReasonCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field reason_code", values[i])
+			} else if value.Valid {
+				_m.ReasonCode = value.String
+			}
+		case drawevent.FieldLedgerIndex:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field ledger_index", values[i])
+			} else if value.Valid {
+				_m.LedgerIndex = new(int64)
+				*_m.LedgerIndex = value.Int64
+			}
 		case drawevent.FieldDrawID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field draw_id", values[i])
@@ -230,6 +247,14 @@ func (_m *DrawEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("reason=")
 	builder.WriteString(_m.Reason)
+	builder.WriteString(", ")
+	builder.WriteString("reason_code=")
+	builder.WriteString(_m.ReasonCode)
+	builder.WriteString(", ")
+	if v := _m.LedgerIndex; v != nil {
+		builder.WriteString("ledger_index=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("draw_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DrawID))

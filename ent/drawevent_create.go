@@ -109,6 +109,34 @@ func (_c *DrawEventCreate) SetNillableReason(v *string) *DrawEventCreate {
 	return _c
 }
 
+// SetReasonCode sets the "reason_code" field.
+func (_c *DrawEventCreate) SetReasonCode(v string) *DrawEventCreate {
+	_c.mutation.SetReasonCode(v)
+	return _c
+}
+
+// SetNillableReasonCode sets the "reason_code" field if the given value is not nil.
+func (_c *DrawEventCreate) SetNillableReasonCode(v *string) *DrawEventCreate {
+	if v != nil {
+		_c.SetReasonCode(*v)
+	}
+	return _c
+}
+
+// SetLedgerIndex sets the "ledger_index" field.
+func (_c *DrawEventCreate) SetLedgerIndex(v int64) *DrawEventCreate {
+	_c.mutation.SetLedgerIndex(v)
+	return _c
+}
+
+// SetNillableLedgerIndex sets the "ledger_index" field if the given value is not nil.
+func (_c *DrawEventCreate) SetNillableLedgerIndex(v *int64) *DrawEventCreate {
+	if v != nil {
+		_c.SetLedgerIndex(*v)
+	}
+	return _c
+}
+
 // SetDrawID sets the "draw_id" field.
 func (_c *DrawEventCreate) SetDrawID(v int) *DrawEventCreate {
 	_c.mutation.SetDrawID(v)
@@ -262,6 +290,14 @@ func (_c *DrawEventCreate) createSpec() (*DrawEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(drawevent.FieldReason, field.TypeString, value)
 		_node.Reason = value
 	}
+	if value, ok := _c.mutation.ReasonCode(); ok {
+		_spec.SetField(drawevent.FieldReasonCode, field.TypeString, value)
+		_node.ReasonCode = value
+	}
+	if value, ok := _c.mutation.LedgerIndex(); ok {
+		_spec.SetField(drawevent.FieldLedgerIndex, field.TypeInt64, value)
+		_node.LedgerIndex = &value
+	}
 	if nodes := _c.mutation.DrawIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -377,6 +413,12 @@ func (u *DrawEventUpsertOne) UpdateNewValues() *DrawEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.Reason(); exists {
 			s.SetIgnore(drawevent.FieldReason)
+		}
+		if _, exists := u.create.mutation.ReasonCode(); exists {
+			s.SetIgnore(drawevent.FieldReasonCode)
+		}
+		if _, exists := u.create.mutation.LedgerIndex(); exists {
+			s.SetIgnore(drawevent.FieldLedgerIndex)
 		}
 		if _, exists := u.create.mutation.DrawID(); exists {
 			s.SetIgnore(drawevent.FieldDrawID)
@@ -625,6 +667,12 @@ func (u *DrawEventUpsertBulk) UpdateNewValues() *DrawEventUpsertBulk {
 			}
 			if _, exists := b.mutation.Reason(); exists {
 				s.SetIgnore(drawevent.FieldReason)
+			}
+			if _, exists := b.mutation.ReasonCode(); exists {
+				s.SetIgnore(drawevent.FieldReasonCode)
+			}
+			if _, exists := b.mutation.LedgerIndex(); exists {
+				s.SetIgnore(drawevent.FieldLedgerIndex)
 			}
 			if _, exists := b.mutation.DrawID(); exists {
 				s.SetIgnore(drawevent.FieldDrawID)

@@ -113,6 +113,12 @@ func (_u *DrawEventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ReasonCleared() {
 		_spec.ClearField(drawevent.FieldReason, field.TypeString)
 	}
+	if _u.mutation.ReasonCodeCleared() {
+		_spec.ClearField(drawevent.FieldReasonCode, field.TypeString)
+	}
+	if _u.mutation.LedgerIndexCleared() {
+		_spec.ClearField(drawevent.FieldLedgerIndex, field.TypeInt64)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{drawevent.Label}
@@ -248,6 +254,12 @@ func (_u *DrawEventUpdateOne) sqlSave(ctx context.Context) (_node *DrawEvent, er
 	}
 	if _u.mutation.ReasonCleared() {
 		_spec.ClearField(drawevent.FieldReason, field.TypeString)
+	}
+	if _u.mutation.ReasonCodeCleared() {
+		_spec.ClearField(drawevent.FieldReasonCode, field.TypeString)
+	}
+	if _u.mutation.LedgerIndexCleared() {
+		_spec.ClearField(drawevent.FieldLedgerIndex, field.TypeInt64)
 	}
 	_node = &DrawEvent{config: _u.config}
 	_spec.Assign = _node.assignValues

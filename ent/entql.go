@@ -293,6 +293,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			draw.FieldInspectorPoolDigest: {Type: field.TypeString, Column: draw.FieldInspectorPoolDigest},
 			draw.FieldSecretHash:          {Type: field.TypeString, Column: draw.FieldSecretHash},
 			draw.FieldSecret:              {Type: field.TypeString, Column: draw.FieldSecret},
+			draw.FieldSealedSecret:        {Type: field.TypeString, Column: draw.FieldSealedSecret},
 			draw.FieldCommitment:          {Type: field.TypeString, Column: draw.FieldCommitment},
 			draw.FieldCommitmentDigest:    {Type: field.TypeString, Column: draw.FieldCommitmentDigest},
 			draw.FieldCommittedAt:         {Type: field.TypeTime, Column: draw.FieldCommittedAt},
@@ -325,6 +326,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			drawevent.FieldInspectors:     {Type: field.TypeJSON, Column: drawevent.FieldInspectors},
 			drawevent.FieldReplacementKey: {Type: field.TypeString, Column: drawevent.FieldReplacementKey},
 			drawevent.FieldReason:         {Type: field.TypeString, Column: drawevent.FieldReason},
+			drawevent.FieldReasonCode:     {Type: field.TypeString, Column: drawevent.FieldReasonCode},
+			drawevent.FieldLedgerIndex:    {Type: field.TypeInt64, Column: drawevent.FieldLedgerIndex},
 			drawevent.FieldDrawID:         {Type: field.TypeInt, Column: drawevent.FieldDrawID},
 		},
 	}
@@ -1081,6 +1084,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldSpecial:              {Type: field.TypeBool, Column: task.FieldSpecial},
 			task.FieldStatus:               {Type: field.TypeEnum, Column: task.FieldStatus},
 			task.FieldScope:                {Type: field.TypeJSON, Column: task.FieldScope},
+			task.FieldNamedTargetIds:       {Type: field.TypeJSON, Column: task.FieldNamedTargetIds},
+			task.FieldTargetReason:         {Type: field.TypeString, Column: task.FieldTargetReason},
 			task.FieldStrata:               {Type: field.TypeJSON, Column: task.FieldStrata},
 			task.FieldWindowStart:          {Type: field.TypeTime, Column: task.FieldWindowStart},
 			task.FieldWindowEnd:            {Type: field.TypeTime, Column: task.FieldWindowEnd},
@@ -4084,6 +4089,11 @@ func (f *DrawFilter) WhereSecret(p entql.StringP) {
 	f.Where(p.Field(draw.FieldSecret))
 }
 
+// WhereSealedSecret applies the entql string predicate on the sealed_secret field.
+func (f *DrawFilter) WhereSealedSecret(p entql.StringP) {
+	f.Where(p.Field(draw.FieldSealedSecret))
+}
+
 // WhereCommitment applies the entql string predicate on the commitment field.
 func (f *DrawFilter) WhereCommitment(p entql.StringP) {
 	f.Where(p.Field(draw.FieldCommitment))
@@ -4301,6 +4311,16 @@ func (f *DrawEventFilter) WhereReplacementKey(p entql.StringP) {
 // WhereReason applies the entql string predicate on the reason field.
 func (f *DrawEventFilter) WhereReason(p entql.StringP) {
 	f.Where(p.Field(drawevent.FieldReason))
+}
+
+// WhereReasonCode applies the entql string predicate on the reason_code field.
+func (f *DrawEventFilter) WhereReasonCode(p entql.StringP) {
+	f.Where(p.Field(drawevent.FieldReasonCode))
+}
+
+// WhereLedgerIndex applies the entql int64 predicate on the ledger_index field.
+func (f *DrawEventFilter) WhereLedgerIndex(p entql.Int64P) {
+	f.Where(p.Field(drawevent.FieldLedgerIndex))
 }
 
 // WhereDrawID applies the entql int predicate on the draw_id field.
@@ -8709,6 +8729,16 @@ func (f *TaskFilter) WhereStatus(p entql.StringP) {
 // WhereScope applies the entql json.RawMessage predicate on the scope field.
 func (f *TaskFilter) WhereScope(p entql.BytesP) {
 	f.Where(p.Field(task.FieldScope))
+}
+
+// WhereNamedTargetIds applies the entql json.RawMessage predicate on the named_target_ids field.
+func (f *TaskFilter) WhereNamedTargetIds(p entql.BytesP) {
+	f.Where(p.Field(task.FieldNamedTargetIds))
+}
+
+// WhereTargetReason applies the entql string predicate on the target_reason field.
+func (f *TaskFilter) WhereTargetReason(p entql.StringP) {
+	f.Where(p.Field(task.FieldTargetReason))
 }
 
 // WhereStrata applies the entql json.RawMessage predicate on the strata field.

@@ -2598,6 +2598,16 @@ func (_q *DrawEventQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, drawevent.FieldReason)
 				fieldSeen[drawevent.FieldReason] = struct{}{}
 			}
+		case "reasonCode":
+			if _, ok := fieldSeen[drawevent.FieldReasonCode]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldReasonCode)
+				fieldSeen[drawevent.FieldReasonCode] = struct{}{}
+			}
+		case "ledgerIndex":
+			if _, ok := fieldSeen[drawevent.FieldLedgerIndex]; !ok {
+				selectedFields = append(selectedFields, drawevent.FieldLedgerIndex)
+				fieldSeen[drawevent.FieldLedgerIndex] = struct{}{}
+			}
 		case "drawID":
 			if _, ok := fieldSeen[drawevent.FieldDrawID]; !ok {
 				selectedFields = append(selectedFields, drawevent.FieldDrawID)
@@ -9616,6 +9626,11 @@ func (_q *TaskQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[task.FieldScope]; !ok {
 				selectedFields = append(selectedFields, task.FieldScope)
 				fieldSeen[task.FieldScope] = struct{}{}
+			}
+		case "targetReason":
+			if _, ok := fieldSeen[task.FieldTargetReason]; !ok {
+				selectedFields = append(selectedFields, task.FieldTargetReason)
+				fieldSeen[task.FieldTargetReason] = struct{}{}
 			}
 		case "strata":
 			if _, ok := fieldSeen[task.FieldStrata]; !ok {

@@ -6433,20 +6433,6 @@ var (
 			}
 		},
 	}
-	// InspectionTeamOrderFieldPosition orders InspectionTeam by position.
-	InspectionTeamOrderFieldPosition = &InspectionTeamOrderField{
-		Value: func(_m *InspectionTeam) (ent.Value, error) {
-			return _m.Position, nil
-		},
-		column: inspectionteam.FieldPosition,
-		toTerm: inspectionteam.ByPosition,
-		toCursor: func(_m *InspectionTeam) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Position,
-			}
-		},
-	}
 )
 
 // String implement fmt.Stringer interface.
@@ -6461,8 +6447,6 @@ func (f InspectionTeamOrderField) String() string {
 		str = "DIVISION_CODE"
 	case InspectionTeamOrderFieldStratum.column:
 		str = "STRATUM"
-	case InspectionTeamOrderFieldPosition.column:
-		str = "POSITION"
 	}
 	return str
 }
@@ -6487,8 +6471,6 @@ func (f *InspectionTeamOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *InspectionTeamOrderFieldDivisionCode
 	case "STRATUM":
 		*f = *InspectionTeamOrderFieldStratum
-	case "POSITION":
-		*f = *InspectionTeamOrderFieldPosition
 	default:
 		return fmt.Errorf("%s is not a valid InspectionTeamOrderField", str)
 	}

@@ -5132,6 +5132,23 @@ type DrawWhereInput struct {
 	SecretEqualFold    *string  `json:"secretEqualFold,omitempty"`
 	SecretContainsFold *string  `json:"secretContainsFold,omitempty"`
 
+	// "sealed_secret" field predicates.
+	SealedSecret             *string  `json:"sealedSecret,omitempty"`
+	SealedSecretNEQ          *string  `json:"sealedSecretNEQ,omitempty"`
+	SealedSecretIn           []string `json:"sealedSecretIn,omitempty"`
+	SealedSecretNotIn        []string `json:"sealedSecretNotIn,omitempty"`
+	SealedSecretGT           *string  `json:"sealedSecretGT,omitempty"`
+	SealedSecretGTE          *string  `json:"sealedSecretGTE,omitempty"`
+	SealedSecretLT           *string  `json:"sealedSecretLT,omitempty"`
+	SealedSecretLTE          *string  `json:"sealedSecretLTE,omitempty"`
+	SealedSecretContains     *string  `json:"sealedSecretContains,omitempty"`
+	SealedSecretHasPrefix    *string  `json:"sealedSecretHasPrefix,omitempty"`
+	SealedSecretHasSuffix    *string  `json:"sealedSecretHasSuffix,omitempty"`
+	SealedSecretIsNil        bool     `json:"sealedSecretIsNil,omitempty"`
+	SealedSecretNotNil       bool     `json:"sealedSecretNotNil,omitempty"`
+	SealedSecretEqualFold    *string  `json:"sealedSecretEqualFold,omitempty"`
+	SealedSecretContainsFold *string  `json:"sealedSecretContainsFold,omitempty"`
+
 	// "commitment" field predicates.
 	Commitment             *string  `json:"commitment,omitempty"`
 	CommitmentNEQ          *string  `json:"commitmentNEQ,omitempty"`
@@ -5194,23 +5211,6 @@ type DrawWhereInput struct {
 	ExternalEntropyNotNil       bool     `json:"externalEntropyNotNil,omitempty"`
 	ExternalEntropyEqualFold    *string  `json:"externalEntropyEqualFold,omitempty"`
 	ExternalEntropyContainsFold *string  `json:"externalEntropyContainsFold,omitempty"`
-
-	// "seed" field predicates.
-	Seed             *string  `json:"seed,omitempty"`
-	SeedNEQ          *string  `json:"seedNEQ,omitempty"`
-	SeedIn           []string `json:"seedIn,omitempty"`
-	SeedNotIn        []string `json:"seedNotIn,omitempty"`
-	SeedGT           *string  `json:"seedGT,omitempty"`
-	SeedGTE          *string  `json:"seedGTE,omitempty"`
-	SeedLT           *string  `json:"seedLT,omitempty"`
-	SeedLTE          *string  `json:"seedLTE,omitempty"`
-	SeedContains     *string  `json:"seedContains,omitempty"`
-	SeedHasPrefix    *string  `json:"seedHasPrefix,omitempty"`
-	SeedHasSuffix    *string  `json:"seedHasSuffix,omitempty"`
-	SeedIsNil        bool     `json:"seedIsNil,omitempty"`
-	SeedNotNil       bool     `json:"seedNotNil,omitempty"`
-	SeedEqualFold    *string  `json:"seedEqualFold,omitempty"`
-	SeedContainsFold *string  `json:"seedContainsFold,omitempty"`
 
 	// "drawn_at" field predicates.
 	DrawnAt       *time.Time  `json:"drawnAt,omitempty"`
@@ -5753,6 +5753,51 @@ func (i *DrawWhereInput) P() (predicate.Draw, error) {
 	if i.SecretContainsFold != nil {
 		predicates = append(predicates, draw.SecretContainsFold(*i.SecretContainsFold))
 	}
+	if i.SealedSecret != nil {
+		predicates = append(predicates, draw.SealedSecretEQ(*i.SealedSecret))
+	}
+	if i.SealedSecretNEQ != nil {
+		predicates = append(predicates, draw.SealedSecretNEQ(*i.SealedSecretNEQ))
+	}
+	if len(i.SealedSecretIn) > 0 {
+		predicates = append(predicates, draw.SealedSecretIn(i.SealedSecretIn...))
+	}
+	if len(i.SealedSecretNotIn) > 0 {
+		predicates = append(predicates, draw.SealedSecretNotIn(i.SealedSecretNotIn...))
+	}
+	if i.SealedSecretGT != nil {
+		predicates = append(predicates, draw.SealedSecretGT(*i.SealedSecretGT))
+	}
+	if i.SealedSecretGTE != nil {
+		predicates = append(predicates, draw.SealedSecretGTE(*i.SealedSecretGTE))
+	}
+	if i.SealedSecretLT != nil {
+		predicates = append(predicates, draw.SealedSecretLT(*i.SealedSecretLT))
+	}
+	if i.SealedSecretLTE != nil {
+		predicates = append(predicates, draw.SealedSecretLTE(*i.SealedSecretLTE))
+	}
+	if i.SealedSecretContains != nil {
+		predicates = append(predicates, draw.SealedSecretContains(*i.SealedSecretContains))
+	}
+	if i.SealedSecretHasPrefix != nil {
+		predicates = append(predicates, draw.SealedSecretHasPrefix(*i.SealedSecretHasPrefix))
+	}
+	if i.SealedSecretHasSuffix != nil {
+		predicates = append(predicates, draw.SealedSecretHasSuffix(*i.SealedSecretHasSuffix))
+	}
+	if i.SealedSecretIsNil {
+		predicates = append(predicates, draw.SealedSecretIsNil())
+	}
+	if i.SealedSecretNotNil {
+		predicates = append(predicates, draw.SealedSecretNotNil())
+	}
+	if i.SealedSecretEqualFold != nil {
+		predicates = append(predicates, draw.SealedSecretEqualFold(*i.SealedSecretEqualFold))
+	}
+	if i.SealedSecretContainsFold != nil {
+		predicates = append(predicates, draw.SealedSecretContainsFold(*i.SealedSecretContainsFold))
+	}
 	if i.Commitment != nil {
 		predicates = append(predicates, draw.CommitmentEQ(*i.Commitment))
 	}
@@ -5917,51 +5962,6 @@ func (i *DrawWhereInput) P() (predicate.Draw, error) {
 	}
 	if i.ExternalEntropyContainsFold != nil {
 		predicates = append(predicates, draw.ExternalEntropyContainsFold(*i.ExternalEntropyContainsFold))
-	}
-	if i.Seed != nil {
-		predicates = append(predicates, draw.SeedEQ(*i.Seed))
-	}
-	if i.SeedNEQ != nil {
-		predicates = append(predicates, draw.SeedNEQ(*i.SeedNEQ))
-	}
-	if len(i.SeedIn) > 0 {
-		predicates = append(predicates, draw.SeedIn(i.SeedIn...))
-	}
-	if len(i.SeedNotIn) > 0 {
-		predicates = append(predicates, draw.SeedNotIn(i.SeedNotIn...))
-	}
-	if i.SeedGT != nil {
-		predicates = append(predicates, draw.SeedGT(*i.SeedGT))
-	}
-	if i.SeedGTE != nil {
-		predicates = append(predicates, draw.SeedGTE(*i.SeedGTE))
-	}
-	if i.SeedLT != nil {
-		predicates = append(predicates, draw.SeedLT(*i.SeedLT))
-	}
-	if i.SeedLTE != nil {
-		predicates = append(predicates, draw.SeedLTE(*i.SeedLTE))
-	}
-	if i.SeedContains != nil {
-		predicates = append(predicates, draw.SeedContains(*i.SeedContains))
-	}
-	if i.SeedHasPrefix != nil {
-		predicates = append(predicates, draw.SeedHasPrefix(*i.SeedHasPrefix))
-	}
-	if i.SeedHasSuffix != nil {
-		predicates = append(predicates, draw.SeedHasSuffix(*i.SeedHasSuffix))
-	}
-	if i.SeedIsNil {
-		predicates = append(predicates, draw.SeedIsNil())
-	}
-	if i.SeedNotNil {
-		predicates = append(predicates, draw.SeedNotNil())
-	}
-	if i.SeedEqualFold != nil {
-		predicates = append(predicates, draw.SeedEqualFold(*i.SeedEqualFold))
-	}
-	if i.SeedContainsFold != nil {
-		predicates = append(predicates, draw.SeedContainsFold(*i.SeedContainsFold))
 	}
 	if i.DrawnAt != nil {
 		predicates = append(predicates, draw.DrawnAtEQ(*i.DrawnAt))
@@ -6341,6 +6341,35 @@ type DrawEventWhereInput struct {
 	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
 	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
 
+	// "reason_code" field predicates.
+	ReasonCode             *string  `json:"reasonCode,omitempty"`
+	ReasonCodeNEQ          *string  `json:"reasonCodeNEQ,omitempty"`
+	ReasonCodeIn           []string `json:"reasonCodeIn,omitempty"`
+	ReasonCodeNotIn        []string `json:"reasonCodeNotIn,omitempty"`
+	ReasonCodeGT           *string  `json:"reasonCodeGT,omitempty"`
+	ReasonCodeGTE          *string  `json:"reasonCodeGTE,omitempty"`
+	ReasonCodeLT           *string  `json:"reasonCodeLT,omitempty"`
+	ReasonCodeLTE          *string  `json:"reasonCodeLTE,omitempty"`
+	ReasonCodeContains     *string  `json:"reasonCodeContains,omitempty"`
+	ReasonCodeHasPrefix    *string  `json:"reasonCodeHasPrefix,omitempty"`
+	ReasonCodeHasSuffix    *string  `json:"reasonCodeHasSuffix,omitempty"`
+	ReasonCodeIsNil        bool     `json:"reasonCodeIsNil,omitempty"`
+	ReasonCodeNotNil       bool     `json:"reasonCodeNotNil,omitempty"`
+	ReasonCodeEqualFold    *string  `json:"reasonCodeEqualFold,omitempty"`
+	ReasonCodeContainsFold *string  `json:"reasonCodeContainsFold,omitempty"`
+
+	// "ledger_index" field predicates.
+	LedgerIndex       *int64  `json:"ledgerIndex,omitempty"`
+	LedgerIndexNEQ    *int64  `json:"ledgerIndexNEQ,omitempty"`
+	LedgerIndexIn     []int64 `json:"ledgerIndexIn,omitempty"`
+	LedgerIndexNotIn  []int64 `json:"ledgerIndexNotIn,omitempty"`
+	LedgerIndexGT     *int64  `json:"ledgerIndexGT,omitempty"`
+	LedgerIndexGTE    *int64  `json:"ledgerIndexGTE,omitempty"`
+	LedgerIndexLT     *int64  `json:"ledgerIndexLT,omitempty"`
+	LedgerIndexLTE    *int64  `json:"ledgerIndexLTE,omitempty"`
+	LedgerIndexIsNil  bool    `json:"ledgerIndexIsNil,omitempty"`
+	LedgerIndexNotNil bool    `json:"ledgerIndexNotNil,omitempty"`
+
 	// "draw_id" field predicates.
 	DrawID      *int  `json:"drawID,omitempty"`
 	DrawIDNEQ   *int  `json:"drawIDNEQ,omitempty"`
@@ -6719,6 +6748,81 @@ func (i *DrawEventWhereInput) P() (predicate.DrawEvent, error) {
 	}
 	if i.ReasonContainsFold != nil {
 		predicates = append(predicates, drawevent.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.ReasonCode != nil {
+		predicates = append(predicates, drawevent.ReasonCodeEQ(*i.ReasonCode))
+	}
+	if i.ReasonCodeNEQ != nil {
+		predicates = append(predicates, drawevent.ReasonCodeNEQ(*i.ReasonCodeNEQ))
+	}
+	if len(i.ReasonCodeIn) > 0 {
+		predicates = append(predicates, drawevent.ReasonCodeIn(i.ReasonCodeIn...))
+	}
+	if len(i.ReasonCodeNotIn) > 0 {
+		predicates = append(predicates, drawevent.ReasonCodeNotIn(i.ReasonCodeNotIn...))
+	}
+	if i.ReasonCodeGT != nil {
+		predicates = append(predicates, drawevent.ReasonCodeGT(*i.ReasonCodeGT))
+	}
+	if i.ReasonCodeGTE != nil {
+		predicates = append(predicates, drawevent.ReasonCodeGTE(*i.ReasonCodeGTE))
+	}
+	if i.ReasonCodeLT != nil {
+		predicates = append(predicates, drawevent.ReasonCodeLT(*i.ReasonCodeLT))
+	}
+	if i.ReasonCodeLTE != nil {
+		predicates = append(predicates, drawevent.ReasonCodeLTE(*i.ReasonCodeLTE))
+	}
+	if i.ReasonCodeContains != nil {
+		predicates = append(predicates, drawevent.ReasonCodeContains(*i.ReasonCodeContains))
+	}
+	if i.ReasonCodeHasPrefix != nil {
+		predicates = append(predicates, drawevent.ReasonCodeHasPrefix(*i.ReasonCodeHasPrefix))
+	}
+	if i.ReasonCodeHasSuffix != nil {
+		predicates = append(predicates, drawevent.ReasonCodeHasSuffix(*i.ReasonCodeHasSuffix))
+	}
+	if i.ReasonCodeIsNil {
+		predicates = append(predicates, drawevent.ReasonCodeIsNil())
+	}
+	if i.ReasonCodeNotNil {
+		predicates = append(predicates, drawevent.ReasonCodeNotNil())
+	}
+	if i.ReasonCodeEqualFold != nil {
+		predicates = append(predicates, drawevent.ReasonCodeEqualFold(*i.ReasonCodeEqualFold))
+	}
+	if i.ReasonCodeContainsFold != nil {
+		predicates = append(predicates, drawevent.ReasonCodeContainsFold(*i.ReasonCodeContainsFold))
+	}
+	if i.LedgerIndex != nil {
+		predicates = append(predicates, drawevent.LedgerIndexEQ(*i.LedgerIndex))
+	}
+	if i.LedgerIndexNEQ != nil {
+		predicates = append(predicates, drawevent.LedgerIndexNEQ(*i.LedgerIndexNEQ))
+	}
+	if len(i.LedgerIndexIn) > 0 {
+		predicates = append(predicates, drawevent.LedgerIndexIn(i.LedgerIndexIn...))
+	}
+	if len(i.LedgerIndexNotIn) > 0 {
+		predicates = append(predicates, drawevent.LedgerIndexNotIn(i.LedgerIndexNotIn...))
+	}
+	if i.LedgerIndexGT != nil {
+		predicates = append(predicates, drawevent.LedgerIndexGT(*i.LedgerIndexGT))
+	}
+	if i.LedgerIndexGTE != nil {
+		predicates = append(predicates, drawevent.LedgerIndexGTE(*i.LedgerIndexGTE))
+	}
+	if i.LedgerIndexLT != nil {
+		predicates = append(predicates, drawevent.LedgerIndexLT(*i.LedgerIndexLT))
+	}
+	if i.LedgerIndexLTE != nil {
+		predicates = append(predicates, drawevent.LedgerIndexLTE(*i.LedgerIndexLTE))
+	}
+	if i.LedgerIndexIsNil {
+		predicates = append(predicates, drawevent.LedgerIndexIsNil())
+	}
+	if i.LedgerIndexNotNil {
+		predicates = append(predicates, drawevent.LedgerIndexNotNil())
 	}
 	if i.DrawID != nil {
 		predicates = append(predicates, drawevent.DrawIDEQ(*i.DrawID))
@@ -11434,31 +11538,6 @@ type InspectionTeamWhereInput struct {
 	StratumEqualFold    *string  `json:"stratumEqualFold,omitempty"`
 	StratumContainsFold *string  `json:"stratumContainsFold,omitempty"`
 
-	// "ticket" field predicates.
-	Ticket             *string  `json:"ticket,omitempty"`
-	TicketNEQ          *string  `json:"ticketNEQ,omitempty"`
-	TicketIn           []string `json:"ticketIn,omitempty"`
-	TicketNotIn        []string `json:"ticketNotIn,omitempty"`
-	TicketGT           *string  `json:"ticketGT,omitempty"`
-	TicketGTE          *string  `json:"ticketGTE,omitempty"`
-	TicketLT           *string  `json:"ticketLT,omitempty"`
-	TicketLTE          *string  `json:"ticketLTE,omitempty"`
-	TicketContains     *string  `json:"ticketContains,omitempty"`
-	TicketHasPrefix    *string  `json:"ticketHasPrefix,omitempty"`
-	TicketHasSuffix    *string  `json:"ticketHasSuffix,omitempty"`
-	TicketEqualFold    *string  `json:"ticketEqualFold,omitempty"`
-	TicketContainsFold *string  `json:"ticketContainsFold,omitempty"`
-
-	// "position" field predicates.
-	Position      *int  `json:"position,omitempty"`
-	PositionNEQ   *int  `json:"positionNEQ,omitempty"`
-	PositionIn    []int `json:"positionIn,omitempty"`
-	PositionNotIn []int `json:"positionNotIn,omitempty"`
-	PositionGT    *int  `json:"positionGT,omitempty"`
-	PositionGTE   *int  `json:"positionGTE,omitempty"`
-	PositionLT    *int  `json:"positionLT,omitempty"`
-	PositionLTE   *int  `json:"positionLTE,omitempty"`
-
 	// "version" field predicates.
 	Version      *int  `json:"version,omitempty"`
 	VersionNEQ   *int  `json:"versionNEQ,omitempty"`
@@ -11741,69 +11820,6 @@ func (i *InspectionTeamWhereInput) P() (predicate.InspectionTeam, error) {
 	}
 	if i.StratumContainsFold != nil {
 		predicates = append(predicates, inspectionteam.StratumContainsFold(*i.StratumContainsFold))
-	}
-	if i.Ticket != nil {
-		predicates = append(predicates, inspectionteam.TicketEQ(*i.Ticket))
-	}
-	if i.TicketNEQ != nil {
-		predicates = append(predicates, inspectionteam.TicketNEQ(*i.TicketNEQ))
-	}
-	if len(i.TicketIn) > 0 {
-		predicates = append(predicates, inspectionteam.TicketIn(i.TicketIn...))
-	}
-	if len(i.TicketNotIn) > 0 {
-		predicates = append(predicates, inspectionteam.TicketNotIn(i.TicketNotIn...))
-	}
-	if i.TicketGT != nil {
-		predicates = append(predicates, inspectionteam.TicketGT(*i.TicketGT))
-	}
-	if i.TicketGTE != nil {
-		predicates = append(predicates, inspectionteam.TicketGTE(*i.TicketGTE))
-	}
-	if i.TicketLT != nil {
-		predicates = append(predicates, inspectionteam.TicketLT(*i.TicketLT))
-	}
-	if i.TicketLTE != nil {
-		predicates = append(predicates, inspectionteam.TicketLTE(*i.TicketLTE))
-	}
-	if i.TicketContains != nil {
-		predicates = append(predicates, inspectionteam.TicketContains(*i.TicketContains))
-	}
-	if i.TicketHasPrefix != nil {
-		predicates = append(predicates, inspectionteam.TicketHasPrefix(*i.TicketHasPrefix))
-	}
-	if i.TicketHasSuffix != nil {
-		predicates = append(predicates, inspectionteam.TicketHasSuffix(*i.TicketHasSuffix))
-	}
-	if i.TicketEqualFold != nil {
-		predicates = append(predicates, inspectionteam.TicketEqualFold(*i.TicketEqualFold))
-	}
-	if i.TicketContainsFold != nil {
-		predicates = append(predicates, inspectionteam.TicketContainsFold(*i.TicketContainsFold))
-	}
-	if i.Position != nil {
-		predicates = append(predicates, inspectionteam.PositionEQ(*i.Position))
-	}
-	if i.PositionNEQ != nil {
-		predicates = append(predicates, inspectionteam.PositionNEQ(*i.PositionNEQ))
-	}
-	if len(i.PositionIn) > 0 {
-		predicates = append(predicates, inspectionteam.PositionIn(i.PositionIn...))
-	}
-	if len(i.PositionNotIn) > 0 {
-		predicates = append(predicates, inspectionteam.PositionNotIn(i.PositionNotIn...))
-	}
-	if i.PositionGT != nil {
-		predicates = append(predicates, inspectionteam.PositionGT(*i.PositionGT))
-	}
-	if i.PositionGTE != nil {
-		predicates = append(predicates, inspectionteam.PositionGTE(*i.PositionGTE))
-	}
-	if i.PositionLT != nil {
-		predicates = append(predicates, inspectionteam.PositionLT(*i.PositionLT))
-	}
-	if i.PositionLTE != nil {
-		predicates = append(predicates, inspectionteam.PositionLTE(*i.PositionLTE))
 	}
 	if i.Version != nil {
 		predicates = append(predicates, inspectionteam.VersionEQ(*i.Version))
@@ -24591,6 +24607,23 @@ type TaskWhereInput struct {
 	StatusIn    []task.Status `json:"statusIn,omitempty"`
 	StatusNotIn []task.Status `json:"statusNotIn,omitempty"`
 
+	// "target_reason" field predicates.
+	TargetReason             *string  `json:"targetReason,omitempty"`
+	TargetReasonNEQ          *string  `json:"targetReasonNEQ,omitempty"`
+	TargetReasonIn           []string `json:"targetReasonIn,omitempty"`
+	TargetReasonNotIn        []string `json:"targetReasonNotIn,omitempty"`
+	TargetReasonGT           *string  `json:"targetReasonGT,omitempty"`
+	TargetReasonGTE          *string  `json:"targetReasonGTE,omitempty"`
+	TargetReasonLT           *string  `json:"targetReasonLT,omitempty"`
+	TargetReasonLTE          *string  `json:"targetReasonLTE,omitempty"`
+	TargetReasonContains     *string  `json:"targetReasonContains,omitempty"`
+	TargetReasonHasPrefix    *string  `json:"targetReasonHasPrefix,omitempty"`
+	TargetReasonHasSuffix    *string  `json:"targetReasonHasSuffix,omitempty"`
+	TargetReasonIsNil        bool     `json:"targetReasonIsNil,omitempty"`
+	TargetReasonNotNil       bool     `json:"targetReasonNotNil,omitempty"`
+	TargetReasonEqualFold    *string  `json:"targetReasonEqualFold,omitempty"`
+	TargetReasonContainsFold *string  `json:"targetReasonContainsFold,omitempty"`
+
 	// "window_start" field predicates.
 	WindowStart      *time.Time  `json:"windowStart,omitempty"`
 	WindowStartNEQ   *time.Time  `json:"windowStartNEQ,omitempty"`
@@ -25039,6 +25072,51 @@ func (i *TaskWhereInput) P() (predicate.Task, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, task.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.TargetReason != nil {
+		predicates = append(predicates, task.TargetReasonEQ(*i.TargetReason))
+	}
+	if i.TargetReasonNEQ != nil {
+		predicates = append(predicates, task.TargetReasonNEQ(*i.TargetReasonNEQ))
+	}
+	if len(i.TargetReasonIn) > 0 {
+		predicates = append(predicates, task.TargetReasonIn(i.TargetReasonIn...))
+	}
+	if len(i.TargetReasonNotIn) > 0 {
+		predicates = append(predicates, task.TargetReasonNotIn(i.TargetReasonNotIn...))
+	}
+	if i.TargetReasonGT != nil {
+		predicates = append(predicates, task.TargetReasonGT(*i.TargetReasonGT))
+	}
+	if i.TargetReasonGTE != nil {
+		predicates = append(predicates, task.TargetReasonGTE(*i.TargetReasonGTE))
+	}
+	if i.TargetReasonLT != nil {
+		predicates = append(predicates, task.TargetReasonLT(*i.TargetReasonLT))
+	}
+	if i.TargetReasonLTE != nil {
+		predicates = append(predicates, task.TargetReasonLTE(*i.TargetReasonLTE))
+	}
+	if i.TargetReasonContains != nil {
+		predicates = append(predicates, task.TargetReasonContains(*i.TargetReasonContains))
+	}
+	if i.TargetReasonHasPrefix != nil {
+		predicates = append(predicates, task.TargetReasonHasPrefix(*i.TargetReasonHasPrefix))
+	}
+	if i.TargetReasonHasSuffix != nil {
+		predicates = append(predicates, task.TargetReasonHasSuffix(*i.TargetReasonHasSuffix))
+	}
+	if i.TargetReasonIsNil {
+		predicates = append(predicates, task.TargetReasonIsNil())
+	}
+	if i.TargetReasonNotNil {
+		predicates = append(predicates, task.TargetReasonNotNil())
+	}
+	if i.TargetReasonEqualFold != nil {
+		predicates = append(predicates, task.TargetReasonEqualFold(*i.TargetReasonEqualFold))
+	}
+	if i.TargetReasonContainsFold != nil {
+		predicates = append(predicates, task.TargetReasonContainsFold(*i.TargetReasonContainsFold))
 	}
 	if i.WindowStart != nil {
 		predicates = append(predicates, task.WindowStartEQ(*i.WindowStart))

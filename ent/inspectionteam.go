@@ -27,9 +27,9 @@ type InspectionTeam struct {
 	DivisionCode string `json:"division_code,omitempty"`
 	// 所在层
 	Stratum string `json:"stratum,omitempty"`
-	// 抽签值（SHA-256，十六进制）
+	// 抽签值（SHA-256，十六进制；揭示前仅联席会议办公室可见）
 	Ticket string `json:"ticket,omitempty"`
-	// 层内名次（按抽签值从小到大）
+	// 层内名次（按抽签值从小到大；揭示前仅联席会议办公室可见）
 	Position int `json:"position,omitempty"`
 	// 版本（回避重抽后递增）
 	Version int `json:"version,omitempty"`

@@ -10315,6 +10315,7 @@ type DrawMutation struct {
 	inspector_pool_digest *string
 	secret_hash           *string
 	secret                *string
+	sealed_secret         *string
 	commitment            *string
 	commitment_digest     *string
 	committed_at          *time.Time
@@ -10978,6 +10979,55 @@ func (m *DrawMutation) SecretCleared() bool {
 func (m *DrawMutation) ResetSecret() {
 	m.secret = nil
 	delete(m.clearedFields, draw.FieldSecret)
+}
+
+// SetSealedSecret sets the "sealed_secret" field.
+func (m *DrawMutation) SetSealedSecret(s string) {
+	m.sealed_secret = &s
+}
+
+// SealedSecret returns the value of the "sealed_secret" field in the mutation.
+func (m *DrawMutation) SealedSecret() (r string, exists bool) {
+	v := m.sealed_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSealedSecret returns the old "sealed_secret" field's value of the Draw entity.
+// If the Draw object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawMutation) OldSealedSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSealedSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSealedSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSealedSecret: %w", err)
+	}
+	return oldValue.SealedSecret, nil
+}
+
+// ClearSealedSecret clears the value of the "sealed_secret" field.
+func (m *DrawMutation) ClearSealedSecret() {
+	m.sealed_secret = nil
+	m.clearedFields[draw.FieldSealedSecret] = struct{}{}
+}
+
+// SealedSecretCleared returns if the "sealed_secret" field was cleared in this mutation.
+func (m *DrawMutation) SealedSecretCleared() bool {
+	_, ok := m.clearedFields[draw.FieldSealedSecret]
+	return ok
+}
+
+// ResetSealedSecret resets all changes to the "sealed_secret" field.
+func (m *DrawMutation) ResetSealedSecret() {
+	m.sealed_secret = nil
+	delete(m.clearedFields, draw.FieldSealedSecret)
 }
 
 // SetCommitment sets the "commitment" field.
@@ -11761,7 +11811,7 @@ func (m *DrawMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DrawMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, draw.FieldCreatedAt)
 	}
@@ -11797,6 +11847,9 @@ func (m *DrawMutation) Fields() []string {
 	}
 	if m.secret != nil {
 		fields = append(fields, draw.FieldSecret)
+	}
+	if m.sealed_secret != nil {
+		fields = append(fields, draw.FieldSealedSecret)
 	}
 	if m.commitment != nil {
 		fields = append(fields, draw.FieldCommitment)
@@ -11860,6 +11913,8 @@ func (m *DrawMutation) Field(name string) (ent.Value, bool) {
 		return m.SecretHash()
 	case draw.FieldSecret:
 		return m.Secret()
+	case draw.FieldSealedSecret:
+		return m.SealedSecret()
 	case draw.FieldCommitment:
 		return m.Commitment()
 	case draw.FieldCommitmentDigest:
@@ -11913,6 +11968,8 @@ func (m *DrawMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldSecretHash(ctx)
 	case draw.FieldSecret:
 		return m.OldSecret(ctx)
+	case draw.FieldSealedSecret:
+		return m.OldSealedSecret(ctx)
 	case draw.FieldCommitment:
 		return m.OldCommitment(ctx)
 	case draw.FieldCommitmentDigest:
@@ -12025,6 +12082,13 @@ func (m *DrawMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSecret(v)
+		return nil
+	case draw.FieldSealedSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSealedSecret(v)
 		return nil
 	case draw.FieldCommitment:
 		v, ok := value.(string)
@@ -12168,6 +12232,9 @@ func (m *DrawMutation) ClearedFields() []string {
 	if m.FieldCleared(draw.FieldSecret) {
 		fields = append(fields, draw.FieldSecret)
 	}
+	if m.FieldCleared(draw.FieldSealedSecret) {
+		fields = append(fields, draw.FieldSealedSecret)
+	}
 	if m.FieldCleared(draw.FieldCommitment) {
 		fields = append(fields, draw.FieldCommitment)
 	}
@@ -12223,6 +12290,9 @@ func (m *DrawMutation) ClearField(name string) error {
 		return nil
 	case draw.FieldSecret:
 		m.ClearSecret()
+		return nil
+	case draw.FieldSealedSecret:
+		m.ClearSealedSecret()
 		return nil
 	case draw.FieldCommitment:
 		m.ClearCommitment()
@@ -12294,6 +12364,9 @@ func (m *DrawMutation) ResetField(name string) error {
 		return nil
 	case draw.FieldSecret:
 		m.ResetSecret()
+		return nil
+	case draw.FieldSealedSecret:
+		m.ResetSealedSecret()
 		return nil
 	case draw.FieldCommitment:
 		m.ResetCommitment()
@@ -12544,6 +12617,9 @@ type DrawEventMutation struct {
 	appendinspectors []string
 	replacement_key  *string
 	reason           *string
+	reason_code      *string
+	ledger_index     *int64
+	addledger_index  *int64
 	clearedFields    map[string]struct{}
 	draw             *int
 	cleareddraw      bool
@@ -13062,6 +13138,125 @@ func (m *DrawEventMutation) ResetReason() {
 	delete(m.clearedFields, drawevent.FieldReason)
 }
 
+// SetReasonCode sets the "reason_code" field.
+func (m *DrawEventMutation) SetReasonCode(s string) {
+	m.reason_code = &s
+}
+
+// ReasonCode returns the value of the "reason_code" field in the mutation.
+func (m *DrawEventMutation) ReasonCode() (r string, exists bool) {
+	v := m.reason_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReasonCode returns the old "reason_code" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldReasonCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReasonCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReasonCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReasonCode: %w", err)
+	}
+	return oldValue.ReasonCode, nil
+}
+
+// ClearReasonCode clears the value of the "reason_code" field.
+func (m *DrawEventMutation) ClearReasonCode() {
+	m.reason_code = nil
+	m.clearedFields[drawevent.FieldReasonCode] = struct{}{}
+}
+
+// ReasonCodeCleared returns if the "reason_code" field was cleared in this mutation.
+func (m *DrawEventMutation) ReasonCodeCleared() bool {
+	_, ok := m.clearedFields[drawevent.FieldReasonCode]
+	return ok
+}
+
+// ResetReasonCode resets all changes to the "reason_code" field.
+func (m *DrawEventMutation) ResetReasonCode() {
+	m.reason_code = nil
+	delete(m.clearedFields, drawevent.FieldReasonCode)
+}
+
+// SetLedgerIndex sets the "ledger_index" field.
+func (m *DrawEventMutation) SetLedgerIndex(i int64) {
+	m.ledger_index = &i
+	m.addledger_index = nil
+}
+
+// LedgerIndex returns the value of the "ledger_index" field in the mutation.
+func (m *DrawEventMutation) LedgerIndex() (r int64, exists bool) {
+	v := m.ledger_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLedgerIndex returns the old "ledger_index" field's value of the DrawEvent entity.
+// If the DrawEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DrawEventMutation) OldLedgerIndex(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLedgerIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLedgerIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLedgerIndex: %w", err)
+	}
+	return oldValue.LedgerIndex, nil
+}
+
+// AddLedgerIndex adds i to the "ledger_index" field.
+func (m *DrawEventMutation) AddLedgerIndex(i int64) {
+	if m.addledger_index != nil {
+		*m.addledger_index += i
+	} else {
+		m.addledger_index = &i
+	}
+}
+
+// AddedLedgerIndex returns the value that was added to the "ledger_index" field in this mutation.
+func (m *DrawEventMutation) AddedLedgerIndex() (r int64, exists bool) {
+	v := m.addledger_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLedgerIndex clears the value of the "ledger_index" field.
+func (m *DrawEventMutation) ClearLedgerIndex() {
+	m.ledger_index = nil
+	m.addledger_index = nil
+	m.clearedFields[drawevent.FieldLedgerIndex] = struct{}{}
+}
+
+// LedgerIndexCleared returns if the "ledger_index" field was cleared in this mutation.
+func (m *DrawEventMutation) LedgerIndexCleared() bool {
+	_, ok := m.clearedFields[drawevent.FieldLedgerIndex]
+	return ok
+}
+
+// ResetLedgerIndex resets all changes to the "ledger_index" field.
+func (m *DrawEventMutation) ResetLedgerIndex() {
+	m.ledger_index = nil
+	m.addledger_index = nil
+	delete(m.clearedFields, drawevent.FieldLedgerIndex)
+}
+
 // SetDrawID sets the "draw_id" field.
 func (m *DrawEventMutation) SetDrawID(i int) {
 	m.draw = &i
@@ -13159,7 +13354,7 @@ func (m *DrawEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DrawEventMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
 	if m.division_code != nil {
 		fields = append(fields, drawevent.FieldDivisionCode)
 	}
@@ -13186,6 +13381,12 @@ func (m *DrawEventMutation) Fields() []string {
 	}
 	if m.reason != nil {
 		fields = append(fields, drawevent.FieldReason)
+	}
+	if m.reason_code != nil {
+		fields = append(fields, drawevent.FieldReasonCode)
+	}
+	if m.ledger_index != nil {
+		fields = append(fields, drawevent.FieldLedgerIndex)
 	}
 	if m.draw != nil {
 		fields = append(fields, drawevent.FieldDrawID)
@@ -13216,6 +13417,10 @@ func (m *DrawEventMutation) Field(name string) (ent.Value, bool) {
 		return m.ReplacementKey()
 	case drawevent.FieldReason:
 		return m.Reason()
+	case drawevent.FieldReasonCode:
+		return m.ReasonCode()
+	case drawevent.FieldLedgerIndex:
+		return m.LedgerIndex()
 	case drawevent.FieldDrawID:
 		return m.DrawID()
 	}
@@ -13245,6 +13450,10 @@ func (m *DrawEventMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldReplacementKey(ctx)
 	case drawevent.FieldReason:
 		return m.OldReason(ctx)
+	case drawevent.FieldReasonCode:
+		return m.OldReasonCode(ctx)
+	case drawevent.FieldLedgerIndex:
+		return m.OldLedgerIndex(ctx)
 	case drawevent.FieldDrawID:
 		return m.OldDrawID(ctx)
 	}
@@ -13319,6 +13528,20 @@ func (m *DrawEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReason(v)
 		return nil
+	case drawevent.FieldReasonCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReasonCode(v)
+		return nil
+	case drawevent.FieldLedgerIndex:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLedgerIndex(v)
+		return nil
 	case drawevent.FieldDrawID:
 		v, ok := value.(int)
 		if !ok {
@@ -13337,6 +13560,9 @@ func (m *DrawEventMutation) AddedFields() []string {
 	if m.addseq != nil {
 		fields = append(fields, drawevent.FieldSeq)
 	}
+	if m.addledger_index != nil {
+		fields = append(fields, drawevent.FieldLedgerIndex)
+	}
 	return fields
 }
 
@@ -13347,6 +13573,8 @@ func (m *DrawEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case drawevent.FieldSeq:
 		return m.AddedSeq()
+	case drawevent.FieldLedgerIndex:
+		return m.AddedLedgerIndex()
 	}
 	return nil, false
 }
@@ -13362,6 +13590,13 @@ func (m *DrawEventMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSeq(v)
+		return nil
+	case drawevent.FieldLedgerIndex:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLedgerIndex(v)
 		return nil
 	}
 	return fmt.Errorf("unknown DrawEvent numeric field %s", name)
@@ -13382,6 +13617,12 @@ func (m *DrawEventMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(drawevent.FieldReason) {
 		fields = append(fields, drawevent.FieldReason)
+	}
+	if m.FieldCleared(drawevent.FieldReasonCode) {
+		fields = append(fields, drawevent.FieldReasonCode)
+	}
+	if m.FieldCleared(drawevent.FieldLedgerIndex) {
+		fields = append(fields, drawevent.FieldLedgerIndex)
 	}
 	return fields
 }
@@ -13408,6 +13649,12 @@ func (m *DrawEventMutation) ClearField(name string) error {
 		return nil
 	case drawevent.FieldReason:
 		m.ClearReason()
+		return nil
+	case drawevent.FieldReasonCode:
+		m.ClearReasonCode()
+		return nil
+	case drawevent.FieldLedgerIndex:
+		m.ClearLedgerIndex()
 		return nil
 	}
 	return fmt.Errorf("unknown DrawEvent nullable field %s", name)
@@ -13443,6 +13690,12 @@ func (m *DrawEventMutation) ResetField(name string) error {
 		return nil
 	case drawevent.FieldReason:
 		m.ResetReason()
+		return nil
+	case drawevent.FieldReasonCode:
+		m.ResetReasonCode()
+		return nil
+	case drawevent.FieldLedgerIndex:
+		m.ResetLedgerIndex()
 		return nil
 	case drawevent.FieldDrawID:
 		m.ResetDrawID()
@@ -49378,6 +49631,9 @@ type TaskMutation struct {
 	special                   *bool
 	status                    *task.Status
 	scope                     *map[string]interface{}
+	named_target_ids          *[]int
+	appendnamed_target_ids    []int
+	target_reason             *string
 	strata                    *map[string]interface{}
 	window_start              *time.Time
 	window_end                *time.Time
@@ -49865,6 +50121,120 @@ func (m *TaskMutation) ScopeCleared() bool {
 func (m *TaskMutation) ResetScope() {
 	m.scope = nil
 	delete(m.clearedFields, task.FieldScope)
+}
+
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (m *TaskMutation) SetNamedTargetIds(i []int) {
+	m.named_target_ids = &i
+	m.appendnamed_target_ids = nil
+}
+
+// NamedTargetIds returns the value of the "named_target_ids" field in the mutation.
+func (m *TaskMutation) NamedTargetIds() (r []int, exists bool) {
+	v := m.named_target_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNamedTargetIds returns the old "named_target_ids" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldNamedTargetIds(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNamedTargetIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNamedTargetIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNamedTargetIds: %w", err)
+	}
+	return oldValue.NamedTargetIds, nil
+}
+
+// AppendNamedTargetIds adds i to the "named_target_ids" field.
+func (m *TaskMutation) AppendNamedTargetIds(i []int) {
+	m.appendnamed_target_ids = append(m.appendnamed_target_ids, i...)
+}
+
+// AppendedNamedTargetIds returns the list of values that were appended to the "named_target_ids" field in this mutation.
+func (m *TaskMutation) AppendedNamedTargetIds() ([]int, bool) {
+	if len(m.appendnamed_target_ids) == 0 {
+		return nil, false
+	}
+	return m.appendnamed_target_ids, true
+}
+
+// ClearNamedTargetIds clears the value of the "named_target_ids" field.
+func (m *TaskMutation) ClearNamedTargetIds() {
+	m.named_target_ids = nil
+	m.appendnamed_target_ids = nil
+	m.clearedFields[task.FieldNamedTargetIds] = struct{}{}
+}
+
+// NamedTargetIdsCleared returns if the "named_target_ids" field was cleared in this mutation.
+func (m *TaskMutation) NamedTargetIdsCleared() bool {
+	_, ok := m.clearedFields[task.FieldNamedTargetIds]
+	return ok
+}
+
+// ResetNamedTargetIds resets all changes to the "named_target_ids" field.
+func (m *TaskMutation) ResetNamedTargetIds() {
+	m.named_target_ids = nil
+	m.appendnamed_target_ids = nil
+	delete(m.clearedFields, task.FieldNamedTargetIds)
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (m *TaskMutation) SetTargetReason(s string) {
+	m.target_reason = &s
+}
+
+// TargetReason returns the value of the "target_reason" field in the mutation.
+func (m *TaskMutation) TargetReason() (r string, exists bool) {
+	v := m.target_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetReason returns the old "target_reason" field's value of the Task entity.
+// If the Task object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaskMutation) OldTargetReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetReason: %w", err)
+	}
+	return oldValue.TargetReason, nil
+}
+
+// ClearTargetReason clears the value of the "target_reason" field.
+func (m *TaskMutation) ClearTargetReason() {
+	m.target_reason = nil
+	m.clearedFields[task.FieldTargetReason] = struct{}{}
+}
+
+// TargetReasonCleared returns if the "target_reason" field was cleared in this mutation.
+func (m *TaskMutation) TargetReasonCleared() bool {
+	_, ok := m.clearedFields[task.FieldTargetReason]
+	return ok
+}
+
+// ResetTargetReason resets all changes to the "target_reason" field.
+func (m *TaskMutation) ResetTargetReason() {
+	m.target_reason = nil
+	delete(m.clearedFields, task.FieldTargetReason)
 }
 
 // SetStrata sets the "strata" field.
@@ -51113,7 +51483,7 @@ func (m *TaskMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TaskMutation) Fields() []string {
-	fields := make([]string, 0, 23)
+	fields := make([]string, 0, 25)
 	if m.created_at != nil {
 		fields = append(fields, task.FieldCreatedAt)
 	}
@@ -51140,6 +51510,12 @@ func (m *TaskMutation) Fields() []string {
 	}
 	if m.scope != nil {
 		fields = append(fields, task.FieldScope)
+	}
+	if m.named_target_ids != nil {
+		fields = append(fields, task.FieldNamedTargetIds)
+	}
+	if m.target_reason != nil {
+		fields = append(fields, task.FieldTargetReason)
 	}
 	if m.strata != nil {
 		fields = append(fields, task.FieldStrata)
@@ -51209,6 +51585,10 @@ func (m *TaskMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case task.FieldScope:
 		return m.Scope()
+	case task.FieldNamedTargetIds:
+		return m.NamedTargetIds()
+	case task.FieldTargetReason:
+		return m.TargetReason()
 	case task.FieldStrata:
 		return m.Strata()
 	case task.FieldWindowStart:
@@ -51264,6 +51644,10 @@ func (m *TaskMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldStatus(ctx)
 	case task.FieldScope:
 		return m.OldScope(ctx)
+	case task.FieldNamedTargetIds:
+		return m.OldNamedTargetIds(ctx)
+	case task.FieldTargetReason:
+		return m.OldTargetReason(ctx)
 	case task.FieldStrata:
 		return m.OldStrata(ctx)
 	case task.FieldWindowStart:
@@ -51363,6 +51747,20 @@ func (m *TaskMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetScope(v)
+		return nil
+	case task.FieldNamedTargetIds:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNamedTargetIds(v)
+		return nil
+	case task.FieldTargetReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetReason(v)
 		return nil
 	case task.FieldStrata:
 		v, ok := value.(map[string]interface{})
@@ -51582,6 +51980,12 @@ func (m *TaskMutation) ClearedFields() []string {
 	if m.FieldCleared(task.FieldScope) {
 		fields = append(fields, task.FieldScope)
 	}
+	if m.FieldCleared(task.FieldNamedTargetIds) {
+		fields = append(fields, task.FieldNamedTargetIds)
+	}
+	if m.FieldCleared(task.FieldTargetReason) {
+		fields = append(fields, task.FieldTargetReason)
+	}
 	if m.FieldCleared(task.FieldStrata) {
 		fields = append(fields, task.FieldStrata)
 	}
@@ -51613,6 +52017,12 @@ func (m *TaskMutation) ClearField(name string) error {
 	switch name {
 	case task.FieldScope:
 		m.ClearScope()
+		return nil
+	case task.FieldNamedTargetIds:
+		m.ClearNamedTargetIds()
+		return nil
+	case task.FieldTargetReason:
+		m.ClearTargetReason()
 		return nil
 	case task.FieldStrata:
 		m.ClearStrata()
@@ -51663,6 +52073,12 @@ func (m *TaskMutation) ResetField(name string) error {
 		return nil
 	case task.FieldScope:
 		m.ResetScope()
+		return nil
+	case task.FieldNamedTargetIds:
+		m.ResetNamedTargetIds()
+		return nil
+	case task.FieldTargetReason:
+		m.ResetTargetReason()
 		return nil
 	case task.FieldStrata:
 		m.ResetStrata()

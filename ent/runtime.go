@@ -2082,41 +2082,41 @@ func init() {
 	// task.DefaultSpecial holds the default value on creation for the special field.
 	task.DefaultSpecial = taskDescSpecial.Default.(bool)
 	// taskDescAnnouncedTargetCount is the schema descriptor for announced_target_count field.
-	taskDescAnnouncedTargetCount := taskFields[9].Descriptor()
+	taskDescAnnouncedTargetCount := taskFields[11].Descriptor()
 	// task.AnnouncedTargetCountValidator is a validator for the "announced_target_count" field. It is called by the builders before save.
 	task.AnnouncedTargetCountValidator = taskDescAnnouncedTargetCount.Validators[0].(func(int) error)
 	// taskDescTeamSize is the schema descriptor for team_size field.
-	taskDescTeamSize := taskFields[12].Descriptor()
+	taskDescTeamSize := taskFields[14].Descriptor()
 	// task.DefaultTeamSize holds the default value on creation for the team_size field.
 	task.DefaultTeamSize = taskDescTeamSize.Default.(int)
 	// task.TeamSizeValidator is a validator for the "team_size" field. It is called by the builders before save.
 	task.TeamSizeValidator = taskDescTeamSize.Validators[0].(func(int) error)
 	// taskDescExpertsPerTeam is the schema descriptor for experts_per_team field.
-	taskDescExpertsPerTeam := taskFields[13].Descriptor()
+	taskDescExpertsPerTeam := taskFields[15].Descriptor()
 	// task.DefaultExpertsPerTeam holds the default value on creation for the experts_per_team field.
 	task.DefaultExpertsPerTeam = taskDescExpertsPerTeam.Default.(int)
 	// task.ExpertsPerTeamValidator is a validator for the "experts_per_team" field. It is called by the builders before save.
 	task.ExpertsPerTeamValidator = taskDescExpertsPerTeam.Validators[0].(func(int) error)
 	// taskDescMaxPerInspector is the schema descriptor for max_per_inspector field.
-	taskDescMaxPerInspector := taskFields[14].Descriptor()
+	taskDescMaxPerInspector := taskFields[16].Descriptor()
 	// task.DefaultMaxPerInspector holds the default value on creation for the max_per_inspector field.
 	task.DefaultMaxPerInspector = taskDescMaxPerInspector.Default.(int)
 	// task.MaxPerInspectorValidator is a validator for the "max_per_inspector" field. It is called by the builders before save.
 	task.MaxPerInspectorValidator = taskDescMaxPerInspector.Validators[0].(func(int) error)
 	// taskDescRotationMonths is the schema descriptor for rotation_months field.
-	taskDescRotationMonths := taskFields[15].Descriptor()
+	taskDescRotationMonths := taskFields[17].Descriptor()
 	// task.DefaultRotationMonths holds the default value on creation for the rotation_months field.
 	task.DefaultRotationMonths = taskDescRotationMonths.Default.(int)
 	// task.RotationMonthsValidator is a validator for the "rotation_months" field. It is called by the builders before save.
 	task.RotationMonthsValidator = taskDescRotationMonths.Validators[0].(func(int) error)
 	// taskDescRecentMonths is the schema descriptor for recent_months field.
-	taskDescRecentMonths := taskFields[16].Descriptor()
+	taskDescRecentMonths := taskFields[18].Descriptor()
 	// task.DefaultRecentMonths holds the default value on creation for the recent_months field.
 	task.DefaultRecentMonths = taskDescRecentMonths.Default.(int)
 	// task.RecentMonthsValidator is a validator for the "recent_months" field. It is called by the builders before save.
 	task.RecentMonthsValidator = taskDescRecentMonths.Validators[0].(func(int) error)
 	// taskDescYearlyCap is the schema descriptor for yearly_cap field.
-	taskDescYearlyCap := taskFields[17].Descriptor()
+	taskDescYearlyCap := taskFields[19].Descriptor()
 	// task.DefaultYearlyCap holds the default value on creation for the yearly_cap field.
 	task.DefaultYearlyCap = taskDescYearlyCap.Default.(int)
 	// task.YearlyCapValidator is a validator for the "yearly_cap" field. It is called by the builders before save.

@@ -38,6 +38,10 @@ type Task struct {
 	Status task.Status `json:"status,omitempty"`
 	// 抽查范围：分库、筛选条件、排除规则（如近 N 个月已检查、每户每年上限）
 	Scope map[string]interface{} `json:"scope,omitempty"`
+	// 定向检查点名的检查对象（不经抽样，全部检查；结果公示前不公开名单）
+	NamedTargetIds []int `json:"named_target_ids,omitempty"`
+	// 点名检查对象的理由（线索聚集或人工选定的说明）
+	TargetReason string `json:"target_reason,omitempty"`
 	// 分层及各层比例或数量（默认按信用风险分类 A–D）
 	Strata map[string]interface{} `json:"strata,omitempty"`
 	// 检查开始日期
@@ -209,13 +213,13 @@ func (*Task) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case task.FieldScope, task.FieldStrata, task.FieldStratifyBy:
+		case task.FieldScope, task.FieldNamedTargetIds, task.FieldStrata, task.FieldStratifyBy:
 			values[i] = new([]byte)
 		case task.FieldSpecial:
 			values[i] = new(sql.NullBool)
 		case task.FieldID, task.FieldAnnouncedTargetCount, task.FieldTeamSize, task.FieldExpertsPerTeam, task.FieldMaxPerInspector, task.FieldRotationMonths, task.FieldRecentMonths, task.FieldYearlyCap, task.FieldBatchID, task.FieldInitiatorID:
 			values[i] = new(sql.NullInt64)
-		case task.FieldDivisionCode, task.FieldNumber, task.FieldName, task.FieldKind, task.FieldStatus:
+		case task.FieldDivisionCode, task.FieldNumber, task.FieldName, task.FieldKind, task.FieldStatus, task.FieldTargetReason:
 			values[i] = new(sql.NullString)
 		case task.FieldCreatedAt, task.FieldUpdatedAt, task.FieldWindowStart, task.FieldWindowEnd, task.FieldAnnouncedAt:
 			values[i] = new(sql.NullTime)
@@ -295,6 +299,20 @@ func (_m *Task) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.Scope); err != nil {
 					return fmt.Errorf("unmarshal field scope: %w", err)
 				}
+			}
+		case task.FieldNamedTargetIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field named_target_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.NamedTargetIds); err != nil {
+					return fmt.Errorf("unmarshal field named_target_ids: %w", err)
+				}
+			}
+		case task.FieldTargetReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field target_reason", values[i])
+			} else if value.Valid {
+				_m.TargetReason = value.String
 			}
 		case task.FieldStrata:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -499,6 +517,12 @@ func (_m *Task) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("scope=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Scope))
+	builder.WriteString(", ")
+	builder.WriteString("named_target_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.NamedTargetIds))
+	builder.WriteString(", ")
+	builder.WriteString("target_reason=")
+	builder.WriteString(_m.TargetReason)
 	builder.WriteString(", ")
 	builder.WriteString("strata=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Strata))

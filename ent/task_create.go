@@ -133,6 +133,26 @@ func (_c *TaskCreate) SetScope(v map[string]interface{}) *TaskCreate {
 	return _c
 }
 
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (_c *TaskCreate) SetNamedTargetIds(v []int) *TaskCreate {
+	_c.mutation.SetNamedTargetIds(v)
+	return _c
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (_c *TaskCreate) SetTargetReason(v string) *TaskCreate {
+	_c.mutation.SetTargetReason(v)
+	return _c
+}
+
+// SetNillableTargetReason sets the "target_reason" field if the given value is not nil.
+func (_c *TaskCreate) SetNillableTargetReason(v *string) *TaskCreate {
+	if v != nil {
+		_c.SetTargetReason(*v)
+	}
+	return _c
+}
+
 // SetStrata sets the "strata" field.
 func (_c *TaskCreate) SetStrata(v map[string]interface{}) *TaskCreate {
 	_c.mutation.SetStrata(v)
@@ -683,6 +703,14 @@ func (_c *TaskCreate) createSpec() (*Task, *sqlgraph.CreateSpec) {
 		_spec.SetField(task.FieldScope, field.TypeJSON, value)
 		_node.Scope = value
 	}
+	if value, ok := _c.mutation.NamedTargetIds(); ok {
+		_spec.SetField(task.FieldNamedTargetIds, field.TypeJSON, value)
+		_node.NamedTargetIds = value
+	}
+	if value, ok := _c.mutation.TargetReason(); ok {
+		_spec.SetField(task.FieldTargetReason, field.TypeString, value)
+		_node.TargetReason = value
+	}
 	if value, ok := _c.mutation.Strata(); ok {
 		_spec.SetField(task.FieldStrata, field.TypeJSON, value)
 		_node.Strata = value
@@ -1044,6 +1072,42 @@ func (u *TaskUpsert) UpdateScope() *TaskUpsert {
 // ClearScope clears the value of the "scope" field.
 func (u *TaskUpsert) ClearScope() *TaskUpsert {
 	u.SetNull(task.FieldScope)
+	return u
+}
+
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (u *TaskUpsert) SetNamedTargetIds(v []int) *TaskUpsert {
+	u.Set(task.FieldNamedTargetIds, v)
+	return u
+}
+
+// UpdateNamedTargetIds sets the "named_target_ids" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateNamedTargetIds() *TaskUpsert {
+	u.SetExcluded(task.FieldNamedTargetIds)
+	return u
+}
+
+// ClearNamedTargetIds clears the value of the "named_target_ids" field.
+func (u *TaskUpsert) ClearNamedTargetIds() *TaskUpsert {
+	u.SetNull(task.FieldNamedTargetIds)
+	return u
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (u *TaskUpsert) SetTargetReason(v string) *TaskUpsert {
+	u.Set(task.FieldTargetReason, v)
+	return u
+}
+
+// UpdateTargetReason sets the "target_reason" field to the value that was provided on create.
+func (u *TaskUpsert) UpdateTargetReason() *TaskUpsert {
+	u.SetExcluded(task.FieldTargetReason)
+	return u
+}
+
+// ClearTargetReason clears the value of the "target_reason" field.
+func (u *TaskUpsert) ClearTargetReason() *TaskUpsert {
+	u.SetNull(task.FieldTargetReason)
 	return u
 }
 
@@ -1448,6 +1512,48 @@ func (u *TaskUpsertOne) UpdateScope() *TaskUpsertOne {
 func (u *TaskUpsertOne) ClearScope() *TaskUpsertOne {
 	return u.Update(func(s *TaskUpsert) {
 		s.ClearScope()
+	})
+}
+
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (u *TaskUpsertOne) SetNamedTargetIds(v []int) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetNamedTargetIds(v)
+	})
+}
+
+// UpdateNamedTargetIds sets the "named_target_ids" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateNamedTargetIds() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateNamedTargetIds()
+	})
+}
+
+// ClearNamedTargetIds clears the value of the "named_target_ids" field.
+func (u *TaskUpsertOne) ClearNamedTargetIds() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.ClearNamedTargetIds()
+	})
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (u *TaskUpsertOne) SetTargetReason(v string) *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetTargetReason(v)
+	})
+}
+
+// UpdateTargetReason sets the "target_reason" field to the value that was provided on create.
+func (u *TaskUpsertOne) UpdateTargetReason() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateTargetReason()
+	})
+}
+
+// ClearTargetReason clears the value of the "target_reason" field.
+func (u *TaskUpsertOne) ClearTargetReason() *TaskUpsertOne {
+	return u.Update(func(s *TaskUpsert) {
+		s.ClearTargetReason()
 	})
 }
 
@@ -2058,6 +2164,48 @@ func (u *TaskUpsertBulk) UpdateScope() *TaskUpsertBulk {
 func (u *TaskUpsertBulk) ClearScope() *TaskUpsertBulk {
 	return u.Update(func(s *TaskUpsert) {
 		s.ClearScope()
+	})
+}
+
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (u *TaskUpsertBulk) SetNamedTargetIds(v []int) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetNamedTargetIds(v)
+	})
+}
+
+// UpdateNamedTargetIds sets the "named_target_ids" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateNamedTargetIds() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateNamedTargetIds()
+	})
+}
+
+// ClearNamedTargetIds clears the value of the "named_target_ids" field.
+func (u *TaskUpsertBulk) ClearNamedTargetIds() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.ClearNamedTargetIds()
+	})
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (u *TaskUpsertBulk) SetTargetReason(v string) *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.SetTargetReason(v)
+	})
+}
+
+// UpdateTargetReason sets the "target_reason" field to the value that was provided on create.
+func (u *TaskUpsertBulk) UpdateTargetReason() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.UpdateTargetReason()
+	})
+}
+
+// ClearTargetReason clears the value of the "target_reason" field.
+func (u *TaskUpsertBulk) ClearTargetReason() *TaskUpsertBulk {
+	return u.Update(func(s *TaskUpsert) {
+		s.ClearTargetReason()
 	})
 }
 

@@ -140,6 +140,44 @@ func (_u *TaskUpdate) ClearScope() *TaskUpdate {
 	return _u
 }
 
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (_u *TaskUpdate) SetNamedTargetIds(v []int) *TaskUpdate {
+	_u.mutation.SetNamedTargetIds(v)
+	return _u
+}
+
+// AppendNamedTargetIds appends value to the "named_target_ids" field.
+func (_u *TaskUpdate) AppendNamedTargetIds(v []int) *TaskUpdate {
+	_u.mutation.AppendNamedTargetIds(v)
+	return _u
+}
+
+// ClearNamedTargetIds clears the value of the "named_target_ids" field.
+func (_u *TaskUpdate) ClearNamedTargetIds() *TaskUpdate {
+	_u.mutation.ClearNamedTargetIds()
+	return _u
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (_u *TaskUpdate) SetTargetReason(v string) *TaskUpdate {
+	_u.mutation.SetTargetReason(v)
+	return _u
+}
+
+// SetNillableTargetReason sets the "target_reason" field if the given value is not nil.
+func (_u *TaskUpdate) SetNillableTargetReason(v *string) *TaskUpdate {
+	if v != nil {
+		_u.SetTargetReason(*v)
+	}
+	return _u
+}
+
+// ClearTargetReason clears the value of the "target_reason" field.
+func (_u *TaskUpdate) ClearTargetReason() *TaskUpdate {
+	_u.mutation.ClearTargetReason()
+	return _u
+}
+
 // SetStrata sets the "strata" field.
 func (_u *TaskUpdate) SetStrata(v map[string]interface{}) *TaskUpdate {
 	_u.mutation.SetStrata(v)
@@ -863,6 +901,23 @@ func (_u *TaskUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ScopeCleared() {
 		_spec.ClearField(task.FieldScope, field.TypeJSON)
 	}
+	if value, ok := _u.mutation.NamedTargetIds(); ok {
+		_spec.SetField(task.FieldNamedTargetIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedNamedTargetIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, task.FieldNamedTargetIds, value)
+		})
+	}
+	if _u.mutation.NamedTargetIdsCleared() {
+		_spec.ClearField(task.FieldNamedTargetIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TargetReason(); ok {
+		_spec.SetField(task.FieldTargetReason, field.TypeString, value)
+	}
+	if _u.mutation.TargetReasonCleared() {
+		_spec.ClearField(task.FieldTargetReason, field.TypeString)
+	}
 	if value, ok := _u.mutation.Strata(); ok {
 		_spec.SetField(task.FieldStrata, field.TypeJSON, value)
 	}
@@ -1474,6 +1529,44 @@ func (_u *TaskUpdateOne) SetScope(v map[string]interface{}) *TaskUpdateOne {
 // ClearScope clears the value of the "scope" field.
 func (_u *TaskUpdateOne) ClearScope() *TaskUpdateOne {
 	_u.mutation.ClearScope()
+	return _u
+}
+
+// SetNamedTargetIds sets the "named_target_ids" field.
+func (_u *TaskUpdateOne) SetNamedTargetIds(v []int) *TaskUpdateOne {
+	_u.mutation.SetNamedTargetIds(v)
+	return _u
+}
+
+// AppendNamedTargetIds appends value to the "named_target_ids" field.
+func (_u *TaskUpdateOne) AppendNamedTargetIds(v []int) *TaskUpdateOne {
+	_u.mutation.AppendNamedTargetIds(v)
+	return _u
+}
+
+// ClearNamedTargetIds clears the value of the "named_target_ids" field.
+func (_u *TaskUpdateOne) ClearNamedTargetIds() *TaskUpdateOne {
+	_u.mutation.ClearNamedTargetIds()
+	return _u
+}
+
+// SetTargetReason sets the "target_reason" field.
+func (_u *TaskUpdateOne) SetTargetReason(v string) *TaskUpdateOne {
+	_u.mutation.SetTargetReason(v)
+	return _u
+}
+
+// SetNillableTargetReason sets the "target_reason" field if the given value is not nil.
+func (_u *TaskUpdateOne) SetNillableTargetReason(v *string) *TaskUpdateOne {
+	if v != nil {
+		_u.SetTargetReason(*v)
+	}
+	return _u
+}
+
+// ClearTargetReason clears the value of the "target_reason" field.
+func (_u *TaskUpdateOne) ClearTargetReason() *TaskUpdateOne {
+	_u.mutation.ClearTargetReason()
 	return _u
 }
 
@@ -2229,6 +2322,23 @@ func (_u *TaskUpdateOne) sqlSave(ctx context.Context) (_node *Task, err error) {
 	}
 	if _u.mutation.ScopeCleared() {
 		_spec.ClearField(task.FieldScope, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.NamedTargetIds(); ok {
+		_spec.SetField(task.FieldNamedTargetIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedNamedTargetIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, task.FieldNamedTargetIds, value)
+		})
+	}
+	if _u.mutation.NamedTargetIdsCleared() {
+		_spec.ClearField(task.FieldNamedTargetIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TargetReason(); ok {
+		_spec.SetField(task.FieldTargetReason, field.TypeString, value)
+	}
+	if _u.mutation.TargetReasonCleared() {
+		_spec.ClearField(task.FieldTargetReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.Strata(); ok {
 		_spec.SetField(task.FieldStrata, field.TypeJSON, value)

@@ -274,15 +274,23 @@ func (r *Resolver) Draw() generated.DrawResolver { return &drawResolver{r} }
 // Inspector returns generated.InspectorResolver implementation.
 func (r *Resolver) Inspector() generated.InspectorResolver { return &inspectorResolver{r} }
 
+// Publication returns generated.PublicationResolver implementation.
+func (r *Resolver) Publication() generated.PublicationResolver { return &publicationResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
+
+// Result returns generated.ResultResolver implementation.
+func (r *Resolver) Result() generated.ResultResolver { return &resultResolver{r} }
 
 // Target returns generated.TargetResolver implementation.
 func (r *Resolver) Target() generated.TargetResolver { return &targetResolver{r} }
 
 type (
-	drawResolver      struct{ *Resolver }
-	inspectorResolver struct{ *Resolver }
-	queryResolver     struct{ *Resolver }
-	targetResolver    struct{ *Resolver }
+	drawResolver        struct{ *Resolver }
+	inspectorResolver   struct{ *Resolver }
+	publicationResolver struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+	resultResolver      struct{ *Resolver }
+	targetResolver      struct{ *Resolver }
 )

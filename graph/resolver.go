@@ -33,7 +33,7 @@ type Resolver struct {
 // NewSchema builds the executable schema. db is the client's database, for the aggregates
 // that ent's builders cannot express (nil in schema-only uses).
 func NewSchema(client *ent.Client, db *stdsql.DB, authSvc *auth.Service, dialect, dataDir string) graphql.ExecutableSchema {
-	r := &Resolver{Client: client, DB: db, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect), DataDir: dataDir}
+	r := &Resolver{Client: client, DB: db, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect).WithKeyDir(dataDir), DataDir: dataDir}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r,
 		Directives: generated.DirectiveRoot{RowRule: sharing.RowRuleDirective}})
 	r.Schema = es.Schema()

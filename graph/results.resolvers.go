@@ -152,6 +152,22 @@ func (r *mutationResolver) DismissLeadCluster(ctx context.Context, id int, note 
 	return leads.DismissCluster(ctx, r.Client, id, note)
 }
 
+// MarkNotificationRead is the resolver for the markNotificationRead field.
+func (r *mutationResolver) MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error) {
+	return results.MarkNotificationRead(ctx, r.Client, id)
+}
+
+// Current is the resolver for the current field.
+func (r *publicationResolver) Current(ctx context.Context, obj *ent.Publication) (bool, error) {
+	p, err := results.PublicationSupersededBy(ctx, r.Client, obj)
+	return p == nil && err == nil, err
+}
+
+// SupersededBy is the resolver for the supersededBy field.
+func (r *publicationResolver) SupersededBy(ctx context.Context, obj *ent.Publication) (*ent.Publication, error) {
+	return results.PublicationSupersededBy(ctx, r.Client, obj)
+}
+
 // TaskResultStatus is the resolver for the taskResultStatus field.
 func (r *queryResolver) TaskResultStatus(ctx context.Context, taskID int) ([]*results.TargetStatus, error) {
 	st, err := results.Status(ctx, r.Client, taskID)
@@ -202,6 +218,16 @@ func (r *queryResolver) ProblemRate(ctx context.Context, year int) ([]*stats.Ite
 func (r *queryResolver) InspectionsPerEnterprise(ctx context.Context, year int) (*stats.Disturbance, error) {
 	d, err := stats.InspectionsPerEnterprise(ctx, r.Client, year)
 	return &d, err
+}
+
+// Current is the resolver for the current field.
+func (r *resultResolver) Current(ctx context.Context, obj *ent.Result) (bool, error) {
+	return results.IsCurrent(ctx, r.Client, obj)
+}
+
+// SupersededBy is the resolver for the supersededBy field.
+func (r *resultResolver) SupersededBy(ctx context.Context, obj *ent.Result) (*ent.Result, error) {
+	return results.SupersededBy(ctx, r.Client, obj)
 }
 
 // Items is the resolver for the items field.

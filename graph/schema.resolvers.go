@@ -21,6 +21,7 @@ import (
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/graph/model"
+	"github.com/ssgk/ssgk/internal/accounts"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
@@ -163,6 +164,27 @@ func (r *mutationResolver) ConfirmLibraries(ctx context.Context, departmentID in
 // ImportFile is the resolver for the importFile field.
 func (r *mutationResolver) ImportFile(ctx context.Context, kind importjob.Kind, departmentID int, file graphql.Upload, libraryID *int, partial *bool) (*model.ImportOutcome, error) {
 	return r.importFile(ctx, kind, departmentID, file, libraryID, partial)
+}
+
+// CreateAccount is the resolver for the createAccount field.
+func (r *mutationResolver) CreateAccount(ctx context.Context, input model.AccountInput) (*ent.Account, error) {
+	return accounts.Create(ctx, r.Client, r.Auth, accounts.Input{Username: input.Username, DisplayName: input.DisplayName,
+		Password: input.Password, DepartmentID: input.DepartmentID, Roles: input.Roles})
+}
+
+// SetAccountActive is the resolver for the setAccountActive field.
+func (r *mutationResolver) SetAccountActive(ctx context.Context, id int, active bool) (*ent.Account, error) {
+	return accounts.SetActive(ctx, r.Client, id, active)
+}
+
+// CreateAPIToken is the resolver for the createApiToken field.
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, departmentID int, name string, roles []string, expiresAt *time.Time) (*accounts.IssuedToken, error) {
+	return accounts.CreateToken(ctx, r.Client, r.Auth, departmentID, name, roles, expiresAt)
+}
+
+// RevokeAPIToken is the resolver for the revokeApiToken field.
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id int) (*ent.ApiToken, error) {
+	return accounts.RevokeToken(ctx, r.Client, id)
 }
 
 // Viewer is the resolver for the viewer field.

@@ -55,32 +55,7 @@ func (r *mutationResolver) AdjustPlan(ctx context.Context, id int, reason string
 
 // CreateTask is the resolver for the createTask field.
 func (r *mutationResolver) CreateTask(ctx context.Context, input model.TaskInput) (*ent.Task, error) {
-	in := tasks.Input{BatchID: input.BatchID, InitiatorID: input.InitiatorID, Name: input.Name,
-		WindowStart: input.WindowStart, WindowEnd: input.WindowEnd, ParticipantIDs: input.ParticipantIDs,
-		LibraryIDs: input.LibraryIDs, InspectorIDs: input.InspectorIDs, MethodCodes: input.MethodCodes,
-		Scope: input.Scope, StratifyBy: input.StratifyBy, TeamSize: input.TeamSize, ExpertsPerTeam: input.ExpertsPerTeam,
-		MaxPerInspector: input.MaxPerInspector, RotationMonths: input.RotationMonths, RecentMonths: input.RecentMonths,
-		YearlyCap: input.YearlyCap}
-	if input.Kind != nil {
-		in.Kind = *input.Kind
-	}
-	if input.Special != nil {
-		in.Special = *input.Special
-	}
-	for _, it := range input.Items {
-		in.Items = append(in.Items, tasks.ItemRef{DepartmentID: it.DepartmentID, ItemID: it.ItemID})
-	}
-	for _, s := range input.Strata {
-		st := tasks.Stratum{Name: s.Name}
-		if s.RatioPpm != nil {
-			st.RatioPPM = int64(*s.RatioPpm)
-		}
-		if s.Count != nil {
-			st.Count = int64(*s.Count)
-		}
-		in.Strata = append(in.Strata, st)
-	}
-	return tasks.Create(ctx, r.Client, in)
+	return tasks.Create(ctx, r.Client, taskInput(input))
 }
 
 // AnnounceTask is the resolver for the announceTask field.
@@ -88,9 +63,23 @@ func (r *mutationResolver) AnnounceTask(ctx context.Context, id int) (*ent.Task,
 	return tasks.Announce(ctx, r.Client, id)
 }
 
+// UpdateTask is the resolver for the updateTask field.
+func (r *mutationResolver) UpdateTask(ctx context.Context, id int, input model.TaskInput) (*ent.Task, error) {
+	return tasks.UpdateDraft(ctx, r.Client, id, taskInput(input))
+}
+
+// DeleteTask is the resolver for the deleteTask field.
+func (r *mutationResolver) DeleteTask(ctx context.Context, id int) (int, error) {
+	t, err := tasks.DeleteDraft(ctx, r.Client, id)
+	if err != nil {
+		return 0, err
+	}
+	return t.ID, nil
+}
+
 // CancelTask is the resolver for the cancelTask field.
-func (r *mutationResolver) CancelTask(ctx context.Context, id int) (*ent.Task, error) {
-	return tasks.Cancel(ctx, r.Client, id)
+func (r *mutationResolver) CancelTask(ctx context.Context, id int, reason *string) (*ent.Task, error) {
+	return r.Drawer.CancelTask(ctx, id, deref(reason))
 }
 
 // StartInspection is the resolver for the startInspection field.
@@ -114,13 +103,13 @@ func (r *mutationResolver) ExecuteDraw(ctx context.Context, id int, entropy stri
 }
 
 // RecuseTeam is the resolver for the recuseTeam field.
-func (r *mutationResolver) RecuseTeam(ctx context.Context, drawID int, targetKey string, inspectorKeys []string, reason string) (*ent.InspectionTeam, error) {
-	return r.Drawer.Recuse(ctx, drawID, targetKey, inspectorKeys, reason)
+func (r *mutationResolver) RecuseTeam(ctx context.Context, drawID int, targetKey string, inspectorKeys []string, reasonCode *string, reason string) (*ent.InspectionTeam, error) {
+	return r.Drawer.Recuse(ctx, drawID, targetKey, inspectorKeys, deref(reasonCode), reason)
 }
 
 // ReplaceTarget is the resolver for the replaceTarget field.
-func (r *mutationResolver) ReplaceTarget(ctx context.Context, drawID int, targetKey string, reason string) (*ent.InspectionTeam, error) {
-	return r.Drawer.Replace(ctx, drawID, targetKey, reason)
+func (r *mutationResolver) ReplaceTarget(ctx context.Context, drawID int, targetKey string, reasonCode *string, reason string) (*ent.InspectionTeam, error) {
+	return r.Drawer.Replace(ctx, drawID, targetKey, deref(reasonCode), reason)
 }
 
 // RevealDraw is the resolver for the revealDraw field.

@@ -159,7 +159,7 @@ var placeholders = map[string]string{
 	"record": "叶子.json", "proof": "证明.json", "index": "叶子序号", "username": "用户名", "name": "名称",
 	"roles": "角色,…", "password-file": "文件", "days": "天数", "prefix": "令牌前缀", "from": "目录",
 	"county": "县名", "sponsor": "主办单位", "site-code": "网站标识码", "icp": "ICP备案号", "police-record": "公安备案号",
-	"contact": "联系方式", "verifier-url": "地址", "verifier-notes": "说明",
+	"contact": "联系方式", "verifier-url": "地址", "verifier-notes": "说明", "anchor": "锚定.json", "save-anchor": "锚定.json",
 }
 
 // leaf builds a command that does work. Its positional arguments are checked before the

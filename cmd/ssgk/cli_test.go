@@ -50,6 +50,15 @@ func TestDrawVerify_PublishedBundle(t *testing.T) {
 	if ae := apperr.From(err); ae.Code != draw.CodeVerifyMismatch || !strings.Contains(ae.Message, "抽中") {
 		t.Fatalf("tampered bundle: %v", err)
 	}
+	// A member the specification does not define is refused, not ignored (§10.1).
+	extra := filepath.Join(t.TempDir(), "extra.json")
+	if err := os.WriteFile(extra, append([]byte(`{"note":"x",`), raw[1:]...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"draw", "verify", extra}, &out, &errOut)
+	if apperr.CodeOf(err) != draw.CodeInvalidBundle {
+		t.Fatalf("bundle with an unknown member: err = %v, want %s", err, draw.CodeInvalidBundle)
+	}
 }
 
 func TestCalendarCommands(t *testing.T) {

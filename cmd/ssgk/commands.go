@@ -162,9 +162,14 @@ func commandList() []*cli.Command {
 				examples: []string{"ssgk draw verify bundle.json --commitment 3f5a…（抽取前公示的 64 位十六进制摘要）"},
 				flags: []cli.Flag{
 					&cli.StringFlag{Name: "commitment", Usage: "抽取前公布的承诺摘要（十六进制）；给出时核对核验包中的承诺与之一致"},
+					&cli.StringFlag{Name: "url", Usage: "中枢地址：下载抽取各步骤的透明日志叶子与包含证明，核对外部熵与全部变更"},
+					&cli.StringFlag{Name: "anchor", Usage: "离线核对：此前用 --save-anchor 保存的锚定信息文件"},
+					&cli.StringFlag{Name: "save-anchor", Usage: "核验通过后保存锚定信息（检查点、叶子记录与证明）供离线复核"},
+					&cli.StringFlag{Name: "public-key", Usage: "中枢公钥（Base64，见 /ledger/public-key）；缺省时取检查点附带的公钥"},
 				},
 				run: func(ctx context.Context, c *call) error {
-					return runDrawVerify(ctx, drawVerifyFlags{Bundle: c.args[0], Commitment: c.String("commitment")}, c.stdout)
+					return runDrawVerify(ctx, drawVerifyFlags{Bundle: c.args[0], Commitment: c.String("commitment"),
+						Log: drawLogOptions{url: c.String("url"), anchor: c.String("anchor"), saveAnchor: c.String("save-anchor"), publicKey: c.String("public-key")}}, c.stdout)
 				},
 			}),
 			leaf(leafSpec{

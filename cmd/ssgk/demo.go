@@ -14,7 +14,7 @@ const demoPassword = demo.Password
 
 // loadDemo loads the demo data and its accounts and tokens (demo.Setup).
 func loadDemo(ctx context.Context, db *store.DB, authSvc *auth.Service, out io.Writer, sampleYear bool) error {
-	_, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, out, sampleYear)
+	_, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, out, sampleYear, db.DataDir)
 	return err
 }
 

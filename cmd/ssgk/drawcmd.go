@@ -16,23 +16,26 @@ import (
 
 // drawVerifyFlags are the bundle and the flags of ssgk draw verify.
 type drawVerifyFlags struct {
-	Bundle     string // the verification bundle (JSON)
-	Commitment string // --commitment: the digest published before the draw
+	Bundle     string         // the verification bundle (JSON)
+	Commitment string         // --commitment: the digest published before the draw
+	Log        drawLogOptions // --url / --anchor / --save-anchor / --public-key: the draw's logged events
 }
 
-// runDrawVerify: ssgk draw verify BUNDLE [--commitment DIGEST] — re-derives a published draw
-// offline.
+// runDrawVerify: ssgk draw verify BUNDLE [--commitment DIGEST] [--url HUB | --anchor FILE] —
+// re-derives a published draw offline and checks its steps against the transparency log.
 func runDrawVerify(ctx context.Context, o drawVerifyFlags, stdout io.Writer) error {
 	want := &o.Commitment
+	lo := o.Log
 	raw, err := os.ReadFile(o.Bundle)
 	if err != nil {
 		return apperr.Wrap(err, apperr.NotFound, "无法读取验证包 %s", o.Bundle)
 	}
-	var b draw.Bundle
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "验证包不是有效的 JSON：%v", err)
+	// Strict decoding (§10.1): unknown, missing, repeated or null members are INVALID_BUNDLE.
+	b, err := draw.ParseBundle(raw)
+	if err != nil {
+		return err
 	}
-	if err := draw.Verify(&b); err != nil {
+	if err := draw.Verify(b); err != nil {
 		return err
 	}
 	if *want != "" && *want != b.CommitmentDigest.String() {
@@ -44,8 +47,14 @@ func runDrawVerify(ctx context.Context, o drawVerifyFlags, stdout io.Writer) err
 	}
 	fmt.Fprintf(stdout, "验证通过：算法 %s，抽取框 %d 个对象，抽中 %d 个，检查组 %d 个，变更 %d 次；承诺摘要 %s\n",
 		b.Algorithm, b.Commitment.FrameSize, drawn, len(b.Outcome.Teams), len(b.Outcome.Amendments), b.CommitmentDigest)
+	if lo.wanted() {
+		return verifyDrawLog(ctx, b, lo, stdout)
+	}
 	if *want == "" {
 		fmt.Fprintln(stdout, "提示：请用 --commitment 核对抽取前公布的承诺摘要，以确认验证包就是当时承诺的抽取。")
+	}
+	if b.Log != nil {
+		fmt.Fprintln(stdout, "提示：请用 --url 中枢地址 核对外部熵与回避、替换是否与抽取时记入透明日志的一致。")
 	}
 	return nil
 }

@@ -225,7 +225,13 @@ func TestYear_PlanToPublishedResult(t *testing.T) {
 		map[string]any{"b": batch.AddPlanBatch.ID, "s": deps.S.ID, "w": deps.W.ID, "a": itemS, "c": itemW, "l": lib}, &tk)
 	task := tk.CreateTask.ID
 	h.refused("office", "TASK_BAD_STATE", `mutation($t:ID!){ freezeDraw(taskID:$t){ id } }`, map[string]any{"t": task})
-	h.must("office", `mutation($t:ID!){ announceTask(id:$t){ id } }`, map[string]any{"t": task}, nil)
+	// The mutation answers with the state it left the task in, read inside the request's
+	// transaction: ANNOUNCED, not the draft it was.
+	var ann struct{ AnnounceTask struct{ Status string } }
+	h.must("office", `mutation($t:ID!){ announceTask(id:$t){ id status } }`, map[string]any{"t": task}, &ann)
+	if ann.AnnounceTask.Status != "ANNOUNCED" {
+		t.Fatalf("announceTask returned status %q", ann.AnnounceTask.Status)
+	}
 	h.refused("office", "LIBRARY_NOT_CONFIRMED", `mutation($t:ID!){ freezeDraw(taskID:$t){ id } }`, map[string]any{"t": task})
 	for _, d := range []string{deps.S.ID, deps.W.ID} {
 		h.must("office", `mutation($d:ID!){ confirmLibraries(departmentID:$d){ id } }`, map[string]any{"d": d}, nil)
@@ -246,7 +252,30 @@ func TestYear_PlanToPublishedResult(t *testing.T) {
 		t.Fatalf("announced target count %d", cm.CommitDraw.Task.AnnouncedTargetCount)
 	}
 	h.refused("office", "DRAW_ALREADY_COMMITTED", `mutation($d:ID!){ commitDraw(id:$d){ id } }`, map[string]any{"d": drawID})
-	h.must("office", `mutation($d:ID!){ executeDraw(id:$d, entropy:"4 1 6 6 2 3 5 1 2 4"){ id } }`, map[string]any{"d": drawID}, nil)
+	// The README's own example, exactly (issue 18: its teams once failed with INTERNAL after the
+	// draw's transaction had committed).
+	var ex struct {
+		ExecuteDraw struct {
+			Seed  string
+			Teams struct {
+				Edges []struct {
+					Node struct {
+						Target  struct{ Uscc, Name string }
+						Members []struct {
+							Name          string
+							CertificateNo *string
+						}
+					}
+				}
+			}
+		}
+	}
+	h.must("office", `mutation($d:ID!) { executeDraw(id: $d, entropy: "4 1 6 6 2 3 5 1 2 4") { seed teams(first: 100) { edges { node {
+  target { uscc name } members { name certificateNo } } } } } }`, map[string]any{"d": drawID}, &ex)
+	if len(ex.ExecuteDraw.Seed) != 64 || len(ex.ExecuteDraw.Teams.Edges) != 6 || len(ex.ExecuteDraw.Teams.Edges[0].Node.Members) < 2 ||
+		ex.ExecuteDraw.Teams.Edges[0].Node.Target.Name == "" {
+		t.Fatalf("executeDraw as in the README: %+v", ex.ExecuteDraw)
+	}
 	h.refused("office", "DRAW_ALREADY_DRAWN", `mutation($d:ID!){ executeDraw(id:$d, entropy:"1"){ id } }`, map[string]any{"d": drawID})
 
 	type member struct {
@@ -294,7 +323,7 @@ func TestYear_PlanToPublishedResult(t *testing.T) {
 	// The enterprise asks one inspector to step aside: the team is redrawn from the same order.
 	recused := *ts[0].Members[0].CertificateNo
 	var rt struct{ RecuseTeam team }
-	h.must("office", `mutation($d:ID!,$k:String!,$i:String!){ recuseTeam(drawID:$d, targetKey:$k, inspectorKeys:[$i], reason:"企业申请回避：检查人员曾在该企业任职"){
+	h.must("office", `mutation($d:ID!,$k:String!,$i:String!){ recuseTeam(drawID:$d, targetKey:$k, inspectorKeys:[$i], reasonCode:"PRIOR_INVOLVEMENT", reason:"企业申请回避：检查人员曾在该企业任职"){
 		id status target { id uscc name } members { certificateNo departmentID isExpert } } }`,
 		map[string]any{"d": drawID, "k": ts[0].Target.Uscc, "i": recused}, &rt)
 	for _, m := range rt.RecuseTeam.Members {

@@ -41,6 +41,8 @@ const (
 	FieldSecretHash = "secret_hash"
 	// FieldSecret holds the string denoting the secret field in the database.
 	FieldSecret = "secret"
+	// FieldSealedSecret holds the string denoting the sealed_secret field in the database.
+	FieldSealedSecret = "sealed_secret"
 	// FieldCommitment holds the string denoting the commitment field in the database.
 	FieldCommitment = "commitment"
 	// FieldCommitmentDigest holds the string denoting the commitment_digest field in the database.
@@ -126,6 +128,7 @@ var Columns = []string{
 	FieldInspectorPoolDigest,
 	FieldSecretHash,
 	FieldSecret,
+	FieldSealedSecret,
 	FieldCommitment,
 	FieldCommitmentDigest,
 	FieldCommittedAt,
@@ -265,6 +268,11 @@ func BySecretHash(opts ...sql.OrderTermOption) OrderOption {
 // BySecret orders the results by the secret field.
 func BySecret(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSecret, opts...).ToFunc()
+}
+
+// BySealedSecret orders the results by the sealed_secret field.
+func BySealedSecret(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSealedSecret, opts...).ToFunc()
 }
 
 // ByCommitment orders the results by the commitment field.

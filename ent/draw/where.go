@@ -105,6 +105,11 @@ func Secret(v string) predicate.Draw {
 	return predicate.Draw(sql.FieldEQ(FieldSecret, v))
 }
 
+// SealedSecret applies equality check predicate on the "sealed_secret" field. It's identical to SealedSecretEQ.
+func SealedSecret(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldEQ(FieldSealedSecret, v))
+}
+
 // Commitment applies equality check predicate on the "commitment" field. It's identical to CommitmentEQ.
 func Commitment(v string) predicate.Draw {
 	return predicate.Draw(sql.FieldEQ(FieldCommitment, v))
@@ -773,6 +778,81 @@ func SecretEqualFold(v string) predicate.Draw {
 // SecretContainsFold applies the ContainsFold predicate on the "secret" field.
 func SecretContainsFold(v string) predicate.Draw {
 	return predicate.Draw(sql.FieldContainsFold(FieldSecret, v))
+}
+
+// SealedSecretEQ applies the EQ predicate on the "sealed_secret" field.
+func SealedSecretEQ(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldEQ(FieldSealedSecret, v))
+}
+
+// SealedSecretNEQ applies the NEQ predicate on the "sealed_secret" field.
+func SealedSecretNEQ(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldNEQ(FieldSealedSecret, v))
+}
+
+// SealedSecretIn applies the In predicate on the "sealed_secret" field.
+func SealedSecretIn(vs ...string) predicate.Draw {
+	return predicate.Draw(sql.FieldIn(FieldSealedSecret, vs...))
+}
+
+// SealedSecretNotIn applies the NotIn predicate on the "sealed_secret" field.
+func SealedSecretNotIn(vs ...string) predicate.Draw {
+	return predicate.Draw(sql.FieldNotIn(FieldSealedSecret, vs...))
+}
+
+// SealedSecretGT applies the GT predicate on the "sealed_secret" field.
+func SealedSecretGT(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldGT(FieldSealedSecret, v))
+}
+
+// SealedSecretGTE applies the GTE predicate on the "sealed_secret" field.
+func SealedSecretGTE(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldGTE(FieldSealedSecret, v))
+}
+
+// SealedSecretLT applies the LT predicate on the "sealed_secret" field.
+func SealedSecretLT(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldLT(FieldSealedSecret, v))
+}
+
+// SealedSecretLTE applies the LTE predicate on the "sealed_secret" field.
+func SealedSecretLTE(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldLTE(FieldSealedSecret, v))
+}
+
+// SealedSecretContains applies the Contains predicate on the "sealed_secret" field.
+func SealedSecretContains(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldContains(FieldSealedSecret, v))
+}
+
+// SealedSecretHasPrefix applies the HasPrefix predicate on the "sealed_secret" field.
+func SealedSecretHasPrefix(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldHasPrefix(FieldSealedSecret, v))
+}
+
+// SealedSecretHasSuffix applies the HasSuffix predicate on the "sealed_secret" field.
+func SealedSecretHasSuffix(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldHasSuffix(FieldSealedSecret, v))
+}
+
+// SealedSecretIsNil applies the IsNil predicate on the "sealed_secret" field.
+func SealedSecretIsNil() predicate.Draw {
+	return predicate.Draw(sql.FieldIsNull(FieldSealedSecret))
+}
+
+// SealedSecretNotNil applies the NotNil predicate on the "sealed_secret" field.
+func SealedSecretNotNil() predicate.Draw {
+	return predicate.Draw(sql.FieldNotNull(FieldSealedSecret))
+}
+
+// SealedSecretEqualFold applies the EqualFold predicate on the "sealed_secret" field.
+func SealedSecretEqualFold(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldEqualFold(FieldSealedSecret, v))
+}
+
+// SealedSecretContainsFold applies the ContainsFold predicate on the "sealed_secret" field.
+func SealedSecretContainsFold(v string) predicate.Draw {
+	return predicate.Draw(sql.FieldContainsFold(FieldSealedSecret, v))
 }
 
 // CommitmentEQ applies the EQ predicate on the "commitment" field.

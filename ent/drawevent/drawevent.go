@@ -34,6 +34,10 @@ const (
 	FieldReplacementKey = "replacement_key"
 	// FieldReason holds the string denoting the reason field in the database.
 	FieldReason = "reason"
+	// FieldReasonCode holds the string denoting the reason_code field in the database.
+	FieldReasonCode = "reason_code"
+	// FieldLedgerIndex holds the string denoting the ledger_index field in the database.
+	FieldLedgerIndex = "ledger_index"
 	// FieldDrawID holds the string denoting the draw_id field in the database.
 	FieldDrawID = "draw_id"
 	// EdgeDraw holds the string denoting the draw edge name in mutations.
@@ -61,6 +65,8 @@ var Columns = []string{
 	FieldInspectors,
 	FieldReplacementKey,
 	FieldReason,
+	FieldReasonCode,
+	FieldLedgerIndex,
 	FieldDrawID,
 }
 
@@ -88,12 +94,14 @@ type Kind string
 
 // Kind values.
 const (
-	KindFREEZE  Kind = "FREEZE"
-	KindCOMMIT  Kind = "COMMIT"
-	KindDRAW    Kind = "DRAW"
-	KindRECUSE  Kind = "RECUSE"
-	KindREPLACE Kind = "REPLACE"
-	KindREVEAL  Kind = "REVEAL"
+	KindFREEZE    Kind = "FREEZE"
+	KindCOMMIT    Kind = "COMMIT"
+	KindDRAW      Kind = "DRAW"
+	KindRECUSE    Kind = "RECUSE"
+	KindREPLACE   Kind = "REPLACE"
+	KindREVEAL    Kind = "REVEAL"
+	KindFAIL      Kind = "FAIL"
+	KindSUPERSEDE Kind = "SUPERSEDE"
 )
 
 func (k Kind) String() string {
@@ -103,7 +111,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindFREEZE, KindCOMMIT, KindDRAW, KindRECUSE, KindREPLACE, KindREVEAL:
+	case KindFREEZE, KindCOMMIT, KindDRAW, KindRECUSE, KindREPLACE, KindREVEAL, KindFAIL, KindSUPERSEDE:
 		return nil
 	default:
 		return fmt.Errorf("drawevent: invalid enum value for kind field: %q", k)
@@ -156,6 +164,16 @@ func ByReplacementKey(opts ...sql.OrderTermOption) OrderOption {
 // ByReason orders the results by the reason field.
 func ByReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReason, opts...).ToFunc()
+}
+
+// ByReasonCode orders the results by the reason_code field.
+func ByReasonCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReasonCode, opts...).ToFunc()
+}
+
+// ByLedgerIndex orders the results by the ledger_index field.
+func ByLedgerIndex(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLedgerIndex, opts...).ToFunc()
 }
 
 // ByDrawID orders the results by the draw_id field.

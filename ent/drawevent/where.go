@@ -90,6 +90,16 @@ func Reason(v string) predicate.DrawEvent {
 	return predicate.DrawEvent(sql.FieldEQ(FieldReason, v))
 }
 
+// ReasonCode applies equality check predicate on the "reason_code" field. It's identical to ReasonCodeEQ.
+func ReasonCode(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldEQ(FieldReasonCode, v))
+}
+
+// LedgerIndex applies equality check predicate on the "ledger_index" field. It's identical to LedgerIndexEQ.
+func LedgerIndex(v int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldEQ(FieldLedgerIndex, v))
+}
+
 // DrawID applies equality check predicate on the "draw_id" field. It's identical to DrawIDEQ.
 func DrawID(v int) predicate.DrawEvent {
 	return predicate.DrawEvent(sql.FieldEQ(FieldDrawID, v))
@@ -558,6 +568,131 @@ func ReasonEqualFold(v string) predicate.DrawEvent {
 // ReasonContainsFold applies the ContainsFold predicate on the "reason" field.
 func ReasonContainsFold(v string) predicate.DrawEvent {
 	return predicate.DrawEvent(sql.FieldContainsFold(FieldReason, v))
+}
+
+// ReasonCodeEQ applies the EQ predicate on the "reason_code" field.
+func ReasonCodeEQ(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldEQ(FieldReasonCode, v))
+}
+
+// ReasonCodeNEQ applies the NEQ predicate on the "reason_code" field.
+func ReasonCodeNEQ(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldNEQ(FieldReasonCode, v))
+}
+
+// ReasonCodeIn applies the In predicate on the "reason_code" field.
+func ReasonCodeIn(vs ...string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldIn(FieldReasonCode, vs...))
+}
+
+// ReasonCodeNotIn applies the NotIn predicate on the "reason_code" field.
+func ReasonCodeNotIn(vs ...string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldNotIn(FieldReasonCode, vs...))
+}
+
+// ReasonCodeGT applies the GT predicate on the "reason_code" field.
+func ReasonCodeGT(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldGT(FieldReasonCode, v))
+}
+
+// ReasonCodeGTE applies the GTE predicate on the "reason_code" field.
+func ReasonCodeGTE(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldGTE(FieldReasonCode, v))
+}
+
+// ReasonCodeLT applies the LT predicate on the "reason_code" field.
+func ReasonCodeLT(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldLT(FieldReasonCode, v))
+}
+
+// ReasonCodeLTE applies the LTE predicate on the "reason_code" field.
+func ReasonCodeLTE(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldLTE(FieldReasonCode, v))
+}
+
+// ReasonCodeContains applies the Contains predicate on the "reason_code" field.
+func ReasonCodeContains(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldContains(FieldReasonCode, v))
+}
+
+// ReasonCodeHasPrefix applies the HasPrefix predicate on the "reason_code" field.
+func ReasonCodeHasPrefix(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldHasPrefix(FieldReasonCode, v))
+}
+
+// ReasonCodeHasSuffix applies the HasSuffix predicate on the "reason_code" field.
+func ReasonCodeHasSuffix(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldHasSuffix(FieldReasonCode, v))
+}
+
+// ReasonCodeIsNil applies the IsNil predicate on the "reason_code" field.
+func ReasonCodeIsNil() predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldIsNull(FieldReasonCode))
+}
+
+// ReasonCodeNotNil applies the NotNil predicate on the "reason_code" field.
+func ReasonCodeNotNil() predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldNotNull(FieldReasonCode))
+}
+
+// ReasonCodeEqualFold applies the EqualFold predicate on the "reason_code" field.
+func ReasonCodeEqualFold(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldEqualFold(FieldReasonCode, v))
+}
+
+// ReasonCodeContainsFold applies the ContainsFold predicate on the "reason_code" field.
+func ReasonCodeContainsFold(v string) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldContainsFold(FieldReasonCode, v))
+}
+
+// LedgerIndexEQ applies the EQ predicate on the "ledger_index" field.
+func LedgerIndexEQ(v int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldEQ(FieldLedgerIndex, v))
+}
+
+// LedgerIndexNEQ applies the NEQ predicate on the "ledger_index" field.
+func LedgerIndexNEQ(v int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldNEQ(FieldLedgerIndex, v))
+}
+
+// LedgerIndexIn applies the In predicate on the "ledger_index" field.
+func LedgerIndexIn(vs ...int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldIn(FieldLedgerIndex, vs...))
+}
+
+// LedgerIndexNotIn applies the NotIn predicate on the "ledger_index" field.
+func LedgerIndexNotIn(vs ...int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldNotIn(FieldLedgerIndex, vs...))
+}
+
+// LedgerIndexGT applies the GT predicate on the "ledger_index" field.
+func LedgerIndexGT(v int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldGT(FieldLedgerIndex, v))
+}
+
+// LedgerIndexGTE applies the GTE predicate on the "ledger_index" field.
+func LedgerIndexGTE(v int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldGTE(FieldLedgerIndex, v))
+}
+
+// LedgerIndexLT applies the LT predicate on the "ledger_index" field.
+func LedgerIndexLT(v int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldLT(FieldLedgerIndex, v))
+}
+
+// LedgerIndexLTE applies the LTE predicate on the "ledger_index" field.
+func LedgerIndexLTE(v int64) predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldLTE(FieldLedgerIndex, v))
+}
+
+// LedgerIndexIsNil applies the IsNil predicate on the "ledger_index" field.
+func LedgerIndexIsNil() predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldIsNull(FieldLedgerIndex))
+}
+
+// LedgerIndexNotNil applies the NotNil predicate on the "ledger_index" field.
+func LedgerIndexNotNil() predicate.DrawEvent {
+	return predicate.DrawEvent(sql.FieldNotNull(FieldLedgerIndex))
 }
 
 // DrawIDEQ applies the EQ predicate on the "draw_id" field.

@@ -357,6 +357,7 @@ var (
 		{Name: "inspector_pool_digest", Type: field.TypeString, Nullable: true},
 		{Name: "secret_hash", Type: field.TypeString, Nullable: true},
 		{Name: "secret", Type: field.TypeString, Nullable: true},
+		{Name: "sealed_secret", Type: field.TypeString, Nullable: true},
 		{Name: "commitment", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "commitment_digest", Type: field.TypeString, Nullable: true},
 		{Name: "committed_at", Type: field.TypeTime, Nullable: true},
@@ -376,13 +377,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "draws_draws_superseded_by",
-				Columns:    []*schema.Column{DrawsColumns[21]},
+				Columns:    []*schema.Column{DrawsColumns[22]},
 				RefColumns: []*schema.Column{DrawsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "draws_tasks_draws",
-				Columns:    []*schema.Column{DrawsColumns[22]},
+				Columns:    []*schema.Column{DrawsColumns[23]},
 				RefColumns: []*schema.Column{TasksColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -396,7 +397,7 @@ var (
 			{
 				Name:    "draw_task_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{DrawsColumns[22], DrawsColumns[4]},
+				Columns: []*schema.Column{DrawsColumns[23], DrawsColumns[4]},
 			},
 		},
 	}
@@ -405,13 +406,15 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
 		{Name: "seq", Type: field.TypeInt},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL", "FAIL", "SUPERSEDE"}},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "target_key", Type: field.TypeString, Nullable: true},
 		{Name: "inspectors", Type: field.TypeJSON, Nullable: true},
 		{Name: "replacement_key", Type: field.TypeString, Nullable: true},
 		{Name: "reason", Type: field.TypeString, Nullable: true},
+		{Name: "reason_code", Type: field.TypeString, Nullable: true},
+		{Name: "ledger_index", Type: field.TypeInt64, Nullable: true},
 		{Name: "draw_id", Type: field.TypeInt},
 	}
 	// DrawEventsTable holds the schema information for the "draw_events" table.
@@ -422,7 +425,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "draw_events_draws_events",
-				Columns:    []*schema.Column{DrawEventsColumns[10]},
+				Columns:    []*schema.Column{DrawEventsColumns[12]},
 				RefColumns: []*schema.Column{DrawsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -436,7 +439,7 @@ var (
 			{
 				Name:    "drawevent_draw_id_seq",
 				Unique:  true,
-				Columns: []*schema.Column{DrawEventsColumns[10], DrawEventsColumns[2]},
+				Columns: []*schema.Column{DrawEventsColumns[12], DrawEventsColumns[2]},
 			},
 		},
 	}
@@ -1342,7 +1345,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "division_code", Type: field.TypeString, Size: 6, Default: "370921"},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ITEM_LIST", "PLAN", "TASK_ANNOUNCEMENT", "DRAW_COMMITMENT", "DRAW_REVEAL", "RESULT", "CORRECTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ITEM_LIST", "PLAN", "TASK_ANNOUNCEMENT", "DRAW_COMMITMENT", "DRAW_REVEAL", "RESULT", "CORRECTION", "DRAW_EVENT", "TASK_CANCELLATION"}},
 		{Name: "title", Type: field.TypeString},
 		{Name: "published_at", Type: field.TypeTime},
 		{Name: "subject_type", Type: field.TypeString},
@@ -1786,6 +1789,8 @@ var (
 		{Name: "special", Type: field.TypeBool, Default: false},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "ANNOUNCED", "FROZEN", "COMMITTED", "DRAWN", "INSPECTING", "REPORTING", "CLOSED", "CANCELLED"}, Default: "DRAFT"},
 		{Name: "scope", Type: field.TypeJSON, Nullable: true},
+		{Name: "named_target_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "target_reason", Type: field.TypeString, Nullable: true},
 		{Name: "strata", Type: field.TypeJSON, Nullable: true},
 		{Name: "window_start", Type: field.TypeTime},
 		{Name: "window_end", Type: field.TypeTime},
@@ -1809,13 +1814,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tasks_departments_initiated_tasks",
-				Columns:    []*schema.Column{TasksColumns[22]},
+				Columns:    []*schema.Column{TasksColumns[24]},
 				RefColumns: []*schema.Column{DepartmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tasks_plan_batches_tasks",
-				Columns:    []*schema.Column{TasksColumns[23]},
+				Columns:    []*schema.Column{TasksColumns[25]},
 				RefColumns: []*schema.Column{PlanBatchesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

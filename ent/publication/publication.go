@@ -127,6 +127,8 @@ const (
 	KindDRAW_REVEAL       Kind = "DRAW_REVEAL"
 	KindRESULT            Kind = "RESULT"
 	KindCORRECTION        Kind = "CORRECTION"
+	KindDRAW_EVENT        Kind = "DRAW_EVENT"
+	KindTASK_CANCELLATION Kind = "TASK_CANCELLATION"
 )
 
 func (k Kind) String() string {
@@ -136,7 +138,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindITEM_LIST, KindPLAN, KindTASK_ANNOUNCEMENT, KindDRAW_COMMITMENT, KindDRAW_REVEAL, KindRESULT, KindCORRECTION:
+	case KindITEM_LIST, KindPLAN, KindTASK_ANNOUNCEMENT, KindDRAW_COMMITMENT, KindDRAW_REVEAL, KindRESULT, KindCORRECTION, KindDRAW_EVENT, KindTASK_CANCELLATION:
 		return nil
 	default:
 		return fmt.Errorf("publication: invalid enum value for kind field: %q", k)

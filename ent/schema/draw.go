@@ -40,12 +40,16 @@ func (Draw) Fields() []ent.Field {
 		field.JSON("parameters", map[string]any{}).Optional().Comment("抽取参数（各层 N 与 n、比例、排除规则）").Annotations(entgql.Type("Map"), class.Public),
 		field.String("inspector_pool_digest").Optional().Comment("检查人员池摘要").Annotations(class.Public),
 		field.String("secret_hash").Optional().Comment("服务端密钥的 SHA-256 承诺 H(secret)").Annotations(class.Public),
-		field.String("secret").Optional().Sensitive().Comment("服务端密钥（结果公示后公开）").Annotations(class.Private),
+		field.String("secret").Optional().Sensitive().Comment("服务端密钥（揭示、抽取失败或被取代时写入并公开；此前为空）").Annotations(class.Private),
+		field.String("sealed_secret").Optional().Sensitive().Comment("封存的服务端密钥（以透明日志签名密钥派生的密钥加密，数据库读者无法使用）").Annotations(class.Private),
 		field.Text("commitment").Optional().Comment("承诺内容（规范 JSON，公示并记入透明日志）").Annotations(class.Public),
 		field.String("commitment_digest").Optional().Comment("承诺摘要").Annotations(class.Public),
 		field.Time("committed_at").Optional().Nillable().Comment("承诺公布时间").Annotations(class.Public),
 		field.String("external_entropy").Optional().Comment("外部熵（现场骰子数字或公开信标，原样字符串）").Annotations(class.Public),
-		field.String("seed").Optional().Comment("种子 S（十六进制）").Annotations(class.Public),
+		// The seed, the tickets and the positions rank every candidate and inspector: before the
+		// reveal only the office reads them (package sharing, sealedUntilReveal), and no filter
+		// may probe them.
+		field.String("seed").Optional().Comment("种子 S（十六进制；揭示前仅联席会议办公室可见）").Annotations(entgql.Skip(entgql.SkipWhereInput), class.Public),
 		field.Time("drawn_at").Optional().Nillable().Comment("抽取时间").Annotations(class.Public),
 		field.Time("revealed_at").Optional().Nillable().Comment("密钥公开时间").Annotations(class.Public),
 		field.String("reason").Optional().Comment("重抽原因").Annotations(class.Public),
@@ -90,8 +94,8 @@ func (InspectionTeam) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, Divi
 func (InspectionTeam) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("stratum").Comment("所在层").Annotations(entgql.OrderField("STRATUM"), class.Shared),
-		field.String("ticket").Comment("抽签值（SHA-256，十六进制）").Annotations(class.Shared),
-		field.Int("position").NonNegative().Comment("层内名次（按抽签值从小到大）").Annotations(entgql.OrderField("POSITION"), class.Shared),
+		field.String("ticket").Comment("抽签值（SHA-256，十六进制；揭示前仅联席会议办公室可见）").Annotations(entgql.Skip(entgql.SkipWhereInput), class.Shared),
+		field.Int("position").NonNegative().Comment("层内名次（按抽签值从小到大；揭示前仅联席会议办公室可见）").Annotations(entgql.Skip(entgql.SkipWhereInput), class.Shared),
 		field.Int("version").Positive().Default(1).Comment("版本（回避重抽后递增）").Annotations(class.Shared),
 		field.Enum("status").Values("ACTIVE", "RECUSED", "REPLACED").Default("ACTIVE").
 			Comment("状态：ACTIVE 有效、RECUSED 因回避已重组、REPLACED 对象已替换（如已注销）").Annotations(class.Shared),
@@ -136,14 +140,16 @@ func (DrawEvent) Mixin() []ent.Mixin { return []ent.Mixin{DivisionMixin{}} }
 func (DrawEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("seq").Positive().Immutable().Comment("本抽取内的事件序号").Annotations(entgql.OrderField("SEQ"), class.Public),
-		field.Enum("kind").Values("FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL").Immutable().
-			Comment("事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥").Annotations(class.Public),
+		field.Enum("kind").Values("FREEZE", "COMMIT", "DRAW", "RECUSE", "REPLACE", "REVEAL", "FAIL", "SUPERSEDE").Immutable().
+			Comment("事件类型：FREEZE 冻结抽取框、COMMIT 公布承诺、DRAW 输入外部熵并抽取、RECUSE 回避重组、REPLACE 对象替换、REVEAL 公开服务端密钥、FAIL 抽取失败、SUPERSEDE 被重抽或任务取消所取代").Annotations(class.Public),
 		field.Time("at").Immutable().Comment("发生时间").Annotations(class.Public),
 		field.String("actor").Immutable().Comment("操作者").Annotations(class.Public),
 		field.String("target_key").Optional().Immutable().Comment("涉及的检查对象（业务键）").Annotations(class.Public),
 		field.Strings("inspectors").Optional().Immutable().Comment("回避的检查人员（业务键）").Annotations(class.Public),
 		field.String("replacement_key").Optional().Immutable().Comment("替换进来的检查对象（业务键）").Annotations(class.Public),
 		field.String("reason").Optional().Immutable().Comment("原因").Annotations(class.Public),
+		field.String("reason_code").Optional().Immutable().Comment("原因代码（回避：DECLARED_CONFLICT、KINSHIP、PRIOR_INVOLVEMENT、ILLNESS_ABSENCE、OTHER；替换：CLOSED、NOT_FOUND、OUT_OF_SCOPE、OTHER）").Annotations(class.Public),
+		field.Int64("ledger_index").Optional().Nillable().Immutable().Comment("本事件在透明日志中的叶子序号").Annotations(class.Public),
 		field.Int("draw_id").Immutable().Comment("所属抽取").Annotations(class.Public),
 	}
 }

@@ -31,7 +31,7 @@ func (Publication) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, Divisio
 // Fields of the Publication.
 func (Publication) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("ITEM_LIST", "PLAN", "TASK_ANNOUNCEMENT", "DRAW_COMMITMENT", "DRAW_REVEAL", "RESULT", "CORRECTION").
+		field.Enum("kind").Values("ITEM_LIST", "PLAN", "TASK_ANNOUNCEMENT", "DRAW_COMMITMENT", "DRAW_REVEAL", "RESULT", "CORRECTION", "DRAW_EVENT", "TASK_CANCELLATION").
 			Comment("公示类型：ITEM_LIST 抽查事项清单、PLAN 年度计划、TASK_ANNOUNCEMENT 任务公告、DRAW_COMMITMENT 抽取承诺、DRAW_REVEAL 抽取揭示、RESULT 检查结果、CORRECTION 更正").
 			Annotations(entgql.OrderField("KIND"), class.Public),
 		field.String("title").NotEmpty().Comment("标题").Annotations(class.Public),

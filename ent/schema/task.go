@@ -40,6 +40,10 @@ func (Task) Fields() []ent.Field {
 			Annotations(entgql.OrderField("STATUS"), class.Public),
 		field.JSON("scope", map[string]any{}).Optional().
 			Comment("抽查范围：分库、筛选条件、排除规则（如近 N 个月已检查、每户每年上限）").Annotations(entgql.Type("Map"), class.Public),
+		field.Ints("named_target_ids").Optional().
+			Comment("定向检查点名的检查对象（不经抽样，全部检查；结果公示前不公开名单）").Annotations(entgql.Skip(entgql.SkipAll), class.Private),
+		field.String("target_reason").Optional().
+			Comment("点名检查对象的理由（线索聚集或人工选定的说明）").Annotations(class.Public),
 		field.JSON("strata", map[string]any{}).Optional().
 			Comment("分层及各层比例或数量（默认按信用风险分类 A–D）").Annotations(entgql.Type("Map"), class.Public),
 		field.Time("window_start").Comment("检查开始日期").Annotations(entgql.OrderField("WINDOW_START"), class.Public),

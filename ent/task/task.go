@@ -35,6 +35,10 @@ const (
 	FieldStatus = "status"
 	// FieldScope holds the string denoting the scope field in the database.
 	FieldScope = "scope"
+	// FieldNamedTargetIds holds the string denoting the named_target_ids field in the database.
+	FieldNamedTargetIds = "named_target_ids"
+	// FieldTargetReason holds the string denoting the target_reason field in the database.
+	FieldTargetReason = "target_reason"
 	// FieldStrata holds the string denoting the strata field in the database.
 	FieldStrata = "strata"
 	// FieldWindowStart holds the string denoting the window_start field in the database.
@@ -161,6 +165,8 @@ var Columns = []string{
 	FieldSpecial,
 	FieldStatus,
 	FieldScope,
+	FieldNamedTargetIds,
+	FieldTargetReason,
 	FieldStrata,
 	FieldWindowStart,
 	FieldWindowEnd,
@@ -352,6 +358,11 @@ func BySpecial(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByTargetReason orders the results by the target_reason field.
+func ByTargetReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTargetReason, opts...).ToFunc()
 }
 
 // ByWindowStart orders the results by the window_start field.

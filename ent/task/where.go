@@ -85,6 +85,11 @@ func Special(v bool) predicate.Task {
 	return predicate.Task(sql.FieldEQ(FieldSpecial, v))
 }
 
+// TargetReason applies equality check predicate on the "target_reason" field. It's identical to TargetReasonEQ.
+func TargetReason(v string) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldTargetReason, v))
+}
+
 // WindowStart applies equality check predicate on the "window_start" field. It's identical to WindowStartEQ.
 func WindowStart(v time.Time) predicate.Task {
 	return predicate.Task(sql.FieldEQ(FieldWindowStart, v))
@@ -478,6 +483,91 @@ func ScopeIsNil() predicate.Task {
 // ScopeNotNil applies the NotNil predicate on the "scope" field.
 func ScopeNotNil() predicate.Task {
 	return predicate.Task(sql.FieldNotNull(FieldScope))
+}
+
+// NamedTargetIdsIsNil applies the IsNil predicate on the "named_target_ids" field.
+func NamedTargetIdsIsNil() predicate.Task {
+	return predicate.Task(sql.FieldIsNull(FieldNamedTargetIds))
+}
+
+// NamedTargetIdsNotNil applies the NotNil predicate on the "named_target_ids" field.
+func NamedTargetIdsNotNil() predicate.Task {
+	return predicate.Task(sql.FieldNotNull(FieldNamedTargetIds))
+}
+
+// TargetReasonEQ applies the EQ predicate on the "target_reason" field.
+func TargetReasonEQ(v string) predicate.Task {
+	return predicate.Task(sql.FieldEQ(FieldTargetReason, v))
+}
+
+// TargetReasonNEQ applies the NEQ predicate on the "target_reason" field.
+func TargetReasonNEQ(v string) predicate.Task {
+	return predicate.Task(sql.FieldNEQ(FieldTargetReason, v))
+}
+
+// TargetReasonIn applies the In predicate on the "target_reason" field.
+func TargetReasonIn(vs ...string) predicate.Task {
+	return predicate.Task(sql.FieldIn(FieldTargetReason, vs...))
+}
+
+// TargetReasonNotIn applies the NotIn predicate on the "target_reason" field.
+func TargetReasonNotIn(vs ...string) predicate.Task {
+	return predicate.Task(sql.FieldNotIn(FieldTargetReason, vs...))
+}
+
+// TargetReasonGT applies the GT predicate on the "target_reason" field.
+func TargetReasonGT(v string) predicate.Task {
+	return predicate.Task(sql.FieldGT(FieldTargetReason, v))
+}
+
+// TargetReasonGTE applies the GTE predicate on the "target_reason" field.
+func TargetReasonGTE(v string) predicate.Task {
+	return predicate.Task(sql.FieldGTE(FieldTargetReason, v))
+}
+
+// TargetReasonLT applies the LT predicate on the "target_reason" field.
+func TargetReasonLT(v string) predicate.Task {
+	return predicate.Task(sql.FieldLT(FieldTargetReason, v))
+}
+
+// TargetReasonLTE applies the LTE predicate on the "target_reason" field.
+func TargetReasonLTE(v string) predicate.Task {
+	return predicate.Task(sql.FieldLTE(FieldTargetReason, v))
+}
+
+// TargetReasonContains applies the Contains predicate on the "target_reason" field.
+func TargetReasonContains(v string) predicate.Task {
+	return predicate.Task(sql.FieldContains(FieldTargetReason, v))
+}
+
+// TargetReasonHasPrefix applies the HasPrefix predicate on the "target_reason" field.
+func TargetReasonHasPrefix(v string) predicate.Task {
+	return predicate.Task(sql.FieldHasPrefix(FieldTargetReason, v))
+}
+
+// TargetReasonHasSuffix applies the HasSuffix predicate on the "target_reason" field.
+func TargetReasonHasSuffix(v string) predicate.Task {
+	return predicate.Task(sql.FieldHasSuffix(FieldTargetReason, v))
+}
+
+// TargetReasonIsNil applies the IsNil predicate on the "target_reason" field.
+func TargetReasonIsNil() predicate.Task {
+	return predicate.Task(sql.FieldIsNull(FieldTargetReason))
+}
+
+// TargetReasonNotNil applies the NotNil predicate on the "target_reason" field.
+func TargetReasonNotNil() predicate.Task {
+	return predicate.Task(sql.FieldNotNull(FieldTargetReason))
+}
+
+// TargetReasonEqualFold applies the EqualFold predicate on the "target_reason" field.
+func TargetReasonEqualFold(v string) predicate.Task {
+	return predicate.Task(sql.FieldEqualFold(FieldTargetReason, v))
+}
+
+// TargetReasonContainsFold applies the ContainsFold predicate on the "target_reason" field.
+func TargetReasonContainsFold(v string) predicate.Task {
+	return predicate.Task(sql.FieldContainsFold(FieldTargetReason, v))
 }
 
 // StrataIsNil applies the IsNil predicate on the "strata" field.

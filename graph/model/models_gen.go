@@ -14,6 +14,20 @@ import (
 	"github.com/ssgk/ssgk/ent/task"
 )
 
+// 新账号
+type AccountInput struct {
+	// 登录名
+	Username string `json:"username"`
+	// 姓名
+	DisplayName string `json:"displayName"`
+	// 初始口令（至少 8 位）
+	Password string `json:"password"`
+	// 所属部门
+	DepartmentID int `json:"departmentID"`
+	// 角色（部门管理员只能授予 DEPT_ADMIN、INSPECTOR、APPROVER、HEAD、DASHBOARD；办公室不能授予 SYSTEM_ADMIN）
+	Roles []string `json:"roles"`
+}
+
 // 分组统计
 type Aggregate struct {
 	// 符合条件的结果总数
@@ -245,8 +259,12 @@ type TaskInput struct {
 	ParticipantIDs []int `json:"participantIDs,omitempty"`
 	// 各部门纳入的抽查事项
 	Items []*TaskItemRef `json:"items"`
-	// 抽取的检查对象名录分库
+	// 抽取的检查对象名录分库（点名检查对象的定向检查可为空）
 	LibraryIDs []int `json:"libraryIDs"`
+	// 定向检查点名的检查对象：不经抽样全部检查，检查人员仍按全部组队规则随机抽取；须同时填写理由；任务标记为专项检查，公告只公开数量
+	TargetIDs []int `json:"targetIDs,omitempty"`
+	// 点名检查对象的理由
+	TargetReason *string `json:"targetReason,omitempty"`
 	// 各部门选派的检查人员（某部门未选派时，取该部门全部人员参与抽取）
 	InspectorIDs []int `json:"inspectorIDs,omitempty"`
 	// 检查方式代码（默认 ON_SITE 实地核查）

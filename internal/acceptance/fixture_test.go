@@ -73,7 +73,7 @@ func (h *hub) ongoingTask() *ongoing {
 			t.Fatal(err)
 		}
 	}
-	drawer := drawing.New(c, h.db.Dialect)
+	drawer := drawing.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	if err == nil {
 		dr, err = drawer.Commit(ctx, dr.ID)

@@ -75,7 +75,7 @@ func demoTemplate(t *testing.T) *testutil.Template {
 			if err != nil {
 				return err
 			}
-			if _, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, io.Discard, true); err != nil {
+			if _, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, io.Discard, true, db.DataDir); err != nil {
 				return err
 			}
 			if db.Dialect == dialect.SQLite {

@@ -95,8 +95,12 @@ type writeWorld struct {
 	published      *ent.Result
 	followUp       int
 	transfer       int
-	received       int // a lead received, not assigned
-	assigned       int // a lead assigned to SCJG
+	received       int   // a lead received, not assigned
+	notification   int   // a notice (抄告) from WJ to SCJG
+	account        int   // an SCJG inspector's account, for setAccountActive
+	tokens         []int // SCJG tokens, one for each revokeApiToken call
+	draftTasks     []int // SCJG draft tasks, one for each deleteTask call
+	assigned       int   // a lead assigned to SCJG
 	clusters       []int
 	pending        []int // grants SCJG is asked for
 	approvedGrant  int   // a grant of SCJG's, requested by CZ
@@ -106,6 +110,14 @@ type writeWorld struct {
 }
 
 func (w *writeWorld) next() int { w.seq++; return w.seq }
+
+// taskInput is a valid TaskInput of SCJG: no batch, a window after the hub's clock.
+func (w *writeWorld) taskInput(name string) map[string]any {
+	O := w.h.deps["SCJG"]
+	return map[string]any{"initiatorID": O.ID, "name": name, "windowStart": "2026-12-01T00:00:00+08:00", "windowEnd": "2026-12-20T00:00:00+08:00",
+		"items": []map[string]any{{"departmentID": O.ID, "itemID": w.scjgItem}}, "libraryIDs": []int{w.lib},
+		"strata": []map[string]any{{"name": "A", "count": 1}, {"name": "B", "count": 1}, {"name": "C", "count": 1}, {"name": "D", "count": 1}}}
+}
 
 // newWriteWorld builds the records on the demo hub, as operator commands.
 func newWriteWorld(t *testing.T, h *hub) *writeWorld {
@@ -162,6 +174,13 @@ func newWriteWorld(t *testing.T, h *hub) *writeWorld {
 		LibraryIDs: []int{w.lib}, Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", Count: 1}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}})
 	must(err)
 	w.draftTask = dt.ID
+	for i := range 60 {
+		dt, err := tasks.Create(ctx, c, tasks.Input{InitiatorID: O.ID, Name: fmt.Sprintf("授权矩阵待删除任务 %d", i),
+			WindowStart: day(2026, 12, 1), WindowEnd: day(2026, 12, 20), Items: []tasks.ItemRef{{DepartmentID: O.ID, ItemID: scjgItem}},
+			LibraryIDs: []int{w.lib}, Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", Count: 1}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}})
+		must(err)
+		w.draftTasks = append(w.draftTasks, dt.ID)
+	}
 	// An approved result of the ongoing task, for publishResult.
 	back := h.clock.Now()
 	h.clock.Move(day(2026, 9, 27).Add(10 * time.Hour))
@@ -193,6 +212,23 @@ func newWriteWorld(t *testing.T, h *hub) *writeWorld {
 			w.followUp = fu.ID
 		}
 	}
+	// An SCJG inspector's account, for setAccountActive.
+	acc, err := h.auth.CreateAccount(ctx, "mx.managed.scjg", "矩阵测试被管理账号", matrixPassword, "SCJG", []string{viewer.RoleInspector})
+	must(err)
+	w.account = acc.ID
+	for i := range 200 {
+		_, tok, err := h.auth.CreateToken(ctx, "SCJG", fmt.Sprintf("矩阵测试待吊销令牌 %d", i), []string{viewer.RoleInspector}, nil)
+		must(err)
+		w.tokens = append(w.tokens, tok.ID)
+	}
+	// A notice from WJ to SCJG, for markNotificationRead.
+	must(txn.Run(ctx, c, func(tx *ent.Tx) error {
+		n, err := tx.Notification.Create().SetMessage("矩阵测试抄告").SetFromDepartmentID(X.ID).SetToDepartmentID(O.ID).Save(ctx)
+		if err == nil {
+			w.notification = n.ID
+		}
+		return err
+	}))
 	// Leads: one received, one assigned to SCJG, and two clusters on SCJG's item.
 	l, err := leads.Receive(ctx, c, leads.LeadInput{Source: "COMPLAINT", Summary: "矩阵测试：投诉一"})
 	must(err)
@@ -357,11 +393,18 @@ func (w *writeWorld) fixtures() map[string]func() writeCase {
 		"adjustPlan": func() writeCase {
 			return writeCase{varDefs: "$id: ID!", args: `id: $id, reason: "矩阵测试"`, vars: map[string]any{"id": w.publishedPlan}}
 		},
+		// Without a batch, in a window after the hub's clock (2026-11-20): a task must fit its
+		// batch and may not lie in the past (TestRegime_ConsistencyChecksRefused).
 		"createTask": func() writeCase {
-			return writeCase{varDefs: "$in: TaskInput!", args: "input: $in", vars: map[string]any{"in": map[string]any{
-				"batchID": w.batch, "initiatorID": O.ID, "name": "矩阵测试任务", "windowStart": "2026-09-01T00:00:00+08:00", "windowEnd": "2026-09-20T00:00:00+08:00",
-				"items": []map[string]any{{"departmentID": O.ID, "itemID": w.scjgItem}}, "libraryIDs": []int{w.lib},
-				"strata": []map[string]any{{"name": "A", "count": 1}, {"name": "B", "count": 1}, {"name": "C", "count": 1}, {"name": "D", "count": 1}}}}}
+			return writeCase{varDefs: "$in: TaskInput!", args: "input: $in", vars: map[string]any{"in": w.taskInput("矩阵测试任务")}}
+		},
+		"updateTask": func() writeCase {
+			return writeCase{varDefs: "$id: ID!, $in: TaskInput!", args: "id: $id, input: $in", vars: map[string]any{"id": w.draftTask, "in": w.taskInput("矩阵测试任务（修改）")}}
+		},
+		"deleteTask": func() writeCase {
+			id := w.draftTasks[0]
+			w.draftTasks = w.draftTasks[1:]
+			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": id}}
 		},
 		"announceTask": func() writeCase {
 			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": w.draftTask}}
@@ -382,11 +425,11 @@ func (w *writeWorld) fixtures() map[string]func() writeCase {
 			return writeCase{varDefs: "$id: ID!", args: `id: $id, entropy: "1 2 3 4 5 6"`, vars: map[string]any{"id": og.DrawID}}
 		},
 		"recuseTeam": func() writeCase {
-			return writeCase{varDefs: "$id: ID!, $k: String!, $i: [String!]!", args: `drawID: $id, targetKey: $k, inspectorKeys: $i, reason: "矩阵测试"`,
+			return writeCase{varDefs: "$id: ID!, $k: String!, $i: [String!]!", args: `drawID: $id, targetKey: $k, inspectorKeys: $i, reasonCode: "OTHER", reason: "矩阵测试"`,
 				vars: map[string]any{"id": og.DrawID, "k": key(og.Targets[len(og.Targets)-1]), "i": []string{cert}}}
 		},
 		"replaceTarget": func() writeCase {
-			return writeCase{varDefs: "$id: ID!, $k: String!", args: `drawID: $id, targetKey: $k, reason: "矩阵测试"`,
+			return writeCase{varDefs: "$id: ID!, $k: String!", args: `drawID: $id, targetKey: $k, reasonCode: "CLOSED", reason: "矩阵测试"`,
 				vars: map[string]any{"id": og.DrawID, "k": key(og.Targets[len(og.Targets)-2])}}
 		},
 		"revealDraw": func() writeCase {
@@ -427,6 +470,25 @@ func (w *writeWorld) fixtures() map[string]func() writeCase {
 		},
 		"transferCase": func() writeCase {
 			return writeCase{varDefs: "$id: ID!, $d: Time!", args: `id: $id, receivingUnit: "矩阵测试办案机构", judicial: false, on: $d`, vars: map[string]any{"id": w.transfer, "d": now.Format(time.RFC3339)}}
+		},
+		"createAccount": func() writeCase {
+			return writeCase{varDefs: "$in: AccountInput!", args: "input: $in", vars: map[string]any{"in": map[string]any{
+				"username": fmt.Sprintf("mx.new.%d", w.next()), "displayName": "矩阵测试新账号", "password": matrixPassword,
+				"departmentID": O.ID, "roles": []string{viewer.RoleInspector}}}}
+		},
+		"setAccountActive": func() writeCase {
+			return writeCase{varDefs: "$id: ID!", args: "id: $id, active: false", vars: map[string]any{"id": w.account}}
+		},
+		"createApiToken": func() writeCase {
+			return writeCase{varDefs: "$d: ID!", args: `departmentID: $d, name: "矩阵测试令牌", roles: ["INSPECTOR"]`, vars: map[string]any{"d": O.ID}}
+		},
+		"revokeApiToken": func() writeCase {
+			id := w.tokens[0]
+			w.tokens = w.tokens[1:]
+			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": id}}
+		},
+		"markNotificationRead": func() writeCase {
+			return writeCase{varDefs: "$id: ID!", args: "id: $id", vars: map[string]any{"id": w.notification}}
 		},
 		"receiveLead": func() writeCase {
 			return writeCase{varDefs: "$in: LeadInput!", args: "input: $in", vars: map[string]any{"in": map[string]any{"source": "COMPLAINT", "summary": "矩阵测试线索", "departmentID": O.ID}}}

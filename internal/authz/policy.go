@@ -45,6 +45,7 @@ const (
 	RevokeGrants       Action = "grants.revoke"
 	SaveQueries        Action = "queries.save"
 	ManageAccounts     Action = "accounts.manage"
+	ReadNotifications  Action = "notifications.read"
 )
 
 // Scope says whose records an action may touch.
@@ -130,11 +131,11 @@ var Rules = []Rule{
 		Commands: []string{"ssgk import"}},
 	{Action: EditPlans, Label: "编制或调整年度抽查计划", Roles: []string{rOffice, rDeptAdmin}, Scope: Own,
 		Owner: "计划所属部门", Others: "只读已公示的计划", Mutations: []string{"createPlan", "addPlanBatch", "adjustPlan"}},
-	{Action: ManageTasks, Label: "新建、公告、取消抽查任务或开始检查", Roles: []string{rOffice, rDeptAdmin}, Scope: Own,
-		Owner: "发起部门（牵头部门）", Others: "参与部门只读任务及本部门的检查组",
-		Mutations: []string{"createTask", "announceTask", "cancelTask", "startInspection"}},
+	{Action: ManageTasks, Label: "新建、修改或删除草稿、公告、取消抽查任务或开始检查", Roles: []string{rOffice, rDeptAdmin}, Scope: Own,
+		Owner: "发起部门（牵头部门）；任务公告后的撤销仅限联席会议办公室，须说明原因并记入透明日志", Others: "参与部门只读任务及本部门的检查组",
+		Mutations: []string{"createTask", "updateTask", "deleteTask", "announceTask", "cancelTask", "startInspection"}},
 	{Action: RunDraws, Label: "随机抽取（冻结、承诺、抽取、回避重组、替换、揭示）与办结任务", Roles: []string{rOffice, rDeptAdmin}, Scope: Own,
-		Owner: "任务的发起部门", Others: "不能办理；参与部门公示前只能看到本任务的检查组",
+		Owner: "任务的发起部门（同一对象第三次回避须由联席会议办公室办理）", Others: "不能办理；参与部门揭示前只能看到本任务的检查组，看不到种子、抽签值与名次",
 		Mutations: []string{"freezeDraw", "commitDraw", "executeDraw", "recuseTeam", "replaceTarget", "revealDraw", "closeTask"}},
 	{Action: EnterResults, Label: "录入、提交检查结果与证据", Roles: []string{rDeptAdmin, rInspector}, Scope: Own,
 		Owner: "实施检查并录入结果的部门（谁检查、谁录入）", Others: "公示前看不到；公示后只读",
@@ -166,9 +167,13 @@ var Rules = []Rule{
 	{Action: SaveQueries, Label: "保存查询（供看板按编号调用；以调用者身份执行）",
 		Roles: []string{rOffice, rDeptAdmin, rInspector, rApprover, rHead, rCredit, rDashboard}, Scope: Own,
 		Owner: "保存查询的部门", Others: "可以调用，但以调用者身份执行、受同样的共享规则约束", Mutations: []string{"savePersistedQuery"}},
-	{Action: ManageAccounts, Label: "管理账号与接口令牌", Roles: []string{rSysAdmin}, Scope: All,
-		Owner: "账号、令牌所属部门（系统管理员管理所有部门的账号，不能读写业务数据）", Others: "不能管理",
-		Commands: []string{"ssgk admin account create", "ssgk admin token create", "ssgk admin token revoke"}},
+	{Action: ReadNotifications, Label: "阅知抄告", Roles: []string{rOffice, rDeptAdmin, rInspector, rApprover, rHead}, Scope: Own,
+		Owner: "接收抄告的部门", Others: "抄告部门只读阅知时间，不能代为阅知", Mutations: []string{"markNotificationRead"}},
+	{Action: ManageAccounts, Label: "管理账号与接口令牌", Roles: []string{rOffice, rDeptAdmin, rSysAdmin}, Scope: Own,
+		Owner:     "账号、令牌所属部门（办公室管理所有部门；部门管理员、系统管理员管理本部门；只能授予不高于本人的角色：部门管理员只授予部门角色，办公室不授予系统管理员；系统管理员不能读写业务数据）",
+		Others:    "不能管理",
+		Mutations: []string{"createAccount", "setAccountActive", "createApiToken", "revokeApiToken"},
+		Commands:  []string{"ssgk admin account create", "ssgk admin token create", "ssgk admin token revoke"}},
 }
 
 var byAction = func() map[Action]*Rule {

@@ -69,7 +69,13 @@ var FollowUps = []FollowUp{
 	{Code: "CASE_TRANSFER", Name: "作为案件线索移交办案机构", TransfersCase: true},
 	{Code: "JUDICIAL_TRANSFER", Name: "涉嫌犯罪，移送司法机关", TransfersCase: true},
 	{Code: "NOTIFY_DEPT", Name: "抄告相关部门"},
+	// Opened by the hub itself when a published result carries a code that leads to the
+	// abnormal list (经营异常名录); not chosen by the inspector.
+	{Code: AbnormalListFollowUp, Name: "列入经营异常名录"},
 }
+
+// AbnormalListFollowUp is the follow-up a published result with a 经营异常 code opens.
+const AbnormalListFollowUp = "ABNORMAL_LIST"
 
 // Seed inserts the code-table entries that are missing. It never changes or removes an entry
 // that exists, so it is safe on every start.

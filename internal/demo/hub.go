@@ -56,7 +56,7 @@ var Tokens = []Token{
 // With sampleYear, a freshly loaded demo also runs one year of the regime (RunSampleYear), so
 // that the portal and the transparency log show a published joint task, its results and a
 // correction on first start.
-func Setup(ctx context.Context, client *ent.Client, dialect string, authSvc *auth.Service, out io.Writer, sampleYear bool) (map[string]string, error) {
+func Setup(ctx context.Context, client *ent.Client, dialect string, authSvc *auth.Service, out io.Writer, sampleYear bool, keyDir string) (map[string]string, error) {
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk demo"))
 	n, err := client.Department.Query().Count(ctx)
 	if err != nil {
@@ -105,7 +105,7 @@ func Setup(ctx context.Context, client *ent.Client, dialect string, authSvc *aut
 			return nil, err
 		}
 		fmt.Fprintln(out, "\n演示一年的工作：年度计划、部门联合抽查任务的承诺与抽取、结果公示、抽取揭示与一次更正…")
-		y, err := RunSampleYear(ctx, client, dialect, head.ID, Password)
+		y, err := RunSampleYear(ctx, client, dialect, head.ID, Password, keyDir)
 		if err != nil {
 			return nil, fmt.Errorf("演示年度流程: %w", err)
 		}

@@ -222,7 +222,7 @@ func replay(pr *prepared, o *Outcome, check bool) (*state, error) {
 		label := "第 " + strconv.Itoa(k+1) + " 项变更（" + a.Kind.label() + "，对象 " + a.Target + "）"
 		if err != nil {
 			if check {
-				return nil, mismatch("%s无法重放：%s", label, messageOf(err))
+				return nil, mismatch(causeOf(err, CauseAmendmentMismatch), "%s无法重放：%s", label, messageOf(err))
 			}
 			return nil, err
 		}

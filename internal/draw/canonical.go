@@ -109,11 +109,12 @@ func writeCanonical(buf *bytes.Buffer, v any) error {
 		writeCanonicalString(buf, x)
 	case json.Number:
 		// Integers only: a float would need a rounding rule that every language shares.
-		s := x.String()
-		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
-			return fmt.Errorf("non-integer number %s", s)
+		// Range −2⁶³ … 2⁶³−1 (§2), written in plain decimal whatever the input's spelling.
+		n, err := strconv.ParseInt(x.String(), 10, 64)
+		if err != nil {
+			return fmt.Errorf("non-integer number %s", x)
 		}
-		buf.WriteString(s)
+		buf.WriteString(strconv.FormatInt(n, 10))
 	case bool:
 		buf.WriteString(strconv.FormatBool(x))
 	case nil:

@@ -124,7 +124,7 @@ func assignmentKey(a Assignment) string { return pairKey(a.Inspector, a.Target) 
 
 func validDate(s string) bool {
 	t, err := time.Parse(time.DateOnly, s)
-	return err == nil && t.Format(time.DateOnly) == s
+	return err == nil && t.Year() >= 1 && t.Format(time.DateOnly) == s
 }
 
 func validatePool(pool []Inspector, conflicts []Conflict, rotation []Assignment) error {

@@ -20,6 +20,21 @@ const (
 	CodeVerifyMismatch       = "VERIFY_MISMATCH"
 )
 
+// Causes of a VERIFY_MISMATCH (Error.Cause; docs/draw-algorithm.md §11.2). A check whose failure
+// is one of the codes above (INVALID_FRAME, INVALID_SECRET, POOL_EXHAUSTED, NOT_DRAWN, …) has that
+// code as its cause.
+const (
+	CauseUnsupportedAlgorithm     = "UNSUPPORTED_ALGORITHM"
+	CauseFrameMismatch            = "FRAME_MISMATCH"
+	CauseCountsMismatch           = "COUNTS_MISMATCH"
+	CauseDigestMismatch           = "DIGEST_MISMATCH"
+	CauseCommitmentDigestMismatch = "COMMITMENT_DIGEST_MISMATCH"
+	CauseSeedMismatch             = "SEED_MISMATCH"
+	CauseTargetsMismatch          = "TARGETS_MISMATCH"
+	CauseTeamsMismatch            = "TEAMS_MISMATCH"
+	CauseAmendmentMismatch        = "AMENDMENT_MISMATCH"
+)
+
 // Team rules a POOL_EXHAUSTED error can name (Error.Rule).
 const (
 	// RuleMinInspectors: 行政处罚法 art. 42 — at least two enforcement officers; experts never count.
@@ -36,6 +51,9 @@ type Error struct {
 	Message string
 	Target  string // target key concerned, if any
 	Rule    string // team rule that could not be met (POOL_EXHAUSTED), if any
+	// Cause says which check of the verification failed (docs/draw-algorithm.md §11.2): set on
+	// VERIFY_MISMATCH and INVALID_BUNDLE errors, e.g. SEED_MISMATCH or INVALID_POOL.
+	Cause string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

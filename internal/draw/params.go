@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // PPM is parts per million: the unit of every ratio, so that n is exact integer arithmetic with
@@ -245,8 +244,8 @@ func ValidateParams(p Params) error {
 				return invalid("第 %d 层（%s）按比例抽取：比例须在 0 到 1000000（百万分之一，即 0%%–100%%）之间，数量须为 0", i+1, s.Name)
 			}
 		case ModeCount:
-			if s.Count < 0 || s.RatioPPM != 0 {
-				return invalid("第 %d 层（%s）按数量抽取：数量不能为负，比例须为 0", i+1, s.Name)
+			if s.Count < 0 || s.Count > MaxInt || s.RatioPPM != 0 {
+				return invalid("第 %d 层（%s）按数量抽取：数量不能为负且不能超过 2⁵³−1，比例须为 0", i+1, s.Name)
 			}
 		default:
 			return invalid("第 %d 层（%s）的抽取方式“%s”无效：应为 RATIO（按比例）或 COUNT（按数量）", i+1, s.Name, s.Mode)
@@ -308,30 +307,31 @@ func ValidateParams(p Params) error {
 			}
 		}
 	}
-	start, err1 := time.Parse(time.DateOnly, p.Window.Start)
-	end, err2 := time.Parse(time.DateOnly, p.Window.End)
-	if err1 != nil || err2 != nil || p.Window.Start != start.Format(time.DateOnly) || p.Window.End != end.Format(time.DateOnly) {
+	if !validDate(p.Window.Start) || !validDate(p.Window.End) {
 		return invalid("检查期限“%s”至“%s”无效：日期格式应为 YYYY-MM-DD", p.Window.Start, p.Window.End)
 	}
-	if end.Before(start) {
+	if p.Window.End < p.Window.Start { // YYYY-MM-DD compare like the dates they denote
 		return invalid("检查期限的结束日期 %s 早于开始日期 %s", p.Window.End, p.Window.Start)
 	}
-	if p.Exclusion.RecentMonths < 0 || p.Exclusion.YearlyCap < 0 {
-		return invalid("排除规则的月数与每年上限不能为负")
+	if !inRange(p.Exclusion.RecentMonths) || !inRange(p.Exclusion.YearlyCap) {
+		return invalid("排除规则的月数与每年上限须在 0 到 2⁵³−1 之间")
 	}
 	t := p.Team
-	if t.Size < 2 {
+	if t.Size < 2 || t.Size > MaxInt {
 		return invalid("每个检查组至少需要 2 名执法人员（行政处罚法第四十二条），当前设定为 %d", t.Size)
 	}
 	if req := p.RequiredDepartments(); len(req) > t.Size {
 		return invalid("发起部门及每个有事项的部门须各派至少一名执法人员，共 %d 个部门（%s），超过每组执法人员人数 %d",
 			len(req), strings.Join(req, "、"), t.Size)
 	}
-	if t.Experts < 0 || t.MaxPerInspector < 0 || t.RotationMonths < 0 {
-		return invalid("专家人数、每人承担对象上限与轮换月数不能为负")
+	if !inRange(t.Experts) || !inRange(t.MaxPerInspector) || !inRange(t.RotationMonths) {
+		return invalid("专家人数、每人承担对象上限与轮换月数须在 0 到 2⁵³−1 之间")
 	}
 	return nil
 }
+
+// inRange reports whether an integer parameter lies in 0 … MaxInt (§2 of the specification).
+func inRange(n int) bool { return n >= 0 && n <= MaxInt }
 
 // checkCountCap applies a GENERAL item's upper limit to a COUNT stratum once N is known: the
 // count may not exceed what the limit itself would give, ceil(N × limit).

@@ -12,13 +12,19 @@ func fixtureBundle(t testing.TB) *Bundle {
 	t.Helper()
 	in := fixtureInputs()
 	c, _, o := mustRun(t, in, fixtureSecret, fixtureEntropy)
-	o, err := Recuse(in, o, o.Teams[0].Target, []string{o.Teams[0].Members[0].Inspector}, "企业申请回避：检查人员系其法定代表人近亲属")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err = Replace(in, o, o.Strata[1].Drawn[1].Key, "现场核查发现已注销")
-	if err != nil {
-		t.Fatal(err)
+	for _, a := range fixture.Amendments {
+		var err error
+		switch a.Kind {
+		case AmendRecuse:
+			o, err = Recuse(in, o, a.Target, a.Recused, a.Reason)
+		case AmendReplace:
+			o, err = Replace(in, o, a.Target, a.Reason)
+		default:
+			t.Fatalf("fixture amendment kind %s", a.Kind)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	b, err := NewBundle(in, c, fixtureEntropy, fixtureSecret, o)
 	if err != nil {

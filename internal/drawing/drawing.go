@@ -43,7 +43,6 @@ import (
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/library"
-	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -67,6 +66,9 @@ type Drawer struct {
 	Dialect string
 	// NewSecret makes the server secret of each draw; tests fix it to reproduce a draw.
 	NewSecret func() ([]byte, error)
+	// SealKey returns the 32-byte key that seals draw secrets at rest (WithKeyDir: derived from
+	// the ledger signing key); nil refuses every draw step that needs the secret.
+	SealKey func() ([]byte, error)
 
 	mu    sync.Mutex
 	cache map[int]cached // decoded snapshots of recent draws, checked against their digest
@@ -179,18 +181,7 @@ func (d *Drawer) remember(drawID int, sum string, in draw.Inputs, ids *frameIDs)
 
 func actor(ctx context.Context) string { return viewer.FromContext(ctx).Actor() }
 
-func (d *Drawer) event(ctx context.Context, tx *ent.Tx, dr *ent.Draw, kind drawevent.Kind, set func(*ent.DrawEventCreate)) error {
-	n, err := tx.DrawEvent.Query().Where(drawevent.DrawID(dr.ID)).Count(ctx)
-	if err != nil {
-		return err
-	}
-	c := tx.DrawEvent.Create().SetDrawID(dr.ID).SetSeq(n + 1).SetKind(kind).SetAt(clock.Now()).
-		SetActor(actor(ctx)).SetDivisionCode(dr.DivisionCode)
-	if set != nil {
-		set(c)
-	}
-	return c.Exec(ctx)
-}
+func hexOf(b []byte) string { return hex.EncodeToString(b) }
 
 // Freeze freezes the task's frame and inputs and prepares the commitment (not yet published).
 // A task already frozen or committed (but not drawn) may be frozen again, with a reason; the
@@ -277,23 +268,31 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		if prev != nil {
 			seq = prev.Seq + 1
 		}
+		sealed, err := d.seal(secret, c.SecretHash.String())
+		if err != nil {
+			return err
+		}
+		pdigest, err := draw.ParamsDigest(c)
+		if err != nil {
+			return err
+		}
 		create := tx.Draw.Create().SetTaskID(taskID).SetSeq(seq).SetStatus(entdraw.StatusFROZEN).SetDivisionCode(t.DivisionCode).
 			SetFrameRoot(c.FrameRoot.String()).SetFrameSize(c.FrameSize).SetParameters(parameters(c, in.Frame)).
 			SetInspectorPoolDigest(c.InspectorPoolDigest.String()).SetSecretHash(c.SecretHash.String()).
-			SetSecret(hex.EncodeToString(secret)).SetCommitment(string(cj)).SetCommitmentDigest(digest.String()).
+			SetSealedSecret(sealed).SetCommitment(string(cj)).SetCommitmentDigest(digest.String()).
 			AddConfirmationIDs(confirmations...)
+		supersedes := 0
 		if prev != nil {
 			if prev.Status != entdraw.StatusSUPERSEDED {
-				n, err := tx.Draw.Update().Where(entdraw.ID(prev.ID), entdraw.StatusIn(entdraw.StatusFROZEN, entdraw.StatusCOMMITTED)).
-					SetStatus(entdraw.StatusSUPERSEDED).Save(ctx)
-				if err != nil {
-					return err
-				}
-				if n == 0 {
+				if prev.Status != entdraw.StatusFROZEN && prev.Status != entdraw.StatusCOMMITTED {
 					return apperr.New(CodeAlreadyDrawn, "任务 %s 的第 %d 次抽取已完成，不能重新冻结", t.Number, prev.Seq)
+				}
+				if err := d.supersede(ctx, tx, prev, t, seq, reason); err != nil {
+					return err
 				}
 			}
 			create.SetSupersedesID(prev.ID).SetReason(reason)
+			supersedes = prev.Seq
 		}
 		if out, err = create.Save(ctx); err != nil {
 			return err
@@ -305,7 +304,11 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		if err := tx.DrawSnapshot.Create().SetDrawID(out.ID).SetData(enc.data).SetSha256(enc.sum).SetSize(enc.size).Exec(ctx); err != nil {
 			return err
 		}
-		if err := d.event(ctx, tx, out, drawevent.KindFREEZE, func(c *ent.DrawEventCreate) { c.SetReason(reason) }); err != nil {
+		if err := d.event(ctx, tx, out, t, drawevent.KindFREEZE, "冻结抽取框", map[string]any{
+			"frameRoot": c.FrameRoot.String(), "frameSize": c.FrameSize, "parametersDigest": pdigest,
+			"inspectorPoolDigest": c.InspectorPoolDigest.String(), "secretHash": c.SecretHash.String(),
+			"supersedes": supersedes, "reason": reason,
+		}, func(c *ent.DrawEventCreate) { c.SetReason(reason) }); err != nil {
 			return err
 		}
 		_, err = tasks.Move(ctx, tx, t, task.StatusFROZEN)
@@ -315,7 +318,7 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		return nil, err
 	}
 	d.remember(out.ID, sum, in, fids)
-	return out, nil
+	return unwrap(ctx, out), nil
 }
 
 // parameters is the summary stored on the draw row: per-stratum N, excluded by reason, and n.
@@ -415,15 +418,10 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 		if v, ok := dr.Parameters["drawTotal"].(float64); ok {
 			total = int(v)
 		}
-		if _, err := publish.Record(ctx, tx, publish.Act{Kind: publication.KindDRAW_COMMITMENT,
-			Title:       fmt.Sprintf("抽取承诺：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
-			SubjectType: ent.TypeDraw, SubjectID: dr.ID, DepartmentID: t.InitiatorID, DivisionCode: dr.DivisionCode,
-			Payload: map[string]any{"task": t.Number, "taskName": t.Name, "drawSeq": dr.Seq, "commitment": commitment,
-				"commitmentDigest": dr.CommitmentDigest, "targetCount": total, "supersedes": dr.SupersedesID, "reason": dr.Reason},
-			At: now}); err != nil {
-			return err
-		}
-		if err := d.event(ctx, tx, dr, drawevent.KindCOMMIT, nil); err != nil {
+		if _, err := d.logged(ctx, tx, dr, t, drawevent.KindCOMMIT, publication.KindDRAW_COMMITMENT,
+			fmt.Sprintf("抽取承诺：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
+			map[string]any{"taskName": t.Name, "commitment": commitment, "commitmentDigest": dr.CommitmentDigest,
+				"targetCount": total, "supersedes": dr.SupersedesID, "reason": dr.Reason}, nil); err != nil {
 			return err
 		}
 		if _, err := tasks.Move(ctx, tx, t, task.StatusCOMMITTED); err != nil {
@@ -435,7 +433,7 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 		out, err = tx.Draw.Get(ctx, drawID)
 		return err
 	})
-	return out, err
+	return unwrap(ctx, out), err
 }
 
 // Execute accepts the external entropy — exactly as entered — derives the seed, draws the
@@ -470,7 +468,11 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 		if err != nil {
 			return err
 		}
-		seed, err := d.seed(dr, entropy)
+		secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
+		if err != nil {
+			return err
+		}
+		seed, err := d.seed(dr, secret, entropy)
 		if err != nil {
 			return err
 		}
@@ -500,7 +502,13 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 			}
 			return err
 		}
-		if err := d.event(ctx, tx, dr, drawevent.KindDRAW, nil); err != nil {
+		od, err := draw.OutcomeDigest(secret, o.Teams)
+		if err != nil {
+			return err
+		}
+		if err := d.event(ctx, tx, dr, t, drawevent.KindDRAW, "输入外部熵并抽取", map[string]any{
+			"entropy": entropy, "seedHash": draw.SeedHash(seed), "targetCount": len(o.Teams), "outcomeDigest": od,
+		}, nil); err != nil {
 			return err
 		}
 		if _, err := tasks.Move(ctx, tx, t, task.StatusDRAWN); err != nil {
@@ -514,7 +522,7 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 			return nil, fmt.Errorf("%w (记录失败的抽取时出错：%v)", failure, rerr)
 		}
 	}
-	return out, err
+	return unwrap(ctx, out), err
 }
 
 // recordFailure keeps a failed draw in its own transaction — the caller's rolls back with the
@@ -528,14 +536,34 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 	}
 	ctx2 := ent.NewTxContext(fctx, tx)
 	reason := "抽取失败：" + apperr.From(cause).Message
-	n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
-		SetStatus(entdraw.StatusSUPERSEDED).SetExternalEntropy(entropy).SetDrawnAt(clock.Now()).SetReason(reason).Save(ctx2)
-	if err == nil && n == 1 {
-		var dr *ent.Draw
-		if dr, err = tx.Draw.Get(ctx2, drawID); err == nil {
-			err = d.event(ctx2, tx, dr, drawevent.KindDRAW, func(c *ent.DrawEventCreate) { c.SetReason(reason) })
+	err = func() error {
+		dr, t, err := d.load(ctx2, tx, drawID)
+		if err != nil {
+			return err
 		}
-	}
+		secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
+		if err != nil {
+			return err
+		}
+		seed, err := d.seed(dr, secret, entropy)
+		if err != nil {
+			return err
+		}
+		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
+			SetStatus(entdraw.StatusSUPERSEDED).SetExternalEntropy(entropy).SetSeed(seed.String()).SetSecret(hexOf(secret)).
+			SetDrawnAt(clock.Now()).SetReason(reason).Save(ctx2)
+		if err != nil || n == 0 {
+			return err
+		}
+		leaves, _, err := eventLeaves(ctx2, tx, drawID)
+		if err != nil {
+			return err
+		}
+		return d.event(ctx2, tx, dr, t, drawevent.KindFAIL, "抽取失败", map[string]any{
+			"entropy": entropy, "rule": apperr.CodeOf(cause), "message": apperr.From(cause).Message,
+			"secret": hexOf(secret), "seed": seed.String(), "eventLeaves": leaves,
+		}, func(c *ent.DrawEventCreate) { c.SetReason(reason) })
+	}()
 	if err != nil {
 		_ = tx.Rollback()
 		return err
@@ -544,13 +572,9 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 }
 
 // seed derives the draw's seed from its commitment, its secret and the entropy.
-func (d *Drawer) seed(dr *ent.Draw, entropy string) (draw.Hash, error) {
+func (d *Drawer) seed(dr *ent.Draw, secret []byte, entropy string) (draw.Hash, error) {
 	var c draw.Commitment
 	if err := json.Unmarshal([]byte(dr.Commitment), &c); err != nil {
-		return draw.Hash{}, err
-	}
-	secret, err := hex.DecodeString(dr.Secret)
-	if err != nil {
 		return draw.Hash{}, err
 	}
 	_, seed, err := draw.DeriveSeed(c, secret, entropy)
@@ -559,7 +583,11 @@ func (d *Drawer) seed(dr *ent.Draw, entropy string) (draw.Hash, error) {
 
 // run derives the seed and runs the kernel.
 func (d *Drawer) run(dr *ent.Draw, in draw.Inputs, entropy string) (draw.Hash, *draw.Outcome, error) {
-	seed, err := d.seed(dr, entropy)
+	secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
+	if err != nil {
+		return draw.Hash{}, nil, err
+	}
+	seed, err := d.seed(dr, secret, entropy)
 	if err != nil {
 		return draw.Hash{}, nil, err
 	}
@@ -849,14 +877,24 @@ func (d *Drawer) teamOf(ctx context.Context, tx *ent.Tx, drawID int, key string)
 
 // amend applies a recusal or a replacement: the old team row keeps its members and gets the
 // status and reason; a new team row holds the redrawn team; the event logs the inputs.
-func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind, key string, recused []string, reason string) (*ent.InspectionTeam, error) {
+func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind, key string, recused []string, reasonCode, reason string) (*ent.InspectionTeam, error) {
 	ctx, err := d.authorizeDraw(ctx, drawID)
+	if err != nil {
+		return nil, err
+	}
+	if kind == draw.AmendRecuse {
+		err = checkReasonCode(RecusalReasons, reasonCode, "回避重组")
+	} else {
+		err = checkReasonCode(ReplacementReasons, reasonCode, "对象替换")
+	}
 	if err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, apperr.New(CodeReasonRequired, "回避重组或对象替换须说明原因")
 	}
+	v := viewer.FromContext(ctx)
+	office := v.Kind == viewer.System || v.HasRole(viewer.RoleOffice)
 	var out *ent.InspectionTeam
 	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
 		dr, t, err := d.load(ctx, tx, drawID)
@@ -876,6 +914,16 @@ func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind,
 		}
 		if n > 0 {
 			return apperr.New(CodeResultsExist, "检查对象“%s”已录入检查结果，不能再回避重组或替换", key)
+		}
+		over := false
+		if kind == draw.AmendRecuse {
+			done, err := tx.DrawEvent.Query().Where(drawevent.DrawID(drawID), drawevent.KindEQ(drawevent.KindRECUSE), drawevent.TargetKey(key)).Count(ctx)
+			if err != nil {
+				return err
+			}
+			if over = done >= MaxRecusals; over && !office {
+				return apperr.New(CodeRecusalLimit, "检查对象“%s”的检查组已回避重组 %d 次，再次回避须由联席会议办公室办理", key, done)
+			}
 		}
 		in, _, err := d.inputs(ctx, tx, drawID)
 		if err != nil {
@@ -918,12 +966,22 @@ func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind,
 			SetDivisionCode(dr.DivisionCode).AddMemberIDs(members...).Save(ctx); err != nil {
 			return err
 		}
-		k := drawevent.KindRECUSE
+		k, label := drawevent.KindRECUSE, "回避重组"
 		if kind == draw.AmendReplace {
-			k = drawevent.KindREPLACE
+			k, label = drawevent.KindREPLACE, "对象替换"
 		}
-		return d.event(ctx, tx, dr, k, func(c *ent.DrawEventCreate) {
-			c.SetTargetKey(key).SetReason(reason)
+		secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
+		if err != nil {
+			return err
+		}
+		ad, err := draw.AmendmentDigest(secret, a)
+		if err != nil {
+			return err
+		}
+		return d.event(ctx, tx, dr, t, k, label, map[string]any{
+			"amendment": len(o.Amendments), "reasonCode": reasonCode, "officeApproved": over, "amendmentDigest": ad,
+		}, func(c *ent.DrawEventCreate) {
+			c.SetTargetKey(key).SetReason(reason).SetReasonCode(reasonCode)
 			if kind == draw.AmendRecuse {
 				c.SetInspectors(a.Recused)
 			} else {
@@ -931,18 +989,20 @@ func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind,
 			}
 		})
 	})
-	return out, err
+	return unwrapTeam(ctx, out), err
 }
 
 // Recuse redraws a target's team without the recused inspectors (an enterprise's recusal
-// request or a newly found conflict), from the same seed's order.
-func (d *Drawer) Recuse(ctx context.Context, drawID int, targetKey string, inspectors []string, reason string) (*ent.InspectionTeam, error) {
-	return d.amend(ctx, drawID, draw.AmendRecuse, targetKey, inspectors, reason)
+// request or a newly found conflict), from the same seed's order. reasonCode is one of
+// RecusalReasons; a target's team is recused at most MaxRecusals times unless the office runs it.
+func (d *Drawer) Recuse(ctx context.Context, drawID int, targetKey string, inspectors []string, reasonCode, reason string) (*ent.InspectionTeam, error) {
+	return d.amend(ctx, drawID, draw.AmendRecuse, targetKey, inspectors, reasonCode, reason)
 }
 
 // Replace replaces a target found closed by the next target of its stratum's replacement order.
-func (d *Drawer) Replace(ctx context.Context, drawID int, targetKey, reason string) (*ent.InspectionTeam, error) {
-	return d.amend(ctx, drawID, draw.AmendReplace, targetKey, nil, reason)
+// reasonCode is one of ReplacementReasons.
+func (d *Drawer) Replace(ctx context.Context, drawID int, targetKey, reasonCode, reason string) (*ent.InspectionTeam, error) {
+	return d.amend(ctx, drawID, draw.AmendReplace, targetKey, nil, reasonCode, reason)
 }
 
 // Pending counts the drawn targets × departments with items that have no published result.
@@ -1003,29 +1063,55 @@ func (d *Drawer) Reveal(ctx context.Context, drawID int) (*ent.Draw, error) {
 		if n > 0 {
 			return apperr.New(CodeResultsPending, "任务 %s 还有 %d 项检查结果未公示，结果全部公示后才能公开服务端密钥", t.Number, n)
 		}
+		secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
+		if err != nil {
+			return err
+		}
+		in, _, err := d.inputs(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		o, err := d.outcome(ctx, tx, dr, in)
+		if err != nil {
+			return err
+		}
+		fd, err := draw.FinalDigest(o.CurrentTeams())
+		if err != nil {
+			return err
+		}
+		leaves, evs, err := eventLeaves(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		recusals, replacements := 0, 0
+		for _, e := range evs {
+			switch e.Kind {
+			case drawevent.KindRECUSE:
+				recusals++
+			case drawevent.KindREPLACE:
+				replacements++
+			}
+		}
 		now := clock.Now()
 		if m, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusDRAWN)).
-			SetStatus(entdraw.StatusREVEALED).SetRevealedAt(now).Save(ctx); err != nil || m == 0 {
+			SetStatus(entdraw.StatusREVEALED).SetRevealedAt(now).SetSecret(hexOf(secret)).Save(ctx); err != nil || m == 0 {
 			if err == nil {
 				err = apperr.New(CodeBadState, "第 %d 次抽取已由其他操作揭示", dr.Seq)
 			}
 			return err
 		}
-		if _, err := publish.Record(ctx, tx, publish.Act{Kind: publication.KindDRAW_REVEAL,
-			Title:       fmt.Sprintf("抽取揭示：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
-			SubjectType: ent.TypeDraw, SubjectID: dr.ID, DepartmentID: t.InitiatorID, DivisionCode: dr.DivisionCode,
-			Payload: map[string]any{"task": t.Number, "drawSeq": dr.Seq, "secret": dr.Secret, "secretHash": dr.SecretHash,
-				"entropy": dr.ExternalEntropy, "seed": dr.Seed, "commitmentDigest": dr.CommitmentDigest},
-			At: now}); err != nil {
-			return err
-		}
-		if err := d.event(ctx, tx, dr, drawevent.KindREVEAL, nil); err != nil {
+		if _, err := d.logged(ctx, tx, dr, t, drawevent.KindREVEAL, publication.KindDRAW_REVEAL,
+			fmt.Sprintf("抽取揭示：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
+			map[string]any{"secret": hexOf(secret), "secretHash": dr.SecretHash,
+				"entropy": dr.ExternalEntropy, "seed": dr.Seed, "commitmentDigest": dr.CommitmentDigest,
+				"amendments": len(o.Amendments), "recusals": recusals, "replacements": replacements,
+				"eventLeaves": leaves, "outcomeDigest": fd}, nil); err != nil {
 			return err
 		}
 		out, err = tx.Draw.Get(ctx, drawID)
 		return err
 	})
-	return out, err
+	return unwrap(ctx, out), err
 }
 
 // Bundle rebuilds the verification bundle of a revealed draw from its frozen inputs, its
@@ -1060,8 +1146,22 @@ func (d *Drawer) Bundle(ctx context.Context, drawID int) (*draw.Bundle, error) {
 		if err != nil {
 			return err
 		}
-		out, err = draw.NewBundle(in, c, dr.ExternalEntropy, secret, o)
-		return err
+		if out, err = draw.NewBundle(in, c, dr.ExternalEntropy, secret, o); err != nil {
+			return err
+		}
+		_, evs, err := eventLeaves(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		lg := &draw.Log{Format: draw.LogFormat, Events: []draw.LogEvent{}}
+		for _, e := range evs {
+			if e.LedgerIndex == nil {
+				return nil // a draw made before the event log: a v1 bundle
+			}
+			lg.Events = append(lg.Events, draw.LogEvent{Event: eventName(e.Kind), Leaf: *e.LedgerIndex})
+		}
+		out.Log = lg
+		return nil
 	})
 	return out, err
 }

@@ -3,6 +3,7 @@ package drawing_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -39,6 +40,7 @@ type fixture struct {
 	ctx    context.Context
 	client *ent.Client
 	d      *drawing.Drawer
+	sqlDB  *sql.DB
 	task   *ent.Task
 	scjg   *ent.Department
 	wj     *ent.Department
@@ -64,8 +66,9 @@ func setup(t *testing.T) *fixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{ctx: ctx, client: db.Client, d: drawing.New(db.Client, db.Dialect)}
+	f := &fixture{ctx: ctx, client: db.Client, d: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
 	f.d.NewSecret = fixedSecret
+	f.sqlDB = db.SQL
 	f.scjg = db.Client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
 	f.wj = db.Client.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
 	item := func(dep *ent.Department, name string) int {
@@ -210,10 +213,10 @@ func TestDraw_WholeCycle(t *testing.T) {
 	first := teams[0]
 	key := library.TargetKey(first.Edges.Target)
 	gone := drawing.InspectorKey(first.Edges.Members[0])
-	if _, err := f.d.Recuse(ctx, dr.ID, key, []string{gone}, ""); code(err) != drawing.CodeReasonRequired {
+	if _, err := f.d.Recuse(ctx, dr.ID, key, []string{gone}, "KINSHIP", ""); code(err) != drawing.CodeReasonRequired {
 		t.Fatalf("recusal without reason: %v", err)
 	}
-	nt, err := f.d.Recuse(ctx, dr.ID, key, []string{gone}, "企业申请回避：检查人员系其近亲属")
+	nt, err := f.d.Recuse(ctx, dr.ID, key, []string{gone}, "KINSHIP", "企业申请回避：检查人员系其近亲属")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +233,7 @@ func TestDraw_WholeCycle(t *testing.T) {
 	}
 	// Replacement: the second target, found closed, is replaced by the next in ticket order.
 	second := teams[1]
-	rt, err := f.d.Replace(ctx, dr.ID, library.TargetKey(second.Edges.Target), "实地核查发现已注销")
+	rt, err := f.d.Replace(ctx, dr.ID, library.TargetKey(second.Edges.Target), "CLOSED", "实地核查发现已注销")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,6 +335,7 @@ func TestDraw_ExecuteAfterRestart(t *testing.T) {
 	f := setup(t)
 	dr := f.committed(t)
 	restarted := drawing.New(f.client, f.d.Dialect)
+	restarted.SealKey = f.d.SealKey
 	dr, err := restarted.Execute(f.ctx, dr.ID, "2 7 1 8 2 8")
 	if err != nil {
 		t.Fatal(err)

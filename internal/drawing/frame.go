@@ -128,6 +128,9 @@ func (d *Drawer) params(ctx context.Context, tx *ent.Tx, t *ent.Task) (draw.Para
 // domain.md's ratios (each capped by the task's GENERAL items), overridden by the task's strata.
 // For other stratifications every stratum must be given in the task (or by "*" for all).
 func strataSpecs(t *ent.Task, p draw.Params) ([]draw.StratumSpec, error) {
+	if s := specialStrata(t); s != nil { // special.go
+		return s, nil
+	}
 	capPPM, _, capped := p.GeneralCap()
 	spec := func(name string, v any) (draw.StratumSpec, error) {
 		m, _ := v.(map[string]any)
@@ -184,6 +187,9 @@ type frameRow struct {
 // frame reads the targets of the task's sub-libraries and sorts them into strata, eligible or
 // excluded with a reason (docs/draw-algorithm.md §2).
 func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Params) (f *draw.Frame, fids *frameIDs, err error) {
+	if len(tasks.NamedTargets(t)) > 0 { // special.go
+		return d.specialFrame(ctx, tx, t)
+	}
 	libs, err := tx.Task.QueryLibraries(t).IDs(ctx)
 	if err != nil {
 		return nil, nil, err

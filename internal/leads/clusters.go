@@ -325,8 +325,14 @@ func AcceptCluster(ctx context.Context, client *ent.Client, clusterID, initiator
 			return err
 		}
 		leadIDs := make([]int, 0, len(c.Edges.Leads))
+		var targetIDs []int // the targets the leads name: the special task inspects every one
+		seen := map[int]bool{}
 		for _, l := range c.Edges.Leads {
 			leadIDs = append(leadIDs, l.ID)
+			if l.TargetID != nil && !seen[*l.TargetID] {
+				seen[*l.TargetID] = true
+				targetIDs = append(targetIDs, *l.TargetID)
+			}
 		}
 		scope := map[string]any{"itemId": item.ID, "leadIds": leadIDs}
 		if c.Dimension == leadcluster.DimensionINDUSTRY {
@@ -339,6 +345,11 @@ func AcceptCluster(ctx context.Context, client *ent.Client, clusterID, initiator
 			SetKind(task.KindTARGETED).SetSpecial(true).SetStatus(task.StatusDRAFT).SetScope(scope).
 			SetWindowStart(windowStart).SetWindowEnd(windowEnd).SetInitiatorID(initiator.ID).
 			SetDivisionCode(initiator.DivisionCode)
+		if len(targetIDs) > 0 {
+			// No target sampling: the targets the leads name are inspected (internal/drawing,
+			// special.go); the inspectors are still drawn with every team rule.
+			create.SetNamedTargetIds(targetIDs).SetTargetReason(fmt.Sprintf("线索聚集：%d 条线索涉及 %d 个检查对象", len(leadIDs), len(targetIDs)))
+		}
 		if owner != initiator.ID {
 			// The item's department joins the task with its item (部门联合抽查).
 			create.AddParticipantIDs(owner)

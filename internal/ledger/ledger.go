@@ -19,7 +19,9 @@
 //   - digest is the publication's digest, lowercase hex SHA-256 of its public payload encoded by
 //     Go's encoding/json (map keys sorted, no whitespace) — see [PayloadDigest];
 //   - index is the leaf's position in the log, from 0;
-//   - kind is ITEM_LIST, PLAN, TASK_ANNOUNCEMENT, DRAW_COMMITMENT, DRAW_REVEAL, RESULT or CORRECTION;
+//   - kind is ITEM_LIST, PLAN, TASK_ANNOUNCEMENT, DRAW_COMMITMENT, DRAW_EVENT, DRAW_REVEAL,
+//     TASK_CANCELLATION, RESULT or CORRECTION (DRAW_EVENT and TASK_CANCELLATION: the steps of a
+//     draw, docs/draw-algorithm.md §16);
 //   - publicationId and subjectId are integers, subjectType the ent type name, e.g. "Result";
 //   - publishedAt is the publication time in UTC, RFC 3339 with exactly six fractional digits,
 //     e.g. "2026-07-01T02:00:00.000000Z" (the hub stores publication times to the microsecond,

@@ -13,6 +13,7 @@ import (
 	"github.com/ssgk/ssgk/ent/implementationrule"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/itemlist"
+	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/internal/apperr"
 )
 
@@ -21,6 +22,14 @@ const (
 	CodeNotEditable  = "LIST_NOT_EDITABLE"
 	CodeNotPublished = "ITEM_NOT_PUBLISHED"
 	CodeBadState     = "INVALID_STATE"
+	// CodeKeyItemRatioCap refuses an upper bound on the ratio of a 重点检查事项 (no upper limit).
+	CodeKeyItemRatioCap = "ITEM_KEY_RATIO_CAP"
+	// CodePreviousOtherDepartment refuses a list version whose previous version is another
+	// department's list: versions chain within one department.
+	CodePreviousOtherDepartment = "LIST_PREVIOUS_OTHER_DEPARTMENT"
+	// CodeRatioOverCap refuses a plan batch whose planned ratio exceeds the upper bound of one
+	// of its 一般检查事项.
+	CodeRatioOverCap = "PLAN_RATIO_OVER_CAP"
 )
 
 type workflowKey struct{}
@@ -54,6 +63,9 @@ func notEditable(v *ent.ItemList) error {
 
 func checkItemList(ctx context.Context, m ent.Mutation) error {
 	lm := m.(*ent.ItemListMutation)
+	if err := checkPrevious(ctx, lm); err != nil {
+		return err
+	}
 	if m.Op().Is(ent.OpCreate) {
 		if s, ok := lm.Status(); ok && s != itemlist.StatusDRAFT && !isWorkflow(ctx) {
 			return apperr.New(CodeBadState, "新建的清单版本只能是草稿")
@@ -122,6 +134,9 @@ func checkItem(ctx context.Context, m ent.Mutation) error {
 	check := func(cat inspectionitem.Category, min, max *float64) error {
 		if cat == inspectionitem.CategoryGENERAL && max == nil {
 			return apperr.New(apperr.Invalid, "一般检查事项必须设定抽查比例上限")
+		}
+		if cat == inspectionitem.CategoryKEY && max != nil {
+			return apperr.New(CodeKeyItemRatioCap, "重点检查事项的抽查比例不设上限，请去掉比例上限（%.4g）", *max)
 		}
 		if min != nil && max != nil && *min > *max {
 			return apperr.New(apperr.Invalid, "抽查比例下限 %.4g 大于上限 %.4g", *min, *max)
@@ -235,7 +250,103 @@ func checkTaskItem(ctx context.Context, m ent.Mutation) error {
 
 func checkPlanBatch(ctx context.Context, m ent.Mutation) error {
 	pm := m.(*ent.PlanBatchMutation)
-	return CheckUsable(ctx, pm.Client(), pm.ItemsIDs()...)
+	if err := CheckUsable(ctx, pm.Client(), pm.ItemsIDs()...); err != nil {
+		return err
+	}
+	// The planned ratio is checked against the caps of the 一般检查事项 when the batch is made,
+	// not only at the draw's freeze.
+	ratio, ok := pm.PlannedRatio()
+	itemIDs := pm.ItemsIDs()
+	if !ok && len(itemIDs) == 0 {
+		return nil
+	}
+	if !m.Op().Is(ent.OpCreate) {
+		ids, err := pm.IDs(ctx)
+		if err != nil {
+			return err
+		}
+		bs, err := pm.Client().PlanBatch.Query().Where(planbatch.IDIn(ids...)).WithItems().All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			r := ratio
+			if !ok {
+				if b.PlannedRatio == nil {
+					continue
+				}
+				r = *b.PlannedRatio
+			}
+			all := append([]int(nil), itemIDs...)
+			for _, it := range b.Edges.Items {
+				all = append(all, it.ID)
+			}
+			if err := ratioWithinCaps(ctx, pm.Client(), r, all); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if !ok {
+		return nil
+	}
+	return ratioWithinCaps(ctx, pm.Client(), ratio, itemIDs)
+}
+
+func ratioWithinCaps(ctx context.Context, client *ent.Client, ratio float64, itemIDs []int) error {
+	if len(itemIDs) == 0 {
+		return nil
+	}
+	items, err := client.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...),
+		inspectionitem.CategoryEQ(inspectionitem.CategoryGENERAL), inspectionitem.RatioMaxNotNil()).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if ratio > *it.RatioMax {
+			return apperr.New(CodeRatioOverCap, "计划抽查比例 %.4g 超过一般检查事项“%s”（%s）的比例上限 %.4g", ratio, it.Name, it.Code, *it.RatioMax)
+		}
+	}
+	return nil
+}
+
+// checkPrevious keeps a list's chain of versions within its department.
+func checkPrevious(ctx context.Context, lm *ent.ItemListMutation) error {
+	prev, ok := lm.PreviousID()
+	if !ok {
+		return nil
+	}
+	dep, depSet := lm.DepartmentID()
+	if !depSet {
+		ids, err := lm.IDs(ctx)
+		if err != nil {
+			return err
+		}
+		ls, err := lm.Client().ItemList.Query().Where(itemlist.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if err := samePrevious(ctx, lm.Client(), prev, l.DepartmentID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return samePrevious(ctx, lm.Client(), prev, dep)
+}
+
+func samePrevious(ctx context.Context, client *ent.Client, prevID, departmentID int) error {
+	p, err := client.ItemList.Get(ctx, prevID)
+	if ent.IsNotFound(err) {
+		return apperr.New(apperr.NotFound, "上一版本清单不存在")
+	} else if err != nil {
+		return err
+	}
+	if p.DepartmentID != departmentID {
+		return apperr.New(CodePreviousOtherDepartment, "清单版本只能接续本部门的清单：上一版本“%s”属于其他部门", p.Name)
+	}
+	return nil
 }
 
 // StatusName is the Chinese name of a list status.

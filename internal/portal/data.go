@@ -31,6 +31,7 @@ import (
 	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/department"
 	entdraw "github.com/ssgk/ssgk/ent/draw"
+	"github.com/ssgk/ssgk/ent/drawevent"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -178,16 +179,38 @@ type drawPubs struct {
 	Superseded bool
 	Commitment *ent.Publication
 	Reveal     *ent.Publication
+	// Events are the draw's logged steps (DRAW_COMMITMENT, DRAW_EVENT, DRAW_REVEAL), in leaf
+	// order (docs/draw-algorithm.md §16).
+	Events []*ent.Publication
+	// Amendments are the recusals and replacements in full — read only once the draw is revealed.
+	Amendments []amendmentView
 }
 
-// draws returns, per task id, its draws that published a commitment, in draw order.
-func (d *data) draws(ctx context.Context, taskIDs ...int) (map[int][]*drawPubs, error) {
+// taskPubs are the public acts about a task's draws, and its cancellation if any.
+type taskPubs struct {
+	Draws  []*drawPubs
+	Cancel *ent.Publication
+}
+
+// draws returns, per task id, its draws that logged a step, in draw order, and its cancellation.
+func (d *data) draws(ctx context.Context, taskIDs ...int) (map[int]*taskPubs, error) {
 	ctx = d.ctx(ctx)
-	out := map[int][]*drawPubs{}
+	out := map[int]*taskPubs{}
 	if len(taskIDs) == 0 {
 		return out, nil
 	}
-	ds, err := d.client.Draw.Query().Where(entdraw.TaskIDIn(taskIDs...), entdraw.CommittedAtNotNil()).
+	for _, id := range taskIDs {
+		out[id] = &taskPubs{}
+	}
+	cs, err := d.client.Publication.Query().Where(publication.KindEQ(publication.KindTASK_CANCELLATION),
+		publication.SubjectType(ent.TypeTask), publication.SubjectIDIn(taskIDs...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		out[c.SubjectID].Cancel = c
+	}
+	ds, err := d.client.Draw.Query().Where(entdraw.TaskIDIn(taskIDs...)).
 		Order(ent.Asc(entdraw.FieldSeq)).
 		Select(entdraw.FieldID, entdraw.FieldTaskID, entdraw.FieldSeq, entdraw.FieldStatus).All(ctx)
 	if err != nil || len(ds) == 0 {
@@ -198,7 +221,8 @@ func (d *data) draws(ctx context.Context, taskIDs ...int) (map[int][]*drawPubs, 
 		ids[i] = x.ID
 	}
 	ps, err := d.client.Publication.Query().Where(publication.SubjectType(ent.TypeDraw), publication.SubjectIDIn(ids...),
-		publication.KindIn(publication.KindDRAW_COMMITMENT, publication.KindDRAW_REVEAL)).All(ctx)
+		publication.KindIn(publication.KindDRAW_COMMITMENT, publication.KindDRAW_EVENT, publication.KindDRAW_REVEAL)).
+		Order(ent.Asc(publication.FieldLedgerIndex), ent.Asc(publication.FieldID)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -206,15 +230,38 @@ func (d *data) draws(ctx context.Context, taskIDs ...int) (map[int][]*drawPubs, 
 	for _, x := range ds {
 		dp := &drawPubs{DrawID: x.ID, Seq: x.Seq, Superseded: x.Status == entdraw.StatusSUPERSEDED}
 		byDraw[x.ID] = dp
-		out[x.TaskID] = append(out[x.TaskID], dp)
+		out[x.TaskID].Draws = append(out[x.TaskID].Draws, dp)
 	}
 	for _, p := range ps {
 		dp := byDraw[p.SubjectID]
-		if p.Kind == publication.KindDRAW_COMMITMENT {
+		dp.Events = append(dp.Events, p)
+		switch p.Kind {
+		case publication.KindDRAW_COMMITMENT:
 			dp.Commitment = p
-		} else {
+		case publication.KindDRAW_REVEAL:
 			dp.Reveal, dp.Revealed = p, true
 		}
+	}
+	return out, nil
+}
+
+// amendments lists a revealed draw's recusals and replacements in full (target, inspectors,
+// replacement, reason code and text). Before the reveal the row rule hides them from the public.
+func (d *data) amendments(ctx context.Context, drawID int) ([]amendmentView, error) {
+	ctx = d.ctx(ctx)
+	evs, err := d.client.DrawEvent.Query().Where(drawevent.DrawID(drawID), drawevent.KindIn(drawevent.KindRECUSE, drawevent.KindREPLACE)).
+		Order(ent.Asc(drawevent.FieldSeq)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]amendmentView, 0, len(evs))
+	for _, e := range evs {
+		a := amendmentView{Kind: eventNames[string(e.Kind)], Target: e.TargetKey, Replacement: e.ReplacementKey,
+			ReasonCode: e.ReasonCode, Reason: e.Reason, Inspectors: e.Inspectors}
+		if n := reasonNames[e.ReasonCode]; n != "" {
+			a.ReasonCode += " " + n
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }
@@ -612,4 +659,73 @@ func (d *data) itemOptions(ctx context.Context) ([]itemOption, error) {
 		return strings.Compare(out[i].Code, out[j].Code) < 0
 	})
 	return out, nil
+}
+
+// taskState is a task's state as the public record shows it: cancelled (with the reason), the
+// number of draws, the newest draw's state from its newest logged event, and the recusals and
+// replacements logged over all its draws.
+type taskState struct {
+	Cancelled              bool
+	CancelReason           string
+	Draws                  int
+	DrawStatus             string // "", FROZEN, COMMITTED, DRAWN, FAILED, SUPERSEDED, REVEALED
+	Recusals, Replacements int
+}
+
+var drawStatusOf = map[string]string{"FREEZE": "FROZEN", "COMMIT": "COMMITTED", "EXECUTE": "DRAWN", "FAIL": "FAILED",
+	"SUPERSEDE": "SUPERSEDED", "REVEAL": "REVEALED"}
+
+// taskStates returns the public state of every task with a logged draw step or a cancellation.
+func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
+	ctx = d.ctx(ctx)
+	out := map[int]taskState{}
+	cs, err := d.client.Publication.Query().Where(publication.KindEQ(publication.KindTASK_CANCELLATION)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		st := out[c.SubjectID]
+		st.Cancelled, st.CancelReason = true, str(c.Payload, "reason")
+		out[c.SubjectID] = st
+	}
+	ds, err := d.client.Draw.Query().Select(entdraw.FieldID, entdraw.FieldTaskID, entdraw.FieldSeq).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	taskOf, seqOf, newest := map[int]int{}, map[int]int{}, map[int]int{}
+	for _, x := range ds {
+		taskOf[x.ID], seqOf[x.ID] = x.TaskID, x.Seq
+	}
+	err = d.each(ctx, []predicate.Publication{publication.SubjectType(ent.TypeDraw),
+		publication.KindIn(publication.KindDRAW_COMMITMENT, publication.KindDRAW_EVENT, publication.KindDRAW_REVEAL)}, func(p *ent.Publication) error {
+		t, ok := taskOf[p.SubjectID]
+		if !ok {
+			return nil
+		}
+		st := out[t]
+		ev := str(p.Payload, "event")
+		if p.Kind == publication.KindDRAW_COMMITMENT {
+			ev = "COMMIT"
+		} else if p.Kind == publication.KindDRAW_REVEAL {
+			ev = "REVEAL"
+		}
+		switch ev {
+		case "RECUSE":
+			st.Recusals++
+		case "REPLACE":
+			st.Replacements++
+		}
+		if s := seqOf[p.SubjectID]; s >= newest[t] {
+			if s > newest[t] {
+				st.Draws++
+			}
+			newest[t] = s
+			if ds := drawStatusOf[ev]; ds != "" {
+				st.DrawStatus = ds
+			}
+		}
+		out[t] = st
+		return nil
+	})
+	return out, err
 }

@@ -61,6 +61,12 @@ var taskDictionary = []column{
 	{"plan_number", "计划编号", "文本", "所属年度抽查计划的编号"},
 	{"plan_name", "计划名称", "文本", "所属年度抽查计划的名称"},
 	{"batch", "计划批次", "文本", "所属计划批次"},
+	{"cancelled", "是否已撤销", "真/假", "true 表示任务公告后由联席会议办公室撤销（撤销记入透明日志）"},
+	{"cancel_reason", "撤销原因", "文本", "任务撤销的原因"},
+	{"draws", "抽取次数", "整数", "本任务记入透明日志的抽取次数（含被取代、失败的抽取）"},
+	{"draw_status", "抽取状态", "文本", "最近一次抽取的状态：FROZEN 已冻结、COMMITTED 已承诺、DRAWN 已抽取、FAILED 抽取失败、SUPERSEDED 已被取代、REVEALED 已揭示"},
+	{"recusals", "回避重组次数", "整数", "本任务各次抽取记入透明日志的回避重组次数"},
+	{"replacements", "对象替换次数", "整数", "本任务各次抽取记入透明日志的对象替换次数"},
 }
 
 // dictionary is the Chinese data dictionary of the open data (/open/dictionary). Columns the

@@ -29,6 +29,7 @@ var taskColumns = []string{
 	"publication_id", "published_at", "ledger_index", "digest", "task_number", "task_name",
 	"kind", "special", "joint", "initiator", "department_code", "participants", "items",
 	"libraries", "methods", "scope", "window_start", "window_end", "plan_number", "plan_name", "batch",
+	"cancelled", "cancel_reason", "draws", "draw_status", "recusals", "replacements",
 }
 
 type row struct {
@@ -238,8 +239,12 @@ func (h *handler) openTasks(w http.ResponseWriter, r *http.Request, _ stamp) err
 	if err != nil {
 		return err
 	}
+	states, err := h.d.taskStates(r.Context())
+	if err != nil {
+		return err
+	}
 	err = h.d.eachTaskAnnouncement(r.Context(), f, func(p *ent.Publication) error {
-		return ow.write(taskRow(p, codes))
+		return ow.write(taskRow(p, codes, states[p.SubjectID]))
 	})
 	if err != nil {
 		h.log.ErrorContext(r.Context(), "open data tasks", "err", err)
@@ -248,7 +253,7 @@ func (h *handler) openTasks(w http.ResponseWriter, r *http.Request, _ stamp) err
 	return ow.close()
 }
 
-func taskRow(p *ent.Publication, deptCodes map[int]string) row {
+func taskRow(p *ent.Publication, deptCodes map[int]string, st taskState) row {
 	m := p.Payload
 	var items []map[string]any
 	var itemTexts []string
@@ -274,12 +279,16 @@ func taskRow(p *ent.Publication, deptCodes map[int]string) row {
 		"items": items, "libraries": libs, "methods": methods, "scope": scope,
 		"window_start": str(m, "windowStart"), "window_end": str(m, "windowEnd"),
 		"plan_number": str(m, "planNumber"), "plan_name": str(m, "planName"), "batch": str(m, "batch"),
+		"cancelled": st.Cancelled, "cancel_reason": st.CancelReason, "draws": st.Draws, "draw_status": st.DrawStatus,
+		"recusals": st.Recusals, "replacements": st.Replacements,
 	}
 	cols := []string{
 		strconv.Itoa(p.ID), at, optInt64String(p.LedgerIndex), p.Digest, str(m, "number"), str(m, "name"),
 		str(m, "kind"), strconv.FormatBool(boolean(m, "special")), strconv.FormatBool(boolean(m, "joint")), str(m, "initiator"), dc,
 		strings.Join(parts, "；"), strings.Join(itemTexts, "；"), strings.Join(libs, "；"), strings.Join(methods, "；"), scope,
 		str(m, "windowStart"), str(m, "windowEnd"), str(m, "planNumber"), str(m, "planName"), str(m, "batch"),
+		strconv.FormatBool(st.Cancelled), st.CancelReason, strconv.Itoa(st.Draws), st.DrawStatus,
+		strconv.Itoa(st.Recusals), strconv.Itoa(st.Replacements),
 	}
 	return row{cols: cols, json: j}
 }

@@ -215,6 +215,9 @@ func (h *handler) taskPage(w http.ResponseWriter, r *http.Request, _ stamp) erro
 			if tv.Draws[i].Targets, err = h.d.drawnTargets(ctx, tv.Draws[i].ID); err != nil {
 				return err
 			}
+			if tv.Draws[i].Amendments, err = h.d.amendments(ctx, tv.Draws[i].ID); err != nil {
+				return err
+			}
 		}
 	}
 	return h.render(w, r, http.StatusOK, "task", view{Title: tv.Name, Section: "tasks", D: tv})

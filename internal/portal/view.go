@@ -83,6 +83,8 @@ var kindNames = map[publication.Kind]string{
 	publication.KindTASK_ANNOUNCEMENT: "抽查任务公告",
 	publication.KindDRAW_COMMITMENT:   "抽取承诺",
 	publication.KindDRAW_REVEAL:       "抽取揭示",
+	publication.KindDRAW_EVENT:        "抽取事件",
+	publication.KindTASK_CANCELLATION: "任务撤销",
 	publication.KindRESULT:            "检查结果",
 	publication.KindCORRECTION:        "结果更正",
 }
@@ -124,7 +126,7 @@ func (h *handler) pub(p *ent.Publication, cpSize int64) pubView {
 		v.Link = "/plans#plan-" + url.PathEscape(str(p.Payload, "number"))
 	case publication.KindTASK_ANNOUNCEMENT:
 		v.Link = "/tasks/" + url.PathEscape(str(p.Payload, "number"))
-	case publication.KindDRAW_COMMITMENT, publication.KindDRAW_REVEAL:
+	case publication.KindDRAW_COMMITMENT, publication.KindDRAW_REVEAL, publication.KindDRAW_EVENT, publication.KindTASK_CANCELLATION:
 		v.Link = "/tasks/" + url.PathEscape(str(p.Payload, "task"))
 	case publication.KindRESULT, publication.KindCORRECTION:
 		if c := str(p.Payload, "target_code"); c != "" {
@@ -227,6 +229,10 @@ type taskView struct {
 	Batch                   string
 	TargetCount             string // from the newest committed draw, "" before the commitment
 	Draws                   []drawView
+	Cancelled               bool
+	CancelReason            string
+	Cancel                  *pubView
+	Recusals, Replacements  int // over all draws of the task, from the logged events
 	ResultsURL              string
 	AnnouncementWithoutDraw bool
 }
@@ -253,11 +259,80 @@ type drawView struct {
 	Seed             string
 	BundleURL        string
 	Targets          []drawnTarget
+	Status           string // the draw's state in words, from its logged events
+	Failed           bool
+	FailRule         string
+	Events           []eventView
+	Amendments       []amendmentView // after the reveal: each recusal and replacement in full
+}
+
+// eventView is one logged step of a draw (docs/draw-algorithm.md §16): a transparency-log leaf.
+type eventView struct {
+	Seq    string
+	Name   string
+	Detail string
+	Pub    pubView
+}
+
+// amendmentView is a recusal or replacement as published after the reveal.
+type amendmentView struct {
+	Kind, Target, Replacement, ReasonCode, Reason string
+	Inspectors                                    []string
+}
+
+var eventNames = map[string]string{
+	"FREEZE": "冻结抽取框", "COMMIT": "公布承诺", "EXECUTE": "输入外部熵并抽取", "FAIL": "抽取失败",
+	"RECUSE": "回避重组", "REPLACE": "对象替换", "SUPERSEDE": "被取代（公开密钥）", "REVEAL": "揭示",
+}
+
+// eventDetail is the public content of an event in words: nothing that names a target before the
+// reveal is in the payload, so everything here may be shown.
+func eventDetail(m map[string]any) string {
+	switch str(m, "event") {
+	case "FREEZE":
+		d := "候选对象 " + str(m, "frameSize") + " 个，抽取框根 " + short(str(m, "frameRoot"))
+		if r := str(m, "reason"); r != "" {
+			d += "；重新冻结原因：" + r
+		}
+		return d
+	case "COMMIT":
+		return "承诺摘要 " + short(str(m, "commitmentDigest")) + "，抽取 " + str(m, "targetCount") + " 户"
+	case "EXECUTE":
+		return "外部熵“" + str(m, "entropy") + "”，抽中 " + str(m, "targetCount") + " 户（结果摘要 " + short(str(m, "outcomeDigest")) + "）"
+	case "FAIL":
+		return "外部熵“" + str(m, "entropy") + "”，未满足规则 " + str(m, "rule") + "：" + str(m, "message") + "；服务端密钥已公开 " + short(str(m, "secret"))
+	case "RECUSE", "REPLACE":
+		d := "第 " + str(m, "amendment") + " 次变更，原因代码 " + str(m, "reasonCode") + "（" + reasonNames[str(m, "reasonCode")] + "）"
+		if boolean(m, "officeApproved") {
+			d += "，超过次数限制，经联席会议办公室办理"
+		}
+		return d
+	case "SUPERSEDE":
+		return "原因：" + str(m, "reason") + "；服务端密钥已公开 " + short(str(m, "secret"))
+	case "REVEAL":
+		return "回避重组 " + str(m, "recusals") + " 次、对象替换 " + str(m, "replacements") + " 次；服务端密钥已公开"
+	}
+	return ""
+}
+
+var reasonNames = map[string]string{"DECLARED_CONFLICT": "申报的利害关系", "KINSHIP": "亲属关系", "PRIOR_INVOLVEMENT": "曾参与相关处理",
+	"ILLNESS_ABSENCE": "疾病或缺勤", "OTHER": "其他", "CLOSED": "已注销或吊销", "NOT_FOUND": "经营场所查无", "OUT_OF_SCOPE": "不属检查范围"}
+
+func short(h string) string {
+	if len(h) > 16 {
+		return h[:16] + "…"
+	}
+	return h
 }
 
 type stratumView struct{ Name, Eligible, Excluded, Draw string }
 
-func (h *handler) task(p *ent.Publication, draws []*drawPubs, cpSize int64) taskView {
+func (h *handler) task(p *ent.Publication, tk *taskPubs, cpSize int64) taskView {
+	var draws []*drawPubs
+	if tk == nil {
+		tk = &taskPubs{}
+	}
+	draws = tk.Draws
 	m := p.Payload
 	v := taskView{Pub: h.pub(p, cpSize), Number: str(m, "number"), Name: str(m, "name"),
 		Kind: taskKindNames[str(m, "kind")], Joint: boolean(m, "joint"), Special: boolean(m, "special"),
@@ -273,11 +348,41 @@ func (h *handler) task(p *ent.Publication, draws []*drawPubs, cpSize int64) task
 		v.Items = append(v.Items, taskItemView{Code: str(it, "code"), Name: str(it, "name"),
 			Category: categoryNames[str(it, "category")], Department: str(it, "department")})
 	}
+	if c := tk.Cancel; c != nil {
+		cv := h.pub(c, cpSize)
+		v.Cancelled, v.CancelReason, v.Cancel = true, str(c.Payload, "reason"), &cv
+	}
 	for _, d := range draws {
-		if d.Commitment == nil {
+		if d.Commitment == nil && len(d.Events) == 0 {
 			continue
 		}
-		dv := drawView{ID: d.DrawID, Seq: d.Seq, Superseded: d.Superseded}
+		dv := drawView{ID: d.DrawID, Seq: d.Seq, Superseded: d.Superseded, Status: "已冻结"}
+		for _, e := range d.Events {
+			m := e.Payload
+			name := str(m, "event")
+			dv.Events = append(dv.Events, eventView{Seq: str(m, "eventSeq"), Name: eventNames[name], Detail: eventDetail(m), Pub: h.pub(e, cpSize)})
+			switch name {
+			case "COMMIT":
+				dv.Status = "已公布承诺，待输入外部熵"
+			case "EXECUTE":
+				dv.Status = "已抽取，结果公示后揭示"
+			case "FAIL":
+				dv.Status, dv.Failed, dv.FailRule = "抽取失败，已公开服务端密钥", true, str(m, "rule")
+			case "SUPERSEDE":
+				dv.Status = "已被取代，已公开服务端密钥"
+			case "REVEAL":
+				dv.Status = "已揭示，可核验"
+			case "RECUSE":
+				v.Recusals++
+			case "REPLACE":
+				v.Replacements++
+			}
+		}
+		dv.Amendments = d.Amendments
+		if d.Commitment == nil {
+			v.Draws = append(v.Draws, dv)
+			continue
+		}
 		cp := h.pub(d.Commitment, cpSize)
 		dv.Commitment = &cp
 		cm := d.Commitment.Payload

@@ -198,3 +198,61 @@ func TestDue_SoonOverdueAndLate(t *testing.T) {
 		t.Fatalf("WJ sees %+v, %v", deps, err)
 	}
 }
+
+// TestDue_DrawnTargetsWithoutResults: once 20 working days after the task's window have passed,
+// every drawn target without a result is overdue for every department with items in the task —
+// nothing untouched goes unseen — and a target that was not drawn is not expected at all.
+func TestDue_DrawnTargetsWithoutResults(t *testing.T) {
+	h := newHub(t)
+	due, err := calendar.New().Deadline(calendar.Date(2026, 10, 31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Before the deadline the missing results are not overdue; on the due day they are due soon.
+	deps, err := results.Due(h.sys, h.client, due, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(deps) != 2 || len(deps[0].Overdue) != 0 || len(deps[0].DueSoon) != 2 || len(deps[1].DueSoon) != 2 {
+		t.Fatalf("on the due day: %+v", deps)
+	}
+	// A draft of SCJG for A without a submission still counts, with its own id.
+	r, err := results.Save(h.asInspector, h.client, h.input(h.a, day("2026-10-20")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := due.AddDate(0, 0, 14)
+	deps, err = results.Due(h.sys, h.client, asOf, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(deps) != 2 || deps[0].DepartmentID != h.scjg.ID || deps[1].DepartmentID != h.wj.ID {
+		t.Fatalf("departments = %+v", deps)
+	}
+	scjg, wj := deps[0], deps[1]
+	if len(scjg.Overdue) != 2 || len(wj.Overdue) != 2 {
+		t.Fatalf("overdue: SCJG %+v, WJ %+v", scjg.Overdue, wj.Overdue)
+	}
+	var entered, missing int
+	for _, e := range scjg.Overdue {
+		switch {
+		case e.ResultID == r.ID && e.Status != nil && *e.Status == result.StatusDRAFT && !e.NotInspected():
+			entered++
+		case e.ResultID == 0 && e.Status == nil && e.NotInspected() && e.TargetID == h.b.ID && e.DueDate.Equal(due) && e.WorkingDays > 0:
+			missing++
+		}
+	}
+	if entered != 1 || missing != 1 {
+		t.Fatalf("SCJG overdue = %+v", scjg.Overdue)
+	}
+	for _, e := range wj.Overdue {
+		if !e.NotInspected() || e.TargetID == h.c.ID || !e.InspectionEndDate.Equal(calendar.Date(2026, 10, 31)) {
+			t.Fatalf("WJ overdue entry = %+v", e)
+		}
+	}
+	// WJ sees only its own.
+	deps, err = results.Due(h.asWJ, h.client, asOf, 3)
+	if err != nil || len(deps) != 1 || deps[0].DepartmentID != h.wj.ID || len(deps[0].Overdue) != 2 {
+		t.Fatalf("WJ sees %+v, %v", deps, err)
+	}
+}

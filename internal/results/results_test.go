@@ -108,7 +108,8 @@ func TestResults_EntryReviewAndPublication(t *testing.T) {
 	if tg.LastInspectedOn == nil || calendar.DateOf(*tg.LastInspectedOn).Format("2006-01-02") != "2026-09-18" {
 		t.Fatalf("last inspected = %v", tg.LastInspectedOn)
 	}
-	acts := h.client.FollowUpAction.Query().Where(followupaction.ResultID(r.ID)).AllX(h.sys)
+	// The chosen follow-up; the 经营异常 one is TestPublish_AbnormalCodeListsTheTargetAndOpensAFollowUp's.
+	acts := h.client.FollowUpAction.Query().Where(followupaction.ResultID(r.ID), followupaction.OptionIDNEQ(h.followUps["ABNORMAL_LIST"])).AllX(h.sys)
 	if len(acts) != 1 || acts[0].Status != followupaction.StatusOPEN || acts[0].OptionID != h.followUps["ORDER_CORRECTION"] {
 		t.Fatalf("follow-ups = %+v", acts)
 	}
@@ -308,7 +309,7 @@ func TestResults_CaseTransfer(t *testing.T) {
 	h := newHub(t)
 	in := h.problemInput(h.a, day("2026-09-18"), "CASE_TRANSFER")
 	r := h.published(in, results.PublishOptions{})
-	a := h.client.FollowUpAction.Query().Where(followupaction.ResultID(r.ID)).OnlyX(h.sys)
+	a := h.client.FollowUpAction.Query().Where(followupaction.ResultID(r.ID), followupaction.OptionID(h.followUps["CASE_TRANSFER"])).OnlyX(h.sys)
 	_, err := results.CompleteFollowUp(h.asInspector, h.client, a.ID, calendar.DateOf(time.Now()), "")
 	wantCode(t, "complete before transfer", err, results.CodeFollowUpBadState)
 	_, err = results.TransferCase(h.asInspector, h.client, a.ID, "", false, calendar.DateOf(time.Now()))

@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/calendar/calendarstore"
+	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -227,6 +228,11 @@ func afterPublish(ctx context.Context, tx *ent.Tx, r *ent.Result, notify []int) 
 			return err
 		}
 	}
+	if r.AbnormalFlag {
+		if err := abnormalList(ctx, tx, r, tgt); err != nil {
+			return err
+		}
+	}
 	if r.FollowUpID == nil {
 		if len(notify) > 0 {
 			return apperr.New(apperr.Invalid, "后续处置方式不是“抄告相关部门”，不能指定抄告部门")
@@ -276,4 +282,22 @@ func afterPublish(ctx context.Context, tx *ent.Tx, r *ent.Result, notify []int) 
 	}
 	return tx.FollowUpAction.Create().SetResultID(r.ID).SetOptionID(fo.ID).SetDivisionCode(r.DivisionCode).
 		SetJudicialTransfer(fo.Code == followUpJudicial).Exec(ctx)
+}
+
+// abnormalList follows up a published result whose codes lead to the abnormal list (经营异常
+// 名录, domain.md §2.7): the target's list status is set, and an open follow-up action
+// "列入经营异常名录" is recorded under the result for the department to complete.
+func abnormalList(ctx context.Context, tx *ent.Tx, r *ent.Result, tgt *ent.Target) error {
+	if !tgt.AbnormalList {
+		if err := tx.Target.UpdateOneID(tgt.ID).SetAbnormalList(true).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	fo, err := tx.FollowUpOption.Query().Where(followupoption.Code(codes.AbnormalListFollowUp)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return apperr.New(apperr.Internal, "缺少后续处置方式“列入经营异常名录”：请运行代码表初始化")
+	} else if err != nil {
+		return err
+	}
+	return tx.FollowUpAction.Create().SetResultID(r.ID).SetOptionID(fo.ID).SetDivisionCode(r.DivisionCode).Exec(ctx)
 }

@@ -27,6 +27,7 @@ func (s *Server) fileRoutes(r chi.Router) {
 	r.Get("/imports/{id}/report.xlsx", s.importReport)
 	r.Get("/export/duty-records.xlsx", s.dutyRecords)
 	r.Get("/export/{kind}.xlsx", s.export)
+	r.Get("/evidence/{id}", s.evidenceFile)
 }
 
 func (s *Server) writeError(w http.ResponseWriter, err error) {

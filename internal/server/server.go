@@ -75,7 +75,13 @@ func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits
 func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, opts Options) *Server {
 	opts = opts.withDefaults()
 	logger = logging.Attach(logger)
-	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect)}
+	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
+	// Draws committed before their secrets were sealed at rest hold them in clear: seal them now.
+	if n, err := s.drawer.SealStoredSecrets(context.Background()); err != nil {
+		logger.Error("cannot seal the stored draw secrets", "err", err)
+	} else if n > 0 {
+		logger.Info("sealed the stored draw secrets", "draws", n)
+	}
 	r := chi.NewRouter()
 	// Security headers and the TCP peer first (the peer names the client unless it is a trusted
 	// proxy); then the request ID every log line and error carries; then the access log.
@@ -155,6 +161,7 @@ var publicRootFields = map[string]bool{"viewer": true, "login": true, "__typenam
 // may call: it manages accounts and tokens and reads no business data — no counts, aggregates
 // or feeds either (separation of duties).
 var adminRootFields = map[string]bool{"viewer": true, "login": true, "accounts": true, "apiTokens": true, "node": true, "nodes": true,
+	"createAccount": true, "setAccountActive": true, "createApiToken": true, "revokeApiToken": true,
 	"__schema": true, "__type": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {

@@ -119,7 +119,7 @@ func (e *Extension) before(ctx context.Context) (*Reader, error) {
 	}
 	fi := infoOf(fc)
 	page := fi.page && len(fc.Field.Selections) > 0
-	if fi.public && !page {
+	if fi.public && !page && !fi.sealed {
 		// A system administrator reaches no record with PUBLIC fields but accounts, tokens
 		// and departments: the row rule (adminRows) keeps the others from it.
 		return nil, nil
@@ -147,6 +147,7 @@ type fieldInfo struct {
 	public bool            // a catalogued PUBLIC field
 	typed  bool            // a field (not __typename) of an entity in the catalogue
 	page   bool            // its type is a list or a connection
+	sealed bool            // sealed until its draw's reveal (sealed.go)
 }
 
 var fieldInfos sync.Map // *ast.FieldDefinition → *fieldInfo
@@ -168,6 +169,7 @@ func infoOf(fc *graphql.FieldContext) *fieldInfo {
 	fi.public = entity && fi.rule.Class == string(class.PublicClass)
 	_, typed := ent.SharingCatalog[fc.Object]
 	fi.typed = typed && fc.Field.Name != "__typename"
+	fi.sealed = sealedField(fc.Object, fc.Field.Name)
 	if def != nil {
 		fi.page = def.Type != nil && (def.Type.Elem != nil || strings.HasSuffix(def.Type.NamedType, "Connection"))
 		fieldInfos.Store(def, fi)
@@ -177,12 +179,17 @@ func infoOf(fc *graphql.FieldContext) *fieldInfo {
 
 // decideField decides one field of an entity: FORBIDDEN_FIELD when the viewer may not read it.
 func (r *Reader) decideField(ctx context.Context, fc *graphql.FieldContext, rule ent.SharingRule) error {
-	if rule.Class == string(class.SharedClass) && r.sharedOK {
-		return nil
-	}
 	var obj any
 	if fc.Parent != nil {
 		obj = fc.Parent.Result
+	}
+	if sealedField(fc.Object, fc.Field.Name) {
+		if err := r.checkSealed(ctx, fc.Object, fc.Field.Name, obj); err != nil {
+			return err
+		}
+	}
+	if rule.Class == string(class.SharedClass) && r.sharedOK {
+		return nil
 	}
 	if r.decidedAllowed(fc.Object, fc.Field.Name, obj) {
 		return nil

@@ -18,6 +18,16 @@ var Extensions = map[string]map[string]Rule{
 	ent.TypeDraw: {
 		"bundleURL": {Class: string(class.PublicClass), Name: "bundle_url", Declared: true},
 	},
+	// Whether a version is current is public: corrections are published and both versions stay
+	// visible (results.Current).
+	ent.TypeResult: {
+		"current":      {Class: string(class.PublicClass), Name: "current", Declared: true},
+		"supersededBy": {Class: string(class.PublicClass), Name: "superseded_by", Declared: true},
+	},
+	ent.TypePublication: {
+		"current":      {Class: string(class.PublicClass), Name: "current", Declared: true},
+		"supersededBy": {Class: string(class.PublicClass), Name: "superseded_by", Declared: true},
+	},
 	ent.TypeTarget: {
 		"legalRepPhoneMasked": {Class: string(class.SharedClass), Name: "legal_rep_phone", Declared: true},
 		"contactPhoneMasked":  {Class: string(class.SharedClass), Name: "contact_phone", Declared: true},

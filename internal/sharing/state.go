@@ -41,6 +41,8 @@ type Reader struct {
 	// under (ownercache.go).
 	cache *OwnerCache
 	gen   generation
+	// revealed: whether each draw whose sealed fields were asked for is revealed (sealed.go).
+	revealed map[int]bool
 }
 
 type recKey struct {

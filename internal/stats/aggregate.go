@@ -16,6 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -42,8 +43,8 @@ type GroupCount struct {
 	Count        int
 }
 
-// Grouping counts the results the viewer may see (the row rule of package sharing, the same
-// as every query's), grouped by the dimensions in order. A result counts once per group: once
+// Grouping counts the current results (results.Current: a corrected original no longer counts)
+// the viewer may see (the row rule of package sharing, the same as every query's), grouped by the dimensions in order. A result counts once per group: once
 // per item it covers when grouped by item, once per result code when grouped by code.
 func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.Viewer, dims []string, f GroupingFilter) (total int, groups []GroupCount, err error) {
 	if len(dims) == 0 || len(dims) > 5 {
@@ -55,6 +56,8 @@ func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.
 		if p := sharing.VisibleResults(v); p != nil {
 			p(s)
 		}
+		// Only current versions: a corrected original is on record but counts no more.
+		results.Current()(s)
 		when := resultDate(r)
 		if f.PublishedOnly {
 			s.Where(sql.EQ(r.C(result.FieldStatus), result.StatusPUBLISHED.String()))

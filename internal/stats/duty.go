@@ -43,7 +43,7 @@ type DutyRecord struct {
 	PublishedOnTime int `json:"publishedOnTime"`
 	// PublishedLate 逾期公示数：分派对象的本部门结果超过公示期限才公示的数量。
 	PublishedLate int `json:"publishedLate"`
-	// OverdueUnpublished 逾期未公示数：分派对象的本部门结果截至今日已过公示期限仍未公示的数量。
+	// OverdueUnpublished 逾期未公示数：分派对象的本部门结果截至今日已过公示期限仍未公示的数量，含从未录入结果的分派对象（期限为任务检查期限结束后 20 个工作日）。
 	OverdueUnpublished int `json:"overdueUnpublished"`
 }
 
@@ -56,7 +56,8 @@ func (r *DutyRecord) empty() bool {
 // for the tasks of year, ordered by department and certificate number. Inspectors no longer
 // active who did nothing that year are left out. Results count for an inspector when they are
 // their own department's results for a target of their team (domain.md §2.7 "谁检查、谁录入、
-// 谁公开"); a target without a result is not yet inspected and counts only as assigned.
+// 谁公开"); a target without a result is not yet inspected — never a pass — and once 20
+// working days after the task's window have passed it counts as overdue unpublished.
 // The office and operator commands may ask for any department, everyone else for their own.
 func DutyRecords(ctx context.Context, client *ent.Client, year int, departmentID int) ([]DutyRecord, error) {
 	v, err := requireViewer(ctx)
@@ -155,6 +156,10 @@ func DutyRecords(ctx context.Context, client *ent.Client, year int, departmentID
 		}
 	}
 
+	expected, err := expectedResults(ctx, client, taskIDs, departmentID)
+	if err != nil {
+		return nil, err
+	}
 	dl := newDeadlines(ctx, client)
 	out := make([]DutyRecord, 0, len(inspectors))
 	for _, in := range inspectors {
@@ -186,11 +191,16 @@ func DutyRecords(ctx context.Context, client *ent.Client, year int, departmentID
 				}
 				rec.ItemsChecked += checked[r.ID]
 			}
+			var p publication
 			if r := first[k]; r != nil {
-				p, err := dl.classify(r)
-				if err != nil {
-					return nil, err
-				}
+				p, err = dl.classifyIn(r, tasks[tid].end)
+			} else if expected[k] {
+				p, err = dl.classifyMissing(tasks[tid].end)
+			}
+			if err != nil {
+				return nil, err
+			}
+			{
 				switch p {
 				case pubOnTime:
 					rec.PublishedOnTime++

@@ -28,17 +28,20 @@ func rowOf(r stats.DutyRecord) dutyRow {
 // wantDuty is the fixture's 2025 duty record of every inspector (see hub).
 var wantDuty = []dutyRow{
 	// 张三: T1 A (on time), T1 B (inspected after the window, published late), T2 A (the
-	// corrected result counts once, its first version on time), T2 D (draft, no end date).
-	{"SC001", 2, 4, 2, 3, 5, 2, 1, 0},
-	// 李四: his recused team (T1 C), the superseded draw (T2 A, E) and the 2024 task do not count.
-	{"SC002", 3, 4, 3, 3, 0, 2, 0, 0},
+	// corrected result counts once, its first version on time), T2 D (draft, no end date: due
+	// 20 working days after T2's window, so overdue).
+	{"SC001", 2, 4, 2, 3, 5, 2, 1, 1},
+	// 李四: his recused team (T1 C), the superseded draw (T2 A, E) and the 2024 task do not
+	// count; T2 D is overdue as for 张三.
+	{"SC002", 3, 4, 3, 3, 0, 2, 0, 1},
 	// 王五: T1 C is overdue; T3 A is pending review and not yet due.
 	{"SC003", 3, 4, 4, 4, 0, 2, 0, 1},
 	// 钱九: active, nothing drawn — listed with zeros. 赵六 (inactive, idle) is left out.
 	{"SC005", 0, 0, 0, 0, 0, 0, 0, 0},
-	// 孙七: T1 A in two standing draws counts once; B and C have no 卫健 result; the cancelled
-	// task does not count.
-	{"WJ001", 1, 3, 1, 1, 1, 1, 0, 0},
+	// 孙七: T1 A in two standing draws counts once; B and C have no 卫健 result at all and are
+	// overdue unpublished since 20 working days after T1's window; the cancelled task does not
+	// count.
+	{"WJ001", 1, 3, 1, 1, 1, 1, 0, 2},
 	// 周八: only the second draw of T1 counts, not the recused team nor the cancelled task.
 	{"WJ002", 1, 1, 1, 1, 0, 1, 0, 0},
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/result"
+	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/stats"
@@ -81,10 +82,12 @@ func TestOnTimeRate_JudgesFirstVersionsAgainstDueDates(t *testing.T) {
 		t.Fatal(err)
 	}
 	// SCJG: R1, R5 (not its correction), R8 on time; R3 late (00:30 China time on the day after
-	// its due date); R4 overdue; R7 not yet due; R6 has no inspection end date.
+	// its due date); R4 overdue; R7 not yet due; R6 has no inspection end date, so it is due 20
+	// working days after T2's window and overdue. WJ: R2 on time; T1 B and C were drawn but
+	// have no 卫健 result at all — overdue since 20 working days after T1's window.
 	want := []stats.OnTime{
-		{DepartmentID: h.scjg.ID, DepartmentCode: "SCJG", DepartmentName: "宁阳县市场监督管理局", OnTime: 3, Late: 1, Overdue: 1, Pending: 1, Rate: 0.6},
-		{DepartmentID: h.wj.ID, DepartmentCode: "WJ", DepartmentName: "宁阳县卫生健康局", OnTime: 1, Rate: 1},
+		{DepartmentID: h.scjg.ID, DepartmentCode: "SCJG", DepartmentName: "宁阳县市场监督管理局", OnTime: 3, Late: 1, Overdue: 2, Pending: 1, Rate: 0.5},
+		{DepartmentID: h.wj.ID, DepartmentCode: "WJ", DepartmentName: "宁阳县卫生健康局", OnTime: 1, Overdue: 2, Rate: 1.0 / 3},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("on time:\n got %+v\nwant %+v", got, want)
@@ -206,7 +209,7 @@ func TestOnTimeRate_DueDateFromCalendarWhenMissing(t *testing.T) {
 	var missingEnd int
 	must(t, txn.Run(ctx, h.client, func(tx *ent.Tx) error {
 		tk := tx.Task.Create().SetNumber("3709212025T7").SetName("任务T7").SetInitiatorID(h.yj.ID).
-			SetWindowStart(*day(2025, 10, 1)).SetWindowEnd(*day(2025, 10, 31)).SaveX(ctx)
+			SetWindowStart(*day(2025, 10, 1)).SetWindowEnd(*day(2025, 10, 31)).SetStatus(task.StatusREPORTING).SaveX(ctx)
 		mk := func(target string, end *time.Time, pub *time.Time) int {
 			return tx.Result.Create().SetTaskID(tk.ID).SetTargetID(h.targets[target].ID).SetDepartmentID(h.yj.ID).
 				SetNillableInspectionEndDate(end).SetNillablePublishedAt(pub).SaveX(ctx).ID
@@ -241,5 +244,53 @@ func TestOnTimeRate_DueDateFromCalendarWhenMissing(t *testing.T) {
 	}
 	if _, err := stats.DutyRecords(h.sys, h.client, year, 0); err != nil {
 		t.Fatalf("DutyRecords (YJ has no inspectors drawn): %v", err)
+	}
+}
+
+// TestDraftTasks_DoNotCount: a draft is not yet a task the county runs — a draft joint task using
+// an unused item changes neither itemCoverage nor jointShare.
+func TestDraftTasks_DoNotCount(t *testing.T) {
+	h := newHub(t)
+	ctx := h.sys
+	beforeCov, err := stats.ItemCoverage(ctx, h.client, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	beforeJoint, err := stats.JointShare(ctx, h.client, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var draft *ent.Task
+	must(t, txn.Run(ctx, h.client, func(tx *ent.Tx) error {
+		draft = tx.Task.Create().SetNumber("3709212025T8").SetName("任务T8").SetInitiatorID(h.scjg.ID).AddParticipantIDs(h.yj.ID).
+			SetWindowStart(*day(2025, 12, 1)).SetWindowEnd(*day(2025, 12, 20)).SaveX(ctx)
+		tx.TaskItem.Create().SetTaskID(draft.ID).SetDepartmentID(h.scjg.ID).SetItemID(h.items["SCJG-03@2"].ID).ExecX(ctx)
+		return nil
+	}))
+	cov, err := stats.ItemCoverage(ctx, h.client, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joint, err := stats.JointShare(ctx, h.client, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cov, beforeCov) || !reflect.DeepEqual(joint, beforeJoint) {
+		t.Fatalf("a draft task counted:\n coverage %+v\n   before %+v\n joint %+v\n before %+v", cov, beforeCov, joint, beforeJoint)
+	}
+	// Announced, it counts: SCJG-03 is used and one more joint task is in the year.
+	must(t, txn.Run(ctx, h.client, func(tx *ent.Tx) error {
+		return tx.Task.UpdateOneID(draft.ID).SetStatus(task.StatusANNOUNCED).Exec(ctx)
+	}))
+	cov, err = stats.ItemCoverage(ctx, h.client, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joint, err = stats.JointShare(ctx, h.client, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cov[0].Used != beforeCov[0].Used+1 || joint.Joint != beforeJoint.Joint+1 {
+		t.Fatalf("announced: coverage %+v, joint %+v", cov[0], joint)
 	}
 }

@@ -21,7 +21,7 @@ type OnTime struct {
 	OnTime int `json:"onTime"`
 	// Late 逾期公示数：公示日期晚于公示截止日期的结果数。
 	Late int `json:"late"`
-	// Overdue 逾期未公示数：截至今日已过公示截止日期仍未公示的结果数。
+	// Overdue 逾期未公示数：截至今日已过公示截止日期仍未公示的结果数，含已抽取但从未录入结果的对象（截止日期为检查期限结束后 20 个工作日）。
 	Overdue int `json:"overdue"`
 	// Pending 未到期未公示数：尚未公示、也未到公示截止日期的结果数（不计入按时率）。
 	Pending int `json:"pending"`
@@ -31,8 +31,9 @@ type OnTime struct {
 
 // OnTimeRate returns, per department (departmentID 0: all), how the results of the tasks of
 // year fared against their publication deadline as of today. Each department's result for a
-// target counts once, by its first version; a result without an inspection end date has no
-// deadline yet and is not counted. Departments without results are left out.
+// target counts once, by its first version. A drawn target without a result (or with one that
+// has no inspection end date) is due 20 working days after the task's window and counts as
+// overdue after that. Departments with nothing to count are left out.
 func OnTimeRate(ctx context.Context, client *ent.Client, year int, departmentID int) ([]OnTime, error) {
 	if _, err := requireViewer(ctx); err != nil {
 		return nil, err
@@ -44,7 +45,7 @@ func OnTimeRate(ctx context.Context, client *ent.Client, year int, departmentID 
 	if err != nil {
 		return nil, err
 	}
-	_, taskIDs, err := tasksOfYear(ctx, client, year)
+	tasks, taskIDs, err := tasksOfYear(ctx, client, year)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func OnTimeRate(ctx context.Context, client *ent.Client, year int, departmentID 
 		return []OnTime{}, nil
 	}
 	q := client.Result.Query().Where(result.TaskIDIn(taskIDs...), result.Version(1)).
-		Select(result.FieldDepartmentID, result.FieldStatus, result.FieldInspectionEndDate, result.FieldDueDate, result.FieldPublishedAt)
+		Select(result.FieldTaskID, result.FieldTargetID, result.FieldDepartmentID, result.FieldStatus, result.FieldInspectionEndDate, result.FieldDueDate, result.FieldPublishedAt)
 	if departmentID != 0 {
 		q.Where(result.DepartmentID(departmentID))
 	}
@@ -60,21 +61,21 @@ func OnTimeRate(ctx context.Context, client *ent.Client, year int, departmentID 
 	if err != nil {
 		return nil, err
 	}
+	expected, err := expectedResults(ctx, client, taskIDs, departmentID)
+	if err != nil {
+		return nil, err
+	}
 	dl := newDeadlines(ctx, client)
 	byDep := map[int]*OnTime{}
-	for _, r := range rs {
-		p, err := dl.classify(r)
-		if err != nil {
-			return nil, err
-		}
+	count := func(dep int, p publication) {
 		if p == pubUnknown {
-			continue
+			return
 		}
-		o, ok := byDep[r.DepartmentID]
+		o, ok := byDep[dep]
 		if !ok {
-			d := deps[r.DepartmentID]
+			d := deps[dep]
 			o = &OnTime{DepartmentID: d.id, DepartmentCode: d.code, DepartmentName: d.name}
-			byDep[r.DepartmentID] = o
+			byDep[dep] = o
 		}
 		switch p {
 		case pubOnTime:
@@ -86,6 +87,22 @@ func OnTimeRate(ctx context.Context, client *ent.Client, year int, departmentID 
 		case pubPending:
 			o.Pending++
 		}
+	}
+	for _, r := range rs {
+		delete(expected, keyOf(r))
+		p, err := dl.classifyIn(r, tasks[r.TaskID].end)
+		if err != nil {
+			return nil, err
+		}
+		count(r.DepartmentID, p)
+	}
+	// Drawn targets nobody has entered a result for: due 20 working days after the window.
+	for k := range expected {
+		p, err := dl.classifyMissing(tasks[k.task].end)
+		if err != nil {
+			return nil, err
+		}
+		count(k.department, p)
 	}
 	out := make([]OnTime, 0, len(byDep))
 	for _, o := range byDep {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ssgk/ssgk/internal/authz"
@@ -16,7 +17,10 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionmethod"
+	"github.com/ssgk/ssgk/ent/plan"
+	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
 	"github.com/ssgk/ssgk/internal/apperr"
@@ -24,12 +28,18 @@ import (
 	"github.com/ssgk/ssgk/internal/numbering"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // Error codes.
 const (
 	CodeBadTransition = "TASK_BAD_STATE"
 	CodeInvalid       = "TASK_INVALID"
+	// Consistency with the plan, checked when the task is made (README, "一致性检查").
+	CodeBatchSuperseded    = "TASK_BATCH_SUPERSEDED"     // the batch is of a plan version no longer current
+	CodeWindowOutsideBatch = "TASK_WINDOW_OUTSIDE_BATCH" // the window is not within the batch's dates
+	CodeItemNotInBatch     = "TASK_ITEM_NOT_IN_BATCH"    // an item the batch does not name
+	CodeWindowPast         = "TASK_WINDOW_PAST"          // the window ended before today
 )
 
 // CST is China Standard Time, in which dates of the regime are read.
@@ -118,6 +128,13 @@ type Input struct {
 	LibraryIDs     []int
 	InspectorIDs   []int
 	MethodCodes    []string // default: ON_SITE (实地核查)
+	// TargetIDs names the targets of a special (定向) inspection instead of a draw from the
+	// libraries: a lead cluster's targets, or chosen by hand with TargetReason. Such a task skips
+	// target sampling (every named target is inspected) but still draws its inspectors with
+	// every team rule; it is special, logged and published as such — the announcement gives the
+	// number of named targets, not which ones.
+	TargetIDs    []int
+	TargetReason string
 	// Scope narrows a TARGETED task: keys "kinds" ([]string of target kinds), "industryPrefixes"
 	// ([]string of GB/T 4754 code prefixes); other keys are recorded as given.
 	Scope      map[string]any
@@ -129,14 +146,8 @@ type Input struct {
 
 // Create creates a DRAFT task with a new number. Every department with items must be the
 // initiator or a participant, and every participant contributes at least one item.
-func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error) {
-	// The initiating department (its administrator) or the office creates the task, choosing
-	// the participants' items from their published lists (seed: the 发起部门 organises the joint
-	// task); see docs/authorisation.md.
-	ctx, err := authz.Require(ctx, authz.ManageTasks, in.InitiatorID)
-	if err != nil {
-		return nil, err
-	}
+// prepare checks a task's input (Create and UpdateDraft alike) and returns its item ids.
+func prepare(ctx context.Context, client *ent.Client, in *Input) ([]int, error) {
 	if in.Name == "" {
 		return nil, apperr.New(CodeInvalid, "任务名称不能为空")
 	}
@@ -146,7 +157,20 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 	if len(in.Items) == 0 {
 		return nil, apperr.New(CodeInvalid, "任务没有抽查事项：无事项不检查")
 	}
-	if len(in.LibraryIDs) == 0 {
+	if len(in.TargetIDs) > 0 {
+		if strings.TrimSpace(in.TargetReason) == "" {
+			return nil, apperr.New(CodeInvalid, "定向检查点名检查对象须说明理由（如线索聚集、投诉举报）")
+		}
+		n, err := client.Target.Query().Where(target.IDIn(in.TargetIDs...)).Count(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n != len(dedupInts(in.TargetIDs)) {
+			return nil, apperr.New(apperr.NotFound, "点名的检查对象不存在")
+		}
+		in.Special, in.Kind = true, task.KindTARGETED
+		in.TargetIDs, in.TargetReason = dedupInts(in.TargetIDs), strings.TrimSpace(in.TargetReason)
+	} else if len(in.LibraryIDs) == 0 {
 		return nil, apperr.New(CodeInvalid, "须指定抽取的检查对象名录分库")
 	}
 	depts := append([]int{in.InitiatorID}, in.ParticipantIDs...)
@@ -165,7 +189,7 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 	if in.Kind == "" {
 		in.Kind = task.KindUNTARGETED
 	}
-	if in.Kind == task.KindTARGETED && len(in.Scope) == 0 {
+	if in.Kind == task.KindTARGETED && len(in.Scope) == 0 && len(in.TargetIDs) == 0 {
 		return nil, apperr.New(CodeInvalid, "定向抽查须说明抽查范围（对象类型、行业等）")
 	}
 	for _, s := range in.StratifyBy {
@@ -178,6 +202,24 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 		itemIDs[i] = it.ItemID
 	}
 	if err := lists.CheckUsable(ctx, client, itemIDs...); err != nil {
+		return nil, err
+	}
+	if err := checkAgainstPlan(ctx, client, *in, itemIDs); err != nil {
+		return nil, err
+	}
+	return itemIDs, nil
+}
+
+func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error) {
+	// The initiating department (its administrator) or the office creates the task, choosing
+	// the participants' items from their published lists (seed: the 发起部门 organises the joint
+	// task); see docs/authorisation.md.
+	ctx, err := authz.Require(ctx, authz.ManageTasks, in.InitiatorID)
+	if err != nil {
+		return nil, err
+	}
+	itemIDs, err := prepare(ctx, client, &in)
+	if err != nil {
 		return nil, err
 	}
 	var out *ent.Task
@@ -220,6 +262,9 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 			AddInspectorPoolIDs(in.InspectorIDs...).AddMethodIDs(methods...).SetDivisionCode(ini.DivisionCode)
 		if in.Scope != nil {
 			c.SetScope(in.Scope)
+		}
+		if len(in.TargetIDs) > 0 {
+			c.SetNamedTargetIds(in.TargetIDs).SetTargetReason(in.TargetReason)
 		}
 		if len(in.StratifyBy) > 0 {
 			c.SetStratifyBy(in.StratifyBy)
@@ -286,7 +331,9 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 			return err
 		}
 		now := clock.Now()
-		if err := tx.Task.UpdateOneID(t.ID).SetAnnouncedAt(now).Exec(ctx); err != nil {
+		// Read back in the transaction: inside a GraphQL mutation the request's transaction is
+		// not committed yet, and a read outside it would still see the draft.
+		if out, err = tx.Task.UpdateOneID(t.ID).SetAnnouncedAt(now).Save(ctx); err != nil {
 			return err
 		}
 		_, err = publish.Record(ctx, tx, publish.Act{Kind: publication.KindTASK_ANNOUNCEMENT,
@@ -298,7 +345,7 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 	if err != nil {
 		return nil, err
 	}
-	return client.Task.Get(ctx, out.ID)
+	return out, nil
 }
 
 // Announcement is what the public sees of a task before its results: no target names.
@@ -325,6 +372,9 @@ func Announcement(t *ent.Task) map[string]any {
 		"initiator": t.Edges.Initiator.Name, "participants": parts, "joint": len(parts) > 0,
 		"items": items, "libraries": libs, "methods": methods, "scope": t.Scope,
 		"windowStart": t.WindowStart.In(CST).Format(time.DateOnly), "windowEnd": t.WindowEnd.In(CST).Format(time.DateOnly),
+	}
+	if n := len(NamedTargets(t)); n > 0 {
+		p["namedTargetCount"], p["targetReason"] = n, t.TargetReason
 	}
 	if b := t.Edges.Batch; b != nil && b.Edges.Plan != nil {
 		p["planNumber"], p["planName"], p["batch"] = b.Edges.Plan.Number, b.Edges.Plan.Name, b.Name
@@ -406,4 +456,80 @@ func Departments(ctx context.Context, client *ent.Client, taskID int) ([]*ent.De
 		return 0
 	})
 	return ds, nil
+}
+
+// checkAgainstPlan refuses a task that does not fit the current published plan: a window that
+// ended before today (unless an operator command records it), a batch of a superseded plan version, a window outside the batch's dates,
+// an item the batch does not name (the same item of a later list version counts as named).
+func checkAgainstPlan(ctx context.Context, client *ent.Client, in Input, itemIDs []int) error {
+	// Operator commands (a SYSTEM viewer) may record a past task, as they may publish history.
+	today := calendarDate(clock.Now())
+	if v := viewer.FromContext(ctx); v.Kind != viewer.System && calendarDate(in.WindowEnd).Before(today) {
+		return apperr.New(CodeWindowPast, "检查期限（至 %s）已经过去，不能新建", calendarDate(in.WindowEnd).Format("2006-01-02"))
+	}
+	if in.BatchID == nil {
+		return nil
+	}
+	b, err := client.PlanBatch.Query().Where(planbatch.ID(*in.BatchID)).WithPlan().
+		WithItems(func(q *ent.InspectionItemQuery) { q.WithItemList() }).Only(ctx)
+	if ent.IsNotFound(err) {
+		return apperr.New(apperr.NotFound, "计划批次不存在")
+	} else if err != nil {
+		return err
+	}
+	if p := b.Edges.Plan; p != nil && p.Status == plan.StatusSUPERSEDED {
+		return apperr.New(CodeBatchSuperseded, "计划“%s”第 %d 版已被调整后的版本取代，请使用现行版本的批次", p.Name, p.Version)
+	}
+	start, end := calendarDate(b.StartDate), calendarDate(b.EndDate)
+	if calendarDate(in.WindowStart).Before(start) || calendarDate(in.WindowEnd).After(end) {
+		return apperr.New(CodeWindowOutsideBatch, "检查期限 %s 至 %s 超出计划批次“%s”的时间 %s 至 %s",
+			calendarDate(in.WindowStart).Format("2006-01-02"), calendarDate(in.WindowEnd).Format("2006-01-02"), b.Name,
+			start.Format("2006-01-02"), end.Format("2006-01-02"))
+	}
+	if len(b.Edges.Items) == 0 {
+		return nil
+	}
+	type key struct {
+		dep  int
+		code string
+	}
+	named := map[int]bool{}
+	byCode := map[key]bool{}
+	for _, it := range b.Edges.Items {
+		named[it.ID] = true
+		byCode[key{it.Edges.ItemList.DepartmentID, it.Code}] = true
+	}
+	items, err := client.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...)).WithItemList().All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if !named[it.ID] && !byCode[key{it.Edges.ItemList.DepartmentID, it.Code}] {
+			return apperr.New(CodeItemNotInBatch, "抽查事项“%s”（%s）不在计划批次“%s”的事项之中", it.Name, it.Code, b.Name)
+		}
+	}
+	return nil
+}
+
+// calendarDate is the China date of t.
+func calendarDate(t time.Time) time.Time {
+	c := t.In(CST)
+	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, CST)
+}
+
+// NamedTargets returns the targets a special task names (nil for a task drawn from its
+// libraries). The list is private to the departments of the task until results are out; the
+// announcement gives only their number.
+func NamedTargets(t *ent.Task) []int { return t.NamedTargetIds }
+
+func dedupInts(ids []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

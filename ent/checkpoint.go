@@ -26,7 +26,11 @@ type Checkpoint struct {
 	// 签名公钥标识（公钥 SHA-256 前 16 位十六进制）
 	KeyID string `json:"key_id,omitempty"`
 	// 对检查点正文的 Ed25519 签名（Base64）
-	Signature    string `json:"signature,omitempty"`
+	Signature string `json:"signature,omitempty"`
+	// 签署时审计日志最后一条事件的序号（锚定审计日志）
+	AuditSeq int64 `json:"audit_seq,omitempty"`
+	// 签署时审计日志最后一条事件的哈希（十六进制）
+	AuditHead    string `json:"audit_head,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -35,9 +39,9 @@ func (*Checkpoint) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case checkpoint.FieldID, checkpoint.FieldSize:
+		case checkpoint.FieldID, checkpoint.FieldSize, checkpoint.FieldAuditSeq:
 			values[i] = new(sql.NullInt64)
-		case checkpoint.FieldRoot, checkpoint.FieldKeyID, checkpoint.FieldSignature:
+		case checkpoint.FieldRoot, checkpoint.FieldKeyID, checkpoint.FieldSignature, checkpoint.FieldAuditHead:
 			values[i] = new(sql.NullString)
 		case checkpoint.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -92,6 +96,18 @@ func (_m *Checkpoint) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Signature = value.String
 			}
+		case checkpoint.FieldAuditSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field audit_seq", values[i])
+			} else if value.Valid {
+				_m.AuditSeq = value.Int64
+			}
+		case checkpoint.FieldAuditHead:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field audit_head", values[i])
+			} else if value.Valid {
+				_m.AuditHead = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -142,6 +158,12 @@ func (_m *Checkpoint) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("signature=")
 	builder.WriteString(_m.Signature)
+	builder.WriteString(", ")
+	builder.WriteString("audit_seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AuditSeq))
+	builder.WriteString(", ")
+	builder.WriteString("audit_head=")
+	builder.WriteString(_m.AuditHead)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -52,6 +52,34 @@ func (_c *CheckpointCreate) SetSignature(v string) *CheckpointCreate {
 	return _c
 }
 
+// SetAuditSeq sets the "audit_seq" field.
+func (_c *CheckpointCreate) SetAuditSeq(v int64) *CheckpointCreate {
+	_c.mutation.SetAuditSeq(v)
+	return _c
+}
+
+// SetNillableAuditSeq sets the "audit_seq" field if the given value is not nil.
+func (_c *CheckpointCreate) SetNillableAuditSeq(v *int64) *CheckpointCreate {
+	if v != nil {
+		_c.SetAuditSeq(*v)
+	}
+	return _c
+}
+
+// SetAuditHead sets the "audit_head" field.
+func (_c *CheckpointCreate) SetAuditHead(v string) *CheckpointCreate {
+	_c.mutation.SetAuditHead(v)
+	return _c
+}
+
+// SetNillableAuditHead sets the "audit_head" field if the given value is not nil.
+func (_c *CheckpointCreate) SetNillableAuditHead(v *string) *CheckpointCreate {
+	if v != nil {
+		_c.SetAuditHead(*v)
+	}
+	return _c
+}
+
 // Mutation returns the CheckpointMutation object of the builder.
 func (_c *CheckpointCreate) Mutation() *CheckpointMutation {
 	return _c.mutation
@@ -106,6 +134,11 @@ func (_c *CheckpointCreate) check() error {
 	if _, ok := _c.mutation.Signature(); !ok {
 		return &ValidationError{Name: "signature", err: errors.New(`ent: missing required field "Checkpoint.signature"`)}
 	}
+	if v, ok := _c.mutation.AuditSeq(); ok {
+		if err := checkpoint.AuditSeqValidator(v); err != nil {
+			return &ValidationError{Name: "audit_seq", err: fmt.Errorf(`ent: validator failed for field "Checkpoint.audit_seq": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -152,6 +185,14 @@ func (_c *CheckpointCreate) createSpec() (*Checkpoint, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Signature(); ok {
 		_spec.SetField(checkpoint.FieldSignature, field.TypeString, value)
 		_node.Signature = value
+	}
+	if value, ok := _c.mutation.AuditSeq(); ok {
+		_spec.SetField(checkpoint.FieldAuditSeq, field.TypeInt64, value)
+		_node.AuditSeq = value
+	}
+	if value, ok := _c.mutation.AuditHead(); ok {
+		_spec.SetField(checkpoint.FieldAuditHead, field.TypeString, value)
+		_node.AuditHead = value
 	}
 	return _node, _spec
 }
@@ -230,6 +271,12 @@ func (u *CheckpointUpsertOne) UpdateNewValues() *CheckpointUpsertOne {
 		}
 		if _, exists := u.create.mutation.Signature(); exists {
 			s.SetIgnore(checkpoint.FieldSignature)
+		}
+		if _, exists := u.create.mutation.AuditSeq(); exists {
+			s.SetIgnore(checkpoint.FieldAuditSeq)
+		}
+		if _, exists := u.create.mutation.AuditHead(); exists {
+			s.SetIgnore(checkpoint.FieldAuditHead)
 		}
 	}))
 	return u
@@ -451,6 +498,12 @@ func (u *CheckpointUpsertBulk) UpdateNewValues() *CheckpointUpsertBulk {
 			}
 			if _, exists := b.mutation.Signature(); exists {
 				s.SetIgnore(checkpoint.FieldSignature)
+			}
+			if _, exists := b.mutation.AuditSeq(); exists {
+				s.SetIgnore(checkpoint.FieldAuditSeq)
+			}
+			if _, exists := b.mutation.AuditHead(); exists {
+				s.SetIgnore(checkpoint.FieldAuditHead)
 			}
 		}
 	}))

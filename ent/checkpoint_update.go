@@ -68,6 +68,12 @@ func (_u *CheckpointUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if _u.mutation.AuditSeqCleared() {
+		_spec.ClearField(checkpoint.FieldAuditSeq, field.TypeInt64)
+	}
+	if _u.mutation.AuditHeadCleared() {
+		_spec.ClearField(checkpoint.FieldAuditHead, field.TypeString)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{checkpoint.Label}
@@ -158,6 +164,12 @@ func (_u *CheckpointUpdateOne) sqlSave(ctx context.Context) (_node *Checkpoint, 
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.AuditSeqCleared() {
+		_spec.ClearField(checkpoint.FieldAuditSeq, field.TypeInt64)
+	}
+	if _u.mutation.AuditHeadCleared() {
+		_spec.ClearField(checkpoint.FieldAuditHead, field.TypeString)
 	}
 	_node = &Checkpoint{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -197,6 +197,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			checkpoint.FieldAt:        {Type: field.TypeTime, Column: checkpoint.FieldAt},
 			checkpoint.FieldKeyID:     {Type: field.TypeString, Column: checkpoint.FieldKeyID},
 			checkpoint.FieldSignature: {Type: field.TypeString, Column: checkpoint.FieldSignature},
+			checkpoint.FieldAuditSeq:  {Type: field.TypeInt64, Column: checkpoint.FieldAuditSeq},
+			checkpoint.FieldAuditHead: {Type: field.TypeString, Column: checkpoint.FieldAuditHead},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -3453,6 +3455,16 @@ func (f *CheckpointFilter) WhereKeyID(p entql.StringP) {
 // WhereSignature applies the entql string predicate on the signature field.
 func (f *CheckpointFilter) WhereSignature(p entql.StringP) {
 	f.Where(p.Field(checkpoint.FieldSignature))
+}
+
+// WhereAuditSeq applies the entql int64 predicate on the audit_seq field.
+func (f *CheckpointFilter) WhereAuditSeq(p entql.Int64P) {
+	f.Where(p.Field(checkpoint.FieldAuditSeq))
+}
+
+// WhereAuditHead applies the entql string predicate on the audit_head field.
+func (f *CheckpointFilter) WhereAuditHead(p entql.StringP) {
+	f.Where(p.Field(checkpoint.FieldAuditHead))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -5578,6 +5578,9 @@ type CheckpointMutation struct {
 	at            *time.Time
 	key_id        *string
 	signature     *string
+	audit_seq     *int64
+	addaudit_seq  *int64
+	audit_head    *string
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*Checkpoint, error)
@@ -5882,6 +5885,125 @@ func (m *CheckpointMutation) ResetSignature() {
 	m.signature = nil
 }
 
+// SetAuditSeq sets the "audit_seq" field.
+func (m *CheckpointMutation) SetAuditSeq(i int64) {
+	m.audit_seq = &i
+	m.addaudit_seq = nil
+}
+
+// AuditSeq returns the value of the "audit_seq" field in the mutation.
+func (m *CheckpointMutation) AuditSeq() (r int64, exists bool) {
+	v := m.audit_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuditSeq returns the old "audit_seq" field's value of the Checkpoint entity.
+// If the Checkpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckpointMutation) OldAuditSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuditSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuditSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuditSeq: %w", err)
+	}
+	return oldValue.AuditSeq, nil
+}
+
+// AddAuditSeq adds i to the "audit_seq" field.
+func (m *CheckpointMutation) AddAuditSeq(i int64) {
+	if m.addaudit_seq != nil {
+		*m.addaudit_seq += i
+	} else {
+		m.addaudit_seq = &i
+	}
+}
+
+// AddedAuditSeq returns the value that was added to the "audit_seq" field in this mutation.
+func (m *CheckpointMutation) AddedAuditSeq() (r int64, exists bool) {
+	v := m.addaudit_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAuditSeq clears the value of the "audit_seq" field.
+func (m *CheckpointMutation) ClearAuditSeq() {
+	m.audit_seq = nil
+	m.addaudit_seq = nil
+	m.clearedFields[checkpoint.FieldAuditSeq] = struct{}{}
+}
+
+// AuditSeqCleared returns if the "audit_seq" field was cleared in this mutation.
+func (m *CheckpointMutation) AuditSeqCleared() bool {
+	_, ok := m.clearedFields[checkpoint.FieldAuditSeq]
+	return ok
+}
+
+// ResetAuditSeq resets all changes to the "audit_seq" field.
+func (m *CheckpointMutation) ResetAuditSeq() {
+	m.audit_seq = nil
+	m.addaudit_seq = nil
+	delete(m.clearedFields, checkpoint.FieldAuditSeq)
+}
+
+// SetAuditHead sets the "audit_head" field.
+func (m *CheckpointMutation) SetAuditHead(s string) {
+	m.audit_head = &s
+}
+
+// AuditHead returns the value of the "audit_head" field in the mutation.
+func (m *CheckpointMutation) AuditHead() (r string, exists bool) {
+	v := m.audit_head
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuditHead returns the old "audit_head" field's value of the Checkpoint entity.
+// If the Checkpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckpointMutation) OldAuditHead(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuditHead is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuditHead requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuditHead: %w", err)
+	}
+	return oldValue.AuditHead, nil
+}
+
+// ClearAuditHead clears the value of the "audit_head" field.
+func (m *CheckpointMutation) ClearAuditHead() {
+	m.audit_head = nil
+	m.clearedFields[checkpoint.FieldAuditHead] = struct{}{}
+}
+
+// AuditHeadCleared returns if the "audit_head" field was cleared in this mutation.
+func (m *CheckpointMutation) AuditHeadCleared() bool {
+	_, ok := m.clearedFields[checkpoint.FieldAuditHead]
+	return ok
+}
+
+// ResetAuditHead resets all changes to the "audit_head" field.
+func (m *CheckpointMutation) ResetAuditHead() {
+	m.audit_head = nil
+	delete(m.clearedFields, checkpoint.FieldAuditHead)
+}
+
 // Where appends a list predicates to the CheckpointMutation builder.
 func (m *CheckpointMutation) Where(ps ...predicate.Checkpoint) {
 	m.predicates = append(m.predicates, ps...)
@@ -5916,7 +6038,7 @@ func (m *CheckpointMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CheckpointMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 7)
 	if m.size != nil {
 		fields = append(fields, checkpoint.FieldSize)
 	}
@@ -5931,6 +6053,12 @@ func (m *CheckpointMutation) Fields() []string {
 	}
 	if m.signature != nil {
 		fields = append(fields, checkpoint.FieldSignature)
+	}
+	if m.audit_seq != nil {
+		fields = append(fields, checkpoint.FieldAuditSeq)
+	}
+	if m.audit_head != nil {
+		fields = append(fields, checkpoint.FieldAuditHead)
 	}
 	return fields
 }
@@ -5950,6 +6078,10 @@ func (m *CheckpointMutation) Field(name string) (ent.Value, bool) {
 		return m.KeyID()
 	case checkpoint.FieldSignature:
 		return m.Signature()
+	case checkpoint.FieldAuditSeq:
+		return m.AuditSeq()
+	case checkpoint.FieldAuditHead:
+		return m.AuditHead()
 	}
 	return nil, false
 }
@@ -5969,6 +6101,10 @@ func (m *CheckpointMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldKeyID(ctx)
 	case checkpoint.FieldSignature:
 		return m.OldSignature(ctx)
+	case checkpoint.FieldAuditSeq:
+		return m.OldAuditSeq(ctx)
+	case checkpoint.FieldAuditHead:
+		return m.OldAuditHead(ctx)
 	}
 	return nil, fmt.Errorf("unknown Checkpoint field %s", name)
 }
@@ -6013,6 +6149,20 @@ func (m *CheckpointMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSignature(v)
 		return nil
+	case checkpoint.FieldAuditSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuditSeq(v)
+		return nil
+	case checkpoint.FieldAuditHead:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuditHead(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Checkpoint field %s", name)
 }
@@ -6024,6 +6174,9 @@ func (m *CheckpointMutation) AddedFields() []string {
 	if m.addsize != nil {
 		fields = append(fields, checkpoint.FieldSize)
 	}
+	if m.addaudit_seq != nil {
+		fields = append(fields, checkpoint.FieldAuditSeq)
+	}
 	return fields
 }
 
@@ -6034,6 +6187,8 @@ func (m *CheckpointMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case checkpoint.FieldSize:
 		return m.AddedSize()
+	case checkpoint.FieldAuditSeq:
+		return m.AddedAuditSeq()
 	}
 	return nil, false
 }
@@ -6050,6 +6205,13 @@ func (m *CheckpointMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddSize(v)
 		return nil
+	case checkpoint.FieldAuditSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAuditSeq(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Checkpoint numeric field %s", name)
 }
@@ -6057,7 +6219,14 @@ func (m *CheckpointMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *CheckpointMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(checkpoint.FieldAuditSeq) {
+		fields = append(fields, checkpoint.FieldAuditSeq)
+	}
+	if m.FieldCleared(checkpoint.FieldAuditHead) {
+		fields = append(fields, checkpoint.FieldAuditHead)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -6070,6 +6239,14 @@ func (m *CheckpointMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *CheckpointMutation) ClearField(name string) error {
+	switch name {
+	case checkpoint.FieldAuditSeq:
+		m.ClearAuditSeq()
+		return nil
+	case checkpoint.FieldAuditHead:
+		m.ClearAuditHead()
+		return nil
+	}
 	return fmt.Errorf("unknown Checkpoint nullable field %s", name)
 }
 
@@ -6091,6 +6268,12 @@ func (m *CheckpointMutation) ResetField(name string) error {
 		return nil
 	case checkpoint.FieldSignature:
 		m.ResetSignature()
+		return nil
+	case checkpoint.FieldAuditSeq:
+		m.ResetAuditSeq()
+		return nil
+	case checkpoint.FieldAuditHead:
+		m.ResetAuditHead()
 		return nil
 	}
 	return fmt.Errorf("unknown Checkpoint field %s", name)

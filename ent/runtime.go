@@ -253,6 +253,10 @@ func init() {
 	checkpointDescSize := checkpointFields[0].Descriptor()
 	// checkpoint.SizeValidator is a validator for the "size" field. It is called by the builders before save.
 	checkpoint.SizeValidator = checkpointDescSize.Validators[0].(func(int64) error)
+	// checkpointDescAuditSeq is the schema descriptor for audit_seq field.
+	checkpointDescAuditSeq := checkpointFields[5].Descriptor()
+	// checkpoint.AuditSeqValidator is a validator for the "audit_seq" field. It is called by the builders before save.
+	checkpoint.AuditSeqValidator = checkpointDescAuditSeq.Validators[0].(func(int64) error)
 	conflictMixin := schema.Conflict{}.Mixin()
 	conflictMixinFields0 := conflictMixin[0].Fields()
 	_ = conflictMixinFields0

@@ -97,6 +97,8 @@ var SharingCatalog = map[string]map[string]SharingRule{
 		"at":        {Class: "PUBLIC", Group: "", Name: "at", Declared: true},
 		"keyID":     {Class: "PUBLIC", Group: "", Name: "key_id", Declared: true},
 		"signature": {Class: "PUBLIC", Group: "", Name: "signature", Declared: true},
+		"auditSeq":  {Class: "PUBLIC", Group: "", Name: "audit_seq", Declared: true},
+		"auditHead": {Class: "PUBLIC", Group: "", Name: "audit_head", Declared: true},
 	},
 	"Conflict": {
 		"id":           {Class: "PUBLIC", Name: "id", Declared: true},

@@ -12,7 +12,7 @@ import (
 )
 
 // runAuditVerify: ssgk audit verify.
-func runAuditVerify(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+func runAuditVerify(ctx context.Context, cfg *config, checkpoints []string, stdout, stderr io.Writer) error {
 	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return err
@@ -31,6 +31,15 @@ func runAuditVerify(ctx context.Context, cfg *config, stdout, stderr io.Writer) 
 	corr, err := results.VerifyCorrections(ctx, db.Client)
 	if err != nil {
 		return err
+	}
+	// Checkpoints saved by outsiders anchor the trail: its newest events up to each anchor must
+	// still be there, unchanged.
+	anchorProblems, err := verifySavedAnchors(ctx, db, checkpoints, stderr)
+	if err != nil {
+		return err
+	}
+	for _, p := range anchorProblems {
+		rep.Problems = append(rep.Problems, audit.Problem{Message: p})
 	}
 	if rep.OK() && len(corr) == 0 {
 		fmt.Fprintf(stdout, "审计日志校验通过：%d 条事件，%d 条记录，链头 %s；更正签名全部有效\n", rep.Events, rep.Rows, rep.Head)

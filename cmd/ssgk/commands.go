@@ -230,10 +230,11 @@ func commandList() []*cli.Command {
 				usage: "校验审计日志哈希链、每条记录与更正签名",
 				desc: "逐条核对审计事件的哈希链与每条记录的摘要，发现绕过系统修改或删除的记录即报错；\n" +
 					"同时重新计算每条更正的摘要并用负责人公钥核验签名。",
-				examples: []string{"ssgk audit verify --data-dir /var/lib/ssgk"},
-				flags:    commonFlags(),
+				examples: []string{"ssgk audit verify --data-dir /var/lib/ssgk", "ssgk audit verify --checkpoint 上次保存的检查点.json"},
+				flags: withCommon(&cli.StringSliceFlag{Name: "checkpoint",
+					Usage: "此前保存的透明日志检查点文件（可多次指定）：核验审计日志仍含其锚定的事件（最新事件未被删除、日志未被重写）"}),
 				run: func(ctx context.Context, c *call) error {
-					return runAuditVerify(ctx, c.config(), c.stdout, c.stderr)
+					return runAuditVerify(ctx, c.config(), c.cmd.StringSlice("checkpoint"), c.stdout, c.stderr)
 				},
 			}),
 		),

@@ -21,6 +21,10 @@ const (
 	FieldKeyID = "key_id"
 	// FieldSignature holds the string denoting the signature field in the database.
 	FieldSignature = "signature"
+	// FieldAuditSeq holds the string denoting the audit_seq field in the database.
+	FieldAuditSeq = "audit_seq"
+	// FieldAuditHead holds the string denoting the audit_head field in the database.
+	FieldAuditHead = "audit_head"
 	// Table holds the table name of the checkpoint in the database.
 	Table = "checkpoints"
 )
@@ -33,6 +37,8 @@ var Columns = []string{
 	FieldAt,
 	FieldKeyID,
 	FieldSignature,
+	FieldAuditSeq,
+	FieldAuditHead,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -48,6 +54,8 @@ func ValidColumn(column string) bool {
 var (
 	// SizeValidator is a validator for the "size" field. It is called by the builders before save.
 	SizeValidator func(int64) error
+	// AuditSeqValidator is a validator for the "audit_seq" field. It is called by the builders before save.
+	AuditSeqValidator func(int64) error
 )
 
 // OrderOption defines the ordering options for the Checkpoint queries.
@@ -81,4 +89,14 @@ func ByKeyID(opts ...sql.OrderTermOption) OrderOption {
 // BySignature orders the results by the signature field.
 func BySignature(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSignature, opts...).ToFunc()
+}
+
+// ByAuditSeq orders the results by the audit_seq field.
+func ByAuditSeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAuditSeq, opts...).ToFunc()
+}
+
+// ByAuditHead orders the results by the audit_head field.
+func ByAuditHead(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAuditHead, opts...).ToFunc()
 }

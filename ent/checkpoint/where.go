@@ -79,6 +79,16 @@ func Signature(v string) predicate.Checkpoint {
 	return predicate.Checkpoint(sql.FieldEQ(FieldSignature, v))
 }
 
+// AuditSeq applies equality check predicate on the "audit_seq" field. It's identical to AuditSeqEQ.
+func AuditSeq(v int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldEQ(FieldAuditSeq, v))
+}
+
+// AuditHead applies equality check predicate on the "audit_head" field. It's identical to AuditHeadEQ.
+func AuditHead(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldEQ(FieldAuditHead, v))
+}
+
 // SizeEQ applies the EQ predicate on the "size" field.
 func SizeEQ(v int64) predicate.Checkpoint {
 	return predicate.Checkpoint(sql.FieldEQ(FieldSize, v))
@@ -352,6 +362,131 @@ func SignatureEqualFold(v string) predicate.Checkpoint {
 // SignatureContainsFold applies the ContainsFold predicate on the "signature" field.
 func SignatureContainsFold(v string) predicate.Checkpoint {
 	return predicate.Checkpoint(sql.FieldContainsFold(FieldSignature, v))
+}
+
+// AuditSeqEQ applies the EQ predicate on the "audit_seq" field.
+func AuditSeqEQ(v int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldEQ(FieldAuditSeq, v))
+}
+
+// AuditSeqNEQ applies the NEQ predicate on the "audit_seq" field.
+func AuditSeqNEQ(v int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldNEQ(FieldAuditSeq, v))
+}
+
+// AuditSeqIn applies the In predicate on the "audit_seq" field.
+func AuditSeqIn(vs ...int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldIn(FieldAuditSeq, vs...))
+}
+
+// AuditSeqNotIn applies the NotIn predicate on the "audit_seq" field.
+func AuditSeqNotIn(vs ...int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldNotIn(FieldAuditSeq, vs...))
+}
+
+// AuditSeqGT applies the GT predicate on the "audit_seq" field.
+func AuditSeqGT(v int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldGT(FieldAuditSeq, v))
+}
+
+// AuditSeqGTE applies the GTE predicate on the "audit_seq" field.
+func AuditSeqGTE(v int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldGTE(FieldAuditSeq, v))
+}
+
+// AuditSeqLT applies the LT predicate on the "audit_seq" field.
+func AuditSeqLT(v int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldLT(FieldAuditSeq, v))
+}
+
+// AuditSeqLTE applies the LTE predicate on the "audit_seq" field.
+func AuditSeqLTE(v int64) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldLTE(FieldAuditSeq, v))
+}
+
+// AuditSeqIsNil applies the IsNil predicate on the "audit_seq" field.
+func AuditSeqIsNil() predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldIsNull(FieldAuditSeq))
+}
+
+// AuditSeqNotNil applies the NotNil predicate on the "audit_seq" field.
+func AuditSeqNotNil() predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldNotNull(FieldAuditSeq))
+}
+
+// AuditHeadEQ applies the EQ predicate on the "audit_head" field.
+func AuditHeadEQ(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldEQ(FieldAuditHead, v))
+}
+
+// AuditHeadNEQ applies the NEQ predicate on the "audit_head" field.
+func AuditHeadNEQ(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldNEQ(FieldAuditHead, v))
+}
+
+// AuditHeadIn applies the In predicate on the "audit_head" field.
+func AuditHeadIn(vs ...string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldIn(FieldAuditHead, vs...))
+}
+
+// AuditHeadNotIn applies the NotIn predicate on the "audit_head" field.
+func AuditHeadNotIn(vs ...string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldNotIn(FieldAuditHead, vs...))
+}
+
+// AuditHeadGT applies the GT predicate on the "audit_head" field.
+func AuditHeadGT(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldGT(FieldAuditHead, v))
+}
+
+// AuditHeadGTE applies the GTE predicate on the "audit_head" field.
+func AuditHeadGTE(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldGTE(FieldAuditHead, v))
+}
+
+// AuditHeadLT applies the LT predicate on the "audit_head" field.
+func AuditHeadLT(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldLT(FieldAuditHead, v))
+}
+
+// AuditHeadLTE applies the LTE predicate on the "audit_head" field.
+func AuditHeadLTE(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldLTE(FieldAuditHead, v))
+}
+
+// AuditHeadContains applies the Contains predicate on the "audit_head" field.
+func AuditHeadContains(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldContains(FieldAuditHead, v))
+}
+
+// AuditHeadHasPrefix applies the HasPrefix predicate on the "audit_head" field.
+func AuditHeadHasPrefix(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldHasPrefix(FieldAuditHead, v))
+}
+
+// AuditHeadHasSuffix applies the HasSuffix predicate on the "audit_head" field.
+func AuditHeadHasSuffix(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldHasSuffix(FieldAuditHead, v))
+}
+
+// AuditHeadIsNil applies the IsNil predicate on the "audit_head" field.
+func AuditHeadIsNil() predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldIsNull(FieldAuditHead))
+}
+
+// AuditHeadNotNil applies the NotNil predicate on the "audit_head" field.
+func AuditHeadNotNil() predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldNotNull(FieldAuditHead))
+}
+
+// AuditHeadEqualFold applies the EqualFold predicate on the "audit_head" field.
+func AuditHeadEqualFold(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldEqualFold(FieldAuditHead, v))
+}
+
+// AuditHeadContainsFold applies the ContainsFold predicate on the "audit_head" field.
+func AuditHeadContainsFold(v string) predicate.Checkpoint {
+	return predicate.Checkpoint(sql.FieldContainsFold(FieldAuditHead, v))
 }
 
 // And groups predicates with the AND operator between them.

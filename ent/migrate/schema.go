@@ -200,6 +200,8 @@ var (
 		{Name: "at", Type: field.TypeTime},
 		{Name: "key_id", Type: field.TypeString},
 		{Name: "signature", Type: field.TypeString},
+		{Name: "audit_seq", Type: field.TypeInt64, Nullable: true},
+		{Name: "audit_head", Type: field.TypeString, Nullable: true},
 	}
 	// CheckpointsTable holds the schema information for the "checkpoints" table.
 	CheckpointsTable = &schema.Table{

@@ -284,6 +284,8 @@ func (Checkpoint) Fields() []ent.Field {
 		field.Time("at").Immutable().Comment("签署时间").Annotations(class.Public),
 		field.String("key_id").Immutable().Comment("签名公钥标识（公钥 SHA-256 前 16 位十六进制）").Annotations(class.Public),
 		field.String("signature").Immutable().Comment("对检查点正文的 Ed25519 签名（Base64）").Annotations(class.Public),
+		field.Int64("audit_seq").Optional().Immutable().NonNegative().Comment("签署时审计日志最后一条事件的序号（锚定审计日志）").Annotations(class.Public),
+		field.String("audit_head").Optional().Immutable().Comment("签署时审计日志最后一条事件的哈希（十六进制）").Annotations(class.Public),
 	}
 }
 

@@ -1,9 +1,15 @@
 package acceptance
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,9 +18,16 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/importer"
 	"github.com/ssgk/ssgk/internal/ledger"
+	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/results"
+	"github.com/ssgk/ssgk/internal/txn"
 )
 
 // tamperConn is a connection that writes around the hub: triggers off (dropped on SQLite,
@@ -68,11 +81,13 @@ type tampered struct {
 
 // TestTamper_EveryTable changes one row and deletes another of every table that holds business
 // state — every entity table and every join table — directly in the database with the triggers
-// off, and requires `ssgk audit verify` (audit.Verify) to name each of them. Tables the demo
-// data leaves empty are listed; join tables and the tables the issue named must not be.
+// off, and requires `ssgk audit verify` (audit.Verify) to name each of them. Every table must
+// have rows to tamper with (fillRareTables writes those the demo data leaves empty): a new
+// table fails the test until it is covered.
 func TestTamper_EveryTable(t *testing.T) {
 	h := newDemoHub(t)
-	h.ongoingTask() // results, teams and members of a task under way
+	w := newWriteWorld(t, h) // a task under way, follow-ups, leads and clusters, share grants …
+	fillRareTables(t, h, w)
 	ctx := context.Background()
 	if rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil); err != nil || !rep.OK() {
 		t.Fatalf("before tampering: %v %v", err, rep.Problems)
@@ -129,6 +144,9 @@ func TestTamper_EveryTable(t *testing.T) {
 			}
 			want = append(want, tampered{"delete", table, table, last})
 		}
+	}
+	for _, e := range empty {
+		t.Errorf("%s has no rows: its tampering is not tested (add one in fillRareTables)", e)
 	}
 	tested := map[string]bool{}
 	for _, w := range want {
@@ -277,5 +295,139 @@ func TestTamper_PublishedConclusion(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("audit verify does not name the codes of result #%d: %v", pub.SubjectID, arep.Problems)
+	}
+}
+
+// TestTamper_AuditAnchor: a signed checkpoint anchors the audit trail's head. Deleting the
+// newest events — together with the rows they recorded, so that the rows and the trail agree —
+// or rewriting and re-hashing the trail is detected against a checkpoint saved before.
+func TestTamper_AuditAnchor(t *testing.T) {
+	for _, how := range []string{"delete newest", "rewrite"} {
+		t.Run(how, func(t *testing.T) {
+			h := newDemoHub(t)
+			ctx := context.Background()
+			_, key, err := ed25519.GenerateKey(rand.Reader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, err := ledger.Checkpoint(h.sys, h.db.Client, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cp.AuditHead == "" || cp.AuditSeq == 0 {
+				t.Fatalf("checkpoint without an anchor: %+v", cp)
+			}
+			if err := ledger.VerifyCheckpoint(key.Public().(ed25519.PublicKey), *cp); err != nil {
+				t.Fatal(err)
+			}
+			saved := *cp // what an outsider keeps
+			if err := ledger.VerifyAuditAnchor(h.sys, h.db.Client, saved); err != nil {
+				t.Fatalf("intact trail: %v", err)
+			}
+			conn := tamperConn(t, h)
+			switch how {
+			case "delete newest":
+				// The newest events at the anchor and after, and whatever rows they recorded.
+				if _, err := conn.ExecContext(ctx, "DELETE FROM checkpoints"); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := conn.ExecContext(ctx, fmt.Sprintf("DELETE FROM audit_events WHERE seq >= %d", saved.AuditSeq)); err != nil {
+					t.Fatal(err)
+				}
+			case "rewrite":
+				// An event's actor changed and the chain re-hashed from there so that every link holds.
+				rewriteChain(t, h, conn, saved.AuditSeq)
+			}
+			err = ledger.VerifyAuditAnchor(h.sys, h.db.Client, saved)
+			if err == nil || !strings.Contains(err.Error(), ledger.CodeAuditAnchor) {
+				t.Fatalf("%s: VerifyAuditAnchor = %v, want %s", how, err, ledger.CodeAuditAnchor)
+			}
+		})
+	}
+}
+
+// rewriteChain changes the actor of an event shortly before the anchor and recomputes every
+// hash from there on.
+func rewriteChain(t *testing.T, h *hub, conn *sql.Conn, anchor int64) {
+	t.Helper()
+	ctx := context.Background()
+	from := anchor - 5
+	evs, err := h.db.Client.AuditEvent.Query().Where(auditevent.SeqGTE(from - 1)).Order(ent.Asc(auditevent.FieldSeq)).All(h.sys)
+	if err != nil || len(evs) < 2 || evs[0].Seq != from-1 {
+		t.Fatalf("events from %d: %d, %v", from-1, len(evs), err)
+	}
+	prev := evs[0].Hash
+	for i, e := range evs[1:] {
+		if i == 0 {
+			e.Actor = "篡改者"
+		}
+		e.PrevHash = prev
+		e.Hash = audit.EventHash(e)
+		prev = e.Hash
+		q := "UPDATE audit_events SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4"
+		if h.db.Dialect == dialect.SQLite {
+			q = "UPDATE audit_events SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?"
+		}
+		if _, err := conn.ExecContext(ctx, q, e.Actor, e.PrevHash, e.Hash, e.Seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil); err != nil || !rep.OK() {
+		t.Fatalf("the rewritten chain should pass on its own: %v %v", err, rep.Problems)
+	}
+}
+
+// fillRareTables writes rows into tables the demo data leaves empty, through the hub's own
+// paths, so that the tamper test covers them too.
+func fillRareTables(t *testing.T, h *hub, w *writeWorld) {
+	t.Helper()
+	ctx, c := h.sys, h.db.Client
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Checkpoint(ctx, c, key); err != nil {
+		t.Fatal(err)
+	}
+	csv := "市场主体名称,信用代码,主体类型,经营场所,区划代码\n宁阳县篡改测试有限公司," + newUSCC(990001) + ",企业,山东省泰安市宁阳县文庙街道1号,370921\n"
+	if _, err := library.Import(ctx, c, func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(csv)), nil },
+		library.ImportOptions{Kind: importer.KindTargets, DepartmentID: h.deps["SCJG"].ID, FileName: "tamper.csv", Dialect: h.db.Dialect}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := results.AddEvidence(ctx, c, w.og.DraftID, "现场照片.png", "image/png", bytes.NewReader(pngBytes()), h.db.DataDir); err != nil {
+		t.Fatal(err)
+	}
+	scjg, wj := h.deps["SCJG"], h.deps["WJ"]
+	err = txn.Run(ctx, c, func(tx *ent.Tx) error {
+		sum := sha256.Sum256([]byte("{ viewer { name } }"))
+		if err := tx.PersistedQuery.Create().SetHash(hex.EncodeToString(sum[:])).SetName("篡改测试").SetQuery("{ viewer { name } }").
+			SetDepartmentID(scjg.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := tx.Notification.Create().SetMessage("篡改测试抄告").SetFromDepartmentID(scjg.ID).SetToDepartmentID(wj.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := tx.CalendarYear.Create().SetYear(2099).SetSource("篡改测试").SetArrangement("{}").SetDigest("00").SetLoadedBy("test").Exec(ctx); err != nil {
+			return err
+		}
+		insp, err := tx.Inspector.Query().Where(inspector.DepartmentID(scjg.ID)).FirstID(ctx)
+		if err != nil {
+			return err
+		}
+		if err := tx.Task.UpdateOneID(w.og.TaskID).AddInspectorPoolIDs(insp).Exec(ctx); err != nil {
+			return err
+		}
+		ri, err := tx.ResultItem.Query().Where(resultitem.ResultID(w.og.DraftID)).FirstID(ctx)
+		if err != nil {
+			return err
+		}
+		code, err := tx.ResultCode.Query().FirstID(ctx)
+		if err != nil {
+			return err
+		}
+		return tx.ResultItem.UpdateOneID(ri).AddCodeIDs(code).Exec(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

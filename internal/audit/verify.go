@@ -9,6 +9,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/auditevent"
+	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // Problem is one finding of Verify.
@@ -22,6 +23,9 @@ type Problem struct {
 func (p Problem) String() string {
 	if p.Seq > 0 {
 		return fmt.Sprintf("事件 #%d：%s", p.Seq, p.Message)
+	}
+	if p.EntityType == "" {
+		return p.Message
 	}
 	return fmt.Sprintf("%s #%d：%s", p.EntityType, p.EntityID, p.Message)
 }
@@ -229,4 +233,24 @@ func verifyJoin(ctx context.Context, client *ent.Client, dialectName string, j j
 		}
 	}
 	return nil
+}
+
+// Head returns the sequence number and hash of the trail's last event (0 and "" for an empty
+// trail), read in tx.
+func Head(ctx context.Context, tx *ent.Tx) (int64, string, error) {
+	sys := viewer.NewContext(ctx, viewer.NewSystem("audit/head"))
+	tip, err := tx.AuditEvent.Query().Order(ent.Desc(auditevent.FieldSeq)).First(sys)
+	switch {
+	case err == nil:
+		return tip.Seq, tip.Hash, nil
+	case ent.IsNotFound(err):
+		return 0, "", nil
+	}
+	return 0, "", err
+}
+
+// HasEvent reports whether the trail holds event seq with hash.
+func HasEvent(ctx context.Context, client *ent.Client, seq int64, hash string) (bool, error) {
+	sys := viewer.NewContext(ctx, viewer.NewSystem("audit/anchor"))
+	return client.AuditEvent.Query().Where(auditevent.Seq(seq), auditevent.Hash(hash)).Exist(sys)
 }

@@ -19,18 +19,19 @@ import (
 
 // Problem codes reported by Audit.
 const (
-	ProblemIndexGap          = "INDEX_GAP"           // a leaf index is missing (a leaf was deleted)
-	ProblemLeafHash          = "LEAF_HASH_MISMATCH"  // leaf_hash is not the hash of the leaf
-	ProblemLeafInvalid       = "LEAF_INVALID"        // the leaf is not canonical JSON of the right shape
-	ProblemLeafMismatch      = "LEAF_MISMATCH"       // the leaf does not say what its row says
-	ProblemPublicationGone   = "PUBLICATION_MISSING" // the leaf's publication was deleted
-	ProblemPayloadTampered   = "PAYLOAD_TAMPERED"    // the payload does not digest to the digest
-	ProblemPublicationChange = "PUBLICATION_CHANGED" // the publication no longer matches its leaf
-	ProblemNotLogged         = "NOT_LOGGED"          // a publication without a leaf
-	ProblemRootMismatch      = "ROOT_MISMATCH"       // a checkpoint's root is not the log's root
-	ProblemCheckpointBeyond  = "CHECKPOINT_BEYOND"   // a checkpoint is larger than the log
-	ProblemBadSignature      = "BAD_SIGNATURE"       // a checkpoint's signature does not verify
-	ProblemContentChanged    = "CONTENT_CHANGED"     // the rows no longer say what was published
+	ProblemIndexGap          = "INDEX_GAP"             // a leaf index is missing (a leaf was deleted)
+	ProblemLeafHash          = "LEAF_HASH_MISMATCH"    // leaf_hash is not the hash of the leaf
+	ProblemLeafInvalid       = "LEAF_INVALID"          // the leaf is not canonical JSON of the right shape
+	ProblemLeafMismatch      = "LEAF_MISMATCH"         // the leaf does not say what its row says
+	ProblemPublicationGone   = "PUBLICATION_MISSING"   // the leaf's publication was deleted
+	ProblemPayloadTampered   = "PAYLOAD_TAMPERED"      // the payload does not digest to the digest
+	ProblemPublicationChange = "PUBLICATION_CHANGED"   // the publication no longer matches its leaf
+	ProblemNotLogged         = "NOT_LOGGED"            // a publication without a leaf
+	ProblemRootMismatch      = "ROOT_MISMATCH"         // a checkpoint's root is not the log's root
+	ProblemCheckpointBeyond  = "CHECKPOINT_BEYOND"     // a checkpoint is larger than the log
+	ProblemBadSignature      = "BAD_SIGNATURE"         // a checkpoint's signature does not verify
+	ProblemContentChanged    = "CONTENT_CHANGED"       // the rows no longer say what was published
+	ProblemAuditAnchor       = "AUDIT_ANCHOR_MISMATCH" // the audit trail lacks the event a checkpoint anchored
 )
 
 // ContentCheck re-derives, from the current rows, the part of a publication's payload that the
@@ -210,6 +211,17 @@ func AuditLog(ctx context.Context, client *ent.Client, keys ...ed25519.PublicKey
 	}
 	if err := auditSignatures(ctx, client, keys, rep, add); err != nil {
 		return nil, err
+	}
+	// Every stored checkpoint's anchor in the audit trail (a saved copy is checked the same way
+	// by VerifyAuditAnchor).
+	anchored, err := client.Checkpoint.Query().Where(checkpoint.AuditHeadNotNil()).Order(checkpoint.ByID()).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, cp := range anchored {
+		if err := VerifyAuditAnchor(ctx, client, FromRow(cp, nil)); err != nil {
+			add(ProblemAuditAnchor, -1, 0, "%s", messageOf(err))
+		}
 	}
 	return rep, nil
 }

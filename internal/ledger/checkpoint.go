@@ -21,6 +21,7 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/audit"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -43,10 +44,24 @@ type SignedCheckpoint struct {
 	KeyID     string `json:"keyId"`     // first 16 hex digits of SHA-256(public key)
 	Signature string `json:"signature"` // Ed25519 over Text(), standard base64
 	PublicKey string `json:"publicKey,omitempty"`
+	// AuditSeq and AuditHead anchor the audit trail: the sequence number and hash of its last
+	// event when the checkpoint was signed. Whoever saved the checkpoint can later prove that
+	// the trail still holds that event with that hash — so events up to it were neither
+	// deleted nor rewritten (VerifyAuditAnchor). Checkpoints signed before anchoring have none.
+	AuditSeq  int64  `json:"auditSeq,omitempty"`
+	AuditHead string `json:"auditHead,omitempty"`
 }
 
-// Text is the signed text: origin, size, root and time, one per line.
+// CheckpointOriginAnchored is the first line of the signed text of a checkpoint that anchors
+// the audit trail.
+const CheckpointOriginAnchored = "ssgk-ledger/v2"
+
+// Text is the signed text: origin, size, root and time, one per line — and, when the
+// checkpoint anchors the audit trail (origin v2), the trail's last sequence number and hash.
 func (c SignedCheckpoint) Text() string {
+	if c.AuditHead != "" {
+		return fmt.Sprintf("%s\n%d\n%s\n%s\n%d\n%s\n", CheckpointOriginAnchored, c.Size, c.Root, c.At, c.AuditSeq, c.AuditHead)
+	}
 	return fmt.Sprintf("%s\n%d\n%s\n%s\n", CheckpointOrigin, c.Size, c.Root, c.At)
 }
 
@@ -81,8 +96,15 @@ func formatAt(t time.Time) string { return t.UTC().Truncate(time.Second).Format(
 
 // Sign signs a checkpoint of size and root (hex) at time at.
 func Sign(key ed25519.PrivateKey, size int64, root string, at time.Time) SignedCheckpoint {
+	return SignAnchored(key, size, root, at, 0, "")
+}
+
+// SignAnchored signs a checkpoint that also anchors the audit trail at its event auditSeq with
+// hash auditHead ("" for none).
+func SignAnchored(key ed25519.PrivateKey, size int64, root string, at time.Time, auditSeq int64, auditHead string) SignedCheckpoint {
 	pub := key.Public().(ed25519.PublicKey)
-	c := SignedCheckpoint{Size: size, Root: root, At: formatAt(at), KeyID: KeyID(pub), PublicKey: EncodePublicKey(pub)}
+	c := SignedCheckpoint{Size: size, Root: root, At: formatAt(at), KeyID: KeyID(pub), PublicKey: EncodePublicKey(pub),
+		AuditSeq: auditSeq, AuditHead: auditHead}
 	c.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(key, []byte(c.Text())))
 	return c
 }
@@ -100,6 +122,11 @@ func VerifyCheckpoint(pub ed25519.PublicKey, c SignedCheckpoint) error {
 	}
 	if t, err := time.Parse(time.RFC3339, c.At); err != nil || formatAt(t) != c.At {
 		return apperr.New(CodeInvalidCheckpoint, "检查点的时间格式错误（应为 UTC RFC 3339，精确到秒，如 2026-07-01T02:00:00Z）")
+	}
+	if c.AuditHead != "" {
+		if h, err := hex.DecodeString(c.AuditHead); err != nil || len(h) != sha256.Size || hex.EncodeToString(h) != c.AuditHead || c.AuditSeq < 0 {
+			return apperr.New(CodeInvalidCheckpoint, "检查点锚定的审计日志哈希格式错误（应为 64 位小写十六进制）")
+		}
 	}
 	if c.KeyID != KeyID(pub) {
 		return apperr.New(CodeInvalidSignature, "检查点的签名密钥标识 %s 与所用公钥（%s）不符", c.KeyID, KeyID(pub))
@@ -120,7 +147,8 @@ func VerifyCheckpoint(pub ed25519.PublicKey, c SignedCheckpoint) error {
 // FromRow is the signed checkpoint of a stored row; pub (may be nil) fills PublicKey when the
 // row was signed with it.
 func FromRow(row *ent.Checkpoint, pub ed25519.PublicKey) SignedCheckpoint {
-	c := SignedCheckpoint{Size: row.Size, Root: row.Root, At: formatAt(row.At), KeyID: row.KeyID, Signature: row.Signature}
+	c := SignedCheckpoint{Size: row.Size, Root: row.Root, At: formatAt(row.At), KeyID: row.KeyID, Signature: row.Signature,
+		AuditSeq: row.AuditSeq, AuditHead: row.AuditHead}
 	if pub != nil && KeyID(pub) == row.KeyID {
 		c.PublicKey = EncodePublicKey(pub)
 	}
@@ -174,10 +202,19 @@ func Checkpoint(ctx context.Context, client *ent.Client, key ed25519.PrivateKey)
 			}
 			return err
 		}
-		out = Sign(key, size, root, clock.Now())
+		// The audit trail's head, read under the write lock this transaction holds (PostgreSQL;
+		// SQLite has one writer): the checkpoint row's own event comes after it.
+		seq, head, err := audit.Head(wctx, tx)
+		if err != nil {
+			return err
+		}
+		out = SignAnchored(key, size, root, clock.Now(), seq, head)
 		at, _ := time.Parse(time.RFC3339, out.At)
-		return tx.Checkpoint.Create().SetSize(size).SetRoot(root).SetAt(at).SetKeyID(kid).
-			SetSignature(out.Signature).Exec(wctx)
+		c := tx.Checkpoint.Create().SetSize(size).SetRoot(root).SetAt(at).SetKeyID(kid).SetSignature(out.Signature)
+		if head != "" {
+			c.SetAuditSeq(seq).SetAuditHead(head)
+		}
+		return c.Exec(wctx)
 	})
 	if err != nil {
 		return nil, err
@@ -255,4 +292,23 @@ func readKey(path string) (ed25519.PrivateKey, error) {
 		return nil, fmt.Errorf("透明日志签名密钥 %s 不是 Ed25519 密钥", path)
 	}
 	return key, nil
+}
+
+// VerifyAuditAnchor checks that the audit trail still holds the event a checkpoint anchored
+// (same sequence number, same hash): a trail whose newest events were deleted, or which was
+// rewritten and re-hashed, fails against any checkpoint saved since. It returns nil for a
+// checkpoint without an anchor. Run audit.Verify as well: it checks the links up to the head.
+func VerifyAuditAnchor(ctx context.Context, client *ent.Client, c SignedCheckpoint) error {
+	if c.AuditHead == "" {
+		return nil
+	}
+	ok, err := audit.HasEvent(ctx, client, c.AuditSeq, c.AuditHead)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.New(CodeAuditAnchor, "检查点（%s 签署）锚定的审计日志事件 #%d（哈希 %s…）不存在或已被改写：审计日志被删除或重写",
+			c.At, c.AuditSeq, c.AuditHead[:16])
+	}
+	return nil
 }

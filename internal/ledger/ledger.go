@@ -74,6 +74,7 @@ const (
 	CodeSizeOutOfRange    = "LEDGER_SIZE_OUT_OF_RANGE"  // a size or index beyond the log
 	CodeAlreadyLogged     = "LEDGER_ALREADY_LOGGED"     // Append of a publication that has a leaf
 	CodeInvalidCheckpoint = "LEDGER_CHECKPOINT_INVALID" // a malformed checkpoint
+	CodeAuditAnchor       = "AUDIT_ANCHOR_MISMATCH"     // the audit trail lacks the event a checkpoint anchored
 )
 
 // TimeFormat is the format of publishedAt in a leaf (always UTC).

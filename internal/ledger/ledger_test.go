@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/auditevent"
 	"github.com/ssgk/ssgk/ent/checkpoint"
 	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -272,8 +273,21 @@ func TestCheckpoint_SignedStoredAndVerified(t *testing.T) {
 		cp.PublicKey != base64.StdEncoding.EncodeToString(pub) {
 		t.Fatalf("checkpoint %+v (root %s)", cp, root)
 	}
-	if want := "ssgk-ledger/v1\n5\n" + root + "\n2026-07-01T02:30:15Z\n"; cp.Text() != want {
+	// The checkpoint anchors the audit trail at its last event before the checkpoint's own.
+	tip, err := db.Client.AuditEvent.Query().Where(auditevent.EntityTypeNEQ(ent.TypeCheckpoint)).Order(ent.Desc(auditevent.FieldSeq)).First(testutil.System())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.AuditSeq != tip.Seq || cp.AuditHead != tip.Hash {
+		t.Fatalf("anchor #%d %s, want the trail's last event #%d %s", cp.AuditSeq, cp.AuditHead, tip.Seq, tip.Hash)
+	}
+	if want := fmt.Sprintf("ssgk-ledger/v2\n5\n%s\n2026-07-01T02:30:15Z\n%d\n%s\n", root, tip.Seq, tip.Hash); cp.Text() != want {
 		t.Fatalf("checkpoint text %q, want %q", cp.Text(), want)
+	}
+	// Checkpoints signed before anchoring keep the v1 text.
+	if v1 := ledger.Sign(key, 5, root, time.Date(2026, 7, 1, 2, 30, 15, 0, time.UTC)); v1.Text() != "ssgk-ledger/v1\n5\n"+root+"\n2026-07-01T02:30:15Z\n" ||
+		ledger.VerifyCheckpoint(pub, v1) != nil {
+		t.Fatalf("v1 checkpoint %q", v1.Text())
 	}
 	if err := ledger.VerifyCheckpoint(pub, *cp); err != nil {
 		t.Fatal(err)

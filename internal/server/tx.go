@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/sharing"
@@ -22,7 +23,8 @@ import (
 // undone because its caller asked to see a field it may not read.
 type transactioner struct {
 	entgql.Transactioner
-	log *slog.Logger
+	log     *slog.Logger
+	dialect string
 }
 
 // InterceptResponse implements graphql.ResponseInterceptor.
@@ -30,6 +32,11 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	op := graphql.GetOperationContext(ctx).Operation
 	if op == nil || op.Operation != ast.Mutation || (t.SkipTxFunc != nil && t.SkipTxFunc(op)) {
 		return next(ctx)
+	}
+	idem, err := idempotencyOf(ctx)
+	if err != nil {
+		ae := apperr.From(err)
+		return &graphql.Response{Errors: gqlerror.List{{Message: ae.Message, Extensions: map[string]any{"code": ae.Code}}}}
 	}
 	txCtx, tx, err := t.OpenTx(ctx)
 	if err != nil {
@@ -41,6 +48,17 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 			panic(r)
 		}
 	}()
+	if idem != nil {
+		stored, err := t.replay(txCtx, ent.TxFromContext(txCtx), idem)
+		if err != nil {
+			_ = tx.Rollback()
+			return t.faultResponse(ctx, "cannot read an idempotency key", err)
+		}
+		if stored != nil {
+			_ = tx.Rollback()
+			return stored
+		}
+	}
 	rsp := next(txCtx)
 	if rsp == nil {
 		_ = tx.Rollback()
@@ -50,6 +68,12 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		if code, _ := e.Extensions["code"].(string); code != sharing.CodeForbiddenField {
 			_ = tx.Rollback()
 			return &graphql.Response{Errors: rsp.Errors, Extensions: rsp.Extensions}
+		}
+	}
+	if idem != nil {
+		if err := t.remember(txCtx, ent.TxFromContext(txCtx), idem, rsp); err != nil {
+			_ = tx.Rollback()
+			return t.faultResponse(ctx, "cannot store an idempotency key", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -108,9 +132,14 @@ func (faultStatus) InterceptResponse(ctx context.Context, next graphql.ResponseH
 
 type responseWriterKey struct{}
 
-// withResponseWriter lets faultStatus set the status of the response the transport writes.
+// withResponseWriter lets faultStatus set the status of the response the transport writes, and
+// the transactioner read the request's Idempotency-Key.
 func withResponseWriter(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), responseWriterKey{}, w)))
+		ctx := context.WithValue(r.Context(), responseWriterKey{}, w)
+		if k := r.Header.Get(IdempotencyKeyHeader); k != "" {
+			ctx = context.WithValue(ctx, idempotencyKeyKey{}, k)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

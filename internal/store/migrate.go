@@ -114,6 +114,10 @@ func Migrate(ctx context.Context, db *sql.DB, dialectName, target string) ([]str
 	if err := sharing.InstallOwnerGeneration(ctx, db, dialectName); err != nil {
 		return ran, fmt.Errorf("安装共享归属代次触发器失败: %w", err)
 	}
+	// The answers of mutations retried with an Idempotency-Key (idempotency.go).
+	if err := InstallIdempotency(ctx, db, dialectName); err != nil {
+		return ran, fmt.Errorf("创建幂等键表失败: %w", err)
+	}
 	// The portal's search by enterprise name (search.go).
 	if err := InstallSearch(ctx, db, dialectName); err != nil {
 		return ran, fmt.Errorf("安装企业名称检索索引失败: %w", err)

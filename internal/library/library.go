@@ -6,10 +6,11 @@ package library
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"strconv"
 	"time"
 
 	"github.com/ssgk/ssgk/internal/authz"
@@ -19,7 +20,6 @@ import (
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/libraryconfirmation"
 	"github.com/ssgk/ssgk/ent/target"
-	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -196,36 +196,67 @@ func ValidConfirmation(ctx context.Context, client *ent.Client, departmentID int
 const CodeChangedSinceConfirmation = "LIBRARY_CHANGED_SINCE_CONFIRMATION"
 
 // contentDigest is the SHA-256 of a department's two libraries as a confirmation sees them:
-// every target of its sub-libraries and every active inspector, each with its last change.
+// every target of its sub-libraries (in id order) and then every active inspector (in id
+// order), each with its key and last change, one line each.
+//
+// Freezing a draw recomputes it over frames of a million targets, so the targets are read with
+// one plain statement and hashed as they stream (through ent, with every row materialised and
+// sorted, it cost several seconds of the draw).
 func contentDigest(ctx context.Context, client *ent.Client, departmentID int) (string, int, int, error) {
-	targets, err := client.Target.Query().Where(target.HasLibrariesWith(targetlibrary.DepartmentID(departmentID))).
-		Select(target.FieldID, target.FieldUscc, target.FieldObjectCode, target.FieldRegNo, target.FieldUpdatedAt).All(ctx)
+	h := sha256.New()
+	line := make([]byte, 0, 128)
+	rows, err := client.QueryContext(ctx, `SELECT t.id, t.uscc, t.object_code, t.reg_no, t.updated_at FROM targets t
+WHERE t.id IN (SELECT m.target_id FROM target_library_targets m JOIN target_libraries l ON l.id = m.target_library_id
+WHERE l.department_id = `+strconv.Itoa(departmentID)+`) ORDER BY t.id`)
 	if err != nil {
+		return "", 0, 0, err
+	}
+	defer rows.Close()
+	nTargets := 0
+	for rows.Next() {
+		var (
+			id                   int
+			uscc, objCode, regNo sql.NullString
+			updated              sql.NullTime
+		)
+		if err := rows.Scan(&id, &uscc, &objCode, &regNo, &updated); err != nil {
+			return "", 0, 0, err
+		}
+		line = append(line[:0], "T|"...)
+		switch {
+		case uscc.Valid:
+			line = append(line, uscc.String...)
+		case objCode.Valid:
+			line = append(line, objCode.String...)
+		case regNo.Valid:
+			line = append(line, regNo.String...)
+		default:
+			line = append(line, "id:"...)
+			line = strconv.AppendInt(line, int64(id), 10)
+		}
+		line = append(line, '|')
+		line = updated.Time.UTC().AppendFormat(line, time.RFC3339Nano)
+		line = append(line, '\n')
+		h.Write(line)
+		nTargets++
+	}
+	if err := rows.Err(); err != nil {
 		return "", 0, 0, err
 	}
 	inspectors, err := client.Inspector.Query().Where(inspector.DepartmentID(departmentID), inspector.Active(true)).
+		Order(ent.Asc(inspector.FieldID)).
 		Select(inspector.FieldID, inspector.FieldCertificateNo, inspector.FieldUpdatedAt).All(ctx)
 	if err != nil {
 		return "", 0, 0, err
-	}
-	lines := make([]string, 0, len(targets)+len(inspectors))
-	for _, t := range targets {
-		lines = append(lines, fmt.Sprintf("T|%s|%s", TargetKey(t), t.UpdatedAt.UTC().Format(time.RFC3339Nano)))
 	}
 	for _, in := range inspectors {
 		key := fmt.Sprintf("id:%d", in.ID)
 		if in.CertificateNo != nil {
 			key = *in.CertificateNo
 		}
-		lines = append(lines, fmt.Sprintf("I|%s|%s", key, in.UpdatedAt.UTC().Format(time.RFC3339Nano)))
+		fmt.Fprintf(h, "I|%s|%s\n", key, in.UpdatedAt.UTC().Format(time.RFC3339Nano))
 	}
-	sort.Strings(lines)
-	h := sha256.New()
-	for _, l := range lines {
-		h.Write([]byte(l))
-		h.Write([]byte{'\n'})
-	}
-	return hex.EncodeToString(h.Sum(nil)), len(targets), len(inspectors), nil
+	return hex.EncodeToString(h.Sum(nil)), nTargets, len(inspectors), nil
 }
 
 // TargetKey is a target's stable business key: its USCC, else its object code, else its legacy

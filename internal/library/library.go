@@ -6,7 +6,6 @@ package library
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -205,37 +204,35 @@ const CodeChangedSinceConfirmation = "LIBRARY_CHANGED_SINCE_CONFIRMATION"
 func contentDigest(ctx context.Context, client *ent.Client, departmentID int) (string, int, int, error) {
 	h := sha256.New()
 	line := make([]byte, 0, 128)
-	rows, err := client.QueryContext(ctx, `SELECT t.id, t.uscc, t.object_code, t.reg_no, t.updated_at FROM targets t
-WHERE t.id IN (SELECT m.target_id FROM target_library_targets m JOIN target_libraries l ON l.id = m.target_library_id
-WHERE l.department_id = `+strconv.Itoa(departmentID)+`) ORDER BY t.id`)
+	// The key and the time are read as text: parsing a million times was a third of the read.
+	// The text is the database's own (SQLite's stored text; PostgreSQL's output in the session's
+	// time zone): a digest is only ever compared with one computed by the same database, and a
+	// changed server setting at worst asks for a new confirmation.
+	rows, err := client.QueryContext(ctx, `SELECT t.id, COALESCE(t.uscc, t.object_code, t.reg_no, ''), CAST(t.updated_at AS TEXT)
+FROM targets t WHERE t.id IN (SELECT m.target_id FROM target_library_targets m
+JOIN target_libraries l ON l.id = m.target_library_id WHERE l.department_id = `+strconv.Itoa(departmentID)+`) ORDER BY t.id`)
 	if err != nil {
 		return "", 0, 0, err
 	}
 	defer rows.Close()
 	nTargets := 0
+	var (
+		id           int64
+		key, updated []byte
+	)
 	for rows.Next() {
-		var (
-			id                   int
-			uscc, objCode, regNo sql.NullString
-			updated              sql.NullTime
-		)
-		if err := rows.Scan(&id, &uscc, &objCode, &regNo, &updated); err != nil {
+		if err := rows.Scan(&id, &key, &updated); err != nil {
 			return "", 0, 0, err
 		}
 		line = append(line[:0], "T|"...)
-		switch {
-		case uscc.Valid:
-			line = append(line, uscc.String...)
-		case objCode.Valid:
-			line = append(line, objCode.String...)
-		case regNo.Valid:
-			line = append(line, regNo.String...)
-		default:
+		if len(key) > 0 {
+			line = append(line, key...)
+		} else {
 			line = append(line, "id:"...)
-			line = strconv.AppendInt(line, int64(id), 10)
+			line = strconv.AppendInt(line, id, 10)
 		}
 		line = append(line, '|')
-		line = updated.Time.UTC().AppendFormat(line, time.RFC3339Nano)
+		line = append(line, updated...)
 		line = append(line, '\n')
 		h.Write(line)
 		nTargets++

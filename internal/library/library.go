@@ -6,6 +6,7 @@ package library
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -178,7 +179,16 @@ func ValidConfirmation(ctx context.Context, client *ent.Client, departmentID int
 		return nil, err
 	}
 	// The confirmation is of the content it saw: a target or inspector added, changed or removed
-	// since then needs a new confirmation.
+	// since then needs a new confirmation. When the audit trail shows no change to targets,
+	// memberships, libraries or inspectors since the confirmation's own event, the content is
+	// the one it digested; otherwise the digest is recomputed and compared.
+	unchanged, err := noLibraryChangeSince(ctx, client, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if unchanged {
+		return c, nil
+	}
 	digest, _, _, err := contentDigest(ctx, client, departmentID)
 	if err != nil {
 		return nil, err
@@ -188,6 +198,37 @@ func ValidConfirmation(ctx context.Context, client *ent.Client, departmentID int
 			c.ConfirmedAt.In(cst).Format("2006-01-02 15:04"))
 	}
 	return c, nil
+}
+
+// noLibraryChangeSince reports whether the audit trail holds no event of a target, a library,
+// a library membership or an inspector after the creation of confirmation confirmationID —
+// every write path of those tables appends one (internal/audit). Without the confirmation's
+// own event it reports false, and the caller compares digests.
+func noLibraryChangeSince(ctx context.Context, client *ent.Client, confirmationID int) (bool, error) {
+	rows, err := client.QueryContext(ctx, `SELECT MIN(seq) FROM audit_events WHERE entity_type = '`+ent.TypeLibraryConfirmation+`' AND entity_id = `+
+		strconv.Itoa(confirmationID))
+	if err != nil {
+		return false, err
+	}
+	var since sql.NullInt64
+	for rows.Next() {
+		if err := rows.Scan(&since); err != nil {
+			rows.Close()
+			return false, err
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || !since.Valid {
+		return false, err
+	}
+	rows, err = client.QueryContext(ctx, `SELECT 1 FROM audit_events WHERE seq > `+strconv.FormatInt(since.Int64, 10)+
+		` AND entity_type IN ('`+ent.TypeTarget+`', '`+ent.TypeTargetLibrary+`', '`+target.LibrariesTable+`', '`+ent.TypeInspector+`') LIMIT 1`)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	changed := rows.Next()
+	return !changed, rows.Err()
 }
 
 // CodeChangedSinceConfirmation refuses a draw whose department's libraries changed after their

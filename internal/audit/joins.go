@@ -251,6 +251,11 @@ func appendJoinEvents(ctx context.Context, tx *ent.Tx, client *ent.Client, diale
 	if err != nil {
 		return err
 	}
+	return appendJoinDigests(ctx, tx, dialectName, v, j, groups, sets)
+}
+
+// appendJoinDigests appends one event per group (in the order of groups) with its set's digest.
+func appendJoinDigests(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.Viewer, j joinInfo, groups []int, sets map[int]string) error {
 	if len(groups) > 20 {
 		rows := make([]CreatedRow, len(groups))
 		for i, g := range groups {
@@ -289,6 +294,33 @@ func JoinSetsChanged(ctx context.Context, tx *ent.Tx, dialectName, table string,
 			sort.Ints(gs)
 			return appendJoinEvents(rctx, tx, tx.Client(), dialectName, v, j, gs)
 		}
+	}
+	return fmt.Errorf("audit: %s is not a join table", table)
+}
+
+// NewJoinSets records the sets of groups created by a bulk path together with all their rows
+// (a draw's new teams and their members): the caller passes each group's complete set, so
+// nothing is read back. It records the same events as JoinSetsChanged would.
+func NewJoinSets(ctx context.Context, tx *ent.Tx, dialectName, table string, sets map[int][]int) error {
+	for _, j := range joins {
+		if j.Table != table {
+			continue
+		}
+		if b := batchFrom(ctx); b != nil {
+			if err := b.flush(ctx, tx); err != nil {
+				return err
+			}
+		}
+		v := viewer.FromContext(ctx)
+		rctx := viewer.NewContext(context.Background(), v)
+		gs := make([]int, 0, len(sets))
+		digests := make(map[int]string, len(sets))
+		for g, others := range sets {
+			gs = append(gs, g)
+			digests[g] = JoinSetDigest(j.Table, g, others)
+		}
+		sort.Ints(gs)
+		return appendJoinDigests(rctx, tx, dialectName, v, j, gs, digests)
 	}
 	return fmt.Errorf("audit: %s is not a join table", table)
 }

@@ -734,23 +734,28 @@ func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int
 	if err != nil {
 		return err
 	}
+	sets := make(map[int][]int, len(teams))
 	for i, tm := range teams {
 		if tm.Target != targets[i].Target {
 			mw.Abort()
 			return fmt.Errorf("drawing: team %d is of %s, the stored row of %s", i, tm.Target, targets[i].Target)
 		}
+		set := make([]int, 0, len(tm.Members))
 		for _, m := range tm.Members {
 			if err := mw.Add(int64(ids[i]), int64(iids[m.Inspector])); err != nil {
 				mw.Abort()
 				return err
 			}
+			set = append(set, iids[m.Inspector])
 		}
+		sets[ids[i]] = set
 	}
 	if err = mw.Close(); err != nil {
 		return err
 	}
-	// The members are business state the audit trail covers as sets per team.
-	return audit.JoinSetsChanged(ctx, tx, dialectName, inspectionteam.MembersTable, ids)
+	// The members are business state the audit trail covers as sets per team: the teams are
+	// new, so the sets just written are complete and need not be read back.
+	return audit.NewJoinSets(ctx, tx, dialectName, inspectionteam.MembersTable, sets)
 }
 
 // targetIDs maps business keys to row ids: by USCC, then object code, then registration number,

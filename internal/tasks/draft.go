@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/inspectionmethod"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/ent/taskitem"
@@ -52,29 +50,9 @@ func UpdateDraft(ctx context.Context, client *ent.Client, id int, in Input) (*en
 		if err != nil {
 			return err
 		}
-		items, err := tx.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...)).WithItemList().All(wctx)
+		methods, err := itemsAndMethods(wctx, tx, &in, itemIDs)
 		if err != nil {
 			return err
-		}
-		owner := map[int]int{}
-		for _, it := range items {
-			owner[it.ID] = it.Edges.ItemList.DepartmentID
-		}
-		for _, it := range in.Items {
-			if owner[it.ItemID] != it.DepartmentID {
-				return apperr.New(CodeInvalid, "部门只能纳入本部门清单中的抽查事项（事项编号 %d）", it.ItemID)
-			}
-		}
-		codes := in.MethodCodes
-		if len(codes) == 0 {
-			codes = []string{"ON_SITE"}
-		}
-		methods, err := tx.InspectionMethod.Query().Where(inspectionmethod.CodeIn(codes...)).IDs(wctx)
-		if err != nil {
-			return err
-		}
-		if len(methods) != len(codes) {
-			return apperr.New(CodeInvalid, "检查方式代码有误：%v", codes)
 		}
 		if _, err := tx.TaskItem.Delete().Where(taskitem.TaskID(t.ID)).Exec(wctx); err != nil {
 			return err

@@ -232,29 +232,9 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 		if err != nil {
 			return err
 		}
-		items, err := tx.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...)).WithItemList().All(ctx)
+		methods, err := itemsAndMethods(ctx, tx, &in, itemIDs)
 		if err != nil {
 			return err
-		}
-		owner := map[int]int{}
-		for _, it := range items {
-			owner[it.ID] = it.Edges.ItemList.DepartmentID
-		}
-		for _, it := range in.Items {
-			if owner[it.ItemID] != it.DepartmentID {
-				return apperr.New(CodeInvalid, "部门只能纳入本部门清单中的抽查事项（事项编号 %d）", it.ItemID)
-			}
-		}
-		codes := in.MethodCodes
-		if len(codes) == 0 {
-			codes = []string{"ON_SITE"}
-		}
-		methods, err := tx.InspectionMethod.Query().Where(inspectionmethod.CodeIn(codes...)).IDs(ctx)
-		if err != nil {
-			return err
-		}
-		if len(methods) != len(codes) {
-			return apperr.New(CodeInvalid, "检查方式代码有误：%v", codes)
 		}
 		num, err := numbering.NextTask(ctx, tx, ini.DivisionCode, in.WindowStart.In(CST).Year())
 		if err != nil {
@@ -565,4 +545,34 @@ func checkStrata(in *Input) error {
 		}
 	}
 	return nil
+}
+
+// itemsAndMethods checks that each department of a task (new or edited) names only items of its
+// own lists, and resolves the inspection methods (on-site by default) to their ids.
+func itemsAndMethods(ctx context.Context, tx *ent.Tx, in *Input, itemIDs []int) ([]int, error) {
+	items, err := tx.InspectionItem.Query().Where(inspectionitem.IDIn(itemIDs...)).WithItemList().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	owner := map[int]int{}
+	for _, it := range items {
+		owner[it.ID] = it.Edges.ItemList.DepartmentID
+	}
+	for _, it := range in.Items {
+		if owner[it.ItemID] != it.DepartmentID {
+			return nil, apperr.New(CodeInvalid, "部门只能纳入本部门清单中的抽查事项（事项编号 %d）", it.ItemID)
+		}
+	}
+	codes := in.MethodCodes
+	if len(codes) == 0 {
+		codes = []string{"ON_SITE"}
+	}
+	methods, err := tx.InspectionMethod.Query().Where(inspectionmethod.CodeIn(codes...)).IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(methods) != len(codes) {
+		return nil, apperr.New(CodeInvalid, "检查方式代码有误：%v", codes)
+	}
+	return methods, nil
 }

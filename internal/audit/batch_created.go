@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/auditevent"
-	"github.com/ssgk/ssgk/internal/bulk"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -108,31 +106,7 @@ func AppendCreated(ctx context.Context, tx *ent.Tx, typ string, rows []CreatedRo
 	if err := b.flush(ctx, tx); err != nil {
 		return err
 	}
-	v := viewer.FromContext(ctx)
-	rctx := viewer.NewContext(context.Background(), v)
-	seq, prev, err := chainTip(rctx, tx, b.dialect)
-	if err != nil {
-		return err
-	}
-	w, err := bulk.NewWriter(rctx, tx, b.dialect, auditevent.Table, eventColumns)
-	if err != nil {
-		return err
-	}
-	at := time.Now().UTC().Truncate(time.Microsecond)
-	ev := &ent.AuditEvent{At: at, Actor: v.Actor(), DepartmentCode: v.DepartmentCode, Action: "CREATE",
-		EntityType: typ, Operation: v.Operation}
-	h := newEventHasher(ev)
-	for _, r := range rows {
-		ev.Seq, ev.EntityID, ev.AfterDigest, ev.PrevHash = seq, r.ID, r.Digest, prev
-		ev.Hash = h.hash(ev)
-		if err := w.Add(ev.Seq, ev.At, ev.Actor, ev.DepartmentCode, ev.Action, ev.EntityType, int64(ev.EntityID), "",
-			ev.AfterDigest, ev.Operation, ev.PrevHash, ev.Hash); err != nil {
-			w.Abort()
-			return err
-		}
-		seq, prev = seq+1, ev.Hash
-	}
-	return w.Close()
+	return appendBulk(ctx, tx, b.dialect, viewer.FromContext(ctx), "CREATE", typ, rows)
 }
 
 // eventHasher computes EventHash for events that differ only in seq, entity id, digests and

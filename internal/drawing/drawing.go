@@ -468,11 +468,7 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 		if err != nil {
 			return err
 		}
-		secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
-		if err != nil {
-			return err
-		}
-		seed, err := d.seed(dr, secret, entropy)
+		secret, seed, err := d.secretAndSeed(dr, entropy)
 		if err != nil {
 			return err
 		}
@@ -541,11 +537,7 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 		if err != nil {
 			return err
 		}
-		secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
-		if err != nil {
-			return err
-		}
-		seed, err := d.seed(dr, secret, entropy)
+		secret, seed, err := d.secretAndSeed(dr, entropy)
 		if err != nil {
 			return err
 		}
@@ -572,6 +564,16 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 }
 
 // seed derives the draw's seed from its commitment, its secret and the entropy.
+// secretAndSeed unseals a committed draw's secret and derives its seed from the entropy.
+func (d *Drawer) secretAndSeed(dr *ent.Draw, entropy string) ([]byte, draw.Hash, error) {
+	secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
+	if err != nil {
+		return nil, draw.Hash{}, err
+	}
+	seed, err := d.seed(dr, secret, entropy)
+	return secret, seed, err
+}
+
 func (d *Drawer) seed(dr *ent.Draw, secret []byte, entropy string) (draw.Hash, error) {
 	var c draw.Commitment
 	if err := json.Unmarshal([]byte(dr.Commitment), &c); err != nil {
@@ -583,11 +585,7 @@ func (d *Drawer) seed(dr *ent.Draw, secret []byte, entropy string) (draw.Hash, e
 
 // run derives the seed and runs the kernel.
 func (d *Drawer) run(dr *ent.Draw, in draw.Inputs, entropy string) (draw.Hash, *draw.Outcome, error) {
-	secret, err := d.unseal(dr.Secret, dr.SealedSecret, dr.SecretHash)
-	if err != nil {
-		return draw.Hash{}, nil, err
-	}
-	seed, err := d.seed(dr, secret, entropy)
+	_, seed, err := d.secretAndSeed(dr, entropy)
 	if err != nil {
 		return draw.Hash{}, nil, err
 	}

@@ -228,17 +228,19 @@ import_run() {
 
 scenario_import_kill() { # $1 = db
 	local before after phase seen ladder scale ok=yes note="" uncoded=0 acked=0 lost=0 dup=0
-	# calibration: one import to the end, timed (an acknowledged import)
-	fresh_db "$1" import_cal
-	before=$(count_targets)
-	import_run calibrate
-	seen=$IMP_SEEN
-	after=$(count_targets)
+	# calibration: imports to the end, timed (acknowledged imports); the second, warm one counts
+	for _ in 1 2; do
+		fresh_db "$1" import_cal
+		before=$(count_targets)
+		import_run calibrate
+		seen=$IMP_SEEN
+		after=$(count_targets)
+		if [ "$IMP_RC" -eq 0 ]; then acked=$((acked + 1)); else ok=no; note+="calibration failed; "; fi
+		[ "$after" -lt $((before + IMPORT_ROWS)) ] && lost=$((lost + before + IMPORT_ROWS - after))
+		[ "$after" -gt $((before + IMPORT_ROWS)) ] && dup=$((dup + after - before - IMPORT_ROWS))
+		uncoded=$((uncoded + $(uncoded_lines "$DIR/import.calibrate.log")))
+	done
 	note+="full import: $seen; "
-	if [ "$IMP_RC" -eq 0 ]; then acked=$((acked + 1)); else ok=no; note+="calibration failed; "; fi
-	[ "$after" -lt $((before + IMPORT_ROWS)) ] && lost=$((lost + before + IMPORT_ROWS - after))
-	[ "$after" -gt $((before + IMPORT_ROWS)) ] && dup=$((dup + after - before - IMPORT_ROWS))
-	uncoded=$((uncoded + $(uncoded_lines "$DIR/import.calibrate.log")))
 	for phase in 25 50 90 commit; do
 		# a kill that came too late (the machine is shared, times vary) is tried again earlier
 		ladder="100 70 40"
@@ -305,7 +307,7 @@ stream_row() {
 	gap=$(echo "$c" | jq -r '.ledgerGapFree')
 	unc=$(jq -r '.uncoded + .unauthenticated' "$s" 2>/dev/null || echo "?")
 	[ "$gap" = true ] || { ok=no; note+=" ledger-gap"; }
-	note+=" $(jq -r '"replays \(.replays), lost answers \(.transport), coded \(.codes|to_entries|map("\(.key) \(.value)")|join(", ")), gave up \(.gaveUp), longest retry \(.maxRetrySeconds|floor) s"' "$s" 2>/dev/null)"
+	note+=" $(jq -r '"replays \(.replays), lost answers \(.transport), coded errors: \(if (.codes|length) == 0 then "none" else (.codes|to_entries|map("\(.key) \(.value)")|join(", ")) end), gave up \(.gaveUp), longest retry \(.maxRetrySeconds|floor) s"' "$s" 2>/dev/null)"
 	[ "$(jq -r '.unauthenticated' "$s" 2>/dev/null)" = 0 ] || note+=" UNAUTHENTICATED!"
 	verify || { ok=no; note+=" verify-failed"; }
 	row "$1" "$2" "$acked" "$lost" "$dup" "$unc" "$ok" "$note"
@@ -378,15 +380,13 @@ scenario_disk_full() {
 		note+="after freeing: $(jq -r .acked "$OUT/disk_full_after/summary.json") acknowledged; "
 		stop_hub TERM
 	fi
-	# both streams' acknowledged writes, checked together
-	cat "$OUT/disk_full_after/acked.jsonl" >>"$OUT/disk_full/acked.jsonl" 2>/dev/null
-	local c lost dup acked
+	local c c2 lost dup acked
 	c=$("$CLIENT" check -db "$DIR/ssgk.db" -run disk_full -out "$OUT/disk_full")
-	c2=$("$CLIENT" check -db "$DIR/ssgk.db" -run disk_full_after -out "$OUT/disk_full_after")
-	acked=$(($(echo "$c" | jq .acked)))
-	lost=$(($(echo "$c2" | jq .lost) + $(echo "$c" | jq '[.lostKeys[]? | select(startswith("disk_full-"))] | length')))
+	c2=$("$CLIENT" check -db "$DIR/ssgk.db" -run disk_full_after -out "$OUT/disk_full_after" 2>/dev/null || echo '{"acked":0,"lost":0,"duplicated":0}')
+	acked=$(($(echo "$c" | jq .acked) + $(echo "$c2" | jq .acked)))
+	lost=$(($(echo "$c" | jq .lost) + $(echo "$c2" | jq .lost)))
 	dup=$(($(echo "$c" | jq .duplicated) + $(echo "$c2" | jq .duplicated)))
-	unc=$((unc + $(jq '.uncoded + .unauthenticated' "$OUT/disk_full/summary.json") + $(jq '.uncoded + .unauthenticated' "$OUT/disk_full_after/summary.json")))
+	unc=$((unc + $(jq '.uncoded + .unauthenticated' "$OUT/disk_full/summary.json") + $(jq '.uncoded + .unauthenticated' "$OUT/disk_full_after/summary.json" 2>/dev/null || echo 0)))
 	verify || { ok=no; note+="verify failed"; }
 	row disk-full sqlite "$acked" "$lost" "$dup" "$unc" "$ok" "$note"
 	umount "$mnt" 2>/dev/null || { sleep 1; umount -l "$mnt"; }

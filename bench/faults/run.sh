@@ -100,7 +100,8 @@ pg_up() {
 	pg_ctlcluster 15 "$PG_CLUSTER" start || exit 1
 }
 
-# template DB: demo data and a DEPT_ADMIN token of 市场监管局, copied for every scenario.
+# template DB: demo data, a DEPT_ADMIN and an APPROVER token of 市场监管局, a CREDIT_CENTER token of 发改局 and 100 approved results
+# to publish (bench/faults/client setup), copied for every scenario.
 TOKEN=""
 make_template() { # $1 = db
 	local dir="$OUT/tpl-$1" url=""
@@ -110,6 +111,11 @@ make_template() { # $1 = db
 	fi
 	DATABASE_URL="$url" "$SSGK" demo --data-dir "$dir" >/dev/null 2>"$OUT/demo-$1.log" || { cat "$OUT/demo-$1.log"; exit 1; }
 	DATABASE_URL="$url" "$SSGK" admin token create --department SCJG --name 故障注入 --roles DEPT_ADMIN --data-dir "$dir" | tail -1 >"$dir/token"
+	DATABASE_URL="$url" "$SSGK" admin token create --department SCJG --name 故障注入公示 --roles APPROVER --data-dir "$dir" | tail -1 >"$dir/token.approver"
+	DATABASE_URL="$url" "$SSGK" admin token create --department FG --name 故障注入变更流 --roles CREDIT_CENTER --data-dir "$dir" | tail -1 >"$dir/token.feed"
+	# approved results for the publication streams
+	"$CLIENT" setup -database-url "$url" -data-dir "$dir" -per-stratum "${PUBLISH_PER_STRATUM:-25}" -out "$dir/publish.txt" 2>>"$OUT/demo-$1.log" ||
+		{ cat "$OUT/demo-$1.log"; exit 1; }
 }
 
 # fresh_db DB NAME → sets DIR and URL: a copy of the template.
@@ -286,7 +292,8 @@ scenario_import_kill() { # $1 = db
 start_stream() { # $1 = out dir, $2 = seconds, $3 = retry-for
 	mkdir -p "$1"
 	"$CLIENT" stream -url "http://127.0.0.1:$PORT" -token "$TOKEN" -run "$(basename "$1")" -workers 4 \
-		-duration "${2}s" -retry-for "${3:-90}s" -out "$1" >"$1/stream.log" 2>&1 &
+		-duration "${2}s" -retry-for "${3:-90}s" -out "$1" -publish "$DIR/publish.txt" -publish-token "$(cat "$DIR/token.approver")" \
+		-feed-token "$(cat "$DIR/token.feed")" >"$1/stream.log" 2>&1 &
 	STREAM_PID=$!
 }
 
@@ -307,6 +314,9 @@ stream_row() {
 	gap=$(echo "$c" | jq -r '.ledgerGapFree')
 	unc=$(jq -r '.uncoded + .unauthenticated' "$s" 2>/dev/null || echo "?")
 	[ "$gap" = true ] || { ok=no; note+=" ledger-gap"; }
+	note+=" $(echo "$c" | jq -r '"(\(.publishAcked) of them publishResult; ledger \(.ledgerLeaves) leaves, gap-free \(.ledgerGapFree))"')"
+	note+=" $(jq -r '"change feed read live: \(.feedSeen) changes 0…\(.feedLast), gap-free \(.feedGapFree)"' "$s")"
+	[ "$(jq -r .feedGapFree "$s")" = true ] || { ok=no; note+=" FEED-GAP"; }
 	note+=" $(jq -r '"replays \(.replays), lost answers \(.transport), coded errors: \(if (.codes|length) == 0 then "none" else (.codes|to_entries|map("\(.key) \(.value)")|join(", ")) end), gave up \(.gaveUp), longest retry \(.maxRetrySeconds|floor) s"' "$s" 2>/dev/null)"
 	[ "$(jq -r '.unauthenticated' "$s" 2>/dev/null)" = 0 ] || note+=" UNAUTHENTICATED!"
 	verify || { ok=no; note+=" verify-failed"; }

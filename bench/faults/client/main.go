@@ -5,6 +5,7 @@
 //	client stream -url http://127.0.0.1:18080 -token T -run R -workers 4 -duration 20s -out DIR
 //	client check  -db DSN -run R -out DIR        # lost / duplicated acknowledged writes, ledger gaps
 //	client query  -db DSN 'SELECT count(*) FROM targets'
+//	client setup  -data-dir DIR [-database-url URL] -out ids.txt   # approved results to publish
 //
 // DSN is a postgres:// URL or the path of a SQLite database file.
 //
@@ -54,6 +55,8 @@ func main() {
 		err = check(os.Args[2:])
 	case "query":
 		err = query(os.Args[2:])
+	case "setup":
+		err = setup(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -95,6 +98,11 @@ type summary struct {
 	Unauth      int            `json:"unauthenticated"`
 	GaveUp      int            `json:"gaveUp"` // requests never acknowledged within -retry-for
 	MaxRetrySec float64        `json:"maxRetrySeconds"`
+	// The change feed as a credit centre read it during the stream, resuming from each page's
+	// endCursor: the ledger indexes seen must run 0, 1, 2, … with none skipped or repeated.
+	FeedSeen    int  `json:"feedSeen"`
+	FeedLast    int  `json:"feedLast"`
+	FeedGapFree bool `json:"feedGapFree"`
 }
 
 type streamer struct {
@@ -119,7 +127,9 @@ func stream(args []string) error {
 	retryFor := fs.Duration("retry-for", 90*time.Second, "how long one request is retried")
 	out := fs.String("out", ".", "directory of acked.jsonl, errors.jsonl, summary.json")
 	pubFile := fs.String("publish", "", "file of result IDs to publish, one a line")
+	pubToken := fs.String("publish-token", "", "token of an APPROVER of the results' department")
 	stop := fs.String("stop-file", "", "stop starting requests when this file exists")
+	feedToken := fs.String("feed-token", "", "token of a credit centre: read the change feed during the stream")
 	_ = fs.Parse(args)
 	if *token == "" || *run == "" {
 		return errors.New("stream needs -token and -run")
@@ -138,7 +148,7 @@ func stream(args []string) error {
 		hc: &http.Client{Timeout: 30 * time.Second}, acks: json.NewEncoder(af), fails: json.NewEncoder(ef),
 		publish: make(chan string, 100000)}
 	s.sum.Codes = map[string]int{}
-	if *pubFile != "" {
+	if *pubFile != "" && *pubToken != "" {
 		b, err := os.ReadFile(*pubFile)
 		if err != nil {
 			return err
@@ -165,6 +175,11 @@ func stream(args []string) error {
 		}
 		return true
 	}
+	feedDone := make(chan struct{})
+	feedOut := make(chan []int, 1)
+	if *feedToken != "" {
+		go s.feed(*feedToken, feedDone, feedOut)
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < *workers; w++ {
 		wg.Add(1)
@@ -173,7 +188,7 @@ func stream(args []string) error {
 			for seq := 0; going(); seq++ {
 				if w%2 == 1 { // half the workers publish while there is something to publish
 					if id, ok := <-s.publish; ok {
-						s.do(fmt.Sprintf("%s-p-%s", s.run, id), "publish", "", "", `mutation P($id: ID!) { publishResult(id: $id) { id status } }`,
+						s.do(*pubToken, fmt.Sprintf("%s-p-%s", s.run, id), "publish", "", "", `mutation P($id: ID!) { publishResult(id: $id) { id status } }`,
 							map[string]any{"id": id}, "publishResult")
 						continue
 					}
@@ -181,18 +196,84 @@ func stream(args []string) error {
 				name := fmt.Sprintf("%s-w%d-%06d 故障注入检查对象", s.run, w, seq)
 				code := newUSCC(s.run, w, seq)
 				in := map[string]any{"name": name, "uscc": code, "kind": "ENTERPRISE", "divisionCode": "370921", "libraryIDs": []string{lib}}
-				s.do(fmt.Sprintf("%s-t-%d-%d", s.run, w, seq), "target", name, code,
+				s.do(s.token, fmt.Sprintf("%s-t-%d-%d", s.run, w, seq), "target", name, code,
 					`mutation C($in: CreateTargetInput!) { createTarget(input: $in) { id uscc name } }`, map[string]any{"in": in}, "createTarget")
 			}
 		}(w)
 	}
 	wg.Wait()
+	close(feedDone)
+	s.sum.FeedLast = -1
+	if *feedToken != "" {
+		seen := <-feedOut
+		s.sum.FeedSeen, s.sum.FeedGapFree = len(seen), true
+		for i, ix := range seen {
+			if ix != i {
+				s.sum.FeedGapFree = false
+			}
+			s.sum.FeedLast = ix
+		}
+	}
 	b, _ := json.MarshalIndent(s.sum, "", "  ")
 	if err := os.WriteFile(filepath.Join(*out, "summary.json"), b, 0o644); err != nil {
 		return err
 	}
 	fmt.Println(string(b))
 	return nil
+}
+
+// feed follows the change feed from the start, one page after the other from each endCursor,
+// until done is closed and a last read finds nothing new; it sends the ledger indexes seen.
+func (s *streamer) feed(token string, done <-chan struct{}, out chan<- []int) {
+	var seen []int
+	cursor := ""
+	finishing := false
+	failures := 0
+	for {
+		select {
+		case <-done:
+			finishing = true
+		default:
+		}
+		vars := map[string]any{"first": 1000}
+		if cursor != "" {
+			vars["after"] = cursor
+		}
+		_, g, _, err := s.post(token, "", `query F($after: String, $first: Int) { changes(after: $after, first: $first) { changes { ledgerIndex } endCursor hasNextPage } }`, vars)
+		if err != nil || g == nil || len(g.Errors) > 0 {
+			if finishing && (err != nil || failures > 50) { // the hub is gone for good
+				break
+			}
+			failures++
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		var p struct {
+			Changes []struct {
+				LedgerIndex int `json:"ledgerIndex"`
+			} `json:"changes"`
+			EndCursor   string `json:"endCursor"`
+			HasNextPage bool   `json:"hasNextPage"`
+		}
+		if err := json.Unmarshal(g.Data["changes"], &p); err != nil {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		for _, c := range p.Changes {
+			seen = append(seen, c.LedgerIndex)
+		}
+		if p.EndCursor != "" {
+			cursor = p.EndCursor
+		}
+		if p.HasNextPage {
+			continue
+		}
+		if finishing {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	out <- seen
 }
 
 // newUSCC returns a valid USCC of an enterprise, unique to (run, worker, seq): its organisation
@@ -217,14 +298,14 @@ type gqlError struct {
 }
 
 // post sends one request; err is a transport error (no answer).
-func (s *streamer) post(key, q string, vars map[string]any) (int, *gqlResponse, []byte, error) {
+func (s *streamer) post(token, key, q string, vars map[string]any) (int, *gqlResponse, []byte, error) {
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, s.url, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	if key != "" {
 		req.Header.Set("Idempotency-Key", key)
 	}
@@ -245,10 +326,10 @@ func (s *streamer) post(key, q string, vars map[string]any) (int, *gqlResponse, 
 }
 
 // do sends the mutation until it is acknowledged, refused for good, or -retry-for has passed.
-func (s *streamer) do(key, kind, name, code, q string, vars map[string]any, field string) {
+func (s *streamer) do(token, key, kind, name, code, q string, vars map[string]any, field string) {
 	start := time.Now()
 	for tries := 1; ; tries++ {
-		status, g, raw, err := s.post(key, q, vars)
+		status, g, raw, err := s.post(token, key, q, vars)
 		retry := false
 		switch {
 		case err != nil:
@@ -326,7 +407,7 @@ func truncate(s string) string {
 func (s *streamer) library() (string, error) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		_, g, raw, err := s.post("", `{ targetLibraries(first: 1) { edges { node { id } } } }`, nil)
+		_, g, raw, err := s.post(s.token, "", `{ targetLibraries(first: 1) { edges { node { id } } } }`, nil)
 		if err == nil && g != nil {
 			var c struct {
 				Edges []struct {
@@ -452,6 +533,12 @@ func check(args []string) error {
 		return err
 	}
 	gapFree := leaves == maxIndex+1 && distinct == leaves
+	// A result published twice would have two RESULT publications (two ledger leaves).
+	var twice int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT subject_id FROM publications WHERE kind = 'RESULT' GROUP BY subject_id HAVING count(*) > 1) d").Scan(&twice); err != nil {
+		return err
+	}
+	dup += twice
 	sort.Strings(lostKeys)
 	res := map[string]any{"acked": acked, "publishAcked": pubs, "lost": lost, "duplicated": dup, "presentUnacked": unacked,
 		"ledgerLeaves": leaves, "ledgerGapFree": gapFree, "lostKeys": lostKeys}

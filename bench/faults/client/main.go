@@ -6,6 +6,7 @@
 //	client check  -db DSN -run R -out DIR        # lost / duplicated acknowledged writes, ledger gaps
 //	client query  -db DSN 'SELECT count(*) FROM targets'
 //	client setup  -data-dir DIR [-database-url URL] -out ids.txt   # approved results to publish
+//	client killwatch -pid PID -file F [-after-open MS | -after-close MS]  # SIGKILL an import
 //
 // DSN is a postgres:// URL or the path of a SQLite database file.
 //
@@ -57,6 +58,8 @@ func main() {
 		err = query(os.Args[2:])
 	case "setup":
 		err = setup(os.Args[2:])
+	case "killwatch":
+		err = killwatch(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -75,6 +75,18 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------------
+# A fresh Debian machine: root for the tmpfs and the cluster, the tools from Debian packages.
+[ "$(id -u)" -eq 0 ] || { echo "run as root (tmpfs mount, PostgreSQL cluster of its own)" >&2; exit 2; }
+need=()
+command -v jq >/dev/null || need+=(jq)
+command -v curl >/dev/null || need+=(curl)
+command -v column >/dev/null || need+=(bsdextrautils)
+if [[ " ${DBS[*]} " == *" postgres "* ]] && ! command -v pg_createcluster >/dev/null; then need+=(postgresql-15); fi
+if [ ${#need[@]} -gt 0 ]; then
+	echo "installing ${need[*]} (Debian)" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null || exit 1
+fi
+
 log "output in $OUT; load average $(cut -d' ' -f1-3 /proc/loadavg); building ssgk and the client…"
 mkdir -p "$BIN"
 if [ -n "${SSGK_BIN:-}" ]; then # a binary built already (of this tree)
@@ -381,7 +393,6 @@ scenario_disk_full() {
 }
 
 # ---------------------------------------------------------------------------------------------
-command -v jq >/dev/null || { apt-get install -y -qq jq >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }; }
 pg_up
 for db in "${DBS[@]}"; do
 	log "template database ($db): demo data"

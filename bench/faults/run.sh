@@ -21,7 +21,8 @@
 #   pg-outage    PostgreSQL stopped (immediate mode) for OUTAGE_SECONDS (10) during the stream:
 #                every error coded (UNAVAILABLE …), none UNAUTHENTICATED, nothing acknowledged lost.
 #   disk-full    SQLite on a 40 MB tmpfs filled up during the stream and an import: errors coded
-#                DISK_FULL, then space freed: the database verifies and takes writes again.
+#                DISK_FULL; then space freed: the same hub takes writes again, the database
+#                verifies and the hub restarts on it.
 #
 # PostgreSQL runs in a cluster of its own made here (15/faults on port 5499, trust auth) and
 # dropped on exit — the machine's main cluster is never touched. Needs root (tmpfs, clusters).
@@ -139,7 +140,8 @@ fresh_db() {
 	cp -a "$OUT/tpl-$1" "$DIR"
 	URL=""
 	if [ "$1" = postgres ]; then
-		psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" -qc "CREATE DATABASE \"$2\" TEMPLATE tpl" || exit 1
+		psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" 2>/dev/null
+		psql "$PG_BASE/postgres" -qc "CREATE DATABASE \"$2\" TEMPLATE tpl" || exit 1
 		URL="$PG_BASE/$2?sslmode=disable"
 	fi
 	TOKEN=$(cat "$DIR/token")
@@ -270,7 +272,7 @@ scenario_import_kill() { # $1 = db
 		[ "$after" -lt $((before + IMPORT_ROWS)) ] && lost=$((lost + before + IMPORT_ROWS - after))
 		[ "$after" -gt $((before + IMPORT_ROWS)) ] && dup=$((dup + after - before - IMPORT_ROWS))
 		verify || { ok=no; note+="verify failed after the re-import ($phase); "; }
-		[ "$1" = postgres ] && psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS \"import_$phase\" WITH (FORCE)"
+		[ "$1" = postgres ] && psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS \"import_$phase\" WITH (FORCE)" 2>/dev/null
 		rm -rf "$DIR"
 	done
 	row import-kill "$1" "$acked imports × $IMPORT_ROWS rows" "$lost" "$dup" "$uncoded" "$ok" "$note"
@@ -335,13 +337,20 @@ scenario_pg_outage() {
 	start_stream "$DIR/s" $((OUTAGE_SECONDS + 14))
 	sleep 5
 	log "pg-outage: stopping PostgreSQL (immediate) for $OUTAGE_SECONDS s"
+	local down up starter
+	down=$(date +%s)
 	pg_ctlcluster 15 "$PG_CLUSTER" stop -m immediate
 	sleep "$OUTAGE_SECONDS"
-	pg_ctlcluster 15 "$PG_CLUSTER" start
-	log "pg-outage: PostgreSQL back"
+	pg_ctlcluster 15 "$PG_CLUSTER" start &
+	starter=$!
+	# down until it accepts connections again (crash recovery after the immediate stop)
+	for _ in $(seq 1 600); do pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 0.2; done
+	up=$(date +%s)
+	wait "$starter"
+	log "pg-outage: PostgreSQL back after $((up - down)) s"
 	wait_stream
 	stop_hub TERM
-	stream_row pg-outage postgres "$DIR/s" "${OUTAGE_SECONDS} s outage"
+	stream_row pg-outage postgres "$DIR/s" "PostgreSQL stopped (immediate) $((up - down)) s until it accepted connections again;"
 }
 
 scenario_disk_full() {
@@ -362,7 +371,6 @@ scenario_disk_full() {
 	DATABASE_URL= "$SSGK" import targets "$OUT/targets.csv" --department SCJG --data-dir "$DIR" >"$OUT/disk_full/import.log" 2>&1
 	local irc=$?
 	wait_stream
-	stop_hub TERM
 	full=$(jq -r '.codes.DISK_FULL // 0' "$OUT/disk_full/summary.json")
 	grep -aq '错误 \[DISK_FULL\]' "$OUT/disk_full/import.log" && note+="import: DISK_FULL; " || note+="import rc $irc: $(grep -a 错误 "$OUT/disk_full/import.log" | head -1); "
 	grep -aq 'cannot rollback' "$OUT/disk_full/import.log" && { ok=no; note+="rollback error text; "; }
@@ -370,15 +378,13 @@ scenario_disk_full() {
 	note+="stream: $full DISK_FULL answers; "
 	[ "$full" -gt 0 ] || note+="(disk never filled?) "
 	rm -f "$mnt/ballast"
-	# space freed: the hub opens the database, takes writes again, and everything verifies.
-	start_hub || { ok=no; note+="hub did not restart; "; }
-	mkdir -p "$OUT/disk_full_after"
-	if [ -n "$HUB_PID" ]; then
-		start_stream "$OUT/disk_full_after" 3 10
-		wait_stream
-		note+="after freeing: $(jq -r .acked "$OUT/disk_full_after/summary.json") acknowledged; "
-		stop_hub TERM
-	fi
+	# space freed: the same hub, not restarted, takes writes again; then it stops, the database
+	# verifies and opens again.
+	start_stream "$OUT/disk_full_after" 3 10
+	wait_stream
+	note+="space freed, same hub: $(jq -r .acked "$OUT/disk_full_after/summary.json") acknowledged; "
+	stop_hub TERM
+	if start_hub; then note+="restarts; "; stop_hub TERM; else ok=no; note+="hub did not restart; "; fi
 	local c c2 lost dup acked
 	c=$("$CLIENT" check -db "$DIR/ssgk.db" -run disk_full -out "$OUT/disk_full")
 	c2=$("$CLIENT" check -db "$DIR/ssgk.db" -run disk_full_after -out "$OUT/disk_full_after" 2>/dev/null || echo '{"acked":0,"lost":0,"duplicated":0}')

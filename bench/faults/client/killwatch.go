@@ -13,7 +13,8 @@ import (
 // killwatch watches an import (-pid) read its file (-file) through /proc/PID/fd and kills it
 // with SIGKILL -after-open ms after it opened the file, or -after-close ms after it closed it
 // (the rows are written; the job record and the commit follow), or never (a timed run to the
-// end). It prints "open=MS close=MS killed=MS" (-1: did not happen), times from its start. A
+// end). It prints "open=MS close=MS killed=MS end=MS" (-1: did not happen), times from the
+// process's start (10 ms resolution). A
 // shell loop forks too slowly to hit the few milliseconds between closing the file and the commit.
 func killwatch(args []string) error {
 	fs := flag.NewFlagSet("killwatch", flag.ExitOnError)
@@ -26,7 +27,8 @@ func killwatch(args []string) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	// Times count from the process's start (it may have run a while before this one started).
+	start := time.Now().Add(-sinceStart(*pid))
 	ms := func() int { return int(time.Since(start).Milliseconds()) }
 	open, closed, killed := -1, -1, -1
 	fdDir := fmt.Sprintf("/proc/%d/fd", *pid)
@@ -74,4 +76,35 @@ func zombie(pid int) bool {
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	return i < 0 || i+2 >= len(s) || s[i+2] == 'Z'
+}
+
+// sinceStart is how long the process has been running: /proc/uptime less its start time
+// (field 22 of /proc/PID/stat, in clock ticks of 1/100 s).
+func sinceStart(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:]) // field 3 (state) onwards
+	if len(f) < 20 {
+		return 0
+	}
+	var ticks int64
+	fmt.Sscan(f[19], &ticks)
+	u, err := os.ReadFile("/proc/uptime")
+	if err != nil {
+		return 0
+	}
+	var up float64
+	fmt.Sscan(string(u), &up)
+	d := time.Duration(up*float64(time.Second)) - time.Duration(ticks)*10*time.Millisecond
+	if d < 0 {
+		return 0
+	}
+	return d
 }

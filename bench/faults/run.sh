@@ -9,11 +9,11 @@
 #
 # Scenarios (each on a fresh copy of a demo database):
 #   import-kill  `ssgk import targets` of a generated CSV (IMPORT_ROWS, default 20000) killed with
-#                SIGKILL at 25, 50 and 90 % of the file read (the CSV descriptor's offset in
-#                /proc/PID/fdinfo — the terminal progress bar follows the same bytes) and after the
-#                whole file was read (the commit); after each kill the targets table holds all the
-#                rows or none, and `ssgk audit verify` passes; then the import is run again to the
-#                end (acknowledged) and must have added exactly the file's rows.
+#                SIGKILL at 25, 50 and 90 % of the time the CSV is open (measured by a timed run
+#                to the end) and the moment it is closed (every row written; the commit follows);
+#                after each kill the targets table holds all the rows or none, and `ssgk audit
+#                verify` and `ssgk ledger audit` pass; then the import is run again to the end
+#                (acknowledged) and must have added exactly the file's rows.
 #   serve-kill   `ssgk serve` killed with SIGKILL three times while 4 clients create targets (with
 #                a library) and publish results, every request with an Idempotency-Key and sent
 #                again, unchanged, until acknowledged; then acknowledged vs present rows.
@@ -27,6 +27,9 @@
 # PostgreSQL runs in a cluster of its own made here (15/faults on port 5499, trust auth) and
 # dropped on exit — the machine's main cluster is never touched. Needs root (tmpfs, clusters).
 # Prints one table; exits 1 when anything was lost, duplicated or uncoded, or did not verify.
+# Knobs: IMPORT_ROWS, STREAM_SECONDS (24), OUTAGE_SECONDS (10), FAULTS_PORT (18479),
+# PUBLISH_PER_STRATUM (25: 100 results to publish), KEEP_OUT=1 (keep the logs), SSGK_BIN (use a
+# binary built already from this tree instead of building).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="/usr/local/go/bin:/usr/lib/postgresql/15/bin:$PATH"
@@ -310,6 +313,8 @@ stream_row() {
 	[ "$(jq -r .feedGapFree "$s")" = true ] || { ok=no; note+=" FEED-GAP"; }
 	note+=" $(jq -r '"replays \(.replays), lost answers \(.transport), coded errors: \(if (.codes|length) == 0 then "none" else (.codes|to_entries|map("\(.key) \(.value)")|join(", ")) end), gave up \(.gaveUp), longest retry \(.maxRetrySeconds|floor) s"' "$s" 2>/dev/null)"
 	[ "$(jq -r '.unauthenticated' "$s" 2>/dev/null)" = 0 ] || note+=" UNAUTHENTICATED!"
+	# every request is retried until acknowledged: one that never was means the hub did not recover
+	[ "$(jq -r '.gaveUp' "$s" 2>/dev/null)" = 0 ] || { ok=no; note+=" REQUESTS-NEVER-ACKNOWLEDGED"; }
 	verify || { ok=no; note+=" verify-failed"; }
 	row "$1" "$2" "$acked" "$lost" "$dup" "$unc" "$ok" "$note"
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -29,6 +30,9 @@ type testHub struct {
 	srv        *httptest.Server
 	server     *server.Server
 	statements *atomic.Int64
+	// loseCommit, when set, makes the next transaction's COMMIT succeed in the database and then
+	// report a broken connection: the answer lost on the way back.
+	loseCommit *atomic.Bool
 	scjg, wj   *ent.Department
 	scjgToken  string // SCJG system token (department admin)
 	wjToken    string // WJ system token
@@ -47,13 +51,14 @@ func newTestHubWith(t testing.TB, configure func(*server.Options)) *testHub {
 func newTestHubOn(t testing.TB, topts testutil.Options, configure func(*server.Options)) *testHub {
 	t.Helper()
 	var n atomic.Int64
-	topts.Driver = func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n} }
+	var lose atomic.Bool
+	topts.Driver = func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n, loseCommit: &lose} }
 	db := testutil.Open(t, topts)
 	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("k"), 32), auth.DefaultPolicy)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &testHub{db: db, auth: authSvc, statements: &n}
+	h := &testHub{db: db, auth: authSvc, statements: &n, loseCommit: &lose}
 	ctx := testutil.System()
 	err = txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		if h.scjg, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetShortName("县市场监管局").SetIsOffice(true).Save(ctx); err != nil {
@@ -135,7 +140,8 @@ func (h *testHub) send(t *testing.T, req *http.Request) *gqlResponse {
 // countingDriver counts the SQL statements the hub sends, including inside transactions.
 type countingDriver struct {
 	dialect.Driver
-	n *atomic.Int64
+	n          *atomic.Int64
+	loseCommit *atomic.Bool
 }
 
 func (d *countingDriver) Exec(ctx context.Context, q string, args, v any) error {
@@ -153,7 +159,7 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingTx{Tx: tx, n: d.n}, nil
+	return &countingTx{Tx: tx, n: d.n, loseCommit: d.loseCommit}, nil
 }
 
 // ExecContext and QueryContext pass the raw-SQL path (used by the audit trail) through.
@@ -174,7 +180,19 @@ type rawSQL interface {
 
 type countingTx struct {
 	dialect.Tx
-	n *atomic.Int64
+	n          *atomic.Int64
+	loseCommit *atomic.Bool
+}
+
+// Commit commits; when loseCommit was set it then reports a broken connection (once).
+func (t *countingTx) Commit() error {
+	if err := t.Tx.Commit(); err != nil {
+		return err
+	}
+	if t.loseCommit != nil && t.loseCommit.CompareAndSwap(true, false) {
+		return driver.ErrBadConn
+	}
+	return nil
 }
 
 func (t *countingTx) Exec(ctx context.Context, q string, args, v any) error {

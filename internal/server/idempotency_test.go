@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/ssgk/ssgk/internal/server"
@@ -54,5 +55,38 @@ func TestIdempotencyKey(t *testing.T) {
 	req.Header.Set(server.IdempotencyKeyHeader, "7d1c2a50-create-1")
 	if r := h.send(t, req); r.code() != "" {
 		t.Fatalf("another caller's key: %s %+v", r.code(), r.Errors)
+	}
+}
+
+// TestIdempotencyKey_CommitAnswerLost: when the connection breaks after the database committed
+// a mutation (the answer lost on the way back), the caller is told the outcome is unknown
+// (UNAVAILABLE with extensions.outcome UNKNOWN, not "nothing was saved"), and its retry with the
+// same key returns the committed answer without writing twice.
+func TestIdempotencyKey_CommitAnswerLost(t *testing.T) {
+	h := newTestHub(t)
+	createTarget := `mutation($in: CreateTargetInput!) { createTarget(input: $in) { id uscc } }`
+	send := func(key string) *gqlResponse {
+		body, _ := json.Marshal(map[string]any{"query": createTarget, "variables": map[string]any{
+			"in": map[string]any{"uscc": validUSCC(44), "name": "宁阳县提交中断测试有限公司"}}})
+		req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+h.scjgToken)
+		req.Header.Set(server.IdempotencyKeyHeader, key)
+		return h.send(t, req)
+	}
+	h.loseCommit.Store(true)
+	lost := send("commit-lost-1")
+	if lost.code() != "UNAVAILABLE" || lost.Errors[0].Extensions["outcome"] != "UNKNOWN" {
+		t.Fatalf("lost commit answer: %d %+v; want UNAVAILABLE with outcome UNKNOWN", lost.Status, lost.Errors)
+	}
+	if strings.Contains(lost.Errors[0].Message, "未保存") {
+		t.Fatalf("the message claims nothing was saved: %s", lost.Errors[0].Message)
+	}
+	retry := send("commit-lost-1")
+	if retry.code() != "" || !strings.Contains(string(retry.Data["createTarget"]), validUSCC(44)) {
+		t.Fatalf("retry: %s %+v; want the committed target", retry.Data["createTarget"], retry.Errors)
+	}
+	if n, err := h.db.Client.Target.Query().Count(testutil.System()); err != nil || n != 1 {
+		t.Fatalf("%d targets after the retry (%v), want 1", n, err)
 	}
 }

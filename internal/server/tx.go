@@ -77,10 +77,35 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return t.faultResponse(ctx, "cannot commit a transaction", err)
+		return t.commitFaultResponse(ctx, err)
 	}
 	return rsp
 }
+
+// commitFaultResponse answers a mutation whose COMMIT failed. When the connection broke during
+// the COMMIT the database may have committed before the answer was lost, so the client is told
+// the outcome is unknown (extensions.outcome = UNKNOWN) and to retry with the same
+// Idempotency-Key, which returns the first committed answer if there was one. A COMMIT the
+// database refused (busy, disk full) wrote nothing, as faultResponse says.
+func (t transactioner) commitFaultResponse(ctx context.Context, err error) *graphql.Response {
+	ae := apperr.Fault(err)
+	if ae != nil && ae.Code != apperr.Unavailable && ae.Code != apperr.Deadline {
+		return t.faultResponse(ctx, "cannot commit a transaction", err)
+	}
+	code := apperr.Unavailable
+	if ae != nil {
+		code = ae.Code
+	}
+	t.log.ErrorContext(ctx, "commit outcome unknown", "code", code, "err", err)
+	ext := map[string]any{"code": code, "outcome": "UNKNOWN"}
+	if id := logging.RequestID(ctx); id != "" {
+		ext["requestId"] = id
+	}
+	return &graphql.Response{Errors: gqlerror.List{{Message: commitUnknownMessage, Extensions: ext}}}
+}
+
+// commitUnknownMessage: the connection broke while the database was committing.
+const commitUnknownMessage = "提交修改时与数据库的连接中断，本次修改可能已经保存：请使用相同的 Idempotency-Key 重试（已保存时返回首次结果），或先查询确认后再操作"
 
 // faultResponse answers a mutation whose transaction could not begin or commit: a coded error
 // (BUSY, DISK_FULL, DEADLINE, else UNAVAILABLE — nothing was written), logged with the request

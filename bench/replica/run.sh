@@ -70,8 +70,10 @@ pg_ctlcluster "$V" "$P" start
 # --- standby: a base backup of the primary, streaming from it --------------------------------
 pg_createcluster "$V" "$S" --port "$SP" >/dev/null
 SDATA="/var/lib/postgresql/$V/$S"
-rm -rf "$SDATA"
-su postgres -c "pg_basebackup -h 127.0.0.1 -p $PP -U postgres -D $SDATA -X stream -R -d 'application_name=rstandby'" >/dev/null
+find "$SDATA" -mindepth 1 -delete # pg_basebackup needs it empty (and owned by postgres)
+su postgres -c "pg_basebackup -h 127.0.0.1 -p $PP -U postgres -D $SDATA -X stream -R" >/dev/null
+# -R wrote standby.signal and primary_conninfo; name the standby for synchronous_standby_names.
+echo "primary_conninfo = 'host=127.0.0.1 port=$PP user=postgres application_name=rstandby'" >>"$SDATA/postgresql.auto.conf"
 cp "/etc/postgresql/$V/$P/pg_hba.conf" "/etc/postgresql/$V/$S/pg_hba.conf"
 cat >>"/etc/postgresql/$V/$S/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
@@ -127,5 +129,5 @@ for _ in $(seq 60); do
 	sleep 0.5
 done
 echo "standby promoted at $(date -Iseconds)"
-grep -E "feed gap|publish:" "$WORK/load.log" | head -5 || true
+echo "first errors of the load client:"; cat "$WORK/load.log"
 "$WORK/load" verify -db "$STANDBY" -acks "$WORK/acks.json"

@@ -144,6 +144,16 @@ func newUSCC() string {
 	return string(b) + string(uscc.CheckChar(string(b)))
 }
 
+// firstErrors prints the first few errors of each kind (the rest are only counted).
+var firstErrors sync.Map // kind → *atomic.Int64
+
+func report(kind string, err error) {
+	v, _ := firstErrors.LoadOrStore(kind, new(atomic.Int64))
+	if v.(*atomic.Int64).Add(1) <= 3 {
+		fmt.Fprintf(os.Stderr, "%s %s: %v\n", time.Now().Format("15:04:05.000"), kind, err)
+	}
+}
+
 type latencies struct {
 	mu sync.Mutex
 	d  []time.Duration
@@ -259,6 +269,7 @@ func runLoad(args []string) error {
 						map[string]any{"i": map[string]any{"name": "多实例压测企业" + code[10:], "uscc": code}}, nil)
 					if err != nil {
 						errs.Add(1)
+						report("createTarget", err)
 						time.Sleep(100 * time.Millisecond)
 						continue
 					}
@@ -281,9 +292,7 @@ func runLoad(args []string) error {
 				id, err := publishList(ctx, c, dep, n)
 				if err != nil {
 					errs.Add(1)
-					if n < 3 {
-						fmt.Fprintln(os.Stderr, "publish:", err)
-					}
+					report("publish", err)
 					time.Sleep(200 * time.Millisecond)
 					continue
 				}
@@ -318,9 +327,10 @@ func runLoad(args []string) error {
 				}
 			}
 			t0 := time.Now()
-			err := c.do(ctx, `query($a: String) { changes(after: $a, first: 500) { endCursor hasNextPage changes { ledgerIndex kind publication { subjectId } } } }`, map[string]any{"a": cur}, &page)
+			err := c.do(ctx, `query($a: String) { changes(after: $a, first: 500) { endCursor hasNextPage changes { ledgerIndex kind publication { subjectID } } } }`, map[string]any{"a": cur}, &page)
 			if err != nil {
 				readErrs.Add(1)
+				report("changes", err)
 				time.Sleep(50 * time.Millisecond)
 				continue
 			}
@@ -366,6 +376,7 @@ func runLoad(args []string) error {
 				}
 				if err != nil {
 					readErrs.Add(1)
+					report("history/aggregate", err)
 					time.Sleep(50 * time.Millisecond)
 					continue
 				}

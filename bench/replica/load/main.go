@@ -57,8 +57,10 @@ type Acks struct {
 	Targets   []string `json:"targets"`   // USCCs of created targets
 	ItemLists []int    `json:"itemLists"` // ids of published item-list versions
 	Errors    int      `json:"errors"`    // failed (unacknowledged) writes
-	FeedGaps  int      `json:"feedGaps"`  // gaps or reorderings seen by the feed readers
-	Summary   Summary  `json:"summary"`
+	// ErrorsBeforeCrash are the failed writes before the primary was stopped (-crash-after).
+	ErrorsBeforeCrash int     `json:"errorsBeforeCrash"`
+	FeedGaps          int     `json:"feedGaps"` // gaps or reorderings seen by the feed readers
+	Summary           Summary `json:"summary"`
 }
 
 // Summary is what the run measured.
@@ -181,6 +183,7 @@ func runLoad(args []string) error {
 	ackFile := fs.String("acks", "acks.json", "where to write the acknowledged writes")
 	writers := fs.Int("writers", 2, "createTarget clients per write hub")
 	readers := fs.Int("readers", 2, "entityHistory/aggregate clients on the read hub")
+	crashAfter := fs.Duration("crash-after", 0, "when run.sh stops the primary (for counting the errors before it)")
 	_ = fs.Parse(args)
 	ctx := context.Background()
 	hubs := strings.Split(*writeHubs, ",")
@@ -191,6 +194,7 @@ func runLoad(args []string) error {
 		ackedAt   = map[int]time.Time{} // item list id → acknowledgement time
 		seenAt    = map[int]time.Time{} // item list id → first seen in the standby's feed
 		errs      atomic.Int64
+		errsEarly atomic.Int64
 		readErrs  atomic.Int64
 		feedGaps  atomic.Int64
 		reads     latencies
@@ -254,6 +258,12 @@ func runLoad(args []string) error {
 	began := time.Now()
 	deadline := began.Add(*duration)
 	running := func() bool { return time.Now().Before(deadline) }
+	failed := func() {
+		errs.Add(1)
+		if *crashAfter == 0 || time.Since(began) < *crashAfter-500*time.Millisecond {
+			errsEarly.Add(1)
+		}
+	}
 	at := func(c *client, base string) *client { return &client{base: base, token: c.token, hc: c.hc} }
 
 	// Target writers through every write hub.
@@ -268,7 +278,7 @@ func runLoad(args []string) error {
 					err := c.do(ctx, `mutation($i: CreateTargetInput!) { createTarget(input: $i) { id } }`,
 						map[string]any{"i": map[string]any{"name": "多实例压测企业" + code[10:], "uscc": code}}, nil)
 					if err != nil {
-						errs.Add(1)
+						failed()
 						report("createTarget", err)
 						time.Sleep(100 * time.Millisecond)
 						continue
@@ -291,7 +301,7 @@ func runLoad(args []string) error {
 			for n := 0; running(); n++ {
 				id, err := publishList(ctx, c, dep, n)
 				if err != nil {
-					errs.Add(1)
+					failed()
 					report("publish", err)
 					time.Sleep(200 * time.Millisecond)
 					continue
@@ -393,7 +403,7 @@ func runLoad(args []string) error {
 			lags.add(max(s.Sub(a), 0))
 		}
 	}
-	acks.Errors, acks.FeedGaps = int(errs.Load()), int(feedGaps.Load())
+	acks.Errors, acks.ErrorsBeforeCrash, acks.FeedGaps = int(errs.Load()), int(errsEarly.Load()), int(feedGaps.Load())
 	s := &acks.Summary
 	s.Seconds = elapsed.Seconds()
 	s.TargetsPerSec = float64(len(acks.Targets)) / elapsed.Seconds()
@@ -480,7 +490,7 @@ func runVerify(args []string) error {
 	fmt.Printf("| run length | %.0f s |\n", s.Seconds)
 	fmt.Printf("| createTarget acknowledged (both hubs) | %d (%.1f/s) |\n", len(acks.Targets), s.TargetsPerSec)
 	fmt.Printf("| item-list versions published (both hubs) | %d (%.2f/s) |\n", len(acks.ItemLists), s.PublishedPerSec)
-	fmt.Printf("| failed writes (not acknowledged; the primary was stopped mid-run) | %d |\n", acks.Errors)
+	fmt.Printf("| failed writes before the primary was stopped / after (not acknowledged) | %d / %d |\n", acks.ErrorsBeforeCrash, acks.Errors-acks.ErrorsBeforeCrash)
 	fmt.Printf("| feed lag, acknowledgement → seen in `changes` from the standby: p50 / p99 / max | %.1f / %.1f / %.1f ms (%d publications) |\n", s.FeedLagP50ms, s.FeedLagP99ms, s.FeedLagMaxms, s.FeedLagSamples)
 	fmt.Printf("| reads from the standby (changes, entityHistory, resultAggregate): p50 / p99 | %.1f / %.1f ms (%d reads, %d errors) |\n", s.StandbyReadP50ms, s.StandbyReadP99ms, s.StandbyReads, s.ReadErrors)
 	fmt.Printf("| feed gaps or reorderings seen from the standby | %d |\n", acks.FeedGaps)

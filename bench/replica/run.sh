@@ -113,7 +113,7 @@ done
 
 # --- load, crash, promote ------------------------------------------------------------------
 "$WORK/load" load -write http://127.0.0.1:18491,http://127.0.0.1:18492 -read http://127.0.0.1:18493 \
-	-duration "${DURATION}s" -crash-after "$((DURATION * 3 / 4))s" -acks "$WORK/acks.json" 2>"$WORK/load.log" &
+	-duration "${DURATION}s" -acks "$WORK/acks.json" 2>"$WORK/load.log" &
 LOAD=$!
 standby_xacts() { psql -h 127.0.0.1 -p "$SP" -U postgres -Atc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'ssgk'"; }
 X0=$(standby_xacts)
@@ -124,6 +124,7 @@ echo "transactions the standby served to hub C during the load: $((X1 - X0))"
 lag=$(psql -h 127.0.0.1 -p "$PP" -U postgres -Atc "SELECT coalesce(extract(epoch FROM replay_lag) * 1000, 0)::int FROM pg_stat_replication WHERE application_name = 'rstandby'")
 echo "standby replay_lag at the crash (pg_stat_replication): ${lag} ms"
 echo "load average at the crash: $(cut -d' ' -f1-3 /proc/loadavg)"
+kill -USR1 "$LOAD"
 pg_ctlcluster "$V" "$P" stop -m immediate
 echo "primary stopped (immediate) at $(date -Iseconds)"
 wait "$LOAD" || { echo "the load client failed:" >&2; cat "$WORK/load.log" >&2; exit 1; }

@@ -18,11 +18,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	_ "github.com/lib/pq"
@@ -77,6 +79,7 @@ type Summary struct {
 	StandbyReadP50ms float64 `json:"standbyReadP50ms"`
 	StandbyReadP99ms float64 `json:"standbyReadP99ms"`
 	ReadErrors       int     `json:"readErrors"`
+	ReadErrorsEarly  int     `json:"readErrorsBeforeCrash"`
 }
 
 type client struct {
@@ -183,10 +186,11 @@ func runLoad(args []string) error {
 	ackFile := fs.String("acks", "acks.json", "where to write the acknowledged writes")
 	writers := fs.Int("writers", 2, "createTarget clients per write hub")
 	readers := fs.Int("readers", 2, "entityHistory/aggregate clients on the read hub")
-	crashAfter := fs.Duration("crash-after", 0, "when run.sh stops the primary (for counting the errors before it)")
 	_ = fs.Parse(args)
 	ctx := context.Background()
 	hubs := strings.Split(*writeHubs, ",")
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1) // first: the default action would end the process
 
 	var (
 		mu        sync.Mutex
@@ -195,11 +199,13 @@ func runLoad(args []string) error {
 		seenAt    = map[int]time.Time{} // item list id → first seen in the standby's feed
 		errs      atomic.Int64
 		errsEarly atomic.Int64
-		readErrs  atomic.Int64
-		feedGaps  atomic.Int64
-		reads     latencies
-		feedReads atomic.Int64
-		wg        sync.WaitGroup
+		// read failures before the primary was stopped
+		readErrsEarly atomic.Int64
+		readErrs      atomic.Int64
+		feedGaps      atomic.Int64
+		reads         latencies
+		feedReads     atomic.Int64
+		wg            sync.WaitGroup
 	)
 	// Office sessions on every hub (one login, on the first hub: sessions hold across hubs).
 	office, err := login(ctx, hubs[0], "office")
@@ -258,10 +264,23 @@ func runLoad(args []string) error {
 	began := time.Now()
 	deadline := began.Add(*duration)
 	running := func() bool { return time.Now().Before(deadline) }
+	// run.sh sends SIGUSR1 just before it stops the primary: failures before it are counted apart.
+	var crashed atomic.Bool
+	go func() {
+		<-usr1
+		crashed.Store(true)
+		fmt.Fprintf(os.Stderr, "%s the primary is being stopped\n", time.Now().Format("15:04:05.000"))
+	}()
 	failed := func() {
 		errs.Add(1)
-		if *crashAfter == 0 || time.Since(began) < *crashAfter-500*time.Millisecond {
+		if !crashed.Load() {
 			errsEarly.Add(1)
+		}
+	}
+	readFailed := func() {
+		readErrs.Add(1)
+		if !crashed.Load() {
+			readErrsEarly.Add(1)
 		}
 	}
 	at := func(c *client, base string) *client { return &client{base: base, token: c.token, hc: c.hc} }
@@ -339,7 +358,7 @@ func runLoad(args []string) error {
 			t0 := time.Now()
 			err := c.do(ctx, `query($a: String) { changes(after: $a, first: 500) { endCursor hasNextPage changes { ledgerIndex kind publication { subjectID } } } }`, map[string]any{"a": cur}, &page)
 			if err != nil {
-				readErrs.Add(1)
+				readFailed()
 				report("changes", err)
 				time.Sleep(50 * time.Millisecond)
 				continue
@@ -385,7 +404,7 @@ func runLoad(args []string) error {
 						map[string]any{"u": known[rand.IntN(len(known))]}, nil)
 				}
 				if err != nil {
-					readErrs.Add(1)
+					readFailed()
 					report("history/aggregate", err)
 					time.Sleep(50 * time.Millisecond)
 					continue
@@ -411,7 +430,7 @@ func runLoad(args []string) error {
 	s.FeedReads = int(feedReads.Load())
 	s.FeedLagP50ms, s.FeedLagP99ms, s.FeedLagMaxms, s.FeedLagSamples = lags.pct(0.5), lags.pct(0.99), lags.pct(1), len(lags.d)
 	s.StandbyReads, s.StandbyReadP50ms, s.StandbyReadP99ms = len(reads.d), reads.pct(0.5), reads.pct(0.99)
-	s.ReadErrors = int(readErrs.Load())
+	s.ReadErrors, s.ReadErrorsEarly = int(readErrs.Load()), int(readErrsEarly.Load())
 	b, _ := json.MarshalIndent(acks, "", " ")
 	return os.WriteFile(*ackFile, b, 0o644)
 }
@@ -492,7 +511,8 @@ func runVerify(args []string) error {
 	fmt.Printf("| item-list versions published (both hubs) | %d (%.2f/s) |\n", len(acks.ItemLists), s.PublishedPerSec)
 	fmt.Printf("| failed writes before the primary was stopped / after (not acknowledged) | %d / %d |\n", acks.ErrorsBeforeCrash, acks.Errors-acks.ErrorsBeforeCrash)
 	fmt.Printf("| feed lag, acknowledgement → seen in `changes` from the standby: p50 / p99 / max | %.1f / %.1f / %.1f ms (%d publications) |\n", s.FeedLagP50ms, s.FeedLagP99ms, s.FeedLagMaxms, s.FeedLagSamples)
-	fmt.Printf("| reads from the standby (changes, entityHistory, resultAggregate): p50 / p99 | %.1f / %.1f ms (%d reads, %d errors) |\n", s.StandbyReadP50ms, s.StandbyReadP99ms, s.StandbyReads, s.ReadErrors)
+	fmt.Printf("| reads through hub C (standby): p50 / p99 | %.1f / %.1f ms (%d reads) |\n", s.StandbyReadP50ms, s.StandbyReadP99ms, s.StandbyReads)
+	fmt.Printf("| failed reads before the primary was stopped / after | %d / %d |\n", s.ReadErrorsEarly, s.ReadErrors-s.ReadErrorsEarly)
 	fmt.Printf("| feed gaps or reorderings seen from the standby | %d |\n", acks.FeedGaps)
 	fmt.Printf("| after promotion: acknowledged targets missing | %d of %d |\n", lostTargets, len(acks.Targets))
 	fmt.Printf("| after promotion: acknowledged publications missing | %d of %d |\n", lostLists, len(acks.ItemLists))

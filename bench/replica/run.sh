@@ -14,8 +14,9 @@
 #      feed from the standby is gap-free and records when each publication shows up;
 #   4. at 3/4 of the run the primary is stopped with `-m immediate` (a crash) while the clients
 #      still write; the standby is promoted;
-#   5. every acknowledged target and publication is looked up on the promoted standby.
-# Prints a table; exits non-zero on any lost acknowledged write, feed gap or log gap.
+#   5. every acknowledged target and publication is looked up on the promoted standby, and
+#      `ssgk audit verify` and `ssgk ledger audit` run on it.
+# Prints a table; exits non-zero on any lost acknowledged write, feed gap, log gap or failed verifier.
 #
 #   bench/replica/run.sh [DURATION_SECONDS]     # default 60; needs root (pg_createcluster)
 set -euo pipefail
@@ -135,4 +136,17 @@ for _ in $(seq 60); do
 done
 echo "standby promoted at $(date -Iseconds)"
 echo "first errors of the load client:"; cat "$WORK/load.log"
-"$WORK/load" verify -db "$STANDBY" -acks "$WORK/acks.json"
+for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+"$WORK/load" verify -db "$STANDBY" -acks "$WORK/acks.json" || FAILED=1
+# The promoted database as a whole: the audit chain and the transparency log re-verified.
+if DATABASE_URL="$STANDBY" "$WORK/ssgk" audit verify >"$WORK/audit.txt" 2>&1; then
+	echo "ssgk audit verify on the promoted standby: OK ($(tail -1 "$WORK/audit.txt"))"
+else
+	echo "ssgk audit verify on the promoted standby FAILED:"; tail -5 "$WORK/audit.txt"; FAILED=1
+fi
+if DATABASE_URL="$STANDBY" "$WORK/ssgk" ledger audit >"$WORK/ledger.txt" 2>&1; then
+	echo "ssgk ledger audit on the promoted standby: OK ($(tail -1 "$WORK/ledger.txt"))"
+else
+	echo "ssgk ledger audit on the promoted standby FAILED:"; tail -5 "$WORK/ledger.txt"; FAILED=1
+fi
+exit "${FAILED:-0}"

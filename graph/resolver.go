@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/changefeed"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/uscc"
@@ -28,12 +29,64 @@ type Resolver struct {
 	Drawer  *drawing.Drawer
 	DataDir string      // evidence files
 	Schema  *ast.Schema // the executable schema, to validate persisted queries
+	// Reads serves the read-only root fields — changes, entityHistory, resultAggregate — from a
+	// streaming standby when one is configured (WithReads); nil means Client and DB.
+	Reads *Reads
+	// Feed returns the signal that wakes subscriptions when a leaf commits through any hub
+	// (WithFeed); nil, or a nil signal, means they only poll every SubscriptionPoll.
+	Feed func() *changefeed.Signal
+}
+
+// Reads is the read-only database a standby serves.
+type Reads struct {
+	Client *ent.Client
+	DB     *stdsql.DB
+}
+
+// Option configures NewSchema.
+type Option func(*Resolver)
+
+// WithReads sends the read-only root fields to client and db (a standby: DATABASE_READ_URL).
+func WithReads(client *ent.Client, db *stdsql.DB) Option {
+	return func(r *Resolver) { r.Reads = &Reads{Client: client, DB: db} }
+}
+
+// WithFeed wakes subscriptions through the signal feed returns (store.DB.FeedSignal).
+func WithFeed(feed func() *changefeed.Signal) Option {
+	return func(r *Resolver) { r.Feed = feed }
+}
+
+// readClient is the client of the read-only root fields.
+func (r *Resolver) readClient() *ent.Client {
+	if r.Reads != nil {
+		return r.Reads.Client
+	}
+	return r.Client
+}
+
+// readDB is the database of the read-only aggregates.
+func (r *Resolver) readDB() *stdsql.DB {
+	if r.Reads != nil {
+		return r.Reads.DB
+	}
+	return r.DB
+}
+
+// feedSignal is the signal subscriptions wait on besides their poll (nil: poll only).
+func (r *Resolver) feedSignal() *changefeed.Signal {
+	if r.Feed == nil {
+		return nil
+	}
+	return r.Feed()
 }
 
 // NewSchema builds the executable schema. db is the client's database, for the aggregates
 // that ent's builders cannot express (nil in schema-only uses).
-func NewSchema(client *ent.Client, db *stdsql.DB, authSvc *auth.Service, dialect, dataDir string) graphql.ExecutableSchema {
+func NewSchema(client *ent.Client, db *stdsql.DB, authSvc *auth.Service, dialect, dataDir string, opts ...Option) graphql.ExecutableSchema {
 	r := &Resolver{Client: client, DB: db, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect).WithKeyDir(dataDir), DataDir: dataDir}
+	for _, o := range opts {
+		o(r)
+	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r,
 		Directives: generated.DirectiveRoot{RowRule: sharing.RowRuleDirective}})
 	r.Schema = es.Schema()
@@ -81,7 +134,9 @@ func ptrs[T any](s []T) []*T {
 	return out
 }
 
-// SubscriptionPoll is how often a subscription looks for new public acts in the log.
+// SubscriptionPoll is how often a subscription looks for new public acts in the log when no
+// feed signal wakes it first (a signal lost while the LISTEN connection reconnects, an act
+// committed by a command-line run on SQLite).
 var SubscriptionPoll = time.Second
 
 // masked returns the masked form of a personal value, null when it is empty.

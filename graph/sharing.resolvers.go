@@ -25,7 +25,7 @@ func (r *entityHistoryResolver) Results(ctx context.Context, obj *credit.History
 	if obj.Target == nil {
 		return nil, nil
 	}
-	q, err := credit.Results(r.Client, obj.Target.ID).CollectFields(ctx)
+	q, err := credit.Results(r.readClient(), obj.Target.ID).CollectFields(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (r *entityHistoryResolver) Corrections(ctx context.Context, obj *credit.His
 	if obj.Target == nil {
 		return nil, nil
 	}
-	q, err := credit.Corrections(r.Client, obj.Target.ID).CollectFields(ctx)
+	q, err := credit.Corrections(r.readClient(), obj.Target.ID).CollectFields(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (r *entityHistoryResolver) Tasks(ctx context.Context, obj *credit.History) 
 	if obj.Target == nil {
 		return nil, nil
 	}
-	q, err := credit.Tasks(ctx, r.Client, obj.Target.ID).CollectFields(ctx)
+	q, err := credit.Tasks(ctx, r.readClient(), obj.Target.ID).CollectFields(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (r *entityHistoryResolver) FollowUps(ctx context.Context, obj *credit.Histo
 	if obj.Target == nil {
 		return nil, nil
 	}
-	q, err := credit.FollowUps(r.Client, obj.Target.ID).CollectFields(ctx)
+	q, err := credit.FollowUps(r.readClient(), obj.Target.ID).CollectFields(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (r *queryResolver) SharingGroups(ctx context.Context) ([]*model.SharingGrou
 
 // EntityHistory is the resolver for the entityHistory field.
 func (r *queryResolver) EntityHistory(ctx context.Context, uscc string) (*credit.History, error) {
-	t, err := credit.Target(ctx, r.Client, uscc)
+	t, err := credit.Target(ctx, r.readClient(), uscc)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (r *queryResolver) Changes(ctx context.Context, after *string, first *int, 
 	if first != nil {
 		n = *first
 	}
-	return credit.Changes(ctx, r.Client, deref(after), n, kinds)
+	return credit.Changes(ctx, r.readClient(), deref(after), n, kinds)
 }
 
 // ResultAggregate is the resolver for the resultAggregate field.
@@ -143,7 +143,7 @@ func (r *queryResolver) ResultAggregate(ctx context.Context, groupBy []model.Agg
 			f.PublishedOnly = *filter.PublishedOnly
 		}
 	}
-	total, groups, err := stats.Grouping(ctx, r.DB, r.Dialect, viewer.FromContext(ctx), dims, f)
+	total, groups, err := stats.Grouping(ctx, r.readDB(), r.Dialect, viewer.FromContext(ctx), dims, f)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,12 @@ func (r *subscriptionResolver) ResultPublished(ctx context.Context, after *strin
 		defer close(ch)
 		tick := time.NewTicker(SubscriptionPoll)
 		defer tick.Stop()
+		// Woken by the feed signal when a leaf commits through any hub, else every
+		// SubscriptionPoll. It reads the primary: the signal means the act is committed there,
+		// while a standby may not have replayed it yet.
+		feed := r.feedSignal()
 		for {
+			woken := feed.Wait() // before the read: an act committed meanwhile still wakes it
 			page, err := credit.Changes(ctx, r.Client, cursor, 100, []publication.Kind{publication.KindRESULT, publication.KindCORRECTION})
 			if err != nil {
 				return
@@ -183,6 +188,7 @@ func (r *subscriptionResolver) ResultPublished(ctx context.Context, after *strin
 			}
 			select {
 			case <-tick.C:
+			case <-woken:
 			case <-ctx.Done():
 				return
 			}

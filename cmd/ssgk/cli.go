@@ -118,6 +118,7 @@ func (c *call) IsSet(name string) bool    { return c.cmd.IsSet(name) }
 func (c *call) config() *config {
 	cfg := &config{}
 	cfg.pick(c.cmd, &cfg.DatabaseURL, "database-url", "DATABASE_URL", "")
+	cfg.ReadURL = cfg.env("DATABASE_READ_URL", "")
 	cfg.pick(c.cmd, &cfg.DataDir, "data-dir", "DATA_DIR", "data")
 	cfg.pick(c.cmd, &cfg.LogLevel, "log-level", "LOG_LEVEL", "info")
 	cfg.pick(c.cmd, &cfg.LogFormat, "log-format", "LOG_FORMAT", "text")

@@ -18,6 +18,7 @@ import (
 type config struct {
 	ListenAddr  string // LISTEN_ADDR
 	DatabaseURL string // DATABASE_URL or DATABASE_URL_FILE; empty → SQLite in DataDir
+	ReadURL     string // DATABASE_READ_URL(_FILE): a streaming standby for read-only traffic (serve)
 	DataDir     string // DATA_DIR
 	LogLevel    string // LOG_LEVEL: debug, info, warn, error
 	LogFormat   string // LOG_FORMAT: text or json

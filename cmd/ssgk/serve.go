@@ -25,7 +25,7 @@ func openHub(ctx context.Context, cfg *config) (*store.DB, *auth.Service, error)
 	if err := applyImportLimits(cfg); err != nil {
 		return nil, nil, err
 	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, ReadURL: cfg.ReadURL})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,6 +71,9 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 	}
 	defer db.Close()
 	log.Info("database ready", "dialect", db.Dialect, "url", store.Redact(cfg.DatabaseURL), "data_dir", cfg.DataDir)
+	if cfg.ReadURL != "" {
+		log.Info("read-only traffic goes to the standby", "url", store.Redact(cfg.ReadURL))
+	}
 	if o.Demo {
 		if err := loadDemo(ctx, db, authSvc, stdout, true); err != nil {
 			return err

@@ -50,6 +50,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +62,7 @@ import (
 	"github.com/ssgk/ssgk/ent/ledgerleaf"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/changefeed"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -173,7 +175,7 @@ func Append(ctx context.Context, tx *ent.Tx, p *ent.Publication) (*ent.LedgerLea
 		}
 		corrects = orig.LedgerIndex
 	}
-	index, err := nextIndex(ctx, tx)
+	index, d, err := nextIndex(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -189,31 +191,61 @@ func Append(ctx context.Context, tx *ent.Tx, p *ent.Publication) (*ent.LedgerLea
 	if err := tx.Publication.UpdateOneID(p.ID).SetLedgerIndex(index).Exec(wctx); err != nil {
 		return nil, err
 	}
+	if err := wake(ctx, tx, d, index); err != nil {
+		return nil, err
+	}
 	p.LedgerIndex = &index
 	return row, nil
 }
 
+// wake arranges for the change feed's readers — in every hub on the database — to be woken
+// when tx commits (package changefeed): on PostgreSQL a NOTIFY in tx, which the server delivers
+// only if tx commits; on SQLite the process-wide signal, from a commit hook.
+func wake(ctx context.Context, tx *ent.Tx, d string, index int64) error {
+	if d == dialect.Postgres {
+		_, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", changefeed.Channel, strconv.FormatInt(index, 10))
+		return err
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			if err == nil {
+				changefeed.Committed()
+			}
+			return err
+		})
+	})
+	return nil
+}
+
 // nextIndex locks the log for the transaction and returns the index of the next leaf. The
 // ledger lock comes second in the hub's lock order, after the write lock every store-opened
-// transaction holds since BEGIN (internal/store/writelock.go).
-func nextIndex(ctx context.Context, tx *ent.Tx) (int64, error) {
+// transaction holds since BEGIN (internal/store/writelock.go). It also returns the dialect.
+//
+// The lock is held until tx commits — on PostgreSQL it is released only after the commit
+// record is in the WAL — so leaf n+1 is assigned, and its commit record written, only after
+// leaf n's commit: the leaves become visible in index order, on the primary and, since a
+// standby replays commits in WAL order, on every streaming standby too. This is what keeps the
+// change feed gap-free for a reader of a standby (DATABASE_READ_URL) and for any number of hubs
+// sharing the database.
+func nextIndex(ctx context.Context, tx *ent.Tx) (int64, string, error) {
 	d, err := dialectOf(ctx, tx)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	if d == dialect.Postgres {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgLedgerLock); err != nil {
-			return 0, err
+			return 0, "", err
 		}
 	}
 	tip, err := tx.LedgerLeaf.Query().Order(ledgerleaf.ByIndex(entsql.OrderDesc())).Select(ledgerleaf.FieldIndex).First(ctx)
 	switch {
 	case err == nil:
-		return tip.Index + 1, nil
+		return tip.Index + 1, d, nil
 	case ent.IsNotFound(err):
-		return 0, nil
+		return 0, d, nil
 	}
-	return 0, err
+	return 0, "", err
 }
 
 // dialectOf returns the SQL dialect of the transaction's driver.

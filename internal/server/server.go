@@ -94,8 +94,9 @@ func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, op
 	r.With(s.authenticate).Group(s.fileRoutes)
 	r.Get("/draws/{id}/bundle.json", s.drawBundle)
 	r.Route("/ledger", s.ledgerRoutes)
-	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path.
-	r.Mount("/", refuseControlChars(portal.Handler(db, portal.WithLogger(logger))))
+	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path —
+	// read from the standby when DATABASE_READ_URL names one.
+	r.Mount("/", refuseControlChars(portal.Handler(db.Reads(), portal.WithLogger(logger))))
 	s.router = r
 	return s
 }
@@ -165,7 +166,11 @@ var adminRootFields = map[string]bool{"viewer": true, "login": true, "accounts":
 	"__schema": true, "__type": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {
-	srv := handler.New(graph.NewSchema(s.db.Client, s.db.SQL, s.auth, s.db.Dialect, s.db.DataDir))
+	opts := []graph.Option{graph.WithFeed(s.db.FeedSignal)}
+	if reads := s.db.Reads(); reads != s.db {
+		opts = append(opts, graph.WithReads(reads.Client, reads.SQL))
+	}
+	srv := handler.New(graph.NewSchema(s.db.Client, s.db.SQL, s.auth, s.db.Dialect, s.db.DataDir, opts...))
 	// Subscriptions (the credit centre's feed of newly published results) over websocket; the
 	// credential travels in the connection_init payload as {"Authorization": "Bearer …"}.
 	srv.AddTransport(transport.Websocket{

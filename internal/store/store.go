@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,13 +37,15 @@ type DB struct {
 	DataDir string // evidence files live under DataDir/evidence
 	// Owners caches the owning departments of targets across reads; see sharing.OwnerCache.
 	Owners *sharing.OwnerCache
+	// Cluster: the other hubs and the read-only standby (cluster.go); nil for a standby's DB.
+	Cluster *Cluster
 }
 
 // ownerCacheSize bounds the owners cache: about 80 bytes a target.
 const ownerCacheSize = 200_000
 
 // Close closes the database.
-func (db *DB) Close() error { return db.Client.Close() }
+func (db *DB) Close() error { return errors.Join(db.Cluster.close(), db.Client.Close()) }
 
 // Options configure Open.
 type Options struct {
@@ -57,6 +60,9 @@ type Options struct {
 	// BusyTimeout is how long a SQLite writer waits for the write lock before the request fails
 	// with BUSY; 0 means DefaultBusyTimeout. Tests shorten it.
 	BusyTimeout time.Duration
+	// ReadURL is DATABASE_READ_URL: a postgres:// URL of a streaming standby that read-only
+	// traffic goes to (DB.Reads); empty means the primary serves all reads.
+	ReadURL string
 }
 
 // DefaultBusyTimeout is SQLite's wait for the write lock.
@@ -143,6 +149,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		}
 	}
 	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}
+	if db.Cluster, err = newCluster(ctx, name, opt); err != nil {
+		client.Close()
+		return nil, err
+	}
 	db.Owners = sharing.NewOwnerCache(ownerCacheSize)
 	return db, nil
 }

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/changefeed"
+	"github.com/ssgk/ssgk/internal/sharing"
+)
+
+// Several hubs on one PostgreSQL, and a streaming standby for reads (issue 25).
+//
+// Nothing a hub keeps in memory decides a write or hides one from another hub: writers
+// serialise on the database's own locks (writelock.go, ledger.nextIndex), sessions are HMAC
+// tokens checked against the accounts table (every hub needs the same SSGK_SECRET_FILE), the
+// owners cache is keyed by a generation number stored in the database (sharing.OwnerCache), and
+// the transparency log's cached tiles are of complete, immutable subtrees. What a hub must learn
+// from the others is when to read the change feed again: the feed signal (FeedSignal, package
+// changefeed). The checkpoint signing key and the evidence files live in DATA_DIR, which the
+// hubs must share.
+//
+// Read-only traffic — the credit centre's change feed and entity histories, the aggregates and
+// the public portal — may go to a hot standby (Options.ReadURL, DATABASE_READ_URL): see Reads.
+
+// Cluster is what a hub shares with the other hubs and the standby of its database.
+type Cluster struct {
+	read   *DB    // nil: reads go to the primary
+	listen string // the primary's URL for LISTEN; "" on SQLite
+
+	mu   sync.Mutex
+	feed *changefeed.Listener
+	log  *slog.Logger
+}
+
+// Reads returns the database read-only traffic goes to: the standby of DATABASE_READ_URL when
+// one is configured, else db itself. Its client refuses every mutation. A standby lags the
+// primary by its replay delay: read from it only what may be that stale (published records,
+// the feed), never what a write just made and the same client reads back.
+func (db *DB) Reads() *DB {
+	if db.Cluster != nil && db.Cluster.read != nil {
+		return db.Cluster.read
+	}
+	return db
+}
+
+// FeedSignal returns the signal that wakes the readers of the change feed when a leaf commits
+// through any hub: on PostgreSQL a LISTEN connection to the primary, opened on first use (a
+// command-line run never opens one); on SQLite the process's own signal. When the LISTEN
+// connection cannot be opened, it returns nil — the readers then poll — and logs why.
+func (db *DB) FeedSignal() *changefeed.Signal {
+	c := db.Cluster
+	if c == nil || c.listen == "" {
+		return changefeed.Local()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.feed == nil {
+		l, err := changefeed.Listen(c.listen, c.logger())
+		if err != nil {
+			c.logger().Warn("change feed: cannot LISTEN on the primary; subscriptions poll", "err", redactErr(err, c.listen))
+			return nil
+		}
+		c.feed = l
+	}
+	return c.feed.Signal
+}
+
+func (c *Cluster) logger() *slog.Logger {
+	if c.log != nil {
+		return c.log
+	}
+	return slog.Default()
+}
+
+// close closes the LISTEN connection and the standby's pool.
+func (c *Cluster) close() error {
+	if c == nil {
+		return nil
+	}
+	var errs []error
+	c.mu.Lock()
+	if c.feed != nil {
+		errs = append(errs, c.feed.Close())
+		c.feed = nil
+	}
+	c.mu.Unlock()
+	if c.read != nil {
+		errs = append(errs, c.read.Client.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// newCluster prepares the cluster side of a database opened from opt.
+func newCluster(ctx context.Context, name string, opt Options) (*Cluster, error) {
+	c := &Cluster{}
+	if name != dialect.Postgres {
+		if opt.ReadURL != "" {
+			return nil, fmt.Errorf("DATABASE_READ_URL 仅用于 PostgreSQL（DATABASE_URL 须为 postgres://…）")
+		}
+		return c, nil
+	}
+	c.listen = opt.DatabaseURL
+	if opt.ReadURL == "" {
+		return c, nil
+	}
+	read, err := openReads(ctx, opt.ReadURL, opt.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	c.read = read
+	return c, nil
+}
+
+// openReads opens the standby of url for reads: no migrations (a standby refuses writes; the
+// primary's migrations reach it through replication), the row policies every read goes
+// through, and a hook that refuses every mutation so that no write can take this path even when
+// the URL names the primary by mistake.
+func openReads(ctx context.Context, url, dataDir string) (*DB, error) {
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return nil, fmt.Errorf("不支持的只读数据库地址 %q：DATABASE_READ_URL 须为 postgres://…", redact(url))
+	}
+	sqlDB, err := openPostgres(url)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("连接只读数据库失败（%s）: %w", redact(url), err)
+	}
+	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, sqlDB)))
+	client.Use(refuseWrites)
+	sharing.InstallRowPolicies(client)
+	if dataDir == "" {
+		dataDir = "data"
+	}
+	return &DB{Client: client, SQL: sqlDB, Dialect: dialect.Postgres, DataDir: dataDir, Owners: sharing.NewOwnerCache(ownerCacheSize)}, nil
+}
+
+// CodeReadOnly: a write reached the client of the read-only standby (a bug, never the user's).
+const CodeReadOnly = "READ_ONLY_REPLICA"
+
+func refuseWrites(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		return nil, apperr.New(CodeReadOnly, "只读副本不接受写入（%s %s）", m.Op(), m.Type())
+	})
+}
+
+// redactErr hides the password of url in err's text.
+func redactErr(err error, url string) string {
+	return strings.ReplaceAll(err.Error(), url, redact(url))
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
@@ -30,10 +31,14 @@ type Resolver struct {
 	Schema  *ast.Schema // the executable schema, to validate persisted queries
 }
 
-// NewSchema builds the executable schema. db is the client's database, for the aggregates
-// that ent's builders cannot express (nil in schema-only uses).
-func NewSchema(client *ent.Client, db *stdsql.DB, authSvc *auth.Service, dialect, dataDir string) graphql.ExecutableSchema {
-	r := &Resolver{Client: client, DB: db, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect).WithKeyDir(dataDir), DataDir: dataDir}
+// NewSchema builds the executable schema over the hub h: its client, its database (for the
+// aggregates that ent's builders cannot express), auth service and draw service. h is nil in
+// schema-only uses.
+func NewSchema(h *hub.Hub) graphql.ExecutableSchema {
+	r := &Resolver{}
+	if h != nil {
+		r = &Resolver{Client: h.Client, DB: h.SQL, Auth: h.Auth, Dialect: h.Dialect, Drawer: h.Drawer, DataDir: h.DataDir}
+	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r,
 		Directives: generated.DirectiveRoot{RowRule: sharing.RowRuleDirective}})
 	r.Schema = es.Schema()

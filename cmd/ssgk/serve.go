@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -11,39 +12,25 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/auth"
-	"github.com/ssgk/ssgk/internal/codes"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/store"
 )
 
-// openHub opens the database (migrating it), seeds the code tables and builds the auth service.
-func openHub(ctx context.Context, cfg *config) (*store.DB, *auth.Service, error) {
+// openHub opens the hub (hub.Open: migrating the database, seeding the code tables, with the
+// session key of cfg); log is its logger (nil discards).
+func openHub(ctx context.Context, cfg *config, log *slog.Logger) (*hub.Hub, error) {
 	if err := cfg.check(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := applyImportLimits(cfg); err != nil {
-		return nil, nil, err
-	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		db.Close()
-		return nil, nil, fmt.Errorf("初始化代码表失败: %w", err)
+		return nil, err
 	}
 	key, err := cfg.sessionKey()
 	if err != nil {
-		db.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	authSvc, err := auth.New(db.Client, key, auth.DefaultPolicy)
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, authSvc, nil
+	return hub.Open(ctx, hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SeedCodes: true, SessionKey: key, Logger: log})
 }
 
 // serveFlags are serve's own flags; the listen address and the trusted proxies are in config.
@@ -65,14 +52,14 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 		return err
 	}
 	log := cfg.logger(stderr)
-	db, authSvc, err := openHub(ctx, cfg)
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	log.Info("database ready", "dialect", db.Dialect, "url", store.Redact(cfg.DatabaseURL), "data_dir", cfg.DataDir)
 	if o.Demo {
-		if err := loadDemo(ctx, db, authSvc, stdout, true); err != nil {
+		if err := loadDemo(ctx, db, stdout, true); err != nil {
 			return err
 		}
 	}
@@ -86,9 +73,9 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 			return err
 		}
 	}
-	hub := server.NewWithOptions(db, authSvc, log, opts)
+	srv := server.NewWithOptions(db, opts)
 	if adminAddr != "" {
-		stopAdmin, err := serveAdmin(adminAddr, hub.AdminHandler(), log)
+		stopAdmin, err := serveAdmin(adminAddr, srv.AdminHandler(), log)
 		if err != nil {
 			return err
 		}
@@ -96,7 +83,7 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 	}
 	fmt.Fprintf(stdout, "ssgk 已启动：http://%s/graphiql （GraphQL 接口 http://%s/graphql）\n", addr, addr)
 	log.Info("listening", "addr", addr, "version", versionString())
-	return server.Serve(ctx, hub.HTTPServer(), ln, hub.ShutdownTimeout(), log)
+	return server.Serve(ctx, srv.HTTPServer(), ln, srv.ShutdownTimeout(), log)
 }
 
 // runMigrate: ssgk migrate [--to VERSION]. A target that is no known migration is refused
@@ -110,12 +97,12 @@ func runMigrate(ctx context.Context, cfg *config, to string, stdout io.Writer) e
 			return err
 		}
 	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ran, err := store.Migrate(ctx, db.SQL, db.Dialect, to)
+	ran, err := hub.Migrate(ctx, db.DB, to)
 	for _, v := range ran {
 		fmt.Fprintf(stdout, "已执行迁移 %s\n", v)
 	}

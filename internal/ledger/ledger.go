@@ -197,11 +197,7 @@ func Append(ctx context.Context, tx *ent.Tx, p *ent.Publication) (*ent.LedgerLea
 // ledger lock comes second in the hub's lock order, after the write lock every store-opened
 // transaction holds since BEGIN (internal/store/writelock.go).
 func nextIndex(ctx context.Context, tx *ent.Tx) (int64, error) {
-	d, err := dialectOf(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
-	if d == dialect.Postgres {
+	if tx.Dialect() == dialect.Postgres {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgLedgerLock); err != nil {
 			return 0, err
 		}
@@ -214,19 +210,6 @@ func nextIndex(ctx context.Context, tx *ent.Tx) (int64, error) {
 		return 0, nil
 	}
 	return 0, err
-}
-
-// dialectOf returns the SQL dialect of the transaction's driver.
-func dialectOf(ctx context.Context, tx *ent.Tx) (string, error) {
-	var d string
-	_, err := tx.LedgerLeaf.Query().Where(func(s *entsql.Selector) {
-		d = s.Dialect()
-		s.Where(entsql.False())
-	}).Exist(ctx)
-	if err == nil && d == "" {
-		err = fmt.Errorf("ledger: unknown SQL dialect")
-	}
-	return d, err
 }
 
 // Backfill appends, in id order, the publications that have no leaf (those published before

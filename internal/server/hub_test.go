@@ -15,8 +15,8 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -24,7 +24,7 @@ import (
 
 // testHub is a running hub on a fresh database with two departments and their tokens.
 type testHub struct {
-	db         *store.DB
+	db         *hub.Hub
 	auth       *auth.Service
 	srv        *httptest.Server
 	server     *server.Server
@@ -49,12 +49,10 @@ func newTestHubOn(t testing.TB, topts testutil.Options, configure func(*server.O
 	var n atomic.Int64
 	topts.Driver = func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n} }
 	db := testutil.Open(t, topts)
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("k"), 32), auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
+	authSvc := db.Auth
 	h := &testHub{db: db, auth: authSvc, statements: &n}
 	ctx := testutil.System()
+	var err error
 	err = txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		if h.scjg, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetShortName("县市场监管局").SetIsOffice(true).Save(ctx); err != nil {
 			return err
@@ -80,7 +78,7 @@ func newTestHubOn(t testing.TB, topts testutil.Options, configure func(*server.O
 	if configure != nil {
 		configure(&opts)
 	}
-	h.server = server.NewWithOptions(db, authSvc, testutil.Logger(), opts)
+	h.server = server.NewWithOptions(db.WithLogger(testutil.Logger()), opts)
 	h.srv = httptest.NewServer(h.server)
 	t.Cleanup(h.srv.Close)
 	return h

@@ -26,7 +26,6 @@ import (
 	"github.com/ssgk/ssgk/graph"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
-	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/graphiql"
 	"github.com/ssgk/ssgk/internal/hub"
@@ -305,15 +304,9 @@ func (s *Server) codedError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{}
 	}
 	gerr.Extensions["code"] = ae.Code
-	var de *draw.Error
-	if errors.As(cause, &de) {
-		// POOL_EXHAUSTED and friends name the target and the rule, so a client can point at them.
-		if de.Target != "" {
-			gerr.Extensions["target"] = de.Target
-		}
-		if de.Rule != "" {
-			gerr.Extensions["rule"] = de.Rule
-		}
+	// POOL_EXHAUSTED and friends name the target and the rule, so a client can point at them.
+	for k, v := range ae.Extensions {
+		gerr.Extensions[k] = v
 	}
 	return gerr
 }

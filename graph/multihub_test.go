@@ -7,8 +7,8 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/publish"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 )
@@ -18,8 +18,8 @@ import (
 // B's LISTEN connection; on SQLite the process's signal does.
 func TestSubscriptionSeesOtherHub(t *testing.T) {
 	url, dir := testutil.DatabaseURL(t), t.TempDir()
-	open := func() *store.DB {
-		db, err := store.Open(context.Background(), store.Options{DatabaseURL: url, DataDir: dir})
+	open := func() *hub.Hub {
+		db, err := hub.Open(context.Background(), hub.Options{DatabaseURL: url, DataDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}

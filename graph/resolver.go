@@ -16,6 +16,7 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/changefeed"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
@@ -30,10 +31,10 @@ type Resolver struct {
 	DataDir string      // evidence files
 	Schema  *ast.Schema // the executable schema, to validate persisted queries
 	// Reads serves the read-only root fields — changes, entityHistory, resultAggregate — from a
-	// streaming standby when one is configured (WithReads); nil means Client and DB.
+	// streaming standby when one is configured (hub.Reads); nil means Client and DB.
 	Reads *Reads
 	// Feed returns the signal that wakes subscriptions when a leaf commits through any hub
-	// (WithFeed); nil, or a nil signal, means they only poll every SubscriptionPoll.
+	// (store.DB.FeedSignal); nil, or a nil signal, means they only poll every SubscriptionPoll.
 	Feed func() *changefeed.Signal
 }
 
@@ -41,19 +42,6 @@ type Resolver struct {
 type Reads struct {
 	Client *ent.Client
 	DB     *stdsql.DB
-}
-
-// Option configures NewSchema.
-type Option func(*Resolver)
-
-// WithReads sends the read-only root fields to client and db (a standby: DATABASE_READ_URL).
-func WithReads(client *ent.Client, db *stdsql.DB) Option {
-	return func(r *Resolver) { r.Reads = &Reads{Client: client, DB: db} }
-}
-
-// WithFeed wakes subscriptions through the signal feed returns (store.DB.FeedSignal).
-func WithFeed(feed func() *changefeed.Signal) Option {
-	return func(r *Resolver) { r.Feed = feed }
 }
 
 // readClient is the client of the read-only root fields.
@@ -80,12 +68,17 @@ func (r *Resolver) feedSignal() *changefeed.Signal {
 	return r.Feed()
 }
 
-// NewSchema builds the executable schema. db is the client's database, for the aggregates
-// that ent's builders cannot express (nil in schema-only uses).
-func NewSchema(client *ent.Client, db *stdsql.DB, authSvc *auth.Service, dialect, dataDir string, opts ...Option) graphql.ExecutableSchema {
-	r := &Resolver{Client: client, DB: db, Auth: authSvc, Dialect: dialect, Drawer: drawing.New(client, dialect).WithKeyDir(dataDir), DataDir: dataDir}
-	for _, o := range opts {
-		o(r)
+// NewSchema builds the executable schema over the hub h: its client, its database (for the
+// aggregates that ent's builders cannot express), auth service and draw service. h is nil in
+// schema-only uses.
+func NewSchema(h *hub.Hub) graphql.ExecutableSchema {
+	r := &Resolver{}
+	if h != nil {
+		r = &Resolver{Client: h.Client, DB: h.SQL, Auth: h.Auth, Dialect: h.Dialect, Drawer: h.Drawer, DataDir: h.DataDir,
+			Feed: h.FeedSignal}
+		if reads := h.Reads(); reads != h {
+			r.Reads = &Reads{Client: reads.Client, DB: reads.SQL}
+		}
 	}
 	es := generated.NewExecutableSchema(generated.Config{Resolvers: r,
 		Directives: generated.DirectiveRoot{RowRule: sharing.RowRuleDirective}})

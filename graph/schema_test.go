@@ -24,7 +24,7 @@ func hasHan(s string) bool {
 // TestSchema_DomainIsDocumentedInChinese: GraphiQL documents the domain itself — every entity
 // type, its connection, and every field of it carry a Chinese description (from the ent schema).
 func TestSchema_DomainIsDocumentedInChinese(t *testing.T) {
-	s := graph.NewSchema(nil, nil, nil, "", "").Schema()
+	s := graph.NewSchema(nil).Schema()
 	// Entities kept out of GraphQL on purpose (entgql.Skip on the type), each with its reason.
 	hidden := map[string]string{
 		"DrawSnapshot": "frozen draw inputs: served only inside the verification bundle after the reveal",

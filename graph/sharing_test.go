@@ -14,7 +14,7 @@ import (
 // every entity with CONDITIONAL or PRIVATE fields has an ownership rule. A new field without
 // a class fails here.
 func TestSharing_EveryExposedFieldHasAClass(t *testing.T) {
-	s := graph.NewSchema(nil, nil, nil, "", "").Schema()
+	s := graph.NewSchema(nil).Schema()
 	checked := 0
 	for typ := range ent.SharingCatalog {
 		def := s.Types[typ]

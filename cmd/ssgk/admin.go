@@ -48,13 +48,13 @@ func runAccountCreate(ctx context.Context, cfg *config, o accountFlags, stdout i
 	if o.Username == "" || o.Name == "" || password == "" {
 		return fmt.Errorf("需要 --username、--name 和口令（--password-file 或环境变量 SSGK_PASSWORD）")
 	}
-	db, authSvc, err := openHub(ctx, cfg)
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk admin account create"))
-	acc, err := authSvc.CreateAccount(ctx, o.Username, o.Name, password, o.Department, splitRoles(o.Roles))
+	acc, err := db.Auth.CreateAccount(ctx, o.Username, o.Name, password, o.Department, splitRoles(o.Roles))
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func runTokenCreate(ctx context.Context, cfg *config, o tokenFlags, stdout io.Wr
 	if o.Department == "" || o.Name == "" {
 		return fmt.Errorf("需要 --department 和 --name")
 	}
-	db, authSvc, err := openHub(ctx, cfg)
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func runTokenCreate(ctx context.Context, cfg *config, o tokenFlags, stdout io.Wr
 		t := time.Now().AddDate(0, 0, o.Days)
 		exp = &t
 	}
-	plain, tok, err := authSvc.CreateToken(ctx, o.Department, o.Name, splitRoles(o.Roles), exp)
+	plain, tok, err := db.Auth.CreateToken(ctx, o.Department, o.Name, splitRoles(o.Roles), exp)
 	if err != nil {
 		return err
 	}
@@ -91,13 +91,13 @@ func runTokenRevoke(ctx context.Context, cfg *config, prefix string, stdout io.W
 	if prefix == "" {
 		return fmt.Errorf("需要 --prefix")
 	}
-	db, authSvc, err := openHub(ctx, cfg)
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk admin token revoke"))
-	if err := authSvc.RevokeToken(ctx, prefix); err != nil {
+	if err := db.Auth.RevokeToken(ctx, prefix); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "已吊销令牌 %s\n", prefix)

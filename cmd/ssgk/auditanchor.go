@@ -6,13 +6,13 @@ import (
 	"io"
 
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/ledger"
-	"github.com/ssgk/ssgk/internal/store"
 )
 
 // verifySavedAnchors checks each saved checkpoint's signature (with the public key it carries)
 // and its anchor in the audit trail; it returns one Chinese line per problem.
-func verifySavedAnchors(ctx context.Context, db *store.DB, files []string, stderr io.Writer) ([]string, error) {
+func verifySavedAnchors(ctx context.Context, db *hub.Hub, files []string, stderr io.Writer) ([]string, error) {
 	var out []string
 	for _, f := range files {
 		var cp ledger.SignedCheckpoint

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/backup"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/store"
 )
 
@@ -30,7 +31,7 @@ func runBackup(ctx context.Context, cfg *config, outDir string, stdout io.Writer
 		return apperr.New(apperr.Invalid, "请用 --out 指定备份目录，例如 ssgk backup --out /var/backups/ssgk/2026-12-07")
 	}
 	// The running hub keeps its database open; this opens it too, reads, and never migrates.
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func runRestore(ctx context.Context, cfg *config, fromDir string, stdout io.Writ
 	fmt.Fprintf(stdout, "已从 %s（%s 备份，数据库版本 %s）恢复到数据目录 %s\n", *from, m.CreatedAt.Format("2006-01-02 15:04:05 UTC"), m.SchemaVersion, cfg.DataDir)
 	if d == dialect.SQLite {
 		// Open once, migrating a backup of an older release forward, as serve would.
-		db, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir})
+		db, err := hub.Open(ctx, hub.Options{DataDir: cfg.DataDir})
 		if err != nil {
 			return fmt.Errorf("恢复的数据库无法打开：%w", err)
 		}

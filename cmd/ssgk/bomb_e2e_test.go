@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/testutil/xlsxbomb"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -36,7 +36,7 @@ func TestEndToEnd_BombUploadKeepsHubSmallAndAlive(t *testing.T) {
 	dataDir := t.TempDir()
 	dbURL := testutil.DatabaseURL(t)
 	ctx := testutil.System()
-	db, err := store.Open(ctx, store.Options{DatabaseURL: dbURL, DataDir: dataDir})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: dbURL, DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,13 +9,13 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/calendar/calendarstore"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // openCalendar opens the hub for ssgk calendar SUB.
-func openCalendar(ctx context.Context, cfg *config, sub string) (*store.DB, context.Context, error) {
-	db, _, err := openHub(ctx, cfg)
+func openCalendar(ctx context.Context, cfg *config, sub string) (*hub.Hub, context.Context, error) {
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,8 +9,7 @@ import (
 
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/draw"
-	"github.com/ssgk/ssgk/internal/drawing"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -65,13 +64,13 @@ func runDrawBundle(ctx context.Context, cfg *config, drawID int, outFile string,
 	if *id == 0 || *out == "" {
 		return apperr.New(apperr.Invalid, "请用 --draw 指定抽取编号、用 --out 指定输出文件")
 	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk draw bundle"))
-	b, err := drawing.New(db.Client, db.Dialect).Bundle(ctx, *id)
+	b, err := db.Drawer.Bundle(ctx, *id)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/testutil/xlsxbomb"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -67,7 +67,7 @@ func TestImportCommand_SameLimitsAsUploads(t *testing.T) {
 	url := testutil.DatabaseURL(t)
 	t.Setenv("DATABASE_URL", url)
 	ctx := testutil.System()
-	db, err := store.Open(ctx, store.Options{DatabaseURL: url, DataDir: dir})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: url, DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/importer"
 	"github.com/ssgk/ssgk/internal/leads"
 	"github.com/ssgk/ssgk/internal/library"
@@ -48,7 +49,7 @@ func runImport(ctx context.Context, cfg *config, kindName string, o importFlags,
 	if err := requireDatabase(cfg, o.CreateDB); err != nil {
 		return err
 	}
-	db, _, err := openHub(ctx, cfg)
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func requireDatabase(cfg *config, create bool) error {
 
 // findDepartment looks the department up, saying which database was searched when it is not
 // there — and when the database holds no department at all (a new, empty one).
-func findDepartment(ctx context.Context, db *store.DB, cfg *config, code string) (*ent.Department, error) {
+func findDepartment(ctx context.Context, db *hub.Hub, cfg *config, code string) (*ent.Department, error) {
 	dep, err := db.Client.Department.Query().Where(department.Code(code)).Only(ctx)
 	if err == nil || !ent.IsNotFound(err) {
 		return dep, err
@@ -255,7 +256,7 @@ func runExport(ctx context.Context, cfg *config, kindName string, o exportFlags,
 	if err := requireDatabase(cfg, false); err != nil {
 		return err
 	}
-	db, _, err := openHub(ctx, cfg)
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -316,7 +317,7 @@ func runImportLeads(ctx context.Context, cfg *config, path string, stdout io.Wri
 	if err := requireDatabase(cfg, false); err != nil {
 		return err
 	}
-	db, _, err := openHub(ctx, cfg)
+	db, err := openHub(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}

@@ -14,15 +14,15 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/draw"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // classValues returns the distinct text values stored in the columns of the fields whose class
 // satisfies keep: values a reader could recognise (at least 5 characters; numbers of at least 7
 // digits, like phones and ID numbers; no enum constants).
-func classValues(t *testing.T, ctx context.Context, db *store.DB, keep func(sharing.Rule) bool) map[string]string {
+func classValues(t *testing.T, ctx context.Context, db *hub.Hub, keep func(sharing.Rule) bool) map[string]string {
 	t.Helper()
 	enum := regexp.MustCompile(`^[A-Za-z0-9_]+$`) // enum constants and type names
 	digits := regexp.MustCompile(`^[0-9]+$`)

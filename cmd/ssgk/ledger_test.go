@@ -18,11 +18,10 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/server"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 )
@@ -33,7 +32,7 @@ type ledgerHub struct {
 	url   string
 	dbURL string
 	data  string
-	db    *store.DB
+	db    *hub.Hub
 	pubs  []*ent.Publication
 }
 
@@ -41,17 +40,13 @@ func newLedgerHub(t *testing.T) *ledgerHub {
 	t.Helper()
 	h := &ledgerHub{t: t, dbURL: testutil.DatabaseURL(t), data: t.TempDir()}
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DatabaseURL: h.dbURL, DataDir: h.data})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: h.dbURL, DataDir: h.data})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	h.db = db
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("y"), 32), auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(db, authSvc, testutil.TeeLogger(testLog{t}), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db.WithLogger(testutil.TeeLogger(testLog{t})), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
 	return h

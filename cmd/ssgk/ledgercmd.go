@@ -16,8 +16,8 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/ledger"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -296,8 +296,8 @@ func writeJSONFile(path string, v any) error {
 }
 
 // openLedgerStore opens the database for an online ledger command.
-func openLedgerStore(ctx context.Context, name string, cfg *config) (*store.DB, context.Context, error) {
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+func openLedgerStore(ctx context.Context, name string, cfg *config) (*hub.Hub, context.Context, error) {
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -352,11 +352,7 @@ func runLedgerCheckpoint(ctx context.Context, cfg *config, out string, stdout io
 		return err
 	}
 	defer db.Close()
-	key, err := ledger.LoadOrCreateKey(cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	cp, err := ledger.Checkpoint(ctx, db.Client, key)
+	cp, err := db.Ledger.Checkpoint(ctx)
 	if err != nil {
 		return err
 	}

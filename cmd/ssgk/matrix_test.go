@@ -22,9 +22,9 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/codes"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/sharing"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -62,11 +62,11 @@ func allowedBySpec(role, class, typ string, rel relation) bool {
 }
 
 // newDemoHub serves the demo data with its sample year on a fresh database.
-func newDemoHub(t *testing.T) (*store.DB, *auth.Service, string) {
+func newDemoHub(t *testing.T) (*hub.Hub, *auth.Service, string) {
 	t.Helper()
 	ctx := context.Background()
 	t.Cleanup(clock.Set(clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, cst)).Now))
-	db, err := store.Open(ctx, store.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir()})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +74,11 @@ func newDemoHub(t *testing.T) (*store.DB, *auth.Service, string) {
 	if err := codes.Seed(ctx, db.Client); err != nil {
 		t.Fatal(err)
 	}
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("m"), 32), auth.DefaultPolicy)
-	if err != nil {
+	authSvc := db.Auth
+	if err := loadDemo(ctx, db, io.Discard, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := loadDemo(ctx, db, authSvc, io.Discard, true); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(db, authSvc, testutil.Logger(), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db.WithLogger(testutil.Logger()), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	return db, authSvc, srv.URL
 }
@@ -156,7 +153,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		return tok
 	}
 
-	schema := graph.NewSchema(nil, nil, nil, "", "").Schema()
+	schema := graph.NewSchema(nil).Schema()
 	types := make([]string, 0, len(ent.SharingCatalog))
 	for typ := range ent.SharingCatalog {
 		if schema.Types[typ] != nil {
@@ -238,7 +235,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 
 // pickRecord chooses a record of the type that every viewer can see (a published one where
 // rows are restricted), preferring one with an owning department other than the grantee.
-func pickRecord(t *testing.T, ctx context.Context, db *store.DB, typ string, grantee int) (int, []int) {
+func pickRecord(t *testing.T, ctx context.Context, db *hub.Hub, typ string, grantee int) (int, []int) {
 	t.Helper()
 	table := ent.TypeTables[typ]
 	where := ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -11,39 +12,34 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/auth"
-	"github.com/ssgk/ssgk/internal/codes"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/store"
 )
 
-// openHub opens the database (migrating it), seeds the code tables and builds the auth service.
-func openHub(ctx context.Context, cfg *config) (*store.DB, *auth.Service, error) {
+// openHub opens the hub (hub.Open: migrating the database, seeding the code tables, with the
+// session key of cfg); log is its logger (nil discards).
+func openHub(ctx context.Context, cfg *config, log *slog.Logger) (*hub.Hub, error) {
+	opt, err := hubOptions(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return hub.Open(ctx, opt)
+}
+
+// hubOptions are the hub options of cfg; only serve adds the standby (DATABASE_READ_URL).
+func hubOptions(cfg *config, log *slog.Logger) (hub.Options, error) {
 	if err := cfg.check(); err != nil {
-		return nil, nil, err
+		return hub.Options{}, err
 	}
 	if err := applyImportLimits(cfg); err != nil {
-		return nil, nil, err
-	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, ReadURL: cfg.ReadURL})
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		db.Close()
-		return nil, nil, fmt.Errorf("初始化代码表失败: %w", err)
+		return hub.Options{}, err
 	}
 	key, err := cfg.sessionKey()
 	if err != nil {
-		db.Close()
-		return nil, nil, err
+		return hub.Options{}, err
 	}
-	authSvc, err := auth.New(db.Client, key, auth.DefaultPolicy)
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, authSvc, nil
+	return hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SeedCodes: true, SessionKey: key, Logger: log}, nil
 }
 
 // serveFlags are serve's own flags; the listen address and the trusted proxies are in config.
@@ -65,7 +61,12 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 		return err
 	}
 	log := cfg.logger(stderr)
-	db, authSvc, err := openHub(ctx, cfg)
+	hopt, err := hubOptions(cfg, nil)
+	if err != nil {
+		return err
+	}
+	hopt.ReadURL = cfg.ReadURL
+	db, err := hub.Open(ctx, hopt)
 	if err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 		log.Info("read-only traffic goes to the standby", "url", store.Redact(cfg.ReadURL))
 	}
 	if o.Demo {
-		if err := loadDemo(ctx, db, authSvc, stdout, true); err != nil {
+		if err := loadDemo(ctx, db, stdout, true); err != nil {
 			return err
 		}
 	}
@@ -89,9 +90,9 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 			return err
 		}
 	}
-	hub := server.NewWithOptions(db, authSvc, log, opts)
+	srv := server.NewWithOptions(db, opts)
 	if adminAddr != "" {
-		stopAdmin, err := serveAdmin(adminAddr, hub.AdminHandler(), log)
+		stopAdmin, err := serveAdmin(adminAddr, srv.AdminHandler(), log)
 		if err != nil {
 			return err
 		}
@@ -99,7 +100,7 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 	}
 	fmt.Fprintf(stdout, "ssgk 已启动：http://%s/graphiql （GraphQL 接口 http://%s/graphql）\n", addr, addr)
 	log.Info("listening", "addr", addr, "version", versionString())
-	return server.Serve(ctx, hub.HTTPServer(), ln, hub.ShutdownTimeout(), log)
+	return server.Serve(ctx, srv.HTTPServer(), ln, srv.ShutdownTimeout(), log)
 }
 
 // runMigrate: ssgk migrate [--to VERSION]. A target that is no known migration is refused
@@ -113,12 +114,12 @@ func runMigrate(ctx context.Context, cfg *config, to string, stdout io.Writer) e
 			return err
 		}
 	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, SkipMigrate: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ran, err := store.Migrate(ctx, db.SQL, db.Dialect, to)
+	ran, err := hub.Migrate(ctx, db.DB, to)
 	for _, v := range ran {
 		fmt.Fprintf(stdout, "已执行迁移 %s\n", v)
 	}

@@ -20,12 +20,12 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/sharing"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -348,7 +348,7 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 
 // appendResultPublication publishes one more RESULT act (of an existing published result)
 // through publish.Record and returns its leaf index.
-func appendResultPublication(t *testing.T, db *store.DB, ctx context.Context) int {
+func appendResultPublication(t *testing.T, db *hub.Hub, ctx context.Context) int {
 	t.Helper()
 	r, err := db.Client.Result.Query().Where(result.StatusEQ(result.StatusPUBLISHED)).First(ctx)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/settings"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -41,7 +41,7 @@ func siteFlags() []cli.Flag {
 // ("--icp=") clears a field. A running hub shows a change within seconds (the portal re-reads
 // it every 10 s).
 func runSite(ctx context.Context, cfg *config, set map[string]string, stdout io.Writer) error {
-	db, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return err
 	}

@@ -14,13 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/draw"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 )
 
@@ -31,7 +30,7 @@ type yearHub struct {
 	url    string
 	dbURL  string
 	data   string
-	db     *store.DB
+	db     *hub.Hub
 	clock  *clock.Fixed
 	tokens map[string]string
 }
@@ -110,7 +109,7 @@ func newYearHub(t *testing.T) *yearHub {
 	h.clock = clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, cst))
 	t.Cleanup(clock.Set(h.clock.Now))
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{DatabaseURL: h.dbURL, DataDir: h.data})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: h.dbURL, DataDir: h.data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,14 +118,10 @@ func newYearHub(t *testing.T) *yearHub {
 	if err := codes.Seed(ctx, db.Client); err != nil {
 		t.Fatal(err)
 	}
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("y"), 32), auth.DefaultPolicy)
-	if err != nil {
+	if err := loadDemo(ctx, db, io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := loadDemo(ctx, db, authSvc, io.Discard, false); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(db, authSvc, testutil.TeeLogger(testLog{t}), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db.WithLogger(testutil.TeeLogger(testLog{t})), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
 	for _, a := range demo.Accounts {

@@ -19,10 +19,9 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -32,7 +31,7 @@ var cst = time.FixedZone("CST", 8*3600)
 // hub is the demo hub of one test, served over HTTP.
 type hub struct {
 	t      *testing.T
-	db     *store.DB
+	db     *hubpkg.Hub
 	auth   *auth.Service
 	url    string
 	sys    context.Context
@@ -63,19 +62,12 @@ func demoTemplate(t *testing.T) *testutil.Template {
 	demoOnce.Do(func() {
 		demoTpl, demoErr = testutil.NewTemplate(func(url, dir string) error {
 			ctx := context.Background()
-			db, err := store.Open(ctx, store.Options{DatabaseURL: url, DataDir: dir})
+			db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: url, DataDir: dir, SeedCodes: true, SessionKey: hubKey})
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := codes.Seed(ctx, db.Client); err != nil {
-				return err
-			}
-			authSvc, err := auth.New(db.Client, hubKey, auth.DefaultPolicy)
-			if err != nil {
-				return err
-			}
-			if _, err := demo.Setup(ctx, db.Client, db.Dialect, authSvc, io.Discard, true, db.DataDir); err != nil {
+			if _, err := demo.Setup(ctx, db, io.Discard, true); err != nil {
 				return err
 			}
 			if db.Dialect == dialect.SQLite {
@@ -96,18 +88,15 @@ func newDemoHub(t *testing.T) *hub {
 	t.Helper()
 	ctx := context.Background()
 	url, dir := demoTemplate(t).Clone(t)
-	db, err := store.Open(ctx, store.Options{DatabaseURL: url, DataDir: dir})
+	db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: url, DataDir: dir, SessionKey: hubKey})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	authSvc, err := auth.New(db.Client, hubKey, auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
+	authSvc := db.Auth
 	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, cst))
 	t.Cleanup(clock.Set(fixed.Now))
-	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(io.Discard, nil)), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h := &hub{t: t, db: db, auth: authSvc, url: srv.URL, sys: viewer.NewContext(ctx, viewer.NewSystem("acceptance test")),
 		deps: map[string]*ent.Department{}, tokens: map[string]string{}, clock: fixed}

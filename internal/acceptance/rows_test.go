@@ -219,7 +219,7 @@ func TestAttack_NestedFiltersFindNoUnpublishedRows(t *testing.T) {
 // a field — a viewer outside the ongoing task who asks for the rows linked to records it may
 // not see gets a count of zero, while the office counts what is there.
 func TestFilterPathMatrix(t *testing.T) {
-	schema := graph.NewSchema(nil, nil, nil, "", "").Schema()
+	schema := graph.NewSchema(nil).Schema()
 	restricted := map[string]bool{}
 	for typ := range ent.SharingCatalog {
 		if sharing.HasRowRule(typ) {

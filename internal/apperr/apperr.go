@@ -8,9 +8,6 @@ import (
 	"strings"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/internal/calendar"
-	"github.com/ssgk/ssgk/internal/draw"
-	"github.com/ssgk/ssgk/internal/uscc"
 )
 
 // Codes carried in GraphQL errors' extensions.code and in CLI output.
@@ -47,6 +44,9 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error // the cause, for logs only
+	// Extensions are details a client can act on (Extended), shown beside the code in a
+	// GraphQL error's extensions; nil for most errors.
+	Extensions map[string]any
 }
 
 func (e *Error) Error() string {
@@ -69,11 +69,18 @@ func Wrap(err error, code, format string, args ...any) *Error {
 }
 
 // Coded is implemented by errors of domain packages that carry their own code and Chinese
-// message (e.g. importer.SourceError), so that apperr need not know them.
+// message (draw.Error, calendar.Error, uscc.Error, importer.SourceError…), so that apperr
+// depends on no domain package: From maps them through this interface.
 type Coded interface {
 	error
 	AppCode() string
 	AppMessage() string
+}
+
+// Extended is optionally implemented by a Coded error with details a client can act on (the
+// target and rule of draw's POOL_EXHAUSTED); From copies them into Error.Extensions.
+type Extended interface {
+	AppExtensions() map[string]any
 }
 
 // From classifies any error into an Error: application errors pass through; ent validation,
@@ -89,22 +96,11 @@ func From(err error) *Error {
 	}
 	var coded Coded
 	if errors.As(err, &coded) {
-		return Wrap(err, coded.AppCode(), "%s", coded.AppMessage())
-	}
-	var ce *calendar.Error
-	if errors.As(err, &ce) {
-		return Wrap(err, ce.Code, "%s", ce.Message)
-	}
-	var de *draw.Error
-	if errors.As(err, &de) {
-		return Wrap(err, de.Code, "%s", de.Message)
-	}
-	var ue *uscc.Error
-	if errors.As(err, &ue) {
-		if ue.Kind == "ID_NUMBER" {
-			return Wrap(err, InvalidIDNumber, "公民身份号码无效：%s", ue.Reason)
+		ae := Wrap(err, coded.AppCode(), "%s", coded.AppMessage())
+		if x, ok := coded.(Extended); ok {
+			ae.Extensions = x.AppExtensions()
 		}
-		return Wrap(err, InvalidUSCC, "统一社会信用代码“%s”无效：%s", ue.Value, ue.Reason)
+		return ae
 	}
 	var ve *ent.ValidationError
 	if errors.As(err, &ve) {

@@ -8,13 +8,13 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-func seedDepartment(t *testing.T, db *store.DB) *ent.Department {
+func seedDepartment(t *testing.T, db *hub.Hub) *ent.Department {
 	t.Helper()
 	ctx := testutil.System()
 	var d *ent.Department
@@ -32,7 +32,7 @@ func seedDepartment(t *testing.T, db *store.DB) *ent.Department {
 	return d
 }
 
-func verify(t *testing.T, db *store.DB) *audit.Report {
+func verify(t *testing.T, db *hub.Hub) *audit.Report {
 	t.Helper()
 	rep, err := audit.Verify(testutil.System(), db.Client, db.Dialect, nil)
 	if err != nil {

@@ -8,13 +8,13 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-func newService(t *testing.T) (*auth.Service, *store.DB) {
+func newService(t *testing.T) (*auth.Service, *hub.Hub) {
 	t.Helper()
 	db := testutil.Open(t)
 	ctx := testutil.System()

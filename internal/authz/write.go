@@ -7,7 +7,7 @@
 //     the mark;
 //   - every other write is an entity write (the generic create and update mutations of targets,
 //     libraries, inspectors, conflicts, lists, departments): the write hook (WriteHook, installed
-//     on the client by store.Open) finds its action from the entity type and checks the roles and
+//     on the client by hub.Open) finds its action from the entity type and checks the roles and
 //     the ownership of the record before and after the change, edges included. A write of any
 //     other type without a workflow's mark is refused: no code path can skip the rules by
 //     writing through ent directly.

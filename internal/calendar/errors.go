@@ -63,6 +63,12 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// AppCode and AppMessage make an Error an application error (apperr.Coded).
+func (e *Error) AppCode() string { return e.Code }
+
+// AppMessage is the Chinese message (apperr.Coded).
+func (e *Error) AppMessage() string { return e.Message }
+
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrCalendarMissing) and errors.Is(err, ErrInvalid) work.

@@ -17,7 +17,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultcode"
 	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
@@ -128,7 +128,7 @@ func histExtra(k int) (task, version int) {
 }
 
 // creditFill builds the fixture on a database that already holds the demo organisation.
-func creditFill(b *testing.B, db *store.DB, n int) *creditFixture {
+func creditFill(b *testing.B, db *hub.Hub, n int) *creditFixture {
 	b.Helper()
 	ctx := testutil.System()
 	pg := db.Dialect == dialect.Postgres

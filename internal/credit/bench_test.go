@@ -15,11 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/credit"
 	"github.com/ssgk/ssgk/internal/demo"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/uscc"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -55,16 +54,13 @@ func BenchmarkCreditCentre(b *testing.B) {
 	f := creditFill(b, db, n)
 	b.Logf("fixture: %d published results, %d enterprises in %v (%s)", n, f.NT, time.Since(t0).Round(time.Second), db.Dialect)
 
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("k"), 32), auth.DefaultPolicy)
-	if err != nil {
-		b.Fatal(err)
-	}
+	authSvc := db.Auth
 	token, _, err := authSvc.CreateToken(ctx, "FG", "信用中心归集系统", []string{viewer.RoleCreditCenter}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := httptest.NewServer(server.New(db, authSvc, logger, server.DefaultLimits))
+	hub := httptest.NewServer(server.New(db.WithLogger(logger), server.DefaultLimits))
 	defer hub.Close()
 	c := &creditClient{b: b, url: hub.URL + "/graphql", token: token, http: hub.Client()}
 
@@ -107,7 +103,7 @@ func BenchmarkCreditCentre(b *testing.B) {
 				credit.MaxPage, r.Errors[0].Message, code, credit.MaxPage)
 			limits := server.DefaultLimits
 			limits.MaxPageSize = credit.MaxPage
-			wide := httptest.NewServer(server.New(db, authSvc, logger, limits))
+			wide := httptest.NewServer(server.New(db.WithLogger(logger), limits))
 			defer wide.Close()
 			fc = &creditClient{b: b, url: wide.URL + "/graphql", token: token, http: wide.Client()}
 			b.ReportMetric(1, "default-limits-refuse")
@@ -138,7 +134,7 @@ func BenchmarkCreditCentre(b *testing.B) {
 
 	b.Run("FieldAuthOverhead", func(b *testing.B) {
 		c.b = b
-		plainSrv := server.New(db, authSvc, logger, server.DefaultLimits)
+		plainSrv := server.New(db.WithLogger(logger), server.DefaultLimits)
 		plainSrv.DisableSharingForBenchmark()
 		plain := httptest.NewServer(plainSrv)
 		defer plain.Close()
@@ -423,7 +419,7 @@ func checkContacts(b *testing.B, f *creditFixture, from int, r *creditReply) {
 
 // checkAccessLog checks the newest access-log row: FG's read of 1,000 SCJG targets' contact
 // fields under the grant.
-func checkAccessLog(b *testing.B, db *store.DB, f *creditFixture) {
+func checkAccessLog(b *testing.B, db *hub.Hub, f *creditFixture) {
 	b.Helper()
 	var typ, fields string
 	var count, owner, viewerDep, grant int

@@ -7,10 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/account"
 	"github.com/ssgk/ssgk/ent/apitoken"
-	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/signing"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -55,8 +54,10 @@ var Tokens = []Token{
 // it is created); it reports on out and returns the tokens it created, by department code.
 // With sampleYear, a freshly loaded demo also runs one year of the regime (RunSampleYear), so
 // that the portal and the transparency log show a published joint task, its results and a
-// correction on first start.
-func Setup(ctx context.Context, client *ent.Client, dialect string, authSvc *auth.Service, out io.Writer, sampleYear bool, keyDir string) (map[string]string, error) {
+// correction on first start. The accounts and tokens are made by the hub's auth service, the
+// draw by its draw service.
+func Setup(ctx context.Context, h *hub.Hub, out io.Writer, sampleYear bool) (map[string]string, error) {
+	client, authSvc := h.Client, h.Auth
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk demo"))
 	n, err := client.Department.Query().Count(ctx)
 	if err != nil {
@@ -105,7 +106,7 @@ func Setup(ctx context.Context, client *ent.Client, dialect string, authSvc *aut
 			return nil, err
 		}
 		fmt.Fprintln(out, "\n演示一年的工作：年度计划、部门联合抽查任务的承诺与抽取、结果公示、抽取揭示与一次更正…")
-		y, err := RunSampleYear(ctx, client, dialect, head.ID, Password, keyDir)
+		y, err := RunSampleYear(ctx, client, h.Drawer, head.ID, Password)
 		if err != nil {
 			return nil, fmt.Errorf("演示年度流程: %w", err)
 		}

@@ -39,7 +39,8 @@ type SampleYear struct {
 // working days across National Day); the task closed and the draw revealed; one result corrected
 // on 5 November, signed by the head (headAccountID with headPassword). The business clock is
 // set to those dates while it runs and restored afterwards; it must run before the hub serves.
-func RunSampleYear(ctx context.Context, client *ent.Client, dialect string, headAccountID int, headPassword string, keyDir string) (*SampleYear, error) {
+// drawer is the hub's draw service (over client).
+func RunSampleYear(ctx context.Context, client *ent.Client, drawer *drawing.Drawer, headAccountID int, headPassword string) (*SampleYear, error) {
 	fixed := clock.NewFixed(day(2026, 1, 20).Add(10 * time.Hour))
 	defer clock.Set(fixed.Now)()
 	at := func(y, m, d int) { fixed.Move(day(y, m, d).Add(10 * time.Hour)) }
@@ -111,7 +112,6 @@ func RunSampleYear(ctx context.Context, client *ent.Client, dialect string, head
 			return nil, err
 		}
 	}
-	drawer := drawing.New(client, dialect).WithKeyDir(keyDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	if err == nil {
 		dr, err = drawer.Commit(ctx, dr.ID)

@@ -58,6 +58,28 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// AppCode and AppMessage make an Error an application error (apperr.Coded).
+func (e *Error) AppCode() string { return e.Code }
+
+// AppMessage is the Chinese message (apperr.Coded).
+func (e *Error) AppMessage() string { return e.Message }
+
+// AppExtensions name the target and the rule of POOL_EXHAUSTED and friends, so that a client
+// can point at them (apperr.Extended); nil when there are none.
+func (e *Error) AppExtensions() map[string]any {
+	if e.Target == "" && e.Rule == "" {
+		return nil
+	}
+	ext := map[string]any{}
+	if e.Target != "" {
+		ext["target"] = e.Target
+	}
+	if e.Rule != "" {
+		ext["rule"] = e.Rule
+	}
+	return ext
+}
+
 func errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }

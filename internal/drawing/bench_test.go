@@ -16,8 +16,8 @@ import (
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/library"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -33,7 +33,7 @@ func benchFrameSize() int {
 
 // fillLibrary inserts n targets (credit classes A 40 %, B 40 %, C 15 %, D 5 %, 2 % closed) into a
 // new sub-library of the market regulator with plain SQL: the fixture, not the thing measured.
-func fillLibrary(b *testing.B, db *store.DB, depID, n int) int {
+func fillLibrary(b *testing.B, db *hub.Hub, depID, n int) int {
 	b.Helper()
 	ctx := testutil.System()
 	var lib *ent.TargetLibrary
@@ -202,7 +202,7 @@ func BenchmarkPostgresOrderByRandom(b *testing.B) {
 
 // walStats returns PostgreSQL's WAL bytes and full-page images written so far (pg_stat_wal,
 // the whole server), nil on SQLite.
-func walStats(b *testing.B, db *store.DB) []int64 {
+func walStats(b *testing.B, db *hub.Hub) []int64 {
 	if db.Dialect != dialect.Postgres {
 		return nil
 	}

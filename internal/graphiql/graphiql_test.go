@@ -16,7 +16,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/graphiql"
 	"github.com/ssgk/ssgk/internal/logging"
@@ -34,15 +33,12 @@ func hub(t *testing.T) (*httptest.Server, string) {
 	if _, err := demo.Load(ctx, db.Client, demo.Options{Targets: 40, Inspectors: 20}); err != nil {
 		t.Fatal(err)
 	}
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("g"), 32), auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
+	authSvc := db.Auth
 	token, _, err := authSvc.CreateToken(ctx, "SCJG", "看板测试", []string{viewer.RoleDeptAdmin}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(db, authSvc, logging.Discard(), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db.WithLogger(logging.Discard()), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	return srv, token
 }

@@ -187,11 +187,7 @@ func Checkpoint(ctx context.Context, client *ent.Client, key ed25519.PrivateKey)
 	// The checkpoint is the hub's statement, written under a system viewer whatever the caller.
 	wctx := viewer.NewContext(ctx, viewer.NewSystem("ledger checkpoint"))
 	err = txn.Run(wctx, client, func(tx *ent.Tx) error {
-		d, err := dialectOf(wctx, tx)
-		if err != nil {
-			return err
-		}
-		if d == dialect.Postgres {
+		if tx.Dialect() == dialect.Postgres {
 			if _, err := tx.ExecContext(wctx, "SELECT pg_advisory_xact_lock($1)", pgCheckpointLock); err != nil {
 				return err
 			}

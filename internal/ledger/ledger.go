@@ -175,7 +175,7 @@ func Append(ctx context.Context, tx *ent.Tx, p *ent.Publication) (*ent.LedgerLea
 		}
 		corrects = orig.LedgerIndex
 	}
-	index, d, err := nextIndex(ctx, tx)
+	index, err := nextIndex(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func Append(ctx context.Context, tx *ent.Tx, p *ent.Publication) (*ent.LedgerLea
 	if err := tx.Publication.UpdateOneID(p.ID).SetLedgerIndex(index).Exec(wctx); err != nil {
 		return nil, err
 	}
-	if err := wake(ctx, tx, d, index); err != nil {
+	if err := wake(ctx, tx, index); err != nil {
 		return nil, err
 	}
 	p.LedgerIndex = &index
@@ -201,8 +201,8 @@ func Append(ctx context.Context, tx *ent.Tx, p *ent.Publication) (*ent.LedgerLea
 // wake arranges for the change feed's readers — in every hub on the database — to be woken
 // when tx commits (package changefeed): on PostgreSQL a NOTIFY in tx, which the server delivers
 // only if tx commits; on SQLite the process-wide signal, from a commit hook.
-func wake(ctx context.Context, tx *ent.Tx, d string, index int64) error {
-	if d == dialect.Postgres {
+func wake(ctx context.Context, tx *ent.Tx, index int64) error {
+	if tx.Dialect() == dialect.Postgres {
 		_, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", changefeed.Channel, strconv.FormatInt(index, 10))
 		return err
 	}
@@ -220,7 +220,7 @@ func wake(ctx context.Context, tx *ent.Tx, d string, index int64) error {
 
 // nextIndex locks the log for the transaction and returns the index of the next leaf. The
 // ledger lock comes second in the hub's lock order, after the write lock every store-opened
-// transaction holds since BEGIN (internal/store/writelock.go). It also returns the dialect.
+// transaction holds since BEGIN (internal/store/writelock.go).
 //
 // The lock is held until tx commits — on PostgreSQL it is released only after the commit
 // record is in the WAL — so leaf n+1 is assigned, and its commit record written, only after
@@ -228,37 +228,20 @@ func wake(ctx context.Context, tx *ent.Tx, d string, index int64) error {
 // standby replays commits in WAL order, on every streaming standby too. This is what keeps the
 // change feed gap-free for a reader of a standby (DATABASE_READ_URL) and for any number of hubs
 // sharing the database.
-func nextIndex(ctx context.Context, tx *ent.Tx) (int64, string, error) {
-	d, err := dialectOf(ctx, tx)
-	if err != nil {
-		return 0, "", err
-	}
-	if d == dialect.Postgres {
+func nextIndex(ctx context.Context, tx *ent.Tx) (int64, error) {
+	if tx.Dialect() == dialect.Postgres {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgLedgerLock); err != nil {
-			return 0, "", err
+			return 0, err
 		}
 	}
 	tip, err := tx.LedgerLeaf.Query().Order(ledgerleaf.ByIndex(entsql.OrderDesc())).Select(ledgerleaf.FieldIndex).First(ctx)
 	switch {
 	case err == nil:
-		return tip.Index + 1, d, nil
+		return tip.Index + 1, nil
 	case ent.IsNotFound(err):
-		return 0, d, nil
+		return 0, nil
 	}
-	return 0, "", err
-}
-
-// dialectOf returns the SQL dialect of the transaction's driver.
-func dialectOf(ctx context.Context, tx *ent.Tx) (string, error) {
-	var d string
-	_, err := tx.LedgerLeaf.Query().Where(func(s *entsql.Selector) {
-		d = s.Dialect()
-		s.Where(entsql.False())
-	}).Exist(ctx)
-	if err == nil && d == "" {
-		err = fmt.Errorf("ledger: unknown SQL dialect")
-	}
-	return d, err
+	return 0, err
 }
 
 // Backfill appends, in id order, the publications that have no leaf (those published before

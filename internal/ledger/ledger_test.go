@@ -22,9 +22,9 @@ import (
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/publish"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 )
@@ -33,7 +33,7 @@ var kinds = []publication.Kind{publication.KindITEM_LIST, publication.KindPLAN, 
 	publication.KindDRAW_COMMITMENT, publication.KindDRAW_REVEAL, publication.KindRESULT}
 
 // publishN records n publications, one transaction each, the last one a correction of the first.
-func publishN(t *testing.T, db *store.DB, n int) []*ent.Publication {
+func publishN(t *testing.T, db *hub.Hub, n int) []*ent.Publication {
 	t.Helper()
 	ctx := testutil.System()
 	var out []*ent.Publication
@@ -66,7 +66,7 @@ func refMTH(leaves []string) []byte {
 	return ledger.RefMTH(bs)
 }
 
-func leafContents(t *testing.T, db *store.DB) []string {
+func leafContents(t *testing.T, db *hub.Hub) []string {
 	t.Helper()
 	rows, err := db.Client.LedgerLeaf.Query().Order(ledgerleaf.ByIndex()).All(context.Background())
 	if err != nil {
@@ -418,7 +418,7 @@ func TestAppend_ConcurrentPublishersGetContiguousIndexes(t *testing.T) {
 }
 
 // exec runs a statement directly against the database, bypassing the hub, as a tamperer would.
-func exec(t *testing.T, db *store.DB, query string, args ...any) {
+func exec(t *testing.T, db *hub.Hub, query string, args ...any) {
 	t.Helper()
 	if db.Dialect == dialect.SQLite {
 		query = strings.NewReplacer("$1", "?", "$2", "?").Replace(query)
@@ -428,7 +428,7 @@ func exec(t *testing.T, db *store.DB, query string, args ...any) {
 	}
 }
 
-func problemCodes(t *testing.T, db *store.DB) map[string]bool {
+func problemCodes(t *testing.T, db *hub.Hub) map[string]bool {
 	t.Helper()
 	probs, err := ledger.Audit(testutil.System(), db.Client)
 	if err != nil {
@@ -443,7 +443,7 @@ func problemCodes(t *testing.T, db *store.DB) map[string]bool {
 }
 
 func TestAudit_DetectsDirectEdits(t *testing.T) {
-	setup := func(t *testing.T) (*store.DB, []*ent.Publication) {
+	setup := func(t *testing.T) (*hub.Hub, []*ent.Publication) {
 		db := testutil.Open(t)
 		pubs := publishN(t, db, 6)
 		key, err := ledger.LoadOrCreateKey(t.TempDir())
@@ -460,24 +460,24 @@ func TestAudit_DetectsDirectEdits(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		tamper func(t *testing.T, db *store.DB, pubs []*ent.Publication)
+		tamper func(t *testing.T, db *hub.Hub, pubs []*ent.Publication)
 		want   []string
 	}{
-		{"payload", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"payload", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			exec(t, db, `UPDATE publications SET payload = $1 WHERE id = $2`, `{"n":2,"conclusion":"未发现问题"}`, pubs[2].ID)
 		}, []string{ledger.ProblemPayloadTampered}},
-		{"payload and digest", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"payload and digest", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			payload := map[string]any{"n": 2.0}
 			d, _ := publish.Digest(payload)
 			exec(t, db, `UPDATE publications SET payload = $1, digest = $2 WHERE id = $3`, `{"n":2}`, d, pubs[2].ID)
 		}, []string{ledger.ProblemPublicationChange}},
-		{"published time", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"published time", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			exec(t, db, `UPDATE publications SET published_at = $1 WHERE id = $2`, time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), pubs[1].ID)
 		}, []string{ledger.ProblemPublicationChange}},
-		{"leaf", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"leaf", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			exec(t, db, `UPDATE ledger_leafs SET leaf = replace(leaf, '"kind":"PLAN"', '"kind":"RESULT"') WHERE "index" = 1`)
 		}, []string{ledger.ProblemLeafHash, ledger.ProblemPublicationChange, ledger.ProblemRootMismatch}},
-		{"leaf and its hash", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"leaf and its hash", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			var leaf string
 			if err := db.SQL.QueryRow(`SELECT leaf FROM ledger_leafs WHERE "index" = 3`).Scan(&leaf); err != nil {
 				t.Fatal(err)
@@ -485,16 +485,16 @@ func TestAudit_DetectsDirectEdits(t *testing.T) {
 			forged := strings.Replace(leaf, `"subjectId":1003`, `"subjectId":9999`, 1)
 			exec(t, db, `UPDATE ledger_leafs SET leaf = $1, leaf_hash = $2 WHERE "index" = 3`, forged, ledger.LeafHash(forged))
 		}, []string{ledger.ProblemPublicationChange, ledger.ProblemRootMismatch}},
-		{"deleted publication", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"deleted publication", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			exec(t, db, `DELETE FROM publications WHERE id = $1`, pubs[4].ID)
 		}, []string{ledger.ProblemPublicationGone}},
-		{"deleted last leaf", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"deleted last leaf", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			exec(t, db, `DELETE FROM ledger_leafs WHERE "index" = 5`)
 		}, []string{ledger.ProblemCheckpointBeyond, ledger.ProblemNotLogged}},
-		{"deleted middle leaf", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"deleted middle leaf", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			exec(t, db, `DELETE FROM ledger_leafs WHERE "index" = 2`)
 		}, []string{ledger.ProblemIndexGap, ledger.ProblemNotLogged}},
-		{"checkpoint root", func(t *testing.T, db *store.DB, pubs []*ent.Publication) {
+		{"checkpoint root", func(t *testing.T, db *hub.Hub, pubs []*ent.Publication) {
 			exec(t, db, `UPDATE checkpoints SET root = $1`, strings.Repeat("ab", 32))
 		}, []string{ledger.ProblemRootMismatch}},
 	}

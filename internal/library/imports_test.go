@@ -14,16 +14,16 @@ import (
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/audit"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/importer"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
 type importFixture struct {
-	db  *store.DB
+	db  *hub.Hub
 	dep *ent.Department
 }
 

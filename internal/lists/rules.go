@@ -1,7 +1,7 @@
 // Package lists keeps the item lists (抽查事项清单) and their implementation rules: versions,
 // filing (备案) with the joint-meeting office, publication, and the rules that make a filed
 // version immutable and let tasks use only items of a published version. The rules run as ent
-// hooks installed by store.Open, so every path (GraphQL, import, CLI) passes through them.
+// hooks installed by hub.Open, so every path (GraphQL, import, CLI) passes through them.
 package lists
 
 import (

@@ -37,7 +37,7 @@ type fixture struct {
 	dept, other, offc context.Context // 卫健局, 应急管理局, the office
 }
 
-// setup opens a store with the plan hooks (installed as store.Open will install them), three
+// setup opens a store with the plan hooks (installed as hub.Open will install them), three
 // departments and a published item list of 卫健局 with a draft version 2 beside it.
 func setup(t *testing.T) *fixture {
 	t.Helper()

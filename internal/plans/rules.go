@@ -2,7 +2,7 @@
 // (备案) with the joint-meeting office by the end of January, publication on the portal, and
 // adjustments during the year as new versions with a reason (domain.md §2.4). As in
 // internal/lists, the rules that freeze a filed version run as ent hooks installed by
-// store.Open, so every path (GraphQL, import, CLI) passes through them.
+// hub.Open, so every path (GraphQL, import, CLI) passes through them.
 package plans
 
 import (

@@ -21,6 +21,7 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/internal/demo"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
@@ -106,7 +107,7 @@ func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") +
 // with plain SQL: the fixture, not the thing measured. The name search index (store/search.go)
 // fills itself as for any other write to targets: SQLite's triggers, PostgreSQL's expression
 // index.
-func fillResults(b *testing.B, db *store.DB, n int) {
+func fillResults(b *testing.B, db *hubpkg.Hub, n int) {
 	b.Helper()
 	ctx := testutil.System()
 	scjg := db.Client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)

@@ -1,7 +1,6 @@
 package portal_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/server"
 )
 
@@ -42,11 +40,7 @@ func TestPortal_Browser(t *testing.T) {
 	}
 
 	h := newHub(t)
-	authSvc, err := auth.New(h.client, bytes.Repeat([]byte("b"), 32), auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(h.db, authSvc, slog.New(slog.NewTextHandler(io.Discard, nil)), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(h.db.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

@@ -22,7 +22,6 @@ import (
 	"context"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -46,10 +45,8 @@ import (
 
 // data reads the published records the portal shows.
 type data struct {
-	client *ent.Client
-
-	mu          sync.Mutex
-	dialectName string // "" until known
+	client  *ent.Client
+	dialect string // the hub's SQL dialect
 }
 
 // ctx reads as the anonymous public: the row policies of package sharing (published results
@@ -371,38 +368,12 @@ func (d *data) nameMatch(ctx context.Context, fragment string) (predicate.Result
 	if !ok {
 		return result.HasTargetWith(target.NameContains(fragment)), nil
 	}
-	dialectName, err := d.dialect(ctx)
-	if err != nil {
-		return nil, err
-	}
 	// The estimate only chooses the plan: if it fails (a driver without QueryContext), the
 	// index is used.
-	if broad, err := store.NameCandidatesBroad(ctx, d.client, dialectName, fragment); err == nil && broad {
+	if broad, err := store.NameCandidatesBroad(ctx, d.client, d.dialect, fragment); err == nil && broad {
 		return result.HasTargetWith(target.NameContains(fragment)), nil
 	}
 	return targetIn(idx, target.NameContains(fragment)), nil
-}
-
-// dialect is the client's SQL dialect, as ent's selectors know it (read once, with a query that
-// matches nothing).
-func (d *data) dialect(ctx context.Context) (string, error) {
-	d.mu.Lock()
-	name := d.dialectName
-	d.mu.Unlock()
-	if name != "" {
-		return name, nil
-	}
-	_, err := d.client.Target.Query().Where(func(s *sql.Selector) {
-		name = s.Dialect()
-		s.Where(sql.False())
-	}).IDs(ctx)
-	if err != nil {
-		return "", err
-	}
-	d.mu.Lock()
-	d.dialectName = name
-	d.mu.Unlock()
-	return name, nil
 }
 
 // targetIn: the result's target is one of the targets matching preds. It is an IN subquery

@@ -19,12 +19,12 @@ import (
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/drawing"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/signing"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -40,7 +40,7 @@ const headPassword = "负责人口令-2026"
 // drawn with dice digits, every result published (one with a problem found), the task closed,
 // the draw revealed, and one result corrected with the head's signature.
 type hub struct {
-	db     *store.DB
+	db     *hubpkg.Hub
 	url    string
 	client *ent.Client
 

@@ -1,7 +1,6 @@
 package portal_test
 
 import (
-	"bytes"
 	"fmt"
 	"net/http/httptest"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/testutil/browser"
@@ -41,11 +39,7 @@ const brokenCodesJS = `Array.from(document.querySelectorAll('.code')).filter(e =
 func TestPortal_PagesFitPhonesAndDesktops(t *testing.T) {
 	b := browser.Start(t, browser.Options{Offline: true, Timeout: 6 * time.Minute})
 	h := newHub(t)
-	authSvc, err := auth.New(h.client, bytes.Repeat([]byte("b"), 32), auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(h.db, authSvc, logging.Discard(), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(h.db.WithLogger(logging.Discard()), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	list := h.get(t, "/lists").body
 	i := strings.Index(list, `href="/lists/`)

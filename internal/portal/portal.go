@@ -24,9 +24,9 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/settings"
-	"github.com/ssgk/ssgk/internal/store"
 )
 
 //go:embed templates/*.html
@@ -51,15 +51,14 @@ type handler struct {
 // Option configures the portal.
 type Option func(*handler)
 
-// WithLogger makes the portal log through l (the hub's configured logger) instead of
-// slog.Default().
+// WithLogger makes the portal log through l instead of the hub's logger.
 func WithLogger(l *slog.Logger) Option { return func(h *handler) { h.log = l } }
 
 // Handler serves the portal. Mount it at "/"; the hub's other routes (GraphQL, draws, ledger…)
 // are matched before it.
-func Handler(db *store.DB, opts ...Option) http.Handler {
-	h := &handler{d: &data{client: db.Client}, log: slog.Default(), pages: map[string]*template.Template{},
-		site: &siteCache{client: db.Client}, dataDir: db.DataDir}
+func Handler(hb *hub.Hub, opts ...Option) http.Handler {
+	h := &handler{d: &data{client: hb.Client, dialect: hb.Dialect}, log: hb.Log, pages: map[string]*template.Template{},
+		site: &siteCache{client: hb.Client}, dataDir: hb.DataDir}
 	for _, o := range opts {
 		o(h)
 	}

@@ -1,7 +1,6 @@
 package portal_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/csv"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/publication"
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/server"
@@ -335,11 +333,7 @@ func TestPortal_OpenDataAndCaching(t *testing.T) {
 // TestPortal_MountedInServer: the hub serves the portal at / and its other routes still work.
 func TestPortal_MountedInServer(t *testing.T) {
 	h := newHub(t)
-	authSvc, err := auth.New(h.client, bytes.Repeat([]byte("p"), 32), auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(h.db, authSvc, slog.New(slog.NewTextHandler(io.Discard, nil)), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(h.db.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h.url = srv.URL
 	for _, c := range []struct {

@@ -15,8 +15,8 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/calendar"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/results"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -28,7 +28,7 @@ const headPassword = "负责人口令-2026"
 // with targets A and B drawn and C not drawn.
 type hub struct {
 	t       *testing.T
-	db      *store.DB
+	db      *hubpkg.Hub
 	client  *ent.Client
 	dataDir string
 	sys     context.Context

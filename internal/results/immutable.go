@@ -13,7 +13,7 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// Hooks returns the result rules as ent hooks; store.Open installs them on every client:
+// Hooks returns the result rules as ent hooks; hub.Open installs them on every client:
 //
 //   - a published result (一公开) never changes (domain.md §2.8): no update or delete of the
 //     result, of its items or evidence, and no change of its code, method or item-code links,

@@ -137,7 +137,7 @@ func pgTriggers() []string {
 const pgTriggerLock = 0x5353_4b52 // "SSKR"
 
 // InstallTriggers creates the immutability triggers on the result tables. It is idempotent and
-// runs in one transaction; call it after the migrations (store.Open). dialectName is
+// runs in one transaction; call it after the migrations (hub.Migrate). dialectName is
 // dialect.SQLite or dialect.Postgres.
 func InstallTriggers(ctx context.Context, db *sql.DB, dialectName string) error {
 	var stmts []string

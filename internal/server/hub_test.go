@@ -16,8 +16,8 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -25,7 +25,7 @@ import (
 
 // testHub is a running hub on a fresh database with two departments and their tokens.
 type testHub struct {
-	db         *store.DB
+	db         *hub.Hub
 	auth       *auth.Service
 	srv        *httptest.Server
 	server     *server.Server
@@ -54,12 +54,10 @@ func newTestHubOn(t testing.TB, topts testutil.Options, configure func(*server.O
 	var lose atomic.Bool
 	topts.Driver = func(d dialect.Driver) dialect.Driver { return &countingDriver{Driver: d, n: &n, loseCommit: &lose} }
 	db := testutil.Open(t, topts)
-	authSvc, err := auth.New(db.Client, bytes.Repeat([]byte("k"), 32), auth.DefaultPolicy)
-	if err != nil {
-		t.Fatal(err)
-	}
+	authSvc := db.Auth
 	h := &testHub{db: db, auth: authSvc, statements: &n, loseCommit: &lose}
 	ctx := testutil.System()
+	var err error
 	err = txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		if h.scjg, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetShortName("县市场监管局").SetIsOffice(true).Save(ctx); err != nil {
 			return err
@@ -85,7 +83,7 @@ func newTestHubOn(t testing.TB, topts testutil.Options, configure func(*server.O
 	if configure != nil {
 		configure(&opts)
 	}
-	h.server = server.NewWithOptions(db, authSvc, testutil.Logger(), opts)
+	h.server = server.NewWithOptions(db.WithLogger(testutil.Logger()), opts)
 	h.srv = httptest.NewServer(h.server)
 	t.Cleanup(h.srv.Close)
 	return h

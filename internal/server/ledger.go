@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -40,18 +39,12 @@ const (
 	cacheRevalid   = "public, no-cache"
 )
 
-var ledgerKeys sync.Map // data dir → ed25519.PrivateKey
-
 // ledgerKey is the hub's checkpoint signing key, DataDir/ledger.key (created on first use).
 func (s *Server) ledgerKey() (ed25519.PrivateKey, error) {
-	if k, ok := ledgerKeys.Load(s.db.DataDir); ok {
-		return k.(ed25519.PrivateKey), nil
-	}
-	k, err := ledger.LoadOrCreateKey(s.db.DataDir)
+	k, err := s.db.Ledger.Key()
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "透明日志签名密钥不可用")
 	}
-	ledgerKeys.Store(s.db.DataDir, k)
 	return k, nil
 }
 
@@ -64,7 +57,7 @@ func (s *Server) latestCheckpoint(ctx context.Context) (*ledger.SignedCheckpoint
 	if err != nil {
 		return nil, err
 	}
-	return ledger.Checkpoint(ctx, s.db.Client, key)
+	return ledger.Checkpoint(ctx, s.db.Ledger.Client, key)
 }
 
 func (s *Server) ledgerCheckpoint(w http.ResponseWriter, r *http.Request) {

@@ -66,10 +66,10 @@ func TestRequestLog_IDsClientIPAndLevels(t *testing.T) {
 	var logs syncBuffer
 	opts := server.DefaultOptions
 	opts.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
-	srv := server.NewWithOptions(h.db, h.auth, logging.New(&logs, logging.Options{Level: "debug", Format: "json"}), opts)
+	srv := server.NewWithOptions(h.db.WithLogger(logging.New(&logs, logging.Options{Level: "debug", Format: "json"})), opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	untrusting := httptest.NewServer(server.New(h.db, h.auth, logging.New(&logs, logging.Options{Format: "json"}), server.DefaultLimits))
+	untrusting := httptest.NewServer(server.New(h.db.WithLogger(logging.New(&logs, logging.Options{Format: "json"})), server.DefaultLimits))
 	t.Cleanup(untrusting.Close)
 
 	do := func(base, method, path, body string, hdr ...string) (*http.Response, string) {

@@ -26,20 +26,19 @@ import (
 	"github.com/ssgk/ssgk/graph"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
-	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/graphiql"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/sharing"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // Server serves the hub over HTTP.
 type Server struct {
-	db      *store.DB
+	db      *hub.Hub
 	auth    *auth.Service
 	log     *slog.Logger
 	opts    Options
@@ -65,17 +64,18 @@ func (s *Server) DisableSharingForBenchmark() {
 }
 
 // New builds the HTTP handler of the hub with the default options and the given GraphQL limits.
-func New(db *store.DB, authSvc *auth.Service, logger *slog.Logger, limits Limits) *Server {
+func New(h *hub.Hub, limits Limits) *Server {
 	opts := DefaultOptions
 	opts.Limits = limits
-	return NewWithOptions(db, authSvc, logger, opts)
+	return NewWithOptions(h, opts)
 }
 
-// NewWithOptions builds the HTTP handler of the hub.
-func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, opts Options) *Server {
+// NewWithOptions builds the HTTP handler of the hub: it serves the hub's client with the hub's
+// auth service, draw service and transparency log, and logs to the hub's logger.
+func NewWithOptions(h *hub.Hub, opts Options) *Server {
 	opts = opts.withDefaults()
-	logger = logging.Attach(logger)
-	s := &Server{db: db, auth: authSvc, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
+	logger := logging.Attach(h.Log)
+	s := &Server{db: h, auth: h.Auth, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: h.Drawer}
 	// Draws committed before their secrets were sealed at rest hold them in clear: seal them now.
 	if n, err := s.drawer.SealStoredSecrets(context.Background()); err != nil {
 		logger.Error("cannot seal the stored draw secrets", "err", err)
@@ -96,7 +96,7 @@ func NewWithOptions(db *store.DB, authSvc *auth.Service, logger *slog.Logger, op
 	r.Route("/ledger", s.ledgerRoutes)
 	// The public portal (公示门户): its pages, open data and Chinese 404 for every other path —
 	// read from the standby when DATABASE_READ_URL names one.
-	r.Mount("/", refuseControlChars(portal.Handler(db.Reads(), portal.WithLogger(logger))))
+	r.Mount("/", refuseControlChars(portal.Handler(h.Reads(), portal.WithLogger(logger))))
 	s.router = r
 	return s
 }
@@ -166,11 +166,7 @@ var adminRootFields = map[string]bool{"viewer": true, "login": true, "accounts":
 	"__schema": true, "__type": true, "__typename": true}
 
 func (s *Server) graphqlHandler() http.Handler {
-	opts := []graph.Option{graph.WithFeed(s.db.FeedSignal)}
-	if reads := s.db.Reads(); reads != s.db {
-		opts = append(opts, graph.WithReads(reads.Client, reads.SQL))
-	}
-	srv := handler.New(graph.NewSchema(s.db.Client, s.db.SQL, s.auth, s.db.Dialect, s.db.DataDir, opts...))
+	srv := handler.New(graph.NewSchema(s.db))
 	// Subscriptions (the credit centre's feed of newly published results) over websocket; the
 	// credential travels in the connection_init payload as {"Authorization": "Bearer …"}.
 	srv.AddTransport(transport.Websocket{
@@ -309,15 +305,9 @@ func (s *Server) codedError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{}
 	}
 	gerr.Extensions["code"] = ae.Code
-	var de *draw.Error
-	if errors.As(cause, &de) {
-		// POOL_EXHAUSTED and friends name the target and the rule, so a client can point at them.
-		if de.Target != "" {
-			gerr.Extensions["target"] = de.Target
-		}
-		if de.Rule != "" {
-			gerr.Extensions["rule"] = de.Rule
-		}
+	// POOL_EXHAUSTED and friends name the target and the rule, so a client can point at them.
+	for k, v := range ae.Extensions {
+		gerr.Extensions[k] = v
 	}
 	return gerr
 }

@@ -78,7 +78,7 @@ func sqliteGenerationStmts() []string {
 }
 
 // InstallOwnerGeneration creates the generation row and its triggers. It is idempotent;
-// store.Migrate calls it after the migrations.
+// hub.Migrate has store.Migrate call it after the migrations.
 func InstallOwnerGeneration(ctx context.Context, db *sql.DB, dialectName string) error {
 	stmts, ok := ownerGenerationStmts[dialectName]
 	if !ok {

@@ -14,7 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/calendar"
-	"github.com/ssgk/ssgk/internal/store"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
@@ -68,7 +68,7 @@ const year = 2025
 //	R10 T4 E WJ   APPROVED due 06-01 (cancelled task)               acc2  YJ-01 ✓
 type hub struct {
 	t      *testing.T
-	db     *store.DB
+	db     *hubpkg.Hub
 	client *ent.Client
 	sys    context.Context
 

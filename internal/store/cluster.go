@@ -12,10 +12,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
-	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/changefeed"
-	"github.com/ssgk/ssgk/internal/sharing"
 )
 
 // Several hubs on one PostgreSQL, and a streaming standby for reads (issue 25).
@@ -42,15 +39,13 @@ type Cluster struct {
 	log  *slog.Logger
 }
 
-// Reads returns the database read-only traffic goes to: the standby of DATABASE_READ_URL when
-// one is configured, else db itself. Its client refuses every mutation. A standby lags the
-// primary by its replay delay: read from it only what may be that stale (published records,
-// the feed), never what a write just made and the same client reads back.
-func (db *DB) Reads() *DB {
-	if db.Cluster != nil && db.Cluster.read != nil {
+// Standby returns the standby of DATABASE_READ_URL that read-only traffic goes to, or nil when
+// none is configured. The hub builds a client over it that refuses every mutation (hub.Reads).
+func (db *DB) Standby() *DB {
+	if db.Cluster != nil {
 		return db.Cluster.read
 	}
-	return db
+	return nil
 }
 
 // FeedSignal returns the signal that wakes the readers of the change feed when a leaf commits
@@ -95,7 +90,7 @@ func (c *Cluster) close() error {
 	}
 	c.mu.Unlock()
 	if c.read != nil {
-		errs = append(errs, c.read.Client.Close())
+		errs = append(errs, c.read.Driver.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -122,9 +117,9 @@ func newCluster(ctx context.Context, name string, opt Options) (*Cluster, error)
 }
 
 // openReads opens the standby of url for reads: no migrations (a standby refuses writes; the
-// primary's migrations reach it through replication), the row policies every read goes
-// through, and a hook that refuses every mutation so that no write can take this path even when
-// the URL names the primary by mistake.
+// primary's migrations reach it through replication). The hub puts the row policies every read
+// goes through on its client, and a hook that refuses every mutation so that no write can take
+// this path even when the URL names the primary by mistake (hub.Reads).
 func openReads(ctx context.Context, url, dataDir string) (*DB, error) {
 	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
 		return nil, fmt.Errorf("不支持的只读数据库地址 %q：DATABASE_READ_URL 须为 postgres://…", redact(url))
@@ -140,22 +135,10 @@ func openReads(ctx context.Context, url, dataDir string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("连接只读数据库失败（%s）: %w", redact(url), err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.Postgres, sqlDB)))
-	client.Use(refuseWrites)
-	sharing.InstallRowPolicies(client)
 	if dataDir == "" {
 		dataDir = "data"
 	}
-	return &DB{Client: client, SQL: sqlDB, Dialect: dialect.Postgres, DataDir: dataDir, Owners: sharing.NewOwnerCache(ownerCacheSize)}, nil
-}
-
-// CodeReadOnly: a write reached the client of the read-only standby (a bug, never the user's).
-const CodeReadOnly = "READ_ONLY_REPLICA"
-
-func refuseWrites(next ent.Mutator) ent.Mutator {
-	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-		return nil, apperr.New(CodeReadOnly, "只读副本不接受写入（%s %s）", m.Op(), m.Type())
-	})
+	return &DB{SQL: sqlDB, Driver: entsql.OpenDB(dialect.Postgres, sqlDB), Dialect: dialect.Postgres, DataDir: dataDir}, nil
 }
 
 // redactErr hides the password of url in err's text.

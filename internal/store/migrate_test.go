@@ -6,6 +6,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -25,7 +26,7 @@ func TestMigrate_UpgradeKeepsData(t *testing.T) {
 		t.Fatalf("need at least two migrations, have %d", len(all))
 	}
 	prev := all[len(all)-2].Version
-	ran, err := store.Migrate(ctx, db.SQL, db.Dialect, prev)
+	ran, err := hub.Migrate(ctx, db.DB, prev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func TestMigrate_UpgradeKeepsData(t *testing.T) {
 		t.Fatalf("writing at N-1: %v", err)
 	}
 
-	ran, err = store.Migrate(ctx, db.SQL, db.Dialect, "")
+	ran, err = hub.Migrate(ctx, db.DB, "")
 	if err != nil {
 		t.Fatalf("upgrading: %v", err)
 	}
@@ -73,7 +74,7 @@ func TestMigrate_UpgradeKeepsData(t *testing.T) {
 		t.Fatalf("using the new column after upgrade: %v", err)
 	}
 	// Re-running is a no-op.
-	if ran, err = store.Migrate(ctx, db.SQL, db.Dialect, ""); err != nil || len(ran) != 0 {
+	if ran, err = hub.Migrate(ctx, db.DB, ""); err != nil || len(ran) != 0 {
 		t.Fatalf("second run applied %v, err %v", ran, err)
 	}
 }

@@ -22,7 +22,7 @@ func TestPostgresParameters(t *testing.T) {
 	}
 	ctx := context.Background()
 	open := func(u string) *store.DB {
-		db, err := store.Open(ctx, store.Options{DatabaseURL: u, DataDir: t.TempDir(), SkipMigrate: true})
+		db, err := store.Open(ctx, store.Options{DatabaseURL: u, DataDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/internal/demo"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/testutil"
 )
@@ -38,7 +39,7 @@ func TestInstallSearch_ExistingDatabase(t *testing.T) {
 		}
 	}
 	for range 2 {
-		if ran, err := store.Migrate(ctx, db.SQL, db.Dialect, ""); err != nil || len(ran) != 0 {
+		if ran, err := hub.Migrate(ctx, db.DB, ""); err != nil || len(ran) != 0 {
 			t.Fatalf("migrate: %v %v", ran, err)
 		}
 	}

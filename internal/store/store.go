@@ -1,6 +1,7 @@
 // Package store opens the hub's database — embedded SQLite by default, PostgreSQL when a
-// postgres:// URL is given — applies the versioned migrations and installs the hooks every
-// client must have (the audit trail).
+// postgres:// URL is given — builds its ent driver and applies the versioned migrations. It
+// knows no workflow: the hooks, interceptors and triggers of the domain packages are installed
+// by the composition root, internal/hub, which alone builds the ent client.
 package store
 
 import (
@@ -16,36 +17,21 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver
-
-	"github.com/ssgk/ssgk/ent"
-	_ "github.com/ssgk/ssgk/ent/runtime" // schema defaults, validators and policies
-	"github.com/ssgk/ssgk/internal/audit"
-	"github.com/ssgk/ssgk/internal/authz"
-	"github.com/ssgk/ssgk/internal/drawing"
-	"github.com/ssgk/ssgk/internal/library"
-	"github.com/ssgk/ssgk/internal/lists"
-	"github.com/ssgk/ssgk/internal/plans"
-	"github.com/ssgk/ssgk/internal/results"
-	"github.com/ssgk/ssgk/internal/sharing"
 )
 
-// DB is an open hub database.
+// DB is an open hub database: its connection pool and the ent driver over it. The ent client
+// is built over Driver by internal/hub, with every rule installed.
 type DB struct {
-	Client  *ent.Client
 	SQL     *sql.DB
-	Dialect string // dialect.SQLite or dialect.Postgres
-	DataDir string // evidence files live under DataDir/evidence
-	// Owners caches the owning departments of targets across reads; see sharing.OwnerCache.
-	Owners *sharing.OwnerCache
+	Driver  dialect.Driver // the ent driver (write lock on PostgreSQL, Options.Driver applied)
+	Dialect string         // dialect.SQLite or dialect.Postgres
+	DataDir string         // evidence files live under DataDir/evidence
 	// Cluster: the other hubs and the read-only standby (cluster.go); nil for a standby's DB.
 	Cluster *Cluster
 }
 
-// ownerCacheSize bounds the owners cache: about 80 bytes a target.
-const ownerCacheSize = 200_000
-
 // Close closes the database.
-func (db *DB) Close() error { return errors.Join(db.Cluster.close(), db.Client.Close()) }
+func (db *DB) Close() error { return errors.Join(db.Cluster.close(), db.Driver.Close()) }
 
 // Options configure Open.
 type Options struct {
@@ -55,8 +41,6 @@ type Options struct {
 	DataDir string
 	// Driver, if set, wraps the ent driver (tests count statements with it).
 	Driver func(dialect.Driver) dialect.Driver
-	// SkipMigrate opens without applying migrations (tests of the migration path).
-	SkipMigrate bool
 	// BusyTimeout is how long a SQLite writer waits for the write lock before the request fails
 	// with BUSY; 0 means DefaultBusyTimeout. Tests shorten it.
 	BusyTimeout time.Duration
@@ -68,7 +52,7 @@ type Options struct {
 // DefaultBusyTimeout is SQLite's wait for the write lock.
 const DefaultBusyTimeout = 10 * time.Second
 
-// Open opens and migrates the database and installs the audit hook.
+// Open opens the database and builds its ent driver; it does not migrate (Migrate).
 func Open(ctx context.Context, opt Options) (*DB, error) {
 	var (
 		sqlDB *sql.DB
@@ -114,12 +98,6 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("连接数据库失败（%s）: %w", redact(opt.DatabaseURL), err)
 	}
-	if !opt.SkipMigrate {
-		if _, err := Migrate(ctx, sqlDB, name, ""); err != nil {
-			sqlDB.Close()
-			return nil, err
-		}
-	}
 	var drv dialect.Driver = entsql.OpenDB(name, sqlDB)
 	if name == dialect.Postgres {
 		// One lock order for every writer: the write lock first (writelock.go).
@@ -128,32 +106,15 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if opt.Driver != nil {
 		drv = opt.Driver(drv)
 	}
-	client := ent.NewClient(ent.Driver(drv))
-	client.Use(authz.WriteHook())
-	client.Use(lists.Hooks()...)
-	client.Use(plans.Hooks()...)
-	client.Use(library.Hooks()...)
-	client.Use(results.Hooks()...)
-	client.Use(drawing.Hooks()...)
-	client.Use(audit.Hook(name))
-	sharing.InstallRowPolicies(client)
 	dataDir := opt.DataDir
 	if dataDir == "" {
 		dataDir = "data"
 	}
-	if !opt.SkipMigrate {
-		// A database from before the trail covered join tables gets their sets recorded once.
-		if err := audit.BaselineJoins(ctx, client, name); err != nil {
-			client.Close()
-			return nil, fmt.Errorf("审计日志记录关联表基线失败: %w", err)
-		}
-	}
-	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}
+	db := &DB{SQL: sqlDB, Driver: drv, Dialect: name, DataDir: dataDir}
 	if db.Cluster, err = newCluster(ctx, name, opt); err != nil {
-		client.Close()
+		drv.Close()
 		return nil, err
 	}
-	db.Owners = sharing.NewOwnerCache(ownerCacheSize)
 	return db, nil
 }
 

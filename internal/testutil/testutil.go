@@ -17,8 +17,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"github.com/ssgk/ssgk/internal/codes"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -33,7 +32,7 @@ type Options struct {
 	// URL, if set, rewrites the database URL before opening ("" is SQLite): a test routes
 	// PostgreSQL through a proxy it can cut.
 	URL func(string) string
-	// BusyTimeout is store.Options.BusyTimeout.
+	// BusyTimeout is hub.Options.BusyTimeout.
 	BusyTimeout time.Duration
 }
 
@@ -87,8 +86,9 @@ func sanitize(s string) string {
 	return out
 }
 
-// Open returns a migrated, code-seeded hub database for t; it is closed at cleanup.
-func Open(t testing.TB, opts ...Options) *store.DB {
+// Open returns a hub over a migrated, code-seeded database for t, built by hub.Open as in
+// production (its auth service signs with a random key); it is closed at cleanup.
+func Open(t testing.TB, opts ...Options) *hub.Hub {
 	t.Helper()
 	var o Options
 	if len(opts) > 0 {
@@ -99,17 +99,13 @@ func Open(t testing.TB, opts ...Options) *store.DB {
 	if o.URL != nil {
 		url = o.URL(url)
 	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: url, DataDir: t.TempDir(), Driver: o.Driver, SkipMigrate: o.SkipMigrate, BusyTimeout: o.BusyTimeout})
+	h, err := hub.Open(ctx, hub.Options{DatabaseURL: url, DataDir: t.TempDir(), Driver: o.Driver,
+		SkipMigrate: o.SkipMigrate, SeedCodes: !o.SkipSeed, BusyTimeout: o.BusyTimeout})
 	if err != nil {
 		t.Fatalf("opening test database: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
-	if !o.SkipMigrate && !o.SkipSeed {
-		if err := codes.Seed(ctx, db.Client); err != nil {
-			t.Fatalf("seeding code tables: %v", err)
-		}
-	}
-	return db
+	t.Cleanup(func() { h.Close() })
+	return h
 }
 
 // System returns a context carrying the viewer of an operator command.

@@ -23,6 +23,29 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("%s：%s", e.Value, e.Reason) }
 
+// Codes of an Error as an application error: the same strings as apperr.InvalidIDNumber and
+// apperr.InvalidUSCC.
+const (
+	CodeInvalidIDNumber = "INVALID_ID_NUMBER"
+	CodeInvalidUSCC     = "INVALID_USCC" // a unified social credit code or a registration number
+)
+
+// AppCode is INVALID_ID_NUMBER for an identity number, INVALID_USCC otherwise (apperr.Coded).
+func (e *Error) AppCode() string {
+	if e.Kind == "ID_NUMBER" {
+		return CodeInvalidIDNumber
+	}
+	return CodeInvalidUSCC
+}
+
+// AppMessage is the Chinese message a clerk acts on (apperr.Coded).
+func (e *Error) AppMessage() string {
+	if e.Kind == "ID_NUMBER" {
+		return "公民身份号码无效：" + e.Reason
+	}
+	return "统一社会信用代码“" + e.Value + "”无效：" + e.Reason
+}
+
 // IsInvalid reports whether err (or an error it wraps) is an identifier validation error.
 func IsInvalid(err error) bool {
 	var e *Error

@@ -16,10 +16,9 @@ import (
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/results"
-	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -36,7 +35,7 @@ func setup(args []string) error {
 	perStratum := fs.Int("per-stratum", 10, "targets drawn per credit-risk class (four classes)")
 	_ = fs.Parse(args)
 	ctx := viewer.NewContext(context.Background(), viewer.NewSystem("bench/faults setup"))
-	db, err := store.Open(ctx, store.Options{DatabaseURL: *dbURL, DataDir: *dataDir})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: *dbURL, DataDir: *dataDir})
 	if err != nil {
 		return err
 	}
@@ -97,7 +96,7 @@ func setup(args []string) error {
 			return fmt.Errorf("confirm: %w", err)
 		}
 	}
-	drawer := drawing.New(client, db.Dialect).WithKeyDir(*dataDir)
+	drawer := db.Drawer
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	if err == nil {
 		dr, err = drawer.Commit(ctx, dr.ID)

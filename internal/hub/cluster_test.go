@@ -1,4 +1,4 @@
-package store_test
+package hub_test
 
 import (
 	"context"
@@ -14,17 +14,17 @@ import (
 	"github.com/ssgk/ssgk/internal/changefeed"
 	"github.com/ssgk/ssgk/internal/credit"
 	"github.com/ssgk/ssgk/internal/publish"
-	"github.com/ssgk/ssgk/internal/store"
+	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
 // twoHubs opens the same database twice, as two hub processes would (SQLite: the same file).
-func twoHubs(t *testing.T) (a, b *store.DB) {
+func twoHubs(t *testing.T) (a, b *hub.Hub) {
 	t.Helper()
 	url, dir := testutil.DatabaseURL(t), t.TempDir()
-	for _, p := range []**store.DB{&a, &b} {
-		db, err := store.Open(context.Background(), store.Options{DatabaseURL: url, DataDir: dir})
+	for _, p := range []**hub.Hub{&a, &b} {
+		db, err := hub.Open(context.Background(), hub.Options{DatabaseURL: url, DataDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func twoHubs(t *testing.T) (a, b *store.DB) {
 }
 
 // publishOne records one public act through db and returns its ledger index.
-func publishOne(ctx context.Context, db *store.DB, subject int) (int64, error) {
+func publishOne(ctx context.Context, db *hub.Hub, subject int) (int64, error) {
 	var idx int64
 	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		p, err := publish.Record(ctx, tx, publish.Act{Kind: publication.KindPLAN, Title: "多实例测试", SubjectType: ent.TypePlan,
@@ -187,14 +187,14 @@ func TestFeedSignalAcrossHubs(t *testing.T) {
 func TestReadURL(t *testing.T) {
 	primary := testutil.DatabaseURL(t)
 	if primary == "" {
-		if _, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir(), ReadURL: "postgres://x@127.0.0.1/x"}); err == nil {
+		if _, err := hub.Open(context.Background(), hub.Options{DataDir: t.TempDir(), ReadURL: "postgres://x@127.0.0.1/x"}); err == nil {
 			t.Fatal("DATABASE_READ_URL accepted with SQLite")
 		}
 		t.Skip("DATABASE_READ_URL needs PostgreSQL")
 	}
 	standby := testutil.DatabaseURL(t)
 	ctx := testutil.System()
-	sdb, err := store.Open(ctx, store.Options{DatabaseURL: standby, DataDir: t.TempDir()})
+	sdb, err := hub.Open(ctx, hub.Options{DatabaseURL: standby, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestReadURL(t *testing.T) {
 	if _, err := publishOne(ctx, sdb, 77); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, store.Options{DatabaseURL: primary, DataDir: t.TempDir(), ReadURL: standby})
+	db, err := hub.Open(ctx, hub.Options{DatabaseURL: primary, DataDir: t.TempDir(), ReadURL: standby})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,10 +219,10 @@ func TestReadURL(t *testing.T) {
 	}
 	_, err = db.Reads().Client.Publication.Create().SetKind(publication.KindPLAN).SetTitle("x").SetPublishedAt(time.Now()).
 		SetSubjectType(ent.TypePlan).SetSubjectID(1).SetDigest("x").Save(ctx)
-	if ae := apperr.From(err); err == nil || ae.Code != store.CodeReadOnly {
+	if ae := apperr.From(err); err == nil || ae.Code != hub.CodeReadOnly {
 		t.Fatalf("write through the read-only client: %v", err)
 	}
-	if _, err := store.Open(ctx, store.Options{DatabaseURL: primary, DataDir: t.TempDir(), ReadURL: "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"}); err == nil {
+	if _, err := hub.Open(ctx, hub.Options{DatabaseURL: primary, DataDir: t.TempDir(), ReadURL: "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"}); err == nil {
 		t.Fatal("an unreachable DATABASE_READ_URL was accepted")
 	}
 }

@@ -40,6 +40,8 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -626,14 +628,26 @@ func (f openFilter) preds() []predicate.Publication {
 // itemOption is an item of a currently published list, for the search form.
 type itemOption struct{ Code, Name, Department string }
 
-// itemOptions reads the items of each department's newest published list version.
+// itemOptions reads the items of each department's current list version (lists.CurrentIDs: a
+// version published with a later effective date is not current before that date).
 func (d *data) itemOptions(ctx context.Context) ([]itemOption, error) {
 	ps, err := d.ofKind(ctx, publication.KindITEM_LIST)
 	if err != nil {
 		return nil, err
 	}
+	currentIDs, err := lists.CurrentIDs(ctx, d.client, clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	current := map[int]bool{}
+	for _, id := range currentIDs {
+		current[id] = true
+	}
 	newest := map[int]*ent.Publication{}
 	for _, p := range ps {
+		if !current[p.SubjectID] {
+			continue
+		}
 		k := 0
 		if p.DepartmentID != nil {
 			k = *p.DepartmentID

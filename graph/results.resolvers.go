@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -230,6 +231,11 @@ func (r *resultResolver) SupersededBy(ctx context.Context, obj *ent.Result) (*en
 	return results.SupersededBy(ctx, r.Client, obj)
 }
 
+// Current is the resolver for the current field.
+func (r *publicationWhereInputResolver) Current(ctx context.Context, obj *ent.PublicationWhereInput, data *bool) error {
+	panic(fmt.Errorf("not implemented: Current - current"))
+}
+
 // Items is the resolver for the items field.
 func (r *resultInputResolver) Items(ctx context.Context, obj *results.ResultInput, data []*model.ResultItemInput) error {
 	for _, it := range data {
@@ -240,6 +246,11 @@ func (r *resultInputResolver) Items(ctx context.Context, obj *results.ResultInpu
 		obj.Items = append(obj.Items, in)
 	}
 	return nil
+}
+
+// Current is the resolver for the current field.
+func (r *resultWhereInputResolver) Current(ctx context.Context, obj *ent.ResultWhereInput, data *bool) error {
+	panic(fmt.Errorf("not implemented: Current - current"))
 }
 
 // ResultInput returns generated.ResultInputResolver implementation.

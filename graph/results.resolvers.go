@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -233,7 +232,10 @@ func (r *resultResolver) SupersededBy(ctx context.Context, obj *ent.Result) (*en
 
 // Current is the resolver for the current field.
 func (r *publicationWhereInputResolver) Current(ctx context.Context, obj *ent.PublicationWhereInput, data *bool) error {
-	panic(fmt.Errorf("not implemented: Current - current"))
+	if data != nil {
+		obj.AddPredicates(results.CurrentPublicationFilter(*data))
+	}
+	return nil
 }
 
 // Items is the resolver for the items field.
@@ -250,7 +252,10 @@ func (r *resultInputResolver) Items(ctx context.Context, obj *results.ResultInpu
 
 // Current is the resolver for the current field.
 func (r *resultWhereInputResolver) Current(ctx context.Context, obj *ent.ResultWhereInput, data *bool) error {
-	panic(fmt.Errorf("not implemented: Current - current"))
+	if data != nil {
+		obj.AddPredicates(results.CurrentFilter(*data))
+	}
+	return nil
 }
 
 // ResultInput returns generated.ResultInputResolver implementation.

@@ -42,6 +42,7 @@ import (
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/lists"
+	"github.com/ssgk/ssgk/internal/stats"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -742,4 +743,12 @@ func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
 		return nil
 	})
 	return out, err
+}
+
+// yearFigures are the statistics of year (package stats, the functions GraphQL serves). They
+// are counts only — no target, inspector or result is named — computed over every row as the
+// office sees them (the system viewer "portal-stats"), so that the public figure of overdue
+// results is the office's figure, not one limited to what is already published.
+func (d *data) yearFigures(ctx context.Context, year int) (stats.YearFigures, error) {
+	return stats.Figures(viewer.NewContext(ctx, viewer.NewSystem("portal-stats")), d.client, year)
 }

@@ -91,6 +91,7 @@ func Handler(db *store.DB, opts ...Option) http.Handler {
 	r.Get("/open/tasks.{format}", h.cached(h.openTasks))
 	r.Get("/open/dictionary", h.cached(h.dictionary))
 	r.Get("/glossary", h.cached(h.glossary))
+	r.Get("/stats", h.statistics)
 	r.Get("/favicon.ico", favicon)
 	r.Get("/favicon.svg", favicon)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,10 @@ package acceptance
 import (
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -110,5 +113,36 @@ func TestCurrentFilter_ResultsAndPublications(t *testing.T) {
 		if !e.Node.Current {
 			t.Errorf("current publication %+v", e.Node)
 		}
+	}
+}
+
+// TestRegime_NotificationMarkedRead: the receiving department marks a 抄告 read; marking it
+// again keeps the first time; the sending department cannot mark it for the receiver.
+func TestRegime_NotificationMarkedRead(t *testing.T) {
+	h := newDemoHub(t)
+	var n *ent.Notification
+	err := txn.Run(h.sys, h.db.Client, func(tx *ent.Tx) error {
+		var err error
+		n, err = tx.Notification.Create().SetMessage("抄告：企业年报信息不实，请依职责处理").
+			SetFromDepartmentID(h.deps["WJ"].ID).SetToDepartmentID(h.deps["SCJG"].ID).Save(h.sys)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := `mutation($id:ID!){ markNotificationRead(id:$id){ readAt } }`
+	if r := h.gql(h.token("WJ", viewer.RoleDeptAdmin), mark, map[string]any{"id": n.ID}); !r.has("FORBIDDEN") {
+		t.Fatalf("the sender marks it read: %s", r.Raw)
+	}
+	scjg := h.token("SCJG", viewer.RoleDeptAdmin)
+	var first, second struct{ ReadAt *string }
+	h.gql(scjg, mark, map[string]any{"id": n.ID}).into(t, "markNotificationRead", &first)
+	if first.ReadAt == nil {
+		t.Fatal("no read time")
+	}
+	h.clock.Move(h.clock.Now().Add(48 * time.Hour))
+	h.gql(scjg, mark, map[string]any{"id": n.ID}).into(t, "markNotificationRead", &second)
+	if second.ReadAt == nil || *second.ReadAt != *first.ReadAt {
+		t.Fatalf("read again: %v, first %v", second.ReadAt, *first.ReadAt)
 	}
 }

@@ -752,3 +752,17 @@ func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
 func (d *data) yearFigures(ctx context.Context, year int) (stats.YearFigures, error) {
 	return stats.Figures(viewer.NewContext(ctx, viewer.NewSystem("portal-stats")), d.client, year)
 }
+
+// currentLists are the ids of the departments' current list versions (lists.CurrentIDs at the
+// business time): a version published with a later effective date is not current before it.
+func (d *data) currentLists(ctx context.Context) (map[int]bool, error) {
+	ids, err := lists.CurrentIDs(ctx, d.client, clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m, nil
+}

@@ -7,7 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/department"
+	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/stats"
 	"github.com/ssgk/ssgk/internal/testutil"
 )
@@ -87,5 +92,54 @@ func TestPortal_StatsPage(t *testing.T) {
 	}
 	if r := h.get(t, "/stats?year=2030"); r.status != http.StatusOK || !strings.Contains(r.body, "没有已公告的抽查任务") {
 		t.Errorf("a year without tasks: %d", r.status)
+	}
+}
+
+// TestPortal_ListsCurrentByEffectiveDate: a list version published with a later effective date
+// is shown as 待生效 and the old one stays 现行 until that date (lists.CurrentIDs); on the date
+// the page changes without any new publication (the business date is part of the ETag).
+func TestPortal_ListsCurrentByEffectiveDate(t *testing.T) {
+	h := newHub(t)
+	sys := testutil.System()
+	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, cst))
+	t.Cleanup(clock.Set(fixed.Now))
+	wj, err := h.client.Department.Query().Where(department.Code("WJ")).Only(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nv, err := lists.NewVersion(sys, h.client, wj.ID, "", "调整抽查比例")
+	if err == nil {
+		var fl *ent.Filing
+		if fl, err = lists.Submit(sys, h.client, nv.ID); err == nil {
+			if _, err = lists.Decide(sys, h.client, fl.ID, true, ""); err == nil {
+				_, err = lists.Publish(sys, h.client, nv.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, cst))
+			}
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func(body string, version int) string {
+		re := regexp.MustCompile(fmt.Sprintf(`<a href="/lists/\d+">第 %d 版</a>([^<]*<span class="tag [a-z]+">[^<]*</span>)?`, version))
+		var out []string
+		for _, m := range re.FindAllStringSubmatch(body, -1) {
+			out = append(out, visible(m[0]))
+		}
+		return strings.Join(out, "|")
+	}
+	before := h.get(t, "/lists")
+	if !strings.Contains(row(before.body, nv.Version), "待生效") || strings.Contains(row(before.body, nv.Version), "现行") {
+		t.Errorf("the new version before its date: %q", row(before.body, nv.Version))
+	}
+	if !strings.Contains(row(before.body, nv.Version-1), "现行") {
+		t.Errorf("the old versions before the date: %q", row(before.body, nv.Version-1))
+	}
+	fixed.Move(time.Date(2026, 3, 1, 8, 0, 0, 0, cst))
+	after := h.get(t, "/lists", "If-None-Match", before.header.Get("ETag"))
+	if after.status != http.StatusOK {
+		t.Fatalf("on the effective date the page is answered %d", after.status)
+	}
+	if !strings.Contains(row(after.body, nv.Version), "现行") {
+		t.Errorf("the new version on its date: %q", row(after.body, nv.Version))
 	}
 }

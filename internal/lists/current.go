@@ -29,8 +29,28 @@ const CodeNotYetEffective = "LIST_NOT_YET_EFFECTIVE"
 // Version is one published list version as the current-version rule sees it.
 type Version struct {
 	ID, DepartmentID, Version int
+	// CountyWide: the office's county-wide summary list, a chain of versions of its own.
+	CountyWide bool
 	// From is the start of its effect: the effective date, else the publication time.
 	From time.Time
+}
+
+// chain identifies a chain of versions: a department's list, or its county-wide list.
+type chain struct {
+	department int
+	countyWide bool
+}
+
+// currentOf picks the current version of every chain at `at` from vs (ascending versions
+// within a department).
+func currentOf(vs []Version, at time.Time) map[chain]Version {
+	out := map[chain]Version{}
+	for _, v := range vs { // ascending: the last one in effect wins
+		if !v.From.After(at) {
+			out[chain{v.DepartmentID, v.CountyWide}] = v
+		}
+	}
+	return out
 }
 
 // versionsOf reads every published version (PUBLISHED or SUPERSEDED), departmentID 0: all.
@@ -39,13 +59,13 @@ func versionsOf(ctx context.Context, client *ent.Client, departmentID int) ([]Ve
 	if departmentID != 0 {
 		q.Where(itemlist.DepartmentID(departmentID))
 	}
-	rows, err := q.Select(itemlist.FieldDepartmentID, itemlist.FieldVersion, itemlist.FieldEffectiveDate, itemlist.FieldPublishedAt).All(ctx)
+	rows, err := q.Select(itemlist.FieldDepartmentID, itemlist.FieldVersion, itemlist.FieldCountyWide, itemlist.FieldEffectiveDate, itemlist.FieldPublishedAt).All(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Version, 0, len(rows))
 	for _, l := range rows {
-		v := Version{ID: l.ID, DepartmentID: l.DepartmentID, Version: l.Version}
+		v := Version{ID: l.ID, DepartmentID: l.DepartmentID, Version: l.Version, CountyWide: l.CountyWide}
 		switch {
 		case l.EffectiveDate != nil:
 			v.From = *l.EffectiveDate
@@ -63,28 +83,31 @@ func versionsOf(ctx context.Context, client *ent.Client, departmentID int) ([]Ve
 	return out, nil
 }
 
-// CurrentVersions maps each department to its list version current at `at` (see above);
-// departmentID 0 reads every department. A department without a current version is absent.
+// CurrentVersions maps each department to its own list version current at `at` (see above;
+// the county-wide summary list is a chain of its own, in CurrentIDs); departmentID 0 reads every
+// department. A department without a current version is absent.
 func CurrentVersions(ctx context.Context, client *ent.Client, at time.Time, departmentID int) (map[int]Version, error) {
 	vs, err := versionsOf(ctx, client, departmentID)
 	if err != nil {
 		return nil, err
 	}
 	out := map[int]Version{}
-	for _, v := range vs { // ascending version within a department: the last in effect wins
-		if !v.From.After(at) {
-			out[v.DepartmentID] = v
+	for c, v := range currentOf(vs, at) {
+		if !c.countyWide {
+			out[c.department] = v
 		}
 	}
 	return out, nil
 }
 
-// CurrentIDs are the ids of the current list versions of every department at `at`.
+// CurrentIDs are the ids of the current list versions of every department (and of the
+// county-wide list) at `at`.
 func CurrentIDs(ctx context.Context, client *ent.Client, at time.Time) ([]int, error) {
-	cur, err := CurrentVersions(ctx, client, at, 0)
+	vs, err := versionsOf(ctx, client, 0)
 	if err != nil {
 		return nil, err
 	}
+	cur := currentOf(vs, at)
 	ids := make([]int, 0, len(cur))
 	for _, v := range cur {
 		ids = append(ids, v.ID)
@@ -108,19 +131,19 @@ func usableAt(ctx context.Context, client *ent.Client, at time.Time, items []*en
 	for _, it := range items {
 		deps[it.Edges.ItemList.DepartmentID] = true
 	}
-	cur := map[int]Version{}
+	cur := map[chain]Version{}
 	for d := range deps {
-		m, err := CurrentVersions(ctx, client, at, d)
+		vs, err := versionsOf(ctx, client, d)
 		if err != nil {
 			return err
 		}
-		if v, ok := m[d]; ok {
-			cur[d] = v
+		for k, v := range currentOf(vs, at) {
+			cur[k] = v
 		}
 	}
 	for _, it := range items {
 		l := it.Edges.ItemList
-		c, ok := cur[l.DepartmentID]
+		c, ok := cur[chain{l.DepartmentID, l.CountyWide}]
 		if ok && c.ID == l.ID {
 			continue
 		}
@@ -155,6 +178,7 @@ func supersedeReplaced(ctx context.Context, tx *ent.Tx, departmentID int, at tim
 	if !ok {
 		return nil
 	}
-	return tx.ItemList.Update().Where(itemlist.DepartmentID(departmentID), itemlist.StatusEQ(itemlist.StatusPUBLISHED),
-		itemlist.VersionLT(c.Version)).SetStatus(itemlist.StatusSUPERSEDED).Exec(withWorkflow(ctx))
+	return tx.ItemList.Update().Where(itemlist.DepartmentID(departmentID), itemlist.CountyWide(false),
+		itemlist.StatusEQ(itemlist.StatusPUBLISHED), itemlist.VersionLT(c.Version)).
+		SetStatus(itemlist.StatusSUPERSEDED).Exec(withWorkflow(ctx))
 }

@@ -362,15 +362,19 @@ func currentItems(ctx context.Context, tx *ent.Tx, items []*ent.InspectionItem) 
 	if err != nil {
 		return nil, err
 	}
+	currentIDs, err := lists.CurrentIDs(ctx, tx.Client(), clock.Now())
+	if err != nil {
+		return nil, err
+	}
 	var ids []int
 	for _, it := range items {
 		l := it.Edges.ItemList
-		c, ok := current[l.DepartmentID]
-		if !ok {
+		if slices.Contains(currentIDs, l.ID) {
+			ids = append(ids, it.ID)
 			continue
 		}
-		if c.ID == l.ID {
-			ids = append(ids, it.ID)
+		c, ok := current[l.DepartmentID]
+		if !ok {
 			continue
 		}
 		cur, err := tx.InspectionItem.Query().Where(inspectionitem.Code(it.Code), inspectionitem.ItemListID(c.ID)).

@@ -286,11 +286,23 @@ func (r *Resolver) Result() generated.ResultResolver { return &resultResolver{r}
 // Target returns generated.TargetResolver implementation.
 func (r *Resolver) Target() generated.TargetResolver { return &targetResolver{r} }
 
+// PublicationWhereInput returns generated.PublicationWhereInputResolver implementation.
+func (r *Resolver) PublicationWhereInput() generated.PublicationWhereInputResolver {
+	return &publicationWhereInputResolver{r}
+}
+
+// ResultWhereInput returns generated.ResultWhereInputResolver implementation.
+func (r *Resolver) ResultWhereInput() generated.ResultWhereInputResolver {
+	return &resultWhereInputResolver{r}
+}
+
 type (
-	drawResolver        struct{ *Resolver }
-	inspectorResolver   struct{ *Resolver }
-	publicationResolver struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
-	resultResolver      struct{ *Resolver }
-	targetResolver      struct{ *Resolver }
+	drawResolver                  struct{ *Resolver }
+	inspectorResolver             struct{ *Resolver }
+	publicationResolver           struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
+	resultResolver                struct{ *Resolver }
+	targetResolver                struct{ *Resolver }
+	publicationWhereInputResolver struct{ *Resolver }
+	resultWhereInputResolver      struct{ *Resolver }
 )

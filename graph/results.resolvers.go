@@ -230,6 +230,14 @@ func (r *resultResolver) SupersededBy(ctx context.Context, obj *ent.Result) (*en
 	return results.SupersededBy(ctx, r.Client, obj)
 }
 
+// Current is the resolver for the current field.
+func (r *publicationWhereInputResolver) Current(ctx context.Context, obj *ent.PublicationWhereInput, data *bool) error {
+	if data != nil {
+		obj.AddPredicates(results.CurrentPublicationFilter(*data))
+	}
+	return nil
+}
+
 // Items is the resolver for the items field.
 func (r *resultInputResolver) Items(ctx context.Context, obj *results.ResultInput, data []*model.ResultItemInput) error {
 	for _, it := range data {
@@ -238,6 +246,14 @@ func (r *resultInputResolver) Items(ctx context.Context, obj *results.ResultInpu
 			in.ProblemFound = *it.ProblemFound
 		}
 		obj.Items = append(obj.Items, in)
+	}
+	return nil
+}
+
+// Current is the resolver for the current field.
+func (r *resultWhereInputResolver) Current(ctx context.Context, obj *ent.ResultWhereInput, data *bool) error {
+	if data != nil {
+		obj.AddPredicates(results.CurrentFilter(*data))
 	}
 	return nil
 }

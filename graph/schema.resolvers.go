@@ -15,13 +15,12 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/importjob"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspector"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/graph/model"
 	"github.com/ssgk/ssgk/internal/accounts"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
@@ -226,8 +225,11 @@ func (r *queryResolver) Inspector(ctx context.Context, certificateNo string) (*e
 
 // CountyItemList is the resolver for the countyItemList field.
 func (r *queryResolver) CountyItemList(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) (*ent.InspectionItemConnection, error) {
-	return r.Client.InspectionItem.Query().
-		Where(inspectionitem.HasItemListWith(itemlist.StatusEQ(itemlist.StatusPUBLISHED))).
+	current, err := lists.CurrentItems(ctx, r.Client, clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	return r.Client.InspectionItem.Query().Where(current).
 		Paginate(ctx, after, first, before, last, ent.WithInspectionItemOrder(orderBy), ent.WithInspectionItemFilter(where.Filter))
 }
 

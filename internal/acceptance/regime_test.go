@@ -303,7 +303,12 @@ func TestRegime_DepartmentManagesItsAccounts(t *testing.T) {
 // TestRegime_ConsistencyChecksRefused: a task must fit the current published plan, and the
 // lists and batches their rules — each refusal with its own code.
 func TestRegime_ConsistencyChecksRefused(t *testing.T) {
-	h := newDemoHub(t)
+	newDemoHub(t).consistencyChecksRefused(t)
+}
+
+// consistencyChecksRefused runs the consistency checks of TestRegime_ConsistencyChecksRefused on
+// h (also the last step of the year test); it moves the business clock to 20 August 2026.
+func (h *hub) consistencyChecksRefused(t *testing.T) {
 	ctx, c := h.sys, h.db.Client
 	scjg := h.deps["SCJG"]
 	h.clock.Move(day(2026, 8, 20).Add(10 * time.Hour))

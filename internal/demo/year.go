@@ -9,11 +9,11 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/library"
+	itemlists "github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -54,8 +54,11 @@ func RunSampleYear(ctx context.Context, client *ent.Client, drawer *drawing.Draw
 		return nil, err
 	}
 	item := func(dep *ent.Department, name string) (*ent.InspectionItem, error) {
-		return client.InspectionItem.Query().Where(inspectionitem.Name(name),
-			inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).Only(ctx)
+		cur, err := itemlists.CurrentVersions(ctx, client, clock.Now(), dep.ID)
+		if err != nil {
+			return nil, err
+		}
+		return client.InspectionItem.Query().Where(inspectionitem.Name(name), inspectionitem.ItemListID(cur[dep.ID].ID)).Only(ctx)
 	}
 	itemS, err := item(scjg, "企业公示信息的检查")
 	if err != nil {

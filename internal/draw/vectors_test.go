@@ -248,5 +248,10 @@ func TestVectors_PythonReimplementation(t *testing.T) {
 	if !strings.HasPrefix(string(out), "ALL OK") {
 		t.Fatalf("reimpl.py did not confirm:\n%s", out)
 	}
+	// The anchor (checkpoint signature, leaves, inclusion proofs) is checked whenever its
+	// vectors exist: a silent skip would leave step 2 of §16.4 unchecked.
+	if _, err := os.Stat(filepath.Join("testdata", "events", "anchor.json")); err == nil && !strings.Contains(string(out), "anchor tampered cases") {
+		t.Fatalf("reimpl.py did not check testdata/events/anchor.json:\n%s", out)
+	}
 	t.Logf("%s", out)
 }

@@ -19,11 +19,11 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/lead"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/importer"
+	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -428,8 +428,11 @@ func fieldColumn(field string) int {
 // resolveItem finds the item of a code on a current published list; the handling department's
 // list decides when several departments use the code.
 func resolveItem(ctx context.Context, client *ent.Client, code string, departmentID int) (int, string) {
-	items, err := client.InspectionItem.Query().Where(inspectionitem.Code(code),
-		inspectionitem.HasItemListWith(itemlist.StatusEQ(itemlist.StatusPUBLISHED))).
+	current, err := lists.CurrentItems(ctx, client, clock.Now())
+	if err != nil {
+		return 0, apperr.From(err).Message
+	}
+	items, err := client.InspectionItem.Query().Where(inspectionitem.Code(code), current).
 		WithItemList().Order(ent.Asc(inspectionitem.FieldID)).All(ctx)
 	if err != nil {
 		return 0, apperr.From(err).Message

@@ -15,6 +15,7 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/clock"
 )
 
 // Codes of list errors.
@@ -211,7 +212,7 @@ func checkRule(ctx context.Context, m ent.Mutation) error {
 }
 
 // CheckUsable enforces "no item, no inspection": a task or plan may only use items of the
-// current published version of a list.
+// current published version of a list (CurrentVersions: effective dates honoured).
 func CheckUsable(ctx context.Context, client *ent.Client, itemIDs ...int) error {
 	if len(itemIDs) == 0 {
 		return nil
@@ -223,13 +224,9 @@ func CheckUsable(ctx context.Context, client *ent.Client, itemIDs ...int) error 
 	if len(items) != len(dedup(itemIDs)) {
 		return apperr.New(apperr.NotFound, "引用的抽查事项不存在")
 	}
-	for _, it := range items {
-		if it.Edges.ItemList.Status != itemlist.StatusPUBLISHED {
-			return apperr.New(CodeNotPublished, "抽查事项“%s”（%s）所在清单第 %d 版%s，任务只能使用已备案并公示的现行清单中的事项",
-				it.Name, it.Code, it.Edges.ItemList.Version, StatusName(it.Edges.ItemList.Status))
-		}
-	}
-	return nil
+	// The current version at the business time (current.go): a version published with a later
+	// effective date is not usable before that date, the one it replaces is until then.
+	return usableAt(ctx, client, clock.Now(), items)
 }
 
 func dedup(ids []int) map[int]bool {

@@ -37,6 +37,9 @@ func NewVersion(ctx context.Context, client *ent.Client, departmentID int, name,
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
+		if err := supersedeReplaced(ctx, tx, departmentID, clock.Now()); err != nil {
+			return err
+		}
 		dep, err := tx.Department.Get(ctx, departmentID)
 		if err != nil {
 			return err
@@ -174,8 +177,9 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 
 var cst = time.FixedZone("CST", 8*3600)
 
-// Publish publishes an acknowledged version with its effective date; the version it replaces
-// becomes SUPERSEDED. The publication records what the public sees and its digest.
+// Publish publishes an acknowledged version with its effective date. The version it replaces
+// stays current until that date (CurrentVersions) and is then marked SUPERSEDED (at once when
+// the date has come). The publication records what the public sees and its digest.
 func Publish(ctx context.Context, client *ent.Client, listID int, effective time.Time) (*ent.ItemList, error) {
 	var out *ent.ItemList
 	err := txn.Run(ctx, client, func(tx *ent.Tx) error {
@@ -191,17 +195,13 @@ func Publish(ctx context.Context, client *ent.Client, listID int, effective time
 			return apperr.New(CodeBadState, "清单第 %d 版状态为%s，备案确认后才能公示", v.Version, StatusName(v.Status))
 		}
 		wctx := withWorkflow(ctx)
-		current, err := tx.ItemList.Query().Where(itemlist.DepartmentID(v.DepartmentID), itemlist.StatusEQ(itemlist.StatusPUBLISHED)).IDs(ctx)
-		if err != nil {
-			return err
-		}
-		for _, id := range current {
-			if err := tx.ItemList.UpdateOneID(id).SetStatus(itemlist.StatusSUPERSEDED).Exec(wctx); err != nil {
-				return err
-			}
-		}
 		now := clock.Now()
 		if out, err = tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusPUBLISHED).SetPublishedAt(now).SetEffectiveDate(effective).Save(wctx); err != nil {
+			return err
+		}
+		// The versions it replaces become SUPERSEDED only once it is in effect (current.go);
+		// until its effective date the old version stays current.
+		if err := supersedeReplaced(ctx, tx, v.DepartmentID, now); err != nil {
 			return err
 		}
 		_, err = publish.Record(ctx, tx, publish.Act{Kind: publication.KindITEM_LIST,

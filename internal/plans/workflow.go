@@ -14,7 +14,6 @@ import (
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -359,15 +358,26 @@ func Adjust(ctx context.Context, client *ent.Client, planID int, reason string) 
 // currentItems maps items (with their list loaded) to the items of the current published
 // list versions, by the item code, which is stable across versions.
 func currentItems(ctx context.Context, tx *ent.Tx, items []*ent.InspectionItem) ([]int, error) {
+	current, err := lists.CurrentVersions(ctx, tx.Client(), clock.Now(), 0)
+	if err != nil {
+		return nil, err
+	}
+	currentIDs, err := lists.CurrentIDs(ctx, tx.Client(), clock.Now())
+	if err != nil {
+		return nil, err
+	}
 	var ids []int
 	for _, it := range items {
 		l := it.Edges.ItemList
-		if l.Status == itemlist.StatusPUBLISHED {
+		if slices.Contains(currentIDs, l.ID) {
 			ids = append(ids, it.ID)
 			continue
 		}
-		cur, err := tx.InspectionItem.Query().Where(inspectionitem.Code(it.Code),
-			inspectionitem.HasItemListWith(itemlist.DepartmentID(l.DepartmentID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).
+		c, ok := current[l.DepartmentID]
+		if !ok {
+			continue
+		}
+		cur, err := tx.InspectionItem.Query().Where(inspectionitem.Code(it.Code), inspectionitem.ItemListID(c.ID)).
 			First(ctx)
 		if ent.IsNotFound(err) {
 			continue

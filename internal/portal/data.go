@@ -39,6 +39,9 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/lists"
+	"github.com/ssgk/ssgk/internal/stats"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -597,14 +600,26 @@ func (f openFilter) preds() []predicate.Publication {
 // itemOption is an item of a currently published list, for the search form.
 type itemOption struct{ Code, Name, Department string }
 
-// itemOptions reads the items of each department's newest published list version.
+// itemOptions reads the items of each department's current list version (lists.CurrentIDs: a
+// version published with a later effective date is not current before that date).
 func (d *data) itemOptions(ctx context.Context) ([]itemOption, error) {
 	ps, err := d.ofKind(ctx, publication.KindITEM_LIST)
 	if err != nil {
 		return nil, err
 	}
+	currentIDs, err := lists.CurrentIDs(ctx, d.client, clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	current := map[int]bool{}
+	for _, id := range currentIDs {
+		current[id] = true
+	}
 	newest := map[int]*ent.Publication{}
 	for _, p := range ps {
+		if !current[p.SubjectID] {
+			continue
+		}
 		k := 0
 		if p.DepartmentID != nil {
 			k = *p.DepartmentID
@@ -699,4 +714,26 @@ func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
 		return nil
 	})
 	return out, err
+}
+
+// yearFigures are the statistics of year (package stats, the functions GraphQL serves). They
+// are counts only — no target, inspector or result is named — computed over every row as the
+// office sees them (the system viewer "portal-stats"), so that the public figure of overdue
+// results is the office's figure, not one limited to what is already published.
+func (d *data) yearFigures(ctx context.Context, year int) (stats.YearFigures, error) {
+	return stats.Figures(viewer.NewContext(ctx, viewer.NewSystem("portal-stats")), d.client, year)
+}
+
+// currentLists are the ids of the departments' current list versions (lists.CurrentIDs at the
+// business time): a version published with a later effective date is not current before it.
+func (d *data) currentLists(ctx context.Context) (map[int]bool, error) {
+	ids, err := lists.CurrentIDs(ctx, d.client, clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m, nil
 }

@@ -64,6 +64,7 @@ func TestPortal_PagesFitPhonesAndDesktops(t *testing.T) {
 		{"open", "/open", "开放数据"},
 		{"dictionary", "/open/dictionary", "开放数据字典"},
 		{"glossary", "/glossary", "名词解释"},
+		{"stats", "/stats?year=2026", "2026 年度抽查统计"},
 		{"error-404", "/no/such/page", "没有找到这个页面"},
 		{"error-400", "/results?from=2026-13-01", "查询条件有误"},
 	}

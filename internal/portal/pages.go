@@ -14,6 +14,8 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/internal/calendar"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -50,11 +52,18 @@ func (h *handler) lists(w http.ResponseWriter, r *http.Request, _ stamp) error {
 		Code       string
 		Versions   []listView
 	}
+	current, err := h.d.currentLists(ctx)
+	if err != nil {
+		return err
+	}
+	today := calendar.DateOf(clock.Now()).Format(time.DateOnly)
 	byDept := map[string]*deptLists{}
 	var order []*deptLists
 	for i := len(ps) - 1; i >= 0; i-- {
 		lv := h.list(ps[i], cp)
 		lv.Items = nil
+		lv.Current = current[lv.SubjectID]
+		lv.Pending = !lv.Current && lv.EffectiveDate > today
 		dl := byDept[lv.DepartmentCode]
 		if dl == nil {
 			dl = &deptLists{Department: lv.Department, Code: lv.DepartmentCode}

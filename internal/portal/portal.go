@@ -24,6 +24,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/ssgk/ssgk/internal/calendar"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/settings"
@@ -90,6 +92,7 @@ func Handler(hb *hub.Hub, opts ...Option) http.Handler {
 	r.Get("/open/tasks.{format}", h.cached(h.openTasks))
 	r.Get("/open/dictionary", h.cached(h.dictionary))
 	r.Get("/glossary", h.cached(h.glossary))
+	r.Get("/stats", h.statistics)
 	r.Get("/favicon.ico", favicon)
 	r.Get("/favicon.svg", favicon)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +156,10 @@ func (h *handler) cached(fn pageFunc) http.HandlerFunc {
 			h.fail(w, r, err)
 			return
 		}
-		sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%d|%d|%s|%s|%s", version, st.LatestID, st.LedgerIndex, st.CheckpointID, r.URL.Path, r.URL.RawQuery, site.hash)))
+		// The business date is part of the ETag: what is current (a list version reaching its
+		// effective date) changes with the date, not only with new publications.
+		today := calendar.DateOf(clock.Now()).Format(time.DateOnly)
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%d|%d|%s|%s|%s|%s", version, st.LatestID, st.LedgerIndex, st.CheckpointID, r.URL.Path, r.URL.RawQuery, site.hash, today)))
 		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "public, no-cache")

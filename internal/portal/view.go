@@ -439,6 +439,9 @@ type listView struct {
 	EffectiveDate  string
 	ChangeReason   string
 	Items          []listItemView
+	// Current: the department's current version (lists.CurrentIDs); Pending: published, its
+	// effective date not yet come.
+	Current, Pending bool
 }
 
 type listItemView struct {

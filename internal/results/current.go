@@ -68,3 +68,28 @@ func PublicationSupersededBy(ctx context.Context, client *ent.Client, p *ent.Pub
 	}
 	return last, nil
 }
+
+// CurrentFilter is the `current` where-filter of the results connection: current versions
+// (true) or superseded ones (false), the same rule as Current. It looks only at published later
+// versions, which every viewer sees, so it reveals nothing the row rules hide; the row rules
+// still apply to the rows it filters.
+func CurrentFilter(current bool) predicate.Result {
+	if current {
+		return Current()
+	}
+	return result.Not(Current())
+}
+
+// CurrentPublication keeps the publications no correction replaces (nothing corrects them):
+// the rule of PublicationSupersededBy.
+func CurrentPublication() predicate.Publication {
+	return publication.Not(publication.HasCorrectedBy())
+}
+
+// CurrentPublicationFilter is the `current` where-filter of the publications connection.
+func CurrentPublicationFilter(current bool) predicate.Publication {
+	if current {
+		return CurrentPublication()
+	}
+	return publication.HasCorrectedBy()
+}

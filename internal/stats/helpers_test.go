@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/calendar"
+	"github.com/ssgk/ssgk/internal/clock"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -179,7 +180,19 @@ func newHub(t *testing.T) *hub {
 		mkTask("T4", h.wj, *day(2025, 5, 1), *day(2025, 5, 31), task.StatusCANCELLED)
 		mkTask("T5", h.scjg, *at(2024, 12, 31, 20, 0), *day(2025, 1, 31), task.StatusCLOSED)
 		mkTask("T6", h.wj, *day(2025, 11, 1), *day(2025, 11, 30), task.StatusANNOUNCED, h.scjg)
+		// A task may use only items of the list version current when it is made (effective
+		// dates honoured, lists.CurrentVersions): each task item is made on its version's date.
 		taskItem := func(tk string, dep *ent.Department, item string) {
+			for _, l := range lists {
+				if l.ID != items[item].ItemListID {
+					continue
+				}
+				from := l.EffectiveDate
+				if from == nil {
+					from = l.PublishedAt
+				}
+				defer clock.Set(func() time.Time { return *from })()
+			}
 			tx.TaskItem.Create().SetTaskID(tasks[tk].ID).SetDepartmentID(dep.ID).SetItemID(items[item].ID).ExecX(ctx)
 		}
 		taskItem("T1", h.scjg, "SCJG-01@1")

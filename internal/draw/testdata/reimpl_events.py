@@ -1,10 +1,13 @@
 """Independent re-implementation of the anchoring checks of a draw (the event-log section at the
-end of docs/draw-algorithm.md, ssgk-draw-log/v1: sequence and contents of the logged events,
-§16.4 steps 3–4), standard library only. Called by reimpl.py when testdata/events/ exists; it
-checks testdata/events/vectors.json. (Leaves and inclusion proofs, step 2, are the
-transparency log's and are not re-implemented here.)
+end of docs/draw-algorithm.md, ssgk-draw-log/v1), standard library only. Called by reimpl.py when
+testdata/events/ exists; it checks testdata/events/vectors.json (§16.4 steps 3–4: sequence and
+contents of the logged events) and, when present, testdata/events/anchor.json (§16.4 step 2, from
+docs/transparency-log.md: the checkpoint's Ed25519 signature, each event leaf canonical with its
+leaf hash and its publication's payload digest, and its RFC 6962 inclusion proof to the
+checkpoint's root) — and that every tampered anchor fails with its code.
 """
 
+import base64
 import copy
 import hashlib
 import hmac
@@ -214,3 +217,317 @@ def check(events_dir, ref, checks):
             got = "DRAW_LOG_MISMATCH"
         ref.expect(f"event case {case['name']!r}", got, case["expect"])
         checks["event tampered cases"] += 1
+    check_anchor(events_dir, ref, checks, good, events)
+
+
+# --- the transparency log (docs/transparency-log.md): leaves, proofs, checkpoints -----------------
+
+CODE_PROOF = "LEDGER_PROOF_INVALID"
+CODE_SIGNATURE = "LEDGER_SIGNATURE_INVALID"
+CODE_RECORD = "LEDGER_RECORD_INVALID"
+CODE_CHECKPOINT = "LEDGER_CHECKPOINT_INVALID"
+CODE_LOG = "DRAW_LOG_MISMATCH"
+
+
+class AnchorFail(Exception):
+    def __init__(self, code, why):
+        super().__init__(f"{code}: {why}")
+        self.code = code
+
+
+# Ed25519 verification (RFC 8032 §5.1.7), on the twisted Edwards curve in extended coordinates.
+_P = 2 ** 255 - 19
+_L = 2 ** 252 + 27742317777372353535851937790883648493
+
+
+def _inv(x):
+    return pow(x, _P - 2, _P)
+
+
+_D = -121665 * _inv(121666) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _recover_x(y, sign):
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * _inv(_D * y * y + 1) % _P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P:
+        return None
+    if x & 1 != sign:
+        x = _P - x
+    return x
+
+
+def _point(x, y):
+    return (x, y, 1, x * y % _P)
+
+
+_BY = 4 * _inv(5) % _P
+_B = _point(_recover_x(_BY, 0), _BY)
+
+
+def _add(p, q):
+    a = (p[1] - p[0]) * (q[1] - q[0]) % _P
+    b = (p[1] + p[0]) * (q[1] + q[0]) % _P
+    c = 2 * p[3] * q[3] * _D % _P
+    d = 2 * p[2] * q[2] % _P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _mul(s, p):
+    q = (0, 1, 1, 0)
+    while s:
+        if s & 1:
+            q = _add(q, p)
+        p = _add(p, p)
+        s >>= 1
+    return q
+
+
+def _decode_point(b):
+    if len(b) != 32:
+        return None
+    y = int.from_bytes(b, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    x = _recover_x(y, sign)
+    return None if x is None else _point(x, y)
+
+
+def _same_point(p, q):
+    return (p[0] * q[2] - q[0] * p[2]) % _P == 0 and (p[1] * q[2] - q[1] * p[2]) % _P == 0
+
+
+def ed25519_verify(pub: bytes, msg: bytes, sig: bytes) -> bool:
+    if len(pub) != 32 or len(sig) != 64:
+        return False
+    a, r = _decode_point(pub), _decode_point(sig[:32])
+    s = int.from_bytes(sig[32:], "little")
+    if a is None or r is None or s >= _L:
+        return False
+    k = int.from_bytes(hashlib.sha512(sig[:32] + pub + msg).digest(), "little") % _L
+    return _same_point(_mul(s, _B), _add(r, _mul(k, a)))
+
+
+# Go's encoding/json, which the publication digest is computed over (transparency-log.md §1).
+def _go_str(s):
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif o < 0x20 or ch in "<>&" or o in (0x2028, 0x2029):
+            out.append("\\u%04x" % o)
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _go_float(f):
+    if f == int(f) and abs(f) < 1e21:
+        return str(int(f))
+    if 1e-6 <= abs(f) < 1e21:
+        import decimal
+        return format(decimal.Decimal(repr(f)), "f")
+    m, e = repr(f).split("e")
+    return m + "e" + ("-" if e.startswith("-") else "+") + e.lstrip("+-").lstrip("0")
+
+
+def go_json(v) -> str:
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return _go_float(v)
+    if isinstance(v, str):
+        return _go_str(v)
+    if isinstance(v, list):
+        return "[" + ",".join(go_json(x) for x in v) + "]"
+    if isinstance(v, dict):
+        keys = sorted(v, key=lambda k: k.encode("utf-8"))
+        return "{" + ",".join(_go_str(k) + ":" + go_json(v[k]) for k in keys) + "}"
+    raise ValueError(f"not JSON: {v!r}")
+
+
+LEAF_MEMBERS = ["corrects", "digest", "index", "kind", "publicationId", "publishedAt", "subjectId", "subjectType"]
+
+
+def canonical_leaf(leaf: dict) -> str:
+    return "{" + ",".join(json.dumps(m) + ":" + json.dumps(leaf[m], ensure_ascii=True, separators=(",", ":")) for m in LEAF_MEMBERS) + "}"
+
+
+def is_hex(s, n):
+    return isinstance(s, str) and len(s) == n and all(c in "0123456789abcdef" for c in s)
+
+
+def verify_inclusion(index, size, leaf_hash: bytes, proof, root: bytes) -> bool:
+    """RFC 9162 §2.1.3.2 (the RFC 6962 audit path, lowest level first)."""
+    if not 0 <= index < size:
+        return False
+    fn, sn, r = index, size - 1, leaf_hash
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = sha256(b"\x01" + p + r)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = sha256(b"\x01" + r + p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def checkpoint_text(c) -> bytes:
+    if c.get("auditHead"):
+        return f"ssgk-ledger/v2\n{c['size']}\n{c['root']}\n{c['at']}\n{c['auditSeq']}\n{c['auditHead']}\n".encode()
+    return f"ssgk-ledger/v1\n{c['size']}\n{c['root']}\n{c['at']}\n".encode()
+
+
+def verify_checkpoint(c, pub: bytes):
+    import re
+    if not isinstance(c.get("size"), int) or c["size"] < 0 or not is_hex(c.get("root"), 64) or \
+            not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", c.get("at", "")):
+        raise AnchorFail(CODE_CHECKPOINT, "checkpoint form")
+    if c.get("keyId") != sha256(pub).hex()[:16]:
+        raise AnchorFail(CODE_SIGNATURE, "key id")
+    try:
+        sig = base64.b64decode(c.get("signature", ""), validate=True)
+    except ValueError:
+        raise AnchorFail(CODE_SIGNATURE, "signature encoding")
+    if not ed25519_verify(pub, checkpoint_text(c), sig):
+        raise AnchorFail(CODE_SIGNATURE, "signature does not verify")
+
+
+def verify_record(rec):
+    """A record by itself: the leaf canonical, its hash, the publication the leaf names, its
+    payload digest. Returns the parsed leaf."""
+    try:
+        leaf = json.loads(rec["leaf"])
+    except ValueError:
+        raise AnchorFail(CODE_RECORD, "leaf is not JSON")
+    if not isinstance(leaf, dict) or sorted(leaf) != sorted(LEAF_MEMBERS) or canonical_leaf(leaf) != rec["leaf"]:
+        raise AnchorFail(CODE_RECORD, f"leaf {rec['index']} is not canonical")
+    if leaf["index"] != rec["index"]:
+        raise AnchorFail(CODE_RECORD, "leaf index")
+    if sha256(b"\x00" + rec["leaf"].encode("utf-8")).hex() != rec["leafHash"]:
+        raise AnchorFail(CODE_RECORD, f"leaf hash of {rec['index']}")
+    p = rec.get("publication")
+    if p is None:
+        raise AnchorFail(CODE_LOG, f"leaf {rec['index']} without its publication")
+    if (p["id"], p["kind"], p["subjectType"], p["subjectId"], p["publishedAt"]) != \
+            (leaf["publicationId"], leaf["kind"], leaf["subjectType"], leaf["subjectId"], leaf["publishedAt"]):
+        raise AnchorFail(CODE_RECORD, f"publication of leaf {rec['index']}")
+    d = sha256(go_json(p["payload"]).encode("utf-8")).hex()
+    if d != leaf["digest"] or p["digest"] != leaf["digest"]:
+        raise AnchorFail(CODE_RECORD, f"payload digest of leaf {rec['index']}")
+    return leaf
+
+
+def verify_anchor(bundle, anchor, pinned_key=None):
+    """§16.4 step 2: the checkpoint's signature (pinned key, else the checkpoint's own), each
+    listed event leaf's record and inclusion in the checkpoint. Returns the events for
+    verify_log."""
+    cp = anchor["checkpoint"]
+    pub = base64.b64decode(pinned_key or cp.get("publicKey", ""))
+    verify_checkpoint(cp, pub)
+    listed = bundle["log"]["events"]
+    recs, proofs = anchor["records"], anchor["proofs"]
+    if len(recs) != len(listed) or len(proofs) != len(recs):
+        raise AnchorFail(CODE_LOG, "number of records and proofs")
+    events = []
+    for i, rec in enumerate(recs):
+        if rec["index"] != listed[i]["leaf"]:
+            raise AnchorFail(CODE_LOG, f"record {i + 1} is not the listed leaf")
+        verify_record(rec)
+        pr = proofs[i]
+        if pr["index"] != rec["index"] or pr["size"] != cp["size"]:
+            raise AnchorFail(CODE_PROOF, f"proof of record {i + 1} is for leaf {pr['index']} of {pr['size']}")
+        if not all(is_hex(h, 64) for h in pr["hashes"]):
+            raise AnchorFail(CODE_PROOF, "proof hash form")
+        if not verify_inclusion(pr["index"], pr["size"], bytes.fromhex(rec["leafHash"]),
+                                [bytes.fromhex(h) for h in pr["hashes"]], bytes.fromhex(cp["root"])):
+            raise AnchorFail(CODE_PROOF, f"leaf {rec['index']} is not included in the checkpoint")
+        p = rec["publication"]
+        events.append({"leaf": rec["index"], "subjectType": p["subjectType"], "subjectId": p["subjectId"], "payload": p["payload"]})
+    return events
+
+
+def tamper_anchor(anchor, case):
+    """A tampered case of anchor.json, applied as its members say."""
+    a = copy.deepcopy(anchor)
+    pr = a["proofs"][case.get("record", 0)]
+    if "flipProofHash" in case:
+        i = case["flipProofHash"]
+        h = pr["hashes"][i]
+        pr["hashes"][i] = ("1" if h[0] == "0" else "0") + h[1:]
+    elif case.get("dropProofHash"):
+        pr["hashes"] = pr["hashes"][:-1]
+    elif case.get("swapProofHashes"):
+        pr["hashes"][0], pr["hashes"][1] = pr["hashes"][1], pr["hashes"][0]
+    elif "proofOf" in case:
+        pr["hashes"] = list(a["proofs"][case["proofOf"]]["hashes"])
+    elif case.get("payloadEntropy"):
+        a["records"][case["record"]]["publication"]["payload"]["entropy"] = case["payloadEntropy"]
+    elif case.get("flipRoot"):
+        r = a["checkpoint"]["root"]
+        a["checkpoint"]["root"] = ("1" if r[0] == "0" else "0") + r[1:]
+    elif case.get("flipSignature"):
+        sig = bytearray(base64.b64decode(a["checkpoint"]["signature"]))
+        sig[0] ^= 1
+        a["checkpoint"]["signature"] = base64.b64encode(bytes(sig)).decode()
+    else:
+        raise ValueError(f"unknown anchor case {case['name']!r}")
+    return a
+
+
+def check_anchor(events_dir, ref, checks, good, logged):
+    """Checks events/anchor.json: the fixture's anchored bundle passes step 2 and then steps 3–4
+    with the events the anchor carries (the same as events/vectors.json's), and every tampered
+    anchor fails with its code."""
+    path = os.path.join(events_dir, "anchor.json")
+    if not os.path.exists(path):
+        return
+    with open(path, "rb") as f:
+        anchor = json.loads(f.read())
+    try:
+        events = verify_anchor(good, anchor)
+    except AnchorFail as e:
+        raise ref.Mismatch(f"the fixture's anchor fails: {e}")
+    ref.expect("events carried by the anchor", json.dumps(events, sort_keys=True), json.dumps(logged, sort_keys=True))
+    try:
+        verify_log(ref, good, events)
+    except LogMismatch as e:
+        raise ref.Mismatch(f"the anchored events fail the log check: {e}")
+    checks["anchored leaves included"] += len(events)
+    pinned = anchor["checkpoint"]["publicKey"]
+    for case in anchor["tampered"]:
+        try:
+            verify_log(ref, good, verify_anchor(good, tamper_anchor(anchor, case), pinned))
+            got = "VALID"
+        except AnchorFail as e:
+            got = e.code
+        except LogMismatch:
+            got = CODE_LOG
+        ref.expect(f"anchor case {case['name']!r}", got, case["expect"])
+        checks["anchor tampered cases"] += 1

@@ -68,7 +68,7 @@ func queries(uscc string) []query {
 					libs := mapRows(edges(get(n, "libraries")), func(l any) any {
 						return []any{get(l, "code"), get(l, "name"), get(get(l, "department"), "shortName")}
 					})
-					return []any{get(n, "uscc"), get(n, "name"), libs}
+					return []any{get(n, "uscc"), get(n, "name"), sortRows(libs)}
 				})
 			},
 			pgRows: func(d map[string]any) []any {
@@ -77,7 +77,7 @@ func queries(uscc string) []query {
 						l := get(j, "targetLibraryByTargetLibraryId")
 						return []any{get(l, "code"), get(l, "name"), get(get(l, "departmentByDepartmentId"), "shortName")}
 					})
-					return []any{get(n, "uscc"), get(n, "name"), libs}
+					return []any{get(n, "uscc"), get(n, "name"), sortRows(libs)}
 				})
 			},
 		},
@@ -141,6 +141,17 @@ func edges(conn any) []any {
 func nodes(conn any) []any {
 	ns, _ := get(conn, "nodes").([]any)
 	return ns
+}
+
+// sortRows orders the libraries of a target by code: the hub's nested connection without
+// orderBy has no defined order, PostGraphile's follows the join table's primary key.
+func sortRows(rows []any) []any {
+	slices.SortFunc(rows, func(a, b any) int {
+		x, _ := json.Marshal(a)
+		y, _ := json.Marshal(b)
+		return bytes.Compare(x, y)
+	})
+	return rows
 }
 
 func mapRows(in []any, f func(any) any) []any {

@@ -37,7 +37,7 @@ func main() {
 			gen.FeatureExecQuery,
 			gen.FeatureLock,
 		},
-	}, entc.Extensions(ex), entc.TemplateFiles("template/tables.tmpl", "template/sharing.tmpl", "template/dialect.tmpl"))
+	}, entc.Extensions(ex), entc.TemplateFiles("template/tables.tmpl", "template/sharing.tmpl", "template/dialect.tmpl", "template/count.tmpl"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

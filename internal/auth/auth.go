@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -219,23 +220,78 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	if !ok || prefix == "" || secret == "" {
 		return nil, bad
 	}
-	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
-	tok, err := s.client.ApiToken.Query().Where(apitoken.Prefix(prefix)).WithDepartment().Only(sys)
-	if ent.IsNotFound(err) {
-		return nil, bad
-	} else if err != nil {
+	tok, found, err := s.lookupToken(ctx, prefix)
+	if err != nil {
 		return nil, lookupFailed(err)
 	}
-	if !hmac.Equal([]byte(tok.SecretHash), []byte(hashSecret(secret))) {
+	if !found || !hmac.Equal([]byte(tok.secretHash), []byte(hashSecret(secret))) {
 		return nil, bad
 	}
 	now := s.now()
-	if tok.RevokedAt != nil || (tok.ExpiresAt != nil && !now.Before(*tok.ExpiresAt)) {
+	if tok.revoked || (tok.expiresAt != nil && !now.Before(*tok.expiresAt)) {
 		return nil, bad
 	}
-	d := tok.Edges.Department
-	return &viewer.Viewer{Kind: viewer.Token, Name: tok.Name + "@" + d.Code, TokenID: tok.ID,
-		DepartmentID: d.ID, DepartmentCode: d.Code, Roles: tok.Roles}, nil
+	return &viewer.Viewer{Kind: viewer.Token, Name: tok.name + "@" + tok.depCode, TokenID: tok.id,
+		DepartmentID: tok.depID, DepartmentCode: tok.depCode, Roles: tok.roles}, nil
+}
+
+// tokenRow is what authenticating an API token needs of it and of its department.
+type tokenRow struct {
+	id, depID        int
+	name, secretHash string
+	depCode          string
+	roles            []string
+	revoked          bool
+	expiresAt        *time.Time
+}
+
+// tokenQuery reads a token and its department in one statement: one round trip per request
+// instead of the two of an ent query with its department edge (issue 22). $1 is a placeholder
+// on PostgreSQL and on SQLite alike.
+var tokenQuery = fmt.Sprintf(`SELECT t.%s, t.%s, t.%s, t.%s, t.%s IS NOT NULL, t.%s, d.%s, d.%s FROM %s t JOIN %s d ON d.%s = t.%s WHERE t.%s = $1`,
+	apitoken.FieldID, apitoken.FieldName, apitoken.FieldSecretHash, apitoken.FieldRoles, apitoken.FieldRevokedAt, apitoken.FieldExpiresAt,
+	department.FieldID, department.FieldCode, apitoken.Table, department.Table, department.FieldID, apitoken.FieldDepartmentID, apitoken.FieldPrefix)
+
+// lookupToken returns the token with the prefix; found is false when there is none. An expiry
+// the driver does not hand back as a time is read again through ent (never guessed).
+func (s *Service) lookupToken(ctx context.Context, prefix string) (t tokenRow, found bool, err error) {
+	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
+	rows, err := s.client.QueryContext(sys, tokenQuery, prefix)
+	if err != nil {
+		return t, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return t, false, rows.Err()
+	}
+	var roles []byte
+	var expires any
+	if err := rows.Scan(&t.id, &t.name, &t.secretHash, &roles, &t.revoked, &expires, &t.depID, &t.depCode); err != nil {
+		return t, false, err
+	}
+	if rows.Next() {
+		return t, false, fmt.Errorf("auth: prefix %q names more than one token", prefix)
+	}
+	if err := rows.Err(); err != nil {
+		return t, false, err
+	}
+	if len(roles) > 0 {
+		if err := json.Unmarshal(roles, &t.roles); err != nil {
+			return t, false, fmt.Errorf("auth: roles of token %d: %w", t.id, err)
+		}
+	}
+	switch x := expires.(type) {
+	case nil:
+	case time.Time:
+		t.expiresAt = &x
+	default:
+		tok, err := s.client.ApiToken.Get(sys, t.id)
+		if err != nil {
+			return t, false, err
+		}
+		t.expiresAt = tok.ExpiresAt
+	}
+	return t, true, nil
 }
 
 // lookupFailed is the error of a credential that could not be checked because the database

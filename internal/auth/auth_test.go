@@ -122,3 +122,32 @@ func TestToken_StoredHashedAndRevocable(t *testing.T) {
 		t.Fatalf("token for unknown department: %v", err)
 	}
 }
+
+// TestToken_ExpiryAndDepartmentInOneLookup: a token past its expiry is refused and one before
+// it is accepted with its department's code, on both databases (the token and its department
+// are read in one statement).
+func TestToken_ExpiryAndDepartmentInOneLookup(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := testutil.System()
+	past, future := time.Now().Add(-time.Minute), time.Now().Add(time.Hour)
+	expired, _, err := svc.CreateToken(ctx, "WJ", "过期", []string{viewer.RoleDashboard}, &past)
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid, tok, err := svc.CreateToken(ctx, "WJ", "有效", []string{viewer.RoleDashboard, viewer.RoleInspector}, &future)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, "Bearer "+expired); apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Fatalf("expired token: %v", err)
+	}
+	v, err := svc.Authenticate(ctx, "Bearer "+valid)
+	if err != nil || v.TokenID != tok.ID || v.DepartmentCode != "WJ" || v.DepartmentID != tok.DepartmentID ||
+		v.Name != "有效@WJ" || len(v.Roles) != 2 || v.Roles[1] != viewer.RoleInspector {
+		t.Fatalf("valid token viewer = %+v, %v", v, err)
+	}
+	svc.SetClock(func() time.Time { return future.Add(time.Second) })
+	if _, err := svc.Authenticate(ctx, "Bearer "+valid); apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Fatalf("token accepted after its expiry: %v", err)
+	}
+}

@@ -65,8 +65,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		if sqlDB, err = openPostgres(opt.DatabaseURL); err != nil {
 			return nil, err
 		}
+		// As many idle as open: a burst of requests that needed them all does not close half
+		// and open new sessions for the next one (issue 22: 140 new sessions in 5 s at c=32).
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	case opt.DatabaseURL == "" || strings.HasPrefix(opt.DatabaseURL, "sqlite:") || strings.HasPrefix(opt.DatabaseURL, "file:"):
 		name = dialect.SQLite

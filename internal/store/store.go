@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,7 +43,14 @@ type DB struct {
 const ownerCacheSize = 200_000
 
 // Close closes the database.
-func (db *DB) Close() error { return db.Client.Close() }
+func (db *DB) Close() error {
+	err := db.Client.Close()
+	if db.Dialect == dialect.SQLite {
+		// On SQLite ent has pools of its own (sqlitewriter.go); DB.SQL is a third.
+		err = errors.Join(err, db.SQL.Close())
+	}
+	return err
+}
 
 // Options configure Open.
 type Options struct {
@@ -54,9 +62,13 @@ type Options struct {
 	Driver func(dialect.Driver) dialect.Driver
 	// SkipMigrate opens without applying migrations (tests of the migration path).
 	SkipMigrate bool
-	// BusyTimeout is how long a SQLite writer waits for the write lock before the request fails
-	// with BUSY; 0 means DefaultBusyTimeout. Tests shorten it.
+	// BusyTimeout is how long a SQLite writer waits for the write lock held by another process
+	// before the request fails with BUSY; 0 means DefaultBusyTimeout. Tests shorten it. Writers
+	// of this process queue for the one writer connection instead (sqlitewriter.go).
 	BusyTimeout time.Duration
+	// WriterWait bounds a SQLite writer's wait in the queue when its context has no deadline;
+	// 0 means DefaultWriterWait.
+	WriterWait time.Duration
 }
 
 // DefaultBusyTimeout is SQLite's wait for the write lock.
@@ -65,9 +77,10 @@ const DefaultBusyTimeout = 10 * time.Second
 // Open opens and migrates the database and installs the audit hook.
 func Open(ctx context.Context, opt Options) (*DB, error) {
 	var (
-		sqlDB *sql.DB
-		name  string
-		err   error
+		sqlDB      *sql.DB
+		name       string
+		err        error
+		sqlitePath string
 	)
 	switch {
 	case strings.HasPrefix(opt.DatabaseURL, "postgres://"), strings.HasPrefix(opt.DatabaseURL, "postgresql://"):
@@ -100,7 +113,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		}
 		// WAL lets readers run beside the one writer; BEGIN IMMEDIATE (_txlock) makes a
 		// writer wait for the lock up front instead of failing with SQLITE_BUSY mid-transaction.
-		sqlDB.SetMaxOpenConns(8)
+		// This pool serves raw SQL (DB.SQL); ent gets one queued writer connection and a
+		// read-only pool (sqlitewriter.go), opened below once migrations have run.
+		sqlDB.SetMaxOpenConns(4)
+		sqlitePath = path
 	default:
 		return nil, fmt.Errorf("不支持的数据库地址 %q：请使用 postgres://… 或留空使用内置 SQLite", redact(opt.DatabaseURL))
 	}
@@ -118,6 +134,14 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if name == dialect.Postgres {
 		// One lock order for every writer: the write lock first (writelock.go).
 		drv = writeLockDriver{Driver: drv.(*entsql.Driver)}
+	} else {
+		// One queued writer connection and a read-only pool (sqlitewriter.go).
+		sd, err := openSQLiteDriver(sqlitePath, opt)
+		if err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+		drv = sd
 	}
 	if opt.Driver != nil {
 		drv = opt.Driver(drv)

@@ -215,44 +215,123 @@ func (d *sqliteDriver) QueryContext(ctx context.Context, query string, args ...a
 // Tx begins a transaction on the writer.
 func (d *sqliteDriver) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
 
-// BeginTx begins a transaction on the writer, once the queue hands it over; a read-only
-// transaction runs on the read pool.
+// BeginTx returns a transaction on the writer that takes the writer — waits in the queue, then
+// BEGIN IMMEDIATE — at its first statement, not now: a GraphQL mutation's transaction is opened
+// before its resolver runs, and an import validates its whole file (reading the file and
+// the code tables through the read pool) before it writes anything; the writer is held only
+// from the first statement to the commit. A read-only transaction runs on the read pool.
 func (d *sqliteDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
 	if opts != nil && opts.ReadOnly {
 		return d.r.BeginTx(ctx, &sql.TxOptions{Isolation: opts.Isolation})
 	}
-	release, err := d.q.acquire(ctx, txn.IsBulk(ctx))
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	tx, err := d.w.BeginTx(ctx, opts)
+	return &writerTx{d: d, ctx: ctx, opts: opts}, nil
+}
+
+// writerTx is a transaction on the writer, begun at its first statement; ending it releases
+// the writer. Its embedded *entsql.Tx (field Tx) keeps bulk.SQLTx's path to the *sql.Tx.
+type writerTx struct {
+	*entsql.Tx // nil until the first statement
+
+	d    *sqliteDriver
+	ctx  context.Context // the transaction's context (database/sql rolls back when it ends)
+	opts *sql.TxOptions
+
+	mu      sync.Mutex
+	err     error // the failure to begin, returned by every later statement
+	ended   bool
+	release func()
+}
+
+// begin takes the writer and begins the transaction, once; ctx is the first statement's (a
+// bulk marker on it or on the transaction's context queues it as bulk).
+func (t *writerTx) begin(ctx context.Context) (*entsql.Tx, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.Tx != nil || t.err != nil {
+		return t.Tx, t.err
+	}
+	if t.ended {
+		return nil, sql.ErrTxDone
+	}
+	release, err := t.d.q.acquire(ctx, txn.IsBulk(t.ctx) || txn.IsBulk(ctx))
+	if err != nil {
+		t.err = err
+		return nil, err
+	}
+	tx, err := t.d.w.BeginTx(t.ctx, t.opts)
 	if err != nil {
 		release()
+		t.err = err
 		return nil, err
 	}
 	// database/sql rolls a transaction back when its context ends; the queue follows it, so a
 	// transaction its caller abandons cannot keep the writer.
-	stop := context.AfterFunc(ctx, release)
-	return &writerTx{Tx: tx.(*entsql.Tx), release: func() { stop(); release() }}, nil
+	stop := context.AfterFunc(t.ctx, release)
+	t.Tx, t.release = tx.(*entsql.Tx), func() { stop(); release() }
+	return t.Tx, nil
 }
 
-// writerTx is a transaction on the writer; ending it releases the writer. Its one field named
-// Tx keeps bulk.SQLTx's path to the *sql.Tx.
-type writerTx struct {
-	*entsql.Tx
-	release func()
+// Exec implements dialect.ExecQuerier.
+func (t *writerTx) Exec(ctx context.Context, query string, args, v any) error {
+	tx, err := t.begin(ctx)
+	if err != nil {
+		return err
+	}
+	return tx.Exec(ctx, query, args, v)
+}
+
+// Query implements dialect.ExecQuerier.
+func (t *writerTx) Query(ctx context.Context, query string, args, v any) error {
+	tx, err := t.begin(ctx)
+	if err != nil {
+		return err
+	}
+	return tx.Query(ctx, query, args, v)
+}
+
+// ExecContext is ent's raw SQL in the transaction (sql/execquery).
+func (t *writerTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx, err := t.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext is ent's raw SQL in the transaction (sql/execquery).
+func (t *writerTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx, err := t.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.QueryContext(ctx, query, args...)
+}
+
+// end ends the transaction with fn (Commit or Rollback) and releases the writer; a transaction
+// that ran no statement has nothing to end.
+func (t *writerTx) end(fn func(*entsql.Tx) error) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ended {
+		return sql.ErrTxDone
+	}
+	t.ended = true
+	if t.Tx == nil {
+		return nil
+	}
+	defer t.release()
+	return fn(t.Tx)
 }
 
 // Commit commits and releases the writer.
-func (t *writerTx) Commit() error {
-	defer t.release()
-	return t.Tx.Commit()
-}
+func (t *writerTx) Commit() error { return t.end(func(tx *entsql.Tx) error { return tx.Commit() }) }
 
 // Rollback rolls back and releases the writer.
 func (t *writerTx) Rollback() error {
-	defer t.release()
-	return t.Tx.Rollback()
+	return t.end(func(tx *entsql.Tx) error { return tx.Rollback() })
 }
 
 // isRead reports whether a statement outside a transaction is a plain read: it starts (after

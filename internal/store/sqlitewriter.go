@@ -25,7 +25,8 @@ import (
 // behind them. Now (sqliteDriver):
 //
 //   - Every transaction ent begins, and every statement outside a transaction that is not a
-//     plain read, runs on one writer connection (a *sql.DB of one connection, BEGIN IMMEDIATE).
+//     plain read, runs on one writer connection (a *sql.DB of one connection, BEGIN IMMEDIATE),
+//     which a transaction takes at its first statement (writerTx) and keeps to its end.
 //     Writers queue for it in Go (writeQueue), each waiting on its own context — the request's
 //     deadline — never in SQLite's busy loop; the busy timeout only still matters against
 //     another process holding the lock (an operator command beside the server).
@@ -53,12 +54,11 @@ const DefaultWriterWait = 5 * time.Minute
 // writeQueue hands the one writer connection to one transaction at a time: interactive waiters
 // first, in arrival order, then bulk waiters in arrival order.
 type writeQueue struct {
-	mu       sync.Mutex
-	busy     bool
-	hi, lo   []chan struct{}
-	maxWait  time.Duration
-	granted  int64 // transactions that got the writer (tests)
-	overtook int64 // times an interactive waiter went before a bulk waiter queued earlier (tests)
+	mu      sync.Mutex
+	busy    bool
+	hi, lo  []chan struct{}
+	maxWait time.Duration
+	granted int64 // times the writer was handed over
 }
 
 // acquire waits for the writer; the returned function releases it (idempotent).
@@ -129,9 +129,6 @@ func (q *writeQueue) release() {
 	switch {
 	case len(q.hi) > 0:
 		next, q.hi = q.hi[0], q.hi[1:]
-		if len(q.lo) > 0 {
-			q.overtook++
-		}
 	case len(q.lo) > 0:
 		next, q.lo = q.lo[0], q.lo[1:]
 	default:
@@ -140,6 +137,28 @@ func (q *writeQueue) release() {
 	}
 	q.granted++
 	close(next) // busy stays true: the writer passes straight to next
+}
+
+// WriterQueue is a snapshot of the SQLite writer queue (DB.WriterQueue).
+type WriterQueue struct {
+	Held        bool  // a transaction or statement has the writer
+	Waiting     int   // interactive writers waiting for it
+	BulkWaiting int   // bulk writers (imports) waiting for it
+	Granted     int64 // times the writer was handed over since Open
+}
+
+func (q *writeQueue) snapshot() WriterQueue {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return WriterQueue{Held: q.busy, Waiting: len(q.hi), BulkWaiting: len(q.lo), Granted: q.granted}
+}
+
+// WriterQueue reports the state of the SQLite writer queue; the zero value on PostgreSQL.
+func (db *DB) WriterQueue() WriterQueue {
+	if db.writer == nil {
+		return WriterQueue{}
+	}
+	return db.writer.snapshot()
 }
 
 // sqliteDriver is ent's driver on SQLite: one queued writer connection, a read-only pool.

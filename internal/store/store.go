@@ -37,6 +37,8 @@ type DB struct {
 	DataDir string // evidence files live under DataDir/evidence
 	// Owners caches the owning departments of targets across reads; see sharing.OwnerCache.
 	Owners *sharing.OwnerCache
+
+	writer *writeQueue // SQLite: the queue for the one writer connection (sqlitewriter.go)
 }
 
 // ownerCacheSize bounds the owners cache: about 80 bytes a target.
@@ -81,6 +83,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		name       string
 		err        error
 		sqlitePath string
+		writer     *writeQueue
 	)
 	switch {
 	case strings.HasPrefix(opt.DatabaseURL, "postgres://"), strings.HasPrefix(opt.DatabaseURL, "postgresql://"):
@@ -142,6 +145,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 			return nil, err
 		}
 		drv = sd
+		writer = sd.q
 	}
 	if opt.Driver != nil {
 		drv = opt.Driver(drv)
@@ -166,7 +170,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("审计日志记录关联表基线失败: %w", err)
 		}
 	}
-	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir}
+	db := &DB{Client: client, SQL: sqlDB, Dialect: name, DataDir: dataDir, writer: writer}
 	db.Owners = sharing.NewOwnerCache(ownerCacheSize)
 	return db, nil
 }

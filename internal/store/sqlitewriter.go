@@ -275,8 +275,23 @@ func (t *writerTx) begin(ctx context.Context) (*entsql.Tx, error) {
 	if t.ended {
 		return nil, sql.ErrTxDone
 	}
-	release, err := t.d.q.acquire(ctx, txn.IsBulk(t.ctx) || txn.IsBulk(ctx))
+	// Wait until either context ends: the transaction's (a request's deadline) or the
+	// statement's.
+	wctx, cancel := context.WithCancel(t.ctx)
+	defer cancel()
+	defer context.AfterFunc(ctx, cancel)()
+	if _, ok := wctx.Deadline(); !ok {
+		if d, ok := ctx.Deadline(); ok {
+			var c2 context.CancelFunc
+			wctx, c2 = context.WithDeadline(wctx, d)
+			defer c2()
+		}
+	}
+	release, err := t.d.q.acquire(wctx, txn.IsBulk(t.ctx) || txn.IsBulk(ctx))
 	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
 		t.err = err
 		return nil, err
 	}

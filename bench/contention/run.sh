@@ -17,18 +17,21 @@ cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 export PATH="/usr/local/go/bin:$PATH"
 OUT="$(mktemp -d /tmp/ssgk-bench-contention.XXXXXX)"
+# A fixed path for the base tree, so that Go's build cache serves later runs.
+SRC="/tmp/ssgk-contention-base-$BASE"
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  git -C "$ROOT" worktree remove --force "$OUT/base-src" 2>/dev/null || true
+  git -C "$ROOT" worktree remove --force "$SRC" 2>/dev/null || true
   rm -rf "$OUT"
 }
 trap cleanup EXIT
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "building $BASE and this tree, generating $ROWS rows…" >&2
-git -C "$ROOT" worktree add --detach "$OUT/base-src" "$BASE" >/dev/null 2>&1
-(cd "$OUT/base-src" && go build -o "$OUT/ssgk-before" ./cmd/ssgk)
+git -C "$ROOT" worktree remove --force "$SRC" 2>/dev/null || true
+git -C "$ROOT" worktree add --detach "$SRC" "$BASE" >/dev/null 2>&1
+(cd "$SRC" && go build -o "$OUT/ssgk-before" ./cmd/ssgk)
 go build -o "$OUT/ssgk-after" ./cmd/ssgk
 go build -o "$OUT/load" ./bench/contention/load
 go run ./internal/importer/gen -kind targets -rows "$ROWS" -out "$OUT/targets.csv" >/dev/null
@@ -50,6 +53,7 @@ run() { # $1 = label, $2 = binary
     sleep 0.2
   done
   "$OUT/load" -url "http://127.0.0.1:$port" -token "$token" -file "$OUT/targets.csv" -writers 4 -readers 4 >"$OUT/result-$1"
+  cat "$OUT/result-$1" >&2
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 run before "$OUT/ssgk-before"

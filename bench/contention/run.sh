@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # SQLite contention benchmark (issue 25, item 2).
 #
-#   bench/contention/run.sh [ROWS] [BASE_COMMIT]     # defaults: 100000 f0ac1ad
+#   [WRITERS=4] [READERS=4] bench/contention/run.sh [ROWS] [BASE_COMMIT]     # defaults: 100000 f0ac1ad
 #
 # Builds ssgk twice — BASE_COMMIT (from a temporary git worktree: the hub before the SQLite
 # writer queue) and this tree — loads the demo data once into a SQLite data directory and gives
 # each build its own copy. For each build: starts `ssgk serve`, uploads a generated file of ROWS
 # new targets through GraphQL importFile, and while the import runs keeps 4 clients creating
-# targets (createTarget) and 4 clients reading ({ targets { totalCount … } }), one request after
+# targets (createTarget) and 4 clients reading (WRITERS, READERS) ({ targets { totalCount … } }), one request after
 # another (bench/contention/load). Prints the two runs side by side: the import's time and
 # outcome, the longest and median createTarget wait and its errors by code, the read p50/p99/max.
 set -euo pipefail
 ROWS="${1:-100000}"
 BASE="${2:-f0ac1ad}"
+WRITERS="${WRITERS:-4}" # concurrent createTarget clients
+READERS="${READERS:-4}" # concurrent read clients
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 export PATH="/usr/local/go/bin:$PATH"
@@ -52,14 +54,14 @@ run() { # $1 = label, $2 = binary
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 0.2
   done
-  "$OUT/load" -url "http://127.0.0.1:$port" -token "$token" -file "$OUT/targets.csv" -writers 4 -readers 4 >"$OUT/result-$1"
+  "$OUT/load" -url "http://127.0.0.1:$port" -token "$token" -file "$OUT/targets.csv" -writers "$WRITERS" -readers "$READERS" >"$OUT/result-$1"
   cat "$OUT/result-$1" >&2
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 run before "$OUT/ssgk-before"
 run after "$OUT/ssgk-after"
 
-printf '\nrows=%s cpu=%s cores %s, base %s\n' "$ROWS" "$(nproc)" "$(go version | cut -d' ' -f3)" "$BASE"
+printf '\nrows=%s writers=%s readers=%s cpu=%s cores %s, base %s\n' "$ROWS" "$WRITERS" "$READERS" "$(nproc)" "$(go version | cut -d' ' -f3)" "$BASE"
 printf 'load average before: %s  after: %s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-24s %28s %28s\n' "measure" "before ($BASE)" "after (this tree)"
 keys=$(cut -d' ' -f1 "$OUT/result-before" "$OUT/result-after" | awk '!seen[$0]++')

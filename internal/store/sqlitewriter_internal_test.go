@@ -26,8 +26,9 @@ func TestWriteQueue_Order(t *testing.T) {
 				done <- "error " + err.Error()
 				return
 			}
-			done <- name
+			order = append(order, name) // while holding the writer: in grant order
 			rel()
+			done <- name
 		}()
 		for q.snapshot() != want { // until it is queued
 			time.Sleep(time.Millisecond)
@@ -55,7 +56,7 @@ func TestWriteQueue_Order(t *testing.T) {
 	first()
 	first() // releasing twice is harmless
 	for range 3 {
-		order = append(order, <-done)
+		<-done
 	}
 	want := []string{"interactive 1", "interactive 2", "bulk 2"}
 	for i := range want {

@@ -28,11 +28,13 @@ var sqlTxType = reflect.TypeFor[*sql.Tx]()
 
 // findTx walks at most maxDepth levels. The path in ent 0.14 is
 // *ent.Tx → config (struct) → driver (interface) → *ent.txDriver → tx (interface) →
-// *entsql.Tx → Tx (interface driver.Tx) → *sql.Tx: seven levels; ent.Tx's other fields
+// *entsql.Tx → Tx (interface driver.Tx) → *sql.Tx: seven levels, ten steps of the walk, and
+// three steps more on SQLite, where the transaction is the store's writerTx around the
+// *entsql.Tx (internal/store, sqlitewriter.go); ent.Tx's other fields
 // (entity clients, the client) are pointers to structs whose only route to the transaction
 // is the same config, so the walk prefers the fields named along the known path.
 func findTx(v reflect.Value, depth int, seen map[uintptr]bool) *sql.Tx {
-	const maxDepth = 10
+	const maxDepth = 16
 	if depth > maxDepth || !v.IsValid() {
 		return nil
 	}

@@ -178,7 +178,15 @@ func TestImport_LargeImportRestoresSchema(t *testing.T) {
 		if res.Job.Status != importjob.StatusREJECTED || res.Report.Rejected != 1 {
 			t.Fatalf("job %+v", res.Job)
 		}
-		wantDropped(t, f, *dropped)
+		if f.db.Dialect == dialect.SQLite {
+			// SQLite validates the whole file before the write pass (the writer is the hub's
+			// bottleneck): a rejected file never reaches it, so nothing was dropped.
+			if len(*dropped) != 0 {
+				t.Fatalf("a rejected file reached the write pass on SQLite: dropped %v", *dropped)
+			}
+		} else {
+			wantDropped(t, f, *dropped)
+		}
 		sameSchema(t, "after a rolled-back large import", before, schemaSnapshot(t, f))
 		if n := f.count(t); n != 0 {
 			t.Fatalf("rolled-back import left %d targets", n)

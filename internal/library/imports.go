@@ -12,6 +12,8 @@ import (
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/importjob"
@@ -123,7 +125,12 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 		return res, err
 	}
 	joined := ent.TxFromContext(ctx) != nil
-	if joined {
+	// On SQLite, where the one writer is every mutation's bottleneck, the file is validated
+	// before the write transaction takes the writer, as inside a
+	// transaction the caller holds: a rejected file never takes it, and a valid one holds it
+	// only for the write pass.
+	validateFirst := joined || opt.Dialect == dialect.SQLite
+	if validateFirst {
 		// Pass 1: validate only.
 		if res.Report, sum, err = scan(ctx, open, opt, "校验", nil); err != nil {
 			return nil, err
@@ -136,8 +143,10 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 		}
 	}
 
-	// Write, in one transaction, auditing creates in bulk.
-	actx := audit.WithBatch(ctx, opt.Dialect)
+	// Write, in one transaction, auditing creates in bulk. On SQLite the transaction queues for
+	// the writer behind interactive ones (txn.WithBulk): a mutation waits for at most the write
+	// pass of the one import in progress (docs/operations.md, "SQLite: one writer").
+	actx := audit.WithBatch(txn.WithBulk(ctx), opt.Dialect)
 	err = txn.Run(actx, client, func(tx *ent.Tx) error {
 		w := &writer{tx: tx, dep: dep, opt: opt}
 		defer w.close()
@@ -149,7 +158,7 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 		if err != nil {
 			return err
 		}
-		if joined && (rep.Rejected != checked.Rejected || fileSum != sum) {
+		if validateFirst && (rep.Rejected != checked.Rejected || fileSum != sum) {
 			return apperr.New(apperr.Conflict, "文件在导入过程中被修改，请重新导入")
 		}
 		res.Report, sum = rep, fileSum

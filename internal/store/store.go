@@ -28,10 +28,19 @@ type DB struct {
 	DataDir string         // evidence files live under DataDir/evidence
 	// Cluster: the other hubs and the read-only standby (cluster.go); nil for a standby's DB.
 	Cluster *Cluster
+
+	writer *writeQueue // SQLite: the queue for the one writer connection (sqlitewriter.go)
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return errors.Join(db.Cluster.close(), db.Driver.Close()) }
+func (db *DB) Close() error {
+	err := errors.Join(db.Cluster.close(), db.Driver.Close())
+	if db.Dialect == dialect.SQLite {
+		// On SQLite ent has pools of its own (sqlitewriter.go); DB.SQL is a third.
+		err = errors.Join(err, db.SQL.Close())
+	}
+	return err
+}
 
 // Options configure Open.
 type Options struct {
@@ -41,11 +50,15 @@ type Options struct {
 	DataDir string
 	// Driver, if set, wraps the ent driver (tests count statements with it).
 	Driver func(dialect.Driver) dialect.Driver
-	// BusyTimeout is how long a SQLite writer waits for the write lock before the request fails
-	// with BUSY; 0 means DefaultBusyTimeout. Tests shorten it.
+	// BusyTimeout is how long a SQLite writer waits for the write lock held by another process
+	// before the request fails with BUSY; 0 means DefaultBusyTimeout. Tests shorten it. Writers
+	// of this process queue for the one writer connection instead (sqlitewriter.go).
 	BusyTimeout time.Duration
+	// WriterWait bounds a SQLite writer's wait in the queue when its context has no deadline;
+	// 0 means DefaultWriterWait.
+	WriterWait time.Duration
 	// ReadURL is DATABASE_READ_URL: a postgres:// URL of a streaming standby that read-only
-	// traffic goes to (DB.Reads); empty means the primary serves all reads.
+	// traffic goes to (hub.Reads); empty means the primary serves all reads.
 	ReadURL string
 }
 
@@ -55,9 +68,11 @@ const DefaultBusyTimeout = 10 * time.Second
 // Open opens the database and builds its ent driver; it does not migrate (Migrate).
 func Open(ctx context.Context, opt Options) (*DB, error) {
 	var (
-		sqlDB *sql.DB
-		name  string
-		err   error
+		sqlDB      *sql.DB
+		name       string
+		err        error
+		sqlitePath string
+		writer     *writeQueue
 	)
 	switch {
 	case strings.HasPrefix(opt.DatabaseURL, "postgres://"), strings.HasPrefix(opt.DatabaseURL, "postgresql://"):
@@ -92,7 +107,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		}
 		// WAL lets readers run beside the one writer; BEGIN IMMEDIATE (_txlock) makes a
 		// writer wait for the lock up front instead of failing with SQLITE_BUSY mid-transaction.
-		sqlDB.SetMaxOpenConns(8)
+		// This pool serves raw SQL (DB.SQL: migrations, backups, aggregates); ent gets one
+		// queued writer connection and a read-only pool (sqlitewriter.go), opened below.
+		sqlDB.SetMaxOpenConns(4)
+		sqlitePath = path
 	default:
 		return nil, fmt.Errorf("不支持的数据库地址 %q：请使用 postgres://… 或留空使用内置 SQLite", redact(opt.DatabaseURL))
 	}
@@ -104,6 +122,15 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if name == dialect.Postgres {
 		// One lock order for every writer: the write lock first (writelock.go).
 		drv = writeLockDriver{Driver: drv.(*entsql.Driver)}
+	} else {
+		// One queued writer connection and a read-only pool (sqlitewriter.go).
+		sd, err := openSQLiteDriver(sqlitePath, opt)
+		if err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+		drv = sd
+		writer = sd.q
 	}
 	if opt.Driver != nil {
 		drv = opt.Driver(drv)
@@ -112,9 +139,9 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	if dataDir == "" {
 		dataDir = "data"
 	}
-	db := &DB{SQL: sqlDB, Driver: drv, Dialect: name, DataDir: dataDir}
+	db := &DB{SQL: sqlDB, Driver: drv, Dialect: name, DataDir: dataDir, writer: writer}
 	if db.Cluster, err = newCluster(ctx, name, opt); err != nil {
-		drv.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil

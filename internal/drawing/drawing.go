@@ -43,6 +43,7 @@ import (
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -304,10 +305,10 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		if err := tx.DrawSnapshot.Create().SetDrawID(out.ID).SetData(enc.data).SetSha256(enc.sum).SetSize(enc.size).Exec(ctx); err != nil {
 			return err
 		}
-		if err := d.event(ctx, tx, out, t, drawevent.KindFREEZE, "冻结抽取框", map[string]any{
-			"frameRoot": c.FrameRoot.String(), "frameSize": c.FrameSize, "parametersDigest": pdigest,
-			"inspectorPoolDigest": c.InspectorPoolDigest.String(), "secretHash": c.SecretHash.String(),
-			"supersedes": supersedes, "reason": reason,
+		if err := d.event(ctx, tx, out, t, drawevent.KindFREEZE, "冻结抽取框", &publish.DrawFreeze{
+			FrameRoot: c.FrameRoot.String(), FrameSize: c.FrameSize, ParametersDigest: pdigest,
+			InspectorPoolDigest: c.InspectorPoolDigest.String(), SecretHash: c.SecretHash.String(),
+			Supersedes: supersedes, Reason: reason,
 		}, func(c *ent.DrawEventCreate) { c.SetReason(reason) }); err != nil {
 			return err
 		}
@@ -410,7 +411,7 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 		if n == 0 {
 			return apperr.New(CodeAlreadyCommitted, "任务 %s 的第 %d 次抽取已由其他操作承诺", t.Number, dr.Seq)
 		}
-		var commitment map[string]any
+		var commitment draw.Commitment
 		if err := json.Unmarshal([]byte(dr.Commitment), &commitment); err != nil {
 			return err
 		}
@@ -420,8 +421,8 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 		}
 		if _, err := d.logged(ctx, tx, dr, t, drawevent.KindCOMMIT, publication.KindDRAW_COMMITMENT,
 			fmt.Sprintf("抽取承诺：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
-			map[string]any{"taskName": t.Name, "commitment": commitment, "commitmentDigest": dr.CommitmentDigest,
-				"targetCount": total, "supersedes": dr.SupersedesID, "reason": dr.Reason}, nil); err != nil {
+			&publish.DrawCommitment{TaskName: t.Name, Commitment: commitment, CommitmentDigest: dr.CommitmentDigest,
+				TargetCount: total, Supersedes: dr.SupersedesID, Reason: dr.Reason}, nil); err != nil {
 			return err
 		}
 		if _, err := tasks.Move(ctx, tx, t, task.StatusCOMMITTED); err != nil {
@@ -502,8 +503,8 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 		if err != nil {
 			return err
 		}
-		if err := d.event(ctx, tx, dr, t, drawevent.KindDRAW, "输入外部熵并抽取", map[string]any{
-			"entropy": entropy, "seedHash": draw.SeedHash(seed), "targetCount": len(o.Teams), "outcomeDigest": od,
+		if err := d.event(ctx, tx, dr, t, drawevent.KindDRAW, "输入外部熵并抽取", &publish.DrawExecute{
+			Entropy: entropy, SeedHash: draw.SeedHash(seed), TargetCount: len(o.Teams), OutcomeDigest: od,
 		}, nil); err != nil {
 			return err
 		}
@@ -551,9 +552,9 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 		if err != nil {
 			return err
 		}
-		return d.event(ctx2, tx, dr, t, drawevent.KindFAIL, "抽取失败", map[string]any{
-			"entropy": entropy, "rule": apperr.CodeOf(cause), "message": apperr.From(cause).Message,
-			"secret": hexOf(secret), "seed": seed.String(), "eventLeaves": leaves,
+		return d.event(ctx2, tx, dr, t, drawevent.KindFAIL, "抽取失败", &publish.DrawFail{
+			Entropy: entropy, Rule: apperr.CodeOf(cause), Message: apperr.From(cause).Message,
+			Secret: hexOf(secret), Seed: seed.String(), EventLeaves: leaves,
 		}, func(c *ent.DrawEventCreate) { c.SetReason(reason) })
 	}()
 	if err != nil {
@@ -981,8 +982,8 @@ func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind,
 		if err != nil {
 			return err
 		}
-		return d.event(ctx, tx, dr, t, k, label, map[string]any{
-			"amendment": len(o.Amendments), "reasonCode": reasonCode, "officeApproved": over, "amendmentDigest": ad,
+		return d.event(ctx, tx, dr, t, k, label, &publish.DrawAmendment{
+			Amendment: len(o.Amendments), ReasonCode: reasonCode, OfficeApproved: over, AmendmentDigest: ad,
 		}, func(c *ent.DrawEventCreate) {
 			c.SetTargetKey(key).SetReason(reason).SetReasonCode(reasonCode)
 			if kind == draw.AmendRecuse {
@@ -1105,10 +1106,10 @@ func (d *Drawer) Reveal(ctx context.Context, drawID int) (*ent.Draw, error) {
 		}
 		if _, err := d.logged(ctx, tx, dr, t, drawevent.KindREVEAL, publication.KindDRAW_REVEAL,
 			fmt.Sprintf("抽取揭示：任务 %s 第 %d 次抽取", t.Number, dr.Seq),
-			map[string]any{"secret": hexOf(secret), "secretHash": dr.SecretHash,
-				"entropy": dr.ExternalEntropy, "seed": dr.Seed, "commitmentDigest": dr.CommitmentDigest,
-				"amendments": len(o.Amendments), "recusals": recusals, "replacements": replacements,
-				"eventLeaves": leaves, "outcomeDigest": fd}, nil); err != nil {
+			&publish.DrawReveal{Secret: hexOf(secret), SecretHash: dr.SecretHash,
+				Entropy: dr.ExternalEntropy, Seed: dr.Seed, CommitmentDigest: dr.CommitmentDigest,
+				Amendments: len(o.Amendments), Recusals: recusals, Replacements: replacements,
+				EventLeaves: leaves, OutcomeDigest: fd}, nil); err != nil {
 			return err
 		}
 		out, err = tx.Draw.Get(ctx, drawID)

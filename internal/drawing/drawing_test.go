@@ -29,6 +29,7 @@ import (
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -52,6 +53,18 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	db := testutil.Open(t)
 	ctx := testutil.System()
+	// Every payload the test publishes is described by its type in package publish.
+	t.Cleanup(func() {
+		ps, err := db.Client.Publication.Query().All(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		for _, p := range ps {
+			if err := publish.CheckRoundTrip(p); err != nil {
+				t.Error(err)
+			}
+		}
+	})
 	if err := codes.Seed(ctx, db.Client); err != nil {
 		t.Fatal(err)
 	}

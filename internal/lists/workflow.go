@@ -214,28 +214,28 @@ func Publish(ctx context.Context, client *ent.Client, listID int, effective time
 }
 
 // publicList is what the public sees of a list version.
-func publicList(v *ent.ItemList, effective time.Time) map[string]any {
-	items := []any{}
+func publicList(v *ent.ItemList, effective time.Time) publish.ItemList {
+	items := []publish.ListItem{}
 	for _, it := range v.Edges.Items {
 		methods := []string{}
 		for _, m := range it.Edges.Methods {
 			methods = append(methods, m.Name)
 		}
-		item := map[string]any{
-			"code": it.Code, "name": it.Name, "category": string(it.Category), "legalBasis": it.LegalBasis,
-			"responsibleBody": it.ResponsibleBody, "targetType": it.TargetType, "content": it.Content,
-			"methods": methods, "ratioMin": it.RatioMin, "ratioMax": it.RatioMax, "frequency": it.Frequency,
-			"inspectorRequirements": it.InspectorRequirements,
+		item := publish.ListItem{
+			Code: it.Code, Name: it.Name, Category: string(it.Category), LegalBasis: it.LegalBasis,
+			ResponsibleBody: it.ResponsibleBody, TargetType: it.TargetType, Content: it.Content,
+			Methods: methods, RatioMin: it.RatioMin, RatioMax: it.RatioMax, Frequency: it.Frequency,
+			InspectorRequirements: it.InspectorRequirements,
 		}
 		if r := it.Edges.Rule; r != nil {
-			item["rule"] = map[string]any{"basis": r.Basis, "content": r.Content, "procedure": r.Procedure,
-				"approvalAuthority": r.ApprovalAuthority, "publicationProcedure": r.PublicationProcedure, "archiving": r.Archiving}
+			item.Rule = &publish.ListRule{Basis: r.Basis, Content: r.Content, Procedure: r.Procedure,
+				ApprovalAuthority: r.ApprovalAuthority, PublicationProcedure: r.PublicationProcedure, Archiving: r.Archiving}
 		}
 		items = append(items, item)
 	}
-	return map[string]any{
-		"department": v.Edges.Department.Name, "departmentCode": v.Edges.Department.Code,
-		"name": v.Name, "version": v.Version, "effectiveDate": effective.In(cst).Format("2006-01-02"),
-		"changeReason": v.ChangeReason, "items": items,
+	return publish.ItemList{
+		Department: v.Edges.Department.Name, DepartmentCode: v.Edges.Department.Code,
+		Name: v.Name, Version: v.Version, EffectiveDate: effective.In(cst).Format("2006-01-02"),
+		ChangeReason: v.ChangeReason, Items: items,
 	}
 }

@@ -270,28 +270,28 @@ func Publish(ctx context.Context, client *ent.Client, planID int) (*ent.Plan, er
 }
 
 // publicPlan is what the public sees of a plan version.
-func publicPlan(p *ent.Plan) map[string]any {
+func publicPlan(p *ent.Plan) publish.Plan {
 	day := func(t time.Time) string { return t.In(cst).Format("2006-01-02") }
-	batches := []any{}
+	batches := []publish.PlanBatch{}
 	for _, b := range p.Edges.Batches {
 		participants := []string{}
 		for _, d := range b.Edges.Participants {
 			participants = append(participants, d.Name)
 		}
-		items := []any{}
+		items := []publish.CodeRef{}
 		for _, it := range b.Edges.Items {
-			items = append(items, map[string]any{"code": it.Code, "name": it.Name})
+			items = append(items, publish.CodeRef{Code: it.Code, Name: it.Name})
 		}
-		batches = append(batches, map[string]any{
-			"seq": b.Seq, "name": b.Name, "scope": b.Scope, "plannedCount": b.PlannedCount, "plannedRatio": b.PlannedRatio,
-			"startDate": day(b.StartDate), "endDate": day(b.EndDate), "initiator": b.Edges.Initiator.Name,
-			"participants": participants, "items": items,
+		batches = append(batches, publish.PlanBatch{
+			Seq: b.Seq, Name: b.Name, Scope: b.Scope, PlannedCount: b.PlannedCount, PlannedRatio: b.PlannedRatio,
+			StartDate: day(b.StartDate), EndDate: day(b.EndDate), Initiator: b.Edges.Initiator.Name,
+			Participants: participants, Items: items,
 		})
 	}
-	return map[string]any{
-		"number": p.Number, "version": p.Version, "year": p.Year, "name": p.Name, "countyWide": p.CountyWide,
-		"department": p.Edges.Department.Name, "departmentCode": p.Edges.Department.Code,
-		"adjustmentReason": p.AdjustmentReason, "lateFiling": p.LateFiling, "batches": batches,
+	return publish.Plan{
+		Number: p.Number, Version: p.Version, Year: p.Year, Name: p.Name, CountyWide: p.CountyWide,
+		Department: p.Edges.Department.Name, DepartmentCode: p.Edges.Department.Code,
+		AdjustmentReason: p.AdjustmentReason, LateFiling: p.LateFiling, Batches: batches,
 	}
 }
 

@@ -40,6 +40,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/task"
+	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -643,13 +644,14 @@ func (d *data) itemOptions(ctx context.Context) ([]itemOption, error) {
 	seen := map[string]bool{}
 	var out []itemOption
 	for _, p := range newest {
-		for _, it := range list(p.Payload, "items") {
-			c := str(it, "code")
+		l := decode[publish.ItemList](p.Payload)
+		for _, it := range l.Items {
+			c := it.Code
 			if c == "" || seen[c] {
 				continue
 			}
 			seen[c] = true
-			out = append(out, itemOption{Code: c, Name: str(it, "name"), Department: str(p.Payload, "department")})
+			out = append(out, itemOption{Code: c, Name: it.Name, Department: l.Department})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -685,7 +687,7 @@ func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
 	}
 	for _, c := range cs {
 		st := out[c.SubjectID]
-		st.Cancelled, st.CancelReason = true, str(c.Payload, "reason")
+		st.Cancelled, st.CancelReason = true, decode[publish.TaskCancellation](c.Payload).Reason
 		out[c.SubjectID] = st
 	}
 	ds, err := d.client.Draw.Query().Select(entdraw.FieldID, entdraw.FieldTaskID, entdraw.FieldSeq).All(ctx)
@@ -703,7 +705,7 @@ func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
 			return nil
 		}
 		st := out[t]
-		ev := str(p.Payload, "event")
+		ev := decode[publish.DrawEventHead](p.Payload).Event
 		if p.Kind == publication.KindDRAW_COMMITMENT {
 			ev = "COMMIT"
 		} else if p.Kind == publication.KindDRAW_REVEAL {

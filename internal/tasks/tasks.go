@@ -333,11 +333,11 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 }
 
 // Announcement is what the public sees of a task before its results: no target names.
-func Announcement(t *ent.Task) map[string]any {
-	items := []any{}
+func Announcement(t *ent.Task) publish.TaskAnnouncement {
+	items := []publish.TaskItem{}
 	for _, ti := range t.Edges.TaskItems {
-		items = append(items, map[string]any{"code": ti.Edges.Item.Code, "name": ti.Edges.Item.Name,
-			"category": string(ti.Edges.Item.Category), "department": ti.Edges.Department.Name})
+		items = append(items, publish.TaskItem{Code: ti.Edges.Item.Code, Name: ti.Edges.Item.Name,
+			Category: string(ti.Edges.Item.Category), Department: ti.Edges.Department.Name})
 	}
 	parts := []string{}
 	for _, p := range t.Edges.Participants {
@@ -351,17 +351,19 @@ func Announcement(t *ent.Task) map[string]any {
 	for _, m := range t.Edges.Methods {
 		methods = append(methods, m.Name)
 	}
-	p := map[string]any{
-		"number": t.Number, "name": t.Name, "kind": string(t.Kind), "special": t.Special,
-		"initiator": t.Edges.Initiator.Name, "participants": parts, "joint": len(parts) > 0,
-		"items": items, "libraries": libs, "methods": methods, "scope": t.Scope,
-		"windowStart": t.WindowStart.In(CST).Format(time.DateOnly), "windowEnd": t.WindowEnd.In(CST).Format(time.DateOnly),
+	p := publish.TaskAnnouncement{
+		Number: t.Number, Name: t.Name, Kind: string(t.Kind), Special: t.Special,
+		Initiator: t.Edges.Initiator.Name, Participants: parts, Joint: len(parts) > 0,
+		Items: items, Libraries: libs, Methods: methods, Scope: t.Scope,
+		WindowStart: t.WindowStart.In(CST).Format(time.DateOnly), WindowEnd: t.WindowEnd.In(CST).Format(time.DateOnly),
 	}
 	if n := len(NamedTargets(t)); n > 0 {
-		p["namedTargetCount"], p["targetReason"] = n, t.TargetReason
+		reason := t.TargetReason
+		p.NamedTargetCount, p.TargetReason = &n, &reason
 	}
 	if b := t.Edges.Batch; b != nil && b.Edges.Plan != nil {
-		p["planNumber"], p["planName"], p["batch"] = b.Edges.Plan.Number, b.Edges.Plan.Name, b.Name
+		number, name, batch := b.Edges.Plan.Number, b.Edges.Plan.Name, b.Name
+		p.PlanNumber, p.PlanName, p.Batch = &number, &name, &batch
 	}
 	return p
 }

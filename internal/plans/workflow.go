@@ -166,62 +166,36 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 	return out, err
 }
 
-// Decide is the office's decision on a plan filing: acknowledge it (the plan becomes FILED)
-// or return it with a reason (the plan is a draft again and must be filed anew). Only the
-// joint-meeting office decides, as for lists.
+// Decide is the office's decision on a plan filing (lists.DecideFiling): acknowledged, the
+// plan becomes FILED; returned, the plan is a draft again and must be filed anew.
 func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, comment string) (*ent.Filing, error) {
-	ctx, err := authz.Require(ctx, authz.DecideFiling)
-	if err != nil {
-		return nil, err
-	}
-	v := viewer.FromContext(ctx)
-	comment = strings.TrimSpace(comment)
-	if !accept && comment == "" {
-		return nil, apperr.New(apperr.Invalid, "退回备案须说明原因")
-	}
-	var out *ent.Filing
-	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
-		f, err := tx.Filing.Get(ctx, filingID)
-		if err != nil {
-			return err
-		}
-		if f.Kind != filing.KindPLAN || f.PlanID == nil {
-			return apperr.New(apperr.Invalid, "该备案不是年度抽查计划的备案")
-		}
-		if f.Status != filing.StatusSUBMITTED {
-			return apperr.New(CodeBadState, "该备案已办理，不能重复办理")
-		}
-		p, err := tx.Plan.Get(ctx, *f.PlanID)
-		if err != nil {
-			return err
-		}
-		now := clockNow()
-		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(now).SetComment(comment)
-		if v.AccountID != 0 {
-			u.SetDecidedByID(v.AccountID)
-		}
-		pu := tx.Plan.UpdateOneID(p.ID)
-		if accept {
-			no, err := numbering.NextAcknowledgement(ctx, tx, now)
+	return lists.DecideFiling(ctx, client, filingID, accept, comment, lists.FilingDecision{
+		BadState: CodeBadState,
+		Now:      clockNow,
+		Check: func(f *ent.Filing) error {
+			if f.Kind != filing.KindPLAN || f.PlanID == nil {
+				return apperr.New(apperr.Invalid, "该备案不是年度抽查计划的备案")
+			}
+			return nil
+		},
+		Apply: func(ctx context.Context, tx *ent.Tx, f *ent.Filing, accept bool) error {
+			p, err := tx.Plan.Get(ctx, *f.PlanID)
 			if err != nil {
 				return err
 			}
-			u.SetStatus(filing.StatusACKNOWLEDGED).SetAcknowledgementNo(no)
-			pu.SetStatus(plan.StatusFILED)
-		} else {
-			// The returned filing does not count: the plan is unfiled until filed anew.
-			u.SetStatus(filing.StatusRETURNED)
-			pu.ClearFiledAt()
-			if p.Version == 1 {
-				pu.SetLateFiling(false)
+			pu := tx.Plan.UpdateOneID(p.ID)
+			if accept {
+				pu.SetStatus(plan.StatusFILED)
+			} else {
+				// The returned filing does not count: the plan is unfiled until filed anew.
+				pu.ClearFiledAt()
+				if p.Version == 1 {
+					pu.SetLateFiling(false)
+				}
 			}
-		}
-		if out, err = u.Save(ctx); err != nil {
-			return err
-		}
-		return pu.Exec(withWorkflow(ctx))
+			return pu.Exec(withWorkflow(ctx))
+		},
 	})
-	return out, err
 }
 
 // Publish publishes an acknowledged plan version on the portal; the published version of the

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/httperr"
 	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -262,11 +263,8 @@ func getJSON(ctx context.Context, client *http.Client, u string, out any) error 
 		return apperr.Wrap(err, apperr.Internal, "读取 %s 失败：%v", u, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error.Code != "" {
-			return apperr.New(e.Error.Code, "中枢答复：%s", e.Error.Message)
+		if e, ok := httperr.Parse(body); ok {
+			return apperr.New(e.Code, "中枢答复：%s", e.Message)
 		}
 		return apperr.New(apperr.Internal, "中枢答复 HTTP %d：%s", resp.StatusCode, u)
 	}

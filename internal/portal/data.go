@@ -1,12 +1,12 @@
 package portal
 
 // This file is the portal's only read path. Every page and every open-data file of the portal
-// reads through the functions below and nothing else, so that when the hub's per-field
-// authorisation package (共享目录, design.md §5) exists, this one file can be routed through
-// it. The rule kept here until then: the portal reads published records only —
+// reads through the functions below and nothing else, as the anonymous public (data.ctx): the
+// row policies and field classes of package sharing (共享目录, design.md §5) apply to every query
+// here as to an anonymous GraphQL caller. What the portal reads is published records only —
 //
 //   - publications (公示记录): all their fields are public by construction; the payload is the
-//     public JSON the publishing workflow built (internal/lists, plans, tasks, drawing, results);
+//     public JSON the publishing workflow built, one type per kind (internal/publish);
 //   - departments: code and name;
 //   - targets: the business key (USCC, legacy registration number) and the name, and only to
 //     find published results or to list the drawn targets of a revealed draw;
@@ -15,8 +15,7 @@ package portal
 //   - checkpoints: the size of the latest one, for proof links.
 //
 // Nothing here selects a person's ID number, phone or address, an internal review note or
-// evidence. Reads run as the system viewer "portal" because the public is anonymous and the
-// restriction is the one written above.
+// evidence.
 
 import (
 	"context"

@@ -28,7 +28,6 @@ func main() {
 	}
 	err = entc.Generate("./schema", &gen.Config{
 		Features: []gen.Feature{
-			gen.FeaturePrivacy,
 			gen.FeatureEntQL,
 			gen.FeatureUpsert,
 			gen.FeatureGlobalID,

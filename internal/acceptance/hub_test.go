@@ -27,8 +27,6 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // hub is the demo hub of one test, served over HTTP.
 type hub struct {
 	t      *testing.T
@@ -105,7 +103,7 @@ func newDemoHub(t *testing.T) *hub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, cst))
+	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, clock.CST))
 	t.Cleanup(clock.Set(fixed.Now))
 	srv := httptest.NewServer(server.New(db, authSvc, slog.New(slog.NewTextHandler(io.Discard, nil)), server.DefaultLimits))
 	t.Cleanup(srv.Close)

@@ -146,8 +146,6 @@ func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, 
 	})
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // Publish publishes an acknowledged version with its effective date; the version it replaces
 // becomes SUPERSEDED. The publication records what the public sees and its digest.
 func Publish(ctx context.Context, client *ent.Client, listID int, effective time.Time) (*ent.ItemList, error) {
@@ -209,7 +207,7 @@ func publicList(v *ent.ItemList, effective time.Time) publish.ItemList {
 	}
 	return publish.ItemList{
 		Department: v.Edges.Department.Name, DepartmentCode: v.Edges.Department.Code,
-		Name: v.Name, Version: v.Version, EffectiveDate: effective.In(cst).Format("2006-01-02"),
+		Name: v.Name, Version: v.Version, EffectiveDate: effective.In(clock.CST).Format("2006-01-02"),
 		ChangeReason: v.ChangeReason, Items: items,
 	}
 }

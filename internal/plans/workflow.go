@@ -27,16 +27,13 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// cst is China Standard Time, in which the filing deadline and plan years are reckoned.
-var cst = time.FixedZone("CST", 8*3600)
-
 // clockNow is the time source of the workflow (the hub's business clock); tests move it across the
 // filing deadline.
 var clockNow = clock.Now
 
 // Deadline is the filing deadline of the plans of year: the end of January, China time
 // (domain.md §2.4). A first version filed at or after this instant is filed late.
-func Deadline(year int) time.Time { return time.Date(year, time.February, 1, 0, 0, 0, 0, cst) }
+func Deadline(year int) time.Time { return time.Date(year, time.February, 1, 0, 0, 0, 0, clock.CST) }
 
 // BatchInput describes one batch of a plan (计划批次).
 type BatchInput struct {
@@ -245,7 +242,7 @@ func Publish(ctx context.Context, client *ent.Client, planID int) (*ent.Plan, er
 
 // publicPlan is what the public sees of a plan version.
 func publicPlan(p *ent.Plan) publish.Plan {
-	day := func(t time.Time) string { return t.In(cst).Format("2006-01-02") }
+	day := func(t time.Time) string { return t.In(clock.CST).Format("2006-01-02") }
 	batches := []publish.PlanBatch{}
 	for _, b := range p.Edges.Batches {
 		participants := []string{}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"net/http"
 	"strconv"
 	"strings"
@@ -202,7 +203,7 @@ func resultRow(p *ent.Publication, deptCodes map[int]string) row {
 	}
 	codes, methods := names(m.ResultCodes), nonNil(m.Methods)
 	j := map[string]any{
-		"publication_id": p.ID, "kind": string(p.Kind), "published_at": p.PublishedAt.In(cst).Format("2006-01-02T15:04:05-07:00"),
+		"publication_id": p.ID, "kind": string(p.Kind), "published_at": p.PublishedAt.In(clock.CST).Format("2006-01-02T15:04:05-07:00"),
 		"ledger_index": optInt64(p.LedgerIndex), "digest": p.Digest, "corrects_publication_id": p.CorrectsID,
 		"version": version, "plan_number": m.PlanNumber, "plan_name": m.PlanName,
 		"task_number": m.TaskNumber, "task_name": m.TaskName, "task_type": m.TaskType,
@@ -276,7 +277,7 @@ func taskRow(p *ent.Publication, deptCodes map[int]string, st taskState) row {
 	parts, libs, methods := nonNil(m.Participants), nonNil(m.Libraries), nonNil(m.Methods)
 	scope := scopeText(m.Scope)
 	planNumber, planName, batch := optString(m.PlanNumber), optString(m.PlanName), optString(m.Batch)
-	at := p.PublishedAt.In(cst).Format("2006-01-02T15:04:05-07:00")
+	at := p.PublishedAt.In(clock.CST).Format("2006-01-02T15:04:05-07:00")
 	j := map[string]any{
 		"publication_id": p.ID, "published_at": at, "ledger_index": optInt64(p.LedgerIndex), "digest": p.Digest,
 		"task_number": m.Number, "task_name": m.Name, "kind": m.Kind, "special": m.Special,

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"math"
 	"net/url"
 	"strconv"
@@ -12,9 +13,6 @@ import (
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/publish"
 )
-
-// cst is China Standard Time, in which the portal shows dates.
-var cst = time.FixedZone("CST", 8*3600)
 
 // decode reads a stored payload into its type (publish.Decode). A payload that does not fit
 // (it is checked against its digest elsewhere) reads as far as it fits: a missing or mistyped
@@ -72,8 +70,8 @@ func optString(s *string) string {
 	return *s
 }
 
-func fmtTime(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") }
-func fmtDay(t time.Time) string  { return t.In(cst).Format("2006-01-02") }
+func fmtTime(t time.Time) string { return t.In(clock.CST).Format("2006-01-02 15:04") }
+func fmtDay(t time.Time) string  { return t.In(clock.CST).Format("2006-01-02") }
 
 var kindNames = map[publication.Kind]string{
 	publication.KindITEM_LIST:         "抽查事项清单",

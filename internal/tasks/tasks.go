@@ -43,9 +43,6 @@ const (
 	CodeStrataIncomplete   = "TASK_STRATA_INCOMPLETE"    // a stratum of the frame has no count, ratio or zero
 )
 
-// CST is China Standard Time, in which dates of the regime are read.
-var CST = time.FixedZone("CST", 8*3600)
-
 // transitions is the task state machine: from → allowed targets. It is the only place that
 // says which move is legal.
 var transitions = map[task.Status][]task.Status{
@@ -236,7 +233,7 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 		if err != nil {
 			return err
 		}
-		num, err := numbering.NextTask(ctx, tx, ini.DivisionCode, in.WindowStart.In(CST).Year())
+		num, err := numbering.NextTask(ctx, tx, ini.DivisionCode, in.WindowStart.In(clock.CST).Year())
 		if err != nil {
 			return err
 		}
@@ -355,7 +352,7 @@ func Announcement(t *ent.Task) publish.TaskAnnouncement {
 		Number: t.Number, Name: t.Name, Kind: string(t.Kind), Special: t.Special,
 		Initiator: t.Edges.Initiator.Name, Participants: parts, Joint: len(parts) > 0,
 		Items: items, Libraries: libs, Methods: methods, Scope: t.Scope,
-		WindowStart: t.WindowStart.In(CST).Format(time.DateOnly), WindowEnd: t.WindowEnd.In(CST).Format(time.DateOnly),
+		WindowStart: t.WindowStart.In(clock.CST).Format(time.DateOnly), WindowEnd: t.WindowEnd.In(clock.CST).Format(time.DateOnly),
 	}
 	if n := len(NamedTargets(t)); n > 0 {
 		reason := t.TargetReason
@@ -499,8 +496,8 @@ func checkAgainstPlan(ctx context.Context, client *ent.Client, in Input, itemIDs
 
 // calendarDate is the China date of t.
 func calendarDate(t time.Time) time.Time {
-	c := t.In(CST)
-	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, CST)
+	c := t.In(clock.CST)
+	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, clock.CST)
 }
 
 // NamedTargets returns the targets a special task names (nil for a task drawn from its

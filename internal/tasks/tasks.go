@@ -241,36 +241,9 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 			SetWindowStart(in.WindowStart).SetWindowEnd(in.WindowEnd).SetInitiatorID(in.InitiatorID).
 			SetNillableBatchID(in.BatchID).AddParticipantIDs(in.ParticipantIDs...).AddLibraryIDs(in.LibraryIDs...).
 			AddInspectorPoolIDs(in.InspectorIDs...).AddMethodIDs(methods...).SetDivisionCode(ini.DivisionCode)
-		if in.Scope != nil {
-			c.SetScope(in.Scope)
+		if err := setDrawSettings(c, in); err != nil {
+			return err
 		}
-		if len(in.TargetIDs) > 0 {
-			c.SetNamedTargetIds(in.TargetIDs).SetTargetReason(in.TargetReason)
-		}
-		if len(in.StratifyBy) > 0 {
-			c.SetStratifyBy(in.StratifyBy)
-		}
-		if len(in.Strata) > 0 {
-			m := map[string]any{}
-			for _, s := range in.Strata {
-				if (s.RatioPPM > 0) == (s.Count > 0) && !(s.RatioPPM == 0 && s.Count == 0) {
-					return apperr.New(CodeInvalid, "层“%s”只能按比例或按数量之一设定", s.Name)
-				}
-				m[s.Name] = map[string]any{"ratioPpm": s.RatioPPM, "count": s.Count}
-			}
-			c.SetStrata(m)
-		}
-		setInt := func(v *int, f func(int)) {
-			if v != nil {
-				f(*v)
-			}
-		}
-		setInt(in.TeamSize, func(v int) { c.SetTeamSize(v) })
-		setInt(in.ExpertsPerTeam, func(v int) { c.SetExpertsPerTeam(v) })
-		setInt(in.MaxPerInspector, func(v int) { c.SetMaxPerInspector(v) })
-		setInt(in.RotationMonths, func(v int) { c.SetRotationMonths(v) })
-		setInt(in.RecentMonths, func(v int) { c.SetRecentMonths(v) })
-		setInt(in.YearlyCap, func(v int) { c.SetYearlyCap(v) })
 		t, err := c.Save(ctx)
 		if err != nil {
 			return err
@@ -285,6 +258,42 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 		return nil
 	})
 	return out, err
+}
+
+// setDrawSettings sets what the task fixes for its draw: the scope (定向 filters), the named
+// targets, the strata and the team and exclusion rules the input gives.
+func setDrawSettings(c *ent.TaskCreate, in Input) error {
+	if in.Scope != nil {
+		c.SetScope(in.Scope)
+	}
+	if len(in.TargetIDs) > 0 {
+		c.SetNamedTargetIds(in.TargetIDs).SetTargetReason(in.TargetReason)
+	}
+	if len(in.StratifyBy) > 0 {
+		c.SetStratifyBy(in.StratifyBy)
+	}
+	if len(in.Strata) > 0 {
+		m := map[string]any{}
+		for _, s := range in.Strata {
+			if (s.RatioPPM > 0) == (s.Count > 0) && !(s.RatioPPM == 0 && s.Count == 0) {
+				return apperr.New(CodeInvalid, "层“%s”只能按比例或按数量之一设定", s.Name)
+			}
+			m[s.Name] = map[string]any{"ratioPpm": s.RatioPPM, "count": s.Count}
+		}
+		c.SetStrata(m)
+	}
+	setInt := func(v *int, f func(int)) {
+		if v != nil {
+			f(*v)
+		}
+	}
+	setInt(in.TeamSize, func(v int) { c.SetTeamSize(v) })
+	setInt(in.ExpertsPerTeam, func(v int) { c.SetExpertsPerTeam(v) })
+	setInt(in.MaxPerInspector, func(v int) { c.SetMaxPerInspector(v) })
+	setInt(in.RotationMonths, func(v int) { c.SetRotationMonths(v) })
+	setInt(in.RecentMonths, func(v int) { c.SetRecentMonths(v) })
+	setInt(in.YearlyCap, func(v int) { c.SetYearlyCap(v) })
+	return nil
 }
 
 // Announce publishes the task announcement: number, items, scope, window and methods — not the

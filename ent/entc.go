@@ -13,6 +13,8 @@ import (
 	"entgo.io/ent/entc/gen"
 	"entgo.io/ent/schema"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/ssgk/ssgk/internal/sharing/class"
 )
 
 func main() {
@@ -28,7 +30,6 @@ func main() {
 	}
 	err = entc.Generate("./schema", &gen.Config{
 		Features: []gen.Feature{
-			gen.FeaturePrivacy,
 			gen.FeatureEntQL,
 			gen.FeatureUpsert,
 			gen.FeatureGlobalID,
@@ -89,9 +90,6 @@ func describeTypes(g *gen.Graph, s *ast.Schema) error {
 	return nil
 }
 
-// classLabels are the Chinese names of the sharing classes (internal/sharing/class).
-var classLabels = map[string]string{"PUBLIC": "公开", "SHARED": "无条件共享", "CONDITIONAL": "有条件共享", "PRIVATE": "不予共享"}
-
 // classifyFields documents each entity field's sharing class in its GraphQL description and
 // makes every field that is not PUBLIC nullable: a viewer who may not read it gets null and a
 // FORBIDDEN_FIELD error for that field, and the rest of the response (design.md §5).
@@ -110,7 +108,7 @@ func classifyFields(g *gen.Graph, s *ast.Schema) error {
 			if cls == "" {
 				cls = "PRIVATE"
 			}
-			label := "共享类别：" + classLabels[cls]
+			label := "共享类别：" + class.Class(cls).Label()
 			if grp, _ := ann["Group"].(string); grp != "" {
 				label += "（字段组 " + grp + "）"
 			}

@@ -43,11 +43,11 @@ func verifyDrawLog(ctx context.Context, b *draw.Bundle, o drawLogOptions, stdout
 		for i, e := range b.Log.Events {
 			idx[i] = strconv.FormatInt(e.Leaf, 10)
 		}
-		var in verifyInput
-		if err := fetchVerifyInput(ctx, o.url, idx, &in); err != nil {
+		var in ledger.Offline
+		if err := ledger.Fetch(ctx, o.url, idx, &in); err != nil {
 			return err
 		}
-		a = drawAnchor{Checkpoint: in.checkpoint, Records: in.records, Proofs: in.proofs}
+		a = drawAnchor{Checkpoint: in.Checkpoint, Records: in.Records, Proofs: in.Proofs}
 	default:
 		if err := readJSONFile(o.anchor, "锚定", &a); err != nil {
 			return err
@@ -90,7 +90,7 @@ func checkDrawAnchor(b *draw.Bundle, a drawAnchor, publicKey string, stdout io.W
 		if r.Index != b.Log.Events[i].Leaf {
 			return apperr.New(draw.CodeLogMismatch, "锚定信息的第 %d 条记录是叶子 %d，核验包列出的是叶子 %d", i+1, r.Index, b.Log.Events[i].Leaf)
 		}
-		if err := verifyOne(r, a.Proofs[i], a.Checkpoint); err != nil {
+		if err := ledger.VerifyLeaf(r, a.Proofs[i], a.Checkpoint); err != nil {
 			return err
 		}
 		if r.Publication == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/ssgk/ssgk/internal/clock"
 	"io"
 	"net/http"
 	"os"
@@ -63,7 +64,7 @@ func TestDraw_InsiderCannotSteerUnseen(t *testing.T) {
 	lib := client.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).OnlyIDX(ctx)
 	newTask := func(name string) *ent.Task {
 		tk, err := tasks.Create(ctx, client, tasks.Input{InitiatorID: scjg.ID, Name: name,
-			WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, tasks.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, tasks.CST),
+			WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST),
 			ParticipantIDs: []int{wj.ID},
 			Items:          []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item(scjg, "企业公示信息的检查")}, {DepartmentID: wj.ID, ItemID: item(wj, "公共场所卫生监督检查")}},
 			LibraryIDs:     []int{lib},

@@ -7,12 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
@@ -21,16 +16,6 @@ import (
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
-
-// verifyInput is everything an offline verification looks at.
-type verifyInput struct {
-	checkpoint  ledger.SignedCheckpoint
-	publicKey   string // pinned by the user; "" → the old checkpoint's, then the checkpoint's own
-	old         *ledger.SignedCheckpoint
-	consistency *ledger.Consistency
-	records     []ledger.Record
-	proofs      []ledger.Inclusion
-}
 
 // ledgerVerifyFlags are the flags of ssgk ledger verify.
 type ledgerVerifyFlags struct {
@@ -49,15 +34,15 @@ type ledgerVerifyFlags struct {
 func runLedgerVerify(ctx context.Context, o ledgerVerifyFlags, stdout io.Writer) error {
 	cpFile, pubKey, oldFile, consFile, hubURL, saveCP := &o.Checkpoint, &o.PublicKey, &o.OldCheckpoint, &o.Consistency, &o.URL, &o.SaveCheckpoint
 	records, proofs, indexes := o.Records, o.Proofs, o.Indexes
-	in := verifyInput{publicKey: *pubKey}
-	if in.publicKey != "" {
-		if b, err := os.ReadFile(in.publicKey); err == nil {
-			in.publicKey = string(b)
+	in := ledger.Offline{PublicKey: *pubKey}
+	if in.PublicKey != "" {
+		if b, err := os.ReadFile(in.PublicKey); err == nil {
+			in.PublicKey = string(b)
 		}
 	}
 	if *oldFile != "" {
-		in.old = new(ledger.SignedCheckpoint)
-		if err := readJSONFile(*oldFile, "旧检查点", in.old); err != nil {
+		in.Old = new(ledger.SignedCheckpoint)
+		if err := readJSONFile(*oldFile, "旧检查点", in.Old); err != nil {
 			return err
 		}
 	}
@@ -65,14 +50,14 @@ func runLedgerVerify(ctx context.Context, o ledgerVerifyFlags, stdout io.Writer)
 		if *cpFile != "" || *consFile != "" || len(records) > 0 || len(proofs) > 0 {
 			return apperr.New(apperr.Invalid, "--url 与 --checkpoint、--consistency、--record、--proof 不能同时使用")
 		}
-		if err := fetchVerifyInput(ctx, *hubURL, indexes, &in); err != nil {
+		if err := ledger.Fetch(ctx, *hubURL, indexes, &in); err != nil {
 			return err
 		}
 		if err := verifyLedger(in, stdout); err != nil {
 			return err
 		}
 		if *saveCP != "" { // only a verified checkpoint is kept for next time
-			if err := writeJSONFile(*saveCP, in.checkpoint); err != nil {
+			if err := writeJSONFile(*saveCP, in.Checkpoint); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "已保存检查点到 %s（下次核验时用 --old-checkpoint 指定）\n", *saveCP)
@@ -85,12 +70,12 @@ func runLedgerVerify(ctx context.Context, o ledgerVerifyFlags, stdout io.Writer)
 	if len(indexes) > 0 || *saveCP != "" {
 		return apperr.New(apperr.Invalid, "--index 与 --save-checkpoint 只用于 --url 在线核验")
 	}
-	if err := readJSONFile(*cpFile, "检查点", &in.checkpoint); err != nil {
+	if err := readJSONFile(*cpFile, "检查点", &in.Checkpoint); err != nil {
 		return err
 	}
 	if *consFile != "" {
-		in.consistency = new(ledger.Consistency)
-		if err := readJSONFile(*consFile, "一致性证明", in.consistency); err != nil {
+		in.Consistency = new(ledger.Consistency)
+		if err := readJSONFile(*consFile, "一致性证明", in.Consistency); err != nil {
 			return err
 		}
 	}
@@ -106,52 +91,44 @@ func runLedgerVerify(ctx context.Context, o ledgerVerifyFlags, stdout io.Writer)
 		if err := readJSONFile(proofs[i], "包含证明", &p); err != nil {
 			return err
 		}
-		in.records, in.proofs = append(in.records, r), append(in.proofs, p)
+		in.Records, in.Proofs = append(in.Records, r), append(in.Proofs, p)
 	}
 	return verifyLedger(in, stdout)
 }
 
-// verifyLedger is the offline verification: the same for files and for downloads.
-func verifyLedger(in verifyInput, stdout io.Writer) error {
-	cp := in.checkpoint
-	keyText, keySource := in.publicKey, "--public-key 指定的公钥"
-	switch {
-	case keyText != "":
-	case in.old != nil && in.old.PublicKey != "":
-		keyText, keySource = in.old.PublicKey, "旧检查点中的公钥"
-	case cp.PublicKey != "":
-		keyText, keySource = cp.PublicKey, "检查点附带的公钥"
-	default:
-		return apperr.New(ledger.CodeInvalidSignature, "检查点未附带公钥，请用 --public-key 指定中枢公钥")
-	}
-	pub, err := ledger.ParsePublicKey(keyText)
-	if err != nil {
+// keySources name ledger.KeySource in the report.
+var keySources = map[ledger.KeySource]string{
+	ledger.KeyPinned: "--public-key 指定的公钥", ledger.KeyFromOld: "旧检查点中的公钥", ledger.KeyFromCheckpoint: "检查点附带的公钥",
+}
+
+// verifyLedger runs ledger.VerifyOffline and prints its report: the same for files and for
+// downloads.
+func verifyLedger(in ledger.Offline, stdout io.Writer) error {
+	cp := in.Checkpoint
+	rep, err := ledger.VerifyOffline(in)
+	if rep == nil {
 		return err
 	}
-	if err := ledger.VerifyCheckpoint(pub, cp); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "检查点签名有效：日志大小 %d，根哈希 %s，签署时间 %s（%s，密钥标识 %s）\n", cp.Size, cp.Root, cp.At, keySource, ledger.KeyID(pub))
-	if keySource == "检查点附带的公钥" {
+	fmt.Fprintf(stdout, "检查点签名有效：日志大小 %d，根哈希 %s，签署时间 %s（%s，密钥标识 %s）\n", cp.Size, cp.Root, cp.At, keySources[rep.KeySource], ledger.KeyID(rep.Key))
+	if rep.KeySource == ledger.KeyFromCheckpoint {
 		fmt.Fprintln(stdout, "提示：公钥取自检查点本身。请用 --public-key 指定另行核对过的中枢公钥，或保存本检查点供下次比对。")
 	}
-	failures := 0
 	fail := func(err error) {
-		failures++
 		ae := apperr.From(err)
 		fmt.Fprintf(stdout, "✗ [%s] %s\n", ae.Code, ae.Message)
 	}
-	if in.old != nil {
-		if err := verifyOld(pub, *in.old, cp, in.consistency); err != nil {
-			fail(err)
+	if in.Old != nil {
+		if rep.Old != nil {
+			fail(rep.Old)
 		} else {
-			fmt.Fprintf(stdout, "✓ 一致性：旧检查点（大小 %d，%s）是当前日志的前缀，此前公示的内容未被改动或删除\n", in.old.Size, in.old.At)
+			fmt.Fprintf(stdout, "✓ 一致性：旧检查点（大小 %d，%s）是当前日志的前缀，此前公示的内容未被改动或删除\n", in.Old.Size, in.Old.At)
 		}
-	} else if in.consistency != nil {
-		return apperr.New(apperr.Invalid, "给出了 --consistency 却没有 --old-checkpoint")
 	}
-	for i, rec := range in.records {
-		if err := verifyOne(rec, in.proofs[i], cp); err != nil {
+	if err != nil {
+		return err
+	}
+	for i, rec := range in.Records {
+		if err := rep.Leaves[i]; err != nil {
 			fail(err)
 			continue
 		}
@@ -161,118 +138,11 @@ func verifyLedger(in verifyInput, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "✓ %s：内容摘要一致，包含于大小 %d 的日志\n", what, cp.Size)
 	}
-	if failures > 0 {
-		return apperr.New(ledger.CodeInvalidProof, "透明日志核验失败：%d 项不成立", failures)
+	if n := rep.Failures(); n > 0 {
+		return apperr.New(ledger.CodeInvalidProof, "透明日志核验失败：%d 项不成立", n)
 	}
-	fmt.Fprintf(stdout, "核验通过：检查点签名%s%s\n", map[bool]string{true: "、一致性证明", false: ""}[in.old != nil],
-		map[bool]string{true: fmt.Sprintf("、%d 条公示的包含证明", len(in.records)), false: ""}[len(in.records) > 0])
-	return nil
-}
-
-// verifyOld checks an earlier checkpoint and the consistency of the log since.
-func verifyOld(pub ed25519.PublicKey, old, cp ledger.SignedCheckpoint, cons *ledger.Consistency) error {
-	if old.KeyID != cp.KeyID {
-		return apperr.New(ledger.CodeInvalidSignature, "旧检查点由密钥 %s 签署，当前检查点由 %s 签署：中枢签名密钥已更换，请向中枢核实", old.KeyID, cp.KeyID)
-	}
-	if err := ledger.VerifyCheckpoint(pub, old); err != nil {
-		return apperr.New(ledger.CodeInvalidSignature, "旧检查点：%s", apperr.From(err).Message)
-	}
-	if old.Size > cp.Size {
-		return apperr.New(ledger.CodeInvalidProof, "旧检查点记载日志有 %d 片叶子，当前检查点只有 %d 片：日志被截短", old.Size, cp.Size)
-	}
-	if cons == nil {
-		if old.Size == cp.Size {
-			cons = &ledger.Consistency{First: old.Size, Second: cp.Size}
-		} else {
-			return apperr.New(apperr.Invalid, "请用 --consistency 给出从大小 %d 到 %d 的一致性证明", old.Size, cp.Size)
-		}
-	}
-	if cons.First != old.Size || cons.Second != cp.Size {
-		return apperr.New(ledger.CodeInvalidProof, "一致性证明是从大小 %d 到 %d 的，而检查点是从 %d 到 %d", cons.First, cons.Second, old.Size, cp.Size)
-	}
-	return ledger.VerifyConsistency(*cons, old.Root, cp.Root)
-}
-
-// verifyOne checks one record and its inclusion in the checkpoint.
-func verifyOne(rec ledger.Record, p ledger.Inclusion, cp ledger.SignedCheckpoint) error {
-	if _, err := ledger.VerifyRecord(rec); err != nil {
-		return err
-	}
-	if p.Index != rec.Index {
-		return apperr.New(ledger.CodeInvalidProof, "包含证明是第 %d 片叶子的，记录却是第 %d 片", p.Index, rec.Index)
-	}
-	if p.Size != cp.Size {
-		return apperr.New(ledger.CodeInvalidProof, "第 %d 片叶子的包含证明针对大小 %d 的日志，检查点的大小是 %d：请下载与检查点同大小的证明", rec.Index, p.Size, cp.Size)
-	}
-	return ledger.VerifyInclusion(p, rec.LeafHash, cp.Root)
-}
-
-// fetchVerifyInput downloads the checkpoint, the consistency proof from the old checkpoint and
-// the records and inclusion proofs of the given leaves.
-func fetchVerifyInput(ctx context.Context, base string, indexes []string, in *verifyInput) error {
-	base = strings.TrimRight(base, "/")
-	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return apperr.New(apperr.Invalid, "中枢地址无效：%s（应为 http://主机:端口）", base)
-	}
-	client := &http.Client{Timeout: 60 * time.Second}
-	if err := getJSON(ctx, client, base+"/ledger/checkpoint", &in.checkpoint); err != nil {
-		return err
-	}
-	size := in.checkpoint.Size
-	if in.old != nil && in.old.Size <= size {
-		in.consistency = new(ledger.Consistency)
-		u := fmt.Sprintf("%s/ledger/proof/consistency?first=%d&second=%d", base, in.old.Size, size)
-		if err := getJSON(ctx, client, u, in.consistency); err != nil {
-			return err
-		}
-	}
-	for _, s := range indexes {
-		idx, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || idx < 0 {
-			return apperr.New(apperr.Invalid, "叶子序号无效：%s", s)
-		}
-		if idx >= size {
-			return apperr.New(ledger.CodeSizeOutOfRange, "叶子序号 %d 不在当前检查点（大小 %d）内", idx, size)
-		}
-		var r ledger.Record
-		var p ledger.Inclusion
-		if err := getJSON(ctx, client, fmt.Sprintf("%s/ledger/leaves/%d", base, idx), &r); err != nil {
-			return err
-		}
-		if err := getJSON(ctx, client, fmt.Sprintf("%s/ledger/proof/inclusion?index=%d&size=%d", base, idx, size), &p); err != nil {
-			return err
-		}
-		in.records, in.proofs = append(in.records, r), append(in.proofs, p)
-	}
-	return nil
-}
-
-func getJSON(ctx context.Context, client *http.Client, u string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return apperr.Wrap(err, apperr.Internal, "无法连接中枢：%v", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return apperr.Wrap(err, apperr.Internal, "读取 %s 失败：%v", u, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error.Code != "" {
-			return apperr.New(e.Error.Code, "中枢答复：%s", e.Error.Message)
-		}
-		return apperr.New(apperr.Internal, "中枢答复 HTTP %d：%s", resp.StatusCode, u)
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "中枢答复不是有效的 JSON（%s）：%v", u, err)
-	}
+	fmt.Fprintf(stdout, "核验通过：检查点签名%s%s\n", map[bool]string{true: "、一致性证明", false: ""}[in.Old != nil],
+		map[bool]string{true: fmt.Sprintf("、%d 条公示的包含证明", len(in.Records)), false: ""}[len(in.Records) > 0])
 	return nil
 }
 

@@ -65,7 +65,7 @@ func allowedBySpec(role, class, typ string, rel relation) bool {
 func newDemoHub(t *testing.T) (*hub.Hub, *auth.Service, string) {
 	t.Helper()
 	ctx := context.Background()
-	t.Cleanup(clock.Set(clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, cst)).Now))
+	t.Cleanup(clock.Set(clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, clock.CST)).Now))
 	db, err := hub.Open(ctx, hub.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)

@@ -94,19 +94,17 @@ func (h *yearHub) refused(user, code, query string, vars map[string]any) {
 }
 
 func (h *yearHub) at(y, m, d int) {
-	h.clock.Move(time.Date(y, time.Month(m), d, 10, 0, 0, 0, cst))
+	h.clock.Move(time.Date(y, time.Month(m), d, 10, 0, 0, 0, clock.CST))
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 func day(y, m, d int) string {
-	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst).Format(time.RFC3339)
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, clock.CST).Format(time.RFC3339)
 }
 
 func newYearHub(t *testing.T) *yearHub {
 	t.Helper()
 	h := &yearHub{t: t, dbURL: testutil.DatabaseURL(t), data: t.TempDir(), tokens: map[string]string{}}
-	h.clock = clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, cst))
+	h.clock = clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, clock.CST))
 	t.Cleanup(clock.Set(h.clock.Now))
 	ctx := context.Background()
 	db, err := hub.Open(ctx, hub.Options{DatabaseURL: h.dbURL, DataDir: h.data})
@@ -365,7 +363,7 @@ func TestYear_PlanToPublishedResult(t *testing.T) {
 	}
 	// 20 working days after 25 September, across the National Day holiday (1–7 October, with
 	// the make-up working days): 29 October.
-	if d, _ := time.Parse(time.RFC3339, due.SubmitResult.DueDate); d.In(cst).Format(time.DateOnly) != "2026-10-29" {
+	if d, _ := time.Parse(time.RFC3339, due.SubmitResult.DueDate); d.In(clock.CST).Format(time.DateOnly) != "2026-10-29" {
 		t.Fatalf("due date %s, want 2026-10-29", due.SubmitResult.DueDate)
 	}
 	// The health commission's approver returns one result; it is fixed and resubmitted.

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/ssgk/ssgk/internal/fieldlimit"
 	"github.com/ssgk/ssgk/internal/sharing/class"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
@@ -30,7 +31,7 @@ func (Inspector) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, DivisionM
 // Fields of the Inspector.
 func (Inspector) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxRuneLen(50).Comment("姓名").Annotations(entgql.OrderField("NAME"), class.Shared),
+		field.String("name").NotEmpty().MaxRuneLen(fieldlimit.InspectorName).Comment("姓名").Annotations(entgql.OrderField("NAME"), class.Shared),
 		field.String("id_number").Optional().Validate(uscc.ValidateIDNumber).Comment("公民身份号码（有条件共享）").Annotations(class.Conditional("identity")),
 		field.String("phone").Optional().Comment("联系电话（不予共享）").Annotations(class.Private),
 		field.Enum("kind").Values("CIVIL_SERVANT", "QUALIFIED_STAFF", "ROUTINE_STAFF", "ENFORCEMENT_TEAM").Default("CIVIL_SERVANT").

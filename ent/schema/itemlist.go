@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/ssgk/ssgk/internal/fieldlimit"
 	"github.com/ssgk/ssgk/internal/sharing/class"
 )
 
@@ -81,7 +82,7 @@ func (InspectionItem) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, Divi
 // Fields of the InspectionItem.
 func (InspectionItem) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("code").NotEmpty().MaxRuneLen(40).Comment("事项编码（跨版本稳定）").Annotations(entgql.OrderField("CODE"), class.Public),
+		field.String("code").NotEmpty().MaxRuneLen(fieldlimit.ItemCode).Comment("事项编码（跨版本稳定）").Annotations(entgql.OrderField("CODE"), class.Public),
 		field.String("name").NotEmpty().Comment("事项名称").Annotations(entgql.OrderField("NAME"), class.Public),
 		field.Enum("category").Values("KEY", "GENERAL").
 			Comment("事项类别：KEY 重点检查事项（比例不设上限）、GENERAL 一般检查事项（比例须设上限）").

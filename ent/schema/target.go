@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/ssgk/ssgk/internal/fieldlimit"
 	"github.com/ssgk/ssgk/internal/sharing/class"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
@@ -39,7 +40,7 @@ func (Target) Fields() []ent.Field {
 			Comment("注册号（旧 15 位，作为第二标识）").Annotations(class.Public),
 		field.String("object_code").Optional().Nillable().Unique().
 			Comment("对象编码（产品、项目、行为等无统一社会信用代码的对象）").Annotations(class.Public),
-		field.String("name").NotEmpty().MaxRuneLen(200).Comment("名称").Annotations(entgql.OrderField("NAME"), class.Public),
+		field.String("name").NotEmpty().MaxRuneLen(fieldlimit.TargetName).Comment("名称").Annotations(entgql.OrderField("NAME"), class.Public),
 		field.String("legal_representative").Optional().Comment("法定代表人（负责人、经营者）").Annotations(class.Shared),
 		field.String("legal_rep_phone").Optional().Comment("法定代表人联系电话（有条件共享）").Annotations(class.Conditional("contact")),
 		field.String("address").Optional().Comment("住所（经营场所）").Annotations(class.Shared),

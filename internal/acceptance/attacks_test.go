@@ -3,6 +3,7 @@ package acceptance
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"strings"
 	"testing"
 	"time"
@@ -306,7 +307,7 @@ func TestFailClosed_GrantExpiryIsAnInstant(t *testing.T) {
 	tg := h.scjgOnlyTarget()
 	wj := h.token("WJ", viewer.RoleDeptAdmin)
 	now := h.clock.Now()
-	expires := now.Add(2 * time.Hour).In(cst).Format("2006-01-02T15:04:05-07:00")
+	expires := now.Add(2 * time.Hour).In(clock.CST).Format("2006-01-02T15:04:05-07:00")
 	var req struct{ ID string }
 	r := h.gql(wj, `mutation($e: Time!) { requestGrant(ownerCode: "SCJG", group: "contact", purpose: "核对联系电话", expiresAt: $e) { id } }`, map[string]any{"e": expires})
 	r.into(t, "requestGrant", &req)

@@ -10,6 +10,7 @@ import (
 	"github.com/ssgk/ssgk/ent/plan"
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/results"
@@ -29,7 +30,7 @@ type ongoing struct {
 // DraftSummary is the summary of the ongoing task's draft result: no outsider may learn it.
 const DraftSummary = "草稿：发现消防通道堵塞待复查"
 
-func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst) }
+func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, clock.CST) }
 
 // ongoingTask builds the ongoing joint task on the demo hub, moving the business clock to
 // 2026-09-26 (after the inspection window) and back to where it stood.

@@ -26,8 +26,6 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // hub is the demo hub of one test, served over HTTP.
 type hub struct {
 	t      *testing.T
@@ -94,7 +92,7 @@ func newDemoHub(t *testing.T) *hub {
 	}
 	t.Cleanup(func() { db.Close() })
 	authSvc := db.Auth
-	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, cst))
+	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, clock.CST))
 	t.Cleanup(clock.Set(fixed.Now))
 	srv := httptest.NewServer(server.New(db.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), server.DefaultLimits))
 	t.Cleanup(srv.Close)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"image"
 	"image/png"
 	"io"
@@ -152,7 +153,7 @@ func TestRegime_NeverEnteredTargetsAreOverdueEverywhere(t *testing.T) {
 			if e.TaskID != og.TaskID {
 				continue
 			}
-			if e.DueDate.In(cst).Format("2006-01-02") != "2026-10-29" {
+			if e.DueDate.In(clock.CST).Format("2006-01-02") != "2026-10-29" {
 				t.Errorf("due date %v, want 2026-10-29", e.DueDate)
 			}
 			x := got[d.DepartmentID]

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -15,11 +16,11 @@ func TestAggregate_MonthIsChinaTime(t *testing.T) {
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	ctx, c := h.sys, h.db.Client
-	h.clock.Move(time.Date(2026, 10, 1, 1, 0, 0, 0, cst))
+	h.clock.Move(time.Date(2026, 10, 1, 1, 0, 0, 0, clock.CST))
 	if _, err := results.Approve(ctx, c, o.PendingID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := results.Publish(ctx, c, o.PendingID, results.PublishOptions{At: time.Date(2026, 10, 1, 1, 0, 0, 0, cst)}); err != nil {
+	if _, err := results.Publish(ctx, c, o.PendingID, results.PublishOptions{At: time.Date(2026, 10, 1, 1, 0, 0, 0, clock.CST)}); err != nil {
 		t.Fatal(err)
 	}
 	r := h.gql(h.token("SCJG", viewer.RoleOffice), `{ resultAggregate(groupBy: [MONTH], filter: {publishedOnly: true}) { groups { keys count } } }`, nil)

@@ -114,9 +114,9 @@ func From(err error) *Error {
 		// entgql refuses an empty filter object nested in and/or/not (e.g. where: {or: [{}]}).
 		return Wrap(err, Invalid, "筛选条件 where 中有空的条件对象（如 or: [{}]）：请删除它或写明条件")
 	}
-	if strings.Contains(err.Error(), "RESULT_PUBLISHED_IMMUTABLE") {
-		// Raised by the database triggers that keep published results unchangeable.
-		return Wrap(err, "RESULT_PUBLISHED_IMMUTABLE", "已公示的检查结果不能修改或删除；确有错误的，须由部门负责人签字确认后发布更正")
+	if code, msg, ok := refusal(err.Error()); ok {
+		// Raised by a database trigger that enforces a rule (refusal.go).
+		return Wrap(err, code, "%s", msg)
 	}
 	if f := Fault(err); f != nil {
 		return f

@@ -6,10 +6,7 @@ package audit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
@@ -180,14 +177,9 @@ func chainTip(ctx context.Context, tx *ent.Tx, dialectName string) (int64, strin
 	return 0, "", err
 }
 
-// EventHash is SHA-256 over the previous hash and the event's content, one field per line.
-func EventHash(e *ent.AuditEvent) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "ssgk-audit/v1\n%s\n%d\n%s\n%s\n%s\n%s\n%s\n%d\n%s\n%s\n%s\n",
-		e.PrevHash, e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.Actor, e.DepartmentCode, e.Action,
-		e.EntityType, e.EntityID, e.BeforeDigest, e.AfterDigest, e.Operation)
-	return hex.EncodeToString(h.Sum(nil))
-}
+// EventHash is SHA-256 over the previous hash and the event's content, one field per line
+// (eventHasher writes the lines).
+func EventHash(e *ent.AuditEvent) string { return newEventHasher(e).hash(e) }
 
 // RowDigest is SHA-256 over every column of one row, columns sorted by name, so that any change
 // made around the hub — including to columns no API exposes — changes the digest.
@@ -242,30 +234,5 @@ func toInt(v any) (int, error) {
 	return 0, fmt.Errorf("audit: unexpected id type %T", v)
 }
 
-func digestColumns(cols []string, vals []any) string {
-	idx := make([]int, len(cols))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(a, b int) bool { return cols[idx[a]] < cols[idx[b]] })
-	h := sha256.New()
-	for _, i := range idx {
-		fmt.Fprintf(h, "%s=%s\n", cols[i], canonicalValue(vals[i]))
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func canonicalValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "\x00null"
-	case []byte:
-		return "x" + hex.EncodeToString(x)
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case string:
-		return strconv.Quote(x)
-	default:
-		return fmt.Sprint(x)
-	}
-}
+// digestColumns is RowDigest's digest of one row's values (RowDigester writes the encoding).
+func digestColumns(cols []string, vals []any) string { return NewRowDigester(cols).Digest(vals) }

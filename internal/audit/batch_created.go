@@ -19,7 +19,9 @@ import (
 // Verify recomputes; the caller owns that equivalence (the importer's tests compare the two
 // for every column kind on both databases).
 
-// RowDigester computes RowDigest's digest from values in memory. Give each value as the
+// RowDigester is the one encoding of a row for its digest: "column=value\n" for every column,
+// columns sorted by name, values canonical (appendCanonical); RowDigest uses it on the stored
+// row and a bulk path on the values in memory. Give each value as the
 // driver scans it into an any: on PostgreSQL (lib/pq) int64, bool, time.Time, string for text
 // columns and []byte for jsonb; on SQLite (modernc) int64 for integers and booleans, time.Time
 // for datetime columns, string for text and JSON written as text; nil for NULL.
@@ -55,7 +57,9 @@ func (d *RowDigester) Digest(vals []any) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// appendCanonical appends canonicalValue(v) without the allocations of fmt.
+// appendCanonical appends the canonical form of a column value: NUL "null" for NULL, a Go-quoted
+// string, "x" and lowercase hex for bytes, RFC 3339 (nanoseconds, UTC) for a time, decimal for an
+// integer, true/false, and fmt's default form for anything else.
 func appendCanonical(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:
@@ -74,7 +78,7 @@ func appendCanonical(b []byte, v any) []byte {
 	case bool:
 		return strconv.AppendBool(b, x)
 	}
-	return append(b, canonicalValue(v)...)
+	return fmt.Append(b, v)
 }
 
 // Columns returns the columns of table in the order SELECT * returns them.
@@ -109,8 +113,10 @@ func AppendCreated(ctx context.Context, tx *ent.Tx, typ string, rows []CreatedRo
 	return appendBulk(ctx, tx, b.dialect, viewer.FromContext(ctx), "CREATE", typ, rows)
 }
 
-// eventHasher computes EventHash for events that differ only in seq, entity id, digests and
-// previous hash, without fmt and with the timestamp formatted once.
+// eventHasher is the one encoding of an event for its hash (EventHash): the tag ssgk-audit/v1,
+// then previous hash, seq, time (RFC 3339, nanoseconds, UTC), actor, department, action, entity
+// type and id, before and after digests and operation, each followed by "\n". A bulk path reuses
+// one for events of the same time, formatting the time once.
 type eventHasher struct {
 	at  string
 	buf []byte
@@ -120,7 +126,7 @@ func newEventHasher(e *ent.AuditEvent) *eventHasher {
 	return &eventHasher{at: e.At.UTC().Format(time.RFC3339Nano)}
 }
 
-// hash equals EventHash(e) (TestEventHasher).
+// hash returns the hash of e, whose time must be the one h was made for.
 func (h *eventHasher) hash(e *ent.AuditEvent) string {
 	b := append(h.buf[:0], "ssgk-audit/v1\n"...)
 	b = append(append(b, e.PrevHash...), '\n')

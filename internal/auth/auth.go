@@ -141,8 +141,6 @@ func (s *Service) Login(ctx context.Context, username, password string) (token s
 	return s.signSession(reserved.ID, expires), expires, reserved, nil
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 func (s *Service) signSession(accountID int, expires time.Time) string {
 	payload := make([]byte, 16)
 	binary.BigEndian.PutUint64(payload[:8], uint64(accountID))

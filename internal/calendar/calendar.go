@@ -25,14 +25,11 @@ package calendar
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"strings"
 	"time"
 )
-
-// CST is China Standard Time (Asia/Shanghai, UTC+8, no daylight saving since 1991). A fixed
-// zone works on hosts without tzdata.
-var CST = time.FixedZone("CST", 8*3600)
 
 // PublicationWorkingDays is the time limit for publishing inspection results: within 20 working
 // days after the inspection ends (企业信息公示暂行条例 art. 6).
@@ -43,13 +40,13 @@ const dateLayout = "2006-01-02"
 // DateOf maps t to its calendar date in China: converts t to CST and returns 00:00 CST of that
 // date.
 func DateOf(t time.Time) time.Time {
-	t = t.In(CST)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, CST)
+	t = t.In(clock.CST)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, clock.CST)
 }
 
 // Date returns 00:00 CST of the given date.
 func Date(year int, month time.Month, day int) time.Time {
-	return time.Date(year, month, day, 0, 0, 0, 0, CST)
+	return time.Date(year, month, day, 0, 0, 0, 0, clock.CST)
 }
 
 // ParseDate parses "YYYY-MM-DD" as a date in China (00:00 CST). For CLI and API arguments.
@@ -67,7 +64,7 @@ func parseDay(s string) (time.Time, bool) {
 	if len(s) != len(dateLayout) {
 		return time.Time{}, false
 	}
-	d, err := time.ParseInLocation(dateLayout, s, CST)
+	d, err := time.ParseInLocation(dateLayout, s, clock.CST)
 	return d, err == nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ssgk/ssgk/internal/clock"
 )
 
 func day(t *testing.T, s string) time.Time {
@@ -58,8 +60,8 @@ func TestDeadlineCheckVectors(t *testing.T) {
 			if got.Format(dateLayout) != tc.want {
 				t.Errorf("Deadline(%s) = %s, want %s", tc.end, got.Format(dateLayout), tc.want)
 			}
-			if !got.Equal(day(t, tc.want)) || got.Location() != CST {
-				t.Errorf("Deadline(%s) = %v, want 00:00 CST", tc.end, got)
+			if !got.Equal(day(t, tc.want)) || got.Location() != clock.CST {
+				t.Errorf("Deadline(%s) = %v, want 00:00 clock.CST", tc.end, got)
 			}
 			n, err := c.WorkingDaysBetween(day(t, tc.end), got)
 			if err != nil || n != PublicationWorkingDays {
@@ -112,7 +114,7 @@ func TestMakeUpDaysAndDaysOff2026(t *testing.T) {
 	}
 }
 
-// TestTimeZoneMapping: a time in another zone is converted to CST and its date taken.
+// TestTimeZoneMapping: a time in another zone is converted to clock.CST and its date taken.
 func TestTimeZoneMapping(t *testing.T) {
 	c := New()
 	// 2026-09-29 16:30 UTC is 2026-09-30 00:30 in China: the end day is 9/30, not 9/29.
@@ -121,7 +123,7 @@ func TestTimeZoneMapping(t *testing.T) {
 	if err != nil || got.Format(dateLayout) != "2026-11-03" {
 		t.Errorf("Deadline(%v) = %s, %v; want 2026-11-03 (end day 9/30 in China)", utc, got.Format(dateLayout), err)
 	}
-	if d := DateOf(utc); d.Format(dateLayout) != "2026-09-30" || d.Hour() != 0 || d.Location() != CST {
+	if d := DateOf(utc); d.Format(dateLayout) != "2026-09-30" || d.Hour() != 0 || d.Location() != clock.CST {
 		t.Errorf("DateOf(%v) = %v", utc, d)
 	}
 	// 2026-10-09 20:00 at UTC−5 is Saturday 2026-10-10 09:00 in China, a make-up working day.
@@ -129,12 +131,12 @@ func TestTimeZoneMapping(t *testing.T) {
 	if ok, err := c.IsWorkingDay(ny); err != nil || !ok {
 		t.Errorf("IsWorkingDay(%v) = %v, %v; want true (2026-10-10 in China)", ny, ok, err)
 	}
-	// 2026-10-10 23:30 CST given as UTC (15:30Z) is still 10/10; a time late on 10/10 UTC is 10/11.
+	// 2026-10-10 23:30 clock.CST given as UTC (15:30Z) is still 10/10; a time late on 10/10 UTC is 10/11.
 	if ok, _ := c.IsWorkingDay(time.Date(2026, 10, 10, 15, 30, 0, 0, time.UTC)); !ok {
-		t.Error("2026-10-10T15:30Z (10/10 23:30 CST) should be a working day")
+		t.Error("2026-10-10T15:30Z (10/10 23:30 clock.CST) should be a working day")
 	}
 	if ok, _ := c.IsWorkingDay(time.Date(2026, 10, 10, 16, 30, 0, 0, time.UTC)); ok {
-		t.Error("2026-10-10T16:30Z (10/11 00:30 CST, Sunday) should not be a working day")
+		t.Error("2026-10-10T16:30Z (10/11 00:30 clock.CST, Sunday) should not be a working day")
 	}
 }
 
@@ -277,8 +279,8 @@ func TestOverrideReplacesLunarGoYear(t *testing.T) {
 
 func TestAddWorkingDaysEdgeCases(t *testing.T) {
 	c := New()
-	// n = 0 returns the start date itself (normalised to 00:00 CST), even on a day off.
-	got, err := c.AddWorkingDays(time.Date(2026, 10, 3, 12, 0, 0, 0, CST), 0)
+	// n = 0 returns the start date itself (normalised to 00:00 clock.CST), even on a day off.
+	got, err := c.AddWorkingDays(time.Date(2026, 10, 3, 12, 0, 0, 0, clock.CST), 0)
 	if err != nil || !got.Equal(Date(2026, 10, 3)) {
 		t.Errorf("AddWorkingDays(2026-10-03, 0) = %v, %v", got, err)
 	}
@@ -344,7 +346,7 @@ func TestAddAndBetweenAgree(t *testing.T) {
 
 func TestParseDate(t *testing.T) {
 	d, err := ParseDate("2026-10-10")
-	if err != nil || !d.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, CST)) {
+	if err != nil || !d.Equal(time.Date(2026, 10, 10, 0, 0, 0, 0, clock.CST)) {
 		t.Errorf("ParseDate = %v, %v", d, err)
 	}
 	for _, s := range []string{"2026-2-3", "2026-02-30", "20261010", "", "2026-10-10T00:00:00Z"} {

@@ -40,3 +40,8 @@ func (f *Fixed) Now() time.Time { return *f.t.Load() }
 
 // Move sets the fixed time.
 func (f *Fixed) Move(t time.Time) { f.t.Store(&t) }
+
+// CST is China Standard Time (Asia/Shanghai, UTC+8, no daylight saving since 1991), in which the
+// hub keeps dates and shows times. A fixed zone, so that no time-zone database is needed. It is
+// the one definition: every package uses this one.
+var CST = time.FixedZone("CST", 8*3600)

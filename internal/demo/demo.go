@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/settings"
 	"math"
 	"math/rand/v2"
@@ -62,10 +63,7 @@ const (
 	StepConflicts    = "回避关系"
 )
 
-// cst is China Standard Time; every demo date is a calendar date in it.
-var cst = time.FixedZone("CST", 8*3600)
-
-func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst) }
+func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, clock.CST) }
 
 // CertificateReferenceDate is the day against which Summary.ExpiredCertificates counts an
 // enforcement certificate as expired.

@@ -228,6 +228,16 @@ func ValidateParams(p Params) error {
 	if !validName(p.Task) {
 		return invalid("任务编号不能为空，且不能含 0x00 字节")
 	}
+	for _, check := range []func(Params) error{validateStrata, validateDepartments, validateItems, validateWindow, validateTeam} {
+		if err := check(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateStrata checks the strata: named, sorted, each by ratio or by count.
+func validateStrata(p Params) error {
 	if len(p.Strata) == 0 {
 		return invalid("至少需要一个抽取层")
 	}
@@ -251,6 +261,11 @@ func ValidateParams(p Params) error {
 			return invalid("第 %d 层（%s）的抽取方式“%s”无效：应为 RATIO（按比例）或 COUNT（按数量）", i+1, s.Name, s.Mode)
 		}
 	}
+	return nil
+}
+
+// validateDepartments checks the rounding rule, the initiator and the participants.
+func validateDepartments(p Params) error {
 	if p.Rounding != RoundingCeil {
 		return invalid("取整规则“%s”无效：%s 只支持 CEIL（向上取整）", p.Rounding, Algorithm)
 	}
@@ -265,6 +280,12 @@ func ValidateParams(p Params) error {
 			return invalid("参与部门“%s”重复、与发起部门相同或未排序（请先调用 Normalize）", d)
 		}
 	}
+	return nil
+}
+
+// validateItems checks the items (at least one, each of a department of the task, its category
+// and ratio limit) and the strata's ratios against the GENERAL items' limit.
+func validateItems(p Params) error {
 	depts := p.Departments()
 	// No item, no inspection (domain.md §2.1).
 	if len(p.Items) == 0 {
@@ -307,12 +328,22 @@ func ValidateParams(p Params) error {
 			}
 		}
 	}
+	return nil
+}
+
+// validateWindow checks the inspection window.
+func validateWindow(p Params) error {
 	if !validDate(p.Window.Start) || !validDate(p.Window.End) {
 		return invalid("检查期限“%s”至“%s”无效：日期格式应为 YYYY-MM-DD", p.Window.Start, p.Window.End)
 	}
 	if p.Window.End < p.Window.Start { // YYYY-MM-DD compare like the dates they denote
 		return invalid("检查期限的结束日期 %s 早于开始日期 %s", p.Window.End, p.Window.Start)
 	}
+	return nil
+}
+
+// validateTeam checks the exclusion rules and the team rules.
+func validateTeam(p Params) error {
 	if !inRange(p.Exclusion.RecentMonths) || !inRange(p.Exclusion.YearlyCap) {
 		return invalid("排除规则的月数与每年上限须在 0 到 2⁵³−1 之间")
 	}

@@ -2,6 +2,7 @@ package drawing_test
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"os"
 	"strconv"
 	"testing"
@@ -107,7 +108,7 @@ func BenchmarkDrawFromDatabase(b *testing.B) {
 		b.StopTimer()
 		tk, err := tasks.Create(ctx, db.Client, tasks.Input{
 			InitiatorID: scjg.ID, Name: fmt.Sprintf("基准抽查 %d", i),
-			WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, tasks.CST), WindowEnd: time.Date(2026, 9, 30, 0, 0, 0, 0, tasks.CST),
+			WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 30, 0, 0, 0, 0, clock.CST),
 			Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item}}, LibraryIDs: []int{lib}, Strata: ratio,
 			YearlyCap: new(int), RotationMonths: new(int),
 		})

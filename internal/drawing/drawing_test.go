@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"github.com/ssgk/ssgk/internal/clock"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +30,7 @@ import (
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/drawing"
 	"github.com/ssgk/ssgk/internal/library"
+	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -52,6 +54,18 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	db := testutil.Open(t)
 	ctx := testutil.System()
+	// Every payload the test publishes is described by its type in package publish.
+	t.Cleanup(func() {
+		ps, err := db.Client.Publication.Query().All(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		for _, p := range ps {
+			if err := publish.CheckRoundTrip(p); err != nil {
+				t.Error(err)
+			}
+		}
+	})
 	if err := codes.Seed(ctx, db.Client); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +93,7 @@ func setup(t *testing.T) *fixture {
 	var err error
 	f.task, err = tasks.Create(ctx, db.Client, tasks.Input{
 		InitiatorID: f.scjg.ID, Name: "2026年度企业公示信息与公共场所卫生联合抽查",
-		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, tasks.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, tasks.CST),
+		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST),
 		ParticipantIDs: []int{f.wj.ID},
 		Items:          []tasks.ItemRef{{DepartmentID: f.scjg.ID, ItemID: item(f.scjg, "企业公示信息的检查")}, {DepartmentID: f.wj.ID, ItemID: item(f.wj, "公共场所卫生监督检查")}},
 		LibraryIDs:     []int{lib},
@@ -154,7 +168,7 @@ func TestDraw_WholeCycle(t *testing.T) {
 		r, _ := m["excludedByReason"].(map[string]any)["RECENTLY_INSPECTED"].(float64)
 		recent += int(r)
 	}
-	since := time.Date(2026, 3, 1, 0, 0, 0, 0, tasks.CST) // window start − 6 months
+	since := time.Date(2026, 3, 1, 0, 0, 0, 0, clock.CST) // window start − 6 months
 	wantRecent := client.Target.Query().Where(target.HasLibrariesWith(targetlibrary.Code("MAIN")), target.StatusEQ(target.StatusEXISTING),
 		target.LastInspectedOnGTE(since)).CountX(ctx)
 	if recent != wantRecent || recent == 0 {

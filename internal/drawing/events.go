@@ -76,16 +76,12 @@ func eventName(k drawevent.Kind) string {
 // transparency log — with the common members of docs/draw-algorithm.md §16.1 added to payload.
 // It returns the leaf index.
 func (d *Drawer) logged(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Task, kind drawevent.Kind, pk publication.Kind,
-	title string, payload map[string]any, set func(*ent.DrawEventCreate)) (int64, error) {
+	title string, payload publish.DrawEvent, set func(*ent.DrawEventCreate)) (int64, error) {
 	n, err := tx.DrawEvent.Query().Where(drawevent.DrawID(dr.ID)).Count(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if payload == nil {
-		payload = map[string]any{}
-	}
-	payload["format"], payload["event"], payload["task"], payload["drawSeq"], payload["eventSeq"] =
-		draw.EventFormat, eventName(kind), t.Number, dr.Seq, n+1
+	payload.SetHead(publish.DrawEventHead{Format: draw.EventFormat, Event: eventName(kind), Task: t.Number, DrawSeq: dr.Seq, EventSeq: n + 1})
 	now := clock.Now()
 	p, err := publish.Record(ctx, tx, publish.Act{Kind: pk, Title: title, SubjectType: ent.TypeDraw, SubjectID: dr.ID,
 		DepartmentID: t.InitiatorID, DivisionCode: dr.DivisionCode, Payload: payload, At: now})
@@ -105,7 +101,7 @@ func (d *Drawer) logged(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Ta
 
 // event logs a step whose publication is a DRAW_EVENT.
 func (d *Drawer) event(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Task, kind drawevent.Kind, label string,
-	payload map[string]any, set func(*ent.DrawEventCreate)) error {
+	payload publish.DrawEvent, set func(*ent.DrawEventCreate)) error {
 	_, err := d.logged(ctx, tx, dr, t, kind, publication.KindDRAW_EVENT,
 		fmt.Sprintf("抽取事件：任务 %s 第 %d 次抽取%s", t.Number, dr.Seq, label), payload, set)
 	return err
@@ -145,8 +141,8 @@ func (d *Drawer) supersede(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent
 	if err != nil {
 		return err
 	}
-	return d.event(ctx, tx, dr, t, drawevent.KindSUPERSEDE, "被取代", map[string]any{
-		"reason": reason, "status": string(dr.Status), "supersededBy": by, "secret": hexOf(secret), "eventLeaves": leaves,
+	return d.event(ctx, tx, dr, t, drawevent.KindSUPERSEDE, "被取代", &publish.DrawSupersede{
+		Reason: reason, Status: string(dr.Status), SupersededBy: by, Secret: hexOf(secret), EventLeaves: leaves,
 	}, func(c *ent.DrawEventCreate) { c.SetReason(reason) })
 }
 
@@ -201,8 +197,8 @@ func (d *Drawer) CancelTask(ctx context.Context, taskID int, reason string) (*en
 		_, err = publish.Record(ctx, tx, publish.Act{Kind: publication.KindTASK_CANCELLATION,
 			Title:       fmt.Sprintf("抽查任务撤销：%s（%s）", t.Name, t.Number),
 			SubjectType: ent.TypeTask, SubjectID: t.ID, DepartmentID: t.InitiatorID, DivisionCode: t.DivisionCode,
-			Payload: map[string]any{"format": draw.EventFormat, "event": draw.EventTaskCancel, "task": t.Number,
-				"status": string(before), "reason": reason, "supersededDraws": seqs}})
+			Payload: publish.TaskCancellation{Format: draw.EventFormat, Event: draw.EventTaskCancel, Task: t.Number,
+				Status: string(before), Reason: reason, SupersededDraws: seqs}})
 		return err
 	})
 	if err != nil {

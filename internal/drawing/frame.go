@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"math"
 	"slices"
 	"strings"
@@ -87,7 +88,7 @@ func (f *frameIDs) resolve(keys []string) map[string]int {
 	return want
 }
 
-func dateOf(t time.Time) string { return t.In(tasks.CST).Format(time.DateOnly) }
+func dateOf(t time.Time) string { return t.In(clock.CST).Format(time.DateOnly) }
 
 // params derives the draw parameters from the task.
 func (d *Drawer) params(ctx context.Context, tx *ent.Tx, t *ent.Task) (draw.Params, error) {
@@ -210,7 +211,7 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 	by := stratifyBy(t)
 	var recentSince time.Time
 	if t.RecentMonths > 0 {
-		recentSince = t.WindowStart.In(tasks.CST).AddDate(0, -t.RecentMonths, 0)
+		recentSince = t.WindowStart.In(clock.CST).AddDate(0, -t.RecentMonths, 0)
 	}
 	// Read only the columns this task needs: on a million rows each column costs.
 	var r frameRow
@@ -382,8 +383,8 @@ func (d *Drawer) overYearlyCap(ctx context.Context, tx *ent.Tx, t *ent.Task) (ma
 	if t.YearlyCap <= 0 {
 		return out, nil
 	}
-	y := t.WindowStart.In(tasks.CST).Year()
-	from := time.Date(y, 1, 1, 0, 0, 0, 0, tasks.CST)
+	y := t.WindowStart.In(clock.CST).Year()
+	from := time.Date(y, 1, 1, 0, 0, 0, 0, clock.CST)
 	to := from.AddDate(1, 0, 0)
 	q := `SELECT ` + targetKeySQL + `, COUNT(DISTINCT d.task_id) FROM inspection_teams it
 JOIN draws d ON d.id = it.draw_id JOIN tasks k ON k.id = d.task_id JOIN targets t ON t.id = it.target_id

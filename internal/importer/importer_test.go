@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"errors"
+	"github.com/ssgk/ssgk/internal/clock"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 )
 
 // testNow is "today" in every test, so that date checks do not depend on the clock.
-var testNow = time.Date(2026, 11, 1, 10, 0, 0, 0, cst)
+var testNow = time.Date(2026, 11, 1, 10, 0, 0, 0, clock.CST)
 
 func testOpts() Options { return Options{Now: testNow} }
 
@@ -452,7 +453,7 @@ func TestSamples_ValidRowsAreNormalised(t *testing.T) {
 		p[r.Line] = r.Inspector
 	}
 	d := func(y, m, dd int) string {
-		return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, cst).Format("2006-01-02")
+		return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, clock.CST).Format("2006-01-02")
 	}
 	checks := []struct {
 		line              int
@@ -803,7 +804,7 @@ func TestNext_ValueForms(t *testing.T) {
 }
 
 func TestParseDate_AcceptedForms(t *testing.T) {
-	want := time.Date(2026, 1, 5, 0, 0, 0, 0, cst)
+	want := time.Date(2026, 1, 5, 0, 0, 0, 0, clock.CST)
 	for _, s := range []string{"2026-01-05", "2026-1-5", "2026/1/5", "2026/01/05", "2026.1.5", "2026年1月5日", "2026年01月05日",
 		"2026 年 1 月 5 日", "20260105", "2026-01-05 00:00:00", "2026-01-05T08:30:00", "２０２６－０１－０５"} {
 		got, reason := parseDate(s, false, false)
@@ -820,8 +821,8 @@ func TestParseDate_AcceptedForms(t *testing.T) {
 		{"46027", false, want},
 		{"46027.75", false, want},
 		{"44565", true, want},
-		{"1", false, time.Date(1900, 1, 1, 0, 0, 0, 0, cst)},
-		{"61", false, time.Date(1900, 3, 1, 0, 0, 0, 0, cst)},
+		{"1", false, time.Date(1900, 1, 1, 0, 0, 0, 0, clock.CST)},
+		{"61", false, time.Date(1900, 3, 1, 0, 0, 0, 0, clock.CST)},
 	} {
 		got, reason := parseDate(c.serial, true, c.date1904)
 		if reason != "" || !got.Equal(c.want) {
@@ -1148,7 +1149,7 @@ func TestDigest_StableForEqualRecordsAndSensitiveToEveryField(t *testing.T) {
 		}
 	}
 	s := "x"
-	day := time.Date(2001, 1, 1, 0, 0, 0, 0, cst)
+	day := time.Date(2001, 1, 1, 0, 0, 0, 0, clock.CST)
 	changes := map[string]func(*TargetRecord){
 		"USCC nil":     func(r *TargetRecord) { r.USCC = nil },
 		"reg no":       func(r *TargetRecord) { r.RegNo = &s },

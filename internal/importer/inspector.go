@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ssgk/ssgk/internal/fieldlimit"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -52,7 +53,7 @@ func parseInspectorKind(s string) string {
 
 func (c *rowCtx) inspector() *InspectorRecord {
 	rec := &InspectorRecord{Qualifications: []string{}, Specialties: []string{}}
-	rec.Name = c.maxLen(pName, personName(c.required(pName)), 50)
+	rec.Name = c.maxLen(pName, personName(c.required(pName)), fieldlimit.InspectorName)
 
 	if v := c.code(pIDNumber); v != "" {
 		if err := uscc.ValidateIDNumber(v); err != nil {

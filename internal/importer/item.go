@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ssgk/ssgk/internal/fieldlimit"
 )
 
 // ItemRecord is one validated row of an item list (抽查事项清单), named after the fields of ent's
@@ -69,7 +71,7 @@ func parseMethod(s string) string {
 
 func (c *rowCtx) item() *ItemRecord {
 	rec := &ItemRecord{Methods: []string{}, RequiredQualifications: []string{}}
-	if v := c.maxLen(iCode, compact(foldASCII(c.required(iCode))), 40); v != "" {
+	if v := c.maxLen(iCode, compact(foldASCII(c.required(iCode))), fieldlimit.ItemCode); v != "" {
 		rec.Code = v
 		c.unique(iCode, "code", "事项编码", v, v)
 	}

@@ -13,6 +13,7 @@ package importer
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"time"
 
 	"github.com/ssgk/ssgk/internal/codes/division"
@@ -92,9 +93,6 @@ func (o Options) today() time.Time {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	now = now.In(cst)
-	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, cst)
+	now = now.In(clock.CST)
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, clock.CST)
 }
-
-// cst is China Standard Time; every imported date is a calendar date in it, at midnight.
-var cst = time.FixedZone("CST", 8*3600)

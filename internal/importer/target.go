@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ssgk/ssgk/internal/fieldlimit"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -182,7 +183,7 @@ func (c *rowCtx) target() *TargetRecord {
 		c.unique(tObjectCode, "object_code", "对象编码", v, v)
 	}
 
-	rec.Name = c.maxLen(tName, c.required(tName), 200)
+	rec.Name = c.maxLen(tName, c.required(tName), fieldlimit.TargetName)
 
 	// Kind: as written, else inferred from the USCC.
 	if v := c.text(tKind); v != "" {

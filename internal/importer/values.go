@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"math"
 	"regexp"
 	"strconv"
@@ -170,7 +171,7 @@ func parseDate(s string, serial, date1904 bool) (time.Time, string) {
 	if y < 1900 || y > 2199 {
 		return time.Time{}, fmt.Sprintf("的年份 %d 超出范围（1900–2199）", y)
 	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, cst)
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, clock.CST)
 	if t.Year() != y || int(t.Month()) != m || t.Day() != d {
 		return time.Time{}, fmt.Sprintf("不存在：%d年%d月%d日", y, m, d)
 	}
@@ -184,12 +185,12 @@ func excelSerialDate(v float64, date1904 bool) (time.Time, bool) {
 	days := int(math.Floor(v))
 	var base time.Time
 	if date1904 {
-		base = time.Date(1904, 1, 1, 0, 0, 0, 0, cst)
+		base = time.Date(1904, 1, 1, 0, 0, 0, 0, clock.CST)
 	} else {
 		if days < 61 { // before Excel's non-existent 1900-02-29
 			days++
 		}
-		base = time.Date(1899, 12, 30, 0, 0, 0, 0, cst)
+		base = time.Date(1899, 12, 30, 0, 0, 0, 0, clock.CST)
 	}
 	if days < 1 {
 		return time.Time{}, false
@@ -208,7 +209,7 @@ func formatDate(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.In(cst).Format("2006-01-02")
+	return t.In(clock.CST).Format("2006-01-02")
 }
 
 // ---- booleans ----

@@ -3,6 +3,7 @@ package leads
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"sort"
 	"strings"
@@ -124,7 +125,7 @@ func (g *group) id() string { return fmt.Sprintf("%s|%d|%s", g.dim, g.item, g.va
 
 // clusterKey is the deterministic key of a cluster: dimension|item id|value|window start date.
 func clusterKey(g *group, windowStart time.Time) string {
-	return g.id() + "|" + windowStart.In(cst).Format("2006-01-02")
+	return g.id() + "|" + windowStart.In(clock.CST).Format("2006-01-02")
 }
 
 func detect(ctx context.Context, tx *ent.Tx, now time.Time) ([]*ent.LeadCluster, error) {
@@ -320,7 +321,7 @@ func AcceptCluster(ctx context.Context, client *ent.Client, clusterID, initiator
 		}
 		item := c.Edges.Item
 		owner := item.Edges.ItemList.DepartmentID
-		number, err := numbering.NextTask(ctx, tx, initiator.DivisionCode, windowStart.In(cst).Year())
+		number, err := numbering.NextTask(ctx, tx, initiator.DivisionCode, windowStart.In(clock.CST).Year())
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package leads_test
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestDetectClusters_OfferedWhenThresholdReached(t *testing.T) {
 			!slices.Equal(leadIDs(cl), want) {
 			t.Fatalf("cluster = %+v, leads %v", cl, leadIDs(cl))
 		}
-		start := cl.WindowStart.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+		start := cl.WindowStart.In(clock.CST).Format("2006-01-02")
 		if wantKey := fmt.Sprintf("%s|%d|%s|%s", cl.Dimension, h.item.ID, cl.Value, start); cl.Key != wantKey {
 			t.Fatalf("key = %q, want %q", cl.Key, wantKey)
 		}

@@ -500,7 +500,7 @@ func parseTime(s string) (time.Time, string) {
 	if y < 1900 || y > 2199 {
 		return time.Time{}, fmt.Sprintf("的年份 %d 超出范围（1900–2199）", y)
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, cst)
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, clock.CST)
 	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
 		return time.Time{}, fmt.Sprintf("不存在：%d年%d月%d日", y, mo, d)
 	}

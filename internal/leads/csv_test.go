@@ -2,6 +2,7 @@ package leads_test
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"strings"
 	"testing"
@@ -53,12 +54,11 @@ func TestImportCSV_Encodings(t *testing.T) {
 			ls, err := h.client.Lead.Query().Order(ent.Asc(lead.FieldID)).All(h.sys)
 			must(t, err)
 			first := ls[0]
-			cst := time.FixedZone("CST", 8*3600)
 			y, m, d := now.AddDate(0, 0, -3).Date()
 			if first.Source != lead.SourceCOMPLAINT || first.ReferenceNo != "12315-001" || first.Summary != "游泳馆水质浑浊" ||
 				first.Description != "顾客反映池水浑浊，\n有异味" || first.IndustryCode != "1391" ||
 				*first.TargetID != h.targetA.ID || *first.ItemID != h.item.ID || *first.DepartmentID != h.wj.ID ||
-				first.Status != lead.StatusASSIGNED || !first.ReceivedAt.Equal(time.Date(y, m, d, 9, 30, 0, 0, cst)) {
+				first.Status != lead.StatusASSIGNED || !first.ReceivedAt.Equal(time.Date(y, m, d, 9, 30, 0, 0, clock.CST)) {
 				t.Fatalf("first lead = %+v", first)
 			}
 			if ls[1].Source != lead.SourceTRANSFER || ls[1].Status != lead.StatusRECEIVED || ls[2].Source != lead.SourceMONITORING {

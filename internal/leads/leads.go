@@ -37,9 +37,6 @@ const (
 	CodeImportRejected = "LEAD_IMPORT_REJECTED"
 )
 
-// cst is China Standard Time: receipt times without a zone, and window dates, are read in it.
-var cst = time.FixedZone("CST", 8*3600)
-
 // clockSkew is how far in the future a receipt time may lie (clocks of transferring systems).
 const clockSkew = 10 * time.Minute
 
@@ -129,7 +126,7 @@ func prepare(ctx context.Context, client *ent.Client, in LeadInput, now time.Tim
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = now
 	} else if in.ReceivedAt.After(now.Add(clockSkew)) {
-		fail(fReceivedAt, in.ReceivedAt.In(cst).Format("2006-01-02 15:04"), apperr.New(apperr.Invalid, "接收时间不能晚于当前时间"))
+		fail(fReceivedAt, in.ReceivedAt.In(clock.CST).Format("2006-01-02 15:04"), apperr.New(apperr.Invalid, "接收时间不能晚于当前时间"))
 	}
 	var ok bool
 	if in.IndustryCode, ok = normalizeIndustry(in.IndustryCode); !ok {
@@ -144,7 +141,7 @@ func prepare(ctx context.Context, client *ent.Client, in LeadInput, now time.Tim
 		switch {
 		case err == nil:
 			fail(fReferenceNo, in.ReferenceNo, apperr.New(apperr.Conflict, "来源编号为“%s”的%s线索已于 %s 接收，不能重复登记",
-				in.ReferenceNo, SourceName(in.Source), dup.ReceivedAt.In(cst).Format("2006-01-02")))
+				in.ReferenceNo, SourceName(in.Source), dup.ReceivedAt.In(clock.CST).Format("2006-01-02")))
 		case !ent.IsNotFound(err):
 			fail(fReferenceNo, in.ReferenceNo, apperr.From(err))
 		}

@@ -40,7 +40,7 @@ func publishN(t *testing.T, db *hub.Hub, n int) []*ent.Publication {
 	for i := range n {
 		a := publish.Act{Kind: kinds[i%len(kinds)], Title: fmt.Sprintf("公示 %d", i), SubjectType: ent.TypeResult, SubjectID: 1000 + i,
 			// nanoseconds and a zone: the stored time must still give the same leaf on both databases
-			At:      time.Date(2026, 7, 1, 10, 0, i, 123456789, time.FixedZone("CST", 8*3600)),
+			At:      time.Date(2026, 7, 1, 10, 0, i, 123456789, clock.CST),
 			Payload: map[string]any{"n": i, "big": 94489280512 + i, "名称": "宁阳县<市场>&监管", "nested": map[string]any{"b": []any{1.5, "x", nil}, "a": true}}}
 		if i == n-1 && n > 1 {
 			a.Kind, a.Corrects = publication.KindCORRECTION, out[0].ID
@@ -254,7 +254,7 @@ func TestCheckpoint_SignedStoredAndVerified(t *testing.T) {
 	}
 	pub := key.Public().(ed25519.PublicKey)
 
-	restore := clock.Set(func() time.Time { return time.Date(2026, 7, 1, 10, 30, 15, 999, time.FixedZone("CST", 8*3600)) })
+	restore := clock.Set(func() time.Time { return time.Date(2026, 7, 1, 10, 30, 15, 999, clock.CST) })
 	defer restore()
 	empty, err := ledger.Checkpoint(ctx, db.Client, key)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,7 +32,7 @@ func TestImport_GoDigestsMatchStoredRows(t *testing.T) {
 	sys := testutil.System()
 	ctx := audit.WithBatch(sys, f.db.Dialect)
 	str := func(s string) *string { return &s }
-	day := time.Date(1999, 12, 31, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	day := time.Date(1999, 12, 31, 0, 0, 0, 0, clock.CST)
 	tricky := "引号\"反斜杠\\制表\t换行\n回车\r响铃\x07 <b>&amp; \u2028 😀 'single' %s"
 	recs := []*importer.TargetRecord{
 		{USCC: str("91370921MA3C5X8B2C"), Kind: "ENTERPRISE", Name: tricky, LegalRepresentative: "张三", Address: tricky,

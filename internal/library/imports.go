@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"io"
 	"iter"
 	"slices"
@@ -953,15 +954,13 @@ func ItemRecordOf(it *ent.InspectionItem) *importer.ItemRecord {
 	}
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // dateOnly maps a stored date to midnight CST, as the importer produces dates.
 func dateOnly(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
 	}
-	c := t.In(cst)
-	d := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, cst)
+	c := t.In(clock.CST)
+	d := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, clock.CST)
 	return &d
 }
 

@@ -195,7 +195,7 @@ func ValidConfirmation(ctx context.Context, client *ent.Client, departmentID int
 	}
 	if digest != c.Digest {
 		return nil, apperr.New(CodeChangedSinceConfirmation, "两库在 %s 的更新确认之后发生了变化（对象或人员有增删改），须重新确认",
-			c.ConfirmedAt.In(cst).Format("2006-01-02 15:04"))
+			c.ConfirmedAt.In(clock.CST).Format("2006-01-02 15:04"))
 	}
 	return c, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/clock"
 )
 
 // CodeNotYetEffective refuses an item of a published list version whose effective date has not
@@ -152,13 +153,12 @@ func usableAt(ctx context.Context, client *ent.Client, at time.Time, items []*en
 			return apperr.New(CodeNotPublished, "抽查事项“%s”（%s）所在清单第 %d 版%s，任务只能使用已备案并公示的现行清单中的事项",
 				it.Name, it.Code, l.Version, StatusName(l.Status))
 		case (!ok || c.Version < l.Version) && l.EffectiveDate != nil && l.EffectiveDate.After(at):
-			cst := time.FixedZone("CST", 8*3600)
 			if ok {
 				return apperr.New(CodeNotYetEffective, "抽查事项“%s”（%s）所在清单第 %d 版自 %s 起生效，在此之前现行的是第 %d 版，请使用第 %d 版中的事项",
-					it.Name, it.Code, l.Version, l.EffectiveDate.In(cst).Format("2006-01-02"), c.Version, c.Version)
+					it.Name, it.Code, l.Version, l.EffectiveDate.In(clock.CST).Format("2006-01-02"), c.Version, c.Version)
 			}
 			return apperr.New(CodeNotYetEffective, "抽查事项“%s”（%s）所在清单第 %d 版自 %s 起生效，尚未生效",
-				it.Name, it.Code, l.Version, l.EffectiveDate.In(cst).Format("2006-01-02"))
+				it.Name, it.Code, l.Version, l.EffectiveDate.In(clock.CST).Format("2006-01-02"))
 		default:
 			return apperr.New(CodeNotPublished, "抽查事项“%s”（%s）所在清单第 %d 版已被现行的第 %d 版取代，任务只能使用现行清单中的事项",
 				it.Name, it.Code, l.Version, c.Version)

@@ -15,8 +15,6 @@ import (
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate: version 2 is published on 20 June with
 // effect from 1 July. On 30 June (the day before) version 1 is still the current list — a task
 // takes its items, version 2's are refused with LIST_NOT_YET_EFFECTIVE, and version 1 is not yet
@@ -26,7 +24,7 @@ var cst = time.FixedZone("CST", 8*3600)
 func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	f := setup(t)
 	bg := context.Background()
-	fixed := clock.NewFixed(time.Date(2026, 1, 2, 9, 0, 0, 0, cst))
+	fixed := clock.NewFixed(time.Date(2026, 1, 2, 9, 0, 0, 0, clock.CST))
 	t.Cleanup(clock.Set(fixed.Now))
 	publish := func(v *ent.ItemList, effective time.Time) {
 		t.Helper()
@@ -50,9 +48,9 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	publish(v1, time.Date(2026, 1, 1, 0, 0, 0, 0, cst))
+	publish(v1, time.Date(2026, 1, 1, 0, 0, 0, 0, clock.CST))
 
-	fixed.Move(time.Date(2026, 6, 20, 10, 0, 0, 0, cst))
+	fixed.Move(time.Date(2026, 6, 20, 10, 0, 0, 0, clock.CST))
 	v2, err := lists.NewVersion(f.dept, f.client, f.dep.ID, "", "调整比例")
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +59,7 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	effective := time.Date(2026, 7, 1, 0, 0, 0, 0, cst)
+	effective := time.Date(2026, 7, 1, 0, 0, 0, 0, clock.CST)
 	publish(v2, effective)
 
 	seq := 0
@@ -90,7 +88,7 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	}
 
 	// The day before the effective date: version 1 is current.
-	fixed.Move(time.Date(2026, 6, 30, 23, 59, 0, 0, cst))
+	fixed.Move(time.Date(2026, 6, 30, 23, 59, 0, 0, clock.CST))
 	if c := current(); c != 1 {
 		t.Fatalf("current version on 30 June: %d", c)
 	}
@@ -109,7 +107,7 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	}
 
 	// The day of the effective date: version 2 is current.
-	fixed.Move(time.Date(2026, 7, 1, 0, 0, 0, 0, cst))
+	fixed.Move(time.Date(2026, 7, 1, 0, 0, 0, 0, clock.CST))
 	if c := current(); c != 2 {
 		t.Fatalf("current version on 1 July: %d", c)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	entfiling "github.com/ssgk/ssgk/ent/filing"
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/publication"
@@ -104,8 +105,18 @@ func TestLists_VersionFilingAndPublication(t *testing.T) {
 	if _, err := lists.Decide(f.office, f.client, filing.ID, false, ""); apperr.CodeOf(err) != apperr.Invalid {
 		t.Fatalf("return without reason: err = %v", err)
 	}
-	if _, err := lists.Decide(f.office, f.client, filing.ID, false, "WJ-001 检查依据条款不全"); err != nil {
+	// The filing decision is the one of plans (lists.DecideFiling): a blank reason is no reason,
+	// and the reason is kept trimmed.
+	if _, err := lists.Decide(f.office, f.client, filing.ID, false, " \t\n "); apperr.CodeOf(err) != apperr.Invalid {
+		t.Fatalf("return with a blank reason: err = %v", err)
+	}
+	if returned, err := lists.Decide(f.office, f.client, filing.ID, false, "  WJ-001 检查依据条款不全\n"); err != nil {
 		t.Fatal(err)
+	} else if returned.Comment != "WJ-001 检查依据条款不全" || returned.Status != entfiling.StatusRETURNED {
+		t.Fatalf("returned filing: comment %q, status %s", returned.Comment, returned.Status)
+	}
+	if _, err := lists.Decide(f.office, f.client, filing.ID, true, ""); apperr.CodeOf(err) != lists.CodeBadState {
+		t.Fatalf("deciding a decided filing: err = %v", err)
 	}
 	// Returned: editable again, then re-filed and acknowledged.
 	err = txn.Run(f.dept, f.client, func(tx *ent.Tx) error {

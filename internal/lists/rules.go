@@ -22,7 +22,7 @@ import (
 const (
 	CodeNotEditable  = "LIST_NOT_EDITABLE"
 	CodeNotPublished = "ITEM_NOT_PUBLISHED"
-	CodeBadState     = "INVALID_STATE"
+	CodeBadState     = "LIST_BAD_STATE" // a step the list version's state does not allow
 	// CodeKeyItemRatioCap refuses an upper bound on the ratio of a 重点检查事项 (no upper limit).
 	CodeKeyItemRatioCap = "ITEM_KEY_RATIO_CAP"
 	// CodePreviousOtherDepartment refuses a list version whose previous version is another

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/numbering"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/filing"
@@ -126,56 +125,29 @@ func Submit(ctx context.Context, client *ent.Client, listID int) (*ent.Filing, e
 	return out, err
 }
 
-// Decide is the office's decision on a filing: acknowledge it (with a filing number) or return
-// it with a reason. Only the joint-meeting office decides.
+// Decide is the office's decision on a list filing (DecideFiling): the version becomes
+// ACKNOWLEDGED or RETURNED with it.
 func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, comment string) (*ent.Filing, error) {
-	ctx, err := authz.Require(ctx, authz.DecideFiling)
-	if err != nil {
-		return nil, err
-	}
-	if !accept && comment == "" {
-		return nil, apperr.New(apperr.Invalid, "退回备案须说明原因")
-	}
-	var out *ent.Filing
-	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
-		f, err := tx.Filing.Get(ctx, filingID)
-		if err != nil {
-			return err
-		}
-		if f.Kind != filing.KindITEM_LIST {
-			return apperr.New(CodeBadState, "该备案不是抽查事项清单的备案")
-		}
-		if f.Status != filing.StatusSUBMITTED {
-			return apperr.New(CodeBadState, "该备案已办理，不能重复办理")
-		}
-		now := clock.Now()
-		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(now).SetComment(comment)
-		if id := viewer.FromContext(ctx).AccountID; id != 0 {
-			u.SetDecidedByID(id)
-		}
-		listStatus := itemlist.StatusRETURNED
-		if accept {
-			no, err := numbering.NextAcknowledgement(ctx, tx, now)
-			if err != nil {
-				return err
+	return DecideFiling(ctx, client, filingID, accept, comment, FilingDecision{
+		BadState: CodeBadState,
+		Check: func(f *ent.Filing) error {
+			if f.Kind != filing.KindITEM_LIST {
+				return apperr.New(CodeBadState, "该备案不是抽查事项清单的备案")
 			}
-			u.SetStatus(filing.StatusACKNOWLEDGED).SetAcknowledgementNo(no)
-			listStatus = itemlist.StatusACKNOWLEDGED
-		} else {
-			u.SetStatus(filing.StatusRETURNED)
-		}
-		if out, err = u.Save(ctx); err != nil {
-			return err
-		}
-		if f.ItemListID != nil {
+			return nil
+		},
+		Apply: func(ctx context.Context, tx *ent.Tx, f *ent.Filing, accept bool) error {
+			if f.ItemListID == nil {
+				return nil
+			}
+			listStatus := itemlist.StatusRETURNED
+			if accept {
+				listStatus = itemlist.StatusACKNOWLEDGED
+			}
 			return tx.ItemList.UpdateOneID(*f.ItemListID).SetStatus(listStatus).Exec(withWorkflow(ctx))
-		}
-		return nil
+		},
 	})
-	return out, err
 }
-
-var cst = time.FixedZone("CST", 8*3600)
 
 // Publish publishes an acknowledged version with its effective date. The version it replaces
 // stays current until that date (CurrentVersions) and is then marked SUPERSEDED (at once when
@@ -214,28 +186,28 @@ func Publish(ctx context.Context, client *ent.Client, listID int, effective time
 }
 
 // publicList is what the public sees of a list version.
-func publicList(v *ent.ItemList, effective time.Time) map[string]any {
-	items := []any{}
+func publicList(v *ent.ItemList, effective time.Time) publish.ItemList {
+	items := []publish.ListItem{}
 	for _, it := range v.Edges.Items {
 		methods := []string{}
 		for _, m := range it.Edges.Methods {
 			methods = append(methods, m.Name)
 		}
-		item := map[string]any{
-			"code": it.Code, "name": it.Name, "category": string(it.Category), "legalBasis": it.LegalBasis,
-			"responsibleBody": it.ResponsibleBody, "targetType": it.TargetType, "content": it.Content,
-			"methods": methods, "ratioMin": it.RatioMin, "ratioMax": it.RatioMax, "frequency": it.Frequency,
-			"inspectorRequirements": it.InspectorRequirements,
+		item := publish.ListItem{
+			Code: it.Code, Name: it.Name, Category: string(it.Category), LegalBasis: it.LegalBasis,
+			ResponsibleBody: it.ResponsibleBody, TargetType: it.TargetType, Content: it.Content,
+			Methods: methods, RatioMin: it.RatioMin, RatioMax: it.RatioMax, Frequency: it.Frequency,
+			InspectorRequirements: it.InspectorRequirements,
 		}
 		if r := it.Edges.Rule; r != nil {
-			item["rule"] = map[string]any{"basis": r.Basis, "content": r.Content, "procedure": r.Procedure,
-				"approvalAuthority": r.ApprovalAuthority, "publicationProcedure": r.PublicationProcedure, "archiving": r.Archiving}
+			item.Rule = &publish.ListRule{Basis: r.Basis, Content: r.Content, Procedure: r.Procedure,
+				ApprovalAuthority: r.ApprovalAuthority, PublicationProcedure: r.PublicationProcedure, Archiving: r.Archiving}
 		}
 		items = append(items, item)
 	}
-	return map[string]any{
-		"department": v.Edges.Department.Name, "departmentCode": v.Edges.Department.Code,
-		"name": v.Name, "version": v.Version, "effectiveDate": effective.In(cst).Format("2006-01-02"),
-		"changeReason": v.ChangeReason, "items": items,
+	return publish.ItemList{
+		Department: v.Edges.Department.Name, DepartmentCode: v.Edges.Department.Code,
+		Name: v.Name, Version: v.Version, EffectiveDate: effective.In(clock.CST).Format("2006-01-02"),
+		ChangeReason: v.ChangeReason, Items: items,
 	}
 }

@@ -5,6 +5,7 @@ package numbering
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"strconv"
 	"time"
 
@@ -60,14 +61,12 @@ func NextTask(ctx context.Context, tx *ent.Tx, division string, year int) (strin
 	return next(division, year, nums)
 }
 
-var cst = time.FixedZone("CST", 8*3600)
-
 // NextAcknowledgement numbers the office's acknowledgement of a filing (备案回执号), one register
 // for lists and plans, per calendar year (China time): 备字〔2026〕第3号.
 func NextAcknowledgement(ctx context.Context, tx *ent.Tx, now time.Time) (string, error) {
-	year := now.In(cst).Year()
+	year := now.In(clock.CST).Year()
 	n, err := tx.Filing.Query().Where(filing.StatusEQ(filing.StatusACKNOWLEDGED),
-		filing.DecidedAtGTE(time.Date(year, 1, 1, 0, 0, 0, 0, cst))).Count(ctx)
+		filing.DecidedAtGTE(time.Date(year, 1, 1, 0, 0, 0, 0, clock.CST))).Count(ctx)
 	if err != nil {
 		return "", err
 	}

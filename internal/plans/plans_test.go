@@ -3,6 +3,7 @@ package plans_test
 import (
 	"context"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"slices"
 	"strings"
 	"testing"
@@ -21,10 +22,8 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-var cst = time.FixedZone("CST", 8*3600)
-
 func at(year int, month time.Month, day, hour, min int) time.Time {
-	return time.Date(year, month, day, hour, min, 0, 0, cst)
+	return time.Date(year, month, day, hour, min, 0, 0, clock.CST)
 }
 
 type fixture struct {

@@ -7,6 +7,7 @@ package plans
 
 import (
 	"context"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/hooks"
 	"slices"
 	"time"
@@ -252,7 +253,7 @@ func validateBatch(ctx context.Context, client *ent.Client, p *ent.Plan, batchID
 	if v.end.Before(v.start) {
 		return apperr.New(apperr.Invalid, "批次“%s”的结束日期 %s 早于开始日期 %s", v.name, day(v.end), day(v.start))
 	}
-	if v.start.In(cst).Year() != p.Year || v.end.In(cst).Year() != p.Year {
+	if v.start.In(clock.CST).Year() != p.Year || v.end.In(clock.CST).Year() != p.Year {
 		return apperr.New(apperr.Invalid, "批次“%s”的时间 %s 至 %s 须在计划年度 %d 年内", v.name, day(v.start), day(v.end), p.Year)
 	}
 	if !p.CountyWide && v.initiator != p.DepartmentID {
@@ -273,7 +274,7 @@ func validateBatch(ctx context.Context, client *ent.Client, p *ent.Plan, batchID
 	return nil
 }
 
-func day(t time.Time) string { return t.In(cst).Format("2006-01-02") }
+func day(t time.Time) string { return t.In(clock.CST).Format("2006-01-02") }
 
 // checkItemSide guards the items of batches changed from the item's side (and the cascade
 // when an item is deleted).

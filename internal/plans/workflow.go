@@ -26,16 +26,13 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// cst is China Standard Time, in which the filing deadline and plan years are reckoned.
-var cst = time.FixedZone("CST", 8*3600)
-
 // clockNow is the time source of the workflow (the hub's business clock); tests move it across the
 // filing deadline.
 var clockNow = clock.Now
 
 // Deadline is the filing deadline of the plans of year: the end of January, China time
 // (domain.md §2.4). A first version filed at or after this instant is filed late.
-func Deadline(year int) time.Time { return time.Date(year, time.February, 1, 0, 0, 0, 0, cst) }
+func Deadline(year int) time.Time { return time.Date(year, time.February, 1, 0, 0, 0, 0, clock.CST) }
 
 // BatchInput describes one batch of a plan (计划批次).
 type BatchInput struct {
@@ -165,62 +162,36 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 	return out, err
 }
 
-// Decide is the office's decision on a plan filing: acknowledge it (the plan becomes FILED)
-// or return it with a reason (the plan is a draft again and must be filed anew). Only the
-// joint-meeting office decides, as for lists.
+// Decide is the office's decision on a plan filing (lists.DecideFiling): acknowledged, the
+// plan becomes FILED; returned, the plan is a draft again and must be filed anew.
 func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, comment string) (*ent.Filing, error) {
-	ctx, err := authz.Require(ctx, authz.DecideFiling)
-	if err != nil {
-		return nil, err
-	}
-	v := viewer.FromContext(ctx)
-	comment = strings.TrimSpace(comment)
-	if !accept && comment == "" {
-		return nil, apperr.New(apperr.Invalid, "退回备案须说明原因")
-	}
-	var out *ent.Filing
-	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
-		f, err := tx.Filing.Get(ctx, filingID)
-		if err != nil {
-			return err
-		}
-		if f.Kind != filing.KindPLAN || f.PlanID == nil {
-			return apperr.New(apperr.Invalid, "该备案不是年度抽查计划的备案")
-		}
-		if f.Status != filing.StatusSUBMITTED {
-			return apperr.New(CodeBadState, "该备案已办理，不能重复办理")
-		}
-		p, err := tx.Plan.Get(ctx, *f.PlanID)
-		if err != nil {
-			return err
-		}
-		now := clockNow()
-		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(now).SetComment(comment)
-		if v.AccountID != 0 {
-			u.SetDecidedByID(v.AccountID)
-		}
-		pu := tx.Plan.UpdateOneID(p.ID)
-		if accept {
-			no, err := numbering.NextAcknowledgement(ctx, tx, now)
+	return lists.DecideFiling(ctx, client, filingID, accept, comment, lists.FilingDecision{
+		BadState: CodeBadState,
+		Now:      clockNow,
+		Check: func(f *ent.Filing) error {
+			if f.Kind != filing.KindPLAN || f.PlanID == nil {
+				return apperr.New(apperr.Invalid, "该备案不是年度抽查计划的备案")
+			}
+			return nil
+		},
+		Apply: func(ctx context.Context, tx *ent.Tx, f *ent.Filing, accept bool) error {
+			p, err := tx.Plan.Get(ctx, *f.PlanID)
 			if err != nil {
 				return err
 			}
-			u.SetStatus(filing.StatusACKNOWLEDGED).SetAcknowledgementNo(no)
-			pu.SetStatus(plan.StatusFILED)
-		} else {
-			// The returned filing does not count: the plan is unfiled until filed anew.
-			u.SetStatus(filing.StatusRETURNED)
-			pu.ClearFiledAt()
-			if p.Version == 1 {
-				pu.SetLateFiling(false)
+			pu := tx.Plan.UpdateOneID(p.ID)
+			if accept {
+				pu.SetStatus(plan.StatusFILED)
+			} else {
+				// The returned filing does not count: the plan is unfiled until filed anew.
+				pu.ClearFiledAt()
+				if p.Version == 1 {
+					pu.SetLateFiling(false)
+				}
 			}
-		}
-		if out, err = u.Save(ctx); err != nil {
-			return err
-		}
-		return pu.Exec(withWorkflow(ctx))
+			return pu.Exec(withWorkflow(ctx))
+		},
 	})
-	return out, err
 }
 
 // Publish publishes an acknowledged plan version on the portal; the published version of the
@@ -269,28 +240,28 @@ func Publish(ctx context.Context, client *ent.Client, planID int) (*ent.Plan, er
 }
 
 // publicPlan is what the public sees of a plan version.
-func publicPlan(p *ent.Plan) map[string]any {
-	day := func(t time.Time) string { return t.In(cst).Format("2006-01-02") }
-	batches := []any{}
+func publicPlan(p *ent.Plan) publish.Plan {
+	day := func(t time.Time) string { return t.In(clock.CST).Format("2006-01-02") }
+	batches := []publish.PlanBatch{}
 	for _, b := range p.Edges.Batches {
 		participants := []string{}
 		for _, d := range b.Edges.Participants {
 			participants = append(participants, d.Name)
 		}
-		items := []any{}
+		items := []publish.CodeRef{}
 		for _, it := range b.Edges.Items {
-			items = append(items, map[string]any{"code": it.Code, "name": it.Name})
+			items = append(items, publish.CodeRef{Code: it.Code, Name: it.Name})
 		}
-		batches = append(batches, map[string]any{
-			"seq": b.Seq, "name": b.Name, "scope": b.Scope, "plannedCount": b.PlannedCount, "plannedRatio": b.PlannedRatio,
-			"startDate": day(b.StartDate), "endDate": day(b.EndDate), "initiator": b.Edges.Initiator.Name,
-			"participants": participants, "items": items,
+		batches = append(batches, publish.PlanBatch{
+			Seq: b.Seq, Name: b.Name, Scope: b.Scope, PlannedCount: b.PlannedCount, PlannedRatio: b.PlannedRatio,
+			StartDate: day(b.StartDate), EndDate: day(b.EndDate), Initiator: b.Edges.Initiator.Name,
+			Participants: participants, Items: items,
 		})
 	}
-	return map[string]any{
-		"number": p.Number, "version": p.Version, "year": p.Year, "name": p.Name, "countyWide": p.CountyWide,
-		"department": p.Edges.Department.Name, "departmentCode": p.Edges.Department.Code,
-		"adjustmentReason": p.AdjustmentReason, "lateFiling": p.LateFiling, "batches": batches,
+	return publish.Plan{
+		Number: p.Number, Version: p.Version, Year: p.Year, Name: p.Name, CountyWide: p.CountyWide,
+		Department: p.Edges.Department.Name, DepartmentCode: p.Edges.Department.Code,
+		AdjustmentReason: p.AdjustmentReason, LateFiling: p.LateFiling, Batches: batches,
 	}
 }
 

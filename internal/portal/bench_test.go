@@ -159,7 +159,7 @@ VALUES (%d, %s, %s, '370921', '%s', '2026 年度企业公示信息抽查（基�
 SELECT %d + %s, %s, %s, '370921', 'PUBLISHED', 1, %s, %s, %d, t.id, %d FROM targets t WHERE t.id > %d`,
 		benchResultBase, i, now, now, day(i+" % 360"), day(i+" % 360 + 3"), scjg.ID, benchTaskID, benchTargetBase))
 
-	// The payload has the shape of results.publicPayload.
+	// The payload has the shape of results.publicResult (publish.Result).
 	items, err := json.Marshal([]map[string]any{{"item_code": item.Code, "item_name": item.Name, "checked": true,
 		"problem_found": false, "problem": "", "handling": "", "result": "未发现问题", "codes": []any{}}})
 	if err != nil {

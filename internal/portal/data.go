@@ -1,12 +1,12 @@
 package portal
 
 // This file is the portal's only read path. Every page and every open-data file of the portal
-// reads through the functions below and nothing else, so that when the hub's per-field
-// authorisation package (共享目录, design.md §5) exists, this one file can be routed through
-// it. The rule kept here until then: the portal reads published records only —
+// reads through the functions below and nothing else, as the anonymous public (data.ctx): the
+// row policies and field classes of package sharing (共享目录, design.md §5) apply to every query
+// here as to an anonymous GraphQL caller. What the portal reads is published records only —
 //
 //   - publications (公示记录): all their fields are public by construction; the payload is the
-//     public JSON the publishing workflow built (internal/lists, plans, tasks, drawing, results);
+//     public JSON the publishing workflow built, one type per kind (internal/publish);
 //   - departments: code and name;
 //   - targets: the business key (USCC, legacy registration number) and the name, and only to
 //     find published results or to list the drawn targets of a revealed draw;
@@ -15,8 +15,7 @@ package portal
 //   - checkpoints: the size of the latest one, for proof links.
 //
 // Nothing here selects a person's ID number, phone or address, an internal review note or
-// evidence. Reads run as the system viewer "portal" because the public is anonymous and the
-// restriction is the one written above.
+// evidence.
 
 import (
 	"context"
@@ -41,6 +40,7 @@ import (
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/lists"
+	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/stats"
 	"github.com/ssgk/ssgk/internal/store"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -629,13 +629,14 @@ func (d *data) itemOptions(ctx context.Context) ([]itemOption, error) {
 	seen := map[string]bool{}
 	var out []itemOption
 	for _, p := range newest {
-		for _, it := range list(p.Payload, "items") {
-			c := str(it, "code")
+		l := decode[publish.ItemList](p.Payload)
+		for _, it := range l.Items {
+			c := it.Code
 			if c == "" || seen[c] {
 				continue
 			}
 			seen[c] = true
-			out = append(out, itemOption{Code: c, Name: str(it, "name"), Department: str(p.Payload, "department")})
+			out = append(out, itemOption{Code: c, Name: it.Name, Department: l.Department})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -671,7 +672,7 @@ func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
 	}
 	for _, c := range cs {
 		st := out[c.SubjectID]
-		st.Cancelled, st.CancelReason = true, str(c.Payload, "reason")
+		st.Cancelled, st.CancelReason = true, decode[publish.TaskCancellation](c.Payload).Reason
 		out[c.SubjectID] = st
 	}
 	ds, err := d.client.Draw.Query().Select(entdraw.FieldID, entdraw.FieldTaskID, entdraw.FieldSeq).All(ctx)
@@ -689,7 +690,7 @@ func (d *data) taskStates(ctx context.Context) (map[int]taskState, error) {
 			return nil
 		}
 		st := out[t]
-		ev := str(p.Payload, "event")
+		ev := decode[publish.DrawEventHead](p.Payload).Event
 		if p.Kind == publication.KindDRAW_COMMITMENT {
 			ev = "COMMIT"
 		} else if p.Kind == publication.KindDRAW_REVEAL {

@@ -30,8 +30,6 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-var cst = time.FixedZone("CST", 8*3600)
-
 const headPassword = "负责人口令-2026"
 
 // hub is the portal on the demo data after one run of the regime, built with the domain
@@ -56,9 +54,9 @@ type hub struct {
 
 func newHub(t *testing.T) *hub {
 	t.Helper()
-	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, cst))
+	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, clock.CST))
 	t.Cleanup(clock.Set(fixed.Now))
-	at := func(y, m, d int) { fixed.Move(time.Date(y, time.Month(m), d, 10, 0, 0, 0, cst)) }
+	at := func(y, m, d int) { fixed.Move(time.Date(y, time.Month(m), d, 10, 0, 0, 0, clock.CST)) }
 	db := testutil.Open(t)
 	ctx := viewer.NewContext(context.Background(), viewer.NewSystem("portal test"))
 	c := db.Client
@@ -85,7 +83,7 @@ func newHub(t *testing.T) *hub {
 	must("plan", err)
 	h.planNumber = p.Number
 	b, err := plans.AddBatch(ctx, c, p.ID, plans.BatchInput{Seq: 1, Name: "第三季度联合抽查", Scope: "县域内企业",
-		Start: time.Date(2026, 7, 1, 0, 0, 0, 0, cst), End: time.Date(2026, 9, 30, 0, 0, 0, 0, cst),
+		Start: time.Date(2026, 7, 1, 0, 0, 0, 0, clock.CST), End: time.Date(2026, 9, 30, 0, 0, 0, 0, clock.CST),
 		InitiatorID: scjg.ID, ParticipantIDs: []int{wj.ID}, ItemIDs: []int{h.itemS.ID, itemW.ID}})
 	must("batch", err)
 	f, err := plans.Submit(ctx, c, p.ID)
@@ -100,7 +98,7 @@ func newHub(t *testing.T) *hub {
 	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).OnlyIDX(ctx)
 	tk, err := tasks.Create(ctx, c, tasks.Input{BatchID: &b.ID, InitiatorID: scjg.ID, ParticipantIDs: []int{wj.ID},
 		Name:        "2026年第三季度企业公示信息与公共场所卫生部门联合抽查",
-		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, cst), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, cst),
+		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST),
 		Items:      []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: h.itemS.ID}, {DepartmentID: wj.ID, ItemID: itemW.ID}},
 		LibraryIDs: []int{lib},
 		Strata:     []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", Count: 1}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}})
@@ -131,7 +129,7 @@ func newHub(t *testing.T) *hub {
 	if len(teams) != 4 {
 		t.Fatalf("%d teams drawn", len(teams))
 	}
-	end := time.Date(2026, 9, 25, 0, 0, 0, 0, cst)
+	end := time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST)
 	input := func(tg *ent.Target, dep *ent.Department, it *ent.InspectionItem, problem bool) results.ResultInput {
 		in := results.ResultInput{TaskID: tk.ID, TargetID: tg.ID, DepartmentID: dep.ID, InspectionEndDate: end,
 			Summary: "实地核查", Codes: []string{"NO_PROBLEM"}, MethodCodes: []string{"ON_SITE"},

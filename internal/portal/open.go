@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/internal/publish"
 )
 
 // Open data (开放数据): stable URLs and stable column names. CSV is UTF-8 with a byte-order mark
@@ -171,14 +173,14 @@ func (h *handler) openResults(w http.ResponseWriter, r *http.Request, _ stamp) e
 }
 
 func resultRow(p *ent.Publication, deptCodes map[int]string) row {
-	m := p.Payload
+	m := decode[publish.Result](p.Payload)
 	var items []map[string]any
 	var itemTexts []string
-	for _, it := range list(m, "items") {
-		codes := names(list(it, "codes"))
-		items = append(items, map[string]any{"item_code": str(it, "item_code"), "item_name": str(it, "item_name"),
-			"result": str(it, "result"), "problem": str(it, "problem"), "handling": str(it, "handling"), "codes": codes})
-		t := str(it, "item_code") + " " + str(it, "item_name") + "：" + str(it, "result")
+	for _, it := range m.Items {
+		codes := names(it.Codes)
+		items = append(items, map[string]any{"item_code": it.ItemCode, "item_name": it.ItemName,
+			"result": it.Result, "problem": it.Problem, "handling": it.Handling, "codes": codes})
+		t := it.ItemCode + " " + it.ItemName + "：" + it.Result
 		if len(codes) > 0 {
 			t += "（" + strings.Join(codes, "、") + "）"
 		}
@@ -191,26 +193,29 @@ func resultRow(p *ent.Publication, deptCodes map[int]string) row {
 	if p.DepartmentID != nil {
 		dc = deptCodes[*p.DepartmentID]
 	}
-	version := 1
-	if n, ok := num(m, "version"); ok {
-		version = int(n)
+	version := m.Version
+	if _, ok := p.Payload["version"]; !ok {
+		version = 1
 	}
-	reason := str(obj(m, "correction"), "reason")
-	codes, methods := names(list(m, "result_codes")), strs(m, "methods")
+	reason := ""
+	if m.Correction != nil {
+		reason = m.Correction.Reason
+	}
+	codes, methods := names(m.ResultCodes), nonNil(m.Methods)
 	j := map[string]any{
-		"publication_id": p.ID, "kind": string(p.Kind), "published_at": p.PublishedAt.In(cst).Format("2006-01-02T15:04:05-07:00"),
+		"publication_id": p.ID, "kind": string(p.Kind), "published_at": p.PublishedAt.In(clock.CST).Format("2006-01-02T15:04:05-07:00"),
 		"ledger_index": optInt64(p.LedgerIndex), "digest": p.Digest, "corrects_publication_id": p.CorrectsID,
-		"version": version, "plan_number": str(m, "plan_number"), "plan_name": str(m, "plan_name"),
-		"task_number": str(m, "task_number"), "task_name": str(m, "task_name"), "task_type": str(m, "task_type"),
-		"authority": str(m, "authority"), "department_code": dc, "target_code": str(m, "target_code"),
-		"target_name": str(m, "target_name"), "completed_on": str(m, "completed_on"),
-		"result_codes": codes, "items": items, "methods": methods, "follow_up": str(m, "follow_up"), "correction_reason": reason,
+		"version": version, "plan_number": m.PlanNumber, "plan_name": m.PlanName,
+		"task_number": m.TaskNumber, "task_name": m.TaskName, "task_type": m.TaskType,
+		"authority": m.Authority, "department_code": dc, "target_code": m.TargetCode,
+		"target_name": m.TargetName, "completed_on": m.CompletedOn,
+		"result_codes": codes, "items": items, "methods": methods, "follow_up": m.FollowUp, "correction_reason": reason,
 	}
 	cols := []string{
 		strconv.Itoa(p.ID), string(p.Kind), j["published_at"].(string), optInt64String(p.LedgerIndex), p.Digest, optIntString(p.CorrectsID),
-		strconv.Itoa(version), str(m, "plan_number"), str(m, "plan_name"), str(m, "task_number"), str(m, "task_name"), str(m, "task_type"),
-		str(m, "authority"), dc, str(m, "target_code"), str(m, "target_name"), str(m, "completed_on"),
-		strings.Join(codes, "；"), strings.Join(itemTexts, "；"), strings.Join(methods, "；"), str(m, "follow_up"), reason,
+		strconv.Itoa(version), m.PlanNumber, m.PlanName, m.TaskNumber, m.TaskName, m.TaskType,
+		m.Authority, dc, m.TargetCode, m.TargetName, m.CompletedOn,
+		strings.Join(codes, "；"), strings.Join(itemTexts, "；"), strings.Join(methods, "；"), m.FollowUp, reason,
 	}
 	return row{cols: cols, json: j}
 }
@@ -254,13 +259,13 @@ func (h *handler) openTasks(w http.ResponseWriter, r *http.Request, _ stamp) err
 }
 
 func taskRow(p *ent.Publication, deptCodes map[int]string, st taskState) row {
-	m := p.Payload
+	m := decode[publish.TaskAnnouncement](p.Payload)
 	var items []map[string]any
 	var itemTexts []string
-	for _, it := range list(m, "items") {
-		items = append(items, map[string]any{"code": str(it, "code"), "name": str(it, "name"),
-			"category": str(it, "category"), "department": str(it, "department")})
-		itemTexts = append(itemTexts, str(it, "code")+" "+str(it, "name")+"（"+str(it, "department")+"）")
+	for _, it := range m.Items {
+		items = append(items, map[string]any{"code": it.Code, "name": it.Name,
+			"category": it.Category, "department": it.Department})
+		itemTexts = append(itemTexts, it.Code+" "+it.Name+"（"+it.Department+"）")
 	}
 	if items == nil {
 		items = []map[string]any{}
@@ -269,24 +274,25 @@ func taskRow(p *ent.Publication, deptCodes map[int]string, st taskState) row {
 	if p.DepartmentID != nil {
 		dc = deptCodes[*p.DepartmentID]
 	}
-	parts, libs, methods := strs(m, "participants"), strs(m, "libraries"), strs(m, "methods")
-	scope := scopeText(obj(m, "scope"))
-	at := p.PublishedAt.In(cst).Format("2006-01-02T15:04:05-07:00")
+	parts, libs, methods := nonNil(m.Participants), nonNil(m.Libraries), nonNil(m.Methods)
+	scope := scopeText(m.Scope)
+	planNumber, planName, batch := optString(m.PlanNumber), optString(m.PlanName), optString(m.Batch)
+	at := p.PublishedAt.In(clock.CST).Format("2006-01-02T15:04:05-07:00")
 	j := map[string]any{
 		"publication_id": p.ID, "published_at": at, "ledger_index": optInt64(p.LedgerIndex), "digest": p.Digest,
-		"task_number": str(m, "number"), "task_name": str(m, "name"), "kind": str(m, "kind"), "special": boolean(m, "special"),
-		"joint": boolean(m, "joint"), "initiator": str(m, "initiator"), "department_code": dc, "participants": parts,
+		"task_number": m.Number, "task_name": m.Name, "kind": m.Kind, "special": m.Special,
+		"joint": m.Joint, "initiator": m.Initiator, "department_code": dc, "participants": parts,
 		"items": items, "libraries": libs, "methods": methods, "scope": scope,
-		"window_start": str(m, "windowStart"), "window_end": str(m, "windowEnd"),
-		"plan_number": str(m, "planNumber"), "plan_name": str(m, "planName"), "batch": str(m, "batch"),
+		"window_start": m.WindowStart, "window_end": m.WindowEnd,
+		"plan_number": planNumber, "plan_name": planName, "batch": batch,
 		"cancelled": st.Cancelled, "cancel_reason": st.CancelReason, "draws": st.Draws, "draw_status": st.DrawStatus,
 		"recusals": st.Recusals, "replacements": st.Replacements,
 	}
 	cols := []string{
-		strconv.Itoa(p.ID), at, optInt64String(p.LedgerIndex), p.Digest, str(m, "number"), str(m, "name"),
-		str(m, "kind"), strconv.FormatBool(boolean(m, "special")), strconv.FormatBool(boolean(m, "joint")), str(m, "initiator"), dc,
+		strconv.Itoa(p.ID), at, optInt64String(p.LedgerIndex), p.Digest, m.Number, m.Name,
+		m.Kind, strconv.FormatBool(m.Special), strconv.FormatBool(m.Joint), m.Initiator, dc,
 		strings.Join(parts, "；"), strings.Join(itemTexts, "；"), strings.Join(libs, "；"), strings.Join(methods, "；"), scope,
-		str(m, "windowStart"), str(m, "windowEnd"), str(m, "planNumber"), str(m, "planName"), str(m, "batch"),
+		m.WindowStart, m.WindowEnd, planNumber, planName, batch,
 		strconv.FormatBool(st.Cancelled), st.CancelReason, strconv.Itoa(st.Draws), st.DrawStatus,
 		strconv.Itoa(st.Recusals), strconv.Itoa(st.Replacements),
 	}

@@ -298,12 +298,12 @@ func dateRange(from, to string) (time.Time, time.Time, error) {
 	var f, t time.Time
 	var err error
 	if from != "" {
-		if f, err = time.ParseInLocation(time.DateOnly, from, cst); err != nil {
+		if f, err = time.ParseInLocation(time.DateOnly, from, clock.CST); err != nil {
 			return f, t, badRequest("BAD_DATE", "起始日期“%s”格式不正确，应为 YYYY-MM-DD", from)
 		}
 	}
 	if to != "" {
-		if t, err = time.ParseInLocation(time.DateOnly, to, cst); err != nil {
+		if t, err = time.ParseInLocation(time.DateOnly, to, clock.CST); err != nil {
 			return f, t, badRequest("BAD_DATE", "截止日期“%s”格式不正确，应为 YYYY-MM-DD", to)
 		}
 		t = t.AddDate(0, 0, 1)

@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/clock"
+	"github.com/ssgk/ssgk/internal/httperr"
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/logging"
 	"github.com/ssgk/ssgk/internal/settings"
@@ -230,10 +230,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasPrefix(r.URL.Path, "/open/") {
 		if strings.HasSuffix(r.URL.Path, ".json") {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(pe.Status)
-			// encoding/json escapes <, > and &: a value echoed in the message stays text.
-			_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": pe.Code, "message": pe.Message}})
+			httperr.Write(w, pe.Status, pe.Code, pe.Message)
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -101,7 +101,7 @@ func TestPortal_StatsPage(t *testing.T) {
 func TestPortal_ListsCurrentByEffectiveDate(t *testing.T) {
 	h := newHub(t)
 	sys := testutil.System()
-	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, cst))
+	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, clock.CST))
 	t.Cleanup(clock.Set(fixed.Now))
 	wj, err := h.client.Department.Query().Where(department.Code("WJ")).Only(sys)
 	if err != nil {
@@ -112,7 +112,7 @@ func TestPortal_ListsCurrentByEffectiveDate(t *testing.T) {
 		var fl *ent.Filing
 		if fl, err = lists.Submit(sys, h.client, nv.ID); err == nil {
 			if _, err = lists.Decide(sys, h.client, fl.ID, true, ""); err == nil {
-				_, err = lists.Publish(sys, h.client, nv.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, cst))
+				_, err = lists.Publish(sys, h.client, nv.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, clock.CST))
 			}
 		}
 	}
@@ -134,7 +134,7 @@ func TestPortal_ListsCurrentByEffectiveDate(t *testing.T) {
 	if !strings.Contains(row(before.body, nv.Version-1), "现行") {
 		t.Errorf("the old versions before the date: %q", row(before.body, nv.Version-1))
 	}
-	fixed.Move(time.Date(2026, 3, 1, 8, 0, 0, 0, cst))
+	fixed.Move(time.Date(2026, 3, 1, 8, 0, 0, 0, clock.CST))
 	after := h.get(t, "/lists", "If-None-Match", before.header.Get("ETag"))
 	if after.status != http.StatusOK {
 		t.Fatalf("on the effective date the page is answered %d", after.status)

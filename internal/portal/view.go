@@ -2,6 +2,7 @@ package portal
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"math"
 	"net/url"
 	"strconv"
@@ -10,13 +11,19 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/publication"
+	"github.com/ssgk/ssgk/internal/publish"
 )
 
-// cst is China Standard Time, in which the portal shows dates.
-var cst = time.FixedZone("CST", 8*3600)
+// decode reads a stored payload into its type (publish.Decode). A payload that does not fit
+// (it is checked against its digest elsewhere) reads as far as it fits: a missing or mistyped
+// member reads as empty.
+func decode[T any](m map[string]any) T {
+	var v T
+	_ = publish.Decode(m, &v)
+	return v
+}
 
-// Payload accessors: a payload is JSON read back from the database (numbers are float64,
-// lists []any). A missing or mistyped value reads as empty.
+// The task's scope is a free-form map of filters (tasks.Scope); these read its members.
 
 func str(m map[string]any, k string) string {
 	switch v := m[k].(type) {
@@ -35,26 +42,6 @@ func str(m map[string]any, k string) string {
 	return fmt.Sprint(m[k])
 }
 
-func num(m map[string]any, k string) (float64, bool) {
-	v, ok := m[k].(float64)
-	return v, ok
-}
-
-func boolean(m map[string]any, k string) bool { v, _ := m[k].(bool); return v }
-
-func obj(m map[string]any, k string) map[string]any { v, _ := m[k].(map[string]any); return v }
-
-func list(m map[string]any, k string) []map[string]any {
-	raw, _ := m[k].([]any)
-	out := make([]map[string]any, 0, len(raw))
-	for _, x := range raw {
-		if o, ok := x.(map[string]any); ok {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
 func strs(m map[string]any, k string) []string {
 	raw, _ := m[k].([]any)
 	out := make([]string, 0, len(raw))
@@ -66,16 +53,25 @@ func strs(m map[string]any, k string) []string {
 	return out
 }
 
-func names(codes []map[string]any) []string {
+func names(codes []publish.CodeRef) []string {
 	out := make([]string, 0, len(codes))
 	for _, c := range codes {
-		out = append(out, str(c, "name"))
+		out = append(out, c.Name)
 	}
 	return out
 }
 
-func fmtTime(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") }
-func fmtDay(t time.Time) string  { return t.In(cst).Format("2006-01-02") }
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func optString(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func fmtTime(t time.Time) string { return t.In(clock.CST).Format("2006-01-02 15:04") }
+func fmtDay(t time.Time) string  { return t.In(clock.CST).Format("2006-01-02") }
 
 var kindNames = map[publication.Kind]string{
 	publication.KindITEM_LIST:         "抽查事项清单",
@@ -123,16 +119,18 @@ func (h *handler) pub(p *ent.Publication, cpSize int64) pubView {
 	case publication.KindITEM_LIST:
 		v.Link = fmt.Sprintf("/lists/%d", p.SubjectID)
 	case publication.KindPLAN:
-		v.Link = "/plans#plan-" + url.PathEscape(str(p.Payload, "number"))
+		v.Link = "/plans#plan-" + url.PathEscape(decode[publish.Plan](p.Payload).Number)
 	case publication.KindTASK_ANNOUNCEMENT:
-		v.Link = "/tasks/" + url.PathEscape(str(p.Payload, "number"))
-	case publication.KindDRAW_COMMITMENT, publication.KindDRAW_REVEAL, publication.KindDRAW_EVENT, publication.KindTASK_CANCELLATION:
-		v.Link = "/tasks/" + url.PathEscape(str(p.Payload, "task"))
+		v.Link = "/tasks/" + url.PathEscape(decode[publish.TaskAnnouncement](p.Payload).Number)
+	case publication.KindDRAW_COMMITMENT, publication.KindDRAW_REVEAL, publication.KindDRAW_EVENT:
+		v.Link = "/tasks/" + url.PathEscape(decode[publish.DrawEventHead](p.Payload).Task)
+	case publication.KindTASK_CANCELLATION:
+		v.Link = "/tasks/" + url.PathEscape(decode[publish.TaskCancellation](p.Payload).Task)
 	case publication.KindRESULT, publication.KindCORRECTION:
-		if c := str(p.Payload, "target_code"); c != "" {
-			v.Link = "/enterprises/" + url.PathEscape(c)
+		if r := decode[publish.Result](p.Payload); r.TargetCode != "" {
+			v.Link = "/enterprises/" + url.PathEscape(r.TargetCode)
 		} else {
-			v.Link = "/results?task=" + url.QueryEscape(str(p.Payload, "task_number"))
+			v.Link = "/results?task=" + url.QueryEscape(r.TaskNumber)
 		}
 	}
 	return v
@@ -171,29 +169,34 @@ type correctionView struct {
 }
 
 func (h *handler) result(p *ent.Publication, cpSize int64) resultView {
-	m := p.Payload
-	v := resultView{Pub: h.pub(p, cpSize), PlanNumber: str(m, "plan_number"), PlanName: str(m, "plan_name"),
-		TaskNumber: str(m, "task_number"), TaskName: str(m, "task_name"), TaskType: str(m, "task_type"),
-		Authority: str(m, "authority"), TargetName: str(m, "target_name"), TargetCode: str(m, "target_code"),
-		CompletedOn: str(m, "completed_on"), ResultCodes: names(list(m, "result_codes")), Methods: strs(m, "methods"),
-		FollowUp: str(m, "follow_up")}
-	if n, ok := num(m, "version"); ok {
-		v.Version = int(n)
+	m := decode[publish.Result](p.Payload)
+	v := resultView{Pub: h.pub(p, cpSize), PlanNumber: m.PlanNumber, PlanName: m.PlanName,
+		TaskNumber: m.TaskNumber, TaskName: m.TaskName, TaskType: m.TaskType,
+		Authority: m.Authority, TargetName: m.TargetName, TargetCode: m.TargetCode,
+		CompletedOn: m.CompletedOn, ResultCodes: names(m.ResultCodes), Methods: nonNil(m.Methods),
+		FollowUp: m.FollowUp, Version: m.Version}
+	for _, it := range m.Items {
+		v.Items = append(v.Items, resultItemView{Code: it.ItemCode, Name: it.ItemName,
+			Result: it.Result, ProblemFound: it.ProblemFound, Problem: it.Problem,
+			Handling: it.Handling, Codes: names(it.Codes)})
 	}
-	for _, it := range list(m, "items") {
-		v.Items = append(v.Items, resultItemView{Code: str(it, "item_code"), Name: str(it, "item_name"),
-			Result: str(it, "result"), ProblemFound: boolean(it, "problem_found"), Problem: str(it, "problem"),
-			Handling: str(it, "handling"), Codes: names(list(it, "codes"))})
-	}
-	if c := obj(m, "correction"); c != nil {
-		cv := &correctionView{Reason: str(c, "reason"), OriginalVersion: str(c, "original_version"),
-			Algorithm: str(c, "signature_algorithm"), Digest: str(c, "digest")}
-		if t, err := time.Parse(time.RFC3339, str(c, "signed_at")); err == nil {
+	if c := m.Correction; c != nil {
+		cv := &correctionView{Reason: c.Reason, OriginalVersion: itoa(c.OriginalVersion),
+			Algorithm: c.SignatureAlgorithm, Digest: c.Digest}
+		if t, err := time.Parse(time.RFC3339, c.SignedAt); err == nil {
 			cv.SignedAt = fmtTime(t)
 		}
 		v.Correction = cv
 	}
 	return v
+}
+
+// nonNil is s, or an empty slice for nil (as the map accessors gave).
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // recordView is a result and, next to it, its corrections.
@@ -287,30 +290,30 @@ var eventNames = map[string]string{
 
 // eventDetail is the public content of an event in words: nothing that names a target before the
 // reveal is in the payload, so everything here may be shown.
-func eventDetail(m map[string]any) string {
-	switch str(m, "event") {
-	case "FREEZE":
-		d := "候选对象 " + str(m, "frameSize") + " 个，抽取框根 " + short(str(m, "frameRoot"))
-		if r := str(m, "reason"); r != "" {
+func eventDetail(ev publish.DrawEvent) string {
+	switch m := ev.(type) {
+	case *publish.DrawFreeze:
+		d := "候选对象 " + itoa(m.FrameSize) + " 个，抽取框根 " + short(m.FrameRoot)
+		if r := m.Reason; r != "" {
 			d += "；重新冻结原因：" + r
 		}
 		return d
-	case "COMMIT":
-		return "承诺摘要 " + short(str(m, "commitmentDigest")) + "，抽取 " + str(m, "targetCount") + " 户"
-	case "EXECUTE":
-		return "外部熵“" + str(m, "entropy") + "”，抽中 " + str(m, "targetCount") + " 户（结果摘要 " + short(str(m, "outcomeDigest")) + "）"
-	case "FAIL":
-		return "外部熵“" + str(m, "entropy") + "”，未满足规则 " + str(m, "rule") + "：" + str(m, "message") + "；服务端密钥已公开 " + short(str(m, "secret"))
-	case "RECUSE", "REPLACE":
-		d := "第 " + str(m, "amendment") + " 次变更，原因代码 " + str(m, "reasonCode") + "（" + reasonNames[str(m, "reasonCode")] + "）"
-		if boolean(m, "officeApproved") {
+	case *publish.DrawCommitment:
+		return "承诺摘要 " + short(m.CommitmentDigest) + "，抽取 " + itoa(m.TargetCount) + " 户"
+	case *publish.DrawExecute:
+		return "外部熵“" + m.Entropy + "”，抽中 " + itoa(m.TargetCount) + " 户（结果摘要 " + short(m.OutcomeDigest) + "）"
+	case *publish.DrawFail:
+		return "外部熵“" + m.Entropy + "”，未满足规则 " + m.Rule + "：" + m.Message + "；服务端密钥已公开 " + short(m.Secret)
+	case *publish.DrawAmendment:
+		d := "第 " + itoa(m.Amendment) + " 次变更，原因代码 " + m.ReasonCode + "（" + reasonNames[m.ReasonCode] + "）"
+		if m.OfficeApproved {
 			d += "，超过次数限制，经联席会议办公室办理"
 		}
 		return d
-	case "SUPERSEDE":
-		return "原因：" + str(m, "reason") + "；服务端密钥已公开 " + short(str(m, "secret"))
-	case "REVEAL":
-		return "回避重组 " + str(m, "recusals") + " 次、对象替换 " + str(m, "replacements") + " 次；服务端密钥已公开"
+	case *publish.DrawSupersede:
+		return "原因：" + m.Reason + "；服务端密钥已公开 " + short(m.Secret)
+	case *publish.DrawReveal:
+		return "回避重组 " + itoa(m.Recusals) + " 次、对象替换 " + itoa(m.Replacements) + " 次；服务端密钥已公开"
 	}
 	return ""
 }
@@ -333,24 +336,24 @@ func (h *handler) task(p *ent.Publication, tk *taskPubs, cpSize int64) taskView 
 		tk = &taskPubs{}
 	}
 	draws = tk.Draws
-	m := p.Payload
-	v := taskView{Pub: h.pub(p, cpSize), Number: str(m, "number"), Name: str(m, "name"),
-		Kind: taskKindNames[str(m, "kind")], Joint: boolean(m, "joint"), Special: boolean(m, "special"),
-		Initiator: str(m, "initiator"), Participants: strs(m, "participants"), Libraries: strs(m, "libraries"),
-		Methods: strs(m, "methods"), WindowStart: str(m, "windowStart"), WindowEnd: str(m, "windowEnd"),
-		PlanNumber: str(m, "planNumber"), PlanName: str(m, "planName"), Batch: str(m, "batch"),
-		ResultsURL: "/results?task=" + url.QueryEscape(str(m, "number"))}
+	m := decode[publish.TaskAnnouncement](p.Payload)
+	v := taskView{Pub: h.pub(p, cpSize), Number: m.Number, Name: m.Name,
+		Kind: taskKindNames[m.Kind], Joint: m.Joint, Special: m.Special,
+		Initiator: m.Initiator, Participants: nonNil(m.Participants), Libraries: nonNil(m.Libraries),
+		Methods: nonNil(m.Methods), WindowStart: m.WindowStart, WindowEnd: m.WindowEnd,
+		PlanNumber: optString(m.PlanNumber), PlanName: optString(m.PlanName), Batch: optString(m.Batch),
+		ResultsURL: "/results?task=" + url.QueryEscape(m.Number)}
 	if v.Kind == "" {
-		v.Kind = str(m, "kind")
+		v.Kind = m.Kind
 	}
-	v.Scope = scopeText(obj(m, "scope"))
-	for _, it := range list(m, "items") {
-		v.Items = append(v.Items, taskItemView{Code: str(it, "code"), Name: str(it, "name"),
-			Category: categoryNames[str(it, "category")], Department: str(it, "department")})
+	v.Scope = scopeText(m.Scope)
+	for _, it := range m.Items {
+		v.Items = append(v.Items, taskItemView{Code: it.Code, Name: it.Name,
+			Category: categoryNames[it.Category], Department: it.Department})
 	}
 	if c := tk.Cancel; c != nil {
 		cv := h.pub(c, cpSize)
-		v.Cancelled, v.CancelReason, v.Cancel = true, str(c.Payload, "reason"), &cv
+		v.Cancelled, v.CancelReason, v.Cancel = true, decode[publish.TaskCancellation](c.Payload).Reason, &cv
 	}
 	for _, d := range draws {
 		if d.Commitment == nil && len(d.Events) == 0 {
@@ -358,16 +361,27 @@ func (h *handler) task(p *ent.Publication, tk *taskPubs, cpSize int64) taskView 
 		}
 		dv := drawView{ID: d.DrawID, Seq: d.Seq, Superseded: d.Superseded, Status: "已冻结"}
 		for _, e := range d.Events {
-			m := e.Payload
-			name := str(m, "event")
-			dv.Events = append(dv.Events, eventView{Seq: str(m, "eventSeq"), Name: eventNames[name], Detail: eventDetail(m), Pub: h.pub(e, cpSize)})
+			ev, _ := publish.DecodeDrawEvent(e.Payload)
+			var head publish.DrawEventHead
+			if ev != nil {
+				head = ev.Head()
+			}
+			name := head.Event
+			seq := ""
+			if head.EventSeq != 0 {
+				seq = itoa(head.EventSeq)
+			}
+			dv.Events = append(dv.Events, eventView{Seq: seq, Name: eventNames[name], Detail: eventDetail(ev), Pub: h.pub(e, cpSize)})
 			switch name {
 			case "COMMIT":
 				dv.Status = "已公布承诺，待输入外部熵"
 			case "EXECUTE":
 				dv.Status = "已抽取，结果公示后揭示"
 			case "FAIL":
-				dv.Status, dv.Failed, dv.FailRule = "抽取失败，已公开服务端密钥", true, str(m, "rule")
+				dv.Status, dv.Failed = "抽取失败，已公开服务端密钥", true
+				if f, ok := ev.(*publish.DrawFail); ok {
+					dv.FailRule = f.Rule
+				}
 			case "SUPERSEDE":
 				dv.Status = "已被取代，已公开服务端密钥"
 			case "REVEAL":
@@ -385,22 +399,22 @@ func (h *handler) task(p *ent.Publication, tk *taskPubs, cpSize int64) taskView 
 		}
 		cp := h.pub(d.Commitment, cpSize)
 		dv.Commitment = &cp
-		cm := d.Commitment.Payload
-		dv.CommitmentDigest, dv.TargetCount, dv.Reason = str(cm, "commitmentDigest"), str(cm, "targetCount"), str(cm, "reason")
-		c := obj(cm, "commitment")
-		dv.FrameRoot, dv.FrameSize, dv.Algorithm = str(c, "frameRoot"), str(c, "frameSize"), str(c, "algorithm")
-		for _, s := range list(c, "strata") {
-			dv.Strata = append(dv.Strata, stratumView{Name: str(s, "name"), Eligible: str(s, "eligible"),
-				Excluded: str(s, "excluded"), Draw: str(s, "draw")})
+		cm := decode[publish.DrawCommitment](d.Commitment.Payload)
+		dv.CommitmentDigest, dv.TargetCount, dv.Reason = cm.CommitmentDigest, itoa(cm.TargetCount), cm.Reason
+		c := cm.Commitment
+		dv.FrameRoot, dv.FrameSize, dv.Algorithm = c.FrameRoot.String(), itoa(c.FrameSize), c.Algorithm
+		for _, s := range c.Strata {
+			dv.Strata = append(dv.Strata, stratumView{Name: s.Name, Eligible: itoa(s.Eligible),
+				Excluded: itoa(s.Excluded), Draw: itoa(s.Draw)})
 		}
 		if !d.Superseded {
 			v.TargetCount = dv.TargetCount
 		}
 		if d.Reveal != nil {
 			rp := h.pub(d.Reveal, cpSize)
-			rm := d.Reveal.Payload
+			rm := decode[publish.DrawReveal](d.Reveal.Payload)
 			dv.Revealed, dv.Reveal = true, &rp
-			dv.Entropy, dv.Secret, dv.SecretHash, dv.Seed = str(rm, "entropy"), str(rm, "secret"), str(rm, "secretHash"), str(rm, "seed")
+			dv.Entropy, dv.Secret, dv.SecretHash, dv.Seed = rm.Entropy, rm.Secret, rm.SecretHash, rm.Seed
 			dv.BundleURL = fmt.Sprintf("/draws/%d/bundle.json", d.DrawID)
 		}
 		v.Draws = append(v.Draws, dv)
@@ -453,20 +467,20 @@ type listItemView struct {
 }
 
 func (h *handler) list(p *ent.Publication, cpSize int64) listView {
-	m := p.Payload
-	v := listView{Pub: h.pub(p, cpSize), SubjectID: p.SubjectID, Department: str(m, "department"),
-		DepartmentCode: str(m, "departmentCode"), Name: str(m, "name"), Version: str(m, "version"),
-		EffectiveDate: str(m, "effectiveDate"), ChangeReason: str(m, "changeReason")}
-	for _, it := range list(m, "items") {
-		iv := listItemView{Code: str(it, "code"), Name: str(it, "name"), Category: categoryNames[str(it, "category")],
-			LegalBasis: str(it, "legalBasis"), ResponsibleBody: str(it, "responsibleBody"), TargetType: str(it, "targetType"),
-			Content: str(it, "content"), Methods: strs(it, "methods"), Frequency: str(it, "frequency"),
-			InspectorRequirements: str(it, "inspectorRequirements"), Ratio: ratio(it)}
-		if r := obj(it, "rule"); r != nil {
-			for _, f := range [][2]string{{"basis", "依据"}, {"content", "检查内容"}, {"procedure", "检查程序"},
-				{"approvalAuthority", "审批权限"}, {"publicationProcedure", "公示程序"}, {"archiving", "归档要求"}} {
-				if s := str(r, f[0]); s != "" {
-					iv.RuleRows = append(iv.RuleRows, [2]string{f[1], s})
+	m := decode[publish.ItemList](p.Payload)
+	v := listView{Pub: h.pub(p, cpSize), SubjectID: p.SubjectID, Department: m.Department,
+		DepartmentCode: m.DepartmentCode, Name: m.Name, Version: itoa(m.Version),
+		EffectiveDate: m.EffectiveDate, ChangeReason: m.ChangeReason}
+	for _, it := range m.Items {
+		iv := listItemView{Code: it.Code, Name: it.Name, Category: categoryNames[it.Category],
+			LegalBasis: it.LegalBasis, ResponsibleBody: it.ResponsibleBody, TargetType: it.TargetType,
+			Content: it.Content, Methods: nonNil(it.Methods), Frequency: it.Frequency,
+			InspectorRequirements: it.InspectorRequirements, Ratio: ratio(it.RatioMin, it.RatioMax)}
+		if r := it.Rule; r != nil {
+			for _, f := range [][2]string{{r.Basis, "依据"}, {r.Content, "检查内容"}, {r.Procedure, "检查程序"},
+				{r.ApprovalAuthority, "审批权限"}, {r.PublicationProcedure, "公示程序"}, {r.Archiving, "归档要求"}} {
+				if f[0] != "" {
+					iv.RuleRows = append(iv.RuleRows, [2]string{f[1], f[0]})
 				}
 			}
 		}
@@ -476,17 +490,15 @@ func (h *handler) list(p *ent.Publication, cpSize int64) listView {
 }
 
 // ratio renders an item's ratio bounds, stored as fractions (0–1).
-func ratio(it map[string]any) string {
-	lo, okLo := num(it, "ratioMin")
-	hi, okHi := num(it, "ratioMax")
+func ratio(lo, hi *float64) string {
 	pct := func(x float64) string { return strconv.FormatFloat(math.Round(x*10000)/100, 'f', -1, 64) + "%" }
 	switch {
-	case okLo && okHi:
-		return pct(lo) + " 至 " + pct(hi)
-	case okHi:
-		return "不超过 " + pct(hi)
-	case okLo:
-		return "不低于 " + pct(lo) + "（无上限）"
+	case lo != nil && hi != nil:
+		return pct(*lo) + " 至 " + pct(*hi)
+	case hi != nil:
+		return "不超过 " + pct(*hi)
+	case lo != nil:
+		return "不低于 " + pct(*lo) + "（无上限）"
 	}
 	return "未规定"
 }
@@ -511,20 +523,20 @@ type batchView struct {
 }
 
 func (h *handler) plan(p *ent.Publication, cpSize int64) planView {
-	m := p.Payload
-	v := planView{Pub: h.pub(p, cpSize), Number: str(m, "number"), Name: str(m, "name"), Version: str(m, "version"),
-		Year: str(m, "year"), CountyWide: boolean(m, "countyWide"), Department: str(m, "department"),
-		AdjustmentReason: str(m, "adjustmentReason"), LateFiling: boolean(m, "lateFiling")}
-	for _, b := range list(m, "batches") {
-		bv := batchView{Seq: str(b, "seq"), Name: str(b, "name"), Scope: str(b, "scope"), Start: str(b, "startDate"),
-			End: str(b, "endDate"), Initiator: str(b, "initiator"), Participants: strs(b, "participants")}
-		if c := str(b, "plannedCount"); c != "" {
-			bv.Planned = c + " 户"
-		} else if r, ok := num(b, "plannedRatio"); ok {
-			bv.Planned = ratio(map[string]any{"ratioMax": r})
+	m := decode[publish.Plan](p.Payload)
+	v := planView{Pub: h.pub(p, cpSize), Number: m.Number, Name: m.Name, Version: itoa(m.Version),
+		Year: itoa(m.Year), CountyWide: m.CountyWide, Department: m.Department,
+		AdjustmentReason: m.AdjustmentReason, LateFiling: m.LateFiling}
+	for _, b := range m.Batches {
+		bv := batchView{Seq: itoa(b.Seq), Name: b.Name, Scope: b.Scope, Start: b.StartDate,
+			End: b.EndDate, Initiator: b.Initiator, Participants: nonNil(b.Participants)}
+		if b.PlannedCount != nil {
+			bv.Planned = itoa(*b.PlannedCount) + " 户"
+		} else if b.PlannedRatio != nil {
+			bv.Planned = ratio(nil, b.PlannedRatio)
 		}
-		for _, it := range list(b, "items") {
-			bv.Items = append(bv.Items, str(it, "code")+" "+str(it, "name"))
+		for _, it := range b.Items {
+			bv.Items = append(bv.Items, it.Code+" "+it.Name)
 		}
 		v.Batches = append(v.Batches, bv)
 	}

@@ -23,8 +23,9 @@ type Act struct {
 	SubjectID    int
 	DepartmentID int // 0 when the act is the office's or the hub's
 	DivisionCode string
-	// Payload is what the public sees; it is stored and digested as JSON with sorted keys.
-	Payload map[string]any
+	// Payload is what the public sees: one of the payload types (payload.go), or any value
+	// with a JSON object encoding. It is stored and digested as JSON with sorted keys.
+	Payload any
 	// Corrects is the publication this one corrects (CORRECTION), 0 if none.
 	Corrects int
 	At       time.Time // zero: now
@@ -74,8 +75,8 @@ func Record(ctx context.Context, tx *ent.Tx, a Act) (*ent.Publication, error) {
 }
 
 // normalize returns the payload as it reads back from the database: the JSON round trip of the
-// map (numbers become float64, structs become maps). A nil payload stays nil.
-func normalize(payload map[string]any) (map[string]any, error) {
+// value (numbers become float64, structs become maps with sorted keys). A nil payload stays nil.
+func normalize(payload any) (map[string]any, error) {
 	if payload == nil {
 		return nil, nil
 	}

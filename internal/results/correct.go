@@ -149,7 +149,11 @@ func Correct(ctx context.Context, client *ent.Client, originalID int, in Correct
 		if err := checkItemsComplete(ctx, tx, nr); err != nil {
 			return err
 		}
-		payload, err := publicPayload(ctx, tx.Client(), nr)
+		pub, err := publicResult(ctx, tx.Client(), nr)
+		if err != nil {
+			return err
+		}
+		payload, err := normalize(pub)
 		if err != nil {
 			return err
 		}
@@ -171,25 +175,21 @@ func Correct(ctx context.Context, client *ent.Client, originalID int, in Correct
 		if nr, err = tx.Result.UpdateOneID(nr.ID).SetStatus(result.StatusPUBLISHED).SetPublishedAt(now).Save(wctx); err != nil {
 			return err
 		}
-		pubPayload := maps.Clone(payload)
-		pubPayload[correctionKey] = map[string]any{
-			"reason":                      reason,
-			"original_result_id":          orig.ID,
-			"original_version":            orig.Version,
-			"original_publication_digest": origPub.Digest,
-			"digest":                      hex.EncodeToString(digest),
-			"signature_algorithm":         signing.Algorithm,
-			"signature":                   sigB64,
-			"signed_by":                   headAccountID,
-			"signed_at":                   now.UTC().Format(time.RFC3339),
-		}
-		if pubPayload, err = normalize(pubPayload); err != nil {
-			return err
+		pub.Correction = &publish.ResultCorrection{
+			Reason:                    reason,
+			OriginalResultID:          orig.ID,
+			OriginalVersion:           orig.Version,
+			OriginalPublicationDigest: origPub.Digest,
+			Digest:                    hex.EncodeToString(digest),
+			SignatureAlgorithm:        signing.Algorithm,
+			Signature:                 sigB64,
+			SignedBy:                  headAccountID,
+			SignedAt:                  now.UTC().Format(time.RFC3339),
 		}
 		_, err = publish.Record(ctx, tx, publish.Act{
-			Kind: publication.KindCORRECTION, Title: fmt.Sprintf("更正：%s：%s 检查结果（第 %d 版）", payload["task_name"], payload["target_name"], nr.Version),
+			Kind: publication.KindCORRECTION, Title: fmt.Sprintf("更正：%s：%s 检查结果（第 %d 版）", pub.TaskName, pub.TargetName, nr.Version),
 			SubjectType: ent.TypeResult, SubjectID: nr.ID, DepartmentID: nr.DepartmentID, DivisionCode: nr.DivisionCode,
-			Payload: pubPayload, Corrects: origPub.ID, At: now,
+			Payload: pub, Corrects: origPub.ID, At: now,
 		})
 		if err != nil {
 			return err
@@ -325,11 +325,11 @@ func VerifyCorrections(ctx context.Context, client *ent.Client) ([]Problem, erro
 		if err != nil {
 			return nil, err
 		}
-		content, err = normalize(content)
+		stored, err := normalize(content)
 		if err != nil {
 			return nil, err
 		}
-		have, err1 := subset(content)
+		have, err1 := subset(stored)
 		want, err2 := subset(version)
 		if err1 != nil || err2 != nil || have != want {
 			add("更正后结果的内容与公示内容不一致")

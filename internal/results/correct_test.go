@@ -3,6 +3,7 @@ package results_test
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"strings"
 	"testing"
 	"time"
@@ -153,7 +154,7 @@ func TestDue_SoonOverdueAndLate(t *testing.T) {
 	if _, err := results.Approve(h.asApprover, h.client, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	late := results.PublishOptions{At: time.Date(2026, 11, 2, 10, 0, 0, 0, calendar.CST)}
+	late := results.PublishOptions{At: time.Date(2026, 11, 2, 10, 0, 0, 0, clock.CST)}
 	_, err = results.Publish(h.asApprover, h.client, b.ID, late)
 	wantCode(t, "approver backdates", err, apperr.Forbidden)
 	if _, err := results.Publish(h.sys, h.client, b.ID, late); err != nil { // an operator's import of history

@@ -56,6 +56,13 @@ func badState(s result.Status, action string) error {
 	return apperr.New(CodeBadState, "检查结果当前状态为“%s”，不能%s", StatusName(s), action)
 }
 
+// immutableMessage is the one message of CodeImmutable, from the hooks and from the triggers.
+const immutableMessage = "检查结果已公示，不能修改或删除；确有错误的，须由部门负责人签字更正，形成新版本"
+
+// immutableMarker is what the triggers raise (apperr.Refusal): apperr.From maps it to
+// CodeImmutable with immutableMessage.
+var immutableMarker = apperr.Refusal(CodeImmutable, immutableMessage)
+
 func immutable() error {
-	return apperr.New(CodeImmutable, "检查结果已公示，不能修改或删除；确有错误的，须由部门负责人签字更正，形成新版本")
+	return apperr.New(CodeImmutable, "%s", immutableMessage)
 }

@@ -117,10 +117,16 @@ func TestResults_PublishedIsImmutable(t *testing.T) {
 		fmt.Sprintf("INSERT INTO result_item_codes (result_item_id, result_code_id) VALUES (%d, %d)", item.ID, other),
 		fmt.Sprintf("DELETE FROM result_codes WHERE id = %d", noProblem),
 	}
+	hookMessage := apperr.From(err).Message // AddEvidence's refusal, by the hooks
 	for _, q := range sqlPaths {
 		err := h.exec(q)
 		if err == nil || !strings.Contains(err.Error(), results.CodeImmutable) {
 			t.Errorf("raw SQL %q: err = %v", q, err)
+			continue
+		}
+		// The trigger's refusal reads as the hooks' one: same code, same message.
+		if ae := apperr.From(err); ae.Code != results.CodeImmutable || ae.Message != hookMessage {
+			t.Errorf("raw SQL %q: %s %q, want %s %q", q, ae.Code, ae.Message, results.CodeImmutable, hookMessage)
 		}
 	}
 	if h.db.Dialect == dialect.Postgres {

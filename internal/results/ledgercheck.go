@@ -33,12 +33,13 @@ func publishedContent(ctx context.Context, client *ent.Client, p *ent.Publicatio
 	if err != nil {
 		return "", err
 	}
-	if content, err = normalize(content); err != nil {
+	stored, err := normalize(content)
+	if err != nil {
 		return "", err
 	}
 	published := maps.Clone(p.Payload)
 	delete(published, correctionKey)
-	have, err1 := subset(content)
+	have, err1 := subset(stored)
 	want, err2 := subset(published)
 	if err1 != nil || err2 != nil {
 		return "公示内容无法解析", nil

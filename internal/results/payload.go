@@ -9,6 +9,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/calendar"
+	"github.com/ssgk/ssgk/internal/publish"
 )
 
 // taskTypeName is the public name of a task's type.
@@ -36,50 +37,37 @@ func itemOutcome(ri *ent.ResultItem) string {
 	return "未发现问题"
 }
 
-// publicPayload is what the public sees of a published result (domain.md §2.8): plan number and
+// publicResult is what the public sees of a published result (domain.md §2.8): plan number and
 // name, task number and name, task type, inspecting authority, date completed, each item and
-// its result, the result labels. Every value is a string, a number, a bool, or a list or map of
-// them, so that the JSON (and the digest) is the same after a round trip through the database.
-// Internal notes, evidence and inspectors' details are not part of it.
-func publicPayload(ctx context.Context, client *ent.Client, r *ent.Result) (map[string]any, error) {
+// its result, the result labels. Internal notes, evidence and inspectors' details are not part
+// of it.
+func publicResult(ctx context.Context, client *ent.Client, r *ent.Result) (publish.Result, error) {
 	t, err := client.Task.Query().Where(task.ID(r.TaskID)).WithBatch(func(q *ent.PlanBatchQuery) { q.WithPlan() }).Only(ctx)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
 	joint, err := t.QueryParticipants().Exist(ctx)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
 	dep, err := client.Department.Get(ctx, r.DepartmentID)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
 	tgt, err := client.Target.Get(ctx, r.TargetID)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
-	content, err := resultContent(ctx, client, r)
+	p, err := resultContent(ctx, client, r)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
-	p := map[string]any{
-		"task_number": t.Number,
-		"task_name":   t.Name,
-		"task_type":   taskTypeName(t, joint),
-		"authority":   dep.Name,
-		"target_name": tgt.Name,
-		"target_code": targetCode(tgt),
-		"plan_number": "",
-		"plan_name":   "",
-	}
+	p.TaskNumber, p.TaskName, p.TaskType = t.Number, t.Name, taskTypeName(t, joint)
+	p.Authority, p.TargetName, p.TargetCode = dep.Name, tgt.Name, targetCode(tgt)
 	if b := t.Edges.Batch; b != nil && b.Edges.Plan != nil {
-		p["plan_number"] = b.Edges.Plan.Number
-		p["plan_name"] = b.Edges.Plan.Name
+		p.PlanNumber, p.PlanName = b.Edges.Plan.Number, b.Edges.Plan.Name
 	}
-	for k, v := range content {
-		p[k] = v
-	}
-	return normalize(p)
+	return p, nil
 }
 
 func targetCode(t *ent.Target) string {
@@ -99,11 +87,12 @@ func targetCode(t *ent.Target) string {
 // may be renamed later. VerifyCorrections compares these with the rows.
 var contentKeys = []string{"result_id", "version", "completed_on", "items", "result_codes", "methods", "follow_up", "adopted_from_result_id"}
 
-// resultContent is the result-owned part of the public payload.
-func resultContent(ctx context.Context, client *ent.Client, r *ent.Result) (map[string]any, error) {
+// resultContent is the result-owned part of the public payload (the members of contentKeys;
+// the others are left empty).
+func resultContent(ctx context.Context, client *ent.Client, r *ent.Result) (publish.Result, error) {
 	ris, err := client.ResultItem.Query().Where(resultitem.ResultID(r.ID)).WithItem().WithCodes().All(ctx)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
 	slices.SortFunc(ris, func(a, b *ent.ResultItem) int {
 		switch {
@@ -114,71 +103,62 @@ func resultContent(ctx context.Context, client *ent.Client, r *ent.Result) (map[
 		}
 		return a.ItemID - b.ItemID
 	})
-	items := make([]any, 0, len(ris))
+	items := make([]publish.ResultItem, 0, len(ris))
 	for _, ri := range ris {
-		codes := make([]any, 0, len(ri.Edges.Codes))
+		codes := make([]publish.CodeRef, 0, len(ri.Edges.Codes))
 		slices.SortFunc(ri.Edges.Codes, func(a, b *ent.ResultCode) int { return a.SortOrder - b.SortOrder })
 		for _, rc := range ri.Edges.Codes {
-			codes = append(codes, map[string]any{"code": rc.Code, "name": rc.Name})
+			codes = append(codes, publish.CodeRef{Code: rc.Code, Name: rc.Name})
 		}
-		items = append(items, map[string]any{
-			"item_code":     ri.Edges.Item.Code,
-			"item_name":     ri.Edges.Item.Name,
-			"checked":       ri.Checked,
-			"problem_found": ri.ProblemFound,
-			"problem":       ri.Problem,
-			"handling":      ri.Handling,
-			"result":        itemOutcome(ri),
-			"codes":         codes,
+		items = append(items, publish.ResultItem{
+			ItemCode:     ri.Edges.Item.Code,
+			ItemName:     ri.Edges.Item.Name,
+			Checked:      ri.Checked,
+			ProblemFound: ri.ProblemFound,
+			Problem:      ri.Problem,
+			Handling:     ri.Handling,
+			Result:       itemOutcome(ri),
+			Codes:        codes,
 		})
 	}
 	rcs, err := client.Result.QueryCodes(r).All(ctx)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
 	slices.SortFunc(rcs, func(a, b *ent.ResultCode) int { return a.SortOrder - b.SortOrder })
-	codes := make([]any, 0, len(rcs))
+	codes := make([]publish.CodeRef, 0, len(rcs))
 	for _, rc := range rcs {
-		codes = append(codes, map[string]any{"code": rc.Code, "name": rc.Name})
+		codes = append(codes, publish.CodeRef{Code: rc.Code, Name: rc.Name})
 	}
 	ms, err := client.Result.QueryMethods(r).All(ctx)
 	if err != nil {
-		return nil, err
+		return publish.Result{}, err
 	}
 	slices.SortFunc(ms, func(a, b *ent.InspectionMethod) int { return a.SortOrder - b.SortOrder })
-	methods := make([]any, 0, len(ms))
+	methods := make([]string, 0, len(ms))
 	for _, m := range ms {
 		methods = append(methods, m.Name)
 	}
-	c := map[string]any{
-		"result_id":              r.ID,
-		"version":                r.Version,
-		"completed_on":           "",
-		"items":                  items,
-		"result_codes":           codes,
-		"methods":                methods,
-		"follow_up":              "",
-		"adopted_from_result_id": 0,
-	}
+	c := publish.Result{ResultID: r.ID, Version: r.Version, Items: items, ResultCodes: codes, Methods: methods}
 	if r.InspectionEndDate != nil {
-		c["completed_on"] = calendar.DateOf(*r.InspectionEndDate).Format(dateLayout)
+		c.CompletedOn = calendar.DateOf(*r.InspectionEndDate).Format(dateLayout)
 	}
 	if r.FollowUpID != nil {
 		fo, err := client.FollowUpOption.Get(ctx, *r.FollowUpID)
 		if err != nil {
-			return nil, err
+			return publish.Result{}, err
 		}
-		c["follow_up"] = fo.Name
+		c.FollowUp = fo.Name
 	}
 	if r.AdoptedFromID != nil {
-		c["adopted_from_result_id"] = *r.AdoptedFromID
+		c.AdoptedFromResultID = *r.AdoptedFromID
 	}
 	return c, nil
 }
 
 // normalize passes p through JSON, so that it has exactly the shape it will have when read
 // back from the database (numbers as float64, lists as []any).
-func normalize(p map[string]any) (map[string]any, error) {
+func normalize(p any) (map[string]any, error) {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/calendar"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/results"
 )
 
@@ -44,7 +45,7 @@ func TestResults_EntryReviewAndPublication(t *testing.T) {
 	if r, err = results.Submit(h.asInspector, h.client, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r.Status != result.StatusPENDING_REVIEW || r.DueDate == nil || r.DueDate.In(calendar.CST).Format("2006-01-02") != "2026-10-22" {
+	if r.Status != result.StatusPENDING_REVIEW || r.DueDate == nil || r.DueDate.In(clock.CST).Format("2006-01-02") != "2026-10-22" {
 		t.Fatalf("submitted = %s due %v", r.Status, r.DueDate)
 	}
 	_, err = results.Save(h.asInspector, h.client, h.problemInput(h.a, day("2026-09-18"), "ORDER_CORRECTION"))

@@ -197,12 +197,12 @@ func Publish(ctx context.Context, client *ent.Client, resultID int, opt PublishO
 			if err != nil {
 				return nil, err
 			}
-			payload, err := publicPayload(ctx, tx.Client(), out)
+			payload, err := publicResult(ctx, tx.Client(), out)
 			if err != nil {
 				return nil, err
 			}
 			_, err = publish.Record(ctx, tx, publish.Act{
-				Kind: publication.KindRESULT, Title: fmt.Sprintf("%s：%s 检查结果", payload["task_name"], payload["target_name"]),
+				Kind: publication.KindRESULT, Title: fmt.Sprintf("%s：%s 检查结果", payload.TaskName, payload.TargetName),
 				SubjectType: ent.TypeResult, SubjectID: out.ID, DepartmentID: out.DepartmentID, DivisionCode: out.DivisionCode,
 				Payload: payload, At: at,
 			})

@@ -4,20 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"entgo.io/ent/dialect"
 )
 
 // The database half of "once published, a result cannot be changed" (domain.md §2.8): Hooks
 // guards the ent paths; these triggers guard everything else that reaches the hub's database
-// through its connection (raw SQL, a bulk path, a future bug). Each refusal carries the code
-// RESULT_PUBLISHED_IMMUTABLE in its message.
+// through its connection (raw SQL, a bulk path, a future bug). Each refusal carries
+// immutableMarker ("ssgk-refusal:RESULT_PUBLISHED_IMMUTABLE") in its message, which
+// apperr.From maps to CodeImmutable and the one message of the rule.
 
 // childTables are the tables whose rows belong to a result through a result_id column.
 var childTables = []string{"result_items", "evidences", "result_code_links", "result_methods"}
 
 func sqliteTriggers() []string {
-	raise := "SELECT RAISE(ABORT, '" + CodeImmutable + "');"
+	raise := "SELECT RAISE(ABORT, '" + immutableMarker + "');"
 	published := func(expr string) string {
 		return "(SELECT status FROM results WHERE id = " + expr + ") = 'PUBLISHED'"
 	}
@@ -64,17 +66,18 @@ func triggerNames() []string {
 
 func slicesClone(s []string) []string { return append([]string(nil), s...) }
 
+// pgFunctions has {{marker}} where each RAISE carries the marker (pgFunctionsSQL).
 const pgFunctions = `
 CREATE OR REPLACE FUNCTION ssgk_results_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		IF EXISTS (SELECT 1 FROM results WHERE status = 'PUBLISHED') THEN
-			RAISE EXCEPTION 'RESULT_PUBLISHED_IMMUTABLE: 已公示的检查结果不能删除';
+			RAISE EXCEPTION '{{marker}}: 已公示的检查结果不能删除';
 		END IF;
 		RETURN NULL;
 	END IF;
 	IF OLD.status = 'PUBLISHED' THEN
-		RAISE EXCEPTION 'RESULT_PUBLISHED_IMMUTABLE: 已公示的检查结果（编号 %）不能修改或删除', OLD.id;
+		RAISE EXCEPTION '{{marker}}: 已公示的检查结果（编号 %）不能修改或删除', OLD.id;
 	END IF;
 	IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
 	RETURN NEW;
@@ -86,7 +89,7 @@ DECLARE
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		IF EXISTS (SELECT 1 FROM results WHERE status = 'PUBLISHED') THEN
-			RAISE EXCEPTION 'RESULT_PUBLISHED_IMMUTABLE: 存在已公示的检查结果，不能清空 %', TG_TABLE_NAME;
+			RAISE EXCEPTION '{{marker}}: 存在已公示的检查结果，不能清空 %', TG_TABLE_NAME;
 		END IF;
 		RETURN NULL;
 	END IF;
@@ -97,7 +100,7 @@ BEGIN
 			rid := (to_jsonb(OLD) ->> 'result_id')::bigint;
 		END IF;
 		IF EXISTS (SELECT 1 FROM results WHERE id = rid AND status = 'PUBLISHED') THEN
-			RAISE EXCEPTION 'RESULT_PUBLISHED_IMMUTABLE: 已公示的检查结果（编号 %）的内容不能修改或删除', rid;
+			RAISE EXCEPTION '{{marker}}: 已公示的检查结果（编号 %）的内容不能修改或删除', rid;
 		END IF;
 	END IF;
 	IF TG_OP IN ('INSERT', 'UPDATE') THEN
@@ -107,13 +110,19 @@ BEGIN
 			rid := (to_jsonb(NEW) ->> 'result_id')::bigint;
 		END IF;
 		IF EXISTS (SELECT 1 FROM results WHERE id = rid AND status = 'PUBLISHED') THEN
-			RAISE EXCEPTION 'RESULT_PUBLISHED_IMMUTABLE: 已公示的检查结果（编号 %）不能增加内容', rid;
+			RAISE EXCEPTION '{{marker}}: 已公示的检查结果（编号 %）不能增加内容', rid;
 		END IF;
 	END IF;
 	IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
 	RETURN NEW;
 END $$;
 `
+
+// pgFunctionsSQL is pgFunctions with the marker in every RAISE. (The marker is a constant of
+// capitals and punctuation: nothing to quote.)
+func pgFunctionsSQL() string {
+	return strings.ReplaceAll(pgFunctions, "{{marker}}", immutableMarker)
+}
 
 func pgTriggers() []string {
 	stmts := []string{
@@ -143,9 +152,13 @@ func InstallTriggers(ctx context.Context, db *sql.DB, dialectName string) error 
 	var stmts []string
 	switch dialectName {
 	case dialect.SQLite:
-		stmts = sqliteTriggers()
+		// Dropped first, so that a database whose triggers raise an older text gets these.
+		for _, n := range triggerNames() {
+			stmts = append(stmts, "DROP TRIGGER IF EXISTS "+n)
+		}
+		stmts = append(stmts, sqliteTriggers()...)
 	case dialect.Postgres:
-		stmts = append([]string{fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgTriggerLock), pgFunctions}, pgTriggers()...)
+		stmts = append([]string{fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgTriggerLock), pgFunctionsSQL()}, pgTriggers()...)
 	default:
 		return fmt.Errorf("results: triggers for dialect %q are not supported", dialectName)
 	}

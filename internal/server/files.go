@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/authz"
+	"github.com/ssgk/ssgk/internal/httperr"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -30,24 +30,12 @@ func (s *Server) fileRoutes(r chi.Router) {
 	r.Get("/evidence/{id}", s.evidenceFile)
 }
 
+// writeError writes err as the JSON error envelope (httperr); an internal error is logged.
 func (s *Server) writeError(w http.ResponseWriter, err error) {
-	ae := apperr.From(err)
-	status := http.StatusBadRequest
-	switch ae.Code {
-	case apperr.Unauthenticated:
-		status = http.StatusUnauthorized
-	case apperr.Forbidden:
-		status = http.StatusForbidden
-	case apperr.NotFound:
-		status = http.StatusNotFound
-	case apperr.Internal:
-		status = http.StatusInternalServerError
+	if apperr.CodeOf(err) == apperr.Internal {
 		s.log.Error("file request failed", "err", err)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": ae.Code, "message": ae.Message}})
+	httperr.WriteError(w, err)
 }
 
 func attachment(w http.ResponseWriter, name string) {

@@ -1,11 +1,11 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/httperr"
 )
 
 // refuseControlChars answers a portal request whose query holds a control character (NUL and
@@ -20,9 +20,7 @@ func refuseControlChars(next http.Handler) http.Handler {
 					msg := "查询参数含有控制字符（如 NUL），请删除后重试"
 					w.Header().Set("Cache-Control", "no-store")
 					if strings.HasSuffix(r.URL.Path, ".json") {
-						w.Header().Set("Content-Type", "application/json; charset=utf-8")
-						w.WriteHeader(http.StatusBadRequest)
-						_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": apperr.Invalid, "message": msg}})
+						httperr.Write(w, http.StatusBadRequest, apperr.Invalid, msg)
 						return
 					}
 					w.Header().Set("Content-Type", "text/plain; charset=utf-8")

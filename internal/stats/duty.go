@@ -90,70 +90,17 @@ func DutyRecords(ctx context.Context, client *ent.Client, year int, departmentID
 		return nil, err
 	}
 
-	// Inspectors with their standing teams of the year, in one query plus one for the edges.
-	iq := client.Inspector.Query().Order(ent.Asc(inspector.FieldID)).
-		Select(inspector.FieldName, inspector.FieldCertificateNo, inspector.FieldActive, inspector.FieldDepartmentID).
-		WithTeams(func(q *ent.InspectionTeamQuery) {
-			q.Where(inspectionteam.StatusEQ(inspectionteam.StatusACTIVE), inspectionteam.DrawIDIn(drawIDs...)).
-				Select(inspectionteam.FieldDrawID, inspectionteam.FieldTargetID)
-		})
-	if departmentID != 0 {
-		iq.Where(inspector.DepartmentID(departmentID))
-	}
-	inspectors, err := iq.All(ctx)
+	inspectors, err := dutyInspectors(ctx, client, drawIDs, departmentID)
 	if err != nil {
 		return nil, err
 	}
-
-	// Results of the year's tasks (of the department asked for), all versions.
-	current := map[resultKey]*ent.Result{} // highest version: what was inspected and checked
-	first := map[resultKey]*ent.Result{}   // version 1: judged against the publication deadline
-	enteredBy := map[int]int{}             // inspector id → results entered
-	if len(taskIDs) > 0 {
-		rq := client.Result.Query().Where(result.TaskIDIn(taskIDs...)).
-			Select(result.FieldTaskID, result.FieldTargetID, result.FieldDepartmentID, result.FieldVersion, result.FieldStatus,
-				result.FieldInspectionEndDate, result.FieldDueDate, result.FieldPublishedAt).
-			WithEnteredBy(func(q *ent.AccountQuery) { q.Select(account.FieldInspectorID) })
-		if departmentID != 0 {
-			rq.Where(result.DepartmentID(departmentID))
-		}
-		rs, err := rq.All(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			k := keyOf(r)
-			if c, ok := current[k]; !ok || r.Version > c.Version {
-				current[k] = r
-			}
-			if r.Version == 1 {
-				first[k] = r
-			}
-			if a := r.Edges.EnteredBy; a != nil && a.InspectorID != nil {
-				enteredBy[*a.InspectorID]++
-			}
-		}
+	current, first, enteredBy, err := dutyResults(ctx, client, taskIDs, departmentID)
+	if err != nil {
+		return nil, err
 	}
-
-	// Items checked per result, counted in SQL.
-	checked := map[int]int{}
-	if len(taskIDs) > 0 {
-		var rows []struct {
-			ResultID int `json:"result_id"`
-			Count    int `json:"count"`
-		}
-		q := client.ResultItem.Query().Where(resultitem.Checked(true))
-		if departmentID != 0 {
-			q.Where(resultitem.HasResultWith(result.TaskIDIn(taskIDs...), result.DepartmentID(departmentID)))
-		} else {
-			q.Where(resultitem.HasResultWith(result.TaskIDIn(taskIDs...)))
-		}
-		if err := q.GroupBy(resultitem.FieldResultID).Aggregate(ent.Count()).Scan(ctx, &rows); err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			checked[r.ResultID] = r.Count
-		}
+	checked, err := checkedItems(ctx, client, taskIDs, departmentID)
+	if err != nil {
+		return nil, err
 	}
 
 	expected, err := expectedResults(ctx, client, taskIDs, departmentID)
@@ -227,4 +174,78 @@ func DutyRecords(ctx context.Context, client *ent.Client, year int, departmentID
 		return a.InspectorID - b.InspectorID
 	})
 	return out, nil
+}
+
+// dutyInspectors are the inspectors (of the department asked for) with their standing teams of
+// the year's draws, in one query plus one for the edges.
+func dutyInspectors(ctx context.Context, client *ent.Client, drawIDs []int, departmentID int) ([]*ent.Inspector, error) {
+	iq := client.Inspector.Query().Order(ent.Asc(inspector.FieldID)).
+		Select(inspector.FieldName, inspector.FieldCertificateNo, inspector.FieldActive, inspector.FieldDepartmentID).
+		WithTeams(func(q *ent.InspectionTeamQuery) {
+			q.Where(inspectionteam.StatusEQ(inspectionteam.StatusACTIVE), inspectionteam.DrawIDIn(drawIDs...)).
+				Select(inspectionteam.FieldDrawID, inspectionteam.FieldTargetID)
+		})
+	if departmentID != 0 {
+		iq.Where(inspector.DepartmentID(departmentID))
+	}
+	return iq.All(ctx)
+}
+
+// dutyResults reads the results of the year's tasks (of the department asked for), all
+// versions: the highest version of each (what was inspected and checked), version 1 (judged
+// against the publication deadline) and how many results each inspector entered.
+func dutyResults(ctx context.Context, client *ent.Client, taskIDs []int, departmentID int) (current, first map[resultKey]*ent.Result, enteredBy map[int]int, err error) {
+	current = map[resultKey]*ent.Result{}
+	first = map[resultKey]*ent.Result{}
+	enteredBy = map[int]int{}
+	if len(taskIDs) > 0 {
+		rq := client.Result.Query().Where(result.TaskIDIn(taskIDs...)).
+			Select(result.FieldTaskID, result.FieldTargetID, result.FieldDepartmentID, result.FieldVersion, result.FieldStatus,
+				result.FieldInspectionEndDate, result.FieldDueDate, result.FieldPublishedAt).
+			WithEnteredBy(func(q *ent.AccountQuery) { q.Select(account.FieldInspectorID) })
+		if departmentID != 0 {
+			rq.Where(result.DepartmentID(departmentID))
+		}
+		rs, err := rq.All(ctx)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for _, r := range rs {
+			k := keyOf(r)
+			if c, ok := current[k]; !ok || r.Version > c.Version {
+				current[k] = r
+			}
+			if r.Version == 1 {
+				first[k] = r
+			}
+			if a := r.Edges.EnteredBy; a != nil && a.InspectorID != nil {
+				enteredBy[*a.InspectorID]++
+			}
+		}
+	}
+	return current, first, enteredBy, nil
+}
+
+// checkedItems counts the items checked per result, in SQL.
+func checkedItems(ctx context.Context, client *ent.Client, taskIDs []int, departmentID int) (map[int]int, error) {
+	checked := map[int]int{}
+	if len(taskIDs) > 0 {
+		var rows []struct {
+			ResultID int `json:"result_id"`
+			Count    int `json:"count"`
+		}
+		q := client.ResultItem.Query().Where(resultitem.Checked(true))
+		if departmentID != 0 {
+			q.Where(resultitem.HasResultWith(result.TaskIDIn(taskIDs...), result.DepartmentID(departmentID)))
+		} else {
+			q.Where(resultitem.HasResultWith(result.TaskIDIn(taskIDs...)))
+		}
+		if err := q.GroupBy(resultitem.FieldResultID).Aggregate(ent.Count()).Scan(ctx, &rows); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			checked[r.ResultID] = r.Count
+		}
+	}
+	return checked, nil
 }

@@ -86,7 +86,7 @@ func day(y int, m time.Month, d int) *time.Time {
 
 // at is a moment in China time, stored in UTC so that dates must be taken in China time.
 func at(y int, m time.Month, d, hour, minute int) *time.Time {
-	t := time.Date(y, m, d, hour, minute, 0, 0, calendar.CST).UTC()
+	t := time.Date(y, m, d, hour, minute, 0, 0, clock.CST).UTC()
 	return &t
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -29,7 +30,7 @@ func TestUpdateDraft_SetsOrClearsEachColumn(t *testing.T) {
 	scjg := c.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
 	it := c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(scjg.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).FirstIDX(ctx)
 	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN")).FirstIDX(ctx)
-	in := tasks.Input{InitiatorID: scjg.ID, Name: "x", WindowStart: time.Date(2026, 12, 1, 0, 0, 0, 0, tasks.CST), WindowEnd: time.Date(2026, 12, 20, 0, 0, 0, 0, tasks.CST),
+	in := tasks.Input{InitiatorID: scjg.ID, Name: "x", WindowStart: time.Date(2026, 12, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 12, 20, 0, 0, 0, 0, clock.CST),
 		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: it}}, LibraryIDs: []int{lib},
 		Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", Count: 1}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}}
 	tk, err := tasks.Create(ctx, c, in)

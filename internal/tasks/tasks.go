@@ -43,9 +43,6 @@ const (
 	CodeStrataIncomplete   = "TASK_STRATA_INCOMPLETE"    // a stratum of the frame has no count, ratio or zero
 )
 
-// CST is China Standard Time, in which dates of the regime are read.
-var CST = time.FixedZone("CST", 8*3600)
-
 // transitions is the task state machine: from → allowed targets. It is the only place that
 // says which move is legal.
 var transitions = map[task.Status][]task.Status{
@@ -236,7 +233,7 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 		if err != nil {
 			return err
 		}
-		num, err := numbering.NextTask(ctx, tx, ini.DivisionCode, in.WindowStart.In(CST).Year())
+		num, err := numbering.NextTask(ctx, tx, ini.DivisionCode, in.WindowStart.In(clock.CST).Year())
 		if err != nil {
 			return err
 		}
@@ -244,36 +241,9 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 			SetWindowStart(in.WindowStart).SetWindowEnd(in.WindowEnd).SetInitiatorID(in.InitiatorID).
 			SetNillableBatchID(in.BatchID).AddParticipantIDs(in.ParticipantIDs...).AddLibraryIDs(in.LibraryIDs...).
 			AddInspectorPoolIDs(in.InspectorIDs...).AddMethodIDs(methods...).SetDivisionCode(ini.DivisionCode)
-		if in.Scope != nil {
-			c.SetScope(in.Scope)
+		if err := setDrawSettings(c, in); err != nil {
+			return err
 		}
-		if len(in.TargetIDs) > 0 {
-			c.SetNamedTargetIds(in.TargetIDs).SetTargetReason(in.TargetReason)
-		}
-		if len(in.StratifyBy) > 0 {
-			c.SetStratifyBy(in.StratifyBy)
-		}
-		if len(in.Strata) > 0 {
-			m := map[string]any{}
-			for _, s := range in.Strata {
-				if (s.RatioPPM > 0) == (s.Count > 0) && !(s.RatioPPM == 0 && s.Count == 0) {
-					return apperr.New(CodeInvalid, "层“%s”只能按比例或按数量之一设定", s.Name)
-				}
-				m[s.Name] = map[string]any{"ratioPpm": s.RatioPPM, "count": s.Count}
-			}
-			c.SetStrata(m)
-		}
-		setInt := func(v *int, f func(int)) {
-			if v != nil {
-				f(*v)
-			}
-		}
-		setInt(in.TeamSize, func(v int) { c.SetTeamSize(v) })
-		setInt(in.ExpertsPerTeam, func(v int) { c.SetExpertsPerTeam(v) })
-		setInt(in.MaxPerInspector, func(v int) { c.SetMaxPerInspector(v) })
-		setInt(in.RotationMonths, func(v int) { c.SetRotationMonths(v) })
-		setInt(in.RecentMonths, func(v int) { c.SetRecentMonths(v) })
-		setInt(in.YearlyCap, func(v int) { c.SetYearlyCap(v) })
 		t, err := c.Save(ctx)
 		if err != nil {
 			return err
@@ -288,6 +258,42 @@ func Create(ctx context.Context, client *ent.Client, in Input) (*ent.Task, error
 		return nil
 	})
 	return out, err
+}
+
+// setDrawSettings sets what the task fixes for its draw: the scope (定向 filters), the named
+// targets, the strata and the team and exclusion rules the input gives.
+func setDrawSettings(c *ent.TaskCreate, in Input) error {
+	if in.Scope != nil {
+		c.SetScope(in.Scope)
+	}
+	if len(in.TargetIDs) > 0 {
+		c.SetNamedTargetIds(in.TargetIDs).SetTargetReason(in.TargetReason)
+	}
+	if len(in.StratifyBy) > 0 {
+		c.SetStratifyBy(in.StratifyBy)
+	}
+	if len(in.Strata) > 0 {
+		m := map[string]any{}
+		for _, s := range in.Strata {
+			if (s.RatioPPM > 0) == (s.Count > 0) && !(s.RatioPPM == 0 && s.Count == 0) {
+				return apperr.New(CodeInvalid, "层“%s”只能按比例或按数量之一设定", s.Name)
+			}
+			m[s.Name] = map[string]any{"ratioPpm": s.RatioPPM, "count": s.Count}
+		}
+		c.SetStrata(m)
+	}
+	setInt := func(v *int, f func(int)) {
+		if v != nil {
+			f(*v)
+		}
+	}
+	setInt(in.TeamSize, func(v int) { c.SetTeamSize(v) })
+	setInt(in.ExpertsPerTeam, func(v int) { c.SetExpertsPerTeam(v) })
+	setInt(in.MaxPerInspector, func(v int) { c.SetMaxPerInspector(v) })
+	setInt(in.RotationMonths, func(v int) { c.SetRotationMonths(v) })
+	setInt(in.RecentMonths, func(v int) { c.SetRecentMonths(v) })
+	setInt(in.YearlyCap, func(v int) { c.SetYearlyCap(v) })
+	return nil
 }
 
 // Announce publishes the task announcement: number, items, scope, window and methods — not the
@@ -333,11 +339,11 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 }
 
 // Announcement is what the public sees of a task before its results: no target names.
-func Announcement(t *ent.Task) map[string]any {
-	items := []any{}
+func Announcement(t *ent.Task) publish.TaskAnnouncement {
+	items := []publish.TaskItem{}
 	for _, ti := range t.Edges.TaskItems {
-		items = append(items, map[string]any{"code": ti.Edges.Item.Code, "name": ti.Edges.Item.Name,
-			"category": string(ti.Edges.Item.Category), "department": ti.Edges.Department.Name})
+		items = append(items, publish.TaskItem{Code: ti.Edges.Item.Code, Name: ti.Edges.Item.Name,
+			Category: string(ti.Edges.Item.Category), Department: ti.Edges.Department.Name})
 	}
 	parts := []string{}
 	for _, p := range t.Edges.Participants {
@@ -351,17 +357,19 @@ func Announcement(t *ent.Task) map[string]any {
 	for _, m := range t.Edges.Methods {
 		methods = append(methods, m.Name)
 	}
-	p := map[string]any{
-		"number": t.Number, "name": t.Name, "kind": string(t.Kind), "special": t.Special,
-		"initiator": t.Edges.Initiator.Name, "participants": parts, "joint": len(parts) > 0,
-		"items": items, "libraries": libs, "methods": methods, "scope": t.Scope,
-		"windowStart": t.WindowStart.In(CST).Format(time.DateOnly), "windowEnd": t.WindowEnd.In(CST).Format(time.DateOnly),
+	p := publish.TaskAnnouncement{
+		Number: t.Number, Name: t.Name, Kind: string(t.Kind), Special: t.Special,
+		Initiator: t.Edges.Initiator.Name, Participants: parts, Joint: len(parts) > 0,
+		Items: items, Libraries: libs, Methods: methods, Scope: t.Scope,
+		WindowStart: t.WindowStart.In(clock.CST).Format(time.DateOnly), WindowEnd: t.WindowEnd.In(clock.CST).Format(time.DateOnly),
 	}
 	if n := len(NamedTargets(t)); n > 0 {
-		p["namedTargetCount"], p["targetReason"] = n, t.TargetReason
+		reason := t.TargetReason
+		p.NamedTargetCount, p.TargetReason = &n, &reason
 	}
 	if b := t.Edges.Batch; b != nil && b.Edges.Plan != nil {
-		p["planNumber"], p["planName"], p["batch"] = b.Edges.Plan.Number, b.Edges.Plan.Name, b.Name
+		number, name, batch := b.Edges.Plan.Number, b.Edges.Plan.Name, b.Name
+		p.PlanNumber, p.PlanName, p.Batch = &number, &name, &batch
 	}
 	return p
 }
@@ -497,8 +505,8 @@ func checkAgainstPlan(ctx context.Context, client *ent.Client, in Input, itemIDs
 
 // calendarDate is the China date of t.
 func calendarDate(t time.Time) time.Time {
-	c := t.In(CST)
-	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, CST)
+	c := t.In(clock.CST)
+	return time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, clock.CST)
 }
 
 // NamedTargets returns the targets a special task names (nil for a task drawn from its

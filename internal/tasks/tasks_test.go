@@ -12,6 +12,7 @@ import (
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/apperr"
+	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -36,7 +37,7 @@ func TestTasks_CreateAnnounceAndStateMachine(t *testing.T) {
 	}
 	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN")).OnlyIDX(ctx)
 	base := tasks.Input{InitiatorID: scjg.ID, Name: "联合抽查", ParticipantIDs: []int{wj.ID},
-		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, tasks.CST), WindowEnd: time.Date(2026, 9, 30, 0, 0, 0, 0, tasks.CST),
+		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 30, 0, 0, 0, 0, clock.CST),
 		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item(scjg)}, {DepartmentID: wj.ID, ItemID: item(wj)}}, LibraryIDs: []int{lib},
 		Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", RatioPPM: 50_000}, {Name: "C"}, {Name: "D", Count: 2}}}
 

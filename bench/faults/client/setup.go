@@ -42,8 +42,7 @@ func setup(args []string) error {
 	defer db.Close()
 	client := db.Client
 
-	cst := time.FixedZone("CST", 8*3600)
-	day := func(m, d int) time.Time { return time.Date(2026, time.Month(m), d, 0, 0, 0, 0, cst) }
+	day := func(m, d int) time.Time { return time.Date(2026, time.Month(m), d, 0, 0, 0, 0, clock.CST) }
 	fixed := clock.NewFixed(day(8, 21).Add(10 * time.Hour))
 	defer clock.Set(fixed.Now)()
 	at := func(m, d int) { fixed.Move(day(m, d).Add(10 * time.Hour)) }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,8 +18,6 @@ import (
 
 // The sample files of testdata/. Their invalid rows are listed in testdata/README.md and asserted
 // by the importer's tests; change all three together.
-
-var cst = time.FixedZone("CST", 8*3600)
 
 // col pairs a header as the sample file writes it with the canonical column it fills.
 type col struct{ header, canonical string }
@@ -75,7 +74,7 @@ func wrongCheck(code string) string {
 
 // reformatDate writes an ISO date in another accepted form, in turn.
 func reformatDate(iso string, i int) string {
-	t, err := time.ParseInLocation("2006-01-02", iso, cst)
+	t, err := time.ParseInLocation("2006-01-02", iso, clock.CST)
 	if err != nil {
 		return iso
 	}
@@ -285,7 +284,7 @@ func writeTargetsMergedTitle(path string) error {
 		cells := anySlice(cellsOf(cols, r))
 		dateCol := 9 // 成立日期
 		if iso := r["成立日期"]; line != 12 {
-			t, _ := time.ParseInLocation("2006-01-02", iso, cst)
+			t, _ := time.ParseInLocation("2006-01-02", iso, clock.CST)
 			switch i % 3 {
 			case 0: // a real Excel date: a serial number with a date format
 				cells[dateCol] = t
@@ -333,7 +332,7 @@ func writeInspectorsXLSX(path string) error {
 		expert string
 		state  string
 	}
-	d := func(y, m, dd int) time.Time { return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, cst) }
+	d := func(y, m, dd int) time.Time { return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, clock.CST) }
 	people := []p{
 		{"王建国", "19760312", "13853812345", "行政执法类公务员", "37092120000101", d(2028, 12, 31), "市场监管、食品安全", "食品生产", "否", "在岗"},
 		{"李秀英", "19820705", "13905381234", "具有执法资格的工作人员", "37092120000102", "2021-01-01至2027-12-31", "特种设备", "电梯", "否", "在岗"},
@@ -363,7 +362,7 @@ func writeInspectorsXLSX(path string) error {
 	}
 	for i, x := range people {
 		line := i + 2
-		birth, _ := time.ParseInLocation("20060102", x.birth, cst)
+		birth, _ := time.ParseInLocation("20060102", x.birth, clock.CST)
 		id := synth.IDNumber(birth, 100+i)
 		if line == 4 {
 			id = id[:17] + wrongIDCheck(id)

@@ -7,6 +7,7 @@ package synth
 
 import (
 	"fmt"
+	"github.com/ssgk/ssgk/internal/clock"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -17,8 +18,6 @@ import (
 
 // DivisionCode is the division of every generated target (宁阳县).
 const DivisionCode = "370921"
-
-var cst = time.FixedZone("CST", 8*3600)
 
 // Defects that -invalid-every injects, in turn.
 const (
@@ -139,7 +138,7 @@ func (g *Targets) record() *importer.TargetRecord {
 		ind = industries[r.IntN(len(industries))]
 	}
 	year := 1998 + r.IntN(28)
-	reg := time.Date(year, time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, cst)
+	reg := time.Date(year, time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, clock.CST)
 	rec.RegisteredOn = &reg
 	code := USCC(g.base+g.i, typ, year < 2016)
 	rec.USCC = &code
@@ -264,9 +263,9 @@ var (
 func (g *Inspectors) Next() []string {
 	g.i++
 	r := g.t.r
-	birth := time.Date(1965+r.IntN(35), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, cst)
+	birth := time.Date(1965+r.IntN(35), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, clock.CST)
 	cert := fmt.Sprintf("37092120%06d", g.i)
-	exp := time.Date(2026+r.IntN(5), 12, 31, 0, 0, 0, 0, cst)
+	exp := time.Date(2026+r.IntN(5), 12, 31, 0, 0, 0, 0, clock.CST)
 	rec := &importer.InspectorRecord{
 		Name: g.t.person(), IDNumber: IDNumber(birth, g.i), Phone: g.t.mobile(),
 		Kind: inspectorKinds[r.IntN(len(inspectorKinds))], CertificateNo: &cert, CertificateExpiresOn: &exp,

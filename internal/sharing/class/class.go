@@ -24,17 +24,21 @@ const (
 	PrivateClass Class = "PRIVATE"
 )
 
-// Label is the Chinese name of the class.
+// labels are the Chinese names of the classes: the one table, read by Label here and by
+// ent/entc.go when it documents each GraphQL field's class.
+var labels = map[Class]string{
+	PublicClass:      "公开",
+	SharedClass:      "无条件共享",
+	ConditionalClass: "有条件共享",
+	PrivateClass:     "不予共享",
+}
+
+// Label is the Chinese name of the class; an unknown class reads as PRIVATE's.
 func (c Class) Label() string {
-	switch c {
-	case PublicClass:
-		return "公开"
-	case SharedClass:
-		return "无条件共享"
-	case ConditionalClass:
-		return "有条件共享"
+	if l, ok := labels[c]; ok {
+		return l
 	}
-	return "不予共享"
+	return labels[PrivateClass]
 }
 
 // Annotation is the schema annotation carrying a field's class and, for CONDITIONAL fields,

@@ -240,28 +240,55 @@ const (
 )
 
 // check validates in against the task, the draw and the code tables. It normalises in (item
-// order, resolved code and method ids).
+// order, resolved code and method ids). Its phases, in order: the task, the department's part
+// and the draw; the items; the result codes against the items; the methods; the follow-up
+// option; the adopted result.
 func check(ctx context.Context, tx *ent.Tx, in *ResultInput) (*checked, error) {
 	c := &checked{}
+	if err := c.checkTaskAndDraw(ctx, tx, in); err != nil {
+		return nil, err
+	}
+	anyProblem, err := c.checkItems(ctx, tx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkCodes(ctx, tx, in, anyProblem); err != nil {
+		return nil, err
+	}
+	if err := c.checkMethods(ctx, tx, in); err != nil {
+		return nil, err
+	}
+	if err := checkFollowUpOption(ctx, tx, in); err != nil {
+		return nil, err
+	}
+	if err := checkAdoption(ctx, tx, in); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkTaskAndDraw: the task and the target exist, the department has items in the task, the
+// target was drawn in it, and the inspection end date lies in the task's window and not ahead.
+func (c *checked) checkTaskAndDraw(ctx context.Context, tx *ent.Tx, in *ResultInput) error {
 	task, err := tx.Task.Get(ctx, in.TaskID)
 	if ent.IsNotFound(err) {
-		return nil, apperr.New(apperr.NotFound, "抽查任务不存在")
+		return apperr.New(apperr.NotFound, "抽查任务不存在")
 	} else if err != nil {
-		return nil, err
+		return err
 	}
 	c.divisionCode = task.DivisionCode
 	if _, err := tx.Target.Get(ctx, in.TargetID); ent.IsNotFound(err) {
-		return nil, apperr.New(apperr.NotFound, "检查对象不存在")
+		return apperr.New(apperr.NotFound, "检查对象不存在")
 	} else if err != nil {
-		return nil, err
+		return err
 	}
 	// The department takes part only through its items in the task (进一次门、查多项事).
 	tis, err := tx.TaskItem.Query().Where(taskitem.TaskID(in.TaskID), taskitem.DepartmentID(in.DepartmentID)).All(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(tis) == 0 {
-		return nil, apperr.New(CodeNotParticipant, "本部门在任务“%s”中没有抽查事项，不能录入检查结果", task.Name)
+		return apperr.New(CodeNotParticipant, "本部门在任务“%s”中没有抽查事项，不能录入检查结果", task.Name)
 	}
 	c.taskItems = map[int]bool{}
 	for _, ti := range tis {
@@ -272,64 +299,72 @@ func check(ctx context.Context, tx *ent.Tx, in *ResultInput) (*checked, error) {
 		inspectionteam.HasDrawWith(draw.TaskID(in.TaskID), draw.StatusIn(draw.StatusDRAWN, draw.StatusREVEALED))).
 		Order(ent.Desc(inspectionteam.FieldVersion), ent.Desc(inspectionteam.FieldID)).First(ctx)
 	if ent.IsNotFound(err) {
-		return nil, apperr.New(CodeNotDrawn, "该检查对象未在任务“%s”中被随机抽中，不能录入检查结果", task.Name)
+		return apperr.New(CodeNotDrawn, "该检查对象未在任务“%s”中被随机抽中，不能录入检查结果", task.Name)
 	} else if err != nil {
-		return nil, err
+		return err
 	}
 	c.teamID = team.ID
 
 	if !in.InspectionEndDate.IsZero() {
 		end := calendar.DateOf(in.InspectionEndDate)
 		if end.After(calendar.DateOf(clock.Now())) {
-			return nil, apperr.New(apperr.Invalid, "检查结束日期 %s 晚于今天，请核对", end.Format(dateLayout))
+			return apperr.New(apperr.Invalid, "检查结束日期 %s 晚于今天，请核对", end.Format(dateLayout))
 		}
 		if end.Before(calendar.DateOf(task.WindowStart)) {
-			return nil, apperr.New(apperr.Invalid, "检查结束日期 %s 早于任务检查开始日期 %s，请核对",
+			return apperr.New(apperr.Invalid, "检查结束日期 %s 早于任务检查开始日期 %s，请核对",
 				end.Format(dateLayout), calendar.DateOf(task.WindowStart).Format(dateLayout))
 		}
 	}
+	return nil
+}
 
-	// Items: only the department's task items, each once.
+// checkItems: only the department's task items, each once, a problem only on a checked item
+// and with its text, known codes; it sorts the items and reports whether any found a problem.
+func (c *checked) checkItems(ctx context.Context, tx *ent.Tx, in *ResultInput) (anyProblem bool, err error) {
 	seen := map[int]bool{}
-	anyProblem := false
 	for i := range in.Items {
 		it := &in.Items[i]
 		if !c.taskItems[it.ItemID] {
-			return nil, apperr.New(CodeItemNotInTask, "事项（编号 %d）不是本部门在该任务中的抽查事项", it.ItemID)
+			return false, apperr.New(CodeItemNotInTask, "事项（编号 %d）不是本部门在该任务中的抽查事项", it.ItemID)
 		}
 		if seen[it.ItemID] {
-			return nil, apperr.New(apperr.Invalid, "事项（编号 %d）重复录入", it.ItemID)
+			return false, apperr.New(apperr.Invalid, "事项（编号 %d）重复录入", it.ItemID)
 		}
 		seen[it.ItemID] = true
 		it.Problem, it.Handling = strings.TrimSpace(it.Problem), strings.TrimSpace(it.Handling)
 		if it.ProblemFound {
 			if !it.Checked {
-				return nil, apperr.New(CodeProblemMismatch, "事项（编号 %d）未检查，不能标记为发现问题", it.ItemID)
+				return false, apperr.New(CodeProblemMismatch, "事项（编号 %d）未检查，不能标记为发现问题", it.ItemID)
 			}
 			if it.Problem == "" {
-				return nil, apperr.New(apperr.Invalid, "事项（编号 %d）标记为发现问题，请填写发现的问题", it.ItemID)
+				return false, apperr.New(apperr.Invalid, "事项（编号 %d）标记为发现问题，请填写发现的问题", it.ItemID)
 			}
 			anyProblem = true
 		}
 		if len(it.CodeIDs) > 0 {
 			n, err := tx.ResultCode.Query().Where(resultcode.IDIn(it.CodeIDs...)).Count(ctx)
 			if err != nil {
-				return nil, err
+				return false, err
 			}
 			if n != len(dedup(it.CodeIDs)) {
-				return nil, apperr.New(apperr.NotFound, "事项（编号 %d）引用的结果代码不存在", it.ItemID)
+				return false, apperr.New(apperr.NotFound, "事项（编号 %d）引用的结果代码不存在", it.ItemID)
 			}
 		}
 	}
 	slices.SortFunc(in.Items, func(a, b ItemInput) int { return a.ItemID - b.ItemID })
 
-	// Result codes: at least one, known and in use; a sub-label implies its parent.
+	return anyProblem, nil
+}
+
+// checkCodes: at least one result code, known and in use (a sub-label implies its parent), and
+// the codes agree with the items' problems.
+func (c *checked) checkCodes(ctx context.Context, tx *ent.Tx, in *ResultInput, anyProblem bool) error {
 	codes, err := resolveCodes(ctx, tx, in.CodeIDs, in.Codes)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(codes) == 0 {
-		return nil, apperr.New(CodeCodeRequired, "请至少选择一项检查结果（如“未发现问题”）；未录入结果的对象视为尚未检查")
+		return apperr.New(CodeCodeRequired, "请至少选择一项检查结果（如“未发现问题”）；未录入结果的对象视为尚未检查")
 	}
 	c.codes = codes
 	codeProblem, hasNoProblem, needsItemProblem := false, false, false
@@ -350,34 +385,37 @@ func check(ctx context.Context, tx *ent.Tx, in *ResultInput) (*checked, error) {
 				others = append(others, "“"+rc.Name+"”")
 			}
 		}
-		return nil, apperr.New(CodeCodesConflict, "“未发现问题”不能与%s同时选择", strings.Join(others, "、"))
+		return apperr.New(CodeCodesConflict, "“未发现问题”不能与%s同时选择", strings.Join(others, "、"))
 	}
 	if anyProblem && !codeProblem {
-		return nil, apperr.New(CodeProblemMismatch, "有事项标记为发现问题，但检查结果未选择表示发现问题的结果代码")
+		return apperr.New(CodeProblemMismatch, "有事项标记为发现问题，但检查结果未选择表示发现问题的结果代码")
 	}
 	if hasNoProblem && anyProblem {
-		return nil, apperr.New(CodeProblemMismatch, "检查结果为“未发现问题”，但有事项标记为发现问题")
+		return apperr.New(CodeProblemMismatch, "检查结果为“未发现问题”，但有事项标记为发现问题")
 	}
 	if needsItemProblem && len(in.Items) > 0 && !anyProblem {
-		return nil, apperr.New(CodeProblemMismatch, "检查结果为发现问题，但没有事项标记为发现问题，请在发现问题的事项中填写问题")
+		return apperr.New(CodeProblemMismatch, "检查结果为发现问题，但没有事项标记为发现问题，请在发现问题的事项中填写问题")
 	}
 	if hasNoProblem {
 		for _, it := range in.Items {
 			if !it.Checked {
-				return nil, apperr.New(CodeProblemMismatch, "检查结果为“未发现问题”，但事项（编号 %d）未检查", it.ItemID)
+				return apperr.New(CodeProblemMismatch, "检查结果为“未发现问题”，但事项（编号 %d）未检查", it.ItemID)
 			}
 		}
 	}
+	return nil
+}
 
-	// Methods.
+// checkMethods resolves the methods by id and by code; every one must exist.
+func (c *checked) checkMethods(ctx context.Context, tx *ent.Tx, in *ResultInput) error {
 	methodIDs := dedupSorted(in.MethodIDs)
 	if len(in.MethodCodes) > 0 {
 		ms, err := tx.InspectionMethod.Query().Where(inspectionmethod.CodeIn(in.MethodCodes...)).All(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(ms) != len(dedupStrings(in.MethodCodes)) {
-			return nil, apperr.New(apperr.NotFound, "检查方式代码不存在：%s", strings.Join(in.MethodCodes, "、"))
+			return apperr.New(apperr.NotFound, "检查方式代码不存在：%s", strings.Join(in.MethodCodes, "、"))
 		}
 		for _, m := range ms {
 			methodIDs = append(methodIDs, m.ID)
@@ -387,44 +425,53 @@ func check(ctx context.Context, tx *ent.Tx, in *ResultInput) (*checked, error) {
 	if len(methodIDs) > 0 {
 		n, err := tx.InspectionMethod.Query().Where(inspectionmethod.IDIn(methodIDs...)).Count(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if n != len(methodIDs) {
-			return nil, apperr.New(apperr.NotFound, "引用的检查方式不存在")
+			return apperr.New(apperr.NotFound, "引用的检查方式不存在")
 		}
 	}
 	c.methodIDs = methodIDs
 
+	return nil
+}
+
+// checkFollowUpOption: the chosen follow-up option exists and is in use.
+func checkFollowUpOption(ctx context.Context, tx *ent.Tx, in *ResultInput) error {
 	if in.FollowUpOptionID != 0 {
 		fo, err := tx.FollowUpOption.Query().Where(followupoption.ID(in.FollowUpOptionID)).Only(ctx)
 		if ent.IsNotFound(err) {
-			return nil, apperr.New(apperr.NotFound, "后续处置方式不存在")
+			return apperr.New(apperr.NotFound, "后续处置方式不存在")
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		if !fo.Active {
-			return nil, apperr.New(apperr.Invalid, "后续处置方式“%s”已停用", fo.Name)
+			return apperr.New(apperr.Invalid, "后续处置方式“%s”已停用", fo.Name)
 		}
 	}
+	return nil
+}
 
-	// 采信: another department's published result for the same target.
+// checkAdoption (采信): the adopted result is another department's published result for the
+// same target.
+func checkAdoption(ctx context.Context, tx *ent.Tx, in *ResultInput) error {
 	if in.AdoptedFromID != 0 {
 		src, err := tx.Result.Get(ctx, in.AdoptedFromID)
 		if ent.IsNotFound(err) {
-			return nil, apperr.New(CodeAdoptionInvalid, "采信的检查结果不存在")
+			return apperr.New(CodeAdoptionInvalid, "采信的检查结果不存在")
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		switch {
 		case src.Status != result.StatusPUBLISHED:
-			return nil, apperr.New(CodeAdoptionInvalid, "只能采信已公示的检查结果（该结果%s）", StatusName(src.Status))
+			return apperr.New(CodeAdoptionInvalid, "只能采信已公示的检查结果（该结果%s）", StatusName(src.Status))
 		case src.TargetID != in.TargetID:
-			return nil, apperr.New(CodeAdoptionInvalid, "采信的检查结果不是同一检查对象的结果")
+			return apperr.New(CodeAdoptionInvalid, "采信的检查结果不是同一检查对象的结果")
 		case src.DepartmentID == in.DepartmentID:
-			return nil, apperr.New(CodeAdoptionInvalid, "采信是指采用其他部门的检查结论，不能采信本部门的结果")
+			return apperr.New(CodeAdoptionInvalid, "采信是指采用其他部门的检查结论，不能采信本部门的结果")
 		}
 	}
-	return c, nil
+	return nil
 }
 
 // resolveCodes loads the chosen result codes by id and by code, adds the parents of chosen

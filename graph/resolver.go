@@ -15,7 +15,7 @@ import (
 	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/changefeed"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/uscc"
@@ -27,7 +27,7 @@ type Resolver struct {
 	DB      *stdsql.DB
 	Auth    *auth.Service
 	Dialect string
-	Drawer  *drawing.Drawer
+	Drawer  *draws.Drawer
 	DataDir string      // evidence files
 	Schema  *ast.Schema // the executable schema, to validate persisted queries
 	// Reads serves the read-only root fields — changes, entityHistory, resultAggregate — from a

@@ -36,7 +36,7 @@ git -C "$ROOT" worktree add --detach "$SRC" "$BASE" >/dev/null 2>&1
 (cd "$SRC" && go build -o "$OUT/ssgk-before" ./cmd/ssgk)
 go build -o "$OUT/ssgk-after" ./cmd/ssgk
 go build -o "$OUT/load" ./bench/contention/load
-go run ./internal/importer/gen -kind targets -rows "$ROWS" -out "$OUT/targets.csv" >/dev/null
+go run ./tools/officegen -kind targets -rows "$ROWS" -out "$OUT/targets.csv" >/dev/null
 
 echo "loading the demo data…" >&2
 DATABASE_URL="" "$OUT/ssgk-before" demo --data-dir "$OUT/demo" >"$OUT/demo.log"

@@ -99,7 +99,7 @@ else
 	go build -o "$BIN/ssgk" ./cmd/ssgk || exit 1
 fi
 go build -o "$BIN/client" ./bench/faults/client || exit 1
-go run ./internal/importer/gen -kind targets -rows "$IMPORT_ROWS" -out "$OUT/targets.csv" >/dev/null || exit 1
+go run ./tools/officegen -kind targets -rows "$IMPORT_ROWS" -out "$OUT/targets.csv" >/dev/null || exit 1
 CSV_SIZE=$(stat -c %s "$OUT/targets.csv")
 SSGK="$BIN/ssgk"
 CLIENT="$BIN/client"

@@ -71,8 +71,8 @@ echo "targets: $TARGETS  rounds: $ROUNDS × $DURATION  concurrency: $CONC"
 echo "building ssgk and the load client; generating $((TARGETS - 5000)) targets…" >&2
 go build -o "$OUT/ssgk" ./cmd/ssgk
 go build -o "$OUT/load" ./bench/graphql/load
-go run ./internal/importer/gen -kind targets -rows "$((TARGETS - 5000))" -seed 22 -out "$OUT/targets.csv" >/dev/null
-go run ./internal/importer/gen -kind inspectors -rows 2000 -seed 22 -out "$OUT/inspectors.csv" >/dev/null
+go run ./tools/officegen -kind targets -rows "$((TARGETS - 5000))" -seed 22 -out "$OUT/targets.csv" >/dev/null
+go run ./tools/officegen -kind inspectors -rows 2000 -seed 22 -out "$OUT/inspectors.csv" >/dev/null
 
 # load DATABASE_URL DATA_DIR: demo data, the imports, and a department token (printed)
 load_db() {

@@ -27,7 +27,7 @@ command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -
 echo "building ssgk and generating $ROWS rows…" >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 go build -o "$OUT/ssgk" ./cmd/ssgk
-go run ./internal/importer/gen -kind targets -rows "$ROWS" -out "$OUT/targets.csv" >/dev/null
+go run ./tools/officegen -kind targets -rows "$ROWS" -out "$OUT/targets.csv" >/dev/null
 size=$(du -h "$OUT/targets.csv" | cut -f1)
 
 db="ssgk_bench_$$"

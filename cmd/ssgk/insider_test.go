@@ -23,7 +23,7 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
@@ -49,7 +49,7 @@ func TestDraw_InsiderCannotSteerUnseen(t *testing.T) {
 	if _, err := demo.Load(ctx, client, demo.Options{Targets: 600, Inspectors: 150}); err != nil {
 		t.Fatal(err)
 	}
-	d := drawing.New(client, h.db.Dialect).WithKeyDir(h.data)
+	d := draws.New(client, h.db.Dialect).WithKeyDir(h.data)
 	scjg := client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
 	wj := client.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
 	as := func(dep *ent.Department, role string) context.Context {
@@ -105,7 +105,7 @@ func TestDraw_InsiderCannotSteerUnseen(t *testing.T) {
 	must("freeze", err)
 	_, err = d.Commit(admin, dr1.ID)
 	must("commit", err)
-	refused("re-freeze without a reason", drawing.CodeReasonRequired, func() error { _, err := d.Freeze(admin, tk.ID, " "); return err }())
+	refused("re-freeze without a reason", draws.CodeReasonRequired, func() error { _, err := d.Freeze(admin, tk.ID, " "); return err }())
 	// 2. … a pool that cannot fill the teams: the draw fails; its entropy, rule and secret are logged.
 	setTeamSize(tk, 400)
 	dr2, err := d.Freeze(admin, tk.ID, "参数调整：检查组人数")
@@ -128,17 +128,17 @@ func TestDraw_InsiderCannotSteerUnseen(t *testing.T) {
 	recuseFirst := func(c context.Context, code string) error {
 		tm := client.InspectionTeam.Query().Where(inspectionteam.DrawID(dr3.ID), inspectionteam.TargetID(teams[0].TargetID),
 			inspectionteam.StatusEQ(inspectionteam.StatusACTIVE)).WithMembers(func(q *ent.InspectorQuery) { q.Order(ent.Asc(inspector.FieldID)) }).OnlyX(ctx)
-		_, err := d.Recuse(c, dr3.ID, key, []string{drawing.InspectorKey(tm.Edges.Members[0])}, code, "当事企业申请回避")
+		_, err := d.Recuse(c, dr3.ID, key, []string{draws.InspectorKey(tm.Edges.Members[0])}, code, "当事企业申请回避")
 		return err
 	}
-	refused("recusal without a reason code", drawing.CodeReasonCodeRequired, recuseFirst(admin, ""))
+	refused("recusal without a reason code", draws.CodeReasonCodeRequired, recuseFirst(admin, ""))
 	must("recusal 1", recuseFirst(admin, "KINSHIP"))
 	must("recusal 2", recuseFirst(admin, "PRIOR_INVOLVEMENT"))
-	refused("a third recusal by the department", drawing.CodeRecusalLimit, recuseFirst(admin, "OTHER"))
+	refused("a third recusal by the department", draws.CodeRecusalLimit, recuseFirst(admin, "OTHER"))
 	must("a third recusal by the office", recuseFirst(office, "DECLARED_CONFLICT"))
 	// 4. Replacement: a reason code from the table.
 	second := library.TargetKey(teams[1].Edges.Target)
-	refused("replacement with a recusal code", drawing.CodeReasonCodeRequired, func() error { _, err := d.Replace(admin, dr3.ID, second, "KINSHIP", "x"); return err }())
+	refused("replacement with a recusal code", draws.CodeReasonCodeRequired, func() error { _, err := d.Replace(admin, dr3.ID, second, "KINSHIP", "x"); return err }())
 	_, err = d.Replace(admin, dr3.ID, second, "CLOSED", "实地核查发现已注销")
 	must("replace", err)
 
@@ -165,8 +165,8 @@ func TestDraw_InsiderCannotSteerUnseen(t *testing.T) {
 	must("freeze t2", err)
 	_, err = d.Commit(admin, c2.ID)
 	must("commit t2", err)
-	refused("cancel by the initiating department", drawing.CodeCancelForbidden, func() error { _, err := d.CancelTask(admin, tk2.ID, "重新来过"); return err }())
-	refused("cancel without reason", drawing.CodeReasonRequired, func() error { _, err := d.CancelTask(office, tk2.ID, ""); return err }())
+	refused("cancel by the initiating department", draws.CodeCancelForbidden, func() error { _, err := d.CancelTask(admin, tk2.ID, "重新来过"); return err }())
+	refused("cancel without reason", draws.CodeReasonRequired, func() error { _, err := d.CancelTask(office, tk2.ID, ""); return err }())
 	_, err = d.CancelTask(office, tk2.ID, "上级部署调整，任务并入专项检查")
 	must("cancel t2", err)
 

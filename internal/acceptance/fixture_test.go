@@ -11,7 +11,7 @@ import (
 	"github.com/ssgk/ssgk/ent/planbatch"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -74,7 +74,7 @@ func (h *hub) ongoingTask() *ongoing {
 			t.Fatal(err)
 		}
 	}
-	drawer := drawing.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
+	drawer := draws.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	if err == nil {
 		dr, err = drawer.Commit(ctx, dr.ID)

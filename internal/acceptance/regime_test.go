@@ -26,7 +26,7 @@ import (
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/leads"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
@@ -506,7 +506,7 @@ func TestRegime_SpecialTaskFromLeads(t *testing.T) {
 	if _, err := library.Confirm(ctx, c, scjg.ID, "专项检查", 0); err != nil {
 		t.Fatal(err)
 	}
-	drawer := drawing.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
+	drawer := draws.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	if err == nil {
 		dr, err = drawer.Commit(ctx, dr.ID)

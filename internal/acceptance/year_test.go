@@ -20,7 +20,7 @@ import (
 	"github.com/ssgk/ssgk/ent/resultitem"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/leads"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
@@ -326,7 +326,7 @@ func TestYear_DepartmentsRunTheRegime(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	drawer := drawing.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
+	drawer := draws.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
 	teamsOf := map[int][]*ent.InspectionTeam{}
 	for i, id := range []int{jointID, special.ID, own.ID} {
 		dr, err := drawer.Freeze(ctx, id, "")

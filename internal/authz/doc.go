@@ -1,6 +1,6 @@
 package authz
 
-//go:generate go run ./gendoc ../../docs/authorisation.md
+//go:generate go run ../../tools/authzdoc ../../docs/authorisation.md
 
 import (
 	"fmt"

@@ -11,7 +11,7 @@ import (
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/library"
 	itemlists "github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
@@ -40,7 +40,7 @@ type SampleYear struct {
 // on 5 November, signed by the head (headAccountID with headPassword). The business clock is
 // set to those dates while it runs and restored afterwards; it must run before the hub serves.
 // drawer is the hub's draw service (over client).
-func RunSampleYear(ctx context.Context, client *ent.Client, drawer *drawing.Drawer, headAccountID int, headPassword string) (*SampleYear, error) {
+func RunSampleYear(ctx context.Context, client *ent.Client, drawer *draws.Drawer, headAccountID int, headPassword string) (*SampleYear, error) {
 	fixed := clock.NewFixed(day(2026, 1, 20).Add(10 * time.Hour))
 	defer clock.Set(fixed.Now)()
 	at := func(y, m, d int) { fixed.Move(day(y, m, d).Add(10 * time.Hour)) }

@@ -1,7 +1,7 @@
 // Package hub is the composition root: the one place that builds an ssgk hub. Open opens the
 // database (internal/store), applies the migrations with the domain packages' triggers, builds
 // the one ent client and installs on it every rule the domain packages declare — the write
-// authorisation, the workflow hooks of lists, plans, library, results and drawing, the audit
+// authorisation, the workflow hooks of lists, plans, library, results and draws, the audit
 // trail, the row policies of sharing — and then builds what the rest of the program shares: the
 // auth service, the one draw service, the transparency log handle, the logger and the clock.
 //
@@ -26,7 +26,7 @@ import (
 	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/codes"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/lists"
@@ -49,7 +49,7 @@ type Hub struct {
 	// Auth authenticates requests and logins.
 	Auth *auth.Service
 	// Drawer runs the draws; its seal key derives from the ledger key in DataDir.
-	Drawer *drawing.Drawer
+	Drawer *draws.Drawer
 	// Ledger is the transparency log with its signing key (DataDir/ledger.key).
 	Ledger *ledger.Log
 	// Log is the hub's logger (request IDs attached).
@@ -167,7 +167,7 @@ func build(ctx context.Context, db *store.DB, opt Options) (*Hub, error) {
 		Client: client,
 		Owners: sharing.NewOwnerCache(ownerCacheSize),
 		Auth:   authSvc,
-		Drawer: drawing.New(client, db.Dialect).WithKeyDir(db.DataDir),
+		Drawer: draws.New(client, db.Dialect).WithKeyDir(db.DataDir),
 		Ledger: ledger.NewLog(client, db.DataDir),
 		Log:    logging.Attach(logger),
 		Clock:  now,
@@ -213,7 +213,7 @@ func install(client *ent.Client, dialectName string) {
 	client.Use(plans.Hooks()...)
 	client.Use(library.Hooks()...)
 	client.Use(results.Hooks()...)
-	client.Use(drawing.Hooks()...)
+	client.Use(draws.Hooks()...)
 	client.Use(audit.Hook(dialectName))
 	sharing.InstallRowPolicies(client)
 }

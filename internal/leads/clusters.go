@@ -347,7 +347,7 @@ func AcceptCluster(ctx context.Context, client *ent.Client, clusterID, initiator
 			SetWindowStart(windowStart).SetWindowEnd(windowEnd).SetInitiatorID(initiator.ID).
 			SetDivisionCode(initiator.DivisionCode)
 		if len(targetIDs) > 0 {
-			// No target sampling: the targets the leads name are inspected (internal/drawing,
+			// No target sampling: the targets the leads name are inspected (internal/draws,
 			// special.go); the inspectors are still drawn with every team rule.
 			create.SetNamedTargetIds(targetIDs).SetTargetReason(fmt.Sprintf("线索聚集：%d 条线索涉及 %d 个检查对象", len(leadIDs), len(targetIDs)))
 		}

@@ -25,7 +25,7 @@ func BenchmarkImportTargets(b *testing.B) {
 		rows = n
 	}
 	file := filepath.Join(b.TempDir(), "targets.csv")
-	gen := exec.Command("go", "run", "./internal/importer/gen", "-kind", "targets", "-rows", strconv.Itoa(rows), "-out", file)
+	gen := exec.Command("go", "run", "./tools/officegen", "-kind", "targets", "-rows", strconv.Itoa(rows), "-out", file)
 	gen.Dir = filepath.Join("..", "..")
 	if out, err := gen.CombinedOutput(); err != nil {
 		b.Fatalf("gen: %v\n%s", err, out)

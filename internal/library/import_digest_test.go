@@ -96,7 +96,7 @@ func TestJSONStringsIsJSON(t *testing.T) {
 // pass has written those batches and rolls them back.
 func TestImport_LateRejectedRowRollsBackWrittenBatches(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "targets.csv")
-	gen := exec.Command("go", "run", "./internal/importer/gen", "-kind", "targets", "-rows", "12000", "-out", file)
+	gen := exec.Command("go", "run", "./tools/officegen", "-kind", "targets", "-rows", "12000", "-out", file)
 	gen.Dir = filepath.Join("..", "..")
 	if out, err := gen.CombinedOutput(); err != nil {
 		t.Fatalf("gen: %v\n%s", err, out)

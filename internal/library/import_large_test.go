@@ -29,7 +29,7 @@ import (
 func genTargets(t *testing.T, rows int, seed int) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), fmt.Sprintf("targets_%d_%d.csv", rows, seed))
-	gen := exec.Command("go", "run", "./internal/importer/gen", "-kind", "targets", "-rows", strconv.Itoa(rows),
+	gen := exec.Command("go", "run", "./tools/officegen", "-kind", "targets", "-rows", strconv.Itoa(rows),
 		"-seed", strconv.Itoa(seed), "-out", file)
 	gen.Dir = filepath.Join("..", "..")
 	if out, err := gen.CombinedOutput(); err != nil {

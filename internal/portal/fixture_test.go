@@ -18,7 +18,7 @@ import (
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/demo"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/plans"
@@ -110,7 +110,7 @@ func newHub(t *testing.T) *hub {
 		_, err := library.Confirm(ctx, c, d, "", 0)
 		must("confirm", err)
 	}
-	drawer := drawing.New(c, db.Dialect).WithKeyDir(db.DataDir)
+	drawer := draws.New(c, db.Dialect).WithKeyDir(db.DataDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	must("freeze", err)
 	dr, err = drawer.Commit(ctx, dr.ID)

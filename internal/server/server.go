@@ -26,7 +26,7 @@ import (
 	"github.com/ssgk/ssgk/graph"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/graphiql"
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/logging"
@@ -45,7 +45,7 @@ type Server struct {
 	limits  Limits
 	metrics *metrics
 	router  chi.Router
-	drawer  *drawing.Drawer
+	drawer  *draws.Drawer
 	health  healthConn
 	// sharingDisabled turns off field authorisation and access logging; only the overhead
 	// benchmark sets it (DisableSharingForBenchmark).

@@ -410,7 +410,7 @@ func step(ctx context.Context, client *ent.Client, taskID int, to task.Status) (
 		}
 		act := authz.ManageTasks
 		if to == task.StatusCLOSED || to == task.StatusREPORTING {
-			act = authz.RunDraws // closing belongs with the draw's reveal (drawing.CloseTask)
+			act = authz.RunDraws // closing belongs with the draw's reveal (draws.CloseTask)
 		}
 		if ctx, err = Authorize(ctx, t, act); err != nil {
 			return err

@@ -1,5 +1,5 @@
 // Package synth generates realistic import rows for tests, benchmarks and the generator command
-// (internal/importer/gen): targets of 宁阳县 (division 370921) with valid, unique unified social
+// (tools/officegen): targets of 宁阳县 (division 370921) with valid, unique unified social
 // credit codes, inspectors with valid identity numbers, and inspection items. Rows come one at a
 // time, so a million-row file is written without holding it; uniqueness comes from bijections of
 // the row counter, not from a set of codes seen.

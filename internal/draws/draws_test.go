@@ -1,4 +1,4 @@
-package drawing_test
+package draws_test
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ import (
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/draw"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -41,7 +41,7 @@ import (
 type fixture struct {
 	ctx    context.Context
 	client *ent.Client
-	d      *drawing.Drawer
+	d      *draws.Drawer
 	sqlDB  *sql.DB
 	task   *ent.Task
 	scjg   *ent.Department
@@ -80,7 +80,7 @@ func setup(t *testing.T) *fixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{ctx: ctx, client: db.Client, d: drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
+	f := &fixture{ctx: ctx, client: db.Client, d: draws.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
 	f.d.NewSecret = fixedSecret
 	f.sqlDB = db.SQL
 	f.scjg = db.Client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
@@ -179,13 +179,13 @@ func TestDraw_WholeCycle(t *testing.T) {
 	}
 
 	// Entropy before the commitment is refused: the commitment must exist first.
-	if _, err := f.d.Execute(ctx, dr.ID, "31415"); code(err) != drawing.CodeBadState {
+	if _, err := f.d.Execute(ctx, dr.ID, "31415"); code(err) != draws.CodeBadState {
 		t.Fatalf("execute before commit: %v", err)
 	}
 	if dr, err = f.d.Commit(ctx, dr.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.d.Commit(ctx, dr.ID); code(err) != drawing.CodeAlreadyCommitted {
+	if _, err := f.d.Commit(ctx, dr.ID); code(err) != draws.CodeAlreadyCommitted {
 		t.Fatalf("second commit: %v", err)
 	}
 	if n := client.Publication.Query().Where(publication.KindEQ(publication.KindDRAW_COMMITMENT), publication.SubjectID(dr.ID)).CountX(ctx); n != 1 {
@@ -202,7 +202,7 @@ func TestDraw_WholeCycle(t *testing.T) {
 	if dr.Status != entdraw.StatusDRAWN || dr.Seed == "" {
 		t.Fatalf("after execute: %s %q", dr.Status, dr.Seed)
 	}
-	if _, err := f.d.Execute(ctx, dr.ID, "another"); code(err) != drawing.CodeAlreadyDrawn {
+	if _, err := f.d.Execute(ctx, dr.ID, "another"); code(err) != draws.CodeAlreadyDrawn {
 		t.Fatalf("second execute: %v", err)
 	}
 	checkTickets(t, f, dr)
@@ -226,8 +226,8 @@ func TestDraw_WholeCycle(t *testing.T) {
 	// Recusal: the first team loses one member and is redrawn; the old team stays.
 	first := teams[0]
 	key := library.TargetKey(first.Edges.Target)
-	gone := drawing.InspectorKey(first.Edges.Members[0])
-	if _, err := f.d.Recuse(ctx, dr.ID, key, []string{gone}, "KINSHIP", ""); code(err) != drawing.CodeReasonRequired {
+	gone := draws.InspectorKey(first.Edges.Members[0])
+	if _, err := f.d.Recuse(ctx, dr.ID, key, []string{gone}, "KINSHIP", ""); code(err) != draws.CodeReasonRequired {
 		t.Fatalf("recusal without reason: %v", err)
 	}
 	nt, err := f.d.Recuse(ctx, dr.ID, key, []string{gone}, "KINSHIP", "企业申请回避：检查人员系其近亲属")
@@ -238,7 +238,7 @@ func TestDraw_WholeCycle(t *testing.T) {
 		t.Fatalf("recused team: %+v", nt)
 	}
 	for _, m := range client.InspectionTeam.QueryMembers(nt).AllX(ctx) {
-		if drawing.InspectorKey(m) == gone {
+		if draws.InspectorKey(m) == gone {
 			t.Fatal("recused inspector is still in the team")
 		}
 	}
@@ -264,10 +264,10 @@ func TestDraw_WholeCycle(t *testing.T) {
 	}
 
 	// No reveal, no bundle before every result is published.
-	if _, err := f.d.Reveal(ctx, dr.ID); code(err) != drawing.CodeResultsPending {
+	if _, err := f.d.Reveal(ctx, dr.ID); code(err) != draws.CodeResultsPending {
 		t.Fatalf("reveal with results pending: %v", err)
 	}
-	if _, err := f.d.Bundle(ctx, dr.ID); code(err) != drawing.CodeNotRevealed {
+	if _, err := f.d.Bundle(ctx, dr.ID); code(err) != draws.CodeNotRevealed {
 		t.Fatalf("bundle before reveal: %v", err)
 	}
 	publishAll(t, f, dr)
@@ -304,7 +304,7 @@ func TestDraw_WholeCycle(t *testing.T) {
 		"event":    func(tx *ent.Tx) error { _, err := tx.DrawEvent.Delete().Exec(ctx); return err },
 		"snapshot": func(tx *ent.Tx) error { _, err := tx.DrawSnapshot.Delete().Exec(ctx); return err },
 	} {
-		if err := txn.Run(ctx, client, del); code(err) != drawing.CodeAppendOnly {
+		if err := txn.Run(ctx, client, del); code(err) != draws.CodeAppendOnly {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -348,7 +348,7 @@ func checkTickets(t *testing.T, f *fixture, dr *ent.Draw) {
 func TestDraw_ExecuteAfterRestart(t *testing.T) {
 	f := setup(t)
 	dr := f.committed(t)
-	restarted := drawing.New(f.client, f.d.Dialect)
+	restarted := draws.New(f.client, f.d.Dialect)
 	restarted.SealKey = f.d.SealKey
 	dr, err := restarted.Execute(f.ctx, dr.ID, "2 7 1 8 2 8")
 	if err != nil {
@@ -417,7 +417,7 @@ func TestDraw_ConcurrentCommitAndExecute(t *testing.T) {
 		t.Fatalf("%d concurrent draws succeeded (%v)", ok, cs)
 	}
 	for _, c := range cs {
-		if c != drawing.CodeAlreadyDrawn && c != "TASK_BAD_STATE" {
+		if c != draws.CodeAlreadyDrawn && c != "TASK_BAD_STATE" {
 			t.Fatalf("losing draw failed with %s", c)
 		}
 	}
@@ -448,7 +448,7 @@ func TestDraw_PoolExhaustedIsRecorded(t *testing.T) {
 	if n := f.client.InspectionTeam.Query().CountX(f.ctx); n != 0 {
 		t.Fatalf("failed draw left %d teams", n)
 	}
-	if _, err := f.d.Execute(f.ctx, dr.ID, "2027"); code(err) != drawing.CodeBadState {
+	if _, err := f.d.Execute(f.ctx, dr.ID, "2027"); code(err) != draws.CodeBadState {
 		t.Fatalf("second entropy on a failed draw: %v", err)
 	}
 	if err := txn.Run(f.ctx, f.client, func(tx *ent.Tx) error {
@@ -456,7 +456,7 @@ func TestDraw_PoolExhaustedIsRecorded(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.d.Freeze(f.ctx, f.task.ID, ""); code(err) != drawing.CodeReasonRequired {
+	if _, err := f.d.Freeze(f.ctx, f.task.ID, ""); code(err) != draws.CodeReasonRequired {
 		t.Fatalf("re-freeze without reason: %v", err)
 	}
 	again, err := f.d.Freeze(f.ctx, f.task.ID, "检查组人数设置有误，按 2 人重新冻结")

@@ -1,4 +1,4 @@
-// Command gendoc writes docs/authorisation.md from the write rules (authz.Markdown). It runs
+// Command authzdoc writes docs/authorisation.md from the write rules (authz.Markdown). It runs
 // with `go generate ./...`.
 package main
 
@@ -11,7 +11,7 @@ import (
 
 func main() {
 	if len(os.Args) != 2 {
-		log.Fatal("usage: gendoc FILE")
+		log.Fatal("usage: authzdoc FILE")
 	}
 	if err := os.WriteFile(os.Args[1], []byte(authz.Markdown()), 0o644); err != nil {
 		log.Fatal(err)

@@ -2,11 +2,11 @@
 // difference between the committed migrations and the ent schema. Developers run it after
 // changing ent/schema and `go generate ./...`:
 //
-//	go run ./internal/store/migdiff -name add_something
+//	go run ./tools/migdiff -name add_something
 //
 // After merging branches that each added a migration, rewrite both atlas.sum files with
 //
-//	go run ./internal/store/migdiff -rehash
+//	go run ./tools/migdiff -rehash
 //
 // It replays the existing migrations on a scratch database (in-memory SQLite; a temporary
 // PostgreSQL database created on POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)

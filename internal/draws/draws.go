@@ -1,4 +1,4 @@
-// Package drawing runs the verifiable draw (design.md §4) against the database: it freezes a
+// Package draws runs the verifiable draw (design.md §4) against the database: it freezes a
 // task's frame and inputs, publishes the commitment, accepts the external entropy, stores the
 // drawn targets and their teams, logs recusals and replacements, reveals the server secret
 // after the results are published, and rebuilds the verification bundle. The algorithm itself
@@ -8,7 +8,7 @@
 // One file per verb: freeze.go, commit.go, execute.go (with storing the outcome), amend.go
 // (recusals and replacements), reveal.go (with the bundle and closing the task); events.go
 // logs the steps; this file holds the Drawer and what the verbs share.
-package drawing
+package draws
 
 import (
 	"bytes"
@@ -122,7 +122,7 @@ func decodeSnapshot(data []byte, want string) (draw.Inputs, error) {
 		return draw.Inputs{}, err
 	}
 	if h := sha256.Sum256(raw); hex.EncodeToString(h[:]) != want {
-		return draw.Inputs{}, fmt.Errorf("drawing: snapshot digest mismatch")
+		return draw.Inputs{}, fmt.Errorf("draws: snapshot digest mismatch")
 	}
 	var s snapshot
 	if err := json.Unmarshal(raw, &s); err != nil {

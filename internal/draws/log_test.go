@@ -1,4 +1,4 @@
-package drawing_test
+package draws_test
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/draw"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/ledger"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -67,7 +67,7 @@ func revealedWithAmendments(t *testing.T, f *fixture) *ent.Draw {
 	teams := f.client.InspectionTeam.Query().Where(inspectionteam.DrawID(dr.ID)).WithMembers().WithTarget().
 		Order(ent.Asc(inspectionteam.FieldID)).AllX(f.ctx)
 	key := library.TargetKey(teams[0].Edges.Target)
-	if _, err := f.d.Recuse(f.ctx, dr.ID, key, []string{drawing.InspectorKey(teams[0].Edges.Members[0])}, "KINSHIP", "检查人员系企业负责人近亲属"); err != nil {
+	if _, err := f.d.Recuse(f.ctx, dr.ID, key, []string{draws.InspectorKey(teams[0].Edges.Members[0])}, "KINSHIP", "检查人员系企业负责人近亲属"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.d.Replace(f.ctx, dr.ID, library.TargetKey(teams[1].Edges.Target), "CLOSED", "实地核查发现已注销"); err != nil {
@@ -252,7 +252,7 @@ func TestSecret_SealedAtRest(t *testing.T) {
 		t.Fatal("the secret is stored in clear once drawn, before the reveal")
 	}
 	// Without the ledger key the draw cannot proceed.
-	other := drawing.New(f.client, f.d.Dialect)
+	other := draws.New(f.client, f.d.Dialect)
 	if _, err := other.Recuse(f.ctx, dr.ID, "x", []string{"y"}, "KINSHIP", "无密钥"); apperr.CodeOf(err) == "" {
 		t.Fatal("a drawer without the key amends")
 	}
@@ -322,7 +322,7 @@ func TestRoles_DrawSteps(t *testing.T) {
 	f.confirm(t)
 	refused := func(what string, err error) {
 		t.Helper()
-		if c := apperr.CodeOf(err); c != apperr.Forbidden && c != drawing.CodeCancelForbidden {
+		if c := apperr.CodeOf(err); c != apperr.Forbidden && c != draws.CodeCancelForbidden {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
@@ -356,7 +356,7 @@ func TestRoles_DrawSteps(t *testing.T) {
 	// The initiator's administrator may not cancel an announced task: only the office, with a reason.
 	_, err = f.d.CancelTask(iniAdmin, f.task.ID, "撤销")
 	refused("cancel by the initiator", err)
-	if _, err := f.d.CancelTask(office, f.task.ID, " "); apperr.CodeOf(err) != drawing.CodeReasonRequired {
+	if _, err := f.d.CancelTask(office, f.task.ID, " "); apperr.CodeOf(err) != draws.CodeReasonRequired {
 		t.Fatalf("cancel without reason: %v", err)
 	}
 	if _, err := f.d.CancelTask(office, f.task.ID, "上级部署调整，本任务并入专项检查"); err != nil {

@@ -1,4 +1,4 @@
-package drawing_test
+package draws_test
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
-	"github.com/ssgk/ssgk/internal/drawing"
+	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/tasks"
@@ -101,7 +101,7 @@ func BenchmarkDrawFromDatabase(b *testing.B) {
 	if _, err := library.Confirm(ctx, db.Client, scjg.ID, "", 0); err != nil {
 		b.Fatal(err)
 	}
-	d := drawing.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)
+	d := draws.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)
 	ratio := []tasks.Stratum{{Name: "A", RatioPPM: 30_000}, {Name: "B", RatioPPM: 30_000}, {Name: "C", RatioPPM: 30_000}, {Name: "D", RatioPPM: 30_000}}
 	b.ResetTimer()
 	for i := range b.N {

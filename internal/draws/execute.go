@@ -1,4 +1,4 @@
-package drawing
+package draws
 
 import (
 	"context"
@@ -281,11 +281,11 @@ func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, tea
 	}
 	for _, c := range teamColumns {
 		if _, ok := pos[c.Name]; !ok {
-			return nil, nil, fmt.Errorf("drawing: column %s missing from %s", c.Name, inspectionteam.Table)
+			return nil, nil, fmt.Errorf("draws: column %s missing from %s", c.Name, inspectionteam.Table)
 		}
 	}
 	if len(cols) != len(teamColumns)+1 { // + reason, always NULL here
-		return nil, nil, fmt.Errorf("drawing: %s has columns %v; update teamColumns", inspectionteam.Table, cols)
+		return nil, nil, fmt.Errorf("draws: %s has columns %v; update teamColumns", inspectionteam.Table, cols)
 	}
 	digester := audit.NewRowDigester(cols)
 	vals := make([]any, len(cols))
@@ -321,7 +321,7 @@ func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, tea
 // of targets; teams are the drawn teams, in the same order).
 func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int, iids map[string]int, targets, teams []draw.Team) error {
 	if len(teams) != len(targets) {
-		return fmt.Errorf("drawing: %d teams for %d stored targets", len(teams), len(targets))
+		return fmt.Errorf("draws: %d teams for %d stored targets", len(teams), len(targets))
 	}
 	mw, err := bulk.NewWriter(ctx, tx, dialectName, inspectionteam.MembersTable, memberColumns)
 	if err != nil {
@@ -331,7 +331,7 @@ func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int
 	for i, tm := range teams {
 		if tm.Target != targets[i].Target {
 			mw.Abort()
-			return fmt.Errorf("drawing: team %d is of %s, the stored row of %s", i, tm.Target, targets[i].Target)
+			return fmt.Errorf("draws: team %d is of %s, the stored row of %s", i, tm.Target, targets[i].Target)
 		}
 		set := make([]int, 0, len(tm.Members))
 		for _, m := range tm.Members {

@@ -1,8 +1,8 @@
-// Command gen writes synthetic import files for load tests and the sample files of testdata/.
+// Command officegen writes synthetic import files for load tests and the sample files of testdata/.
 //
-//	go run ./internal/importer/gen -kind targets -rows 1000000 -out targets.csv [-encoding utf8|utf8bom|gbk] [-invalid-every N] [-seed S]
-//	go run ./internal/importer/gen -kind targets -rows 100000 -out targets.xlsx
-//	go run ./internal/importer/gen -samples testdata
+//	go run ./tools/officegen -kind targets -rows 1000000 -out targets.csv [-encoding utf8|utf8bom|gbk] [-invalid-every N] [-seed S]
+//	go run ./tools/officegen -kind targets -rows 100000 -out targets.xlsx
+//	go run ./tools/officegen -samples testdata
 //
 // Targets are in division 370921 with valid, unique unified social credit codes; every N-th row
 // (-invalid-every) carries one defect, in turn: wrong check character, impossible date, unknown

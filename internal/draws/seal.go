@@ -1,4 +1,4 @@
-package drawing
+package draws
 
 import (
 	"context"
@@ -56,7 +56,7 @@ func (d *Drawer) sealKey() ([]byte, error) {
 		return nil, err
 	}
 	if len(k) != 32 {
-		return nil, fmt.Errorf("drawing: seal key of %d bytes", len(k))
+		return nil, fmt.Errorf("draws: seal key of %d bytes", len(k))
 	}
 	return k, nil
 }
@@ -94,7 +94,7 @@ func (d *Drawer) unseal(plain, sealed, secretHash string) ([]byte, error) {
 	}
 	raw, ok := strings.CutPrefix(sealed, sealPrefix)
 	if !ok {
-		return nil, fmt.Errorf("drawing: the draw has no sealed secret")
+		return nil, fmt.Errorf("draws: the draw has no sealed secret")
 	}
 	b, err := hex.DecodeString(raw)
 	if err != nil {
@@ -105,7 +105,7 @@ func (d *Drawer) unseal(plain, sealed, secretHash string) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) < g.NonceSize() {
-		return nil, fmt.Errorf("drawing: sealed secret too short")
+		return nil, fmt.Errorf("draws: sealed secret too short")
 	}
 	s, err := g.Open(nil, b[:g.NonceSize()], b[g.NonceSize():], []byte(secretHash))
 	if err != nil {

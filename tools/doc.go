@@ -1,0 +1,7 @@
+// Package tools holds the developers' commands: they are run by hand or by go generate, never by
+// the hub.
+//
+//	go run ./tools/migdiff -name NAME   # the next versioned migration after a change to ent/schema
+//	go run ./tools/authzdoc FILE        # docs/authorisation.md from the write rules (go generate ./internal/authz)
+//	go run ./tools/officegen …          # synthetic import files and the samples of testdata/
+package tools

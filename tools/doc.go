@@ -4,4 +4,5 @@
 //	go run ./tools/migdiff -name NAME   # the next versioned migration after a change to ent/schema
 //	go run ./tools/authzdoc FILE        # docs/authorisation.md from the write rules (go generate ./internal/authz)
 //	go run ./tools/officegen …          # synthetic import files and the samples of testdata/
+//	go run ./tools/gqlseq FILE          # after gqlgen (go generate ./graph): lists marshalled in order, @defer groups lazy
 package tools

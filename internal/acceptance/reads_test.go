@@ -77,7 +77,6 @@ func rowVisibleBySpec(typ, role string, rel relation) bool {
 func TestAuthorisationMatrix(t *testing.T) {
 	h := newDemoHub(t)
 	db, authSvc := h.db, h.auth
-	srv := struct{ URL string }{h.url}
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("matrix test"))
 
 	deps, err := db.Client.Department.Query().Order(ent.Asc("id")).All(sys)
@@ -158,7 +157,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 				continue
 			}
 			for _, role := range viewer.AllRoles {
-				got := matrixAsk(t, srv.URL, token(dep, role), query, id)
+				got := matrixAsk(t, h.url, token(dep, role), query, id)
 				if !rowVisibleBySpec(typ, role, rel) {
 					if got.node != nil {
 						t.Errorf("%s #%d is visible to %s %s (%s); its rows are the owner's", typ, id, dep.Code, role, rel)

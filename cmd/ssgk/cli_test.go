@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,7 +31,8 @@ func TestDrawVerify_PublishedBundle(t *testing.T) {
 	if err := run(context.Background(), []string{"draw", "verify", bundle, "--commitment", b.CommitmentDigest.String()}, &out, &errOut); err != nil {
 		t.Fatalf("verify: %v", err)
 	}
-	if !strings.Contains(out.String(), "验证通过") {
+	// The report counts the bundle's amendments (recusals and replacements).
+	if !strings.Contains(out.String(), "验证通过") || !strings.Contains(out.String(), fmt.Sprintf("变更 %d 次", len(b.Outcome.Amendments))) {
 		t.Fatalf("output = %q", out.String())
 	}
 	// A different published commitment is refused.

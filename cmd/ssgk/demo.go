@@ -8,9 +8,6 @@ import (
 	"github.com/ssgk/ssgk/internal/hub"
 )
 
-// demoPassword is the password of every demo account.
-const demoPassword = demo.Password
-
 // loadDemo loads the demo data and its accounts and tokens (demo.Setup).
 func loadDemo(ctx context.Context, db *hub.Hub, out io.Writer, sampleYear bool) error {
 	_, err := demo.Setup(ctx, db, out, sampleYear)

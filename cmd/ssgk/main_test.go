@@ -16,8 +16,8 @@ import (
 const runMainEnv = "SSGK_TEST_RUN_MAIN"
 
 // TestMain runs main for the end-to-end tests (runMainEnv); otherwise it runs the tests, then
-// greps every log line the suite's in-process hubs wrote (year, ledger, authorisation matrix)
-// for the demo password and anything shaped like a token — the end-to-end tests grep the
+// greps every log line the suite's in-process hubs wrote (ledger, insider, site, backup) for
+// the demo password and anything shaped like a token — the end-to-end tests grep the
 // program's log themselves.
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {

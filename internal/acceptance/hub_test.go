@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -47,9 +47,15 @@ var (
 // hubKey is the session-signing key of every test hub.
 var hubKey = bytes.Repeat([]byte("a"), 32)
 
+// TestMain runs the tests, drops the demo template, then greps every log line the suite's hubs
+// wrote for the demo password and anything shaped like a token.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	demoTpl.Release()
+	if found, lines := testutil.CheckLogs(); len(found) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: secrets in the %d log lines of the suite: %q\n", lines, found)
+		code = 1
+	}
 	os.Exit(code)
 }
 
@@ -94,7 +100,7 @@ func newDemoHub(t *testing.T) *hub {
 	authSvc := db.Auth
 	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, clock.CST))
 	t.Cleanup(clock.Set(fixed.Now))
-	srv := httptest.NewServer(server.New(db.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), server.DefaultLimits))
+	srv := httptest.NewServer(server.New(db.WithLogger(testutil.Logger()), server.DefaultLimits))
 	t.Cleanup(srv.Close)
 	h := &hub{t: t, db: db, auth: authSvc, url: srv.URL, sys: viewer.NewContext(ctx, viewer.NewSystem("acceptance test")),
 		deps: map[string]*ent.Department{}, tokens: map[string]string{}, clock: fixed}

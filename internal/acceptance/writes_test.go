@@ -41,7 +41,7 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
-// relation is the viewer's department's relation to the record a write touches.
+// relation is the viewer's department's relation to the record a read or a write touches.
 type relation string
 
 const (

@@ -33,10 +33,11 @@ import (
 const headPassword = "负责人口令-2026"
 
 // hub is the portal on the demo data after one run of the regime, built with the domain
-// packages as cmd/ssgk/year_test.go does through GraphQL: a published county-wide plan, a
-// joint task of the market regulator (SCJG) and the health commission (WJ) announced, committed,
-// drawn with dice digits, every result published (one with a problem found), the task closed,
-// the draw revealed, and one result corrected with the head's signature.
+// packages as internal/acceptance's TestYear_PlanToPublishedResult does through GraphQL: a
+// published county-wide plan, a joint task of the market regulator (SCJG) and the health
+// commission (WJ) announced, committed, drawn with dice digits, every result published (one with
+// a problem found), the task closed, the draw revealed, and one result corrected with the head's
+// signature.
 type hub struct {
 	db     *hubpkg.Hub
 	url    string

@@ -1,4 +1,4 @@
-package main
+package acceptance
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,12 +16,14 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/inspector"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/result"
-	"github.com/ssgk/ssgk/internal/auth"
+	"github.com/ssgk/ssgk/ent/target"
+	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/hub"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/results"
@@ -30,11 +33,13 @@ import (
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
+// gqlAnswer is a GraphQL response whose data is decoded whole (mustData).
 type gqlAnswer struct {
 	Data   json.RawMessage `json:"data"`
-	Errors []gqlErr        `json:"errors"`
+	Errors []gqlError      `json:"errors"`
 }
 
+// post runs a GraphQL request with a bearer token and, if purpose is set, the purpose header.
 func post(t *testing.T, base, token, purpose string, body map[string]any) gqlAnswer {
 	t.Helper()
 	b, _ := json.Marshal(body)
@@ -57,6 +62,7 @@ func post(t *testing.T, base, token, purpose string, body map[string]any) gqlAns
 	return a
 }
 
+// mustData decodes the data of an answer that must carry no error.
 func mustData(t *testing.T, a gqlAnswer, out any) {
 	t.Helper()
 	if len(a.Errors) > 0 {
@@ -64,18 +70,6 @@ func mustData(t *testing.T, a gqlAnswer, out any) {
 	}
 	if err := json.Unmarshal(a.Data, out); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// tokens returns a function that issues an API token of a department with the given roles.
-func tokens(t *testing.T, sys context.Context, authSvc *auth.Service) func(dep string, roles ...string) string {
-	return func(dep string, roles ...string) string {
-		t.Helper()
-		tk, _, err := authSvc.CreateToken(sys, dep, dep+" "+strings.Join(roles, ","), roles, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
 	}
 }
 
@@ -87,9 +81,9 @@ func tokens(t *testing.T, sys context.Context, authSvc *auth.Service) func(dep s
 // syncs the change feed page by page without gaps or repeats, receives a newly published result
 // over the websocket subscription, and a dashboard groups and calls a persisted query.
 func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
-	db, authSvc, base := newDemoHub(t)
+	h := newDemoHub(t)
+	db, base, tok := h.db, h.url, h.token
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))
-	tok := tokens(t, sys, authSvc)
 	wj, scjg := tok("WJ", viewer.RoleDeptAdmin), tok("SCJG", viewer.RoleDeptAdmin)
 
 	const q = `query Inspectors { inspectors(first: 5, orderBy: {field: NAME}, where: {hasDepartmentWith: [{code: "SCJG"}]}) {
@@ -210,9 +204,9 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 	}
 	mustData(t, post(t, base, credit, "", map[string]any{"query": `query($u: String!) { entityHistory(uscc: $u) { target { name } results { id items { totalCount } codes { code } }
 		corrections { reason } tasks { number } followUps { status } } }`, "variables": map[string]any{"u": *corrected.Edges.Target.Uscc}}), &hist)
-	h := hist.EntityHistory
-	if h.Target.Name != corrected.Edges.Target.Name || len(h.Results) < 2 || len(h.Corrections) != 1 || len(h.Tasks) != 1 || h.Results[0].Items.TotalCount == 0 {
-		t.Errorf("entity history: %+v", h)
+	eh := hist.EntityHistory
+	if eh.Target.Name != corrected.Edges.Target.Name || len(eh.Results) < 2 || len(eh.Corrections) != 1 || len(eh.Tasks) != 1 || eh.Results[0].Items.TotalCount == 0 {
+		t.Errorf("entity history: %+v", eh)
 	}
 
 	logged, err := db.Client.Publication.Query().Where(publication.LedgerIndexNotNil()).Count(sys)
@@ -348,7 +342,7 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 
 // appendResultPublication publishes one more RESULT act (of an existing published result)
 // through publish.Record and returns its leaf index.
-func appendResultPublication(t *testing.T, db *hub.Hub, ctx context.Context) int {
+func appendResultPublication(t *testing.T, db *hubpkg.Hub, ctx context.Context) int {
 	t.Helper()
 	r, err := db.Client.Result.Query().Where(result.StatusEQ(result.StatusPUBLISHED)).First(ctx)
 	if err != nil {
@@ -368,4 +362,250 @@ func appendResultPublication(t *testing.T, db *hub.Hub, ctx context.Context) int
 		t.Fatal(err)
 	}
 	return idx
+}
+
+// TestSharing_MixedOwnersPage: a page of targets is decided record by record even though it is
+// decided in one pass. The demo's targets are all in the market regulator's library and some
+// also in the health commission's: the commission reads the contact phones of its own targets,
+// is refused the others' until the regulator grants it the contact group, and then the one
+// access-log entry counts exactly the regulator's targets it read (not its own).
+func TestSharing_MixedOwnersPage(t *testing.T) {
+	h := newDemoHub(t)
+	db, base, tok := h.db, h.url, h.token
+	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing page test"))
+	wj, scjg := tok("WJ", viewer.RoleDeptAdmin), tok("SCJG", viewer.RoleDeptAdmin)
+
+	// The commission's own targets, straight from the tables.
+	// The health commission's own contact details: those it recorded (contact provenance).
+	rows, err := db.SQL.QueryContext(sys, `SELECT t.id FROM targets t JOIN departments d ON d.id = t.contact_department_id WHERE d.code = 'WJ'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := map[int]bool{}
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		own[id] = true
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A page of targets whose contact details the commission or the regulator recorded.
+	deps := db.Client.Department.Query().Where(department.CodeIn("WJ", "SCJG")).IDsX(sys)
+	vars := map[string]any{"deps": deps}
+	const q = `query($deps: [Int!]) { targets(first: 200, where: {contactDepartmentIDIn: $deps}) { edges { node { id name contactPhone legalRepPhone } } } }`
+	type page struct {
+		Targets struct {
+			Edges []struct {
+				Node struct {
+					ID                          string
+					Name                        string
+					ContactPhone, LegalRepPhone *string
+				}
+			}
+		}
+	}
+	read := func(a gqlAnswer) (page, map[int]*ent.Target) {
+		t.Helper()
+		var p page
+		if err := json.Unmarshal(a.Data, &p); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int
+		for _, e := range p.Targets.Edges {
+			id, _ := strconv.Atoi(e.Node.ID)
+			ids = append(ids, id)
+		}
+		stored := map[int]*ent.Target{}
+		for _, x := range db.Client.Target.Query().Where(target.IDIn(ids...)).AllX(sys) {
+			stored[x.ID] = x
+		}
+		return p, stored
+	}
+	phone := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+
+	before := post(t, base, wj, "", map[string]any{"query": q, "variables": vars})
+	p, stored := read(before)
+	var mine, theirs int
+	// Each refused field is reported once, with the number of places refused (null in each).
+	refusals := map[string]int{}
+	for _, e := range before.Errors {
+		if e.Extensions["code"] != sharing.CodeForbiddenField || len(e.Path) != 5 {
+			t.Fatalf("unexpected error: %+v", e)
+		}
+		refusals[e.Extensions["field"].(string)] += int(e.Extensions["count"].(float64))
+	}
+	refused := map[string]bool{}
+	for _, e := range p.Targets.Edges {
+		if e.Node.ContactPhone == nil {
+			refused[e.Node.ID+".contactPhone"] = true
+		}
+		if e.Node.LegalRepPhone == nil {
+			refused[e.Node.ID+".legalRepPhone"] = true
+		}
+	}
+	for _, e := range p.Targets.Edges {
+		id, _ := strconv.Atoi(e.Node.ID)
+		x := stored[id]
+		if own[id] {
+			mine++
+			if phone(e.Node.ContactPhone) != x.ContactPhone || phone(e.Node.LegalRepPhone) != x.LegalRepPhone ||
+				refused[e.Node.ID+".contactPhone"] || refused[e.Node.ID+".legalRepPhone"] {
+				t.Errorf("own target %d: %+v (stored %q %q)", id, e.Node, x.ContactPhone, x.LegalRepPhone)
+			}
+			continue
+		}
+		theirs++
+		if e.Node.Name == "" || e.Node.ContactPhone != nil || e.Node.LegalRepPhone != nil ||
+			!refused[e.Node.ID+".contactPhone"] || !refused[e.Node.ID+".legalRepPhone"] {
+			t.Errorf("the regulator's target %d before the grant: %+v", id, e.Node)
+		}
+	}
+	if mine == 0 || theirs == 0 || len(before.Errors) != 2 || refusals["contactPhone"] != theirs || refusals["legalRepPhone"] != theirs {
+		t.Fatalf("a mixed page needs both kinds: %d own, %d the regulator's, %d errors %v", mine, theirs, len(before.Errors), refusals)
+	}
+
+	var req struct{ RequestGrant struct{ ID string } }
+	mustData(t, post(t, base, wj, "", map[string]any{"query": `mutation($e: Time!) { requestGrant(ownerCode: "SCJG", group: "contact", purpose: "联合检查联系企业", expiresAt: $e) { id } }`,
+		"variables": map[string]any{"e": clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
+	mustData(t, post(t, base, scjg, "", map[string]any{"query": `mutation($id: ID!) { approveGrant(id: $id) { status } }`,
+		"variables": map[string]any{"id": req.RequestGrant.ID}}), &struct{}{})
+
+	var logsBefore int
+	if err := db.SQL.QueryRowContext(sys, `SELECT count(*) FROM access_logs`).Scan(&logsBefore); err != nil {
+		t.Fatal(err)
+	}
+	after := post(t, base, wj, "核对联系电话", map[string]any{"query": q, "variables": vars})
+	if len(after.Errors) != 0 {
+		t.Fatalf("after the grant: %+v", after.Errors)
+	}
+	p, stored = read(after)
+	for _, e := range p.Targets.Edges {
+		id, _ := strconv.Atoi(e.Node.ID)
+		if x := stored[id]; phone(e.Node.ContactPhone) != x.ContactPhone || phone(e.Node.LegalRepPhone) != x.LegalRepPhone {
+			t.Errorf("target %d after the grant: %+v (stored %q %q)", id, e.Node, x.ContactPhone, x.LegalRepPhone)
+		}
+	}
+	var n, count int
+	var typ, fields, purpose string
+	if err := db.SQL.QueryRowContext(sys, `SELECT count(*) FROM access_logs`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SQL.QueryRowContext(sys, `SELECT entity_type, fields, record_count, purpose FROM access_logs ORDER BY id DESC LIMIT 1`).
+		Scan(&typ, &fields, &count, &purpose); err != nil {
+		t.Fatal(err)
+	}
+	var fs []string
+	if err := json.Unmarshal([]byte(fields), &fs); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(fs)
+	if n != logsBefore+1 || typ != "Target" || count != theirs || !slices.Equal(fs, []string{"contactPhone", "legalRepPhone"}) || purpose != "核对联系电话" {
+		t.Errorf("access log: %d new rows, newest %s %v count %d purpose %q; want one row, Target, both phones, %d records",
+			n-logsBefore, typ, fs, count, purpose, theirs)
+	}
+}
+
+// TestSharing_OwnerChangeTakesEffectAtOnce: for a target whose contact details have no
+// recorded owner (a row from before contact provenance), the holders own them: a department
+// that may read the contact phone under the market regulator's grant loses it on the very next
+// query once the enterprise moves to another department's sub-library, and gets it back when it
+// moves back — however often the query ran before (on PostgreSQL the owners are cached across
+// queries; the cache must never answer for memberships that changed). A target whose contact
+// details were recorded by the regulator stays the regulator's wherever it moves.
+func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
+	h := newDemoHub(t)
+	db, base, tok := h.db, h.url, h.token
+	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))
+	wj, scjg := tok("WJ", viewer.RoleDeptAdmin), tok("SCJG", viewer.RoleDeptAdmin)
+
+	depID := func(code string) int {
+		return db.Client.Department.Query().Where(department.Code(code)).OnlyIDX(sys)
+	}
+	scjgLib := db.Client.TargetLibrary.Query().Where(targetlibrary.HasDepartmentWith(department.Code("SCJG"))).FirstIDX(sys)
+	var jtLib int
+	tg := db.Client.Target.Query().Where(target.HasLibrariesWith(targetlibrary.ID(scjgLib))).FirstX(sys)
+	const phone = "0538-5620001"
+	moveTo := func(lib int) {
+		t.Helper()
+		err := txn.Run(sys, db.Client, func(tx *ent.Tx) error {
+			return tx.Target.UpdateOneID(tg.ID).ClearLibraries().AddLibraryIDs(lib).SetContactPhone(phone).Exec(sys)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	recorder := func(dep any) {
+		t.Helper()
+		q := "UPDATE targets SET contact_department_id = ? WHERE id = ?"
+		if db.Dialect == "postgres" {
+			q = "UPDATE targets SET contact_department_id = $1 WHERE id = $2"
+		}
+		if _, err := db.SQL.ExecContext(sys, q, dep, tg.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recorder(nil)
+	err := txn.Run(sys, db.Client, func(tx *ent.Tx) error {
+		l, err := tx.TargetLibrary.Create().SetCode("JT-TEST").SetName("交通运输测试分库").SetDepartmentID(depID("JT")).Save(sys)
+		jtLib = l.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moveTo(scjgLib)
+
+	var req struct{ RequestGrant struct{ ID string } }
+	mustData(t, post(t, base, wj, "", map[string]any{"query": `mutation($e: Time!) { requestGrant(ownerCode: "SCJG", group: "contact", purpose: "联合检查联系企业", expiresAt: $e) { id } }`,
+		"variables": map[string]any{"e": clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
+	mustData(t, post(t, base, scjg, "", map[string]any{"query": `mutation($id: ID!) { approveGrant(id: $id) { status } }`,
+		"variables": map[string]any{"id": req.RequestGrant.ID}}), &struct{}{})
+
+	const q = `query Contact($id: ID!) { targets(where: {id: $id}) { edges { node { id name contactPhone } } } }`
+	read := func(step string, allowed bool) {
+		t.Helper()
+		a := post(t, base, wj, "", map[string]any{"query": q, "variables": map[string]any{"id": strconv.Itoa(tg.ID)}})
+		var page struct {
+			Targets struct {
+				Edges []struct {
+					Node struct {
+						Name         string
+						ContactPhone *string
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(a.Data, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Targets.Edges) != 1 || page.Targets.Edges[0].Node.Name == "" {
+			t.Fatalf("%s: %+v %+v", step, page, a.Errors)
+		}
+		got := page.Targets.Edges[0].Node.ContactPhone
+		switch {
+		case allowed && (got == nil || *got != phone || len(a.Errors) != 0):
+			t.Fatalf("%s: contact phone %v, errors %+v; want %s", step, got, a.Errors, phone)
+		case !allowed && (got != nil || len(a.Errors) != 1 || a.Errors[0].Extensions["code"] != sharing.CodeForbiddenField):
+			t.Fatalf("%s: contact phone %v, errors %+v; want null and %s", step, got, a.Errors, sharing.CodeForbiddenField)
+		}
+	}
+	read("under the regulator's grant", true)
+	read("again", true)
+	moveTo(jtLib)
+	read("moved to the transport bureau's library", false)
+	read("again", false)
+	moveTo(scjgLib)
+	read("moved back", true)
+	recorder(depID("SCJG"))
+	moveTo(jtLib)
+	read("recorded by the regulator, moved to the transport bureau's library", true)
 }

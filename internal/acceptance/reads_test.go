@@ -1,4 +1,4 @@
-package main
+package acceptance
 
 import (
 	"bytes"
@@ -7,36 +7,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/graph"
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/codes"
-	"github.com/ssgk/ssgk/internal/hub"
-	"github.com/ssgk/ssgk/internal/server"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
-	"github.com/ssgk/ssgk/internal/testutil"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
-)
-
-// relation is the viewer's department's relation to a record.
-type relation string
-
-const (
-	owning         relation = "owning department"
-	otherNoGrant   relation = "other department, no grant"
-	otherWithGrant relation = "other department, with grant"
 )
 
 // allowedBySpec is design.md §5's table for one role, class and relation, written out on its
@@ -59,28 +44,6 @@ func allowedBySpec(role, class, typ string, rel relation) bool {
 		return true
 	}
 	return false
-}
-
-// newDemoHub serves the demo data with its sample year on a fresh database.
-func newDemoHub(t *testing.T) (*hub.Hub, *auth.Service, string) {
-	t.Helper()
-	ctx := context.Background()
-	t.Cleanup(clock.Set(clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, clock.CST)).Now))
-	db, err := hub.Open(ctx, hub.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		t.Fatal(err)
-	}
-	authSvc := db.Auth
-	if err := loadDemo(ctx, db, io.Discard, true); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(db.WithLogger(testutil.Logger()), server.DefaultLimits))
-	t.Cleanup(srv.Close)
-	return db, authSvc, srv.URL
 }
 
 // rowVisibleBySpec: grants and the access log are seen by the requesting (reading) and the
@@ -112,8 +75,8 @@ func rowVisibleBySpec(typ, role string, rel relation) bool {
 // that each one is returned or refused with FORBIDDEN_FIELD and its class, as the table says.
 // A new field or entity is covered without touching this test.
 func TestAuthorisationMatrix(t *testing.T) {
-	db, authSvc, url := newDemoHub(t)
-	srv := struct{ URL string }{url}
+	h := newDemoHub(t)
+	db, authSvc := h.db, h.auth
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("matrix test"))
 
 	deps, err := db.Client.Department.Query().Order(ent.Asc("id")).All(sys)
@@ -194,7 +157,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 				continue
 			}
 			for _, role := range viewer.AllRoles {
-				got := matrixAsk(t, srv.URL, token(dep, role), query, id)
+				got := matrixAsk(t, h.url, token(dep, role), query, id)
 				if !rowVisibleBySpec(typ, role, rel) {
 					if got.node != nil {
 						t.Errorf("%s #%d is visible to %s %s (%s); its rows are the owner's", typ, id, dep.Code, role, rel)
@@ -235,7 +198,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 
 // pickRecord chooses a record of the type that every viewer can see (a published one where
 // rows are restricted), preferring one with an owning department other than the grantee.
-func pickRecord(t *testing.T, ctx context.Context, db *hub.Hub, typ string, grantee int) (int, []int) {
+func pickRecord(t *testing.T, ctx context.Context, db *hubpkg.Hub, typ string, grantee int) (int, []int) {
 	t.Helper()
 	table := ent.TypeTables[typ]
 	where := ""
@@ -323,7 +286,7 @@ func matrixAsk(t *testing.T, url, token, query string, id int) matrixAnswer {
 		Data struct {
 			Node map[string]json.RawMessage `json:"node"`
 		} `json:"data"`
-		Errors []gqlErr `json:"errors"`
+		Errors []gqlError `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatalf("not JSON: %s", raw)

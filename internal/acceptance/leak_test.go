@@ -1,4 +1,4 @@
-package main
+package acceptance
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/draw"
 	"github.com/ssgk/ssgk/ent/publication"
-	"github.com/ssgk/ssgk/internal/hub"
+	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -22,7 +22,7 @@ import (
 // classValues returns the distinct text values stored in the columns of the fields whose class
 // satisfies keep: values a reader could recognise (at least 5 characters; numbers of at least 7
 // digits, like phones and ID numbers; no enum constants).
-func classValues(t *testing.T, ctx context.Context, db *hub.Hub, keep func(sharing.Rule) bool) map[string]string {
+func classValues(t *testing.T, ctx context.Context, db *hubpkg.Hub, keep func(sharing.Rule) bool) map[string]string {
 	t.Helper()
 	enum := regexp.MustCompile(`^[A-Za-z0-9_]+$`) // enum constants and type names
 	digits := regexp.MustCompile(`^[0-9]+$`)
@@ -97,7 +97,8 @@ func collectJSONStrings(doc, field string, out map[string]string) {
 // review notes, conflicts, lead details … — appears on any portal page, in the open data, in a
 // draw's verification bundle or in a transparency-log leaf.
 func TestSharing_PublicPathsCarryNoRestrictedValue(t *testing.T) {
-	db, _, base := newDemoHub(t)
+	h := newDemoHub(t)
+	db, base := h.db, h.url
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("leak test"))
 	restricted := classValues(t, sys, db, sharing.Restricted)
 	open := classValues(t, sys, db, func(r sharing.Rule) bool { return !sharing.Restricted(r) })

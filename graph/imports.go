@@ -24,7 +24,7 @@ func (r *Resolver) importFile(ctx context.Context, kind importjob.Kind, departme
 		}
 		return io.NopCloser(file.File), nil
 	}
-	opt := library.ImportOptions{Kind: k, DepartmentID: departmentID, Partial: partial != nil && *partial, FileName: file.Filename, Dialect: r.Dialect}
+	opt := library.ImportOptions{Kind: k, DepartmentID: departmentID, Partial: partial != nil && *partial, FileName: file.Filename}
 	if libraryID != nil {
 		opt.LibraryID = *libraryID
 	}

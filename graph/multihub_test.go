@@ -32,7 +32,7 @@ func TestSubscriptionSeesOtherHub(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(testutil.System(), 60*time.Second)
 	defer cancel()
-	r := &Resolver{Client: b.Client, DB: b.SQL, Dialect: b.Dialect, Feed: b.FeedSignal}
+	r := &Resolver{Client: b.Client, DB: b.SQL, Feed: b.FeedSignal}
 	events, err := r.Subscription().ResultPublished(ctx, nil)
 	if err != nil {
 		t.Fatal(err)

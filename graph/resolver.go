@@ -7,6 +7,7 @@ import (
 	stdsql "database/sql"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
+	"github.com/ssgk/ssgk/internal/stats"
 	"github.com/ssgk/ssgk/internal/uscc"
 )
 
@@ -26,7 +28,6 @@ type Resolver struct {
 	Client  *ent.Client
 	DB      *stdsql.DB
 	Auth    *auth.Service
-	Dialect string
 	Drawer  *draws.Drawer
 	DataDir string      // evidence files
 	Schema  *ast.Schema // the executable schema, to validate persisted queries
@@ -52,12 +53,13 @@ func (r *Resolver) readClient() *ent.Client {
 	return r.Client
 }
 
-// readDB is the database of the read-only aggregates.
-func (r *Resolver) readDB() *stdsql.DB {
+// readDB is the database of the read-only aggregates, in the dialect of its client.
+func (r *Resolver) readDB() stats.Querier {
+	db := r.DB
 	if r.Reads != nil {
-		return r.Reads.DB
+		db = r.Reads.DB
 	}
-	return r.DB
+	return entsql.OpenDB(r.readClient().Dialect(), db)
 }
 
 // feedSignal is the signal subscriptions wait on besides their poll (nil: poll only).
@@ -74,7 +76,7 @@ func (r *Resolver) feedSignal() *changefeed.Signal {
 func NewSchema(h *hub.Hub) graphql.ExecutableSchema {
 	r := &Resolver{}
 	if h != nil {
-		r = &Resolver{Client: h.Client, DB: h.SQL, Auth: h.Auth, Dialect: h.Dialect, Drawer: h.Drawer, DataDir: h.DataDir,
+		r = &Resolver{Client: h.Client, DB: h.SQL, Auth: h.Auth, Drawer: h.Drawer, DataDir: h.DataDir,
 			Feed: h.FeedSignal}
 		if reads := h.Reads(); reads != h {
 			r.Reads = &Reads{Client: reads.Client, DB: reads.SQL}

@@ -143,7 +143,7 @@ func (r *queryResolver) ResultAggregate(ctx context.Context, groupBy []model.Agg
 			f.PublishedOnly = *filter.PublishedOnly
 		}
 	}
-	total, groups, err := stats.Grouping(ctx, r.readDB(), r.Dialect, viewer.FromContext(ctx), dims, f)
+	total, groups, err := stats.Grouping(ctx, r.readDB(), viewer.FromContext(ctx), dims, f)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func runAuditVerify(ctx context.Context, cfg *config, checkpoints []string, stdo
 	}
 	defer db.Close()
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk audit verify"))
-	rep, err := audit.Verify(ctx, db.Client, db.Dialect, func(stage string, done, total int) {
+	rep, err := audit.Verify(ctx, db.Client, func(stage string, done, total int) {
 		fmt.Fprintf(stderr, "\r校验%s：%d/%d", stage, done, total)
 	})
 	fmt.Fprintln(stderr)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"entgo.io/ent/dialect"
 
@@ -71,11 +70,8 @@ func runRestore(ctx context.Context, cfg *config, fromDir string, stdout io.Writ
 	if *from == "" {
 		return apperr.New(apperr.Invalid, "请用 --from 指定备份目录")
 	}
-	d := dialect.SQLite
-	switch {
-	case strings.HasPrefix(cfg.DatabaseURL, "postgres://"), strings.HasPrefix(cfg.DatabaseURL, "postgresql://"):
-		d = dialect.Postgres
-	case cfg.DatabaseURL != "":
+	d, err := store.DialectOf(cfg.DatabaseURL)
+	if err != nil || (d == dialect.SQLite && cfg.DatabaseURL != "") {
 		return apperr.New(apperr.Invalid, "SQLite 备份恢复到数据目录（--data-dir）中的 ssgk.db，请不要同时指定 --database-url")
 	}
 	m, err := backup.Restore(*from, backup.Target{Dialect: d, DataDir: cfg.DataDir, SessionKey: cfg.sessionKeyPath()})

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -57,9 +56,9 @@ func runVersion(ctx context.Context, cfg *config, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "提交：%s\n", orDash(commit))
 	fmt.Fprintf(stdout, "构建日期：%s\n", orDash(buildDate))
 	fmt.Fprintf(stdout, "Go 版本：%s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	d := dialect.SQLite
-	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
-		d = dialect.Postgres
+	d, err := store.DialectOf(cfg.DatabaseURL)
+	if err != nil {
+		d = dialect.SQLite // as before for a URL that opening refuses
 	}
 	if all, err := store.Migrations(d); err == nil && len(all) > 0 {
 		fmt.Fprintf(stdout, "本程序的数据库版本：%s（%d 个迁移）\n", all[len(all)-1].Version, len(all))

@@ -59,7 +59,7 @@ func runImport(ctx context.Context, cfg *config, kindName string, o importFlags,
 	if err != nil {
 		return err
 	}
-	opt := library.ImportOptions{Kind: kind, DepartmentID: dep.ID, Partial: o.Partial, FileName: filepath.Base(path), Dialect: db.Dialect}
+	opt := library.ImportOptions{Kind: kind, DepartmentID: dep.ID, Partial: o.Partial, FileName: filepath.Base(path)}
 	if o.Library != "" {
 		lib, err := db.Client.TargetLibrary.Query().Where(targetlibrary.DepartmentID(dep.ID), targetlibrary.Code(o.Library)).Only(ctx)
 		if err != nil {

@@ -49,7 +49,7 @@ func TestDraw_InsiderCannotSteerUnseen(t *testing.T) {
 	if _, err := demo.Load(ctx, client, demo.Options{Targets: 600, Inspectors: 150}); err != nil {
 		t.Fatal(err)
 	}
-	d := draws.New(client, h.db.Dialect).WithKeyDir(h.data)
+	d := draws.New(client).WithKeyDir(h.data)
 	scjg := client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
 	wj := client.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
 	as := func(dep *ent.Department, role string) context.Context {

@@ -7,9 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strings"
-
-	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/hub"
@@ -141,9 +138,9 @@ const CodeMigrationUnknown = "MIGRATION_UNKNOWN"
 
 // checkMigrationVersion refuses a --to that is not one of this release's migrations.
 func checkMigrationVersion(cfg *config, to string) error {
-	d := dialect.SQLite
-	if strings.HasPrefix(cfg.DatabaseURL, "postgres://") || strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
-		d = dialect.Postgres
+	d, err := store.DialectOf(cfg.DatabaseURL)
+	if err != nil {
+		return err
 	}
 	all, err := store.Migrations(d)
 	if err != nil {

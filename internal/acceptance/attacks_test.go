@@ -132,7 +132,7 @@ func TestAttack_ConflictsOfAnotherDepartment(t *testing.T) {
 	if got := h.db.Client.Conflict.GetX(h.sys, cf.ID); got.Active || got.EndedReason != "当事人已退休" {
 		t.Errorf("after deactivation: %+v", got)
 	}
-	if rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil); err != nil || !rep.OK() {
+	if rep, err := audit.Verify(h.sys, h.db.Client, nil); err != nil || !rep.OK() {
 		t.Errorf("audit trail after the deactivation: %v %+v", err, rep)
 	}
 }
@@ -344,7 +344,7 @@ func TestFailClosed_AccessLogAndAuditTrail(t *testing.T) {
 	if l.Operation != "graphql:ContactCheck" {
 		t.Errorf("access log operation = %q", l.Operation)
 	}
-	rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil)
+	rep, err := audit.Verify(h.sys, h.db.Client, nil)
 	if err != nil || !rep.OK() {
 		b, _ := json.Marshal(rep)
 		t.Errorf("audit verify after a granted read: %v %s", err, b)

@@ -114,7 +114,7 @@ func TestContention_NoDeadlock(t *testing.T) {
 		}
 		data := csv.String()
 		_, err := library.Import(ctx, c, func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(data)), nil },
-			library.ImportOptions{Kind: importer.KindTargets, DepartmentID: scjg.ID, FileName: "contention.csv", Dialect: h.db.Dialect})
+			library.ImportOptions{Kind: importer.KindTargets, DepartmentID: scjg.ID, FileName: "contention.csv"})
 		return err
 	})
 	// Target creation with libraryIDs, two clients: the reverse order of the import's locks

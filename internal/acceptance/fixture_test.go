@@ -74,7 +74,7 @@ func (h *hub) ongoingTask() *ongoing {
 			t.Fatal(err)
 		}
 	}
-	drawer := draws.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
+	drawer := draws.New(c).WithKeyDir(h.db.DataDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	if err == nil {
 		dr, err = drawer.Commit(ctx, dr.ID)

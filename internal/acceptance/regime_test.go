@@ -506,7 +506,7 @@ func TestRegime_SpecialTaskFromLeads(t *testing.T) {
 	if _, err := library.Confirm(ctx, c, scjg.ID, "专项检查", 0); err != nil {
 		t.Fatal(err)
 	}
-	drawer := draws.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
+	drawer := draws.New(c).WithKeyDir(h.db.DataDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	if err == nil {
 		dr, err = drawer.Commit(ctx, dr.ID)

@@ -89,7 +89,7 @@ func TestTamper_EveryTable(t *testing.T) {
 	w := newWriteWorld(t, h) // a task under way, follow-ups, leads and clusters, share grants …
 	fillRareTables(t, h, w)
 	ctx := context.Background()
-	if rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil); err != nil || !rep.OK() {
+	if rep, err := audit.Verify(h.sys, h.db.Client, nil); err != nil || !rep.OK() {
 		t.Fatalf("before tampering: %v %v", err, rep.Problems)
 	}
 	conn := tamperConn(t, h)
@@ -160,7 +160,7 @@ func TestTamper_EveryTable(t *testing.T) {
 	}
 	t.Logf("%s: tampered %d rows in %d tables; empty tables: %v", h.db.Dialect, len(want), len(tables)+len(audit.JoinTableNames())-len(empty), empty)
 
-	rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil)
+	rep, err := audit.Verify(h.sys, h.db.Client, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestTamper_PublishedConclusion(t *testing.T) {
 	if !found {
 		t.Errorf("ledger audit does not name publication #%d: %v", pub.ID, rep.Problems)
 	}
-	arep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil)
+	arep, err := audit.Verify(h.sys, h.db.Client, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +372,7 @@ func rewriteChain(t *testing.T, h *hub, conn *sql.Conn, anchor int64) {
 			t.Fatal(err)
 		}
 	}
-	if rep, err := audit.Verify(h.sys, h.db.Client, h.db.Dialect, nil); err != nil || !rep.OK() {
+	if rep, err := audit.Verify(h.sys, h.db.Client, nil); err != nil || !rep.OK() {
 		t.Fatalf("the rewritten chain should pass on its own: %v %v", err, rep.Problems)
 	}
 }
@@ -391,7 +391,7 @@ func fillRareTables(t *testing.T, h *hub, w *writeWorld) {
 	}
 	csv := "市场主体名称,信用代码,主体类型,经营场所,区划代码\n宁阳县篡改测试有限公司," + newUSCC(990001) + ",企业,山东省泰安市宁阳县文庙街道1号,370921\n"
 	if _, err := library.Import(ctx, c, func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(csv)), nil },
-		library.ImportOptions{Kind: importer.KindTargets, DepartmentID: h.deps["SCJG"].ID, FileName: "tamper.csv", Dialect: h.db.Dialect}); err != nil {
+		library.ImportOptions{Kind: importer.KindTargets, DepartmentID: h.deps["SCJG"].ID, FileName: "tamper.csv"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := results.AddEvidence(ctx, c, w.og.DraftID, "现场照片.png", "image/png", bytes.NewReader(pngBytes()), h.db.DataDir); err != nil {

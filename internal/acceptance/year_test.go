@@ -338,7 +338,7 @@ func TestYear_DepartmentsRunTheRegime(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	drawer := draws.New(c, h.db.Dialect).WithKeyDir(h.db.DataDir)
+	drawer := draws.New(c).WithKeyDir(h.db.DataDir)
 	teamsOf := map[int][]*ent.InspectionTeam{}
 	for i, id := range []int{jointID, special.ID, own.ID} {
 		dr, err := drawer.Freeze(ctx, id, "")

@@ -42,7 +42,7 @@ type mutation interface {
 
 // Hook returns the ent hook that writes the audit trail. It refuses writes outside a
 // transaction and any direct change to the trail itself.
-func Hook(dialectName string) ent.Hook {
+func Hook() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if m.Type() == ent.TypeAuditEvent {
@@ -80,12 +80,12 @@ func Hook(dialectName string) ent.Hook {
 					return nil, err
 				}
 				for _, id := range ids {
-					if before[id], err = RowDigest(rctx, client, dialectName, table, id); err != nil {
+					if before[id], err = RowDigest(rctx, client, table, id); err != nil {
 						return nil, err
 					}
 				}
 			}
-			joinChanges, err := joinGroups(rctx, client, dialectName, m, ids)
+			joinChanges, err := joinGroups(rctx, client, m, ids)
 			if err != nil {
 				return nil, err
 			}
@@ -98,7 +98,7 @@ func Hook(dialectName string) ent.Hook {
 				if !ok {
 					return nil, fmt.Errorf("audit: created %s has no id", m.Type())
 				}
-				if err := recordJoins(rctx, tx, client, dialectName, v, joinChanges, id); err != nil {
+				if err := recordJoins(rctx, tx, client, v, joinChanges, id); err != nil {
 					return nil, err
 				}
 				if b := batchFrom(ctx); b != nil {
@@ -115,18 +115,18 @@ func Hook(dialectName string) ent.Hook {
 				action = "DELETE"
 			}
 			if !m.Op().Is(ent.OpCreate) {
-				if err := recordJoins(rctx, tx, client, dialectName, v, joinChanges, 0); err != nil {
+				if err := recordJoins(rctx, tx, client, v, joinChanges, 0); err != nil {
 					return nil, err
 				}
 			}
 			for _, id := range ids {
 				after := ""
 				if action != "DELETE" {
-					if after, err = RowDigest(rctx, client, dialectName, table, id); err != nil {
+					if after, err = RowDigest(rctx, client, table, id); err != nil {
 						return nil, err
 					}
 				}
-				if err := appendEvent(rctx, tx, dialectName, v, action, m.Type(), id, before[id], after); err != nil {
+				if err := appendEvent(rctx, tx, v, action, m.Type(), id, before[id], after); err != nil {
 					return nil, err
 				}
 			}
@@ -136,8 +136,8 @@ func Hook(dialectName string) ent.Hook {
 }
 
 // appendEvent chains one event to the tip of the trail.
-func appendEvent(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.Viewer, action, typ string, id int, before, after string) error {
-	seq, prev, err := chainTip(ctx, tx, dialectName)
+func appendEvent(ctx context.Context, tx *ent.Tx, v *viewer.Viewer, action, typ string, id int, before, after string) error {
+	seq, prev, err := chainTip(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -159,8 +159,8 @@ func appendEvent(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.
 // the next sequence number and the hash to link to. Store-opened transactions hold the lock
 // since BEGIN (lock order: internal/store/writelock.go); taking it again is free and keeps
 // transactions opened elsewhere correct.
-func chainTip(ctx context.Context, tx *ent.Tx, dialectName string) (int64, string, error) {
-	if dialectName == dialect.Postgres {
+func chainTip(ctx context.Context, tx *ent.Tx) (int64, string, error) {
+	if tx.Dialect() == dialect.Postgres {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", pgAuditLock); err != nil {
 			return 0, "", err
 		}
@@ -183,8 +183,8 @@ func EventHash(e *ent.AuditEvent) string { return newEventHasher(e).hash(e) }
 
 // RowDigest is SHA-256 over every column of one row, columns sorted by name, so that any change
 // made around the hub — including to columns no API exposes — changes the digest.
-func RowDigest(ctx context.Context, client *ent.Client, dialectName, table string, id int) (string, error) {
-	query, args := entsql.Dialect(dialectName).Select("*").From(entsql.Table(table)).Where(entsql.EQ("id", id)).Query()
+func RowDigest(ctx context.Context, client *ent.Client, table string, id int) (string, error) {
+	query, args := entsql.Dialect(client.Dialect()).Select("*").From(entsql.Table(table)).Where(entsql.EQ("id", id)).Query()
 	rows, err := client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return "", err

@@ -34,7 +34,7 @@ func seedDepartment(t *testing.T, db *hub.Hub) *ent.Department {
 
 func verify(t *testing.T, db *hub.Hub) *audit.Report {
 	t.Helper()
-	rep, err := audit.Verify(testutil.System(), db.Client, db.Dialect, nil)
+	rep, err := audit.Verify(testutil.System(), db.Client, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func hasProblem(rep *audit.Report, text string) bool {
 func TestAudit_BatchModeWritesTheSameChain(t *testing.T) {
 	db := testutil.Open(t)
 	d := seedDepartment(t, db)
-	ctx := audit.WithBatch(testutil.System(), db.Dialect)
+	ctx := audit.WithBatch(testutil.System())
 	before, _ := db.Client.AuditEvent.Query().Count(testutil.System())
 	err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
 		bulk := []*ent.TargetLibraryCreate{

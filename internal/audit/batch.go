@@ -24,7 +24,6 @@ type batchKey struct{}
 
 type batch struct {
 	mu      sync.Mutex
-	dialect string
 	pending []pendingEvent
 	hooked  bool
 }
@@ -36,8 +35,8 @@ type pendingEvent struct {
 
 // WithBatch returns a context in which creates are audited in bulk at commit. Updates and
 // deletes are still audited one by one (they need the row as it was before).
-func WithBatch(ctx context.Context, dialectName string) context.Context {
-	return context.WithValue(ctx, batchKey{}, &batch{dialect: dialectName})
+func WithBatch(ctx context.Context) context.Context {
+	return context.WithValue(ctx, batchKey{}, &batch{})
 }
 
 func batchFrom(ctx context.Context) *batch {
@@ -96,7 +95,7 @@ func (b *batch) flush(ctx context.Context, tx *ent.Tx) error {
 	v := viewer.FromContext(ctx)
 	rctx := viewer.NewContext(context.Background(), v)
 	client := tx.Client()
-	seq, prev, err := chainTip(rctx, tx, b.dialect)
+	seq, prev, err := chainTip(rctx, tx)
 	if err != nil {
 		return err
 	}
@@ -111,7 +110,7 @@ func (b *batch) flush(ctx context.Context, tx *ent.Tx) error {
 		}
 		for typ, ids := range byType {
 			table := ent.TypeTables[typ]
-			q, args := entsql.Dialect(b.dialect).Select("*").From(entsql.Table(table)).Where(entsql.In("id", ids...)).Query()
+			q, args := entsql.Dialect(tx.Dialect()).Select("*").From(entsql.Table(table)).Where(entsql.In("id", ids...)).Query()
 			rows, err := client.QueryContext(rctx, q, args...)
 			if err != nil {
 				return err
@@ -155,7 +154,7 @@ func (b *batch) flush(ctx context.Context, tx *ent.Tx) error {
 				ev.AfterDigest, ev.Operation, ev.PrevHash, ev.Hash})
 			seq, prev = seq+1, ev.Hash
 		}
-		if _, err := bulk.Insert(rctx, tx, b.dialect, auditevent.Table, eventColumns, rows); err != nil {
+		if _, err := bulk.Insert(rctx, tx, auditevent.Table, eventColumns, rows); err != nil {
 			return err
 		}
 	}

@@ -110,7 +110,7 @@ func AppendCreated(ctx context.Context, tx *ent.Tx, typ string, rows []CreatedRo
 	if err := b.flush(ctx, tx); err != nil {
 		return err
 	}
-	return appendBulk(ctx, tx, b.dialect, viewer.FromContext(ctx), "CREATE", typ, rows)
+	return appendBulk(ctx, tx, viewer.FromContext(ctx), "CREATE", typ, rows)
 }
 
 // eventHasher is the one encoding of an event for its hash (EventHash): the tag ssgk-audit/v1,

@@ -113,7 +113,7 @@ type joinChange struct {
 // change: from the edges it adds, removes or clears, and — for deletes, whose join rows go with
 // the row (ON DELETE CASCADE) — the groups linked to the deleted rows now. ids are the rows of an
 // update or delete (none for a create: its groups are its own id, added after it ran).
-func joinGroups(ctx context.Context, client *ent.Client, dialectName string, m ent.Mutation, ids []int) ([]*joinChange, error) {
+func joinGroups(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int) ([]*joinChange, error) {
 	var out []*joinChange
 	deleting := m.Op().Is(ent.OpDelete | ent.OpDeleteOne)
 	for _, j := range joins {
@@ -143,7 +143,7 @@ func joinGroups(ctx context.Context, client *ent.Client, dialectName string, m e
 				}
 			}
 			if deleting || (changed && m.EdgeCleared(edge)) {
-				linked, err := linkedGroups(ctx, client, dialectName, j, ids)
+				linked, err := linkedGroups(ctx, client, j, ids)
 				if err != nil {
 					return nil, err
 				}
@@ -166,11 +166,11 @@ func contains(s []string, x string) bool {
 }
 
 // linkedGroups returns the groups linked to the other-side rows ids.
-func linkedGroups(ctx context.Context, client *ent.Client, dialectName string, j joinInfo, ids []int) ([]int, error) {
+func linkedGroups(ctx context.Context, client *ent.Client, j joinInfo, ids []int) ([]int, error) {
 	var out []int
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		query, args := entsql.Dialect(dialectName).Select(j.groupCol()).From(entsql.Table(j.Table)).
+		query, args := entsql.Dialect(client.Dialect()).Select(j.groupCol()).From(entsql.Table(j.Table)).
 			Where(entsql.InInts(j.otherCol(), chunk...)).Query()
 		rows, err := client.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -192,11 +192,11 @@ func linkedGroups(ctx context.Context, client *ent.Client, dialectName string, j
 }
 
 // joinSets returns the set digest of each of groups (those with no rows get "").
-func joinSets(ctx context.Context, client *ent.Client, dialectName string, j joinInfo, groups []int) (map[int]string, error) {
+func joinSets(ctx context.Context, client *ent.Client, j joinInfo, groups []int) (map[int]string, error) {
 	members := map[int][]int{}
 	for start := 0; start < len(groups); start += 500 {
 		chunk := groups[start:min(start+500, len(groups))]
-		query, args := entsql.Dialect(dialectName).Select(j.groupCol(), j.otherCol()).From(entsql.Table(j.Table)).
+		query, args := entsql.Dialect(client.Dialect()).Select(j.groupCol(), j.otherCol()).From(entsql.Table(j.Table)).
 			Where(entsql.InInts(j.groupCol(), chunk...)).Query()
 		rows, err := client.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -223,7 +223,7 @@ func joinSets(ctx context.Context, client *ent.Client, dialectName string, j joi
 
 // recordJoins appends one event per changed group, after the mutation ran; created is the id of
 // a created row (0 otherwise).
-func recordJoins(ctx context.Context, tx *ent.Tx, client *ent.Client, dialectName string, v *viewer.Viewer, changes []*joinChange, created int) error {
+func recordJoins(ctx context.Context, tx *ent.Tx, client *ent.Client, v *viewer.Viewer, changes []*joinChange, created int) error {
 	for _, c := range changes {
 		if c.groups[-1] {
 			delete(c.groups, -1)
@@ -236,35 +236,35 @@ func recordJoins(ctx context.Context, tx *ent.Tx, client *ent.Client, dialectNam
 			groups = append(groups, g)
 		}
 		sort.Ints(groups)
-		if err := appendJoinEvents(ctx, tx, client, dialectName, v, c.j, groups); err != nil {
+		if err := appendJoinEvents(ctx, tx, client, v, c.j, groups); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func appendJoinEvents(ctx context.Context, tx *ent.Tx, client *ent.Client, dialectName string, v *viewer.Viewer, j joinInfo, groups []int) error {
+func appendJoinEvents(ctx context.Context, tx *ent.Tx, client *ent.Client, v *viewer.Viewer, j joinInfo, groups []int) error {
 	if len(groups) == 0 {
 		return nil
 	}
-	sets, err := joinSets(ctx, client, dialectName, j, groups)
+	sets, err := joinSets(ctx, client, j, groups)
 	if err != nil {
 		return err
 	}
-	return appendJoinDigests(ctx, tx, dialectName, v, j, groups, sets)
+	return appendJoinDigests(ctx, tx, v, j, groups, sets)
 }
 
 // appendJoinDigests appends one event per group (in the order of groups) with its set's digest.
-func appendJoinDigests(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.Viewer, j joinInfo, groups []int, sets map[int]string) error {
+func appendJoinDigests(ctx context.Context, tx *ent.Tx, v *viewer.Viewer, j joinInfo, groups []int, sets map[int]string) error {
 	if len(groups) > 20 {
 		rows := make([]CreatedRow, len(groups))
 		for i, g := range groups {
 			rows[i] = CreatedRow{ID: g, Digest: sets[g]}
 		}
-		return appendBulk(ctx, tx, dialectName, v, "UPDATE", j.Table, rows)
+		return appendBulk(ctx, tx, v, "UPDATE", j.Table, rows)
 	}
 	for _, g := range groups {
-		if err := appendEvent(ctx, tx, dialectName, v, "UPDATE", j.Table, g, "", sets[g]); err != nil {
+		if err := appendEvent(ctx, tx, v, "UPDATE", j.Table, g, "", sets[g]); err != nil {
 			return err
 		}
 	}
@@ -273,7 +273,7 @@ func appendJoinDigests(ctx context.Context, tx *ent.Tx, dialectName string, v *v
 
 // JoinSetsChanged records the sets of groups of a join table that a bulk path changed without
 // ent builders (an import's memberships, a draw's team members).
-func JoinSetsChanged(ctx context.Context, tx *ent.Tx, dialectName, table string, groups []int) error {
+func JoinSetsChanged(ctx context.Context, tx *ent.Tx, table string, groups []int) error {
 	for _, j := range joins {
 		if j.Table == table {
 			if b := batchFrom(ctx); b != nil {
@@ -292,7 +292,7 @@ func JoinSetsChanged(ctx context.Context, tx *ent.Tx, dialectName, table string,
 				}
 			}
 			sort.Ints(gs)
-			return appendJoinEvents(rctx, tx, tx.Client(), dialectName, v, j, gs)
+			return appendJoinEvents(rctx, tx, tx.Client(), v, j, gs)
 		}
 	}
 	return fmt.Errorf("audit: %s is not a join table", table)
@@ -301,7 +301,7 @@ func JoinSetsChanged(ctx context.Context, tx *ent.Tx, dialectName, table string,
 // NewJoinSets records the sets of groups created by a bulk path together with all their rows
 // (a draw's new teams and their members): the caller passes each group's complete set, so
 // nothing is read back. It records the same events as JoinSetsChanged would.
-func NewJoinSets(ctx context.Context, tx *ent.Tx, dialectName, table string, sets map[int][]int) error {
+func NewJoinSets(ctx context.Context, tx *ent.Tx, table string, sets map[int][]int) error {
 	for _, j := range joins {
 		if j.Table != table {
 			continue
@@ -320,19 +320,19 @@ func NewJoinSets(ctx context.Context, tx *ent.Tx, dialectName, table string, set
 			digests[g] = JoinSetDigest(j.Table, g, others)
 		}
 		sort.Ints(gs)
-		return appendJoinDigests(rctx, tx, dialectName, v, j, gs, digests)
+		return appendJoinDigests(rctx, tx, v, j, gs, digests)
 	}
 	return fmt.Errorf("audit: %s is not a join table", table)
 }
 
 // appendBulk appends one event per row with one statement per chunk.
-func appendBulk(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.Viewer, action, typ string, rows []CreatedRow) error {
+func appendBulk(ctx context.Context, tx *ent.Tx, v *viewer.Viewer, action, typ string, rows []CreatedRow) error {
 	rctx := viewer.NewContext(context.Background(), v)
-	seq, prev, err := chainTip(rctx, tx, dialectName)
+	seq, prev, err := chainTip(rctx, tx)
 	if err != nil {
 		return err
 	}
-	w, err := bulk.NewWriter(rctx, tx, dialectName, auditevent.Table, eventColumns)
+	w, err := bulk.NewWriter(rctx, tx, auditevent.Table, eventColumns)
 	if err != nil {
 		return err
 	}
@@ -356,7 +356,7 @@ func appendBulk(ctx context.Context, tx *ent.Tx, dialectName string, v *viewer.V
 // BaselineJoins records the current set of every group of every join table that has rows but
 // no event yet — a database from before the trail covered join tables. It is idempotent and
 // cheap once done (one query per join table); the store runs it after migrating.
-func BaselineJoins(ctx context.Context, client *ent.Client, dialectName string) error {
+func BaselineJoins(ctx context.Context, client *ent.Client) error {
 	sys := viewer.NewContext(ctx, viewer.NewSystem("audit/baseline"))
 	for _, j := range joins {
 		has, err := client.AuditEvent.Query().Where(auditevent.EntityType(j.Table)).Exist(sys)
@@ -366,7 +366,7 @@ func BaselineJoins(ctx context.Context, client *ent.Client, dialectName string) 
 		if has {
 			continue
 		}
-		query, args := entsql.Dialect(dialectName).Select(j.groupCol()).Distinct().From(entsql.Table(j.Table)).OrderBy(j.groupCol()).Query()
+		query, args := entsql.Dialect(client.Dialect()).Select(j.groupCol()).Distinct().From(entsql.Table(j.Table)).OrderBy(j.groupCol()).Query()
 		rows, err := client.QueryContext(sys, query, args...)
 		if err != nil {
 			return err
@@ -390,7 +390,7 @@ func BaselineJoins(ctx context.Context, client *ent.Client, dialectName string) 
 		if err != nil {
 			return err
 		}
-		if err := appendJoinEvents(sys, tx, tx.Client(), dialectName, viewer.FromContext(sys), j, groups); err != nil {
+		if err := appendJoinEvents(sys, tx, tx.Client(), viewer.FromContext(sys), j, groups); err != nil {
 			_ = tx.Rollback()
 			return err
 		}

@@ -45,7 +45,7 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 // every entity table and, as sets per group, of every join table (joins.go) — and compares it
 // with the digest the trail last recorded for it. progress, if not nil, is called
 // as work advances.
-func Verify(ctx context.Context, client *ent.Client, dialectName string, progress func(stage string, done, total int)) (*Report, error) {
+func Verify(ctx context.Context, client *ent.Client, progress func(stage string, done, total int)) (*Report, error) {
 	rep := &Report{}
 	total, err := client.AuditEvent.Query().Count(ctx)
 	if err != nil {
@@ -97,7 +97,7 @@ func Verify(ctx context.Context, client *ent.Client, dialectName string, progres
 	sort.Strings(types)
 	for i, typ := range types {
 		table := ent.TypeTables[typ]
-		digests, err := tableDigests(ctx, client, dialectName, table)
+		digests, err := tableDigests(ctx, client, table)
 		if err != nil {
 			return nil, err
 		}
@@ -126,7 +126,7 @@ func Verify(ctx context.Context, client *ent.Client, dialectName string, progres
 		}
 	}
 	for _, j := range joins {
-		if err := verifyJoin(ctx, client, dialectName, j, last[j.Table], rep); err != nil {
+		if err := verifyJoin(ctx, client, j, last[j.Table], rep); err != nil {
 			return nil, err
 		}
 	}
@@ -149,8 +149,8 @@ type rowDigest struct {
 }
 
 // tableDigests scans a whole table once and digests each row as RowDigest does.
-func tableDigests(ctx context.Context, client *ent.Client, dialectName, table string) ([]rowDigest, error) {
-	query, args := entsql.Dialect(dialectName).Select("*").From(entsql.Table(table)).OrderBy("id").Query()
+func tableDigests(ctx context.Context, client *ent.Client, table string) ([]rowDigest, error) {
+	query, args := entsql.Dialect(client.Dialect()).Select("*").From(entsql.Table(table)).OrderBy("id").Query()
 	rows, err := client.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -185,8 +185,8 @@ func tableDigests(ctx context.Context, client *ent.Client, dialectName, table st
 }
 
 // verifyJoin recomputes every group's set of join table j and compares it with the trail.
-func verifyJoin(ctx context.Context, client *ent.Client, dialectName string, j joinInfo, last map[int]string, rep *Report) error {
-	query, args := entsql.Dialect(dialectName).Select(j.groupCol(), j.otherCol()).From(entsql.Table(j.Table)).
+func verifyJoin(ctx context.Context, client *ent.Client, j joinInfo, last map[int]string, rep *Report) error {
+	query, args := entsql.Dialect(client.Dialect()).Select(j.groupCol(), j.otherCol()).From(entsql.Table(j.Table)).
 		OrderBy(j.groupCol(), j.otherCol()).Query()
 	rows, err := client.QueryContext(ctx, query, args...)
 	if err != nil {

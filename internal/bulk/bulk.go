@@ -29,9 +29,17 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// Tx is what the writers need of a transaction (an *ent.Tx): statements, and the SQL dialect
+// of its driver, so that no caller passes the dialect along.
+type Tx interface {
+	Querier
+	Execer
+	Dialect() string
+}
+
 // Insert inserts rows (each a value per column: string, int, int64, bool, time.Time, or nil)
 // into table and returns the generated ids in row order.
-func Insert(ctx context.Context, q Querier, dialectName, table string, cols []Column, rows [][]any) ([]int, error) {
+func Insert(ctx context.Context, q Tx, table string, cols []Column, rows [][]any) ([]int, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -39,7 +47,7 @@ func Insert(ctx context.Context, q Querier, dialectName, table string, cols []Co
 		query string
 		args  []any
 	)
-	if dialectName == dialect.Postgres {
+	if q.Dialect() == dialect.Postgres {
 		names := make([]string, len(cols))
 		casts := make([]string, len(cols))
 		args = make([]any, len(cols))
@@ -59,7 +67,7 @@ func Insert(ctx context.Context, q Querier, dialectName, table string, cols []Co
 		for i, c := range cols {
 			names[i] = c.Name
 		}
-		ins := entsql.Dialect(dialectName).Insert(table).Columns(names...).Returning("id")
+		ins := entsql.Dialect(q.Dialect()).Insert(table).Columns(names...).Returning("id")
 		for _, r := range rows {
 			ins.Values(r...)
 		}

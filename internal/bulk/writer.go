@@ -48,12 +48,12 @@ const sqliteMaxVars = 32766
 
 // NewWriter opens a writer for cols of table inside tx (an *ent.Tx, or anything SQLTx and
 // Execer accept).
-func NewWriter(ctx context.Context, tx Execer, dialectName, table string, cols []Column) (*Writer, error) {
-	w := &Writer{ctx: ctx, dialect: dialectName, table: table, cols: cols, stx: SQLTx(tx), ex: tx}
+func NewWriter(ctx context.Context, tx Tx, table string, cols []Column) (*Writer, error) {
+	w := &Writer{ctx: ctx, dialect: tx.Dialect(), table: table, cols: cols, stx: SQLTx(tx), ex: tx}
 	if w.stx != nil {
 		w.ex = w.stx
 	}
-	if dialectName == dialect.Postgres {
+	if w.dialect == dialect.Postgres {
 		if w.stx != nil {
 			names := make([]string, len(cols))
 			for i, c := range cols {
@@ -204,12 +204,12 @@ func unnestInsert(table string, cols []Column, flat []any, n int) (string, []any
 // same ones). On SQLite the transaction holds the database's write lock, so the ids after the
 // largest ever used (AUTOINCREMENT's sqlite_sequence, or the largest id) are free; inserting
 // them explicitly advances sqlite_sequence as an implicit id would.
-func ReserveIDs(ctx context.Context, q Querier, dialectName, table string, n int) ([]int, error) {
+func ReserveIDs(ctx context.Context, q Tx, table string, n int) ([]int, error) {
 	if n == 0 {
 		return nil, nil
 	}
 	ids := make([]int, 0, n)
-	if dialectName == dialect.Postgres {
+	if q.Dialect() == dialect.Postgres {
 		// The sequence is looked up first: pg_get_serial_sequence per row costs more than nextval.
 		var seq string
 		if err := ScanOne(ctx, q, &seq, `SELECT pg_get_serial_sequence($1, 'id')`, strconv.Quote(table)); err != nil {

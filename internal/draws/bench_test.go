@@ -101,7 +101,7 @@ func BenchmarkDrawFromDatabase(b *testing.B) {
 	if _, err := library.Confirm(ctx, db.Client, scjg.ID, "", 0); err != nil {
 		b.Fatal(err)
 	}
-	d := draws.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)
+	d := draws.New(db.Client).WithKeyDir(db.DataDir)
 	ratio := []tasks.Stratum{{Name: "A", RatioPPM: 30_000}, {Name: "B", RatioPPM: 30_000}, {Name: "C", RatioPPM: 30_000}, {Name: "D", RatioPPM: 30_000}}
 	b.ResetTimer()
 	for i := range b.N {

@@ -48,8 +48,7 @@ const (
 
 // Drawer runs draws on one database.
 type Drawer struct {
-	Client  *ent.Client
-	Dialect string
+	Client *ent.Client
 	// NewSecret makes the server secret of each draw; tests fix it to reproduce a draw.
 	NewSecret func() ([]byte, error)
 	// SealKey returns the 32-byte key that seals draw secrets at rest (WithKeyDir: derived from
@@ -66,13 +65,13 @@ type cached struct {
 	ids *frameIDs // nil when the snapshot was decoded rather than frozen here
 }
 
-// New returns a Drawer for client on the named dialect ("sqlite3" or "postgres").
-func New(client *ent.Client, dialectName string) *Drawer {
-	return &Drawer{Client: client, Dialect: dialectName, NewSecret: draw.NewSecret, cache: map[int]cached{}}
+// New returns a Drawer for client (its driver tells the SQL dialect).
+func New(client *ent.Client) *Drawer {
+	return &Drawer{Client: client, NewSecret: draw.NewSecret, cache: map[int]cached{}}
 }
 
 func (d *Drawer) ph(i int) string {
-	if d.Dialect == dialect.Postgres {
+	if d.Client.Dialect() == dialect.Postgres {
 		return "$" + strconv.Itoa(i)
 	}
 	return "?"

@@ -80,7 +80,7 @@ func setup(t *testing.T) *fixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{ctx: ctx, client: db.Client, d: draws.New(db.Client, db.Dialect).WithKeyDir(db.DataDir)}
+	f := &fixture{ctx: ctx, client: db.Client, d: draws.New(db.Client).WithKeyDir(db.DataDir)}
 	f.d.NewSecret = fixedSecret
 	f.sqlDB = db.SQL
 	f.scjg = db.Client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
@@ -310,7 +310,7 @@ func TestDraw_WholeCycle(t *testing.T) {
 	}
 
 	// The teams were stored in bulk with digests computed in memory: the audit trail checks.
-	rep, err := audit.Verify(ctx, client, f.d.Dialect, nil)
+	rep, err := audit.Verify(ctx, client, nil)
 	if err != nil || !rep.OK() {
 		t.Fatalf("audit verify after the draw: %v %+v", err, rep.Problems)
 	}
@@ -348,7 +348,7 @@ func checkTickets(t *testing.T, f *fixture, dr *ent.Draw) {
 func TestDraw_ExecuteAfterRestart(t *testing.T) {
 	f := setup(t)
 	dr := f.committed(t)
-	restarted := draws.New(f.client, f.d.Dialect)
+	restarted := draws.New(f.client)
 	restarted.SealKey = f.d.SealKey
 	dr, err := restarted.Execute(f.ctx, dr.ID, "2 7 1 8 2 8")
 	if err != nil {

@@ -210,7 +210,7 @@ func (d *Drawer) store(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Tas
 	if drawn == nil {
 		return nil
 	}
-	return storeMembers(ctx, tx, d.Dialect, ids, iids, targets, drawn)
+	return storeMembers(ctx, tx, ids, iids, targets, drawn)
 }
 
 // outcome recomputes a drawn draw's outcome and replays its logged recusals and replacements.
@@ -267,7 +267,7 @@ func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, tea
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := bulk.ReserveIDs(ctx, tx, d.Dialect, inspectionteam.Table, len(teams))
+	ids, err := bulk.ReserveIDs(ctx, tx, inspectionteam.Table, len(teams))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -290,7 +290,7 @@ func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, tea
 	digester := audit.NewRowDigester(cols)
 	vals := make([]any, len(cols))
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	w, err := bulk.NewWriter(ctx, tx, d.Dialect, inspectionteam.Table, teamColumns)
+	w, err := bulk.NewWriter(ctx, tx, inspectionteam.Table, teamColumns)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -311,7 +311,7 @@ func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, tea
 	if err := w.Close(); err != nil {
 		return nil, nil, err
 	}
-	if err := audit.AppendCreated(audit.WithBatch(ctx, d.Dialect), tx, ent.TypeInspectionTeam, created); err != nil {
+	if err := audit.AppendCreated(audit.WithBatch(ctx), tx, ent.TypeInspectionTeam, created); err != nil {
 		return nil, nil, err
 	}
 	return ids, iids, nil
@@ -319,11 +319,11 @@ func (d *Drawer) storeTargets(ctx context.Context, tx *ent.Tx, dr *ent.Draw, tea
 
 // storeMembers inserts the members of the teams whose rows storeTargets wrote (ids in the order
 // of targets; teams are the drawn teams, in the same order).
-func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int, iids map[string]int, targets, teams []draw.Team) error {
+func storeMembers(ctx context.Context, tx *ent.Tx, ids []int, iids map[string]int, targets, teams []draw.Team) error {
 	if len(teams) != len(targets) {
 		return fmt.Errorf("draws: %d teams for %d stored targets", len(teams), len(targets))
 	}
-	mw, err := bulk.NewWriter(ctx, tx, dialectName, inspectionteam.MembersTable, memberColumns)
+	mw, err := bulk.NewWriter(ctx, tx, inspectionteam.MembersTable, memberColumns)
 	if err != nil {
 		return err
 	}
@@ -348,7 +348,7 @@ func storeMembers(ctx context.Context, tx *ent.Tx, dialectName string, ids []int
 	}
 	// The members are business state the audit trail covers as sets per team: the teams are
 	// new, so the sets just written are complete and need not be read back.
-	return audit.NewJoinSets(ctx, tx, dialectName, inspectionteam.MembersTable, sets)
+	return audit.NewJoinSets(ctx, tx, inspectionteam.MembersTable, sets)
 }
 
 // targetIDs maps business keys to row ids: by USCC, then object code, then registration number,
@@ -364,7 +364,7 @@ func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string, known
 	// PostgreSQL: one array parameter per column, whatever the number of keys; SQLite: lists of
 	// 500 placeholders.
 	per := 500
-	if d.Dialect == dialect.Postgres {
+	if d.Client.Dialect() == dialect.Postgres {
 		per = max(len(rest), 1)
 	}
 	for _, col := range []string{target.FieldUscc, target.FieldObjectCode, target.FieldRegNo} {
@@ -372,7 +372,7 @@ func (d *Drawer) targetIDs(ctx context.Context, tx *ent.Tx, keys []string, known
 			part := rest[lo:min(lo+per, len(rest))]
 			var rows *sql.Rows
 			var err error
-			if d.Dialect == dialect.Postgres {
+			if d.Client.Dialect() == dialect.Postgres {
 				// One index probe per key, in key order: a scalar subquery per element of the
 				// sorted list (the planner turns a join with the list into a hash join over the
 				// whole table, and "= ANY(array)" costs more too: 0.42–0.48 s against 0.31–0.34 s

@@ -217,7 +217,7 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 	var r frameRow
 	cols := []string{targetKeySQL, "t.status = 'EXISTING'", "t.credit_risk_class"}
 	dest := []any{&r.key, &r.existing, &r.class}
-	if d.Dialect == dialect.Postgres {
+	if d.Client.Dialect() == dialect.Postgres {
 		// The row ids, so that storing the draw need not look its targets up: on PostgreSQL
 		// that lookup costs ≈ 0.3 s for 30,000 targets and the column ≈ 0.07 s. On SQLite the
 		// column costs more (≈ 0.26 s over a million rows) than the lookup (≈ 0.16 s).
@@ -231,7 +231,7 @@ func (d *Drawer) frame(ctx context.Context, tx *ent.Tx, t *ent.Task, p draw.Para
 		cols, dest = append(cols, "COALESCE(t.industry_code, '')"), append(dest, &r.industry)
 	}
 	if !recentSince.IsZero() {
-		if d.Dialect == dialect.Postgres {
+		if d.Client.Dialect() == dialect.Postgres {
 			// timestamptz compares exactly in SQL, and a boolean is cheaper to read than a time.
 			cols, dest = append(cols, "COALESCE(t.last_inspected_on >= "+d.ph(len(libs)+1)+", false)"), append(dest, &r.recent)
 			args = append(args, recentSince)
@@ -249,7 +249,7 @@ FROM targets t WHERE t.id IN (SELECT target_id FROM target_library_targets WHERE
 		q = `SELECT ` + strings.Join(cols, ", ") + `
 FROM target_library_targets l JOIN targets t ON t.id = l.target_id WHERE l.target_library_id = ` + ph
 	}
-	if len(libs) == 1 && d.Dialect == dialect.Postgres {
+	if len(libs) == 1 && d.Client.Dialect() == dialect.Postgres {
 		// Both sides are read in id order from their primary keys: a merge join, ≈ 0.5 s of the
 		// server's time for a million targets where the hash join it would choose takes 0.7–0.9 s
 		// (it spills a million-entry hash table in batches). For this statement only.

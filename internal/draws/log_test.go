@@ -196,7 +196,7 @@ func TestSecret_SealedAtRest(t *testing.T) {
 		[]byte(base64.StdEncoding.EncodeToString(secret)), []byte(base64.RawURLEncoding.EncodeToString(secret))}
 	committed, _ := hex.DecodeString(dr.SecretHash)
 	sqlDB := rawDB(t, f)
-	tables := tableNames(t, sqlDB, f.d.Dialect)
+	tables := tableNames(t, sqlDB, f.d.Client.Dialect())
 	if len(tables) < 20 {
 		t.Fatalf("only %d tables found", len(tables))
 	}
@@ -252,7 +252,7 @@ func TestSecret_SealedAtRest(t *testing.T) {
 		t.Fatal("the secret is stored in clear once drawn, before the reveal")
 	}
 	// Without the ledger key the draw cannot proceed.
-	other := draws.New(f.client, f.d.Dialect)
+	other := draws.New(f.client)
 	if _, err := other.Recuse(f.ctx, dr.ID, "x", []string{"y"}, "KINSHIP", "无密钥"); apperr.CodeOf(err) == "" {
 		t.Fatal("a drawer without the key amends")
 	}

@@ -103,7 +103,7 @@ var Triggers = []store.Extra{
 // Migrate applies the pending migrations of db up to and including target ("" for all), with
 // the domain triggers (store.Migrate).
 func Migrate(ctx context.Context, db *store.DB, target string) ([]string, error) {
-	return store.Migrate(ctx, db.SQL, db.Dialect, target, Triggers...)
+	return store.Migrate(ctx, db, target, Triggers...)
 }
 
 // Open opens (and, unless SkipMigrate, migrates) the database and builds the hub over it.
@@ -127,10 +127,10 @@ func build(ctx context.Context, db *store.DB, opt Options) (*Hub, error) {
 		}
 	}
 	client := ent.NewClient(ent.Driver(db.Driver))
-	install(client, db.Dialect)
+	install(client)
 	if !opt.SkipMigrate {
 		// A database from before the trail covered join tables gets their sets recorded once.
-		if err := audit.BaselineJoins(ctx, client, db.Dialect); err != nil {
+		if err := audit.BaselineJoins(ctx, client); err != nil {
 			return nil, fmt.Errorf("审计日志记录关联表基线失败: %w", err)
 		}
 		if opt.SeedCodes {
@@ -167,7 +167,7 @@ func build(ctx context.Context, db *store.DB, opt Options) (*Hub, error) {
 		Client: client,
 		Owners: sharing.NewOwnerCache(ownerCacheSize),
 		Auth:   authSvc,
-		Drawer: draws.New(client, db.Dialect).WithKeyDir(db.DataDir),
+		Drawer: draws.New(client).WithKeyDir(db.DataDir),
 		Ledger: ledger.NewLog(client, db.DataDir),
 		Log:    logging.Attach(logger),
 		Clock:  now,
@@ -207,14 +207,14 @@ func refuseWrites(next ent.Mutator) ent.Mutator {
 // install puts every domain rule on the client: the write authorisation first, then the
 // workflow rules, then the audit trail (which records what the others let through), then the
 // row policies of reads.
-func install(client *ent.Client, dialectName string) {
+func install(client *ent.Client) {
 	client.Use(authz.WriteHook())
 	client.Use(lists.Hooks()...)
 	client.Use(plans.Hooks()...)
 	client.Use(library.Hooks()...)
 	client.Use(results.Hooks()...)
 	client.Use(draws.Hooks()...)
-	client.Use(audit.Hook(dialectName))
+	client.Use(audit.Hook())
 	sharing.InstallRowPolicies(client)
 }
 

@@ -36,7 +36,7 @@ func BenchmarkImportTargets(b *testing.B) {
 		f := newImportFixture(b)
 		b.StartTimer()
 		res, err := library.Import(testutil.System(), f.db.Client, fileOpener(file), library.ImportOptions{
-			Kind: importer.KindTargets, DepartmentID: f.dep.ID, Dialect: f.db.Dialect})
+			Kind: importer.KindTargets, DepartmentID: f.dep.ID})
 		if err != nil || res.Job.Created != rows {
 			b.Fatalf("import: %v %+v", err, res)
 		}

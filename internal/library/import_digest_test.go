@@ -30,7 +30,7 @@ import (
 func TestImport_GoDigestsMatchStoredRows(t *testing.T) {
 	f := newImportFixture(t)
 	sys := testutil.System()
-	ctx := audit.WithBatch(sys, f.db.Dialect)
+	ctx := audit.WithBatch(sys)
 	str := func(s string) *string { return &s }
 	day := time.Date(1999, 12, 31, 0, 0, 0, 0, clock.CST)
 	tricky := "引号\"反斜杠\\制表\t换行\n回车\r响铃\x07 <b>&amp; \u2028 😀 'single' %s"
@@ -52,13 +52,13 @@ func TestImport_GoDigestsMatchStoredRows(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		ids, err = library.CreateTargetsBulk(ctx, tx, f.db.Dialect, f.dep, lib.ID, recs)
+		ids, err = library.CreateTargetsBulk(ctx, tx, f.dep, lib.ID, recs)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := audit.Verify(sys, f.db.Client, f.db.Dialect, nil); err != nil || !rep.OK() {
+	if rep, err := audit.Verify(sys, f.db.Client, nil); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", err, rep.Problems)
 	}
 	// ent reads the rows back as written.
@@ -111,7 +111,7 @@ func TestImport_LateRejectedRowRollsBackWrittenBatches(t *testing.T) {
 	events, _ := f.db.Client.AuditEvent.Query().Count(testutil.System())
 	var progress []int
 	res, err := library.Import(testutil.System(), f.db.Client, fileOpener(file), library.ImportOptions{
-		Kind: importer.KindTargets, DepartmentID: f.dep.ID, Dialect: f.db.Dialect,
+		Kind: importer.KindTargets, DepartmentID: f.dep.ID,
 		Progress: func(_ string, rows int) { progress = append(progress, rows) }})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestImport_LateRejectedRowRollsBackWrittenBatches(t *testing.T) {
 	if len(progress) < 2 || progress[len(progress)-1] != 12001 {
 		t.Fatalf("progress = %v", progress)
 	}
-	if rep, err := audit.Verify(testutil.System(), f.db.Client, f.db.Dialect, nil); err != nil || !rep.OK() {
+	if rep, err := audit.Verify(testutil.System(), f.db.Client, nil); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", err, rep.Problems)
 	}
 }

@@ -11,9 +11,9 @@ import (
 
 // CreateTargetsBulk runs the bulk create path of the import on recs inside tx (in batch mode),
 // for tests of the Go-computed audit digests. It fails when the digests would be read back.
-func CreateTargetsBulk(ctx context.Context, tx *ent.Tx, dialectName string, dep *ent.Department, libraryID int, recs []*importer.TargetRecord) ([]int, error) {
-	w := &writer{tx: tx, dep: dep, opt: ImportOptions{Kind: importer.KindTargets, Dialect: dialectName, DepartmentID: dep.ID}, libraryID: libraryID}
-	d, err := newTargetRowDigest(ctx, tx, dialectName)
+func CreateTargetsBulk(ctx context.Context, tx *ent.Tx, dep *ent.Department, libraryID int, recs []*importer.TargetRecord) ([]int, error) {
+	w := &writer{tx: tx, dep: dep, opt: ImportOptions{Kind: importer.KindTargets, DepartmentID: dep.ID}, libraryID: libraryID}
+	d, err := newTargetRowDigest(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

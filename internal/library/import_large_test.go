@@ -139,7 +139,7 @@ func TestImport_LargeImportRestoresSchema(t *testing.T) {
 		if n := f.count(t); n != stored+12000 {
 			t.Fatalf("targets = %d, want %d", n, stored+12000)
 		}
-		if rep, err := audit.Verify(testutil.System(), f.db.Client, f.db.Dialect, nil); err != nil || !rep.OK() || rep.Rows < 12000 {
+		if rep, err := audit.Verify(testutil.System(), f.db.Client, nil); err != nil || !rep.OK() || rep.Rows < 12000 {
 			t.Fatalf("verify: %v %+v", err, rep)
 		}
 		// The recreated unique index still rejects a duplicate.
@@ -191,7 +191,7 @@ func TestImport_LargeImportRestoresSchema(t *testing.T) {
 		if n := f.count(t); n != 0 {
 			t.Fatalf("rolled-back import left %d targets", n)
 		}
-		if rep, err := audit.Verify(testutil.System(), f.db.Client, f.db.Dialect, nil); err != nil || !rep.OK() {
+		if rep, err := audit.Verify(testutil.System(), f.db.Client, nil); err != nil || !rep.OK() {
 			t.Fatalf("verify: %v %+v", err, rep)
 		}
 	})
@@ -258,7 +258,7 @@ func TestImport_LargeImportFindsStoredTargets(t *testing.T) {
 	if c, ok := h.Changes["name"].(map[string]any); !ok || c["new"] != renamed[3] {
 		t.Fatalf("history = %v", h.Changes)
 	}
-	if rep, err := audit.Verify(testutil.System(), f.db.Client, f.db.Dialect, nil); err != nil || !rep.OK() {
+	if rep, err := audit.Verify(testutil.System(), f.db.Client, nil); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %+v", err, rep)
 	}
 }
@@ -290,7 +290,7 @@ func TestImport_LargeImportBehindReaderKeepsIndexes(t *testing.T) {
 	}
 	_ = reader.Rollback()
 	sameSchema(t, "after the import", before, schemaSnapshot(t, f))
-	if rep, err := audit.Verify(testutil.System(), f.db.Client, f.db.Dialect, nil); err != nil || !rep.OK() {
+	if rep, err := audit.Verify(testutil.System(), f.db.Client, nil); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %+v", err, rep)
 	}
 }
@@ -319,7 +319,7 @@ func TestImport_LargeImportDuplicateFailsAtRestore(t *testing.T) {
 	dropped := largeImport(t)
 	before := schemaSnapshot(t, f)
 	_, err = library.Import(testutil.System(), f.db.Client, bytesOpener(b), library.ImportOptions{
-		Kind: importer.KindTargets, DepartmentID: f.dep.ID, Dialect: f.db.Dialect})
+		Kind: importer.KindTargets, DepartmentID: f.dep.ID})
 	if apperr.CodeOf(err) != apperr.Conflict {
 		t.Fatalf("err = %v (%s), want a conflict", err, apperr.CodeOf(err))
 	}

@@ -198,7 +198,7 @@ func TestImport_OfficeRegisterOnTheFirstTry(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err = library.Import(testutil.System(), f.db.Client, bytesOpener(clean), library.ImportOptions{
-		Kind: importer.KindTargets, DepartmentID: f.dep.ID, LibraryID: food.ID, FileName: "名录.xlsx", Dialect: f.db.Dialect})
+		Kind: importer.KindTargets, DepartmentID: f.dep.ID, LibraryID: food.ID, FileName: "名录.xlsx"})
 	if err != nil || res.Job.Unchanged != valid || res.Job.AddedToLibrary != valid ||
 		!strings.Contains(res.Report.Summary(), fmt.Sprintf("全部导入：新增 0，更新 0，未变化 %d，已有对象加入分库 %d。", valid, valid)) {
 		t.Fatalf("added to a sub-library: %v %s", err, res.Report.Summary())
@@ -248,7 +248,7 @@ func TestImport_ColumnsAbsentFromTheFileKeepTheirValues(t *testing.T) {
 func TestImport_HeadersOnlyFileIsNotASuccess(t *testing.T) {
 	f := newImportFixture(t)
 	_, err := library.Import(testutil.System(), f.db.Client, bytesOpener([]byte("企业名称,统一社会信用代码\n,\n合计,0\n")), library.ImportOptions{
-		Kind: importer.KindTargets, DepartmentID: f.dep.ID, FileName: "empty.csv", Dialect: f.db.Dialect})
+		Kind: importer.KindTargets, DepartmentID: f.dep.ID, FileName: "empty.csv"})
 	if apperr.CodeOf(err) != library.CodeNoData || !strings.Contains(err.Error(), "表头以下没有数据行") {
 		t.Fatalf("err = %v", err)
 	}
@@ -314,7 +314,7 @@ func TestImport_MultiDepartmentInspectorRegister(t *testing.T) {
 	wj := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.Token, Name: "卫健业务系统", DepartmentID: deps["WJ"].ID,
 		DepartmentCode: "WJ", Roles: []string{viewer.RoleDeptAdmin}})
 	res, err := library.Import(wj, f.db.Client, bytesOpener(officeInspectors(t)), library.ImportOptions{
-		Kind: importer.KindInspectors, DepartmentID: deps["WJ"].ID, Partial: true, FileName: "人员.csv", Dialect: f.db.Dialect})
+		Kind: importer.KindInspectors, DepartmentID: deps["WJ"].ID, Partial: true, FileName: "人员.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}

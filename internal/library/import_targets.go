@@ -60,12 +60,12 @@ type targetRowDigest struct {
 }
 
 // newTargetRowDigest returns nil when a column of the table is unknown to it.
-func newTargetRowDigest(ctx context.Context, tx *ent.Tx, dialectName string) (*targetRowDigest, error) {
+func newTargetRowDigest(ctx context.Context, tx *ent.Tx) (*targetRowDigest, error) {
 	cols, err := audit.Columns(ctx, tx, target.Table)
 	if err != nil {
 		return nil, err
 	}
-	t := &targetRowDigest{dialect: dialectName, d: audit.NewRowDigester(cols), vals: make([]any, len(cols)),
+	t := &targetRowDigest{dialect: tx.Dialect(), d: audit.NewRowDigester(cols), vals: make([]any, len(cols)),
 		from: make([]int, len(cols)), abnormal: -1, licences: -1, tags: -1}
 	for i, c := range cols {
 		if !digestable[c] {
@@ -177,11 +177,11 @@ func (w *writer) createTargets(ctx context.Context, recs []*importer.TargetRecor
 			return nil, err
 		}
 	}
-	ids, err := bulk.ReserveIDs(ctx, w.tx, w.opt.Dialect, target.Table, len(recs))
+	ids, err := bulk.ReserveIDs(ctx, w.tx, target.Table, len(recs))
 	if err != nil {
 		return nil, err
 	}
-	tw, err := bulk.NewWriter(ctx, w.tx, w.opt.Dialect, target.Table, targetInsertColumns)
+	tw, err := bulk.NewWriter(ctx, w.tx, target.Table, targetInsertColumns)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (w *writer) addMembers(ctx context.Context, ids []int) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	mw, err := bulk.NewWriter(ctx, w.tx, w.opt.Dialect, targetlibrary.TargetsTable, membershipColumns)
+	mw, err := bulk.NewWriter(ctx, w.tx, targetlibrary.TargetsTable, membershipColumns)
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (w *writer) addMembers(ctx context.Context, ids []int) error {
 		return err
 	}
 	// Memberships are business state the audit trail covers, as each target's set of libraries.
-	return audit.JoinSetsChanged(ctx, w.tx, w.opt.Dialect, targetlibrary.TargetsTable, ids)
+	return audit.JoinSetsChanged(ctx, w.tx, targetlibrary.TargetsTable, ids)
 }
 
 // finishMembers records, through ent and so through the audit trail, that the sub-library
@@ -292,7 +292,7 @@ func (w *writer) existingTargets(ctx context.Context, usccs, codes, regNos []str
 	if len(usccs)+len(codes)+len(regNos) == 0 {
 		return nil, nil
 	}
-	if w.opt.Dialect != dialect.Postgres {
+	if w.tx.Dialect() != dialect.Postgres {
 		return w.tx.Target.Query().Where(target.Or(target.UsccIn(usccs...), target.ObjectCodeIn(codes...), target.RegNoIn(regNos...))).All(ctx)
 	}
 	rows, err := w.tx.QueryContext(ctx, `SELECT "id" FROM "targets" WHERE "uscc" = ANY($1::text[]) OR "object_code" = ANY($2::text[]) OR "reg_no" = ANY($3::text[])`,
@@ -461,7 +461,7 @@ type schemaObject struct {
 // than maintaining it during the COPY, where its work overlaps with the importer's. Definitions
 // are read from the database's catalogue, so what is recreated is exactly what the migrations
 // made.
-func deferredSchema(ctx context.Context, tx *ent.Tx, dialectName string, withUnique bool) ([]schemaObject, error) {
+func deferredSchema(ctx context.Context, tx *ent.Tx, withUnique bool) ([]schemaObject, error) {
 	var objs []schemaObject
 	read := func(query string, args []any, mk func(name, def string) schemaObject) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
@@ -478,7 +478,7 @@ func deferredSchema(ctx context.Context, tx *ent.Tx, dialectName string, withUni
 		}
 		return rows.Err()
 	}
-	if dialectName != dialect.Postgres {
+	if tx.Dialect() != dialect.Postgres {
 		// origin 'c': made by CREATE INDEX (not by a UNIQUE or PRIMARY KEY clause of the table).
 		err := read(`SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
 			WHERE m.type = 'index' AND m.tbl_name = ? AND (l."unique" = 0 OR ?) AND l.origin = 'c' AND m.sql IS NOT NULL
@@ -550,7 +550,7 @@ func (w *writer) large(ctx context.Context) error {
 		return nil
 	}
 	w.deferDone = true
-	objs, err := deferredSchema(ctx, w.tx, w.opt.Dialect, w.filter != nil)
+	objs, err := deferredSchema(ctx, w.tx, w.filter != nil)
 	if err != nil {
 		return err
 	}
@@ -569,7 +569,7 @@ func (w *writer) dropSchema(ctx context.Context, objs []schemaObject) error {
 		_, err := w.tx.ExecContext(ctx, q, args...)
 		return err
 	}
-	if w.opt.Dialect == dialect.Postgres {
+	if w.tx.Dialect() == dialect.Postgres {
 		var prev string
 		if err := bulk.ScanOne(ctx, w.tx, &prev, `SELECT current_setting('lock_timeout')`); err != nil {
 			return err

@@ -47,7 +47,6 @@ type ImportOptions struct {
 	// changes nothing (all or nothing).
 	Partial  bool
 	FileName string
-	Dialect  string
 	// Progress, if set, is called with the number of rows read so far, in each pass.
 	Progress func(pass string, rows int)
 	// Reader tunes file reading (clock, local ratio cap…).
@@ -130,7 +129,7 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 	// before the write transaction takes the writer, as inside a
 	// transaction the caller holds: a rejected file never takes it, and a valid one holds it
 	// only for the write pass.
-	validateFirst := joined || opt.Dialect == dialect.SQLite
+	validateFirst := joined || client.Dialect() == dialect.SQLite
 	if validateFirst {
 		// Pass 1: validate only.
 		if res.Report, sum, err = scan(ctx, open, opt, "校验", nil); err != nil {
@@ -147,7 +146,7 @@ func Import(ctx context.Context, client *ent.Client, open func() (io.ReadCloser,
 	// Write, in one transaction, auditing creates in bulk. On SQLite the transaction queues for
 	// the writer behind interactive ones (txn.WithBulk): a mutation waits for at most the write
 	// pass of the one import in progress (docs/operations.md, "SQLite: one writer").
-	actx := audit.WithBatch(txn.WithBulk(ctx), opt.Dialect)
+	actx := audit.WithBatch(txn.WithBulk(ctx))
 	err = txn.Run(actx, client, func(tx *ent.Tx) error {
 		w := &writer{tx: tx, dep: dep, opt: opt}
 		defer w.close()
@@ -441,7 +440,7 @@ func (w *writer) prepare(ctx context.Context) error {
 			return apperr.New(apperr.Forbidden, "分库“%s”不属于部门“%s”", lib.Name, w.dep.Name)
 		}
 		w.libraryID = id
-		if w.digest, err = newTargetRowDigest(ctx, w.tx, w.opt.Dialect); err != nil {
+		if w.digest, err = newTargetRowDigest(ctx, w.tx); err != nil {
 			return err
 		}
 	case importer.KindInspectors:

@@ -56,7 +56,7 @@ func bytesOpener(b []byte) func() (io.ReadCloser, error) {
 func (f *importFixture) run(t *testing.T, kind importer.Kind, open func() (io.ReadCloser, error), partial bool) *library.ImportResult {
 	t.Helper()
 	res, err := library.Import(testutil.System(), f.db.Client, open, library.ImportOptions{
-		Kind: kind, DepartmentID: f.dep.ID, Partial: partial, FileName: "test", Dialect: f.db.Dialect})
+		Kind: kind, DepartmentID: f.dep.ID, Partial: partial, FileName: "test"})
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -101,7 +101,7 @@ func TestImport_AllOrNothingThenPartialThenIdempotent(t *testing.T) {
 			if again.Job.Created != 0 || again.Job.Updated != 0 || again.Job.Unchanged != res.Report.Accepted {
 				t.Fatalf("re-import not idempotent: %+v", again.Job)
 			}
-			if rep, err := audit.Verify(testutil.System(), f.db.Client, f.db.Dialect, nil); err != nil || !rep.OK() {
+			if rep, err := audit.Verify(testutil.System(), f.db.Client, nil); err != nil || !rep.OK() {
 				t.Fatalf("audit after import: %v %v", err, rep.Problems)
 			}
 		})
@@ -169,7 +169,7 @@ func TestImport_InspectorsAndItems(t *testing.T) {
 	}
 	// Items go into the department's draft version only.
 	if _, err := library.Import(testutil.System(), f.db.Client, fileOpener(sample("items.csv")), library.ImportOptions{
-		Kind: importer.KindItems, DepartmentID: f.dep.ID, Partial: true, Dialect: f.db.Dialect}); apperr.CodeOf(err) != lists.CodeNotEditable {
+		Kind: importer.KindItems, DepartmentID: f.dep.ID, Partial: true}); apperr.CodeOf(err) != lists.CodeNotEditable {
 		t.Fatalf("items without a draft: err = %v", err)
 	}
 	if _, err := lists.NewVersion(testutil.System(), f.db.Client, f.dep.ID, "宁阳县市场监管局随机抽查事项清单", "导入"); err != nil {

@@ -28,6 +28,17 @@ type FilingDecision struct {
 	Now func() time.Time
 }
 
+// RecordFiling saves a filing (备案) of a list or plan version as submitted at the given time
+// by the viewer of ctx (its account, when it has one): c holds the kind, the subject and its
+// department.
+func RecordFiling(ctx context.Context, c *ent.FilingCreate, at time.Time) (*ent.Filing, error) {
+	c.SetSubmittedAt(at)
+	if id := viewer.FromContext(ctx).AccountID; id != 0 {
+		c.SetSubmittedByID(id)
+	}
+	return c.Save(ctx)
+}
+
 // DecideFiling is the office's decision on a submitted filing: acknowledge it (with the next
 // acknowledgement number) or return it with a reason (the comment, trimmed; a blank reason is
 // refused). Only the joint-meeting office decides (authz.DecideFiling), once.

@@ -16,7 +16,6 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/txn"
-	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // NewVersion starts a new draft version of a department's list. It copies the items, their
@@ -114,12 +113,8 @@ func Submit(ctx context.Context, client *ent.Client, listID int) (*ent.Filing, e
 		if err := tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusFILED).Exec(wctx); err != nil {
 			return err
 		}
-		c := tx.Filing.Create().SetKind(filing.KindITEM_LIST).SetSubmittedAt(clock.Now()).
-			SetDepartmentID(v.DepartmentID).SetItemListID(listID).SetDivisionCode(v.DivisionCode)
-		if id := viewer.FromContext(ctx).AccountID; id != 0 {
-			c.SetSubmittedByID(id)
-		}
-		out, err = c.Save(ctx)
+		out, err = RecordFiling(ctx, tx.Filing.Create().SetKind(filing.KindITEM_LIST).
+			SetDepartmentID(v.DepartmentID).SetItemListID(listID).SetDivisionCode(v.DivisionCode), clock.Now())
 		return err
 	})
 	return out, err

@@ -23,7 +23,6 @@ import (
 	"github.com/ssgk/ssgk/internal/numbering"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/txn"
-	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 // clockNow is the time source of the workflow (the hub's business clock); tests move it across the
@@ -151,12 +150,8 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 		if err := tx.Plan.UpdateOneID(planID).SetFiledAt(now).SetLateFiling(late).Exec(withWorkflow(ctx)); err != nil {
 			return err
 		}
-		c := tx.Filing.Create().SetKind(filing.KindPLAN).SetSubmittedAt(now).SetLate(p.Version == 1 && late).
-			SetDepartmentID(p.DepartmentID).SetPlanID(planID).SetDivisionCode(p.DivisionCode)
-		if id := viewer.FromContext(ctx).AccountID; id != 0 {
-			c.SetSubmittedByID(id)
-		}
-		out, err = c.Save(ctx)
+		out, err = lists.RecordFiling(ctx, tx.Filing.Create().SetKind(filing.KindPLAN).SetLate(p.Version == 1 && late).
+			SetDepartmentID(p.DepartmentID).SetPlanID(planID).SetDivisionCode(p.DivisionCode), now)
 		return err
 	})
 	return out, err

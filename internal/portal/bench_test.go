@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/ssgk/ssgk/ent/department"
 	"github.com/ssgk/ssgk/ent/predicate"
@@ -203,7 +204,7 @@ SELECT %d + %s, %s, %s, '370921', 'RESULT', '检查结果：' || t.name, %s, 'Re
 		if err != nil {
 			b.Fatal(err)
 		}
-		broad, err := store.NameCandidatesBroad(ctx, db.SQL, db.Dialect, benchFragment(k))
+		broad, err := store.NameCandidatesBroad(ctx, entsql.OpenDB(db.Dialect, db.SQL), benchFragment(k))
 		if err != nil {
 			b.Fatal(err)
 		}

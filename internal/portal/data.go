@@ -48,8 +48,7 @@ import (
 
 // data reads the published records the portal shows.
 type data struct {
-	client  *ent.Client
-	dialect string // the hub's SQL dialect
+	client *ent.Client
 }
 
 // ctx reads as the anonymous public: the row policies of package sharing (published results
@@ -373,7 +372,7 @@ func (d *data) nameMatch(ctx context.Context, fragment string) (predicate.Result
 	}
 	// The estimate only chooses the plan: if it fails (a driver without QueryContext), the
 	// index is used.
-	if broad, err := store.NameCandidatesBroad(ctx, d.client, d.dialect, fragment); err == nil && broad {
+	if broad, err := store.NameCandidatesBroad(ctx, d.client, fragment); err == nil && broad {
 		return result.HasTargetWith(target.NameContains(fragment)), nil
 	}
 	return targetIn(idx, target.NameContains(fragment)), nil

@@ -111,7 +111,7 @@ func newHub(t *testing.T) *hub {
 		_, err := library.Confirm(ctx, c, d, "", 0)
 		must("confirm", err)
 	}
-	drawer := draws.New(c, db.Dialect).WithKeyDir(db.DataDir)
+	drawer := draws.New(c).WithKeyDir(db.DataDir)
 	dr, err := drawer.Freeze(ctx, tk.ID, "")
 	must("freeze", err)
 	dr, err = drawer.Commit(ctx, dr.ID)

@@ -59,7 +59,7 @@ func WithLogger(l *slog.Logger) Option { return func(h *handler) { h.log = l } }
 // Handler serves the portal. Mount it at "/"; the hub's other routes (GraphQL, draws, ledger…)
 // are matched before it.
 func Handler(hb *hub.Hub, opts ...Option) http.Handler {
-	h := &handler{d: &data{client: hb.Client, dialect: hb.Dialect}, log: hb.Log, pages: map[string]*template.Template{},
+	h := &handler{d: &data{client: hb.Client}, log: hb.Log, pages: map[string]*template.Template{},
 		site: &siteCache{client: hb.Client}, dataDir: hb.DataDir}
 	for _, o := range opts {
 		o(h)

@@ -66,7 +66,7 @@ func TestContention_ImportWithMutationsAndReads(t *testing.T) {
 	runImport := func(path string, progress func(pass string, n int)) (*library.ImportResult, error) {
 		open := func() (io.ReadCloser, error) { return os.Open(path) }
 		return library.Import(ictx, h.db.Client, open, library.ImportOptions{Kind: importer.KindTargets, DepartmentID: h.scjg.ID,
-			FileName: filepath.Base(path), Dialect: h.db.Dialect, Progress: progress})
+			FileName: filepath.Base(path), Progress: progress})
 	}
 	count := func() int {
 		t.Helper()

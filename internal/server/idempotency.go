@@ -70,10 +70,11 @@ func idempotencyOf(ctx context.Context) (*idempotency, error) {
 	return &idempotency{principal: principal, key: key, hash: hex.EncodeToString(sum[:])}, nil
 }
 
-func (t transactioner) placeholders(n int) []string {
+// placeholders returns n statement placeholders in the dialect of tx.
+func placeholders(tx *ent.Tx, n int) []string {
 	out := make([]string, n)
 	for i := range out {
-		if t.dialect == dialect.Postgres {
+		if tx.Dialect() == dialect.Postgres {
 			out[i] = fmt.Sprintf("$%d", i+1)
 		} else {
 			out[i] = "?"
@@ -86,7 +87,7 @@ func (t transactioner) placeholders(n int) []string {
 // mutation's transaction, which holds the write lock: a retry racing the first request waits
 // for it and then finds its answer.
 func (t transactioner) replay(ctx context.Context, tx *ent.Tx, id *idempotency) (*graphql.Response, error) {
-	p := t.placeholders(3)
+	p := placeholders(tx, 3)
 	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT request_hash, response FROM %s WHERE principal = %s AND key = %s AND created_at > %s",
 		store.IdempotencyTable, p[0], p[1], p[2]), id.principal, id.key, time.Now().UTC().Add(-idempotencyTTL))
 	if err != nil {
@@ -124,7 +125,7 @@ func (t transactioner) remember(ctx context.Context, tx *ent.Tx, id *idempotency
 		return err
 	}
 	now := time.Now().UTC()
-	p := t.placeholders(5)
+	p := placeholders(tx, 5)
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE created_at <= %s", store.IdempotencyTable, p[0]), now.Add(-idempotencyTTL)); err != nil {
 		return err
 	}

@@ -227,7 +227,7 @@ func (s *Server) graphqlHandler() http.Handler {
 	// even though the login itself answers with an error — and executeDraw, whose failed attempt
 	// (entropy and reason) must stay on record although the draw answers with an error.
 	srv.Use(faultStatus{})
-	srv.Use(transactioner{Transactioner: entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")}, log: s.log, dialect: s.db.Dialect})
+	srv.Use(transactioner{Transactioner: entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")}, log: s.log})
 
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		fc := graphql.GetRootFieldContext(ctx)

@@ -23,8 +23,7 @@ import (
 // undone because its caller asked to see a field it may not read.
 type transactioner struct {
 	entgql.Transactioner
-	log     *slog.Logger
-	dialect string
+	log *slog.Logger
 }
 
 // InterceptResponse implements graphql.ResponseInterceptor.

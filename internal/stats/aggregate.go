@@ -37,6 +37,13 @@ type GroupingFilter struct {
 	PublishedOnly   bool
 }
 
+// Querier runs the aggregates' statements and tells their SQL dialect: the hub's connection
+// pool (or its standby's) as an ent SQL driver (entsql.OpenDB).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error)
+	Dialect() string
+}
+
 // GroupCount is one group of an aggregate.
 type GroupCount struct {
 	Keys, Labels []string
@@ -46,13 +53,13 @@ type GroupCount struct {
 // Grouping counts the current results (results.Current: a corrected original no longer counts)
 // the viewer may see (the row rule of package sharing, the same as every query's), grouped by the dimensions in order. A result counts once per group: once
 // per item it covers when grouped by item, once per result code when grouped by code.
-func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.Viewer, dims []string, f GroupingFilter) (total int, groups []GroupCount, err error) {
+func Grouping(ctx context.Context, db Querier, v *viewer.Viewer, dims []string, f GroupingFilter) (total int, groups []GroupCount, err error) {
 	if len(dims) == 0 || len(dims) > 5 {
 		return 0, nil, apperr.New(apperr.Invalid, "请选择 1 到 5 个统计维度")
 	}
 	build := func() *sql.Selector {
 		r := sql.Table(result.Table).As("r")
-		s := sql.Dialect(dialectName).Select().From(r)
+		s := sql.Dialect(db.Dialect()).Select().From(r)
 		if p := sharing.VisibleResults(v); p != nil {
 			p(s)
 		}
@@ -115,7 +122,7 @@ func Grouping(ctx context.Context, db *stdsql.DB, dialectName string, v *viewer.
 			// The month in China Standard Time: SQLite stores times as text in UTC (store), which
 			// strftime reads as an instant and shifts by eight hours.
 			month := "strftime('%Y-%m', " + when + ", '+8 hours')"
-			if dialectName == dialect.Postgres {
+			if db.Dialect() == dialect.Postgres {
 				month = "to_char(" + when + " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
 			}
 			cols = append(cols, sql.As(month, key), sql.As(month, label))
@@ -160,7 +167,7 @@ func resultDate(r *sql.SelectTable) string {
 	return fmt.Sprintf("COALESCE(%s, %s)", r.C(result.FieldPublishedAt), r.C(result.FieldInspectionEndDate))
 }
 
-func scanInts(ctx context.Context, db *stdsql.DB, s *sql.Selector, dst *int) error {
+func scanInts(ctx context.Context, db Querier, s *sql.Selector, dst *int) error {
 	query, args := s.Query()
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {

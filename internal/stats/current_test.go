@@ -3,6 +3,8 @@ package stats_test
 import (
 	"testing"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/resultitem"
@@ -22,7 +24,7 @@ func TestCounts_AgreeTwoWays(t *testing.T) {
 
 	// 1. Published results: the aggregate's total, a query of current versions, and the ones a
 	// client sees as current one by one.
-	total, _, err := stats.Grouping(ctx, h.db.SQL, h.db.Dialect, sys, []string{stats.ByDepartment}, stats.GroupingFilter{PublishedOnly: true})
+	total, _, err := stats.Grouping(ctx, entsql.OpenDB(h.db.Dialect, h.db.SQL), sys, []string{stats.ByDepartment}, stats.GroupingFilter{PublishedOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,7 @@ func TestCounts_AgreeTwoWays(t *testing.T) {
 
 	// 2. Per item: the aggregate by item against a dedicated count of current published
 	// results covering the item.
-	_, groups, err := stats.Grouping(ctx, h.db.SQL, h.db.Dialect, sys, []string{stats.ByItem}, stats.GroupingFilter{PublishedOnly: true})
+	_, groups, err := stats.Grouping(ctx, entsql.OpenDB(h.db.Dialect, h.db.SQL), sys, []string{stats.ByItem}, stats.GroupingFilter{PublishedOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

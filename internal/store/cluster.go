@@ -121,7 +121,7 @@ func newCluster(ctx context.Context, name string, opt Options) (*Cluster, error)
 // goes through on its client, and a hook that refuses every mutation so that no write can take
 // this path even when the URL names the primary by mistake (hub.Reads).
 func openReads(ctx context.Context, url, dataDir string) (*DB, error) {
-	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+	if d, _ := DialectOf(url); d != dialect.Postgres {
 		return nil, fmt.Errorf("不支持的只读数据库地址 %q：DATABASE_READ_URL 须为 postgres://…", redact(url))
 	}
 	sqlDB, err := openPostgres(url)

@@ -71,7 +71,8 @@ type Extra struct {
 // leaves the database at the previous version. The extras are dropped before the first pending
 // migration of a database that has migrations and installed, in order, after the store's own
 // indexes and tables.
-func Migrate(ctx context.Context, db *sql.DB, dialectName, target string, extras ...Extra) ([]string, error) {
+func Migrate(ctx context.Context, sdb *DB, target string, extras ...Extra) ([]string, error) {
+	db, dialectName := sdb.SQL, sdb.Dialect
 	all, err := Migrations(dialectName)
 	if err != nil {
 		return nil, err

@@ -247,20 +247,23 @@ func NameCandidates(fragment string) (pred func(*entsql.Selector), ok bool) {
 // county's name, in nearly every enterprise name, is broad. A variable for tests only.
 var BroadName = 100_000
 
-// Querier runs a query; *sql.DB and ent.Client (built with the sql/execquery feature) do.
+// Querier runs a query and tells its SQL dialect: an ent.Client (built with the sql/execquery
+// feature) or a connection pool as an ent SQL driver (entsql.OpenDB) do.
 type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	Dialect() string
 }
 
 // NameCandidatesBroad reports whether more than BroadName targets are candidates for fragment:
 // on SQLite it counts them in the index, stopping at BroadName+1 (a few milliseconds); on
 // PostgreSQL it asks the planner for its estimate (from the statistics ANALYZE keeps on the
 // index expression), without running anything.
-func NameCandidatesBroad(ctx context.Context, db Querier, dialectName, fragment string) (bool, error) {
+func NameCandidatesBroad(ctx context.Context, db Querier, fragment string) (bool, error) {
 	var (
 		query string
 		arg   any
 	)
+	dialectName := db.Dialect()
 	switch dialectName {
 	case dialect.SQLite:
 		query = fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %[1]s WHERE %[1]s MATCH ? LIMIT %[2]d)`, NameGramsTable, BroadName+1)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/ssgk/ssgk/ent/predicate"
 	"github.com/ssgk/ssgk/internal/demo"
@@ -115,7 +116,7 @@ func TestNameCandidatesBroad(t *testing.T) {
 	for _, n := range []int{saved, 0} {
 		store.BroadName = n
 		for _, f := range []string{"宁", "宁阳", "宁阳县", "'a\\b%_&|!:*"} {
-			broad, err := store.NameCandidatesBroad(ctx, db.SQL, db.Dialect, f)
+			broad, err := store.NameCandidatesBroad(ctx, entsql.OpenDB(db.Dialect, db.SQL), f)
 			if err != nil {
 				t.Fatalf("%q: %v", f, err)
 			}

@@ -65,6 +65,19 @@ type Options struct {
 // DefaultBusyTimeout is SQLite's wait for the write lock.
 const DefaultBusyTimeout = 10 * time.Second
 
+// DialectOf is the SQL dialect of a DATABASE_URL — the one place it is read from the URL:
+// dialect.Postgres for postgres:// and postgresql://, dialect.SQLite for an empty URL (ssgk.db in
+// the data directory) or a sqlite: or file: one; anything else is refused.
+func DialectOf(url string) (string, error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return dialect.Postgres, nil
+	case url == "" || strings.HasPrefix(url, "sqlite:") || strings.HasPrefix(url, "file:"):
+		return dialect.SQLite, nil
+	}
+	return "", fmt.Errorf("不支持的数据库地址 %q：请使用 postgres://… 或留空使用内置 SQLite", redact(url))
+}
+
 // Open opens the database and builds its ent driver; it does not migrate (Migrate).
 func Open(ctx context.Context, opt Options) (*DB, error) {
 	var (
@@ -74,9 +87,11 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		sqlitePath string
 		writer     *writeQueue
 	)
-	switch {
-	case strings.HasPrefix(opt.DatabaseURL, "postgres://"), strings.HasPrefix(opt.DatabaseURL, "postgresql://"):
-		name = dialect.Postgres
+	if name, err = DialectOf(opt.DatabaseURL); err != nil {
+		return nil, err
+	}
+	switch name {
+	case dialect.Postgres:
 		if sqlDB, err = openPostgres(opt.DatabaseURL); err != nil {
 			return nil, err
 		}
@@ -85,8 +100,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	case opt.DatabaseURL == "" || strings.HasPrefix(opt.DatabaseURL, "sqlite:") || strings.HasPrefix(opt.DatabaseURL, "file:"):
-		name = dialect.SQLite
+	default: // dialect.SQLite
 		path := strings.TrimPrefix(strings.TrimPrefix(opt.DatabaseURL, "sqlite:"), "file:")
 		if path == "" {
 			dir := opt.DataDir
@@ -111,8 +125,6 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		// queued writer connection and a read-only pool (sqlitewriter.go), opened below.
 		sqlDB.SetMaxOpenConns(4)
 		sqlitePath = path
-	default:
-		return nil, fmt.Errorf("不支持的数据库地址 %q：请使用 postgres://… 或留空使用内置 SQLite", redact(opt.DatabaseURL))
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()

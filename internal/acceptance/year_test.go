@@ -1028,7 +1028,7 @@ func TestYear_PlanToPublishedResult(t *testing.T) {
 	// The whole year is in the audit trail, and every correction signature checks (what `ssgk
 	// audit verify` runs: audit.Verify, results.VerifyCorrections).
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("year test"))
-	rep, err := audit.Verify(sys, h.db.Client, h.db.Dialect, nil)
+	rep, err := audit.Verify(sys, h.db.Client, nil)
 	if err != nil || !rep.OK() {
 		b, _ := json.Marshal(rep)
 		t.Fatalf("audit verify: %v %s", err, b)

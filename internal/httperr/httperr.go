@@ -25,9 +25,13 @@ type Body struct {
 	Message string `json:"message"`
 }
 
-// Status is the HTTP status of an error code: 401 for UNAUTHENTICATED, 403 for FORBIDDEN, 404
+// Status is the HTTP status of an error code: a fault has the status apperr.HTTPStatus gives it
+// (503 BUSY and UNAVAILABLE, 507 DISK_FULL, 504 DEADLINE), then 401 for UNAUTHENTICATED, 403 for FORBIDDEN, 404
 // for NOT_FOUND, 500 for INTERNAL and 400 for every other code.
 func Status(code string) int {
+	if s := apperr.HTTPStatus(code); s != 0 {
+		return s // a fault of the database or the machine: the one table GraphQL answers with too
+	}
 	switch code {
 	case apperr.Unauthenticated:
 		return http.StatusUnauthorized

@@ -44,3 +44,20 @@ func TestWriteParse(t *testing.T) {
 		}
 	}
 }
+
+// A file endpoint or the portal answers a database fault as GraphQL does: the client is told to
+// retry later (503), that the disk is full (507) or that the database timed out (504), never
+// that its request was bad (400).
+func TestStatus_FaultsAreNotBadRequests(t *testing.T) {
+	for code, want := range map[string]int{
+		apperr.Busy: http.StatusServiceUnavailable, apperr.Unavailable: http.StatusServiceUnavailable,
+		apperr.DiskFull: http.StatusInsufficientStorage, apperr.Deadline: http.StatusGatewayTimeout,
+		apperr.Unauthenticated: http.StatusUnauthorized, apperr.Forbidden: http.StatusForbidden,
+		apperr.NotFound: http.StatusNotFound, apperr.Internal: http.StatusInternalServerError,
+		"BAD_YEAR": http.StatusBadRequest,
+	} {
+		if got := Status(code); got != want {
+			t.Errorf("Status(%s) = %d, want %d", code, got, want)
+		}
+	}
+}

@@ -379,3 +379,13 @@ func (w *World) Dep(code string) *ent.Department {
 	w.must("department "+code, err)
 	return d
 }
+
+// APIToken issues an API token of dep's system named name with roles through the hub's auth
+// service, registered with testutil.RegisterSecret so that a log that leaks it fails.
+func (w *World) APIToken(dep *ent.Department, name string, roles ...string) string {
+	w.t.Helper()
+	tok, _, err := w.Hub.Auth.CreateToken(w.Sys, dep.Code, name, roles, nil)
+	w.must("token "+name, err)
+	testutil.RegisterSecret(tok)
+	return tok
+}

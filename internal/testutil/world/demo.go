@@ -22,19 +22,20 @@ const (
 	ItemPublicPlaces = "公共场所卫生监督检查" // WJ
 )
 
-// Demo loads the demo county into h (demo.Load with o) and returns its world.
-func Demo(t testing.TB, h *hub.Hub, o demo.Options) *World {
+// Demo loads the demo county into h (demo.Load with o) and returns its world; of the options,
+// Operator counts.
+func Demo(t testing.TB, h *hub.Hub, o demo.Options, opts ...Option) *World {
 	t.Helper()
-	w := newWorld(t, h)
+	w := newWorld(t, h, configure(opts))
 	_, err := demo.Load(w.Sys, w.Client, o)
 	w.must("loading the demo", err)
 	return w.read()
 }
 
 // FromHub returns the world of a hub that already holds the demo county.
-func FromHub(t testing.TB, h *hub.Hub) *World {
+func FromHub(t testing.TB, h *hub.Hub, opts ...Option) *World {
 	t.Helper()
-	return newWorld(t, h).read()
+	return newWorld(t, h, configure(opts)).read()
 }
 
 // read finds the departments, the joint task's items and SCJG's library in the demo data.

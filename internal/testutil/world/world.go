@@ -61,10 +61,17 @@ type World struct {
 	Library      int
 }
 
-type config struct{ codes []string }
+type config struct {
+	codes    []string
+	operator string
+}
 
 // Option changes what Build makes.
 type Option func(*config)
+
+// Operator names the system viewer the world's operator commands run as (Sys), "test" unless
+// said.
+func Operator(name string) Option { return func(c *config) { c.operator = name } }
 
 // Departments makes only the departments with these codes (in County's order).
 func Departments(codes ...string) Option { return func(c *config) { c.codes = codes } }
@@ -72,11 +79,8 @@ func Departments(codes ...string) Option { return func(c *config) { c.codes = co
 // Build makes the county's departments in h and returns its world.
 func Build(t testing.TB, h *hub.Hub, opts ...Option) *World {
 	t.Helper()
-	c := config{codes: []string{SCJG, WJ, YJ}}
-	for _, o := range opts {
-		o(&c)
-	}
-	w := newWorld(t, h)
+	c := configure(opts, SCJG, WJ, YJ)
+	w := newWorld(t, h, c)
 	w.must("departments", txn.Run(w.Sys, w.Client, func(tx *ent.Tx) error {
 		for i, d := range County {
 			if !contains(c.codes, d.Code) {
@@ -94,8 +98,16 @@ func Build(t testing.TB, h *hub.Hub, opts ...Option) *World {
 	return w
 }
 
-func newWorld(t testing.TB, h *hub.Hub) *World {
-	return &World{t: t, Hub: h, Client: h.Client, Sys: testutil.System()}
+func configure(opts []Option, codes ...string) config {
+	c := config{codes: codes, operator: "test"}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+func newWorld(t testing.TB, h *hub.Hub, c config) *World {
+	return &World{t: t, Hub: h, Client: h.Client, Sys: viewer.NewContext(context.Background(), viewer.NewSystem(c.operator))}
 }
 
 func (w *World) set(d *ent.Department) {

@@ -311,7 +311,7 @@ func (w *World) PublishList(dep *ent.Department, listID int, effective time.Time
 	ctx := w.Token(dep, viewer.RoleDeptAdmin)
 	fl, err := lists.Submit(ctx, w.Client, listID)
 	if err == nil {
-		_, err = lists.Decide(w.office(), w.Client, fl.ID, true, "予以备案")
+		_, err = lists.Decide(w.Office(), w.Client, fl.ID, true, "予以备案")
 	}
 	if err == nil {
 		_, err = lists.Publish(ctx, w.Client, listID, effective)
@@ -319,9 +319,9 @@ func (w *World) PublishList(dep *ent.Department, listID int, effective time.Time
 	w.must("publishing the list", err)
 }
 
-// office is the office's own system; without an office department in the world, a token of no
+// Office is the office's own system; without an office department in the world, a token of no
 // department.
-func (w *World) office() context.Context {
+func (w *World) Office() context.Context {
 	if w.SCJG != nil {
 		return w.Token(w.SCJG, viewer.RoleOffice)
 	}

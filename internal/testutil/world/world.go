@@ -9,8 +9,10 @@
 package world
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,20 +83,19 @@ func Build(t testing.TB, h *hub.Hub, opts ...Option) *World {
 	t.Helper()
 	c := configure(opts, SCJG, WJ, YJ)
 	w := newWorld(t, h, c)
-	w.must("departments", txn.Run(w.Sys, w.Client, func(tx *ent.Tx) error {
-		for i, d := range County {
-			if !contains(c.codes, d.Code) {
-				continue
-			}
-			dep, err := tx.Department.Create().SetCode(d.Code).SetName(d.Name).SetShortName(d.ShortName).
-				SetIsOffice(i == 0).SetSortOrder(i + 1).Save(w.Sys)
-			if err != nil {
-				return err
-			}
-			w.set(dep)
+	var made []Dept
+	for _, d := range County {
+		if slices.Contains(c.codes, d.Code) {
+			made = append(made, d)
 		}
-		return nil
-	}))
+	}
+	for _, dep := range each(w, "departments", made, func(tx *ent.Tx, d Dept) (*ent.Department, error) {
+		i := slices.Index(County, d)
+		return tx.Department.Create().SetCode(d.Code).SetName(d.Name).SetShortName(d.ShortName).
+			SetIsOffice(i == 0).SetSortOrder(i + 1).Save(w.Sys)
+	}) {
+		w.set(dep)
+	}
 	return w
 }
 
@@ -121,13 +122,21 @@ func (w *World) set(d *ent.Department) {
 	}
 }
 
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
+// each makes a row of each spec in one transaction.
+func each[S, R any](w *World, what string, specs []S, create func(tx *ent.Tx, s S) (R, error)) []R {
+	w.t.Helper()
+	out := make([]R, 0, len(specs))
+	w.must(what, txn.Run(w.Sys, w.Client, func(tx *ent.Tx) error {
+		for _, s := range specs {
+			r, err := create(tx, s)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
 		}
-	}
-	return false
+		return nil
+	}))
+	return out
 }
 
 func (w *World) must(what string, err error) {
@@ -173,27 +182,15 @@ func (w *World) Accounts(password string, specs ...Account) []*ent.Account {
 		hash, err = auth.HashPassword(password)
 		w.must("hashing the password", err)
 	}
-	out := make([]*ent.Account, 0, len(specs))
-	w.must("accounts", txn.Run(w.Sys, w.Client, func(tx *ent.Tx) error {
-		for _, s := range specs {
-			name := s.DisplayName
-			if name == "" {
-				name = s.Username
-			}
-			c := tx.Account.Create().SetUsername(s.Username).SetDisplayName(name).SetPasswordHash(hash).
-				SetRoles(s.Roles).SetDepartmentID(s.Dep.ID)
-			if s.Inspector != nil {
-				c.SetInspectorID(s.Inspector.ID)
-			}
-			a, err := c.Save(w.Sys)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
+	return each(w, "accounts", specs, func(tx *ent.Tx, s Account) (*ent.Account, error) {
+		name := cmp.Or(s.DisplayName, s.Username)
+		c := tx.Account.Create().SetUsername(s.Username).SetDisplayName(name).SetPasswordHash(hash).
+			SetRoles(s.Roles).SetDepartmentID(s.Dep.ID)
+		if s.Inspector != nil {
+			c.SetInspectorID(s.Inspector.ID)
 		}
-		return nil
-	}))
-	return out
+		return c.Save(w.Sys)
+	})
 }
 
 // Inspector is an enforcement officer Inspectors makes.
@@ -206,19 +203,10 @@ type Inspector struct {
 // Inspectors makes inspectors in one transaction.
 func (w *World) Inspectors(specs ...Inspector) []*ent.Inspector {
 	w.t.Helper()
-	out := make([]*ent.Inspector, 0, len(specs))
-	w.must("inspectors", txn.Run(w.Sys, w.Client, func(tx *ent.Tx) error {
-		for _, s := range specs {
-			in, err := tx.Inspector.Create().SetName(s.Name).SetCertificateNo(s.CertificateNo).SetDepartmentID(s.Dep.ID).
-				SetActive(!s.Inactive).Save(w.Sys)
-			if err != nil {
-				return err
-			}
-			out = append(out, in)
-		}
-		return nil
-	}))
-	return out
+	return each(w, "inspectors", specs, func(tx *ent.Tx, s Inspector) (*ent.Inspector, error) {
+		return tx.Inspector.Create().SetName(s.Name).SetCertificateNo(s.CertificateNo).SetDepartmentID(s.Dep.ID).
+			SetActive(!s.Inactive).Save(w.Sys)
+	})
 }
 
 // Target is a market entity Targets makes.
@@ -227,25 +215,16 @@ type Target struct{ Name, USCC, IndustryCode, DivisionCode string }
 // Targets makes targets in one transaction.
 func (w *World) Targets(specs ...Target) []*ent.Target {
 	w.t.Helper()
-	out := make([]*ent.Target, 0, len(specs))
-	w.must("targets", txn.Run(w.Sys, w.Client, func(tx *ent.Tx) error {
-		for _, s := range specs {
-			c := tx.Target.Create().SetName(s.Name).SetUscc(s.USCC)
-			if s.IndustryCode != "" {
-				c.SetIndustryCode(s.IndustryCode)
-			}
-			if s.DivisionCode != "" {
-				c.SetDivisionCode(s.DivisionCode)
-			}
-			tg, err := c.Save(w.Sys)
-			if err != nil {
-				return err
-			}
-			out = append(out, tg)
+	return each(w, "targets", specs, func(tx *ent.Tx, s Target) (*ent.Target, error) {
+		c := tx.Target.Create().SetName(s.Name).SetUscc(s.USCC)
+		if s.IndustryCode != "" {
+			c.SetIndustryCode(s.IndustryCode)
 		}
-		return nil
-	}))
-	return out
+		if s.DivisionCode != "" {
+			c.SetDivisionCode(s.DivisionCode)
+		}
+		return c.Save(w.Sys)
+	})
 }
 
 // Item is an inspection item of a list, KEY unless said.
@@ -343,27 +322,24 @@ type List struct {
 // set a list's status themselves (SetListStatus); it returns them with their items in order.
 func (w *World) RawLists(specs ...List) ([]*ent.ItemList, [][]*ent.InspectionItem) {
 	w.t.Helper()
-	var ls []*ent.ItemList
 	var its [][]*ent.InspectionItem
-	w.must("lists", txn.Run(w.Sys, w.Client, func(tx *ent.Tx) error {
-		for _, s := range specs {
-			l, err := tx.ItemList.Create().SetDepartmentID(s.Dep.ID).SetName(s.Dep.Name + "随机抽查事项清单").SetVersion(s.Version).
-				SetNillableEffectiveDate(s.Effective).SetNillablePublishedAt(s.Published).SetCountyWide(s.CountyWide).Save(w.Sys)
-			if err != nil {
-				return err
-			}
-			var items []*ent.InspectionItem
-			for _, it := range s.Items {
-				item, err := createItem(w.Sys, tx, s.Dep, l.ID, it)
-				if err != nil {
-					return err
-				}
-				items = append(items, item)
-			}
-			ls, its = append(ls, l), append(its, items)
+	ls := each(w, "lists", specs, func(tx *ent.Tx, s List) (*ent.ItemList, error) {
+		l, err := tx.ItemList.Create().SetDepartmentID(s.Dep.ID).SetName(s.Dep.Name + "随机抽查事项清单").SetVersion(s.Version).
+			SetNillableEffectiveDate(s.Effective).SetNillablePublishedAt(s.Published).SetCountyWide(s.CountyWide).Save(w.Sys)
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	}))
+		var items []*ent.InspectionItem
+		for _, it := range s.Items {
+			item, err := createItem(w.Sys, tx, s.Dep, l.ID, it)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, item)
+		}
+		its = append(its, items)
+		return l, nil
+	})
 	return ls, its
 }
 

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
@@ -16,15 +15,11 @@ import (
 // cleared, never both in one UPDATE (PostgreSQL refuses that) — and keeps its number.
 func TestUpdateDraft_SetsOrClearsEachColumn(t *testing.T) {
 	db := testutil.Open(t)
-	ctx := testutil.System()
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		t.Fatal(err)
-	}
+	ctx, c := testutil.System(), db.Client
 	w := world.Demo(t, db, demo.Options{Targets: 50, Inspectors: 40})
-	c, scjg := db.Client, w.SCJG
-	in := tasks.Input{InitiatorID: scjg.ID, Name: "x", WindowStart: time.Date(2026, 12, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 12, 20, 0, 0, 0, 0, clock.CST),
-		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: w.ItemS.ID}}, LibraryIDs: []int{w.Library},
-		Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", Count: 1}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}}
+	in := w.Input(world.Joint{Name: "x", Start: time.Date(2026, 12, 1, 0, 0, 0, 0, clock.CST), End: time.Date(2026, 12, 20, 0, 0, 0, 0, clock.CST),
+		Strata: [4]int{1, 1, 1, 1}})
+	in.ParticipantIDs, in.Items = nil, in.Items[:1] // SCJG alone
 	tk, err := tasks.Create(ctx, c, in)
 	if err != nil {
 		t.Fatal(err)

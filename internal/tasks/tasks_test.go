@@ -8,7 +8,6 @@ import (
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
@@ -19,9 +18,6 @@ import (
 func TestTasks_CreateAnnounceAndStateMachine(t *testing.T) {
 	db := testutil.Open(t)
 	ctx := testutil.System()
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		t.Fatal(err)
-	}
 	w := world.Demo(t, db, demo.Options{Targets: 50, Inspectors: 40})
 	c, scjg, wj := db.Client, w.SCJG, w.WJ
 	base := w.Input(world.Joint{Name: "联合抽查", Start: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), End: time.Date(2026, 9, 30, 0, 0, 0, 0, clock.CST),

@@ -9,8 +9,8 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/draw"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
+	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/calendar"

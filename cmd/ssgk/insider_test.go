@@ -14,19 +14,15 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/department"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/inspector"
-	"github.com/ssgk/ssgk/ent/itemlist"
-	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/draws"
 	"github.com/ssgk/ssgk/internal/library"
-	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -46,42 +42,20 @@ func TestDraw_InsiderCannotSteerUnseen(t *testing.T) {
 	if err := codes.Seed(ctx, client); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, client, demo.Options{Targets: 600, Inspectors: 150}); err != nil {
-		t.Fatal(err)
-	}
+	w := world.Demo(t, h.db, demo.Options{Targets: 600, Inspectors: 150})
 	d := draws.New(client).WithKeyDir(h.data)
-	scjg := client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
-	wj := client.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
+	scjg, wj := w.SCJG, w.WJ
 	as := func(dep *ent.Department, role string) context.Context {
-		return viewer.NewContext(context.Background(), &viewer.Viewer{Kind: viewer.Account, Name: strings.ToLower(role), AccountID: 1,
-			DepartmentID: dep.ID, DepartmentCode: dep.Code, Roles: []string{role}})
+		return w.Person(dep, strings.ToLower(role), 1, role)
 	}
 	admin, office := as(scjg, viewer.RoleDeptAdmin), as(wj, viewer.RoleOffice)
-	item := func(dep *ent.Department, name string) int {
-		return client.InspectionItem.Query().Where(inspectionitem.Name(name),
-			inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).OnlyIDX(ctx)
-	}
-	lib := client.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).OnlyIDX(ctx)
 	newTask := func(name string) *ent.Task {
-		tk, err := tasks.Create(ctx, client, tasks.Input{InitiatorID: scjg.ID, Name: name,
-			WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST),
-			ParticipantIDs: []int{wj.ID},
-			Items:          []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item(scjg, "企业公示信息的检查")}, {DepartmentID: wj.ID, ItemID: item(wj, "公共场所卫生监督检查")}},
-			LibraryIDs:     []int{lib},
-			Strata:         []tasks.Stratum{{Name: "A", Count: 2}, {Name: "B", Count: 2}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tasks.Announce(ctx, client, tk.ID); err != nil {
-			t.Fatal(err)
-		}
+		tk := w.JointTask(world.Joint{Name: name, Start: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST),
+			End: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST), Strata: [4]int{2, 2, 1, 1}})
+		w.Announce(tk.ID)
 		return tk
 	}
-	for _, dep := range []*ent.Department{scjg, wj} {
-		if _, err := library.Confirm(ctx, client, dep.ID, "", 0); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w.Confirm("")
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {

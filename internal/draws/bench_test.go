@@ -11,9 +11,6 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/department"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/draws"
@@ -21,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
@@ -90,14 +88,10 @@ func BenchmarkDrawFromDatabase(b *testing.B) {
 	if err := codes.Seed(ctx, db.Client); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, db.Client, demo.Options{Targets: 10, Inspectors: 300}); err != nil {
-		b.Fatal(err)
-	}
-	scjg := db.Client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
+	w := world.Demo(b, db, demo.Options{Targets: 10, Inspectors: 300})
+	scjg, item := w.SCJG, w.ItemS.ID
 	n := benchFrameSize()
 	lib := fillLibrary(b, db, scjg.ID, n)
-	item := db.Client.InspectionItem.Query().Where(inspectionitem.Name("企业公示信息的检查"),
-		inspectionitem.HasItemListWith(itemlist.StatusEQ(itemlist.StatusPUBLISHED))).OnlyIDX(ctx)
 	if _, err := library.Confirm(ctx, db.Client, scjg.ID, "", 0); err != nil {
 		b.Fatal(err)
 	}

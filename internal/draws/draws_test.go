@@ -13,13 +13,10 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/department"
 	entdraw "github.com/ssgk/ssgk/ent/draw"
 	"github.com/ssgk/ssgk/ent/drawevent"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
 	"github.com/ssgk/ssgk/ent/inspector"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/publication"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
@@ -33,12 +30,14 @@ import (
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
 // fixture is a joint task on the demo data: the market regulator (initiator, public-information
 // item) and the health commission (public-places item), drawn from the market-entity library.
 type fixture struct {
+	w      *world.World
 	ctx    context.Context
 	client *ent.Client
 	d      *draws.Drawer
@@ -69,9 +68,7 @@ func setup(t *testing.T) *fixture {
 	if err := codes.Seed(ctx, db.Client); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, db.Client, demo.Options{Targets: 600, Inspectors: 150}); err != nil {
-		t.Fatal(err)
-	}
+	w := world.Demo(t, db, demo.Options{Targets: 600, Inspectors: 150})
 	// Experts without a certificate are keyed by their row id, which differs between databases
 	// (sequences); the cross-database comparison below needs keys that do not.
 	if err := txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
@@ -80,28 +77,11 @@ func setup(t *testing.T) *fixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{ctx: ctx, client: db.Client, d: draws.New(db.Client).WithKeyDir(db.DataDir)}
+	f := &fixture{w: w, ctx: ctx, client: db.Client, d: draws.New(db.Client).WithKeyDir(db.DataDir), scjg: w.SCJG, wj: w.WJ}
 	f.d.NewSecret = fixedSecret
 	f.sqlDB = db.SQL
-	f.scjg = db.Client.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
-	f.wj = db.Client.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
-	item := func(dep *ent.Department, name string) int {
-		return db.Client.InspectionItem.Query().Where(inspectionitem.Name(name),
-			inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).OnlyIDX(ctx)
-	}
-	lib := db.Client.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(f.scjg.ID)).OnlyIDX(ctx)
-	var err error
-	f.task, err = tasks.Create(ctx, db.Client, tasks.Input{
-		InitiatorID: f.scjg.ID, Name: "2026年度企业公示信息与公共场所卫生联合抽查",
-		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST),
-		ParticipantIDs: []int{f.wj.ID},
-		Items:          []tasks.ItemRef{{DepartmentID: f.scjg.ID, ItemID: item(f.scjg, "企业公示信息的检查")}, {DepartmentID: f.wj.ID, ItemID: item(f.wj, "公共场所卫生监督检查")}},
-		LibraryIDs:     []int{lib},
-		Strata:         []tasks.Stratum{{Name: "A", Count: 4}, {Name: "B", Count: 4}, {Name: "C", Count: 3}, {Name: "D", Count: 2}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.task = w.JointTask(world.Joint{Name: "2026年度企业公示信息与公共场所卫生联合抽查",
+		Start: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), End: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST), Strata: [4]int{4, 4, 3, 2}})
 	return f
 }
 
@@ -109,27 +89,14 @@ func code(err error) string { return apperr.CodeOf(err) }
 
 func (f *fixture) confirm(t *testing.T) {
 	t.Helper()
-	for _, dep := range []*ent.Department{f.scjg, f.wj} {
-		if _, err := library.Confirm(f.ctx, f.client, dep.ID, "", 0); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.w.Confirm("")
 }
 
 func (f *fixture) committed(t *testing.T) *ent.Draw {
 	t.Helper()
-	if _, err := tasks.Announce(f.ctx, f.client, f.task.ID); err != nil {
-		t.Fatal(err)
-	}
+	f.w.Announce(f.task.ID)
 	f.confirm(t)
-	dr, err := f.d.Freeze(f.ctx, f.task.ID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dr, err = f.d.Commit(f.ctx, dr.ID); err != nil {
-		t.Fatal(err)
-	}
-	return dr
+	return f.w.Commit(f.d, f.task.ID)
 }
 
 func TestDraw_WholeCycle(t *testing.T) {

@@ -10,12 +10,10 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/leads"
-	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/testutil"
-	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -28,6 +26,7 @@ const (
 // hub is a fresh database with the joint-meeting office (SCJG), the health commission (WJ) with
 // a published list of two items, and two enterprises in the target library.
 type hub struct {
+	w       *world.World
 	client  *ent.Client
 	sys     context.Context
 	office  context.Context // the office's account
@@ -41,50 +40,24 @@ type hub struct {
 
 func newHub(t *testing.T) *hub {
 	t.Helper()
-	db := testutil.Open(t)
-	h := &hub{client: db.Client, sys: testutil.System()}
-	sys := h.sys
-	must(t, txn.Run(sys, h.client, func(tx *ent.Tx) error {
-		var err error
-		if h.scjg, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetIsOffice(true).Save(sys); err != nil {
-			return err
-		}
-		if h.wj, err = tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").Save(sys); err != nil {
-			return err
-		}
-		if h.targetA, err = tx.Target.Create().SetUscc(usccA).SetName("宁阳县甲食品有限公司").SetIndustryCode("1391").
-			SetDivisionCode("370921").Save(sys); err != nil {
-			return err
-		}
-		return tx.Target.Create().SetUscc(usccB).SetName("宁阳县乙商贸有限公司").SetIndustryCode("5211").
-			SetDivisionCode("370911").Exec(sys)
-	}))
-	h.office = testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: "office", DepartmentID: h.scjg.ID, DepartmentCode: "SCJG", Roles: []string{viewer.RoleOffice}})
-	h.dept = testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: "wj", DepartmentID: h.wj.ID, DepartmentCode: "WJ", Roles: []string{viewer.RoleDeptAdmin}})
-
-	v1, err := lists.NewVersion(sys, h.client, h.wj.ID, "宁阳县卫生健康局随机抽查事项清单", "首次制定")
-	must(t, err)
-	h.item = h.addItem(t, v1.ID, "WJ-001", "公共场所卫生监督检查")
-	h.item2 = h.addItem(t, v1.ID, "WJ-002", "生活饮用水卫生监督检查")
-	f, err := lists.Submit(sys, h.client, v1.ID)
-	must(t, err)
-	_, err = lists.Decide(sys, h.client, f.ID, true, "予以备案")
-	must(t, err)
-	_, err = lists.Publish(sys, h.client, v1.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	must(t, err)
+	w := world.Build(t, testutil.Open(t), world.Departments(world.SCJG, world.WJ))
+	h := &hub{w: w, client: w.Client, sys: w.Sys, scjg: w.SCJG, wj: w.WJ}
+	tgs := w.Targets(world.Target{USCC: usccA, Name: "宁阳县甲食品有限公司", IndustryCode: "1391", DivisionCode: "370921"},
+		world.Target{USCC: usccB, Name: "宁阳县乙商贸有限公司", IndustryCode: "5211", DivisionCode: "370911"})
+	h.targetA = tgs[0]
+	h.office = w.Person(h.scjg, "office", 0, viewer.RoleOffice)
+	h.dept = w.Token(h.wj, viewer.RoleDeptAdmin)
+	_, items := w.PublishedList(h.wj, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		world.Item{Code: "WJ-001", Name: "公共场所卫生监督检查"}, world.Item{Code: "WJ-002", Name: "生活饮用水卫生监督检查"})
+	h.item, h.item2 = items[0], items[1]
 	return h
 }
 
+// addItem adds an item to WJ's draft list.
 func (h *hub) addItem(t *testing.T, listID int, code, name string) *ent.InspectionItem {
 	t.Helper()
-	var it *ent.InspectionItem
-	must(t, txn.Run(h.sys, h.client, func(tx *ent.Tx) error {
-		var err error
-		it, err = tx.InspectionItem.Create().SetItemListID(listID).SetCode(code).SetName(name).
-			SetCategory(inspectionitem.CategoryKEY).SetLegalBasis("《公共场所卫生管理条例》").SetResponsibleBody("县卫健局").
-			SetTargetType("公共场所经营者").SetContent("卫生许可证、从业人员健康证明").SetFrequency("每年不少于1次").Save(h.sys)
-		return err
-	}))
+	it, err := h.w.AddItem(h.sys, h.wj, listID, world.Item{Code: code, Name: name})
+	must(t, err)
 	return it
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -27,20 +28,8 @@ type fixture struct {
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	db := testutil.Open(t)
-	sys := testutil.System()
-	f := &fixture{client: db.Client}
-	err := txn.Run(sys, db.Client, func(tx *ent.Tx) error {
-		var err error
-		f.dep, err = tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").Save(sys)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.dept = testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: "wj", DepartmentID: f.dep.ID, DepartmentCode: "WJ", Roles: []string{viewer.RoleDeptAdmin}})
-	f.office = testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: "office", DepartmentID: -1, DepartmentCode: "SCJG", Roles: []string{viewer.RoleOffice}})
-	return f
+	w := world.Build(t, testutil.Open(t), world.Departments(world.WJ))
+	return &fixture{client: w.Client, dep: w.WJ, dept: w.Token(w.WJ, viewer.RoleDeptAdmin), office: w.Office()}
 }
 
 func (f *fixture) addItem(t *testing.T, listID int, code string, cat inspectionitem.Category, max *float64) (*ent.InspectionItem, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/ssgk/ssgk/internal/lists"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -27,6 +28,7 @@ func at(year int, month time.Month, day, hour, min int) time.Time {
 }
 
 type fixture struct {
+	w                 *world.World
 	client            *ent.Client
 	office, wj, yj    *ent.Department
 	items             []*ent.InspectionItem // WJ-001, WJ-002 of the published list version 1
@@ -40,45 +42,12 @@ type fixture struct {
 // departments and a published item list of 卫健局 with a draft version 2 beside it.
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	db := testutil.Open(t)
-	f := &fixture{client: db.Client, sys: testutil.System()}
-	err := txn.Run(f.sys, f.client, func(tx *ent.Tx) error {
-		var err error
-		if f.office, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetIsOffice(true).Save(f.sys); err != nil {
-			return err
-		}
-		if f.wj, err = tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").SetSortOrder(1).Save(f.sys); err != nil {
-			return err
-		}
-		f.yj, err = tx.Department.Create().SetCode("YJ").SetName("宁阳县应急管理局").SetSortOrder(2).Save(f.sys)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := func(d *ent.Department, roles ...string) context.Context {
-		return testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: strings.ToLower(d.Code), DepartmentID: d.ID, DepartmentCode: d.Code, Roles: roles})
-	}
-	f.dept, f.other, f.offc = token(f.wj, viewer.RoleDeptAdmin), token(f.yj, viewer.RoleDeptAdmin), token(f.office, viewer.RoleOffice)
-
-	l, err := lists.NewVersion(f.dept, f.client, f.wj.ID, "宁阳县卫生健康局随机抽查事项清单", "首次制定")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, code := range []string{"WJ-001", "WJ-002"} {
-		var it *ent.InspectionItem
-		err := txn.Run(f.dept, f.client, func(tx *ent.Tx) error {
-			it, err = tx.InspectionItem.Create().SetItemListID(l.ID).SetCode(code).SetName("公共场所卫生监督检查 " + code).
-				SetCategory(inspectionitem.CategoryKEY).SetLegalBasis("《公共场所卫生管理条例》").SetResponsibleBody("县卫健局").
-				SetTargetType("公共场所经营者").SetContent("卫生许可证、从业人员健康证明").SetFrequency("每年不少于1次").Save(f.dept)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.items = append(f.items, it)
-	}
-	f.publishList(t, l.ID)
+	w := world.Build(t, testutil.Open(t))
+	f := &fixture{w: w, client: w.Client, sys: w.Sys, office: w.SCJG, wj: w.WJ, yj: w.YJ}
+	f.dept, f.other, f.offc = w.Token(f.wj, viewer.RoleDeptAdmin), w.Token(f.yj, viewer.RoleDeptAdmin), w.Token(f.office, viewer.RoleOffice)
+	_, f.items = w.PublishedList(f.wj, at(2026, 1, 1, 0, 0), world.Item{Code: "WJ-001", Name: "公共场所卫生监督检查 WJ-001"},
+		world.Item{Code: "WJ-002", Name: "公共场所卫生监督检查 WJ-002"})
+	var err error
 	if f.draftList, err = lists.NewVersion(f.dept, f.client, f.wj.ID, "", "调整比例"); err != nil {
 		t.Fatal(err)
 	}
@@ -88,16 +57,7 @@ func setup(t *testing.T) *fixture {
 
 func (f *fixture) publishList(t *testing.T, listID int) {
 	t.Helper()
-	fl, err := lists.Submit(f.dept, f.client, listID)
-	if err == nil {
-		_, err = lists.Decide(f.offc, f.client, fl.ID, true, "")
-	}
-	if err == nil {
-		_, err = lists.Publish(f.dept, f.client, listID, at(2026, 1, 1, 0, 0))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.w.PublishList(f.wj, listID, at(2026, 1, 1, 0, 0))
 }
 
 // batch is a batch of 卫健局 joined by 应急管理局, March to June 2026.

@@ -9,24 +9,18 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/department"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/inspectionteam"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/publication"
-	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/clock"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/draws"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
-	"github.com/ssgk/ssgk/internal/library"
 	"github.com/ssgk/ssgk/internal/plans"
 	"github.com/ssgk/ssgk/internal/portal"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/signing"
-	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -67,17 +61,9 @@ func newHub(t *testing.T) *hub {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	_, err := demo.Load(ctx, c, demo.Options{Targets: 150, Inspectors: 150})
-	must("demo", err)
-	h := &hub{db: db, client: c, entropy: "4 1 6 6 2 3 5 1 2 4"}
-	scjg := c.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
-	wj := c.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
-	item := func(dep *ent.Department, name string) *ent.InspectionItem {
-		return c.InspectionItem.Query().Where(inspectionitem.Name(name),
-			inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).OnlyX(ctx)
-	}
-	h.itemS = item(scjg, "企业公示信息的检查")
-	itemW := item(wj, "公共场所卫生监督检查")
+	w := world.Demo(t, db, demo.Options{Targets: 150, Inspectors: 150}, world.Operator("portal test"))
+	h := &hub{db: db, client: c, entropy: "4 1 6 6 2 3 5 1 2 4", itemS: w.ItemS}
+	scjg, wj, itemW := w.SCJG, w.WJ, w.ItemW
 
 	// January: the county-wide plan, filed and published.
 	p, err := plans.Create(ctx, c, scjg.ID, 2026, "2026年度部门联合双随机抽查计划", true)
@@ -96,37 +82,20 @@ func newHub(t *testing.T) *hub {
 
 	// August: the joint task, announced; the libraries confirmed; the draw.
 	at(2026, 8, 20)
-	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN"), targetlibrary.DepartmentID(scjg.ID)).OnlyIDX(ctx)
-	tk, err := tasks.Create(ctx, c, tasks.Input{BatchID: &b.ID, InitiatorID: scjg.ID, ParticipantIDs: []int{wj.ID},
-		Name:        "2026年第三季度企业公示信息与公共场所卫生部门联合抽查",
-		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST),
-		Items:      []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: h.itemS.ID}, {DepartmentID: wj.ID, ItemID: itemW.ID}},
-		LibraryIDs: []int{lib},
-		Strata:     []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", Count: 1}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}})
-	must("task", err)
+	tk := w.JointTask(world.Joint{BatchID: &b.ID, Name: "2026年第三季度企业公示信息与公共场所卫生部门联合抽查",
+		Start: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), End: time.Date(2026, 9, 25, 0, 0, 0, 0, clock.CST), Strata: [4]int{1, 1, 1, 1}})
 	h.taskNumber = tk.Number
-	_, err = tasks.Announce(ctx, c, tk.ID)
-	must("announce", err)
-	for _, d := range []int{scjg.ID, wj.ID} {
-		_, err := library.Confirm(ctx, c, d, "", 0)
-		must("confirm", err)
-	}
+	w.Announce(tk.ID)
+	w.Confirm("")
 	drawer := draws.New(c).WithKeyDir(db.DataDir)
-	dr, err := drawer.Freeze(ctx, tk.ID, "")
-	must("freeze", err)
-	dr, err = drawer.Commit(ctx, dr.ID)
-	must("commit", err)
+	dr, _ := w.Draw(drawer, tk.ID, h.entropy)
 	h.drawID, h.commitmentDigest = dr.ID, dr.CommitmentDigest
-	_, err = drawer.Execute(ctx, dr.ID, h.entropy)
-	must("execute", err)
 
 	// September–October: inspections, results entered, approved and published.
 	at(2026, 9, 1)
-	_, err = tasks.StartInspection(ctx, c, tk.ID)
-	must("start inspection", err)
+	w.StartInspection(tk.ID)
 	at(2026, 9, 28)
-	teams := c.InspectionTeam.Query().Where(inspectionteam.DrawID(dr.ID), inspectionteam.StatusEQ(inspectionteam.StatusACTIVE)).
-		WithTarget().Order(ent.Asc(inspectionteam.FieldID)).AllX(ctx)
+	teams := w.Teams(dr.ID)
 	if len(teams) != 4 {
 		t.Fatalf("%d teams drawn", len(teams))
 	}

@@ -2,7 +2,6 @@ package results_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,14 +9,14 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/draw"
 	"github.com/ssgk/ssgk/ent/followupoption"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
+	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/calendar"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/results"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -65,41 +64,14 @@ func newHub(t *testing.T) *hub {
 	for _, fo := range db.Client.FollowUpOption.Query().Order(ent.Asc(followupoption.FieldSortOrder)).AllX(sys) {
 		h.followUps[fo.Code] = fo.ID
 	}
-	hash, err := auth.HashPassword(headPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var listIDs []int
-	err = txn.Run(sys, db.Client, func(tx *ent.Tx) error {
-		h.scjg = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SaveX(sys)
-		h.wj = tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").SaveX(sys)
-		h.yj = tx.Department.Create().SetCode("YJ").SetName("宁阳县应急管理局").SaveX(sys)
-		item := func(dep *ent.Department, code, name string) *ent.InspectionItem {
-			return tx.InspectionItem.Create().SetItemListID(listIDs[len(listIDs)-1]).SetCode(code).SetName(name).
-				SetCategory(inspectionitem.CategoryKEY).SetLegalBasis("《企业信息公示暂行条例》").SetResponsibleBody(dep.Name).
-				SetTargetType("企业").SetContent(name).SetFrequency("每年不少于1次").SaveX(sys)
-		}
-		for _, dep := range []*ent.Department{h.scjg, h.wj} {
-			l := tx.ItemList.Create().SetDepartmentID(dep.ID).SetName(dep.Name + "随机抽查事项清单").SetVersion(1).SaveX(sys)
-			listIDs = append(listIDs, l.ID)
-			if dep == h.scjg {
-				h.scjgItems = append(h.scjgItems, item(dep, "SCJG-01", "企业公示信息抽查"), item(dep, "SCJG-02", "食品经营许可检查"))
-			} else {
-				h.wjItems = append(h.wjItems, item(dep, "WJ-01", "公共场所卫生监督检查"))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Publishing a list is the lists workflow's business; here the fixture just marks them.
-	for _, id := range listIDs {
-		if _, err := db.SQL.Exec(fmt.Sprintf("UPDATE item_lists SET status = 'PUBLISHED' WHERE id = %d", id)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err = txn.Run(sys, db.Client, func(tx *ent.Tx) error {
+	w := world.Build(t, db)
+	h.scjg, h.wj, h.yj = w.SCJG, w.WJ, w.YJ
+	ls, items := w.RawLists(
+		world.List{Dep: h.scjg, Version: 1, Items: []world.Item{{Code: "SCJG-01", Name: "企业公示信息抽查"}, {Code: "SCJG-02", Name: "食品经营许可检查"}}},
+		world.List{Dep: h.wj, Version: 1, Items: []world.Item{{Code: "WJ-01", Name: "公共场所卫生监督检查"}}})
+	h.scjgItems, h.wjItems = items[0], items[1]
+	w.SetListStatus(itemlist.StatusPUBLISHED, ls[0].ID, ls[1].ID)
+	err := txn.Run(sys, db.Client, func(tx *ent.Tx) error {
 		plan := tx.Plan.Create().SetNumber("37092120260001").SetYear(2026).SetName("2026年度宁阳县部门联合抽查计划").SetDepartmentID(h.scjg.ID).SaveX(sys)
 		batch := tx.PlanBatch.Create().SetSeq(1).SetName("第三批").SetPlanID(plan.ID).SetInitiatorID(h.scjg.ID).
 			SetStartDate(calendar.Date(2026, 9, 1)).SetEndDate(calendar.Date(2026, 10, 31)).SaveX(sys)
@@ -112,33 +84,33 @@ func newHub(t *testing.T) *hub {
 		for _, it := range h.wjItems {
 			tx.TaskItem.Create().SetTaskID(h.task.ID).SetDepartmentID(h.wj.ID).SetItemID(it.ID).ExecX(sys)
 		}
-		h.a = tx.Target.Create().SetName("宁阳县甲食品有限公司").SetUscc("91370921FFCB13446B").SaveX(sys)
-		h.b = tx.Target.Create().SetName("宁阳县乙餐饮有限公司").SetUscc("9137092153C38F0B93").SaveX(sys)
-		h.c = tx.Target.Create().SetName("宁阳县丙商贸有限公司").SetUscc("913709212798398800").SaveX(sys)
-		d := tx.Draw.Create().SetTaskID(h.task.ID).SetSeq(1).SetStatus(draw.StatusDRAWN).SaveX(sys)
-		for i, tg := range []*ent.Target{h.a, h.b} {
-			tx.InspectionTeam.Create().SetDrawID(d.ID).SetTargetID(tg.ID).SetStratum("B").SetTicket(strings.Repeat("0", 64)).
-				SetPosition(i).SetStatus(inspectionteam.StatusACTIVE).ExecX(sys)
-		}
-		acc := func(name string, dep *ent.Department, roles ...string) *ent.Account {
-			return tx.Account.Create().SetUsername(name).SetDisplayName(name).SetPasswordHash(hash).SetRoles(roles).SetDepartmentID(dep.ID).SaveX(sys)
-		}
-		h.inspector = acc("zhang", h.scjg, viewer.RoleInspector)
-		h.approver = acc("li", h.scjg, viewer.RoleApprover)
-		h.dual = acc("wang", h.scjg, viewer.RoleInspector, viewer.RoleApprover)
-		h.head = acc("zhao", h.scjg, viewer.RoleHead)
-		h.wjInsp = acc("sun", h.wj, viewer.RoleInspector)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	as := func(a *ent.Account, dep *ent.Department) context.Context {
-		return testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: a.Username, AccountID: a.ID, DepartmentID: dep.ID,
-			DepartmentCode: dep.Code, Roles: a.Roles})
+	tgs := w.Targets(world.Target{Name: "宁阳县甲食品有限公司", USCC: "91370921FFCB13446B"},
+		world.Target{Name: "宁阳县乙餐饮有限公司", USCC: "9137092153C38F0B93"}, world.Target{Name: "宁阳县丙商贸有限公司", USCC: "913709212798398800"})
+	h.a, h.b, h.c = tgs[0], tgs[1], tgs[2]
+	err = txn.Run(sys, db.Client, func(tx *ent.Tx) error {
+		d := tx.Draw.Create().SetTaskID(h.task.ID).SetSeq(1).SetStatus(draw.StatusDRAWN).SaveX(sys)
+		for i, tg := range []*ent.Target{h.a, h.b} {
+			tx.InspectionTeam.Create().SetDrawID(d.ID).SetTargetID(tg.ID).SetStratum("B").SetTicket(strings.Repeat("0", 64)).
+				SetPosition(i).SetStatus(inspectionteam.StatusACTIVE).ExecX(sys)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	h.asInspector, h.asApprover, h.asDual = as(h.inspector, h.scjg), as(h.approver, h.scjg), as(h.dual, h.scjg)
-	h.asHead, h.asWJ = as(h.head, h.scjg), as(h.wjInsp, h.wj)
+	accs := w.Accounts(headPassword, world.Account{Username: "zhang", Dep: h.scjg, Roles: []string{viewer.RoleInspector}},
+		world.Account{Username: "li", Dep: h.scjg, Roles: []string{viewer.RoleApprover}},
+		world.Account{Username: "wang", Dep: h.scjg, Roles: []string{viewer.RoleInspector, viewer.RoleApprover}},
+		world.Account{Username: "zhao", Dep: h.scjg, Roles: []string{viewer.RoleHead}},
+		world.Account{Username: "sun", Dep: h.wj, Roles: []string{viewer.RoleInspector}})
+	h.inspector, h.approver, h.dual, h.head, h.wjInsp = accs[0], accs[1], accs[2], accs[3], accs[4]
+	h.asInspector, h.asApprover, h.asDual = w.As(h.inspector, h.scjg), w.As(h.approver, h.scjg), w.As(h.dual, h.scjg)
+	h.asHead, h.asWJ = w.As(h.head, h.scjg), w.As(h.wjInsp, h.wj)
 	return h
 }
 

@@ -19,7 +19,7 @@ import (
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/testutil"
-	"github.com/ssgk/ssgk/internal/txn"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -56,29 +56,11 @@ func newTestHubOn(t testing.TB, topts testutil.Options, configure func(*server.O
 	db := testutil.Open(t, topts)
 	authSvc := db.Auth
 	h := &testHub{db: db, auth: authSvc, statements: &n, loseCommit: &lose}
-	ctx := testutil.System()
-	var err error
-	err = txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
-		if h.scjg, err = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetShortName("县市场监管局").SetIsOffice(true).Save(ctx); err != nil {
-			return err
-		}
-		h.wj, err = tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").SetShortName("县卫健局").Save(ctx)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustToken := func(dep, name string, roles ...string) string {
-		tok, _, err := authSvc.CreateToken(ctx, dep, name, roles, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		testutil.RegisterSecret(tok)
-		return tok
-	}
-	h.scjgToken = mustToken("SCJG", "市场监管业务系统", viewer.RoleDeptAdmin)
-	h.wjToken = mustToken("WJ", "卫健业务系统", viewer.RoleDeptAdmin)
-	h.officeTok = mustToken("SCJG", "办公室", viewer.RoleOffice)
+	w := world.Build(t, db, world.Departments(world.SCJG, world.WJ))
+	h.scjg, h.wj = w.SCJG, w.WJ
+	h.scjgToken = w.APIToken(h.scjg, "市场监管业务系统", viewer.RoleDeptAdmin)
+	h.wjToken = w.APIToken(h.wj, "卫健业务系统", viewer.RoleDeptAdmin)
+	h.officeTok = w.APIToken(h.scjg, "办公室", viewer.RoleOffice)
 	opts := server.DefaultOptions
 	if configure != nil {
 		configure(&opts)

@@ -7,9 +7,9 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/internal/apperr"
-	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/signing"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
@@ -26,31 +26,13 @@ type fixture struct {
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	db := testutil.Open(t)
-	sys := testutil.System()
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{client: db.Client}
-	var other *ent.Account
-	err = txn.Run(sys, db.Client, func(tx *ent.Tx) error {
-		dep := tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SaveX(sys)
-		f.head = tx.Account.Create().SetUsername("zhao").SetDisplayName("赵局长").SetPasswordHash(hash).
-			SetRoles([]string{viewer.RoleHead}).SetDepartmentID(dep.ID).SaveX(sys)
-		f.clerk = tx.Account.Create().SetUsername("zhang").SetDisplayName("张三").SetPasswordHash(hash).
-			SetRoles([]string{viewer.RoleInspector}).SetDepartmentID(dep.ID).SaveX(sys)
-		other = tx.Account.Create().SetUsername("qian").SetDisplayName("钱局长").SetPasswordHash(hash).
-			SetRoles([]string{viewer.RoleHead}).SetDepartmentID(dep.ID).SaveX(sys)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	as := func(a *ent.Account) context.Context {
-		return testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: a.Username, AccountID: a.ID, DepartmentID: a.DepartmentID, Roles: a.Roles})
-	}
-	f.asHead, f.asOtherHead, f.otherHeadID = as(f.head), as(other), other.ID
+	w := world.Build(t, testutil.Open(t), world.Departments(world.SCJG))
+	f := &fixture{client: w.Client}
+	accs := w.Accounts(password, world.Account{Username: "zhao", DisplayName: "赵局长", Dep: w.SCJG, Roles: []string{viewer.RoleHead}},
+		world.Account{Username: "zhang", DisplayName: "张三", Dep: w.SCJG, Roles: []string{viewer.RoleInspector}},
+		world.Account{Username: "qian", DisplayName: "钱局长", Dep: w.SCJG, Roles: []string{viewer.RoleHead}})
+	f.head, f.clerk = accs[0], accs[1]
+	f.asHead, f.asOtherHead, f.otherHeadID = w.As(f.head, w.SCJG), w.As(accs[2], w.SCJG), accs[2].ID
 	return f
 }
 

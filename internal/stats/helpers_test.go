@@ -9,14 +9,15 @@ import (
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/draw"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
 	"github.com/ssgk/ssgk/ent/inspectionteam"
+	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/calendar"
 	"github.com/ssgk/ssgk/internal/clock"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/uscc"
 	"github.com/ssgk/ssgk/internal/viewer"
@@ -100,71 +101,68 @@ func newHub(t *testing.T) *hub {
 	// Lists are created as drafts with their items, then marked by SQL: publishing is the
 	// lists workflow's business. A task may only use items of a PUBLISHED list, so the
 	// superseded versions are marked SUPERSEDED after the tasks are made.
+	w := world.Build(t, db)
+	h.scjg, h.wj, h.yj = w.SCJG, w.WJ, w.YJ
 	items := map[string]*ent.InspectionItem{}
 	h.items = items
 	lists := map[string]*ent.ItemList{}
-	must(t, txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
-		h.scjg = tx.Department.Create().SetCode("SCJG").SetName("宁阳县市场监督管理局").SetSortOrder(1).SaveX(ctx)
-		h.wj = tx.Department.Create().SetCode("WJ").SetName("宁阳县卫生健康局").SetSortOrder(2).SaveX(ctx)
-		h.yj = tx.Department.Create().SetCode("YJ").SetName("宁阳县应急管理局").SetSortOrder(3).SaveX(ctx)
-		list := func(key string, dep *ent.Department, version int, effective, published *time.Time, countyWide bool, codes ...string) {
-			l := tx.ItemList.Create().SetDepartmentID(dep.ID).SetName(dep.Name + "随机抽查事项清单").SetVersion(version).
-				SetNillableEffectiveDate(effective).SetNillablePublishedAt(published).SetCountyWide(countyWide).SaveX(ctx)
-			lists[key] = l
-			for _, c := range codes {
-				code, name, _ := strings.Cut(c, "|")
-				items[fmt.Sprintf("%s@%d", code, version)] = tx.InspectionItem.Create().SetItemListID(l.ID).SetCode(code).SetName(name).
-					SetCategory(inspectionitem.CategoryKEY).SetLegalBasis("《企业信息公示暂行条例》").SetResponsibleBody(dep.Name).
-					SetTargetType("企业").SetContent(name).SetFrequency("每年不少于1次").SaveX(ctx)
-			}
+	var keys []string
+	var specs []world.List
+	list := func(key string, dep *ent.Department, version int, effective, published *time.Time, countyWide bool, codes ...string) {
+		spec := world.List{Dep: dep, Version: version, Effective: effective, Published: published, CountyWide: countyWide}
+		for _, c := range codes {
+			code, name, _ := strings.Cut(c, "|")
+			spec.Items = append(spec.Items, world.Item{Code: code, Name: name})
 		}
-		list("SCJG1", h.scjg, 1, day(2024, 1, 1), at(2023, 12, 20, 9, 0), false, "SCJG-01|企业公示信息抽查", "SCJG-02|食品经营许可检查")
-		list("SCJG2", h.scjg, 2, day(2025, 3, 1), at(2025, 2, 20, 9, 0), false,
-			"SCJG-01|企业公示信息抽查", "SCJG-02|食品经营许可检查", "SCJG-03|广告发布监督检查")
-		list("SCJG3", h.scjg, 3, nil, nil, false, "SCJG-04|草稿中的事项")
-		list("CW", h.scjg, 10, day(2024, 1, 1), nil, true, "CW-01|全县汇总事项")
-		list("WJ1", h.wj, 1, nil, at(2024, 5, 1, 9, 0), false, "WJ-01|公共场所卫生监督检查", "WJ-02|生活饮用水卫生监督检查")
-		list("WJ2", h.wj, 2, day(2026, 1, 1), at(2025, 12, 15, 9, 0), false, "WJ-01|公共场所卫生监督检查", "WJ-03|医疗机构监督检查")
-		list("YJ1", h.yj, 1, day(2020, 1, 1), nil, false, "YJ-OLD|旧版事项")
-		list("YJ2", h.yj, 2, day(2024, 6, 1), nil, false, "YJ-01|安全生产监督检查")
-		return nil
-	}))
-	for _, k := range []string{"SCJG1", "SCJG2", "CW", "WJ1", "WJ2", "YJ1", "YJ2"} {
-		h.exec(fmt.Sprintf("UPDATE item_lists SET status = 'PUBLISHED' WHERE id = %d", lists[k].ID))
+		keys, specs = append(keys, key), append(specs, spec)
 	}
+	list("SCJG1", h.scjg, 1, day(2024, 1, 1), at(2023, 12, 20, 9, 0), false, "SCJG-01|企业公示信息抽查", "SCJG-02|食品经营许可检查")
+	list("SCJG2", h.scjg, 2, day(2025, 3, 1), at(2025, 2, 20, 9, 0), false,
+		"SCJG-01|企业公示信息抽查", "SCJG-02|食品经营许可检查", "SCJG-03|广告发布监督检查")
+	list("SCJG3", h.scjg, 3, nil, nil, false, "SCJG-04|草稿中的事项")
+	list("CW", h.scjg, 10, day(2024, 1, 1), nil, true, "CW-01|全县汇总事项")
+	list("WJ1", h.wj, 1, nil, at(2024, 5, 1, 9, 0), false, "WJ-01|公共场所卫生监督检查", "WJ-02|生活饮用水卫生监督检查")
+	list("WJ2", h.wj, 2, day(2026, 1, 1), at(2025, 12, 15, 9, 0), false, "WJ-01|公共场所卫生监督检查", "WJ-03|医疗机构监督检查")
+	list("YJ1", h.yj, 1, day(2020, 1, 1), nil, false, "YJ-OLD|旧版事项")
+	list("YJ2", h.yj, 2, day(2024, 6, 1), nil, false, "YJ-01|安全生产监督检查")
+	ls, its := w.RawLists(specs...)
+	for i, key := range keys {
+		lists[key] = ls[i]
+		for _, it := range its[i] {
+			items[fmt.Sprintf("%s@%d", it.Code, specs[i].Version)] = it
+		}
+	}
+	listIDs := func(keys ...string) (ids []int) {
+		for _, k := range keys {
+			ids = append(ids, lists[k].ID)
+		}
+		return ids
+	}
+	w.SetListStatus(itemlist.StatusPUBLISHED, listIDs("SCJG1", "SCJG2", "CW", "WJ1", "WJ2", "YJ1", "YJ2")...)
 
+	insp := w.Inspectors(world.Inspector{Name: "张三", CertificateNo: "SC001", Dep: h.scjg}, world.Inspector{Name: "李四", CertificateNo: "SC002", Dep: h.scjg},
+		world.Inspector{Name: "王五", CertificateNo: "SC003", Dep: h.scjg}, world.Inspector{Name: "赵六", CertificateNo: "SC004", Dep: h.scjg, Inactive: true},
+		world.Inspector{Name: "钱九", CertificateNo: "SC005", Dep: h.scjg},
+		world.Inspector{Name: "孙七", CertificateNo: "WJ001", Dep: h.wj}, world.Inspector{Name: "周八", CertificateNo: "WJ002", Dep: h.wj})
+	for i, key := range []string{"i1", "i2", "i3", "i4", "i5", "w1", "w2"} {
+		h.insp[key] = insp[i]
+	}
 	accounts := map[string]*ent.Account{}
+	for i, a := range w.Accounts("", world.Account{Username: "acc1", Dep: h.scjg, Roles: []string{viewer.RoleInspector}, Inspector: h.insp["i1"]},
+		world.Account{Username: "acc2", Dep: h.wj, Roles: []string{viewer.RoleInspector}, Inspector: h.insp["w1"]},
+		world.Account{Username: "acc3", Dep: h.scjg, Roles: []string{viewer.RoleInspector}}) {
+		accounts[[]string{"acc1", "acc2", "acc3"}[i]] = a
+	}
+	var tspecs []world.Target
+	for i, name := range []string{"A", "B", "C", "D", "E"} {
+		base := fmt.Sprintf("91370921MA3C0000%d", i+1)
+		tspecs = append(tspecs, world.Target{Name: "宁阳县" + name + "商贸有限公司", USCC: base + string(uscc.CheckChar(base))})
+	}
+	for i, tg := range w.Targets(tspecs...) {
+		h.targets[string(rune('A'+i))] = tg
+	}
 	statuses := map[int]result.Status{}
 	must(t, txn.Run(ctx, db.Client, func(tx *ent.Tx) error {
-		for _, in := range []struct {
-			key, name, cert string
-			dep             *ent.Department
-			active          bool
-		}{
-			{"i1", "张三", "SC001", h.scjg, true}, {"i2", "李四", "SC002", h.scjg, true}, {"i3", "王五", "SC003", h.scjg, true},
-			{"i4", "赵六", "SC004", h.scjg, false}, {"i5", "钱九", "SC005", h.scjg, true},
-			{"w1", "孙七", "WJ001", h.wj, true}, {"w2", "周八", "WJ002", h.wj, true},
-		} {
-			h.insp[in.key] = tx.Inspector.Create().SetName(in.name).SetCertificateNo(in.cert).SetDepartmentID(in.dep.ID).
-				SetActive(in.active).SaveX(ctx)
-		}
-		acc := func(key string, dep *ent.Department, inspector *ent.Inspector) {
-			c := tx.Account.Create().SetUsername(key).SetDisplayName(key).SetPasswordHash("x").
-				SetRoles([]string{viewer.RoleInspector}).SetDepartmentID(dep.ID)
-			if inspector != nil {
-				c.SetInspectorID(inspector.ID)
-			}
-			accounts[key] = c.SaveX(ctx)
-		}
-		acc("acc1", h.scjg, h.insp["i1"])
-		acc("acc2", h.wj, h.insp["w1"])
-		acc("acc3", h.scjg, nil)
-		for i, name := range []string{"A", "B", "C", "D", "E"} {
-			base := fmt.Sprintf("91370921MA3C0000%d", i+1)
-			h.targets[name] = tx.Target.Create().SetName("宁阳县" + name + "商贸有限公司").
-				SetUscc(base + string(uscc.CheckChar(base))).SaveX(ctx)
-		}
-
 		tasks := map[string]*ent.Task{}
 		mkTask := func(key string, initiator *ent.Department, start, end time.Time, status task.Status, participants ...*ent.Department) {
 			c := tx.Task.Create().SetNumber("3709212025" + key).SetName("任务" + key).SetInitiatorID(initiator.ID).
@@ -275,9 +273,7 @@ func newHub(t *testing.T) *hub {
 	for id, st := range statuses {
 		h.exec(fmt.Sprintf("UPDATE results SET status = '%s' WHERE id = %d", st, id))
 	}
-	for _, k := range []string{"SCJG1", "WJ1", "YJ1"} {
-		h.exec(fmt.Sprintf("UPDATE item_lists SET status = 'SUPERSEDED' WHERE id = %d", lists[k].ID))
-	}
+	w.SetListStatus(itemlist.StatusSUPERSEDED, listIDs("SCJG1", "WJ1", "YJ1")...)
 	return h
 }
 

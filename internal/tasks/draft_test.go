@@ -4,35 +4,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ssgk/ssgk/ent/department"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/itemlist"
-	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 )
 
 // TestUpdateDraft_SetsOrClearsEachColumn: editing a draft replaces its columns — each set or
 // cleared, never both in one UPDATE (PostgreSQL refuses that) — and keeps its number.
 func TestUpdateDraft_SetsOrClearsEachColumn(t *testing.T) {
 	db := testutil.Open(t)
-	ctx := testutil.System()
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, db.Client, demo.Options{Targets: 50, Inspectors: 40}); err != nil {
-		t.Fatal(err)
-	}
-	c := db.Client
-	scjg := c.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
-	it := c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(scjg.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).FirstIDX(ctx)
-	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN")).FirstIDX(ctx)
-	in := tasks.Input{InitiatorID: scjg.ID, Name: "x", WindowStart: time.Date(2026, 12, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 12, 20, 0, 0, 0, 0, clock.CST),
-		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: it}}, LibraryIDs: []int{lib},
-		Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", Count: 1}, {Name: "C", Count: 1}, {Name: "D", Count: 1}}}
+	ctx, c := testutil.System(), db.Client
+	w := world.Demo(t, db, demo.Options{Targets: 50, Inspectors: 40})
+	in := w.Input(world.Joint{Name: "x", Start: time.Date(2026, 12, 1, 0, 0, 0, 0, clock.CST), End: time.Date(2026, 12, 20, 0, 0, 0, 0, clock.CST),
+		Strata: [4]int{1, 1, 1, 1}})
+	in.ParticipantIDs, in.Items = nil, in.Items[:1] // SCJG alone
 	tk, err := tasks.Create(ctx, c, in)
 	if err != nil {
 		t.Fatal(err)

@@ -4,42 +4,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ssgk/ssgk/ent"
-	"github.com/ssgk/ssgk/ent/department"
-	"github.com/ssgk/ssgk/ent/inspectionitem"
-	"github.com/ssgk/ssgk/ent/itemlist"
 	"github.com/ssgk/ssgk/ent/publication"
-	"github.com/ssgk/ssgk/ent/targetlibrary"
 	"github.com/ssgk/ssgk/ent/task"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/clock"
-	"github.com/ssgk/ssgk/internal/codes"
 	"github.com/ssgk/ssgk/internal/demo"
 	"github.com/ssgk/ssgk/internal/tasks"
 	"github.com/ssgk/ssgk/internal/testutil"
+	"github.com/ssgk/ssgk/internal/testutil/world"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
 func TestTasks_CreateAnnounceAndStateMachine(t *testing.T) {
 	db := testutil.Open(t)
 	ctx := testutil.System()
-	if err := codes.Seed(ctx, db.Client); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, db.Client, demo.Options{Targets: 50, Inspectors: 40}); err != nil {
-		t.Fatal(err)
-	}
-	c := db.Client
-	scjg := c.Department.Query().Where(department.Code("SCJG")).OnlyX(ctx)
-	wj := c.Department.Query().Where(department.Code("WJ")).OnlyX(ctx)
-	item := func(dep *ent.Department) int {
-		return c.InspectionItem.Query().Where(inspectionitem.HasItemListWith(itemlist.DepartmentID(dep.ID), itemlist.StatusEQ(itemlist.StatusPUBLISHED))).FirstIDX(ctx)
-	}
-	lib := c.TargetLibrary.Query().Where(targetlibrary.Code("MAIN")).OnlyIDX(ctx)
-	base := tasks.Input{InitiatorID: scjg.ID, Name: "联合抽查", ParticipantIDs: []int{wj.ID},
-		WindowStart: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), WindowEnd: time.Date(2026, 9, 30, 0, 0, 0, 0, clock.CST),
-		Items: []tasks.ItemRef{{DepartmentID: scjg.ID, ItemID: item(scjg)}, {DepartmentID: wj.ID, ItemID: item(wj)}}, LibraryIDs: []int{lib},
-		Strata: []tasks.Stratum{{Name: "A", Count: 1}, {Name: "B", RatioPPM: 50_000}, {Name: "C"}, {Name: "D", Count: 2}}}
+	w := world.Demo(t, db, demo.Options{Targets: 50, Inspectors: 40})
+	c, scjg, wj := db.Client, w.SCJG, w.WJ
+	base := w.Input(world.Joint{Name: "联合抽查", Start: time.Date(2026, 9, 1, 0, 0, 0, 0, clock.CST), End: time.Date(2026, 9, 30, 0, 0, 0, 0, clock.CST),
+		Strata: [4]int{1, 0, 0, 2}})
+	base.Strata[1].RatioPPM = 50_000
 
 	refused := []struct {
 		name string

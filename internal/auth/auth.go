@@ -50,6 +50,8 @@ type Service struct {
 	policy  Policy
 	now     func() time.Time
 	clients *clientLimiter
+	cache   *viewerCache // nil: every request reads its credential's row (cache.go)
+	watch   func()       // starts the cache's LISTEN, once, at the first credential
 }
 
 // New returns a Service. key must be at least 32 random bytes and the same on every replica.
@@ -191,8 +193,14 @@ func (s *Service) authSession(ctx context.Context, cred string) (*viewer.Viewer,
 		return nil, bad
 	}
 	id := int(binary.BigEndian.Uint64(payload[:8]))
-	if s.now().Unix() >= int64(binary.BigEndian.Uint64(payload[8:])) {
+	expires := time.Unix(int64(binary.BigEndian.Uint64(payload[8:])), 0)
+	now := s.now()
+	if !now.Before(expires) {
 		return nil, bad
+	}
+	key, gen, v := s.cached(cred, now)
+	if v != nil {
+		return v, nil
 	}
 	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
 	acc, err := s.client.Account.Query().Where(account.ID(id)).WithDepartment().Only(sys)
@@ -204,10 +212,11 @@ func (s *Service) authSession(ctx context.Context, cred string) (*viewer.Viewer,
 	if err != nil || !acc.Active {
 		return nil, bad
 	}
-	v := &viewer.Viewer{Kind: viewer.Account, Name: acc.Username, AccountID: acc.ID, Roles: acc.Roles}
+	v = &viewer.Viewer{Kind: viewer.Account, Name: acc.Username, AccountID: acc.ID, Roles: acc.Roles}
 	if d := acc.Edges.Department; d != nil {
 		v.DepartmentID, v.DepartmentCode = d.ID, d.Code
 	}
+	s.cache.put(key, gen, v, expires)
 	return v, nil
 }
 
@@ -217,6 +226,10 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	prefix, secret, ok := strings.Cut(rest, "_")
 	if !ok || prefix == "" || secret == "" {
 		return nil, bad
+	}
+	key, gen, v := s.cached(cred, s.now())
+	if v != nil {
+		return v, nil
 	}
 	tok, found, err := s.lookupToken(ctx, prefix)
 	if err != nil {
@@ -229,8 +242,14 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	if tok.revoked || (tok.expiresAt != nil && !now.Before(*tok.expiresAt)) {
 		return nil, bad
 	}
-	return &viewer.Viewer{Kind: viewer.Token, Name: tok.name + "@" + tok.depCode, TokenID: tok.id,
-		DepartmentID: tok.depID, DepartmentCode: tok.depCode, Roles: tok.roles}, nil
+	v = &viewer.Viewer{Kind: viewer.Token, Name: tok.name + "@" + tok.depCode, TokenID: tok.id,
+		DepartmentID: tok.depID, DepartmentCode: tok.depCode, Roles: tok.roles}
+	var expires time.Time
+	if tok.expiresAt != nil {
+		expires = *tok.expiresAt
+	}
+	s.cache.put(key, gen, v, expires)
+	return v, nil
 }
 
 // tokenRow is what authenticating an API token needs of it and of its department.

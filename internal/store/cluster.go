@@ -57,17 +57,41 @@ func (db *DB) FeedSignal() *changefeed.Signal {
 	if c == nil || c.listen == "" {
 		return changefeed.Local()
 	}
+	l, err := c.listener()
+	if err != nil {
+		c.logger().Warn("change feed: cannot LISTEN on the primary; subscriptions poll", "err", redactErr(err, c.listen))
+		return nil
+	}
+	return l.Signal
+}
+
+// Watch follows a notification channel of the primary over the hub's one LISTEN connection
+// (the change feed's), opening it on first use. It fails on SQLite, which has no notifications,
+// and when the connection cannot be opened.
+func (db *DB) Watch(channel string, w *changefeed.Watcher) error {
+	c := db.Cluster
+	if c == nil || c.listen == "" {
+		return errors.New("store: notifications need PostgreSQL")
+	}
+	l, err := c.listener()
+	if err != nil {
+		return errors.New(redactErr(err, c.listen))
+	}
+	return l.Watch(channel, w)
+}
+
+// listener returns the hub's LISTEN connection, opening it on first use.
+func (c *Cluster) listener() (*changefeed.Listener, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.feed == nil {
 		l, err := changefeed.Listen(c.listen, c.logger())
 		if err != nil {
-			c.logger().Warn("change feed: cannot LISTEN on the primary; subscriptions poll", "err", redactErr(err, c.listen))
-			return nil
+			return nil, err
 		}
 		c.feed = l
 	}
-	return c.feed.Signal
+	return c.feed, nil
 }
 
 func (c *Cluster) logger() *slog.Logger {

@@ -82,16 +82,68 @@ func DropNotify(context.Context, *sql.DB, string) error { return nil }
 // UseCache turns the viewer cache on (PostgreSQL; see cache.go). watch follows NotifyChannel
 // over the hub's LISTEN connection (store.DB.Watch); it is called once, in the background, at
 // the first request that carries a credential — a command that authenticates nobody never
-// LISTENs — and the cache stays unused until the connection LISTENs.
+// LISTENs.
+//
+// The cache is used only once the connection has heard its own probe: each time it LISTENs
+// (again), the hub sends a notification with a fresh nonce through its ordinary pool, and turns
+// the cache on when that very notification comes back. A LISTEN that cannot hear — through a
+// pgBouncer in transaction mode, say, where it succeeds and then receives nothing — leaves the
+// cache off, and every request reads its credential as before.
 func (s *Service) UseCache(watch func(channel string, w *changefeed.Watcher) error, log *slog.Logger) {
 	if log == nil {
 		log = slog.Default()
 	}
 	c := newViewerCache()
+	var (
+		mu    sync.Mutex
+		nonce string // the probe awaited; "" when none
+	)
+	probe := func() {
+		mu.Lock()
+		n := probePrefix + randomHex(8)
+		nonce = n
+		mu.Unlock()
+		sys := viewer.NewContext(context.Background(), viewer.NewSystem("auth"))
+		ctx, cancel := context.WithTimeout(sys, probeWait)
+		defer cancel()
+		if _, err := s.client.ExecContext(ctx, "SELECT pg_notify($1, $2)", NotifyChannel, n); err != nil {
+			log.Warn("auth: cannot probe the LISTEN connection; every request reads its credential", "err", err)
+			return
+		}
+		time.Sleep(probeWait)
+		mu.Lock()
+		lost := nonce == n
+		mu.Unlock()
+		if lost && !c.stats().On {
+			log.Warn("auth: the LISTEN connection does not hear its own notification (pgBouncer in transaction mode?); every request reads its credential")
+		}
+	}
 	w := &changefeed.Watcher{
-		Notify: func(string) { c.Empty() },
-		Up:     func() { c.flush(true) },
-		Down:   func() { c.flush(false) },
+		Notify: func(payload string) {
+			if !strings.HasPrefix(payload, probePrefix) {
+				c.Empty()
+				return
+			}
+			mu.Lock()
+			heard := payload == nonce
+			if heard {
+				nonce = ""
+			}
+			mu.Unlock()
+			if heard {
+				c.flush(true)
+			}
+		},
+		Up: func() {
+			c.flush(false)
+			go probe()
+		},
+		Down: func() {
+			mu.Lock()
+			nonce = ""
+			mu.Unlock()
+			c.flush(false)
+		},
 	}
 	var once sync.Once
 	s.cache = c
@@ -105,6 +157,13 @@ func (s *Service) UseCache(watch func(channel string, w *changefeed.Watcher) err
 		})
 	}
 }
+
+// probePrefix starts the payload of the probe UseCache sends itself; probeWait is how long it
+// waits for it before logging that the connection hears nothing.
+const (
+	probePrefix = "probe:"
+	probeWait   = 5 * time.Second
+)
 
 // SetCacheTTL changes how long a cached viewer is used at most (tests).
 func (s *Service) SetCacheTTL(d time.Duration) {

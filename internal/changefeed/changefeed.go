@@ -72,6 +72,9 @@ type Listener struct {
 	l    *pq.Listener
 	done chan struct{}
 
+	ready    chan struct{} // closed when the first LISTEN returned
+	readyErr error
+
 	mu       sync.Mutex
 	up       bool // LISTENing on every channel: connected, and not lost since
 	watchers map[string][]*Watcher
@@ -91,14 +94,25 @@ type Watcher struct {
 	Down func()
 }
 
-// Listen opens a LISTEN connection to the primary at dsn and returns the signal it feeds. The
-// connection reconnects by itself (between 100 ms and 10 s apart); after a reconnection the
-// readers are woken once, since notifications sent meanwhile were lost.
+// Listen opens a LISTEN connection to the primary at dsn and returns the signal it feeds, once
+// it LISTENs. The connection reconnects by itself (between 100 ms and 10 s apart); after a
+// reconnection the readers are woken once, since notifications sent meanwhile were lost.
 func Listen(dsn string, log *slog.Logger) (*Listener, error) {
+	l := Open(dsn, log)
+	if err := l.Ready(); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// Open is Listen without the wait: it returns at once, and connects in the background; Ready
+// waits for the connection to LISTEN. Close stops it, connected or not.
+func Open(dsn string, log *slog.Logger) *Listener {
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &Listener{Signal: NewSignal(), done: make(chan struct{}), watchers: map[string][]*Watcher{}}
+	l := &Listener{Signal: NewSignal(), done: make(chan struct{}), ready: make(chan struct{}), watchers: map[string][]*Watcher{}}
 	l.l = pq.NewListener(dsn, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
 		switch ev {
 		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
@@ -111,12 +125,19 @@ func Listen(dsn string, log *slog.Logger) (*Listener, error) {
 			l.setUp(true)
 		}
 	})
-	if err := l.l.Listen(Channel); err != nil {
-		l.l.Close()
-		return nil, err
-	}
+	go func() {
+		// Blocks until the connection is made (or Close).
+		l.readyErr = l.l.Listen(Channel)
+		close(l.ready)
+	}()
 	go l.run()
-	return l, nil
+	return l
+}
+
+// Ready waits until the connection LISTENs on Channel, or fails to, or is closed.
+func (l *Listener) Ready() error {
+	<-l.ready
+	return l.readyErr
 }
 
 // setUp records the connection's state and tells the watchers. pq emits its events after
@@ -174,6 +195,7 @@ func (l *Listener) run() {
 func (l *Listener) Close() error {
 	err := l.l.Close()
 	<-l.done
+	<-l.ready
 	l.setUp(false)
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ssgk/ssgk/ent"
+	"github.com/ssgk/ssgk/internal/changefeed"
 	"github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/server"
 	"github.com/ssgk/ssgk/internal/testutil"
@@ -403,4 +404,36 @@ func TestViewerCache_ListenKilled(t *testing.T) {
 	// And notifications flow again.
 	exec(`UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE prefix = $1`, prefixOf(survivor))
 	untilRefused(t, p.b, survivor)
+}
+
+// A LISTEN connection that hears nothing — through a pgBouncer in transaction mode, LISTEN
+// succeeds and no notification ever comes; here it listens on another database — never turns
+// the cache on: the hub's probe does not come back, and every request reads its credential.
+func TestViewerCache_DeafListener(t *testing.T) {
+	p := openCachePair(t)
+	if p.url == "" {
+		t.Skip("no LISTEN connection on SQLite")
+	}
+	l, err := changefeed.Listen(testutil.DatabaseURL(t), testutil.Logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	p.b.h.Auth.UseCache(func(ch string, w *changefeed.Watcher) error { return l.Watch(ch, w) }, testutil.Logger())
+	p.b.h.Auth.SetCacheTTL(time.Hour)
+	for range 50 {
+		if v := ask(t, p.b, p.token); v.code != "" {
+			t.Fatal(v)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st := p.b.h.Auth.CacheStats(); st.On || st.Hits != 0 {
+		t.Fatalf("the cache is in use over a connection that hears nothing: %+v", st)
+	}
+	if _, err := p.raw.Exec(`UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE prefix = $1`, prefixOf(p.token)); err != nil {
+		t.Fatal(err)
+	}
+	if v := ask(t, p.b, p.token); v.code != "UNAUTHENTICATED" {
+		t.Fatalf("revoked token accepted: %+v", v)
+	}
 }

@@ -34,9 +34,10 @@ type Cluster struct {
 	read   *DB    // nil: reads go to the primary
 	listen string // the primary's URL for LISTEN; "" on SQLite
 
-	mu   sync.Mutex
-	feed *changefeed.Listener
-	log  *slog.Logger
+	mu     sync.Mutex
+	feed   *changefeed.Listener
+	closed bool
+	log    *slog.Logger
 }
 
 // Standby returns the standby of DATABASE_READ_URL that read-only traffic goes to, or nil when
@@ -80,18 +81,29 @@ func (db *DB) Watch(channel string, w *changefeed.Watcher) error {
 	return l.Watch(channel, w)
 }
 
-// listener returns the hub's LISTEN connection, opening it on first use.
+// listener returns the hub's LISTEN connection, opening it on first use, once it LISTENs. It
+// waits without holding the cluster's lock, so that closing the hub stops the wait.
 func (c *Cluster) listener() (*changefeed.Listener, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.feed == nil {
-		l, err := changefeed.Listen(c.listen, c.logger())
-		if err != nil {
-			return nil, err
-		}
-		c.feed = l
+	if c.closed {
+		c.mu.Unlock()
+		return nil, errors.New("store: database closed")
 	}
-	return c.feed, nil
+	if c.feed == nil {
+		c.feed = changefeed.Open(c.listen, c.logger())
+	}
+	l := c.feed
+	c.mu.Unlock()
+	if err := l.Ready(); err != nil {
+		c.mu.Lock()
+		if c.feed == l {
+			c.feed = nil
+		}
+		c.mu.Unlock()
+		l.Close()
+		return nil, err
+	}
+	return l, nil
 }
 
 func (c *Cluster) logger() *slog.Logger {
@@ -108,11 +120,12 @@ func (c *Cluster) close() error {
 	}
 	var errs []error
 	c.mu.Lock()
-	if c.feed != nil {
-		errs = append(errs, c.feed.Close())
-		c.feed = nil
-	}
+	feed := c.feed
+	c.feed, c.closed = nil, true
 	c.mu.Unlock()
+	if feed != nil {
+		errs = append(errs, feed.Close())
+	}
 	if c.read != nil {
 		errs = append(errs, c.read.Driver.Close())
 	}

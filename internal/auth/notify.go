@@ -89,9 +89,18 @@ func DropNotify(context.Context, *sql.DB, string) error { return nil }
 // the cache on when that very notification comes back. A LISTEN that cannot hear — through a
 // pgBouncer in transaction mode, say, where it succeeds and then receives nothing — leaves the
 // cache off, and every request reads its credential as before.
-func (s *Service) UseCache(watch func(channel string, w *changefeed.Watcher) error, log *slog.Logger) {
+//
+// send sends a notification through the hub's ordinary pool; nil means pg_notify through the
+// auth service's client.
+func (s *Service) UseCache(watch func(channel string, w *changefeed.Watcher) error, send func(ctx context.Context, channel, payload string) error, log *slog.Logger) {
 	if log == nil {
 		log = slog.Default()
+	}
+	if send == nil {
+		send = func(ctx context.Context, channel, payload string) error {
+			_, err := s.client.ExecContext(ctx, "SELECT pg_notify($1, $2)", channel, payload)
+			return err
+		}
 	}
 	c := newViewerCache()
 	var (
@@ -106,7 +115,7 @@ func (s *Service) UseCache(watch func(channel string, w *changefeed.Watcher) err
 		sys := viewer.NewContext(context.Background(), viewer.NewSystem("auth"))
 		ctx, cancel := context.WithTimeout(sys, probeWait)
 		defer cancel()
-		if _, err := s.client.ExecContext(ctx, "SELECT pg_notify($1, $2)", NotifyChannel, n); err != nil {
+		if err := send(ctx, NotifyChannel, n); err != nil {
 			log.Warn("auth: cannot probe the LISTEN connection; every request reads its credential", "err", err)
 			return
 		}

@@ -167,7 +167,7 @@ func build(ctx context.Context, db *store.DB, opt Options) (*Hub, error) {
 	// PostgreSQL, emptied by the change notifications of every hub (docs/architecture.md).
 	client.Use(authSvc.Hook())
 	if db.Dialect == dialect.Postgres && !opt.NoViewerCache {
-		authSvc.UseCache(db.Watch, logger)
+		authSvc.UseCache(db.Watch, nil, logger)
 	}
 	now := opt.Clock
 	if now == nil {

@@ -39,7 +39,10 @@ func BenchmarkAuthenticatedRequest(b *testing.B) {
 	}
 	off, on := open(true), open(false)
 	if on.Dialect != "postgres" {
-		on.Auth.UseCache(func(_ string, w *changefeed.Watcher) error { w.Up(); return nil }, nil)
+		// A stand-in LISTEN connection that hears the probe and nothing else.
+		var listening *changefeed.Watcher
+		on.Auth.UseCache(func(_ string, w *changefeed.Watcher) error { listening = w; w.Up(); return nil },
+			func(_ context.Context, _, payload string) error { listening.Notify(payload); return nil }, nil)
 	}
 	ctx := testutil.System()
 	err := txn.Run(ctx, off.Client, func(tx *ent.Tx) error {

@@ -419,7 +419,7 @@ func TestViewerCache_DeafListener(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	p.b.h.Auth.UseCache(func(ch string, w *changefeed.Watcher) error { return l.Watch(ch, w) }, testutil.Logger())
+	p.b.h.Auth.UseCache(func(ch string, w *changefeed.Watcher) error { return l.Watch(ch, w) }, nil, testutil.Logger())
 	p.b.h.Auth.SetCacheTTL(time.Hour)
 	for range 50 {
 		if v := ask(t, p.b, p.token); v.code != "" {

@@ -23,7 +23,8 @@ import (
 // owners cache is keyed by a generation number stored in the database (sharing.OwnerCache), and
 // the transparency log's cached tiles are of complete, immutable subtrees. What a hub must learn
 // from the others is when to read the change feed again: the feed signal (FeedSignal, package
-// changefeed). The checkpoint signing key and the evidence files live in DATA_DIR, which the
+// changefeed); and when a credential changed, which empties its cache of authenticated viewers
+// (Watch, internal/auth's cache.go) — both over one LISTEN connection per hub. The checkpoint signing key and the evidence files live in DATA_DIR, which the
 // hubs must share.
 //
 // Read-only traffic — the credit centre's change feed and entity histories, the aggregates and

@@ -8,6 +8,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -50,6 +51,8 @@ type Service struct {
 	policy  Policy
 	now     func() time.Time
 	clients *clientLimiter
+	cache   *viewerCache // nil: every request reads its credential's row (cache.go)
+	watch   func()       // starts the cache's LISTEN, once, at the first credential
 }
 
 // New returns a Service. key must be at least 32 random bytes and the same on every replica.
@@ -191,23 +194,27 @@ func (s *Service) authSession(ctx context.Context, cred string) (*viewer.Viewer,
 		return nil, bad
 	}
 	id := int(binary.BigEndian.Uint64(payload[:8]))
-	if s.now().Unix() >= int64(binary.BigEndian.Uint64(payload[8:])) {
+	expires := time.Unix(int64(binary.BigEndian.Uint64(payload[8:])), 0)
+	now := s.now()
+	if !now.Before(expires) {
 		return nil, bad
 	}
-	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
-	acc, err := s.client.Account.Query().Where(account.ID(id)).WithDepartment().Only(sys)
-	if err != nil && !ent.IsNotFound(err) {
+	key, gen, v := s.cached(cred, now)
+	if v != nil {
+		return v, nil
+	}
+	acc, found, err := s.lookupAccount(ctx, id)
+	if err != nil {
 		return nil, lookupFailed(err)
 	}
 	// A lock stops new logins only: a stranger who guesses wrong five times must not end the
 	// account's live sessions. Disabling the account does end them.
-	if err != nil || !acc.Active {
+	if !found || !acc.active {
 		return nil, bad
 	}
-	v := &viewer.Viewer{Kind: viewer.Account, Name: acc.Username, AccountID: acc.ID, Roles: acc.Roles}
-	if d := acc.Edges.Department; d != nil {
-		v.DepartmentID, v.DepartmentCode = d.ID, d.Code
-	}
+	v = &viewer.Viewer{Kind: viewer.Account, Name: acc.username, AccountID: acc.id, Roles: acc.roles,
+		DepartmentID: acc.depID, DepartmentCode: acc.depCode}
+	s.cache.put(key, gen, v, expires)
 	return v, nil
 }
 
@@ -217,6 +224,10 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	prefix, secret, ok := strings.Cut(rest, "_")
 	if !ok || prefix == "" || secret == "" {
 		return nil, bad
+	}
+	key, gen, v := s.cached(cred, s.now())
+	if v != nil {
+		return v, nil
 	}
 	tok, found, err := s.lookupToken(ctx, prefix)
 	if err != nil {
@@ -229,8 +240,14 @@ func (s *Service) authToken(ctx context.Context, cred string) (*viewer.Viewer, e
 	if tok.revoked || (tok.expiresAt != nil && !now.Before(*tok.expiresAt)) {
 		return nil, bad
 	}
-	return &viewer.Viewer{Kind: viewer.Token, Name: tok.name + "@" + tok.depCode, TokenID: tok.id,
-		DepartmentID: tok.depID, DepartmentCode: tok.depCode, Roles: tok.roles}, nil
+	v = &viewer.Viewer{Kind: viewer.Token, Name: tok.name + "@" + tok.depCode, TokenID: tok.id,
+		DepartmentID: tok.depID, DepartmentCode: tok.depCode, Roles: tok.roles}
+	var expires time.Time
+	if tok.expiresAt != nil {
+		expires = *tok.expiresAt
+	}
+	s.cache.put(key, gen, v, expires)
+	return v, nil
 }
 
 // tokenRow is what authenticating an API token needs of it and of its department.
@@ -290,6 +307,51 @@ func (s *Service) lookupToken(ctx context.Context, prefix string) (t tokenRow, f
 		t.expiresAt = tok.ExpiresAt
 	}
 	return t, true, nil
+}
+
+// accountRow is what authenticating a session needs of its account and department.
+type accountRow struct {
+	id, depID         int
+	username, depCode string
+	roles             []string
+	active            bool
+}
+
+// accountQuery reads an account and its department (if any) in one statement, as tokenQuery
+// does for tokens: one round trip, where an ent query with its department edge took two.
+var accountQuery = fmt.Sprintf(`SELECT a.%s, a.%s, a.%s, a.%s, d.%s, d.%s FROM %s a LEFT JOIN %s d ON d.%s = a.%s WHERE a.%s = $1`,
+	account.FieldID, account.FieldUsername, account.FieldRoles, account.FieldActive, department.FieldID, department.FieldCode,
+	account.Table, department.Table, department.FieldID, account.FieldDepartmentID, account.FieldID)
+
+// lookupAccount returns the account with the id; found is false when there is none.
+func (s *Service) lookupAccount(ctx context.Context, id int) (a accountRow, found bool, err error) {
+	sys := viewer.NewContext(ctx, viewer.NewSystem("auth"))
+	rows, err := s.client.QueryContext(sys, accountQuery, id)
+	if err != nil {
+		return a, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return a, false, rows.Err()
+	}
+	var roles []byte
+	var depID sql.NullInt64
+	var depCode sql.NullString
+	if err := rows.Scan(&a.id, &a.username, &roles, &a.active, &depID, &depCode); err != nil {
+		return a, false, err
+	}
+	if err := rows.Err(); err != nil {
+		return a, false, err
+	}
+	if len(roles) > 0 {
+		if err := json.Unmarshal(roles, &a.roles); err != nil {
+			return a, false, fmt.Errorf("auth: roles of account %d: %w", a.id, err)
+		}
+	}
+	if depID.Valid {
+		a.depID, a.depCode = int(depID.Int64), depCode.String
+	}
+	return a, true, nil
 }
 
 // lookupFailed is the error of a credential that could not be checked because the database

@@ -86,6 +86,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock is the business clock; nil means clock.Now.
 	Clock func() time.Time
+	// NoViewerCache makes every request read its credential's row, on PostgreSQL too (the
+	// benchmark of the viewer cache; see auth's cache.go).
+	NoViewerCache bool
 }
 
 // ownerCacheSize bounds the owners cache: about 80 bytes a target.
@@ -98,6 +101,8 @@ var Triggers = []store.Extra{
 	{Name: "结果不可变触发器", Drop: results.DropTriggers, Install: results.InstallTriggers},
 	// The generation that keeps the owners cache of field authorisation exact.
 	{Name: "共享归属代次触发器", Drop: sharing.DropOwnerGenerationTriggers, Install: sharing.InstallOwnerGeneration},
+	// The notification that empties the viewer caches of every hub (PostgreSQL).
+	{Name: "凭据变更通知触发器", Drop: auth.DropNotify, Install: auth.InstallNotify},
 }
 
 // Migrate applies the pending migrations of db up to and including target ("" for all), with
@@ -157,6 +162,12 @@ func build(ctx context.Context, db *store.DB, opt Options) (*Hub, error) {
 	logger := opt.Logger
 	if logger == nil {
 		logger = logging.Discard()
+	}
+	// Authenticated viewers are cached where reading a credential costs a round trip: on
+	// PostgreSQL, emptied by the change notifications of every hub (docs/architecture.md).
+	client.Use(authSvc.Hook())
+	if db.Dialect == dialect.Postgres && !opt.NoViewerCache {
+		authSvc.UseCache(db.Watch, nil, logger)
 	}
 	now := opt.Clock
 	if now == nil {

@@ -23,7 +23,8 @@ import (
 // owners cache is keyed by a generation number stored in the database (sharing.OwnerCache), and
 // the transparency log's cached tiles are of complete, immutable subtrees. What a hub must learn
 // from the others is when to read the change feed again: the feed signal (FeedSignal, package
-// changefeed). The checkpoint signing key and the evidence files live in DATA_DIR, which the
+// changefeed); and when a credential changed, which empties its cache of authenticated viewers
+// (Watch, internal/auth's cache.go) — both over one LISTEN connection per hub. The checkpoint signing key and the evidence files live in DATA_DIR, which the
 // hubs must share.
 //
 // Read-only traffic — the credit centre's change feed and entity histories, the aggregates and
@@ -34,9 +35,10 @@ type Cluster struct {
 	read   *DB    // nil: reads go to the primary
 	listen string // the primary's URL for LISTEN; "" on SQLite
 
-	mu   sync.Mutex
-	feed *changefeed.Listener
-	log  *slog.Logger
+	mu     sync.Mutex
+	feed   *changefeed.Listener
+	closed bool
+	log    *slog.Logger
 }
 
 // Standby returns the standby of DATABASE_READ_URL that read-only traffic goes to, or nil when
@@ -57,17 +59,52 @@ func (db *DB) FeedSignal() *changefeed.Signal {
 	if c == nil || c.listen == "" {
 		return changefeed.Local()
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.feed == nil {
-		l, err := changefeed.Listen(c.listen, c.logger())
-		if err != nil {
-			c.logger().Warn("change feed: cannot LISTEN on the primary; subscriptions poll", "err", redactErr(err, c.listen))
-			return nil
-		}
-		c.feed = l
+	l, err := c.listener()
+	if err != nil {
+		c.logger().Warn("change feed: cannot LISTEN on the primary; subscriptions poll", "err", redactErr(err, c.listen))
+		return nil
 	}
-	return c.feed.Signal
+	return l.Signal
+}
+
+// Watch follows a notification channel of the primary over the hub's one LISTEN connection
+// (the change feed's), opening it on first use. It fails on SQLite, which has no notifications,
+// and when the connection cannot be opened.
+func (db *DB) Watch(channel string, w *changefeed.Watcher) error {
+	c := db.Cluster
+	if c == nil || c.listen == "" {
+		return errors.New("store: notifications need PostgreSQL")
+	}
+	l, err := c.listener()
+	if err != nil {
+		return errors.New(redactErr(err, c.listen))
+	}
+	return l.Watch(channel, w)
+}
+
+// listener returns the hub's LISTEN connection, opening it on first use, once it LISTENs. It
+// waits without holding the cluster's lock, so that closing the hub stops the wait.
+func (c *Cluster) listener() (*changefeed.Listener, error) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, errors.New("store: database closed")
+	}
+	if c.feed == nil {
+		c.feed = changefeed.Open(c.listen, c.logger())
+	}
+	l := c.feed
+	c.mu.Unlock()
+	if err := l.Ready(); err != nil {
+		c.mu.Lock()
+		if c.feed == l {
+			c.feed = nil
+		}
+		c.mu.Unlock()
+		l.Close()
+		return nil, err
+	}
+	return l, nil
 }
 
 func (c *Cluster) logger() *slog.Logger {
@@ -84,11 +121,12 @@ func (c *Cluster) close() error {
 	}
 	var errs []error
 	c.mu.Lock()
-	if c.feed != nil {
-		errs = append(errs, c.feed.Close())
-		c.feed = nil
-	}
+	feed := c.feed
+	c.feed, c.closed = nil, true
 	c.mu.Unlock()
+	if feed != nil {
+		errs = append(errs, feed.Close())
+	}
 	if c.read != nil {
 		errs = append(errs, c.read.Driver.Close())
 	}

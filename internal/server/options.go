@@ -26,6 +26,11 @@ type Options struct {
 	// (TRUSTED_PROXIES); from anyone else these headers are ignored for login rate limits.
 	TrustedProxies []netip.Prefix
 
+	// GenericFields sends every GraphQL field through gqlgen's field machinery: the plain-field
+	// fast path (tools/gqlseq, sharing.Uniform) is off. Only the tests and benchmarks that
+	// compare the two set it.
+	GenericFields bool
+
 	// WriteTimeout bounds serving one request (WRITE_TIMEOUT, DefaultWriteTimeout).
 	WriteTimeout time.Duration
 	// ShutdownTimeout is how long a stopping hub lets requests in progress finish

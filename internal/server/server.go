@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -24,6 +25,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/ssgk/ssgk/graph"
+	"github.com/ssgk/ssgk/graph/generated"
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/auth"
 	"github.com/ssgk/ssgk/internal/draws"
@@ -188,10 +190,10 @@ func (s *Server) graphqlHandler() http.Handler {
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: s.opts.MaxUploadBytes, MaxMemory: 16 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(s.limits.MaxTokens)
-	srv.Use(extension.Introspection{})
+	use(srv, extension.Introspection{})
 	// Persisted queries (dashboards): only queries saved with savePersistedQuery are served by
 	// hash; they run as the caller, under the same rules.
-	srv.Use(extension.AutomaticPersistedQuery{Cache: persisted.Cache{Client: s.db.Client}})
+	use(srv, extension.AutomaticPersistedQuery{Cache: persisted.Cache{Client: s.db.Client}})
 	// The operation name goes into the viewer first: the access log (sharing) and the audit
 	// trail record it.
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
@@ -204,6 +206,9 @@ func (s *Server) graphqlHandler() http.Handler {
 		label := s.metrics.operationLabel(name, oc.Extensions["persistedQuery"] != nil, !v.IsAnonymous())
 		v.Operation = "graphql:" + operationName(name)
 		ctx = viewer.NewContext(ctx, &v)
+		if s.opts.GenericFields {
+			ctx = generated.WithGenericFields(ctx)
+		}
 		start := time.Now()
 		opType := "query"
 		if oc.Operation != nil {
@@ -221,13 +226,17 @@ func (s *Server) graphqlHandler() http.Handler {
 			return resp
 		}
 	})
-	srv.Use(s.limits)
-	srv.Use(&sharing.Extension{Client: s.db.Client, Owners: s.db.Owners, Disabled: s.sharingDisabled})
+	use(srv, s.limits)
+	// The sharing extension is the only field interceptor: the executor writes a plain field
+	// without calling it when sharing.Uniform (graph: generated.PlainFieldGate) says it would
+	// allow the field on every record. Another field interceptor would be bypassed for those
+	// fields, so use refuses one (and srv.AroundFields is not called).
+	use(srv, &sharing.Extension{Client: s.db.Client, Owners: s.db.Owners, Disabled: s.sharingDisabled})
 	// Mutations run in one transaction each, except login — its failure counter must be stored
 	// even though the login itself answers with an error — and executeDraw, whose failed attempt
 	// (entropy and reason) must stay on record although the draw answers with an error.
-	srv.Use(faultStatus{})
-	srv.Use(transactioner{Transactioner: entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")}, log: s.log})
+	use(srv, faultStatus{})
+	use(srv, transactioner{Transactioner: entgql.Transactioner{TxOpener: s.db.Client, SkipTxFunc: entgql.SkipIfHasFields("login", "executeDraw")}, log: s.log})
 
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		fc := graphql.GetRootFieldContext(ctx)
@@ -248,6 +257,18 @@ func (s *Server) graphqlHandler() http.Handler {
 		return apperr.New(apperr.Internal, "内部错误，请联系系统管理员")
 	})
 	return srv
+}
+
+// use adds an extension to the GraphQL handler. The plain-field fast path skips the field
+// interceptors for the fields the sharing extension allows on every record, so no other
+// extension may intercept fields.
+func use(srv *handler.Server, ext graphql.HandlerExtension) {
+	if _, ok := ext.(graphql.FieldInterceptor); ok {
+		if _, sharingExt := ext.(*sharing.Extension); !sharingExt {
+			panic(fmt.Sprintf("server: %s intercepts fields, which the plain-field fast path would bypass (see tools/gqlseq)", ext.ExtensionName()))
+		}
+	}
+	srv.Use(ext)
 }
 
 // presentError gives every GraphQL error a code and a Chinese message; internal errors are

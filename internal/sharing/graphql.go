@@ -128,6 +128,9 @@ func (e *Extension) before(ctx context.Context) (*Reader, error) {
 	if r == nil || r.v.Kind == viewer.System {
 		return nil, nil
 	}
+	if !page && r.allowsEvery(fi) {
+		return nil, nil
+	}
 	if fi.typed {
 		if err := r.decideField(ctx, fc, fi.rule); err != nil {
 			return nil, err
@@ -137,6 +140,66 @@ func (e *Extension) before(ctx context.Context) (*Reader, error) {
 		return nil, nil
 	}
 	return r, nil
+}
+
+// Uniform reports whether field of the object type may be read on every record of the
+// operation in ctx without a decision of its own: no per-record check, no access-log entry, no
+// seal check — a PUBLIC field not sealed, a SHARED one when the viewer may read every SHARED
+// field, any field of a type outside the catalogue, any field when no read is in ctx (the
+// extension is disabled or not installed) or for the system. It is what InterceptField decides
+// for such a field, so the executor may skip the interceptor for it (the plain-field fast path
+// written by tools/gqlseq). A field for which it answers false goes through InterceptField.
+// The field's catalogue facts are worked out once per process, the viewer's once per read.
+func Uniform(ctx context.Context, object, field string) bool {
+	fi := infoByName(object, field)
+	if fi.public && !fi.sealed {
+		return true
+	}
+	r := FromContext(ctx)
+	return r == nil || r.v.Kind == viewer.System || r.allowsEvery(fi)
+}
+
+// allowsEvery reports whether the read allows fi (not a page) on every record without deciding
+// it record by record: the one place that says so, for InterceptField (before) and Uniform.
+func (r *Reader) allowsEvery(fi *fieldInfo) bool {
+	switch {
+	case fi.public && !fi.sealed:
+		return true
+	case r == nil || r.v.Kind == viewer.System:
+		return true
+	case !fi.typed:
+		return true // decided by no rule (a type outside the catalogue, __typename)
+	case fi.sealed:
+		return false // checked against its draw, record by record
+	}
+	return fi.rule.Class == string(class.SharedClass) && r.sharedOK
+}
+
+type fieldName struct{ object, field string }
+
+var fieldInfosByName sync.Map // fieldName → *fieldInfo (without page, which needs the definition)
+
+// infoByName returns the catalogue facts of a field of an object type.
+func infoByName(object, field string) *fieldInfo {
+	k := fieldName{object, field}
+	if v, ok := fieldInfosByName.Load(k); ok {
+		return v.(*fieldInfo)
+	}
+	fi := newFieldInfo(object, field)
+	fieldInfosByName.Store(k, fi)
+	return fi
+}
+
+// newFieldInfo works out the catalogue facts of a field of an object type (all but page).
+func newFieldInfo(object, field string) *fieldInfo {
+	fi := &fieldInfo{object: object}
+	var entity bool
+	fi.rule, entity = ent.SharingCatalog[object][field]
+	fi.public = entity && fi.rule.Class == string(class.PublicClass)
+	_, typed := ent.SharingCatalog[object]
+	fi.typed = typed && field != "__typename"
+	fi.sealed = sealedField(object, field)
+	return fi
 }
 
 // fieldInfo is what before needs to know of a field of an object type, worked out once per
@@ -163,13 +226,7 @@ func infoOf(fc *graphql.FieldContext) *fieldInfo {
 			}
 		}
 	}
-	fi := &fieldInfo{object: fc.Object}
-	var entity bool
-	fi.rule, entity = ent.SharingCatalog[fc.Object][fc.Field.Name]
-	fi.public = entity && fi.rule.Class == string(class.PublicClass)
-	_, typed := ent.SharingCatalog[fc.Object]
-	fi.typed = typed && fc.Field.Name != "__typename"
-	fi.sealed = sealedField(fc.Object, fc.Field.Name)
+	fi := newFieldInfo(fc.Object, fc.Field.Name)
 	if def != nil {
 		fi.page = def.Type != nil && (def.Type.Elem != nil || strings.HasSuffix(def.Type.NamedType, "Connection"))
 		fieldInfos.Store(def, fi)

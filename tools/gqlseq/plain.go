@@ -1,0 +1,526 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The plain-field fast path (issue 22). gqlgen resolves every field of every record through
+// graphql.ResolveField: a field context, a context value, closures, the field-interceptor chain
+// and a marshaller — about 20 allocations and a few microseconds for a field that only reads a
+// struct field of a record the page has already loaded. A field is plain when
+//
+//   - its resolver closure is just `return obj.X, nil` (a struct field: no method taking ctx,
+//     no resolver), with no middleware (directives) and a scalar field context;
+//   - its marshaller neither reads the context nor can add an error (a scalar or enum
+//     marshaller whose value can never be null, or one that returns null without an error).
+//
+// In each object marshaller `_T(ctx, sel, obj)`, the assignment of a plain field becomes
+//
+//	if plainOK && PlainFieldGate(ctx, "T", "f") {
+//		out.Values[i] = ec.marshalX(ctx, field.Selections, obj.X)
+//	} else {
+//		out.Values[i] = ec._T_f(ctx, field, obj)
+//	}
+//
+// where plainOK (worked out once per record) says the fast path is on for the operation and the
+// selection has no concurrent field (resolver, edge) and nothing deferred, and PlainFieldGate —
+// set by the application — says the field interceptors would allow the field on every record
+// without a decision of their own. Every other field, and every plain field the gate refuses,
+// takes gqlgen's path unchanged; the checks of the null results that follow stay as they are.
+// The value written is that of the same marshaller, into the same graphql.FieldSet, so the
+// response is byte for byte the one gqlgen writes.
+
+// plainField is a plain field's function `_T_f`: the object type's name (as the field context
+// gives it to interceptors), the struct field read and the marshaller called.
+type plainField struct {
+	object, structField, marshal string
+}
+
+// neverNull are the scalar marshallers of package graphql that never return graphql.Null: a
+// generated non-null marshaller calling one of them never adds its "null" error.
+var neverNull = map[string]bool{
+	"MarshalString": true, "MarshalBoolean": true, "MarshalFloat": true, "MarshalID": true,
+	"MarshalIntID": true, "MarshalInt": true, "MarshalInt32": true, "MarshalInt64": true,
+	"MarshalUint": true, "MarshalUint32": true, "MarshalUint64": true,
+}
+
+const (
+	plainVar  = "plainOK"
+	plainFunc = "gqlseqPlain"
+	gateVar   = "PlainFieldGate"
+)
+
+// concurrentFunc is the name of the function that reports the concurrent fields of object
+// marshaller fn.
+func concurrentFunc(fn string) string { return "gqlseqConcurrent" + fn }
+
+// plainResult is what rewritePlain did.
+type plainResult struct {
+	src      []byte
+	fields   int      // plain field assignments rewritten
+	objects  []string // object marshallers with plain fields (rewritten now or before), sorted
+	conc     map[string][]string
+	analysed int // plain field functions found
+}
+
+// rewritePlain rewrites the assignments of plain fields in the object marshallers of src.
+func rewritePlain(src []byte) (plainResult, error) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "generated.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return plainResult{}, err
+	}
+	funcs := map[string]*ast.FuncDecl{}
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && isECMethod(fd) {
+			funcs[fd.Name.Name] = fd
+		}
+	}
+	plains := map[string]plainField{}
+	for name, fd := range funcs {
+		if p, ok := asPlain(fd, funcs); ok {
+			plains[name] = p
+		}
+	}
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	res := plainResult{analysed: len(plains), conc: map[string][]string{}}
+	names := make([]string, 0, len(funcs))
+	for name := range funcs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fd := funcs[name]
+		sw, collect := objectSwitch(fd)
+		if sw == nil {
+			continue
+		}
+		var conc []string
+		var objEdits []edit
+		already := false
+		for _, st := range sw.Body.List {
+			cc := st.(*ast.CaseClause)
+			label := caseLabel(cc)
+			if label == "" {
+				continue
+			}
+			if containsCall(cc, "ResolveConcurrently") {
+				conc = append(conc, label)
+				continue
+			}
+			if len(cc.Body) > 0 {
+				if is, ok := cc.Body[0].(*ast.IfStmt); ok && isPlainIf(is) {
+					already = true
+					continue
+				}
+			}
+			if len(cc.Body) == 0 {
+				continue
+			}
+			callee, ok := valuesAssignment(cc.Body[0])
+			if !ok {
+				continue
+			}
+			p, ok := plains[callee]
+			if !ok {
+				continue
+			}
+			as := cc.Body[0]
+			text := fmt.Sprintf("if %s && %s(ctx, %s, %s) {\nout.Values[i] = ec.%s(ctx, field.Selections, obj.%s)\n} else {\n%s\n}",
+				plainVar, gateVar, strconv.Quote(p.object), strconv.Quote(label), p.marshal, p.structField,
+				string(src[fset.Position(as.Pos()).Offset:fset.Position(as.End()).Offset]))
+			objEdits = append(objEdits, edit{fset.Position(as.Pos()).Offset, fset.Position(as.End()).Offset, text})
+		}
+		if len(objEdits) == 0 && !already {
+			continue
+		}
+		res.objects = append(res.objects, name)
+		res.conc[name] = conc
+		if len(objEdits) > 0 && !already {
+			end := fset.Position(collect.End()).Offset
+			edits = append(edits, edit{end, end, fmt.Sprintf("\n%s := %s(ctx, fields, %s)", plainVar, plainFunc, concurrentFunc(name))})
+		}
+		if already && len(objEdits) > 0 {
+			return plainResult{}, fmt.Errorf("%s: partly rewritten", name)
+		}
+		edits = append(edits, objEdits...)
+		res.fields += len(objEdits)
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	out := src
+	for _, e := range edits {
+		out = append(out[:e.start:e.start], append([]byte(e.text), out[e.end:]...)...)
+	}
+	res.src = out
+	return res, nil
+}
+
+// tail is the code rewritePlain's rewrites call: the gate, the switch and, for each object
+// marshaller rewritten, the function naming its concurrent fields.
+func (r plainResult) tail() string {
+	var b bytes.Buffer
+	b.WriteString(plainHelper)
+	for _, name := range r.objects {
+		fmt.Fprintf(&b, "\n// %s reports the fields of %s resolved concurrently.\nfunc %s(name string) bool {\n", concurrentFunc(name), name, concurrentFunc(name))
+		if conc := r.conc[name]; len(conc) > 0 {
+			q := make([]string, len(conc))
+			for i, c := range conc {
+				q[i] = strconv.Quote(c)
+			}
+			fmt.Fprintf(&b, "switch name {\ncase %s:\nreturn true\n}\n", strings.Join(q, ", "))
+		}
+		b.WriteString("return false\n}\n")
+	}
+	return b.String()
+}
+
+const plainHelper = `
+// PlainFieldGate is written by tools/gqlseq: whether the field interceptors of the operation in
+// ctx allow field of the object type on every record without a decision of their own. A plain
+// field (a struct field marshalled as a scalar, see tools/gqlseq) it allows is written without
+// gqlgen's field machinery — no field context, no interceptor. The application sets it once,
+// before serving; nil keeps every field on gqlgen's path.
+var PlainFieldGate func(ctx context.Context, object, field string) bool
+
+type genericFieldsKey struct{}
+
+// WithGenericFields is written by tools/gqlseq: ctx in which every field takes gqlgen's path
+// (the plain-field fast path off), for comparisons and benchmarks.
+func WithGenericFields(ctx context.Context) context.Context {
+	return context.WithValue(ctx, genericFieldsKey{}, true)
+}
+
+// gqlseqPlain is written by tools/gqlseq: whether the plain fields of a record may take the fast
+// path — it is on, and the record's selection has no concurrent field and nothing deferred.
+func gqlseqPlain(ctx context.Context, fields []graphql.CollectedField, concurrent func(string) bool) bool {
+	if PlainFieldGate == nil || ctx.Value(genericFieldsKey{}) != nil {
+		return false
+	}
+	for i := range fields {
+		if concurrent(fields[i].Name) || fields[i].IsDeferred() {
+			return false
+		}
+	}
+	return true
+}
+`
+
+func isECMethod(fd *ast.FuncDecl) bool {
+	if fd.Recv == nil || len(fd.Recv.List) != 1 || fd.Body == nil {
+		return false
+	}
+	st, ok := fd.Recv.List[0].Type.(*ast.StarExpr)
+	if !ok {
+		return false
+	}
+	id, ok := st.X.(*ast.Ident)
+	return ok && id.Name == "executionContext"
+}
+
+// asPlain reports whether fd is the function of a plain field.
+func asPlain(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool) {
+	if !strings.HasPrefix(fd.Name.Name, "_") || len(fd.Body.List) != 1 {
+		return plainField{}, false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return plainField{}, false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
+		return plainField{}, false
+	}
+	// Arguments: ctx, ec.OperationContext, field, init, resolver, middleware, marshal, recover, nonNull.
+	if id, ok := call.Args[5].(*ast.Ident); !ok || id.Name != "nil" {
+		return plainField{}, false // directives
+	}
+	object, ok := scalarFieldContext(call.Args[3], funcs)
+	if !ok {
+		return plainField{}, false
+	}
+	sf, ok := structFieldResolver(call.Args[4])
+	if !ok {
+		return plainField{}, false
+	}
+	marshal, ok := marshalClosure(call.Args[6])
+	if !ok || !safeMarshaller(funcs[marshal]) {
+		return plainField{}, false
+	}
+	return plainField{object: object, structField: sf, marshal: marshal}, true
+}
+
+// scalarFieldContext returns the object type of an init closure
+// `return ec.fieldContext_T_f(ctx, field)` whose function returns
+// `graphql.NewScalarFieldContext("T", field, false, false, …)`.
+func scalarFieldContext(e ast.Expr, funcs map[string]*ast.FuncDecl) (string, bool) {
+	callee, ok := singleECCall(e)
+	if !ok {
+		return "", false
+	}
+	fd := funcs[callee]
+	if fd == nil || len(fd.Body.List) != 1 {
+		return "", false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return "", false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || !isSelector(call.Fun, "graphql", "NewScalarFieldContext") || len(call.Args) != 5 {
+		return "", false
+	}
+	for _, a := range call.Args[2:4] {
+		if id, ok := a.(*ast.Ident); !ok || id.Name != "false" {
+			return "", false // a method or a resolver
+		}
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	s, err := strconv.Unquote(lit.Value)
+	return s, err == nil
+}
+
+// structFieldResolver returns X of a resolver closure `func(ctx) (any, error) { return obj.X, nil }`.
+func structFieldResolver(e ast.Expr) (string, bool) {
+	fl, ok := e.(*ast.FuncLit)
+	if !ok || len(fl.Body.List) != 1 {
+		return "", false
+	}
+	ret, ok := fl.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 2 {
+		return "", false
+	}
+	if id, ok := ret.Results[1].(*ast.Ident); !ok || id.Name != "nil" {
+		return "", false
+	}
+	sel, ok := ret.Results[0].(*ast.SelectorExpr)
+	if !ok {
+		return "", false
+	}
+	if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "obj" {
+		return "", false
+	}
+	return sel.Sel.Name, true
+}
+
+// marshalClosure returns the marshaller of `func(ctx, selections, v T) graphql.Marshaler {
+// return ec.marshalX(ctx, selections, v) }`, T not an interface written as any.
+func marshalClosure(e ast.Expr) (string, bool) {
+	fl, ok := e.(*ast.FuncLit)
+	if !ok || len(fl.Body.List) != 1 || len(fl.Type.Params.List) != 3 {
+		return "", false
+	}
+	switch t := fl.Type.Params.List[2].Type.(type) {
+	case *ast.InterfaceType:
+		return "", false
+	case *ast.Ident:
+		if t.Name == "any" {
+			return "", false
+		}
+	}
+	ret, ok := fl.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return "", false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || len(call.Args) != 3 {
+		return "", false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || !isIdent(sel.X, "ec") || !strings.HasPrefix(sel.Sel.Name, "marshal") {
+		return "", false
+	}
+	if !isIdent(call.Args[0], "ctx") || !isIdent(call.Args[1], "selections") || !isIdent(call.Args[2], "v") {
+		return "", false
+	}
+	return sel.Sel.Name, true
+}
+
+// safeMarshaller reports whether a marshaller can be called with the record's context: it does
+// not use its context (which names no field of its own on the fast path) but to report that a
+// never-null scalar was null, and calls no other method of the executor.
+func safeMarshaller(fd *ast.FuncDecl) bool {
+	if fd == nil || len(fd.Type.Params.List) != 3 || len(fd.Type.Params.List[0].Names) != 1 {
+		return false
+	}
+	ctxName := fd.Type.Params.List[0].Names[0].Name
+	neverNullRes := ""
+	safe := true
+	for _, st := range fd.Body.List {
+		switch s := st.(type) {
+		case *ast.AssignStmt:
+			if len(s.Lhs) == 1 && len(s.Rhs) == 1 && isIdent(s.Lhs[0], "_") {
+				continue // _ = ctx, _ = sel
+			}
+			if len(s.Lhs) == 1 && len(s.Rhs) == 1 {
+				if c, ok := s.Rhs[0].(*ast.CallExpr); ok {
+					if sel, ok := c.Fun.(*ast.SelectorExpr); ok && isIdent(sel.X, "graphql") && neverNull[sel.Sel.Name] {
+						if id, ok := s.Lhs[0].(*ast.Ident); ok {
+							neverNullRes = id.Name
+						}
+					}
+				}
+			}
+		case *ast.IfStmt:
+			if neverNullRes != "" && isNullCheckOf(s, neverNullRes) {
+				continue // the value is never null: the error is never added
+			}
+		}
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.Ident:
+				if x.Name == ctxName || x.Name == "ec" {
+					safe = false
+				}
+			case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+				safe = false
+			}
+			return safe
+		})
+		if !safe {
+			return false
+		}
+	}
+	return true
+}
+
+// isNullCheckOf reports whether s is `if res == graphql.Null { graphql.AddInvalidNullFromMarshaler(…) }`.
+func isNullCheckOf(s *ast.IfStmt, res string) bool {
+	if s.Init != nil || s.Else != nil || len(s.Body.List) != 1 {
+		return false
+	}
+	be, ok := s.Cond.(*ast.BinaryExpr)
+	if !ok || be.Op != token.EQL || !isIdent(be.X, res) || !isSelector(be.Y, "graphql", "Null") {
+		return false
+	}
+	es, ok := s.Body.List[0].(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	c, ok := es.X.(*ast.CallExpr)
+	return ok && isSelector(c.Fun, "graphql", "AddInvalidNullFromMarshaler")
+}
+
+// objectSwitch returns the switch over field.Name of an object marshaller and its statement
+// `fields := graphql.CollectFields(…)`.
+func objectSwitch(fd *ast.FuncDecl) (*ast.SwitchStmt, ast.Stmt) {
+	if len(fd.Type.Params.List) != 3 || len(fd.Body.List) < 4 {
+		return nil, nil
+	}
+	collect, ok := fd.Body.List[0].(*ast.AssignStmt)
+	if !ok || len(collect.Lhs) != 1 || !isIdent(collect.Lhs[0], "fields") || len(collect.Rhs) != 1 {
+		return nil, nil
+	}
+	if c, ok := collect.Rhs[0].(*ast.CallExpr); !ok || !isSelector(c.Fun, "graphql", "CollectFields") {
+		return nil, nil
+	}
+	if p := fd.Type.Params.List[2]; len(p.Names) != 1 || p.Names[0].Name != "obj" {
+		return nil, nil
+	}
+	for _, st := range fd.Body.List {
+		rs, ok := st.(*ast.RangeStmt)
+		if !ok || !isIdent(rs.Key, "i") || !isIdent(rs.Value, "field") || len(rs.Body.List) != 1 {
+			continue
+		}
+		sw, ok := rs.Body.List[0].(*ast.SwitchStmt)
+		if ok && isSelector(sw.Tag, "field", "Name") {
+			return sw, collect
+		}
+	}
+	return nil, nil
+}
+
+func caseLabel(cc *ast.CaseClause) string {
+	if len(cc.List) != 1 {
+		return ""
+	}
+	lit, ok := cc.List[0].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return ""
+	}
+	s, _ := strconv.Unquote(lit.Value)
+	return s
+}
+
+// valuesAssignment returns the callee of `out.Values[i] = ec.CALLEE(ctx, field, obj)`.
+func valuesAssignment(st ast.Stmt) (string, bool) {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+		return "", false
+	}
+	ix, ok := as.Lhs[0].(*ast.IndexExpr)
+	if !ok || !isSelector(ix.X, "out", "Values") || !isIdent(ix.Index, "i") {
+		return "", false
+	}
+	c, ok := as.Rhs[0].(*ast.CallExpr)
+	if !ok || len(c.Args) != 3 || !isIdent(c.Args[0], "ctx") || !isIdent(c.Args[1], "field") || !isIdent(c.Args[2], "obj") {
+		return "", false
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok || !isIdent(sel.X, "ec") {
+		return "", false
+	}
+	return sel.Sel.Name, true
+}
+
+// isPlainIf reports whether s is a rewritten plain-field assignment (`if plainOK && …`).
+func isPlainIf(s *ast.IfStmt) bool {
+	be, ok := s.Cond.(*ast.BinaryExpr)
+	return ok && be.Op == token.LAND && isIdent(be.X, plainVar)
+}
+
+func singleECCall(e ast.Expr) (string, bool) {
+	fl, ok := e.(*ast.FuncLit)
+	if !ok || len(fl.Body.List) != 1 {
+		return "", false
+	}
+	ret, ok := fl.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return "", false
+	}
+	c, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok {
+		return "", false
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok || !isIdent(sel.X, "ec") {
+		return "", false
+	}
+	return sel.Sel.Name, true
+}
+
+func containsCall(n ast.Node, method string) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == method {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+func isSelector(e ast.Expr, x, sel string) bool {
+	s, ok := e.(*ast.SelectorExpr)
+	return ok && isIdent(s.X, x) && s.Sel.Name == sel
+}

@@ -125,9 +125,26 @@ func rewrite(src []byte) (out []byte, counts []int, err error) {
 	}
 	counts = append(counts, pr.fields)
 	out = append(bytes.TrimRight(pr.src, "\n"), []byte("\n\n"+helper+pr.tail())...)
+	if pr.fields > 0 || len(pr.objects) > 0 {
+		out = addImport(out, "io")
+	}
 	formatted, err := format.Source(out)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the rewritten file does not parse: %w", err)
 	}
 	return formatted, counts, nil
+}
+
+// addImport adds path to the first import block of src unless it is imported already.
+func addImport(src []byte, path string) []byte {
+	q := []byte("\t\"" + path + "\"\n")
+	if bytes.Contains(src, q) {
+		return src
+	}
+	i := bytes.Index(src, []byte("import (\n"))
+	if i < 0 {
+		return src
+	}
+	i += len("import (\n")
+	return append(src[:i:i], append(q, src[i:]...)...)
 }

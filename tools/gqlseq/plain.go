@@ -52,7 +52,8 @@ var neverNull = map[string]bool{
 }
 
 const (
-	plainVar  = "plainOK"
+	objectType = "gqlseqObject"
+	plainVar   = "plainOK"
 	plainFunc = "gqlseqPlain"
 	gateVar   = "PlainFieldGate"
 )
@@ -148,8 +149,14 @@ func rewritePlain(src []byte) (plainResult, error) {
 		res.objects = append(res.objects, name)
 		res.conc[name] = conc
 		if len(objEdits) > 0 && !already {
+			ret, ok := fd.Body.List[len(fd.Body.List)-1].(*ast.ReturnStmt)
+			if !ok || len(ret.Results) != 1 || !isIdent(ret.Results[0], "out") {
+				return plainResult{}, fmt.Errorf("%s does not end in return out", name)
+			}
 			end := fset.Position(collect.End()).Offset
 			edits = append(edits, edit{end, end, fmt.Sprintf("\n%s := %s(ctx, fields, %s)", plainVar, plainFunc, concurrentFunc(name))})
+			at := fset.Position(ret.Pos()).Offset
+			edits = append(edits, edit{at, at, fmt.Sprintf("if %s {\nreturn %s{fields: fields, values: out.Values}\n}\n", plainVar, objectType)})
 		}
 		if already && len(objEdits) > 0 {
 			return plainResult{}, fmt.Errorf("%s: partly rewritten", name)
@@ -199,6 +206,64 @@ type genericFieldsKey struct{}
 // (the plain-field fast path off), for comparisons and benchmarks.
 func WithGenericFields(ctx context.Context) context.Context {
 	return context.WithValue(ctx, genericFieldsKey{}, true)
+}
+
+// gqlseqObject is written by tools/gqlseq: a record's fields, written as graphql.FieldSet writes
+// them — in order, each alias once, {"alias":value,…} — without the iterator, the copy of each
+// field and the map of aliases the FieldSet's writer allocates. An object marshaller returns it
+// instead of its FieldSet when nothing of the record was resolved concurrently or deferred.
+type gqlseqObject struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (o gqlseqObject) MarshalGQL(w io.Writer) {
+	w.Write(gqlseqOpenBrace)
+	first := true
+fields:
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		for j := range i {
+			if o.fields[j].Alias == alias {
+				continue fields // written already, as the FieldSet's writer skips it
+			}
+		}
+		if !first {
+			w.Write(gqlseqComma)
+		}
+		first = false
+		if gqlseqIsName(alias) {
+			w.Write(gqlseqQuote)
+			io.WriteString(w, alias)
+			w.Write(gqlseqQuoteColon)
+		} else {
+			graphql.MarshalString(alias).MarshalGQL(w)
+			w.Write(gqlseqColon)
+		}
+		o.values[i].MarshalGQL(w)
+	}
+	w.Write(gqlseqCloseBrace)
+}
+
+var (
+	gqlseqOpenBrace  = []byte{'{'}
+	gqlseqCloseBrace = []byte{'}'}
+	gqlseqComma      = []byte{','}
+	gqlseqColon      = []byte{':'}
+	gqlseqQuote      = []byte{'"'}
+	gqlseqQuoteColon = []byte{'"', ':'}
+)
+
+// gqlseqIsName reports whether s is a GraphQL name (every alias is): quoted as it is.
+func gqlseqIsName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // gqlseqPlain is written by tools/gqlseq: whether the plain fields of a record may take the fast

@@ -70,11 +70,6 @@ func (r *Resolver) feedSignal() *changefeed.Signal {
 	return r.Feed()
 }
 
-// The executor writes a plain field (a struct field marshalled as a scalar, tools/gqlseq)
-// without gqlgen's field machinery when the sharing catalogue allows it on every record of the
-// operation without a decision of its own; every other field goes through the interceptor.
-func init() { generated.PlainFieldGate = sharing.Uniform }
-
 // NewSchema builds the executable schema over the hub h: its client, its database (for the
 // aggregates that ent's builders cannot express), auth service and draw service. h is nil in
 // schema-only uses.

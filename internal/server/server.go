@@ -259,6 +259,12 @@ func (s *Server) graphqlHandler() http.Handler {
 	return srv
 }
 
+// The executor writes a plain field (a struct field marshalled as a scalar, tools/gqlseq)
+// without gqlgen's field machinery when the sharing catalogue allows it on every record of the
+// operation without a decision of its own; every other field goes through the interceptor. (Set
+// here, not in package graph: gqlgen type-checks graph before gqlseq has written the gate.)
+func init() { generated.PlainFieldGate = sharing.Uniform }
+
 // use adds an extension to the GraphQL handler. The plain-field fast path skips the field
 // interceptors for the fields the sharing extension allows on every record, so no other
 // extension may intercept fields.

@@ -125,9 +125,7 @@ func rewrite(src []byte) (out []byte, counts []int, err error) {
 	}
 	counts = append(counts, pr.fields)
 	out = append(bytes.TrimRight(pr.src, "\n"), []byte("\n\n"+helper+pr.tail())...)
-	if pr.fields > 0 || len(pr.objects) > 0 {
-		out = addImport(out, "io")
-	}
+	out = addImport(out, "io") // gqlseqObject.MarshalGQL
 	formatted, err := format.Source(out)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the rewritten file does not parse: %w", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -67,7 +68,253 @@ func TestCommittedExecutorIsRewritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[0] != 0 || counts[1] != 0 || !bytes.Equal(out, src) {
+	if counts[0] != 0 || counts[1] != 0 || counts[2] != 0 || !bytes.Equal(out, src) {
 		t.Fatalf("graph/generated/generated.go is not rewritten (%v calls left); run go generate ./graph", counts)
+	}
+}
+
+// objectSample is the shape of what gqlgen writes for an object type and its fields: name is
+// plain (a struct field, a never-null string marshaller), uscc is plain (nullable), createdAt is
+// not (its marshaller may report a null with the record's context), note has a directive,
+// score has a resolver and teams is resolved concurrently.
+const objectSample = `package generated
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+type executionContext struct{ *graphql.OperationContext }
+
+type Target struct {
+	Name      string
+	Uscc      *string
+	CreatedAt time.Time
+	Note      string
+}
+
+var targetImplementors = []string{"Target"}
+
+func (ec *executionContext) _Target(ctx context.Context, sel ast.SelectionSet, obj *Target) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := deferredGroupFor(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Target")
+		case "name":
+			out.Values[i] = ec._Target_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "uscc":
+			out.Values[i] = ec._Target_uscc(ctx, field, obj)
+		case "createdAt":
+			out.Values[i] = ec._Target_createdAt(ctx, field, obj)
+		case "note":
+			out.Values[i] = ec._Target_note(ctx, field, obj)
+		case "score":
+			out.Values[i] = ec._Target_score(ctx, field, obj)
+		case "teams":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Target_name(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+	return out
+}
+
+func (ec *executionContext) _Target_name(ctx context.Context, field graphql.CollectedField, obj *Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+}
+
+func (ec *executionContext) _Target_uscc(ctx context.Context, field graphql.CollectedField, obj *Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_uscc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uscc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Target_uscc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "String")
+}
+
+func (ec *executionContext) _Target_createdAt(ctx context.Context, field graphql.CollectedField, obj *Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Target_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Target", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Target_note(ctx context.Context, field graphql.CollectedField, obj *Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Target_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) _Target_score(ctx context.Context, field graphql.CollectedField, obj *Target) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return graphql.NewScalarFieldContext("Target", field, true, true, "String")
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Target().Score(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+`
+
+func TestRewrite_PlainFields(t *testing.T) {
+	out, counts, err := rewrite([]byte(objectSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[2] != 2 {
+		t.Errorf("%d plain field assignments rewritten, want 2 (name, uscc)", counts[2])
+	}
+	s := string(out)
+	for _, want := range []string{
+		"plainOK := gqlseqPlain(ctx, fields, gqlseqConcurrent_Target)",
+		`if plainOK && PlainFieldGate(ctx, "Target", "name") {
+				out.Values[i] = ec.marshalNString2string(ctx, field.Selections, obj.Name)
+			} else {
+				out.Values[i] = ec._Target_name(ctx, field, obj)
+			}
+			if out.Values[i] == graphql.Null {`,
+		`out.Values[i] = ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Uscc)`,
+		"if plainOK {\n\t\treturn gqlseqObject{fields: fields, values: out.Values}\n\t}\n\treturn out\n}",
+		"func gqlseqConcurrent_Target(name string) bool {\n\tswitch name {\n\tcase \"teams\":\n\t\treturn true\n\t}\n\treturn false\n}",
+		"\t\"io\"\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the rewritten object lacks\n%s", want)
+		}
+	}
+	for _, not := range []string{`"createdAt") {`, `"note") {`, `"score") {`, `"teams") {`, `"__typename") {`} {
+		if strings.Contains(s, not) {
+			t.Errorf("%s is given the fast path", not)
+		}
+	}
+	again, counts, err := rewrite(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, out) || counts[2] != 0 {
+		t.Errorf("a second run changed the file (counts %v)", counts)
 	}
 }

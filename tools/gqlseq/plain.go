@@ -54,8 +54,8 @@ var neverNull = map[string]bool{
 const (
 	objectType = "gqlseqObject"
 	plainVar   = "plainOK"
-	plainFunc = "gqlseqPlain"
-	gateVar   = "PlainFieldGate"
+	plainFunc  = "gqlseqPlain"
+	gateVar    = "PlainFieldGate"
 )
 
 // concurrentFunc is the name of the function that reports the concurrent fields of object

@@ -159,6 +159,31 @@ func Uniform(ctx context.Context, object, field string) bool {
 	return r == nil || r.v.Kind == viewer.System || r.allowsEvery(fi)
 }
 
+// AllowsRecord reports whether the read in ctx allows field of the object type on record,
+// taking the decision InterceptField takes for it (decideField) with the same effect — an allowed
+// cross-department read is recorded for the access log — but refusing nothing itself: a field it
+// does not allow (refused, sealed, undecidable) is left to the interceptor, which decides it
+// again and refuses it with FORBIDDEN_FIELD. The plain-field fast path of the executor
+// (tools/gqlseq) calls it for every plain field of every record it writes.
+func AllowsRecord(ctx context.Context, object, field string, record any) bool {
+	fi := infoByName(object, field)
+	if fi.public && !fi.sealed {
+		return true
+	}
+	r := FromContext(ctx)
+	if r == nil || r.v.Kind == viewer.System || r.allowsEvery(fi) {
+		return true
+	}
+	if fi.sealed {
+		return false // checked against its draw by the interceptor
+	}
+	if r.decidedAllowed(object, field, record) {
+		return true
+	}
+	d, _, err := r.Check(ctx, object, field, record)
+	return err == nil && d.Allowed
+}
+
 // allowsEvery reports whether the read allows fi (not a page) on every record without deciding
 // it record by record: the one place that says so, for InterceptField (before) and Uniform.
 func (r *Reader) allowsEvery(fi *fieldInfo) bool {

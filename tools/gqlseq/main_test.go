@@ -290,7 +290,7 @@ func TestRewrite_PlainFields(t *testing.T) {
 	s := string(out)
 	for _, want := range []string{
 		"plainOK := gqlseqPlain(ctx, fields, gqlseqConcurrent_Target)",
-		`if plainOK && PlainFieldGate(ctx, "Target", "name") {
+		`if plainOK && PlainFieldGate(ctx, "Target", "name", obj) {
 				out.Values[i] = ec.marshalNString2string(ctx, field.Selections, obj.Name)
 			} else {
 				out.Values[i] = ec._Target_name(ctx, field, obj)

@@ -23,7 +23,7 @@ import (
 //
 // In each object marshaller `_T(ctx, sel, obj)`, the assignment of a plain field becomes
 //
-//	if plainOK && PlainFieldGate(ctx, "T", "f") {
+//	if plainOK && PlainFieldGate(ctx, "T", "f", obj) {
 //		out.Values[i] = ec.marshalX(ctx, field.Selections, obj.X)
 //	} else {
 //		out.Values[i] = ec._T_f(ctx, field, obj)
@@ -31,8 +31,10 @@ import (
 //
 // where plainOK (worked out once per record) says the fast path is on for the operation and the
 // selection has no concurrent field (resolver, edge) and nothing deferred, and PlainFieldGate —
-// set by the application — says the field interceptors would allow the field on every record
-// without a decision of their own. Every other field, and every plain field the gate refuses,
+// set by the application — says the field interceptors allow the field of this record: they
+// take the decision they would take in the interceptor, with the same effects (a read recorded
+// for the access log), and refuse nothing themselves — a field they would refuse is left to the
+// interceptor on gqlgen's path, which refuses it. Every other field, and every plain field the gate refuses,
 // takes gqlgen's path unchanged; the checks of the null results that follow stay as they are.
 // The value written is that of the same marshaller, into the same graphql.FieldSet, so the
 // response is byte for byte the one gqlgen writes.
@@ -138,7 +140,7 @@ func rewritePlain(src []byte) (plainResult, error) {
 				continue
 			}
 			as := cc.Body[0]
-			text := fmt.Sprintf("if %s && %s(ctx, %s, %s) {\nout.Values[i] = ec.%s(ctx, field.Selections, obj.%s)\n} else {\n%s\n}",
+			text := fmt.Sprintf("if %s && %s(ctx, %s, %s, obj) {\nout.Values[i] = ec.%s(ctx, field.Selections, obj.%s)\n} else {\n%s\n}",
 				plainVar, gateVar, strconv.Quote(p.object), strconv.Quote(label), p.marshal, p.structField,
 				string(src[fset.Position(as.Pos()).Offset:fset.Position(as.End()).Offset]))
 			objEdits = append(objEdits, edit{fset.Position(as.Pos()).Offset, fset.Position(as.End()).Offset, text})
@@ -194,11 +196,13 @@ func (r plainResult) tail() string {
 
 const plainHelper = `
 // PlainFieldGate is written by tools/gqlseq: whether the field interceptors of the operation in
-// ctx allow field of the object type on every record without a decision of their own. A plain
-// field (a struct field marshalled as a scalar, see tools/gqlseq) it allows is written without
-// gqlgen's field machinery — no field context, no interceptor. The application sets it once,
-// before serving; nil keeps every field on gqlgen's path.
-var PlainFieldGate func(ctx context.Context, object, field string) bool
+// ctx allow field of the object type on record (the object being written), deciding it as they
+// would in the interceptor and with the same effects. A plain field (a struct field marshalled
+// as a scalar, see tools/gqlseq) it allows is written without gqlgen's field machinery — no
+// field context, no interceptor; one it does not allow takes gqlgen's path, where the
+// interceptor refuses it. The application sets it once, before serving; nil keeps every field
+// on gqlgen's path.
+var PlainFieldGate func(ctx context.Context, object, field string, record any) bool
 
 type genericFieldsKey struct{}
 

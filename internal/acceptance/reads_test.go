@@ -17,7 +17,6 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/graph"
-	"github.com/ssgk/ssgk/internal/clock"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -92,7 +91,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 			for _, g := range sharing.Groups() {
 				if err := tx.ShareGrant.Create().SetRequesterID(grantee.ID).SetOwnerID(d.ID).SetGroup(g.Group).
-					SetPurpose("授权矩阵测试").SetExpiresAt(clock.Now().AddDate(0, 6, 0)).SetStatus(sharegrant.StatusAPPROVED).Exec(sys); err != nil {
+					SetPurpose("授权矩阵测试").SetExpiresAt(h.clock.Now().AddDate(0, 6, 0)).SetStatus(sharegrant.StatusAPPROVED).Exec(sys); err != nil {
 					return err
 				}
 			}

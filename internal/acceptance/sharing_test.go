@@ -22,7 +22,6 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
-	"github.com/ssgk/ssgk/internal/clock"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/publish"
@@ -121,7 +120,7 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 		}
 	}
 
-	expires := clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)
+	expires := h.clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)
 	var req struct {
 		RequestGrant struct {
 			ID     string
@@ -475,7 +474,7 @@ func TestSharing_MixedOwnersPage(t *testing.T) {
 
 	var req struct{ RequestGrant struct{ ID string } }
 	mustData(t, post(t, base, wj, "", map[string]any{"query": `mutation($e: Time!) { requestGrant(ownerCode: "SCJG", group: "contact", purpose: "联合检查联系企业", expiresAt: $e) { id } }`,
-		"variables": map[string]any{"e": clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
+		"variables": map[string]any{"e": h.clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
 	mustData(t, post(t, base, scjg, "", map[string]any{"query": `mutation($id: ID!) { approveGrant(id: $id) { status } }`,
 		"variables": map[string]any{"id": req.RequestGrant.ID}}), &struct{}{})
 
@@ -566,7 +565,7 @@ func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
 
 	var req struct{ RequestGrant struct{ ID string } }
 	mustData(t, post(t, base, wj, "", map[string]any{"query": `mutation($e: Time!) { requestGrant(ownerCode: "SCJG", group: "contact", purpose: "联合检查联系企业", expiresAt: $e) { id } }`,
-		"variables": map[string]any{"e": clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
+		"variables": map[string]any{"e": h.clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
 	mustData(t, post(t, base, scjg, "", map[string]any{"query": `mutation($id: ID!) { approveGrant(id: $id) { status } }`,
 		"variables": map[string]any{"id": req.RequestGrant.ID}}), &struct{}{})
 

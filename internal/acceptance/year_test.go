@@ -630,15 +630,14 @@ func newYearHub(t *testing.T) *yearHub {
 	t.Helper()
 	h := &yearHub{t: t, tokens: map[string]string{}}
 	h.clock = clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, clock.CST))
-	t.Cleanup(clock.Set(h.clock.Now))
 	ctx := context.Background()
-	db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir(), SeedCodes: true})
+	db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir(), SeedCodes: true, Clock: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	h.db = db
-	if _, err := demo.Setup(ctx, db, io.Discard, false); err != nil {
+	if _, err := demo.Setup(db.Context(ctx), db, io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(server.New(db.WithLogger(testutil.TeeLogger(testLog{t})), server.DefaultLimits))

@@ -100,9 +100,9 @@ func TestPortal_StatsPage(t *testing.T) {
 // the page changes without any new publication (the business date is part of the ETag).
 func TestPortal_ListsCurrentByEffectiveDate(t *testing.T) {
 	h := newHub(t)
-	sys := testutil.System()
-	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, clock.CST))
-	t.Cleanup(clock.Set(fixed.Now))
+	fixed := h.clock
+	fixed.Move(time.Date(2026, 1, 20, 10, 0, 0, 0, clock.CST))
+	sys := h.db.Context(testutil.System())
 	wj, err := h.client.Department.Query().Where(department.Code("WJ")).Only(sys)
 	if err != nil {
 		t.Fatal(err)

@@ -251,6 +251,7 @@ func (f figures) agree(t *testing.T, when string) {
 // corrected; and before and after the correction every statistic, computed two ways (and by the
 // portal), gives the same counts. Last, each consistency check is refused with its own code.
 func TestYear_DepartmentsRunTheRegime(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	scjg, wj := h.deps["SCJG"], h.deps["WJ"]

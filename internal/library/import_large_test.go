@@ -116,6 +116,7 @@ func wantDropped(t *testing.T, f *importFixture, dropped []string) {
 // table's foreign keys) and leaves exactly the original schema behind, whether it commits or
 // rolls back.
 func TestImport_LargeImportRestoresSchema(t *testing.T) {
+	t.Parallel()
 	file := genTargets(t, 12000, 7)
 	t.Run("commit", func(t *testing.T) {
 		f := newImportFixture(t)
@@ -201,6 +202,7 @@ func TestImport_LargeImportRestoresSchema(t *testing.T) {
 // the key map, also once the unique indexes are dropped: unchanged rows stay, a changed one is
 // updated with its history.
 func TestImport_LargeImportFindsStoredTargets(t *testing.T) {
+	t.Parallel()
 	old, fresh := genTargets(t, 12000, 11), genTargets(t, 12000, 12)
 	f := newImportFixture(t)
 	f.run(t, importer.KindTargets, fileOpener(old), false)
@@ -266,6 +268,7 @@ func TestImport_LargeImportFindsStoredTargets(t *testing.T) {
 // On PostgreSQL, when a reader holds targets, the large import does not queue for the exclusive
 // lock beyond a short wait: it keeps its indexes and completes.
 func TestImport_LargeImportBehindReaderKeepsIndexes(t *testing.T) {
+	t.Parallel()
 	if os.Getenv(testutil.PostgresEnv) == "" {
 		t.Skip("PostgreSQL only (SQLite readers never block the writer)")
 	}
@@ -299,6 +302,7 @@ func TestImport_LargeImportBehindReaderKeepsIndexes(t *testing.T) {
 // target is caught when the index is recreated: the import fails as a conflict and writes
 // nothing.
 func TestImport_LargeImportDuplicateFailsAtRestore(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	header := "统一社会信用代码,注册号,对象编码,企业名称,对象类型,法定代表人,法定代表人电话,住所,行政区划代码,行业代码,成立日期,登记状态,信用风险分类,经营异常名录,许可证,标签,联系人,联系电话\n"
 	stored := header + "91370921MA3C5X8B2C,370921200012341,,甲公司,企业,,,,370921,5251,2020-01-01,存续,B,否,,,,\n"

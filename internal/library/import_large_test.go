@@ -115,8 +115,8 @@ func wantDropped(t *testing.T, f *importFixture, dropped []string) {
 // A large import drops the secondary indexes of targets (and on PostgreSQL the membership
 // table's foreign keys) and leaves exactly the original schema behind, whether it commits or
 // rolls back.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportRestoresSchema(t *testing.T) {
-	t.Parallel()
 	file := genTargets(t, 12000, 7)
 	t.Run("commit", func(t *testing.T) {
 		f := newImportFixture(t)
@@ -201,8 +201,8 @@ func TestImport_LargeImportRestoresSchema(t *testing.T) {
 // In a large import into a table that already holds targets, stored targets are found through
 // the key map, also once the unique indexes are dropped: unchanged rows stay, a changed one is
 // updated with its history.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportFindsStoredTargets(t *testing.T) {
-	t.Parallel()
 	old, fresh := genTargets(t, 12000, 11), genTargets(t, 12000, 12)
 	f := newImportFixture(t)
 	f.run(t, importer.KindTargets, fileOpener(old), false)
@@ -267,8 +267,8 @@ func TestImport_LargeImportFindsStoredTargets(t *testing.T) {
 
 // On PostgreSQL, when a reader holds targets, the large import does not queue for the exclusive
 // lock beyond a short wait: it keeps its indexes and completes.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportBehindReaderKeepsIndexes(t *testing.T) {
-	t.Parallel()
 	if os.Getenv(testutil.PostgresEnv) == "" {
 		t.Skip("PostgreSQL only (SQLite readers never block the writer)")
 	}
@@ -301,8 +301,8 @@ func TestImport_LargeImportBehindReaderKeepsIndexes(t *testing.T) {
 // With the unique indexes dropped, a new row whose registration number belongs to a stored
 // target is caught when the index is recreated: the import fails as a conflict and writes
 // nothing.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportDuplicateFailsAtRestore(t *testing.T) {
-	t.Parallel()
 	f := newImportFixture(t)
 	header := "统一社会信用代码,注册号,对象编码,企业名称,对象类型,法定代表人,法定代表人电话,住所,行政区划代码,行业代码,成立日期,登记状态,信用风险分类,经营异常名录,许可证,标签,联系人,联系电话\n"
 	stored := header + "91370921MA3C5X8B2C,370921200012341,,甲公司,企业,,,,370921,5251,2020-01-01,存续,B,否,,,,\n"

@@ -74,6 +74,7 @@ func rowVisibleBySpec(typ, role string, rel relation) bool {
 // that each one is returned or refused with FORBIDDEN_FIELD and its class, as the table says.
 // A new field or entity is covered without touching this test.
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, authSvc := h.db, h.auth
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("matrix test"))

@@ -80,6 +80,7 @@ func mustData(t *testing.T, a gqlAnswer, out any) {
 // syncs the change feed page by page without gaps or repeats, receives a newly published result
 // over the websocket subscription, and a dashboard groups and calls a persisted query.
 func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, base, tok := h.db, h.url, h.token
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))
@@ -369,6 +370,7 @@ func appendResultPublication(t *testing.T, db *hubpkg.Hub, ctx context.Context) 
 // is refused the others' until the regulator grants it the contact group, and then the one
 // access-log entry counts exactly the regulator's targets it read (not its own).
 func TestSharing_MixedOwnersPage(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, base, tok := h.db, h.url, h.token
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing page test"))
@@ -521,6 +523,7 @@ func TestSharing_MixedOwnersPage(t *testing.T) {
 // queries; the cache must never answer for memberships that changed). A target whose contact
 // details were recorded by the regulator stays the regulator's wherever it moves.
 func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, base, tok := h.db, h.url, h.token
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))

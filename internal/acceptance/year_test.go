@@ -670,6 +670,7 @@ type idOnly struct {
 // is revealed and verified offline from the downloaded bundle; one result is corrected with the
 // head's signature; leads cluster into a special inspection. The refusals on the way are checked.
 func TestYear_PlanToPublishedResult(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs a year on the demo data")
 	}

@@ -180,7 +180,7 @@ func (r *queryResolver) ResultsDue(ctx context.Context, soonDays *int) ([]*resul
 	if soonDays != nil {
 		days = *soonDays
 	}
-	due, err := results.Due(ctx, r.Client, clock.Now(), days)
+	due, err := results.Due(ctx, r.Client, clock.Now(ctx), days)
 	return ptrs(due), err
 }
 

@@ -225,7 +225,7 @@ func (r *queryResolver) Inspector(ctx context.Context, certificateNo string) (*e
 
 // CountyItemList is the resolver for the countyItemList field.
 func (r *queryResolver) CountyItemList(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InspectionItemOrder, where *ent.InspectionItemWhereInput) (*ent.InspectionItemConnection, error) {
-	current, err := lists.CurrentItems(ctx, r.Client, clock.Now())
+	current, err := lists.CurrentItems(ctx, r.Client, clock.Now(ctx))
 	if err != nil {
 		return nil, err
 	}

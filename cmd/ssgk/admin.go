@@ -53,6 +53,7 @@ func runAccountCreate(ctx context.Context, cfg *config, o accountFlags, stdout i
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk admin account create"))
 	acc, err := db.Auth.CreateAccount(ctx, o.Username, o.Name, password, o.Department, splitRoles(o.Roles))
 	if err != nil {
@@ -72,6 +73,7 @@ func runTokenCreate(ctx context.Context, cfg *config, o tokenFlags, stdout io.Wr
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk admin token create"))
 	var exp *time.Time
 	if o.Days > 0 {
@@ -96,6 +98,7 @@ func runTokenRevoke(ctx context.Context, cfg *config, prefix string, stdout io.W
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk admin token revoke"))
 	if err := db.Auth.RevokeToken(ctx, prefix); err != nil {
 		return err

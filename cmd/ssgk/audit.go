@@ -18,6 +18,7 @@ func runAuditVerify(ctx context.Context, cfg *config, checkpoints []string, stdo
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk audit verify"))
 	rep, err := audit.Verify(ctx, db.Client, func(stage string, done, total int) {
 		fmt.Fprintf(stderr, "\r校验%s：%d/%d", stage, done, total)

@@ -19,7 +19,7 @@ func openCalendar(ctx context.Context, cfg *config, sub string) (*hub.Hub, conte
 	if err != nil {
 		return nil, nil, err
 	}
-	return db, viewer.NewContext(ctx, viewer.NewSystem("ssgk calendar "+sub)), nil
+	return db, viewer.NewContext(db.Context(ctx), viewer.NewSystem("ssgk calendar "+sub)), nil
 }
 
 // runCalendarLoad: ssgk calendar load FILE — a year of the official holiday arrangement.

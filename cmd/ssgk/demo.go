@@ -21,5 +21,6 @@ func runDemo(ctx context.Context, cfg *config, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	return loadDemo(ctx, db, stdout, true)
 }

@@ -69,6 +69,7 @@ func runDrawBundle(ctx context.Context, cfg *config, drawID int, outFile string,
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk draw bundle"))
 	b, err := db.Drawer.Bundle(ctx, *id)
 	if err != nil {

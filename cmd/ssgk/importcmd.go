@@ -54,6 +54,7 @@ func runImport(ctx context.Context, cfg *config, kindName string, o importFlags,
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk import "+string(kind)))
 	dep, err := findDepartment(ctx, db, cfg, o.Department)
 	if err != nil {
@@ -261,6 +262,7 @@ func runExport(ctx context.Context, cfg *config, kindName string, o exportFlags,
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk export "+string(kind)))
 	dep, err := findDepartment(ctx, db, cfg, *dept)
 	if err != nil {
@@ -322,6 +324,7 @@ func runImportLeads(ctx context.Context, cfg *config, path string, stdout io.Wri
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk import leads"))
 	rep, err := leads.ImportCSV(ctx, db.Client, f, filepath.Base(path))
 	for i, e := range rep.Errors {

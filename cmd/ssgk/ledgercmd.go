@@ -171,7 +171,7 @@ func openLedgerStore(ctx context.Context, name string, cfg *config) (*hub.Hub, c
 	if err != nil {
 		return nil, nil, err
 	}
-	return db, viewer.NewContext(ctx, viewer.NewSystem("ssgk "+name)), nil
+	return db, viewer.NewContext(db.Context(ctx), viewer.NewSystem("ssgk "+name)), nil
 }
 
 // runLedgerAudit: ssgk ledger audit [--public-key KEY].

@@ -68,6 +68,7 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	log.Info("database ready", "dialect", db.Dialect, "url", store.Redact(cfg.DatabaseURL), "data_dir", cfg.DataDir)
 	if cfg.ReadURL != "" {
 		log.Info("read-only traffic goes to the standby", "url", store.Redact(cfg.ReadURL))

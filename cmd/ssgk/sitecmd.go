@@ -46,6 +46,7 @@ func runSite(ctx context.Context, cfg *config, set map[string]string, stdout io.
 		return err
 	}
 	defer db.Close()
+	ctx = db.Context(ctx) // the hub's business clock
 	ctx = viewer.NewContext(ctx, viewer.NewSystem("ssgk site"))
 	cur, err := settings.LoadSite(ctx, db.Client)
 	if err != nil {

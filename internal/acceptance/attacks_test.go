@@ -67,6 +67,7 @@ func (h *hub) refused(what string, r gqlResponse, auditBefore int) {
 // TestAttack_WritesToAnotherDepartmentsTarget: the health commission's system changes, links or
 // unlinks nothing of a target only the market regulator holds, nor the regulator's library.
 func TestAttack_WritesToAnotherDepartmentsTarget(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	tg := h.scjgOnlyTarget()
 	wj := h.token("WJ", viewer.RoleDeptAdmin, viewer.RoleInspector)
@@ -105,6 +106,7 @@ func TestAttack_WritesToAnotherDepartmentsTarget(t *testing.T) {
 // another's avoidance declarations (回避 drives the draw); the owning department deactivates one
 // only with a reason, kept in the audit trail.
 func TestAttack_ConflictsOfAnotherDepartment(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	scjg := h.deps["SCJG"].ID
 	cf, err := h.db.Client.Conflict.Query().Where(conflict.HasInspectorWith(inspector.DepartmentID(scjg)), conflict.Active(true)).First(h.sys)
@@ -141,6 +143,7 @@ func TestAttack_ConflictsOfAnotherDepartment(t *testing.T) {
 // its own library (allowed: 谁审批谁监管) does not get the contact details the other department
 // recorded — not by reading, not by overwriting — and the refused read leaves no access-log entry.
 func TestAttack_OwnershipBySelfService(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	tg := h.scjgOnlyTarget()
 	wj := h.token("WJ", viewer.RoleDeptAdmin, viewer.RoleInspector)
@@ -184,6 +187,7 @@ func TestAttack_OwnershipBySelfService(t *testing.T) {
 // TestAttack_LowRolesCannotDecideTheRegime: a dashboard and the credit centre write nothing; an
 // inspector enters results but cannot draw, file, confirm, approve or publish.
 func TestAttack_LowRolesCannotDecideTheRegime(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	scjg := h.deps["SCJG"].ID
@@ -216,6 +220,7 @@ func TestAttack_LowRolesCannotDecideTheRegime(t *testing.T) {
 // TestAttack_SystemAdminReadsNoBusinessData: the system administrator manages accounts and
 // tokens; targets, counts, aggregates and feeds are refused, public fields included.
 func TestAttack_SystemAdminReadsNoBusinessData(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	admin := h.token("SCJG", viewer.RoleSystemAdmin)
 	for _, q := range []string{
@@ -242,6 +247,7 @@ func TestAttack_SystemAdminReadsNoBusinessData(t *testing.T) {
 // TestFailClosed_OwnerReadsItsOwnRestrictedFields: the owning department reads its PRIVATE and
 // CONDITIONAL fields whatever else the query selects (departmentID not needed).
 func TestFailClosed_OwnerReadsItsOwnRestrictedFields(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	scjg := h.token("SCJG", viewer.RoleDeptAdmin, viewer.RoleApprover, viewer.RoleInspector)
@@ -281,6 +287,7 @@ func (h *hub) grant(requester, owner, group string) {
 // TestFailClosed_MutationKeepsItsWriteWhenAFieldIsRefused: a mutation whose response selects a
 // field the caller may not read is not undone; the field is null with FORBIDDEN_FIELD.
 func TestFailClosed_MutationKeepsItsWriteWhenAFieldIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	wj := h.token("WJ", viewer.RoleDeptAdmin)
 	r := h.gql(wj, `mutation { receiveLead(input: {source: COMPLAINT, summary: "验收测试：响应中含无权查看的字段"}) { id summary department { id } } }`, nil)
@@ -303,6 +310,7 @@ func TestFailClosed_MutationKeepsItsWriteWhenAFieldIsRefused(t *testing.T) {
 // TestFailClosed_GrantExpiryIsAnInstant: a grant written with +08:00 (as the README shows)
 // ends at that instant on both databases, not up to 8 hours later.
 func TestFailClosed_GrantExpiryIsAnInstant(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	tg := h.scjgOnlyTarget()
 	wj := h.token("WJ", viewer.RoleDeptAdmin)
@@ -329,6 +337,7 @@ func TestFailClosed_GrantExpiryIsAnInstant(t *testing.T) {
 // TestFailClosed_AccessLogAndAuditTrail: a granted cross-department read is logged with its
 // operation, and the audit trail verifies after it (on both databases).
 func TestFailClosed_AccessLogAndAuditTrail(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	tg := h.scjgOnlyTarget()
 	wj := h.token("WJ", viewer.RoleDeptAdmin)
@@ -354,6 +363,7 @@ func TestFailClosed_AccessLogAndAuditTrail(t *testing.T) {
 // TestFailClosed_RefusalsReportedOnce: a page of 200 rows with one refused field gives one
 // error with the count, and null in every refused place.
 func TestFailClosed_RefusalsReportedOnce(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	wj := h.token("WJ", viewer.RoleDeptAdmin)
 	scjg := h.deps["SCJG"].ID

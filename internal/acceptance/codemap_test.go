@@ -14,6 +14,7 @@ import (
 // directory of hand-written Go code is named in it, and every package path it names exists.
 // The generated ent packages are named as a whole (`ent/`).
 func TestReadmeCodeMapNamesEveryPackage(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {

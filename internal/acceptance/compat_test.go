@@ -18,6 +18,7 @@ import (
 // bytes, the bytes whose digest the ledger leaf holds. With the audit verify and ledger audit the
 // script runs, it proves that a refactoring left the evidence byte-identical. Skipped otherwise.
 func TestCompat_PayloadsWrittenByAnOlderTree(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("SSGK_COMPAT_DATA_DIR")
 	if dir == "" {
 		t.Skip("run by tools/compat/run.sh (SSGK_COMPAT_DATA_DIR unset)")

@@ -31,6 +31,7 @@ const contentionFor = 4 * time.Second
 // with a deadlock (40P01, which used to abort imports against createTarget with libraryIDs).
 // On SQLite the same streams run behind its single writer.
 func TestContention_NoDeadlock(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	ctx, c := h.sys, h.db.Client
@@ -204,6 +205,7 @@ func TestContention_NoDeadlock(t *testing.T) {
 // wins and every other gets RESULT_BAD_STATE — on both databases (PostgreSQL's loser once got
 // the trigger's RESULT_PUBLISHED_IMMUTABLE).
 func TestContention_RaceLoserCode(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	h.clock.Move(day(2026, 9, 27).Add(10 * time.Hour))

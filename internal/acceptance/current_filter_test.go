@@ -17,6 +17,7 @@ import (
 // what the viewer sees. The row rules stay intact: a dashboard's `current: true` holds no
 // unpublished result, and a filter through an edge does not match the ongoing task's draft.
 func TestCurrentFilter_ResultsAndPublications(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	og := h.ongoingTask()
 	type node struct {
@@ -119,6 +120,7 @@ func TestCurrentFilter_ResultsAndPublications(t *testing.T) {
 // TestRegime_NotificationMarkedRead: the receiving department marks a 抄告 read; marking it
 // again keeps the first time; the sending department cannot mark it for the receiver.
 func TestRegime_NotificationMarkedRead(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	var n *ent.Notification
 	err := txn.Run(h.sys, h.db.Client, func(tx *ent.Tx) error {

@@ -92,17 +92,16 @@ func newDemoHub(t *testing.T) *hub {
 	t.Helper()
 	ctx := context.Background()
 	url, dir := demoTemplate(t).Clone(t)
-	db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: url, DataDir: dir, SessionKey: hubKey})
+	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, clock.CST))
+	db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: url, DataDir: dir, SessionKey: hubKey, Clock: fixed.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	authSvc := db.Auth
-	fixed := clock.NewFixed(time.Date(2026, 11, 20, 10, 0, 0, 0, clock.CST))
-	t.Cleanup(clock.Set(fixed.Now))
 	srv := httptest.NewServer(server.New(db.WithLogger(testutil.Logger()), server.DefaultLimits))
 	t.Cleanup(srv.Close)
-	h := &hub{t: t, db: db, auth: authSvc, url: srv.URL, sys: viewer.NewContext(ctx, viewer.NewSystem("acceptance test")),
+	h := &hub{t: t, db: db, auth: authSvc, url: srv.URL, sys: viewer.NewContext(db.Context(ctx), viewer.NewSystem("acceptance test")),
 		deps: map[string]*ent.Department{}, tokens: map[string]string{}, clock: fixed}
 	all, err := db.Client.Department.Query().Order(ent.Asc(department.FieldID)).All(h.sys)
 	if err != nil {

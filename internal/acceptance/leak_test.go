@@ -97,6 +97,7 @@ func collectJSONStrings(doc, field string, out map[string]string) {
 // review notes, conflicts, lead details … — appears on any portal page, in the open data, in a
 // draw's verification bundle or in a transparency-log leaf.
 func TestSharing_PublicPathsCarryNoRestrictedValue(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, base := h.db, h.url
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("leak test"))

@@ -16,6 +16,7 @@ import (
 // lacks, renames or writes differently (absent versus null, a number's form) fails here. The
 // drawing tests check the same for every draw event, cancellation and amendment they log.
 func TestPayloadsRoundTrip(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ps, err := h.db.Client.Publication.Query().Order(ent.Asc(publication.FieldID)).All(h.sys)
 	if err != nil {

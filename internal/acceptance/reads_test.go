@@ -17,7 +17,6 @@ import (
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/sharegrant"
 	"github.com/ssgk/ssgk/graph"
-	"github.com/ssgk/ssgk/internal/clock"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/sharing"
 	"github.com/ssgk/ssgk/internal/txn"
@@ -75,6 +74,7 @@ func rowVisibleBySpec(typ, role string, rel relation) bool {
 // that each one is returned or refused with FORBIDDEN_FIELD and its class, as the table says.
 // A new field or entity is covered without touching this test.
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, authSvc := h.db, h.auth
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("matrix test"))
@@ -92,7 +92,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 			for _, g := range sharing.Groups() {
 				if err := tx.ShareGrant.Create().SetRequesterID(grantee.ID).SetOwnerID(d.ID).SetGroup(g.Group).
-					SetPurpose("授权矩阵测试").SetExpiresAt(clock.Now().AddDate(0, 6, 0)).SetStatus(sharegrant.StatusAPPROVED).Exec(sys); err != nil {
+					SetPurpose("授权矩阵测试").SetExpiresAt(h.clock.Now().AddDate(0, 6, 0)).SetStatus(sharegrant.StatusAPPROVED).Exec(sys); err != nil {
 					return err
 				}
 			}

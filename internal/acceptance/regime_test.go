@@ -41,6 +41,7 @@ import (
 // token of WJ) creates a joint task with the market regulator as participant, choosing SCJG's
 // item from its published list, and announces it; the answer carries the new state.
 func TestRegime_DepartmentInitiatesJointTask(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	scjg, wj := h.deps["SCJG"], h.deps["WJ"]
@@ -104,6 +105,7 @@ func TestRegime_DepartmentInitiatesJointTask(t *testing.T) {
 // published result is overdue — in resultsDue, onTimeRate and dutyRecords alike, for both
 // departments, although WJ never entered anything.
 func TestRegime_NeverEnteredTargetsAreOverdueEverywhere(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	office := h.token("SCJG", viewer.RoleOffice)
 	type onTime struct {
@@ -201,6 +203,7 @@ func TestRegime_NeverEnteredTargetsAreOverdueEverywhere(t *testing.T) {
 // record's fields — the owning department, another department only with an approved grant of
 // group "evidence", the public never — and logs the cross-department download.
 func TestRegime_EvidenceDownload(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	og := h.ongoingTask()
@@ -263,6 +266,7 @@ func TestRegime_EvidenceDownload(t *testing.T) {
 // (who can then log in), issues and revokes a token, and can neither hand out a role above a
 // department's nor touch another department's accounts.
 func TestRegime_DepartmentManagesItsAccounts(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	wj, scjg := h.deps["WJ"], h.deps["SCJG"]
 	admin := h.token("WJ", viewer.RoleDeptAdmin)
@@ -304,6 +308,7 @@ func TestRegime_DepartmentManagesItsAccounts(t *testing.T) {
 // TestRegime_ConsistencyChecksRefused: a task must fit the current published plan, and the
 // lists and batches their rules — each refusal with its own code.
 func TestRegime_ConsistencyChecksRefused(t *testing.T) {
+	t.Parallel()
 	newDemoHub(t).consistencyChecksRefused(t)
 }
 
@@ -452,6 +457,7 @@ func (h *hub) consistencyChecksRefused(t *testing.T) {
 // drawn with every team rule (two officers at least); the announcement says it is special and
 // how many targets, not which ones.
 func TestRegime_SpecialTaskFromLeads(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	scjg := h.deps["SCJG"]
@@ -543,6 +549,7 @@ func TestRegime_SpecialTaskFromLeads(t *testing.T) {
 // TestRegime_DraftTasksEditedAndDeleted: a draft task is edited (everything but its number) and
 // deleted through GraphQL, each write on the audit trail; once announced it is neither.
 func TestRegime_DraftTasksEditedAndDeleted(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	scjg := h.deps["SCJG"]
@@ -605,6 +612,7 @@ func TestRegime_DraftTasksEditedAndDeleted(t *testing.T) {
 // TestRegime_DraftPlanBatchesEditedAndDeleted: a batch of a draft plan is edited and deleted
 // through GraphQL, on the audit trail; once the plan is filed, it is neither.
 func TestRegime_DraftPlanBatchesEditedAndDeleted(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	scjg := h.deps["SCJG"]

@@ -63,6 +63,7 @@ func (h *hub) count(token, query string, vars map[string]any) int {
 // draft results say. Each gets nothing; the task's own departments and the office find them
 // (so the queries can find what they look for).
 func TestAttack_NestedFiltersFindNoUnpublishedRows(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	drafted := o.Targets[0]
@@ -219,6 +220,7 @@ func TestAttack_NestedFiltersFindNoUnpublishedRows(t *testing.T) {
 // a field — a viewer outside the ongoing task who asks for the rows linked to records it may
 // not see gets a count of zero, while the office counts what is there.
 func TestFilterPathMatrix(t *testing.T) {
+	t.Parallel()
 	schema := graph.NewSchema(nil).Schema()
 	restricted := map[string]bool{}
 	for typ := range ent.SharingCatalog {

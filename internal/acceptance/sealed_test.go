@@ -13,6 +13,7 @@ import (
 // departments see their teams (targets and members) but not the ranking, and no filter probes
 // the seed. After the reveal they are public like the rest of the draw.
 func TestSealed_RankingOfficeOnlyUntilReveal(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	admin := h.token("SCJG", viewer.RoleDeptAdmin)

@@ -22,7 +22,6 @@ import (
 	"github.com/ssgk/ssgk/ent/result"
 	"github.com/ssgk/ssgk/ent/target"
 	"github.com/ssgk/ssgk/ent/targetlibrary"
-	"github.com/ssgk/ssgk/internal/clock"
 	hubpkg "github.com/ssgk/ssgk/internal/hub"
 	"github.com/ssgk/ssgk/internal/persisted"
 	"github.com/ssgk/ssgk/internal/publish"
@@ -81,6 +80,7 @@ func mustData(t *testing.T, a gqlAnswer, out any) {
 // syncs the change feed page by page without gaps or repeats, receives a newly published result
 // over the websocket subscription, and a dashboard groups and calls a persisted query.
 func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, base, tok := h.db, h.url, h.token
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))
@@ -121,7 +121,7 @@ func TestSharing_GrantAccessLogAndCreditCentre(t *testing.T) {
 		}
 	}
 
-	expires := clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)
+	expires := h.clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)
 	var req struct {
 		RequestGrant struct {
 			ID     string
@@ -370,6 +370,7 @@ func appendResultPublication(t *testing.T, db *hubpkg.Hub, ctx context.Context) 
 // is refused the others' until the regulator grants it the contact group, and then the one
 // access-log entry counts exactly the regulator's targets it read (not its own).
 func TestSharing_MixedOwnersPage(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, base, tok := h.db, h.url, h.token
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing page test"))
@@ -475,7 +476,7 @@ func TestSharing_MixedOwnersPage(t *testing.T) {
 
 	var req struct{ RequestGrant struct{ ID string } }
 	mustData(t, post(t, base, wj, "", map[string]any{"query": `mutation($e: Time!) { requestGrant(ownerCode: "SCJG", group: "contact", purpose: "联合检查联系企业", expiresAt: $e) { id } }`,
-		"variables": map[string]any{"e": clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
+		"variables": map[string]any{"e": h.clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
 	mustData(t, post(t, base, scjg, "", map[string]any{"query": `mutation($id: ID!) { approveGrant(id: $id) { status } }`,
 		"variables": map[string]any{"id": req.RequestGrant.ID}}), &struct{}{})
 
@@ -522,6 +523,7 @@ func TestSharing_MixedOwnersPage(t *testing.T) {
 // queries; the cache must never answer for memberships that changed). A target whose contact
 // details were recorded by the regulator stays the regulator's wherever it moves.
 func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	db, base, tok := h.db, h.url, h.token
 	sys := viewer.NewContext(context.Background(), viewer.NewSystem("sharing test"))
@@ -566,7 +568,7 @@ func TestSharing_OwnerChangeTakesEffectAtOnce(t *testing.T) {
 
 	var req struct{ RequestGrant struct{ ID string } }
 	mustData(t, post(t, base, wj, "", map[string]any{"query": `mutation($e: Time!) { requestGrant(ownerCode: "SCJG", group: "contact", purpose: "联合检查联系企业", expiresAt: $e) { id } }`,
-		"variables": map[string]any{"e": clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
+		"variables": map[string]any{"e": h.clock.Now().AddDate(0, 1, 0).Format(time.RFC3339)}}), &req)
 	mustData(t, post(t, base, scjg, "", map[string]any{"query": `mutation($id: ID!) { approveGrant(id: $id) { status } }`,
 		"variables": map[string]any{"id": req.RequestGrant.ID}}), &struct{}{})
 

@@ -85,6 +85,7 @@ type tampered struct {
 // have rows to tamper with (fillRareTables writes those the demo data leaves empty): a new
 // table fails the test until it is covered.
 func TestTamper_EveryTable(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	w := newWriteWorld(t, h) // a task under way, follow-ups, leads and clusters, share grants …
 	fillRareTables(t, h, w)
@@ -256,6 +257,7 @@ func updateSomeColumn(ctx context.Context, conn *sql.Conn, table string, id int)
 // result is changed in result_code_links. `ssgk ledger audit` re-derives the published content
 // from the rows and names the publication; `ssgk audit verify` names the result's code set.
 func TestTamper_PublishedConclusion(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx := context.Background()
 	pub, err := h.db.Client.Publication.Query().Where(publication.KindEQ(publication.KindRESULT)).Order(ent.Asc(publication.FieldID)).First(h.sys)
@@ -302,6 +304,7 @@ func TestTamper_PublishedConclusion(t *testing.T) {
 // newest events — together with the rows they recorded, so that the rows and the trail agree —
 // or rewriting and re-hashing the trail is detected against a checkpoint saved before.
 func TestTamper_AuditAnchor(t *testing.T) {
+	t.Parallel()
 	for _, how := range []string{"delete newest", "rewrite"} {
 		t.Run(how, func(t *testing.T) {
 			h := newDemoHub(t)

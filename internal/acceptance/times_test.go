@@ -13,6 +13,7 @@ import (
 // Time) counts in October on both databases, although SQLite stores the instant in UTC (30
 // September, 17:00).
 func TestAggregate_MonthIsChinaTime(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	o := h.ongoingTask()
 	ctx, c := h.sys, h.db.Client

@@ -628,6 +628,7 @@ func refusal(r gqlResponse) bool {
 // what the table says — refused with FORBIDDEN (nothing written: the audit trail does not grow)
 // or let through to the workflow (whatever its own checks then say).
 func TestWriteMatrix(t *testing.T) {
+	t.Parallel()
 	schema := graph.NewSchema(nil).Schema()
 	var mutations []string
 	for _, f := range schema.Mutation.Fields {

@@ -251,6 +251,7 @@ func (f figures) agree(t *testing.T, when string) {
 // corrected; and before and after the correction every statistic, computed two ways (and by the
 // portal), gives the same counts. Last, each consistency check is refused with its own code.
 func TestYear_DepartmentsRunTheRegime(t *testing.T) {
+	t.Parallel()
 	h := newDemoHub(t)
 	ctx, c := h.sys, h.db.Client
 	scjg, wj := h.deps["SCJG"], h.deps["WJ"]
@@ -630,15 +631,14 @@ func newYearHub(t *testing.T) *yearHub {
 	t.Helper()
 	h := &yearHub{t: t, tokens: map[string]string{}}
 	h.clock = clock.NewFixed(time.Date(2026, 1, 5, 9, 0, 0, 0, clock.CST))
-	t.Cleanup(clock.Set(h.clock.Now))
 	ctx := context.Background()
-	db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir(), SeedCodes: true})
+	db, err := hubpkg.Open(ctx, hubpkg.Options{DatabaseURL: testutil.DatabaseURL(t), DataDir: t.TempDir(), SeedCodes: true, Clock: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	h.db = db
-	if _, err := demo.Setup(ctx, db, io.Discard, false); err != nil {
+	if _, err := demo.Setup(db.Context(ctx), db, io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(server.New(db.WithLogger(testutil.TeeLogger(testLog{t})), server.DefaultLimits))
@@ -670,6 +670,7 @@ type idOnly struct {
 // is revealed and verified offline from the downloaded bundle; one result is corrected with the
 // head's signature; leads cluster into a special inspection. The refusals on the way are checked.
 func TestYear_PlanToPublishedResult(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs a year on the demo data")
 	}

@@ -138,7 +138,7 @@ func CreateToken(ctx context.Context, client *ent.Client, svc *auth.Service, dep
 	if strings.TrimSpace(name) == "" {
 		return nil, apperr.New(apperr.Invalid, "请填写令牌名称（用途）")
 	}
-	if expires != nil && !expires.After(clock.Now()) {
+	if expires != nil && !expires.After(clock.Now(ctx)) {
 		return nil, apperr.New(apperr.Invalid, "失效时间须晚于现在")
 	}
 	dep, err := client.Department.Get(system(ctx), departmentID)
@@ -174,7 +174,7 @@ func RevokeToken(ctx context.Context, client *ent.Client, id int) (*ent.ApiToken
 		if t.RevokedAt != nil {
 			return apperr.New(apperr.Invalid, "令牌已吊销")
 		}
-		out, err = tx.ApiToken.UpdateOneID(id).SetRevokedAt(clock.Now()).Save(wctx)
+		out, err = tx.ApiToken.UpdateOneID(id).SetRevokedAt(clock.Now(ctx)).Save(wctx)
 		return err
 	})
 	return out, err

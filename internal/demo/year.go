@@ -37,12 +37,12 @@ type SampleYear struct {
 // the health commission announced in August, committed and drawn with SampleEntropy; results
 // entered after inspections ending 25 September, approved and published on 20 October (within 20
 // working days across National Day); the task closed and the draw revealed; one result corrected
-// on 5 November, signed by the head (headAccountID with headPassword). The business clock is
-// set to those dates while it runs and restored afterwards; it must run before the hub serves.
+// on 5 November, signed by the head (headAccountID with headPassword). It runs on its own
+// business clock, set to those dates, in its context (clock.With); the hub's clock is untouched.
 // drawer is the hub's draw service (over client).
 func RunSampleYear(ctx context.Context, client *ent.Client, drawer *draws.Drawer, headAccountID int, headPassword string) (*SampleYear, error) {
 	fixed := clock.NewFixed(day(2026, 1, 20).Add(10 * time.Hour))
-	defer clock.Set(fixed.Now)()
+	ctx = clock.With(ctx, fixed.Now)
 	at := func(y, m, d int) { fixed.Move(day(y, m, d).Add(10 * time.Hour)) }
 	out := &SampleYear{}
 	scjg, err := client.Department.Query().Where(department.Code("SCJG")).Only(ctx)
@@ -54,7 +54,7 @@ func RunSampleYear(ctx context.Context, client *ent.Client, drawer *draws.Drawer
 		return nil, err
 	}
 	item := func(dep *ent.Department, name string) (*ent.InspectionItem, error) {
-		cur, err := itemlists.CurrentVersions(ctx, client, clock.Now(), dep.ID)
+		cur, err := itemlists.CurrentVersions(ctx, client, clock.Now(ctx), dep.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -38,7 +38,7 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 		default:
 			return apperr.New(CodeBadState, "第 %d 次抽取已被重抽取代，不能承诺", dr.Seq)
 		}
-		now := clock.Now()
+		now := clock.Now(ctx)
 		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusFROZEN)).
 			SetStatus(entdraw.StatusCOMMITTED).SetCommittedAt(now).Save(ctx)
 		if err != nil {

@@ -100,6 +100,7 @@ func (f *fixture) committed(t *testing.T) *ent.Draw {
 }
 
 func TestDraw_WholeCycle(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	ctx, client := f.ctx, f.client
 
@@ -313,6 +314,7 @@ func checkTickets(t *testing.T, f *fixture, dr *ent.Draw) {
 // A draw frozen by one process and drawn by another (a restart in between: the frozen targets'
 // row ids are no longer at hand) stores its teams against the same targets.
 func TestDraw_ExecuteAfterRestart(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	dr := f.committed(t)
 	restarted := draws.New(f.client)
@@ -346,6 +348,7 @@ func publishAll(t *testing.T, f *fixture, dr *ent.Draw) {
 }
 
 func TestDraw_ConcurrentCommitAndExecute(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	if _, err := tasks.Announce(f.ctx, f.client, f.task.ID); err != nil {
 		t.Fatal(err)
@@ -396,6 +399,7 @@ func TestDraw_ConcurrentCommitAndExecute(t *testing.T) {
 // A pool that cannot satisfy the team rules fails the draw naming the target and the rule; the
 // attempt stays on record with its entropy, and only a new, reasoned freeze can follow.
 func TestDraw_PoolExhaustedIsRecorded(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	if err := txn.Run(f.ctx, f.client, func(tx *ent.Tx) error {
 		return tx.Task.UpdateOneID(f.task.ID).SetTeamSize(400).Exec(f.ctx)

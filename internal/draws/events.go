@@ -82,7 +82,7 @@ func (d *Drawer) logged(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Ta
 		return 0, err
 	}
 	payload.SetHead(publish.DrawEventHead{Format: draw.EventFormat, Event: eventName(kind), Task: t.Number, DrawSeq: dr.Seq, EventSeq: n + 1})
-	now := clock.Now()
+	now := clock.Now(ctx)
 	p, err := publish.Record(ctx, tx, publish.Act{Kind: pk, Title: title, SubjectType: ent.TypeDraw, SubjectID: dr.ID,
 		DepartmentID: t.InitiatorID, DivisionCode: dr.DivisionCode, Payload: payload, At: now})
 	if err != nil {

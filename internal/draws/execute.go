@@ -138,7 +138,7 @@ func (d *Drawer) recordFailure(ctx context.Context, drawID int, entropy string, 
 		}
 		n, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
 			SetStatus(entdraw.StatusSUPERSEDED).SetExternalEntropy(entropy).SetSeed(seed.String()).SetSecret(hexOf(secret)).
-			SetDrawnAt(clock.Now()).SetReason(reason).Save(ctx2)
+			SetDrawnAt(clock.Now(ctx)).SetReason(reason).Save(ctx2)
 		if err != nil || n == 0 {
 			return err
 		}
@@ -195,7 +195,7 @@ func (d *Drawer) run(dr *ent.Draw, in draw.Inputs, entropy string) (draw.Hash, *
 func (d *Drawer) store(ctx context.Context, tx *ent.Tx, dr *ent.Draw, t *ent.Task, seed draw.Hash, entropy string,
 	targets []draw.Team, in draw.Inputs, fids *frameIDs, teams <-chan []draw.Team) error {
 	n, err := tx.Draw.Update().Where(entdraw.ID(dr.ID), entdraw.StatusEQ(entdraw.StatusCOMMITTED)).
-		SetStatus(entdraw.StatusDRAWN).SetExternalEntropy(entropy).SetSeed(seed.String()).SetDrawnAt(clock.Now()).Save(ctx)
+		SetStatus(entdraw.StatusDRAWN).SetExternalEntropy(entropy).SetSeed(seed.String()).SetDrawnAt(clock.Now(ctx)).Save(ctx)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func (d *Drawer) Freeze(ctx context.Context, taskID int, reason string) (*ent.Dr
 		if prev != nil && strings.TrimSpace(reason) == "" {
 			return apperr.New(CodeReasonRequired, "任务 %s 已有第 %d 次抽取（%s），重新冻结须说明原因", t.Number, prev.Seq, prev.Status)
 		}
-		now := clock.Now()
+		now := clock.Now(ctx)
 		depts, err := tasks.Departments(ctx, tx.Client(), taskID)
 		if err != nil {
 			return err

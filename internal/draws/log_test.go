@@ -83,6 +83,7 @@ func revealedWithAmendments(t *testing.T, f *fixture) *ent.Draw {
 // The bundle lists the draw's events; it verifies against the log, and every tampered bundle
 // that still passes the algorithm's own check fails against the log.
 func TestLog_AnchoredBundleAndTampering(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	dr := revealedWithAmendments(t, f)
 	b, err := f.d.Bundle(f.ctx, dr.ID)
@@ -189,6 +190,7 @@ func TestLog_AnchoredBundleAndTampering(t *testing.T) {
 // selection: the secret is in no column of any table, in any encoding, and no stored 32-byte
 // value hashes to the committed H(secret).
 func TestSecret_SealedAtRest(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	dr := f.committed(t)
 	secret, _ := fixedSecret()
@@ -307,6 +309,7 @@ func tableNames(t *testing.T, db *sql.DB, dialect string) []string {
 // participating department's administrator, and the initiator's administrator cancelling an
 // announced task are refused.
 func TestRoles_DrawSteps(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	as := func(dep *ent.Department, roles ...string) context.Context {
 		return viewer.NewContext(context.Background(), &viewer.Viewer{Kind: viewer.Account, Name: "u", AccountID: 1,
@@ -374,6 +377,7 @@ func TestRoles_DrawSteps(t *testing.T) {
 // A draw committed before sealing existed holds its secret in clear; the hub seals it at start
 // and the draw goes on.
 func TestSecret_SealStoredSecrets(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	dr := f.committed(t)
 	secret, _ := fixedSecret()

@@ -73,7 +73,7 @@ func (d *Drawer) Reveal(ctx context.Context, drawID int) (*ent.Draw, error) {
 				replacements++
 			}
 		}
-		now := clock.Now()
+		now := clock.Now(ctx)
 		if m, err := tx.Draw.Update().Where(entdraw.ID(drawID), entdraw.StatusEQ(entdraw.StatusDRAWN)).
 			SetStatus(entdraw.StatusREVEALED).SetRevealedAt(now).SetSecret(hexOf(secret)).Save(ctx); err != nil || m == 0 {
 			if err == nil {

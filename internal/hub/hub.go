@@ -54,7 +54,8 @@ type Hub struct {
 	Ledger *ledger.Log
 	// Log is the hub's logger (request IDs attached).
 	Log *slog.Logger
-	// Clock is the business clock (clock.Now unless Options.Clock).
+	// Clock is the business clock (time.Now unless Options.Clock). It reaches domain code through
+	// the context (clock.With; Context): the server puts it into every request's context.
 	Clock func() time.Time
 	// reads is the hub over the standby of DATABASE_READ_URL (Reads); nil without one.
 	reads *Hub
@@ -84,7 +85,7 @@ type Options struct {
 	AuthPolicy *auth.Policy
 	// Logger is the hub's logger; nil discards.
 	Logger *slog.Logger
-	// Clock is the business clock; nil means clock.Now.
+	// Clock is the business clock; nil means the wall clock (time.Now).
 	Clock func() time.Time
 	// NoViewerCache makes every request read its credential's row, on PostgreSQL too (the
 	// benchmark of the viewer cache; see auth's cache.go).
@@ -171,7 +172,7 @@ func build(ctx context.Context, db *store.DB, opt Options) (*Hub, error) {
 	}
 	now := opt.Clock
 	if now == nil {
-		now = clock.Now
+		now = time.Now
 	}
 	h := &Hub{
 		DB:     db,
@@ -231,6 +232,10 @@ func install(client *ent.Client) {
 
 // Close closes the database, the standby's pool and the feed's LISTEN connection.
 func (h *Hub) Close() error { return h.DB.Close() }
+
+// Context returns ctx on the hub's business clock (clock.With): the context in which the CLI,
+// the demo loader and anything else not serving a request calls domain code.
+func (h *Hub) Context(ctx context.Context) context.Context { return clock.With(ctx, h.Clock) }
 
 // WithLogger returns a copy of the hub that logs to l (request IDs attached); everything else
 // is shared.

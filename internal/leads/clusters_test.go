@@ -29,6 +29,7 @@ func leadIDs(c *ent.LeadCluster) []int {
 }
 
 func TestDetectClusters_OfferedWhenThresholdReached(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	day := 24 * time.Hour
 	now := time.Now()
@@ -73,6 +74,7 @@ func TestDetectClusters_OfferedWhenThresholdReached(t *testing.T) {
 }
 
 func TestDetectClusters_DifferentIndustriesAndAreasDoNotCluster(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	now := time.Now()
 	h.receive(t, h.item.ID, "1391", "370921", now.Add(-3*time.Hour))
@@ -87,6 +89,7 @@ func TestDetectClusters_DifferentIndustriesAndAreasDoNotCluster(t *testing.T) {
 }
 
 func TestDetectClusters_WindowBoundary(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	// Whole seconds: PostgreSQL keeps microseconds, and the boundary must be exact on both.
 	now := time.Now().Truncate(time.Second)
@@ -120,6 +123,7 @@ func TestDetectClusters_WindowBoundary(t *testing.T) {
 }
 
 func TestDetectClusters_ConfigurableThreshold(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	cfg, err := leads.LoadClusterSettings(h.sys, h.client)
 	must(t, err)
@@ -158,6 +162,7 @@ func (h *hub) offered(t *testing.T, itemID int) (*ent.LeadCluster, []*ent.Lead) 
 }
 
 func TestAcceptCluster_CreatesSpecialInspection(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	ctx := h.sys
 	c, ls := h.offered(t, h.item.ID)
@@ -239,6 +244,7 @@ func TestAcceptCluster_CreatesSpecialInspection(t *testing.T) {
 }
 
 func TestAcceptCluster_ItemMustBeOnPublishedList(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	// A new draft version copies the items; its items are not usable until published.
 	v2, err := lists.NewVersion(h.sys, h.client, h.wj.ID, "", "调整")
@@ -255,6 +261,7 @@ func TestAcceptCluster_ItemMustBeOnPublishedList(t *testing.T) {
 }
 
 func TestDismissCluster(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	ctx := h.sys
 	_, err := leads.DismissCluster(h.office, h.client, 12345, "不属实")

@@ -132,7 +132,7 @@ func ImportCSV(ctx context.Context, client *ent.Client, r io.Reader, fileName st
 		return rep, rejected(&rep)
 	}
 	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
-		now := clock.Now()
+		now := clock.Now(ctx)
 		preps := validate(ctx, tx.Client(), f, now, &rep)
 		if !rep.OK() {
 			return nil // nothing written
@@ -428,7 +428,7 @@ func fieldColumn(field string) int {
 // resolveItem finds the item of a code on a current published list; the handling department's
 // list decides when several departments use the code.
 func resolveItem(ctx context.Context, client *ent.Client, code string, departmentID int) (int, string) {
-	current, err := lists.CurrentItems(ctx, client, clock.Now())
+	current, err := lists.CurrentItems(ctx, client, clock.Now(ctx))
 	if err != nil {
 		return 0, apperr.From(err).Message
 	}

@@ -26,6 +26,7 @@ func goodFile(now time.Time) string {
 }
 
 func TestImportCSV_Encodings(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, file, encoding string
 		bom, gbk             bool
@@ -69,6 +70,7 @@ func TestImportCSV_Encodings(t *testing.T) {
 }
 
 func TestImportCSV_AllOrNothing(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	now := time.Now()
 	content := "来源,来源编号,接收时间,线索摘要,详细情况,行业代码,行政区划,统一社会信用代码,抽查事项编码,承办部门编码\n" +
@@ -121,6 +123,7 @@ func TestImportCSV_AllOrNothing(t *testing.T) {
 }
 
 func TestImportCSV_FileProblems(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	for _, tc := range []struct {
 		name, content string
@@ -146,6 +149,7 @@ func TestImportCSV_FileProblems(t *testing.T) {
 }
 
 func TestImportCSV_NoDoubleImport(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	path := writeFile(t, "leads.csv", goodFile(time.Now()), false)
 	_, err := importFile(t, h, h.sys, path)
@@ -162,6 +166,7 @@ func TestImportCSV_NoDoubleImport(t *testing.T) {
 }
 
 func TestImportCSV_DepartmentImportsForItselfOnly(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	day := time.Now().AddDate(0, 0, -1).Format("2006-01-02")
 	content := fmt.Sprintf("来源,接收时间,线索摘要,承办部门编码\n投诉举报,%s,卫生差,WJ\n投诉举报,%s,卫生差,SCJG\n", day, day)

@@ -251,7 +251,7 @@ func Receive(ctx context.Context, client *ent.Client, in LeadInput) (*ent.Lead, 
 	}
 	var out *ent.Lead
 	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
-		now := clock.Now()
+		now := clock.Now(ctx)
 		p, errs := prepare(ctx, tx.Client(), in, now)
 		if len(errs) > 0 {
 			return errs[0].err
@@ -297,7 +297,7 @@ func Close(ctx context.Context, client *ent.Client, leadID int, outcome string) 
 		if outcome == "" {
 			return apperr.New(apperr.Invalid, "办结线索须填写处理结果")
 		}
-		u.SetOutcome(outcome).SetClosedAt(clock.Now())
+		u.SetOutcome(outcome).SetClosedAt(clock.Now(ctx))
 		return nil
 	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestReceive_Validation(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	ok := leads.LeadInput{Source: lead.SourceCOMPLAINT, Summary: "投诉某饭店后厨卫生差", ItemID: h.item.ID}
 	with := func(f func(*leads.LeadInput)) leads.LeadInput {
@@ -69,6 +70,7 @@ func TestReceive_Validation(t *testing.T) {
 }
 
 func TestLead_StateMachine(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	l, err := leads.Receive(h.sys, h.client, leads.LeadInput{Source: lead.SourceMONITORING, Summary: "网络监测发现虚假宣传"})
 	must(t, err)

@@ -204,7 +204,7 @@ func Checkpoint(ctx context.Context, client *ent.Client, key ed25519.PrivateKey)
 		if err != nil {
 			return err
 		}
-		out = SignAnchored(key, size, root, clock.Now(), seq, head)
+		out = SignAnchored(key, size, root, clock.Now(ctx), seq, head)
 		at, _ := time.Parse(time.RFC3339, out.At)
 		c := tx.Checkpoint.Create().SetSize(size).SetRoot(root).SetAt(at).SetKeyID(kid).SetSignature(out.Signature)
 		if head != "" {

@@ -254,8 +254,7 @@ func TestCheckpoint_SignedStoredAndVerified(t *testing.T) {
 	}
 	pub := key.Public().(ed25519.PublicKey)
 
-	restore := clock.Set(func() time.Time { return time.Date(2026, 7, 1, 10, 30, 15, 999, clock.CST) })
-	defer restore()
+	ctx = clock.With(ctx, func() time.Time { return time.Date(2026, 7, 1, 10, 30, 15, 999, clock.CST) })
 	empty, err := ledger.Checkpoint(ctx, db.Client, key)
 	if err != nil {
 		t.Fatal(err)
@@ -293,7 +292,7 @@ func TestCheckpoint_SignedStoredAndVerified(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Unchanged size: the same checkpoint, no new row.
-	clock.Set(func() time.Time { return time.Date(2026, 7, 2, 0, 0, 0, 0, time.UTC) })
+	ctx = clock.With(ctx, func() time.Time { return time.Date(2026, 7, 2, 0, 0, 0, 0, time.UTC) })
 	same, err := ledger.Checkpoint(ctx, db.Client, key)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 // change to them (an import, a target edited, a target leaving a library, an inspector edited)
 // asks for a new one.
 func TestConfirmation_BoundToContent(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	sys := testutil.System()
 	c := f.db.Client

@@ -28,6 +28,7 @@ import (
 // reading the row back; audit.Verify re-digests the stored rows, so a single byte of difference
 // (time precision, booleans, JSON spacing or escaping, NULL versus empty) fails it.
 func TestImport_GoDigestsMatchStoredRows(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	sys := testutil.System()
 	ctx := audit.WithBatch(sys)
@@ -76,6 +77,7 @@ func TestImport_GoDigestsMatchStoredRows(t *testing.T) {
 }
 
 func TestJSONStringsIsJSON(t *testing.T) {
+	t.Parallel()
 	for _, list := range [][]string{nil, {}, {"a"}, {"引号\"\\\t\n\r\x00\x1f\x7f<>&\u2028", "b"}} {
 		var back []string
 		if err := json.Unmarshal([]byte(library.JSONStrings(list)), &back); err != nil {
@@ -95,6 +97,7 @@ func TestJSONStringsIsJSON(t *testing.T) {
 // A file whose only bad row comes after the first written batches changes nothing: the single
 // pass has written those batches and rolls them back.
 func TestImport_LateRejectedRowRollsBackWrittenBatches(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "targets.csv")
 	gen := exec.Command("go", "run", "./tools/officegen", "-kind", "targets", "-rows", "12000", "-out", file)
 	gen.Dir = filepath.Join("..", "..")

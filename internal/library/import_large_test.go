@@ -115,6 +115,7 @@ func wantDropped(t *testing.T, f *importFixture, dropped []string) {
 // A large import drops the secondary indexes of targets (and on PostgreSQL the membership
 // table's foreign keys) and leaves exactly the original schema behind, whether it commits or
 // rolls back.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportRestoresSchema(t *testing.T) {
 	file := genTargets(t, 12000, 7)
 	t.Run("commit", func(t *testing.T) {
@@ -200,6 +201,7 @@ func TestImport_LargeImportRestoresSchema(t *testing.T) {
 // In a large import into a table that already holds targets, stored targets are found through
 // the key map, also once the unique indexes are dropped: unchanged rows stay, a changed one is
 // updated with its history.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportFindsStoredTargets(t *testing.T) {
 	old, fresh := genTargets(t, 12000, 11), genTargets(t, 12000, 12)
 	f := newImportFixture(t)
@@ -265,6 +267,7 @@ func TestImport_LargeImportFindsStoredTargets(t *testing.T) {
 
 // On PostgreSQL, when a reader holds targets, the large import does not queue for the exclusive
 // lock beyond a short wait: it keeps its indexes and completes.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportBehindReaderKeepsIndexes(t *testing.T) {
 	if os.Getenv(testutil.PostgresEnv) == "" {
 		t.Skip("PostgreSQL only (SQLite readers never block the writer)")
@@ -298,6 +301,7 @@ func TestImport_LargeImportBehindReaderKeepsIndexes(t *testing.T) {
 // With the unique indexes dropped, a new row whose registration number belongs to a stored
 // target is caught when the index is recreated: the import fails as a conflict and writes
 // nothing.
+// Not parallel: largeImport changes the package's large-import size and schema hook.
 func TestImport_LargeImportDuplicateFailsAtRestore(t *testing.T) {
 	f := newImportFixture(t)
 	header := "统一社会信用代码,注册号,对象编码,企业名称,对象类型,法定代表人,法定代表人电话,住所,行政区划代码,行业代码,成立日期,登记状态,信用风险分类,经营异常名录,许可证,标签,联系人,联系电话\n"

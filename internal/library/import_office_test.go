@@ -112,6 +112,7 @@ func officeTargets(t *testing.T, bad bool, rename map[int]string) ([]byte, int) 
 }
 
 func TestImport_OfficeRegisterOnTheFirstTry(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	ctx := context.Background()
 
@@ -223,6 +224,7 @@ func TestImport_OfficeRegisterOnTheFirstTry(t *testing.T) {
 
 // A thin file — identifiers and names only — updates what it holds and leaves the rest.
 func TestImport_ColumnsAbsentFromTheFileKeepTheirValues(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	ctx := context.Background()
 	full, _ := officeTargets(t, false, nil)
@@ -246,6 +248,7 @@ func TestImport_ColumnsAbsentFromTheFileKeepTheirValues(t *testing.T) {
 }
 
 func TestImport_HeadersOnlyFileIsNotASuccess(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	_, err := library.Import(testutil.System(), f.db.Client, bytesOpener([]byte("企业名称,统一社会信用代码\n,\n合计,0\n")), library.ImportOptions{
 		Kind: importer.KindTargets, DepartmentID: f.dep.ID, FileName: "empty.csv"})
@@ -299,6 +302,7 @@ func officeInspectors(t *testing.T) []byte {
 }
 
 func TestImport_MultiDepartmentInspectorRegister(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	deps := officeDepartments(t, f)
 	ctx := context.Background()
@@ -344,6 +348,7 @@ func TestImport_MultiDepartmentInspectorRegister(t *testing.T) {
 
 // Townships of other counties come from the setting import.divisions.
 func TestImport_DivisionNamesFromTheSetting(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	if err := settings.Set(testutil.System(), f.db.Client, library.ImportDivisionsKey,
 		[]division.Entry{{Code: "370902", Name: "泰山区"}, {Code: "370902", Name: "岱庙街道"}}, "测试"); err != nil {

@@ -75,6 +75,7 @@ func (f *importFixture) count(t *testing.T) int {
 func sample(name string) string { return filepath.Join("..", "..", "testdata", name) }
 
 func TestImport_AllOrNothingThenPartialThenIdempotent(t *testing.T) {
+	t.Parallel()
 	for _, file := range []string{"targets_gbk.csv", "targets_utf8_bom.csv", "targets_merged_title.xlsx"} {
 		t.Run(file, func(t *testing.T) {
 			f := newImportFixture(t)
@@ -109,6 +110,7 @@ func TestImport_AllOrNothingThenPartialThenIdempotent(t *testing.T) {
 }
 
 func TestImport_NewerFileUpdatesAndRecordsHistory(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	f.run(t, importer.KindTargets, fileOpener(sample("targets_utf8_bom.csv")), true)
 	// Export what is stored, change one name, import it back.
@@ -162,6 +164,7 @@ func TestImport_NewerFileUpdatesAndRecordsHistory(t *testing.T) {
 }
 
 func TestImport_InspectorsAndItems(t *testing.T) {
+	t.Parallel()
 	f := newImportFixture(t)
 	res := f.run(t, importer.KindInspectors, fileOpener(sample("inspectors.xlsx")), true)
 	if res.Job.Created == 0 || res.Report.Rejected == 0 {

@@ -62,7 +62,7 @@ var ignoredFields = map[string]bool{target.FieldUpdatedAt: true}
 // RecordTargetChanges writes one TargetChange per target whose fields the mutation changed.
 func RecordTargetChanges(ctx context.Context, client *ent.Client, olds []*ent.Target, m *ent.TargetMutation) error {
 	vw := viewer.FromContext(ctx)
-	now := clock.Now()
+	now := clock.Now(ctx)
 	bulk := make([]*ent.TargetChangeCreate, 0, len(olds))
 	for _, old := range olds {
 		before := map[string]any{}
@@ -154,7 +154,7 @@ func Confirm(ctx context.Context, client *ent.Client, departmentID int, note str
 		if nTargets == 0 && nInspectors == 0 {
 			return apperr.New(apperr.Invalid, "部门“%s”的检查对象名录库和执法检查人员名录库均为空，无法确认", dep.Name)
 		}
-		now := clock.Now()
+		now := clock.Now(ctx)
 		c := tx.LibraryConfirmation.Create().SetDepartmentID(departmentID).SetConfirmedAt(now).SetExpiresAt(now.Add(validity)).
 			SetTargetCount(nTargets).SetInspectorCount(nInspectors).SetDigest(digest).
 			SetNote(note).SetDivisionCode(dep.DivisionCode)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestLibrary_TargetHistoryAndConfirmation(t *testing.T) {
+	t.Parallel()
 	db := testutil.Open(t)
 	sys := testutil.System()
 	var dep *ent.Department

@@ -25,7 +25,8 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	f := setup(t)
 	bg := context.Background()
 	fixed := clock.NewFixed(time.Date(2026, 1, 2, 9, 0, 0, 0, clock.CST))
-	t.Cleanup(clock.Set(fixed.Now))
+	on := func(ctx context.Context) context.Context { return clock.With(ctx, fixed.Now) }
+	f.dept, f.office, bg = on(f.dept), on(f.office), on(bg)
 	publish := func(v *ent.ItemList, effective time.Time) {
 		t.Helper()
 		fl, err := lists.Submit(f.dept, f.client, v.ID)
@@ -65,7 +66,7 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	seq := 0
 	taskWith := func(itemID int) error {
 		seq++
-		sys := testutil.System()
+		sys := on(testutil.System())
 		return txn.Run(sys, f.client, func(tx *ent.Tx) error {
 			task, err := tx.Task.Create().SetNumber("3709212026000" + string(rune('0'+seq))).SetName("公共场所卫生抽查").
 				SetInitiatorID(f.dep.ID).SetWindowStart(effective).SetWindowEnd(effective.AddDate(0, 1, 0)).Save(sys)
@@ -77,7 +78,7 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	}
 	current := func() int {
 		t.Helper()
-		m, err := lists.CurrentVersions(bg, f.client, clock.Now(), f.dep.ID)
+		m, err := lists.CurrentVersions(bg, f.client, fixed.Now(), f.dep.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +102,7 @@ func TestEffectiveDate_OldVersionCurrentUntilTheNewOnesDate(t *testing.T) {
 	if err := taskWith(item2.ID); apperr.CodeOf(err) != lists.CodeNotYetEffective {
 		t.Fatalf("a task with version 2's item on 30 June: %v", err)
 	}
-	ids, err := lists.CurrentIDs(bg, f.client, clock.Now())
+	ids, err := lists.CurrentIDs(bg, f.client, fixed.Now())
 	if err != nil || len(ids) != 1 || ids[0] != v1.ID {
 		t.Fatalf("current ids on 30 June: %v %v", ids, err)
 	}

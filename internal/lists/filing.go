@@ -24,8 +24,6 @@ type FilingDecision struct {
 	BadState string
 	// Apply updates the filed subject in the decision's transaction, after the filing.
 	Apply func(ctx context.Context, tx *ent.Tx, f *ent.Filing, accept bool) error
-	// Now is the time of the decision; nil means clock.Now.
-	Now func() time.Time
 }
 
 // RecordFiling saves a filing (备案) of a list or plan version as submitted at the given time
@@ -51,10 +49,6 @@ func DecideFiling(ctx context.Context, client *ent.Client, filingID int, accept 
 	if !accept && comment == "" {
 		return nil, apperr.New(apperr.Invalid, "退回备案须说明原因")
 	}
-	now := clock.Now
-	if d.Now != nil {
-		now = d.Now
-	}
 	var out *ent.Filing
 	err = txn.Run(ctx, client, func(tx *ent.Tx) error {
 		f, err := tx.Filing.Get(ctx, filingID)
@@ -67,7 +61,7 @@ func DecideFiling(ctx context.Context, client *ent.Client, filingID int, accept 
 		if f.Status != filing.StatusSUBMITTED {
 			return apperr.New(d.BadState, "该备案已办理，不能重复办理")
 		}
-		at := now()
+		at := clock.Now(ctx)
 		u := tx.Filing.UpdateOneID(filingID).SetDecidedAt(at).SetComment(comment)
 		if id := viewer.FromContext(ctx).AccountID; id != 0 {
 			u.SetDecidedByID(id)

@@ -226,7 +226,7 @@ func CheckUsable(ctx context.Context, client *ent.Client, itemIDs ...int) error 
 	}
 	// The current version at the business time (current.go): a version published with a later
 	// effective date is not usable before that date, the one it replaces is until then.
-	return usableAt(ctx, client, clock.Now(), items)
+	return usableAt(ctx, client, clock.Now(ctx), items)
 }
 
 func dedup(ids []int) map[int]bool {

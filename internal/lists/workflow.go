@@ -35,7 +35,7 @@ func NewVersion(ctx context.Context, client *ent.Client, departmentID int, name,
 		} else if !ent.IsNotFound(err) {
 			return err
 		}
-		if err := supersedeReplaced(ctx, tx, departmentID, clock.Now()); err != nil {
+		if err := supersedeReplaced(ctx, tx, departmentID, clock.Now(ctx)); err != nil {
 			return err
 		}
 		dep, err := tx.Department.Get(ctx, departmentID)
@@ -114,7 +114,7 @@ func Submit(ctx context.Context, client *ent.Client, listID int) (*ent.Filing, e
 			return err
 		}
 		out, err = RecordFiling(ctx, tx.Filing.Create().SetKind(filing.KindITEM_LIST).
-			SetDepartmentID(v.DepartmentID).SetItemListID(listID).SetDivisionCode(v.DivisionCode), clock.Now())
+			SetDepartmentID(v.DepartmentID).SetItemListID(listID).SetDivisionCode(v.DivisionCode), clock.Now(ctx))
 		return err
 	})
 	return out, err
@@ -162,7 +162,7 @@ func Publish(ctx context.Context, client *ent.Client, listID int, effective time
 			return apperr.New(CodeBadState, "清单第 %d 版状态为%s，备案确认后才能公示", v.Version, StatusName(v.Status))
 		}
 		wctx := withWorkflow(ctx)
-		now := clock.Now()
+		now := clock.Now(ctx)
 		if out, err = tx.ItemList.UpdateOneID(listID).SetStatus(itemlist.StatusPUBLISHED).SetPublishedAt(now).SetEffectiveDate(effective).Save(wctx); err != nil {
 			return err
 		}

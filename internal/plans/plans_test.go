@@ -36,14 +36,16 @@ type fixture struct {
 	draftItem         *ent.InspectionItem   // WJ-001 of the draft version
 	sys               context.Context
 	dept, other, offc context.Context // 卫健局, 应急管理局, the office
+	clock             *clock.Fixed    // the hub's business clock: the wall clock at setup until moved
 }
 
 // setup opens a store with the plan hooks (installed as hub.Open will install them), three
 // departments and a published item list of 卫健局 with a draft version 2 beside it.
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	w := world.Build(t, testutil.Open(t))
-	f := &fixture{w: w, client: w.Client, sys: w.Sys, office: w.SCJG, wj: w.WJ, yj: w.YJ}
+	fixed := clock.NewFixed(time.Now())
+	w := world.Build(t, testutil.Open(t, testutil.Options{Clock: fixed.Now}))
+	f := &fixture{w: w, client: w.Client, sys: w.Sys, office: w.SCJG, wj: w.WJ, yj: w.YJ, clock: fixed}
 	f.dept, f.other, f.offc = w.Token(f.wj, viewer.RoleDeptAdmin), w.Token(f.yj, viewer.RoleDeptAdmin), w.Token(f.office, viewer.RoleOffice)
 	_, f.items = w.PublishedList(f.wj, at(2026, 1, 1, 0, 0), world.Item{Code: "WJ-001", Name: "公共场所卫生监督检查 WJ-001"},
 		world.Item{Code: "WJ-002", Name: "公共场所卫生监督检查 WJ-002"})
@@ -165,7 +167,7 @@ func (f *fixture) write(ctx context.Context, fn func(tx *ent.Tx) error) error {
 
 func TestPlans_NumbersVersionsPublicationAndAdjustment(t *testing.T) {
 	f := setup(t)
-	plans.SetClock(t, at(2026, 1, 15, 10, 0))
+	f.clock.Move(at(2026, 1, 15, 10, 0))
 	p1, b1 := f.draftPlan(t, "宁阳县卫生健康局2026年度双随机抽查计划")
 	p2, err := plans.Create(f.dept, f.client, f.wj.ID, 2026, "宁阳县卫生健康局2026年度专项抽查计划", false)
 	if err != nil {
@@ -223,7 +225,7 @@ func TestPlans_NumbersVersionsPublicationAndAdjustment(t *testing.T) {
 	f.refused(t, "adjust a draft", plans.CodeBadState, func() error { _, err := plans.Adjust(f.dept, f.client, p2.ID, "调整"); return err })
 	// The list is revised meanwhile; the adjustment takes the current items of the same codes.
 	f.publishList(t, f.draftList.ID)
-	plans.SetClock(t, at(2026, 7, 1, 9, 0))
+	f.clock.Move(at(2026, 7, 1, 9, 0))
 	v2, err := plans.Adjust(f.dept, f.client, p1.ID, "根据上半年风险监测情况增加第二批次")
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +280,7 @@ func TestPlans_LateFilingAfterJanuary(t *testing.T) {
 		return out
 	}
 
-	plans.SetClock(t, at(2026, 1, 31, 23, 59))
+	f.clock.Move(at(2026, 1, 31, 23, 59))
 	fl, err := plans.Submit(f.dept, f.client, onTime.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -290,7 +292,7 @@ func TestPlans_LateFilingAfterJanuary(t *testing.T) {
 		t.Fatalf("before the deadline: late = %v", numbers(got))
 	}
 
-	plans.SetClock(t, at(2026, 2, 1, 0, 0))
+	f.clock.Move(at(2026, 2, 1, 0, 0))
 	lateFiling, err := plans.Submit(f.dept, f.client, late.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -307,7 +309,7 @@ func TestPlans_LateFilingAfterJanuary(t *testing.T) {
 	}
 
 	// A returned filing does not count: the plan is unfiled again, and late when filed anew.
-	plans.SetClock(t, at(2026, 2, 3, 9, 0))
+	f.clock.Move(at(2026, 2, 3, 9, 0))
 	if _, err := plans.Decide(f.offc, f.client, fl.ID, false, "批次未列明参与部门职责"); err != nil {
 		t.Fatal(err)
 	}

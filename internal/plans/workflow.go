@@ -25,10 +25,6 @@ import (
 	"github.com/ssgk/ssgk/internal/txn"
 )
 
-// clockNow is the time source of the workflow (the hub's business clock); tests move it across the
-// filing deadline.
-var clockNow = clock.Now
-
 // Deadline is the filing deadline of the plans of year: the end of January, China time
 // (domain.md §2.4). A first version filed at or after this instant is filed late.
 func Deadline(year int) time.Time { return time.Date(year, time.February, 1, 0, 0, 0, 0, clock.CST) }
@@ -142,7 +138,7 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 		if err := lists.CheckUsable(ctx, tx.Client(), unique(itemIDs)...); err != nil {
 			return err
 		}
-		now := clockNow()
+		now := clock.Now(ctx)
 		late := p.LateFiling
 		if p.Version == 1 {
 			late = !now.Before(Deadline(p.Year))
@@ -162,7 +158,6 @@ func Submit(ctx context.Context, client *ent.Client, planID int) (*ent.Filing, e
 func Decide(ctx context.Context, client *ent.Client, filingID int, accept bool, comment string) (*ent.Filing, error) {
 	return lists.DecideFiling(ctx, client, filingID, accept, comment, lists.FilingDecision{
 		BadState: CodeBadState,
-		Now:      clockNow,
 		Check: func(f *ent.Filing) error {
 			if f.Kind != filing.KindPLAN || f.PlanID == nil {
 				return apperr.New(apperr.Invalid, "该备案不是年度抽查计划的备案")
@@ -221,7 +216,7 @@ func Publish(ctx context.Context, client *ent.Client, planID int) (*ent.Plan, er
 				return err
 			}
 		}
-		now := clockNow()
+		now := clock.Now(ctx)
 		if out, err = tx.Plan.UpdateOneID(planID).SetStatus(plan.StatusPUBLISHED).SetPublishedAt(now).Save(wctx); err != nil {
 			return err
 		}
@@ -324,11 +319,11 @@ func Adjust(ctx context.Context, client *ent.Client, planID int, reason string) 
 // currentItems maps items (with their list loaded) to the items of the current published
 // list versions, by the item code, which is stable across versions.
 func currentItems(ctx context.Context, tx *ent.Tx, items []*ent.InspectionItem) ([]int, error) {
-	current, err := lists.CurrentVersions(ctx, tx.Client(), clock.Now(), 0)
+	current, err := lists.CurrentVersions(ctx, tx.Client(), clock.Now(ctx), 0)
 	if err != nil {
 		return nil, err
 	}
-	currentIDs, err := lists.CurrentIDs(ctx, tx.Client(), clock.Now())
+	currentIDs, err := lists.CurrentIDs(ctx, tx.Client(), clock.Now(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +355,7 @@ func currentItems(ctx context.Context, tx *ent.Tx, items []*ent.InspectionItem) 
 // standing filing (never filed, or returned and not filed anew).
 func LateFilings(ctx context.Context, client *ent.Client, year int) ([]*ent.Plan, error) {
 	late := []predicate.Plan{plan.LateFiling(true)}
-	if !clockNow().Before(Deadline(year)) {
+	if !clock.Now(ctx).Before(Deadline(year)) {
 		late = append(late, plan.FiledAtIsNil())
 	}
 	return client.Plan.Query().Where(plan.Year(year), plan.Version(1), plan.Or(late...)).

@@ -25,6 +25,7 @@ const chromiumPath = "/usr/bin/chromium"
 // Chinese text is there and is rendered. Without Chromium the test is skipped, unless
 // SSGK_BROWSER_TESTS=1 says the browser must be there.
 func TestPortal_Browser(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("SSGK_BROWSER_TESTS") == "1" {
 			t.Fatalf("SSGK_BROWSER_TESTS=1 but %s is missing: %v", chromiumPath, err)

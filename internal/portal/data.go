@@ -606,7 +606,7 @@ func (d *data) itemOptions(ctx context.Context) ([]itemOption, error) {
 	if err != nil {
 		return nil, err
 	}
-	currentIDs, err := lists.CurrentIDs(ctx, d.client, clock.Now())
+	currentIDs, err := lists.CurrentIDs(ctx, d.client, clock.Now(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -727,7 +727,7 @@ func (d *data) yearFigures(ctx context.Context, year int) (stats.YearFigures, er
 // currentLists are the ids of the departments' current list versions (lists.CurrentIDs at the
 // business time): a version published with a later effective date is not current before it.
 func (d *data) currentLists(ctx context.Context) (map[int]bool, error) {
-	ids, err := lists.CurrentIDs(ctx, d.client, clock.Now())
+	ids, err := lists.CurrentIDs(ctx, d.client, clock.Now(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -45,15 +45,15 @@ type hub struct {
 	problem *ent.Target
 	targets []*ent.Target // drawn
 	itemS   *ent.InspectionItem
+	clock   *clock.Fixed // the hub's business clock
 }
 
 func newHub(t *testing.T) *hub {
 	t.Helper()
 	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, clock.CST))
-	t.Cleanup(clock.Set(fixed.Now))
 	at := func(y, m, d int) { fixed.Move(time.Date(y, time.Month(m), d, 10, 0, 0, 0, clock.CST)) }
-	db := testutil.Open(t)
-	ctx := viewer.NewContext(context.Background(), viewer.NewSystem("portal test"))
+	db := testutil.Open(t, testutil.Options{Clock: fixed.Now})
+	ctx := db.Context(viewer.NewContext(context.Background(), viewer.NewSystem("portal test")))
 	c := db.Client
 	must := func(what string, err error) {
 		t.Helper()
@@ -62,7 +62,7 @@ func newHub(t *testing.T) *hub {
 		}
 	}
 	w := world.Demo(t, db, demo.Options{Targets: 150, Inspectors: 150}, world.Operator("portal test"))
-	h := &hub{db: db, client: c, entropy: "4 1 6 6 2 3 5 1 2 4", itemS: w.ItemS}
+	h := &hub{db: db, client: c, entropy: "4 1 6 6 2 3 5 1 2 4", itemS: w.ItemS, clock: fixed}
 	scjg, wj, itemW := w.SCJG, w.WJ, w.ItemW
 
 	// January: the county-wide plan, filed and published.

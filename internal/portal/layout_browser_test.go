@@ -37,6 +37,7 @@ const brokenCodesJS = `Array.from(document.querySelectorAll('.code')).filter(e =
 // 390, 414 px) and on a desktop (1366 px): nothing may overflow sideways and no code may break
 // inside. Full-page screenshots at 390 px and 1366 px are kept under $SSGK_ARTIFACTS.
 func TestPortal_PagesFitPhonesAndDesktops(t *testing.T) {
+	t.Parallel()
 	b := browser.Start(t, browser.Options{Offline: true, Timeout: 6 * time.Minute})
 	h := newHub(t)
 	srv := httptest.NewServer(server.New(h.db.WithLogger(logging.Discard()), server.DefaultLimits))

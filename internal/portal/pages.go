@@ -56,7 +56,7 @@ func (h *handler) lists(w http.ResponseWriter, r *http.Request, _ stamp) error {
 	if err != nil {
 		return err
 	}
-	today := calendar.DateOf(clock.Now()).Format(time.DateOnly)
+	today := calendar.DateOf(clock.Now(ctx)).Format(time.DateOnly)
 	byDept := map[string]*deptLists{}
 	var order []*deptLists
 	for i := len(ps) - 1; i >= 0; i-- {

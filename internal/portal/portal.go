@@ -101,7 +101,10 @@ func Handler(hb *hub.Hub, opts ...Option) http.Handler {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, &pageError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: "公示网站只提供查阅，不接受提交"})
 	})
-	return r
+	// The pages are of the hub's business date: its clock goes into every request's context.
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.ServeHTTP(w, req.WithContext(hb.Context(req.Context())))
+	})
 }
 
 var funcs = template.FuncMap{
@@ -158,7 +161,7 @@ func (h *handler) cached(fn pageFunc) http.HandlerFunc {
 		}
 		// The business date is part of the ETag: what is current (a list version reaching its
 		// effective date) changes with the date, not only with new publications.
-		today := calendar.DateOf(clock.Now()).Format(time.DateOnly)
+		today := calendar.DateOf(clock.Now(r.Context())).Format(time.DateOnly)
 		sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%d|%d|%s|%s|%s|%s", version, st.LatestID, st.LedgerIndex, st.CheckpointID, r.URL.Path, r.URL.RawQuery, site.hash, today)))
 		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 		w.Header().Set("ETag", etag)

@@ -89,6 +89,7 @@ func (h *hub) secrets(t *testing.T) []string {
 }
 
 func TestPortal_PublishedRecord(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	uscc := *h.problem.Uscc
 	pages := map[string]string{}
@@ -217,6 +218,7 @@ func TestPortal_PublishedRecord(t *testing.T) {
 }
 
 func TestPortal_OpenDataAndCaching(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 
 	r := h.get(t, "/open/results.csv")
@@ -332,6 +334,7 @@ func TestPortal_OpenDataAndCaching(t *testing.T) {
 
 // TestPortal_MountedInServer: the hub serves the portal at / and its other routes still work.
 func TestPortal_MountedInServer(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	srv := httptest.NewServer(server.New(h.db.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), server.DefaultLimits))
 	t.Cleanup(srv.Close)

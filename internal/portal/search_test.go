@@ -76,6 +76,7 @@ func wantCount(t *testing.T, c *ent.Client, fragment string) int {
 // two- and a four-character Chinese fragment of its enterprise's name and by its USCC, with the
 // exact count; the index finds every target a LIKE finds; a renamed target is found by its new
 // name. Run on PostgreSQL with SSGK_TEST_POSTGRES.
+// Not parallel: it changes store.BroadName, a package variable the other tests' searches read.
 func TestPortal_SearchIndex(t *testing.T) {
 	h := newHub(t)
 	ctx := sysCtx()

@@ -41,7 +41,7 @@ func rowOf(d stats.DepartmentYear) statsRow {
 // the date and with results not yet published, so the page is not answered from the published
 // record's ETag: it is computed on every request (a few grouped queries).
 func (h *handler) statistics(w http.ResponseWriter, r *http.Request) {
-	now := clock.Now()
+	now := clock.Now(r.Context())
 	year := calendar.DateOf(now).Year()
 	if s := r.URL.Query().Get("year"); s != "" {
 		y, err := strconv.Atoi(s)

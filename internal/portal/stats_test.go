@@ -49,6 +49,7 @@ func statsFigures(t *testing.T, body string) map[string]map[string][]int {
 // is linked from every page's navigation, has no script, is not answered from the published
 // record's cache, and refuses an invalid year with its code.
 func TestPortal_StatsPage(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	r := h.get(t, "/stats?year=2026")
 	if r.status != http.StatusOK || strings.Contains(r.body, "<script") || r.header.Get("ETag") != "" {
@@ -99,10 +100,11 @@ func TestPortal_StatsPage(t *testing.T) {
 // is shown as 待生效 and the old one stays 现行 until that date (lists.CurrentIDs); on the date
 // the page changes without any new publication (the business date is part of the ETag).
 func TestPortal_ListsCurrentByEffectiveDate(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
-	sys := testutil.System()
-	fixed := clock.NewFixed(time.Date(2026, 1, 20, 10, 0, 0, 0, clock.CST))
-	t.Cleanup(clock.Set(fixed.Now))
+	fixed := h.clock
+	fixed.Move(time.Date(2026, 1, 20, 10, 0, 0, 0, clock.CST))
+	sys := h.db.Context(testutil.System())
 	wj, err := h.client.Department.Query().Where(department.Code("WJ")).Only(sys)
 	if err != nil {
 		t.Fatal(err)

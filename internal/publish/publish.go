@@ -50,7 +50,7 @@ func Record(ctx context.Context, tx *ent.Tx, a Act) (*ent.Publication, error) {
 	}
 	at := a.At
 	if at.IsZero() {
-		at = clock.Now()
+		at = clock.Now(ctx)
 	}
 	at = at.Truncate(ledger.TimePrecision)
 	c := tx.Publication.Create().SetKind(a.Kind).SetTitle(a.Title).SetPublishedAt(at).

@@ -14,6 +14,7 @@ import (
 // the follow-up "列入经营异常名录" beside the one the inspector chose; a result without such a
 // code does neither.
 func TestPublish_AbnormalCodeListsTheTargetAndOpensAFollowUp(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	at := results.PublishOptions{}
 	clean := h.published(h.input(h.b, day("2026-10-08")), at)

@@ -119,7 +119,7 @@ func Correct(ctx context.Context, client *ent.Client, originalID int, in Correct
 		if err != nil {
 			return err
 		}
-		now := clock.Now()
+		now := clock.Now(ctx)
 		wctx := withWorkflow(ctx)
 		// Built as APPROVED and switched to PUBLISHED last: the triggers refuse content added to
 		// a row that is already published.

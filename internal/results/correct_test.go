@@ -19,6 +19,7 @@ import (
 )
 
 func TestCorrections_SignedNewVersionAndVerification(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	orig := h.published(h.input(h.a, day("2026-09-18")), results.PublishOptions{})
 	if _, err := signing.Enroll(h.asHead, h.client, h.head.ID, headPassword); err != nil {
@@ -133,6 +134,7 @@ func TestCorrections_SignedNewVersionAndVerification(t *testing.T) {
 }
 
 func TestDue_SoonOverdueAndLate(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	// A: ended 2026-09-18, due 2026-10-22, submitted but not published.
 	a, err := results.Save(h.asInspector, h.client, h.input(h.a, day("2026-09-18")))
@@ -204,6 +206,7 @@ func TestDue_SoonOverdueAndLate(t *testing.T) {
 // every drawn target without a result is overdue for every department with items in the task —
 // nothing untouched goes unseen — and a target that was not drawn is not expected at all.
 func TestDue_DrawnTargetsWithoutResults(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	due, err := calendar.New().Deadline(calendar.Date(2026, 10, 31))
 	if err != nil {

@@ -56,6 +56,7 @@ func storedFiles(t *testing.T, dataDir string) []string {
 }
 
 func TestEvidence_TypesSizesAndDedup(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	r, err := results.Save(h.asInspector, h.client, h.input(h.a, day("2026-09-18")))
 	if err != nil {

@@ -35,12 +35,12 @@ func followUp(ctx context.Context, tx *ent.Tx, actionID int) (*ent.FollowUpActio
 	return a, ctx, nil
 }
 
-func checkDay(d time.Time, what string, notBefore *time.Time) (time.Time, error) {
+func checkDay(ctx context.Context, d time.Time, what string, notBefore *time.Time) (time.Time, error) {
 	if d.IsZero() {
 		return time.Time{}, apperr.New(apperr.Invalid, "请填写%s", what)
 	}
 	day := calendar.DateOf(d)
-	if day.After(calendar.DateOf(clock.Now())) {
+	if day.After(calendar.DateOf(clock.Now(ctx))) {
 		return time.Time{}, apperr.New(apperr.Invalid, "%s不能晚于今天", what)
 	}
 	if notBefore != nil && day.Before(calendar.DateOf(*notBefore)) {
@@ -65,7 +65,7 @@ func CompleteFollowUp(ctx context.Context, client *ent.Client, actionID int, don
 		if a.TransferredOn != nil {
 			since = a.TransferredOn
 		}
-		day, err := checkDay(doneOn, "办结日期", since)
+		day, err := checkDay(ctx, doneOn, "办结日期", since)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func TransferCase(ctx context.Context, client *ent.Client, actionID int, receivi
 		if a.TransferredOn != nil {
 			return apperr.New(CodeFollowUpBadState, "已于 %s 移交 %s，不能重复移交", calendar.DateOf(*a.TransferredOn).Format(dateLayout), a.ReceivingUnit)
 		}
-		day, err := checkDay(on, "移交日期", a.Edges.Result.PublishedAt)
+		day, err := checkDay(ctx, on, "移交日期", a.Edges.Result.PublishedAt)
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ import (
 )
 
 func TestResults_PublishedIsImmutable(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	// Evidence is added while entering; the result is then published.
 	r, err := results.Save(h.asInspector, h.client, h.input(h.a, day("2026-09-18")))

@@ -31,7 +31,7 @@ func MarkNotificationRead(ctx context.Context, client *ent.Client, id int) (*ent
 			out = n
 			return nil
 		}
-		out, err = tx.Notification.UpdateOneID(n.ID).SetReadAt(clock.Now()).Save(wctx)
+		out, err = tx.Notification.UpdateOneID(n.ID).SetReadAt(clock.Now(ctx)).Save(wctx)
 		return err
 	})
 	return out, err

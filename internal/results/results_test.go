@@ -17,6 +17,7 @@ import (
 )
 
 func TestResults_EntryReviewAndPublication(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	in := h.problemInput(h.a, day("2026-09-18"), "ORDER_CORRECTION")
 	in.IdempotencyKey = "scjg-2026-0007-a"
@@ -122,6 +123,7 @@ func TestResults_EntryReviewAndPublication(t *testing.T) {
 }
 
 func TestResults_SaveRules(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	end := day("2026-09-18")
 	cases := []struct {
@@ -202,6 +204,7 @@ func TestResults_SaveRules(t *testing.T) {
 }
 
 func TestResults_StatusHasNoDefaultPass(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	if _, err := results.Save(h.asInspector, h.client, h.input(h.a, day("2026-09-18"))); err != nil {
 		t.Fatal(err)
@@ -230,6 +233,7 @@ func TestResults_StatusHasNoDefaultPass(t *testing.T) {
 
 // domain.md §4: 2026 days off 9/25–9/27 and 10/1–10/7, make-up working days 9/20 and 10/10.
 func TestResults_DeadlineAcrossNationalDay2026(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	for _, c := range []struct {
 		target   *ent.Target
@@ -256,6 +260,7 @@ func TestResults_DeadlineAcrossNationalDay2026(t *testing.T) {
 }
 
 func TestResults_SubmitFailsClosedWithoutCalendar(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	// 2024 is not in the built-in data and has not been loaded.
 	r, err := results.Save(h.asInspector, h.client, h.input(h.a, day("2024-12-20")))
@@ -270,6 +275,7 @@ func TestResults_SubmitFailsClosedWithoutCalendar(t *testing.T) {
 }
 
 func TestResults_AdoptionAndNotice(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	_, err := results.Save(h.asInspector, h.client, func() results.ResultInput {
 		in := h.problemInput(h.a, day("2026-09-18"), "NOTIFY_DEPT")
@@ -307,6 +313,7 @@ func TestResults_AdoptionAndNotice(t *testing.T) {
 }
 
 func TestResults_CaseTransfer(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	in := h.problemInput(h.a, day("2026-09-18"), "CASE_TRANSFER")
 	r := h.published(in, results.PublishOptions{})

@@ -80,7 +80,7 @@ func Submit(ctx context.Context, client *ent.Client, resultID int) (*ent.Result,
 			if r.InspectionEndDate == nil {
 				return nil, apperr.New(apperr.Invalid, "请填写检查结束日期后再提交审核")
 			}
-			if calendar.DateOf(*r.InspectionEndDate).After(calendar.DateOf(clock.Now())) {
+			if calendar.DateOf(*r.InspectionEndDate).After(calendar.DateOf(clock.Now(ctx))) {
 				return nil, apperr.New(apperr.Invalid, "检查结束日期晚于今天，请核对后再提交")
 			}
 			if n, err := tx.Result.QueryCodes(r).Count(ctx); err != nil {
@@ -95,7 +95,7 @@ func Submit(ctx context.Context, client *ent.Client, resultID int) (*ent.Result,
 			if err != nil {
 				return nil, err
 			}
-			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusPENDING_REVIEW).SetSubmittedAt(clock.Now()).SetDueDate(due)
+			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusPENDING_REVIEW).SetSubmittedAt(clock.Now(ctx)).SetDueDate(due)
 			return up.Save(ctx)
 		})
 }
@@ -152,7 +152,7 @@ func Approve(ctx context.Context, client *ent.Client, resultID int) (*ent.Result
 	return transition(ctx, client, resultID, "审核通过", authz.ReviewResults, []result.Status{result.StatusPENDING_REVIEW},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
 			v := viewer.FromContext(ctx)
-			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusAPPROVED).SetApprovedAt(clock.Now())
+			up := tx.Result.UpdateOneID(r.ID).SetStatus(result.StatusAPPROVED).SetApprovedAt(clock.Now(ctx))
 			if v.Kind == viewer.Account && v.AccountID != 0 {
 				entered, err := tx.Result.QueryEnteredBy(r).OnlyID(ctx)
 				if err != nil && !ent.IsNotFound(err) {
@@ -186,7 +186,7 @@ func Publish(ctx context.Context, client *ent.Client, resultID int, opt PublishO
 		return nil, apperr.New(apperr.Forbidden, "公示时间由系统记录，不能指定")
 	}
 	if at.IsZero() {
-		at = clock.Now()
+		at = clock.Now(ctx)
 	}
 	return transition(ctx, client, resultID, "公示（须先审核通过）", authz.ReviewResults, []result.Status{result.StatusAPPROVED},
 		func(ctx context.Context, tx *ent.Tx, r *ent.Result) (*ent.Result, error) {
@@ -278,7 +278,7 @@ func afterPublish(ctx context.Context, tx *ent.Tx, r *ent.Result, notify []int) 
 			}
 		}
 		return tx.FollowUpAction.Create().SetResultID(r.ID).SetOptionID(fo.ID).SetDivisionCode(r.DivisionCode).
-			SetReceivingUnit(strings.Join(names, "、")).SetTransferredOn(calendar.DateOf(clock.Now())).Exec(ctx)
+			SetReceivingUnit(strings.Join(names, "、")).SetTransferredOn(calendar.DateOf(clock.Now(ctx))).Exec(ctx)
 	}
 	return tx.FollowUpAction.Create().SetResultID(r.ID).SetOptionID(fo.ID).SetDivisionCode(r.DivisionCode).
 		SetJudicialTransfer(fo.Code == followUpJudicial).Exec(ctx)

@@ -307,7 +307,7 @@ func (c *checked) checkTaskAndDraw(ctx context.Context, tx *ent.Tx, in *ResultIn
 
 	if !in.InspectionEndDate.IsZero() {
 		end := calendar.DateOf(in.InspectionEndDate)
-		if end.After(calendar.DateOf(clock.Now())) {
+		if end.After(calendar.DateOf(clock.Now(ctx))) {
 			return apperr.New(apperr.Invalid, "检查结束日期 %s 晚于今天，请核对", end.Format(dateLayout))
 		}
 		if end.Before(calendar.DateOf(task.WindowStart)) {

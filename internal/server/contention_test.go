@@ -49,6 +49,7 @@ func contentionCSV(t *testing.T, n, base int, bad bool) string {
 // a file whose last row is rejected leaves nothing, while the mutations beside it succeed.
 // No durations are asserted: only outcomes and order.
 func TestContention_ImportWithMutationsAndReads(t *testing.T) {
+	t.Parallel()
 	rows := 20_000
 	if testing.Short() {
 		rows = 3_000

@@ -75,6 +75,7 @@ func (p *cuttableProxy) cut() {
 // credential (HTTP 503 UNAVAILABLE, never 401 UNAUTHENTICATED), and a GraphQL mutation fails
 // with UNAVAILABLE and HTTP 503, logged with the request ID.
 func TestFault_DatabaseDown(t *testing.T) {
+	t.Parallel()
 	var proxy *cuttableProxy
 	h := newTestHubOn(t, testutil.Options{URL: func(u string) string {
 		if u == "" {
@@ -121,6 +122,7 @@ func TestFault_DatabaseDown(t *testing.T) {
 // timeout, a mutation fails with BUSY and HTTP 503 (nothing written), reads go on, and the same
 // mutation succeeds once the lock is released.
 func TestFault_SQLiteBusy(t *testing.T) {
+	t.Parallel()
 	if os.Getenv(testutil.PostgresEnv) != "" {
 		t.Skip("SQLite only")
 	}

@@ -27,6 +27,7 @@ func validUSCC(n int) string {
 }
 
 func TestGraphQL_Scenarios(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	good := validUSCC(1)
 	createTarget := `mutation($in: CreateTargetInput!) { createTarget(input: $in) { id uscc name status creditRiskClass } }`
@@ -159,6 +160,7 @@ func hasChinese(s string) bool {
 }
 
 func TestGraphQL_LoginAndLockout(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	ctx := testutil.System()
 	if _, err := h.auth.CreateAccount(ctx, "zhangsan", "张三", "correct-horse", "WJ", []string{"INSPECTOR"}); err != nil {
@@ -199,6 +201,7 @@ func TestGraphQL_LoginAndLockout(t *testing.T) {
 }
 
 func TestGraphQL_RevokedTokenRefused(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	prefix := strings.SplitN(strings.TrimPrefix(h.wjToken, "ssgk_"), "_", 2)[0]
 	if err := h.auth.RevokeToken(testutil.System(), prefix); err != nil {
@@ -212,6 +215,7 @@ func TestGraphQL_RevokedTokenRefused(t *testing.T) {
 // TestGraphQL_NoNPlusOne counts SQL statements of a 3-level query (targets → libraries →
 // department) and checks the count does not grow with the number of targets.
 func TestGraphQL_NoNPlusOne(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	ctx := testutil.System()
 	err := txn.Run(ctx, h.db.Client, func(tx *ent.Tx) error {

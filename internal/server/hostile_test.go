@@ -151,6 +151,7 @@ func assertRefused(t *testing.T, name string, r rawResponse, wantStatus int, wan
 }
 
 func TestHostile_QueryAndBodyBombsRefusedWithCodes(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	live := watchHealth(t, h.srv.URL)
 	aliases := func(n int, field string) string {
@@ -237,6 +238,7 @@ func TestHostile_QueryAndBodyBombsRefusedWithCodes(t *testing.T) {
 // TestHostile_UploadsRefusedWithImportCodes: every file the CLI refuses is refused through a
 // GraphQL upload with the same code; an upload past the limit and a decompression bomb too.
 func TestHostile_UploadsRefusedWithImportCodes(t *testing.T) {
+	t.Parallel()
 	h := newTestHubWith(t, func(o *server.Options) { o.MaxUploadBytes = 8 << 20 })
 	live := watchHealth(t, h.srv.URL)
 	sys := testutil.System()
@@ -289,6 +291,7 @@ func TestHostile_UploadsRefusedWithImportCodes(t *testing.T) {
 // trusted proxy, so that the per-client limit does not hide the race — lock the account; the
 // right password then gets the same answer as a wrong one, and no token.
 func TestHostile_LoginRace16(t *testing.T) {
+	t.Parallel()
 	h := newTestHubWith(t, func(o *server.Options) { o.TrustedProxies = loopback })
 	live := watchHealth(t, h.srv.URL)
 	ctx := testutil.System()
@@ -332,6 +335,7 @@ func TestHostile_LoginRace16(t *testing.T) {
 // TestHostile_ClientLimitIgnoresForgedForwardedFor: without a trusted proxy, X-Forwarded-For
 // from the client does not buy it a fresh budget of attempts.
 func TestHostile_ClientLimitIgnoresForgedForwardedFor(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	login := `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`
 	// Sent at once: the attempts are taken before any password is checked.
@@ -363,6 +367,7 @@ func TestHostile_ClientLimitIgnoresForgedForwardedFor(t *testing.T) {
 // TestHostile_LoginAnswersDoNotEnumerate: an unknown user, a wrong password and a locked
 // account get one answer. The times are logged (bench/README.md), not asserted.
 func TestHostile_LoginAnswersDoNotEnumerate(t *testing.T) {
+	t.Parallel()
 	h := newTestHubWith(t, func(o *server.Options) { o.TrustedProxies = loopback })
 	ctx := testutil.System()
 	for _, u := range []string{"wrong", "locked"} {
@@ -420,6 +425,7 @@ func TestHostile_LoginAnswersDoNotEnumerate(t *testing.T) {
 // TestLimits_OrdinaryHeavyQueriesFit: the limits refuse bombs, not the hub's own heavy users —
 // the credit centre's history and nightly sync, a dashboard's 1,000-row page.
 func TestLimits_OrdinaryHeavyQueriesFit(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	for _, q := range []string{
 		`query EntityHistory($u: String!) { entityHistory(uscc: $u) { uscc

@@ -15,6 +15,7 @@ import (
 // response (the same created target, not CONFLICT) and changes nothing more; the same key with
 // another request is refused; without a key the retry is a duplicate (CONFLICT).
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	createTarget := `mutation($in: CreateTargetInput!) { createTarget(input: $in) { id uscc } }`
 	send := func(key string, uscc string) *gqlResponse {
@@ -63,6 +64,7 @@ func TestIdempotencyKey(t *testing.T) {
 // (UNAVAILABLE with extensions.outcome UNKNOWN, not "nothing was saved"), and its retry with the
 // same key returns the committed answer without writing twice.
 func TestIdempotencyKey_CommitAnswerLost(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	createTarget := `mutation($in: CreateTargetInput!) { createTarget(input: $in) { id uscc } }`
 	send := func(key string) *gqlResponse {

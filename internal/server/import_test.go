@@ -56,6 +56,7 @@ func (h *testHub) get(t *testing.T, token, path string) (int, []byte) {
 }
 
 func TestGraphQL_ImportUploadReportAndExport(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	sys := testutil.System()
 	err := txn.Run(sys, h.db.Client, func(tx *ent.Tx) error {

@@ -23,6 +23,7 @@ import (
 // checkpoint is stable with an ETag (If-None-Match: 304), a proof against a fixed size is
 // immutable, bad requests carry a code, and the hub's signing key is private to its owner.
 func TestLedgerEndpoints_CacheableAndPublic(t *testing.T) {
+	t.Parallel()
 	db := testutil.Open(t)
 	srv := httptest.NewServer(server.New(db.WithLogger(testutil.Logger()), server.DefaultLimits))
 	t.Cleanup(srv.Close)

@@ -16,6 +16,7 @@ import (
 // within the drain time, and the stop is clean; one longer than the drain time is cut off, and
 // the stop is still clean (nil, exit status 0).
 func TestServe_DrainsOnShutdown(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name      string
 		work      time.Duration
@@ -65,6 +66,7 @@ func TestServe_DrainsOnShutdown(t *testing.T) {
 
 // TestServe_DrainMatchesWriteTimeout: by default the hub drains as long as it lets a request run.
 func TestServe_DrainMatchesWriteTimeout(t *testing.T) {
+	t.Parallel()
 	h := newTestHubWith(t, func(o *server.Options) { o.WriteTimeout = 7 * time.Minute })
 	if got := h.server.ShutdownTimeout(); got != 7*time.Minute {
 		t.Fatalf("ShutdownTimeout = %v, want the write timeout 7m", got)

@@ -62,6 +62,7 @@ func (s *syncBuffer) find(t *testing.T, msg, requestID string) map[string]any {
 // errors and the portal's error page); the client address honours only a trusted proxy; health
 // checks and metrics scrapes are logged at DEBUG.
 func TestRequestLog_IDsClientIPAndLevels(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	var logs syncBuffer
 	opts := server.DefaultOptions

@@ -79,7 +79,7 @@ func NewWithOptions(h *hub.Hub, opts Options) *Server {
 	logger := logging.Attach(h.Log)
 	s := &Server{db: h, auth: h.Auth, log: logger, opts: opts, limits: opts.Limits, metrics: newMetrics(), drawer: h.Drawer}
 	// Draws committed before their secrets were sealed at rest hold them in clear: seal them now.
-	if n, err := s.drawer.SealStoredSecrets(context.Background()); err != nil {
+	if n, err := s.drawer.SealStoredSecrets(h.Context(context.Background())); err != nil {
 		logger.Error("cannot seal the stored draw secrets", "err", err)
 	} else if n > 0 {
 		logger.Info("sealed the stored draw secrets", "draws", n)
@@ -103,8 +103,11 @@ func NewWithOptions(h *hub.Hub, opts Options) *Server {
 	return s
 }
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. Every request runs on the hub's business clock: it is put
+// into the request's context (clock.With), where the resolvers and domain code read it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(w, r.WithContext(s.db.Context(r.Context())))
+}
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

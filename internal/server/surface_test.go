@@ -18,6 +18,7 @@ var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustPa
 
 // TestSurface_SecurityHeadersOnEveryResponse: portal pages, open data, API, errors, health.
 func TestSurface_SecurityHeadersOnEveryResponse(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	for _, path := range []string{"/", "/healthz", "/graphql?query=%7B__typename%7D", "/open/results.json", "/nothing-here", "/graphiql", "/metrics"} {
 		req, _ := http.NewRequest(http.MethodGet, h.srv.URL+path, nil)
@@ -35,6 +36,7 @@ func TestSurface_SecurityHeadersOnEveryResponse(t *testing.T) {
 
 // TestSurface_JSONErrorsEscapeInput: a value echoed in a JSON error cannot become markup.
 func TestSurface_JSONErrorsEscapeInput(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	for _, path := range []string{
 		"/open/results.json?department=" + url.QueryEscape("<script>alert(1)</script>"),
@@ -55,6 +57,7 @@ func TestSurface_JSONErrorsEscapeInput(t *testing.T) {
 // TestSurface_SchemaGraphiQLAndMetricsNeedCredentials: introspection, GraphiQL and /metrics
 // are not for anonymous callers unless the operator opens them.
 func TestSurface_SchemaGraphiQLAndMetricsNeedCredentials(t *testing.T) {
+	t.Parallel()
 	h := newTestHubWith(t, func(o *server.Options) { o.MetricsToken = "metrics-token-0123456789" })
 	introspect := `{ __schema { queryType { name } } }`
 	if r := h.do(t, "", introspect, nil); r.code() != "UNAUTHENTICATED" {
@@ -121,6 +124,7 @@ func TestSurface_SchemaGraphiQLAndMetricsNeedCredentials(t *testing.T) {
 
 // TestSurface_OpenSchemaSetting: GRAPHQL_PUBLIC_SCHEMA opens introspection and GraphiQL.
 func TestSurface_OpenSchemaSetting(t *testing.T) {
+	t.Parallel()
 	h := newTestHubWith(t, func(o *server.Options) { o.PublicSchema = true })
 	if r := h.do(t, "", `{ __schema { queryType { name } } }`, nil); r.code() != "" {
 		t.Errorf("introspection with the schema open: %+v", r.Errors)
@@ -137,6 +141,7 @@ func TestSurface_OpenSchemaSetting(t *testing.T) {
 // TestSurface_MetricLabelsOnlyForKnownOperations: invented operation names of anonymous
 // callers do not each add a series.
 func TestSurface_MetricLabelsOnlyForKnownOperations(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	for i := range 20 {
 		h.do(t, "", "query Invented"+strings.Repeat("X", i)+" { viewer { kind } }", nil)
@@ -172,6 +177,7 @@ func grepLines(s, sub string) string {
 // TestSurface_PortalRefusesControlCharacters: a NUL in a portal search neither matches every
 // enterprise (SQLite) nor fails inside the database (PostgreSQL).
 func TestSurface_PortalRefusesControlCharacters(t *testing.T) {
+	t.Parallel()
 	h := newTestHub(t)
 	for _, path := range []string{"/results?q=%00", "/open/results.json?q=a%00b", "/results?q=%1b"} {
 		req, _ := http.NewRequest(http.MethodGet, h.srv.URL+path, nil)
@@ -189,6 +195,7 @@ func TestSurface_PortalRefusesControlCharacters(t *testing.T) {
 // TestSurface_ClientBehindTrustedProxy: the client is the nearest untrusted hop of
 // X-Forwarded-For, read from the right; what the client wrote on the left is ignored.
 func TestSurface_ClientBehindTrustedProxy(t *testing.T) {
+	t.Parallel()
 	h := newTestHubWith(t, func(o *server.Options) { o.TrustedProxies = loopback })
 	login := `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`
 	var mu sync.Mutex

@@ -189,6 +189,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 
 // A token revoked through hub A is refused by hub B, and by hub A at once.
 func TestViewerCache_RevokeOnOtherHub(t *testing.T) {
+	t.Parallel()
 	p := openCachePair(t)
 	warm(t, p.a, p.token)
 	warm(t, p.b, p.token)
@@ -205,6 +206,7 @@ func TestViewerCache_RevokeOnOtherHub(t *testing.T) {
 // A token revoked, and one deleted, by another process (an ssgk command) is refused by both
 // hubs.
 func TestViewerCache_RevokeByCommand(t *testing.T) {
+	t.Parallel()
 	p := openCachePair(t)
 	other := p.mustToken(t, nil, viewer.RoleDeptAdmin)
 	for _, c := range []cacheHub{p.a, p.b} {
@@ -230,6 +232,7 @@ func prefixOf(token string) string {
 
 // A cached token's prefix with another secret is refused: the secret is part of the key.
 func TestViewerCache_WrongSecret(t *testing.T) {
+	t.Parallel()
 	p := openCachePair(t)
 	warm(t, p.b, p.token)
 	secret := p.token[strings.LastIndex(p.token, "_")+1:]
@@ -252,6 +255,7 @@ func TestViewerCache_WrongSecret(t *testing.T) {
 // A cached token or session past its expiry is refused: expiry is checked on every request
 // against the clock, never cached away.
 func TestViewerCache_ExpiryWhileCached(t *testing.T) {
+	t.Parallel()
 	p := openCachePair(t)
 	now := time.Now()
 	exp := now.Add(time.Hour)
@@ -278,6 +282,7 @@ func TestViewerCache_ExpiryWhileCached(t *testing.T) {
 // A disabled account's session is refused; roles, username and department changes are served
 // at once — through hub A or by another process.
 func TestViewerCache_AccountChanges(t *testing.T) {
+	t.Parallel()
 	p := openCachePair(t)
 	acc, err := p.a.h.Auth.CreateAccount(testutil.System(), "lisi", "李四", "lisi-password", "WJ", []string{viewer.RoleDeptAdmin})
 	if err != nil {
@@ -345,6 +350,7 @@ func equalRoles(got []string, want ...string) bool {
 // connections to the database are refused meanwhile so that B cannot LISTEN again before the
 // change; B's pool keeps its idle connections and answers from the database.
 func TestViewerCache_ListenKilled(t *testing.T) {
+	t.Parallel()
 	p := openCachePair(t)
 	if p.url == "" {
 		t.Skip("no LISTEN connection on SQLite")
@@ -410,6 +416,7 @@ func TestViewerCache_ListenKilled(t *testing.T) {
 // succeeds and no notification ever comes; here it listens on another database — never turns
 // the cache on: the hub's probe does not come back, and every request reads its credential.
 func TestViewerCache_DeafListener(t *testing.T) {
+	t.Parallel()
 	p := openCachePair(t)
 	if p.url == "" {
 		t.Skip("no LISTEN connection on SQLite")

@@ -65,7 +65,7 @@ func RequestGrant(ctx context.Context, client *ent.Client, ownerCode, group, pur
 	if purpose == "" {
 		return nil, apperr.New(apperr.Invalid, "请填写共享用途")
 	}
-	now := clock.Now()
+	now := clock.Now(ctx)
 	if !expiresAt.After(now) || expiresAt.Sub(now) > MaxGrantValidity {
 		return nil, apperr.New(CodeGrantExpiry, "有效期须晚于当前时间且不超过一年")
 	}
@@ -104,13 +104,13 @@ func DecideGrant(ctx context.Context, client *ent.Client, id int, approve bool, 
 	status := sharegrant.StatusREFUSED
 	if approve {
 		status = sharegrant.StatusAPPROVED
-		if !g.ExpiresAt.After(clock.Now()) {
+		if !g.ExpiresAt.After(clock.Now(ctx)) {
 			return nil, apperr.New(CodeGrantExpiry, "申请的有效期已过，请重新申请")
 		}
 	} else if strings.TrimSpace(note) == "" {
 		return nil, apperr.New(apperr.Invalid, "拒绝共享申请须说明理由")
 	}
-	u := client.ShareGrant.UpdateOneID(id).SetStatus(status).SetDecidedAt(clock.Now()).SetDecisionNote(note)
+	u := client.ShareGrant.UpdateOneID(id).SetStatus(status).SetDecidedAt(clock.Now(ctx)).SetDecisionNote(note)
 	if v.AccountID != 0 {
 		u.SetDecidedByID(v.AccountID)
 	}
@@ -130,7 +130,7 @@ func RevokeGrant(ctx context.Context, client *ent.Client, id int, note string) (
 	if g.Status != sharegrant.StatusAPPROVED {
 		return nil, apperr.New(CodeGrantState, "只有已批准的共享可以撤销（当前：%s）", g.Status)
 	}
-	u := client.ShareGrant.UpdateOneID(id).SetStatus(sharegrant.StatusREVOKED).SetRevokedAt(clock.Now())
+	u := client.ShareGrant.UpdateOneID(id).SetStatus(sharegrant.StatusREVOKED).SetRevokedAt(clock.Now(ctx))
 	if note != "" {
 		u.SetDecisionNote(note)
 	}

@@ -235,13 +235,13 @@ func (r *Reader) Check(ctx context.Context, typ, field string, obj any) (Decisio
 		}
 	}
 	if r.v.Kind == viewer.System || !Restricted(rule) {
-		return Decide(r.v, typ, rule, nil, r), rule, nil
+		return Decide(r.v, typ, rule, nil, ctxGrants{r, ctx}), rule, nil
 	}
 	owners, err := r.Owners(ctx, typ, obj)
 	if err != nil {
 		return Decision{}, rule, err
 	}
-	d := Decide(r.v, typ, rule, owners, r)
+	d := Decide(r.v, typ, rule, owners, ctxGrants{r, ctx})
 	if d.Allowed && d.CrossDepartment {
 		r.record(d, typ, field, idOf(obj))
 	}
@@ -316,9 +316,25 @@ func (r *Reader) Prefetch(ctx context.Context, typ string, ids []int) error {
 }
 
 // Grant implements Grants from the viewer's department's approved, unexpired grants, loaded
-// once per read.
+// once per read (unexpired on the wall clock if not loaded yet: Check judges them on its
+// context's business clock).
 func (r *Reader) Grant(owner int, group string) (int, string, bool) {
-	gs := r.grantSet(context.Background(), false)
+	return r.grant(context.Background(), owner, group)
+}
+
+// ctxGrants is the Grants of a Reader whose grants, if not loaded yet, load in ctx (on its
+// business clock, without its cancellation: they are kept for the whole read).
+type ctxGrants struct {
+	r   *Reader
+	ctx context.Context
+}
+
+func (g ctxGrants) Grant(owner int, group string) (int, string, bool) {
+	return g.r.grant(context.WithoutCancel(g.ctx), owner, group)
+}
+
+func (r *Reader) grant(ctx context.Context, owner int, group string) (int, string, bool) {
+	gs := r.grantSet(ctx, false)
 	<-gs.ready
 	g, ok := gs.m[grantKey{owner, group}]
 	return g.id, g.purpose, ok
@@ -362,7 +378,7 @@ func loadGrants(ctx context.Context, client *ent.Client, v *viewer.Viewer) map[g
 	if v.DepartmentID != 0 {
 		sys := viewer.NewContext(ctx, viewer.NewSystem("sharing/grants"))
 		gs, err := client.ShareGrant.Query().Where(sharegrant.RequesterID(v.DepartmentID),
-			sharegrant.StatusEQ(sharegrant.StatusAPPROVED), sharegrant.ExpiresAtGT(clock.Now())).All(sys)
+			sharegrant.StatusEQ(sharegrant.StatusAPPROVED), sharegrant.ExpiresAtGT(clock.Now(ctx))).All(sys)
 		if err == nil {
 			for _, g := range gs {
 				grants[grantKey{g.OwnerID, g.Group}] = grantInfo{g.ID, g.Purpose}

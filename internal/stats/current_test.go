@@ -18,6 +18,7 @@ import (
 // result (R5, superseded by R5b, which found no problem) — two ways, the dashboard aggregate and
 // a dedicated query, and asserts they agree: a superseded original counts nowhere.
 func TestCounts_AgreeTwoWays(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	ctx := h.sys
 	sys := viewer.FromContext(ctx)

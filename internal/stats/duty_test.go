@@ -47,6 +47,7 @@ var wantDuty = []dutyRow{
 }
 
 func TestDutyRecords_CountsAssignedAndDoneWork(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	recs, err := stats.DutyRecords(h.sys, h.client, year, 0)
 	if err != nil {
@@ -69,6 +70,7 @@ func TestDutyRecords_CountsAssignedAndDoneWork(t *testing.T) {
 }
 
 func TestDutyRecords_OneDepartment(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	recs, err := stats.DutyRecords(h.sys, h.client, year, h.wj.ID)
 	if err != nil {
@@ -95,6 +97,7 @@ func TestDutyRecords_OneDepartment(t *testing.T) {
 }
 
 func TestDutyRecords_WhoMaySee(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	cases := []struct {
 		name     string
@@ -123,6 +126,7 @@ func TestDutyRecords_WhoMaySee(t *testing.T) {
 }
 
 func TestWriteDutyRecordsXLSX_ReadsBack(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	recs, err := stats.DutyRecords(h.sys, h.client, year, 0)
 	if err != nil {
@@ -202,6 +206,7 @@ func TestWriteDutyRecordsXLSX_ReadsBack(t *testing.T) {
 }
 
 func TestWriteDutyRecordsXLSX_Empty(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := stats.WriteDutyRecordsXLSX(&buf, 2030, nil); err != nil {
 		t.Fatal(err)

@@ -181,6 +181,7 @@ func newHub(t *testing.T) *hub {
 		// A task may use only items of the list version current when it is made (effective
 		// dates honoured, lists.CurrentVersions): each task item is made on its version's date.
 		taskItem := func(tk string, dep *ent.Department, item string) {
+			ictx := ctx
 			for _, l := range lists {
 				if l.ID != items[item].ItemListID {
 					continue
@@ -189,9 +190,9 @@ func newHub(t *testing.T) *hub {
 				if from == nil {
 					from = l.PublishedAt
 				}
-				defer clock.Set(func() time.Time { return *from })()
+				ictx = clock.With(ctx, func() time.Time { return *from })
 			}
-			tx.TaskItem.Create().SetTaskID(tasks[tk].ID).SetDepartmentID(dep.ID).SetItemID(items[item].ID).ExecX(ctx)
+			tx.TaskItem.Create().SetTaskID(tasks[tk].ID).SetDepartmentID(dep.ID).SetItemID(items[item].ID).ExecX(ictx)
 		}
 		taskItem("T1", h.scjg, "SCJG-01@1")
 		taskItem("T1", h.wj, "WJ-01@1")

@@ -20,6 +20,7 @@ import (
 )
 
 func TestItemCoverage_ListsUnusedItems(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	got, err := stats.ItemCoverage(h.sys, h.client, year)
 	if err != nil {
@@ -53,6 +54,7 @@ func TestItemCoverage_ListsUnusedItems(t *testing.T) {
 }
 
 func TestJointShare_CountsTasksOfTheYear(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	got, err := stats.JointShare(h.sys, h.client, year)
 	if err != nil {
@@ -76,6 +78,7 @@ func TestJointShare_CountsTasksOfTheYear(t *testing.T) {
 }
 
 func TestOnTimeRate_JudgesFirstVersionsAgainstDueDates(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	got, err := stats.OnTimeRate(h.sys, h.client, year, 0)
 	if err != nil {
@@ -102,6 +105,7 @@ func TestOnTimeRate_JudgesFirstVersionsAgainstDueDates(t *testing.T) {
 }
 
 func TestProblemRate_PublishedLatestVersionsPerItem(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	got, err := stats.ProblemRate(h.sys, h.client, year)
 	if err != nil {
@@ -133,6 +137,7 @@ func TestProblemRate_PublishedLatestVersionsPerItem(t *testing.T) {
 }
 
 func TestInspectionsPerEnterprise_CountsDistinctTasks(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	got, err := stats.InspectionsPerEnterprise(h.sys, h.client, year)
 	if err != nil {
@@ -163,6 +168,7 @@ func TestInspectionsPerEnterprise_CountsDistinctTasks(t *testing.T) {
 }
 
 func TestOfficeStats_RefuseAnonymousAndBadYears(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	calls := map[string]func(ctx context.Context, year int) error{
 		"ItemCoverage": func(ctx context.Context, y int) error { _, err := stats.ItemCoverage(ctx, h.client, y); return err },
@@ -188,6 +194,7 @@ func TestOfficeStats_RefuseAnonymousAndBadYears(t *testing.T) {
 }
 
 func TestStats_JSONFieldNames(t *testing.T) {
+	t.Parallel()
 	b, err := json.Marshal(stats.DutyRecord{})
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +207,7 @@ func TestStats_JSONFieldNames(t *testing.T) {
 }
 
 func TestOnTimeRate_DueDateFromCalendarWhenMissing(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	ctx := h.sys
 	due, err := calendar.New().Deadline(calendar.Date(2025, 10, 10)) // 20 working days later
@@ -250,6 +258,7 @@ func TestOnTimeRate_DueDateFromCalendarWhenMissing(t *testing.T) {
 // TestDraftTasks_DoNotCount: a draft is not yet a task the county runs — a draft joint task using
 // an unused item changes neither itemCoverage nor jointShare.
 func TestDraftTasks_DoNotCount(t *testing.T) {
+	t.Parallel()
 	h := newHub(t)
 	ctx := h.sys
 	beforeCov, err := stats.ItemCoverage(ctx, h.client, year)

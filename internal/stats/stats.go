@@ -174,7 +174,7 @@ type deadlines struct {
 }
 
 func newDeadlines(ctx context.Context, client *ent.Client) *deadlines {
-	return &deadlines{ctx: ctx, client: client, today: calendar.DateOf(clock.Now())}
+	return &deadlines{ctx: ctx, client: client, today: calendar.DateOf(clock.Now(ctx))}
 }
 
 // due is the due date of r (a China date), false when r has none and no inspection end date.

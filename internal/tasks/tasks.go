@@ -320,7 +320,7 @@ func Announce(ctx context.Context, client *ent.Client, taskID int) (*ent.Task, e
 		if out, err = Move(ctx, tx, t, task.StatusANNOUNCED); err != nil {
 			return err
 		}
-		now := clock.Now()
+		now := clock.Now(ctx)
 		// Read back in the transaction: inside a GraphQL mutation the request's transaction is
 		// not committed yet, and a read outside it would still see the draft.
 		if out, err = tx.Task.UpdateOneID(t.ID).SetAnnouncedAt(now).Save(ctx); err != nil {
@@ -455,7 +455,7 @@ func Departments(ctx context.Context, client *ent.Client, taskID int) ([]*ent.De
 // an item the batch does not name (the same item of a later list version counts as named).
 func checkAgainstPlan(ctx context.Context, client *ent.Client, in Input, itemIDs []int) error {
 	// Operator commands (a SYSTEM viewer) may record a past task, as they may publish history.
-	today := calendarDate(clock.Now())
+	today := calendarDate(clock.Now(ctx))
 	if v := viewer.FromContext(ctx); v.Kind != viewer.System && calendarDate(in.WindowEnd).Before(today) {
 		return apperr.New(CodeWindowPast, "检查期限（至 %s）已经过去，不能新建", calendarDate(in.WindowEnd).Format("2006-01-02"))
 	}

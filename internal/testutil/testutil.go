@@ -34,6 +34,10 @@ type Options struct {
 	URL func(string) string
 	// BusyTimeout is hub.Options.BusyTimeout.
 	BusyTimeout time.Duration
+	// Clock is hub.Options.Clock, the hub's business clock (nil: the wall clock). It reaches
+	// domain code through the context: the hub's server puts it there; a test calling domain
+	// code directly uses Hub.Context (or clock.With) on its contexts.
+	Clock func() time.Time
 }
 
 // DatabaseURL returns the URL of a fresh, empty database for t: "" (SQLite under dataDir) or a
@@ -100,7 +104,7 @@ func Open(t testing.TB, opts ...Options) *hub.Hub {
 		url = o.URL(url)
 	}
 	h, err := hub.Open(ctx, hub.Options{DatabaseURL: url, DataDir: t.TempDir(), Driver: o.Driver,
-		SkipMigrate: o.SkipMigrate, SeedCodes: !o.SkipSeed, BusyTimeout: o.BusyTimeout})
+		SkipMigrate: o.SkipMigrate, SeedCodes: !o.SkipSeed, BusyTimeout: o.BusyTimeout, Clock: o.Clock})
 	if err != nil {
 		t.Fatalf("opening test database: %v", err)
 	}

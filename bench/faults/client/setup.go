@@ -44,7 +44,7 @@ func setup(args []string) error {
 
 	day := func(m, d int) time.Time { return time.Date(2026, time.Month(m), d, 0, 0, 0, 0, clock.CST) }
 	fixed := clock.NewFixed(day(8, 21).Add(10 * time.Hour))
-	defer clock.Set(fixed.Now)()
+	ctx = clock.With(ctx, fixed.Now)
 	at := func(m, d int) { fixed.Move(day(m, d).Add(10 * time.Hour)) }
 
 	dep := func(code string) (*ent.Department, error) {

@@ -108,7 +108,7 @@ func configure(opts []Option, codes ...string) config {
 }
 
 func newWorld(t testing.TB, h *hub.Hub, c config) *World {
-	return &World{t: t, Hub: h, Client: h.Client, Sys: viewer.NewContext(context.Background(), viewer.NewSystem(c.operator))}
+	return &World{t: t, Hub: h, Client: h.Client, Sys: h.Context(viewer.NewContext(context.Background(), viewer.NewSystem(c.operator)))}
 }
 
 func (w *World) set(d *ent.Department) {
@@ -148,15 +148,15 @@ func (w *World) must(what string, err error) {
 
 // Token is the viewer of dep's own system (an API token) with roles.
 func (w *World) Token(dep *ent.Department, roles ...string) context.Context {
-	return testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: strings.ToLower(dep.Code), DepartmentID: dep.ID,
-		DepartmentCode: dep.Code, Roles: roles})
+	return w.Hub.Context(testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: strings.ToLower(dep.Code), DepartmentID: dep.ID,
+		DepartmentCode: dep.Code, Roles: roles}))
 }
 
 // Person is the viewer of a person of dep, logged in as name, with roles; accountID may be 0
 // where the test has no account row.
 func (w *World) Person(dep *ent.Department, name string, accountID int, roles ...string) context.Context {
-	return testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: name, AccountID: accountID, DepartmentID: dep.ID,
-		DepartmentCode: dep.Code, Roles: roles})
+	return w.Hub.Context(testutil.As(&viewer.Viewer{Kind: viewer.Account, Name: name, AccountID: accountID, DepartmentID: dep.ID,
+		DepartmentCode: dep.Code, Roles: roles}))
 }
 
 // As is the viewer of a logged-in account of dep.
@@ -304,8 +304,8 @@ func (w *World) Office() context.Context {
 	if w.SCJG != nil {
 		return w.Token(w.SCJG, viewer.RoleOffice)
 	}
-	return testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: "office", DepartmentID: -1, DepartmentCode: SCJG,
-		Roles: []string{viewer.RoleOffice}})
+	return w.Hub.Context(testutil.As(&viewer.Viewer{Kind: viewer.Token, Name: "office", DepartmentID: -1, DepartmentCode: SCJG,
+		Roles: []string{viewer.RoleOffice}}))
 }
 
 // List is an item list RawLists makes as it stands, without the lists workflow.

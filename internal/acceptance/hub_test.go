@@ -178,21 +178,39 @@ func (r gqlResponse) into(t *testing.T, key string, v any) {
 // gql runs a GraphQL operation with a bearer token ("" for the public).
 func (h *hub) gql(token, query string, vars map[string]any) gqlResponse {
 	h.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, h.url+"/graphql", bytes.NewReader(body))
+	status, raw := sendGraphQL(h.t, h.url, token, map[string]any{"query": query, "variables": vars}, nil)
+	out := gqlResponse{Status: status, Raw: string(raw)}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		h.t.Fatalf("not JSON (%d): %s", status, raw)
+	}
+	return out
+}
+
+// sendGraphQL posts body (a GraphQL request) to base's /graphql with a bearer token ("" for
+// the public) and the extra headers, and returns the status and the raw response: the one
+// client of the acceptance tests, each decoding what it needs.
+func sendGraphQL(t testing.TB, base, token string, body any, headers map[string]string) (int, []byte) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		h.t.Fatalf("not JSON (%d): %s", resp.StatusCode, raw)
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return resp.StatusCode, raw
 }

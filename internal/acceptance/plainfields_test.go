@@ -2,11 +2,9 @@ package acceptance
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"testing"
@@ -90,19 +88,8 @@ func TestPlainFieldFastPath_SameResponses(t *testing.T) {
 		{"wrong variable", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": "no"}},
 	}
 	post := func(url, token, q string, vars map[string]any) []byte {
-		body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-		req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		return append([]byte(fmt.Sprintf("%d ", resp.StatusCode)), requestIDs.ReplaceAll(raw, []byte(`"requestId":""`))...)
+		status, raw := sendGraphQL(t, url, token, map[string]any{"query": q, "variables": vars}, nil)
+		return append([]byte(fmt.Sprintf("%d ", status)), requestIDs.ReplaceAll(raw, []byte(`"requestId":""`))...)
 	}
 	withData, refused := 0, 0
 	for reader, token := range readers {

@@ -1,12 +1,9 @@
 package acceptance
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -272,16 +269,7 @@ type matrixAnswer struct {
 
 func matrixAsk(t *testing.T, url, token, query string, id int) matrixAnswer {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"id": id}})
-	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	_, raw := sendGraphQL(t, url, token, map[string]any{"query": query, "variables": map[string]any{"id": id}}, nil)
 	var r struct {
 		Data struct {
 			Node map[string]json.RawMessage `json:"node"`

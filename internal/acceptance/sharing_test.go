@@ -1,11 +1,8 @@
 package acceptance
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -41,19 +38,11 @@ type gqlAnswer struct {
 // post runs a GraphQL request with a bearer token and, if purpose is set, the purpose header.
 func post(t *testing.T, base, token, purpose string, body map[string]any) gqlAnswer {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
+	var headers map[string]string
 	if purpose != "" {
-		req.Header.Set(server.PurposeHeader, url.QueryEscape(purpose))
+		headers = map[string]string{server.PurposeHeader: url.QueryEscape(purpose)}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	_, raw := sendGraphQL(t, base, token, body, headers)
 	var a gqlAnswer
 	if err := json.Unmarshal(raw, &a); err != nil {
 		t.Fatalf("not JSON: %s", raw)

@@ -1,7 +1,6 @@
 package acceptance
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -574,22 +573,16 @@ type yearHub struct {
 // gql runs a GraphQL request as user ("" = anonymous) and returns data and the first error code.
 func (h *yearHub) gql(user, query string, vars map[string]any, out any) string {
 	h.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, h.url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	token := ""
 	if user != "" {
-		req.Header.Set("Authorization", "Bearer "+h.tokens[user])
+		token = h.tokens[user]
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	_, raw := sendGraphQL(h.t, h.url, token, map[string]any{"query": query, "variables": vars}, nil)
 	var r struct {
 		Data   json.RawMessage `json:"data"`
 		Errors []gqlError      `json:"errors"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+	if err := json.Unmarshal(raw, &r); err != nil {
 		h.t.Fatal(err)
 	}
 	if len(r.Errors) > 0 {

@@ -13,7 +13,6 @@ import (
 	"github.com/ssgk/ssgk/internal/apperr"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/publish"
-	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -56,11 +55,7 @@ func (d *Drawer) amend(ctx context.Context, drawID int, kind draw.AmendmentKind,
 	v := viewer.FromContext(ctx)
 	office := v.Kind == viewer.System || v.HasRole(viewer.RoleOffice)
 	var out *ent.InspectionTeam
-	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
-		dr, t, err := d.load(ctx, tx, drawID)
-		if err != nil {
-			return err
-		}
+	err = d.withDraw(ctx, drawID, func(tx *ent.Tx, dr *ent.Draw, t *ent.Task) error {
 		if dr.Status != entdraw.StatusDRAWN {
 			return apperr.New(CodeBadState, "第 %d 次抽取状态为 %s，只有已抽取、尚未揭示的抽取可以回避重组或替换对象", dr.Seq, dr.Status)
 		}

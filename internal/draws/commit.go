@@ -15,7 +15,6 @@ import (
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
-	"github.com/ssgk/ssgk/internal/txn"
 )
 
 // Commit publishes the draw's commitment (frame root, per-stratum N and n, parameters, pool
@@ -26,11 +25,7 @@ func (d *Drawer) Commit(ctx context.Context, drawID int) (*ent.Draw, error) {
 		return nil, err
 	}
 	var out *ent.Draw
-	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
-		dr, t, err := d.load(ctx, tx, drawID)
-		if err != nil {
-			return err
-		}
+	err = d.withDraw(ctx, drawID, func(tx *ent.Tx, dr *ent.Draw, t *ent.Task) error {
 		switch dr.Status {
 		case entdraw.StatusFROZEN:
 		case entdraw.StatusCOMMITTED, entdraw.StatusDRAWN, entdraw.StatusREVEALED:

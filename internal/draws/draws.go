@@ -31,6 +31,7 @@ import (
 	"github.com/ssgk/ssgk/internal/authz"
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/tasks"
+	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -167,6 +168,18 @@ func (d *Drawer) remember(drawID int, sum string, in draw.Inputs, ids *frameIDs)
 func actor(ctx context.Context) string { return viewer.FromContext(ctx).Actor() }
 
 func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+// withDraw runs fn in one transaction with the draw and its task loaded (load): the
+// opening of every verb that changes a draw.
+func (d *Drawer) withDraw(ctx context.Context, drawID int, fn func(tx *ent.Tx, dr *ent.Draw, t *ent.Task) error) error {
+	return txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
+		dr, t, err := d.load(ctx, tx, drawID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, dr, t)
+	})
+}
 
 func (d *Drawer) load(ctx context.Context, tx *ent.Tx, drawID int) (*ent.Draw, *ent.Task, error) {
 	dr, err := tx.Draw.Get(ctx, drawID)

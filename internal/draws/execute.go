@@ -27,7 +27,6 @@ import (
 	"github.com/ssgk/ssgk/internal/draw"
 	"github.com/ssgk/ssgk/internal/publish"
 	"github.com/ssgk/ssgk/internal/tasks"
-	"github.com/ssgk/ssgk/internal/txn"
 	"github.com/ssgk/ssgk/internal/viewer"
 )
 
@@ -45,11 +44,7 @@ func (d *Drawer) Execute(ctx context.Context, drawID int, entropy string) (*ent.
 	}
 	var out *ent.Draw
 	var failure error
-	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
-		dr, t, err := d.load(ctx, tx, drawID)
-		if err != nil {
-			return err
-		}
+	err = d.withDraw(ctx, drawID, func(tx *ent.Tx, dr *ent.Draw, t *ent.Task) error {
 		switch dr.Status {
 		case entdraw.StatusCOMMITTED:
 		case entdraw.StatusDRAWN, entdraw.StatusREVEALED:

@@ -29,11 +29,7 @@ func (d *Drawer) Reveal(ctx context.Context, drawID int) (*ent.Draw, error) {
 		return nil, err
 	}
 	var out *ent.Draw
-	err = txn.Run(ctx, d.Client, func(tx *ent.Tx) error {
-		dr, t, err := d.load(ctx, tx, drawID)
-		if err != nil {
-			return err
-		}
+	err = d.withDraw(ctx, drawID, func(tx *ent.Tx, dr *ent.Draw, t *ent.Task) error {
 		if dr.Status != entdraw.StatusDRAWN {
 			return apperr.New(CodeBadState, "第 %d 次抽取状态为 %s，只有已抽取的抽取可以揭示", dr.Seq, dr.Status)
 		}

@@ -264,10 +264,15 @@ func (s *Server) graphqlHandler() http.Handler {
 
 // The executor writes a plain field (a struct field marshalled as a scalar, tools/gqlseq)
 // without gqlgen's field machinery when the sharing extension allows it on the record
-// (sharing.AllowsRecord: the interceptor's own decision, with its access-log record); a field it
-// would refuse, and every other field, goes through the interceptor. (Set here, not in package
-// graph: gqlgen type-checks graph before gqlseq has written the gate.)
-func init() { generated.PlainFieldGate = sharing.AllowsRecord }
+// (sharing.AllowsPlain: the interceptor's own decision, with its access-log record); a field it
+// would refuse, and every other field, goes through the interceptor. The field's catalogue facts
+// are kept in its gate variable. (Set here, not in package graph: gqlgen type-checks graph before
+// gqlseq has written the gate.)
+func init() {
+	generated.PlainFieldGate = func(ctx context.Context, f *generated.PlainField, record any) bool {
+		return sharing.AllowsPlain(ctx, &f.Facts, f.Object, f.Field, record)
+	}
+}
 
 // use adds an extension to the GraphQL handler. The plain-field fast path skips the field
 // interceptors for the fields the sharing extension allows on every record, so no other

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -166,7 +167,23 @@ func Uniform(ctx context.Context, object, field string) bool {
 // again and refuses it with FORBIDDEN_FIELD. The plain-field fast path of the executor
 // (tools/gqlseq) calls it for every plain field of every record it writes.
 func AllowsRecord(ctx context.Context, object, field string, record any) bool {
-	fi := infoByName(object, field)
+	return allowsRecord(ctx, infoByName(object, field), object, field, record)
+}
+
+// AllowsPlain is AllowsRecord for the executor's plain-field fast path, which keeps the field's
+// catalogue facts in facts (one per field of an object type, empty at first): they are worked
+// out on the first call and read from there afterwards, rather than looked up by name for every
+// field of every record.
+func AllowsPlain(ctx context.Context, facts *atomic.Value, object, field string, record any) bool {
+	fi, _ := facts.Load().(*fieldInfo)
+	if fi == nil {
+		fi = infoByName(object, field)
+		facts.Store(fi)
+	}
+	return allowsRecord(ctx, fi, object, field, record)
+}
+
+func allowsRecord(ctx context.Context, fi *fieldInfo, object, field string, record any) bool {
 	if fi.public && !fi.sealed {
 		return true
 	}
@@ -395,8 +412,9 @@ func Forbidden(typ, field string, rule Rule, reason string) *gqlerror.Error {
 // shape says where a resolved value of a Go type holds records of a query-owned type: a slice
 // of them, a Relay connection of them, or neither. It is computed once per type.
 type shape struct {
-	kind int    // 0 none, 1 slice, 2 connection
-	typ  string // the entity type
+	kind        int    // 0 none, 1 slice, 2 connection
+	typ         string // the entity type
+	edges, node int    // a connection's Edges field, and its edges' Node field (indices)
 }
 
 var shapes sync.Map // reflect.Type → shape
@@ -422,7 +440,7 @@ func shapeOf(t reflect.Type) shape {
 	switch base.Kind() {
 	case reflect.Slice:
 		if name := entity(base.Elem()); name != "" {
-			s = shape{1, name}
+			s = shape{kind: 1, typ: name}
 		}
 	case reflect.Struct:
 		if ef, ok := base.FieldByName("Edges"); ok && ef.Type.Kind() == reflect.Slice {
@@ -431,9 +449,9 @@ func shapeOf(t reflect.Type) shape {
 				for et.Kind() == reflect.Pointer {
 					et = et.Elem()
 				}
-				if nf, ok := et.FieldByName("Node"); ok {
+				if nf, ok := et.FieldByName("Node"); ok && len(ef.Index) == 1 && len(nf.Index) == 1 {
 					if name := entity(nf.Type); name != "" {
-						s = shape{2, name}
+						s = shape{kind: 2, typ: name, edges: ef.Index[0], node: nf.Index[0]}
 					}
 				}
 			}
@@ -466,14 +484,16 @@ func (r *Reader) prefetchResult(ctx context.Context, res any, sel ast.SelectionS
 			ids = append(ids, idOf(objs[len(objs)-1]))
 		}
 	case 2:
-		edges := v.FieldByName("Edges")
+		edges := v.Field(sh.edges)
+		ids = make([]int, 0, edges.Len())
+		objs = make([]any, 0, edges.Len())
 		for i := range edges.Len() {
 			e := edges.Index(i)
 			for e.Kind() == reflect.Pointer && !e.IsNil() {
 				e = e.Elem()
 			}
 			if e.Kind() == reflect.Struct {
-				objs = append(objs, e.FieldByName("Node").Interface())
+				objs = append(objs, e.Field(sh.node).Interface())
 				ids = append(ids, idOf(objs[len(objs)-1]))
 			}
 		}

@@ -290,7 +290,7 @@ func TestRewrite_PlainFields(t *testing.T) {
 	s := string(out)
 	for _, want := range []string{
 		"plainOK := gqlseqPlain(ctx, fields, gqlseqConcurrent_Target)",
-		`if plainOK && PlainFieldGate(ctx, "Target", "name", obj) {
+		`if plainOK && PlainFieldGate(ctx, &gqlseqGate_Target_name, obj) {
 				out.Values[i] = ec.marshalNString2string(ctx, field.Selections, obj.Name)
 			} else {
 				out.Values[i] = ec._Target_name(ctx, field, obj)
@@ -300,12 +300,14 @@ func TestRewrite_PlainFields(t *testing.T) {
 		"if plainOK {\n\t\treturn gqlseqObject{fields: fields, values: out.Values}\n\t}\n\treturn out\n}",
 		"func gqlseqConcurrent_Target(name string) bool {\n\tswitch name {\n\tcase \"teams\":\n\t\treturn true\n\t}\n\treturn false\n}",
 		"\t\"io\"\n",
+		"gqlseqGate_Target_name = PlainField{Object: \"Target\", Field: \"name\"}",
+		"gqlseqGate_Target_uscc = PlainField{Object: \"Target\", Field: \"uscc\"}",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the rewritten object lacks\n%s", want)
 		}
 	}
-	for _, not := range []string{`"createdAt") {`, `"note") {`, `"score") {`, `"teams") {`, `"__typename") {`} {
+	for _, not := range []string{`gqlseqGate_Target_createdAt`, `gqlseqGate_Target_note`, `gqlseqGate_Target_score`, `gqlseqGate_Target_teams`, `gqlseqGate_Target___typename`} {
 		if strings.Contains(s, not) {
 			t.Errorf("%s is given the fast path", not)
 		}

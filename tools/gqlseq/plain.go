@@ -23,7 +23,7 @@ import (
 //
 // In each object marshaller `_T(ctx, sel, obj)`, the assignment of a plain field becomes
 //
-//	if plainOK && PlainFieldGate(ctx, "T", "f", obj) {
+//	if plainOK && PlainFieldGate(ctx, &gqlseqGate_T_f, obj) {
 //		out.Values[i] = ec.marshalX(ctx, field.Selections, obj.X)
 //	} else {
 //		out.Values[i] = ec._T_f(ctx, field, obj)
@@ -31,7 +31,10 @@ import (
 //
 // where plainOK (worked out once per record) says the fast path is on for the operation and the
 // selection has no concurrent field (resolver, edge) and nothing deferred, and PlainFieldGate —
-// set by the application — says the field interceptors allow the field of this record: they
+// set by the application — says the field interceptors allow the field of this record (the
+// field is named by a package variable of type PlainField, gqlseqGate_T_f, in which the
+// application keeps what it worked out about the field once, rather than looking it up by name
+// for every record): they
 // take the decision they would take in the interceptor, with the same effects (a read recorded
 // for the access log), and refuse nothing themselves — a field they would refuse is left to the
 // interceptor on gqlgen's path, which refuses it. Every other field, and every plain field the gate refuses,
@@ -70,7 +73,25 @@ type plainResult struct {
 	fields   int      // plain field assignments rewritten
 	objects  []string // object marshallers with plain fields (rewritten now or before), sorted
 	conc     map[string][]string
-	analysed int // plain field functions found
+	gates    map[string]plainGate // the gate variables named by the rewritten fields
+	analysed int                  // plain field functions found
+}
+
+// plainGate is the field a gate variable names.
+type plainGate struct{ object, field string }
+
+// gateName is the name of the gate variable of field f of object type t.
+func gateName(t, f string) string { return "gqlseqGate_" + t + "_" + f }
+
+// addGate records the gate variable of a field; two fields whose names run together into one
+// variable name are an error.
+func (r *plainResult) addGate(object, field string) (string, error) {
+	name := gateName(object, field)
+	if g, ok := r.gates[name]; ok && g != (plainGate{object, field}) {
+		return "", fmt.Errorf("gate %s names both %s.%s and %s.%s", name, g.object, g.field, object, field)
+	}
+	r.gates[name] = plainGate{object, field}
+	return name, nil
 }
 
 // rewritePlain rewrites the assignments of plain fields in the object marshallers of src.
@@ -97,7 +118,7 @@ func rewritePlain(src []byte) (plainResult, error) {
 		text       string
 	}
 	var edits []edit
-	res := plainResult{analysed: len(plains), conc: map[string][]string{}}
+	res := plainResult{analysed: len(plains), conc: map[string][]string{}, gates: map[string]plainGate{}}
 	names := make([]string, 0, len(funcs))
 	for name := range funcs {
 		names = append(names, name)
@@ -124,6 +145,14 @@ func rewritePlain(src []byte) (plainResult, error) {
 			}
 			if len(cc.Body) > 0 {
 				if is, ok := cc.Body[0].(*ast.IfStmt); ok && isPlainIf(is) {
+					// Rewritten by an earlier run: its gate variable is declared again.
+					callee, ok := elseAssignment(is)
+					if !ok || plains[callee].object == "" {
+						return plainResult{}, fmt.Errorf("%s: field %s rewritten but not recognised", name, label)
+					}
+					if _, err := res.addGate(plains[callee].object, label); err != nil {
+						return plainResult{}, err
+					}
 					already = true
 					continue
 				}
@@ -140,8 +169,12 @@ func rewritePlain(src []byte) (plainResult, error) {
 				continue
 			}
 			as := cc.Body[0]
-			text := fmt.Sprintf("if %s && %s(ctx, %s, %s, obj) {\nout.Values[i] = ec.%s(ctx, field.Selections, obj.%s)\n} else {\n%s\n}",
-				plainVar, gateVar, strconv.Quote(p.object), strconv.Quote(label), p.marshal, p.structField,
+			gate, err := res.addGate(p.object, label)
+			if err != nil {
+				return plainResult{}, err
+			}
+			text := fmt.Sprintf("if %s && %s(ctx, &%s, obj) {\nout.Values[i] = ec.%s(ctx, field.Selections, obj.%s)\n} else {\n%s\n}",
+				plainVar, gateVar, gate, p.marshal, p.structField,
 				string(src[fset.Position(as.Pos()).Offset:fset.Position(as.End()).Offset]))
 			objEdits = append(objEdits, edit{fset.Position(as.Pos()).Offset, fset.Position(as.End()).Offset, text})
 		}
@@ -180,6 +213,19 @@ func rewritePlain(src []byte) (plainResult, error) {
 func (r plainResult) tail() string {
 	var b bytes.Buffer
 	b.WriteString(plainHelper)
+	if len(r.gates) > 0 {
+		names := make([]string, 0, len(r.gates))
+		for n := range r.gates {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.WriteString("\n// The gate variables of the plain fields (PlainField), one per field of an object type.\nvar (\n")
+		for _, n := range names {
+			g := r.gates[n]
+			fmt.Fprintf(&b, "%s = PlainField{Object: %s, Field: %s}\n", n, strconv.Quote(g.object), strconv.Quote(g.field))
+		}
+		b.WriteString(")\n")
+	}
 	for _, name := range r.objects {
 		fmt.Fprintf(&b, "\n// %s reports the fields of %s resolved concurrently.\nfunc %s(name string) bool {\n", concurrentFunc(name), name, concurrentFunc(name))
 		if conc := r.conc[name]; len(conc) > 0 {
@@ -195,14 +241,22 @@ func (r plainResult) tail() string {
 }
 
 const plainHelper = `
+// PlainField is written by tools/gqlseq: a plain field of an object type, as PlainFieldGate is
+// asked about it. Facts is the application's own: what it works out about the field the first
+// time it is asked, kept for the life of the process.
+type PlainField struct {
+	Object, Field string
+	Facts         atomic.Value
+}
+
 // PlainFieldGate is written by tools/gqlseq: whether the field interceptors of the operation in
-// ctx allow field of the object type on record (the object being written), deciding it as they
-// would in the interceptor and with the same effects. A plain field (a struct field marshalled
+// ctx allow field on record (the object being written), deciding it as they would in the
+// interceptor and with the same effects. A plain field (a struct field marshalled
 // as a scalar, see tools/gqlseq) it allows is written without gqlgen's field machinery — no
 // field context, no interceptor; one it does not allow takes gqlgen's path, where the
 // interceptor refuses it. The application sets it once, before serving; nil keeps every field
 // on gqlgen's path.
-var PlainFieldGate func(ctx context.Context, object, field string, record any) bool
+var PlainFieldGate func(ctx context.Context, field *PlainField, record any) bool
 
 type genericFieldsKey struct{}
 
@@ -543,6 +597,16 @@ func valuesAssignment(st ast.Stmt) (string, bool) {
 		return "", false
 	}
 	return sel.Sel.Name, true
+}
+
+// elseAssignment returns the callee of the gqlgen assignment in the else branch of a rewritten
+// plain-field if.
+func elseAssignment(s *ast.IfStmt) (string, bool) {
+	blk, ok := s.Else.(*ast.BlockStmt)
+	if !ok || len(blk.List) != 1 {
+		return "", false
+	}
+	return valuesAssignment(blk.List[0])
 }
 
 // isPlainIf reports whether s is a rewritten plain-field assignment (`if plainOK && …`).

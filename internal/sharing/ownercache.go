@@ -164,26 +164,6 @@ func NewOwnerCache(max int) *OwnerCache {
 	return &OwnerCache{max: max, m: map[int][]int{}}
 }
 
-// lookup copies the owners cached under generation gen of the ids into out and returns the ids
-// it does not hold.
-func (c *OwnerCache) lookup(gen int64, ids []int, out map[int][]int) []int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen {
-		return ids
-	}
-	var missing []int
-	for _, id := range ids {
-		if deps, ok := c.m[id]; ok {
-			out[id] = deps
-			c.hits++
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	return missing
-}
-
 // store keeps owners looked up under generation gen. Owners of an older generation than the
 // cache's are dropped; a newer generation empties the cache first.
 func (c *OwnerCache) store(gen int64, got map[int][]int) {
@@ -202,22 +182,51 @@ func (c *OwnerCache) store(gen int64, got map[int][]int) {
 
 // owners returns the owners of targets ids through the cache: the generation, then the
 // cached owners, then one query for the rest that reads the generation in the same statement —
-// so that what it stores is labelled with the memberships it saw.
+// so that what it stores is labelled with the memberships it saw (fill).
 func (c *OwnerCache) owners(ctx context.Context, db Querier, gen int64, ids []int) (map[int][]int, error) {
+	dst := make([][]int, len(ids))
+	if err := c.fill(ctx, db, gen, ids, dst); err != nil {
+		return nil, err
+	}
 	out := make(map[int][]int, len(ids))
-	missing := c.lookup(gen, ids, out)
+	for i, id := range ids {
+		out[id] = dst[i]
+	}
+	return out, nil
+}
+
+// fill sets dst[i] to the owners of target ids[i] for every i where dst[i] is nil and ids[i]
+// is not 0, as owners does, without building a map of them: a page's owners go straight into
+// the slice its decisions read.
+func (c *OwnerCache) fill(ctx context.Context, db Querier, gen int64, ids []int, dst [][]int) error {
+	var missing []int
+	c.mu.Lock()
+	for i, id := range ids {
+		if dst[i] != nil || id == 0 {
+			continue
+		}
+		if deps, ok := c.m[id]; ok && c.gen == gen {
+			dst[i] = deps
+			c.hits++
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.Unlock()
 	if len(missing) == 0 {
-		return out, nil
+		return nil
 	}
 	got, seen, err := queryOwners(ctx, db, ent.TypeTarget, missing, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c.store(seen, got)
-	for id, deps := range got {
-		out[id] = deps
+	for i, id := range ids {
+		if dst[i] == nil {
+			dst[i] = got[id]
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // generation is the owner generation a read uses the cache under, read once per read: in the

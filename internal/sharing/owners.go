@@ -203,6 +203,12 @@ func queryOwners(ctx context.Context, db Querier, typ string, ids []int, withGen
 			return nil, 0, err
 		}
 	}
+	for id, deps := range out {
+		if len(deps) > 1 {
+			slices.Sort(deps) // the same order on every path: Decide takes the first owner with a grant
+			out[id] = deps
+		}
+	}
 	return out, max(gen, 0), nil
 }
 

@@ -1,11 +1,17 @@
 package sharing
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"fmt"
 	"slices"
-	"sort"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/ssgk/ssgk/ent"
 	"github.com/ssgk/ssgk/ent/sharegrant"
@@ -34,9 +40,10 @@ type Reader struct {
 	pending []chan error
 	early   bool // a query: the reads of a page are logged while the rest resolves
 	// The restricted fields allowed when their page was decided (decidePage), by record: they
-	// are not decided — nor recorded — again as they resolve. Under allowMu.
-	allowMu sync.RWMutex
-	allowed map[recKey][]string
+	// are not decided — nor recorded — again as they resolve. A map is never changed once
+	// stored: decidePage stores a new one (under allowMu), the fields read it without a lock.
+	allowMu sync.Mutex
+	allowed atomic.Pointer[[]allowedBlock]
 	// The owners of targets across reads, and the generation this read uses them
 	// under (ownercache.go).
 	cache *OwnerCache
@@ -45,9 +52,12 @@ type Reader struct {
 	revealed map[int]bool
 }
 
-type recKey struct {
-	typ string
-	id  int
+// allowedBlock is a set of records of one type (sorted ids) on which the same restricted fields
+// were allowed with their page.
+type allowedBlock struct {
+	typ    string
+	ids    []int
+	fields []string
 }
 
 // decidePage looks up the owners of a page of records (ids) and decides
@@ -55,11 +65,13 @@ type recKey struct {
 // resolve, the cross-department reads recorded and handed to the access log (LogEarly). Records
 // with the same single owner share one set of decisions.
 func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, objs []any, fields []string) error {
-	if err := r.Prefetch(ctx, typ, ids); err != nil {
-		return err
-	}
 	if len(fields) == 0 {
-		return nil
+		// Nothing to decide now: the owners are looked up for the fields below the records.
+		return r.Prefetch(ctx, typ, ids)
+	}
+	owners, err := r.pageOwners(ctx, typ, ids, objs)
+	if err != nil {
+		return err
 	}
 	rules := make([]Rule, len(fields))
 	for i, f := range fields {
@@ -68,13 +80,6 @@ func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, objs []a
 	gs := r.grantSet(ctx, false)
 	<-gs.ready
 	r.mu.Lock()
-	owners := make([][]int, len(ids))
-	for i, id := range ids {
-		owners[i] = r.owners[typ][id]
-		if dep, ok := recordedBy(typ, objs[i]); ok {
-			owners[i] = []int{dep}
-		}
-	}
 	v := r.v
 	r.mu.Unlock()
 	type read struct {
@@ -105,42 +110,133 @@ func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, objs []a
 		}
 		return vd
 	}
+	// Records with the same owners share one verdict.
 	byOwner := map[int]*verdict{}
+	byOwners := map[string]*verdict{}
 	verdicts := make([]*verdict, len(ids))
 	for i := range ids {
-		if len(owners[i]) != 1 {
-			verdicts[i] = judge(owners[i])
+		if len(owners[i]) == 1 {
+			vd := byOwner[owners[i][0]]
+			if vd == nil {
+				vd = judge(owners[i])
+				byOwner[owners[i][0]] = vd
+			}
+			verdicts[i] = vd
 			continue
 		}
-		vd := byOwner[owners[i][0]]
+		key := ownersKey(owners[i])
+		vd := byOwners[key]
 		if vd == nil {
 			vd = judge(owners[i])
-			byOwner[owners[i][0]] = vd
+			byOwners[key] = vd
 		}
 		verdicts[i] = vd
 	}
-	r.allowMu.Lock()
-	if r.allowed == nil {
-		r.allowed = make(map[recKey][]string, len(ids))
-	}
+	// The records of each verdict, in one list of ids: the block of records its fields are
+	// allowed on (a page of one owner's records: one block), and the records of its
+	// cross-department reads (an owner, a grant and their fields), recorded together.
+	groupOf := map[*verdict]int{}
+	var groups []*verdict
+	var groupIDs [][]int
 	for i, id := range ids {
-		if id != 0 && len(verdicts[i].allowed) > 0 {
-			r.allowed[recKey{typ, id}] = verdicts[i].allowed
-		}
-	}
-	r.allowMu.Unlock()
-	r.mu.Lock()
-	for i, id := range ids {
-		if id == 0 {
+		vd := verdicts[i]
+		if id == 0 || len(vd.allowed) == 0 {
 			continue
 		}
-		for _, rd := range verdicts[i].reads {
-			r.recordLocked(rd.d, typ, id, rd.fields...)
+		k, ok := groupOf[vd]
+		if !ok {
+			k = len(groups)
+			groupOf[vd] = k
+			groups = append(groups, vd)
+			groupIDs = append(groupIDs, make([]int, 0, len(ids)/max(1, len(byOwner)+len(byOwners))))
+		}
+		groupIDs[k] = append(groupIDs[k], id)
+	}
+	blocks := make([]allowedBlock, len(groups))
+	for k, vd := range groups {
+		if !slices.IsSorted(groupIDs[k]) {
+			slices.Sort(groupIDs[k])
+		}
+		blocks[k] = allowedBlock{typ: typ, ids: groupIDs[k], fields: vd.allowed}
+	}
+	r.allowMu.Lock()
+	if old := r.allowed.Load(); old != nil {
+		blocks = append(slices.Clip(*old), blocks...)
+	}
+	r.allowed.Store(&blocks)
+	r.allowMu.Unlock()
+	r.mu.Lock()
+	for k, vd := range groups {
+		for _, rd := range vd.reads {
+			r.recordManyLocked(rd.d, typ, groupIDs[k], rd.fields)
 		}
 	}
 	r.mu.Unlock()
 	r.LogEarly(ctx)
 	return nil
+}
+
+// ownersKey names a list of departments (owner lists are sorted: queryOwners).
+func ownersKey(deps []int) string {
+	b := make([]byte, 0, 8*len(deps))
+	for _, d := range deps {
+		b = strconv.AppendInt(append(b, ','), int64(d), 10)
+	}
+	return string(b)
+}
+
+// pageOwners returns the owning departments of each record of a page (aligned with ids): the
+// department that recorded a record's restricted values (recordedBy), else the owners looked
+// up — for targets through the owner cache without copying them into the read, for the other
+// types with Prefetch.
+func (r *Reader) pageOwners(ctx context.Context, typ string, ids []int, objs []any) ([][]int, error) {
+	owners := make([][]int, len(ids))
+	var single map[int][]int
+	looked := 0 // records whose owners are to be looked up
+	for i, id := range ids {
+		if dep, ok := recordedBy(typ, objs[i]); ok {
+			if single[dep] == nil {
+				if single == nil {
+					single = map[int][]int{}
+				}
+				single[dep] = []int{dep}
+			}
+			owners[i] = single[dep]
+		} else if id != 0 {
+			looked++
+		}
+	}
+	if looked == 0 || r.v.Kind == viewer.System {
+		return owners, nil
+	}
+	if typ == ent.TypeTarget && r.cache != nil {
+		g := r.ownerGeneration(ctx, false)
+		<-g.ready
+		if g.err != nil {
+			return nil, g.err
+		}
+		if err := r.cache.fill(ctx, r.client, g.g, ids, owners); err != nil {
+			return nil, err
+		}
+		return owners, nil
+	}
+	need := make([]int, 0, looked)
+	for i, id := range ids {
+		if owners[i] == nil && id != 0 {
+			need = append(need, id)
+		}
+	}
+	if err := r.Prefetch(ctx, typ, need); err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, id := range ids {
+		if owners[i] == nil {
+			owners[i] = r.owners[typ][id]
+		}
+	}
+	return owners, nil
 }
 
 // grantMap is a loaded set of grants.
@@ -153,13 +249,24 @@ func (g grantMap) Grant(owner int, group string) (int, string, bool) {
 
 // decidedAllowed reports whether the field of the record was allowed with its page.
 func (r *Reader) decidedAllowed(typ, field string, obj any) bool {
-	r.allowMu.RLock()
-	defer r.allowMu.RUnlock()
-	if len(r.allowed) == 0 {
+	blocks := r.allowed.Load()
+	if blocks == nil {
 		return false
 	}
 	id := idOf(obj)
-	return id != 0 && slices.Contains(r.allowed[recKey{typ, id}], field)
+	if id == 0 {
+		return false
+	}
+	for i := range *blocks {
+		b := &(*blocks)[i]
+		if b.typ != typ {
+			continue
+		}
+		if _, found := slices.BinarySearch(b.ids, id); found && slices.Contains(b.fields, field) {
+			return true
+		}
+	}
+	return false
 }
 
 // grantSet is the viewer's grants, loaded once per read: in the background when a GraphQL
@@ -213,7 +320,7 @@ func (r *Reader) Become(v *viewer.Viewer) {
 	r.publicOK = !OnlySystemAdmin(v)
 	r.grants = &grantSet{}
 	r.allowMu.Lock()
-	r.allowed = nil
+	r.allowed.Store(nil)
 	r.allowMu.Unlock()
 }
 
@@ -307,7 +414,8 @@ func (r *Reader) Prefetch(ctx context.Context, typ string, ids []int) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.owners[typ] == nil {
-		r.owners[typ] = make(map[int][]int, len(got))
+		r.owners[typ] = got // the read's own map from here on
+		return nil
 	}
 	for id, deps := range got {
 		r.owners[typ][id] = deps
@@ -344,12 +452,36 @@ func (r *Reader) grant(ctx context.Context, owner int, group string) (int, strin
 // resolves its first fields — if the viewer could use one (a department viewer with a business
 // role). Grant waits for them.
 func (r *Reader) LoadGrants(ctx context.Context) {
-	if r.v.DepartmentID != 0 && hasAny(r.v, businessRoles) {
-		r.grantSet(ctx, true)
-		if r.cache != nil {
-			r.ownerGeneration(ctx, true)
-		}
+	if r.v.DepartmentID == 0 || !hasAny(r.v, businessRoles) {
+		return
 	}
+	if r.cache == nil {
+		r.grantSet(ctx, true)
+		return
+	}
+	// With an owner cache, the generation it is used under is read in the same statement as
+	// the grants: one round trip for the read's sharing state.
+	r.mu.Lock()
+	gs, v := r.grants, r.v
+	r.mu.Unlock()
+	g := &r.gen
+	var loadGrants, loadGen bool
+	gs.once.Do(func() { gs.ready, loadGrants = make(chan struct{}), true })
+	g.once.Do(func() { g.ready, loadGen = make(chan struct{}), true })
+	if !loadGrants && !loadGen {
+		return
+	}
+	go func() {
+		m, gen, err := loadState(ctx, r.client, v)
+		if loadGrants {
+			gs.m = m
+			close(gs.ready)
+		}
+		if loadGen {
+			g.g, g.err = gen, err
+			close(g.ready)
+		}
+	}()
 }
 
 // grantSet returns the read's grants, starting to load them (in the background if async) the
@@ -371,6 +503,49 @@ func (r *Reader) grantSet(ctx context.Context, async bool) *grantSet {
 		}
 	})
 	return gs
+}
+
+// loadState reads the owner generation and the viewer's department's approved grants unexpired
+// on ctx's business clock in one statement. A failure leaves the grants empty (none is used)
+// and returns the error for the generation (which the owner cache then refuses to go without).
+func loadState(ctx context.Context, client *ent.Client, v *viewer.Viewer) (map[grantKey]grantInfo, int64, error) {
+	grants := map[grantKey]grantInfo{}
+	// The expiry is compared here, as instants, rather than in the statement: its text and its
+	// one parameter stay the same from read to read, so the server keeps one plan for it.
+	sel := entsql.Dialect(client.Dialect()).
+		Select(sharegrant.FieldID, sharegrant.FieldOwnerID, sharegrant.FieldGroup, sharegrant.FieldPurpose, sharegrant.FieldExpiresAt).
+		From(entsql.Table(sharegrant.Table)).
+		Where(entsql.And(
+			entsql.EQ(sharegrant.FieldRequesterID, v.DepartmentID),
+			entsql.ExprP(sharegrant.FieldStatus+" = '"+sharegrant.StatusAPPROVED.String()+"'"),
+		))
+	query, args := sel.Query()
+	// One row at least, holding the generation, even when there is no grant.
+	rows, err := client.QueryContext(ctx, fmt.Sprintf("SELECT g.generation, q.* FROM %s g LEFT JOIN (%s) q ON true", OwnerGenerationTable, query), args...)
+	if err != nil {
+		return grants, 0, fmt.Errorf("sharing: grants and owner generation: %w", err)
+	}
+	defer rows.Close()
+	now := clock.Now(ctx)
+	var gen int64
+	for rows.Next() {
+		var id, owner sql.NullInt64
+		var group, purpose sql.NullString
+		var expires sql.NullTime
+		if err := rows.Scan(&gen, &id, &owner, &group, &purpose, &expires); err != nil {
+			return map[grantKey]grantInfo{}, 0, err
+		}
+		if id.Valid && owner.Valid && expires.Valid && expires.Time.After(now) {
+			grants[grantKey{int(owner.Int64), group.String}] = grantInfo{int(id.Int64), purpose.String}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return map[grantKey]grantInfo{}, 0, err
+	}
+	if gen == 0 {
+		return grants, 0, fmt.Errorf("sharing: owner generation row missing (run ssgk migrate)")
+	}
+	return grants, gen, nil
 }
 
 func loadGrants(ctx context.Context, client *ent.Client, v *viewer.Viewer) map[grantKey]grantInfo {
@@ -419,17 +594,56 @@ func (r *Reader) recordLocked(d Decision, typ string, id int, fields ...string) 
 	}
 }
 
+// recordManyLocked records the read of the same fields of many records (under mu).
+func (r *Reader) recordManyLocked(d Decision, typ string, ids []int, fields []string) {
+	k := readKey{d.Owner, typ, d.GrantID}
+	if l := r.logged[k]; l != nil {
+		all := true
+		for _, f := range fields {
+			all = all && l.fields[f]
+		}
+		if all {
+			// Only the records not in the access log yet.
+			ids = slices.DeleteFunc(slices.Clone(ids), func(id int) bool { return l.ids[id] })
+			if len(ids) == 0 {
+				return
+			}
+		}
+	}
+	a := r.reads[k]
+	if a == nil {
+		a = &readAgg{purpose: d.Purpose, fields: map[string]bool{}, ids: make(map[int]bool, len(ids))}
+		r.reads[k] = a
+	}
+	for _, f := range fields {
+		a.fields[f] = true
+	}
+	for _, id := range ids {
+		a.ids[id] = true
+	}
+}
+
 // take hands over the reads recorded so far, remembering them as logged.
-func (r *Reader) take() map[readKey]*readAgg {
+func (r *Reader) take() []logEntry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	reads := r.reads
+	if len(reads) == 0 {
+		return nil
+	}
 	r.reads = map[readKey]*readAgg{}
+	entries := make([]logEntry, 0, len(reads))
 	for k, a := range reads {
-		l := r.logged[k] // a copy: the write of a may still be reading it
+		fields := make([]string, 0, len(a.fields))
+		for f := range a.fields {
+			fields = append(fields, f)
+		}
+		slices.Sort(fields)
+		entries = append(entries, logEntry{k: k, fields: fields, count: len(a.ids), purpose: a.purpose})
+		l := r.logged[k]
 		if l == nil {
-			l = &readAgg{fields: make(map[string]bool, len(a.fields)), ids: make(map[int]bool, len(a.ids))}
-			r.logged[k] = l
+			r.logged[k] = a // handed over: the entry above is what is written
+			continue
 		}
 		for f := range a.fields {
 			l.fields[f] = true
@@ -438,7 +652,19 @@ func (r *Reader) take() map[readKey]*readAgg {
 			l.ids[id] = true
 		}
 	}
-	return reads
+	slices.SortFunc(entries, func(x, y logEntry) int {
+		return cmp.Or(cmp.Compare(x.k.owner, y.k.owner), cmp.Compare(x.k.typ, y.k.typ), cmp.Compare(x.k.grant, y.k.grant))
+	})
+	return entries
+}
+
+// logEntry is one access-log row to write: the reads of one owner's records of one type under
+// one grant (or none).
+type logEntry struct {
+	k       readKey
+	fields  []string // sorted
+	count   int      // records read
+	purpose string
 }
 
 // LogEarly starts writing the reads recorded so far to the access log in the background, so
@@ -476,39 +702,24 @@ func (r *Reader) Flush(ctx context.Context) error {
 	return err
 }
 
-func (r *Reader) write(ctx context.Context, reads map[readKey]*readAgg) error {
+func (r *Reader) write(ctx context.Context, reads []logEntry) error {
 	if len(reads) == 0 {
 		return nil
 	}
-	keys := make([]readKey, 0, len(reads))
-	for k := range reads {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].owner != keys[j].owner {
-			return keys[i].owner < keys[j].owner
-		}
-		return keys[i].typ < keys[j].typ
-	})
 	client := r.client
 	if c := ent.FromContext(ctx); c != nil {
 		client = c // inside a mutation's transaction: the log commits with it
 	}
 	now := time.Now()
-	builders := make([]*ent.AccessLogCreate, 0, len(keys))
-	for _, k := range keys {
-		a := reads[k]
-		fields := make([]string, 0, len(a.fields))
-		for f := range a.fields {
-			fields = append(fields, f)
-		}
-		slices.Sort(fields)
+	builders := make([]*ent.AccessLogCreate, 0, len(reads))
+	for _, e := range reads {
+		k := e.k
 		purpose := r.v.Purpose
 		if purpose == "" {
-			purpose = a.purpose
+			purpose = e.purpose
 		}
 		c := client.AccessLog.Create().SetReadAt(now).SetActor(r.v.Actor()).SetOperation(r.v.Operation).
-			SetEntityType(k.typ).SetFields(fields).SetRecordCount(len(a.ids)).SetPurpose(purpose).SetOwnerID(k.owner)
+			SetEntityType(k.typ).SetFields(e.fields).SetRecordCount(e.count).SetPurpose(purpose).SetOwnerID(k.owner)
 		if r.v.DepartmentID != 0 {
 			c.SetViewerDepartmentID(r.v.DepartmentID)
 		}

@@ -24,6 +24,7 @@ import (
 // into strings first (text format, parsed by jsonb_in). Raw SQL must not pass JSON for a
 // jsonb column as a plain []byte either (TestPostgresParameters).
 func openPostgres(dsn string) (*sql.DB, error) {
+	dsn, unprepared := preparedStatementsOff(dsn)
 	c, err := pq.NewConnector(withBinaryParameters(dsn))
 	if err != nil {
 		// A *url.Error quotes the whole URL, password included: keep only its reason.
@@ -33,7 +34,7 @@ func openPostgres(dsn string) (*sql.DB, error) {
 		}
 		return nil, fmt.Errorf("数据库地址无效（%s）: %w", redact(dsn), err)
 	}
-	return sql.OpenDB(pgConnector{c}), nil
+	return sql.OpenDB(pgConnector{c, unprepared}), nil
 }
 
 // withBinaryParameters adds binary_parameters=yes to a postgres:// URL that does not set it.
@@ -53,7 +54,10 @@ func withBinaryParameters(dsn string) string {
 	return dsn + sep + "binary_parameters=yes"
 }
 
-type pgConnector struct{ driver.Connector }
+type pgConnector struct {
+	driver.Connector
+	unprepared bool // prepared_statements=off (pgstmts.go)
+}
 
 func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	cn, err := c.Connector.Connect(ctx)
@@ -65,7 +69,7 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		cn.Close()
 		return nil, fmt.Errorf("PostgreSQL 驱动连接（%T）缺少所需接口", cn)
 	}
-	return &pgConn{pc}, nil
+	return &pgConn{pqConn: pc, stmts: stmtCache{off: c.unprepared}}, nil
 }
 
 // pqConn is what a lib/pq connection implements and database/sql uses.
@@ -81,8 +85,12 @@ type pqConn interface {
 	driver.NamedValueChecker
 }
 
-// pgConn is a lib/pq connection that sends json.RawMessage parameters as text.
-type pgConn struct{ pqConn }
+// pgConn is a lib/pq connection that sends json.RawMessage parameters as text and keeps the
+// statements it runs again prepared (pgstmts.go).
+type pgConn struct {
+	pqConn
+	stmts stmtCache
+}
 
 func (c *pgConn) CheckNamedValue(nv *driver.NamedValue) error {
 	if j, ok := nv.Value.(json.RawMessage); ok {

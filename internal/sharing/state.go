@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -157,6 +158,7 @@ func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, objs []a
 		if !slices.IsSorted(groupIDs[k]) {
 			slices.Sort(groupIDs[k])
 		}
+		groupIDs[k] = slices.Compact(groupIDs[k]) // a list may hold a record twice
 		blocks[k] = allowedBlock{typ: typ, ids: groupIDs[k], fields: vd.allowed}
 	}
 	r.allowMu.Lock()
@@ -296,7 +298,7 @@ type readKey struct {
 type readAgg struct {
 	purpose string
 	fields  map[string]bool
-	ids     map[int]bool
+	ids     idSet
 }
 
 // NewReader starts the read of viewer v.
@@ -569,32 +571,19 @@ func (r *Reader) record(d Decision, typ, field string, id int) {
 	r.recordLocked(d, typ, id, field)
 }
 
-// recordLocked records the read of fields of the record id (under mu).
+// recordLocked records the read of fields of the record id (0: of no record in particular)
+// (under mu).
 func (r *Reader) recordLocked(d Decision, typ string, id int, fields ...string) {
-	k := readKey{d.Owner, typ, d.GrantID}
-	if l := r.logged[k]; l != nil && (id == 0 || l.ids[id]) {
-		all := true
-		for _, f := range fields {
-			all = all && l.fields[f]
-		}
-		if all {
-			return // already in the access log
-		}
-	}
-	a := r.reads[k]
-	if a == nil {
-		a = &readAgg{purpose: d.Purpose, fields: map[string]bool{}, ids: map[int]bool{}}
-		r.reads[k] = a
-	}
-	for _, f := range fields {
-		a.fields[f] = true
-	}
+	var ids []int
 	if id != 0 {
-		a.ids[id] = true
+		ids = []int{id}
 	}
+	r.recordManyLocked(d, typ, ids, fields)
 }
 
-// recordManyLocked records the read of the same fields of many records (under mu).
+// recordManyLocked records the read of the same fields of many records, ids sorted and
+// distinct (under mu). Records whose reads of these fields are in the access log already are
+// not recorded again.
 func (r *Reader) recordManyLocked(d Decision, typ string, ids []int, fields []string) {
 	k := readKey{d.Owner, typ, d.GrantID}
 	if l := r.logged[k]; l != nil {
@@ -603,8 +592,7 @@ func (r *Reader) recordManyLocked(d Decision, typ string, ids []int, fields []st
 			all = all && l.fields[f]
 		}
 		if all {
-			// Only the records not in the access log yet.
-			ids = slices.DeleteFunc(slices.Clone(ids), func(id int) bool { return l.ids[id] })
+			ids = slices.DeleteFunc(slices.Clone(ids), l.ids.has)
 			if len(ids) == 0 {
 				return
 			}
@@ -612,15 +600,64 @@ func (r *Reader) recordManyLocked(d Decision, typ string, ids []int, fields []st
 	}
 	a := r.reads[k]
 	if a == nil {
-		a = &readAgg{purpose: d.Purpose, fields: map[string]bool{}, ids: make(map[int]bool, len(ids))}
+		a = &readAgg{purpose: d.Purpose, fields: map[string]bool{}}
 		r.reads[k] = a
 	}
 	for _, f := range fields {
 		a.fields[f] = true
 	}
-	for _, id := range ids {
-		a.ids[id] = true
+	a.ids.addSorted(ids)
+}
+
+// idSet is a set of record ids: the one sorted list added while there is only one (a page's
+// records, shared with the caller, never changed), a map once there are more.
+type idSet struct {
+	list []int
+	m    map[int]struct{}
+}
+
+// addSorted adds ids, sorted and distinct.
+func (s *idSet) addSorted(ids []int) {
+	switch {
+	case len(ids) == 0:
+	case s.m == nil && s.list == nil:
+		s.list = ids
+	default:
+		if s.m == nil {
+			s.m = make(map[int]struct{}, len(s.list)+len(ids))
+			for _, id := range s.list {
+				s.m[id] = struct{}{}
+			}
+			s.list = nil
+		}
+		for _, id := range ids {
+			s.m[id] = struct{}{}
+		}
 	}
+}
+
+func (s *idSet) has(id int) bool {
+	if s.m != nil {
+		_, ok := s.m[id]
+		return ok
+	}
+	_, ok := slices.BinarySearch(s.list, id)
+	return ok
+}
+
+func (s *idSet) len() int {
+	if s.m != nil {
+		return len(s.m)
+	}
+	return len(s.list)
+}
+
+// sorted returns the ids in order.
+func (s *idSet) sorted() []int {
+	if s.m == nil {
+		return s.list
+	}
+	return slices.Sorted(maps.Keys(s.m))
 }
 
 // take hands over the reads recorded so far, remembering them as logged.
@@ -639,7 +676,7 @@ func (r *Reader) take() []logEntry {
 			fields = append(fields, f)
 		}
 		slices.Sort(fields)
-		entries = append(entries, logEntry{k: k, fields: fields, count: len(a.ids), purpose: a.purpose})
+		entries = append(entries, logEntry{k: k, fields: fields, count: a.ids.len(), purpose: a.purpose})
 		l := r.logged[k]
 		if l == nil {
 			r.logged[k] = a // handed over: the entry above is what is written
@@ -648,9 +685,7 @@ func (r *Reader) take() []logEntry {
 		for f := range a.fields {
 			l.fields[f] = true
 		}
-		for id := range a.ids {
-			l.ids[id] = true
-		}
+		l.ids.addSorted(a.ids.sorted())
 	}
 	slices.SortFunc(entries, func(x, y logEntry) int {
 		return cmp.Or(cmp.Compare(x.k.owner, y.k.owner), cmp.Compare(x.k.typ, y.k.typ), cmp.Compare(x.k.grant, y.k.grant))

@@ -2,6 +2,10 @@ package generated
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -37,4 +41,69 @@ func TestGqlseqObjectWritesAsFieldSet(t *testing.T) {
 			t.Errorf("case %d: %s, FieldSet writes %s", i, got.String(), want.String())
 		}
 	}
+}
+
+// marshalSliceInOrder (written by tools/gqlseq) marshals every element once, in order, with its
+// own index in its field context, into its own place; a panicking element becomes null with an
+// error, or, with the panic handler omitted, the panic reaches the caller.
+func TestMarshalSliceInOrder(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 100, 1001} {
+		ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, func(context.Context, any) error { return errors.New("内部错误") })
+		calls := make([]atomic.Int32, n)
+		next := 0
+		ret := marshalSliceInOrder(ctx, n, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+			calls[i].Add(1)
+			if i != next {
+				t.Errorf("n=%d: element %d marshalled when %d was due", n, i, next)
+			}
+			next = i + 1
+			if got := *graphql.GetFieldContext(ctx).Index; got != i {
+				t.Errorf("n=%d: element %d has index %d in its field context", n, i, got)
+			}
+			if i == n/2 && n > 2 {
+				panic("element panics")
+			}
+			return graphql.MarshalInt(i)
+		})
+		if len(ret) != n {
+			t.Fatalf("n=%d: %d elements", n, len(ret))
+		}
+		for i := range n {
+			if c := calls[i].Load(); c != 1 {
+				t.Errorf("n=%d: element %d marshalled %d times", n, i, c)
+			}
+			var b bytes.Buffer
+			ret[i].MarshalGQL(&b)
+			want := strconv.Itoa(i)
+			if i == n/2 && n > 2 {
+				want = "null"
+			}
+			if b.String() != want {
+				t.Errorf("n=%d: element %d written %s, want %s", n, i, b.String(), want)
+			}
+		}
+		if errs := graphql.GetErrors(ctx); (n > 2) != (len(errs) == 1) {
+			t.Errorf("n=%d: errors %v", n, errs)
+		}
+	}
+
+	var done atomic.Int32
+	func() {
+		defer func() {
+			if r := recover(); r != "last element panics" {
+				t.Errorf("recovered %v, want the element's panic", r)
+			}
+			if d := done.Load(); d != 999 {
+				t.Errorf("the panic reached the caller after %d of the 999 elements before it", d)
+			}
+		}()
+		marshalSliceInOrder(context.Background(), 1000, 0, true, func(ctx context.Context, i int) graphql.Marshaler {
+			if i == 999 {
+				panic("last element panics")
+			}
+			done.Add(1)
+			return graphql.Null
+		})
+		t.Error("no panic")
+	}()
 }

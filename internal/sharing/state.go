@@ -41,8 +41,9 @@ type Reader struct {
 	pending []chan error
 	early   bool // a query: the reads of a page are logged while the rest resolves
 	// The restricted fields allowed when their page was decided (decidePage), by record: they
-	// are not decided — nor recorded — again as they resolve. A map is never changed once
-	// stored: decidePage stores a new one (under allowMu), the fields read it without a lock.
+	// are not decided — nor recorded — again as they resolve. A slice of blocks is never
+	// changed once stored: decidePage stores a longer copy (under allowMu), and the fields read
+	// it without a lock.
 	allowMu sync.Mutex
 	allowed atomic.Pointer[[]allowedBlock]
 	// The owners of targets across reads, and the generation this read uses them
@@ -64,7 +65,7 @@ type allowedBlock struct {
 // decidePage looks up the owners of a page of records (ids) and decides
 // the given restricted fields of each at once: the allowed ones are remembered for when they
 // resolve, the cross-department reads recorded and handed to the access log (LogEarly). Records
-// with the same single owner share one set of decisions.
+// with the same owners share one set of decisions.
 func (r *Reader) decidePage(ctx context.Context, typ string, ids []int, objs []any, fields []string) error {
 	if len(fields) == 0 {
 		// Nothing to decide now: the owners are looked up for the fields below the records.

@@ -58,6 +58,8 @@ func runServe(ctx context.Context, cfg *config, o serveFlags, stdout, stderr io.
 		return err
 	}
 	log := cfg.logger(stderr)
+	gc := serveGCPolicy(os.Getenv, availableMemory()).apply()
+	log.Info("garbage collector", "gogc", gc.Percent, "memory_limit_mib", gc.MemLimit>>20)
 	hopt, err := hubOptions(cfg, nil)
 	if err != nil {
 		return err

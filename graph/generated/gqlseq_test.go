@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"sync/atomic"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/ssgk/ssgk/ent/target"
 )
 
 // gqlseqObject (written by tools/gqlseq) writes a record exactly as graphql.FieldSet does: in
@@ -106,4 +109,39 @@ func TestMarshalSliceInOrder(t *testing.T) {
 		})
 		t.Error("no panic")
 	}()
+}
+
+// shoutEnum is an enum type whose marshaller is not a plain quote: gqlseqEnum must write what
+// the type's own MarshalGQL writes.
+type shoutEnum string
+
+func (e shoutEnum) MarshalGQL(w io.Writer) { io.WriteString(w, `"!`+string(e)+`"`) }
+
+// gqlseqEnum (written by tools/gqlseq) writes an enum value as its type does, allocates nothing
+// once a value has been seen, and keeps a bounded number of values per type.
+func TestGqlseqEnum(t *testing.T) {
+	var c gqlseqEnumCache
+	for _, v := range []target.Status{target.StatusEXISTING, target.Status("带\"引号"), target.Status(""), target.StatusEXISTING} {
+		var want, got bytes.Buffer
+		v.MarshalGQL(&want)
+		gqlseqEnum(&c, v).MarshalGQL(&got)
+		if got.String() != want.String() {
+			t.Errorf("%q: %s, the type writes %s", v, got.String(), want.String())
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = gqlseqEnum(&c, target.StatusEXISTING) }); n != 0 {
+		t.Errorf("a value seen before: %v allocations, want 0", n)
+	}
+	var s gqlseqEnumCache
+	for i := range gqlseqEnumMax + 50 {
+		v := shoutEnum("v" + strconv.Itoa(i))
+		var got bytes.Buffer
+		gqlseqEnum(&s, v).MarshalGQL(&got)
+		if want := `"!v` + strconv.Itoa(i) + `"`; got.String() != want {
+			t.Fatalf("value %d: %s, want %s", i, got.String(), want)
+		}
+	}
+	if n := len(*s.m.Load()); n != gqlseqEnumMax {
+		t.Errorf("the cache holds %d values, want at most %d", n, gqlseqEnumMax)
+	}
 }

@@ -270,7 +270,7 @@ func (s *Server) graphqlHandler() http.Handler {
 // gqlseq has written the gate.)
 func init() {
 	generated.PlainFieldGate = func(ctx context.Context, f *generated.PlainField, record any) bool {
-		return sharing.AllowsPlain(ctx, &f.Facts, f.Object, f.Field, record)
+		return sharing.AllowsPlain(ctx, &f.Facts, &f.Open, f.Object, f.Field, record)
 	}
 }
 

@@ -173,12 +173,16 @@ func AllowsRecord(ctx context.Context, object, field string, record any) bool {
 // AllowsPlain is AllowsRecord for the executor's plain-field fast path, which keeps the field's
 // catalogue facts in facts (one per field of an object type, empty at first): they are worked
 // out on the first call and read from there afterwards, rather than looked up by name for every
-// field of every record.
-func AllowsPlain(ctx context.Context, facts *atomic.Value, object, field string, record any) bool {
+// field of every record. A field allowed on every record for every reader (PUBLIC and not
+// sealed) is marked in open, and the executor then writes it without calling again.
+func AllowsPlain(ctx context.Context, facts *atomic.Value, open *atomic.Bool, object, field string, record any) bool {
 	fi, _ := facts.Load().(*fieldInfo)
 	if fi == nil {
 		fi = infoByName(object, field)
 		facts.Store(fi)
+		if fi.public && !fi.sealed {
+			open.Store(true) // allowsRecord allows it whoever reads which record
+		}
 	}
 	return allowsRecord(ctx, fi, object, field, record)
 }

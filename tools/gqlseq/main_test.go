@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"strings"
 	"testing"
@@ -290,7 +293,7 @@ func TestRewrite_PlainFields(t *testing.T) {
 	s := string(out)
 	for _, want := range []string{
 		"plainOK := gqlseqPlain(ctx, fields, gqlseqConcurrent_Target)",
-		`if plainOK && PlainFieldGate(ctx, &gqlseqGate_Target_name, obj) {
+		`if plainOK && (gqlseqGate_Target_name.Open.Load() || PlainFieldGate(ctx, &gqlseqGate_Target_name, obj)) {
 				out.Values[i] = ec.marshalNString2string(ctx, field.Selections, obj.Name)
 			} else {
 				out.Values[i] = ec._Target_name(ctx, field, obj)
@@ -318,5 +321,33 @@ func TestRewrite_PlainFields(t *testing.T) {
 	}
 	if !bytes.Equal(again, out) || counts[2] != 0 {
 		t.Errorf("a second run changed the file (counts %v)", counts)
+	}
+}
+
+// enumValue recognises gqlgen's marshaller of an enum value (the value is its own marshaller)
+// and nothing else that returns its argument.
+func TestEnumValue(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want string
+	}{
+		{`func (ec *executionContext) marshalNTargetStatus2x(ctx context.Context, sel ast.SelectionSet, v target.Status) graphql.Marshaler { return v }`, "target.Status"},
+		{`func (ec *executionContext) marshalNCursor2x(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler { return v }`, ""},
+		{`func (ec *executionContext) marshalNUpload2x(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler { return v }`, ""},
+		{`func (ec *executionContext) marshalOTargetStatus2ᚖx(ctx context.Context, sel ast.SelectionSet, v *target.Status) graphql.Marshaler { if v == nil { return graphql.Null }; return v }`, ""},
+		{`func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler { res := graphql.MarshalString(v); return res }`, ""},
+		{`func (ec *executionContext) marshalNX2x(ctx context.Context, sel ast.SelectionSet, v target.Status) graphql.Marshaler { return other }`, ""},
+	} {
+		f, err := parser.ParseFile(token.NewFileSet(), "x.go", "package x\n"+c.src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := enumValue(f.Decls[0].(*ast.FuncDecl))
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("%.60s…: %q %v, want %q", c.src, got, ok, c.want)
+		}
+	}
+	if got := enumCacheName("target.CreditRiskClass"); got != "gqlseqEnum_target_CreditRiskClass" {
+		t.Errorf("enumCacheName = %s", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"sort"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -173,8 +174,12 @@ func rewritePlain(src []byte) (plainResult, error) {
 			if err != nil {
 				return plainResult{}, err
 			}
-			text := fmt.Sprintf("if %s && %s(ctx, &%s, obj) {\nout.Values[i] = ec.%s(ctx, field.Selections, obj.%s)\n} else {\n%s\n}",
-				plainVar, gateVar, gate, p.marshal, p.structField,
+			value := fmt.Sprintf("ec.%s(ctx, field.Selections, obj.%s)", p.marshal, p.structField)
+			if typ, ok := enumValue(funcs[p.marshal]); ok {
+				value = fmt.Sprintf("%s(&%s, obj.%s)", enumFunc, enumCacheName(typ), p.structField)
+			}
+			text := fmt.Sprintf("if %s && (%s.Open.Load() || %s(ctx, &%s, obj)) {\nout.Values[i] = %s\n} else {\n%s\n}",
+				plainVar, gate, gateVar, gate, value,
 				string(src[fset.Position(as.Pos()).Offset:fset.Position(as.End()).Offset]))
 			objEdits = append(objEdits, edit{fset.Position(as.Pos()).Offset, fset.Position(as.End()).Offset, text})
 		}
@@ -208,11 +213,67 @@ func rewritePlain(src []byte) (plainResult, error) {
 	return res, nil
 }
 
+// The values of enum types. gqlgen's marshaller of an enum value is the value itself: written to
+// the response, the ent enum quotes its name into a new string (strconv.Quote), and put into the
+// record's values it is copied to the heap — two allocations per enum field per record, for
+// one of a handful of names. The plain path writes instead the value's bytes as the type's own
+// MarshalGQL wrote them the first time (gqlseqEnum), kept per enum type in a cache variable.
+const enumFunc = "gqlseqEnum"
+
+// enumCacheName is the cache variable of the enum type typ (as the generated file names it,
+// e.g. target.Status).
+func enumCacheName(typ string) string {
+	return "gqlseqEnum_" + strings.NewReplacer(".", "_").Replace(typ)
+}
+
+var enumCacheRef = regexp.MustCompile(`&(gqlseqEnum_[A-Za-z0-9_]+),`)
+
+// enumValue reports whether the marshaller fd is gqlgen's marshaller of a value of a named
+// type of another package that is its own marshaller — `func (ec) marshalXT(ctx, sel, v pkg.T)
+// graphql.Marshaler { return v }`, what gqlgen writes for an enum — and returns that type. The
+// cache (gqlseqEnum) only accepts types whose values are strings: anything else would not
+// compile.
+func enumValue(fd *ast.FuncDecl) (string, bool) {
+	if fd == nil || len(fd.Body.List) != 1 || len(fd.Type.Params.List) != 3 || len(fd.Type.Params.List[2].Names) != 1 {
+		return "", false
+	}
+	param := fd.Type.Params.List[2]
+	sel, ok := param.Type.(*ast.SelectorExpr)
+	if !ok {
+		return "", false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok || pkg.Name == "graphql" || pkg.Name == "entgql" {
+		return "", false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 || !isIdent(ret.Results[0], param.Names[0].Name) {
+		return "", false
+	}
+	return pkg.Name + "." + sel.Sel.Name, true
+}
+
 // tail is the code rewritePlain's rewrites call: the gate, the switch and, for each object
 // marshaller rewritten, the function naming its concurrent fields.
 func (r plainResult) tail() string {
 	var b bytes.Buffer
 	b.WriteString(plainHelper)
+	caches := map[string]bool{}
+	for _, m := range enumCacheRef.FindAllSubmatch(r.src, -1) {
+		caches[string(m[1])] = true
+	}
+	if len(caches) > 0 {
+		names := make([]string, 0, len(caches))
+		for n := range caches {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.WriteString("\n// The marshallers of the values of the enum types of plain fields (gqlseqEnum), one cache per type.\nvar (\n")
+		for _, n := range names {
+			fmt.Fprintf(&b, "%s gqlseqEnumCache\n", n)
+		}
+		b.WriteString(")\n")
+	}
 	if len(r.gates) > 0 {
 		names := make([]string, 0, len(r.gates))
 		for n := range r.gates {
@@ -247,6 +308,9 @@ const plainHelper = `
 type PlainField struct {
 	Object, Field string
 	Facts         atomic.Value
+	// Open is set by the application once it has found that it allows the field on every
+	// record for every reader: the field is then written without asking PlainFieldGate.
+	Open atomic.Bool
 }
 
 // PlainFieldGate is written by tools/gqlseq: whether the field interceptors of the operation in
@@ -303,6 +367,59 @@ fields:
 	}
 	w.Write(gqlseqCloseBrace)
 }
+
+// gqlseqEnumCache is written by tools/gqlseq: the marshallers of the values of one enum type,
+// each the bytes the type's own MarshalGQL wrote for it, shared by every record (gqlseqEnum).
+type gqlseqEnumCache struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[string]graphql.Marshaler]
+}
+
+// gqlseqEnumMax bounds a cache: an enum has a handful of values, and a column that holds more
+// distinct ones than this (written around the schema) is not cached further.
+const gqlseqEnumMax = 256
+
+// gqlseqEnum is written by tools/gqlseq: the marshaller of the enum value v — what v.MarshalGQL
+// writes, without copying v to the heap or quoting it again for every record.
+func gqlseqEnum[E interface {
+	~string
+	graphql.Marshaler
+}](c *gqlseqEnumCache, v E) graphql.Marshaler {
+	if m := c.m.Load(); m != nil {
+		if x, ok := (*m)[string(v)]; ok {
+			return x
+		}
+	}
+	var b bytes.Buffer
+	v.MarshalGQL(&b)
+	x := graphql.Marshaler(gqlseqRaw(b.Bytes()))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	if old != nil && len(*old) >= gqlseqEnumMax {
+		return x
+	}
+	m := make(map[string]graphql.Marshaler, 1+func() int {
+		if old == nil {
+			return 0
+		}
+		return len(*old)
+	}())
+	if old != nil {
+		for k, y := range *old {
+			m[k] = y
+		}
+	}
+	m[string(v)] = x
+	c.m.Store(&m)
+	return x
+}
+
+// gqlseqRaw is written by tools/gqlseq: bytes written as they are.
+type gqlseqRaw []byte
+
+// MarshalGQL implements graphql.Marshaler.
+func (r gqlseqRaw) MarshalGQL(w io.Writer) { w.Write(r) }
 
 var (
 	gqlseqOpenBrace  = []byte{'{'}

@@ -125,7 +125,7 @@ func rewrite(src []byte) (out []byte, counts []int, err error) {
 	}
 	counts = append(counts, pr.fields)
 	out = append(bytes.TrimRight(pr.src, "\n"), []byte("\n\n"+helper+pr.tail())...)
-	out = addImport(out, "io") // gqlseqObject.MarshalGQL
+	out = addImport(out, "io")    // gqlseqObject.MarshalGQL
 	out = addImport(out, "bytes") // gqlseqEnum
 	out = addImport(out, "sync")
 	formatted, err := format.Source(out)

@@ -6,8 +6,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"sort"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )

@@ -272,6 +272,14 @@ func init() {
 	generated.PlainFieldGate = func(ctx context.Context, f *generated.PlainField, record any) bool {
 		return sharing.AllowsPlain(ctx, &f.Facts, &f.Open, f.Object, f.Field, record)
 	}
+	// The fields the interceptor leaves alone whoever reads are written without asking: among
+	// them the fields holding another record (an edge's node), which the gate is never asked
+	// about.
+	for _, f := range generated.PlainFields {
+		if sharing.LeavesAlone(f.Object, f.Field) {
+			f.Open.Store(true)
+		}
+	}
 }
 
 // use adds an extension to the GraphQL handler. The plain-field fast path skips the field

@@ -187,6 +187,15 @@ func AllowsPlain(ctx context.Context, facts *atomic.Value, open *atomic.Bool, ob
 	return allowsRecord(ctx, fi, object, field, record)
 }
 
+// LeavesAlone reports whether the interceptor leaves field of an object type alone whoever reads
+// it, when the field is neither a list nor a connection: a PUBLIC field, or one of a type outside
+// the catalogue (an edge's node, a page's info), unless sealed until its draw's reveal. The
+// executor writes such fields without it (tools/gqlseq: PlainField.Open).
+func LeavesAlone(object, field string) bool {
+	fi := infoByName(object, field)
+	return (fi.public || !fi.typed) && !fi.sealed
+}
+
 func allowsRecord(ctx context.Context, fi *fieldInfo, object, field string, record any) bool {
 	if fi.public && !fi.sealed {
 		return true

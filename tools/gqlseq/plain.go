@@ -47,6 +47,10 @@ import (
 // gives it to interceptors), the struct field read and the marshaller called.
 type plainField struct {
 	object, structField, marshal string
+	// fieldContext is set for a field of an object type (a record's struct field holding
+	// another record, such as an edge's node): the function of its field context, which the fast
+	// path still gives the nested record, so that what is resolved below it has its path.
+	fieldContext string
 }
 
 // neverNull are the scalar marshallers of package graphql that never return graphql.Null: a
@@ -112,6 +116,8 @@ func rewritePlain(src []byte) (plainResult, error) {
 	for name, fd := range funcs {
 		if p, ok := asPlain(fd, funcs); ok {
 			plains[name] = p
+		} else if p, ok := asObjectField(fd, funcs); ok {
+			plains[name] = p
 		}
 	}
 	type edit struct {
@@ -174,13 +180,21 @@ func rewritePlain(src []byte) (plainResult, error) {
 			if err != nil {
 				return plainResult{}, err
 			}
-			value := fmt.Sprintf("ec.%s(ctx, field.Selections, obj.%s)", p.marshal, p.structField)
-			if typ, ok := enumValue(funcs[p.marshal]); ok {
-				value = fmt.Sprintf("%s(&%s, obj.%s)", enumFunc, enumCacheName(typ), p.structField)
+			orig := string(src[fset.Position(as.Pos()).Offset:fset.Position(as.End()).Offset])
+			var text string
+			if p.fieldContext != "" {
+				// The gate's Open alone: the application opens the fields its interceptor
+				// leaves alone whoever reads (OpenPlainFields); it is never asked per record.
+				text = fmt.Sprintf("if %s && %s.Open.Load() {\nout.Values[i] = %s(ctx, field, ec.%s, obj.%s, ec.%s)\n} else {\n%s\n}",
+					plainVar, gate, objectFieldFunc, p.fieldContext, p.structField, p.marshal, orig)
+			} else {
+				value := fmt.Sprintf("ec.%s(ctx, field.Selections, obj.%s)", p.marshal, p.structField)
+				if typ, ok := enumValue(funcs[p.marshal]); ok {
+					value = fmt.Sprintf("%s(&%s, obj.%s)", enumFunc, enumCacheName(typ), p.structField)
+				}
+				text = fmt.Sprintf("if %s && (%s.Open.Load() || %s(ctx, &%s, obj)) {\nout.Values[i] = %s\n} else {\n%s\n}",
+					plainVar, gate, gateVar, gate, value, orig)
 			}
-			text := fmt.Sprintf("if %s && (%s.Open.Load() || %s(ctx, &%s, obj)) {\nout.Values[i] = %s\n} else {\n%s\n}",
-				plainVar, gate, gateVar, gate, value,
-				string(src[fset.Position(as.Pos()).Offset:fset.Position(as.End()).Offset]))
 			objEdits = append(objEdits, edit{fset.Position(as.Pos()).Offset, fset.Position(as.End()).Offset, text})
 		}
 		if len(objEdits) == 0 && !already {
@@ -286,6 +300,11 @@ func (r plainResult) tail() string {
 			fmt.Fprintf(&b, "%s = PlainField{Object: %s, Field: %s}\n", n, strconv.Quote(g.object), strconv.Quote(g.field))
 		}
 		b.WriteString(")\n")
+		b.WriteString("\n// PlainFields is written by tools/gqlseq: every gate variable, for the application to open\n// the fields it leaves alone whoever reads (PlainField.Open) before serving.\nvar PlainFields = []*PlainField{\n")
+		for _, n := range names {
+			fmt.Fprintf(&b, "&%s,\n", n)
+		}
+		b.WriteString("}\n")
 	}
 	for _, name := range r.objects {
 		fmt.Fprintf(&b, "\n// %s reports the fields of %s resolved concurrently.\nfunc %s(name string) bool {\n", concurrentFunc(name), name, concurrentFunc(name))
@@ -415,6 +434,29 @@ func gqlseqEnum[E interface {
 	return x
 }
 
+// gqlseqField is written by tools/gqlseq: a field whose value is another record held by the
+// record, written as graphql.ResolveField writes it — in its own field context, with its result,
+// a panic below it turned into null and an error — without the field interceptors, which the
+// application has found leave the field alone whoever reads (PlainField.Open).
+func gqlseqField[T any](ctx context.Context, field graphql.CollectedField,
+	fieldContext func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error),
+	v T, marshal func(context.Context, ast.SelectionSet, T) graphql.Marshaler) (ret graphql.Marshaler) {
+	fc, err := fieldContext(ctx, field)
+	if err != nil {
+		graphql.AddError(ctx, err)
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			graphql.AddError(ctx, graphql.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	fc.Result = v
+	return marshal(ctx, field.Selections, v)
+}
+
 // gqlseqRaw is written by tools/gqlseq: bytes written as they are.
 type gqlseqRaw []byte
 
@@ -498,6 +540,102 @@ func asPlain(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool
 		return plainField{}, false
 	}
 	return plainField{object: object, structField: sf, marshal: marshal}, true
+}
+
+// objectFieldFunc writes a plain field of an object type (gqlseqField).
+const objectFieldFunc = "gqlseqField"
+
+// asObjectField recognises the function `_T_f` of a field whose value is another record held in
+// a struct field of the record — `return obj.X, nil`, no directives — with a field context that
+// is neither a method's nor a resolver's and takes no arguments, marshalled as one record (not a
+// list, not a connection: the interceptor looks the owners of those up as a page).
+func asObjectField(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool) {
+	if !strings.HasPrefix(fd.Name.Name, "_") || len(fd.Body.List) != 1 {
+		return plainField{}, false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return plainField{}, false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
+		return plainField{}, false
+	}
+	if id, ok := call.Args[5].(*ast.Ident); !ok || id.Name != "nil" {
+		return plainField{}, false // directives
+	}
+	fcFunc, ok := singleECCall(call.Args[3])
+	if !ok {
+		return plainField{}, false
+	}
+	object, ok := objectFieldContext(funcs[fcFunc])
+	if !ok {
+		return plainField{}, false
+	}
+	sf, ok := structFieldResolver(call.Args[4])
+	if !ok {
+		return plainField{}, false
+	}
+	marshal, ok := marshalClosure(call.Args[6])
+	if !ok || strings.Contains(marshal, "ᚕ") || strings.Contains(marshal, "Connection2") || funcs[marshal] == nil {
+		return plainField{}, false
+	}
+	return plainField{object: object, structField: sf, marshal: marshal, fieldContext: fcFunc}, true
+}
+
+// objectFieldContext returns the object type of a field context function whose body is
+// `fc = &graphql.FieldContext{Object: "T", Field: field, IsMethod: false, IsResolver: false,
+// Child: …}; return fc, nil` — no arguments to parse, nothing that can fail.
+func objectFieldContext(fd *ast.FuncDecl) (string, bool) {
+	if fd == nil || len(fd.Body.List) != 2 {
+		return "", false
+	}
+	as, ok := fd.Body.List[0].(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 {
+		return "", false
+	}
+	ue, ok := as.Rhs[0].(*ast.UnaryExpr)
+	if !ok || ue.Op != token.AND {
+		return "", false
+	}
+	lit, ok := ue.X.(*ast.CompositeLit)
+	if !ok || !isSelector(lit.Type, "graphql", "FieldContext") {
+		return "", false
+	}
+	if r, ok := fd.Body.List[1].(*ast.ReturnStmt); !ok || len(r.Results) != 2 || !isIdent(r.Results[1], "nil") {
+		return "", false
+	}
+	object := ""
+	for _, e := range lit.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if !ok {
+			return "", false
+		}
+		key, _ := kv.Key.(*ast.Ident)
+		if key == nil {
+			return "", false
+		}
+		switch key.Name {
+		case "Object":
+			bl, ok := kv.Value.(*ast.BasicLit)
+			if !ok || bl.Kind != token.STRING {
+				return "", false
+			}
+			object, _ = strconv.Unquote(bl.Value)
+		case "Field":
+			if !isIdent(kv.Value, "field") {
+				return "", false
+			}
+		case "IsMethod", "IsResolver":
+			if !isIdent(kv.Value, "false") {
+				return "", false
+			}
+		case "Child":
+		default:
+			return "", false // Args, or anything this does not know
+		}
+	}
+	return object, object != ""
 }
 
 // scalarFieldContext returns the object type of an init closure

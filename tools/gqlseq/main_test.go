@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -349,5 +350,58 @@ func TestEnumValue(t *testing.T) {
 	}
 	if got := enumCacheName("target.CreditRiskClass"); got != "gqlseqEnum_target_CreditRiskClass" {
 		t.Errorf("enumCacheName = %s", got)
+	}
+}
+
+// asObjectField takes a field holding another record in a struct field, with a field context that
+// takes no arguments and is no method's or resolver's, marshalled as one record; nothing else.
+func TestAsObjectField(t *testing.T) {
+	const fc = `func (ec *executionContext) fieldContext_TargetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{Object: "TargetEdge", Field: field, IsMethod: %s, IsResolver: false, Child: nil%s}
+	return fc, nil
+}
+`
+	const field = `func (ec *executionContext) _TargetEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(ctx, ec.OperationContext, field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) { return ec.fieldContext_TargetEdge_node(ctx, field) },
+		func(ctx context.Context) (any, error) { return %s, nil },
+		%s,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Target) graphql.Marshaler { return ec.%s(ctx, selections, v) },
+		true, false)
+}
+func (ec *executionContext) marshalOTarget2ᚖx(ctx context.Context, sel ast.SelectionSet, v *ent.Target) graphql.Marshaler { return nil }
+func (ec *executionContext) marshalOTarget2ᚕx(ctx context.Context, sel ast.SelectionSet, v *ent.Target) graphql.Marshaler { return nil }
+func (ec *executionContext) marshalNTargetConnection2ᚖx(ctx context.Context, sel ast.SelectionSet, v *ent.Target) graphql.Marshaler { return nil }
+`
+	for _, c := range []struct {
+		name                           string
+		isMethod, args, res, mw, marsh string
+		want                           bool
+	}{
+		{"an edge's node", "false", "", "obj.Node", "nil", "marshalOTarget2ᚖx", true},
+		{"a method", "true", "", "obj.Node", "nil", "marshalOTarget2ᚖx", false},
+		{"arguments", "false", ", Args: nil", "obj.Node", "nil", "marshalOTarget2ᚖx", false},
+		{"a resolver call", "false", "", "ec.resolvers.Node(ctx, obj)", "nil", "marshalOTarget2ᚖx", false},
+		{"directives", "false", "", "obj.Node", "ec.directives", "marshalOTarget2ᚖx", false},
+		{"a list", "false", "", "obj.Node", "nil", "marshalOTarget2ᚕx", false},
+		{"a connection", "false", "", "obj.Node", "nil", "marshalNTargetConnection2ᚖx", false},
+	} {
+		src := "package x\n" + fmt.Sprintf(fc, c.isMethod, c.args) + fmt.Sprintf(field, c.res, c.mw, c.marsh)
+		f, err := parser.ParseFile(token.NewFileSet(), "x.go", src, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		funcs := map[string]*ast.FuncDecl{}
+		for _, d := range f.Decls {
+			fd := d.(*ast.FuncDecl)
+			funcs[fd.Name.Name] = fd
+		}
+		p, ok := asObjectField(funcs["_TargetEdge_node"], funcs)
+		if ok != c.want {
+			t.Errorf("%s: recognised %v, want %v", c.name, ok, c.want)
+		}
+		if ok && (p.object != "TargetEdge" || p.structField != "Node" || p.fieldContext != "fieldContext_TargetEdge_node" || p.marshal != c.marsh) {
+			t.Errorf("%s: %+v", c.name, p)
+		}
 	}
 }

@@ -512,20 +512,9 @@ func isECMethod(fd *ast.FuncDecl) bool {
 
 // asPlain reports whether fd is the function of a plain field.
 func asPlain(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool) {
-	if !strings.HasPrefix(fd.Name.Name, "_") || len(fd.Body.List) != 1 {
+	call, ok := resolveFieldCall(fd)
+	if !ok {
 		return plainField{}, false
-	}
-	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
-	if !ok || len(ret.Results) != 1 {
-		return plainField{}, false
-	}
-	call, ok := ret.Results[0].(*ast.CallExpr)
-	if !ok || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
-		return plainField{}, false
-	}
-	// Arguments: ctx, ec.OperationContext, field, init, resolver, middleware, marshal, recover, nonNull.
-	if id, ok := call.Args[5].(*ast.Ident); !ok || id.Name != "nil" {
-		return plainField{}, false // directives
 	}
 	object, ok := scalarFieldContext(call.Args[3], funcs)
 	if !ok {
@@ -542,6 +531,27 @@ func asPlain(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool
 	return plainField{object: object, structField: sf, marshal: marshal}, true
 }
 
+// resolveFieldCall returns the call of a field function `_T_f` that is only
+// `return graphql.ResolveField(…)` without directives. Its arguments: ctx, ec.OperationContext,
+// field, init, resolver, middleware (nil), marshal, recover, nonNull.
+func resolveFieldCall(fd *ast.FuncDecl) (*ast.CallExpr, bool) {
+	if !strings.HasPrefix(fd.Name.Name, "_") || len(fd.Body.List) != 1 {
+		return nil, false
+	}
+	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) != 1 {
+		return nil, false
+	}
+	call, ok := ret.Results[0].(*ast.CallExpr)
+	if !ok || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
+		return nil, false
+	}
+	if id, ok := call.Args[5].(*ast.Ident); !ok || id.Name != "nil" {
+		return nil, false // directives
+	}
+	return call, true
+}
+
 // objectFieldFunc writes a plain field of an object type (gqlseqField).
 const objectFieldFunc = "gqlseqField"
 
@@ -550,19 +560,9 @@ const objectFieldFunc = "gqlseqField"
 // is neither a method's nor a resolver's and takes no arguments, marshalled as one record (not a
 // list, not a connection: the interceptor looks the owners of those up as a page).
 func asObjectField(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool) {
-	if !strings.HasPrefix(fd.Name.Name, "_") || len(fd.Body.List) != 1 {
+	call, ok := resolveFieldCall(fd)
+	if !ok {
 		return plainField{}, false
-	}
-	ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
-	if !ok || len(ret.Results) != 1 {
-		return plainField{}, false
-	}
-	call, ok := ret.Results[0].(*ast.CallExpr)
-	if !ok || !isSelector(call.Fun, "graphql", "ResolveField") || len(call.Args) != 9 {
-		return plainField{}, false
-	}
-	if id, ok := call.Args[5].(*ast.Ident); !ok || id.Name != "nil" {
-		return plainField{}, false // directives
 	}
 	fcFunc, ok := singleECCall(call.Args[3])
 	if !ok {

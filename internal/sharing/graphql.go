@@ -173,14 +173,14 @@ func AllowsRecord(ctx context.Context, object, field string, record any) bool {
 // AllowsPlain is AllowsRecord for the executor's plain-field fast path, which keeps the field's
 // catalogue facts in facts (one per field of an object type, empty at first): they are worked
 // out on the first call and read from there afterwards, rather than looked up by name for every
-// field of every record. A field allowed on every record for every reader (PUBLIC and not
-// sealed) is marked in open, and the executor then writes it without calling again.
+// field of every record. A field allowed on every record for every reader (leftAlone) is
+// marked in open, and the executor then writes it without calling again.
 func AllowsPlain(ctx context.Context, facts *atomic.Value, open *atomic.Bool, object, field string, record any) bool {
 	fi, _ := facts.Load().(*fieldInfo)
 	if fi == nil {
 		fi = infoByName(object, field)
 		facts.Store(fi)
-		if fi.public && !fi.sealed {
+		if fi.leftAlone() {
 			open.Store(true) // allowsRecord allows it whoever reads which record
 		}
 	}
@@ -192,7 +192,12 @@ func AllowsPlain(ctx context.Context, facts *atomic.Value, open *atomic.Bool, ob
 // the catalogue (an edge's node, a page's info), unless sealed until its draw's reveal. The
 // executor writes such fields without it (tools/gqlseq: PlainField.Open).
 func LeavesAlone(object, field string) bool {
-	fi := infoByName(object, field)
+	return infoByName(object, field).leftAlone()
+}
+
+// leftAlone: a PUBLIC field or one outside the catalogue, not sealed — allowed on every record
+// whoever reads (allowsRecord, allowsEvery), and passed over by the interceptor when it is no page.
+func (fi *fieldInfo) leftAlone() bool {
 	return (fi.public || !fi.typed) && !fi.sealed
 }
 

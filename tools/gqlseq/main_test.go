@@ -353,9 +353,9 @@ func TestEnumValue(t *testing.T) {
 	}
 }
 
-// asObjectField takes a field holding another record in a struct field, with a field context that
+// asPlain takes a field holding another record in a struct field, with a field context that
 // takes no arguments and is no method's or resolver's, marshalled as one record; nothing else.
-func TestAsObjectField(t *testing.T) {
+func TestAsPlainObjectField(t *testing.T) {
 	const fc = `func (ec *executionContext) fieldContext_TargetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{Object: "TargetEdge", Field: field, IsMethod: %s, IsResolver: false, Child: nil%s}
 	return fc, nil
@@ -396,7 +396,7 @@ func (ec *executionContext) marshalNTargetConnection2ᚖx(ctx context.Context, s
 			fd := d.(*ast.FuncDecl)
 			funcs[fd.Name.Name] = fd
 		}
-		p, ok := asObjectField(funcs["_TargetEdge_node"], funcs)
+		p, ok := asPlain(funcs["_TargetEdge_node"], funcs)
 		if ok != c.want {
 			t.Errorf("%s: recognised %v, want %v", c.name, ok, c.want)
 		}

@@ -116,8 +116,6 @@ func rewritePlain(src []byte) (plainResult, error) {
 	for name, fd := range funcs {
 		if p, ok := asPlain(fd, funcs); ok {
 			plains[name] = p
-		} else if p, ok := asObjectField(fd, funcs); ok {
-			plains[name] = p
 		}
 	}
 	type edit struct {
@@ -510,27 +508,6 @@ func isECMethod(fd *ast.FuncDecl) bool {
 	return ok && id.Name == "executionContext"
 }
 
-// asPlain reports whether fd is the function of a plain field.
-func asPlain(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool) {
-	call, ok := resolveFieldCall(fd)
-	if !ok {
-		return plainField{}, false
-	}
-	object, ok := scalarFieldContext(call.Args[3], funcs)
-	if !ok {
-		return plainField{}, false
-	}
-	sf, ok := structFieldResolver(call.Args[4])
-	if !ok {
-		return plainField{}, false
-	}
-	marshal, ok := marshalClosure(call.Args[6])
-	if !ok || !safeMarshaller(funcs[marshal]) {
-		return plainField{}, false
-	}
-	return plainField{object: object, structField: sf, marshal: marshal}, true
-}
-
 // resolveFieldCall returns the call of a field function `_T_f` that is only
 // `return graphql.ResolveField(…)` without directives. Its arguments: ctx, ec.OperationContext,
 // field, init, resolver, middleware (nil), marshal, recover, nonNull.
@@ -555,20 +532,14 @@ func resolveFieldCall(fd *ast.FuncDecl) (*ast.CallExpr, bool) {
 // objectFieldFunc writes a plain field of an object type (gqlseqField).
 const objectFieldFunc = "gqlseqField"
 
-// asObjectField recognises the function `_T_f` of a field whose value is another record held in
-// a struct field of the record — `return obj.X, nil`, no directives — with a field context that
-// is neither a method's nor a resolver's and takes no arguments, marshalled as one record (not a
-// list, not a connection: the interceptor looks the owners of those up as a page).
-func asObjectField(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool) {
+// asPlain reports whether fd is the function of a plain field: a struct field of the record
+// (`return obj.X, nil`, no directives) that is either
+//   - a scalar, with a scalar field context and a marshaller that can add no error; or
+//   - another record, with a field context that is neither a method's nor a resolver's and takes
+//     no arguments, marshalled as one record (not a list, not a connection: the interceptor looks
+//     the owners of those up as a page); its field context function is kept (fieldContext).
+func asPlain(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField, bool) {
 	call, ok := resolveFieldCall(fd)
-	if !ok {
-		return plainField{}, false
-	}
-	fcFunc, ok := singleECCall(call.Args[3])
-	if !ok {
-		return plainField{}, false
-	}
-	object, ok := objectFieldContext(funcs[fcFunc])
 	if !ok {
 		return plainField{}, false
 	}
@@ -577,6 +548,20 @@ func asObjectField(fd *ast.FuncDecl, funcs map[string]*ast.FuncDecl) (plainField
 		return plainField{}, false
 	}
 	marshal, ok := marshalClosure(call.Args[6])
+	if !ok {
+		return plainField{}, false
+	}
+	if object, ok := scalarFieldContext(call.Args[3], funcs); ok {
+		if !safeMarshaller(funcs[marshal]) {
+			return plainField{}, false
+		}
+		return plainField{object: object, structField: sf, marshal: marshal}, true
+	}
+	fcFunc, ok := singleECCall(call.Args[3])
+	if !ok {
+		return plainField{}, false
+	}
+	object, ok := objectFieldContext(funcs[fcFunc])
 	if !ok || strings.Contains(marshal, "ᚕ") || strings.Contains(marshal, "Connection2") || funcs[marshal] == nil {
 		return plainField{}, false
 	}
